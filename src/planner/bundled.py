@@ -1,0 +1,32 @@
+"""Where the bundled samples and themes live: inside the wheel, or at the top of a source checkout."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def _folder(name: str) -> Path:
+    packaged = resources.files("planner").joinpath(name)
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # an editable install runs from src/, where the wheel's force-include has not happened
+    return Path(__file__).resolve().parents[2] / name
+
+
+def samples_dir() -> Path:
+    return _folder("samples")
+
+
+def themes_dir() -> Path:
+    return _folder("themes")
+
+
+def sample_names() -> list[str]:
+    folder = samples_dir()
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def sample_path(name: str) -> Path | None:
+    path = samples_dir() / f"{name.removesuffix('.toml')}.toml"
+    return path if path.is_file() else None

@@ -1,0 +1,89 @@
+"""The one error type of the core: a plan or rules file that cannot be used, said plainly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class PlanError(Exception):
+    """A file (or call id) that cannot be used. `str()` is the message a user sees."""
+
+    def __init__(self, origin: str, message: str, problems: Sequence[str] = ()) -> None:
+        self.origin = origin
+        self.message = message
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = f"{self.origin}: {self.message}"
+        if not self.problems:
+            return head
+        return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+def key_path(loc: Iterable[Any]) -> str:
+    """('partners', 3, 'country') -> 'partners[3].country' (indexes count from 0, as in the file's order)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, dict):
+        return "table"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validation_problems(
+    exc: ValidationError, allowed_keys: Callable[[tuple[Any, ...]], Sequence[str] | None] | None = None
+) -> list[str]:
+    """One line per pydantic error: key path, what was found, what is allowed."""
+    problems: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        kind = error["type"]
+        value = error.get("input")
+        if kind == "missing":
+            text = "missing; this key is required"
+        elif kind == "extra_forbidden":
+            allowed = allowed_keys(loc[:-1]) if allowed_keys else None
+            text = f"unknown key {loc[-1]!r}"
+            if allowed:
+                text += f"; allowed keys here: {', '.join(allowed)}"
+            problems.append(f"{key_path(loc)}: {text}")
+            continue
+        elif kind.endswith("_type") or kind in ("model_type", "model_attributes_type"):
+            expected = kind.removesuffix("_type").replace("model_attributes", "table").replace("model", "table")
+            expected = {"int": "integer", "str": "string", "bool": "boolean", "list": "array", "tuple": "array",
+                        "dict": "table"}.get(expected, expected)
+            text = f"expected {expected}, found {_type_name(value)} {_shown(value)}"
+        else:
+            text = f"{error['msg']}; found {_shown(value)}"
+        problems.append(f"{key_path(loc)}: {text}")
+    return problems
+
+
+def describe_validation_error(exc: ValidationError, _data: Any = None) -> str:
+    return "; ".join(validation_problems(exc))

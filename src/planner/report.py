@@ -1,0 +1,128 @@
+"""Scoreboards as text for people (plain table, Markdown) and as JSON for tools."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from planner.model import Plan
+from planner.rules import CallRules
+from planner.scoring import CRITERIA_ORDER, Scoreboard
+
+STATUS_WORDS = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "info": "INFO"}
+
+
+def _plan_line(plan: Plan, path: str | None) -> str:
+    name = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
+    return f"{path}: {name}" if path else name
+
+
+def verdict_line(board: Scoreboard) -> str:
+    text = board.headline
+    if board.failures:
+        text += f" ({', '.join(c.id for c in board.failures)})"
+    if board.warnings:
+        n = len(board.warnings)
+        text += f"; {n} warning{'s' if n != 1 else ''}"
+    return text
+
+
+def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None, width: int = 100) -> str:
+    lot = rules.lot(board.lot)
+    lines = [
+        _plan_line(plan, path),
+        f"Call {rules.id} ({rules.name}), Lot {lot.number} {lot.name}, {board.duration_months} months",
+        "",
+    ]
+    label_w = max(len(c.label) for c in board.criteria)
+    count_w = max([len(c.count) for c in board.criteria] + [3])
+    head = f"{'STATUS':<6}  {'CRITERION':<{label_w}}  {'N/M':<{count_w}}  "
+    message_w = width - len(head)
+    if message_w < 30:
+        # too narrow for a column: the message goes under its row
+        lines.append(f"{'STATUS':<6}  {'CRITERION':<{label_w}}  N/M")
+        for c in board.criteria:
+            lines.append(f"{STATUS_WORDS[c.status]:<6}  {c.label:<{label_w}}  {c.count}".rstrip())
+            lines.extend(textwrap.wrap(c.message, max(width - 8, 20), initial_indent=" " * 8,
+                                       subsequent_indent=" " * 8))
+    else:
+        lines.append(head + "WHAT IT MEANS")
+        for c in board.criteria:
+            first = f"{STATUS_WORDS[c.status]:<6}  {c.label:<{label_w}}  {c.count:<{count_w}}  "
+            wrapped = textwrap.wrap(c.message, message_w) or [""]
+            lines.append(first + wrapped[0])
+            lines.extend(" " * len(head) + more for more in wrapped[1:])
+    lines += ["", f"Verdict: {verdict_line(board)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
+    lot = rules.lot(board.lot)
+    lines = [
+        f"## {_md_cell(_plan_line(plan, path))}",
+        "",
+        f"Call {rules.id}, Lot {lot.number} ({lot.name}), {board.duration_months} months: "
+        f"**{verdict_line(board)}**",
+        "",
+        "| Status | Criterion | N/M | What it means |",
+        "|---|---|---|---|",
+    ]
+    for c in board.criteria:
+        lines.append(f"| {STATUS_WORDS[c.status]} | {_md_cell(c.label)} | {c.count} | {_md_cell(c.message)} |")
+    return "\n".join(lines) + "\n"
+
+
+def check_json(board: Scoreboard, path: str | None) -> str:
+    return json.dumps(board.as_dict(path), indent=2, ensure_ascii=False) + "\n"
+
+
+def column_title(board: Scoreboard) -> str:
+    return f"Lot {board.lot} {board.duration_months}m"
+
+
+def comparison_rows(boards: list[Scoreboard]) -> list[tuple[str, str, list[str]]]:
+    """(criterion id, label, one cell per board) in the order the criteria first appear."""
+    labels = {c.id: c.label for board in boards for c in board.criteria}
+    order = [(cid, labels[cid]) for cid in CRITERIA_ORDER if cid in labels]
+    rows = []
+    for cid, label in order:
+        cells = []
+        for board in boards:
+            c = board.get(cid)
+            cells.append("-" if c is None else f"{STATUS_WORDS[c.status]} {c.count}".rstrip())
+        rows.append((cid, label, cells))
+    return rows
+
+
+def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
+    rows = comparison_rows(boards)
+    verdicts = ["ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})" for b in boards]
+    label_w = max(len(label) for _, label, _ in rows + [("", "Verdict", [])])
+    col_w = max([len(column_title(b)) for b in boards] + [len(v) for v in verdicts]
+                + [len(cell) for _, _, cells in rows for cell in cells])
+    lines = [_plan_line(plan, path), ""]
+    lines.append(f"{'CRITERION':<{label_w}}  " + "  ".join(f"{column_title(b):<{col_w}}" for b in boards))
+    for _, label, cells in rows:
+        lines.append(f"{label:<{label_w}}  " + "  ".join(f"{cell:<{col_w}}" for cell in cells))
+    lines.append(f"{'Verdict':<{label_w}}  " + "  ".join(f"{v:<{col_w}}" for v in verdicts))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
+    lines = [f"## {_md_cell(_plan_line(plan, path))}", "",
+             "| Criterion | " + " | ".join(column_title(b) for b in boards) + " |",
+             "|---|" + "---|" * len(boards)]
+    for _, label, cells in comparison_rows(boards):
+        lines.append(f"| {_md_cell(label)} | " + " | ".join(cells) + " |")
+    verdicts = ["**ELIGIBLE**" if b.eligible else f"**NOT ELIGIBLE** ({len(b.failures)})" for b in boards]
+    lines.append("| Verdict | " + " | ".join(verdicts) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def compare_json(boards: list[Scoreboard], path: str | None) -> str:
+    return json.dumps({"plan": path, "verdicts": [b.as_dict(path) for b in boards]}, indent=2,
+                      ensure_ascii=False) + "\n"

@@ -1,0 +1,280 @@
+"""The call rules: lots, minimums, caps, ecosystems, countries and kinds, loaded from calls/*.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from planner.errors import PlanError, describe_validation_error
+
+CountryCategory = Literal["eu", "associated", "third", "excluded"]
+
+CATEGORY_LABELS: dict[str, str] = {
+    "eu": "EU Member State",
+    "associated": "associated third country",
+    "third": "third country not associated",
+    "excluded": "excluded",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Duration(_Strict):
+    months: int = Field(gt=0)
+    max_grant_eur: int = Field(gt=0)
+    source: str
+
+
+class Lot(_Strict):
+    number: int
+    code: str
+    name: str
+    min_full_partners: int = Field(ge=0)
+    min_countries: int = Field(ge=0)
+    min_labour_market_actors: int = Field(ge=0)
+    min_education_providers: int = Field(ge=0)
+    requires_higher_education: bool
+    requires_vet_provider: bool
+    ecosystems: Literal["any", "exactly-one"]
+    content_requirements: bool
+    source: str
+    durations: tuple[Duration, ...] = Field(min_length=1)
+
+    @property
+    def shortest_duration(self) -> int:
+        return min(d.months for d in self.durations)
+
+    def duration(self, months: int) -> Duration | None:
+        return next((d for d in self.durations if d.months == months), None)
+
+    @property
+    def label(self) -> str:
+        return f"Lot {self.number}"
+
+
+class Ecosystem(_Strict):
+    number: int
+    id: str
+    name: str
+    priority: bool
+
+
+class EcosystemRules(_Strict):
+    priority_note: str
+    one_proposal_per_ecosystem: bool
+    source: str
+
+
+class Kind(_Strict):
+    id: str
+    label: str
+    labour_market_actor: bool
+    education_provider: bool
+    higher_education: bool
+    vet_provider: bool
+
+
+class Role(_Strict):
+    id: str
+    label: str
+    full_partner: bool
+
+
+class AwardCriterion(_Strict):
+    id: str
+    label: str
+    maximum: int = Field(gt=0)
+
+
+class AwardRules(_Strict):
+    min_total: int
+    min_share_of_each_maximum_percent: int = Field(ge=0, le=100)
+    source: str
+
+
+class EqfBand(_Strict):
+    id: str
+    label: str
+    min: int = Field(ge=1, le=8)
+    max: int = Field(ge=1, le=8)
+
+
+class Activity(_Strict):
+    id: str
+    label: str
+
+
+class ContentRules(_Strict):
+    source: str
+
+
+class Countries(_Strict):
+    eu: tuple[str, ...]
+    associated: tuple[str, ...]
+    excluded: tuple[str, ...]
+    source: str
+
+
+class CallRules(_Strict):
+    """One call's rule set. Look-ups by id are precomputed: scoring runs on every keystroke."""
+
+    id: str
+    name: str
+    title: str
+    deadline: datetime
+    timezone: str
+    deadline_source: str
+    funding_rate_percent: int = Field(gt=0, le=100)
+    funding_rate_source: str
+    lots: tuple[Lot, ...] = Field(min_length=1)
+    ecosystems: tuple[Ecosystem, ...]
+    ecosystem_rules: EcosystemRules
+    kinds: tuple[Kind, ...] = Field(min_length=1)
+    roles: tuple[Role, ...] = Field(min_length=1)
+    award: tuple[AwardCriterion, ...]
+    award_rules: AwardRules
+    eqf_bands: tuple[EqfBand, ...]
+    activities: tuple[Activity, ...]
+    content_rules: ContentRules
+    countries: Countries
+    country_aliases: dict[str, str]
+    country_names: dict[str, str]
+
+    _categories: dict[str, str] = PrivateAttr(default_factory=dict)
+    _kinds: dict[str, Kind] = PrivateAttr(default_factory=dict)
+    _roles: dict[str, Role] = PrivateAttr(default_factory=dict)
+    _lots: dict[int, Lot] = PrivateAttr(default_factory=dict)
+    _ecosystems: dict[str, Ecosystem] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CallRules":
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {self.timezone!r}") from exc
+        listed = set(self.countries.eu) | set(self.countries.associated) | set(self.countries.excluded)
+        missing = sorted(listed - set(self.country_names))
+        if missing:
+            raise ValueError(f"countries without a name in [country_names]: {', '.join(missing)}")
+        for alias, target in self.country_aliases.items():
+            if target not in self.country_names:
+                raise ValueError(f"alias {alias} points at unknown country {target}")
+        for group, items in (
+            ("lots", [str(lot.number) for lot in self.lots]),
+            ("ecosystems", [e.id for e in self.ecosystems]),
+            ("kinds", [k.id for k in self.kinds]),
+            ("roles", [r.id for r in self.roles]),
+        ):
+            dupes = sorted({i for i in items if items.count(i) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {group}: {', '.join(dupes)}")
+        return self
+
+    def model_post_init(self, _context: object) -> None:
+        categories = {code: "third" for code in self.country_names}
+        for category in ("eu", "associated", "excluded"):
+            for code in getattr(self.countries, category):
+                categories[code] = category
+        self._categories = categories
+        self._kinds = {k.id: k for k in self.kinds}
+        self._roles = {r.id: r for r in self.roles}
+        self._lots = {lot.number: lot for lot in self.lots}
+        self._ecosystems = {e.id: e for e in self.ecosystems}
+
+    # look-ups -------------------------------------------------------------------------
+
+    def lot(self, number: int) -> Lot:
+        return self._lots[number]
+
+    def has_lot(self, number: int) -> bool:
+        return number in self._lots
+
+    def kind(self, kind_id: str) -> Kind | None:
+        return self._kinds.get(kind_id)
+
+    def role(self, role_id: str) -> Role | None:
+        return self._roles.get(role_id)
+
+    def ecosystem(self, ecosystem_id: str) -> Ecosystem | None:
+        return self._ecosystems.get(ecosystem_id)
+
+    def canonical_country(self, code: str) -> str:
+        """Upper-case and resolve aliases (EL -> GR, UK -> GB); unknown codes come back upper-cased."""
+        upper = code.strip().upper()
+        return self.country_aliases.get(upper, upper)
+
+    def is_known_country(self, code: str) -> bool:
+        return code in self._categories
+
+    def country_category(self, code: str) -> str:
+        """eu, associated, third or excluded; a canonical code is expected."""
+        return self._categories.get(code, "third")
+
+    def counts_for_country_minimum(self, code: str) -> bool:
+        return self._categories.get(code) in ("eu", "associated")
+
+    def country_name(self, code: str) -> str:
+        return self.country_names.get(code, code)
+
+    def deadline_aware(self) -> datetime:
+        return self.deadline.replace(tzinfo=ZoneInfo(self.timezone))
+
+    def max_grant(self, lot_number: int, months: int) -> int | None:
+        duration = self.lot(lot_number).duration(months)
+        return duration.max_grant_eur if duration else None
+
+
+def _builtin_calls() -> resources.abc.Traversable:
+    return resources.files("planner").joinpath("calls")
+
+
+def available_calls() -> list[str]:
+    return sorted(p.name[:-5] for p in _builtin_calls().iterdir() if p.name.endswith(".toml"))
+
+
+def _parse_rules(text: str, origin: str) -> CallRules:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(origin, f"not a valid rules file (TOML): {exc}") from None
+    try:
+        return CallRules.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError(origin, "not a valid rules file: " + describe_validation_error(exc, data)) from None
+
+
+@lru_cache(maxsize=None)
+def load_call(call_id: str) -> CallRules:
+    """The built-in rules of one call, e.g. "2024"."""
+    if call_id not in available_calls():
+        raise PlanError(
+            f"call {call_id!r}", f"no rules for call {call_id!r}; known calls: {', '.join(available_calls())}"
+        )
+    text = _builtin_calls().joinpath(f"{call_id}.toml").read_text(encoding="utf-8")
+    return _parse_rules(text, f"calls/{call_id}.toml")
+
+
+def load_rules_file(path: str | Path) -> CallRules:
+    """A user's own rules file (--rules FILE)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(str(path), "rules file not found") from None
+    except IsADirectoryError:
+        raise PlanError(str(path), "is a folder, not a rules file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(str(path), f"cannot read rules file: {exc}") from None
+    return _parse_rules(text, str(path))
+
+
+DEFAULT_CALL = "2024"

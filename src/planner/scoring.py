@@ -1,0 +1,382 @@
+"""The scoring engine: a plan judged against one lot of a call, criterion by criterion. Pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Literal
+
+from planner.model import Partner, Plan
+from planner.rules import CATEGORY_LABELS, CallRules, Lot
+
+Status = Literal["pass", "fail", "warn", "info"]
+
+# the spec's order of criteria; a lot may leave some out (Lot 1 has no content requirements)
+CRITERIA_ORDER = (
+    "coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
+    "higher-education", "vet-provider", "excluded-countries", "duration", "ecosystem", "grant",
+    "occupational-profiles", "activities", "award", "deadline",
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    status: Status
+    message: str
+    actual: int | None = None
+    required: int | None = None
+
+    @property
+    def count(self) -> str:
+        """'3/4' where a count applies, else ''."""
+        if self.actual is None or self.required is None:
+            return ""
+        return f"{self.actual}/{self.required}"
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"id": self.id, "label": self.label, "status": self.status}
+        if self.actual is not None and self.required is not None:
+            out["actual"] = self.actual
+            out["required"] = self.required
+        out["message"] = self.message
+        return out
+
+
+@dataclass(frozen=True)
+class Scoreboard:
+    call: str
+    lot: int
+    lot_name: str
+    duration_months: int
+    criteria: tuple[Criterion, ...]
+    failures: tuple[Criterion, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "failures", tuple(c for c in self.criteria if c.status == "fail"))
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failures
+
+    @property
+    def warnings(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.status == "warn")
+
+    def get(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == criterion_id), None)
+
+    @property
+    def headline(self) -> str:
+        """'ELIGIBLE: Lot 2, 48 months' or 'NOT ELIGIBLE: 3 rules fail'."""
+        if self.eligible:
+            return f"ELIGIBLE: Lot {self.lot}, {self.duration_months} months"
+        n = len(self.failures)
+        return f"NOT ELIGIBLE: {n} rule{'s' if n != 1 else ''} fail{'s' if n == 1 else ''}"
+
+    def as_dict(self, plan_path: str | None = None) -> dict[str, object]:
+        return {
+            "plan": plan_path,
+            "call": self.call,
+            "lot": self.lot,
+            "duration_months": self.duration_months,
+            "eligible": self.eligible,
+            "criteria": [c.as_dict() for c in self.criteria],
+        }
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The counts every composition rule needs, made in one pass over the partners."""
+
+    coordinators: tuple[Partner, ...]
+    full_partners: int
+    countries: frozenset[str]
+    uncounted_countries: frozenset[str]
+    labour_market_actors: int
+    education_providers: int
+    higher_education: int
+    vet_providers: int
+    excluded: tuple[Partner, ...]
+
+
+def composition(plan: Plan, rules: CallRules) -> Composition:
+    coordinators: list[Partner] = []
+    excluded: list[Partner] = []
+    countries: set[str] = set()
+    uncounted: set[str] = set()
+    full = lma = providers = he = vet = 0
+    for partner in plan.partners:
+        category = rules.country_category(partner.country)
+        if category == "excluded":
+            excluded.append(partner)
+            continue  # may not take part at all, so counts for nothing
+        if partner.role == "coordinator":
+            coordinators.append(partner)
+        role = rules.role(partner.role)
+        if role is None or not role.full_partner:
+            continue
+        full += 1
+        if category in ("eu", "associated"):
+            countries.add(partner.country)
+        else:
+            uncounted.add(partner.country)
+        kind = rules.kind(partner.kind)
+        if kind is None:
+            continue
+        lma += kind.labour_market_actor
+        providers += kind.education_provider
+        he += kind.higher_education
+        vet += kind.vet_provider
+    return Composition(
+        tuple(coordinators), full, frozenset(countries), frozenset(uncounted - countries),
+        lma, providers, he, vet, tuple(excluded),
+    )
+
+
+def resolve_duration(plan: Plan, lot: Lot, lot_switched: bool, duration: int | None) -> int:
+    """The duration to judge: an explicit one; else the plan's, unless a what-if lot does not allow it."""
+    if duration is not None:
+        return duration
+    if plan.duration_months is None:
+        return lot.shortest_duration
+    if lot_switched and lot.duration(plan.duration_months) is None:
+        return lot.shortest_duration
+    return plan.duration_months
+
+
+def evaluate(
+    plan: Plan,
+    rules: CallRules,
+    lot: int | None = None,
+    duration: int | None = None,
+    now: datetime | None = None,
+) -> Scoreboard:
+    """Every criterion of the spec, in the spec's order, for the plan's lot or a what-if `lot`."""
+    lot_number = plan.lot if lot is None else lot
+    the_lot = rules.lot(lot_number)
+    months = resolve_duration(plan, the_lot, lot_number != plan.lot, duration)
+    comp = composition(plan, rules)
+    criteria = [
+        _coordinator(comp, rules),
+        _minimum("full-partners", "Full partners", comp.full_partners, the_lot.min_full_partners,
+                 "full partners (coordinator and beneficiaries)", "add {n} more full partner{s}"),
+        _countries(comp, the_lot, rules),
+        _minimum("labour-market-actors", "Labour-market actors", comp.labour_market_actors,
+                 the_lot.min_labour_market_actors, "labour-market actors as full partners",
+                 "add {n} more labour-market actor{s} (enterprise, chamber, union or association)"),
+        _minimum("education-providers", "Education and training providers", comp.education_providers,
+                 the_lot.min_education_providers, "VET or higher education providers as full partners",
+                 "add {n} more VET or higher education provider{s}"),
+        _presence("higher-education", "Higher education institution", comp.higher_education,
+                  the_lot.requires_higher_education, "higher education institution"),
+        _presence("vet-provider", "VET provider", comp.vet_providers, the_lot.requires_vet_provider,
+                  "VET provider"),
+        _excluded(comp, rules),
+        _duration(months, the_lot),
+        _ecosystem(plan, the_lot, rules),
+        _grant(plan, rules, the_lot, months),
+    ]
+    if the_lot.content_requirements:
+        criteria.append(_profiles(plan, rules))
+        criteria.append(_activities(plan, rules))
+    criteria.append(_award(plan, rules))
+    criteria.append(_deadline(rules, now))
+    return Scoreboard(rules.id, lot_number, the_lot.name, months, tuple(criteria))
+
+
+def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:
+    """The plan against every lot and duration of its call (Lot 1 24m, Lot 1 36m, Lot 2 48m ...)."""
+    return [
+        evaluate(plan, rules, lot=lot.number, duration=d.months, now=now)
+        for lot in rules.lots
+        for d in lot.durations
+    ]
+
+
+# --- criteria ------------------------------------------------------------------------------
+
+
+def _plural(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _names(partners: Iterable[Partner]) -> str:
+    return ", ".join(f"{p.label} ({p.country})" for p in partners)
+
+
+def _coordinator(comp: Composition, rules: CallRules) -> Criterion:
+    n = len(comp.coordinators)
+    label = "Coordinator"
+    if n == 0:
+        return Criterion("coordinator", label, "fail", "no coordinator: make one full partner the coordinator", 0, 1)
+    if n > 1:
+        return Criterion("coordinator", label, "fail",
+                         f"{n} coordinators ({_names(comp.coordinators)}): exactly one allowed", n, 1)
+    coordinator = comp.coordinators[0]
+    if not rules.counts_for_country_minimum(coordinator.country):
+        category = CATEGORY_LABELS[rules.country_category(coordinator.country)]
+        return Criterion("coordinator", label, "fail",
+                         f"{coordinator.label} is in {rules.country_name(coordinator.country)} ({category}): "
+                         "the coordinator must be in an EU Member State or associated country", 1, 1)
+    return Criterion("coordinator", label, "pass",
+                     f"{coordinator.label} ({coordinator.country}) coordinates", 1, 1)
+
+
+def _minimum(cid: str, label: str, actual: int, required: int, what: str, todo: str) -> Criterion:
+    if actual >= required:
+        return Criterion(cid, label, "pass", f"{actual} {what}, at least {required} needed", actual, required)
+    n = required - actual
+    return Criterion(cid, label, "fail", f"{actual} of {required} {what}: {todo.format(n=n, s=_plural(n))}",
+                     actual, required)
+
+
+def _countries(comp: Composition, lot: Lot, rules: CallRules) -> Criterion:
+    actual, required = len(comp.countries), lot.min_countries
+    listed = " ".join(sorted(comp.countries)) or "none"
+    extra = ""
+    if comp.uncounted_countries:
+        extra = f"; not counted (not associated): {' '.join(sorted(comp.uncounted_countries))}"
+    if actual >= required:
+        return Criterion("countries", "Countries covered", "pass",
+                         f"{actual} EU/associated countries ({listed}), at least {required} needed{extra}",
+                         actual, required)
+    n = required - actual
+    return Criterion("countries", "Countries covered", "fail",
+                     f"{actual} of {required} EU/associated countries: add a full partner from {n} more{extra}",
+                     actual, required)
+
+
+def _presence(cid: str, label: str, actual: int, required: bool, what: str) -> Criterion:
+    if not required:
+        return Criterion(cid, label, "info", f"not required for this lot ({actual} present)")
+    if actual >= 1:
+        return Criterion(cid, label, "pass", f"{actual} {what}{_plural(actual)} among the full partners", actual, 1)
+    return Criterion(cid, label, "fail", f"no {what} as full partner: add one (associated partners do not count)",
+                     0, 1)
+
+
+def _excluded(comp: Composition, rules: CallRules) -> Criterion:
+    label = "Excluded countries"
+    codes = " ".join(rules.countries.excluded)
+    if comp.excluded:
+        return Criterion("excluded-countries", label, "fail",
+                         f"{_names(comp.excluded)}: organisations from {codes} may not take part in any role; "
+                         "remove them")
+    return Criterion("excluded-countries", label, "pass", f"no participant from an excluded country ({codes})")
+
+
+def _duration(months: int, lot: Lot) -> Criterion:
+    allowed = " or ".join(f"{d.months}" for d in lot.durations)
+    if lot.duration(months) is not None:
+        return Criterion("duration", "Duration", "pass", f"{months} months ({lot.label} allows {allowed})")
+    return Criterion("duration", "Duration", "fail",
+                     f"{months} months is not allowed: {lot.label} lasts {allowed} months")
+
+
+def _ecosystem(plan: Plan, lot: Lot, rules: CallRules) -> Criterion:
+    chosen = [rules.ecosystem(e) for e in plan.ecosystems or ()]
+    names = ", ".join(f"{e.number}. {e.name}" for e in chosen if e is not None)
+    n = len(chosen)
+    if lot.ecosystems == "any":
+        return Criterion("ecosystem", "Industrial ecosystem", "info",
+                         f"{n} chosen{': ' + names if names else ''} ({lot.label} allows any number)")
+    if n != 1:
+        return Criterion("ecosystem", "Industrial ecosystem", "fail",
+                         f"{lot.label} needs exactly one ecosystem: {n} chosen", n, 1)
+    eco = chosen[0]
+    assert eco is not None  # check_against_rules refuses unknown ids
+    note = " (priority ecosystem)" if eco.priority else ""
+    return Criterion("ecosystem", "Industrial ecosystem", "pass", f"{names}{note}", 1, 1)
+
+
+def _eur(amount: int) -> str:
+    return f"EUR {amount:,}"
+
+
+def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
+    label = "Grant"
+    cap = rules.max_grant(lot.number, months)
+    requested = plan.requested_grant_eur
+    shares = [p.grant_eur for p in plan.partners if p.grant_eur is not None]
+    if cap is None:
+        return Criterion("grant", label, "info", f"no cap for {months} months: choose an allowed duration first")
+    if requested is None:
+        return Criterion("grant", label, "info", f"no requested grant yet; the cap is {_eur(cap)}")
+    if requested > cap:
+        return Criterion("grant", label, "fail",
+                         f"{_eur(requested)} requested is above the {_eur(cap)} cap for {months} months: "
+                         f"reduce it by {_eur(requested - cap)}")
+    if shares and sum(shares) != requested:
+        total = sum(shares)
+        gap = requested - total
+        side = f"{_eur(gap)} unassigned" if gap > 0 else f"{_eur(-gap)} over"
+        return Criterion("grant", label, "warn",
+                         f"partner shares add up to {_eur(total)}, not the {_eur(requested)} requested ({side})")
+    return Criterion("grant", label, "pass", f"{_eur(requested)} requested, within the {_eur(cap)} cap")
+
+
+def _profiles(plan: Plan, rules: CallRules) -> Criterion:
+    label = "Occupational profiles"
+    missing = [b for b in rules.eqf_bands if not any(b.min <= p.eqf <= b.max for p in plan.profiles)]
+    covered = len(rules.eqf_bands) - len(missing)
+    if missing:
+        return Criterion("occupational-profiles", label, "warn",
+                         f"no profile at {' or '.join(b.label for b in missing)}: add one "
+                         f"({len(plan.profiles)} profile{_plural(len(plan.profiles))} so far)",
+                         covered, len(rules.eqf_bands))
+    return Criterion("occupational-profiles", label, "pass",
+                     f"{len(plan.profiles)} profiles covering {' and '.join(b.label for b in rules.eqf_bands)}",
+                     covered, len(rules.eqf_bands))
+
+
+def _activities(plan: Plan, rules: CallRules) -> Criterion:
+    label = "Lot 2 activities"
+    planned = [a for a in rules.activities if plan.activities and getattr(plan.activities, a.id, False)]
+    missing = [a.label for a in rules.activities if a not in planned]
+    total = len(rules.activities)
+    if missing:
+        return Criterion("activities", label, "warn", f"not yet planned: {', '.join(missing)}",
+                         len(planned), total)
+    return Criterion("activities", label, "pass", "all four must-haves planned" if total == 4
+                     else f"all {total} must-haves planned", len(planned), total)
+
+
+def _award(plan: Plan, rules: CallRules) -> Criterion:
+    label = "Award self-assessment"
+    minimum = rules.award_rules.min_total
+    if plan.assessment is None:
+        return Criterion("award", label, "info", f"no self-assessment; proposals need {minimum}/100 and half of "
+                         "each criterion's maximum")
+    scores = {c.id: getattr(plan.assessment, c.id) for c in rules.award}
+    unscored = [c.label for c in rules.award if scores[c.id] is None]
+    total = sum(s for s in scores.values() if s is not None)
+    if unscored:
+        return Criterion("award", label, "info", f"not yet scored: {', '.join(unscored)}", total, minimum)
+    share = rules.award_rules.min_share_of_each_maximum_percent
+    weak = [f"{c.label} {scores[c.id]}/{c.maximum}" for c in rules.award
+            if scores[c.id] * 100 < c.maximum * share]
+    problems = []
+    if total < minimum:
+        problems.append(f"total {total} is under {minimum}")
+    if weak:
+        problems.append(f"under half: {', '.join(weak)}")
+    if problems:
+        return Criterion("award", label, "warn", "; ".join(problems), total, minimum)
+    return Criterion("award", label, "pass", f"{total}/100 and every criterion at least half its maximum",
+                     total, minimum)
+
+
+def _deadline(rules: CallRules, now: datetime | None) -> Criterion:
+    deadline = rules.deadline_aware()
+    now = now or datetime.now(timezone.utc)
+    when = f"{deadline.day} {deadline:%B %Y, %H:%M} Brussels time ({deadline:%Z})"
+    left = deadline - now
+    if left.total_seconds() <= 0:
+        days = (now - deadline).days
+        ago = "today" if days == 0 else f"{days} day{_plural(days)} ago"
+        return Criterion("deadline", "Deadline", "info", f"{when}: the call closed {ago}")
+    days, hours = left.days, left.seconds // 3600
+    return Criterion("deadline", "Deadline", "info", f"{when}: {days} day{_plural(days)} {hours} h left")
