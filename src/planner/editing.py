@@ -1,0 +1,64 @@
+"""Edits of a plan as pure functions: each returns a new Plan, so undo is a list of plans."""
+
+from __future__ import annotations
+
+from planner.model import Partner, Plan
+from planner.rules import CallRules
+
+
+def add_partner(plan: Plan, partner: Partner) -> Plan:
+    return plan.model_copy(update={"partners": (*plan.partners, partner)})
+
+
+def replace_partner(plan: Plan, index: int, partner: Partner) -> Plan:
+    old = plan.partners[index]
+    partners = list(plan.partners)
+    partners[index] = partner
+    if old.label != partner.label:
+        # affiliated entities name their beneficiary by label: follow a rename
+        partners = [
+            p.model_copy(update={"affiliated_to": partner.label}) if p.affiliated_to == old.label else p
+            for p in partners
+        ]
+    return plan.model_copy(update={"partners": tuple(partners)})
+
+
+def remove_partner(plan: Plan, index: int) -> Plan:
+    return plan.model_copy(update={"partners": plan.partners[:index] + plan.partners[index + 1:]})
+
+
+def set_lot(plan: Plan, rules: CallRules, lot: int, months: int | None = None) -> Plan:
+    """Move the plan to another lot: keep its duration where the lot allows it, else the lot's shortest."""
+    target = rules.lot(lot)
+    if months is None:
+        if plan.duration_months is None or target.duration(plan.duration_months) is not None:
+            months = plan.duration_months
+        else:
+            months = target.shortest_duration
+    return plan.model_copy(update={"lot": lot, "duration_months": months})
+
+
+def next_lot(plan: Plan, rules: CallRules) -> int:
+    numbers = [lot.number for lot in rules.lots]
+    return numbers[(numbers.index(plan.lot) + 1) % len(numbers)] if plan.lot in numbers else numbers[0]
+
+
+def set_requested_grant(plan: Plan, amount: int | None) -> Plan:
+    return plan.model_copy(update={"requested_grant_eur": amount})
+
+
+def set_ecosystems(plan: Plan, ids: list[str]) -> Plan:
+    return plan.model_copy(update={"ecosystems": tuple(ids) if ids or plan.ecosystems is not None else None})
+
+
+def counting_note(partner: Partner, rules: CallRules) -> str:
+    """Why a partner does not count towards the minimums ('' when it counts fully)."""
+    category = rules.country_category(partner.country)
+    if category == "excluded":
+        return "EXCLUDED country"
+    role = rules.role(partner.role)
+    if role is None or not role.full_partner:
+        return f"no ({partner.role.split('-')[0]})"
+    if category == "third":
+        return "country no"
+    return ""

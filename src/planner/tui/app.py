@@ -1,0 +1,355 @@
+"""PlannerApp: the panes, the keys and the file actions. It edits a Document and asks the core for a Scoreboard."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from planner import editing
+from planner.errors import PlanError
+from planner.model import Partner, new_plan
+from planner.rules import CallRules
+from planner.scoring import Scoreboard, evaluate
+from planner.storage import load_call_for, load_plan_with_fingerprint
+from planner.tui.config import load_settings, save_theme
+from planner.tui.document import Document
+from planner.tui.themes import DEFAULT_THEME, load_themes
+from planner.tui.widgets.lot_pane import LotPane
+from planner.tui.widgets.partners import PartnersTable
+from planner.tui.widgets.scoreboard import ScoreboardView
+from planner.tui.widgets.verdict import VerdictBar
+
+MIN_WIDTH, MIN_HEIGHT = 60, 18
+
+
+def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
+    """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file."""
+    if path is not None and Path(path).exists():
+        plan, fingerprint = load_plan_with_fingerprint(path, rules)
+        return Document(plan, rules or load_call_for(plan, str(path)), Path(path), plan, fingerprint, read_only)
+    if path is not None and not Path(path).parent.is_dir():
+        raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
+    plan = new_plan()
+    return Document(plan, rules or load_call_for(plan, "new plan"), Path(path) if path else None, plan)
+
+
+class PlannerApp(App[int]):
+    CSS_PATH = "planner.tcss"
+    TITLE = "planner"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("a", "add_partner", "Add", id="planner.add_partner"),
+        Binding("l", "switch_lot", "Lot", id="planner.switch_lot"),
+        Binding("c", "compare", "Compare", id="planner.compare"),
+        Binding("ctrl+s", "save", "Save", id="planner.save"),
+        Binding("ctrl+o", "open", "Open", id="planner.open", show=False),
+        Binding("ctrl+z", "undo", "Undo", id="planner.undo", show=False),
+        Binding("ctrl+y", "redo", "Redo", id="planner.redo", show=False),
+        Binding("question_mark,f1", "help", "Help", id="planner.help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", id="planner.quit", priority=True),
+    ]
+
+    def __init__(self, document: Document) -> None:
+        super().__init__()
+        self.document = document
+        self.board: Scoreboard | None = None
+
+    def compose(self):
+        yield Header(icon="≡")
+        yield Static("", id="small-notice")
+        with VerticalScroll(id="panes", can_focus=False):
+            with Vertical(id="partners-pane", classes="pane"):
+                yield PartnersTable(id="partners")
+            yield LotPane(self.document.rules, id="lot-pane", classes="pane")
+            yield ScoreboardView(id="scoreboard", classes="pane")
+        yield VerdictBar(id="verdict")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        settings = load_settings()
+        themes, problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        if settings.problem:
+            problems.append(settings.problem)
+        if problems:
+            self.notify("\n".join(problems), title="Some settings were not loaded", severity="warning", timeout=10)
+        wanted = settings.theme or DEFAULT_THEME
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if settings.keys:
+            self.set_keymap(settings.keys)
+        self.query_one("#partners-pane").border_title = "Partners"
+        self.query_one("#lot-pane").border_title = "Lot & ecosystem"
+        self.query_one("#scoreboard").border_title = "Scoreboard"
+        self.redraw()
+        self.query_one(PartnersTable).focus()
+
+    def _remember_theme(self, theme) -> None:
+        problem = save_theme(theme.name)
+        if problem:
+            self.notify(problem, severity="warning")
+
+    def on_resize(self, event) -> None:
+        small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        notice = self.query_one("#small-notice", Static)
+        notice.display = small
+        if small:
+            notice.update(f"The terminal is small ({event.size.width}x{event.size.height}): "
+                          f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile.")
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        doc = self.document
+        self.board = evaluate(doc.plan, doc.rules)
+        self.query_one(PartnersTable).show(doc.plan, doc.rules)
+        self.query_one(LotPane).show(doc.plan)
+        self.query_one(ScoreboardView).show(self.board)
+        self.query_one(VerdictBar).show(self.board)
+        marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
+        self.title = f"{doc.name}{marks}"
+        self.sub_title = doc.plan.acronym or doc.plan.title
+
+    def apply(self, plan, select_row: int | None = None) -> None:
+        if self.document.edit(plan):
+            self.redraw()
+            if select_row is not None:
+                self.query_one(PartnersTable).move_cursor(row=select_row)
+
+    # --- partners --------------------------------------------------------------------------
+
+    def _selected_index(self) -> int | None:
+        table = self.query_one(PartnersTable)
+        partners = self.document.plan.partners
+        return table.cursor_row if partners and 0 <= table.cursor_row < len(partners) else None
+
+    def action_add_partner(self) -> None:
+        from planner.tui.screens.partner_form import PartnerForm
+
+        def added(partner: Partner | None) -> None:
+            if partner is not None:
+                plan = editing.add_partner(self.document.plan, partner)
+                self.apply(plan, select_row=len(plan.partners) - 1)
+                self.notify(f"Added {partner.label}")
+
+        self.push_screen(PartnerForm(self.document.rules, list(self.document.plan.partners)), added)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, PartnersTable):
+            self.edit_partner(event.cursor_row)
+
+    def edit_partner(self, index: int) -> None:
+        from planner.tui.screens.partner_form import PartnerForm
+
+        partners = self.document.plan.partners
+        if not 0 <= index < len(partners):
+            return
+
+        def edited(partner: Partner | None) -> None:
+            if partner is not None:
+                self.apply(editing.replace_partner(self.document.plan, index, partner), select_row=index)
+
+        others = [p for i, p in enumerate(partners) if i != index]
+        self.push_screen(PartnerForm(self.document.rules, others, partners[index]), edited)
+
+    def action_remove_partner(self) -> None:
+        from planner.tui.screens.dialogs import Choice
+
+        index = self._selected_index()
+        if index is None:
+            self.notify("No partner to remove.")
+            return
+        partner = self.document.plan.partners[index]
+
+        def answered(choice: str | None) -> None:
+            if choice == "remove":
+                self.apply(editing.remove_partner(self.document.plan, index), select_row=max(index - 1, 0))
+                self.notify(f"Removed {partner.label} (ctrl+z undoes)")
+
+        self.push_screen(Choice(f"Remove {partner.label} ({partner.name}) from the plan?",
+                                [("remove", "Remove"), ("cancel", "Cancel")]), answered)
+
+    # --- lot pane --------------------------------------------------------------------------
+
+    def action_switch_lot(self) -> None:
+        doc = self.document
+        self.apply(editing.set_lot(doc.plan, doc.rules, editing.next_lot(doc.plan, doc.rules)))
+
+    def on_lot_pane_scenario_chosen(self, event: LotPane.ScenarioChosen) -> None:
+        self.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
+
+    def on_lot_pane_grant_changed(self, event: LotPane.GrantChanged) -> None:
+        self.apply(editing.set_requested_grant(self.document.plan, event.amount))
+
+    def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
+        doc = self.document
+        ids = event.ids
+        if doc.rules.lot(doc.plan.lot).ecosystems == "exactly-one" and event.toggled in ids:
+            ids = [event.toggled]  # one ecosystem per proposal: the new one replaces the old
+        self.apply(editing.set_ecosystems(doc.plan, ids))
+
+    def action_compare(self) -> None:
+        from planner.tui.screens.compare import CompareScreen
+
+        def chosen(scenario: tuple[int, int] | None) -> None:
+            if scenario is not None:
+                lot, months = scenario
+                self.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months))
+                self.notify(f"Plan set to Lot {lot}, {months} months")
+
+        self.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
+
+    def action_undo(self) -> None:
+        if self.document.undo():
+            self.redraw()
+        else:
+            self.notify("Nothing to undo.")
+
+    def action_redo(self) -> None:
+        if self.document.redo():
+            self.redraw()
+        else:
+            self.notify("Nothing to redo.")
+
+    # --- files -----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.save_then(None)
+
+    def save_then(self, after: Callable[[], None] | None) -> None:
+        from planner.tui.screens.dialogs import Choice, PathPrompt
+
+        doc = self.document
+        if doc.read_only or doc.path is None:
+            suggestion = f"{doc.plan.acronym or 'plan'}.toml".lower() if doc.path is None else doc.path.name
+            self.push_screen(PathPrompt("Save as (a new file; samples stay as they are):", suggestion),
+                             lambda path: self._save_as(path, after) if path else None)
+            return
+        if doc.changed_on_disk():
+            self.push_screen(Choice(f"{doc.path} was changed on disk since you opened it (by someone else?).\n"
+                                    "Overwrite it with your version?",
+                                    [("overwrite", "Overwrite"), ("cancel", "Cancel")]),
+                             lambda answer: self._write(doc.path, after) if answer == "overwrite" else None)
+            return
+        self._write(doc.path, after)
+
+    def _save_as(self, path: Path, after: Callable[[], None] | None) -> None:
+        from planner.tui.screens.dialogs import Choice
+
+        if path.is_dir():
+            self.notify(f"{path} is a folder: give a file name.", severity="error")
+            return
+        if path.exists():
+            self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")]),
+                             lambda answer: self._write(path, after) if answer == "replace" else None)
+            return
+        self._write(path, after)
+
+    def _write(self, path: Path | None, after: Callable[[], None] | None) -> None:
+        assert path is not None
+        try:
+            self.document.save(path)
+        except PlanError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=15)
+            return
+        self.notify(f"Saved {path}")
+        self.redraw()
+        if after is not None:
+            after()
+
+    def ask_unsaved(self, then: Callable[[], None], doing: str) -> None:
+        """Run `then` now, or after the user saved or discarded their changes."""
+        from planner.tui.screens.dialogs import Choice
+
+        if not self.document.dirty:
+            then()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "save":
+                self.save_then(then)
+            elif choice == "discard":
+                then()
+
+        self.push_screen(Choice(f"{self.document.name} has unsaved changes. Save them before {doing}?",
+                                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")]), answered)
+
+    async def action_quit(self) -> None:
+        self.ask_unsaved(lambda: self.exit(0), "quitting")
+
+    def action_open(self) -> None:
+        from planner.tui.screens.dialogs import PathPrompt
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.ask_unsaved(lambda: self.open_path(path), "opening another plan")
+
+        start = str(self.document.path.parent) + "/" if self.document.path else ""
+        self.push_screen(PathPrompt("Open plan:", start), chosen)
+
+    def open_path(self, path: Path) -> None:
+        if not path.exists():
+            self.notify(f"{path}: file not found", title="Not opened", severity="error", timeout=10)
+            return
+        try:
+            document = open_document(path)
+        except PlanError as exc:
+            self.notify(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
+            return
+        self.document = document
+        self.redraw()
+        self.notify(f"Opened {path}")
+
+    # --- help and palette ------------------------------------------------------------------
+
+    def key_help(self) -> list[tuple[str, str]]:
+        return [
+            ("tab / shift+tab", "move between panes and fields"),
+            ("a", "add a partner"),
+            ("enter", "edit the selected partner"),
+            ("d / delete", "remove the selected partner (asks first)"),
+            ("l", "switch between the lots"),
+            ("c", "what-if comparison of all lots and durations"),
+            ("ctrl+z / ctrl+y", "undo / redo"),
+            ("ctrl+s", "save (atomically)"),
+            ("ctrl+o", "open another plan"),
+            ("ctrl+p", "command palette: every action and theme"),
+            ("? / f1", "this help"),
+            ("ctrl+q", "quit (asks when there are unsaved changes)"),
+        ]
+
+    def action_help(self) -> None:
+        from planner.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.document.rules, self.key_help()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Add partner", "Add a participant to the consortium", self.action_add_partner)
+        yield SystemCommand("Remove partner", "Remove the selected participant", self.action_remove_partner)
+        yield SystemCommand("Switch lot", "Move the plan to the other lot", self.action_switch_lot)
+        yield SystemCommand("Compare lots", "What-if: all lots and durations side by side", self.action_compare)
+        yield SystemCommand("Save", "Save the plan", self.action_save)
+        yield SystemCommand("Open", "Open another plan", self.action_open)
+        yield SystemCommand("Undo", "Undo the last edit", self.action_undo)
+        yield SystemCommand("Redo", "Redo the last undone edit", self.action_redo)
+        yield SystemCommand("Help", "Keys, the scoreboard and where the rules come from", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def run(path: str | None, rules: CallRules | None = None, read_only: bool = False) -> int:
+    try:
+        document = open_document(path, rules, read_only)
+    except PlanError as exc:
+        print(f"planner: {exc}", file=sys.stderr)
+        return 2
+    app = PlannerApp(document)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,71 @@
+"""The open plan: its file, the last saved state, undo history. Plain Python, tested without a terminal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planner.model import Plan
+from planner.rules import CallRules
+from planner.storage import Fingerprint, file_fingerprint, save_plan
+
+HISTORY = 200
+
+
+@dataclass
+class Document:
+    plan: Plan
+    rules: CallRules
+    path: Path | None = None
+    saved: Plan | None = None
+    fingerprint: Fingerprint | None = None
+    read_only: bool = False
+    undo_stack: list[Plan] = field(default_factory=list)
+    redo_stack: list[Plan] = field(default_factory=list)
+
+    @property
+    def dirty(self) -> bool:
+        return self.plan != self.saved
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else "new plan"
+
+    def edit(self, plan: Plan) -> bool:
+        """Make `plan` the current one; False when nothing changed."""
+        if plan == self.plan:
+            return False
+        self.undo_stack.append(self.plan)
+        del self.undo_stack[:-HISTORY]
+        self.redo_stack.clear()
+        self.plan = plan
+        return True
+
+    def undo(self) -> bool:
+        if not self.undo_stack:
+            return False
+        self.redo_stack.append(self.plan)
+        self.plan = self.undo_stack.pop()
+        return True
+
+    def redo(self) -> bool:
+        if not self.redo_stack:
+            return False
+        self.undo_stack.append(self.plan)
+        self.plan = self.redo_stack.pop()
+        return True
+
+    def changed_on_disk(self) -> bool:
+        """True when someone else wrote the file since we read or saved it."""
+        if self.path is None or self.fingerprint is None:
+            return False
+        now = file_fingerprint(self.path)
+        return now is not None and now.digest != self.fingerprint.digest
+
+    def save(self, path: Path | None = None) -> None:
+        target = path or self.path
+        assert target is not None
+        self.fingerprint = save_plan(self.plan, target)
+        self.path = target
+        self.saved = self.plan
+        self.read_only = False

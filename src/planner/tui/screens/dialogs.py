@@ -1,0 +1,64 @@
+"""Small modal dialogs: a question with choices, and a file path prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class Choice(ModalScreen[str]):
+    """A question with buttons; dismisses with the chosen id, or the last choice on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+                Binding("left", "app.focus_previous", show=False), Binding("right", "app.focus_next", show=False)]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]], escape: str = "cancel") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+        self.choices = choices
+        self.escape = escape
+
+    def compose(self):
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="question")
+            with Horizontal(classes="buttons"):
+                for i, (choice_id, label) in enumerate(self.choices):
+                    yield Button(label, id=f"choice-{choice_id}", compact=True,
+                                 variant="primary" if i == 0 else "default")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.escape)
+
+
+class PathPrompt(ModalScreen[Path | None]):
+    """Ask for a file path; enter accepts, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.value = value
+
+    def compose(self):
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="question")
+            yield Input(self.value, placeholder="path/to/plan.toml", id="path")
+            yield Static("enter: accept   escape: cancel", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if text:
+            self.dismiss(Path(text).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

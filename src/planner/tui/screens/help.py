@@ -1,0 +1,47 @@
+"""The help screen: the keys, what the scoreboard says, and where the rules come from."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from planner.rules import CallRules
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
+
+    def __init__(self, rules: CallRules, keys: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.rules = rules
+        self.keys = keys
+
+    def compose(self):
+        text = Text()
+        text.append("Keys\n", style="bold")
+        for key, what in self.keys:
+            text.append(f"  {key:<16}", style="bold")
+            text.append(f"{what}\n")
+        text.append("\nThe scoreboard\n", style="bold")
+        text.append(
+            "  Each row is one rule of the chosen lot. FAIL rules make the proposal ineligible;\n"
+            "  WARN is what the call expects of the content; INFO is for your information.\n"
+            "  N/M is what the plan has against what the lot needs. Only full partners (the\n"
+            "  coordinator and beneficiaries) count; associated partners and affiliated entities\n"
+            "  count towards no minimum, and only EU and associated countries count as countries.\n"
+        )
+        text.append(f"\nWhere the rules come from ({self.rules.title})\n", style="bold")
+        for lot in self.rules.lots:
+            text.append(f"  Lot {lot.number} ({lot.code}): {lot.min_countries} countries, "
+                        f"{lot.min_full_partners} full partners, {lot.min_labour_market_actors} labour-market "
+                        f"actors, {lot.min_education_providers} providers.\n    Source: {lot.source}\n")
+        text.append(f"  Deadline: {self.rules.deadline_source}\n  Award: {self.rules.award_rules.source}\n")
+        text.append("\n  escape closes this help.", style="dim")
+        with VerticalScroll(classes="dialog help"):
+            yield Static(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

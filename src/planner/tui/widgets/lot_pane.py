@@ -1,0 +1,124 @@
+"""The lot pane: lot and duration (with caps), the requested grant, the industrial ecosystems, the deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+
+from planner.model import Plan
+from planner.rules import CallRules
+from planner.scoring import resolve_duration
+from planner.tui.widgets.choice_list import ChoiceList
+
+
+def eur(amount: int) -> str:
+    return f"EUR {amount:,}"
+
+
+class LotPane(VerticalScroll, can_focus=False):
+    @dataclass
+    class ScenarioChosen(Message):
+        lot: int
+        months: int
+
+    @dataclass
+    class GrantChanged(Message):
+        amount: int | None
+
+    @dataclass
+    class EcosystemsChanged(Message):
+        ids: list[str]
+        toggled: str
+
+    def __init__(self, rules: CallRules, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rules = rules
+        self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
+
+    def compose(self):
+        yield Label("Lot and duration", classes="pane-heading")
+        yield ChoiceList(
+            [(f"lot{n}-{m}", f"Lot {n}  {m} months  ≤ {eur(self.rules.max_grant(n, m) or 0)}")
+             for n, m in self._scenarios],
+            single=True, id="scenario",
+        )
+        yield Static(id="lot-name", classes="hint")
+        yield Label("Requested EU grant (EUR)", classes="pane-heading")
+        yield Input(placeholder="e.g. 1000000", type="integer", id="grant", compact=True)
+        yield Static(id="grant-hint", classes="hint")
+        yield Label("Industrial ecosystems", classes="pane-heading")
+        yield Static(id="ecosystem-hint", classes="hint")
+        yield ChoiceList(
+            [(e.id, f"{e.number:>2}. {e.name}{' *' if e.priority else ''}") for e in self.rules.ecosystems],
+            single=False, id="ecosystems",
+        )
+        yield Static(id="deadline", classes="hint")
+
+    def show(self, plan: Plan) -> None:
+        lot = self.rules.lot(plan.lot)
+        months = resolve_duration(plan, lot, False, None)
+        self.query_one("#scenario", ChoiceList).show({f"lot{plan.lot}-{months}"})
+        allowed = " or ".join(str(d.months) for d in lot.durations)
+        note = "" if lot.duration(months) else f"  {months} months is not allowed: choose {allowed}."
+        self.query_one("#lot-name", Static).update(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}")
+
+        grant = self.query_one("#grant", Input)
+        wanted = "" if plan.requested_grant_eur is None else str(plan.requested_grant_eur)
+        if grant.value.strip() != wanted and not (grant.has_focus and _as_int(grant.value) == plan.requested_grant_eur):
+            with self.prevent(Input.Changed):
+                grant.value = wanted
+        cap = self.rules.max_grant(plan.lot, months)
+        rate = self.rules.funding_rate_percent
+        if cap is None:
+            hint = "No cap: the duration is not one this lot allows."
+        elif plan.requested_grant_eur is None:
+            hint = f"Cap {eur(cap)} for {months} months."
+        else:
+            left = cap - plan.requested_grant_eur
+            budget = plan.requested_grant_eur * 100 // rate
+            hint = (f"Cap {eur(cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(cap)}: {eur(-left)} OVER.")
+            hint += f" Implied total budget at {rate}%: {eur(budget)}."
+        self.query_one("#grant-hint", Static).update(hint)
+
+        self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
+        rule = "exactly one" if lot.ecosystems == "exactly-one" else "any number"
+        self.query_one("#ecosystem-hint", Static).update(f"Lot {lot.number}: {rule}. * priority ecosystem.")
+
+        deadline = self.rules.deadline_aware()
+        local = deadline.astimezone()
+        left = deadline - datetime.now(timezone.utc)
+        status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
+        self.query_one("#deadline", Static).update(
+            f"Deadline: {deadline.day} {deadline:%B %Y %H:%M} Brussels "
+            f"({local:%d %b %H:%M %Z} local): {status}."
+        )
+
+    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+        event.stop()
+        if event.choice_list.id == "scenario":
+            lot, months = event.choice_id.removeprefix("lot").split("-")
+            self.post_message(self.ScenarioChosen(int(lot), int(months)))
+            return
+        chosen = set(event.choice_list.chosen) ^ {event.choice_id}
+        ordered = [e.id for e in self.rules.ecosystems if e.id in chosen]
+        self.post_message(self.EcosystemsChanged(ordered, event.choice_id))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        text = event.value.strip()
+        amount = _as_int(text)
+        if text and (amount is None or amount < 0):
+            return  # not a number yet; the plan keeps its last valid grant
+        self.post_message(self.GrantChanged(amount))
+
+
+
+def _as_int(text: str) -> int | None:
+    try:
+        return int(text.strip().replace("_", "").replace(",", ""))
+    except ValueError:
+        return None

@@ -1,0 +1,20 @@
+"""The verdict bar: the overall verdict in words, visible at every size."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from planner.scoring import Scoreboard
+
+
+class VerdictBar(Static):
+    def show(self, board: Scoreboard) -> None:
+        text = ("✓ " if board.eligible else "✗ ") + board.headline
+        if board.failures:
+            text += ": " + ", ".join(f"{c.label.lower()} {c.count}".rstrip() for c in board.failures)
+        if board.warnings:
+            n = len(board.warnings)
+            text += f"  · {n} warning{'s' if n != 1 else ''}"
+        self.update(text)
+        self.set_class(board.eligible, "-eligible")
+        self.set_class(not board.eligible, "-not-eligible")
