@@ -154,6 +154,7 @@ class CallRules(_Strict):
     _roles: dict[str, Role] = PrivateAttr(default_factory=dict)
     _lots: dict[int, Lot] = PrivateAttr(default_factory=dict)
     _ecosystems: dict[str, Ecosystem] = PrivateAttr(default_factory=dict)
+    _tables: tuple = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _consistent(self) -> "CallRules":
@@ -189,8 +190,14 @@ class CallRules(_Strict):
         self._roles = {r.id: r for r in self.roles}
         self._lots = {lot.number: lot for lot in self.lots}
         self._ecosystems = {e.id: e for e in self.ecosystems}
+        self._tables = (self._categories, self._roles, self._kinds)
 
     # look-ups -------------------------------------------------------------------------
+
+    def lookup_tables(self) -> tuple[dict[str, str], dict[str, Role], dict[str, Kind]]:
+        """Country categories, roles and kinds by id, for hot loops (pydantic private attributes are slow)."""
+        return self._tables
+
 
     def lot(self, number: int) -> Lot:
         return self._lots[number]

@@ -108,22 +108,28 @@ def composition(plan: Plan, rules: CallRules) -> Composition:
     countries: set[str] = set()
     uncounted: set[str] = set()
     full = lma = providers = he = vet = 0
+    # the rules' look-up tables, read once: this loop runs on every keystroke for every partner
+    categories, roles, kinds = rules.lookup_tables()
     for partner in plan.partners:
-        category = rules.country_category(partner.country)
+        country = partner.country
+        if country not in categories:
+            # a plan edited in memory may still say "el", "UK" or "ru": judge the canonical code
+            country = rules.canonical_country(country)
+        category = categories.get(country, "third")
         if category == "excluded":
             excluded.append(partner)
             continue  # may not take part at all, so counts for nothing
         if partner.role == "coordinator":
             coordinators.append(partner)
-        role = rules.role(partner.role)
+        role = roles.get(partner.role)
         if role is None or not role.full_partner:
             continue
         full += 1
-        if category in ("eu", "associated"):
-            countries.add(partner.country)
+        if category == "eu" or category == "associated":
+            countries.add(country)
         else:
-            uncounted.add(partner.country)
-        kind = rules.kind(partner.kind)
+            uncounted.add(country)
+        kind = kinds.get(partner.kind)
         if kind is None:
             continue
         lma += kind.labour_market_actor
@@ -153,12 +159,13 @@ def evaluate(
     lot: int | None = None,
     duration: int | None = None,
     now: datetime | None = None,
+    _comp: Composition | None = None,
 ) -> Scoreboard:
     """Every criterion of the spec, in the spec's order, for the plan's lot or a what-if `lot`."""
     lot_number = plan.lot if lot is None else lot
     the_lot = rules.lot(lot_number)
     months = resolve_duration(plan, the_lot, lot_number != plan.lot, duration)
-    comp = composition(plan, rules)
+    comp = composition(plan, rules) if _comp is None else _comp
     criteria = [
         _coordinator(comp, rules),
         _minimum("full-partners", "Full partners", comp.full_partners, the_lot.min_full_partners,
@@ -189,8 +196,9 @@ def evaluate(
 
 def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:
     """The plan against every lot and duration of its call (Lot 1 24m, Lot 1 36m, Lot 2 48m ...)."""
+    comp = composition(plan, rules)  # the same for every lot: count once
     return [
-        evaluate(plan, rules, lot=lot.number, duration=d.months, now=now)
+        evaluate(plan, rules, lot=lot.number, duration=d.months, now=now, _comp=comp)
         for lot in rules.lots
         for d in lot.durations
     ]
@@ -216,10 +224,11 @@ def _coordinator(comp: Composition, rules: CallRules) -> Criterion:
         return Criterion("coordinator", label, "fail",
                          f"{n} coordinators ({_names(comp.coordinators)}): exactly one allowed", n, 1)
     coordinator = comp.coordinators[0]
-    if not rules.counts_for_country_minimum(coordinator.country):
-        category = CATEGORY_LABELS[rules.country_category(coordinator.country)]
+    country = rules.canonical_country(coordinator.country)
+    if not rules.counts_for_country_minimum(country):
+        category = CATEGORY_LABELS[rules.country_category(country)]
         return Criterion("coordinator", label, "fail",
-                         f"{coordinator.label} is in {rules.country_name(coordinator.country)} ({category}): "
+                         f"{coordinator.label} is in {rules.country_name(country)} ({category}): "
                          "the coordinator must be in an EU Member State or associated country", 1, 1)
     return Criterion("coordinator", label, "pass",
                      f"{coordinator.label} ({coordinator.country}) coordinates", 1, 1)

@@ -37,16 +37,16 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         with Vertical(classes="dialog compare"):
             yield Static("What if: the same partnership against every lot and duration", classes="question")
             yield DataTable(id="comparison", cursor_type="column", zebra_stripes=True)
-            yield Static("←/→ choose a column · enter or 1-3 applies it to the plan · "
-                         "≠ marks rules that differ · escape closes", classes="hint")
+            yield Static(f"* the plan now · ≠ rules that differ · ←/→ and enter, or 1-{len(self.boards)}: "
+                         "apply a column to the plan · escape closes", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Criterion", key="criterion")
         for i, board in enumerate(self.boards):
-            current = " (plan)" if (board.lot, board.duration_months) == self._current() else ""
-            table.add_column(f"{i + 1}: {column_title(board)}{current}", key=str(i))
+            current = "*" if (board.lot, board.duration_months) == self._current() else ""
+            table.add_column(f"{column_title(board)}{current}", key=str(i))
         labels = {c.id: c.label for b in self.boards for c in b.criteria}
         for cid in CRITERIA_ORDER:
             if cid not in labels:
@@ -59,8 +59,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
                            Text(f"{STATUS_WORDS[c.status]} {c.count}".rstrip(), style=STYLES[c.status]))
             table.add_row(*row, key=cid)
         table.add_row(Text("  Verdict", style="bold"), *(
-            Text("ELIGIBLE", style="bold green") if b.eligible
-            else Text(f"NOT ELIGIBLE ({len(b.failures)})", style="bold red") for b in self.boards), key="verdict")
+            Text("✓ ELIGIBLE", style="bold green") if b.eligible
+            else Text(f"✗ {len(b.failures)} FAIL", style="bold red") for b in self.boards), key="verdict")
         current = next((i for i, b in enumerate(self.boards) if (b.lot, b.duration_months) == self._current()), 0)
         table.move_cursor(column=current + 1)
         table.focus()
