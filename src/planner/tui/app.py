@@ -60,6 +60,17 @@ class PlannerApp(App[int]):
         super().__init__()
         self.document = document
         self.board: Scoreboard | None = None
+        # themes and keys are set before the first mount: a theme change after it restyles every widget
+        settings = load_settings()
+        themes, self._settings_problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        if settings.problem:
+            self._settings_problems.append(settings.problem)
+        wanted = settings.theme or DEFAULT_THEME
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        if settings.keys:
+            self.set_keymap(settings.keys)
 
     def compose(self):
         yield Header(icon="≡")
@@ -73,19 +84,10 @@ class PlannerApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        settings = load_settings()
-        themes, problems = load_themes()
-        for theme in themes:
-            self.register_theme(theme)
-        if settings.problem:
-            problems.append(settings.problem)
-        if problems:
-            self.notify("\n".join(problems), title="Some settings were not loaded", severity="warning", timeout=10)
-        wanted = settings.theme or DEFAULT_THEME
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        if self._settings_problems:
+            self.notify("\n".join(self._settings_problems), title="Some settings were not loaded",
+                        severity="warning", timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if settings.keys:
-            self.set_keymap(settings.keys)
         self.query_one("#partners-pane").border_title = "Partners"
         self.query_one("#lot-pane").border_title = "Lot & ecosystem"
         self.query_one("#scoreboard").border_title = "Scoreboard"
