@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -67,10 +68,7 @@ def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"line {line}: " if line else ""
-        detail = getattr(exc, "msg", str(exc))
-        raise PlanError(origin, f"{where}not valid TOML: {detail}") from None
+        raise PlanError(origin, _toml_error(exc)) from None
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -79,6 +77,18 @@ def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None
     if rules is None:
         rules = load_call_for(plan, origin)
     return check_against_rules(plan, rules, origin)
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError) -> str:
+    """'line 3, column 5: not valid TOML: ...' (Python 3.11 keeps the position only in the text)."""
+    text = str(exc)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", text)
+    if found:
+        return f"line {found[1]}, column {found[2]}: not valid TOML: {text[:found.start()]}"
+    found = re.search(r"\s*\(at end of document\)$", text)
+    if found:
+        return f"at the end of the file: not valid TOML: {text[:found.start()]}"
+    return f"not valid TOML: {text}"
 
 
 def load_call_for(plan: Plan, origin: str) -> CallRules:
@@ -139,8 +149,10 @@ def load_plan_with_fingerprint(path: str | Path, rules: CallRules | None = None)
 def _toml_value(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    # tomli-w does the escaping; the layout below is ours, so that diffs stay one hunk per edit
-    return tomli_w.dumps({"v": value}, multiline_strings=True)[4:-1]
+    # tomli-w does the escaping; the layout below is ours, so that diffs stay one hunk per edit.
+    # Its multi-line strings turn CRLF into LF, so a string holding a CR stays escaped on one line.
+    multiline = not (isinstance(value, str) and "\r" in value)
+    return tomli_w.dumps({"v": value}, multiline_strings=multiline)[4:-1]
 
 
 def _toml_table(table: dict[str, object]) -> list[str]:
