@@ -27,19 +27,19 @@ class HelpScreen(ModalScreen[None]):
             text.append(f"{what}\n")
         text.append("\nThe scoreboard\n", style="bold")
         text.append(
-            "  Each row is one rule of the chosen lot. FAIL rules make the proposal ineligible;\n"
-            "  WARN is what the call expects of the content; INFO is for your information.\n"
-            "  N/M is what the plan has against what the lot needs. Only full partners (the\n"
-            "  coordinator and beneficiaries) count; associated partners and affiliated entities\n"
-            "  count towards no minimum, and only EU and associated countries count as countries.\n"
+            "Each row is one rule of the chosen lot. FAIL rules make the proposal ineligible; "
+            "WARN is what the call expects of the content; INFO is for your information. "
+            "N/M is what the plan has against what the lot needs. Only full partners (the "
+            "coordinator and beneficiaries) count; associated partners and affiliated entities "
+            "count towards no minimum, and only EU and associated countries count as countries.\n"
         )
         text.append(f"\nWhere the rules come from ({self.rules.title})\n", style="bold")
         for lot in self.rules.lots:
-            text.append(f"  Lot {lot.number} ({lot.code}): {lot.min_countries} countries, "
+            text.append(f"Lot {lot.number} ({lot.code}): {lot.min_countries} countries, "
                         f"{lot.min_full_partners} full partners, {lot.min_labour_market_actors} labour-market "
-                        f"actors, {lot.min_education_providers} providers.\n    Source: {lot.source}\n")
-        text.append(f"  Deadline: {self.rules.deadline_source}\n  Award: {self.rules.award_rules.source}\n")
-        text.append("\n  escape closes this help.", style="dim")
+                        f"actors, {lot.min_education_providers} providers. Source: {lot.source}\n")
+        text.append(f"Deadline: {self.rules.deadline_source}\nAward: {self.rules.award_rules.source}\n")
+        text.append("\nescape closes this help.", style="dim")
         with VerticalScroll(classes="dialog help"):
             yield Static(text)
 

@@ -1,0 +1,43 @@
+"""The command line and the domain core never load Textual: `planner check` in CI must not pay for the TUI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from conftest import ROOT, SAMPLES
+
+PROBE = textwrap.dedent("""
+    import io, sys, contextlib
+    import planner.cli, planner.scoring, planner.storage, planner.report
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        codes = [
+            planner.cli.main(["check", sys.argv[1]]),
+            planner.cli.main(["check", sys.argv[1], "--format", "markdown"]),
+            planner.cli.main(["compare", sys.argv[1], "--format", "json"]),
+            planner.cli.main(["fmt", "--check", sys.argv[1]]),
+            planner.cli.main(["schema"]),
+        ]
+    assert codes == [0, 0, 0, 0, 0], codes
+    assert "ELIGIBLE" in out.getvalue()
+    loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+    print("textual modules:", loaded)
+    assert "textual" not in sys.modules, loaded
+    assert not any(m.startswith("planner.tui") for m in sys.modules)
+""")
+
+
+def test_cli_and_core_do_not_import_textual():
+    result = subprocess.run([sys.executable, "-c", PROBE, str(SAMPLES / "lot1-example.toml")],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "textual modules: []" in result.stdout
+
+
+def test_probe_can_see_textual_when_it_is_imported():
+    # the probe's check is real: importing the TUI's toolkit does show up in sys.modules
+    result = subprocess.run([sys.executable, "-c", "import sys, textual.app; print('textual' in sys.modules)"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "True", result.stderr

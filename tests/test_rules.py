@@ -1,0 +1,173 @@
+"""The call rules as data: the built-in calls load, say what the Commission says, and broken files are refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import planner
+from planner.errors import PlanError
+from planner.rules import CallRules, available_calls, load_call, load_rules_file
+
+CALLS_DIR = Path(planner.__file__).parent / "calls"
+
+# the domain brief, "Countries"
+EU_MEMBER_STATES = set("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+ASSOCIATED = set("IS LI NO MK RS TR".split())
+EXCLUDED = {"RU", "BY"}
+
+# the spec, "Ids", in the 2024 call's order
+SPEC_ECOSYSTEMS = [
+    "mobility-transport-automotive", "textile", "renewable-energy", "electronics", "retail", "construction",
+    "aerospace-defence", "energy-intensive-industries", "tourism", "agri-food", "cultural-creative", "digital",
+    "proximity-social-economy", "health",
+]
+# the spec's kind table: (labour-market actor, education provider, higher education, VET provider)
+SPEC_KINDS = {
+    "higher-education": (False, True, True, False),
+    "vet-provider": (False, True, False, True),
+    "enterprise": (True, False, False, False),
+    "chamber": (True, False, False, False),
+    "trade-union": (True, False, False, False),
+    "trade-association": (True, False, False, False),
+    "research": (False, False, False, False),
+    "public-body": (False, False, False, False),
+    "ngo": (False, False, False, False),
+    "other": (False, False, False, False),
+}
+
+
+def test_both_built_in_calls_load():
+    assert available_calls() == ["2024", "2025"]
+    for call_id in available_calls():
+        rules = load_call(call_id)
+        assert isinstance(rules, CallRules)
+        assert rules.id == call_id
+        assert [lot.number for lot in rules.lots] == [1, 2]
+        assert rules.name == f"ERASMUS-EDU-{call_id}-PI-ALL-INNO"
+
+
+def test_2024_composition_follows_the_commission_not_the_swapped_summary(rules):
+    # Commission's Alliances for Innovation page (IT, PL) and NA-BIBB: Lot 1 = 4 countries, 8 full partners,
+    # 3 labour-market actors, 3 providers; Lot 2 = 8 / 12 / 5 / 5. The Flemish summary swaps the two blocks.
+    def composition(lot):
+        return (lot.min_countries, lot.min_full_partners, lot.min_labour_market_actors, lot.min_education_providers)
+
+    lot1, lot2 = rules.lot(1), rules.lot(2)
+    assert composition(lot1) == (4, 8, 3, 3)
+    assert composition(lot2) == (8, 12, 5, 5)
+    for lot in (lot1, lot2):
+        assert "Commission" in lot.source
+        assert "swap" in lot.source
+        assert lot.requires_higher_education and lot.requires_vet_provider
+    assert (lot1.code, lot2.code) == ("EDU-ENTERP", "BLUEPRINT")
+
+
+def test_2024_durations_caps_and_deadline(rules):
+    caps = {(lot.number, d.months): d.max_grant_eur for lot in rules.lots for d in lot.durations}
+    assert caps == {(1, 24): 1_000_000, (1, 36): 1_500_000, (2, 48): 4_000_000}
+    assert rules.deadline == datetime(2024, 3, 7, 17, 0)
+    assert rules.timezone == "Europe/Brussels"
+    assert rules.funding_rate_percent == 80
+    assert load_call("2025").deadline == datetime(2025, 3, 6, 17, 0)
+
+
+def test_2025_keeps_the_2024_composition_and_caps(rules):
+    assert load_call("2025").lots == rules.lots
+
+
+@pytest.mark.parametrize("call_id", ["2024", "2025"])
+def test_every_eu_country_is_listed(call_id):
+    rules = load_call(call_id)
+    assert set(rules.countries.eu) == EU_MEMBER_STATES
+    assert len(rules.countries.eu) == 27
+    assert set(rules.countries.associated) == ASSOCIATED
+    assert set(rules.countries.excluded) == EXCLUDED
+    for code in EU_MEMBER_STATES:
+        assert rules.country_category(code) == "eu"
+        assert rules.counts_for_country_minimum(code)
+    for code in ASSOCIATED:
+        assert rules.country_category(code) == "associated"
+    for code in ("UA", "CH", "GB", "US"):
+        assert rules.is_known_country(code) and rules.country_category(code) == "third"
+        assert not rules.counts_for_country_minimum(code)
+
+
+def test_aliases(rules):
+    assert rules.canonical_country("EL") == "GR"
+    assert rules.canonical_country("el") == "GR"
+    assert rules.canonical_country("UK") == "GB"
+    assert rules.canonical_country(" uk ") == "GB"
+    assert rules.canonical_country("de") == "DE"
+    assert rules.country_name("GR") == "Greece"
+
+
+def test_ids_are_the_specs(rules):
+    assert [e.id for e in rules.ecosystems] == SPEC_ECOSYSTEMS
+    assert [e.number for e in rules.ecosystems] == list(range(1, 15))
+    assert [e.number for e in rules.ecosystems if e.priority] == list(range(1, 9))
+    assert {k.id: (k.labour_market_actor, k.education_provider, k.higher_education, k.vet_provider)
+            for k in rules.kinds} == SPEC_KINDS
+    assert {r.id: r.full_partner for r in rules.roles} == {
+        "coordinator": True, "beneficiary": True, "affiliated-entity": False, "associated-partner": False}
+    assert {c.id: c.maximum for c in rules.award} == {"relevance": 25, "design": 30, "partnership": 25, "impact": 20}
+    assert (rules.award_rules.min_total, rules.award_rules.min_share_of_each_maximum_percent) == (70, 50)
+    assert [(b.min, b.max) for b in rules.eqf_bands] == [(3, 5), (6, 8)]
+    assert [a.id for a in rules.activities] == ["skills_strategy", "cvet_programmes", "core_curricula",
+                                                "long_term_action_plan"]
+
+
+def test_unknown_call_id():
+    with pytest.raises(PlanError) as info:
+        load_call("2026")
+    assert "no rules for call '2026'" in str(info.value)
+    assert "known calls: 2024, 2025" in str(info.value)
+
+
+def _rules_text() -> str:
+    return (CALLS_DIR / "2024.toml").read_text(encoding="utf-8")
+
+
+def test_copied_rules_file_loads(tmp_path, rules):
+    path = tmp_path / "copy.toml"
+    path.write_text(_rules_text(), encoding="utf-8")
+    assert load_rules_file(path) == rules
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda t: t + "\nthis is not = = toml\n", "not a valid rules file (TOML)"),
+    (lambda t: t.replace("min_countries = 4\n", "", 1), "min_countries"),
+    (lambda t: t.replace("min_countries = 4\n", 'min_countries = "four"\n', 1), "min_countries"),
+    (lambda t: t.replace('timezone = "Europe/Brussels"', 'timezone = "Europe/Atlantis"'), "Europe/Atlantis"),
+    (lambda t: t.replace('EL = "GR"', 'EL = "QQ"'), "alias EL points at unknown country QQ"),
+    (lambda t: t.replace('id = "textile"', 'id = "mobility-transport-automotive"'),
+     "duplicate ecosystems: mobility-transport-automotive"),
+    (lambda t: t.replace("number = 2\ncode", "number = 1\ncode"), "duplicate lots: 1"),
+    (lambda t: t.replace('\nRU = "Russia"', ""), "countries without a name in [country_names]: RU"),
+    (lambda t: t.replace("funding_rate_percent = 80", "funding_rate_percent = 180"), "funding_rate_percent"),
+    (lambda t: t.replace("ecosystems = \"any\"", "ecosystems = \"several\""), "ecosystems"),
+], ids=["not-toml", "missing-key", "wrong-type", "bad-timezone", "bad-alias", "duplicate-ecosystem",
+        "duplicate-lot", "unnamed-country", "rate-over-100", "bad-ecosystem-rule"])
+def test_broken_rules_file_is_a_plan_error(tmp_path, change, fragment):
+    text = _rules_text()
+    broken = change(text)
+    assert broken != text, "the change did not apply"
+    path = tmp_path / "broken.toml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        load_rules_file(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert fragment in message
+
+
+def test_missing_or_folder_rules_file(tmp_path):
+    with pytest.raises(PlanError, match="rules file not found"):
+        load_rules_file(tmp_path / "none.toml")
+    with pytest.raises(PlanError, match="is a folder"):
+        load_rules_file(tmp_path)
+    (tmp_path / "latin1.toml").write_bytes(b'id = "caf\xe9"\n')
+    with pytest.raises(PlanError, match="cannot read rules file"):
+        load_rules_file(tmp_path / "latin1.toml")
