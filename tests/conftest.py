@@ -95,6 +95,17 @@ def passing_assessment(rules: CallRules) -> Assessment:
     return Assessment(**{c.id: c.maximum for c in rules.award})
 
 
+def with_shares(plan: Plan, total: int | None = None, rules: CallRules | None = None) -> Plan:
+    """The plan with `total` (default: the requested grant) split over its full partners, adding up exactly."""
+    total = plan.requested_grant_eur if total is None else total
+    rules = rules or load_call("2024")
+    full = [i for i, p in enumerate(plan.partners) if rules.role(p.role).full_partner]
+    shares = {i: total // len(full) for i in full}
+    shares[full[0]] += total - sum(shares.values())
+    return plan.model_copy(update={"requested_grant_eur": total, "partners": tuple(
+        p.model_copy(update={"grant_eur": shares.get(i)}) for i, p in enumerate(plan.partners))})
+
+
 def passing_plan(rules: CallRules, lot_number: int, extra_partners: list[Partner] | tuple[Partner, ...] = (),
                  **counts: int) -> Plan:
     """A plan of `lot_number` that meets every rule and expectation at exactly the lot's minimums;
@@ -103,7 +114,7 @@ def passing_plan(rules: CallRules, lot_number: int, extra_partners: list[Partner
     wanted = threshold_counts(rules, lot_number)
     wanted.update(counts)
     months = lot.shortest_duration
-    return make_plan(
+    plan = make_plan(
         [*consortium(rules, **wanted), *extra_partners],
         lot=lot_number,
         duration_months=months,
@@ -113,6 +124,7 @@ def passing_plan(rules: CallRules, lot_number: int, extra_partners: list[Partner
         activities=Activities(**{a.id: True for a in rules.activities}),
         assessment=passing_assessment(rules),
     )
+    return with_shares(plan, rules=rules)
 
 
 # --- the real command line -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import (
     BEFORE_DEADLINE, RULES_2024, kinds_where, make_plan, partner, passing_plan,
-    threshold_counts,
+    threshold_counts, with_shares,
 )
 from planner.model import Activities, Assessment, Profile
 from planner.rules import CallRules
@@ -354,8 +354,8 @@ def test_allowed_durations_pass_and_others_fail(rules, lot_number):
     lot = rules.lot(lot_number)
     allowed = [d.months for d in lot.durations]
     for months in allowed:
-        plan = passing_plan(rules, lot_number).model_copy(
-            update={"duration_months": months, "requested_grant_eur": rules.max_grant(lot_number, months)})
+        plan = with_shares(passing_plan(rules, lot_number).model_copy(update={"duration_months": months}),
+                           rules.max_grant(lot_number, months))
         assert judge(plan, rules).get("duration").status == "pass", months
     for months in sorted({1, min(allowed) - 1, max(allowed) + 1, max(allowed) + 12} - set(allowed)):
         plan = passing_plan(rules, lot_number).model_copy(update={"duration_months": months})
@@ -378,7 +378,7 @@ def test_grant_at_below_and_over_the_cap(rules, lot_number, months):
     cap = rules.max_grant(lot_number, months)
     base = passing_plan(rules, lot_number).model_copy(update={"duration_months": months})
     for requested, expected in ((cap - 1, "pass"), (cap, "pass"), (cap + 1, "fail")):
-        board = judge(base.model_copy(update={"requested_grant_eur": requested}), rules)
+        board = judge(with_shares(base, requested), rules)
         assert status(board, "grant") == expected, requested
     over = judge(base.model_copy(update={"requested_grant_eur": cap + 2500}), rules)
     c = over.get("grant")
@@ -407,6 +407,38 @@ def test_grant_partner_shares_must_add_up(rules, lot_number):
     over = judge(with_shares(requested + 500), rules)
     assert status(over, "grant") == "warn"
     assert "EUR 500 over" in over.get("grant").message
+
+
+@pytest.mark.parametrize("lot_number", LOTS)
+def test_grant_warns_for_full_partners_without_a_share(rules, lot_number):
+    base = passing_plan(rules, lot_number)
+    coordinator = base.partners[0]
+    assert coordinator.role == "coordinator"
+    moved = coordinator.grant_eur
+    partners = list(base.partners)
+    partners[0] = coordinator.model_copy(update={"grant_eur": None})
+    partners[1] = partners[1].model_copy(update={"grant_eur": partners[1].grant_eur + moved})
+    board = judge(base.model_copy(update={"partners": tuple(partners)}), rules)
+    c = board.get("grant")
+    assert c.status == "warn"
+    assert "no share for 1 full partner" in c.message and coordinator.label in c.message
+    assert "unassigned" not in c.message  # the shares still add up
+    assert board.eligible
+
+
+def test_grant_ignores_associated_partners_without_a_share(rules):
+    extra = partner(name="Region", short_name="REG", role="associated-partner", kind="public-body")
+    board = judge(passing_plan(rules, 1, extra_partners=[extra]), rules)
+    assert status(board, "grant") == "pass"
+
+
+def test_grant_requested_without_any_share_warns(rules):
+    base = passing_plan(rules, 2)
+    bare = base.model_copy(update={"partners": tuple(p.model_copy(update={"grant_eur": None}) for p in base.partners)})
+    c = judge(bare, rules).get("grant")
+    assert c.status == "warn"
+    assert f"EUR {base.requested_grant_eur:,} unassigned" in c.message
+    assert f"no share for {len(base.partners)} full partners" in c.message
 
 
 def test_grant_without_request_is_info(rules):

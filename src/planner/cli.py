@@ -22,6 +22,8 @@ COMMANDS = {
     "compare": "the plan against every lot and duration of its call, side by side",
     "new": "create a new plan file (empty, or from a bundled sample)",
     "fmt": "rewrite plan files in canonical form (--check: only report)",
+    "import-partners": "add partners from a CSV file (shows every row it would reject, and why)",
+    "export": "partners as CSV, a Markdown report to mail, or plan and verdict as JSON",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
 }
@@ -60,13 +62,27 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["fmt"] = _Parser(prog="planner fmt", description=COMMANDS["fmt"])
     p.add_argument("plans", metavar="PLAN", nargs="+")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+    p = parsers["import-partners"] = _Parser(
+        prog="planner import-partners", description=COMMANDS["import-partners"],
+        epilog="Columns are found by header name (any case): name, short name, country (name or code), kind, "
+        "role, PIC, grant, affiliated to, notes. Comma, semicolon or tab separated. Nothing is written when a "
+        "row is rejected, unless --skip-rejected. Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("csv", metavar="FILE.csv")
+    p.add_argument("--dry-run", action="store_true", help="only show what would be added and rejected")
+    p.add_argument("--skip-rejected", action="store_true", help="add the good rows even if some are rejected")
+    p = parsers["export"] = _Parser(prog="planner export", description=COMMANDS["export"])
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--format", choices=("csv", "markdown", "json"), default="markdown")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    _rules_options(p)
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
     return parsers
 
 
 def _top_parser() -> argparse.ArgumentParser:
-    commands = "\n".join(f"  {name:<9} {text}" for name, text in COMMANDS.items())
+    commands = "\n".join(f"  {name:<16} {text}" for name, text in COMMANDS.items())
     p = _Parser(
         prog="planner",
         usage="planner [PLAN] [options]\n       planner COMMAND ...",
@@ -179,6 +195,47 @@ def _fmt(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def _import_partners(args: argparse.Namespace) -> int:
+    from planner.importing import preview_import
+
+    plan = load_plan(args.plan)
+    rules = load_call_for(plan, args.plan)
+    preview = preview_import(args.csv, plan, rules)
+    print(preview.summary())
+    if args.dry_run:
+        return 0 if not preview.rejected else 1
+    if preview.rejected and not args.skip_rejected:
+        print(f"nothing written: fix the rejected rows, or add --skip-rejected to add the other "
+              f"{len(preview.accepted)}", file=sys.stderr)
+        return 1
+    if not preview.accepted:
+        print("nothing to add")
+        return 0
+    save_plan(preview.apply(plan), args.plan)
+    print(f"added {len(preview.accepted)} partner(s) to {args.plan}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from planner import export
+    from planner.storage import write_text_atomically
+
+    plan, rules = _load(args)
+    board = evaluate(plan, rules)
+    if args.format == "csv":
+        out = export.partners_csv(plan, rules)
+    elif args.format == "json":
+        out = export.plan_json(plan, board, args.plan)
+    else:
+        out = export.markdown_report(plan, rules, board, args.plan)
+    if args.output:
+        write_text_atomically(Path(args.output), out)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
 def _schema(_args: argparse.Namespace) -> int:
     schema = Plan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -210,8 +267,8 @@ def _tui(args: argparse.Namespace) -> int:
     return run(path, rules=rules, read_only=read_only)
 
 
-HANDLERS = {"check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "schema": _schema,
-            "samples": _samples}
+HANDLERS = {"check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "import-partners": _import_partners,
+            "export": _export, "schema": _schema, "samples": _samples}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -77,6 +77,7 @@ class EcosystemRules(_Strict):
 class Kind(_Strict):
     id: str
     label: str
+    aliases: tuple[str, ...] = ()  # other words for it, lower case, for CSV import
     labour_market_actor: bool
     education_provider: bool
     higher_education: bool

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Literal
 
+from planner.budget import budget
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules, Lot
 
@@ -307,24 +308,27 @@ def _eur(amount: int) -> str:
 
 def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
     label = "Grant"
-    cap = rules.max_grant(lot.number, months)
-    requested = plan.requested_grant_eur
-    shares = [p.grant_eur for p in plan.partners if p.grant_eur is not None]
-    if cap is None:
+    b = budget(plan, rules, lot.number, months)
+    if b.cap is None:
         return Criterion("grant", label, "info", f"no cap for {months} months: choose an allowed duration first")
-    if requested is None:
-        return Criterion("grant", label, "info", f"no requested grant yet; the cap is {_eur(cap)}")
-    if requested > cap:
+    if b.requested is None:
+        return Criterion("grant", label, "info", f"no requested grant yet; the cap is {_eur(b.cap)}")
+    if b.requested > b.cap:
         return Criterion("grant", label, "fail",
-                         f"{_eur(requested)} requested is above the {_eur(cap)} cap for {months} months: "
-                         f"reduce it by {_eur(requested - cap)}")
-    if shares and sum(shares) != requested:
-        total = sum(shares)
-        gap = requested - total
-        side = f"{_eur(gap)} unassigned" if gap > 0 else f"{_eur(-gap)} over"
-        return Criterion("grant", label, "warn",
-                         f"partner shares add up to {_eur(total)}, not the {_eur(requested)} requested ({side})")
-    return Criterion("grant", label, "pass", f"{_eur(requested)} requested, within the {_eur(cap)} cap")
+                         f"{_eur(b.requested)} requested is above the {_eur(b.cap)} cap for {months} months: "
+                         f"reduce it by {_eur(b.requested - b.cap)}")
+    problems = []
+    if b.unassigned:
+        side = f"{_eur(b.unassigned)} unassigned" if b.unassigned > 0 else f"{_eur(-b.unassigned)} over"
+        problems.append(f"partner shares add up to {_eur(b.shares_total)}, not the {_eur(b.requested)} "
+                        f"requested ({side})")
+    if b.without_share:
+        names = ", ".join(s.label for s in b.without_share[:5]) + (" ..." if len(b.without_share) > 5 else "")
+        problems.append(f"no share for {len(b.without_share)} full partner{_plural(len(b.without_share))}: {names}")
+    if problems:
+        return Criterion("grant", label, "warn", "; ".join(problems))
+    return Criterion("grant", label, "pass", f"{_eur(b.requested)} requested, within the {_eur(b.cap)} cap; "
+                     "partner shares add up")
 
 
 def _profiles(plan: Plan, rules: CallRules) -> Criterion:

@@ -183,6 +183,15 @@ def save_plan(plan: Plan, path: str | Path) -> Fingerprint:
     """Write atomically: a temporary file in the same folder, flushed and synced, renamed over the old one."""
     path = Path(path)
     data = dump_plan(plan).encode("utf-8")
+    write_bytes_atomically(path, data)
+    return Fingerprint.of_bytes(path, data)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         mode = path.stat().st_mode & 0o7777 if path.exists() else None
@@ -209,7 +218,6 @@ def save_plan(plan: Plan, path: str | Path) -> Fingerprint:
             raise PlanError(str(path), "cannot save: a folder has that name") from None
         raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
     _sync_folder(folder)
-    return Fingerprint.of_bytes(path, data)
 
 
 def _umask() -> int:

@@ -1,0 +1,64 @@
+"""The lump-sum budget: partner shares against the requested grant and the lot's cap. Pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.model import Plan
+from planner.rules import CallRules
+
+
+@dataclass(frozen=True)
+class Share:
+    index: int
+    label: str
+    role: str
+    full_partner: bool
+    grant_eur: int | None
+    percent: float | None  # of the requested grant
+
+
+@dataclass(frozen=True)
+class Budget:
+    months: int
+    cap: int | None
+    requested: int | None
+    funding_rate_percent: int
+    shares: tuple[Share, ...]
+
+    @property
+    def shares_total(self) -> int:
+        return sum(s.grant_eur or 0 for s in self.shares)
+
+    @property
+    def unassigned(self) -> int | None:
+        """What the shares leave of the requested grant (negative: shares exceed it)."""
+        return None if self.requested is None else self.requested - self.shares_total
+
+    @property
+    def under_cap(self) -> int | None:
+        """What the cap leaves above the requested grant (negative: over the cap)."""
+        return None if self.cap is None or self.requested is None else self.cap - self.requested
+
+    @property
+    def implied_total_budget(self) -> int | None:
+        """The estimated budget the lump sum implies at the funding rate (rounded down to the euro)."""
+        return None if self.requested is None else self.requested * 100 // self.funding_rate_percent
+
+    @property
+    def without_share(self) -> tuple[Share, ...]:
+        """Full partners with no share: every beneficiary receives part of the lump sum."""
+        return tuple(s for s in self.shares if s.full_partner and not s.grant_eur)
+
+
+def budget(plan: Plan, rules: CallRules, lot: int, months: int) -> Budget:
+    """The budget for one lot and duration (a Scoreboard's, so that both speak of the same case)."""
+    requested = plan.requested_grant_eur
+    shares = []
+    for i, p in enumerate(plan.partners):
+        role = rules.role(p.role)
+        percent = None
+        if p.grant_eur is not None and requested:
+            percent = p.grant_eur * 100 / requested
+        shares.append(Share(i, p.label, p.role, bool(role and role.full_partner), p.grant_eur, percent))
+    return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, tuple(shares))

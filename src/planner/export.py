@@ -1,0 +1,97 @@
+"""A plan exported for people and tools: CSV of partners, a Markdown report to mail, JSON of plan and verdict."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+
+from planner.budget import budget
+from planner.editing import counting_note
+from planner.model import Plan
+from planner.report import STATUS_WORDS, _md_cell, verdict_line
+from planner.rules import CallRules
+from planner.scoring import Scoreboard
+
+CSV_COLUMNS = ("name", "short_name", "country", "country_name", "kind", "role", "pic", "grant_eur",
+               "affiliated_to", "counts_towards_minimums", "notes")
+
+
+def partners_csv(plan: Plan, rules: CallRules) -> str:
+    """One row per participant; the header names match what `planner import-partners` reads."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in plan.partners:
+        note = counting_note(p, rules)
+        writer.writerow([p.name, p.short_name or "", p.country, rules.country_name(p.country), p.kind, p.role,
+                         p.pic or "", "" if p.grant_eur is None else p.grant_eur, p.affiliated_to or "",
+                         "yes" if not note else note, p.notes or ""])
+    return out.getvalue()
+
+
+def plan_json(plan: Plan, board: Scoreboard, path: str | None) -> str:
+    return json.dumps({"plan": plan.to_document(), "verdict": board.as_dict(path)}, indent=2,
+                      ensure_ascii=False) + "\n"
+
+
+def _eur(amount: int | None) -> str:
+    return "" if amount is None else f"EUR {amount:,}"
+
+
+def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | None) -> str:
+    """A report a coordinator can mail to the partners."""
+    lot = rules.lot(board.lot)
+    title = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
+    md = [f"# {_md_cell(title)}", "",
+          f"{rules.title}, Lot {lot.number}: {lot.name}, {board.duration_months} months.", "",
+          f"**{verdict_line(board)}**", ""]
+    if plan.ecosystems:
+        names = [f"{e.number}. {e.name}" for e in (rules.ecosystem(i) for i in plan.ecosystems) if e]
+        md += [f"Industrial ecosystem{'s' if len(names) != 1 else ''}: {', '.join(names)}.", ""]
+
+    md += ["## Partners", "", "| # | Partner | Name | Country | Kind | Role | PIC | Counts |",
+           "|---:|---|---|---|---|---|---|---|"]
+    for i, p in enumerate(plan.partners, start=1):
+        note = counting_note(p, rules) or "yes"
+        md.append(f"| {i} | {_md_cell(p.short_name or '')} | {_md_cell(p.name)} | "
+                  f"{rules.country_name(p.country)} ({p.country}) | {p.kind} | {p.role} | {p.pic or ''} | {note} |")
+    by_country = Counter(p.country for p in plan.partners)
+    by_kind = Counter(p.kind for p in plan.partners)
+    md += ["", "By country: " + ", ".join(f"{rules.country_name(c)} {n}" for c, n in
+                                      sorted(by_country.items(), key=lambda item: rules.country_name(item[0]))),
+           "", "By kind: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())), ""]
+
+    md += ["## Eligibility", "", "| Status | Criterion | N/M | What it means |", "|---|---|---|---|"]
+    for c in board.criteria:
+        md.append(f"| {STATUS_WORDS[c.status]} | {_md_cell(c.label)} | {c.count} | {_md_cell(c.message)} |")
+
+    b = budget(plan, rules, board.lot, board.duration_months)
+    md += ["", "## Budget", "",
+           f"Requested grant: {_eur(b.requested) or 'not set'}; cap for {b.months} months: {_eur(b.cap) or 'none'}."]
+    if b.implied_total_budget is not None:
+        md.append(f"At the {b.funding_rate_percent}% funding rate the lump sum implies an estimated total budget "
+                  f"of {_eur(b.implied_total_budget)}.")
+    md += ["", "| Partner | Role | Share | % of request |", "|---|---|---:|---:|"]
+    for s in b.shares:
+        percent = "" if s.percent is None else f"{s.percent:.1f}%"
+        md.append(f"| {_md_cell(s.label)} | {s.role} | {_eur(s.grant_eur)} | {percent} |")
+    md.append(f"| **Total** | | **{_eur(b.shares_total)}** | |")
+
+    if plan.profiles:
+        md += ["", "## Occupational profiles", "", "| Profile | EQF |", "|---|---:|"]
+        md += [f"| {_md_cell(p.title)} | {p.eqf} |" for p in plan.profiles]
+    if lot.content_requirements:
+        md += ["", "## Lot 2 activities", ""]
+        for a in rules.activities:
+            done = bool(plan.activities and getattr(plan.activities, a.id))
+            md.append(f"- [{'x' if done else ' '}] {a.label}")
+    if plan.assessment is not None:
+        md += ["", "## Self-assessment", "", "| Criterion | Score | Maximum |", "|---|---:|---:|"]
+        for c in rules.award:
+            score = getattr(plan.assessment, c.id)
+            md.append(f"| {c.label} | {'' if score is None else score} | {c.maximum} |")
+    if plan.notes:
+        md += ["", "## Notes", "", plan.notes]
+    return "\n".join(md) + "\n"
