@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.model import Partner, Plan
+from planner.model import Activities, Assessment, Partner, Plan, Profile
 from planner.rules import CallRules
 
 
@@ -62,3 +62,26 @@ def counting_note(partner: Partner, rules: CallRules) -> str:
     if category == "third":
         return "country no"
     return ""
+
+
+def set_profiles(plan: Plan, profiles: tuple[Profile, ...]) -> Plan:
+    return plan.model_copy(update={"profiles": profiles})
+
+
+def toggle_activity(plan: Plan, activity_id: str) -> Plan:
+    current = plan.activities or Activities()
+    return plan.model_copy(update={"activities": current.model_copy(
+        update={activity_id: not getattr(current, activity_id)})})
+
+
+def set_share(plan: Plan, index: int, amount: int | None) -> Plan:
+    partners = list(plan.partners)
+    partners[index] = partners[index].model_copy(update={"grant_eur": amount})
+    return plan.model_copy(update={"partners": tuple(partners)})
+
+
+def set_score(plan: Plan, criterion_id: str, score: int | None) -> Plan:
+    current = plan.assessment or Assessment()
+    updated = current.model_copy(update={criterion_id: score})
+    empty = all(v is None for v in updated.model_dump().values())
+    return plan.model_copy(update={"assessment": None if empty else updated})

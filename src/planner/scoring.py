@@ -383,9 +383,13 @@ def _award(plan: Plan, rules: CallRules) -> Criterion:
 
 
 def _deadline(rules: CallRules, now: datetime | None) -> Criterion:
+    """The deadline in Brussels time, in the user's time (the zone of `now`, default the system's), and what is left."""
     deadline = rules.deadline_aware()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(timezone.utc).astimezone()
     when = f"{deadline.day} {deadline:%B %Y, %H:%M} Brussels time ({deadline:%Z})"
+    local = deadline.astimezone(now.tzinfo)
+    if local.utcoffset() != deadline.utcoffset():
+        when += f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
     left = deadline - now
     if left.total_seconds() <= 0:
         days = (now - deadline).days

@@ -48,6 +48,10 @@ class PlannerApp(App[int]):
         Binding("a", "add_partner", "Add", id="planner.add_partner"),
         Binding("l", "switch_lot", "Lot", id="planner.switch_lot"),
         Binding("c", "compare", "Compare", id="planner.compare"),
+        Binding("p", "content", "Profiles", id="planner.content", show=False),
+        Binding("b", "budget", "Budget", id="planner.budget", show=False),
+        Binding("s", "assessment", "Self-assessment", id="planner.assessment", show=False),
+        Binding("i", "import_partners", "Import CSV", id="planner.import", show=False),
         Binding("ctrl+s", "save", "Save", id="planner.save"),
         Binding("ctrl+o", "open", "Open", id="planner.open", show=False),
         Binding("ctrl+z", "undo", "Undo", id="planner.undo", show=False),
@@ -209,6 +213,46 @@ class PlannerApp(App[int]):
 
         self.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
 
+    def action_content(self) -> None:
+        from planner.tui.screens.content import ContentScreen
+
+        self.push_screen(ContentScreen(self.document.rules))
+
+    def action_budget(self) -> None:
+        from planner.tui.screens.budget import BudgetScreen
+
+        self.push_screen(BudgetScreen(self.document.rules))
+
+    def action_assessment(self) -> None:
+        from planner.tui.screens.assessment import AssessmentScreen
+
+        self.push_screen(AssessmentScreen(self.document.rules))
+
+    def action_import_partners(self) -> None:
+        from planner.importing import preview_import
+        from planner.tui.screens.dialogs import PathPrompt
+        from planner.tui.screens.importing import ImportScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                preview = preview_import(path, self.document.plan, self.document.rules)
+            except PlanError as exc:
+                self.notify(str(exc), title="Not imported", severity="error", timeout=15)
+                return
+
+            def decided(add: bool | None) -> None:
+                if add:
+                    plan = preview.apply(self.document.plan)
+                    self.apply(plan, select_row=len(plan.partners) - 1)
+                    self.notify(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
+
+            self.push_screen(ImportScreen(preview), decided)
+
+        start = str(self.document.path.parent) + "/" if self.document.path else ""
+        self.push_screen(PathPrompt("Import partners from a CSV file:", start), chosen)
+
     def action_undo(self) -> None:
         if self.document.undo():
             self.redraw()
@@ -320,6 +364,10 @@ class PlannerApp(App[int]):
             ("d / delete", "remove the selected partner (asks first)"),
             ("l", "switch between the lots"),
             ("c", "what-if comparison of all lots and durations"),
+            ("p", "Lot 2 content: occupational profiles and activities"),
+            ("b", "budget: each partner's share of the grant"),
+            ("s", "award self-assessment"),
+            ("i", "import partners from a CSV file (with a preview)"),
             ("ctrl+z / ctrl+y", "undo / redo"),
             ("ctrl+s", "save (atomically)"),
             ("ctrl+o", "open another plan"),
@@ -338,6 +386,12 @@ class PlannerApp(App[int]):
         yield SystemCommand("Remove partner", "Remove the selected participant", self.action_remove_partner)
         yield SystemCommand("Switch lot", "Move the plan to the other lot", self.action_switch_lot)
         yield SystemCommand("Compare lots", "What-if: all lots and durations side by side", self.action_compare)
+        yield SystemCommand("Profiles and activities", "Lot 2 content: occupational profiles, activities",
+                            self.action_content)
+        yield SystemCommand("Budget", "Each partner's share of the grant", self.action_budget)
+        yield SystemCommand("Self-assessment", "Score the proposal against the award criteria",
+                            self.action_assessment)
+        yield SystemCommand("Import partners", "Add partners from a CSV file, with a preview", self.action_import_partners)
         yield SystemCommand("Save", "Save the plan", self.action_save)
         yield SystemCommand("Open", "Open another plan", self.action_open)
         yield SystemCommand("Undo", "Undo the last edit", self.action_undo)

@@ -1,0 +1,112 @@
+"""The budget: each partner's share of the grant against the request, the cap and the funding rate."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from planner import editing
+from planner.budget import budget
+from planner.model import Plan
+from planner.rules import CallRules
+from planner.scoring import evaluate
+
+
+def eur(amount: int | None) -> str:
+    return "-" if amount is None else f"EUR {amount:,}"
+
+
+class ShareForm(ModalScreen[int | None | bool]):
+    """Dismisses with the new share, None to clear it, or False when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="share.cancel")]
+
+    def __init__(self, label: str, share: int | None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.label = label
+        self.share = share
+
+    def compose(self):
+        with Vertical(classes="dialog"):
+            yield Label(f"Share of the grant for {self.label} (EUR, empty for none)", classes="question")
+            yield Input("" if self.share is None else str(self.share), type="integer", id="share", compact=True)
+            yield Static("enter saves · escape cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        self.dismiss(int(text) if text else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class BudgetScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,b", "close", "Close", id="budget.close")]
+
+    def __init__(self, rules: CallRules) -> None:
+        super().__init__(classes="dialog-screen")
+        self.rules = rules
+
+    @property
+    def plan(self) -> Plan:
+        return self.app.document.plan  # type: ignore[attr-defined]
+
+    def compose(self):
+        with Vertical(classes="dialog budget"):
+            yield Static("Budget: partner shares of the lump sum (enter edits a share)", classes="question")
+            yield Static(id="budget-summary")
+            yield DataTable(id="shares", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#shares", DataTable).add_columns("Partner", "Role", "Share", "% of request")
+        self.show()
+        self.query_one("#shares").focus()
+
+    def show(self) -> None:
+        board = evaluate(self.plan, self.rules)
+        b = budget(self.plan, self.rules, board.lot, board.duration_months)
+        text = Text()
+        text.append(f"Requested {eur(b.requested)} · cap for Lot {board.lot}, {b.months} months {eur(b.cap)}")
+        if b.under_cap is not None:
+            text.append(f" · {eur(abs(b.under_cap))} {'left under' if b.under_cap >= 0 else 'OVER'} the cap",
+                        style="" if b.under_cap >= 0 else "bold red")
+        text.append(f"\nShares add up to {eur(b.shares_total)}")
+        if b.unassigned:
+            text.append(f" · {eur(abs(b.unassigned))} {'unassigned' if b.unassigned > 0 else 'over the request'}",
+                        style="bold yellow")
+        if b.implied_total_budget is not None:
+            text.append(f"\nAt the {b.funding_rate_percent}% funding rate this implies an estimated total budget "
+                        f"of {eur(b.implied_total_budget)}")
+        grant = board.get("grant")
+        if grant is not None and grant.status in ("warn", "fail"):
+            text.append(f"\n{'!' if grant.status == 'warn' else '✗'} {grant.message}", style="bold yellow")
+        self.query_one("#budget-summary", Static).update(text)
+        table = self.query_one("#shares", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for s in b.shares:
+            missing = s.full_partner and not s.grant_eur
+            share = Text(eur(s.grant_eur) + ("  ! none" if missing else ""), style="bold yellow" if missing else "")
+            table.add_row(s.label, s.role, share, "" if s.percent is None else f"{s.percent:.1f}%", key=str(s.index))
+        if b.shares:
+            table.move_cursor(row=min(max(row, 0), len(b.shares) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        index = event.cursor_row
+        partner = self.plan.partners[index]
+
+        def chosen(amount: int | None | bool) -> None:
+            if amount is not False:
+                self.app.apply(editing.set_share(self.plan, index, amount))  # type: ignore[attr-defined]
+                self.show()
+
+        self.app.push_screen(ShareForm(partner.label, partner.grant_eur), chosen)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

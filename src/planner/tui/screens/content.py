@@ -1,0 +1,154 @@
+"""Lot 2 content: occupational profiles with their EQF coverage, and the four must-have activities."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from planner import editing
+from planner.model import Plan, Profile
+from planner.rules import CallRules
+from planner.tui.widgets.choice_list import ChoiceList
+
+
+def coverage(plan: Plan, rules: CallRules) -> Text:
+    """'✓ EQF 3-5 (…): 2 profiles   ✗ EQF 6-8 (…): none' as a line that reads without colour."""
+    text = Text()
+    for band in rules.eqf_bands:
+        n = sum(band.min <= p.eqf <= band.max for p in plan.profiles)
+        mark, style = ("✓", "green") if n else ("✗", "bold red")
+        text.append(f"{mark} {band.label}: ", style=style)
+        text.append(f"{n} profile{'s' if n != 1 else ''}\n" if n else "none yet\n")
+    return text
+
+
+class ProfileForm(ModalScreen[Profile | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="profile.cancel")]
+
+    def __init__(self, profile: Profile | None = None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.profile = profile
+
+    def compose(self):
+        p = self.profile
+        with Vertical(classes="dialog"):
+            yield Label("Edit occupational profile" if p else "Add occupational profile", classes="question")
+            yield Label("Title", classes="field-label")
+            yield Input(p.title if p else "", id="title", compact=True)
+            yield Static("", id="error-title", classes="field-error")
+            yield Label("EQF level of its qualification (1-8)", classes="field-label")
+            yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
+            yield Static("", id="error-eqf", classes="field-error")
+            yield Static("enter saves · escape cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        title = self.query_one("#title", Input).value.strip()
+        eqf = self.query_one("#eqf", Input).value.strip()
+        self.query_one("#error-title", Static).update("" if title else "a title is required")
+        self.query_one("#error-eqf", Static).update("" if eqf else "an EQF level from 1 to 8 is required")
+        if title and eqf:
+            self.dismiss(Profile(title=title, eqf=int(eqf)))
+        else:
+            self.query_one("#title" if not title else "#eqf").focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ContentScreen(ModalScreen[None]):
+    """Edits go to the plan at once (and can be undone); the scoreboard behind follows."""
+
+    BINDINGS = [
+        Binding("escape,p", "close", "Close", id="content.close"),
+        Binding("a", "add_profile", "Add profile", id="content.add_profile"),
+        Binding("d,delete", "remove_profile", "Remove profile", id="content.remove_profile"),
+    ]
+
+    def __init__(self, rules: CallRules) -> None:
+        super().__init__(classes="dialog-screen")
+        self.rules = rules
+
+    @property
+    def plan(self) -> Plan:
+        return self.app.document.plan  # type: ignore[attr-defined]
+
+    def compose(self):
+        with Vertical(classes="dialog content"):
+            yield Static(id="content-lot", classes="question")
+            yield Static(id="coverage")
+            yield DataTable(id="profiles", cursor_type="row")
+            yield Label("Must-have activities (space or enter ticks)", classes="pane-heading")
+            yield ChoiceList([(a.id, a.label) for a in self.rules.activities], single=False, id="activities")
+            with Horizontal(classes="buttons"):
+                yield Button("Close (esc)", id="close", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#profiles", DataTable).add_columns("Occupational profile", "EQF")
+        self.show()
+        self.query_one("#profiles").focus()
+
+    def show(self) -> None:
+        plan = self.plan
+        lot = self.rules.lot(plan.lot)
+        note = ("" if lot.content_requirements else
+                f"  Not required for Lot {lot.number}: these are what Lot 2 proposals must plan.")
+        self.query_one("#content-lot", Static).update(f"Lot 2 content: profiles and activities.{note}")
+        self.query_one("#coverage", Static).update(coverage(plan, self.rules))
+        table = self.query_one("#profiles", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, p in enumerate(plan.profiles):
+            table.add_row(p.title, str(p.eqf), key=str(i))
+        if plan.profiles:
+            table.move_cursor(row=min(max(row, 0), len(plan.profiles) - 1))
+        done = {a.id for a in self.rules.activities if plan.activities and getattr(plan.activities, a.id)}
+        self.query_one("#activities", ChoiceList).show(done)
+
+    def _apply(self, plan: Plan) -> None:
+        self.app.apply(plan)  # type: ignore[attr-defined]
+        self.show()
+
+    def action_add_profile(self) -> None:
+        def added(profile: Profile | None) -> None:
+            if profile is not None:
+                self._apply(editing.set_profiles(self.plan, (*self.plan.profiles, profile)))
+
+        self.app.push_screen(ProfileForm(), added)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        index = event.cursor_row
+
+        def edited(profile: Profile | None) -> None:
+            if profile is not None:
+                profiles = list(self.plan.profiles)
+                profiles[index] = profile
+                self._apply(editing.set_profiles(self.plan, tuple(profiles)))
+
+        if 0 <= index < len(self.plan.profiles):
+            self.app.push_screen(ProfileForm(self.plan.profiles[index]), edited)
+
+    def action_remove_profile(self) -> None:
+        table = self.query_one("#profiles", DataTable)
+        if not table.has_focus or not self.plan.profiles:
+            return
+        index = table.cursor_row
+        removed = self.plan.profiles[index]
+        self._apply(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:]))
+        self.notify(f"Removed profile {removed.title} (ctrl+z undoes)")
+
+    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+        event.stop()
+        self._apply(editing.toggle_activity(self.plan, event.choice_id))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""The import preview: every row of a CSV file, added or rejected with the reason, before anything changes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from planner.importing import ImportPreview
+
+
+class ImportScreen(ModalScreen[bool]):
+    """Dismisses True to add the accepted rows, False to change nothing."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
+
+    def __init__(self, preview: ImportPreview) -> None:
+        super().__init__(classes="dialog-screen")
+        self.preview = preview
+
+    def compose(self):
+        p = self.preview
+        with Vertical(classes="dialog import"):
+            yield Static(f"Import {p.source}: {len(p.accepted)} to add, {len(p.rejected)} rejected. "
+                         "Nothing changes until you choose.", classes="question")
+            yield Static("Columns: " + ", ".join(f"{h} → {k}" for k, h in p.columns.items())
+                         + (f". Ignored: {', '.join(p.ignored_columns)}" if p.ignored_columns else ""),
+                         classes="hint")
+            yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="buttons"):
+                yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''}", id="add",
+                             variant="primary", compact=True, disabled=not p.accepted)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Line", "Result", "Partner or reason")
+        for row in self.preview.rows:
+            if row.partner is None:
+                table.add_row(str(row.line), Text("✗ REJECT", style="bold red"), "; ".join(row.problems))
+            else:
+                p = row.partner
+                table.add_row(str(row.line), Text("✓ add", style="green"),
+                              f"{p.label} ({p.country}, {p.kind}, {p.role})")
+        table.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "add")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
