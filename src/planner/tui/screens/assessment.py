@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from planner import editing
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.tui.screens.editor import PlanEditor
 
 BAR = 30
 
@@ -43,16 +43,8 @@ def _bar(label: str, score: int | None, maximum: int, need: int) -> Text:
     return Text.assemble((label, "bold"), "\n  ", ("".join(cells), style), f" {verdict}\n")
 
 
-class AssessmentScreen(ModalScreen[None]):
+class AssessmentScreen(PlanEditor):
     BINDINGS = [Binding("escape", "close", "Close", id="assessment.close")]
-
-    def __init__(self, rules: CallRules) -> None:
-        super().__init__(classes="dialog-screen")
-        self.rules = rules
-
-    @property
-    def plan(self) -> Plan:
-        return self.app.document.plan  # type: ignore[attr-defined]
 
     def compose(self):
         with VerticalScroll(classes="dialog assessment"):
@@ -81,9 +73,6 @@ class AssessmentScreen(ModalScreen[None]):
             error = f"{criterion.label}: a score from 0 to {criterion.maximum}"
         else:
             plan = editing.set_score(self.plan, criterion.id, int(text) if text else None)
-            self.app.apply(plan)  # type: ignore[attr-defined]
+            self.edit(plan)
         self.query_one("#score-error", Static).update(error)
         self.query_one("#chart", Static).update(chart(self.plan, self.rules))
-
-    def action_close(self) -> None:
-        self.dismiss(None)

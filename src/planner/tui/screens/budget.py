@@ -10,9 +10,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from planner import editing
 from planner.budget import budget
-from planner.model import Plan
-from planner.rules import CallRules
 from planner.scoring import evaluate
+from planner.tui.screens.editor import PlanEditor
 
 
 def eur(amount: int | None) -> str:
@@ -44,16 +43,8 @@ class ShareForm(ModalScreen[int | None | bool]):
         self.dismiss(False)
 
 
-class BudgetScreen(ModalScreen[None]):
+class BudgetScreen(PlanEditor):
     BINDINGS = [Binding("escape,b", "close", "Close", id="budget.close")]
-
-    def __init__(self, rules: CallRules) -> None:
-        super().__init__(classes="dialog-screen")
-        self.rules = rules
-
-    @property
-    def plan(self) -> Plan:
-        return self.app.document.plan  # type: ignore[attr-defined]
 
     def compose(self):
         with Vertical(classes="dialog budget"):
@@ -103,10 +94,7 @@ class BudgetScreen(ModalScreen[None]):
 
         def chosen(amount: int | None | bool) -> None:
             if amount is not False:
-                self.app.apply(editing.set_share(self.plan, index, amount))  # type: ignore[attr-defined]
+                self.edit(editing.set_share(self.plan, index, amount))
                 self.show()
 
         self.app.push_screen(ShareForm(partner.label, partner.grant_eur), chosen)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

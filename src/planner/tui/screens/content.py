@@ -11,6 +11,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from planner import editing
 from planner.model import Plan, Profile
 from planner.rules import CallRules
+from planner.tui.screens.editor import PlanEditor
 from planner.tui.widgets.choice_list import ChoiceList
 
 
@@ -59,7 +60,7 @@ class ProfileForm(ModalScreen[Profile | None]):
         self.dismiss(None)
 
 
-class ContentScreen(ModalScreen[None]):
+class ContentScreen(PlanEditor):
     """Edits go to the plan at once (and can be undone); the scoreboard behind follows."""
 
     BINDINGS = [
@@ -67,14 +68,6 @@ class ContentScreen(ModalScreen[None]):
         Binding("a", "add_profile", "Add profile", id="content.add_profile"),
         Binding("d,delete", "remove_profile", "Remove profile", id="content.remove_profile"),
     ]
-
-    def __init__(self, rules: CallRules) -> None:
-        super().__init__(classes="dialog-screen")
-        self.rules = rules
-
-    @property
-    def plan(self) -> Plan:
-        return self.app.document.plan  # type: ignore[attr-defined]
 
     def compose(self):
         with Vertical(classes="dialog content"):
@@ -109,14 +102,14 @@ class ContentScreen(ModalScreen[None]):
         done = {a.id for a in self.rules.activities if plan.activities and getattr(plan.activities, a.id)}
         self.query_one("#activities", ChoiceList).show(done)
 
-    def _apply(self, plan: Plan) -> None:
-        self.app.apply(plan)  # type: ignore[attr-defined]
+    def edit(self, plan: Plan) -> None:
+        super().edit(plan)
         self.show()
 
     def action_add_profile(self) -> None:
         def added(profile: Profile | None) -> None:
             if profile is not None:
-                self._apply(editing.set_profiles(self.plan, (*self.plan.profiles, profile)))
+                self.edit(editing.set_profiles(self.plan, (*self.plan.profiles, profile)))
 
         self.app.push_screen(ProfileForm(), added)
 
@@ -128,7 +121,7 @@ class ContentScreen(ModalScreen[None]):
             if profile is not None:
                 profiles = list(self.plan.profiles)
                 profiles[index] = profile
-                self._apply(editing.set_profiles(self.plan, tuple(profiles)))
+                self.edit(editing.set_profiles(self.plan, tuple(profiles)))
 
         if 0 <= index < len(self.plan.profiles):
             self.app.push_screen(ProfileForm(self.plan.profiles[index]), edited)
@@ -139,16 +132,13 @@ class ContentScreen(ModalScreen[None]):
             return
         index = table.cursor_row
         removed = self.plan.profiles[index]
-        self._apply(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:]))
+        self.edit(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:]))
         self.notify(f"Removed profile {removed.title} (ctrl+z undoes)")
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()
-        self._apply(editing.toggle_activity(self.plan, event.choice_id))
+        self.edit(editing.toggle_activity(self.plan, event.choice_id))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(None)
-
-    def action_close(self) -> None:
         self.dismiss(None)
