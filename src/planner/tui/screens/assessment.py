@@ -47,7 +47,7 @@ class AssessmentScreen(PlanEditor):
     BINDINGS = [Binding("escape", "close", "Close", id="assessment.close")]
 
     def compose(self):
-        with VerticalScroll(classes="dialog assessment"):
+        with VerticalScroll(classes="dialog assessment", can_focus=False):
             yield Static("Award self-assessment: your scores ('|' marks the threshold)", classes="question")
             yield Static(id="chart")
             for c in self.rules.award:
