@@ -60,6 +60,7 @@ async def test_profile_form_refuses_an_empty_title(draft: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert "a title is required" in static_text(form, "#error-title")
+        assert "a title is required" in screen_text(app)  # shown, not only set
         await pilot.press("escape")
         await wait_screen(pilot, ContentScreen)
         assert app.document.plan.profiles == before
@@ -119,6 +120,7 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         await focus(pilot, screen.query_one("#score-design", Input))
         await replace_text(pilot, "99")
         assert "a score from 0 to 30" in static_text(screen, "#score-error")
+        assert "a score from 0 to 30" in screen_text(app)
         assert app.document.plan.assessment.design == 9  # "9" was taken, "99" refused
         await replace_text(pilot, "22")
         await wait_for(pilot, lambda: app.board.get("award").status == "pass", "the award rule to pass")

@@ -350,9 +350,18 @@ class PlannerApp(App[int]):
         except PlanError as exc:
             self.notify(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
+        rules_changed = document.rules is not self.document.rules
         self.document = document
+        if rules_changed:
+            self.call_later(self._rebuild_lot_pane)  # another call: other lots, caps, ecosystems, deadline
         self.redraw()
         self.notify(f"Opened {path}")
+
+    async def _rebuild_lot_pane(self) -> None:
+        pane = self.query_one(LotPane)
+        pane.rules = self.document.rules
+        await pane.recompose()
+        self.redraw()
 
     # --- help and palette ------------------------------------------------------------------
 

@@ -57,9 +57,11 @@ class Document:
 
     def changed_on_disk(self) -> bool:
         """True when someone else wrote the file since we read or saved it."""
-        if self.path is None or self.fingerprint is None:
+        if self.path is None:
             return False
         now = file_fingerprint(self.path)
+        if self.fingerprint is None:
+            return now is not None  # there was no file when we opened the path: someone created one
         return now is not None and now.digest != self.fingerprint.digest
 
     def save(self, path: Path | None = None) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input, Label, Static
 from planner import editing
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 
 BAR = 30
@@ -56,7 +57,7 @@ class AssessmentScreen(PlanEditor):
                     score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
                     yield Input("" if score is None else str(score), type="integer", id=f"score-{c.id}",
                                 max_length=3, compact=True)
-            yield Static("", id="score-error", classes="field-error")
+            yield FieldError(id="score-error")
             yield Static("tab moves between scores · changes apply at once · escape closes", classes="hint")
         yield Footer()
 
@@ -74,5 +75,5 @@ class AssessmentScreen(PlanEditor):
         else:
             plan = editing.set_score(self.plan, criterion.id, int(text) if text else None)
             self.edit(plan)
-        self.query_one("#score-error", Static).update(error)
+        self.query_one("#score-error", FieldError).say(error)
         self.query_one("#chart", Static).update(chart(self.plan, self.rules))

@@ -11,6 +11,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from planner import editing
 from planner.model import Plan, Profile
 from planner.rules import CallRules
+from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.widgets.choice_list import ChoiceList
 
@@ -39,18 +40,18 @@ class ProfileForm(ModalScreen[Profile | None]):
             yield Label("Edit occupational profile" if p else "Add occupational profile", classes="question")
             yield Label("Title", classes="field-label")
             yield Input(p.title if p else "", id="title", compact=True)
-            yield Static("", id="error-title", classes="field-error")
+            yield FieldError(id="error-title")
             yield Label("EQF level of its qualification (1-8)", classes="field-label")
             yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
-            yield Static("", id="error-eqf", classes="field-error")
+            yield FieldError(id="error-eqf")
             yield Static("enter saves · escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         title = self.query_one("#title", Input).value.strip()
         eqf = self.query_one("#eqf", Input).value.strip()
-        self.query_one("#error-title", Static).update("" if title else "a title is required")
-        self.query_one("#error-eqf", Static).update("" if eqf else "an EQF level from 1 to 8 is required")
+        self.query_one("#error-title", FieldError).say("" if title else "a title is required")
+        self.query_one("#error-eqf", FieldError).say("" if eqf else "an EQF level from 1 to 8 is required")
         if title and eqf:
             self.dismiss(Profile(title=title, eqf=int(eqf)))
         else:

@@ -10,6 +10,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 
+class FieldError(Static):
+    """An error line under a form field: shown while it has something to say, hidden otherwise."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", classes="field-error", **kwargs)
+        self.display = False
+
+    def say(self, message: str) -> None:
+        self.update(message)
+        self.display = bool(message)
+
+
 class Choice(ModalScreen[str]):
     """A question with buttons; dismisses with the chosen id, or the last choice on escape."""
 

@@ -8,10 +8,11 @@ from pydantic import ValidationError
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select
 
 from planner.model import ROLES, Partner
 from planner.rules import CATEGORY_LABELS, CallRules
+from planner.tui.screens.dialogs import FieldError
 
 FIELDS = ("name", "short_name", "country", "kind", "role", "pic", "affiliated_to", "notes")
 
@@ -68,7 +69,7 @@ class PartnerForm(ModalScreen[Partner | None]):
     def _field(self, name: str, label: str, widget: Any):
         yield Label(label, classes="field-label")
         yield widget
-        yield Static("", id=f"error-{name}", classes="field-error")
+        yield FieldError(id=f"error-{name}")
 
     def on_mount(self) -> None:
         self._sync_affiliation()
@@ -125,7 +126,7 @@ class PartnerForm(ModalScreen[Partner | None]):
                 for error in exc.errors(include_url=False):
                     errors.setdefault(str(error["loc"][0]), error["msg"])
         for field in FIELDS:
-            self.query_one(f"#error-{field}", Static).update(errors.get(field, ""))
+            self.query_one(f"#error-{field}", FieldError).say(errors.get(field, ""))
         if partner is not None:
             self.dismiss(partner)
         else:

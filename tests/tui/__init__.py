@@ -1,0 +1,1 @@
+"""TUI tests (a package, so that its conftest and helpers never shadow tests/conftest.py)."""

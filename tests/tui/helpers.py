@@ -1,0 +1,191 @@
+"""Helpers for driving the planner in Pilot: start it, wait on conditions (never on the clock), read it."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from textual import events
+import unicodedata
+
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static
+
+from planner.tui.app import PlannerApp, open_document
+from planner.tui.widgets.lot_pane import LotPane
+from planner.tui.widgets.partners import PartnersTable
+from planner.tui.widgets.scoreboard import ScoreboardView
+
+TIMEOUT = 10.0  # seconds of event-loop turns before a wait gives up; a passing wait takes a few ms
+
+
+@dataclass
+class Note:
+    message: str
+    title: str
+    severity: str
+
+
+def make_app(path: Path | None, read_only: bool = False) -> tuple[PlannerApp, list[Note]]:
+    """The app on `path`, and the list that every notification it raises is appended to."""
+    app = PlannerApp(open_document(path, read_only=read_only))
+    notes: list[Note] = []
+    original = app.notify
+
+    def notify(message, *, title="", severity="information", timeout=None, markup=True):
+        notes.append(Note(str(message), title, severity))
+        original(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return app, notes
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = TIMEOUT) -> None:
+    """Let the app run until `condition()` is true; fail naming `what` if it never becomes true."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause()
+
+
+async def wait_screen(pilot: Pilot, kind: type[Screen]) -> Screen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind), f"a {kind.__name__} on top")
+    return pilot.app.screen
+
+
+async def wait_main(pilot: Pilot) -> None:
+    """Until the main screen is on top again (every dialog closed)."""
+    await wait_for(pilot, lambda: len(pilot.app.screen_stack) == 1, "the main screen on top")
+
+
+async def ready(pilot: Pilot) -> None:
+    """Until every pane is mounted and drawn (the lot pane and scoreboard may be mounted after the first frame)."""
+    app = pilot.app
+
+    def drawn() -> bool:
+        panes = app.query(LotPane), app.query(ScoreboardView), app.query(PartnersTable)
+        if not all(panes):
+            return False
+        deadline = app.query_one("#deadline", Static)
+        table = app.query_one(PartnersTable)
+        return bool(str(deadline.render())) and table.row_count == len(app.document.plan.partners) \
+            and app.board is not None and bool(verdict(app))
+
+    await wait_for(pilot, drawn, "the panes to be drawn")
+
+
+def verdict(app: PlannerApp) -> str:
+    return str(app.query_one("#verdict", Static).render())
+
+
+def static_text(app_or_screen, selector: str) -> str:
+    return str(app_or_screen.query_one(selector, Static).render())
+
+
+def failing(app: PlannerApp) -> set[str]:
+    assert app.board is not None
+    return {c.id for c in app.board.failures}
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event Pilot.press sends for `key` (a key name or one character), built the same way."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+def post_keys(app, keys) -> None:
+    """Queue the key events in order, without waiting for the app between them."""
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def type_text(pilot: Pilot, text: str, done: Callable[[], object] | None = None) -> None:
+    """Type `text`: one key event per character, through the app's own key handling (bindings, focus).
+
+    Pilot.press waits for the app to go idle after every key (~60 ms each here); the events are queued
+    in one go instead, in order, and then we wait for `done` (or for the focused Input to show the text).
+    """
+    app = pilot.app
+    target = app.focused
+    plain_input = (isinstance(target, Input) and target.type == "text" and not target.restrict
+                   and not target.max_length)
+    post_keys(app, text)
+    if done is not None:
+        await wait_for(pilot, done, f"typing {text!r} to take effect")
+    elif plain_input:
+        await wait_for(pilot, lambda: text in target.value, f"{text!r} in {target}")
+    else:
+        await pilot.pause()
+
+
+async def replace_text(pilot: Pilot, text: str) -> None:
+    """In the focused Input: go to the end, delete everything before the cursor, type `text`."""
+    focused = pilot.app.focused
+    assert isinstance(focused, Input), focused
+    await pilot.press("end", "ctrl+u")
+    assert focused.value == ""
+    await type_text(pilot, text)
+
+
+async def choose(pilot: Pilot, search: str) -> None:
+    """On a focused Select: enter opens it, type to search, enter takes the highlighted match."""
+    select = pilot.app.focused
+    assert isinstance(select, Select), select
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(pilot.app.focused).__name__ == "SelectOverlay", "the Select to open")
+    overlay = pilot.app.focused
+
+    def found() -> bool:
+        index = overlay.highlighted
+        return index is not None and search.lower() in str(overlay.get_option_at_index(index).prompt).lower()
+
+    await type_text(pilot, search, done=found)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.focused is select, "the Select to close")
+
+
+def screen_text(app: PlannerApp) -> str:
+    """What the terminal shows, as plain text (one line per row), read from the app's SVG screenshot."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(m.group(2)), []).append(
+            (float(m.group(1)), html.unescape(m.group(3)).replace("\xa0", " ")))
+    return "\n".join("".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items()))
+
+
+async def focus(pilot: Pilot, widget) -> None:
+    """Move the focus to `widget` (as a click would) and wait until it has it."""
+    widget.focus()
+    await wait_for(pilot, lambda: pilot.app.focused is widget, f"{widget} to have the focus")
+
+
+def freeze_clock(monkeypatch, now: datetime) -> None:
+    """Make the app's "now" (the scoreboard's and the lot pane's) the aware moment `now`.
+
+    The app reads the clock itself (PlannerApp takes no clock), so the module-level names are replaced.
+    """
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return now.astimezone(tz) if tz is not None else now.astimezone().replace(tzinfo=None)
+
+    monkeypatch.setattr("planner.scoring.datetime", Frozen)
+    monkeypatch.setattr("planner.tui.widgets.lot_pane.datetime", Frozen)

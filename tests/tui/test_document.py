@@ -1,0 +1,219 @@
+"""The Document (the open plan: file, saved state, undo history), without a terminal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.errors import PlanError
+from planner.model import new_plan
+from planner.rules import load_call
+from planner.storage import dump_plan, load_plan
+from planner.tui.app import open_document
+from planner.tui.document import HISTORY, Document
+
+from .conftest import SAMPLES
+
+RULES = load_call("2024")
+
+
+def titled(n: int):
+    return new_plan(title=f"Plan {n}")
+
+
+def fresh(path: Path | None = None) -> Document:
+    plan = titled(0)
+    return Document(plan, RULES, path, plan)
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+
+def test_open_an_existing_file(draft):
+    doc = open_document(draft)
+    assert doc.plan == load_plan(draft)
+    assert doc.path == draft and doc.name == "draft.toml"
+    assert doc.rules.id == "2024"
+    assert not doc.dirty and not doc.read_only
+    assert doc.undo_stack == [] and doc.redo_stack == []
+    assert doc.fingerprint is not None
+    assert not doc.changed_on_disk()
+
+
+def test_open_read_only_keeps_the_flag(draft):
+    doc = open_document(draft, read_only=True)
+    assert doc.read_only and not doc.dirty
+
+
+def test_open_a_path_that_does_not_exist_yet_is_a_new_plan(tmp_path):
+    path = tmp_path / "new.toml"
+    doc = open_document(path)
+    assert doc.path == path and doc.name == "new.toml"
+    assert doc.plan == new_plan()
+    assert not doc.dirty
+    assert not path.exists()  # nothing written until saved
+
+
+def test_open_nothing_is_a_new_unnamed_plan():
+    doc = open_document(None)
+    assert doc.path is None and doc.name == "new plan"
+    assert not doc.changed_on_disk()
+
+
+def test_open_in_a_missing_folder_or_a_broken_file_raises_plan_error(tmp_path):
+    with pytest.raises(PlanError, match="does not exist"):
+        open_document(tmp_path / "nowhere" / "plan.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("format = 1\ntitle = \n", encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        open_document(broken)
+    assert str(broken) in str(caught.value) and "line 2" in str(caught.value)
+
+
+# --- edit, undo, redo, dirty --------------------------------------------------------------------
+
+
+def test_edit_undo_redo_and_dirty():
+    doc = fresh()
+    original = doc.plan
+    assert doc.edit(titled(1))
+    assert doc.dirty and doc.plan == titled(1)
+    assert doc.edit(titled(2))
+    assert doc.undo() and doc.plan == titled(1)
+    assert doc.undo() and doc.plan == original
+    assert not doc.dirty  # back where it was saved
+    assert not doc.undo()  # nothing left
+    assert doc.plan == original
+    assert doc.redo() and doc.plan == titled(1)
+    assert doc.redo() and doc.plan == titled(2)
+    assert not doc.redo()
+    assert doc.dirty
+
+
+def test_an_edit_that_changes_nothing_is_not_recorded():
+    doc = fresh()
+    assert not doc.edit(titled(0))  # equal, even if another object
+    assert doc.undo_stack == [] and not doc.dirty
+
+
+def test_a_new_edit_clears_redo():
+    doc = fresh()
+    doc.edit(titled(1))
+    doc.undo()
+    assert doc.redo_stack
+    doc.edit(titled(2))
+    assert doc.redo_stack == []
+    assert not doc.redo()
+
+
+def test_dirty_is_a_comparison_with_the_saved_plan():
+    doc = fresh()
+    doc.edit(titled(1))
+    doc.edit(titled(0))  # changed back by hand, not by undo
+    assert not doc.dirty
+
+
+def test_history_is_capped():
+    doc = fresh()
+    for n in range(1, HISTORY + 51):
+        doc.edit(titled(n))
+    assert len(doc.undo_stack) == HISTORY
+    for _ in range(HISTORY):
+        assert doc.undo()
+    assert doc.plan == titled(50)  # the oldest kept
+    assert not doc.undo()
+
+
+OPS = st.lists(st.one_of(st.tuples(st.just("edit"), st.integers(0, 5)), st.just(("undo",)), st.just(("redo",))),
+               max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(OPS)
+def test_undo_redo_behave_like_a_simple_history(ops):
+    """Against a model: a list of states and a position in it."""
+    doc = fresh()
+    states, at = [titled(0)], 0
+    for op in ops:
+        if op[0] == "edit":
+            plan = titled(op[1])
+            changed = doc.edit(plan)
+            assert changed == (plan != states[at])
+            if changed:
+                states, at = states[:at + 1] + [plan], at + 1
+        elif op[0] == "undo":
+            assert doc.undo() == (at > 0)
+            at = max(at - 1, 0)
+        else:
+            assert doc.redo() == (at < len(states) - 1)
+            at = min(at + 1, len(states) - 1)
+        assert doc.plan == states[at]
+        assert doc.dirty == (states[at] != titled(0))
+        assert len(doc.undo_stack) == at
+        assert len(doc.redo_stack) == len(states) - 1 - at
+
+
+# --- save and changes on disk -------------------------------------------------------------------
+
+
+def test_save_writes_and_marks_clean(draft):
+    doc = open_document(draft)
+    doc.edit(doc.plan.model_copy(update={"title": "Renamed"}))
+    assert doc.dirty
+    doc.save()
+    assert not doc.dirty
+    assert load_plan(draft) == doc.plan
+    assert draft.read_text(encoding="utf-8") == dump_plan(doc.plan)
+    assert not doc.changed_on_disk()
+    # undo after a save makes it dirty again
+    assert doc.undo() and doc.dirty
+
+
+def test_save_as_moves_the_document_and_drops_read_only(draft, tmp_path):
+    doc = open_document(draft, read_only=True)
+    before = draft.read_bytes()
+    target = tmp_path / "copy.toml"
+    doc.save(target)
+    assert doc.path == target and not doc.read_only and not doc.dirty
+    assert load_plan(target) == doc.plan
+    assert draft.read_bytes() == before
+
+
+def test_a_failed_save_changes_nothing(draft, tmp_path):
+    doc = open_document(draft)
+    doc.edit(doc.plan.model_copy(update={"title": "Renamed"}))
+    fingerprint = doc.fingerprint
+    with pytest.raises(PlanError, match="does not exist"):
+        doc.save(tmp_path / "missing" / "plan.toml")
+    assert doc.path == draft and doc.dirty and doc.fingerprint == fingerprint
+
+
+def test_changed_on_disk_follows_the_content(draft):
+    doc = open_document(draft)
+    original = draft.read_bytes()
+    # the same bytes written again (a touch, an editor's save without changes): not a change
+    draft.write_bytes(original)
+    os.utime(draft, ns=(1, 1))
+    assert not doc.changed_on_disk()
+    draft.write_bytes(original + b"# someone\n")
+    assert doc.changed_on_disk()
+    draft.write_bytes(original)
+    assert not doc.changed_on_disk()
+    draft.write_bytes(original.replace(b"AGRI-DATA", b"OTHER"))
+    assert doc.changed_on_disk()
+    doc.save()  # we wrote it: ours again
+    assert not doc.changed_on_disk()
+    draft.unlink()  # gone: nothing to overwrite, the save will recreate it
+    assert not doc.changed_on_disk()
+
+
+def test_a_file_created_by_someone_else_after_opening_a_new_path_counts_as_changed(tmp_path):
+    path = tmp_path / "new.toml"
+    doc = open_document(path)
+    shutil.copyfile(SAMPLES / "lot1-example.toml", path)
+    assert doc.changed_on_disk()

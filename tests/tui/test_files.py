@@ -1,0 +1,265 @@
+"""Files from the TUI: save, save as, changed on disk, open, quit with unsaved changes; and `planner PLAN`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from textual.widgets import Input
+
+from planner.storage import load_plan
+from planner.tui.screens.compare import CompareScreen
+from planner.tui.screens.dialogs import Choice, PathPrompt
+
+from .conftest import ROOT, SAMPLES
+from .helpers import make_app, ready, replace_text, type_text, verdict, wait_for, wait_main, wait_screen
+
+
+def buttons(screen) -> list[str]:
+    return [b.id for b in screen.query("Button")]
+
+
+async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft, size):
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        assert len(app.screen_stack) == 1  # the file was ours: no question asked
+        assert load_plan(draft) == app.document.plan
+        assert load_plan(draft).lot == 1
+        assert app.title == "draft.toml"
+        assert any(n.message == f"Saved {draft}" for n in notes)
+
+        # someone else writes the file; our next save asks first
+        theirs = draft.read_text(encoding="utf-8").replace('acronym = "AGRI-DATA"', 'acronym = "THEIRS"')
+        draft.write_text(theirs, encoding="utf-8")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "the second edit")
+        await pilot.press("ctrl+s")
+        dialog = await wait_screen(pilot, Choice)
+        assert "changed on disk" in dialog.question
+        assert buttons(dialog) == ["choice-overwrite", "choice-cancel"]
+        await pilot.click("#choice-cancel")
+        await wait_main(pilot)
+        assert draft.read_text(encoding="utf-8") == theirs
+        assert app.document.dirty
+
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, Choice)
+        await pilot.click("#choice-overwrite")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: not app.document.dirty, "the overwrite")
+        assert load_plan(draft) == app.document.plan
+        assert load_plan(draft).acronym == "AGRI-DATA"
+
+
+async def test_save_as_for_a_read_only_sample(tmp_path, size):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    sample = folder / "lot2-draft.toml"
+    shutil.copyfile(SAMPLES / "lot2-draft.toml", sample)
+    original = sample.read_bytes()
+    stat = sample.stat()
+    mine = tmp_path / "mine.toml"
+
+    app, _ = make_app(sample, read_only=True)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert app.title == "lot2-draft.toml [read-only]"
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await pilot.press("ctrl+s")
+        prompt = await wait_screen(pilot, PathPrompt)
+        path_input = prompt.query_one("#path", Input)
+        assert path_input.value == "lot2-draft.toml"  # a suggestion; enter would write it in the working folder
+        assert app.focused is path_input
+        await replace_text(pilot, str(mine))
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: mine.exists(), "the new file")
+        assert load_plan(mine) == app.document.plan
+        assert load_plan(mine).lot == 1
+        assert app.document.path == mine
+        assert not app.document.read_only and not app.document.dirty
+        assert app.title == "mine.toml"
+
+    assert sample.read_bytes() == original
+    assert sample.stat().st_mtime_ns == stat.st_mtime_ns
+    assert sorted(p.name for p in folder.iterdir()) == ["lot2-draft.toml"]  # no temporary file left either
+
+
+async def test_save_as_refuses_a_folder_and_asks_before_replacing(tmp_path):
+    existing = tmp_path / "existing.toml"
+    existing.write_text("# not mine\n", encoding="utf-8")
+    app, notes = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.title == "new plan"
+        await pilot.press("ctrl+s")
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one("#path", Input).value == "plan.toml"
+        await replace_text(pilot, str(tmp_path))
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "the folder error")
+        assert "is a folder" in notes[-1].message
+        assert app.document.path is None
+
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, PathPrompt)
+        await replace_text(pilot, str(existing))
+        await pilot.press("enter")
+        dialog = await wait_screen(pilot, Choice)
+        assert "exists" in dialog.question
+        assert existing.read_text(encoding="utf-8") == "# not mine\n"  # not before the answer
+        await pilot.click("#choice-replace")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.path == existing, "the save")
+        assert load_plan(existing) == app.document.plan
+
+
+async def test_open_a_broken_file_keeps_the_plan_then_open_a_good_one(draft, lot1, size):
+    broken = draft.parent / "broken.toml"
+    broken.write_text('format = 1\ntitle = "Broken"\nlot = = 2\n', encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        document, before = app.document, verdict(app)
+        await pilot.press("ctrl+o")
+        prompt = await wait_screen(pilot, PathPrompt)
+        path_input = prompt.query_one("#path", Input)
+        assert path_input.value == f"{draft.parent}/"  # starts in the plan's folder
+        await pilot.press("end")
+        await type_text(pilot, "broken.toml")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "the error notification")
+        error = next(n for n in notes if n.severity == "error")
+        assert str(broken) in error.message
+        assert "line 3" in error.message
+        assert "kept" in error.title
+        assert app.document is document
+        assert verdict(app) == before
+        assert app.title == "draft.toml"
+
+        # with unsaved changes, opening asks first; discard opens the other plan
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await pilot.press("ctrl+o")
+        await wait_screen(pilot, PathPrompt)
+        await pilot.press("end")
+        await type_text(pilot, lot1.name)
+        await pilot.press("enter")
+        dialog = await wait_screen(pilot, Choice)
+        assert buttons(dialog) == ["choice-save", "choice-discard", "choice-cancel"]
+        await pilot.click("#choice-discard")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.path == lot1, "the other plan")
+        assert app.title == "lot1.toml"
+        assert verdict(app).startswith("✓ ELIGIBLE: Lot 1")
+        assert app.document.undo_stack == []
+        assert load_plan(draft).lot == 2  # discarded, not saved
+
+
+async def test_quit_with_unsaved_changes(draft, size):
+    on_disk = draft.read_bytes()
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await pilot.press("ctrl+q")
+        dialog = await wait_screen(pilot, Choice)
+        assert "unsaved changes" in dialog.question
+        assert buttons(dialog) == ["choice-save", "choice-discard", "choice-cancel"]
+        await pilot.click("#choice-cancel")
+        await wait_main(pilot)
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert app.document.dirty
+
+        await pilot.press("ctrl+q")
+        await wait_screen(pilot, Choice)
+        await pilot.click("#choice-discard")
+        await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
+        assert app.return_code == 0
+    assert draft.read_bytes() == on_disk
+
+
+async def test_quit_from_a_dialog_save_writes_then_exits_and_a_clean_quit_asks_nothing(draft, lot1):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("l", "c")
+        await wait_screen(pilot, CompareScreen)
+        await pilot.press("ctrl+q")  # works over a dialog too, and still asks
+        dialog = await wait_screen(pilot, Choice)
+        assert "unsaved changes" in dialog.question
+        await pilot.press("escape")
+        await wait_screen(pilot, CompareScreen)
+        await pilot.press("ctrl+q")
+        await wait_screen(pilot, Choice)
+        await pilot.click("#choice-save")
+        await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
+    assert load_plan(draft) == app.document.plan
+    assert load_plan(draft).lot == 1
+
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
+        assert app.return_code == 0
+
+
+async def test_opening_a_plan_of_another_call_shows_that_calls_deadline(draft, tmp_path):
+    other = tmp_path / "call2025.toml"
+    other.write_text(draft.read_text(encoding="utf-8").replace('call = "2024"', 'call = "2025"'), encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        assert "2024" in str(app.query_one("#deadline").render())
+        app.open_path(other)
+        await wait_for(pilot, lambda: app.document.path == other, "the other plan")
+        assert app.document.rules.id == "2025"
+        await pilot.pause()
+        assert "2025" in str(app.query_one("#deadline").render())
+
+
+# --- `planner PLAN` with a plan it cannot read ------------------------------------------------
+
+
+def run_planner(plan, xdg) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, XDG_CONFIG_HOME=str(xdg), COLUMNS="200")
+    return subprocess.run([sys.executable, "-m", "planner", str(plan)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+
+
+def test_planner_on_a_broken_plan_exits_2_with_the_file_and_line(tmp_path, xdg):
+    plan = tmp_path / "broken.toml"
+    plan.write_bytes(b'format = 1\ntitle = "Broken"\nlot = 2\n[[partners]]\nname = "A\n')
+    before = plan.read_bytes()
+    result = run_planner(plan, xdg)
+    assert result.returncode == 2, result
+    assert re.match(rf"planner: {re.escape(str(plan))}: line 5\b.*not valid TOML", result.stderr), result.stderr
+    assert result.stdout == ""  # the TUI never started
+    assert plan.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.toml"]
+
+
+def test_planner_on_a_plan_that_breaks_the_rules_exits_2_naming_the_key(tmp_path, xdg):
+    plan = tmp_path / "bad-country.toml"
+    text = (SAMPLES / "lot2-draft.toml").read_text(encoding="utf-8").replace('country = "SE"', 'country = "XX"')
+    plan.write_text(text, encoding="utf-8")
+    result = run_planner(plan, xdg)
+    assert result.returncode == 2, result
+    assert f"planner: {plan}:" in result.stderr
+    assert "partners[8].country: unknown country code 'XX'" in result.stderr
+    assert plan.read_text(encoding="utf-8") == text

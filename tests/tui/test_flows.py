@@ -1,0 +1,455 @@
+"""The editing flows, driven by key presses in Pilot, at 80x24 (stacked panes) and 160x48 (side by side).
+
+Starting the app and opening the partner form cost most of the time here, so one test walks through
+a few related steps of a flow (each step checked before the next) rather than restarting for each.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from textual.widgets import Input, Label, Select
+
+from planner.scoring import evaluate
+from planner.tui.screens.compare import CompareScreen
+from planner.tui.screens.dialogs import Choice
+from planner.tui.screens.help import HelpScreen
+from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.widgets.partners import PartnersTable
+
+from .helpers import (
+    choose, failing, focus, freeze_clock, make_app, post_keys, ready, replace_text, screen_text, static_text, type_text, verdict,
+    wait_for, wait_main, wait_screen,
+)
+
+
+def table(app) -> PartnersTable:
+    return app.query_one(PartnersTable)
+
+
+def row_cells(app, row: int) -> list[str]:
+    return [str(cell) for cell in table(app).get_row_at(row)]
+
+
+def failing_now(app) -> set[str]:
+    """What the core says of the plan as it is now: the app's scoreboard must agree."""
+    return {c.id for c in evaluate(app.document.plan, app.document.rules).failures}
+
+
+# --- the partner form: keys, escape, errors, add ------------------------------------------------
+
+
+async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        plan, before = app.document.plan, verdict(app)
+        assert "vet-provider" in failing(app)
+        assert "vet provider 0/1" in before
+        # the layout for the size: panes stacked below 120 columns, side by side from there; no notice
+        assert app.screen.has_class("-wide") is (size[0] >= 120)
+        assert not app.query_one("#small-notice").display
+
+        # keys typed in the name field are text, not the app's keys
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        assert str(form.query_one(".question", Label).render()) == "Add partner"
+        name = form.query_one("#name", Input)
+        assert app.focused is name
+        await type_text(pilot, "lacd?")
+        await pilot.pause()
+        assert name.value == "lacd?"
+        assert app.screen is form and len(app.screen_stack) == 2  # no second form, comparison, help or dialog
+        assert app.document.plan is plan  # no lot switch
+        # on a closed Select too: the form is modal, the app's one-letter keys stay off
+        await focus(pilot, form.query_one("#kind", Select))
+        await pilot.press("l", "c", "d")
+        assert app.screen is form and len(app.screen_stack) == 2
+        assert app.document.plan is plan
+
+        # escape: nothing added, nothing to undo
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan is plan
+        assert not app.document.dirty and app.document.undo_stack == []
+        assert verdict(app) == before
+        assert table(app).row_count == 11
+
+        # an empty form is refused with errors next to the fields, and stays open
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        assert form.query_one("#name", Input).value == ""
+        assert static_text(form, "#error-name") == ""
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: static_text(form, "#error-name"), "the name error")
+        assert static_text(form, "#error-name") == "the legal name is required"
+        assert static_text(form, "#error-country") == "choose a country"
+        assert static_text(form, "#error-kind") == "choose a kind"
+        assert app.screen is form
+        assert app.focused is form.query_one("#name")
+        await pilot.press("enter")  # enter in a field submits too: refused the same way
+        await pilot.pause()
+        assert app.screen is form
+        assert app.document.plan is plan
+
+        # filled in with keys: name, short name, then the two Selects by typing to search
+        await type_text(pilot, "Berufsschule Test")
+        await pilot.press("tab")
+        await type_text(pilot, "BST")
+        await pilot.press("tab")
+        assert app.focused is form.query_one("#country", Select)
+        await choose(pilot, "Germany")
+        assert form.query_one("#country", Select).value == "DE"
+        await pilot.press("tab")
+        assert app.focused is form.query_one("#kind", Select)
+        await choose(pilot, "VET provider")
+        assert form.query_one("#kind", Select).value == "vet-provider"
+        await pilot.press("ctrl+s")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 12, "the partner to be added")
+
+        added = app.document.plan.partners[-1]
+        assert (added.name, added.short_name, added.country, added.kind, added.role) == (
+            "Berufsschule Test", "BST", "DE", "vet-provider", "beneficiary")
+        assert "vet-provider" not in failing(app)
+        assert app.board.get("vet-provider").status == "pass"
+        assert failing(app) == failing_now(app)
+        # a new full partner from a new country moves two more counts
+        assert app.board.get("full-partners").count == "11/12"
+        assert app.board.get("countries").count == "7/8"
+        assert verdict(app) != before
+        assert "vet provider" not in verdict(app)
+        assert "full partners 11/12" in verdict(app)
+        assert table(app).row_count == 12
+        assert row_cells(app, 11)[:5] == ["BST", "DE", "vet-provider", "beneficiary", "✓ yes"]
+        assert table(app).cursor_row == 11
+        assert app.document.dirty
+        assert any("Added BST" in n.message for n in notes)
+
+
+async def test_form_errors_are_visible_on_screen(draft):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: static_text(form, "#error-name"), "the name error")
+        await pilot.pause()
+        assert form.query_one("#error-name").display
+        assert "the legal name is required" in screen_text(app)
+
+
+async def test_form_refusals_affiliation_and_enter_to_submit(draft):
+    """The other checks of the form (one size: the form is the same dialog at both)."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        assert form.query_one("#affiliated_to", Select).disabled
+        await type_text(pilot, "Linked Lab")
+        await pilot.press("tab")
+        await type_text(pilot, "UNIBP")  # taken
+        # the Selects not under test here are set directly (the add test chooses them with keys)
+        form.query_one("#country", Select).value = "IT"
+        form.query_one("#kind", Select).value = "research"
+        await focus(pilot, form.query_one("#role", Select))
+        await choose(pilot, "Affiliated")
+        await wait_for(pilot, lambda: not form.query_one("#affiliated_to", Select).disabled, "affiliation enabled")
+        pic = form.query_one("#pic", Input)
+        await focus(pilot, pic)
+        await type_text(pilot, "12345abc", done=lambda: pic.value == "12345")  # letters are not taken
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: static_text(form, "#error-pic"), "the PIC error")
+        assert static_text(form, "#error-pic") == "a PIC has 9 digits; this has 5"
+        assert static_text(form, "#error-short_name") == "UNIBP is already used by another partner"
+        assert static_text(form, "#error-affiliated_to") == "choose the beneficiary this entity is affiliated to"
+        assert static_text(form, "#error-name") == ""
+        assert app.focused is form.query_one("#short_name")  # the first field in error
+        assert app.screen is form and len(app.document.plan.partners) == 11
+
+        await replace_text(pilot, "LL")
+        await focus(pilot, pic)
+        await pilot.press("end")
+        await type_text(pilot, "6789", done=lambda: pic.value == "123456789")
+        await focus(pilot, form.query_one("#affiliated_to", Select))
+        await choose(pilot, "UNIBP")
+        await focus(pilot, form.query_one("#notes", Input))
+        await type_text(pilot, "via enter")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 12, "the partner to be added")
+        added = app.document.plan.partners[-1]
+        assert added.model_dump(exclude_none=True) == {
+            "name": "Linked Lab", "short_name": "LL", "country": "IT", "kind": "research",
+            "role": "affiliated-entity", "pic": "123456789", "affiliated_to": "UNIBP", "notes": "via enter"}
+        assert row_cells(app, 11)[4] == "✗ no (affiliated)"
+
+
+# --- edit, delete, undo ------------------------------------------------------------------------
+
+
+async def test_edit_then_delete_then_undo_and_redo(draft, size):
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        original, before = app.document.plan, verdict(app)
+        assert (app.title, app.sub_title) == ("draft.toml", "AGRI-DATA")
+        old = original.partners[1]
+
+        # enter on a row edits it; ctrl+s saves the edit
+        await pilot.press("down")
+        assert table(app).cursor_row == 1
+        await pilot.press("enter")
+        form = await wait_screen(pilot, PartnerForm)
+        assert str(form.query_one(".question", Label).render()) == "Edit partner"
+        assert form.query_one("#name", Input).value == old.name
+        assert form.query_one("#short_name", Input).value == "ESAVL"
+        assert form.query_one("#country", Select).value == "FR"
+        assert form.query_one("#kind", Select).value == "higher-education"
+        await replace_text(pilot, "Ecole Test")
+        await pilot.press("ctrl+s")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.partners[1].name == "Ecole Test", "the edit")
+        edited = app.document.plan.partners[1]
+        assert edited == old.model_copy(update={"name": "Ecole Test"})  # the grant share (not in the form) kept
+        assert len(app.document.plan.partners) == 11
+        assert row_cells(app, 1)[0] == "ESAVL" and row_cells(app, 1)[-1] == "Ecole Test"
+        assert table(app).cursor_row == 1
+        assert app.title == "draft.toml ●"  # unsaved changes
+        assert verdict(app) == before  # a new name changes no count
+        after_edit = app.document.plan
+
+        # d asks first; Cancel keeps the partner
+        await pilot.press("d")
+        dialog = await wait_screen(pilot, Choice)
+        assert "ESAVL" in dialog.question
+        await pilot.click("#choice-cancel")
+        await wait_main(pilot)
+        await pilot.pause()
+        assert app.document.plan is after_edit
+        assert table(app).row_count == 11
+
+        # remove ADL, an enterprise: one full partner and one labour-market actor fewer
+        post_keys(app, ["down"] * 4)
+        await wait_for(pilot, lambda: table(app).cursor_row == 5, "the cursor on row 5")
+        assert row_cells(app, 5)[0] == "ADL"
+        await pilot.press("d")
+        dialog = await wait_screen(pilot, Choice)
+        assert "ADL" in dialog.question
+        await pilot.click("#choice-remove")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 10, "the partner to be removed")
+        partners = after_edit.partners
+        assert app.document.plan.partners == partners[:5] + partners[6:]
+        assert table(app).row_count == 10
+        assert table(app).border_subtitle == "10 participants"
+        assert "ADL" not in [row_cells(app, i)[0] for i in range(10)]
+        assert app.board.get("full-partners").count == "9/12"
+        assert app.board.get("labour-market-actors").count == "3/5"
+        assert "full partners 9/12" in verdict(app)
+        assert "labour-market actors 3/5" in verdict(app)
+        assert failing(app) == failing_now(app)
+        assert table(app).cursor_row == 4
+        assert any("Removed ADL" in n.message for n in notes)
+        removed = verdict(app)
+
+        # undo the removal, then the edit: back to the file as opened; then nothing left to undo
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 11, "undo of the removal")
+        assert app.document.plan == after_edit
+        assert table(app).row_count == 11
+        assert verdict(app) == before
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan.partners[1].name == old.name, "undo of the edit")
+        assert app.document.plan == original
+        assert not app.document.dirty
+        assert app.title == "draft.toml"
+        assert row_cells(app, 1)[-1] == old.name
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: any(n.message == "Nothing to undo." for n in notes), "nothing to undo")
+
+        # redo both
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.document.plan == after_edit, "redo of the edit")
+        assert app.title == "draft.toml ●"
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 10, "redo of the removal")
+        assert verdict(app) == removed
+
+
+async def test_edit_a_role_to_a_second_coordinator(tmp_path):
+    """A Select changed in the edit form: the coordinator rule fails."""
+    path = tmp_path / "aff.toml"
+    path.write_text(
+        'format = 1\ntitle = "T"\nlot = 1\n\n'
+        '[[partners]]\nname = "Alpha"\nshort_name = "ALP"\ncountry = "DE"\nkind = "enterprise"\nrole = "coordinator"\n\n'
+        '[[partners]]\nname = "Beta"\nshort_name = "BET"\ncountry = "FR"\nkind = "enterprise"\nrole = "beneficiary"\n\n'
+        '[[partners]]\nname = "Alpha Sub"\ncountry = "DE"\nkind = "enterprise"\nrole = "affiliated-entity"\n'
+        'affiliated_to = "ALP"\n', encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert "coordinator" not in failing(app)
+        await pilot.press("down", "enter")
+        form = await wait_screen(pilot, PartnerForm)
+        await focus(pilot, form.query_one("#role", Select))
+        await choose(pilot, "Coordinator")
+        await pilot.press("ctrl+s")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: "coordinator" in failing(app), "the coordinator rule to fail")
+        assert "coordinator 2/1" in verdict(app)
+        assert row_cells(app, 1)[3] == "coordinator"
+
+
+# --- lot, comparison, keys in the grant field, help ---------------------------------------------
+
+
+async def test_lot_switch_compare_apply_and_keys_in_the_grant_field(lot1, size):
+    app, notes = make_app(lot1)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert verdict(app).startswith("✓ ELIGIBLE: Lot 1, 24 months")
+        assert static_text(app, "#lot-name").startswith("Lot 1:")
+
+        # l: to Lot 2 (24 months does not exist there: its 48) and back
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.plan.lot == 2, "the switch to Lot 2")
+        assert (app.board.lot, app.board.duration_months) == (2, 48)
+        assert app.document.plan.duration_months == 48
+        assert verdict(app).startswith("✗ NOT ELIGIBLE")
+        assert "Lot 1" not in verdict(app)
+        assert static_text(app, "#lot-name").startswith("Lot 2:")
+        assert failing(app) == failing_now(app)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "the switch back to Lot 1")
+        assert verdict(app).startswith("✓ ELIGIBLE: Lot 1, 24 months")
+
+        # 3 applies Lot 2, 48 months; 1 brings back Lot 1, 24 months
+        await pilot.press("c")
+        await wait_screen(pilot, CompareScreen)
+        await pilot.press("3")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.lot == 2, "Lot 2 applied")
+        assert app.document.plan.duration_months == 48
+        assert (app.board.lot, app.board.duration_months) == (2, 48)
+        assert "Lot 1" not in verdict(app)
+        assert any("Lot 2, 48 months" in n.message for n in notes)
+        await pilot.press("c")
+        await wait_screen(pilot, CompareScreen)
+        await pilot.press("1")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "Lot 1 applied")
+        assert app.document.plan.duration_months == 24
+        assert verdict(app).startswith("✓ ELIGIBLE: Lot 1, 24 months")
+
+        # the grant field on the main screen takes digits; its letters are neither text nor app keys
+        lot, grant_before = app.document.plan.lot, app.document.plan.requested_grant_eur
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        assert grant.value == str(grant_before)
+        await pilot.press("end", "ctrl+u")
+        await pilot.press(*"la1c2d")
+        await wait_for(pilot, lambda: grant.value == "12", "the digits in the grant field")
+        assert len(app.screen_stack) == 1
+        assert app.document.plan.lot == lot
+        assert app.document.plan.requested_grant_eur == 12
+
+
+async def test_lot_pane_keys_compare_cursor_and_help(draft):
+    """The rest of the main screen's keys (one size): tab into the lot pane, where space or enter chooses
+    a lot and duration or ticks an ecosystem; the comparison's cursor; help."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        eco = [e.id for e in app.document.rules.ecosystems]
+        assert app.document.plan.ecosystems == ("agri-food",)
+        # Lot 2 takes exactly one ecosystem: ticking another replaces it
+        await pilot.press("tab", "tab", "tab")
+        assert app.focused is app.query_one("#ecosystems")
+        await pilot.press("home", "space")
+        await wait_for(pilot, lambda: app.document.plan.ecosystems == (eco[0],), "the ecosystem replaced")
+        assert "[x]" in str(app.query_one("#ecosystems").get_option_at_index(0).prompt)
+        assert app.board.get("ecosystem").status == "pass"
+        # back to the scenarios: Lot 1, 36 months
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is app.query_one("#scenario")
+        await pilot.press("home", "down", "enter")
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "Lot 1 chosen")
+        assert app.document.plan.duration_months == 36
+        assert "(•) Lot 1  36 months" in str(app.query_one("#scenario").get_option_at_index(1).prompt)
+        # Lot 1 takes any number: ticking adds
+        await pilot.press("tab", "tab")
+        await pilot.press("home", "down", "space")
+        await wait_for(pilot, lambda: app.document.plan.ecosystems == (eco[0], eco[1]), "a second ecosystem")
+        assert app.board.get("ecosystem").status == "info"
+        await pilot.press("space")  # and unticks
+        await wait_for(pilot, lambda: app.document.plan.ecosystems == (eco[0],), "the second one unticked")
+
+        # c: the comparison, its cursor on the plan's column (Lot 1, 36 months); escape changes nothing
+        await focus(pilot, table(app))
+        plan = app.document.plan
+        await pilot.press("c")
+        screen = await wait_screen(pilot, CompareScreen)
+        comparison = screen.query_one("#comparison")
+        assert comparison.cursor_column == 2
+        assert str(comparison.ordered_columns[2].label).endswith("*")
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan is plan
+        # the arrows and enter apply the column under the cursor
+        await pilot.press("c")
+        screen = await wait_screen(pilot, CompareScreen)
+        await pilot.press("right")
+        assert screen.query_one("#comparison").cursor_column == 3
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.lot == 2, "Lot 2, 48 months applied")
+        assert app.document.plan.duration_months == 48
+
+        # help: ? opens it, f1 (or ? or escape) closes it
+        await pilot.press("question_mark")
+        help_screen = await wait_screen(pilot, HelpScreen)
+        assert "Keys" in str(help_screen.query_one("Static").render())
+        await pilot.press("f1")
+        await wait_main(pilot)
+
+
+# --- the deadline, with the clock set -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("now", "lot_pane", "scoreboard"), [
+    (datetime(2024, 3, 1, 15, 0, tzinfo=timezone.utc), "6 days left", "6 days 1 h left"),
+    (datetime(2024, 3, 8, 16, 0, tzinfo=timezone.utc), "the call has closed", "the call closed 1 day ago"),
+], ids=["before", "after"])
+async def test_deadline_in_the_lot_pane_and_scoreboard(draft, monkeypatch, now, lot_pane, scoreboard):
+    freeze_clock(monkeypatch, now)  # TZ=UTC: the deadline, 17:00 in Brussels (CET), is 16:00 here
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        shown = static_text(app, "#deadline")
+        assert shown.startswith("Deadline: 7 March 2024 17:00 Brussels (07 Mar 16:00 UTC local)")
+        assert shown.endswith(f": {lot_pane}.")
+        assert app.board.get("deadline").message.endswith(scoreboard)
+        assert app.board.get("deadline").status == "info"
+
+
+# --- small terminals ---------------------------------------------------------------------------
+
+
+async def test_small_terminal_shows_the_notice(draft):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        notice = app.query_one("#small-notice")
+        await wait_for(pilot, lambda: notice.display, "the small-terminal notice")
+        await pilot.pause()
+        assert "40x12" in static_text(app, "#small-notice")
+        assert notice.region.height > 0  # laid out on screen, not only flagged
+        # still usable: a lot switch works
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "the lot switch")
+        await pilot.resize_terminal(100, 30)
+        await wait_for(pilot, lambda: not notice.display, "the notice to go")

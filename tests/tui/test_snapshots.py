@@ -1,0 +1,76 @@
+"""Snapshots of the main screen, the comparison and the partner form at 80x24 and 160x48.
+
+Update with `--snapshot-update` after checking the change in the report (snapshot_report.html).
+Stable by construction: a fixed file name (the header shows it), TZ=UTC (the lot pane shows the deadline
+in local time), no blinking cursor, a fixed clock, and nothing on screen that depends on today's date
+(checked below). The clock matters although no date is on screen: the scoreboard holds "the call
+closed N days ago" below the fold, and the length of what is below the fold sets its scrollbar's thumb.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+from textual.widgets import Input
+
+from planner.tui.screens.compare import CompareScreen
+from planner.tui.screens.partner_form import PartnerForm
+
+from .conftest import SIZES
+from .helpers import freeze_clock, make_app, ready, screen_text, wait_screen
+
+SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
+NOW = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)  # after the 2024 deadline: "the call has closed"
+
+
+async def _main(pilot) -> None:
+    await ready(pilot)
+
+
+async def _compare(pilot) -> None:
+    await ready(pilot)
+    await pilot.press("c")
+    await wait_screen(pilot, CompareScreen)
+
+
+async def _form(pilot) -> None:
+    await ready(pilot)
+    await pilot.press("a")
+    form = await wait_screen(pilot, PartnerForm)
+    for field in form.query(Input):
+        field.cursor_blink = False  # the cursor stays drawn: the same picture at any moment
+    await pilot.pause()
+
+
+VIEWS = {"main": _main, "compare": _compare, "form": _form}
+
+# what would change from one day to the next: a count of days, "today", "ago", hours left
+RELATIVE = re.compile(r"\b\d+\s+days?\b|\btoday\b|\bago\b|\d+\s+h\s+left\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_snapshot(snap_compare, draft, view, size, monkeypatch):
+    freeze_clock(monkeypatch, NOW)
+    app, _ = make_app(draft)
+    shown: dict[str, str] = {}
+
+    async def run_before(pilot) -> None:
+        await VIEWS[view](pilot)
+        await pilot.pause()  # the first frame is laid out
+        shown["text"] = screen_text(app)
+        shown["deadline"] = str(app.query_one("#deadline").render())
+
+    matches = snap_compare(app, terminal_size=size, run_before=run_before)
+    # nothing on screen depends on the date (today's or the frozen one) or the machine's time zone
+    today = date.today()
+    text = shown["text"]
+    assert not RELATIVE.search(text), RELATIVE.search(text)
+    for day in (today, NOW.date()):
+        for shown_as in (day.isoformat(), f"{day.day} {day:%B %Y}", f"{day:%d %b}"):
+            assert shown_as not in text
+    assert "16:00 UTC local" in shown["deadline"]  # TZ=UTC from the fixtures
+    assert "draft.toml" in text  # the fixed name in the header
+    assert matches

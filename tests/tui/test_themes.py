@@ -1,0 +1,167 @@
+"""Themes and settings: bundled and user theme files, the remembered theme, key remapping, broken files."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from planner.bundled import themes_dir
+from planner.tui.config import load_settings
+from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.themes import DEFAULT_THEME, load_themes
+
+from .helpers import make_app, ready, screen_text, verdict, wait_for, wait_main, wait_screen
+
+BUNDLED = sorted(tomllib.loads(p.read_text(encoding="utf-8"))["name"] for p in themes_dir().glob("*.toml"))
+
+GOOD_USER_THEME = 'name = "my-theme"\nprimary = "#112233"\ndark = false\n'
+
+
+def warnings(app) -> list:
+    """The warnings the app raised, however it raised them (read from Textual's own list)."""
+    return [n for n in app._notifications if n.severity == "warning"]
+
+
+def user_themes(xdg: Path) -> Path:
+    folder = xdg / "planner" / "themes"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_config(xdg: Path, text: str) -> Path:
+    path = xdg / "planner" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_bundled_themes_all_load():
+    assert BUNDLED == ["ansi-16", "high-contrast", "planner-dark", "planner-light"]
+    themes, problems = load_themes()
+    assert problems == []
+    assert sorted(t.name for t in themes) == BUNDLED
+    assert DEFAULT_THEME in BUNDLED
+
+
+async def test_default_theme_and_every_bundled_theme_renders(draft):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == DEFAULT_THEME
+        assert set(BUNDLED) <= set(app.available_themes)
+        assert warnings(app) == []
+        for name in BUNDLED:
+            app.theme = name
+            await pilot.pause()
+            assert app.theme == name
+            assert "NOT ELIGIBLE" in screen_text(app)  # it draws
+
+
+async def test_broken_user_themes_give_one_warning_and_no_crash(draft, xdg, size):
+    folder = user_themes(xdg)
+    (folder / "a-not-toml.toml").write_text("name = \n", encoding="utf-8")
+    (folder / "b-bad-colour.toml").write_text('name = "bad"\nprimary = "not-a-colour"\n', encoding="utf-8")
+    (folder / "c-unknown-key.toml").write_text('name = "odd"\nprimary = "#000000"\nsparkle = true\n',
+                                               encoding="utf-8")
+    (folder / "d-not-utf8.toml").write_bytes(b'name = "\xff"\n')
+    (folder / "mine.toml").write_text(GOOD_USER_THEME, encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: warnings(app), "the warning")
+        await pilot.pause()
+        (warning,) = warnings(app)
+        for name in ("a-not-toml.toml", "b-bad-colour.toml", "c-unknown-key.toml", "d-not-utf8.toml"):
+            assert name in warning.message
+        assert "not valid TOML" in warning.message
+        assert "'not-a-colour' is not a colour" in warning.message
+        assert "sparkle" in warning.message
+        assert "mine.toml" not in warning.message
+        # the good ones are there; the broken ones are not; the app works
+        assert "my-theme" in app.available_themes
+        assert not {"bad", "odd"} & set(app.available_themes)
+        assert app.theme == DEFAULT_THEME
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "a lot switch")
+        assert verdict(app)
+
+
+async def test_a_chosen_theme_is_remembered_in_xdg_config(draft, xdg):
+    (user_themes(xdg) / "mine.toml").write_text(GOOD_USER_THEME, encoding="utf-8")
+    config = xdg / "planner" / "config.toml"
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert not config.exists()  # starting does not write settings
+        app.theme = "my-theme"  # what the command palette's theme picker does
+        await wait_for(pilot, config.exists, "the settings file")
+        assert tomllib.loads(config.read_text(encoding="utf-8")) == {"theme": "my-theme"}
+        app.theme = "planner-light"
+        await wait_for(pilot, lambda: "planner-light" in config.read_text(encoding="utf-8"), "the new theme saved")
+    assert [p.name for p in config.parent.iterdir() if p.is_file()] == ["config.toml"]  # no temporary file left
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "planner-light"
+        assert warnings(app) == []
+
+
+async def test_settings_keep_key_remapping_and_ignore_an_unknown_theme(draft, xdg):
+    config = write_config(xdg, 'theme = "no-such-theme"\n\n[keys]\n"planner.add_partner" = "n"\n')
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == DEFAULT_THEME
+        await pilot.press("a")  # no longer the key for it
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        await pilot.press("n")
+        await wait_screen(pilot, PartnerForm)
+        await pilot.press("escape")
+        await wait_main(pilot)
+        app.theme = "high-contrast"
+        await wait_for(pilot, lambda: "high-contrast" in config.read_text(encoding="utf-8"), "the theme saved")
+        # saving the theme keeps the user's keys
+        assert tomllib.loads(config.read_text(encoding="utf-8")) == {
+            "theme": "high-contrast", "keys": {"planner.add_partner": "n"}}
+
+
+@pytest.mark.parametrize("text", ['theme = 3\n', 'keys = "a"\n', '[keys]\n"planner.save" = 1\n'],
+                         ids=["theme-not-a-string", "keys-not-a-table", "key-not-a-string"])
+def test_settings_of_the_wrong_shape_are_ignored_with_a_problem(xdg, text):
+    config = write_config(xdg, text)
+    settings = load_settings()
+    assert (settings.theme, settings.keys) == (None, {})
+    assert settings.problem is not None and str(config) in settings.problem
+
+
+async def test_a_broken_settings_file_gives_one_warning(draft, xdg):
+    text = "theme = \n"
+    config = write_config(xdg, text)
+    (user_themes(xdg) / "broken.toml").write_text("name = \n", encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: warnings(app), "the warning")
+        await pilot.pause()
+        (warning,) = warnings(app)  # one for the settings and the theme together
+        assert str(config) in warning.message and "ignored" in warning.message
+        assert "broken.toml" in warning.message
+        assert app.theme == DEFAULT_THEME
+        assert config.read_text(encoding="utf-8") == text  # left for the user to fix
+
+
+async def test_an_unwritable_settings_folder_warns_when_saving_the_theme(draft, xdg):
+    (xdg / "planner").write_text("a file where the folder should be\n", encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        before = len(warnings(app))
+        app.theme = "planner-light"
+        await wait_for(pilot, lambda: len(warnings(app)) > before, "the warning")
+        assert "could not remember the theme" in warnings(app)[-1].message
+        assert app.theme == "planner-light"  # applied all the same
