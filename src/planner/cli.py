@@ -38,7 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _rules_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--call", metavar="ID", help=f"judge against this call's rules ({', '.join(available_calls())})")
+    calls = ", ".join(available_calls())
+    parser.add_argument("--call", metavar="ID", help=f"judge against this call's rules ({calls})")
     parser.add_argument("--rules", metavar="FILE", help="judge against your own rules file instead")
 
 

@@ -29,7 +29,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
 ROLE_WORDS = {
     "coordinator": "coordinator", "coordinating organisation": "coordinator", "applicant": "coordinator",
     "beneficiary": "beneficiary", "partner": "beneficiary", "full partner": "beneficiary",
-    "affiliated-entity": "affiliated-entity", "affiliated entity": "affiliated-entity", "affiliated": "affiliated-entity",
+    "affiliated-entity": "affiliated-entity", "affiliated entity": "affiliated-entity",
+    "affiliated": "affiliated-entity",
     "associated-partner": "associated-partner", "associated partner": "associated-partner",
     "associated": "associated-partner",
 }

@@ -400,7 +400,8 @@ class PlannerApp(App[int]):
         yield SystemCommand("Budget", "Each partner's share of the grant", self.action_budget)
         yield SystemCommand("Self-assessment", "Score the proposal against the award criteria",
                             self.action_assessment)
-        yield SystemCommand("Import partners", "Add partners from a CSV file, with a preview", self.action_import_partners)
+        yield SystemCommand("Import partners", "Add partners from a CSV file, with a preview",
+                            self.action_import_partners)
         yield SystemCommand("Save", "Save the plan", self.action_save)
         yield SystemCommand("Open", "Open another plan", self.action_open)
         yield SystemCommand("Undo", "Undo the last edit", self.action_undo)

@@ -38,13 +38,17 @@ class PartnerForm(ModalScreen[Partner | None]):
             (f"{name} ({code}), {CATEGORY_LABELS[self.rules.country_category(code)]}", code)
             for code, name in countries
         ]
-        beneficiaries = [o.label for o in self.others if self.rules.role(o.role) and self.rules.role(o.role).full_partner]
+        beneficiaries = [o.label for o in self.others
+                         if self.rules.role(o.role) and self.rules.role(o.role).full_partner]
         with Vertical(classes="dialog form"):
             yield Label("Edit partner" if p else "Add partner", classes="question")
             with VerticalScroll():
-                yield from self._field("name", "Legal name", Input(p.name if p else "", id="name", compact=True))
+                yield from self._field("name", "Legal name", Input(
+                    p.name if p else "", id="name", compact=True,
+                    placeholder="as registered, e.g. Hochschule Nordhafen"))
                 yield from self._field("short_name", "Short name (acronym)",
-                                       Input(p.short_name or "" if p else "", id="short_name", compact=True))
+                                       Input(p.short_name or "" if p else "", id="short_name", compact=True,
+                                             placeholder="used in tables, e.g. HSNH"))
                 yield from self._field("country", "Country (type to search)", Select(
                     country_options, value=p.country if p else Select.NULL, id="country", compact=True,
                     prompt="choose a country"))
@@ -56,12 +60,14 @@ class PartnerForm(ModalScreen[Partner | None]):
                     [(self.rules.role(r).label if self.rules.role(r) else r, r) for r in ROLES],
                     value=p.role if p else "beneficiary", id="role", compact=True, allow_blank=False))
                 yield from self._field("pic", "PIC (9 digits, optional)", Input(
-                    p.pic or "" if p else "", id="pic", restrict=r"[0-9]*", max_length=9, compact=True))
+                    p.pic or "" if p else "", id="pic", restrict=r"[0-9]*", max_length=9, compact=True,
+                    placeholder="9 digits"))
                 yield from self._field("affiliated_to", "Affiliated to (for affiliated entities)", Select(
                     [(label, label) for label in beneficiaries],
                     value=p.affiliated_to if p and p.affiliated_to in beneficiaries else Select.NULL,
                     id="affiliated_to", compact=True, prompt="its beneficiary"))
-                yield from self._field("notes", "Notes", Input(p.notes or "" if p else "", id="notes", compact=True))
+                yield from self._field("notes", "Notes", Input(p.notes or "" if p else "", id="notes", compact=True,
+                                                                placeholder="optional"))
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
