@@ -273,3 +273,19 @@ def test_unknown_call_is_refused():
 def test_other_format_is_refused():
     with pytest.raises(PlanError, match="format: .*reads format 1, not 2"):
         parse_plan('format = 2\ntitle = "T"\nlot = 1\n', "future.toml")
+
+
+def test_a_folder_the_os_refuses_to_write_is_a_clear_error_and_keeps_the_old_file(tmp_path, monkeypatch):
+    # root ignores chmod, so the refusal is the OS's answer made up here, at the call that makes the temp file
+    target = tmp_path / "plan.toml"
+    save_plan(make_plan(), target)
+    old = target.read_bytes()
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("planner.storage.tempfile.mkstemp", refuse)
+    with pytest.raises(PlanError) as info:
+        save_plan(make_plan(title="Changed"), target)
+    assert str(info.value) == f"{target}: cannot save: no permission to write in folder {tmp_path}"
+    assert target.read_bytes() == old

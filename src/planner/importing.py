@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from planner.errors import PlanError
 from planner.model import Partner, Plan
 from planner.rules import CallRules
+from planner.storage import read_bytes
 
 # header names a spreadsheet may use, lower case, for each partner key
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -106,14 +107,7 @@ def _euros(text: str) -> int | None:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanError(str(path), "file not found") from None
-    except IsADirectoryError:
-        raise PlanError(str(path), "is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise PlanError(str(path), f"cannot read the file: {exc.strerror or exc}") from None
+    data = read_bytes(path, "CSV file")
     for encoding in ("utf-8-sig", "cp1252"):  # spreadsheets on Windows still save cp1252
         try:
             return data.decode(encoding)

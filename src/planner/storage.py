@@ -40,13 +40,14 @@ def file_fingerprint(path: str | Path) -> Fingerprint | None:
         return None
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, what: str = "plan file") -> bytes:
+    """A file's bytes, or a PlanError that says plainly why not."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise PlanError(str(path), "file not found") from None
     except IsADirectoryError:
-        raise PlanError(str(path), "is a folder, not a plan file") from None
+        raise PlanError(str(path), f"is a folder, not a {what}") from None
     except PermissionError:
         raise PlanError(str(path), "cannot read the file: permission denied") from None
     except OSError as exc:
@@ -136,12 +137,12 @@ def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>") ->
 def load_plan(path: str | Path, rules: CallRules | None = None) -> Plan:
     """Read a plan file. Raises PlanError naming the file, and the line or key path."""
     path = Path(path)
-    return parse_plan(_decode(path, _read_bytes(path)), str(path), rules)
+    return parse_plan(_decode(path, read_bytes(path)), str(path), rules)
 
 
 def load_plan_with_fingerprint(path: str | Path, rules: CallRules | None = None) -> tuple[Plan, Fingerprint]:
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     plan = parse_plan(_decode(path, data), str(path), rules)
     return plan, Fingerprint.of_bytes(path, data)
 

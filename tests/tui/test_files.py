@@ -263,3 +263,24 @@ def test_planner_on_a_plan_that_breaks_the_rules_exits_2_naming_the_key(tmp_path
     assert f"planner: {plan}:" in result.stderr
     assert "partners[8].country: unknown country code 'XX'" in result.stderr
     assert plan.read_text(encoding="utf-8") == text
+
+
+async def test_a_failed_save_says_why_and_keeps_the_changes(draft, monkeypatch):
+    from planner.errors import PlanError
+
+    def refuse(plan, path):
+        raise PlanError(str(path), "cannot save: no permission to write in folder /srv/shared")
+
+    monkeypatch.setattr("planner.tui.document.save_plan", refuse)
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = draft.read_bytes()
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "an unsaved change")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any(n.title == "Not saved" for n in notes), "the 'Not saved' notification")
+        assert any("no permission to write in folder /srv/shared" in n.message for n in notes)
+        assert app.document.dirty and "●" in app.title
+        assert draft.read_bytes() == before
+        assert app.is_running
