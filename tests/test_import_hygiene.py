@@ -10,7 +10,8 @@ from conftest import ROOT, SAMPLES
 
 PROBE = textwrap.dedent("""
     import io, sys, contextlib
-    import planner.cli, planner.scoring, planner.storage, planner.report
+    import planner.cli, planner.scoring, planner.storage, planner.report, planner.editing
+    import planner.budget, planner.importing, planner.export
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         codes = [
@@ -19,8 +20,10 @@ PROBE = textwrap.dedent("""
             planner.cli.main(["compare", sys.argv[1], "--format", "json"]),
             planner.cli.main(["fmt", "--check", sys.argv[1]]),
             planner.cli.main(["schema"]),
+            planner.cli.main(["export", sys.argv[1]]),
+            planner.cli.main(["export", sys.argv[1], "--format", "csv"]),
         ]
-    assert codes == [0, 0, 0, 0, 0], codes
+    assert codes == [0, 0, 0, 0, 0, 0, 0], codes
     assert "ELIGIBLE" in out.getvalue()
     loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
     print("textual modules:", loaded)
