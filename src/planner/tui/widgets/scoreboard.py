@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+import textwrap
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -12,27 +13,40 @@ from planner.scoring import Scoreboard
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),
          "warn": ("! WARN", "status-warn"), "info": ("i INFO", "status-info")}
+INDENT = " " * 7
 
 
 class ScoreboardView(VerticalScroll, can_focus=True):
-    """A scrollable table of criteria; focusable so that it scrolls from the keyboard."""
+    """A scrollable list of criteria; focusable so that it scrolls from the keyboard."""
 
     COMPONENT_CLASSES = {"status-pass", "status-fail", "status-warn", "status-info"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.board: Scoreboard | None = None
 
     def compose(self):
         yield Static(id="scoreboard-body")
 
+    def on_resize(self) -> None:
+        if self.board is not None:
+            self.show(self.board)  # the messages are wrapped to the pane's width
+
     def show(self, board: Scoreboard) -> None:
-        body = self.query_one("#scoreboard-body", Static)
-        table = Table(box=None, expand=True, show_header=False, padding=(0, 1, 0, 0), show_edge=False)
-        table.add_column("status", no_wrap=True, width=6)
-        table.add_column("criterion", ratio=1)
+        # plain Text wrapped here rather than a Rich Table: measuring a table costs a tenth of a second
+        self.board = board
+        # the gutter is kept for the scrollbar (planner.tcss), so the width does not change with it
+        width = self.scrollable_content_region.width - self.styles.scrollbar_size_vertical
+        width = max(width, len(INDENT) + 20)
+        text = Text()
         for c in board.criteria:
             word, component = MARKS[c.status]
-            style = self.get_component_rich_style(component, partial=True)
-            quiet = c.status in ("pass", "info")
-            text = Text.assemble((c.label, "bold"), (f"  {c.count}" if c.count else "", "bold"), "\n",
-                                 (c.message, "dim" if quiet else ""))
-            table.add_row(Text(word, style=style), text)
-        body.update(table)
+            text.append(word, style=self.get_component_rich_style(component, partial=True))
+            text.append(f" {c.label}", style="bold")
+            if c.count:
+                text.append(f"  {c.count}", style="bold")
+            message = textwrap.fill(c.message, width, initial_indent=INDENT, subsequent_indent=INDENT)
+            text.append("\n" + message + "\n", style="dim" if c.status in ("pass", "info") else "")
+        text.rstrip()
+        self.query_one("#scoreboard-body", Static).update(text)
         self.border_subtitle = "eligible" if board.eligible else f"{len(board.failures)} failing"
