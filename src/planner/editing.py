@@ -52,15 +52,19 @@ def set_ecosystems(plan: Plan, ids: list[str]) -> Plan:
 
 
 def counting_note(partner: Partner, rules: CallRules) -> str:
-    """Why a partner does not count towards the minimums ('' when it counts fully)."""
-    category = rules.country_category(partner.country)
+    """Why a partner does not count (fully) towards the minimums, '' when it does.
+
+    'excluded country', 'associated partner' or 'affiliated entity' (counts for nothing), or
+    'country not associated' (a full partner whose country does not count).
+    """
+    category = rules.country_category(rules.canonical_country(partner.country))
     if category == "excluded":
-        return "EXCLUDED country"
+        return "excluded country"
     role = rules.role(partner.role)
     if role is None or not role.full_partner:
-        return f"no ({partner.role.split('-')[0]})"
+        return role.label.lower() if role else partner.role
     if category == "third":
-        return "country no"
+        return "country not associated"
     return ""
 
 

@@ -27,7 +27,7 @@ def partners_csv(plan: Plan, rules: CallRules) -> str:
         note = counting_note(p, rules)
         writer.writerow([p.name, p.short_name or "", p.country, rules.country_name(p.country), p.kind, p.role,
                          p.pic or "", "" if p.grant_eur is None else p.grant_eur, p.affiliated_to or "",
-                         "yes" if not note else note, p.notes or ""])
+                         f"no: {note}" if note else "yes", p.notes or ""])
     return out.getvalue()
 
 
@@ -54,7 +54,7 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     md += ["## Partners", "", "| # | Partner | Name | Country | Kind | Role | PIC | Counts |",
            "|---:|---|---|---|---|---|---|---|"]
     for i, p in enumerate(plan.partners, start=1):
-        note = counting_note(p, rules) or "yes"
+        note = f"no: {counting_note(p, rules)}" if counting_note(p, rules) else "yes"
         md.append(f"| {i} | {_md_cell(p.short_name or '')} | {_md_cell(p.name)} | "
                   f"{rules.country_name(p.country)} ({p.country}) | {p.kind} | {p.role} | {p.pic or ''} | {note} |")
     by_country = Counter(p.country for p in plan.partners)

@@ -122,7 +122,7 @@ async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
         assert "vet provider" not in verdict(app)
         assert "full partners 11/12" in verdict(app)
         assert table(app).row_count == 12
-        assert row_cells(app, 11)[:5] == ["BST", "DE", "vet-provider", "beneficiary", "✓ yes"]
+        assert row_cells(app, 11)[:5] == ["BST", "DE", "vet-provider", "beneficiary", "✓"]
         assert table(app).cursor_row == 11
         assert app.document.dirty
         assert any("Added BST" in n.message for n in notes)
@@ -185,7 +185,7 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         assert added.model_dump(exclude_none=True) == {
             "name": "Linked Lab", "short_name": "LL", "country": "IT", "kind": "research",
             "role": "affiliated-entity", "pic": "123456789", "affiliated_to": "UNIBP", "notes": "via enter"}
-        assert row_cells(app, 11)[4] == "✗ no (affiliated)"
+        assert row_cells(app, 11)[4] == "✗ affil."
 
 
 # --- edit, delete, undo ------------------------------------------------------------------------

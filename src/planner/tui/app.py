@@ -117,7 +117,7 @@ class PlannerApp(App[int]):
         doc = self.document
         self.board = evaluate(doc.plan, doc.rules)
         self.query_one(PartnersTable).show(doc.plan, doc.rules)
-        self.query_one(LotPane).show(doc.plan)
+        self.query_one(LotPane).show(doc.plan, self.board)
         self.query_one(ScoreboardView).show(self.board)
         self.query_one(VerdictBar).show(self.board)
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")

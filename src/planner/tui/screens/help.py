@@ -31,7 +31,10 @@ class HelpScreen(ModalScreen[None]):
             "WARN is what the call expects of the content; INFO is for your information. "
             "N/M is what the plan has against what the lot needs. Only full partners (the "
             "coordinator and beneficiaries) count; associated partners and affiliated entities "
-            "count towards no minimum, and only EU and associated countries count as countries.\n"
+            "count towards no minimum, and only EU and associated countries count as countries. "
+            "In the partners table, Counts says so: ✓ counts; ✗ assoc. (associated partner) and ✗ affil. "
+            "(affiliated entity) count for nothing; ✗ country is a full partner whose country does not "
+            "count; ✗ EXCLUDED may not take part.\n"
         )
         text.append(f"\nWhere the rules come from ({self.rules.title})\n", style="bold")
         for lot in self.rules.lots:

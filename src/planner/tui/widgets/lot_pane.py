@@ -1,4 +1,4 @@
-"""The lot pane: lot and duration (with caps), the requested grant, the industrial ecosystems, the deadline."""
+"""The lot pane: lot and duration (with caps), the requested grant, the ecosystems, the deadline, the rest in brief."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, Static
 
 from planner.model import Plan
 from planner.rules import CallRules
-from planner.scoring import resolve_duration
+from planner.scoring import Scoreboard, resolve_duration
 from planner.tui.widgets.choice_list import ChoiceList
 
 
@@ -50,6 +50,8 @@ class LotPane(VerticalScroll, can_focus=False):
         yield Label("Requested EU grant (EUR)", classes="pane-heading")
         yield Input(placeholder="e.g. 1000000", type="integer", id="grant", compact=True)
         yield Static(id="grant-hint", classes="hint")
+        yield Label("More (press the key)", classes="pane-heading")
+        yield Static(id="more")
         yield Label("Industrial ecosystems", classes="pane-heading")
         yield Static(id="ecosystem-hint", classes="hint")
         yield ChoiceList(
@@ -58,7 +60,7 @@ class LotPane(VerticalScroll, can_focus=False):
         )
         yield Static(id="deadline", classes="hint")
 
-    def show(self, plan: Plan) -> None:
+    def show(self, plan: Plan, board: Scoreboard) -> None:
         lot = self.rules.lot(plan.lot)
         months = resolve_duration(plan, lot, False, None)
         self.query_one("#scenario", ChoiceList).show({f"lot{plan.lot}-{months}"})
@@ -92,6 +94,7 @@ class LotPane(VerticalScroll, can_focus=False):
         local = deadline.astimezone()
         left = deadline - datetime.now(timezone.utc)
         status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
+        self.query_one("#more", Static).update(_summary(board))
         self.query_one("#deadline", Static).update(
             f"Deadline: {deadline.day} {deadline:%B %Y %H:%M} Brussels "
             f"({local:%d %b %H:%M %Z} local): {status}."
@@ -115,6 +118,32 @@ class LotPane(VerticalScroll, can_focus=False):
             return  # not a number yet; the plan keeps its last valid grant
         self.post_message(self.GrantChanged(amount))
 
+
+
+MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "i"}
+
+
+def _summary(board: Scoreboard) -> str:
+    """One short line per extra screen: its key, and what its rule in the scoreboard says now."""
+    profiles, activities = board.get("occupational-profiles"), board.get("activities")
+    if profiles is None or activities is None:
+        lines = [f"p  profiles, activities: not required for Lot {board.lot}"]
+    else:
+        lines = [f"p  {MARK[profiles.status]} EQF bands {profiles.count}, "
+                 f"{MARK[activities.status]} activities {activities.count}"]
+    grant = board.get("grant")
+    if grant is not None:
+        lines.append("b  " + {"pass": "✓ budget: the shares add up",
+                              "warn": "! budget: see the Grant rule",
+                              "fail": "✗ budget: over the cap",
+                              "info": "i budget: no request or cap yet"}[grant.status])
+    award = board.get("award")
+    if award is not None:
+        scored = f" {award.actual}/100" if award.actual is not None and award.status != "info" else ""
+        lines.append("s  " + {"pass": f"✓ self-assessment{scored}", "warn": f"! self-assessment{scored}: under a "
+                              "threshold", "info": "i self-assessment: not scored yet",
+                              "fail": "✗ self-assessment"}[award.status])
+    return "\n".join(lines)
 
 
 def _as_int(text: str) -> int | None:

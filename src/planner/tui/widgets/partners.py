@@ -10,6 +10,9 @@ from planner.model import Plan
 from planner.rules import CallRules
 
 COLUMNS = ("Short", "Ctry", "Kind", "Role", "Counts", "PIC", "Name")
+# short enough for the pane at 160 columns; the help and README spell them out
+COUNTS_SHORT = {"": "✓", "excluded country": "✗ EXCLUDED", "associated partner": "✗ assoc.",
+                "affiliated entity": "✗ affil.", "country not associated": "✗ country"}
 ROLE_SHORT = {"coordinator": "coordinator", "beneficiary": "beneficiary",
               "affiliated-entity": "affiliated", "associated-partner": "associated"}
 
@@ -33,7 +36,7 @@ class PartnersTable(DataTable):
             note = counting_note(p, rules)
             self.add_row(
                 p.short_name or "", p.country, p.kind, ROLE_SHORT.get(p.role, p.role),
-                f"✗ {note}" if note else "✓ yes", p.pic or "", p.name, key=str(i),
+                COUNTS_SHORT.get(note, f"✗ {note}"), p.pic or "", p.name, key=str(i),
             )
         if plan.partners:
             self.move_cursor(row=min(max(row, 0), len(plan.partners) - 1))
