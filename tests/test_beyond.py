@@ -115,8 +115,9 @@ def test_import_maps_headers_countries_kinds_and_rejects_with_reasons(rules, tmp
     rejected = {r.line: "; ".join(r.problems) for r in preview.rejected}
     assert "unknown country 'Atlantis'" in rejected[3]
     assert "PIC '12345' is not 9 digits" in rejected[4]
-    assert "unknown kind 'wizard'" in rejected[6] and "higher-education" in rejected[6]
-    assert "'12.50' is not a whole number" in rejected[6]
+    assert "unknown kind 'wizard'" in rejected[6] and "higher-education" not in rejected[6]
+    assert "kinds: higher-education, vet-provider" in preview.summary()  # the allowed kinds, said once
+    assert "grant '12.50' has cents; give whole euros" in rejected[6]
     combined = preview.apply(plan)
     assert combined.partners[: len(plan.partners)] == plan.partners
     assert [p.short_name for p in combined.partners[len(plan.partners):]] == ["UNIG", "HEL"]
@@ -174,6 +175,171 @@ def test_cli_import_of_a_missing_csv_exits_2(tmp_path):
     result = run_planner("import-partners", plan, tmp_path / "nope.csv")
     assert result.returncode == 2
     assert "nope.csv: file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- CSV import: rows that would make the plan ineligible, and readable reasons ---------------
+
+HEADER = "name,short name,country,kind,role,grant,affiliated to\n"
+
+
+def import_rows(tmp_path, rules, rows, plan=None):
+    """{line: partner or the joined reasons} of a CSV made of HEADER and `rows`."""
+    preview = preview_import(write(tmp_path, "rows.csv", HEADER + "".join(r + "\n" for r in rows)),
+                             make_plan([]) if plan is None else plan, rules)
+    return preview, {r.line: r.partner if r.partner is not None else "; ".join(r.problems) for r in preview.rows}
+
+
+def test_import_rejects_a_partner_from_an_excluded_country(rules, tmp_path):
+    _, rows = import_rows(tmp_path, rules, ["Moscow Tech,MT,RU,enterprise,beneficiary,,",
+                                            "Minsk Assoc,MA,Belarus,ngo,associated partner,,"])
+    assert rows[2] == "organisations from Russia (RU) may not take part in any role"
+    assert rows[3] == "organisations from Belarus (BY) may not take part in any role"
+
+
+def test_import_rejects_a_second_coordinator_from_the_plan_or_the_file(rules, tmp_path):
+    plan = load_plan(SAMPLES / "lot1-example.toml")
+    (coordinator,) = [p for p in plan.partners if p.role == "coordinator"]
+    _, rows = import_rows(tmp_path, rules, ["Uni Lyon,UL,FR,university,coordinator,,"], plan)
+    assert rows[2] == f"the plan already has a coordinator ({coordinator.label})"
+    _, rows = import_rows(tmp_path, rules, ["Kyiv Uni,KU,UA,university,coordinator,,",  # rejected: not counted
+                                            "Uni Lyon,UL,FR,university,coordinator,,",
+                                            "Uni Gent,UG,BE,university,Coordinator,,"])
+    assert rows[3].role == "coordinator"
+    assert rows[4] == "the plan already has a coordinator (UL)"
+
+
+def test_import_rejects_a_coordinator_outside_the_eu_and_associated_countries(rules, tmp_path):
+    _, rows = import_rows(tmp_path, rules, ["Kyiv Uni,KU,UA,university,coordinator,,",
+                                            "Oslo Uni,OU,NO,university,coordinator,,"])
+    assert rows[2] == ("a coordinator must be in an EU Member State or associated country; "
+                       "Ukraine (UA) is a third country not associated")
+    assert rows[3].country == "NO" and rows[3].role == "coordinator"  # associated: may coordinate
+    _, rows = import_rows(tmp_path, rules, ["Kyiv Uni,KU,UA,university,beneficiary,,"])
+    assert rows[2].country == "UA"  # a third country may take part, just not coordinate
+
+
+def test_import_checks_what_an_affiliated_entity_is_affiliated_to(rules, tmp_path):
+    plan = make_plan([partner("Universität Graz", short_name="UNIG", country="AT", kind="higher-education")])
+    _, rows = import_rows(tmp_path, rules, [
+        "Graz Foundation,GF,AT,ngo,affiliated entity,,unig",  # the plan's partner, any case
+        "Graz Alumni,GA,AT,ngo,affiliated entity,,universität graz",  # by its name
+        "Lyon Uni,LU,FR,university,beneficiary,,",
+        "Lyon Lab,LL,FR,research,affiliated entity,,lu",  # a row accepted earlier in the file
+        "Ghost Lab,GL,FR,research,affiliated entity,,NOPE",
+        "Orphan Lab,OL,FR,research,affiliated entity,,",
+        "Late Lab,LAT,FR,research,affiliated entity,,LATER",  # a row further down does not count
+        "Later Uni,LATER,FR,university,beneficiary,,",
+    ], plan)
+    assert [rows[n].affiliated_to for n in (2, 3, 5)] == ["UNIG", "UNIG", "LU"]  # as the plan names them
+    assert rows[6] == "affiliated to 'NOPE', which is no partner in the plan or this file"
+    assert rows[7] == "an affiliated entity needs the short name of its beneficiary (column 'affiliated to')"
+    assert rows[8] == "affiliated to 'LATER', which is no partner in the plan or this file"
+    assert rows[9].short_name == "LATER"
+
+
+def test_import_short_names_are_unique_whatever_the_case(rules, tmp_path):
+    plan = make_plan([partner("Uni BP", short_name="UNIBP", role="coordinator")])
+    _, rows = import_rows(tmp_path, rules, ["Twin,unibp,DE,enterprise,,,",
+                                            "First,ABC,DE,enterprise,,,",
+                                            "Second,abc,DE,enterprise,,,"], plan)
+    assert rows[2] == "short name 'unibp' is already used"
+    assert rows[3].short_name == "ABC"
+    assert rows[4] == "short name 'abc' is already used"
+
+
+def test_import_reasons_are_short_and_the_allowed_words_are_listed_once(rules, tmp_path):
+    preview, rows = import_rows(tmp_path, rules, ["A,A,DE,widget maker,,,", "B,B,DE,gizmo,,,",
+                                                  "C,C,DE,enterprise,boss,,"])
+    assert rows[2] == "unknown kind 'widget maker'"
+    assert rows[3] == "unknown kind 'gizmo'"
+    assert rows[4] == "unknown role 'boss'"
+    lines = preview.summary().splitlines()
+    kinds_line = "kinds: " + ", ".join(k.id for k in rules.kinds)
+    roles_line = "roles: " + ", ".join(r.id for r in rules.roles)
+    assert lines.count(kinds_line) == 1 and lines.count(roles_line) == 1
+    assert preview.hints == [kinds_line, roles_line]
+    ok, _ = import_rows(tmp_path, rules, ["A,A,DE,enterprise,,,", "B,B,XX,enterprise,,,"])
+    assert ok.hints == [] and "kinds:" not in ok.summary() and "roles:" not in ok.summary()
+
+
+@pytest.mark.parametrize("cell, grant", [
+    ("250000", 250_000), ("250,000.00", 250_000), ("250.000,00", 250_000), ("EUR 250 000", 250_000),
+    ("€250000", 250_000), ("250 000 EUR", 250_000), ("250000,0", 250_000), ("120.000", 120_000),
+    ("120,000", 120_000), ("1,200,000", 1_200_000), ("1.200.000,00", 1_200_000),
+])
+def test_import_reads_grants_as_spreadsheets_write_them(rules, tmp_path, cell, grant):
+    _, rows = import_rows(tmp_path, rules, [f'A,A,DE,enterprise,,"{cell}",'])
+    assert rows[2].grant_eur == grant
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("12.50", "has cents; give whole euros"), ("250.000,50", "has cents; give whole euros"),
+    ("1,5", "has cents; give whole euros"), ("lots", "is not a whole number of euros"),
+    ("-5", "is not a whole number of euros"), ("1.000.00", "is not a whole number of euros"),
+    ("1,234.567", "is not a whole number of euros"), ("12,3456", "is not a whole number of euros"),
+])
+def test_import_refuses_grants_with_cents_or_words(rules, tmp_path, cell, reason):
+    _, rows = import_rows(tmp_path, rules, [f'A,A,DE,enterprise,,"{cell}",'])
+    assert rows[2] == f"grant {cell!r} {reason}"
+
+
+def test_validation_messages_do_not_start_with_value_error():
+    from pydantic import ValidationError
+
+    from planner.errors import validation_problems
+    from planner.model import Plan
+
+    with pytest.raises(ValidationError) as caught:
+        Plan(format=99, title="T", lot=1)
+    (problem,) = validation_problems(caught.value)
+    assert problem.startswith("format: this planner reads format 1, not 99")
+    assert "Value error" not in problem
+
+
+def test_cli_import_rejects_rows_that_would_make_the_plan_ineligible(tmp_path):
+    plan = tmp_path / "plan.toml"
+    shutil.copy(SAMPLES / "lot1-example.toml", plan)
+    before = plan.read_bytes()
+    coordinator = next(p for p in load_plan(plan).partners if p.role == "coordinator")
+    csv_file = write(tmp_path, "p.csv", HEADER + "Moscow Tech,MT,RU,enterprise,,,\n"
+                     "Uni Lyon,UL,FR,university,coordinator,,\nGhost,GH,FR,ngo,affiliated entity,,NOPE\n"
+                     "Good GmbH,GG,DE,enterprise,,,\n")
+    result = run_planner("import-partners", plan, csv_file)
+    assert result.returncode == 1
+    assert "REJECT line 2: organisations from Russia (RU) may not take part in any role" in result.stdout
+    assert f"REJECT line 3: the plan already has a coordinator ({coordinator.label})" in result.stdout
+    assert "REJECT line 4: affiliated to 'NOPE', which is no partner in the plan or this file" in result.stdout
+    assert "add    line 5: GG" in result.stdout
+    assert "add --skip-rejected to add the other 1" in result.stderr
+    assert plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("extra", [(), ("--skip-rejected",)])
+def test_cli_import_with_every_row_rejected_says_no_row_can_be_added(tmp_path, extra):
+    plan = tmp_path / "plan.toml"
+    shutil.copy(SAMPLES / "lot1-example.toml", plan)
+    before = plan.read_bytes()
+    csv_file = write(tmp_path, "p.csv", HEADER + "Moscow Tech,MT,RU,enterprise,,,\nA,A,DE,widget maker,,,\n")
+    result = run_planner("import-partners", plan, csv_file, *extra)
+    assert result.returncode == 1
+    assert "nothing written: no row can be added" in result.stderr
+    assert "the other 0" not in result.stderr and "Traceback" not in result.stderr
+    assert "kinds: higher-education" in result.stdout
+    assert plan.read_bytes() == before
+
+
+def test_cli_import_of_good_rows_only_still_adds_them(tmp_path):
+    plan = tmp_path / "plan.toml"
+    shutil.copy(SAMPLES / "lot1-example.toml", plan)
+    n = len(load_plan(plan).partners)
+    csv_file = write(tmp_path, "p.csv", HEADER + "Good GmbH,GG,DE,enterprise,,\"EUR 250,000.00\",\n"
+                     "Good Lab,GL,DE,research,affiliated entity,,gg\n")
+    result = run_planner("import-partners", plan, csv_file)
+    assert result.returncode == 0, result.stderr
+    assert "added 2 partner(s)" in result.stdout and result.stderr == ""
+    added = load_plan(plan).partners[n:]
+    assert [(p.short_name, p.grant_eur, p.affiliated_to) for p in added] == [("GG", 250_000, None),
+                                                                            ("GL", None, "GG")]
 
 
 # --- export --------------------------------------------------------------------------------

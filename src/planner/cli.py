@@ -205,6 +205,9 @@ def _import_partners(args: argparse.Namespace) -> int:
     print(preview.summary())
     if args.dry_run:
         return 0 if not preview.rejected else 1
+    if preview.rejected and not preview.accepted:
+        print("nothing written: no row can be added", file=sys.stderr)
+        return 1
     if preview.rejected and not args.skip_rejected:
         print(f"nothing written: fix the rejected rows, or add --skip-rejected to add the other "
               f"{len(preview.accepted)}", file=sys.stderr)

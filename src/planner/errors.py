@@ -80,7 +80,7 @@ def validation_problems(
                         "dict": "table"}.get(expected, expected)
             text = f"expected {expected}, found {_type_name(value)} {_shown(value)}"
         else:
-            text = f"{error['msg']}; found {_shown(value)}"
+            text = f"{error['msg'].removeprefix('Value error, ')}; found {_shown(value)}"
         problems.append(f"{key_path(loc)}: {text}")
     return problems
 

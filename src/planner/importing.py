@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from planner.errors import PlanError
+from planner.amounts import parse_euros
+from planner.errors import PlanError, validation_problems
 from planner.model import Partner, Plan
-from planner.rules import CallRules
+from planner.rules import CATEGORY_LABELS, CallRules
 from planner.storage import read_bytes
 
 # header names a spreadsheet may use, lower case, for each partner key
@@ -42,6 +42,7 @@ class Row:
     line: int  # the CSV line number, as a spreadsheet shows it (the header is line 1)
     partner: Partner | None
     problems: tuple[str, ...] = ()
+    unknown: frozenset[str] = frozenset()  # "kind" and/or "role" when the cell named none the rules know
 
 
 @dataclass
@@ -50,6 +51,7 @@ class ImportPreview:
     columns: dict[str, str]  # partner key -> the header it was read from
     ignored_columns: list[str]
     rows: list[Row] = field(default_factory=list)
+    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "kind"/"role" -> the words to use
 
     @property
     def accepted(self) -> list[Row]:
@@ -63,6 +65,15 @@ class ImportPreview:
         """The plan with every accepted row added at the end, in the file's order."""
         return plan.model_copy(update={"partners": (*plan.partners, *(r.partner for r in self.accepted))})
 
+    @property
+    def hints(self) -> list[str]:
+        """'kinds: ...' / 'roles: ...', once, when a row was rejected for an unknown kind or role."""
+        out = []
+        for key, plural in (("kind", "kinds"), ("role", "roles")):
+            if self.allowed.get(key) and any(key in r.unknown for r in self.rows):
+                out.append(f"{plural}: " + ", ".join(self.allowed[key]))
+        return out
+
     def summary(self) -> str:
         lines = [f"{self.source}: {len(self.accepted)} partner(s) to add, {len(self.rejected)} row(s) rejected"]
         lines.append("columns: " + ", ".join(f"{h!r} -> {k}" for k, h in self.columns.items()))
@@ -74,6 +85,7 @@ class ImportPreview:
             else:
                 p = row.partner
                 lines.append(f"  add    line {row.line}: {p.label} ({p.country}, {p.kind}, {p.role})")
+        lines.extend(self.hints)
         return "\n".join(lines)
 
 
@@ -93,16 +105,6 @@ def _kind(value: str, rules: CallRules) -> str | None:
     for kind in rules.kinds:
         if wanted in (kind.id, kind.label.casefold(), *kind.aliases):
             return kind.id
-    return None
-
-
-def _euros(text: str) -> int | None:
-    """'120000', '120,000', '120.000', 'EUR 120 000', '€120000' -> 120000; cents or words -> None."""
-    text = text.replace("EUR", "").replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
-    if text.isdigit():
-        return int(text)
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", text) or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-        return int(re.sub(r"[.,]", "", text))
     return None
 
 
@@ -144,42 +146,90 @@ def preview_import(path: str | Path, plan: Plan, rules: CallRules) -> ImportPrev
     if missing:
         raise PlanError(str(path), f"no column for {', '.join(missing)}; the first line has: "
                         f"{', '.join(repr(h) for h in header)}")
-    preview = ImportPreview(str(path), columns, ignored)
-    taken = {p.short_name for p in plan.partners if p.short_name}
+    preview = ImportPreview(str(path), columns, ignored, allowed={
+        "kind": tuple(k.id for k in rules.kinds),
+        "role": tuple(r.id for r in rules.roles),
+    })
+    seen = _Seen(plan)
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        preview.rows.append(_row(line, cells, positions, rules, taken))
+        row = _row(line, cells, positions, rules, seen)
+        if row.partner is not None:
+            seen.add(row.partner)
+        preview.rows.append(row)
     return preview
 
 
-def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRules, taken: set[str]) -> Row:
+class _Seen:
+    """The partners a row is judged against: the plan's, then every row accepted so far."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.short_names: dict[str, str] = {}  # case-folded short name -> the partner's label
+        self.names: dict[str, str] = {}  # case-folded name -> the partner's label
+        self.coordinator: str | None = None
+        for partner in plan.partners:
+            self.add(partner)
+
+    def add(self, partner: Partner) -> None:
+        if partner.short_name:
+            self.short_names.setdefault(partner.short_name.casefold(), partner.label)
+        self.names.setdefault(partner.name.casefold(), partner.label)
+        if partner.role == "coordinator" and self.coordinator is None:
+            self.coordinator = partner.label
+
+    def label(self, short_name_or_name: str) -> str | None:
+        """The label of the partner a cell names (a short name before another partner's name), or None."""
+        wanted = short_name_or_name.casefold()
+        return self.short_names.get(wanted) or self.names.get(wanted)
+
+
+def _role(value: str, rules: CallRules) -> str | None:
+    wanted = " ".join(value.casefold().split())
+    if wanted in ROLE_WORDS:
+        return ROLE_WORDS[wanted]
+    return next((r.id for r in rules.roles if wanted in (r.id, r.label.casefold())), None)
+
+
+def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRules, seen: _Seen) -> Row:
     raw = {k: (cells[i].strip() if i < len(cells) else "") for k, i in positions.items()}
     problems: list[str] = []
+    unknown: set[str] = set()
     values: dict[str, object] = {}
     if raw.get("name"):
         values["name"] = raw["name"]
     else:
         problems.append("no name")
     if raw.get("short_name"):
-        if raw["short_name"] in taken:
+        if raw["short_name"].casefold() in seen.short_names:
             problems.append(f"short name {raw['short_name']!r} is already used")
         values["short_name"] = raw["short_name"]
     country = _country(raw.get("country", ""), rules) if raw.get("country") else None
     if country is None:
         problems.append(f"unknown country {raw.get('country', '')!r}" if raw.get("country") else "no country")
+    elif rules.country_category(country) == "excluded":
+        problems.append(f"organisations from {rules.country_name(country)} ({country}) may not take part in any role")
     values["country"] = country
     kind = _kind(raw.get("kind", ""), rules) if raw.get("kind") else None
     if kind is None:
-        allowed = ", ".join(k.id for k in rules.kinds)
-        problems.append(f"unknown kind {raw.get('kind', '')!r} (allowed: {allowed})" if raw.get("kind")
-                        else "no kind")
+        if raw.get("kind"):
+            problems.append(f"unknown kind {raw['kind']!r}")
+            unknown.add("kind")
+        else:
+            problems.append("no kind")
     values["kind"] = kind
-    role_text = raw.get("role", "").casefold()
-    role = ROLE_WORDS.get(role_text) if role_text else "beneficiary"
+    role = _role(raw["role"], rules) if raw.get("role") else "beneficiary"
     if role is None:
-        problems.append(f"unknown role {raw['role']!r} (coordinator, beneficiary, affiliated entity, "
-                        "associated partner)")
+        problems.append(f"unknown role {raw['role']!r}")
+        unknown.add("role")
+    elif role == "coordinator":
+        if seen.coordinator is not None:
+            problems.append(f"the plan already has a coordinator ({seen.coordinator})")
+        if country is not None and rules.country_category(country) == "third":
+            problems.append("a coordinator must be in an EU Member State or associated country; "
+                            f"{rules.country_name(country)} ({country}) is a {CATEGORY_LABELS['third']}")
+    elif role == "affiliated-entity" and not raw.get("affiliated_to"):
+        problems.append("an affiliated entity needs the short name of its beneficiary (column 'affiliated to')")
     values["role"] = role
     pic = raw.get("pic", "").replace(" ", "")
     if pic:
@@ -187,21 +237,23 @@ def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRule
             values["pic"] = pic
         else:
             problems.append(f"PIC {raw['pic']!r} is not 9 digits")
-    grant = _euros(raw.get("grant_eur", ""))
     if raw.get("grant_eur"):
-        if grant is None:
-            problems.append(f"grant {raw['grant_eur']!r} is not a whole number of euros")
+        grant = parse_euros(raw["grant_eur"])
+        if isinstance(grant, str):
+            problems.append(f"grant {raw['grant_eur']!r} {grant}")
         else:
             values["grant_eur"] = grant
-    for key in ("affiliated_to", "notes"):
-        if raw.get(key):
-            values[key] = raw[key]
+    if raw.get("affiliated_to"):
+        target = seen.label(raw["affiliated_to"])
+        if target is None:
+            problems.append(f"affiliated to {raw['affiliated_to']!r}, which is no partner in the plan or this file")
+        values["affiliated_to"] = target or raw["affiliated_to"]  # as the plan names it: its label
+    if raw.get("notes"):
+        values["notes"] = raw["notes"]
     if problems:
-        return Row(line, None, tuple(problems))
+        return Row(line, None, tuple(problems), frozenset(unknown))
     try:
         partner = Partner(**values)
     except ValidationError as exc:
-        return Row(line, None, tuple(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors(include_url=False)))
-    if partner.short_name:
-        taken.add(partner.short_name)
+        return Row(line, None, tuple(validation_problems(exc)))
     return Row(line, partner)

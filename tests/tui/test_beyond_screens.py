@@ -121,7 +121,8 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         await replace_text(pilot, "99")
         assert "a score from 0 to 30" in static_text(screen, "#score-error")
         assert "a score from 0 to 30" in screen_text(app)
-        assert app.document.plan.assessment.design == 9  # "9" was taken, "99" refused
+        assert app.document.plan.assessment.design is None  # "99" is refused and counts as no score
+        assert "not scored" in static_text(screen, "#chart")
         await replace_text(pilot, "22")
         await wait_for(pilot, lambda: app.board.get("award").status == "pass", "the award rule to pass")
         assert "✓ 78/100" in static_text(screen, "#chart")

@@ -83,9 +83,9 @@ async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
         assert static_text(form, "#error-name") == ""
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: static_text(form, "#error-name"), "the name error")
-        assert static_text(form, "#error-name") == "the legal name is required"
-        assert static_text(form, "#error-country") == "choose a country"
-        assert static_text(form, "#error-kind") == "choose a kind"
+        assert static_text(form, "#error-name") == "✗ the legal name is required"
+        assert static_text(form, "#error-country") == "✗ choose a country"
+        assert static_text(form, "#error-kind") == "✗ choose a kind"
         assert app.screen is form
         assert app.focused is form.query_one("#name")
         await pilot.press("enter")  # enter in a field submits too: refused the same way
@@ -163,9 +163,9 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         await type_text(pilot, "12345abc", done=lambda: pic.value == "12345")  # letters are not taken
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: static_text(form, "#error-pic"), "the PIC error")
-        assert static_text(form, "#error-pic") == "a PIC has 9 digits; this has 5"
-        assert static_text(form, "#error-short_name") == "UNIBP is already used by another partner"
-        assert static_text(form, "#error-affiliated_to") == "choose the beneficiary this entity is affiliated to"
+        assert static_text(form, "#error-pic") == "✗ a PIC has 9 digits; this has 5"
+        assert static_text(form, "#error-short_name") == "✗ UNIBP is already used by another partner"
+        assert static_text(form, "#error-affiliated_to") == "✗ choose the beneficiary this entity is affiliated to"
         assert static_text(form, "#error-name") == ""
         assert app.focused is form.query_one("#short_name")  # the first field in error
         assert app.screen is form and len(app.document.plan.partners) == 11
@@ -345,17 +345,23 @@ async def test_lot_switch_compare_apply_and_keys_in_the_grant_field(lot1, size):
         assert app.document.plan.duration_months == 24
         assert verdict(app).startswith("✓ ELIGIBLE: Lot 1, 24 months")
 
-        # the grant field on the main screen takes digits; its letters are neither text nor app keys
+        # letters typed in the grant field are text, not app keys; what is no amount is said, and not kept
         lot, grant_before = app.document.plan.lot, app.document.plan.requested_grant_eur
         grant = app.query_one("#grant", Input)
         await focus(pilot, grant)
         assert grant.value == str(grant_before)
         await pilot.press("end", "ctrl+u")
         await pilot.press(*"la1c2d")
-        await wait_for(pilot, lambda: grant.value == "12", "the digits in the grant field")
+        await wait_for(pilot, lambda: grant.value == "la1c2d", "the letters in the grant field")
         assert len(app.screen_stack) == 1
         assert app.document.plan.lot == lot
-        assert app.document.plan.requested_grant_eur == 12
+        assert app.document.plan.requested_grant_eur is None  # emptied by ctrl+u; the letters are not an amount
+        assert "'la1c2d' is not an amount in whole euros" in str(app.query_one("#grant-hint").render())
+        # an amount as people write it, separators and all; all the typing in the field is one undo step
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "EUR 950,000", done=lambda: app.document.plan.requested_grant_eur == 950_000)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == grant_before, "one undo for it all")
 
 
 async def test_lot_pane_keys_compare_cursor_and_help(draft):
@@ -430,7 +436,7 @@ async def test_deadline_in_the_lot_pane_and_scoreboard(draft, monkeypatch, now, 
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         shown = static_text(app, "#deadline")
-        assert shown.startswith("Deadline: 7 March 2024 17:00 Brussels (07 Mar 16:00 UTC local)")
+        assert shown.startswith("Deadline: 7 March 2024, 17:00 Brussels time, 7 March 16:00 your time (UTC)")
         assert shown.endswith(f": {lot_pane}.")
         assert app.board.get("deadline").message.endswith(scoreboard)
         assert app.board.get("deadline").status == "info"

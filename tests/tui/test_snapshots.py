@@ -71,6 +71,6 @@ def test_snapshot(snap_compare, draft, view, size, monkeypatch):
     for day in (today, NOW.date()):
         for shown_as in (day.isoformat(), f"{day.day} {day:%B %Y}", f"{day:%d %b}"):
             assert shown_as not in text
-    assert "16:00 UTC local" in shown["deadline"]  # TZ=UTC from the fixtures
+    assert "16:00 your time (UTC)" in shown["deadline"]  # TZ=UTC from the fixtures
     assert "draft.toml" in text  # the fixed name in the header
     assert matches

@@ -20,6 +20,7 @@ from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document
+from planner.tui.screens.editor import PlanEditor
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
@@ -120,12 +121,15 @@ class PlannerApp(App[int]):
         self.query_one(LotPane).show(doc.plan, self.board)
         self.query_one(ScoreboardView).show(self.board)
         self.query_one(VerdictBar).show(self.board)
+        if isinstance(self.screen, PlanEditor):
+            self.screen.plan_changed()
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
         self.title = f"{doc.name}{marks}"
         self.sub_title = doc.plan.acronym or doc.plan.title
 
-    def apply(self, plan, select_row: int | None = None) -> None:
-        if self.document.edit(plan):
+    def apply(self, plan, select_row: int | None = None, merge: str | None = None) -> None:
+        """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step."""
+        if self.document.edit(plan, merge):
             self.redraw()
             if select_row is not None:
                 self.query_one(PartnersTable).move_cursor(row=select_row)
@@ -180,8 +184,11 @@ class PlannerApp(App[int]):
                 self.apply(editing.remove_partner(self.document.plan, index), select_row=max(index - 1, 0))
                 self.notify(f"Removed {partner.label} (ctrl+z undoes)")
 
-        self.push_screen(Choice(f"Remove {partner.label} ({partner.name}) from the plan?",
-                                [("remove", "Remove"), ("cancel", "Cancel")]), answered)
+        orphans = [p.label for p in self.document.plan.partners if p.affiliated_to == partner.label]
+        warning = (f"\n{', '.join(orphans)} {'is' if len(orphans) == 1 else 'are'} affiliated to it and will point "
+                   "to no partner: edit or remove them too." if orphans else "")
+        self.push_screen(Choice(f"Remove {partner.label} ({partner.name}) from the plan?{warning}",
+                                [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)
 
     # --- lot pane --------------------------------------------------------------------------
 
@@ -193,7 +200,10 @@ class PlannerApp(App[int]):
         self.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
     def on_lot_pane_grant_changed(self, event: LotPane.GrantChanged) -> None:
-        self.apply(editing.set_requested_grant(self.document.plan, event.amount))
+        if event.invalid:
+            self.redraw()  # only the hint changes
+            return
+        self.apply(editing.set_requested_grant(self.document.plan, event.amount), merge="grant")
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document
@@ -256,14 +266,16 @@ class PlannerApp(App[int]):
     def action_undo(self) -> None:
         if self.document.undo():
             self.redraw()
+            self.notify(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
         else:
-            self.notify("Nothing to undo.")
+            self.notify("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
         if self.document.redo():
             self.redraw()
+            self.notify(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
         else:
-            self.notify("Nothing to redo.")
+            self.notify("Nothing to redo.", timeout=2)
 
     # --- files -----------------------------------------------------------------------------
 
@@ -276,7 +288,9 @@ class PlannerApp(App[int]):
         doc = self.document
         if doc.read_only or doc.path is None:
             suggestion = f"{doc.plan.acronym or 'plan'}.toml".lower() if doc.path is None else doc.path.name
-            self.push_screen(PathPrompt("Save as (a new file; samples stay as they are):", suggestion),
+            title = ("Save as (a new file; the sample stays as it is):" if doc.read_only
+                     else "Save the new plan as:")
+            self.push_screen(PathPrompt(title, suggestion),
                              lambda path: self._save_as(path, after) if path else None)
             return
         if doc.changed_on_disk():

@@ -22,6 +22,7 @@ class Document:
     read_only: bool = False
     undo_stack: list[Plan] = field(default_factory=list)
     redo_stack: list[Plan] = field(default_factory=list)
+    last_merge: str | None = None
 
     @property
     def dirty(self) -> bool:
@@ -31,17 +32,23 @@ class Document:
     def name(self) -> str:
         return self.path.name if self.path else "new plan"
 
-    def edit(self, plan: Plan) -> bool:
-        """Make `plan` the current one; False when nothing changed."""
+    def edit(self, plan: Plan, merge: str | None = None) -> bool:
+        """Make `plan` the current one; False when nothing changed.
+
+        Edits with the same `merge` key in a row (the keystrokes of one field) are one undo step.
+        """
         if plan == self.plan:
             return False
-        self.undo_stack.append(self.plan)
-        del self.undo_stack[:-HISTORY]
+        if merge is None or merge != self.last_merge or not self.undo_stack:
+            self.undo_stack.append(self.plan)
+            del self.undo_stack[:-HISTORY]
+        self.last_merge = merge
         self.redo_stack.clear()
         self.plan = plan
         return True
 
     def undo(self) -> bool:
+        self.last_merge = None
         if not self.undo_stack:
             return False
         self.redo_stack.append(self.plan)
@@ -49,6 +56,7 @@ class Document:
         return True
 
     def redo(self) -> bool:
+        self.last_merge = None
         if not self.redo_stack:
             return False
         self.undo_stack.append(self.plan)

@@ -51,13 +51,13 @@ class AssessmentScreen(PlanEditor):
         with VerticalScroll(classes="dialog assessment", can_focus=False):
             yield Static("Award self-assessment: your scores ('|' marks the threshold)", classes="question")
             yield Static(id="chart")
+            yield FieldError(id="score-error")
             for c in self.rules.award:
                 with Horizontal(classes="score-row"):
-                    yield Label(f"{c.label} (0-{c.maximum})", classes="score-label")
                     score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
                     yield Input("" if score is None else str(score), type="integer", id=f"score-{c.id}",
                                 max_length=3, compact=True)
-            yield FieldError(id="score-error")
+                    yield Label(f"of {c.maximum}: {c.label}", classes="score-label")
             yield Static("tab moves between scores · changes apply at once · escape closes", classes="hint")
         yield Footer()
 
@@ -69,11 +69,18 @@ class AssessmentScreen(PlanEditor):
         event.stop()
         criterion = next(c for c in self.rules.award if event.input.id == f"score-{c.id}")
         text = event.value.strip()
-        error = ""
-        if text and (not text.isdigit() or int(text) > criterion.maximum):
-            error = f"{criterion.label}: a score from 0 to {criterion.maximum}"
-        else:
-            plan = editing.set_score(self.plan, criterion.id, int(text) if text else None)
-            self.edit(plan)
+        valid = not text or (text.isdigit() and int(text) <= criterion.maximum)
+        error = "" if valid else f"✗ {criterion.label}: a score from 0 to {criterion.maximum} (not counted until then)"
+        # an invalid score counts as none, so that the chart and the file never hold a half-typed number
+        score = int(text) if text and valid else None
+        self.edit(editing.set_score(self.plan, criterion.id, score), merge=f"score-{criterion.id}")
         self.query_one("#score-error", FieldError).say(error)
+
+    def plan_changed(self) -> None:
         self.query_one("#chart", Static).update(chart(self.plan, self.rules))
+        for c in self.rules.award:  # an undo changes the scores under the fields
+            field = self.query_one(f"#score-{c.id}", Input)
+            score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
+            if not field.has_focus and field.value.strip() != ("" if score is None else str(score)):
+                with self.prevent(Input.Changed):
+                    field.value = "" if score is None else str(score)

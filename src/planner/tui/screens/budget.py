@@ -12,6 +12,7 @@ from planner import editing
 from planner.budget import budget
 from planner.scoring import evaluate
 from planner.tui.screens.editor import PlanEditor
+from planner.tui.widgets.partners import ROLE_SHORT
 
 
 def eur(amount: int | None) -> str:
@@ -33,6 +34,7 @@ class ShareForm(ModalScreen[int | None | bool]):
             yield Label(f"Share of the grant for {self.label} (EUR, empty for none)", classes="question")
             yield Input("" if self.share is None else str(self.share), type="integer", id="share", compact=True)
             yield Static("enter saves · escape cancels", classes="hint")
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -57,6 +59,9 @@ class BudgetScreen(PlanEditor):
         self.query_one("#shares", DataTable).add_columns("Partner", "Role", "Share", "% of request")
         self.show()
         self.query_one("#shares").focus()
+
+    def plan_changed(self) -> None:
+        self.show()
 
     def show(self) -> None:
         board = evaluate(self.plan, self.rules)
@@ -83,7 +88,8 @@ class BudgetScreen(PlanEditor):
         for s in b.shares:
             missing = s.full_partner and not s.grant_eur
             share = Text(eur(s.grant_eur) + ("  ! none" if missing else ""), style="bold yellow" if missing else "")
-            table.add_row(s.label, s.role, share, "" if s.percent is None else f"{s.percent:.1f}%", key=str(s.index))
+            percent = "" if s.percent is None else f"{s.percent:.1f}%"
+            table.add_row(s.label, ROLE_SHORT.get(s.role, s.role), share, percent, key=str(s.index))
         if b.shares:
             table.move_cursor(row=min(max(row, 0), len(b.shares) - 1))
 
@@ -95,6 +101,5 @@ class BudgetScreen(PlanEditor):
         def chosen(amount: int | None | bool) -> None:
             if amount is not False:
                 self.edit(editing.set_share(self.plan, index, amount))
-                self.show()
 
         self.app.push_screen(ShareForm(partner.label, partner.grant_eur), chosen)

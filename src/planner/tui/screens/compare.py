@@ -36,7 +36,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
     def compose(self):
         with Vertical(classes="dialog compare"):
             yield Static("What if: the same partnership against every lot and duration", classes="question")
-            yield DataTable(id="comparison", cursor_type="column", zebra_stripes=True)
+            yield DataTable(id="comparison", cursor_type="column", zebra_stripes=True, fixed_columns=1)
             yield Static(f"* the plan now · ≠ rules that differ · ←/→ and enter, or 1-{len(self.boards)}: "
                          "apply a column to the plan · escape closes", classes="hint")
         yield Footer()

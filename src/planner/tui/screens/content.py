@@ -45,6 +45,7 @@ class ProfileForm(ModalScreen[Profile | None]):
             yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
             yield FieldError(id="error-eqf")
             yield Static("enter saves · escape cancels", classes="hint")
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -103,8 +104,7 @@ class ContentScreen(PlanEditor):
         done = {a.id for a in self.rules.activities if plan.activities and getattr(plan.activities, a.id)}
         self.query_one("#activities", ChoiceList).show(done)
 
-    def edit(self, plan: Plan) -> None:
-        super().edit(plan)
+    def plan_changed(self) -> None:
         self.show()
 
     def action_add_profile(self) -> None:
@@ -128,13 +128,21 @@ class ContentScreen(PlanEditor):
             self.app.push_screen(ProfileForm(self.plan.profiles[index]), edited)
 
     def action_remove_profile(self) -> None:
+        from planner.tui.screens.dialogs import Choice
+
         table = self.query_one("#profiles", DataTable)
         if not table.has_focus or not self.plan.profiles:
             return
         index = table.cursor_row
         removed = self.plan.profiles[index]
-        self.edit(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:]))
-        self.notify(f"Removed profile {removed.title} (ctrl+z undoes)")
+
+        def answered(choice: str | None) -> None:
+            if choice == "remove":
+                self.edit(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:]))
+                self.notify(f"Removed profile {removed.title} (ctrl+z undoes)")
+
+        self.app.push_screen(Choice(f"Remove the profile {removed.title} (EQF {removed.eqf})?",
+                                    [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 
 class FieldError(Static):
@@ -18,7 +18,8 @@ class FieldError(Static):
         self.display = False
 
     def say(self, message: str) -> None:
-        self.update(message)
+        # a mark as well as the error colour: without colour an error must not read like a hint
+        self.update(message if not message or message.startswith("✗") else f"✗ {message}")
         self.display = bool(message)
 
 
@@ -28,19 +29,25 @@ class Choice(ModalScreen[str]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
                 Binding("left", "app.focus_previous", show=False), Binding("right", "app.focus_next", show=False)]
 
-    def __init__(self, question: str, choices: list[tuple[str, str]], escape: str = "cancel") -> None:
+    def __init__(self, question: str, choices: list[tuple[str, str]], escape: str = "cancel",
+                 default: str | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
         self.choices = choices
         self.escape = escape
+        self.default = default or choices[0][0]  # the button enter presses; make it the safe one
 
     def compose(self):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question")
             with Horizontal(classes="buttons"):
-                for i, (choice_id, label) in enumerate(self.choices):
+                for choice_id, label in self.choices:
                     yield Button(label, id=f"choice-{choice_id}", compact=True,
-                                 variant="primary" if i == 0 else "default")
+                                 variant="primary" if choice_id == self.default else "default")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(f"#choice-{self.default}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -65,6 +72,7 @@ class PathPrompt(ModalScreen[Path | None]):
             yield Label(self.title_text, classes="question")
             yield Input(self.value, placeholder="path/to/plan.toml", id="path")
             yield Static("enter: accept   escape: cancel", classes="hint")
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

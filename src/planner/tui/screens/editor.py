@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from planner.model import Plan
@@ -9,7 +10,16 @@ from planner.rules import CallRules
 
 
 class PlanEditor(ModalScreen[None]):
-    """Reads the plan from the app and hands edits back to it, so that they redraw and can be undone."""
+    """Reads the plan from the app and hands edits back to it, so that they redraw and can be undone.
+
+    A modal screen hides the app's own bindings, so save, undo and redo are bound here again.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "app.save", "Save", id="editor.save"),
+        Binding("ctrl+z", "app.undo", "Undo", id="editor.undo"),
+        Binding("ctrl+y", "app.redo", "Redo", id="editor.redo", show=False),
+    ]
 
     def __init__(self, rules: CallRules) -> None:
         super().__init__(classes="dialog-screen")
@@ -19,8 +29,11 @@ class PlanEditor(ModalScreen[None]):
     def plan(self) -> Plan:
         return self.app.document.plan  # type: ignore[attr-defined]
 
-    def edit(self, plan: Plan) -> None:
-        self.app.apply(plan)  # type: ignore[attr-defined]
+    def edit(self, plan: Plan, merge: str | None = None) -> None:
+        self.app.apply(plan, merge=merge)  # type: ignore[attr-defined]
+
+    def plan_changed(self) -> None:
+        """Called by the app after every change of the plan (an undo too): redraw what shows it."""
 
     def action_close(self) -> None:
         self.dismiss(None)

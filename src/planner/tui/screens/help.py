@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from planner.rules import CallRules
 
@@ -45,6 +45,7 @@ class HelpScreen(ModalScreen[None]):
         text.append("\nescape closes this help.", style="dim")
         with VerticalScroll(classes="dialog help"):
             yield Static(text)
+        yield Footer()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -28,6 +28,8 @@ class ImportScreen(ModalScreen[bool]):
             yield Static("Columns: " + ", ".join(f"{h} → {k}" for k, h in p.columns.items())
                          + (f". Ignored: {', '.join(p.ignored_columns)}" if p.ignored_columns else ""),
                          classes="hint")
+            for hint in p.hints:  # the allowed kinds or roles, once, when a row was rejected for one
+                yield Static(hint, classes="hint")
             yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
                 yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''}", id="add",

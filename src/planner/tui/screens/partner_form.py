@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Footer, Input, Label, Select
 
 from planner.model import ROLES, Partner
 from planner.rules import CATEGORY_LABELS, CallRules
@@ -71,6 +71,7 @@ class PartnerForm(ModalScreen[Partner | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield Footer()
 
     def _field(self, name: str, label: str, widget: Any):
         yield Label(label, classes="field-label")
@@ -82,8 +83,17 @@ class PartnerForm(ModalScreen[Partner | None]):
         self.query_one("#name", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        self._clear_error(event.select.id)
         if event.select.id == "role":
             self._sync_affiliation()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._clear_error(event.input.id)
+
+    def _clear_error(self, field: str | None) -> None:
+        # a fixed field loses its error at once; the others keep theirs until the next save
+        if field in FIELDS:
+            self.query_one(f"#error-{field}", FieldError).say("")
 
     def _sync_affiliation(self) -> None:
         role = self.query_one("#role", Select).value

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from planner.amounts import euros
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.scoring import Scoreboard, resolve_duration
@@ -28,6 +29,7 @@ class LotPane(VerticalScroll, can_focus=False):
     @dataclass
     class GrantChanged(Message):
         amount: int | None
+        invalid: bool = False
 
     @dataclass
     class EcosystemsChanged(Message):
@@ -48,7 +50,7 @@ class LotPane(VerticalScroll, can_focus=False):
         )
         yield Static(id="lot-name", classes="hint")
         yield Label("Requested EU grant (EUR)", classes="pane-heading")
-        yield Input(placeholder="e.g. 1000000", type="integer", id="grant", compact=True)
+        yield Input(placeholder="e.g. 1,000,000", id="grant", compact=True)
         yield Static(id="grant-hint", classes="hint")
         yield Label("More (press the key)", classes="pane-heading")
         yield Static(id="more")
@@ -70,12 +72,15 @@ class LotPane(VerticalScroll, can_focus=False):
 
         grant = self.query_one("#grant", Input)
         wanted = "" if plan.requested_grant_eur is None else str(plan.requested_grant_eur)
-        if grant.value.strip() != wanted and not (grant.has_focus and _as_int(grant.value) == plan.requested_grant_eur):
+        if not grant.has_focus and euros(grant.value) != plan.requested_grant_eur:
             with self.prevent(Input.Changed):
-                grant.value = wanted
+                grant.value = wanted  # an undo, a lot switch or another plan changed it
         cap = self.rules.max_grant(plan.lot, months)
         rate = self.rules.funding_rate_percent
-        if cap is None:
+        typed = grant.value.strip()
+        if typed and euros(typed) is None:
+            hint = f"✗ {typed!r} is not an amount in whole euros: the plan keeps {eur(plan.requested_grant_eur or 0)}."
+        elif cap is None:
             hint = "No cap: the duration is not one this lot allows."
         elif plan.requested_grant_eur is None:
             hint = f"Cap {eur(cap)} for {months} months."
@@ -95,9 +100,10 @@ class LotPane(VerticalScroll, can_focus=False):
         left = deadline - datetime.now(timezone.utc)
         status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
         self.query_one("#more", Static).update(_summary(board))
+        yours = "" if local.utcoffset() == deadline.utcoffset() else \
+            f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
         self.query_one("#deadline", Static).update(
-            f"Deadline: {deadline.day} {deadline:%B %Y %H:%M} Brussels "
-            f"({local:%d %b %H:%M %Z} local): {status}."
+            f"Deadline: {deadline.day} {deadline:%B %Y, %H:%M} Brussels time{yours}: {status}."
         )
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
@@ -113,9 +119,10 @@ class LotPane(VerticalScroll, can_focus=False):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         text = event.value.strip()
-        amount = _as_int(text)
-        if text and (amount is None or amount < 0):
-            return  # not a number yet; the plan keeps its last valid grant
+        amount = euros(text)
+        if text and amount is None:
+            self.post_message(self.GrantChanged(None, invalid=True))  # the hint says why; the plan keeps its grant
+            return
         self.post_message(self.GrantChanged(amount))
 
 
@@ -146,8 +153,3 @@ def _summary(board: Scoreboard) -> str:
     return "\n".join(lines)
 
 
-def _as_int(text: str) -> int | None:
-    try:
-        return int(text.strip().replace("_", "").replace(",", ""))
-    except ValueError:
-        return None
