@@ -7,7 +7,9 @@ import json
 import shutil
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from planner import __version__
 from planner.bundled import sample_names, sample_path
@@ -225,7 +227,8 @@ def _export(args: argparse.Namespace) -> int:
     from planner.storage import write_text_atomically
 
     plan, rules = _load(args)
-    board = evaluate(plan, rules)
+    # a report goes to partners in many time zones: Brussels time only, not the sender's
+    board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
     if args.format == "csv":
         out = export.partners_csv(plan, rules)
     elif args.format == "json":

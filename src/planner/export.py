@@ -41,7 +41,8 @@ def _eur(amount: int | None) -> str:
 
 
 def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | None) -> str:
-    """A report a coordinator can mail to the partners."""
+    """A report a coordinator can mail to the partners (judge it with `now` in Brussels time: the
+    readers live in many time zones, so the sender's own is no help to them)."""
     lot = rules.lot(board.lot)
     title = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
     md = [f"# {_md_cell(title)}", "",

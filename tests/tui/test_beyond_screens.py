@@ -13,8 +13,18 @@ from planner.tui.screens.content import ContentScreen, ProfileForm
 from planner.tui.screens.dialogs import PathPrompt
 from planner.tui.screens.importing import ImportScreen
 
-from .helpers import focus, make_app, ready, replace_text, screen_text, static_text, type_text, wait_for, wait_main, \
-    wait_screen
+from .helpers import (
+    focus,
+    make_app,
+    ready,
+    replace_text,
+    screen_text,
+    static_text,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 
 async def test_profiles_and_activities_clear_the_lot2_warnings(draft: Path, size) -> None:
@@ -155,7 +165,7 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
         await wait_screen(pilot, PathPrompt)
         await replace_text(pilot, str(source))
         await pilot.press("enter")
-        screen = await wait_screen(pilot, ImportScreen)
+        await wait_screen(pilot, ImportScreen)
         await pilot.click("#add")
         await wait_main(pilot)
         assert [p.short_name for p in app.document.plan.partners] == [p.short_name for p in before.partners] + ["AVL"]
@@ -201,3 +211,64 @@ async def test_undo_and_redo_a_hundred_edits_then_save(draft: Path) -> None:
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not app.document.dirty, "the save")
         assert load_plan(draft).lot == lots[3]
+
+
+async def test_undo_inside_a_screen_redraws_it(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        screen = await wait_screen(pilot, BudgetScreen)
+        await pilot.press("enter")
+        await wait_screen(pilot, ShareForm)
+        await replace_text(pilot, "1")
+        await pilot.press("enter")
+        await wait_screen(pilot, BudgetScreen)
+        assert "EUR 1 " in str(screen.query_one("#shares", DataTable).get_row_at(0)[2]) + " "
+        await pilot.press("ctrl+z")  # bound on the screen: a modal screen hides the app's keys
+        await wait_for(pilot, lambda: app.document.plan.partners[0].grant_eur != 1, "the undo")
+        shown = str(screen.query_one("#shares", DataTable).get_row_at(0)[2])
+        assert shown.startswith(f"EUR {app.document.plan.partners[0].grant_eur:,}")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save from inside the screen")
+
+
+async def test_removing_a_beneficiary_warns_about_its_affiliated_entity_and_defaults_to_cancel(tmp_path) -> None:
+    from planner.tui.screens.dialogs import Choice
+
+    plan = tmp_path / "example.toml"
+    plan.write_bytes((Path(__file__).parents[2] / "samples" / "lot2-example.toml").read_bytes())
+    app, _ = make_app(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        partners = app.document.plan.partners
+        index = next(i for i, p in enumerate(partners) if any(o.affiliated_to == p.label for o in partners))
+        child = next(o.label for o in partners if o.affiliated_to == partners[index].label)
+        app.query_one("#partners", DataTable).move_cursor(row=index)
+        await pilot.press("d")
+        dialog = await wait_screen(pilot, Choice)
+        assert f"{child} is affiliated to it and will point to no partner" in screen_text(app)
+        await pilot.press("enter")  # the safe choice has the focus
+        await wait_main(pilot)
+        assert app.document.plan.partners == partners
+        assert dialog.default == "cancel"
+
+
+async def test_help_shows_remapped_keys_and_unknown_ids_are_reported(draft: Path, xdg: Path) -> None:
+    from planner.tui.screens.help import HelpScreen
+
+    (xdg / "planner").mkdir(parents=True, exist_ok=True)
+    (xdg / "planner" / "config.toml").write_text(
+        '[keys]\n"planner.add_partner" = "n"\n"planner.bogus" = "x"\n', encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("planner.bogus" in n.message for n in notes), "the unknown-id warning")
+        await pilot.press("question_mark")
+        await wait_screen(pilot, HelpScreen)
+        text = screen_text(app)
+        assert "n               add a partner" in text
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PartnerForm", "n to open the partner form")

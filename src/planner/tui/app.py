@@ -74,6 +74,13 @@ class PlannerApp(App[int]):
             self._settings_problems.append(settings.problem)
         wanted = settings.theme or DEFAULT_THEME
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self._keys = settings.keys
+        known = {bid for bid, _, _ in self.KEY_HELP if bid}
+        unknown = sorted(set(self._keys) - known)
+        if unknown:
+            self._settings_problems.append(
+                f"The keys section of config.toml names no action: {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}")
         if settings.keys:
             self.set_keymap(settings.keys)
 
@@ -98,6 +105,11 @@ class PlannerApp(App[int]):
         self.query_one("#scoreboard").border_title = "Scoreboard"
         self.redraw()
         self.query_one(PartnersTable).focus()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Notifications hold file names and key paths such as partners[3]: plain text, not markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _remember_theme(self, theme) -> None:
         problem = save_theme(theme.name)
@@ -379,25 +391,30 @@ class PlannerApp(App[int]):
 
     # --- help and palette ------------------------------------------------------------------
 
+    # (binding id or None, keys as shipped, what they do): the help screen, with the user's remapping applied
+    KEY_HELP = (
+        (None, "tab / shift+tab", "move between panes and fields"),
+        ("planner.add_partner", "a", "add a partner"),
+        (None, "enter", "edit the selected partner"),
+        ("planner.remove_partner", "d / delete", "remove the selected partner (asks first)"),
+        ("planner.switch_lot", "l", "switch between the lots"),
+        ("planner.compare", "c", "what-if comparison of all lots and durations"),
+        ("planner.content", "p", "Lot 2 content: occupational profiles and activities"),
+        ("planner.budget", "b", "budget: each partner's share of the grant"),
+        ("planner.assessment", "s", "award self-assessment"),
+        ("planner.import", "i", "import partners from a CSV file (with a preview)"),
+        ("planner.undo", "ctrl+z", "undo"),
+        ("planner.redo", "ctrl+y", "redo"),
+        ("planner.save", "ctrl+s", "save (atomically)"),
+        ("planner.open", "ctrl+o", "open another plan"),
+        (None, "ctrl+p", "command palette: every action and theme"),
+        ("planner.help", "? / f1", "this help"),
+        ("planner.quit", "ctrl+q", "quit (asks when there are unsaved changes)"),
+    )
+
     def key_help(self) -> list[tuple[str, str]]:
-        return [
-            ("tab / shift+tab", "move between panes and fields"),
-            ("a", "add a partner"),
-            ("enter", "edit the selected partner"),
-            ("d / delete", "remove the selected partner (asks first)"),
-            ("l", "switch between the lots"),
-            ("c", "what-if comparison of all lots and durations"),
-            ("p", "Lot 2 content: occupational profiles and activities"),
-            ("b", "budget: each partner's share of the grant"),
-            ("s", "award self-assessment"),
-            ("i", "import partners from a CSV file (with a preview)"),
-            ("ctrl+z / ctrl+y", "undo / redo"),
-            ("ctrl+s", "save (atomically)"),
-            ("ctrl+o", "open another plan"),
-            ("ctrl+p", "command palette: every action and theme"),
-            ("? / f1", "this help"),
-            ("ctrl+q", "quit (asks when there are unsaved changes)"),
-        ]
+        return [(self._keys.get(bid, keys).replace(",", " / ") if bid else keys, what)
+                for bid, keys, what in self.KEY_HELP]
 
     def action_help(self) -> None:
         from planner.tui.screens.help import HelpScreen

@@ -139,7 +139,7 @@ class ContentScreen(PlanEditor):
         def answered(choice: str | None) -> None:
             if choice == "remove":
                 self.edit(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:]))
-                self.notify(f"Removed profile {removed.title} (ctrl+z undoes)")
+                self.app.notify(f"Removed profile {removed.title} (ctrl+z undoes)")
 
         self.app.push_screen(Choice(f"Remove the profile {removed.title} (EQF {removed.eqf})?",
                                     [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)
