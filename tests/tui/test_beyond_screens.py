@@ -152,7 +152,7 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
         await wait_screen(pilot, PathPrompt)
         await replace_text(pilot, str(source))
         await pilot.press("enter")
-        screen = await wait_screen(pilot, ImportScreen)
+        await wait_screen(pilot, ImportScreen)
         text = screen_text(app)
         assert "1 to add, 1 rejected" in text
         assert "unknown country 'Atlantis'" in text and "AVL (FR, vet-provider, beneficiary)" in text
