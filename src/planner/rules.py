@@ -14,8 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from planner.errors import PlanError, describe_validation_error
 
-CountryCategory = Literal["eu", "associated", "third", "excluded"]
-
 CATEGORY_LABELS: dict[str, str] = {
     "eu": "EU Member State",
     "associated": "associated third country",

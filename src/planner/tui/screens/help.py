@@ -41,6 +41,9 @@ class HelpScreen(ModalScreen[None]):
             text.append(f"Lot {lot.number} ({lot.code}): {lot.min_countries} countries, "
                         f"{lot.min_full_partners} full partners, {lot.min_labour_market_actors} labour-market "
                         f"actors, {lot.min_education_providers} providers. Source: {lot.source}\n")
+        eco = self.rules.ecosystem_rules
+        once = " Only one proposal per ecosystem can be funded." if eco.one_proposal_per_ecosystem else ""
+        text.append(f"{eco.priority_note}{once} Source: {eco.source}\n")
         text.append(f"Deadline: {self.rules.deadline_source}\nAward: {self.rules.award_rules.source}\n")
         text.append("\nescape closes this help.", style="dim")
         with VerticalScroll(classes="dialog help"):
