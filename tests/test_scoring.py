@@ -570,7 +570,8 @@ def test_award_each_criterion_needs_half(rules, lot_number, weak):
     board = judge(base.model_copy(update={"assessment": Assessment(**under)}), rules)
     c = board.get("award")
     assert c.status == "warn"
-    assert f"under half: {crit.label} {_half(rules, crit) - 1}/{crit.maximum}" in c.message
+    share = rules.award_rules.min_share_of_each_maximum_percent
+    assert f"under {share}% of the maximum: {crit.label} {_half(rules, crit) - 1}/{crit.maximum}" in c.message
     assert board.eligible
 
 
@@ -578,7 +579,7 @@ def test_award_absent_or_incomplete_is_info(rules):
     base = passing_plan(rules, 1)
     c = judge(base.model_copy(update={"assessment": None}), rules).get("award")
     assert c.status == "info"
-    assert f"{rules.award_rules.min_total}/100" in c.message
+    assert f"{rules.award_rules.min_total}/{sum(a.maximum for a in rules.award)}" in c.message
     first = rules.award[0]
     partial = Assessment(**{first.id: first.maximum})
     c = judge(base.model_copy(update={"assessment": partial}), rules).get("award")

@@ -234,6 +234,15 @@ class CallRules(_Strict):
     def deadline_aware(self) -> datetime:
         return self.deadline.replace(tzinfo=ZoneInfo(self.timezone))
 
+    @property
+    def award_maximum(self) -> int:
+        """The most a proposal can score: the award criteria's maxima added up (100 in 2024)."""
+        return sum(c.maximum for c in self.award)
+
+    def award_threshold(self, criterion: AwardCriterion) -> int:
+        """The least score a criterion needs: its share of the maximum, rounded up (13 of 25 at 50%)."""
+        return -(-criterion.maximum * self.award_rules.min_share_of_each_maximum_percent // 100)
+
     def max_grant(self, lot_number: int, months: int) -> int | None:
         duration = self.lot(lot_number).duration(months)
         return duration.max_grant_eur if duration else None

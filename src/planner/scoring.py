@@ -353,33 +353,32 @@ def _activities(plan: Plan, rules: CallRules) -> Criterion:
     if missing:
         return Criterion("activities", label, "warn", f"not yet planned: {', '.join(missing)}",
                          len(planned), total)
-    return Criterion("activities", label, "pass", "all four must-haves planned" if total == 4
-                     else f"all {total} must-haves planned", len(planned), total)
+    return Criterion("activities", label, "pass", f"all {total} must-haves planned", len(planned), total)
 
 
 def _award(plan: Plan, rules: CallRules) -> Criterion:
     label = "Award self-assessment"
-    minimum = rules.award_rules.min_total
+    minimum, maximum = rules.award_rules.min_total, rules.award_maximum
+    share = f"{rules.award_rules.min_share_of_each_maximum_percent}%"
     if plan.assessment is None:
-        return Criterion("award", label, "info", f"no self-assessment; proposals need {minimum}/100 and half of "
-                         "each criterion's maximum")
+        return Criterion("award", label, "info", f"no self-assessment; proposals need {minimum}/{maximum} and "
+                         f"{share} of each criterion's maximum")
     scores = {c.id: getattr(plan.assessment, c.id) for c in rules.award}
     unscored = [c.label for c in rules.award if scores[c.id] is None]
     total = sum(s for s in scores.values() if s is not None)
     if unscored:
         return Criterion("award", label, "info", f"not yet scored: {', '.join(unscored)}", total, minimum)
-    share = rules.award_rules.min_share_of_each_maximum_percent
     weak = [f"{c.label} {scores[c.id]}/{c.maximum}" for c in rules.award
-            if scores[c.id] * 100 < c.maximum * share]
+            if scores[c.id] < rules.award_threshold(c)]
     problems = []
     if total < minimum:
         problems.append(f"total {total} is under {minimum}")
     if weak:
-        problems.append(f"under half: {', '.join(weak)}")
+        problems.append(f"under {share} of the maximum: {', '.join(weak)}")
     if problems:
         return Criterion("award", label, "warn", "; ".join(problems), total, minimum)
-    return Criterion("award", label, "pass", f"{total}/100 and every criterion at least half its maximum",
-                     total, minimum)
+    return Criterion("award", label, "pass", f"{total}/{maximum} and every criterion at least {share} of its "
+                     "maximum", total, minimum)
 
 
 def _deadline(rules: CallRules, now: datetime | None) -> Criterion:

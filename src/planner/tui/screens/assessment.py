@@ -18,15 +18,15 @@ BAR = 30
 
 def chart(plan: Plan, rules: CallRules) -> Text:
     """One bar per criterion and one for the total, with the threshold marked by '|' and the verdict in words."""
-    share = rules.award_rules.min_share_of_each_maximum_percent
     text = Text()
     total = 0
     for c in rules.award:
         score = getattr(plan.assessment, c.id, None) if plan.assessment else None
-        need = -(-c.maximum * share // 100)  # half of the maximum, rounded up
+        need = rules.award_threshold(c)
         total += score or 0
         text.append_text(_bar(c.label, score, c.maximum, need))
-    text.append_text(_bar("Total", total if plan.assessment else None, 100, rules.award_rules.min_total))
+    text.append_text(_bar("Total", total if plan.assessment else None, rules.award_maximum,
+                          rules.award_rules.min_total))
     return text
 
 

@@ -10,9 +10,10 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from planner.amounts import euros
+from planner.budget import budget
 from planner.model import Plan
 from planner.rules import CallRules
-from planner.scoring import Scoreboard, resolve_duration
+from planner.scoring import Scoreboard
 from planner.tui.widgets.choice_list import ChoiceList
 
 
@@ -64,7 +65,7 @@ class LotPane(VerticalScroll, can_focus=False):
 
     def show(self, plan: Plan, board: Scoreboard) -> None:
         lot = self.rules.lot(plan.lot)
-        months = resolve_duration(plan, lot, False, None)
+        months = board.duration_months  # the scoreboard's: both panes speak of the same case
         self.query_one("#scenario", ChoiceList).show({f"lot{plan.lot}-{months}"})
         allowed = " or ".join(str(d.months) for d in lot.durations)
         note = "" if lot.duration(months) else f"  {months} months is not allowed: choose {allowed}."
@@ -75,20 +76,19 @@ class LotPane(VerticalScroll, can_focus=False):
         if not grant.has_focus and euros(grant.value) != plan.requested_grant_eur:
             with self.prevent(Input.Changed):
                 grant.value = wanted  # an undo, a lot switch or another plan changed it
-        cap = self.rules.max_grant(plan.lot, months)
-        rate = self.rules.funding_rate_percent
+        b = budget(plan, self.rules, board.lot, board.duration_months)
         typed = grant.value.strip()
         if typed and euros(typed) is None:
-            hint = f"✗ {typed!r} is not an amount in whole euros: the plan keeps {eur(plan.requested_grant_eur or 0)}."
-        elif cap is None:
+            kept = eur(b.requested) if b.requested is not None else "no grant"
+            hint = f"✗ {typed!r} is not an amount in whole euros: the plan keeps {kept}."
+        elif b.cap is None:
             hint = "No cap: the duration is not one this lot allows."
-        elif plan.requested_grant_eur is None:
-            hint = f"Cap {eur(cap)} for {months} months."
+        elif b.requested is None:
+            hint = f"Cap {eur(b.cap)} for {b.months} months."
         else:
-            left = cap - plan.requested_grant_eur
-            budget = plan.requested_grant_eur * 100 // rate
-            hint = (f"Cap {eur(cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(cap)}: {eur(-left)} OVER.")
-            hint += f" Implied total budget at {rate}%: {eur(budget)}."
+            left = b.under_cap or 0
+            hint = f"Cap {eur(b.cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(b.cap)}: {eur(-left)} OVER."
+            hint += f" Implied total budget at {b.funding_rate_percent}%: {eur(b.implied_total_budget or 0)}."
         self.query_one("#grant-hint", Static).update(hint)
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
@@ -146,7 +146,7 @@ def _summary(board: Scoreboard) -> str:
                               "info": "i budget: no request or cap yet"}[grant.status])
     award = board.get("award")
     if award is not None:
-        scored = f" {award.actual}/100" if award.actual is not None and award.status != "info" else ""
+        scored = f" {award.actual}" if award.actual is not None and award.status != "info" else ""
         lines.append("s  " + {"pass": f"✓ self-assessment{scored}", "warn": f"! self-assessment{scored}: under a "
                               "threshold", "info": "i self-assessment: not scored yet",
                               "fail": "✗ self-assessment"}[award.status])
