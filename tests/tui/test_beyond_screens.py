@@ -138,6 +138,14 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         assert "✓ 78/100" in static_text(screen, "#chart")
 
 
+async def ask_to_import(pilot, source: Path) -> None:
+    """i, the CSV's path typed into the prompt, enter: as a user would."""
+    await pilot.press("i")
+    await wait_screen(pilot, PathPrompt)
+    await replace_text(pilot, str(source))
+    await pilot.press("enter")
+
+
 CSV = "Organisation;Acronym;Country;Type;Role\nAgro VET Lyon;AVL;France;vet school;partner\nGhost;GH;Atlantis;sme;\n"
 
 
@@ -148,10 +156,7 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         before = app.document.plan
-        await pilot.press("i")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(source))
-        await pilot.press("enter")
+        await ask_to_import(pilot, source)
         await wait_screen(pilot, ImportScreen)
         text = screen_text(app)
         assert "1 to add, 1 rejected" in text
@@ -161,10 +166,7 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
         await wait_main(pilot)
         assert app.document.plan == before
 
-        await pilot.press("i")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(source))
-        await pilot.press("enter")
+        await ask_to_import(pilot, source)
         await wait_screen(pilot, ImportScreen)
         await pilot.click("#add")
         await wait_main(pilot)
@@ -180,10 +182,7 @@ async def test_import_of_a_csv_without_the_needed_columns_keeps_the_plan(draft: 
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         before = app.document.plan
-        await pilot.press("i")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(source))
-        await pilot.press("enter")
+        await ask_to_import(pilot, source)
         await wait_main(pilot)
         await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "an error notification")
         assert any("no column for name, country, kind" in n.message for n in notes)
