@@ -19,8 +19,21 @@ from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 
 from .helpers import (
-    choose, failing, focus, freeze_clock, make_app, post_keys, ready, replace_text, screen_text, static_text, type_text, verdict,
-    wait_for, wait_main, wait_screen,
+    choose,
+    failing,
+    focus,
+    freeze_clock,
+    make_app,
+    post_keys,
+    ready,
+    replace_text,
+    screen_text,
+    static_text,
+    type_text,
+    verdict,
+    wait_for,
+    wait_main,
+    wait_screen,
 )
 
 
@@ -349,7 +362,7 @@ async def test_lot_switch_compare_apply_and_keys_in_the_grant_field(lot1, size):
         lot, grant_before = app.document.plan.lot, app.document.plan.requested_grant_eur
         grant = app.query_one("#grant", Input)
         await focus(pilot, grant)
-        assert grant.value == str(grant_before)
+        assert grant.value == f"{grant_before:,}"  # shown with separators, as people write amounts
         await pilot.press("end", "ctrl+u")
         await pilot.press(*"la1c2d")
         await wait_for(pilot, lambda: grant.value == "la1c2d", "the letters in the grant field")
@@ -362,6 +375,7 @@ async def test_lot_switch_compare_apply_and_keys_in_the_grant_field(lot1, size):
         await type_text(pilot, "EUR 950,000", done=lambda: app.document.plan.requested_grant_eur == 950_000)
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == grant_before, "one undo for it all")
+        assert grant.value == f"{grant_before:,}"  # the field shows what the plan has, though it has the focus
 
 
 async def test_lot_pane_keys_compare_cursor_and_help(draft):

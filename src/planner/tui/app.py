@@ -126,11 +126,12 @@ class PlannerApp(App[int]):
 
     # --- drawing ---------------------------------------------------------------------------
 
-    def redraw(self) -> None:
+    def redraw(self, resync: bool = False) -> None:
+        """Every pane from a fresh Scoreboard; `resync` after an undo or redo, which changes typed fields too."""
         doc = self.document
         self.board = evaluate(doc.plan, doc.rules)
         self.query_one(PartnersTable).show(doc.plan, doc.rules)
-        self.query_one(LotPane).show(doc.plan, self.board)
+        self.query_one(LotPane).show(doc.plan, self.board, resync)
         self.query_one(ScoreboardView).show(self.board)
         self.query_one(VerdictBar).show(self.board)
         if isinstance(self.screen, PlanEditor):
@@ -277,14 +278,14 @@ class PlannerApp(App[int]):
 
     def action_undo(self) -> None:
         if self.document.undo():
-            self.redraw()
+            self.redraw(resync=True)
             self.notify(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
         else:
             self.notify("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
         if self.document.redo():
-            self.redraw()
+            self.redraw(resync=True)
             self.notify(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
         else:
             self.notify("Nothing to redo.", timeout=2)

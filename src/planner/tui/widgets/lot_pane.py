@@ -63,7 +63,8 @@ class LotPane(VerticalScroll, can_focus=False):
         )
         yield Static(id="deadline", classes="hint")
 
-    def show(self, plan: Plan, board: Scoreboard) -> None:
+    def show(self, plan: Plan, board: Scoreboard, resync: bool = False) -> None:
+        """Draw the plan; `resync` puts the plan's grant back into the field even while it is being typed in."""
         lot = self.rules.lot(plan.lot)
         months = board.duration_months  # the scoreboard's: both panes speak of the same case
         self.query_one("#scenario", ChoiceList).show({f"lot{plan.lot}-{months}"})
@@ -72,8 +73,8 @@ class LotPane(VerticalScroll, can_focus=False):
         self.query_one("#lot-name", Static).update(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}")
 
         grant = self.query_one("#grant", Input)
-        wanted = "" if plan.requested_grant_eur is None else str(plan.requested_grant_eur)
-        if not grant.has_focus and euros(grant.value) != plan.requested_grant_eur:
+        wanted = "" if plan.requested_grant_eur is None else f"{plan.requested_grant_eur:,}"
+        if (resync or not grant.has_focus) and euros(grant.value) != plan.requested_grant_eur:
             with self.prevent(Input.Changed):
                 grant.value = wanted  # an undo, a lot switch or another plan changed it
         b = budget(plan, self.rules, board.lot, board.duration_months)
@@ -147,8 +148,10 @@ def _summary(board: Scoreboard) -> str:
     award = board.get("award")
     if award is not None:
         scored = f" {award.actual}" if award.actual is not None and award.status != "info" else ""
-        lines.append("s  " + {"pass": f"✓ self-assessment{scored}", "warn": f"! self-assessment{scored}: under a "
-                              "threshold", "info": "i self-assessment: not scored yet",
+        started = award.actual is not None  # an info with a total: some criteria are scored, not all
+        lines.append("s  " + {"pass": f"✓ self-assessment{scored}",
+                              "warn": f"! self-assessment{scored}: under a threshold",
+                              "info": f"i self-assessment: {'partly scored' if started else 'not scored yet'}",
                               "fail": "✗ self-assessment"}[award.status])
     return "\n".join(lines)
 
