@@ -1,0 +1,28 @@
+"""The one place where user text becomes something Textual draws: always literal, never markup.
+
+Anything that comes from a plan, a CSV, a config or theme file, a file name or the keyboard is
+passed through `literal()` (a Rich Text built from the plain string, control characters made
+visible) before a widget shows it. No widget builds a markup string from user text by hand.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.text import Text
+
+from planner.safetext import visible
+
+
+def literal(value: object, style: str = "", keep_newlines: bool = False) -> Text:
+    """A Text that shows value exactly as written: brackets stay brackets, ESC shows as \\x1b."""
+    return Text(visible(str(value), keep_newlines=keep_newlines), style=style)
+
+
+def plain(value: object, keep_newlines: bool = False) -> str:
+    """value as a plain str safe for a widget that takes markup=False (titles, DataTable cells)."""
+    return visible(str(value), keep_newlines=keep_newlines)
+
+
+def markup_escaped(value: object) -> str:
+    """For the rare API that only takes a markup string: value escaped and made visible."""
+    return escape(visible(str(value)))
