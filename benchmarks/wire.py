@@ -1,0 +1,214 @@
+"""Bytes on the wire and time to result per key: the planner in tmux, beside a bare Textual app.
+
+Over SSH every byte the planner writes to the terminal crosses the link, so a key should redraw
+what it changed and no more. This drives the real `planner` in a private tmux server at 160x48,
+records everything it writes with `pipe-pane`, and for each key counts the bytes and the time
+from `send-keys` until the output goes quiet (the result is on screen). A bare Textual app with
+three bordered panes (a table and two lists) takes the same keys in the same run, as the yardstick.
+
+    .venv/bin/python benchmarks/wire.py                 # lot2-example, 1,000 and 10,000 partners
+    .venv/bin/python benchmarks/wire.py --quick         # lot2-example and 1,000 partners only
+    .venv/bin/python benchmarks/wire.py --runs 5        # more runs per key (median and best)
+
+Targets (issue 8): `tab` and cursor moves at most what the bare app writes for the same key; `l` at
+most 40 KB at 160x48; with 1,000 partners `l` and a keystroke in a field within 50 ms, with 10,000
+within 250 ms. Times include tmux's own latency (a few ms) and the quiet window is not counted.
+It checks nothing and always exits 0 (a benchmark, not a test). Needs tmux.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+SOCKET = f"planner-wire-{os.getpid()}"
+WIDTH, HEIGHT = 160, 48
+QUIET = 0.25  # seconds without output: the frame is done
+POLL = 0.002
+
+BARE = '''
+from textual.app import App
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, OptionList
+
+class Bare(App):
+    CSS = """
+    .pane { border: round $border-blurred; }
+    .pane:focus-within { border: heavy $border; }
+    #table-pane { height: 1fr; }
+    #below { height: 1fr; }
+    OptionList { width: 1fr; height: 1fr; }
+    """
+
+    def compose(self):
+        yield Header()
+        with Vertical(id="table-pane", classes="pane"):
+            yield DataTable()
+        with Horizontal(id="below"):
+            yield OptionList(*[f"Rule {i}: something to check, {i} of 8" for i in range(16)], classes="pane")
+            yield OptionList(*[f"{i}. Ecosystem number {i}" for i in range(1, 15)], classes="pane")
+        yield Footer()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.cursor_type = "row"
+        table.add_columns("Short", "Ctry", "Kind", "Role", "Counts", "PIC", "Name")
+        for i in range(16):
+            table.add_row(f"P{i}", "DE", "enterprise", "beneficiary", "yes", "999000000",
+                          f"Partner organisation number {i} of the consortium")
+        table.focus()
+
+Bare().run()
+'''
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", "-L", SOCKET, *args], check=True, capture_output=True, text=True).stdout
+
+
+class Session:
+    """One program in a tmux window whose output is appended to a file."""
+
+    def __init__(self, name: str, command: str, folder: Path) -> None:
+        self.name, self.log = name, folder / f"{name}.bytes"
+        self.log.write_bytes(b"")
+        env = f"env XDG_CONFIG_HOME={folder / 'config'} XDG_STATE_HOME={folder / 'state'} TERM=xterm-256color"
+        # the program waits a moment so that pipe-pane is attached before its first byte
+        tmux("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT),
+             f"sleep 0.5; exec {env} {command}")
+        tmux("pipe-pane", "-t", name, "-o", f"cat >> {self.log}")
+        self.started = time.perf_counter() + 0.5
+
+    def size(self) -> int:
+        return self.log.stat().st_size
+
+    def settle(self, since: float, quiet: float = QUIET, first_within: float = 2.0) -> float:
+        """Wait for the first byte, then until the output has been quiet for `quiet` seconds.
+
+        Returns the seconds from `since` to the last byte (0 when nothing came within `first_within`)."""
+        start_size = last_size = self.size()
+        last_change = since
+        while True:
+            time.sleep(POLL)
+            size, now = self.size(), time.perf_counter()
+            if size != last_size:
+                last_size, last_change = size, now
+            elif last_size == start_size:
+                if now - since >= first_within:
+                    return 0.0
+            elif now - last_change >= quiet:
+                return last_change - since
+
+    def key(self, *keys: str) -> tuple[int, float]:
+        """Bytes written and seconds until the last of them, for one send-keys."""
+        before = self.size()
+        start = time.perf_counter()
+        tmux("send-keys", "-t", self.name, *keys)
+        elapsed = self.settle(start)
+        return self.size() - before, elapsed
+
+    def screen(self) -> str:
+        return tmux("capture-pane", "-p", "-t", self.name)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", self.name], capture_output=True)
+
+
+def big_plan(n: int, folder: Path) -> Path:
+    from run import build_plan  # the core benchmark's synthetic plans
+
+    from planner.rules import load_call
+    from planner.storage import save_plan
+
+    path = folder / f"plan-{n}.toml"
+    save_plan(build_plan(n, load_call("2024")), path)
+    return path
+
+
+# (label, keys sent before, the key measured); keys before are not counted
+PLANNER_KEYS = [
+    ("tab (next pane)", [], ["Tab"]),
+    ("cursor down", [], ["Down"]),
+    ("l (switch lot)", [], ["l"]),
+    ("l (back)", [], ["l"]),
+]
+BARE_KEYS = [("tab (next pane)", [], ["Tab"]), ("cursor down", [], ["Down"])]
+
+
+def measure(session: Session, keys: list, runs: int) -> dict[str, tuple[list[int], list[float]]]:
+    results: dict[str, tuple[list[int], list[float]]] = {}
+    for label, before, key in keys:
+        sizes, times = [], []
+        for _ in range(runs):
+            for k in before:
+                session.key(k)
+            size, elapsed = session.key(*key)
+            sizes.append(size)
+            times.append(elapsed)
+        results[label] = (sizes, times)
+    return results
+
+
+def start(name: str, command: str, folder: Path) -> tuple[Session, int, float]:
+    session = Session(name, command, folder)
+    # startup has pauses of its own (imports, then the first frame, then the panes' contents)
+    elapsed = session.settle(session.started, quiet=1.0, first_within=30.0)
+    return session, session.size(), elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    if not shutil.which("tmux"):
+        print("benchmarks/wire.py needs tmux")
+        return 0
+    planner = str(Path(sys.executable).with_name("planner"))
+    rows: list[tuple[str, str, int, float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bare_py = folder / "bare.py"
+        bare_py.write_text(BARE)
+        plans = [("lot2-example", ROOT / "samples" / "lot2-example.toml")]
+        plans.append(("1,000 partners", big_plan(1000, folder)))
+        if not args.quick:
+            plans.append(("10,000 partners", big_plan(10000, folder)))
+        try:
+            session, size, elapsed = start("bare", f"{sys.executable} {bare_py}", folder)
+            rows.append(("bare Textual app", "startup", size, elapsed, elapsed))
+            for label, (sizes, times) in measure(session, BARE_KEYS, args.runs).items():
+                rows.append(("bare Textual app", label, int(statistics.median(sizes)),
+                             statistics.median(times), min(times)))
+            session.close()
+            for i, (name, path) in enumerate(plans):
+                work = folder / f"work-{i}.toml"
+                shutil.copy(path, work)
+                session, size, elapsed = start(f"planner{i}", f"{planner} {work}", folder)
+                rows.append((f"planner, {name}", "startup", size, elapsed, elapsed))
+                for label, (sizes, times) in measure(session, PLANNER_KEYS, args.runs).items():
+                    rows.append((f"planner, {name}", label, int(statistics.median(sizes)),
+                                 statistics.median(times), min(times)))
+                session.close()
+        finally:
+            subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+    print(f"Bytes written to the terminal and time until the output is complete, {WIDTH}x{HEIGHT}, "
+          f"{args.runs} runs per key (median; best in brackets):\n")
+    print("| app | key | bytes | ms |\n|---|---|---:|---:|")
+    for app, key, size, median, best in rows:
+        print(f"| {app} | {key} | {size:,} | {median * 1000:.0f} ({best * 1000:.0f}) |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
