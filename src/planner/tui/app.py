@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -22,6 +23,7 @@ from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.themes import DEFAULT_THEME, load_themes
+from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
@@ -61,9 +63,11 @@ class PlannerApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", id="planner.quit", priority=True),
     ]
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, session_rules: CallRules | None = None) -> None:
         super().__init__()
         self.document = document
+        # --rules FILE / --call ID: one set of rules for the whole session, every plan opened included
+        self.session_rules = session_rules
         self.board: Scoreboard | None = None
         # themes and keys are set before the first mount: a theme change after it restyles every widget
         settings = load_settings()
@@ -83,6 +87,15 @@ class PlannerApp(App[int]):
                 f"known: {', '.join(sorted(known))}")
         if settings.keys:
             self.set_keymap(settings.keys)
+        self._key_gate = KeyGate(self, super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        # type-ahead: keys typed in a burst are applied in order, each once the one before has been
+        # handled (focus moved, dialog open); see tui/typeahead.py for why Textual needs this
+        if is_typed(event):
+            await self._key_gate.offer(event)
+        else:
+            await super().on_event(event)
 
     def compose(self):
         yield Header(icon="≡")
@@ -373,7 +386,7 @@ class PlannerApp(App[int]):
             self.notify(f"{path}: file not found", title="Not opened", severity="error", timeout=10)
             return
         try:
-            document = open_document(path)
+            document = open_document(path, self.session_rules)
         except PlanError as exc:
             self.notify(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
@@ -448,6 +461,6 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
     except PlanError as exc:
         print(f"planner: {exc}", file=sys.stderr)
         return 2
-    app = PlannerApp(document)
+    app = PlannerApp(document, session_rules=rules)
     app.run()
     return app.return_code or 0
