@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from planner import editing
+from planner import editing, recovery
 from planner.errors import PlanError
 from planner.model import Partner, new_plan
 from planner.rules import CallRules
@@ -124,6 +124,8 @@ class PlannerApp(App[int]):
         self.redraw()
         self.query_one(PartnersTable).focus()
         self._catch_signals()
+        # a sign of life for planners on other hosts, which take a holder silent for a day as gone
+        self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
         self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0), cancel_label="Quit")
 
     def _held_at_start(self, document: Document) -> None:
