@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual._xterm_parser import XTermParser
 from textual.widgets import Input
 
 from planner.tui.screens.assessment import AssessmentScreen
@@ -16,6 +17,12 @@ from planner.tui.screens.dialogs import PathPrompt
 from planner.tui.screens.partner_form import PartnerForm
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
+
+
+def feed_terminal(app, data: str) -> None:
+    """What a terminal sends, in one read: through Textual's own input parser and the driver, all at once."""
+    for event in XTermParser().feed(data):
+        app._driver.process_message(event)
 
 
 def field(screen, selector: str) -> str:
@@ -92,3 +99,17 @@ async def test_burst_after_ctrl_o_opens_the_typed_path(draft: Path, lot1: Path) 
         await wait_for(pilot, lambda: app.document.path == lot1, "the typed plan to be opened")
         assert not isinstance(app.screen, PathPrompt)
         assert app.document.plan.lot == 1
+
+
+async def test_bytes_from_a_terminal_in_one_read_land_in_each_field(draft: Path, lot1: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        feed_terminal(app, "aSome Name\tABC")  # tab is \t on the wire
+        form = await wait_screen(pilot, PartnerForm)
+        await wait_for(pilot, lambda: field(form, "#short_name") == "ABC", "ABC in the short name")
+        assert field(form, "#name") == "Some Name"
+        await pilot.press("escape")
+        await wait_main(pilot)
+        feed_terminal(app, f"\x0f{lot1}\r")  # ctrl+o, the path, enter
+        await wait_for(pilot, lambda: app.document.path == lot1, "the typed plan to be opened")
