@@ -12,9 +12,9 @@ Re-routing a key that reaches a widget that no longer has the focus is not enoug
 all posted to the first field before it has handled the `tab`. So the gate works one step earlier.
 `PlannerApp.on_event` passes every key from the terminal (and every paste) through `KeyGate.offer`:
 
-- when nothing is in flight (every message pump of the app and of the screens on the stack has an
-  empty queue, nothing half handled, no callback waiting) the key is handled at once, exactly as
-  Textual would: a user typing at human speed sees no difference;
+- when nothing is in flight (the app and every widget of the screens on the stack are mounted and
+  have an empty queue and no callback waiting) the key is handled at once, exactly as Textual
+  would: a user typing at human speed sees no difference;
 - otherwise it is held, in order, and a small task releases the held keys one at a time, each once
   the app has settled again: the previous key has gone all the way (focus moved, a dialog mounted
   and focused its field, a form validated, ...).
@@ -78,8 +78,8 @@ class KeyGate:
             pumps.extend(screen.walk_children(with_self=True))
         for pump in pumps:
             # textual._queue.Queue keeps its messages in `values`
-            waiting = [m for m in pump._message_queue.values if not (isinstance(m, _NOISE) or is_typed(m))]
-            if waiting or pump._next_callbacks or not pump.is_mounted:
+            waiting = any(not (isinstance(m, _NOISE) or is_typed(m)) for m in pump._message_queue.values)
+            if waiting or pump._next_callbacks or (pump is not app and not pump.is_mounted):
                 return False
         return True
 
