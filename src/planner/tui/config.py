@@ -83,7 +83,9 @@ def save_theme(name: str) -> str | None:
     return None
 
 
-_THEME_LINE = re.compile(r"""^(\s*(?:theme|"theme"|'theme')\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^#\r\n]*?)(\s*(?:#.*)?)$""")
+# a top-level `theme = value  # comment` line: the key, the value (basic or literal string, or anything), the rest
+_THEME_LINE = re.compile(r"""^(\s*(?:theme|"theme"|'theme')\s*=\s*)"""
+                         r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^#\r\n]*?)(\s*(?:#.*)?)$""")
 
 
 def with_theme(text: str, name: str) -> str:

@@ -188,5 +188,5 @@ class Keeper:
     def _ask(self, question: str, choices: list[tuple[str, str]], answered, escape: str) -> None:
         from planner.tui.screens.dialogs import Choice
 
-        self.app.push_screen(Choice(literal(question, keep_newlines=True), choices, escape=escape,  # type: ignore[arg-type]
-                                    default=escape), answered)
+        text = literal(question, keep_newlines=True)  # names and paths are user text: never markup
+        self.app.push_screen(Choice(text, choices, escape=escape, default=escape), answered)  # type: ignore[arg-type]
