@@ -152,11 +152,16 @@ class Keeper:
         updated = holder.updated.astimezone().strftime("%Y-%m-%d %H:%M") if holder.updated else "?"
         what = "\n".join(f"  - {c}" for c in changes[:8]) + (f"\n  - and {len(changes) - 8} more"
                                                             if len(changes) > 8 else "")
-        question = (f"{doc.name} has changes that were never saved, kept at {updated} by the planner of "
-                    f"{holder.who()}, which is no longer running ({where}).\n"
-                    f"What they change in the saved file:\n{what}\n"
-                    f"Recover them (then save), open the saved file (the recovery file is kept), or delete them?"
-                    + (f"\n({more} older recovery file(s) are kept for later.)" if more else ""))
+        kept = (f"kept at {updated} by the planner of {holder.who()}, which is no longer running ({where})")
+        if doc.path:
+            question = (f"{doc.name} has changes that were never saved, {kept}.\n"
+                        f"What they change in the saved file:\n{what}\n"
+                        "Recover them (then save), open the saved file (the recovery file is kept), or delete them?")
+        else:
+            question = (f"A new plan was never saved, {kept}:\n{what}\n"
+                        "Recover it (then save), start empty (the recovery file is kept), or delete it?")
+        if more:
+            question += f"\n({more} older recovery file(s) are kept for later.)"
 
         def answered(choice: str | None) -> None:
             if choice == "recover":
@@ -168,7 +173,8 @@ class Keeper:
                 recovery.remove(holder.path)
             self._offer_unreadable(unreadable, lambda: ready(doc))
 
-        self._ask(question, [("recover", "Recover"), ("open", "Open the saved file"), ("delete", "Delete them")],
+        keep = "Open the saved file" if doc.path else "Start empty (keep them)"
+        self._ask(question, [("recover", "Recover"), ("open", keep), ("delete", "Delete them")],
                   answered, escape="open")
 
     def _offer_unreadable(self, unreadable: list[Holder], then: Callable[[], None]) -> None:
