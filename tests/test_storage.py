@@ -276,7 +276,9 @@ def test_other_format_is_refused():
 
 
 def test_a_folder_the_os_refuses_to_write_is_a_clear_error_and_keeps_the_old_file(tmp_path, monkeypatch):
-    # root ignores chmod, so the refusal is the OS's answer made up here, at the call that makes the temp file
+    # root ignores chmod, so the refusals are the OS's answers made up here: at the call that makes the
+    # temp file, and at the one that would open the file to write it in place (tests/test_saving.py
+    # has the same as an unprivileged user, for real)
     target = tmp_path / "plan.toml"
     save_plan(make_plan(), target)
     old = target.read_bytes()
@@ -285,7 +287,9 @@ def test_a_folder_the_os_refuses_to_write_is_a_clear_error_and_keeps_the_old_fil
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("planner.storage.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("planner.storage.os.open", refuse)
     with pytest.raises(PlanError) as info:
         save_plan(make_plan(title="Changed"), target)
-    assert str(info.value) == f"{target}: cannot save: no permission to write in folder {tmp_path}"
+    assert str(info.value) == f"{target}: cannot save: no permission to write in folder {tmp_path}, " \
+                              "nor to the file itself"
     assert target.read_bytes() == old

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import socket
+import stat
 import tempfile
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,7 +184,7 @@ def dump_plan(plan: Plan) -> str:
 
 
 def save_plan(plan: Plan, path: str | Path) -> Fingerprint:
-    """Write atomically: a temporary file in the same folder, flushed and synced, renamed over the old one."""
+    """Write atomically (see write_bytes_atomically): through a symlink, keeping mode, owner and group."""
     path = Path(path)
     data = dump_plan(plan).encode("utf-8")
     write_bytes_atomically(path, data)
@@ -192,15 +195,106 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8"))
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+# --- the write path -------------------------------------------------------------------------
+#
+# A save writes a temporary file `.NAME.HOST-PID.XXXXXXXX.tmp` in the target's folder, flushes and
+# syncs it, gives it the old file's mode (and its owner and group where the OS lets us), then renames
+# it over the target. So that shared folders keep working:
+# - a symlink is written through: the file it points to is replaced, the link stays;
+# - owner and group are kept with os.chown where permitted (root, or the group alone when the user
+#   is in it); where not, the file simply becomes the saver's, as with any editor that renames;
+# - a folder we may not write in, holding a file we may write: the old bytes are copied to
+#   $XDG_STATE_HOME/planner/backups/ first, then the file is overwritten in place (not atomic, so the
+#   copy stays if that fails, and the message names it); the copy is removed after success;
+# - temporary files left by a killed save are removed by the next save of the same file: ours
+#   (matching the pattern above) when their process is gone from this host, and any matching one,
+#   older format included, once older than STALE_TEMP seconds (a save takes well under a second).
+
+STALE_TEMP = 60.0
+_HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:40] or "host"
+
+
+def state_dir() -> Path:
+    """$XDG_STATE_HOME/planner (default ~/.local/state/planner): recovery of new plans, backup copies."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "planner"
+
+
+def this_host() -> str:
+    return socket.gethostname()
+
+
+def pid_alive(pid: int) -> bool:
+    """Is process `pid` running on this host (whoever owns it)?"""
+    if pid <= 0:
+        return False
     try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, it is someone else's
+    except OSError:
+        return False
+    return True
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^\.{re.escape(name)}\.(?:(?P<host>[A-Za-z0-9_-]+)-(?P<pid>\d+)\.)?[a-z0-9_]{{8}}\.tmp$")
+
+
+def remove_stale_temp_files(target: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files that killed saves of `target` left behind; returns what was removed."""
+    folder, pattern = target.parent, _temp_pattern(target.name)
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = pattern.match(entry.name)
+        if not found:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        dead_here = (found["host"] == _HOST and found["pid"] is not None and int(found["pid"]) != os.getpid()
+                     and not pid_alive(int(found["pid"])))
+        if dead_here or now - info.st_mtime > STALE_TEMP:
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Replace the file at `path` with `data` as described above; PlanError says why not."""
+    target = Path(os.path.realpath(path))  # through symlinks (all of them) to the real file
+    folder = target.parent
+    try:
+        old = target.stat()
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
+    if old is not None and stat.S_ISDIR(old.st_mode):
+        raise PlanError(str(path), "cannot save: a folder has that name")
+    remove_stale_temp_files(target)
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.{_HOST}-{os.getpid()}.", suffix=".tmp")
     except FileNotFoundError:
         raise PlanError(str(path), f"cannot save: folder {folder} does not exist") from None
     except PermissionError:
-        raise PlanError(str(path), f"cannot save: no permission to write in folder {folder}") from None
+        if old is None:
+            raise PlanError(str(path), f"cannot save: no permission to write in folder {folder}") from None
+        _write_in_place(path, target, data)
+        return
     except OSError as exc:
         raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
     try:
@@ -208,8 +302,8 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode if mode is not None else 0o666 & ~_umask())
-        os.replace(tmp_name, path)
+        _keep_owner_and_mode(tmp_name, old)
+        os.replace(tmp_name, target)
     except OSError as exc:
         try:
             os.unlink(tmp_name)
@@ -219,6 +313,71 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
             raise PlanError(str(path), "cannot save: a folder has that name") from None
         raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
     _sync_folder(folder)
+
+
+def _keep_owner_and_mode(tmp_name: str, old: os.stat_result | None) -> None:
+    if old is None:
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        return
+    # owner and group first: chown clears the set-id bits that chmod then puts back
+    if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.chown(tmp_name, old.st_uid, old.st_gid)
+        except OSError:
+            try:
+                os.chown(tmp_name, -1, old.st_gid)  # the group alone, when we are in it
+            except OSError:
+                pass  # the saver's own group; nothing to say
+    os.chmod(tmp_name, stat.S_IMODE(old.st_mode))
+
+
+def _write_in_place(path: Path, target: Path, data: bytes) -> None:
+    """The folder refuses new files: copy the old bytes aside, then overwrite the file itself."""
+    folder = target.parent
+    try:
+        fd = os.open(target, os.O_WRONLY)
+    except PermissionError:
+        raise PlanError(str(path), f"cannot save: no permission to write in folder {folder}, "
+                                   "nor to the file itself") from None
+    except OSError as exc:
+        raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
+    try:
+        try:
+            backup = _backup_copy(target)
+        except (OSError, PlanError) as exc:
+            reason = exc.message if isinstance(exc, PlanError) else (exc.strerror or str(exc))
+            raise PlanError(str(path), f"cannot save: no permission to write in folder {folder}, and no backup "
+                                       f"copy could be made in {state_dir() / 'backups'} ({reason}) before "
+                                       "writing over the file itself; nothing was changed") from None
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        except OSError as exc:
+            raise PlanError(str(path), f"cannot save: writing over the file failed ({exc.strerror or exc}); "
+                                       f"its previous content is in {backup}") from None
+    finally:
+        os.close(fd)
+    try:
+        backup.unlink()
+    except OSError:
+        pass
+
+
+def _backup_copy(target: Path) -> Path:
+    folder = state_dir() / "backups"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    backup = folder / f"{target.name}.{stamp}.{os.getpid()}.bak"
+    data = target.read_bytes()
+    fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return backup
 
 
 def _umask() -> int:

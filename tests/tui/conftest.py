@@ -17,9 +17,10 @@ SIZES = [(80, 24), (160, 48)]
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
-    """Never read or write the real ~/.config; show times in UTC whatever the machine's zone."""
+    """Never read or write the real ~/.config or ~/.local/state; show times in UTC whatever the machine's zone."""
     config = tmp_path_factory.mktemp("xdg-config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))  # recovery of new plans
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     yield config

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from planner import editing
+from planner import editing, recovery
 from planner.errors import PlanError
 from planner.model import Partner, new_plan
 from planner.rules import CallRules
@@ -20,8 +24,10 @@ from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document
+from planner.tui.recovering import Keeper
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.themes import DEFAULT_THEME, load_themes
+from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
@@ -61,9 +67,11 @@ class PlannerApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", id="planner.quit", priority=True),
     ]
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, session_rules: CallRules | None = None) -> None:
         super().__init__()
         self.document = document
+        # --rules FILE / --call ID: one set of rules for the whole session, every plan opened included
+        self.session_rules = session_rules
         self.board: Scoreboard | None = None
         # themes and keys are set before the first mount: a theme change after it restyles every widget
         settings = load_settings()
@@ -83,6 +91,16 @@ class PlannerApp(App[int]):
                 f"known: {', '.join(sorted(known))}")
         if settings.keys:
             self.set_keymap(settings.keys)
+        self._key_gate = KeyGate(self, super().on_event)
+        self.keeper = Keeper(self)  # this planner's recovery file (tui/recovering.py)
+
+    async def on_event(self, event: events.Event) -> None:
+        # type-ahead: keys typed in a burst are applied in order, each once the one before has been
+        # handled (focus moved, dialog open); see tui/typeahead.py for why Textual needs this
+        if is_typed(event):
+            await self._key_gate.offer(event)
+        else:
+            await super().on_event(event)
 
     def compose(self):
         yield Header(icon="≡")
@@ -105,6 +123,38 @@ class PlannerApp(App[int]):
         self.query_one("#scoreboard").border_title = "Scoreboard"
         self.redraw()
         self.query_one(PartnersTable).focus()
+        self._catch_signals()
+        # a sign of life for planners on other hosts, which take a holder silent for a day as gone
+        self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
+        self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0), cancel_label="Quit")
+
+    def _held_at_start(self, document: Document) -> None:
+        self.redraw(resync=True)  # read-only or recovered: the title and the fields say so
+        self.keeper.hold()
+
+    def _catch_signals(self) -> None:
+        """SIGHUP (the terminal or the SSH link is gone) and SIGTERM: keep the unsaved changes, then exit."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+        except (RuntimeError, ValueError, NotImplementedError, AttributeError):
+            return  # not the main thread, or no such signals here
+
+    def _on_signal(self, sig: int) -> None:
+        self.keeper.on_signal()
+        code = 128 + sig
+        # the terminal may be gone: if restoring it hangs, leave anyway (the recovery file is written)
+        asyncio.get_running_loop().call_later(5.0, os._exit, code)
+        self.exit(return_code=code)
+
+    def on_unmount(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+        except (RuntimeError, ValueError, NotImplementedError, AttributeError):
+            pass
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:
@@ -136,6 +186,7 @@ class PlannerApp(App[int]):
         self.query_one(VerdictBar).show(self.board)
         if isinstance(self.screen, PlanEditor):
             self.screen.plan_changed()
+        self.keeper.edited()  # the recovery file follows within a second
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
         self.title = f"{doc.name}{marks}"
         self.sub_title = doc.plan.acronym or doc.plan.title
@@ -328,12 +379,15 @@ class PlannerApp(App[int]):
 
     def _write(self, path: Path | None, after: Callable[[], None] | None) -> None:
         assert path is not None
+        before = (self.document.path, self.document.read_only)
         try:
             self.document.save(path)
         except PlanError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=15)
             return
         self.notify(f"Saved {path}")
+        if (self.document.path, self.document.read_only) != before:
+            self.keeper.hold()  # saved as another file: the recovery file moves with it
         self.redraw()
         if after is not None:
             after()
@@ -356,7 +410,11 @@ class PlannerApp(App[int]):
                                 [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")]), answered)
 
     async def action_quit(self) -> None:
-        self.ask_unsaved(lambda: self.exit(0), "quitting")
+        self.ask_unsaved(self._quit, "quitting")
+
+    def _quit(self) -> None:
+        self.keeper.release()  # a clean quit leaves no recovery file
+        self.exit(0)
 
     def action_open(self) -> None:
         from planner.tui.screens.dialogs import PathPrompt
@@ -373,15 +431,19 @@ class PlannerApp(App[int]):
             self.notify(f"{path}: file not found", title="Not opened", severity="error", timeout=10)
             return
         try:
-            document = open_document(path)
+            document = open_document(path, self.session_rules)
         except PlanError as exc:
             self.notify(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
+        self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
+
+    def _switch_to(self, document: Document, path: Path) -> None:
         rules_changed = document.rules is not self.document.rules
         self.document = document
         if rules_changed:
             self.call_later(self._rebuild_lot_pane)  # another call: other lots, caps, ecosystems, deadline
-        self.redraw()
+        self.keeper.hold()  # lets go of the plan closed before
+        self.redraw(resync=True)
         self.notify(f"Opened {path}")
 
     async def _rebuild_lot_pane(self) -> None:
@@ -448,6 +510,6 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
     except PlanError as exc:
         print(f"planner: {exc}", file=sys.stderr)
         return 2
-    app = PlannerApp(document)
+    app = PlannerApp(document, session_rules=rules)
     app.run()
     return app.return_code or 0

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli_w
+
+from planner.errors import PlanError
+from planner.storage import write_bytes_atomically
 
 
 def config_dir() -> Path:
@@ -44,17 +48,64 @@ def load_settings() -> Settings:
 
 
 def save_theme(name: str) -> str | None:
-    """Remember the theme; returns a problem to show, or None."""
+    """Remember the theme; returns a problem to show, or None.
+
+    Only the top-level `theme` line changes (its value; a comment after it stays), or one is added
+    before the first table when there is none: the rest of the file, comments and key bindings
+    included, stays byte for byte. The new text is checked by parsing it before it is written
+    (atomically, through a symlink to its target, keeping the file's mode).
+    """
     path = config_path()
-    settings = load_settings()
-    data: dict[str, object] = {"theme": name}
-    if settings.keys:
-        data["keys"] = settings.keys
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
-        os.replace(tmp, path)
+        old = path.read_bytes()
+    except FileNotFoundError:
+        old = b""
     except OSError as exc:
         return f"could not remember the theme in {path}: {exc.strerror or exc}"
+    try:
+        text = old.decode("utf-8")
+        before = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return f"could not remember the theme: {path} is not valid TOML; fix it or remove it"
+    new = with_theme(text, name)
+    try:
+        after = tomllib.loads(new)
+    except tomllib.TOMLDecodeError:
+        after = None
+    if after != {**before, "theme": name}:
+        return f"could not remember the theme: {path} is laid out in a way the planner does not edit; " \
+               f"set theme = {name!r} in it yourself"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(path, new.encode("utf-8"))
+    except (OSError, PlanError) as exc:
+        return f"could not remember the theme in {path}: {getattr(exc, 'message', None) or exc}"
     return None
+
+
+# a top-level `theme = value  # comment` line: the key, the value (basic or literal string, or anything), the rest
+_THEME_LINE = re.compile(r"""^(\s*(?:theme|"theme"|'theme')\s*=\s*)"""
+                         r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^#\r\n]*?)(\s*(?:#.*)?)$""")
+
+
+def with_theme(text: str, name: str) -> str:
+    """`text` with its top-level theme set to `name`: one line changed, or one line added."""
+    value = tomli_w.dumps({"theme": name}).split("=", 1)[1].strip()
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    insert_at = 0  # after the last top-level key, else after the comments that open the file
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped.startswith("["):
+            break  # tables start here: a theme line must come before them
+        found = _THEME_LINE.match(body)
+        if found:
+            lines[i] = found[1] + value + found[3] + line[len(body):]
+            return "".join(lines)
+        if stripped and not stripped.startswith("#") or stripped.startswith("#") and insert_at == i:
+            insert_at = i + 1
+    if insert_at and not lines[insert_at - 1].endswith(("\n", "\r")):
+        lines[insert_at - 1] += newline
+    lines.insert(insert_at, f"theme = {value}{newline}")
+    return "".join(lines)

@@ -1,0 +1,198 @@
+"""The TUI side of recovery files (planner/recovery.py): the questions when a plan is opened, and keeping
+this planner's own file up to date (within a second of each edit, at once on SIGHUP or SIGTERM)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from planner import recovery
+from planner.errors import PlanError
+from planner.recovery import Holder
+from planner.tui.document import Document
+from planner.tui.text import literal
+
+DEBOUNCE = 0.5  # seconds after an edit before the recovery file is written (later edits ride along)
+
+
+class Keeper:
+    """Holds this planner's recovery file for the open document."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.path: Path | None = None  # our file, once written
+        self.since = datetime.now(timezone.utc)
+        self.timer = None
+        self.problem_said = False
+
+    @property
+    def document(self) -> Document:
+        return self.app.document
+
+    # --- our own file ------------------------------------------------------------------------
+
+    def hold(self) -> None:
+        """Start holding the current document: a lock beside the plan right away (not for new or read-only)."""
+        self.release()
+        self.since = datetime.now(timezone.utc)
+        doc = self.document
+        self.path = recovery.free_slot(None if self._unlocked(doc) else doc.path)
+        self.write()
+
+    @staticmethod
+    def _unlocked(doc: Document) -> bool:
+        return doc.path is None or doc.read_only
+
+    def edited(self) -> None:
+        """After each edit (and undo): write within DEBOUNCE seconds."""
+        if self.timer is None and self.path is not None:
+            self.timer = self.app.set_timer(DEBOUNCE, self.write)
+
+    def write(self) -> None:
+        self.timer = None
+        doc = self.document
+        if self.path is None:
+            return
+        if self._unlocked(doc) and not doc.dirty:
+            recovery.remove(self.path)  # nothing to keep, and no one to tell
+            return
+        try:
+            recovery.write_holder(self.path, None if doc.path is None else doc.path, self.since,
+                                  doc.plan if doc.dirty else None)
+        except PlanError as exc:
+            if not self.problem_said:  # once per session: the user cannot fix it by editing
+                self.problem_said = True
+                self.app.notify(f"No recovery file can be kept: {exc}", title="Recovery", severity="warning",
+                                timeout=10)
+
+    def release(self) -> None:
+        """The plan is closed cleanly (saved or discarded): its recovery file goes."""
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+        recovery.remove(self.path)
+        self.path = None
+
+    def on_signal(self) -> None:
+        """SIGHUP / SIGTERM: keep the unsaved changes now; with none, leave nothing behind."""
+        if self.timer is not None:
+            self.timer.stop()
+        if self.document.dirty:
+            self.write()
+        else:
+            self.release()
+
+    # --- opening a plan that has recovery files ---------------------------------------------------
+
+    def check(self, doc: Document, ready: Callable[[Document], None], cancel: Callable[[], None],
+              cancel_label: str = "Cancel") -> None:
+        """Ask what the recovery files of `doc` call for, then `ready(doc)` (perhaps read-only or recovered)."""
+        holders = [h for h in map(recovery.read_holder, recovery.holder_files(doc.path)) if h and not h.mine]
+        live = [h for h in holders if h.alive()]
+        stale = [h for h in holders if not h.alive()]
+        if doc.path is None:
+            live = []  # other new plans in the state folder are other sessions' own business
+        name = doc.name
+
+        def after_live(choice: str | None) -> None:
+            if choice == "cancel":
+                cancel()
+                return
+            if choice == "read-only":
+                doc.read_only = True
+            self._check_stale(doc, stale, ready)
+
+        if not live:
+            self._check_stale(doc, stale, ready)
+            return
+        lines = [f"ATTENTION: {name} is open in planner by {h.who()}"
+                 + (" (with unsaved changes)" if h.unsaved else "") for h in live]
+        question = "\n".join(lines) + ("\nTwo people editing one plan overwrite each other's work. "
+                                       "Open it read-only, or edit anyway?")
+        self._ask(question, [("read-only", "Open read-only"), ("edit", "Edit anyway"), ("cancel", cancel_label)],
+                  after_live, escape="read-only")
+
+    def _check_stale(self, doc: Document, stale: list[Holder], ready: Callable[[Document], None]) -> None:
+        notes = []
+        offers: list[tuple[Holder, object, list[str]]] = []
+        unreadable = []
+        for h in stale:
+            if h.problem:
+                unreadable.append(h)
+                continue
+            if h.unsaved is None:
+                recovery.remove(h.path)
+                notes.append(f"{doc.name} was left open by {h.who()}, which is no longer running; "
+                             "it had no unsaved changes.")
+                continue
+            try:
+                plan = recovery.recovered_plan(h, doc.rules)
+            except PlanError as exc:
+                unreadable.append(Holder(h.path, problem=f"its unsaved plan cannot be read: {exc.message}"))
+                continue
+            changes = recovery.differences(doc.saved if doc.path else None, plan)
+            if plan == doc.plan:
+                recovery.remove(h.path)  # the saved file already has them
+                continue
+            offers.append((h, plan, changes))
+        for note in notes:
+            self.app.notify(note, title="Recovery")
+        offers.sort(key=lambda o: o[0].updated or o[0].since or datetime.min.replace(tzinfo=timezone.utc),
+                    reverse=True)
+        if offers:
+            self._offer(doc, offers[0], len(offers) - 1, unreadable, ready)
+        else:
+            self._offer_unreadable(unreadable, lambda: ready(doc))
+
+    def _offer(self, doc: Document, offer, more: int, unreadable: list[Holder],
+               ready: Callable[[Document], None]) -> None:
+        holder, plan, changes = offer
+        where = "on this host" if holder.host == recovery.this_host() else "on another host, no sign for a day"
+        updated = holder.updated.astimezone().strftime("%Y-%m-%d %H:%M") if holder.updated else "?"
+        what = "\n".join(f"  - {c}" for c in changes[:8]) + (f"\n  - and {len(changes) - 8} more"
+                                                            if len(changes) > 8 else "")
+        kept = (f"kept at {updated} by the planner of {holder.who()}, which is no longer running ({where})")
+        if doc.path:
+            question = (f"{doc.name} has changes that were never saved, {kept}.\n"
+                        f"What they change in the saved file:\n{what}\n"
+                        "Recover them (then save), open the saved file (the recovery file is kept), or delete them?")
+        else:
+            question = (f"A new plan was never saved, {kept}:\n{what}\n"
+                        "Recover it (then save), start empty (the recovery file is kept), or delete it?")
+        if more:
+            question += f"\n({more} older recovery file(s) are kept for later.)"
+
+        def answered(choice: str | None) -> None:
+            if choice == "recover":
+                doc.edit(plan)  # one undo step back to the saved file
+                recovery.remove(holder.path)  # ours, written as soon as the plan is held, takes over
+                self.app.notify(f"Recovered the unsaved changes of {doc.name}: save with ctrl+s to keep them.",
+                                title="Recovery")
+            elif choice == "delete":
+                recovery.remove(holder.path)
+            self._offer_unreadable(unreadable, lambda: ready(doc))
+
+        keep = "Open the saved file" if doc.path else "Start empty (keep them)"
+        self._ask(question, [("recover", "Recover"), ("open", keep), ("delete", "Delete them")],
+                  answered, escape="open")
+
+    def _offer_unreadable(self, unreadable: list[Holder], then: Callable[[], None]) -> None:
+        if not unreadable:
+            then()
+            return
+        holder, rest = unreadable[0], unreadable[1:]
+
+        def answered(choice: str | None) -> None:
+            if choice == "delete":
+                recovery.remove(holder.path)
+            self._offer_unreadable(rest, then)
+
+        self._ask(f"The recovery file {holder.path} {holder.problem}.\nDelete it, or keep it to look at?",
+                  [("keep", "Keep it"), ("delete", "Delete it")], answered, escape="keep")
+
+    def _ask(self, question: str, choices: list[tuple[str, str]], answered, escape: str) -> None:
+        from planner.tui.screens.dialogs import Choice
+
+        text = literal(question, keep_newlines=True)  # names and paths are user text: never markup
+        self.app.push_screen(Choice(text, choices, escape=escape, default=escape), answered)  # type: ignore[arg-type]

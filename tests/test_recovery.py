@@ -1,0 +1,156 @@
+"""Recovery files (planner/recovery.py): layout, who holds a plan, live or stale, what differs; `check` ignores them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, make_plan, partner
+from planner import recovery
+from planner.storage import load_plan, save_plan, this_host
+
+SINCE = datetime(2026, 11, 27, 14, 2, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def state(tmp_path_factory, monkeypatch) -> Path:
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder / "planner"
+
+
+def test_a_holder_file_round_trips_with_the_unsaved_plan(tmp_path: Path) -> None:
+    plan_path = tmp_path / "plan.toml"
+    save_plan(make_plan(), plan_path)
+    unsaved = make_plan(title='Edited "title" with \'\'\' and """ in it')
+    path = recovery.beside(plan_path)
+    assert path == tmp_path / ".plan.toml.planner"
+    recovery.write_holder(path, plan_path, SINCE, unsaved)
+    holder = recovery.read_holder(path)
+    assert holder is not None and holder.problem is None
+    assert (holder.file, holder.host, holder.pid, holder.since) == (str(plan_path), this_host(), os.getpid(), SINCE)
+    assert holder.mine and holder.alive()
+    assert recovery.recovered_plan(holder) == unsaved
+    assert path.read_text(encoding="utf-8").startswith("# planner recovery file for plan.toml")
+
+    recovery.write_holder(path, plan_path, SINCE, None)  # after a save: only who holds it
+    assert recovery.read_holder(path).unsaved is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".plan.toml.planner", "plan.toml"]
+
+
+def test_the_recovery_file_gets_the_plans_mode_and_group(tmp_path: Path) -> None:
+    plan_path = tmp_path / "plan.toml"
+    save_plan(make_plan(), plan_path)
+    plan_path.chmod(0o660)
+    if os.geteuid() == 0:
+        os.chown(plan_path, -1, 4242)
+    old_umask = os.umask(0o077)  # a strict umask must not narrow what the plan's group may read
+    try:
+        recovery.write_holder(recovery.beside(plan_path), plan_path, SINCE, make_plan(title="x"))
+    finally:
+        os.umask(old_umask)
+    info = recovery.beside(plan_path).stat()
+    assert stat.S_IMODE(info.st_mode) == 0o660
+    assert info.st_gid == plan_path.stat().st_gid
+
+
+def test_a_symlinked_plan_has_its_recovery_file_beside_the_real_file(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "plan.toml"
+    real.parent.mkdir()
+    save_plan(make_plan(), real)
+    (tmp_path / "mine.toml").symlink_to(real)
+    assert recovery.beside(tmp_path / "mine.toml") == real.parent / ".plan.toml.planner"
+
+
+def holder(path: Path, host: str, pid: int, updated: datetime, **kw) -> recovery.Holder:
+    return recovery.Holder(path, user="alice", host=host, pid=pid, since=updated, updated=updated, **kw)
+
+
+def test_live_and_stale_holders(tmp_path: Path) -> None:
+    now = datetime.now(timezone.utc)
+    sleeper = subprocess.Popen(["sleep", "30"])
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    try:
+        assert holder(tmp_path, this_host(), sleeper.pid, now - timedelta(days=9)).alive()  # here: the process
+        assert not holder(tmp_path, this_host(), gone.pid, now).alive()
+        assert holder(tmp_path, "elsewhere", 1, now - timedelta(hours=23)).alive(now)  # elsewhere: its age
+        assert not holder(tmp_path, "elsewhere", 1, now - timedelta(hours=25)).alive(now)
+        assert not recovery.Holder(tmp_path, problem="cannot be read").alive()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_who_says_user_host_process_and_since(monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+    time.tzset()
+    try:
+        today = datetime.now(timezone.utc).replace(hour=14, minute=2, second=0, microsecond=0)
+        h = holder(Path("x"), "server", 1234, today)
+        assert h.who() == "alice on server, process 1234, since 14:02"
+        assert holder(Path("x"), "server", 1234, SINCE.replace(year=2020)).who() == \
+            "alice on server, process 1234, since 2020-11-27 14:02"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_unreadable_recovery_files_say_so(tmp_path: Path) -> None:
+    (tmp_path / "a.planner").write_bytes(b"\xff not text")
+    (tmp_path / "b.planner").write_text('user = "x"\n', encoding="utf-8")
+    assert "cannot be read" in recovery.read_holder(tmp_path / "a.planner").problem
+    assert "not a planner recovery file" in recovery.read_holder(tmp_path / "b.planner").problem
+    assert recovery.read_holder(tmp_path / "none.planner") is None
+
+
+def test_holder_files_and_free_slots(tmp_path: Path, state: Path) -> None:
+    plan_path = tmp_path / "plan.toml"
+    save_plan(make_plan(), plan_path)
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        other = recovery.beside(plan_path)
+        other.write_text(f'format = 1\nuser = "alice"\nhost = "{this_host()}"\npid = {sleeper.pid}\n',
+                         encoding="utf-8")
+        (tmp_path / ".other.toml.planner").write_text("", encoding="utf-8")  # another plan's
+        assert recovery.free_slot(plan_path) == tmp_path / ".plan.toml.1.planner"
+        recovery.write_holder(tmp_path / ".plan.toml.1.planner", plan_path, SINCE, None)
+        assert recovery.holder_files(plan_path) == [other, tmp_path / ".plan.toml.1.planner"]
+        assert recovery.free_slot(plan_path) == tmp_path / ".plan.toml.1.planner"  # ours already
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert recovery.free_slot(None).parent == state
+    assert recovery.free_slot(None).name == f"new-{this_host()}-{os.getpid()}.planner"
+
+
+def test_differences_name_keys_and_partners() -> None:
+    saved = make_plan(partners=[partner("A"), partner("B"), partner("C")])
+    edited = saved.model_copy(update={
+        "title": "New title", "requested_grant_eur": 1000,
+        "partners": (saved.partners[0], saved.partners[1].model_copy(update={"country": "FR"}), partner("D"))})
+    assert recovery.differences(saved, edited) == [
+        "title changed", "requested_grant_eur added",
+        "partners added: D", "partners removed: C", "partners changed: B"]
+    assert recovery.differences(None, edited) == ["a new plan: New title, 3 partner(s)"]
+
+
+def test_check_never_reads_recovery_files(tmp_path: Path) -> None:
+    plan_path = tmp_path / "plan.toml"
+    shutil.copyfile(SAMPLES / "lot1-example.toml", plan_path)
+    (tmp_path / ".plan.toml.planner").write_bytes(b"\xff\xfe broken [[[")
+    os.chmod(tmp_path / ".plan.toml.planner", 0)  # not even readable (for anyone but root)
+    before = load_plan(plan_path)
+    result = subprocess.run([sys.executable, "-m", "planner", "check", str(plan_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "ELIGIBLE" in result.stdout and ".planner" not in result.stdout + result.stderr
+    assert load_plan(plan_path) == before

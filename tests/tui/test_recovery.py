@@ -1,0 +1,305 @@
+"""Recovery files in the TUI: kept while a plan is open, offered back after a kill, and who else has the plan.
+
+The kill is real: the planner runs in a pseudo-terminal, gets SIGHUP (the SSH link dropped) or SIGTERM
+after an edit, and a new planner (in Pilot) is asked to open the same plan.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from planner import recovery
+from planner.model import new_plan
+from planner.storage import load_plan, this_host
+from planner.tui.screens.dialogs import Choice
+
+from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
+
+ROOT = Path(__file__).resolve().parents[2]
+SINCE = datetime(2020, 11, 27, 14, 2, tzinfo=timezone.utc)  # long ago, whatever today is
+
+
+def question(screen: Choice) -> str:
+    return str(screen.query_one(".question", Static).render())
+
+
+async def answer(pilot, choice_id: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, Choice)
+    screen.query_one(f"#choice-{choice_id}").press()
+    await wait_for(pilot, lambda: pilot.app.screen is not screen, "the dialog to close")
+
+
+def rec(plan: Path, slot: int = 0) -> Path:
+    return recovery.beside(plan, slot)
+
+
+# --- our own file: from opening to quitting -------------------------------------------------------
+
+
+async def test_recovery_file_from_open_to_edit_to_save_to_quit(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, rec(draft).exists, "the lock to be written on opening")
+        held = recovery.read_holder(rec(draft))
+        assert (held.pid, held.host, held.unsaved) == (os.getpid(), this_host(), None)
+        lot = app.document.plan.lot
+        await pilot.press("l")
+        await wait_for(pilot, lambda: recovery.read_holder(rec(draft)).unsaved is not None,
+                       "the unsaved plan in the recovery file", timeout=5)
+        assert recovery.recovered_plan(recovery.read_holder(rec(draft))).lot != lot
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await wait_for(pilot, lambda: recovery.read_holder(rec(draft)).unsaved is None, "the unsaved copy dropped")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, "the planner to quit")
+    assert not rec(draft).exists()
+    assert sorted(p.name for p in draft.parent.iterdir()) == ["draft.toml"]
+
+
+async def test_a_new_plan_keeps_its_changes_in_the_state_folder(tmp_path: Path) -> None:
+    state = Path(os.environ["XDG_STATE_HOME"]) / "planner"
+    app, _ = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        mine = state / f"new-{this_host()}-{os.getpid()}.planner"
+        assert not mine.exists()  # nothing to keep yet, and no one to tell
+        await pilot.press("l")
+        await wait_for(pilot, mine.exists, "the recovery file of the new plan", timeout=5)
+        assert recovery.recovered_plan(recovery.read_holder(mine)) == app.document.plan
+
+
+# --- someone else has it open ---------------------------------------------------------------------
+
+
+def write_other(plan: Path, pid: int, unsaved=None, host: str | None = None, slot: int = 0) -> Path:
+    path = rec(plan, slot)
+    text = (f'format = 1\nfile = "{plan}"\nuser = "alice"\nhost = "{host or this_host()}"\npid = {pid}\n'
+            f"since = {SINCE.isoformat()}\nupdated = {SINCE.isoformat()}\n")
+    if unsaved is not None:
+        import tomli_w
+
+        from planner.storage import dump_plan
+        text += tomli_w.dumps({"unsaved": dump_plan(unsaved)}, multiline_strings=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def other_process():
+    """A live process that is not us: the 'other planner'."""
+    sleeper = subprocess.Popen(["sleep", "120"])
+    yield sleeper.pid
+    sleeper.kill()
+    sleeper.wait()
+
+
+async def test_a_plan_open_elsewhere_says_who_and_opens_read_only(draft: Path, other_process: int) -> None:
+    theirs = write_other(draft, other_process)
+    before = theirs.read_bytes()
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        dialog = await wait_screen(pilot, Choice)
+        assert question(dialog).startswith(
+            f"ATTENTION: draft.toml is open in planner by alice on {this_host()}, process {other_process}, since ")
+        await answer(pilot, "read-only")
+        await wait_main(pilot)
+        assert app.document.read_only and "[read-only]" in app.title
+    assert theirs.read_bytes() == before  # theirs is left alone
+    assert sorted(p.name for p in draft.parent.iterdir()) == [".draft.toml.planner", "draft.toml"]
+
+
+async def test_edit_anyway_keeps_a_file_of_its_own(draft: Path, other_process: int) -> None:
+    theirs = write_other(draft, other_process, unsaved=new_plan(title="Alice's edits"))
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        dialog = await wait_screen(pilot, Choice)
+        assert "(with unsaved changes)" in question(dialog)
+        await answer(pilot, "edit")
+        await wait_main(pilot)
+        assert not app.document.read_only
+        await wait_for(pilot, rec(draft, 1).exists, "our own recovery file, beside theirs")
+        assert recovery.read_holder(rec(draft, 1)).pid == os.getpid()
+        assert recovery.read_holder(theirs).pid == other_process
+
+
+async def test_ctrl_o_on_a_plan_open_elsewhere_can_be_cancelled(draft: Path, lot1: Path, other_process: int) -> None:
+    write_other(lot1, other_process)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["ctrl+o", *str(lot1), "enter"])
+        dialog = await wait_screen(pilot, Choice)
+        assert "ATTENTION: lot1.toml is open in planner by alice" in question(dialog)
+        await answer(pilot, "cancel")
+        await wait_main(pilot)
+        assert app.document.path == draft
+        assert rec(draft).exists() and not rec(lot1, 1).exists()
+
+
+# --- a planner that died ----------------------------------------------------------------------------
+
+
+def dead_pid() -> int:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    return gone.pid
+
+
+async def test_stale_changes_are_offered_with_what_differs_and_recovered(draft: Path) -> None:
+    saved = load_plan(draft)
+    edited = saved.model_copy(update={"title": "Edited before the link dropped", "partners": saved.partners[:-1]})
+    theirs = write_other(draft, dead_pid(), unsaved=edited)
+    app, notes = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        dialog = await wait_screen(pilot, Choice)
+        text = question(dialog)
+        assert "has changes that were never saved" in text and "which is no longer running" in text
+        assert "title changed" in text and f"partners removed: {saved.partners[-1].label}" in text
+        await answer(pilot, "recover")
+        await wait_main(pilot)
+        assert app.document.plan == edited and app.document.dirty
+        assert "●" in app.title
+        await pilot.press("ctrl+z")  # one step back to the saved file
+        await wait_for(pilot, lambda: app.document.plan == saved, "undo to the saved plan")
+    assert not theirs.exists() or recovery.read_holder(theirs).pid == os.getpid()
+
+
+@pytest.mark.parametrize("choice", ["open", "delete"])
+async def test_stale_changes_can_be_kept_for_later_or_deleted(draft: Path, choice: str) -> None:
+    saved = load_plan(draft)
+    theirs = write_other(draft, dead_pid(), unsaved=saved.model_copy(update={"title": "Lost?"}))
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_screen(pilot, Choice)
+        await answer(pilot, choice)
+        await wait_main(pilot)
+        assert app.document.plan == saved and not app.document.dirty
+        if choice == "open":
+            assert recovery.read_holder(theirs).unsaved is not None  # kept, offered again next time
+            await wait_for(pilot, rec(draft, 1).exists, "our own file in the next slot")
+        else:
+            await wait_for(pilot, lambda: recovery.read_holder(rec(draft)) is not None
+                           and recovery.read_holder(rec(draft)).pid == os.getpid(), "our lock in its place")
+
+
+async def test_a_stale_lock_without_changes_is_said_and_taken_over(draft: Path) -> None:
+    write_other(draft, dead_pid())
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("no longer running" in n.message for n in notes), "the note")
+        assert len(app.screen_stack) == 1
+        await wait_for(pilot, lambda: recovery.read_holder(rec(draft)).pid == os.getpid(), "our lock")
+
+
+async def test_a_lock_on_another_host_older_than_a_day_is_stale(draft: Path) -> None:
+    write_other(draft, 1, unsaved=load_plan(draft).model_copy(update={"title": "From the other server"}),
+                host="another-server.example")  # SINCE is long ago
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        dialog = await wait_screen(pilot, Choice)
+        assert "on another host, no sign for a day" in question(dialog)
+        await answer(pilot, "recover")
+        await wait_main(pilot)
+        assert app.document.plan.title == "From the other server"
+
+
+async def test_a_new_plan_of_a_killed_planner_is_offered_back(tmp_path: Path) -> None:
+    state = Path(os.environ["XDG_STATE_HOME"]) / "planner"
+    state.mkdir(parents=True)
+    lost = new_plan(title="Never saved anywhere")
+    path = state / f"new-{this_host()}-{dead_pid()}.planner"
+    recovery.write_holder(path, None, SINCE, lost)
+    text = path.read_text(encoding="utf-8").replace(f"pid = {os.getpid()}", f"pid = {path.stem.rsplit('-', 1)[1]}")
+    path.write_text(text, encoding="utf-8")
+    app, _ = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        dialog = await wait_screen(pilot, Choice)
+        assert "a new plan: Never saved anywhere" in question(dialog)
+        await answer(pilot, "recover")
+        await wait_main(pilot)
+        assert app.document.plan.title == "Never saved anywhere" and app.document.path is None
+
+
+# --- killed for real: SIGHUP / SIGTERM in a pseudo-terminal ---------------------------------------------
+
+
+def run_in_pty(plan: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    child = subprocess.Popen([sys.executable, "-m", "planner", str(plan)], stdin=slave, stdout=slave, stderr=slave,
+                             env=env, cwd=ROOT, start_new_session=True)
+    os.close(slave)
+    return child, master
+
+
+def read_until(master: int, done, timeout: float = 30.0) -> bytes:
+    out = b""
+    deadline = time.monotonic() + timeout
+    while not done(out):
+        assert time.monotonic() < deadline, f"timed out; the terminal showed: {out[-2000:]!r}"
+        ready_fds, _, _ = select.select([master], [], [], 0.05)
+        if ready_fds:
+            try:
+                out += os.read(master, 65536)
+            except OSError:
+                break
+    return out
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+async def test_killed_after_an_edit_the_edit_is_offered_back(draft: Path, sig: int) -> None:
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
+    child, master = run_in_pty(draft, env)
+    try:
+        read_until(master, lambda out: rec(draft).exists() and b"Scoreboard" in out)
+        lot = load_plan(draft).lot
+        os.write(master, b"l")  # switch lot: one unsaved edit
+        deadline = time.monotonic() + 10
+        while recovery.read_holder(rec(draft)).unsaved is None:  # written within a second of the edit
+            assert time.monotonic() < deadline, "the edit never reached the recovery file"
+            read_until(master, lambda out: True)
+            time.sleep(0.05)
+        os.kill(child.pid, sig)
+        out = read_until(master, lambda out: child.poll() is not None, timeout=15)
+        assert child.wait(timeout=15) == 128 + sig
+        assert b"\x1b[?1049l" in out  # the terminal was given back (alternate screen left)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(master)
+    kept = recovery.read_holder(rec(draft))
+    assert kept is not None and kept.pid == child.pid
+    assert load_plan(draft).lot == lot  # the saved file is untouched
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        dialog = await wait_screen(pilot, Choice)
+        assert f"process {child.pid}" in question(dialog) and "lot changed" in question(dialog)
+        await answer(pilot, "recover")
+        await wait_main(pilot)
+        assert app.document.plan.lot != lot and app.document.dirty

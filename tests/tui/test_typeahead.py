@@ -1,0 +1,115 @@
+"""Type-ahead: a whole key sequence posted at once (as a laggy SSH link delivers it) lands where the user meant.
+
+Pilot's `press` waits for the app after every key, which hides the problem; these tests queue every
+key event in one go (`post_keys`, no await in between) and only then look at the fields.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual._xterm_parser import XTermParser
+from textual.widgets import Input
+
+from planner.tui.screens.assessment import AssessmentScreen
+from planner.tui.screens.content import ContentScreen, ProfileForm
+from planner.tui.screens.dialogs import PathPrompt
+from planner.tui.screens.partner_form import PartnerForm
+
+from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
+
+
+def feed_terminal(app, data: str) -> None:
+    """What a terminal sends, in one read: through Textual's own input parser and the driver, all at once."""
+    for event in XTermParser().feed(data):
+        app._driver.process_message(event)
+
+
+def field(screen, selector: str) -> str:
+    return screen.query_one(selector, Input).value
+
+
+async def test_burst_into_the_partner_form_fills_each_field(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        # `a` opens the form: the keys right after it must not be lost while it mounts
+        post_keys(app, ["a", *"Some Name", "tab", *"ABC"])
+        form = await wait_screen(pilot, PartnerForm)
+        await wait_for(pilot, lambda: field(form, "#short_name") == "ABC", "ABC in the short name")
+        assert field(form, "#name") == "Some Name"
+        assert app.focused is form.query_one("#short_name")
+
+
+async def test_burst_through_the_partner_form_and_back_saves_the_partner(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        count = len(app.document.plan.partners)
+        # name, short name, then tab over country/kind/role to the PIC (digits only), ctrl+s to save
+        post_keys(app, ["a", *"Typed Fast GmbH", "tab", *"TFG", "tab", "tab", "tab", "tab", *"123456789"])
+        form = await wait_screen(pilot, PartnerForm)
+        await wait_for(pilot, lambda: field(form, "#pic") == "123456789", "the PIC typed")
+        assert (field(form, "#name"), field(form, "#short_name")) == ("Typed Fast GmbH", "TFG")
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert len(app.document.plan.partners) == count
+
+
+async def test_burst_into_the_profile_form(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = len(app.document.plan.profiles)
+        post_keys(app, ["p", "a", *"Welder", "tab", "3", "enter"])
+        await wait_for(pilot, lambda: len(app.document.plan.profiles) == before + 1, "the profile to be added")
+        assert isinstance(app.screen, ContentScreen)
+        added = app.document.plan.profiles[-1]
+        assert (added.title, added.eqf) == ("Welder", 3)
+
+
+async def test_burst_into_the_profile_form_fields(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["p", "a", *"Welder", "tab", "3"])
+        form = await wait_screen(pilot, ProfileForm)
+        await wait_for(pilot, lambda: field(form, "#eqf") == "3", "3 in the EQF field")
+        assert field(form, "#title") == "Welder"
+
+
+async def test_burst_into_the_self_assessment(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["s", "2", "tab", "9"])
+        screen = await wait_screen(pilot, AssessmentScreen)
+        await wait_for(pilot, lambda: field(screen, "#score-design") == "9", "9 in design")
+        assert field(screen, "#score-relevance") == "2"
+        await wait_for(pilot, lambda: app.document.plan.assessment.design == 9, "design 9 in the plan")
+        assert app.document.plan.assessment.relevance == 2
+
+
+async def test_burst_after_ctrl_o_opens_the_typed_path(draft: Path, lot1: Path) -> None:
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        # the prompt starts with the plan's folder, selected: typed text replaces it, as when typed slowly
+        post_keys(app, ["ctrl+o", *str(lot1), "enter"])
+        await wait_for(pilot, lambda: app.document.path == lot1, "the typed plan to be opened")
+        assert not isinstance(app.screen, PathPrompt)
+        assert app.document.plan.lot == 1
+
+
+async def test_bytes_from_a_terminal_in_one_read_land_in_each_field(draft: Path, lot1: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        feed_terminal(app, "aSome Name\tABC")  # tab is \t on the wire
+        form = await wait_screen(pilot, PartnerForm)
+        await wait_for(pilot, lambda: field(form, "#short_name") == "ABC", "ABC in the short name")
+        assert field(form, "#name") == "Some Name"
+        await pilot.press("escape")
+        await wait_main(pilot)
+        feed_terminal(app, f"\x0f{lot1}\r")  # ctrl+o, the path, enter
+        await wait_for(pilot, lambda: app.document.path == lot1, "the typed plan to be opened")
