@@ -25,7 +25,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-# how sure a figure is: a Commission or EU page, an Erasmus+ national agency, or others only
+# how sure a figure is: a Commission or EU page, an Erasmus+ national agency, or others only.
+# The built-in files give a grade for every figure (a test checks it); a user's own rules file
+# may leave it out, and then its figures are taken as the user's own, not provisional.
 Grade = Literal["official", "agency", "secondary"]
 
 
@@ -38,7 +40,7 @@ class Duration(_Strict):
     months: int = Field(gt=0)
     max_grant_eur: int = Field(gt=0)
     source: str
-    grade: Grade
+    grade: Grade = "official"
 
 
 class Lot(_Strict):
@@ -54,7 +56,7 @@ class Lot(_Strict):
     ecosystems: Literal["any", "exactly-one", "none"]
     content_requirements: bool
     source: str
-    grade: Grade  # of the composition figures (minimums, HEI and VET, ecosystem rule)
+    grade: Grade = "official"  # of the composition figures (minimums, HEI and VET, ecosystem rule)
     durations: tuple[Duration, ...] = Field(min_length=1)
 
     @property
@@ -81,7 +83,7 @@ class EcosystemRules(_Strict):
     # true only where a source for this call says that only one proposal per ecosystem is funded
     one_proposal_per_ecosystem: bool = False
     source: str
-    grade: Grade
+    grade: Grade = "official"
 
 
 class Kind(_Strict):
@@ -110,7 +112,7 @@ class AwardRules(_Strict):
     min_total: int
     min_share_of_each_maximum_percent: int = Field(ge=0, le=100)
     source: str
-    grade: Grade
+    grade: Grade = "official"
 
 
 class EqfBand(_Strict):
@@ -127,7 +129,7 @@ class Activity(_Strict):
 
 class ContentRules(_Strict):
     source: str
-    grade: Grade
+    grade: Grade = "official"
 
 
 class Countries(_Strict):
@@ -135,7 +137,7 @@ class Countries(_Strict):
     associated: tuple[str, ...]
     excluded: tuple[str, ...]
     source: str
-    grade: Grade
+    grade: Grade = "official"
 
 
 class Region(_Strict):
@@ -149,14 +151,14 @@ class ThirdCountries(_Strict):
 
     regions: tuple[Region, ...]
     source: str
-    grade: Grade
+    grade: Grade = "official"
 
 
 class EcheRule(_Strict):
     """Higher education institutions from EU/associated countries hold an Erasmus Charter (ECHE)."""
 
     source: str
-    grade: Grade
+    grade: Grade = "official"
 
 
 class CallRules(_Strict):
@@ -168,10 +170,10 @@ class CallRules(_Strict):
     deadline: datetime
     timezone: str
     deadline_source: str
-    deadline_grade: Grade
+    deadline_grade: Grade = "official"
     funding_rate_percent: int = Field(gt=0, le=100)
     funding_rate_source: str
-    funding_rate_grade: Grade
+    funding_rate_grade: Grade = "official"
     lots: tuple[Lot, ...] = Field(min_length=1)
     ecosystems: tuple[Ecosystem, ...]
     ecosystem_rules: EcosystemRules

@@ -44,8 +44,13 @@ def builtin_folder() -> resources.abc.Traversable:
     return resources.files("planner").joinpath("calls")
 
 
+@lru_cache(maxsize=1)
+def _builtin_ids() -> tuple[str, ...]:
+    return tuple(sorted(p.name[:-5] for p in builtin_folder().iterdir() if p.name.endswith(".toml")))
+
+
 def builtin_ids() -> list[str]:
-    return sorted(p.name[:-5] for p in builtin_folder().iterdir() if p.name.endswith(".toml"))
+    return list(_builtin_ids())
 
 
 def _parse(text: str, origin: str) -> dict[str, Any]:
