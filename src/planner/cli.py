@@ -15,7 +15,7 @@ from planner import __version__
 from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
-from planner.rules import CallRules, available_calls, load_call, load_rules_file
+from planner.rules import CallRules, available_calls, latest_call, load_call, load_rules_file
 from planner.scoring import compare, evaluate
 from planner.storage import dump_plan, load_call_for, load_plan, save_plan
 
@@ -28,6 +28,7 @@ COMMANDS = {
     "export": "partners as CSV, a Markdown report to mail, or plan and verdict as JSON",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
+    "rules": "the call rule sets: list them, show one resolved (show ID), or what changed (diff A B)",
 }
 
 EXIT_ELIGIBLE, EXIT_NOT_ELIGIBLE, EXIT_UNREADABLE = 0, 1, 2
@@ -60,6 +61,8 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["new"] = _Parser(prog="planner new", description=COMMANDS["new"])
     p.add_argument("path", metavar="PATH")
     p.add_argument("--lot", type=int, metavar="N", help="the lot (default 1, or the sample's)")
+    p.add_argument("--call", metavar="ID",
+                   help=f"the call (default the most recent: {latest_call()}; a sample keeps its own)")
     p.add_argument("--title", help="the project title")
     p.add_argument("--from-sample", metavar="NAME", help=f"start from a sample ({', '.join(sample_names())})")
     p = parsers["fmt"] = _Parser(prog="planner fmt", description=COMMANDS["fmt"])
@@ -81,6 +84,13 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     _rules_options(p)
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
+    p = parsers["rules"] = _Parser(
+        prog="planner rules", description=COMMANDS["rules"],
+        usage="planner rules\n       planner rules show ID\n       planner rules diff A B",
+        epilog="ID is a built-in call id (" + ", ".join(available_calls()) + ") or a rules file (.toml). "
+        "A rule set may extend another (extends = \"2025\") and hold only what differs: see README.")
+    p.add_argument("action", nargs="?", choices=("list", "show", "diff"), default="list")
+    p.add_argument("ids", nargs="*", metavar="ID")
     return parsers
 
 
@@ -157,7 +167,9 @@ def _new(args: argparse.Namespace) -> int:
             raise PlanError(args.from_sample, f"no such sample; samples: {', '.join(sample_names())}")
         plan = load_plan(source)
     else:
-        plan = new_plan()
+        # the most recent call, written in the file: a plan says which call it is for
+        plan = new_plan(call=args.call or latest_call())
+        load_call_for(plan, "--call")  # an unknown call is refused before anything is written
     update: dict[str, object] = {}
     if args.title:
         update["title"] = args.title
@@ -274,7 +286,13 @@ def _tui(args: argparse.Namespace) -> int:
     return run(path, rules=rules, read_only=read_only)
 
 
-HANDLERS = {"check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "import-partners": _import_partners,
+def _rules(args: argparse.Namespace) -> int:
+    from planner import rulescli
+
+    return rulescli.run(args.action, args.ids)
+
+
+HANDLERS = {"rules": _rules, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "import-partners": _import_partners,
             "export": _export, "schema": _schema, "samples": _samples}
 
 

@@ -43,6 +43,20 @@ def next_lot(plan: Plan, rules: CallRules) -> int:
     return numbers[(numbers.index(plan.lot) + 1) % len(numbers)] if plan.lot in numbers else numbers[0]
 
 
+def set_call(plan: Plan, rules: CallRules) -> Plan:
+    """The plan for another call: its lot where that call has it (else the first lot), its duration where
+    the lot allows it (else the lot's shortest), only the ecosystems that call knows."""
+    lot = plan.lot if rules.has_lot(plan.lot) else rules.lots[0].number
+    months = plan.duration_months
+    if months is not None and rules.lot(lot).duration(months) is None:
+        months = rules.lot(lot).shortest_duration
+    ecosystems = plan.ecosystems
+    if ecosystems is not None:
+        ecosystems = tuple(e for e in ecosystems if rules.ecosystem(e) is not None)
+    return plan.model_copy(update={"call": rules.id, "lot": lot, "duration_months": months,
+                                   "ecosystems": ecosystems})
+
+
 def set_requested_grant(plan: Plan, amount: int | None) -> Plan:
     return plan.model_copy(update={"requested_grant_eur": amount})
 

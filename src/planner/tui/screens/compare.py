@@ -31,11 +31,13 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
     def __init__(self, plan: Plan, rules: CallRules) -> None:
         super().__init__(classes="dialog-screen")
         self.plan = plan
+        self.rules = rules
         self.boards = compare(plan, rules)
 
     def compose(self):
         with Vertical(classes="dialog compare"):
-            yield Static("What if: the same partnership against every lot and duration", classes="question")
+            yield Static(f"What if: the same partnership against every lot and duration of call {self.rules.id}",
+                         classes="question")
             yield DataTable(id="comparison", cursor_type="column", zebra_stripes=True, fixed_columns=1)
             yield Static(f"* the plan now · ≠ rules that differ · ←/→ and enter, or 1-{len(self.boards)}: "
                          "apply a column to the plan · escape closes", classes="hint")

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Static
 from planner.amounts import euros
 from planner.budget import budget
 from planner.model import Plan
-from planner.rules import CallRules
+from planner.rules import CallRules, is_provisional, latest_call
 from planner.scoring import Scoreboard
 from planner.tui.widgets.choice_list import ChoiceList
 
@@ -43,6 +43,7 @@ class LotPane(VerticalScroll, can_focus=False):
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
 
     def compose(self):
+        yield Static(id="call", classes="hint")
         yield Label("Lot and duration", classes="pane-heading")
         yield ChoiceList(
             [(f"lot{n}-{m}", f"Lot {n}  {m} months  ≤ {eur(self.rules.max_grant(n, m) or 0)}")
@@ -100,6 +101,8 @@ class LotPane(VerticalScroll, can_focus=False):
         local = deadline.astimezone()
         left = deadline - datetime.now(timezone.utc)
         status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
+        status += _latest_call_note(self.rules) if left.total_seconds() <= 0 else ""
+        self.query_one("#call", Static).update(_call_line(self.rules))
         self.query_one("#more", Static).update(_summary(board))
         yours = "" if local.utcoffset() == deadline.utcoffset() else \
             f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
@@ -126,6 +129,19 @@ class LotPane(VerticalScroll, can_focus=False):
             return
         self.post_message(self.GrantChanged(amount))
 
+
+
+def _call_line(rules: CallRules) -> str:
+    provisional = sum(is_provisional(lot.grade) for lot in rules.lots)
+    note = f" {provisional} lot{'s' if provisional != 1 else ''} provisional." if provisional else ""
+    return (f"Call {rules.id}: {rules.name}, {len(rules.lots)} lots.{note} y: another call.")
+
+
+def _latest_call_note(rules: CallRules) -> str:
+    latest = latest_call()
+    if rules.id == latest:
+        return "; it is the most recent call the planner knows"
+    return f"; the most recent call the planner knows is {latest} (y switches)"
 
 
 MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "i"}
