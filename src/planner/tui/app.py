@@ -140,7 +140,7 @@ class PlannerApp(App[int]):
             self.screen.plan_changed()
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
         self.title = f"{doc.name}{marks}"
-        self.sub_title = f"{doc.plan.acronym or doc.plan.title} · call {doc.rules.id}"
+        self.sub_title = doc.plan.acronym or doc.plan.title
 
     def apply(self, plan, select_row: int | None = None, merge: str | None = None) -> None:
         """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step."""

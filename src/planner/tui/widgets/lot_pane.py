@@ -101,13 +101,13 @@ class LotPane(VerticalScroll, can_focus=False):
         local = deadline.astimezone()
         left = deadline - datetime.now(timezone.utc)
         status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
-        status += _latest_call_note(self.rules) if left.total_seconds() <= 0 else ""
+        newest = _latest_call_note(self.rules) if left.total_seconds() <= 0 else ""
         self.query_one("#call", Static).update(_call_line(self.rules))
         self.query_one("#more", Static).update(_summary(board))
         yours = "" if local.utcoffset() == deadline.utcoffset() else \
             f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
         self.query_one("#deadline", Static).update(
-            f"Deadline: {deadline.day} {deadline:%B %Y, %H:%M} Brussels time{yours}: {status}."
+            f"Deadline: {deadline.day} {deadline:%B %Y, %H:%M} Brussels time{yours}{newest}: {status}."
         )
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
@@ -140,8 +140,8 @@ def _call_line(rules: CallRules) -> str:
 def _latest_call_note(rules: CallRules) -> str:
     latest = latest_call()
     if rules.id == latest:
-        return "; it is the most recent call the planner knows"
-    return f"; the most recent call the planner knows is {latest} (y switches)"
+        return " (the most recent call the planner knows)"
+    return f" (the most recent call the planner knows is {latest}: y switches)"
 
 
 MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "i"}
