@@ -71,7 +71,7 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["import-partners"] = _Parser(
         prog="planner import-partners", description=COMMANDS["import-partners"],
         epilog="Columns are found by header name (any case): name, short name, country (name or code), kind, "
-        "role, PIC, grant, affiliated to, notes. Comma, semicolon or tab separated. Nothing is written when a "
+        "role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not known), notes. Comma, semicolon or tab separated. Nothing is written when a "
         "row is rejected, unless --skip-rejected. Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("csv", metavar="FILE.csv")

@@ -112,7 +112,7 @@ def comparison_rows(boards: list[Scoreboard]) -> list[tuple[str, str, list[str]]
         for board in boards:
             c = board.get(cid)
             cells.append("-" if c is None else
-                         f"{STATUS_WORDS[c.status]} {c.count}{' *' if c.provisional else ''}".rstrip())
+                         " ".join(part for part in (STATUS_WORDS[c.status], c.count, "*" * c.provisional) if part))
         rows.append((cid, label, cells))
     return rows
 
@@ -128,6 +128,9 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
     for _, label, cells in rows:
         lines.append(f"{label:<{label_w}}  " + "  ".join(f"{cell:<{col_w}}" for cell in cells))
     lines.append(f"{'Verdict':<{label_w}}  " + "  ".join(f"{v:<{col_w}}" for v in verdicts))
+    if any(c.provisional for b in boards for c in b.criteria):
+        lines += ["", "* provisional: the verdict rests on a figure from secondary sources only; "
+                  "'planner check --lot N' names it"]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
