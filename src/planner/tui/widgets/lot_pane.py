@@ -43,6 +43,8 @@ class LotPane(VerticalScroll, can_focus=False):
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
 
     def compose(self):
+        # from the rules of now: a recompose after another call was chosen has other lots and durations
+        self._scenarios = [(lot.number, d.months) for lot in self.rules.lots for d in lot.durations]
         yield Static(id="call", classes="hint")
         yield Label("Lot and duration", classes="pane-heading")
         yield ChoiceList(
