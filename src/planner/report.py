@@ -54,8 +54,8 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
             wrapped = textwrap.wrap(c.message, message_w) or [""]
             lines.append(first + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
+    lines += provisional_lines(board)  # before the verdict: scripts read the last line
     lines += ["", f"Verdict: {verdict_line(board)}"]
-    lines += provisional_lines(board)
     return "\n".join(lines) + "\n"
 
 
