@@ -26,7 +26,7 @@ async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) 
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         assert app.document.plan.call == "2026" and app.document.rules.id == "2026"
-        assert static_text(app, "#call").startswith("Call 2026: ERASMUS-EDU-2026-PI-ALL-INNO, 3 lots.")
+        assert static_text(app, "#call").startswith("Call 2026: 3 lots, 3 provisional.")
         deadline = static_text(app, "#deadline")
         assert "10 March 2026" in deadline and "(the most recent call the planner knows)" in deadline
         assert deadline.endswith(": the call has closed.")

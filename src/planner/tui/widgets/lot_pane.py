@@ -96,7 +96,7 @@ class LotPane(VerticalScroll, can_focus=False):
         self.query_one("#grant-hint", Static).update(hint)
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
-        rule = "exactly one" if lot.ecosystems == "exactly-one" else "any number"
+        rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
         self.query_one("#ecosystem-hint", Static).update(f"Lot {lot.number}: {rule}. * priority ecosystem.")
 
         deadline = self.rules.deadline_aware()
@@ -135,8 +135,9 @@ class LotPane(VerticalScroll, can_focus=False):
 
 def _call_line(rules: CallRules) -> str:
     provisional = sum(is_provisional(lot.grade) for lot in rules.lots)
-    note = f" {provisional} lot{'s' if provisional != 1 else ''} provisional." if provisional else ""
-    return (f"Call {rules.id}: {rules.name}, {len(rules.lots)} lots.{note} y: another call.")
+    # short: the pane is about 40 columns wide; the call's full name is in the help and `planner rules`
+    note = f", {provisional} provisional" if provisional else ""
+    return f"Call {rules.id}: {len(rules.lots)} lots{note}. y: next call"
 
 
 def _latest_call_note(rules: CallRules) -> str:
