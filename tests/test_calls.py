@@ -350,6 +350,7 @@ def test_cli_rules_file_extending_a_built_in_call(tmp_path):
 def test_cli_new_plan_is_for_the_newest_call(tmp_path):
     result = run_planner("new", tmp_path / "p.toml", "--lot", "3")
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("(call 2026, Lot 3)")
     text = (tmp_path / "p.toml").read_text(encoding="utf-8")
     assert 'call = "2026"' in text and "lot = 3" in text
     checked = run_planner("check", tmp_path / "p.toml")

@@ -15,7 +15,7 @@ from planner import __version__
 from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
-from planner.rules import CallRules, available_calls, latest_call, load_call, load_rules_file
+from planner.rules import DEFAULT_CALL, CallRules, available_calls, latest_call, load_call, load_rules_file
 from planner.scoring import compare, evaluate
 from planner.storage import dump_plan, load_call_for, load_plan, save_plan
 
@@ -183,7 +183,7 @@ def _new(args: argparse.Namespace) -> int:
     if update:
         plan = plan.model_copy(update=update)
     save_plan(plan, path)
-    print(f"created {path}")
+    print(f"created {path} (call {plan.call or DEFAULT_CALL}, Lot {plan.lot})")
     return 0
 
 
