@@ -6,9 +6,10 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from planner.tui.screens.compare import CompareScreen
+from planner.tui.screens.help import HelpScreen
 
 from .conftest import SAMPLES
 from .helpers import freeze_clock, make_app, ready, static_text, verdict, wait_for, wait_main, wait_screen
@@ -45,6 +46,15 @@ async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path) -> None:
         assert seen == [3, 1, 2, 3]
         assert static_text(app, "#lot-name").startswith("Lot 3: Alliances for STEM Skills Foundries")
         assert verdict(app).startswith("✓ ELIGIBLE: Lot 3, 24 months")
+        board = " ".join(static_text(app, "#scoreboard-body").split())
+        assert "Full partners * 8/8" in board
+        assert "8 / 4 / 3 / 3 for Lot 3 is provisional: check the call document" in board
+        await pilot.press("f1")
+        screen = await wait_screen(pilot, HelpScreen)
+        shown = " ".join(str(screen.query_one(Static).render()).split())
+        assert "8 / 4 / 3 / 3 for Lot 3 is provisional" in shown
+        assert "No source for this call says whether only one proposal per ecosystem can be funded" in shown
+        assert "Third countries: a full partner from a third country not associated" in shown
 
 
 async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monkeypatch) -> None:
