@@ -385,3 +385,15 @@ def test_exports_carry_eche():
     board = judge(plan, R2025)
     assert json.loads(plan_json(plan, board, None))["plan"]["partners"][0]["eche"] is False
     assert "| ECHE |" in markdown_report(plan, R2025, board, None)
+
+
+def test_cli_check_across_calls_and_lots():
+    sample = "samples/lot3-example.toml"
+    refused = run_planner("check", sample, "--call", "2025")
+    assert refused.returncode == 2
+    assert "call 2025 has no lot 3; allowed: 1, 2; add --lot N" in refused.stderr
+    as_lot1 = run_planner("check", sample, "--call", "2025", "--lot", "1", "--format", "json")
+    verdict = json.loads(as_lot1.stdout)
+    assert (verdict["call"], verdict["lot"], verdict["duration_months"]) == ("2025", 1, 24)
+    grant = next(c for c in verdict["criteria"] if c["id"] == "grant")
+    assert grant["status"] == "fail" and as_lot1.returncode == 1  # EUR 1,450,000 is over Lot 1's 24-month cap

@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from planner import __version__
+from planner import __version__, editing
 from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, latest_call, load_call, load_rules_file
 from planner.scoring import compare, evaluate
-from planner.storage import dump_plan, load_call_for, load_plan, save_plan
+from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, save_plan
 
 COMMANDS = {
     "check": "judge a plan against its lot (or --lot/--duration); exit 0 eligible, 1 not, 2 unreadable",
@@ -125,13 +125,35 @@ def _load(args: argparse.Namespace) -> tuple[Plan, CallRules]:
     return plan, rules or load_call_for(plan, args.plan)
 
 
-def _check(args: argparse.Namespace) -> int:
-    from planner import report
-
-    plan, rules = _load(args)
+def _load_for_check(args: argparse.Namespace) -> tuple[Plan, CallRules]:
+    """The plan and the rules to judge it by. With --call (or --rules) and --lot, the plan's own lot need not
+    exist in that call: a 2026 Lot 3 plan may be asked "and as Lot 1 of 2025?"."""
+    rules = _explicit_rules(args)
+    if rules is not None and args.lot is not None:
+        if not rules.has_lot(args.lot):
+            raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}; "
+                            f"allowed: {', '.join(str(lot.number) for lot in rules.lots)}")
+        plan = load_plan(args.plan)  # checked against its own call first
+        if not rules.has_lot(plan.lot):
+            plan = editing.set_lot(plan.model_copy(update={"duration_months": None}), rules, args.lot)
+        return check_against_rules(plan, rules, args.plan), rules
+    try:
+        plan, rules = _load(args)
+    except PlanError as exc:
+        if rules is not None and exc.message.startswith("lot: "):
+            raise PlanError(exc.origin, exc.message + "; add --lot N to judge the plan as one of them",
+                            exc.problems) from None
+        raise
     if args.lot is not None and not rules.has_lot(args.lot):
         raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}; "
                         f"allowed: {', '.join(str(lot.number) for lot in rules.lots)}")
+    return plan, rules
+
+
+def _check(args: argparse.Namespace) -> int:
+    from planner import report
+
+    plan, rules = _load_for_check(args)
     if args.duration is not None and args.duration <= 0:
         raise PlanError("--duration", f"{args.duration} is not a number of months")
     board = evaluate(plan, rules, lot=args.lot, duration=args.duration)
