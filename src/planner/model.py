@@ -114,5 +114,9 @@ def allowed_keys(loc: tuple[Any, ...]) -> list[str] | None:
 
 
 def new_plan(title: str = "Untitled plan", lot: int = 1, call: str | None = None) -> Plan:
-    """An empty plan; callers pass the call (rules.latest_call()) so that the file says which one."""
+    """An empty plan for `call`, by default the most recent call the planner knows, written in the plan."""
+    if call is None:
+        from planner.rules import latest_call  # the rules know which calls exist; the model holds none
+
+        call = latest_call()
     return Plan(format=FORMAT, call=call, title=title, lot=lot)

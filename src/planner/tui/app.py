@@ -427,7 +427,7 @@ class PlannerApp(App[int]):
         ("planner.add_partner", "a", "add a partner"),
         (None, "enter", "edit the selected partner"),
         ("planner.remove_partner", "d / delete", "remove the selected partner (asks first)"),
-        ("planner.switch_lot", "l", "switch between the lots"),
+        ("planner.switch_lot", "l", "the next lot of the call (1, 2, 3 in 2026)"),
         ("planner.compare", "c", "what-if comparison of all lots and durations of the call"),
         ("planner.switch_call", "y", "switch to the next call (2024, 2025, 2026 ...): its rules judge the plan"),
         ("planner.content", "p", "Lot 2 content: occupational profiles and activities"),
@@ -455,7 +455,7 @@ class PlannerApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Add partner", "Add a participant to the consortium", self.action_add_partner)
         yield SystemCommand("Remove partner", "Remove the selected participant", self.action_remove_partner)
-        yield SystemCommand("Switch lot", "Move the plan to the other lot", self.action_switch_lot)
+        yield SystemCommand("Switch lot", "Move the plan to the next lot of its call", self.action_switch_lot)
         yield SystemCommand("Compare lots", "What-if: all lots and durations side by side", self.action_compare)
         yield SystemCommand("Switch call", "Judge the plan by the next call's rules (2024, 2025, 2026 ...)",
                             self.action_switch_call)
