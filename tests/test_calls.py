@@ -397,3 +397,12 @@ def test_cli_check_across_calls_and_lots():
     assert (verdict["call"], verdict["lot"], verdict["duration_months"]) == ("2025", 1, 24)
     grant = next(c for c in verdict["criteria"] if c["id"] == "grant")
     assert grant["status"] == "fail" and as_lot1.returncode == 1  # EUR 1,450,000 is over Lot 1's 24-month cap
+
+
+def test_counting_note_names_a_third_country_outside_the_regions():
+    from planner.editing import counting_note
+
+    us, ua = partner("Acme", "US"), partner("Kyiv", "UA")
+    assert counting_note(us, R2025) == "third country not allowed"
+    assert counting_note(ua, R2025) == "country not associated"
+    assert counting_note(us, RULES_2024) == "country not associated"

@@ -68,8 +68,9 @@ def set_ecosystems(plan: Plan, ids: list[str]) -> Plan:
 def counting_note(partner: Partner, rules: CallRules) -> str:
     """Why a partner does not count (fully) towards the minimums, '' when it does.
 
-    'excluded country', 'associated partner' or 'affiliated entity' (counts for nothing), or
-    'country not associated' (a full partner whose country does not count).
+    'excluded country', 'associated partner' or 'affiliated entity' (counts for nothing),
+    'country not associated' (a full partner whose country does not count), or, from 2025,
+    'third country not allowed' (a full partner from outside the call's third-country regions).
     """
     category = rules.country_category(rules.canonical_country(partner.country))
     if category == "excluded":
@@ -78,6 +79,9 @@ def counting_note(partner: Partner, rules: CallRules) -> str:
     if role is None or not role.full_partner:
         return role.label.lower() if role else partner.role
     if category == "third":
+        if rules.third_countries is not None and rules.third_country_region(
+                rules.canonical_country(partner.country)) is None:
+            return "third country not allowed"  # from 2025: only associated partners from here
         return "country not associated"
     return ""
 

@@ -34,7 +34,8 @@ class HelpScreen(ModalScreen[None]):
             "count towards no minimum, and only EU and associated countries count as countries. "
             "In the partners table, Counts says so: ✓ counts; ✗ assoc. (associated partner) and ✗ affil. "
             "(affiliated entity) count for nothing; ✗ country is a full partner whose country does not "
-            "count; ✗ EXCLUDED may not take part.\n"
+            "count; ✗ region (from 2025) is a full partner from a third country outside the regions the call "
+            "allows: make it an associated partner; ✗ EXCLUDED may not take part.\n"
         )
         text.append(f"\nWhere the rules come from ({self.rules.title})\n", style="bold")
         for lot in self.rules.lots:
