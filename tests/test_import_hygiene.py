@@ -12,6 +12,7 @@ PROBE = textwrap.dedent("""
     import io, sys, contextlib
     import planner.cli, planner.scoring, planner.storage, planner.report, planner.editing
     import planner.budget, planner.importing, planner.export, planner.recovery
+    import planner.rulesets, planner.rulesdiff, planner.rulescli
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         codes = [
@@ -22,8 +23,10 @@ PROBE = textwrap.dedent("""
             planner.cli.main(["schema"]),
             planner.cli.main(["export", sys.argv[1]]),
             planner.cli.main(["export", sys.argv[1], "--format", "csv"]),
+            planner.cli.main(["rules"]),
+            planner.cli.main(["rules", "diff", "2025", "2026"]),
         ]
-    assert codes == [0, 0, 0, 0, 0, 0, 0], codes
+    assert codes == [0, 0, 0, 0, 0, 0, 0, 0, 0], codes
     assert "ELIGIBLE" in out.getvalue()
     loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
     print("textual modules:", loaded)

@@ -39,13 +39,13 @@ SPEC_KINDS = {
 }
 
 
-def test_both_built_in_calls_load():
-    assert available_calls() == ["2024", "2025"]
+def test_every_built_in_call_loads():
+    assert available_calls() == ["2024", "2025", "2026"]
     for call_id in available_calls():
         rules = load_call(call_id)
         assert isinstance(rules, CallRules)
         assert rules.id == call_id
-        assert [lot.number for lot in rules.lots] == [1, 2]
+        assert [lot.number for lot in rules.lots] == ([1, 2, 3] if call_id == "2026" else [1, 2])
         assert rules.name == f"ERASMUS-EDU-{call_id}-PI-ALL-INNO"
 
 
@@ -78,7 +78,7 @@ def test_2025_keeps_the_2024_composition_and_caps(rules):
     assert load_call("2025").lots == rules.lots
 
 
-@pytest.mark.parametrize("call_id", ["2024", "2025"])
+@pytest.mark.parametrize("call_id", ["2024", "2025", "2026"])
 def test_every_eu_country_is_listed(call_id):
     rules = load_call(call_id)
     assert set(rules.countries.eu) == EU_MEMBER_STATES
@@ -121,9 +121,9 @@ def test_ids_are_the_specs(rules):
 
 def test_unknown_call_id():
     with pytest.raises(PlanError) as info:
-        load_call("2026")
-    assert "no rules for call '2026'" in str(info.value)
-    assert "known calls: 2024, 2025" in str(info.value)
+        load_call("2023")
+    assert "no rules for call '2023'" in str(info.value)
+    assert "known calls: 2024, 2025, 2026" in str(info.value)
 
 
 def _rules_text() -> str:

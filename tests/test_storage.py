@@ -40,6 +40,7 @@ partners = st.builds(
     pic=optional(st.from_regex(r"[0-9]{9}", fullmatch=True)),
     grant_eur=optional(euros),
     affiliated_to=optional(nonempty),
+    eche=optional(st.booleans()),
     notes=optional(text),
 )
 profiles = st.builds(Profile, title=nonempty, eqf=st.integers(1, 8))
@@ -49,7 +50,7 @@ assessments = st.builds(Assessment, **{c.id: optional(st.integers(0, c.maximum))
 plans = st.builds(
     Plan,
     format=st.just(1),
-    call=optional(st.sampled_from(["2024", "2025"])),
+    call=optional(st.sampled_from(["2024", "2025", "2026"])),
     title=text,
     acronym=optional(text),
     lot=st.sampled_from([lot.number for lot in RULES_2024.lots]),

@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from planner import __version__
+from planner import __version__, editing
 from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
-from planner.rules import CallRules, available_calls, load_call, load_rules_file
+from planner.rules import DEFAULT_CALL, CallRules, available_calls, latest_call, load_call, load_rules_file
 from planner.scoring import compare, evaluate
-from planner.storage import dump_plan, load_call_for, load_plan, save_plan
+from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, save_plan
 
 COMMANDS = {
     "check": "judge a plan against its lot (or --lot/--duration); exit 0 eligible, 1 not, 2 unreadable",
@@ -28,6 +28,7 @@ COMMANDS = {
     "export": "partners as CSV, a Markdown report to mail, or plan and verdict as JSON",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
+    "rules": "the call rule sets: list them, show one resolved (show ID), or what changed (diff A B)",
 }
 
 EXIT_ELIGIBLE, EXIT_NOT_ELIGIBLE, EXIT_UNREADABLE = 0, 1, 2
@@ -60,6 +61,8 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["new"] = _Parser(prog="planner new", description=COMMANDS["new"])
     p.add_argument("path", metavar="PATH")
     p.add_argument("--lot", type=int, metavar="N", help="the lot (default 1, or the sample's)")
+    p.add_argument("--call", metavar="ID",
+                   help=f"the call (default the most recent: {latest_call()}; a sample keeps its own)")
     p.add_argument("--title", help="the project title")
     p.add_argument("--from-sample", metavar="NAME", help=f"start from a sample ({', '.join(sample_names())})")
     p = parsers["fmt"] = _Parser(prog="planner fmt", description=COMMANDS["fmt"])
@@ -68,7 +71,7 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["import-partners"] = _Parser(
         prog="planner import-partners", description=COMMANDS["import-partners"],
         epilog="Columns are found by header name (any case): name, short name, country (name or code), kind, "
-        "role, PIC, grant, affiliated to, notes. Comma, semicolon or tab separated. Nothing is written when a "
+        "role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not known), notes. Comma, semicolon or tab separated. Nothing is written when a "
         "row is rejected, unless --skip-rejected. Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("csv", metavar="FILE.csv")
@@ -81,6 +84,13 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     _rules_options(p)
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
+    p = parsers["rules"] = _Parser(
+        prog="planner rules", description=COMMANDS["rules"],
+        usage="planner rules\n       planner rules show ID\n       planner rules diff A B",
+        epilog="ID is a built-in call id (" + ", ".join(available_calls()) + ") or a rules file (.toml). "
+        "A rule set may extend another (extends = \"2025\") and hold only what differs: see README.")
+    p.add_argument("action", nargs="?", choices=("list", "show", "diff"), default="list")
+    p.add_argument("ids", nargs="*", metavar="ID")
     return parsers
 
 
@@ -115,13 +125,35 @@ def _load(args: argparse.Namespace) -> tuple[Plan, CallRules]:
     return plan, rules or load_call_for(plan, args.plan)
 
 
-def _check(args: argparse.Namespace) -> int:
-    from planner import report
-
-    plan, rules = _load(args)
+def _load_for_check(args: argparse.Namespace) -> tuple[Plan, CallRules]:
+    """The plan and the rules to judge it by. With --call (or --rules) and --lot, the plan's own lot need not
+    exist in that call: a 2026 Lot 3 plan may be asked "and as Lot 1 of 2025?"."""
+    rules = _explicit_rules(args)
+    if rules is not None and args.lot is not None:
+        if not rules.has_lot(args.lot):
+            raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}; "
+                            f"allowed: {', '.join(str(lot.number) for lot in rules.lots)}")
+        plan = load_plan(args.plan)  # checked against its own call first
+        if not rules.has_lot(plan.lot):
+            plan = editing.set_lot(plan.model_copy(update={"duration_months": None}), rules, args.lot)
+        return check_against_rules(plan, rules, args.plan), rules
+    try:
+        plan, rules = _load(args)
+    except PlanError as exc:
+        if rules is not None and exc.message.startswith("lot: "):
+            raise PlanError(exc.origin, exc.message + "; add --lot N to judge the plan as one of them",
+                            exc.problems) from None
+        raise
     if args.lot is not None and not rules.has_lot(args.lot):
         raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}; "
                         f"allowed: {', '.join(str(lot.number) for lot in rules.lots)}")
+    return plan, rules
+
+
+def _check(args: argparse.Namespace) -> int:
+    from planner import report
+
+    plan, rules = _load_for_check(args)
     if args.duration is not None and args.duration <= 0:
         raise PlanError("--duration", f"{args.duration} is not a number of months")
     board = evaluate(plan, rules, lot=args.lot, duration=args.duration)
@@ -157,7 +189,9 @@ def _new(args: argparse.Namespace) -> int:
             raise PlanError(args.from_sample, f"no such sample; samples: {', '.join(sample_names())}")
         plan = load_plan(source)
     else:
-        plan = new_plan()
+        # the most recent call, written in the file: a plan says which call it is for
+        plan = new_plan(call=args.call or latest_call())
+        load_call_for(plan, "--call")  # an unknown call is refused before anything is written
     update: dict[str, object] = {}
     if args.title:
         update["title"] = args.title
@@ -171,7 +205,7 @@ def _new(args: argparse.Namespace) -> int:
     if update:
         plan = plan.model_copy(update=update)
     save_plan(plan, path)
-    print(f"created {path}")
+    print(f"created {path} (call {plan.call or DEFAULT_CALL}, Lot {plan.lot})")
     return 0
 
 
@@ -274,7 +308,13 @@ def _tui(args: argparse.Namespace) -> int:
     return run(path, rules=rules, read_only=read_only)
 
 
-HANDLERS = {"check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "import-partners": _import_partners,
+def _rules(args: argparse.Namespace) -> int:
+    from planner import rulescli
+
+    return rulescli.run(args.action, args.ids)
+
+
+HANDLERS = {"rules": _rules, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "import-partners": _import_partners,
             "export": _export, "schema": _schema, "samples": _samples}
 
 

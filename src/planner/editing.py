@@ -43,6 +43,20 @@ def next_lot(plan: Plan, rules: CallRules) -> int:
     return numbers[(numbers.index(plan.lot) + 1) % len(numbers)] if plan.lot in numbers else numbers[0]
 
 
+def set_call(plan: Plan, rules: CallRules) -> Plan:
+    """The plan for another call: its lot where that call has it (else the first lot), its duration where
+    the lot allows it (else the lot's shortest), only the ecosystems that call knows."""
+    lot = plan.lot if rules.has_lot(plan.lot) else rules.lots[0].number
+    months = plan.duration_months
+    if months is not None and rules.lot(lot).duration(months) is None:
+        months = rules.lot(lot).shortest_duration
+    ecosystems = plan.ecosystems
+    if ecosystems is not None:
+        ecosystems = tuple(e for e in ecosystems if rules.ecosystem(e) is not None)
+    return plan.model_copy(update={"call": rules.id, "lot": lot, "duration_months": months,
+                                   "ecosystems": ecosystems})
+
+
 def set_requested_grant(plan: Plan, amount: int | None) -> Plan:
     return plan.model_copy(update={"requested_grant_eur": amount})
 
@@ -54,8 +68,9 @@ def set_ecosystems(plan: Plan, ids: list[str]) -> Plan:
 def counting_note(partner: Partner, rules: CallRules) -> str:
     """Why a partner does not count (fully) towards the minimums, '' when it does.
 
-    'excluded country', 'associated partner' or 'affiliated entity' (counts for nothing), or
-    'country not associated' (a full partner whose country does not count).
+    'excluded country', 'associated partner' or 'affiliated entity' (counts for nothing),
+    'country not associated' (a full partner whose country does not count), or, from 2025,
+    'third country not allowed' (a full partner from outside the call's third-country regions).
     """
     category = rules.country_category(rules.canonical_country(partner.country))
     if category == "excluded":
@@ -64,6 +79,9 @@ def counting_note(partner: Partner, rules: CallRules) -> str:
     if role is None or not role.full_partner:
         return role.label.lower() if role else partner.role
     if category == "third":
+        if rules.third_countries is not None and rules.third_country_region(
+                rules.canonical_country(partner.country)) is None:
+            return "third country not allowed"  # from 2025: only associated partners from here
         return "country not associated"
     return ""
 

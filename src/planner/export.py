@@ -10,12 +10,17 @@ from collections import Counter
 from planner.budget import budget
 from planner.editing import counting_note
 from planner.model import Plan
-from planner.report import STATUS_WORDS, _md_cell, verdict_line
+from planner.report import STATUS_WORDS, _md_cell, provisional_lines, shown_label, verdict_line
 from planner.rules import CallRules
 from planner.scoring import Scoreboard
 
 CSV_COLUMNS = ("name", "short_name", "country", "country_name", "kind", "role", "pic", "grant_eur",
-               "affiliated_to", "counts_towards_minimums", "notes")
+               "affiliated_to", "eche", "counts_towards_minimums", "notes")
+
+
+def eche_word(value: bool | None) -> str:
+    """yes, no, or '' (not known): the words the CSV import reads back."""
+    return "" if value is None else ("yes" if value else "no")
 
 
 def partners_csv(plan: Plan, rules: CallRules) -> str:
@@ -27,7 +32,7 @@ def partners_csv(plan: Plan, rules: CallRules) -> str:
         note = counting_note(p, rules)
         writer.writerow([p.name, p.short_name or "", p.country, rules.country_name(p.country), p.kind, p.role,
                          p.pic or "", "" if p.grant_eur is None else p.grant_eur, p.affiliated_to or "",
-                         f"no: {note}" if note else "yes", p.notes or ""])
+                         eche_word(p.eche), f"no: {note}" if note else "yes", p.notes or ""])
     return out.getvalue()
 
 
@@ -52,12 +57,13 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
         names = [f"{e.number}. {e.name}" for e in (rules.ecosystem(i) for i in plan.ecosystems) if e]
         md += [f"Industrial ecosystem{'s' if len(names) != 1 else ''}: {', '.join(names)}.", ""]
 
-    md += ["## Partners", "", "| # | Partner | Name | Country | Kind | Role | PIC | Counts |",
-           "|---:|---|---|---|---|---|---|---|"]
+    md += ["## Partners", "", "| # | Partner | Name | Country | Kind | Role | PIC | ECHE | Counts |",
+           "|---:|---|---|---|---|---|---|---|---|"]
     for i, p in enumerate(plan.partners, start=1):
         note = f"no: {counting_note(p, rules)}" if counting_note(p, rules) else "yes"
         md.append(f"| {i} | {_md_cell(p.short_name or '')} | {_md_cell(p.name)} | "
-                  f"{rules.country_name(p.country)} ({p.country}) | {p.kind} | {p.role} | {p.pic or ''} | {note} |")
+                  f"{rules.country_name(p.country)} ({p.country}) | {p.kind} | {p.role} | {p.pic or ''} | "
+                  f"{eche_word(p.eche)} | {note} |")
     by_country = Counter(p.country for p in plan.partners)
     by_kind = Counter(p.kind for p in plan.partners)
     md += ["", "By country: " + ", ".join(f"{rules.country_name(c)} {n}" for c, n in
@@ -66,7 +72,9 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
 
     md += ["## Eligibility", "", "| Status | Criterion | N/M | What it means |", "|---|---|---|---|"]
     for c in board.criteria:
-        md.append(f"| {STATUS_WORDS[c.status]} | {_md_cell(c.label)} | {c.count} | {_md_cell(c.message)} |")
+        label = _md_cell(shown_label(c.label, c.provisional)).replace("*", "\\*")
+        md.append(f"| {STATUS_WORDS[c.status]} | {label} | {c.count} | {_md_cell(c.message)} |")
+    md += [_md_cell(line).replace("*", "\\*") if line else line for line in provisional_lines(board, bullet="- ")]
 
     b = budget(plan, rules, board.lot, board.duration_months)
     md += ["", "## Budget", "",

@@ -25,6 +25,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "pic": ("pic", "pic number", "participant identification code"),
     "grant_eur": ("grant_eur", "grant", "grant (eur)", "grant eur", "eu grant", "share", "budget share"),
     "affiliated_to": ("affiliated_to", "affiliated to", "affiliated with"),
+    "eche": ("eche", "erasmus charter", "erasmus charter for higher education", "eche holder", "has eche"),
     "notes": ("notes", "note", "comments", "comment", "remarks"),
 }
 ROLE_WORDS = {
@@ -35,6 +36,9 @@ ROLE_WORDS = {
     "associated-partner": "associated-partner", "associated partner": "associated-partner",
     "associated": "associated-partner",
 }
+
+# the ECHE column: a blank cell is "not known yet"
+ECHE_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,12 @@ def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRule
         if target is None:
             problems.append(f"affiliated to {raw['affiliated_to']!r}, which is no partner in the plan or this file")
         values["affiliated_to"] = target or raw["affiliated_to"]  # as the plan names it: its label
+    if raw.get("eche"):
+        eche = ECHE_WORDS.get(raw["eche"].casefold())
+        if eche is None:
+            problems.append(f"ECHE {raw['eche']!r} is not yes, no, true, false, 1 or 0 (leave it blank: not known)")
+        else:
+            values["eche"] = eche
     if raw.get("notes"):
         values["notes"] = raw["notes"]
     if problems:

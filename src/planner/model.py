@@ -28,7 +28,16 @@ class Partner(_Model):
     pic: Annotated[StrictStr, Field(pattern=r"^[0-9]{9}$")] | None = None
     grant_eur: Euros | None = None
     affiliated_to: Text | None = None
+    eche: bool | None = None  # holds an Erasmus Charter for Higher Education; None: not known yet
     notes: StrictStr | None = None
+
+    @field_validator("eche", mode="before")
+    @classmethod
+    def _eche_is_a_boolean(cls, value: object) -> object:
+        # the spec says boolean: "yes" or 1 in a file is refused, not read as true
+        if value is not None and not isinstance(value, bool):
+            raise ValueError("expected true or false (or leave eche out: not known yet)")
+        return value
 
     @property
     def label(self) -> str:
@@ -104,5 +113,10 @@ def allowed_keys(loc: tuple[Any, ...]) -> list[str] | None:
     return list(model.model_fields)
 
 
-def new_plan(title: str = "Untitled plan", lot: int = 1) -> Plan:
-    return Plan(format=FORMAT, title=title, lot=lot)
+def new_plan(title: str = "Untitled plan", lot: int = 1, call: str | None = None) -> Plan:
+    """An empty plan for `call`, by default the most recent call the planner knows, written in the plan."""
+    if call is None:
+        from planner.rules import latest_call  # the rules know which calls exist; the model holds none
+
+        call = latest_call()
+    return Plan(format=FORMAT, call=call, title=title, lot=lot)

@@ -34,7 +34,7 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
         f"Call {rules.id} ({rules.name}), Lot {lot.number} {lot.name}, {board.duration_months} months",
         "",
     ]
-    label_w = max(len(c.label) for c in board.criteria)
+    label_w = max(len(shown_label(c.label, c.provisional)) for c in board.criteria)
     count_w = max([len(c.count) for c in board.criteria] + [3])
     head = f"{'STATUS':<6}  {'CRITERION':<{label_w}}  {'N/M':<{count_w}}  "
     message_w = width - len(head)
@@ -42,18 +42,33 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
         # too narrow for a column: the message goes under its row
         lines.append(f"{'STATUS':<6}  {'CRITERION':<{label_w}}  N/M")
         for c in board.criteria:
-            lines.append(f"{STATUS_WORDS[c.status]:<6}  {c.label:<{label_w}}  {c.count}".rstrip())
+            label = shown_label(c.label, c.provisional)
+            lines.append(f"{STATUS_WORDS[c.status]:<6}  {label:<{label_w}}  {c.count}".rstrip())
             lines.extend(textwrap.wrap(c.message, max(width - 8, 20), initial_indent=" " * 8,
                                        subsequent_indent=" " * 8))
     else:
         lines.append(head + "WHAT IT MEANS")
         for c in board.criteria:
-            first = f"{STATUS_WORDS[c.status]:<6}  {c.label:<{label_w}}  {c.count:<{count_w}}  "
+            label = shown_label(c.label, c.provisional)
+            first = f"{STATUS_WORDS[c.status]:<6}  {label:<{label_w}}  {c.count:<{count_w}}  "
             wrapped = textwrap.wrap(c.message, message_w) or [""]
             lines.append(first + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
+    lines += provisional_lines(board)  # before the verdict: scripts read the last line
     lines += ["", f"Verdict: {verdict_line(board)}"]
     return "\n".join(lines) + "\n"
+
+
+def shown_label(label: str, provisional: bool) -> str:
+    """A criterion's label, with `*` where its verdict rests on a provisional figure."""
+    return f"{label} *" if provisional else label
+
+
+def provisional_lines(board: Scoreboard, bullet: str = "") -> list[str]:
+    """The notes on provisional figures, after a blank line ('' when there are none)."""
+    if not board.provisional_notes:
+        return []
+    return ["", "* provisional: rests on secondary sources only", *(f"{bullet}{n}" for n in board.provisional_notes)]
 
 
 def _md_cell(text: str) -> str:
@@ -72,7 +87,10 @@ def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | 
         "|---|---|---|---|",
     ]
     for c in board.criteria:
-        lines.append(f"| {STATUS_WORDS[c.status]} | {_md_cell(c.label)} | {c.count} | {_md_cell(c.message)} |")
+        label = _md_cell(shown_label(c.label, c.provisional)).replace("*", "\\*")
+        lines.append(f"| {STATUS_WORDS[c.status]} | {label} | {c.count} | {_md_cell(c.message)} |")
+    lines += [_md_cell(line).replace("*", "\\*") if line else line
+              for line in provisional_lines(board, bullet="- ")]
     return "\n".join(lines) + "\n"
 
 
@@ -93,7 +111,8 @@ def comparison_rows(boards: list[Scoreboard]) -> list[tuple[str, str, list[str]]
         cells = []
         for board in boards:
             c = board.get(cid)
-            cells.append("-" if c is None else f"{STATUS_WORDS[c.status]} {c.count}".rstrip())
+            cells.append("-" if c is None else
+                         " ".join(part for part in (STATUS_WORDS[c.status], c.count, "*" * c.provisional) if part))
         rows.append((cid, label, cells))
     return rows
 
@@ -109,6 +128,9 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
     for _, label, cells in rows:
         lines.append(f"{label:<{label_w}}  " + "  ".join(f"{cell:<{col_w}}" for cell in cells))
     lines.append(f"{'Verdict':<{label_w}}  " + "  ".join(f"{v:<{col_w}}" for v in verdicts))
+    if any(c.provisional for b in boards for c in b.criteria):
+        lines += ["", "* provisional: the verdict rests on a figure from secondary sources only; "
+                  "'planner check --lot N' names it"]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from planner.errors import PlanError, describe_validation_error
+from planner.rulesets import builtin_data, builtin_ids, file_data
 
 CATEGORY_LABELS: dict[str, str] = {
     "eu": "EU Member State",
@@ -26,10 +25,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# how sure a figure is: a Commission or EU page, an Erasmus+ national agency, or others only.
+# The built-in files give a grade for every figure (a test checks it); a user's own rules file
+# may leave it out, and then its figures are taken as the user's own, not provisional.
+Grade = Literal["official", "agency", "secondary"]
+
+
+def is_provisional(grade: str) -> bool:
+    """A figure resting on secondary sources only: the planner says so where it shows it."""
+    return grade == "secondary"
+
+
 class Duration(_Strict):
     months: int = Field(gt=0)
     max_grant_eur: int = Field(gt=0)
     source: str
+    grade: Grade = "official"
 
 
 class Lot(_Strict):
@@ -42,9 +53,10 @@ class Lot(_Strict):
     min_education_providers: int = Field(ge=0)
     requires_higher_education: bool
     requires_vet_provider: bool
-    ecosystems: Literal["any", "exactly-one"]
+    ecosystems: Literal["any", "exactly-one", "none"]
     content_requirements: bool
     source: str
+    grade: Grade = "official"  # of the composition figures (minimums, HEI and VET, ecosystem rule)
     durations: tuple[Duration, ...] = Field(min_length=1)
 
     @property
@@ -68,8 +80,10 @@ class Ecosystem(_Strict):
 
 class EcosystemRules(_Strict):
     priority_note: str
-    one_proposal_per_ecosystem: bool
+    # true only where a source for this call says that only one proposal per ecosystem is funded
+    one_proposal_per_ecosystem: bool = False
     source: str
+    grade: Grade = "official"
 
 
 class Kind(_Strict):
@@ -98,6 +112,7 @@ class AwardRules(_Strict):
     min_total: int
     min_share_of_each_maximum_percent: int = Field(ge=0, le=100)
     source: str
+    grade: Grade = "official"
 
 
 class EqfBand(_Strict):
@@ -114,6 +129,7 @@ class Activity(_Strict):
 
 class ContentRules(_Strict):
     source: str
+    grade: Grade = "official"
 
 
 class Countries(_Strict):
@@ -121,6 +137,28 @@ class Countries(_Strict):
     associated: tuple[str, ...]
     excluded: tuple[str, ...]
     source: str
+    grade: Grade = "official"
+
+
+class Region(_Strict):
+    id: str
+    name: str
+    countries: tuple[str, ...] = Field(min_length=1)
+
+
+class ThirdCountries(_Strict):
+    """From 2025: full partners from third countries not associated only from these regions."""
+
+    regions: tuple[Region, ...]
+    source: str
+    grade: Grade = "official"
+
+
+class EcheRule(_Strict):
+    """Higher education institutions from EU/associated countries hold an Erasmus Charter (ECHE)."""
+
+    source: str
+    grade: Grade = "official"
 
 
 class CallRules(_Strict):
@@ -132,8 +170,10 @@ class CallRules(_Strict):
     deadline: datetime
     timezone: str
     deadline_source: str
+    deadline_grade: Grade = "official"
     funding_rate_percent: int = Field(gt=0, le=100)
     funding_rate_source: str
+    funding_rate_grade: Grade = "official"
     lots: tuple[Lot, ...] = Field(min_length=1)
     ecosystems: tuple[Ecosystem, ...]
     ecosystem_rules: EcosystemRules
@@ -147,6 +187,8 @@ class CallRules(_Strict):
     countries: Countries
     country_aliases: dict[str, str]
     country_names: dict[str, str]
+    third_countries: ThirdCountries | None = None  # absent: the 2024 rule (any third country, uncounted)
+    eche: EcheRule | None = None
 
     _categories: dict[str, str] = PrivateAttr(default_factory=dict)
     _kinds: dict[str, Kind] = PrivateAttr(default_factory=dict)
@@ -154,6 +196,7 @@ class CallRules(_Strict):
     _lots: dict[int, Lot] = PrivateAttr(default_factory=dict)
     _ecosystems: dict[str, Ecosystem] = PrivateAttr(default_factory=dict)
     _tables: tuple = PrivateAttr(default=())
+    _regions: dict[str, Region] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> "CallRules":
@@ -168,6 +211,15 @@ class CallRules(_Strict):
         for alias, target in self.country_aliases.items():
             if target not in self.country_names:
                 raise ValueError(f"alias {alias} points at unknown country {target}")
+        member = listed
+        for region in self.third_countries.regions if self.third_countries else ():
+            odd = sorted(set(region.countries) - set(self.country_names))
+            if odd:
+                raise ValueError(f"third_countries region {region.id}: unknown countries {', '.join(odd)}")
+            odd = sorted(set(region.countries) & member)
+            if odd:
+                raise ValueError(f"third_countries region {region.id}: {', '.join(odd)} "
+                                 "is not a third country that is not associated")
         for group, items in (
             ("lots", [str(lot.number) for lot in self.lots]),
             ("ecosystems", [e.id for e in self.ecosystems]),
@@ -190,6 +242,8 @@ class CallRules(_Strict):
         self._lots = {lot.number: lot for lot in self.lots}
         self._ecosystems = {e.id: e for e in self.ecosystems}
         self._tables = (self._categories, self._roles, self._kinds)
+        self._regions = {code: region for region in (self.third_countries.regions if self.third_countries else ())
+                         for code in region.countries}
 
     # look-ups -------------------------------------------------------------------------
 
@@ -228,6 +282,10 @@ class CallRules(_Strict):
     def counts_for_country_minimum(self, code: str) -> bool:
         return self._categories.get(code) in ("eu", "associated")
 
+    def third_country_region(self, code: str) -> Region | None:
+        """The region of the call's third_countries rule that `code` is in, if any."""
+        return self._regions.get(code)
+
     def country_name(self, code: str) -> str:
         return self.country_names.get(code, code)
 
@@ -248,19 +306,16 @@ class CallRules(_Strict):
         return duration.max_grant_eur if duration else None
 
 
-def _builtin_calls() -> resources.abc.Traversable:
-    return resources.files("planner").joinpath("calls")
-
-
 def available_calls() -> list[str]:
-    return sorted(p.name[:-5] for p in _builtin_calls().iterdir() if p.name.endswith(".toml"))
+    return builtin_ids()
 
 
-def _parse_rules(text: str, origin: str) -> CallRules:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanError(origin, f"not a valid rules file (TOML): {exc}") from None
+def latest_call() -> str:
+    """The most recent call the planner knows: what a new plan gets."""
+    return max(builtin_ids())
+
+
+def _validate(data: dict, origin: str) -> CallRules:
     try:
         return CallRules.model_validate(data)
     except ValidationError as exc:
@@ -269,17 +324,13 @@ def _parse_rules(text: str, origin: str) -> CallRules:
 
 @lru_cache(maxsize=None)
 def load_call(call_id: str) -> CallRules:
-    """The built-in rules of one call, e.g. "2024"."""
-    if call_id not in available_calls():
-        raise PlanError(
-            f"call {call_id!r}", f"no rules for call {call_id!r}; known calls: {', '.join(available_calls())}"
-        )
-    text = _builtin_calls().joinpath(f"{call_id}.toml").read_text(encoding="utf-8")
-    return _parse_rules(text, f"calls/{call_id}.toml")
+    """The built-in rules of one call, e.g. "2024", resolved through `extends`."""
+    data = builtin_data(call_id)
+    return _validate(data, f"calls/{call_id}.toml")
 
 
-def load_rules_file(path: str | Path) -> CallRules:
-    """A user's own rules file (--rules FILE)."""
+def read_rules_file(path: str | Path) -> dict:
+    """A user's rules file as data, resolved through `extends` (a built-in id or a file next to it)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -289,7 +340,13 @@ def load_rules_file(path: str | Path) -> CallRules:
         raise PlanError(str(path), "is a folder, not a rules file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(str(path), f"cannot read rules file: {exc}") from None
-    return _parse_rules(text, str(path))
+    return file_data(path, text)
 
 
+def load_rules_file(path: str | Path) -> CallRules:
+    """A user's own rules file (--rules FILE); it may extend a built-in call (`extends = "2026"`)."""
+    return _validate(read_rules_file(path), str(path))
+
+
+# files without a `call` key keep meaning 2024 (the spec); new plans get latest_call()
 DEFAULT_CALL = "2024"

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Literal
 
 from planner.budget import budget
 from planner.model import Partner, Plan
-from planner.rules import CATEGORY_LABELS, CallRules, Lot
+from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, latest_call, load_call
 
 Status = Literal["pass", "fail", "warn", "info"]
 
-# the spec's order of criteria; a lot may leave some out (Lot 1 has no content requirements)
+# the spec's order of criteria; a lot may leave some out (Lot 1 has no content requirements), and
+# a call's rule set may not have some (third-countries is from 2025 on)
 CRITERIA_ORDER = (
     "coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
-    "higher-education", "vet-provider", "excluded-countries", "duration", "ecosystem", "grant",
-    "occupational-profiles", "activities", "award", "deadline",
+    "higher-education", "vet-provider", "excluded-countries", "third-countries", "eche", "affiliations",
+    "duration", "ecosystem", "grant", "occupational-profiles", "activities", "award", "deadline",
 )
 
 
@@ -29,6 +30,7 @@ class Criterion:
     message: str
     actual: int | None = None
     required: int | None = None
+    provisional: bool = False  # the verdict rests on a figure from secondary sources only
 
     @property
     def count(self) -> str:
@@ -43,6 +45,8 @@ class Criterion:
             out["actual"] = self.actual
             out["required"] = self.required
         out["message"] = self.message
+        if self.provisional:
+            out["provisional"] = True
         return out
 
 
@@ -53,6 +57,8 @@ class Scoreboard:
     lot_name: str
     duration_months: int
     criteria: tuple[Criterion, ...]
+    # "8 / 4 / 3 / 3 for Lot 3 is provisional: check the call document", one per provisional figure
+    provisional_notes: tuple[str, ...] = ()
     failures: tuple[Criterion, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -183,6 +189,8 @@ def evaluate(
         _presence("vet-provider", "VET provider", comp.vet_providers, the_lot.requires_vet_provider,
                   "VET provider"),
         _excluded(comp, rules),
+        *third_countries_criteria(plan, rules),
+        *eche_criteria(plan, rules),
         _duration(months, the_lot),
         _ecosystem(plan, the_lot, rules),
         _grant(plan, rules, the_lot, months),
@@ -192,7 +200,8 @@ def evaluate(
         criteria.append(_activities(plan, rules))
     criteria.append(_award(plan, rules))
     criteria.append(_deadline(rules, now))
-    return Scoreboard(rules.id, lot_number, the_lot.name, months, tuple(criteria))
+    marked, notes = mark_provisional(criteria, rules, the_lot, months)
+    return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes)
 
 
 def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:
@@ -290,6 +299,9 @@ def _ecosystem(plan: Plan, lot: Lot, rules: CallRules) -> Criterion:
     chosen = [rules.ecosystem(e) for e in plan.ecosystems or ()]
     names = ", ".join(f"{e.number}. {e.name}" for e in chosen if e is not None)
     n = len(chosen)
+    if lot.ecosystems == "none":
+        return Criterion("ecosystem", "Industrial ecosystem", "info",
+                         f"{lot.label} has no industrial ecosystem rule ({n} chosen{': ' + names if names else ''})")
     if lot.ecosystems == "any":
         return Criterion("ecosystem", "Industrial ecosystem", "info",
                          f"{n} chosen{': ' + names if names else ''} ({lot.label} allows any number)")
@@ -393,6 +405,118 @@ def _deadline(rules: CallRules, now: datetime | None) -> Criterion:
     if left.total_seconds() <= 0:
         days = (now - deadline).days
         ago = "today" if days == 0 else f"{days} day{_plural(days)} ago"
-        return Criterion("deadline", "Deadline", "info", f"{when}: the call closed {ago}")
+        # the note before the colon: tools and people read the end of the line for "closed N days ago"
+        return Criterion("deadline", "Deadline", "info", f"{when} ({_latest_call_note(rules)}): the call closed {ago}")
     days, hours = left.days, left.seconds // 3600
     return Criterion("deadline", "Deadline", "info", f"{when}: {days} day{_plural(days)} {hours} h left")
+
+
+def _latest_call_note(rules: CallRules) -> str:
+    """For a closed call: which call the planner knows that is the most recent."""
+    latest = latest_call()
+    if rules.id == latest or (rules.id.isdigit() and latest.isdigit() and int(rules.id) > int(latest)):
+        return "the most recent call the planner knows"
+    newer = load_call(latest)
+    d = newer.deadline
+    return (f"the most recent call the planner knows is {latest}: {newer.name}, deadline "
+            f"{d.day} {d:%B %Y, %H:%M} Brussels time")
+
+
+# --- from 2025: third countries; ECHE (their own functions: other criteria are added next to them) ---
+
+
+def third_countries_criteria(plan: Plan, rules: CallRules) -> list[Criterion]:
+    """`third-countries`: a full partner from a non-associated third country only from the allowed regions."""
+    rule = rules.third_countries
+    if rule is None:
+        return []  # the 2024 rule: any third country may be a beneficiary (its country does not count)
+    label = "Third countries"
+    categories, roles, _kinds = rules.lookup_tables()
+    inside: list[Partner] = []
+    outside: list[Partner] = []
+    for p in plan.partners:
+        role = roles.get(p.role)
+        country = rules.canonical_country(p.country)
+        if role is None or not role.full_partner or categories.get(country, "third") != "third":
+            continue
+        (inside if rules.third_country_region(country) else outside).append(p)
+    regions = "; ".join(f"{r.name}: {' '.join(r.countries)}" for r in rule.regions)
+    if outside:
+        names = ", ".join(f"{p.label} ({rules.country_name(rules.canonical_country(p.country))})" for p in outside)
+        return [Criterion("third-countries", label, "fail",
+                          f"{names}: a full partner from a third country not associated must come from {regions}; "
+                          f"make {'it an associated partner' if len(outside) == 1 else 'them associated partners'}")]
+    if inside:
+        return [Criterion("third-countries", label, "pass",
+                          f"{_names(inside)}: from an allowed region (their countries count towards no minimum)")]
+    return [Criterion("third-countries", label, "pass",
+                      "no full partner from a third country not associated to the programme")]
+
+
+def eche_criteria(plan: Plan, rules: CallRules) -> list[Criterion]:
+    """`eche`: EU/associated higher education institutions among the full partners hold an ECHE."""
+    if rules.eche is None:
+        return []
+    label = "Erasmus Charter (ECHE)"
+    categories, roles, kinds = rules.lookup_tables()
+    heis = []
+    for p in plan.partners:
+        role, kind = roles.get(p.role), kinds.get(p.kind)
+        if role is None or not role.full_partner or kind is None or not kind.higher_education:
+            continue
+        if categories.get(rules.canonical_country(p.country)) in ("eu", "associated"):
+            heis.append(p)
+    if not heis:
+        return [Criterion("eche", label, "info",
+                          "no higher education institution from an EU/associated country among the full partners")]
+    holding = [p for p in heis if p.eche is True]
+    without = [p for p in heis if p.eche is False]
+    unknown = [p for p in heis if p.eche is None]
+    n = len(heis)
+    if without:
+        return [Criterion("eche", label, "fail",
+                          f"{_names(without)}: no ECHE; a higher education institution from an EU/associated country "
+                          "needs one to be a full partner (or make it an associated partner)", len(holding), n)]
+    if unknown:
+        return [Criterion("eche", label, "warn",
+                          f"not known whether {_names(unknown)} hold{'s' if len(unknown) == 1 else ''} an ECHE: "
+                          "check and record it", len(holding), n)]
+    return [Criterion("eche", label, "pass",
+                      f"all {n} higher education institution{_plural(n)} hold an ECHE", len(holding), n)]
+
+
+# --- provisional figures ---------------------------------------------------------------------
+
+_BY_LOT = {"full-partners", "countries", "labour-market-actors", "education-providers", "higher-education",
+           "vet-provider", "ecosystem"}
+_BY_DURATION = {"duration", "grant"}
+_CHECK = "check the call document (secondary sources only)"
+
+
+def mark_provisional(criteria: list[Criterion], rules: CallRules, lot: Lot,
+                     months: int) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
+    """Each criterion whose verdict rests on a figure from secondary sources only, marked; and the notes."""
+    duration = lot.duration(months)
+    grades = {cid: lot.grade for cid in _BY_LOT}
+    grades.update({cid: duration.grade for cid in _BY_DURATION} if duration else {})
+    grades.update({"coordinator": rules.countries.grade, "excluded-countries": rules.countries.grade,
+                   "occupational-profiles": rules.content_rules.grade, "activities": rules.content_rules.grade,
+                   "award": rules.award_rules.grade, "deadline": rules.deadline_grade})
+    if rules.third_countries:
+        grades["third-countries"] = rules.third_countries.grade
+    if rules.eche:
+        grades["eche"] = rules.eche.grade
+    marked = tuple(replace(c, provisional=True) if is_provisional(grades.get(c.id, "official")) else c
+                   for c in criteria)
+    notes = []
+    if is_provisional(lot.grade):
+        notes.append(f"{lot.min_full_partners} / {lot.min_countries} / {lot.min_labour_market_actors} / "
+                     f"{lot.min_education_providers} for {lot.label} is provisional: {_CHECK}; "
+                     "full partners / countries / labour-market actors / providers")
+    if duration is not None and is_provisional(duration.grade):
+        notes.append(f"{months} months, up to EUR {duration.max_grant_eur:,} for {lot.label} is provisional: {_CHECK}")
+    lot_or_duration = _BY_LOT | _BY_DURATION
+    for c in marked:
+        if c.provisional and c.id not in lot_or_duration:
+            notes.append(f"the {c.label} rule is provisional: {_CHECK}")
+    return marked, tuple(notes)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from planner.errors import PlanError
 from planner.model import new_plan
-from planner.rules import load_call
+from planner.rules import available_calls, load_call
 from planner.storage import dump_plan, load_plan
 from planner.tui.app import open_document
 from planner.tui.document import HISTORY, Document
@@ -54,7 +54,9 @@ def test_open_a_path_that_does_not_exist_yet_is_a_new_plan(tmp_path):
     path = tmp_path / "new.toml"
     doc = open_document(path)
     assert doc.path == path and doc.name == "new.toml"
-    assert doc.plan == new_plan()
+    # a new plan is for the most recent call the planner knows, named in the plan
+    assert doc.plan == new_plan(call=available_calls()[-1])
+    assert doc.plan.call == "2026" and doc.rules.id == "2026"
     assert not doc.dirty
     assert not path.exists()  # nothing written until saved
 
@@ -62,7 +64,13 @@ def test_open_a_path_that_does_not_exist_yet_is_a_new_plan(tmp_path):
 def test_open_nothing_is_a_new_unnamed_plan():
     doc = open_document(None)
     assert doc.path is None and doc.name == "new plan"
+    assert doc.plan.call == "2026"
     assert not doc.changed_on_disk()
+
+
+def test_a_new_plan_with_an_explicit_call_is_for_that_call():
+    doc = open_document(None, load_call("2025"))
+    assert doc.plan.call == "2025" and doc.rules.id == "2025"
 
 
 def test_open_in_a_missing_folder_or_a_broken_file_raises_plan_error(tmp_path):

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from planner import editing, recovery
 from planner.errors import PlanError
 from planner.model import Partner, new_plan
-from planner.rules import CallRules
+from planner.rules import CallRules, available_calls, latest_call, load_call
 from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
@@ -43,7 +43,8 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
         return Document(plan, rules or load_call_for(plan, str(path)), Path(path), plan, fingerprint, read_only)
     if path is not None and not Path(path).parent.is_dir():
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
-    plan = new_plan()
+    # a new plan is for the most recent call (or the one --call/--rules named), written in the file
+    plan = new_plan(call=rules.id if rules is not None and rules.id in available_calls() else latest_call())
     return Document(plan, rules or load_call_for(plan, "new plan"), Path(path) if path else None, plan)
 
 
@@ -55,6 +56,7 @@ class PlannerApp(App[int]):
         Binding("a", "add_partner", "Add", id="planner.add_partner"),
         Binding("l", "switch_lot", "Lot", id="planner.switch_lot"),
         Binding("c", "compare", "Compare", id="planner.compare"),
+        Binding("y", "switch_call", "Call", id="planner.switch_call", show=False),
         Binding("p", "content", "Profiles", id="planner.content", show=False),
         Binding("b", "budget", "Budget", id="planner.budget", show=False),
         Binding("s", "assessment", "Self-assessment", id="planner.assessment", show=False),
@@ -260,6 +262,29 @@ class PlannerApp(App[int]):
         doc = self.document
         self.apply(editing.set_lot(doc.plan, doc.rules, editing.next_lot(doc.plan, doc.rules)))
 
+    def action_switch_call(self) -> None:
+        """The next call the planner knows (2024 -> 2025 -> 2026 -> 2024): judge the plan by its rules."""
+        doc = self.document
+        calls = available_calls()
+        current = doc.plan.call or doc.rules.id
+        target = calls[(calls.index(current) + 1) % len(calls)] if current in calls else calls[-1]
+        rules = load_call(target)
+        plan = editing.set_call(doc.plan, rules)
+        doc.rules = rules
+        self.query_one(LotPane).rules = rules
+        self.call_later(self._rebuild_lot_pane)  # other lots, caps, ecosystems, deadline
+        self.apply(plan)
+        self.notify(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
+
+    def _follow_call(self, before: str | None) -> None:
+        """After an undo or redo that changed the plan's call, judge it by that call's rules again."""
+        doc = self.document
+        wanted = doc.plan.call
+        if wanted != before and wanted in available_calls() and wanted != doc.rules.id:
+            doc.rules = load_call(wanted)
+            self.query_one(LotPane).rules = doc.rules
+            self.call_later(self._rebuild_lot_pane)
+
     def on_lot_pane_scenario_chosen(self, event: LotPane.ScenarioChosen) -> None:
         self.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
@@ -328,14 +353,18 @@ class PlannerApp(App[int]):
         self.push_screen(PathPrompt("Import partners from a CSV file:", start), chosen)
 
     def action_undo(self) -> None:
+        before = self.document.plan.call
         if self.document.undo():
+            self._follow_call(before)
             self.redraw(resync=True)
             self.notify(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
         else:
             self.notify("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
+        before = self.document.plan.call
         if self.document.redo():
+            self._follow_call(before)
             self.redraw(resync=True)
             self.notify(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
         else:
@@ -460,8 +489,9 @@ class PlannerApp(App[int]):
         ("planner.add_partner", "a", "add a partner"),
         (None, "enter", "edit the selected partner"),
         ("planner.remove_partner", "d / delete", "remove the selected partner (asks first)"),
-        ("planner.switch_lot", "l", "switch between the lots"),
-        ("planner.compare", "c", "what-if comparison of all lots and durations"),
+        ("planner.switch_lot", "l", "the next lot of the call (1, 2, 3 in 2026)"),
+        ("planner.compare", "c", "what-if comparison of all lots and durations of the call"),
+        ("planner.switch_call", "y", "switch to the next call (2024, 2025, 2026 ...): its rules judge the plan"),
         ("planner.content", "p", "Lot 2 content: occupational profiles and activities"),
         ("planner.budget", "b", "budget: each partner's share of the grant"),
         ("planner.assessment", "s", "award self-assessment"),
@@ -487,8 +517,10 @@ class PlannerApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Add partner", "Add a participant to the consortium", self.action_add_partner)
         yield SystemCommand("Remove partner", "Remove the selected participant", self.action_remove_partner)
-        yield SystemCommand("Switch lot", "Move the plan to the other lot", self.action_switch_lot)
+        yield SystemCommand("Switch lot", "Move the plan to the next lot of its call", self.action_switch_lot)
         yield SystemCommand("Compare lots", "What-if: all lots and durations side by side", self.action_compare)
+        yield SystemCommand("Switch call", "Judge the plan by the next call's rules (2024, 2025, 2026 ...)",
+                            self.action_switch_call)
         yield SystemCommand("Profiles and activities", "Lot 2 content: occupational profiles, activities",
                             self.action_content)
         yield SystemCommand("Budget", "Each partner's share of the grant", self.action_budget)

@@ -31,13 +31,15 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
     def __init__(self, plan: Plan, rules: CallRules) -> None:
         super().__init__(classes="dialog-screen")
         self.plan = plan
+        self.rules = rules
         self.boards = compare(plan, rules)
 
     def compose(self):
         with Vertical(classes="dialog compare"):
-            yield Static("What if: the same partnership against every lot and duration", classes="question")
+            yield Static(f"What if: the same partnership against every lot and duration of call {self.rules.id}",
+                         classes="question")
             yield DataTable(id="comparison", cursor_type="column", zebra_stripes=True, fixed_columns=1)
-            yield Static(f"* the plan now · ≠ rules that differ · ←/→ and enter, or 1-{len(self.boards)}: "
+            yield Static(f"* title: the plan now; cell: provisional · ≠ rules that differ · ←/→ and enter, or 1-{len(self.boards)}: "
                          "apply a column to the plan · escape closes", classes="hint")
         yield Footer()
 
@@ -55,8 +57,9 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             differs = len({c.status if c else None for c in cells}) > 1
             row: list[Text | str] = [Text(("≠ " if differs else "  ") + labels[cid], style="bold" if differs else "")]
             for c in cells:
-                row.append("-" if c is None else
-                           Text(f"{STATUS_WORDS[c.status]} {c.count}".rstrip(), style=STYLES[c.status]))
+                row.append("-" if c is None else  # * : the figure is provisional (secondary sources only)
+                           Text(" ".join(p for p in (STATUS_WORDS[c.status], c.count, "*" * c.provisional) if p),
+                                style=STYLES[c.status]))
             table.add_row(*row, key=cid)
         table.add_row(Text("  Verdict", style="bold"), *(
             Text("✓ ELIGIBLE", style="bold green") if b.eligible

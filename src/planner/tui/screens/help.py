@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from planner.rules import CallRules
+from planner.rules import CallRules, is_provisional
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,16 +34,36 @@ class HelpScreen(ModalScreen[None]):
             "count towards no minimum, and only EU and associated countries count as countries. "
             "In the partners table, Counts says so: ✓ counts; ✗ assoc. (associated partner) and ✗ affil. "
             "(affiliated entity) count for nothing; ✗ country is a full partner whose country does not "
-            "count; ✗ EXCLUDED may not take part.\n"
+            "count; ✗ region (from 2025) is a full partner from a third country outside the regions the call "
+            "allows: make it an associated partner; ✗ EXCLUDED may not take part.\n"
         )
         text.append(f"\nWhere the rules come from ({self.rules.title})\n", style="bold")
         for lot in self.rules.lots:
             text.append(f"Lot {lot.number} ({lot.code}): {lot.min_countries} countries, "
                         f"{lot.min_full_partners} full partners, {lot.min_labour_market_actors} labour-market "
                         f"actors, {lot.min_education_providers} providers. Source: {lot.source}\n")
+            if is_provisional(lot.grade):
+                text.append(f"  {lot.min_full_partners} / {lot.min_countries} / {lot.min_labour_market_actors} / "
+                            f"{lot.min_education_providers} for Lot {lot.number} is provisional: check the call "
+                            "document (secondary sources only).\n", style="bold")
+            for d in lot.durations:
+                if is_provisional(d.grade):
+                    text.append(f"  {d.months} months, up to EUR {d.max_grant_eur:,} for Lot {lot.number} is "
+                                "provisional: check the call document.\n", style="bold")
         eco = self.rules.ecosystem_rules
-        once = " Only one proposal per ecosystem can be funded." if eco.one_proposal_per_ecosystem else ""
+        # said only where a source for this call says it (the 2024 seed page does; no 2025 or 2026 source)
+        once = (" Only one proposal per ecosystem can be funded." if eco.one_proposal_per_ecosystem else
+                " No source for this call says whether only one proposal per ecosystem can be funded.")
         text.append(f"{eco.priority_note}{once} Source: {eco.source}\n")
+        third = self.rules.third_countries
+        if third is not None:
+            regions = "; ".join(f"{r.name}: {' '.join(r.countries)}" for r in third.regions)
+            text.append(f"Third countries: a full partner from a third country not associated must come from "
+                        f"{regions}; others may be associated partners. Source: {third.source}\n")
+        if self.rules.eche is not None:
+            text.append("ECHE: higher education institutions from EU/associated countries among the full partners "
+                        f"hold an Erasmus Charter for Higher Education. Source: {self.rules.eche.source}\n")
+        text.append("A * in the scoreboard marks a rule whose figure rests on secondary sources only.\n")
         text.append(f"Deadline: {self.rules.deadline_source}\nAward: {self.rules.award_rules.source}\n")
         text.append("\nescape closes this help.", style="dim")
         with VerticalScroll(classes="dialog help"):

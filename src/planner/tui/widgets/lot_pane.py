@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Static
 from planner.amounts import euros
 from planner.budget import budget
 from planner.model import Plan
-from planner.rules import CallRules
+from planner.rules import CallRules, is_provisional, latest_call
 from planner.scoring import Scoreboard
 from planner.tui.widgets.choice_list import ChoiceList
 
@@ -43,6 +43,9 @@ class LotPane(VerticalScroll, can_focus=False):
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
 
     def compose(self):
+        # from the rules of now: a recompose after another call was chosen has other lots and durations
+        self._scenarios = [(lot.number, d.months) for lot in self.rules.lots for d in lot.durations]
+        yield Static(id="call", classes="hint")
         yield Label("Lot and duration", classes="pane-heading")
         yield ChoiceList(
             [(f"lot{n}-{m}", f"Lot {n}  {m} months  ≤ {eur(self.rules.max_grant(n, m) or 0)}")
@@ -93,18 +96,20 @@ class LotPane(VerticalScroll, can_focus=False):
         self.query_one("#grant-hint", Static).update(hint)
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
-        rule = "exactly one" if lot.ecosystems == "exactly-one" else "any number"
+        rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
         self.query_one("#ecosystem-hint", Static).update(f"Lot {lot.number}: {rule}. * priority ecosystem.")
 
         deadline = self.rules.deadline_aware()
         local = deadline.astimezone()
         left = deadline - datetime.now(timezone.utc)
         status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
+        newest = _latest_call_note(self.rules) if left.total_seconds() <= 0 else ""
+        self.query_one("#call", Static).update(_call_line(self.rules))
         self.query_one("#more", Static).update(_summary(board))
         yours = "" if local.utcoffset() == deadline.utcoffset() else \
             f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
         self.query_one("#deadline", Static).update(
-            f"Deadline: {deadline.day} {deadline:%B %Y, %H:%M} Brussels time{yours}: {status}."
+            f"Deadline: {deadline.day} {deadline:%B %Y, %H:%M} Brussels time{yours}{newest}: {status}."
         )
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
@@ -126,6 +131,20 @@ class LotPane(VerticalScroll, can_focus=False):
             return
         self.post_message(self.GrantChanged(amount))
 
+
+
+def _call_line(rules: CallRules) -> str:
+    provisional = sum(is_provisional(lot.grade) for lot in rules.lots)
+    # short: the pane is about 40 columns wide; the call's full name is in the help and `planner rules`
+    note = f", {provisional} provisional" if provisional else ""
+    return f"Call {rules.id}: {len(rules.lots)} lots{note}. y: next call"
+
+
+def _latest_call_note(rules: CallRules) -> str:
+    latest = latest_call()
+    if rules.id == latest:
+        return " (the most recent call the planner knows)"
+    return f" (the most recent call the planner knows is {latest}: y switches)"
 
 
 MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "i"}

@@ -12,7 +12,8 @@ from planner.rules import CallRules
 COLUMNS = ("Short", "Ctry", "Kind", "Role", "Counts", "PIC", "Name")
 # short enough for the pane at 160 columns; the help and README spell them out
 COUNTS_SHORT = {"": "✓", "excluded country": "✗ EXCLUDED", "associated partner": "✗ assoc.",
-                "affiliated entity": "✗ affil.", "country not associated": "✗ country"}
+                "affiliated entity": "✗ affil.", "country not associated": "✗ country",
+                "third country not allowed": "✗ region"}
 ROLE_SHORT = {"coordinator": "coordinator", "beneficiary": "beneficiary",
               "affiliated-entity": "affiliated", "associated-partner": "associated"}
 

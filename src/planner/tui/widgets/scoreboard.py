@@ -42,11 +42,15 @@ class ScoreboardView(VerticalScroll, can_focus=True):
         for c in board.criteria:
             word, component = MARKS[c.status]
             text.append(word, style=self.get_component_rich_style(component, partial=True))
-            text.append(f" {c.label}", style="bold")
+            text.append(f" {c.label}{' *' if c.provisional else ''}", style="bold")
             if c.count:
                 text.append(f"  {c.count}", style="bold")
             message = textwrap.fill(c.message, width, initial_indent=INDENT, subsequent_indent=INDENT)
             text.append("\n" + message + "\n", style="dim" if c.status in ("pass", "info") else "")
+        if board.provisional_notes:
+            text.append("\n* provisional: rests on secondary sources only\n", style="bold")
+            for note in board.provisional_notes:
+                text.append(textwrap.fill(note, width, initial_indent="  ", subsequent_indent="  ") + "\n")
         text.rstrip()
         self.query_one("#scoreboard-body", Static).update(text)
         self.border_subtitle = "eligible" if board.eligible else f"{len(board.failures)} failing"

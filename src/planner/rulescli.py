@@ -1,0 +1,79 @@
+"""`planner rules`: list the rule sets, show one resolved as TOML, or say what differs between two."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from planner.errors import PlanError
+from planner.rules import CallRules, available_calls, is_provisional, load_call, load_rules_file, read_rules_file
+from planner.rulesdiff import diff
+from planner.rulesets import builtin_data
+from planner.safetext import visible
+
+USAGE = "use: planner rules | planner rules show ID | planner rules diff A B"
+
+
+def _is_file(ref: str) -> bool:
+    return ref.endswith(".toml") or "/" in ref
+
+
+def _data(ref: str) -> dict[str, Any]:
+    data = read_rules_file(ref) if _is_file(ref) else builtin_data(ref)
+    _rules(ref)  # refuse a set that resolves but is not valid, with the rules loader's message
+    return data
+
+
+def _rules(ref: str) -> CallRules:
+    return load_rules_file(ref) if _is_file(ref) else load_call(ref)
+
+
+def _deadline(rules: CallRules) -> str:
+    d = rules.deadline
+    return f"{d.day} {d:%B %Y, %H:%M} Brussels"
+
+
+def list_text() -> str:
+    lines = [f"{'ID':<6} {'CALL':<30} {'DEADLINE':<26} LOTS"]
+    for call_id in available_calls():
+        rules = load_call(call_id)
+        lots = ", ".join(f"{lot.number} {lot.name}{' (provisional)' if is_provisional(lot.grade) else ''}"
+                         for lot in rules.lots)
+        lines.append(f"{rules.id:<6} {rules.name:<30} {_deadline(rules):<30} {lots}")
+    return "\n".join(lines) + "\n"
+
+
+def show_text(ref: str) -> str:
+    data = _data(ref)
+    head = f"# rule set {ref}, resolved: everything it extends merged in\n"
+    return head + tomli_w.dumps(data)
+
+
+def diff_text(a: str, b: str) -> str:
+    changes = diff(_data(a), _data(b))
+    if not changes:
+        return f"{a} and {b} give the same rules\n"
+    lines = [f"From {a} to {b}: {len(changes)} change{'s' if len(changes) != 1 else ''}"]
+    lines += [f"- {change}" for change in changes]
+    return "\n".join(lines) + "\n"
+
+
+def run(action: str, ids: list[str]) -> int:
+    wanted = {"list": 0, "show": 1, "diff": 2}[action]
+    if len(ids) != wanted:
+        raise PlanError(f"planner rules {action}", f"takes {wanted} id{'s' if wanted != 1 else ''}, "
+                        f"not {len(ids)}; {USAGE}")
+    for ref in ids:
+        if _is_file(ref) and not Path(ref).is_file():
+            raise PlanError(ref, "rules file not found")
+    if action == "list":
+        out = list_text()
+    elif action == "show":
+        out = show_text(ids[0])
+    else:
+        out = diff_text(*ids)
+    sys.stdout.write(visible(out, keep_newlines=True) if action != "show" else out)
+    return 0

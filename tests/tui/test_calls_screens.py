@@ -1,0 +1,97 @@
+"""The call in the TUI: a new plan is for the newest call, `y` switches the call, `l` and `c` cover its lots."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from planner.tui.screens.compare import CompareScreen
+from planner.tui.screens.help import HelpScreen
+
+from .conftest import SAMPLES
+from .helpers import freeze_clock, make_app, ready, static_text, verdict, wait_for, wait_main, wait_screen
+
+LATE_2026 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+
+
+def _lot3(tmp_path: Path) -> Path:
+    return Path(shutil.copyfile(SAMPLES / "lot3-example.toml", tmp_path / "lot3.toml"))
+
+
+async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) -> None:
+    freeze_clock(monkeypatch, LATE_2026)
+    app, _ = make_app(None)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert app.document.plan.call == "2026" and app.document.rules.id == "2026"
+        assert static_text(app, "#call").startswith("Call 2026: 3 lots, 3 provisional.")
+        deadline = static_text(app, "#deadline")
+        assert "10 March 2026" in deadline and "(the most recent call the planner knows)" in deadline
+        assert deadline.endswith(": the call has closed.")
+
+
+async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path) -> None:
+    app, _ = make_app(_lot3(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        seen = [app.document.plan.lot]
+        for _ in range(3):
+            before = app.document.plan.lot
+            await pilot.press("l")
+            await wait_for(pilot, lambda: app.document.plan.lot != before, "the next lot")
+            seen.append(app.document.plan.lot)
+        assert seen == [3, 1, 2, 3]
+        assert static_text(app, "#lot-name").startswith("Lot 3: Alliances for STEM Skills Foundries")
+        assert verdict(app).startswith("✓ ELIGIBLE: Lot 3, 24 months")
+        board = " ".join(static_text(app, "#scoreboard-body").split())
+        assert "Full partners * 8/8" in board
+        assert "8 / 4 / 3 / 3 for Lot 3 is provisional: check the call document" in board
+        await pilot.press("f1")
+        screen = await wait_screen(pilot, HelpScreen)
+        shown = " ".join(str(screen.query_one(Static).render()).split())
+        assert "8 / 4 / 3 / 3 for Lot 3 is provisional" in shown
+        assert "No source for this call says whether only one proposal per ecosystem can be funded" in shown
+        assert "Third countries: a full partner from a third country not associated" in shown
+
+
+async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monkeypatch) -> None:
+    freeze_clock(monkeypatch, LATE_2026)
+    app, notes = make_app(_lot3(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("y")  # 2026 is the last: on to 2024, which has no Lot 3
+        await wait_for(pilot, lambda: static_text(app, "#call").startswith("Call 2024"), "the 2024 call shown")
+        plan = app.document.plan
+        assert (plan.call, plan.lot, app.document.rules.id, app.board.call) == ("2024", 1, "2024", "2024")
+        assert "third-countries" not in [c.id for c in app.board.criteria]
+        assert any(n.message.startswith("Call 2024") for n in notes)
+        deadline = static_text(app, "#deadline")
+        assert "7 March 2024" in deadline and "the most recent call the planner knows is 2026" in deadline
+        await pilot.press("y")
+        await wait_for(pilot, lambda: static_text(app, "#call").startswith("Call 2025"), "the 2025 call shown")
+        assert app.board.get("third-countries") is not None
+        await pilot.press("ctrl+z", "ctrl+z")
+        await wait_for(pilot, lambda: static_text(app, "#call").startswith("Call 2026"), "2026 back after undo")
+        assert (app.document.plan.call, app.document.plan.lot, app.board.lot) == ("2026", 3, 3)
+        assert not app.document.dirty
+
+
+async def test_compare_covers_every_lot_and_duration_of_2026(tmp_path: Path) -> None:
+    app, _ = make_app(_lot3(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "Lot 1")
+        await pilot.press("c")
+        screen = await wait_screen(pilot, CompareScreen)
+        table = screen.query_one(DataTable)
+        titles = [str(column.label) for column in table.columns.values()]
+        assert titles == ["Criterion", "Lot 1 24m*", "Lot 1 36m", "Lot 2 48m", "Lot 3 24m"]
+        assert "call 2026" in static_text(screen, ".question")
+        await pilot.press("4")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.lot == 3, "Lot 3 applied")
+        assert app.document.plan.duration_months == 24
