@@ -382,7 +382,7 @@ def test_markdown_report_has_partners_scoreboard_budget_profiles(rules):
 
 
 @pytest.mark.parametrize("fmt, check", [
-    ("csv", lambda out: out.splitlines()[0].startswith("name,short_name,country")),
+    ("csv", lambda out: out.splitlines()[0].startswith("\ufeffname,short_name,country")),
     ("markdown", lambda out: "| Status | Criterion | N/M | What it means |" in out),
     ("json", lambda out: json.loads(out)["verdict"]["eligible"] is False and json.loads(out)["plan"]["lot"] == 2),
 ])

@@ -245,6 +245,11 @@ class _Seen:
         return label in self.full_partners
 
 
+def _unquoted(cell: str) -> str:
+    """A cell without the apostrophe that `planner export` (and spreadsheet users) put before a formula sign."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def _role(value: str, rules: CallRules) -> str | None:
     wanted = " ".join(value.casefold().split())
     if wanted in ROLE_WORDS:
@@ -253,7 +258,7 @@ def _role(value: str, rules: CallRules) -> str | None:
 
 
 def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRules, seen: _Seen) -> Row:
-    raw = {k: (cells[i].strip() if i < len(cells) else "") for k, i in positions.items()}
+    raw = {k: _unquoted(cells[i].strip()) if i < len(cells) else "" for k, i in positions.items()}
     problems: list[str] = []
     unknown: set[str] = set()
     values: dict[str, object] = {}

@@ -7,6 +7,7 @@ import textwrap
 
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.safetext import visible
 from planner.scoring import CRITERIA_ORDER, Scoreboard
 
 STATUS_WORDS = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "info": "INFO"}
@@ -53,11 +54,12 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
             lines.append(first + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
     lines += ["", f"Verdict: {verdict_line(board)}"]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for one Markdown table cell: pipes escaped, one line, control characters made visible."""
+    return visible(text.replace("|", "\\|").replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
 def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
@@ -73,7 +75,7 @@ def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | 
     ]
     for c in board.criteria:
         lines.append(f"| {STATUS_WORDS[c.status]} | {_md_cell(c.label)} | {c.count} | {_md_cell(c.message)} |")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def check_json(board: Scoreboard, path: str | None) -> str:
@@ -109,7 +111,7 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
     for _, label, cells in rows:
         lines.append(f"{label:<{label_w}}  " + "  ".join(f"{cell:<{col_w}}" for cell in cells))
     lines.append(f"{'Verdict':<{label_w}}  " + "  ".join(f"{v:<{col_w}}" for v in verdicts))
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return visible("\n".join(line.rstrip() for line in lines), keep_newlines=True) + "\n"
 
 
 def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
@@ -120,7 +122,7 @@ def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None) -> 
         lines.append(f"| {_md_cell(label)} | " + " | ".join(cells) + " |")
     verdicts = ["**ELIGIBLE**" if b.eligible else f"**NOT ELIGIBLE** ({len(b.failures)})" for b in boards]
     lines.append("| Verdict | " + " | ".join(verdicts) + " |")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def compare_json(boards: list[Scoreboard], path: str | None) -> str:

@@ -279,16 +279,13 @@ def load_call(call_id: str) -> CallRules:
 
 
 def load_rules_file(path: str | Path) -> CallRules:
-    """A user's own rules file (--rules FILE)."""
+    """A user's own rules file (--rules FILE), read with the same limits as a plan (no FIFO, no device,
+    at most 10 MB, no deep nesting)."""
+    from planner.storage import decode_plan_bytes, parse_toml, read_user_file  # storage imports this module
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanError(str(path), "rules file not found") from None
-    except IsADirectoryError:
-        raise PlanError(str(path), "is a folder, not a rules file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(str(path), f"cannot read rules file: {exc}") from None
+    text = decode_plan_bytes(path, read_user_file(path, "rules file"))
+    parse_toml(text, str(path))  # refuses what tomllib cannot take (nesting, huge integers) with the line
     return _parse_rules(text, str(path))
 
 
