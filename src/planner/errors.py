@@ -55,7 +55,8 @@ def _shown(value: Any) -> str:
     """A short, safe rendering of a found value: repr escapes control characters; a huge integer is
     described, not printed (Python refuses to print integers of more than 4,300 digits)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 64:
-        return f"a {len(str(abs(value))) if abs(value).bit_length() < 14_000 else 'more than 4,000'}-digit number"
+        digits = f"{len(str(abs(value))):,}" if abs(value).bit_length() < 14_000 else "more than 4,000"
+        return f"a number of {digits} digits"
     if isinstance(value, str) and len(value) > 60:
         return repr(value[:57]) + f"... ({len(value):,} characters)"
     try:
@@ -89,10 +90,9 @@ def validation_problems(
             text = error["msg"]
         elif kind == "too_large":
             text = f"{error['msg']}; found {_shown(value)}"
-        elif kind == "string_too_long":
+        elif kind in ("string_too_long", "too_long") and isinstance(value, str):
             limit = (error.get("ctx") or {}).get("max_length")
-            text = f"longer than {limit:,} characters; found {len(value):,}" if isinstance(value, str) and limit \
-                else error["msg"]
+            text = f"longer than {limit:,} characters; found {len(value):,}" if limit else error["msg"]
         elif kind.endswith("_type") or kind in ("model_type", "model_attributes_type"):
             expected = kind.removesuffix("_type").replace("model_attributes", "table").replace("model", "table")
             expected = {"int": "integer", "str": "string", "bool": "boolean", "list": "array", "tuple": "array",

@@ -34,7 +34,7 @@ def safe_cell(value: object) -> object:
     if not isinstance(value, str):
         return value
     text = visible(value, keep_newlines=True)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if value.startswith(FORMULA_STARTS) else text
 
 
 def partners_csv(plan: Plan, rules: CallRules, bom: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,14 +143,14 @@ def _read_text(path: Path) -> str:
 
 def _records(path: Path, text: str) -> list[list[str]]:
     """Every record of the file, whatever its line endings (LF, CRLF, or CR alone from old Mac Excel)."""
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # the separator is the one the header line uses most; spreadsheets always quote with '"' (csv.Sniffer
+    # would guess "'" from the apostrophes `planner export` puts before formula signs)
+    header = re.split(r"[\r\n]", text[:65536], maxsplit=1)[0]
+    delimiter = max(",;\t", key=header.count)
     # a field may be as large as the file may be (the default is 128 KB)
     if csv.field_size_limit() < MAX_FILE_BYTES:
         csv.field_size_limit(MAX_FILE_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     try:
         return list(reader)
     except csv.Error as exc:
