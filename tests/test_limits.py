@@ -67,7 +67,7 @@ def test_notes_are_bounded():
 
 @pytest.mark.parametrize("build, key", [
     (lambda v: make_plan(requested_grant_eur=v), "requested_grant_eur"),
-    (lambda v: make_plan([partner(grant_eur=v)]), "partners[0].grant_eur"),
+    (lambda v: partner(grant_eur=v), "grant_eur"),
 ])
 def test_euros_are_bounded_and_huge_numbers_are_described_not_printed(build, key):
     assert build(MAX_EUROS) is not None
