@@ -284,8 +284,16 @@ def load_rules_file(path: str | Path) -> CallRules:
     from planner.storage import decode_plan_bytes, parse_toml, read_user_file  # storage imports this module
 
     path = Path(path)
-    text = decode_plan_bytes(path, read_user_file(path, "rules file"))
-    parse_toml(text, str(path))  # refuses what tomllib cannot take (nesting, huge integers) with the line
+    try:
+        text = decode_plan_bytes(path, read_user_file(path, "rules file"))
+    except PlanError as exc:
+        if exc.message == "file not found":
+            raise PlanError(str(path), "rules file not found") from None
+        raise
+    try:
+        parse_toml(text, str(path))  # refuses what tomllib cannot take (nesting, huge integers) with the line
+    except PlanError as exc:
+        raise PlanError(str(path), f"not a valid rules file (TOML): {exc.message}") from None
     return _parse_rules(text, str(path))
 
 
