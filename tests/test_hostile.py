@@ -324,3 +324,28 @@ def test_a_file_name_with_escapes_is_shown_escaped(corpus):
     result = planner("check", paths[name])
     assert_refused(result, paths[name], "line 2")
     assert "\\x1b]0;x\\x07" in result.stderr.decode()
+
+
+# --- any locale ------------------------------------------------------------------------------------
+
+
+def test_under_the_c_locale_text_output_is_utf8():
+    env = dict(os.environ, LANG="C", LC_ALL="C", COLUMNS="250")
+    env.pop("PYTHONIOENCODING", None)
+    env.pop("PYTHONUTF8", None)
+    result = subprocess.run([sys.executable, "-m", "planner", "export", str(SAMPLES / "lot2-example.toml")],
+                            stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert "Universidad Técnica del Cantábrico" in result.stdout.decode("utf-8")
+
+
+def test_a_terminal_that_cannot_encode_a_name_gets_an_escape_not_a_traceback():
+    env = dict(os.environ, PYTHONIOENCODING="ascii", COLUMNS="250")
+    outputs = {}
+    for command in ("export", "check", "compare"):
+        result = subprocess.run([sys.executable, "-m", "planner", command, str(SAMPLES / "lot2-example.toml")],
+                                stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=TIMEOUT)
+        assert result.returncode == 0, result.stderr
+        assert b"Traceback" not in result.stderr
+        outputs[command] = result.stdout
+    assert b"Universidad T\\xe9cnica del Cant\\xe1brico" in outputs["export"]
