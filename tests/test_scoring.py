@@ -712,7 +712,8 @@ def test_affiliated_entity_of_a_full_partner_passes_by_short_name_or_name(rules,
 def test_affiliated_entity_without_a_full_partner_fails_naming_it(rules, lot_number):
     plan = with_extra(rules, lot_number,
                       partner("Friends", short_name="FA", role="associated-partner"),
-                      partner("Ghost Lab", short_name="GL", country="FR", role="affiliated-entity", affiliated_to="NOPE"),
+                      partner("Ghost Lab", short_name="GL", country="FR", role="affiliated-entity",
+                              affiliated_to="NOPE"),
                       partner("Orphan Lab", short_name="OL", country="FR", role="affiliated-entity"),
                       partner("Assoc Lab", short_name="AL", country="FR", role="affiliated-entity", affiliated_to="FA"),
                       partner("Sub Lab", short_name="SL", country="FR", role="affiliated-entity", affiliated_to="AL"))

@@ -20,7 +20,8 @@ from planner.storage import dump_plan, load_plan, parse_plan, save_plan
 
 # arbitrary text, with the characters that break hand-made writers made common; control characters are
 # refused by the format (newline and tab allowed in notes, where CR and CRLF are read as newlines)
-hard_chars = st.sampled_from(['"', "'", '\\', '"""', "'''", '#', '=', '[', ']', '[/]', '\u2028', '\ufeff', 'é', '🇪🇺'])
+hard_chars = st.sampled_from(['"', "'", '\\', '"""', "'''", '#', '=', '[', ']', '[/]', '\u2028', '\ufeff', 'é',
+                              '🇪🇺'])
 line_chars = st.sampled_from(['\n', '\r', '\r\n', '\t'])
 printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
 text = st.lists(st.one_of(hard_chars, st.text(printable, max_size=8)), max_size=6).map("".join)

@@ -19,8 +19,15 @@ from planner.model import Plan, new_plan
 from planner.rules import CallRules, available_calls, load_call, load_rules_file
 from planner.safetext import visible
 from planner.scoring import compare, evaluate
-from planner.storage import decode_plan_bytes, dump_plan, load_call_for, load_plan, parse_plan, read_user_file, \
-    save_plan
+from planner.storage import (
+    decode_plan_bytes,
+    dump_plan,
+    load_call_for,
+    load_plan,
+    parse_plan,
+    read_user_file,
+    save_plan,
+)
 
 COMMANDS = {
     "check": "judge a plan against its lot (or --lot/--duration); exit 0 eligible, 1 not, 2 unreadable",
