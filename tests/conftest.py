@@ -137,6 +137,6 @@ def run_planner(*args: str | os.PathLike[str], cwd: str | os.PathLike[str] | Non
     env["COLUMNS"] = "250"  # no wrapping, so a message is one line of the text output
     return subprocess.run(
         [sys.executable, "-m", "planner", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", errors="replace",
+        capture_output=True, text=True, encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL,
         cwd=cwd or ROOT, env=env, timeout=timeout,
     )

@@ -227,14 +227,22 @@ def test_import_checks_what_an_affiliated_entity_is_affiliated_to(rules, tmp_pat
         "Lyon Lab,LL,FR,research,affiliated entity,,lu",  # a row accepted earlier in the file
         "Ghost Lab,GL,FR,research,affiliated entity,,NOPE",
         "Orphan Lab,OL,FR,research,affiliated entity,,",
-        "Late Lab,LAT,FR,research,affiliated entity,,LATER",  # a row further down does not count
+        "Late Lab,LAT,FR,research,affiliated entity,,later uni",  # a row further down counts too
         "Later Uni,LATER,FR,university,beneficiary,,",
+        "Assoc Lab,AL,FR,research,affiliated entity,,FA",  # an associated partner is no full partner
+        "Friend Assoc,FA,FR,ngo,associated partner,,",
+        "Sub Lab,SL,FR,research,affiliated entity,,LL",  # nor is another affiliated entity
+        "Bad Lab,BL,FR,atlantis,affiliated entity,,NOWHERE",  # every reason at once
     ], plan)
-    assert [rows[n].affiliated_to for n in (2, 3, 5)] == ["UNIG", "UNIG", "LU"]  # as the plan names them
+    assert [rows[n].affiliated_to for n in (2, 3, 5, 8)] == ["UNIG", "UNIG", "LU", "LATER"]  # as the plan names them
     assert rows[6] == "affiliated to 'NOPE', which is no partner in the plan or this file"
     assert rows[7] == "an affiliated entity needs the short name of its beneficiary (column 'affiliated to')"
-    assert rows[8] == "affiliated to 'LATER', which is no partner in the plan or this file"
     assert rows[9].short_name == "LATER"
+    for line, target in ((10, "FA"), (12, "LL")):
+        assert rows[line] == (f"affiliated to {target!r}, which is not the coordinator or a beneficiary "
+                              "(an affiliated entity belongs to a full partner)")
+    assert rows[13] == ("unknown kind 'atlantis'; affiliated to 'NOWHERE', which is no partner in the plan or "
+                        "this file")
 
 
 def test_import_short_names_are_unique_whatever_the_case(rules, tmp_path):
@@ -374,7 +382,7 @@ def test_markdown_report_has_partners_scoreboard_budget_profiles(rules):
 
 
 @pytest.mark.parametrize("fmt, check", [
-    ("csv", lambda out: out.splitlines()[0].startswith("name,short_name,country")),
+    ("csv", lambda out: out.splitlines()[0].startswith("\ufeffname,short_name,country")),
     ("markdown", lambda out: "| Status | Criterion | N/M | What it means |" in out),
     ("json", lambda out: json.loads(out)["verdict"]["eligible"] is False and json.loads(out)["plan"]["lot"] == 2),
 ])

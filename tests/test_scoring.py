@@ -22,14 +22,15 @@ LOTS = [1, 2]
 # the spec's criterion ids, in the spec's order (docs: plan-format.md, "The verdict")
 SPEC_IDS = [
     "coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
-    "higher-education", "vet-provider", "excluded-countries", "duration", "ecosystem", "grant",
+    "higher-education", "vet-provider", "excluded-countries", "affiliations", "duration", "ecosystem", "grant",
     "occupational-profiles", "activities", "award", "deadline",
 ]
 LOT2_ONLY = {"occupational-profiles", "activities"}
 # only the formal eligibility rules may fail; content, award and share mismatches are warnings
 MAY_FAIL = {"coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
-            "higher-education", "vet-provider", "excluded-countries", "duration", "ecosystem", "grant"}
-MAY_WARN = {"grant", "occupational-profiles", "activities", "award"}
+            "higher-education", "vet-provider", "excluded-countries", "affiliations", "duration", "ecosystem",
+            "grant"}
+MAY_WARN = {"affiliations", "grant", "occupational-profiles", "activities", "award"}
 
 
 def judge(plan, rules: CallRules, **kwargs) -> Scoreboard:
@@ -237,7 +238,8 @@ def test_excluded_country_fails_in_any_role_and_counts_for_nothing(rules, lot_nu
     lot = rules.lot(lot_number)
     counts = threshold_counts(rules, lot_number)
     counts.update(full=lot.min_full_partners - 1, lma=lot.min_labour_market_actors - 1)
-    excluded = partner("Excluded Enterprise", short_name="EXE", country=country, kind="enterprise", role=role)
+    excluded = partner("Excluded Enterprise", short_name="EXE", country=country, kind="enterprise", role=role,
+                       affiliated_to="ORG1" if role == "affiliated-entity" else None)  # the coordinator
     clean = judge(passing_plan(rules, lot_number, **counts), rules)
     board = judge(passing_plan(rules, lot_number, extra_partners=[excluded], **counts), rules)
     criterion = board.get("excluded-countries")
@@ -685,6 +687,72 @@ def test_compare_covers_every_lot_and_duration(rules):
     assert [(b.lot, b.duration_months) for b in boards] == DURATIONS
 
 
+# --- affiliations and PICs ----------------------------------------------------------------
+
+
+def with_extra(rules, lot_number, *extra):
+    return passing_plan(rules, lot_number, extra_partners=list(extra))
+
+
+@pytest.mark.parametrize("lot_number", LOTS)
+def test_affiliated_entity_of_a_full_partner_passes_by_short_name_or_name(rules, lot_number):
+    base = passing_plan(rules, lot_number)
+    coordinator, beneficiary = base.partners[0], base.partners[1]
+    plan = with_extra(rules, lot_number,
+                      partner("Lab One", short_name="L1", role="affiliated-entity", affiliated_to=coordinator.label),
+                      partner("Lab Two", short_name="L2", role="affiliated-entity", affiliated_to=beneficiary.name))
+    board = judge(plan, rules)
+    c = board.get("affiliations")
+    assert (c.status, c.message) == ("pass", "2 affiliated entities, each attached to a full partner; "
+                                               "no PIC used twice")
+    assert board.eligible
+
+
+@pytest.mark.parametrize("lot_number", LOTS)
+def test_affiliated_entity_without_a_full_partner_fails_naming_it(rules, lot_number):
+    plan = with_extra(rules, lot_number,
+                      partner("Friends", short_name="FA", role="associated-partner"),
+                      partner("Ghost Lab", short_name="GL", country="FR", role="affiliated-entity",
+                              affiliated_to="NOPE"),
+                      partner("Orphan Lab", short_name="OL", country="FR", role="affiliated-entity"),
+                      partner("Assoc Lab", short_name="AL", country="FR", role="affiliated-entity", affiliated_to="FA"),
+                      partner("Sub Lab", short_name="SL", country="FR", role="affiliated-entity", affiliated_to="AL"))
+    board = judge(plan, rules)
+    c = board.get("affiliations")
+    assert c.status == "fail" and failing(board) == ["affiliations"]
+    assert c.message == (
+        "GL (FR) is affiliated to 'NOPE', which is no partner of the plan; "
+        "OL (FR) names no partner it is affiliated to: set 'affiliated to' to its coordinator or beneficiary; "
+        "AL (FR) is affiliated to FA (associated partner): an affiliated entity belongs to the coordinator or a "
+        "beneficiary; "
+        "SL (FR) is affiliated to AL (affiliated entity): an affiliated entity belongs to the coordinator or a "
+        "beneficiary")
+
+
+@pytest.mark.parametrize("lot_number", LOTS)
+def test_two_participants_with_one_pic_warn_naming_both(rules, lot_number):
+    base = passing_plan(rules, lot_number)
+    pic = "999300101"
+    partners = list(base.partners)
+    partners[0] = partners[0].model_copy(update={"pic": pic})
+    partners[2] = partners[2].model_copy(update={"pic": pic})
+    partners[3] = partners[3].model_copy(update={"pic": "999300102"})
+    board = judge(base.model_copy(update={"partners": tuple(partners)}), rules)
+    c = board.get("affiliations")
+    assert c.status == "warn" and board.eligible
+    assert c.message.startswith(f"PIC {pic} is used by {partners[0].label}, {partners[2].label}: ")
+    assert "999300102" not in c.message
+
+
+def test_a_dangling_reference_and_a_shared_pic_fail_and_say_both(rules):
+    plan = with_extra(rules, 1, partner("Ghost Lab", short_name="GL", role="affiliated-entity", affiliated_to="X",
+                                        pic="999300109"),
+                      partner("Twin", short_name="TW", role="associated-partner", pic="999300109"))
+    c = judge(plan, rules).get("affiliations")
+    assert c.status == "fail"
+    assert "'X', which is no partner" in c.message and "PIC 999300109 is used by GL, TW" in c.message
+
+
 # --- order, ids, verdict -------------------------------------------------------------------
 
 
@@ -777,5 +845,7 @@ def test_random_plans_verdict_is_consistent(partners, lot_number, months, reques
     assert (statuses["excluded-countries"] == "fail") == any(c in rules.countries.excluded for c, _ in canonical)
     assert statuses["coordinator"] == ("pass" if [c for c, p in allowed if p.role == "coordinator"] in
                                        [[c] for c in member] else "fail")
+    # no random partner names its target, so any affiliated entity dangles
+    assert (statuses["affiliations"] == "fail") == any(p.role == "affiliated-entity" for p in partners)
     assert [c.id for c in board.criteria][-2:] == ["award", "deadline"]
     assert board.duration_months == (months if months is not None else lot.shortest_duration)

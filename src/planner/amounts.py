@@ -6,6 +6,9 @@ import re
 
 _CURRENCY = re.compile(r"euros?|eur|€", re.IGNORECASE)
 # whole euros with or without thousands separators ('1,234', '1.234', "1'234"), then maybe cents
+# no amount in a plan has more than 10 digits (EUR 1,000,000,000 at most, see model.MAX_EUROS); a longer
+# one is refused here with a short message instead of being printed back in full
+_MAX_DIGITS = 15
 _AMOUNT = re.compile(r"(?P<whole>\d{1,3}(?P<sep>[,.'])\d{3}(?:(?P=sep)\d{3})*|\d+)(?:(?P<dot>[.,])(?P<cents>\d{1,2}))?")
 
 
@@ -18,7 +21,10 @@ def parse_euros(text: str) -> int | str:
         return "is not a whole number of euros"
     if match["cents"] and int(match["cents"]):
         return "has cents; give whole euros"
-    return int(re.sub(r"\D", "", match["whole"]))
+    digits = re.sub(r"\D", "", match["whole"]).lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:  # also keeps int() away from Python's 4,300-digit limit
+        return f"is too large ({len(digits):,} digits)"
+    return int(digits)
 
 
 def euros(text: str) -> int | None:

@@ -51,6 +51,21 @@ class Budget:
         return tuple(s for s in self.shares if s.full_partner and not s.grant_eur)
 
 
+# A loaded plan holds at most EUR 1,000,000,000 per figure (model.MAX_EUROS), but a plan built in memory
+# is not validated again, so the arithmetic here must hold for any integers: a share of 400 nines
+# against a grant of 1 would overflow a float. Percentages are capped far above any real figure.
+_PERCENT_CAP = 10**12
+
+
+def percent_of(part: int, whole: int) -> float:
+    """part as a percentage of whole (> 0), exact to a float's precision, never raising OverflowError."""
+    if whole <= 0:
+        raise ValueError("whole must be positive")
+    if abs(part) > whole * _PERCENT_CAP:
+        return float(_PERCENT_CAP) * 100 if part > 0 else -float(_PERCENT_CAP) * 100
+    return part * 100 / whole
+
+
 def budget(plan: Plan, rules: CallRules, lot: int, months: int) -> Budget:
     """The budget for one lot and duration (a Scoreboard's, so that both speak of the same case)."""
     requested = plan.requested_grant_eur
@@ -59,6 +74,6 @@ def budget(plan: Plan, rules: CallRules, lot: int, months: int) -> Budget:
         role = rules.role(p.role)
         percent = None
         if p.grant_eur is not None and requested:
-            percent = p.grant_eur * 100 / requested
+            percent = percent_of(p.grant_eur, requested)
         shares.append(Share(i, p.label, p.role, bool(role and role.full_partner), p.grant_eur, percent))
     return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, tuple(shares))

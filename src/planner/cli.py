@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -16,8 +17,18 @@ from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, latest_call, load_call, load_rules_file
+from planner.safetext import visible
 from planner.scoring import compare, evaluate
-from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, save_plan
+from planner.storage import (
+    check_against_rules,
+    decode_plan_bytes,
+    dump_plan,
+    load_call_for,
+    load_plan,
+    parse_plan,
+    read_user_file,
+    save_plan,
+)
 
 COMMANDS = {
     "check": "judge a plan against its lot (or --lot/--duration); exit 0 eligible, 1 not, 2 unreadable",
@@ -34,10 +45,25 @@ COMMANDS = {
 EXIT_ELIGIBLE, EXIT_NOT_ELIGIBLE, EXIT_UNREADABLE = 0, 1, 2
 
 
+def out(text: str) -> None:
+    """Text for people on standard output: whatever a file held, no control character reaches the terminal."""
+    sys.stdout.write(visible(text, keep_newlines=True))
+
+
+def err(text: str) -> None:
+    """A message on standard error, escaped like `out`, ending in a newline."""
+    sys.stderr.write(visible(text, keep_newlines=True) + "\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_UNREADABLE, f"{self.prog}: error: {message}\n")
+
+    def _print_message(self, message: str, file=None) -> None:  # type: ignore[no-untyped-def, override]
+        # argparse repeats the user's arguments in its errors: escape them like everything else
+        if message:
+            (file or sys.stderr).write(visible(message, keep_newlines=True))
 
 
 def _rules_options(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +106,11 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["export"] = _Parser(prog="planner export", description=COMMANDS["export"])
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("--format", choices=("csv", "markdown", "json"), default="markdown")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output; "
+                   "never over the plan itself, and over an existing file only with --force")
+    p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
+    p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte order mark (by default it has "
+                   "one, so that Excel shows accents right)")
     _rules_options(p)
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
@@ -163,7 +193,7 @@ def _check(args: argparse.Namespace) -> int:
         out = report.check_markdown(board, plan, rules, args.plan)
     else:
         out = report.check_text(board, plan, rules, args.plan, shutil.get_terminal_size((100, 24)).columns)
-    sys.stdout.write(out)
+    _emit(out, args.format == "json")
     return EXIT_ELIGIBLE if board.eligible else EXIT_NOT_ELIGIBLE
 
 
@@ -175,7 +205,7 @@ def _compare(args: argparse.Namespace) -> int:
     render = {"json": lambda: report.compare_json(boards, args.plan),
               "markdown": lambda: report.compare_markdown(boards, plan, args.plan),
               "text": lambda: report.compare_text(boards, plan, args.plan)}[args.format]
-    sys.stdout.write(render())
+    _emit(render(), args.format == "json")
     return 0
 
 
@@ -205,7 +235,7 @@ def _new(args: argparse.Namespace) -> int:
     if update:
         plan = plan.model_copy(update=update)
     save_plan(plan, path)
-    print(f"created {path} (call {plan.call or DEFAULT_CALL}, Lot {plan.lot})")
+    out(f"created {path} (call {plan.call or DEFAULT_CALL}, Lot {plan.lot})\n")
     return 0
 
 
@@ -213,20 +243,20 @@ def _fmt(args: argparse.Namespace) -> int:
     changed = unreadable = 0
     for name in args.plans:
         try:
-            plan = load_plan(name)
-            current = Path(name).read_bytes()
+            current = read_user_file(name)  # read once: what is judged is what is compared
+            plan = parse_plan(decode_plan_bytes(name, current), name)
         except PlanError as exc:
-            print(f"planner: {exc}", file=sys.stderr)
+            err(f"planner: {exc}")
             unreadable += 1
             continue
         if dump_plan(plan).encode("utf-8") == current:
             continue
         changed += 1
         if args.check:
-            print(f"would reformat {name}")
+            out(f"would reformat {name}\n")
         else:
             save_plan(plan, name)
-            print(f"reformatted {name}")
+            out(f"reformatted {name}\n")
     if unreadable:
         return EXIT_UNREADABLE
     return 1 if (args.check and changed) else 0
@@ -238,21 +268,21 @@ def _import_partners(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     rules = load_call_for(plan, args.plan)
     preview = preview_import(args.csv, plan, rules)
-    print(preview.summary())
+    out(preview.summary() + "\n")
     if args.dry_run:
         return 0 if not preview.rejected else 1
     if preview.rejected and not preview.accepted:
-        print("nothing written: no row can be added", file=sys.stderr)
+        err("nothing written: no row can be added")
         return 1
     if preview.rejected and not args.skip_rejected:
-        print(f"nothing written: fix the rejected rows, or add --skip-rejected to add the other "
-              f"{len(preview.accepted)}", file=sys.stderr)
+        err(f"nothing written: fix the rejected rows, or add --skip-rejected to add the other "
+            f"{len(preview.accepted)}")
         return 1
     if not preview.accepted:
-        print("nothing to add")
+        out("nothing to add\n")
         return 0
     save_plan(preview.apply(plan), args.plan)
-    print(f"added {len(preview.accepted)} partner(s) to {args.plan}")
+    out(f"added {len(preview.accepted)} partner(s) to {args.plan}\n")
     return 0
 
 
@@ -260,21 +290,39 @@ def _export(args: argparse.Namespace) -> int:
     from planner import export
     from planner.storage import write_text_atomically
 
+    if args.output:
+        _check_output(Path(args.plan), Path(args.output), args.force)
     plan, rules = _load(args)
     # a report goes to partners in many time zones: Brussels time only, not the sender's
     board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
     if args.format == "csv":
-        out = export.partners_csv(plan, rules)
+        text = export.partners_csv(plan, rules, bom=not args.no_bom)
     elif args.format == "json":
-        out = export.plan_json(plan, board, args.plan)
+        text = export.plan_json(plan, board, args.plan)
     else:
-        out = export.markdown_report(plan, rules, board, args.plan)
+        text = export.markdown_report(plan, rules, board, args.plan)
     if args.output:
-        write_text_atomically(Path(args.output), out)
-        print(f"wrote {args.output}")
+        write_text_atomically(Path(args.output), text)
+        out(f"wrote {args.output}\n")
     else:
-        sys.stdout.write(out)
+        _emit(text, args.format == "json")
     return 0
+
+
+def _check_output(plan: Path, output: Path, force: bool) -> None:
+    """`export -o` never replaces the plan it reads (also through a link), nor another file without --force."""
+    if output.is_dir():
+        raise PlanError(str(output), "is a folder; give the name of the file to write")
+    if not (output.exists() or output.is_symlink()):
+        return
+    try:
+        same = output.exists() and plan.exists() and os.path.samefile(plan, output)
+    except OSError:
+        same = False
+    if same or os.path.realpath(plan) == os.path.realpath(output):
+        raise PlanError(str(output), f"is the plan being exported ({plan}); choose another file to write")
+    if not force:
+        raise PlanError(str(output), "already exists; add --force to replace it, or choose another file")
 
 
 def _schema(_args: argparse.Namespace) -> int:
@@ -290,7 +338,7 @@ def _samples(_args: argparse.Namespace) -> int:
         path = sample_path(name)
         assert path is not None
         plan = load_plan(path)
-        print(f"{name:<20} Lot {plan.lot}  {plan.title}")
+        out(f"{name:<20} Lot {plan.lot}  {plan.title}\n")
     return 0
 
 
@@ -303,6 +351,10 @@ def _tui(args: argparse.Namespace) -> int:
             raise PlanError(args.sample, f"no such sample; samples: {', '.join(sample_names())}")
         path, read_only = str(found), True
     rules = _explicit_rules(args)
+    if not _has_terminal():
+        if path is not None and (Path(path).exists() or Path(path).is_symlink()):
+            load_plan(path, rules)  # a file the TUI could not open says why first, as it would with a terminal
+        raise NoTerminal(args.plan)
     from planner.tui.app import run  # Textual is loaded only here
 
     return run(path, rules=rules, read_only=read_only)
@@ -314,19 +366,67 @@ def _rules(args: argparse.Namespace) -> int:
     return rulescli.run(args.action, args.ids)
 
 
+def _has_terminal() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
+
+
+class NoTerminal(Exception):
+    """The TUI was asked for where there is no terminal (a script, cron, a pipe)."""
+
+    def __init__(self, plan: str | None) -> None:
+        self.plan = plan
+        super().__init__(plan)
+
+    def message(self) -> str:
+        text = ("planner: the planner's screen needs a terminal, and standard input or output is not one; "
+                "from a script, use 'planner check PLAN' (or 'planner --help' for every command)")
+        name = self.plan or ""
+        if name and not Path(name).exists() and "." not in Path(name).name and "/" not in name:
+            commands = ", ".join(COMMANDS)
+            text += f"; {name!r} is not a command (commands: {commands})"
+        return text
+
+
+def _emit(text: str, is_json: bool) -> None:
+    """A command's output: JSON as it is (it escapes control characters itself), text through `out`."""
+    if is_json:
+        sys.stdout.write(text)
+    else:
+        out(text)
+
+
+def _safe_streams() -> None:
+    """Print whatever the locale: a stream that cannot encode a character shows it as an escape
+    (the glyphs and accents of a plan under LANG=C on an old Python, or a Latin-1 terminal)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
 HANDLERS = {"rules": _rules, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "import-partners": _import_partners,
             "export": _export, "schema": _schema, "samples": _samples}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _safe_streams()
     try:
         if argv and argv[0] in HANDLERS:
             args = _build_parsers()[argv[0]].parse_args(argv[1:])
             return HANDLERS[argv[0]](args)
         return _tui(_top_parser().parse_args(argv))
     except PlanError as exc:
-        print(f"planner: {exc}", file=sys.stderr)
+        err(f"planner: {exc}")
+        return EXIT_UNREADABLE
+    except NoTerminal as exc:
+        err(exc.message())
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         return 130

@@ -52,7 +52,19 @@ def _type_name(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    """A short, safe rendering of a found value: repr escapes control characters; a huge integer is
+    described, not printed (Python refuses to print integers of more than 4,300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 64:
+        digits = f"{len(str(abs(value))):,}" if abs(value).bit_length() < 14_000 else "more than 4,000"
+        return f"a number of {digits} digits"
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:57]) + f"... ({len(value):,} characters)"
+    try:
+        text = repr(value) if not isinstance(value, (list, tuple, dict)) or len(value) <= 20 else ""
+    except ValueError:  # a huge integer inside an array or table
+        text = ""
+    if not text:
+        return f"{_type_name(value)} of {len(value)} item{'s' if len(value) != 1 else ''}"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -74,6 +86,13 @@ def validation_problems(
                 text += f"; allowed keys here: {', '.join(allowed)}"
             problems.append(f"{key_path(loc)}: {text}")
             continue
+        elif kind == "control_character":
+            text = error["msg"]
+        elif kind == "too_large":
+            text = f"{error['msg']}; found {_shown(value)}"
+        elif kind in ("string_too_long", "too_long") and isinstance(value, str):
+            limit = (error.get("ctx") or {}).get("max_length")
+            text = f"longer than {limit:,} characters; found {len(value):,}" if limit else error["msg"]
         elif kind.endswith("_type") or kind in ("model_type", "model_attributes_type"):
             expected = kind.removesuffix("_type").replace("model_attributes", "table").replace("model", "table")
             expected = {"int": "integer", "str": "string", "bool": "boolean", "list": "array", "tuple": "array",

@@ -12,6 +12,7 @@ from planner.editing import counting_note
 from planner.model import Plan
 from planner.report import STATUS_WORDS, _md_cell, provisional_lines, shown_label, verdict_line
 from planner.rules import CallRules
+from planner.safetext import visible
 from planner.scoring import Scoreboard
 
 CSV_COLUMNS = ("name", "short_name", "country", "country_name", "kind", "role", "pic", "grant_eur",
@@ -23,17 +24,37 @@ def eche_word(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def partners_csv(plan: Plan, rules: CallRules) -> str:
-    """One row per participant; the header names match what `planner import-partners` reads."""
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) phones home).
+# OWASP's rule: put an apostrophe before it, so that the cell shows as text. The import takes the
+# apostrophe off again, so that an exported file reads back unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel reads a CSV without a byte order mark as the system's code page, and "Università" turns into
+# "UniversitÃ ". With the mark, Excel, LibreOffice, Numbers, Google Sheets and the planner's own import
+# all read UTF-8; `--no-bom` leaves it out for tools that do not want it.
+BOM = "\ufeff"
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula and that holds no control character; numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    text = visible(value, keep_newlines=True)
+    return "'" + text if value.startswith(FORMULA_STARTS) else text
+
+
+def partners_csv(plan: Plan, rules: CallRules, bom: bool = False) -> str:
+    """One row per participant; the header names match what `planner import-partners` reads.
+    Text cells are made safe for spreadsheets (`safe_cell`); `bom` starts the text with a UTF-8 BOM."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for p in plan.partners:
         note = counting_note(p, rules)
-        writer.writerow([p.name, p.short_name or "", p.country, rules.country_name(p.country), p.kind, p.role,
-                         p.pic or "", "" if p.grant_eur is None else p.grant_eur, p.affiliated_to or "",
-                         eche_word(p.eche), f"no: {note}" if note else "yes", p.notes or ""])
-    return out.getvalue()
+        writer.writerow([safe_cell(cell) for cell in (
+            p.name, p.short_name or "", p.country, rules.country_name(p.country), p.kind, p.role,
+            p.pic or "", "" if p.grant_eur is None else p.grant_eur, p.affiliated_to or "",
+            eche_word(p.eche), f"no: {note}" if note else "yes", p.notes or "")])
+    return (BOM if bom else "") + out.getvalue()
 
 
 def plan_json(plan: Plan, board: Scoreboard, path: str | None) -> str:
@@ -103,4 +124,4 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
             md.append(f"| {c.label} | {'' if score is None else score} | {c.maximum} |")
     if plan.notes:
         md += ["", "## Notes", "", plan.notes]
-    return "\n".join(md) + "\n"
+    return visible("\n".join(md), keep_newlines=True) + "\n"

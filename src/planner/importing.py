@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from planner.amounts import parse_euros
 from planner.errors import PlanError, validation_problems
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules
-from planner.storage import read_bytes
+from planner.storage import MAX_FILE_BYTES, read_user_file
 
 # header names a spreadsheet may use, lower case, for each partner key
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -47,6 +48,7 @@ class Row:
     partner: Partner | None
     problems: tuple[str, ...] = ()
     unknown: frozenset[str] = frozenset()  # "kind" and/or "role" when the cell named none the rules know
+    pending_affiliation: str | None = None  # the 'affiliated to' cell, resolved once every row is read
 
 
 @dataclass
@@ -80,9 +82,9 @@ class ImportPreview:
 
     def summary(self) -> str:
         lines = [f"{self.source}: {len(self.accepted)} partner(s) to add, {len(self.rejected)} row(s) rejected"]
-        lines.append("columns: " + ", ".join(f"{h!r} -> {k}" for k, h in self.columns.items()))
+        lines.append("columns: " + ", ".join(f"{_cell(h)} -> {k}" for k, h in self.columns.items()))
         if self.ignored_columns:
-            lines.append("ignored columns: " + ", ".join(repr(c) for c in self.ignored_columns))
+            lines.append("ignored columns: " + ", ".join(_cell(c) for c in self.ignored_columns))
         for row in self.rows:
             if row.partner is None:
                 lines.append(f"  REJECT line {row.line}: " + "; ".join(row.problems))
@@ -91,6 +93,11 @@ class ImportPreview:
                 lines.append(f"  add    line {row.line}: {p.label} ({p.country}, {p.kind}, {p.role})")
         lines.extend(self.hints)
         return "\n".join(lines)
+
+
+def _cell(value: str) -> str:
+    """A cell quoted in a message: repr (control characters escaped), cut to a readable length."""
+    return repr(value) if len(value) <= 60 else repr(value[:50]) + f"... ({len(value):,} characters)"
 
 
 def _country(value: str, rules: CallRules) -> str | None:
@@ -112,26 +119,53 @@ def _kind(value: str, rules: CallRules) -> str | None:
     return None
 
 
-def _read_text(path: Path) -> str:
-    data = read_bytes(path, "CSV file")
+def decode_csv(origin: str, data: bytes) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM) or Windows-1252; UTF-16 and binary files are
+    refused with what to do instead."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError(origin, "is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8' and import "
+                        "that instead")
+    if b"\x00" in data:
+        nul = data.index(b"\x00")
+        if data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4:
+            raise PlanError(origin, "looks like UTF-16 text without a byte order mark; save it as 'CSV UTF-8' "
+                            "and import that instead")
+        line = data.count(b"\n", 0, nul) + data.count(b"\r", 0, nul) - data.count(b"\r\n", 0, nul) + 1
+        raise PlanError(origin, f"line {line}: holds NUL bytes: a binary file, not CSV text (a spreadsheet? "
+                        "export it as CSV)")
     for encoding in ("utf-8-sig", "cp1252"):  # spreadsheets on Windows still save cp1252
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PlanError(str(path), "not a text file (neither UTF-8 nor Windows-1252)")
+    raise PlanError(origin, "not a text file (neither UTF-8 nor Windows-1252)")
+
+
+def _read_text(path: Path) -> str:
+    return decode_csv(str(path), read_user_file(path, "CSV file"))
+
+
+def _records(path: Path, text: str) -> list[list[str]]:
+    """Every record of the file, whatever its line endings (LF, CRLF, or CR alone from old Mac Excel)."""
+    # the separator is the one the header line uses most; spreadsheets always quote with '"' (csv.Sniffer
+    # would guess "'" from the apostrophes `planner export` puts before formula signs)
+    header = re.split(r"[\r\n]", text[:65536], maxsplit=1)[0]
+    delimiter = max(",;\t", key=header.count)
+    # a field may be as large as the file may be (the default is 128 KB)
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise PlanError(str(path), f"line {reader.line_num}: not readable as CSV: {exc}") from None
 
 
 def preview_import(path: str | Path, plan: Plan, rules: CallRules) -> ImportPreview:
     """Read a CSV (comma, semicolon or tab separated) and judge every row; the plan is not changed."""
     path = Path(path)
-    text = _read_text(path)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
+    records = iter(_records(path, _read_text(path)))
+    header = next(records, None)
     if not header:
         raise PlanError(str(path), "the file is empty: the first line must name the columns")
     columns: dict[str, str] = {}
@@ -149,29 +183,51 @@ def preview_import(path: str | Path, plan: Plan, rules: CallRules) -> ImportPrev
     missing = [k for k in ("name", "country", "kind") if k not in columns]
     if missing:
         raise PlanError(str(path), f"no column for {', '.join(missing)}; the first line has: "
-                        f"{', '.join(repr(h) for h in header)}")
+                        f"{', '.join(_cell(h) for h in header[:30])}")
     preview = ImportPreview(str(path), columns, ignored, allowed={
         "kind": tuple(k.id for k in rules.kinds),
         "role": tuple(r.id for r in rules.roles),
     })
-    seen = _Seen(plan)
-    for line, cells in enumerate(reader, start=2):
+    seen = _Seen(plan, rules)
+    for line, cells in enumerate(records, start=2):
         if not any(c.strip() for c in cells):
             continue
         row = _row(line, cells, positions, rules, seen)
         if row.partner is not None:
             seen.add(row.partner)
         preview.rows.append(row)
+    # affiliated entities are judged once every row is known: a beneficiary may come later in the file
+    preview.rows = [_resolve_affiliation(row, seen) for row in preview.rows]
     return preview
+
+
+def _resolve_affiliation(row: Row, seen: "_Seen") -> Row:
+    pending = row.pending_affiliation
+    if pending is None:
+        return row
+    target = seen.label(pending)
+    problem = None
+    if target is None:
+        problem = f"affiliated to {_cell(pending)}, which is no partner in the plan or this file"
+    elif not seen.is_full_partner(target):
+        problem = (f"affiliated to {_cell(pending)}, which is not the coordinator or a beneficiary "
+                   "(an affiliated entity belongs to a full partner)")
+    if problem is not None:
+        return Row(row.line, None, (*row.problems, problem), row.unknown)
+    if row.partner is None:
+        return Row(row.line, None, row.problems, row.unknown)
+    return Row(row.line, row.partner.model_copy(update={"affiliated_to": target}), row.problems, row.unknown)
 
 
 class _Seen:
     """The partners a row is judged against: the plan's, then every row accepted so far."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, rules: CallRules) -> None:
         self.short_names: dict[str, str] = {}  # case-folded short name -> the partner's label
         self.names: dict[str, str] = {}  # case-folded name -> the partner's label
+        self.full_partners: set[str] = set()  # labels of the coordinator and beneficiaries
         self.coordinator: str | None = None
+        self._rules = rules
         for partner in plan.partners:
             self.add(partner)
 
@@ -179,6 +235,9 @@ class _Seen:
         if partner.short_name:
             self.short_names.setdefault(partner.short_name.casefold(), partner.label)
         self.names.setdefault(partner.name.casefold(), partner.label)
+        role = self._rules.role(partner.role)
+        if role is not None and role.full_partner:
+            self.full_partners.add(partner.label)
         if partner.role == "coordinator" and self.coordinator is None:
             self.coordinator = partner.label
 
@@ -186,6 +245,14 @@ class _Seen:
         """The label of the partner a cell names (a short name before another partner's name), or None."""
         wanted = short_name_or_name.casefold()
         return self.short_names.get(wanted) or self.names.get(wanted)
+
+    def is_full_partner(self, label: str) -> bool:
+        return label in self.full_partners
+
+
+def _unquoted(cell: str) -> str:
+    """A cell without the apostrophe that `planner export` (and spreadsheet users) put before a formula sign."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _role(value: str, rules: CallRules) -> str | None:
@@ -196,7 +263,7 @@ def _role(value: str, rules: CallRules) -> str | None:
 
 
 def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRules, seen: _Seen) -> Row:
-    raw = {k: (cells[i].strip() if i < len(cells) else "") for k, i in positions.items()}
+    raw = {k: _unquoted(cells[i].strip()) if i < len(cells) else "" for k, i in positions.items()}
     problems: list[str] = []
     unknown: set[str] = set()
     values: dict[str, object] = {}
@@ -206,25 +273,25 @@ def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRule
         problems.append("no name")
     if raw.get("short_name"):
         if raw["short_name"].casefold() in seen.short_names:
-            problems.append(f"short name {raw['short_name']!r} is already used")
+            problems.append(f"short name {_cell(raw['short_name'])} is already used")
         values["short_name"] = raw["short_name"]
     country = _country(raw.get("country", ""), rules) if raw.get("country") else None
     if country is None:
-        problems.append(f"unknown country {raw.get('country', '')!r}" if raw.get("country") else "no country")
+        problems.append(f"unknown country {_cell(raw.get('country', ''))}" if raw.get("country") else "no country")
     elif rules.country_category(country) == "excluded":
         problems.append(f"organisations from {rules.country_name(country)} ({country}) may not take part in any role")
     values["country"] = country
     kind = _kind(raw.get("kind", ""), rules) if raw.get("kind") else None
     if kind is None:
         if raw.get("kind"):
-            problems.append(f"unknown kind {raw['kind']!r}")
+            problems.append(f"unknown kind {_cell(raw['kind'])}")
             unknown.add("kind")
         else:
             problems.append("no kind")
     values["kind"] = kind
     role = _role(raw["role"], rules) if raw.get("role") else "beneficiary"
     if role is None:
-        problems.append(f"unknown role {raw['role']!r}")
+        problems.append(f"unknown role {_cell(raw['role'])}")
         unknown.add("role")
     elif role == "coordinator":
         if seen.coordinator is not None:
@@ -240,30 +307,35 @@ def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRule
         if len(pic) == 9 and pic.isdigit():
             values["pic"] = pic
         else:
-            problems.append(f"PIC {raw['pic']!r} is not 9 digits")
+            problems.append(f"PIC {_cell(raw['pic'])} is not 9 digits")
     if raw.get("grant_eur"):
         grant = parse_euros(raw["grant_eur"])
         if isinstance(grant, str):
-            problems.append(f"grant {raw['grant_eur']!r} {grant}")
+            problems.append(f"grant {_cell(raw['grant_eur'])} {grant}")
         else:
             values["grant_eur"] = grant
-    if raw.get("affiliated_to"):
-        target = seen.label(raw["affiliated_to"])
-        if target is None:
-            problems.append(f"affiliated to {raw['affiliated_to']!r}, which is no partner in the plan or this file")
-        values["affiliated_to"] = target or raw["affiliated_to"]  # as the plan names it: its label
+    pending = raw.get("affiliated_to") or None
+    if pending:
+        # checked as a partner's text now; resolved to its target's label once every row is read
+        values["affiliated_to"] = pending
     if raw.get("eche"):
         eche = ECHE_WORDS.get(raw["eche"].casefold())
         if eche is None:
-            problems.append(f"ECHE {raw['eche']!r} is not yes, no, true, false, 1 or 0 (leave it blank: not known)")
+            problems.append(f"ECHE {_cell(raw['eche'])} is not yes, no, true, false, 1 or 0 (leave it blank: not known)")
         else:
             values["eche"] = eche
     if raw.get("notes"):
         values["notes"] = raw["notes"]
     if problems:
-        return Row(line, None, tuple(problems), frozenset(unknown))
+        return Row(line, None, tuple(problems), frozenset(unknown), pending)
     try:
         partner = Partner(**values)
     except ValidationError as exc:
-        return Row(line, None, tuple(validation_problems(exc)))
-    return Row(line, partner)
+        problems = [f"{_COLUMN_WORDS.get(p.split(':')[0], p.split(':')[0])}:{p.split(':', 1)[1]}"
+                    for p in validation_problems(exc)]
+        return Row(line, None, tuple(problems), frozenset(unknown), pending)
+    return Row(line, partner, (), frozenset(), pending)
+
+
+# the words a validation problem uses for a column, as the header of the CSV would say it
+_COLUMN_WORDS = {"short_name": "short name", "grant_eur": "grant", "affiliated_to": "affiliated to"}

@@ -4,14 +4,69 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from planner.safetext import describe_control, find_control
 
 FORMAT = 1
 ROLES = ("coordinator", "beneficiary", "affiliated-entity", "associated-partner")
 Role = Literal["coordinator", "beneficiary", "affiliated-entity", "associated-partner"]
 
-Text = Annotated[StrictStr, Field(min_length=1)]
-Euros = Annotated[StrictInt, Field(ge=0)]
+# Bounds of the format itself (spec, "Bad input"), not of a call: a call's caps live in calls/*.toml.
+# They keep every figure printable and every sum exact, and a typo of six extra zeros visible.
+MAX_EUROS = 1_000_000_000  # no grant or share above EUR 1,000,000,000 (the largest cap is 4 million)
+MAX_MONTHS = 120  # no project longer than ten years (the calls allow 24 to 48 months)
+MAX_LOT = 99
+MAX_SCORE = 100  # a self-assessment score; the call's own maximum per criterion is checked on load
+MAX_TEXT = 300  # a name, short name, title, acronym, id or profile title, in characters
+MAX_NOTES = 10_000  # notes, in characters: three pages of text
+
+
+def _no_control(value: str) -> str:
+    char = find_control(value)
+    if char is not None:
+        raise PydanticCustomError("control_character", describe_control(char))
+    return value
+
+
+def _no_control_but_lines(value: str) -> str:
+    char = find_control(value, allow_newlines=True)
+    if char is not None:
+        raise PydanticCustomError("control_character", describe_control(char) + " (only newline and tab are allowed)")
+    return value
+
+
+def _unix_newlines(value: object) -> object:
+    # notes pasted on Windows or old Macs: CRLF and CR mean a new line, stored as LF
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def _at_most(limit: int, what: str):  # noqa: ANN202 - a validator factory
+    def check(value: int) -> int:
+        if value > limit:
+            raise PydanticCustomError("too_large", f"more than {what}", {"limit": limit})
+        return value
+    return check
+
+
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_no_control)]
+OptionalText = Annotated[StrictStr, Field(max_length=MAX_TEXT), AfterValidator(_no_control)]
+Notes = Annotated[StrictStr, BeforeValidator(_unix_newlines), Field(max_length=MAX_NOTES),
+                  AfterValidator(_no_control_but_lines)]
+Euros = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_EUROS, f"EUR {MAX_EUROS:,}"))]
+Months = Annotated[StrictInt, Field(gt=0), AfterValidator(_at_most(MAX_MONTHS, f"{MAX_MONTHS} months"))]
+Score = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_SCORE, f"{MAX_SCORE} points"))]
 
 
 class _Model(BaseModel):
@@ -29,7 +84,7 @@ class Partner(_Model):
     grant_eur: Euros | None = None
     affiliated_to: Text | None = None
     eche: bool | None = None  # holds an Erasmus Charter for Higher Education; None: not known yet
-    notes: StrictStr | None = None
+    notes: Notes | None = None
 
     @field_validator("eche", mode="before")
     @classmethod
@@ -57,22 +112,22 @@ class Activities(_Model):
 
 
 class Assessment(_Model):
-    relevance: Annotated[StrictInt, Field(ge=0)] | None = None
-    design: Annotated[StrictInt, Field(ge=0)] | None = None
-    partnership: Annotated[StrictInt, Field(ge=0)] | None = None
-    impact: Annotated[StrictInt, Field(ge=0)] | None = None
+    relevance: Score | None = None
+    design: Score | None = None
+    partnership: Score | None = None
+    impact: Score | None = None
 
 
 class Plan(_Model):
     format: StrictInt
     call: Text | None = None
-    title: StrictStr
-    acronym: StrictStr | None = None
-    lot: StrictInt
-    duration_months: Annotated[StrictInt, Field(gt=0)] | None = None
+    title: OptionalText
+    acronym: OptionalText | None = None
+    lot: Annotated[StrictInt, Field(ge=1), AfterValidator(_at_most(MAX_LOT, str(MAX_LOT)))]
+    duration_months: Months | None = None
     ecosystems: tuple[Text, ...] | None = None
     requested_grant_eur: Euros | None = None
-    notes: StrictStr | None = None
+    notes: Notes | None = None
     partners: tuple[Partner, ...] = ()
     profiles: tuple[Profile, ...] = ()
     activities: Activities | None = None
@@ -82,7 +137,8 @@ class Plan(_Model):
     @classmethod
     def _known_format(cls, value: int) -> int:
         if value != FORMAT:
-            raise ValueError(f"this planner reads format {FORMAT}, not {value}")
+            shown = str(value) if -10**9 < value < 10**9 else "another number"
+            raise ValueError(f"this planner reads format {FORMAT}, not {shown}")
         return value
 
     def to_document(self) -> dict[str, Any]:

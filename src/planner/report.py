@@ -7,6 +7,7 @@ import textwrap
 
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.safetext import visible
 from planner.scoring import CRITERIA_ORDER, Scoreboard
 
 STATUS_WORDS = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "info": "INFO"}
@@ -56,7 +57,7 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
             lines.extend(" " * len(head) + more for more in wrapped[1:])
     lines += provisional_lines(board)  # before the verdict: scripts read the last line
     lines += ["", f"Verdict: {verdict_line(board)}"]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def shown_label(label: str, provisional: bool) -> str:
@@ -72,7 +73,8 @@ def provisional_lines(board: Scoreboard, bullet: str = "") -> list[str]:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for one Markdown table cell: pipes escaped, one line, control characters made visible."""
+    return visible(text.replace("|", "\\|").replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
 def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
@@ -91,7 +93,7 @@ def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | 
         lines.append(f"| {STATUS_WORDS[c.status]} | {label} | {c.count} | {_md_cell(c.message)} |")
     lines += [_md_cell(line).replace("*", "\\*") if line else line
               for line in provisional_lines(board, bullet="- ")]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def check_json(board: Scoreboard, path: str | None) -> str:
@@ -131,7 +133,7 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
     if any(c.provisional for b in boards for c in b.criteria):
         lines += ["", "* provisional: the verdict rests on a figure from secondary sources only; "
                   "'planner check --lot N' names it"]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return visible("\n".join(line.rstrip() for line in lines), keep_newlines=True) + "\n"
 
 
 def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
@@ -142,7 +144,7 @@ def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None) -> 
         lines.append(f"| {_md_cell(label)} | " + " | ".join(cells) + " |")
     verdicts = ["**ELIGIBLE**" if b.eligible else f"**NOT ELIGIBLE** ({len(b.failures)})" for b in boards]
     lines.append("| Verdict | " + " | ".join(verdicts) + " |")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def compare_json(boards: list[Scoreboard], path: str | None) -> str:

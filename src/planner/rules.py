@@ -330,16 +330,17 @@ def load_call(call_id: str) -> CallRules:
 
 
 def read_rules_file(path: str | Path) -> dict:
-    """A user's rules file as data, resolved through `extends` (a built-in id or a file next to it)."""
+    """A user's rules file as data, resolved through `extends` (a built-in id or a file next to it).
+    Read with the same limits as a plan: no FIFO, no device, at most 10 MB, no deep nesting."""
+    from planner.storage import decode_plan_bytes, read_user_file  # storage imports this module
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanError(str(path), "rules file not found") from None
-    except IsADirectoryError:
-        raise PlanError(str(path), "is a folder, not a rules file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(str(path), f"cannot read rules file: {exc}") from None
+        text = decode_plan_bytes(path, read_user_file(path, "rules file"))
+    except PlanError as exc:
+        if exc.message == "file not found":
+            raise PlanError(str(path), "rules file not found") from None
+        raise
     return file_data(path, text)
 
 

@@ -54,10 +54,12 @@ def builtin_ids() -> list[str]:
 
 
 def _parse(text: str, origin: str) -> dict[str, Any]:
+    from planner.storage import parse_toml  # storage imports the rules, which import this module
+
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanError(origin, f"not a valid rules file (TOML): {exc}") from None
+        return parse_toml(text, origin)  # refuses what tomllib cannot take (nesting, huge integers) with the line
+    except PlanError as exc:
+        raise PlanError(origin, f"not a valid rules file (TOML): {exc.message}") from None
 
 
 def merge(parent: dict[str, Any], child: dict[str, Any], path: str = "") -> dict[str, Any]:
@@ -122,10 +124,12 @@ def _find_parent(ref: str, origin: str, folder: Path | None) -> tuple[str, str, 
         raise PlanError(origin, f"extends {ref!r}: no such rule set; known calls: {', '.join(builtin_ids())}"
                         + ("" if folder is None else " (or a .toml file next to this one)"))
     path = (folder / ref).resolve()
+    from planner.storage import decode_plan_bytes, read_user_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not found" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc})"
+        text = decode_plan_bytes(path, read_user_file(path, "rules file"))
+    except PlanError as exc:
+        reason = "not found" if exc.message == "file not found" else exc.message
         raise PlanError(origin, f"extends {ref!r}: the file {path} {reason}") from None
     return str(path), text, path.parent
 

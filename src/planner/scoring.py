@@ -191,6 +191,7 @@ def evaluate(
         _excluded(comp, rules),
         *third_countries_criteria(plan, rules),
         *eche_criteria(plan, rules),
+        _affiliations(plan, rules),
         _duration(months, the_lot),
         _ecosystem(plan, the_lot, rules),
         _grant(plan, rules, the_lot, months),
@@ -285,6 +286,53 @@ def _excluded(comp: Composition, rules: CallRules) -> Criterion:
                          f"{_names(comp.excluded)}: organisations from {codes} may not take part in any role; "
                          "remove them")
     return Criterion("excluded-countries", label, "pass", f"no participant from an excluded country ({codes})")
+
+
+def _affiliations(plan: Plan, rules: CallRules) -> Criterion:
+    """Every affiliated entity names the coordinator or a beneficiary of the plan (fail); no two
+    participants share a PIC (warn: one organisation in two rows, or a typo)."""
+    label = "Affiliations and PICs"
+    by_label: dict[str, list[Partner]] = {}
+    for p in plan.partners:
+        for key in {p.name, p.short_name} - {None}:
+            by_label.setdefault(key.casefold(), []).append(p)  # type: ignore[union-attr]
+    problems = []
+    affiliated = [p for p in plan.partners if p.role == "affiliated-entity"]
+    for p in affiliated:
+        if not p.affiliated_to:
+            problems.append(f"{p.label} ({p.country}) names no partner it is affiliated to: set 'affiliated to' "
+                            "to its coordinator or beneficiary")
+            continue
+        targets = by_label.get(p.affiliated_to.casefold(), [])
+        if not targets:
+            problems.append(f"{p.label} ({p.country}) is affiliated to {p.affiliated_to!r}, which is no partner "
+                            "of the plan")
+        elif not any(_is_full(t, rules) for t in targets):
+            target = targets[0]
+            role = rules.role(target.role)
+            problems.append(f"{p.label} ({p.country}) is affiliated to {target.label} "
+                            f"({(role.label if role else target.role).lower()}): an affiliated entity belongs to "
+                            "the coordinator or a beneficiary")
+    pics: dict[str, list[Partner]] = {}
+    for p in plan.partners:
+        if p.pic:
+            pics.setdefault(p.pic, []).append(p)
+    shared = [f"PIC {pic} is used by {', '.join(p.label for p in owners)}" for pic, owners in pics.items()
+              if len(owners) > 1]
+    if problems:
+        return Criterion("affiliations", label, "fail", "; ".join(problems + shared))
+    if shared:
+        return Criterion("affiliations", label, "warn", "; ".join(shared) + ": each organisation has one PIC, "
+                         "so two rows with the same PIC are one organisation twice, or a typo")
+    n = len(affiliated)
+    what = {0: "no affiliated entities", 1: "1 affiliated entity, attached to a full partner"}.get(
+        n, f"{n} affiliated entities, each attached to a full partner")
+    return Criterion("affiliations", label, "pass", f"{what}; no PIC used twice")
+
+
+def _is_full(partner: Partner, rules: CallRules) -> bool:
+    role = rules.role(partner.role)
+    return bool(role and role.full_partner)
 
 
 def _duration(months: int, lot: Lot) -> Criterion:

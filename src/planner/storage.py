@@ -38,26 +38,98 @@ class Fingerprint:
 def file_fingerprint(path: str | Path) -> Fingerprint | None:
     path = Path(path)
     try:
-        return Fingerprint.of_bytes(path, path.read_bytes())
-    except OSError:
+        return Fingerprint.of_bytes(path, read_user_file(path))
+    except (OSError, PlanError):
         return None
 
 
-def read_bytes(path: Path, what: str = "plan file") -> bytes:
-    """A file's bytes, or a PlanError that says plainly why not."""
+# A plan or CSV is refused above this size before a byte is read (spec, "Bad input"): the largest
+# real plans (1,000 partners) are about 200 KB, so 10 MB leaves room and still bounds memory and time.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a folder, not a {what}"),
+    (stat.S_ISFIFO, "is a pipe (FIFO), not a {what}; the planner reads only regular files"),
+    (stat.S_ISCHR, "is a device, not a {what}; the planner reads only regular files"),
+    (stat.S_ISBLK, "is a device, not a {what}; the planner reads only regular files"),
+    (stat.S_ISSOCK, "is a socket, not a {what}; the planner reads only regular files"),
+)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def read_user_file(path: str | Path, what: str = "plan file", limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file a user named, or a PlanError that says plainly why not.
+
+    Every plan, CSV, rules, config or theme file goes through here. What is not a regular file
+    (folder, FIFO, device, socket) or is larger than `limit` is refused *before* reading: the
+    file is opened non-blocking (so that opening a FIFO never waits for a writer), checked with
+    fstat on the opened descriptor (no race with a rename), and read for at most limit + 1 bytes
+    (so that a file growing while it is read, or a device that lied about its size, still stops).
+    """
+    path = Path(path)
+    origin = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        raise PlanError(str(path), "file not found") from None
+        raise PlanError(origin, "file not found") from None
     except IsADirectoryError:
-        raise PlanError(str(path), f"is a folder, not a {what}") from None
+        raise PlanError(origin, f"is a folder, not a {what}") from None
     except PermissionError:
-        raise PlanError(str(path), "cannot read the file: permission denied") from None
+        if path.is_dir():
+            raise PlanError(origin, f"is a folder, not a {what}") from None
+        raise PlanError(origin, "cannot read the file: permission denied") from None
     except OSError as exc:
-        raise PlanError(str(path), f"cannot read the file: {exc.strerror or exc}") from None
+        raise PlanError(origin, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        for test, message in _NOT_REGULAR:
+            if test(info.st_mode):
+                raise PlanError(origin, message.format(what=what))
+        if not stat.S_ISREG(info.st_mode):
+            raise PlanError(origin, f"is not a regular file, not a {what}")
+        if info.st_size > limit:
+            raise PlanError(origin, f"is {_megabytes(info.st_size)}; the planner reads {what}s of up to "
+                            f"{_megabytes(limit)} (is this the right file?)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1024 * 1024, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise PlanError(origin, f"is larger than {_megabytes(limit)}; the planner reads {what}s of up to "
+                            f"{_megabytes(limit)} (is this the right file?)")
+        return b"".join(chunks)
+    except BlockingIOError:
+        raise PlanError(origin, f"cannot read the file now (it would block); not a {what}?") from None
+    except IsADirectoryError:
+        raise PlanError(origin, f"is a folder, not a {what}") from None
+    except OSError as exc:
+        raise PlanError(origin, f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
 
 
-def _decode(path: Path, data: bytes) -> str:
+def read_bytes(path: Path, what: str = "plan file") -> bytes:
+    """Kept for callers of the old name: read_user_file with the default limit."""
+    return read_user_file(path, what)
+
+
+def decode_plan_bytes(path: str | Path, data: bytes) -> str:
+    """A plan file's text: UTF-8 (a leading BOM is accepted), or a PlanError naming the line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError(str(path), "is UTF-16 text; save the plan as UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise PlanError(str(path), f"line {line}: holds NUL bytes: a binary file, not a plan (TOML text)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -67,20 +139,63 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
+
 def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None) -> Plan:
     """A plan from TOML text, checked against the format and against its call's rules."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanError(origin, _toml_error(exc)) from None
+    data = parse_toml(text, origin)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         problems = validation_problems(exc, allowed_keys)
+        if len(problems) == 1:
+            raise PlanError(origin, problems[0]) from None
         raise PlanError(origin, "not a valid plan (format 1)", problems) from None
     if rules is None:
         rules = load_call_for(plan, origin)
     return check_against_rules(plan, rules, origin)
+
+
+# Plans are flat: tables hold scalars and arrays of strings. tomllib recurses once per level of
+# nested arrays or inline tables, so an array nested 100,000 deep raises RecursionError (after a few
+# hundred levels, fast). It is caught, and this scan finds the line for the message; it counts
+# brackets inside strings too, which is harmless once the nesting is known to be absurd.
+MAX_NESTING = 100
+_DIGITS = re.compile(r"[0-9][0-9_]{4300,}")
+
+
+def _too_deep(text: str) -> int | None:
+    """The first line where brackets nest deeper than MAX_NESTING, or None."""
+    depth = 0
+    line = 1
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "\n":
+            line += 1
+    return None
+
+
+def parse_toml(text: str, origin: str) -> dict[str, object]:
+    """tomllib.loads with every failure as a PlanError naming the line: syntax, nesting, huge integers."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(origin, _toml_error(exc)) from None
+    except RecursionError:
+        line = _too_deep(text)
+        where = f"line {line}: " if line else ""
+        raise PlanError(origin, f"{where}arrays or tables nested hundreds deep; a plan needs at most 3 levels") \
+            from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4,300 digits (sys.int_max_str_digits)
+        found = _DIGITS.search(text)
+        where = f"line {text.count(chr(10), 0, found.start()) + 1}: " if found else ""
+        raise PlanError(origin, f"{where}an integer of more than 4,300 digits; "
+                        "no number in a plan is anywhere near that large") from None
 
 
 def _toml_error(exc: tomllib.TOMLDecodeError) -> str:
@@ -140,13 +255,13 @@ def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>") ->
 def load_plan(path: str | Path, rules: CallRules | None = None) -> Plan:
     """Read a plan file. Raises PlanError naming the file, and the line or key path."""
     path = Path(path)
-    return parse_plan(_decode(path, read_bytes(path)), str(path), rules)
+    return parse_plan(decode_plan_bytes(path, read_user_file(path)), str(path), rules)
 
 
 def load_plan_with_fingerprint(path: str | Path, rules: CallRules | None = None) -> tuple[Plan, Fingerprint]:
     path = Path(path)
-    data = read_bytes(path)
-    plan = parse_plan(_decode(path, data), str(path), rules)
+    data = read_user_file(path)
+    plan = parse_plan(decode_plan_bytes(path, data), str(path), rules)
     return plan, Fingerprint.of_bytes(path, data)
 
 
