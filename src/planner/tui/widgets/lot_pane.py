@@ -1,11 +1,13 @@
-"""The lot pane: lot and duration (with caps), the requested grant, the ecosystems, the deadline, the rest in brief."""
+"""The lot pane: lot and duration (with caps), the requested grant, the ecosystems (one per line), the deadline.
+
+The profiles, activities, budget and self-assessment are rules in the scoreboard, with the key of their screen."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
@@ -43,20 +45,18 @@ class LotPane(VerticalScroll, can_focus=False):
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
 
     def compose(self):
-        yield Label("Lot and duration", classes="pane-heading")
+        # dense: no headings where the content says what it is (the border title names the pane)
         yield ChoiceList(
             [(f"lot{n}-{m}", f"Lot {n}  {m} months  ≤ {eur(self.rules.max_grant(n, m) or 0)}")
              for n, m in self._scenarios],
             single=True, id="scenario",
         )
-        yield Static(id="lot-name", classes="hint")
-        yield Label("Requested EU grant (EUR)", classes="pane-heading")
-        yield Input(placeholder="e.g. 1,000,000", id="grant", compact=True)
+        yield Static(id="lot-name", classes="hint one-line")
+        with Horizontal(id="grant-row"):
+            yield Label("Grant EUR", classes="pane-heading")
+            yield Input(placeholder="e.g. 1,000,000", id="grant", compact=True)
         yield Static(id="grant-hint", classes="hint")
-        yield Label("More (press the key)", classes="pane-heading")
-        yield Static(id="more")
-        yield Label("Industrial ecosystems", classes="pane-heading")
-        yield Static(id="ecosystem-hint", classes="hint")
+        yield Static(id="ecosystem-hint", classes="pane-heading")
         yield ChoiceList(
             [(e.id, f"{e.number:>2}. {e.name}{' *' if e.priority else ''}") for e in self.rules.ecosystems],
             single=False, id="ecosystems",
@@ -94,13 +94,12 @@ class LotPane(VerticalScroll, can_focus=False):
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
         rule = "exactly one" if lot.ecosystems == "exactly-one" else "any number"
-        self.query_one("#ecosystem-hint", Static).update(f"Lot {lot.number}: {rule}. * priority ecosystem.")
+        self.query_one("#ecosystem-hint", Static).update(f"Ecosystems · Lot {lot.number}: {rule} · * priority")
 
         deadline = self.rules.deadline_aware()
         local = deadline.astimezone()
         left = deadline - datetime.now(timezone.utc)
         status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
-        self.query_one("#more", Static).update(_summary(board))
         yours = "" if local.utcoffset() == deadline.utcoffset() else \
             f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
         self.query_one("#deadline", Static).update(
@@ -125,34 +124,4 @@ class LotPane(VerticalScroll, can_focus=False):
             self.post_message(self.GrantChanged(None, invalid=True))  # the hint says why; the plan keeps its grant
             return
         self.post_message(self.GrantChanged(amount))
-
-
-
-MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "i"}
-
-
-def _summary(board: Scoreboard) -> str:
-    """One short line per extra screen: its key, and what its rule in the scoreboard says now."""
-    profiles, activities = board.get("occupational-profiles"), board.get("activities")
-    if profiles is None or activities is None:
-        lines = [f"p  profiles, activities: not required for Lot {board.lot}"]
-    else:
-        lines = [f"p  {MARK[profiles.status]} EQF bands {profiles.count}, "
-                 f"{MARK[activities.status]} activities {activities.count}"]
-    grant = board.get("grant")
-    if grant is not None:
-        lines.append("b  " + {"pass": "✓ budget: the shares add up",
-                              "warn": "! budget: see the Grant rule",
-                              "fail": "✗ budget: over the cap",
-                              "info": "i budget: no request or cap yet"}[grant.status])
-    award = board.get("award")
-    if award is not None:
-        scored = f" {award.actual}" if award.actual is not None and award.status != "info" else ""
-        started = award.actual is not None  # an info with a total: some criteria are scored, not all
-        lines.append("s  " + {"pass": f"✓ self-assessment{scored}",
-                              "warn": f"! self-assessment{scored}: under a threshold",
-                              "info": f"i self-assessment: {'partly scored' if started else 'not scored yet'}",
-                              "fail": "✗ self-assessment"}[award.status])
-    return "\n".join(lines)
-
 
