@@ -130,6 +130,8 @@ class PlannerApp(App[int]):
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)
         notice.display = small
+        # below 100 columns the footer needs the room of "^p palette" for the keys (help names ctrl+p)
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
         if small:
             notice.update(f"The terminal is small ({event.size.width}x{event.size.height}): "
                           f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile.")

@@ -29,6 +29,9 @@ def advice(c: Criterion) -> str:
     """The shortest useful text: what to do, without repeating the N/M column; the deadline's time left."""
     if c.count and c.message.startswith(f"{c.actual} of {c.required} ") and ": " in c.message:
         return c.message.split(": ", 1)[1]  # "10 of 12 full partners (...): add 2 more full partners"
+    needed = f", at least {c.required} needed"
+    if c.count and needed in c.message:
+        return c.message.replace(needed, "", 1)  # "14 full partners (...)": N/M says what is needed
     if c.id == "deadline" and ": " in c.message:
         return c.message.rsplit(": ", 1)[1]  # the date is in the lot pane and the detail line
     return c.message
