@@ -399,6 +399,8 @@ async def test_lot_pane_keys_compare_cursor_and_help(draft):
         # Lot 2 takes exactly one ecosystem: ticking another replaces it
         await pilot.press("tab", "tab", "tab")
         assert app.focused is app.query_one("#ecosystems")
+        # below 120 columns the pane that holds the focus is the one shown
+        assert app.query_one("#lot-pane").region.height > 0 and app.query_one("#partners-pane").region.height == 0
         await pilot.press("home", "space")
         await wait_for(pilot, lambda: app.document.plan.ecosystems == (eco[0],), "the ecosystem replaced")
         assert "[x]" in str(app.query_one("#ecosystems").get_option_at_index(0).prompt)
@@ -478,8 +480,11 @@ async def test_small_terminal_shows_the_notice(draft):
         await pilot.pause()
         assert "40x12" in static_text(app, "#small-notice")
         assert notice.region.height > 0  # laid out on screen, not only flagged
-        # still usable: a lot switch works
+        # still usable: a lot switch works, and every pane shows
         await pilot.press("l")
         await wait_for(pilot, lambda: app.document.plan.lot == 1, "the lot switch")
+        for key, pane in (("3", "#scoreboard"), ("2", "#lot-pane"), ("1", "#partners-pane")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: app.query_one(pane).region.height > 0, f"{pane} shown")
         await pilot.resize_terminal(100, 30)
         await wait_for(pilot, lambda: not notice.display, "the notice to go")

@@ -145,6 +145,23 @@ async def test_one_pane_per_key_at_80x24(draft):
         await wait_for(pilot, lambda: following.label in static_text(app, "#rule-detail"), "the next rule's detail")
         assert following.message in re.sub(r"\s+", " ", static_text(app, "#rule-detail"))
 
+        # enter on a rule goes where it is fixed: the partners pane for a count of partners, the budget
+        # screen for the grant (whose key the line shows)
+        await pilot.press("up", "enter")
+        await wait_for(pilot, lambda: app.focused is app.query_one(PartnersTable), "the partners table")
+        assert app.query_one("#partners-pane").region.height > 0
+        await pilot.press("3")
+        rules_table = app.query_one(RulesTable)
+        await wait_for(pilot, lambda: app.focused is rules_table, "the scoreboard")
+        rules_table.move_cursor(row=rules_table.ids.index("grant"))
+        await wait_for(pilot, lambda: "(enter or b: edit)" in static_text(app, "#rule-detail"), "the grant's detail")
+        await pilot.press("enter")
+        from planner.tui.screens.budget import BudgetScreen
+        from .helpers import wait_main, wait_screen
+        await wait_screen(pilot, BudgetScreen)
+        await pilot.press("escape")
+        await wait_main(pilot)
+
         # tab walks on into the next pane, which is then the one shown
         await pilot.press("1")
         await wait_for(pilot, lambda: app.query_one("#partners-pane").region.height > 0, "the partners pane")

@@ -505,6 +505,10 @@ class PlannerApp(App[int]):
         self.push_screen(HelpScreen(self.document.rules, self.key_help()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Partners pane", "Show the partners (key 1)", lambda: self.action_pane(0))
+        yield SystemCommand("Lot & ecosystem pane", "Show the lot, grant and ecosystems (key 2)",
+                            lambda: self.action_pane(1))
+        yield SystemCommand("Scoreboard pane", "Show every rule, one line each (key 3)", lambda: self.action_pane(2))
         yield SystemCommand("Add partner", "Add a participant to the consortium", self.action_add_partner)
         yield SystemCommand("Remove partner", "Remove the selected participant", self.action_remove_partner)
         yield SystemCommand("Switch lot", "Move the plan to the other lot", self.action_switch_lot)

@@ -23,6 +23,9 @@ MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"
 # the screen that edits a rule, by the id of its key binding (the key itself may be remapped)
 SCREEN_FOR_RULE = {"grant": "planner.budget", "occupational-profiles": "planner.content",
                    "activities": "planner.content", "award": "planner.assessment"}
+# enter on a rule goes where it is fixed: its screen, or the pane that edits it
+ACTION_FOR_RULE = {"grant": "budget", "occupational-profiles": "content", "activities": "content",
+                   "award": "assessment", "duration": "pane(1)", "ecosystem": "pane(1)", "deadline": "pane(1)"}
 
 
 def advice(c: Criterion) -> str:
@@ -115,6 +118,11 @@ class ScoreboardView(Vertical):
         event.stop()
         self._detail()
 
+    async def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.board is not None and 0 <= event.cursor_row < len(self.board.criteria):
+            await self.run_action(f"app.{ACTION_FOR_RULE.get(self.board.criteria[event.cursor_row].id, 'pane(0)')}")
+
     def _detail(self) -> None:
         table = self.query_one(RulesTable)
         if self.board is None or not table.ids:
@@ -124,6 +132,5 @@ class ScoreboardView(Vertical):
         text = Text.assemble((MARKS[c.status][0], self.get_component_rich_style(MARKS[c.status][1], partial=True)),
                              " ", (c.label, "bold"), f" {c.count}" if c.count else "", ": ")
         text.append_text(literal(c.message))
-        if key:
-            text.append(f"  ({key.split(',')[0]} opens its screen)", style="dim")
+        text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
         self.query_one("#rule-detail", Static).update(text)
