@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
+from planner.tui.widgets.scoreboard import RulesTable
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.help import HelpScreen
 
@@ -15,6 +16,13 @@ from .conftest import SAMPLES
 from .helpers import freeze_clock, make_app, ready, static_text, verdict, wait_for, wait_main, wait_screen
 
 LATE_2026 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+
+
+def call_line(app) -> str:
+    """The call as the lot pane shows it, in its bottom border."""
+    from planner.tui.widgets.lot_pane import LotPane
+
+    return str(app.query_one(LotPane).border_subtitle or "")
 
 
 def _lot3(tmp_path: Path) -> Path:
@@ -27,10 +35,10 @@ async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) 
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         assert app.document.plan.call == "2026" and app.document.rules.id == "2026"
-        assert static_text(app, "#call").startswith("Call 2026: 3 lots, 3 provisional.")
+        assert call_line(app).startswith("Call 2026: 3 lots, 3 provisional · y: next call")
         deadline = static_text(app, "#deadline")
-        assert "10 March 2026" in deadline and "(the most recent call the planner knows)" in deadline
-        assert deadline.endswith(": the call has closed.")
+        assert "10 Mar 2026" in deadline
+        assert deadline.endswith(": closed (the newest call the planner knows).")
 
 
 async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path) -> None:
@@ -46,9 +54,14 @@ async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path) -> None:
         assert seen == [3, 1, 2, 3]
         assert static_text(app, "#lot-name").startswith("Lot 3: Alliances for STEM Skills Foundries")
         assert verdict(app).startswith("✓ ELIGIBLE: Lot 3, 24 months")
-        board = " ".join(static_text(app, "#scoreboard-body").split())
-        assert "Full partners * 8/8" in board
-        assert "8 / 4 / 3 / 3 for Lot 3 is provisional: check the call document" in board
+        rules = app.query_one(RulesTable)
+        row = rules.ids.index("full-partners")
+        cells = [str(getattr(c, "plain", c)) for c in rules.get_row_at(row)]
+        assert "Full partners *" in cells and "8/8" in cells
+        await pilot.press("3")
+        rules.move_cursor(row=row)
+        await wait_for(pilot, lambda: "Full partners" in static_text(app, "#rule-detail"), "the rule's detail")
+        assert "provisional figure: check the call document" in static_text(app, "#rule-detail")
         await pilot.press("f1")
         screen = await wait_screen(pilot, HelpScreen)
         shown = " ".join(str(screen.query_one(Static).render()).split())
@@ -63,18 +76,18 @@ async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monke
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("y")  # 2026 is the last: on to 2024, which has no Lot 3
-        await wait_for(pilot, lambda: static_text(app, "#call").startswith("Call 2024"), "the 2024 call shown")
+        await wait_for(pilot, lambda: call_line(app).startswith("Call 2024"), "the 2024 call shown")
         plan = app.document.plan
         assert (plan.call, plan.lot, app.document.rules.id, app.board.call) == ("2024", 1, "2024", "2024")
         assert "third-countries" not in [c.id for c in app.board.criteria]
         assert any(n.message.startswith("Call 2024") for n in notes)
         deadline = static_text(app, "#deadline")
-        assert "7 March 2024" in deadline and "the most recent call the planner knows is 2026" in deadline
+        assert "7 Mar 2024" in deadline and deadline.endswith("closed; newest call known: 2026 (y).")
         await pilot.press("y")
-        await wait_for(pilot, lambda: static_text(app, "#call").startswith("Call 2025"), "the 2025 call shown")
+        await wait_for(pilot, lambda: call_line(app).startswith("Call 2025"), "the 2025 call shown")
         assert app.board.get("third-countries") is not None
         await pilot.press("ctrl+z", "ctrl+z")
-        await wait_for(pilot, lambda: static_text(app, "#call").startswith("Call 2026"), "2026 back after undo")
+        await wait_for(pilot, lambda: call_line(app).startswith("Call 2026"), "2026 back after undo")
         assert (app.document.plan.call, app.document.plan.lot, app.board.lot) == ("2026", 3, 3)
         assert not app.document.dirty
 

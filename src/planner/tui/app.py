@@ -12,9 +12,9 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from planner import editing, recovery
 from planner.errors import PlanError
@@ -29,11 +29,14 @@ from planner.tui.screens.editor import PlanEditor
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.lot_pane import LotPane
-from planner.tui.widgets.partners import PartnersTable
+from planner.tui.widgets.partners import PartnersPane, PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
 from planner.tui.widgets.verdict import VerdictBar
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
+PANES = ("partners-pane", "lot-pane", "scoreboard")  # keys 1, 2, 3; below 120 columns one is shown at a time
+PANE_IDS = ("planner.pane_partners", "planner.pane_lot", "planner.pane_scoreboard")
+PANE_KEYS = Binding.Group("Panes")
 
 
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
@@ -61,6 +64,9 @@ class PlannerApp(App[int]):
         Binding("b", "budget", "Budget", id="planner.budget", show=False),
         Binding("s", "assessment", "Self-assessment", id="planner.assessment", show=False),
         Binding("i", "import_partners", "Import CSV", id="planner.import", show=False),
+        Binding("1", "pane(0)", "Partners", id="planner.pane_partners", group=PANE_KEYS),
+        Binding("2", "pane(1)", "Lot & ecosystem", id="planner.pane_lot", group=PANE_KEYS),
+        Binding("3", "pane(2)", "Scoreboard", id="planner.pane_scoreboard", group=PANE_KEYS),
         Binding("ctrl+s", "save", "Save", id="planner.save"),
         Binding("ctrl+o", "open", "Open", id="planner.open", show=False),
         Binding("ctrl+z", "undo", "Undo", id="planner.undo", show=False),
@@ -75,6 +81,8 @@ class PlannerApp(App[int]):
         # --rules FILE / --call ID: one set of rules for the whole session, every plan opened included
         self.session_rules = session_rules
         self.board: Scoreboard | None = None
+        self.pane = 0  # the pane shown below 120 columns: the one that holds the focus
+        self._pane_focus: dict[int, object] = {}  # the widget each pane had the focus on last
         # themes and keys are set before the first mount: a theme change after it restyles every widget
         settings = load_settings()
         themes, self._settings_problems = load_themes()
@@ -107,11 +115,13 @@ class PlannerApp(App[int]):
     def compose(self):
         yield Header(icon="≡")
         yield Static("", id="small-notice")
-        with VerticalScroll(id="panes", can_focus=False):
-            with Vertical(id="partners-pane", classes="pane"):
-                yield PartnersTable(id="partners")
-            yield LotPane(self.document.rules, id="lot-pane", classes="pane")
-            yield ScoreboardView(id="scoreboard", classes="pane")
+        # from 120 columns: the partners full width on top, the lot pane and the scoreboard side by side
+        # under them; below, one pane at a time (docs/layout.md)
+        with Vertical(id="panes", classes="-show-0"):
+            yield PartnersPane(id="partners-pane", classes="pane")
+            with Horizontal(id="lower"):
+                yield LotPane(self.document.rules, id="lot-pane", classes="pane")
+                yield ScoreboardView(id="scoreboard", classes="pane")
         yield VerdictBar(id="verdict")
         yield Footer()
 
@@ -120,10 +130,10 @@ class PlannerApp(App[int]):
             self.notify("\n".join(self._settings_problems), title="Some settings were not loaded",
                         severity="warning", timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.query_one("#partners-pane").border_title = "Partners"
-        self.query_one("#lot-pane").border_title = "Lot & ecosystem"
-        self.query_one("#scoreboard").border_title = "Scoreboard"
+        for pane, bid, title in zip(PANES, PANE_IDS, ("Partners", "Lot & ecosystem", "Scoreboard")):
+            self.query_one(f"#{pane}").border_title = f"{self.key_for(bid)} {title}"
         self.redraw()
+        self.watch(self.screen, "focused", self._focus_moved)
         self.query_one(PartnersTable).focus()
         self._catch_signals()
         # a sign of life for planners on other hosts, which take a holder silent for a day as gone
@@ -172,6 +182,8 @@ class PlannerApp(App[int]):
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)
         notice.display = small
+        # below 100 columns the footer needs the room of "^p palette" for the keys (help names ctrl+p)
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
         if small:
             notice.update(f"The terminal is small ({event.size.width}x{event.size.height}): "
                           f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile.")
@@ -182,9 +194,10 @@ class PlannerApp(App[int]):
         """Every pane from a fresh Scoreboard; `resync` after an undo or redo, which changes typed fields too."""
         doc = self.document
         self.board = evaluate(doc.plan, doc.rules)
-        self.query_one(PartnersTable).show(doc.plan, doc.rules)
+        self.query_one(PartnersPane).show(doc.plan, doc.rules, self.key_for("planner.add_partner"),
+                                          self.key_for("planner.import"))
         self.query_one(LotPane).show(doc.plan, self.board, resync)
-        self.query_one(ScoreboardView).show(self.board)
+        self.query_one(ScoreboardView).show(self.board, self._rule_keys)
         self.query_one(VerdictBar).show(self.board)
         if isinstance(self.screen, PlanEditor):
             self.screen.plan_changed()
@@ -192,6 +205,72 @@ class PlannerApp(App[int]):
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
         self.title = f"{doc.name}{marks}"
         self.sub_title = doc.plan.acronym or doc.plan.title
+
+    def _keys_of(self, binding: Binding) -> list[str]:
+        """The keys of one of the app's bindings, as remapped in config.toml."""
+        keys = self._keys.get(binding.id, binding.key) if binding.id else binding.key
+        return [key.strip() for key in keys.split(",")]
+
+    def key_for(self, binding_id: str) -> str:
+        """The key the user presses for a binding, as the footer shows it."""
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                return super().get_key_display(Binding(self._keys_of(binding)[0], binding.action))
+        return ""
+
+    @property
+    def _rule_keys(self) -> dict[str, str]:
+        return {bid: self.key_for(bid) for bid in ("planner.content", "planner.budget", "planner.assessment")}
+
+    # --- panes -----------------------------------------------------------------------------
+
+    def action_pane(self, index: int) -> None:
+        """Show pane `index` (below 120 columns) and put the focus where it was in it last."""
+        pane = self.query_one(f"#{PANES[index]}")
+        self._show_pane(index)
+        last = self._pane_focus.get(index)
+        if last is not None and last.is_attached and pane in last.ancestors and last.focusable:
+            last.focus()
+            return
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def _show_pane(self, index: int) -> None:
+        self.pane = index
+        panes = self.query_one("#panes")
+        for i in range(len(PANES)):
+            panes.set_class(i == index, f"-show-{i}")
+
+    def _focus_moved(self, focused) -> None:
+        """The pane shown follows the focus (tab walks through every pane's fields)."""
+        if focused is None or focused.screen is not self.screen:
+            return
+        for index, pane in enumerate(PANES):
+            if any(node.id == pane for node in focused.ancestors):
+                self._pane_focus[index] = focused
+                if index != self.pane:
+                    self._show_pane(index)
+                return
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows only keys that work here: while a field has the focus, the one-letter keys
+        type into it; Remove needs a partner."""
+        if action == "remove_partner" and not self.document.plan.partners:
+            return False
+        if isinstance(self.focused, Input) and len(self.screen_stack) == 1:
+            for binding in self.BINDINGS:
+                if isinstance(binding, Binding) and binding.show and binding.action.split("(")[0] == action:
+                    if all(len(key) == 1 or key == "question_mark" for key in self._keys_of(binding)):
+                        return False
+        return True
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Help is `f1` while a field has the focus (`?` types into it)."""
+        if binding.action == "help" and isinstance(self.focused, Input):
+            return "f1"
+        return super().get_key_display(binding)
 
     def apply(self, plan, select_row: int | None = None, merge: str | None = None) -> None:
         """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step."""
@@ -486,6 +565,9 @@ class PlannerApp(App[int]):
     # (binding id or None, keys as shipped, what they do): the help screen, with the user's remapping applied
     KEY_HELP = (
         (None, "tab / shift+tab", "move between panes and fields"),
+        ("planner.pane_partners", "1", "the partners pane (below 120 columns: show it)"),
+        ("planner.pane_lot", "2", "the lot & ecosystem pane"),
+        ("planner.pane_scoreboard", "3", "the scoreboard pane"),
         ("planner.add_partner", "a", "add a partner"),
         (None, "enter", "edit the selected partner"),
         ("planner.remove_partner", "d / delete", "remove the selected partner (asks first)"),
@@ -515,6 +597,10 @@ class PlannerApp(App[int]):
         self.push_screen(HelpScreen(self.document.rules, self.key_help()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Partners pane", "Show the partners (key 1)", lambda: self.action_pane(0))
+        yield SystemCommand("Lot & ecosystem pane", "Show the lot, grant and ecosystems (key 2)",
+                            lambda: self.action_pane(1))
+        yield SystemCommand("Scoreboard pane", "Show every rule, one line each (key 3)", lambda: self.action_pane(2))
         yield SystemCommand("Add partner", "Add a participant to the consortium", self.action_add_partner)
         yield SystemCommand("Remove partner", "Remove the selected participant", self.action_remove_partner)
         yield SystemCommand("Switch lot", "Move the plan to the next lot of its call", self.action_switch_lot)

@@ -1,11 +1,13 @@
-"""The lot pane: lot and duration (with caps), the requested grant, the ecosystems, the deadline, the rest in brief."""
+"""The lot pane: lot and duration (with caps), the requested grant, the ecosystems (one per line), the deadline.
+
+The profiles, activities, budget and self-assessment are rules in the scoreboard, with the key of their screen."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
@@ -43,23 +45,20 @@ class LotPane(VerticalScroll, can_focus=False):
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
 
     def compose(self):
+        # dense: no headings where the content says what it is (the border title names the pane)
         # from the rules of now: a recompose after another call was chosen has other lots and durations
         self._scenarios = [(lot.number, d.months) for lot in self.rules.lots for d in lot.durations]
-        yield Static(id="call", classes="hint")
-        yield Label("Lot and duration", classes="pane-heading")
         yield ChoiceList(
             [(f"lot{n}-{m}", f"Lot {n}  {m} months  ≤ {eur(self.rules.max_grant(n, m) or 0)}")
              for n, m in self._scenarios],
             single=True, id="scenario",
         )
-        yield Static(id="lot-name", classes="hint")
-        yield Label("Requested EU grant (EUR)", classes="pane-heading")
-        yield Input(placeholder="e.g. 1,000,000", id="grant", compact=True)
+        yield Static(id="lot-name", classes="hint one-line")
+        with Horizontal(id="grant-row"):
+            yield Label("Grant EUR", classes="pane-heading")
+            yield Input(placeholder="e.g. 1,000,000", id="grant", compact=True)
         yield Static(id="grant-hint", classes="hint")
-        yield Label("More (press the key)", classes="pane-heading")
-        yield Static(id="more")
-        yield Label("Industrial ecosystems", classes="pane-heading")
-        yield Static(id="ecosystem-hint", classes="hint")
+        yield Static(id="ecosystem-hint", classes="pane-heading")
         yield ChoiceList(
             [(e.id, f"{e.number:>2}. {e.name}{' *' if e.priority else ''}") for e in self.rules.ecosystems],
             single=False, id="ecosystems",
@@ -97,20 +96,10 @@ class LotPane(VerticalScroll, can_focus=False):
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
         rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
-        self.query_one("#ecosystem-hint", Static).update(f"Lot {lot.number}: {rule}. * priority ecosystem.")
+        self.query_one("#ecosystem-hint", Static).update(f"Ecosystems · Lot {lot.number}: {rule} · * priority")
 
-        deadline = self.rules.deadline_aware()
-        local = deadline.astimezone()
-        left = deadline - datetime.now(timezone.utc)
-        status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
-        newest = _latest_call_note(self.rules) if left.total_seconds() <= 0 else ""
-        self.query_one("#call", Static).update(_call_line(self.rules))
-        self.query_one("#more", Static).update(_summary(board))
-        yours = "" if local.utcoffset() == deadline.utcoffset() else \
-            f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
-        self.query_one("#deadline", Static).update(
-            f"Deadline: {deadline.day} {deadline:%B %Y, %H:%M} Brussels time{yours}{newest}: {status}."
-        )
+        self.border_subtitle = _call_line(self.rules)  # in the border: no spare line at 160x48 (docs/layout.md)
+        self.query_one("#deadline", Static).update(deadline_line(self.rules))
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()
@@ -137,41 +126,22 @@ def _call_line(rules: CallRules) -> str:
     provisional = sum(is_provisional(lot.grade) for lot in rules.lots)
     # short: the pane is about 40 columns wide; the call's full name is in the help and `planner rules`
     note = f", {provisional} provisional" if provisional else ""
-    return f"Call {rules.id}: {len(rules.lots)} lots{note}. y: next call"
+    return f"Call {rules.id}: {len(rules.lots)} lots{note} · y: next call"
 
 
-def _latest_call_note(rules: CallRules) -> str:
+def deadline_line(rules: CallRules) -> str:
+    """The deadline in Brussels and here, and what is left; two lines at most in the pane at 160x48.
+
+    'Deadline 7 Mar 2024 17:00 Brussels, 16:00 here (UTC): closed; newest call known: 2026 (y)'"""
+    deadline = rules.deadline_aware()
+    local = deadline.astimezone()
+    left = deadline - datetime.now(timezone.utc)
+    here = "" if local.utcoffset() == deadline.utcoffset() else \
+        f", {'' if local.date() == deadline.date() else f'{local.day} {local:%b} '}{local:%H:%M} here ({local:%Z})"
+    text = f"Deadline {deadline.day} {deadline:%b %Y %H:%M} Brussels{here}: "
+    if left.total_seconds() > 0:
+        return text + f"{left.days} days left."
     latest = latest_call()
     if rules.id == latest:
-        return " (the most recent call the planner knows)"
-    return f" (the most recent call the planner knows is {latest}: y switches)"
-
-
-MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "i"}
-
-
-def _summary(board: Scoreboard) -> str:
-    """One short line per extra screen: its key, and what its rule in the scoreboard says now."""
-    profiles, activities = board.get("occupational-profiles"), board.get("activities")
-    if profiles is None or activities is None:
-        lines = [f"p  profiles, activities: not required for Lot {board.lot}"]
-    else:
-        lines = [f"p  {MARK[profiles.status]} EQF bands {profiles.count}, "
-                 f"{MARK[activities.status]} activities {activities.count}"]
-    grant = board.get("grant")
-    if grant is not None:
-        lines.append("b  " + {"pass": "✓ budget: the shares add up",
-                              "warn": "! budget: see the Grant rule",
-                              "fail": "✗ budget: over the cap",
-                              "info": "i budget: no request or cap yet"}[grant.status])
-    award = board.get("award")
-    if award is not None:
-        scored = f" {award.actual}" if award.actual is not None and award.status != "info" else ""
-        started = award.actual is not None  # an info with a total: some criteria are scored, not all
-        lines.append("s  " + {"pass": f"✓ self-assessment{scored}",
-                              "warn": f"! self-assessment{scored}: under a threshold",
-                              "info": f"i self-assessment: {'partly scored' if started else 'not scored yet'}",
-                              "fail": "✗ self-assessment"}[award.status])
-    return "\n".join(lines)
-
-
+        return text + "closed (the newest call the planner knows)."
+    return text + f"closed; newest call known: {latest} (y)."

@@ -1,56 +1,139 @@
-"""The scoreboard pane: every criterion of the chosen lot, redrawn from a Scoreboard on each edit."""
+"""The scoreboard pane: one line per rule of the chosen lot, and the rule under the cursor in full.
+
+Each line: the status word (glyph and colour on top), the label, N/M, the key of the screen that
+edits the rule, and the shortest advice, cut with … rather than wrapped. The line under the table
+gives the highlighted rule's whole message. Redrawn on every edit by updating cells in place.
+"""
 
 from __future__ import annotations
 
-import textwrap
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
 
-from planner.scoring import Scoreboard
+from planner.scoring import Criterion, Scoreboard
+from planner.tui.text import literal
+from planner.tui.widgets.fit import Col, FittedTable, cell
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),
          "warn": ("! WARN", "status-warn"), "info": ("i INFO", "status-info")}
-INDENT = " " * 7
+# the screen that edits a rule, by the id of its key binding (the key itself may be remapped)
+SCREEN_FOR_RULE = {"grant": "planner.budget", "occupational-profiles": "planner.content",
+                   "activities": "planner.content", "award": "planner.assessment"}
+# enter on a rule goes where it is fixed: its screen, or the pane that edits it
+ACTION_FOR_RULE = {"grant": "budget", "occupational-profiles": "content", "activities": "content",
+                   "award": "assessment", "duration": "pane(1)", "ecosystem": "pane(1)", "deadline": "pane(1)"}
 
 
-class ScoreboardView(VerticalScroll, can_focus=True):
-    """A scrollable list of criteria; focusable so that it scrolls from the keyboard."""
+def advice(c: Criterion) -> str:
+    """The shortest useful text: what to do, without repeating the N/M column; the deadline's time left."""
+    if c.count and c.message.startswith(f"{c.actual} of {c.required} ") and ": " in c.message:
+        return c.message.split(": ", 1)[1]  # "10 of 12 full partners (...): add 2 more full partners"
+    needed = f", at least {c.required} needed"
+    if c.count and needed in c.message:
+        return c.message.replace(needed, "", 1)  # "14 full partners (...)": N/M says what is needed
+    if c.id == "deadline" and ": " in c.message:
+        return c.message.rsplit(": ", 1)[1]  # the date is in the lot pane and the detail line
+    return c.message
+
+
+class RulesTable(FittedTable):
+    COLUMNS = (Col("status", "Status"), Col("rule", "Rule"), Col("count", "N/M"), Col("key", "Key"),
+               Col("advice", "What to do"))
+    FLEX = "advice"
+    SHRINK = (("advice", 30), ("rule", 22), ("key", 0), ("advice", 10), ("rule", 10), ("advice", 0))
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ids: list[str] = []
+
+
+class ScoreboardView(Vertical):
+    """The rules table (focusable: its cursor picks the rule shown in full) and the detail line."""
 
     COMPONENT_CLASSES = {"status-pass", "status-fail", "status-warn", "status-info"}
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.board: Scoreboard | None = None
+        self.keys: dict[str, str] = {}
 
     def compose(self):
-        yield Static(id="scoreboard-body")
+        yield RulesTable(id="rules")
+        yield Static(id="rule-detail")
 
-    def on_resize(self) -> None:
+    def on_mount(self) -> None:
+        self.theme_changed = self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
+
+    def _restyle(self) -> None:
         if self.board is not None:
-            self.show(self.board)  # the messages are wrapped to the pane's width
+            board, self.board = self.board, None
+            self.show(board, self.keys)  # the status colours come from the theme
 
-    def show(self, board: Scoreboard) -> None:
-        # plain Text wrapped here rather than a Rich Table: measuring a table costs a tenth of a second
-        self.board = board
-        # the gutter is kept for the scrollbar (planner.tcss), so the width does not change with it
-        width = self.scrollable_content_region.width - self.styles.scrollbar_size_vertical
-        width = max(width, len(INDENT) + 20)
-        text = Text()
-        for c in board.criteria:
-            word, component = MARKS[c.status]
-            text.append(word, style=self.get_component_rich_style(component, partial=True))
-            text.append(f" {c.label}{' *' if c.provisional else ''}", style="bold")
-            if c.count:
-                text.append(f"  {c.count}", style="bold")
-            message = textwrap.fill(c.message, width, initial_indent=INDENT, subsequent_indent=INDENT)
-            text.append("\n" + message + "\n", style="dim" if c.status in ("pass", "info") else "")
-        if board.provisional_notes:
-            text.append("\n* provisional: rests on secondary sources only\n", style="bold")
-            for note in board.provisional_notes:
-                text.append(textwrap.fill(note, width, initial_indent="  ", subsequent_indent="  ") + "\n")
-        text.rstrip()
-        self.query_one("#scoreboard-body", Static).update(text)
+    def show(self, board: Scoreboard, keys: dict[str, str] | None = None) -> None:
+        """`keys`: binding id -> the key the user presses (for the Key column)."""
+        old, self.board = self.board, board
+        self.keys = keys or self.keys
+        table = self.query_one(RulesTable)
+        ids = [c.id for c in board.criteria]
+        rebuild = ids != table.ids
+        rows = [self._row(c) for c in board.criteria]
+        if rebuild:
+            at = table.ids[table.cursor_row] if table.ids and table.cursor_row < len(table.ids) else None
+            table.clear()
+            for c, row in zip(board.criteria, rows):
+                table.add_row(*row.values(), key=c.id)
+            table.ids = ids
+            # the cursor stays on its rule; at first, on the first rule that fails (or warns)
+            first = next((c.id for c in board.criteria if c.status == "fail"), None) or \
+                next((c.id for c in board.criteria if c.status == "warn"), None)
+            target = at if at in ids else first
+            if target is not None:
+                table.move_cursor(row=ids.index(target))
+        else:
+            before = {c.id: c for c in old.criteria} if old is not None else {}
+            for c, row in zip(board.criteria, rows):
+                if before.get(c.id) != c:
+                    for key, value in row.items():
+                        table.update_cell(c.id, key, value)
+        table.set_natural({key: max(cell_len(r[key].plain) for r in rows) if rows else 0 for key in rows[0]}
+                          if rows else {})
+        table.fit_columns()
+        self._detail()
         self.border_subtitle = "eligible" if board.eligible else f"{len(board.failures)} failing"
+
+    def _row(self, c: Criterion) -> dict[str, Text]:
+        word, component = MARKS[c.status]
+        key = self.keys.get(SCREEN_FOR_RULE.get(c.id, ""), "")
+        dim = "dim" if c.status in ("pass", "info") else ""
+        return {"status": cell(Text(word, style=self.get_component_rich_style(component, partial=True))),
+                "rule": cell(Text(c.label + (" *" if c.provisional else ""), style="bold")), "count": cell(Text(c.count)),
+                "key": cell(Text(key.split(",")[0], style="bold")),
+                "advice": cell(literal(advice(c), dim))}  # messages name partners: user text
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._detail()
+
+    async def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.board is not None and 0 <= event.cursor_row < len(self.board.criteria):
+            await self.run_action(f"app.{ACTION_FOR_RULE.get(self.board.criteria[event.cursor_row].id, 'pane(0)')}")
+
+    def _detail(self) -> None:
+        table = self.query_one(RulesTable)
+        if self.board is None or not table.ids:
+            return
+        c = self.board.criteria[min(max(table.cursor_row, 0), len(self.board.criteria) - 1)]
+        key = self.keys.get(SCREEN_FOR_RULE.get(c.id, ""), "")
+        text = Text.assemble((MARKS[c.status][0], self.get_component_rich_style(MARKS[c.status][1], partial=True)),
+                             " ", (c.label, "bold"), f" {c.count}" if c.count else "", ": ")
+        text.append_text(literal(c.message))
+        if c.provisional:
+            # the figure behind this verdict rests on secondary sources only (issue 9)
+            text.append("  * provisional figure: check the call document", style="bold")
+        text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
+        self.query_one("#rule-detail", Static).update(text)

@@ -1,0 +1,253 @@
+"""The main screen's layout (docs/layout.md): everything at once at 160x48, one pane per key at 80x24.
+
+What the user sees is read from the widgets (scroll ranges, regions, cells) and from the screen text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.widgets import Input
+from textual.widgets._toast import Toast
+
+from planner.tui.widgets.lot_pane import LotPane
+from planner.tui.widgets.partners import PartnersTable
+from planner.tui.widgets.scoreboard import RulesTable
+
+from .conftest import SAMPLES
+from .helpers import focus, make_app, ready, screen_text, static_text, verdict, wait_for
+
+PANES = ("#partners-pane", "#lot-pane", "#scoreboard")
+
+
+def one_line(app) -> str:
+    """The screen text with its line breaks and runs of spaces made one space: wrapped text reads whole."""
+    return re.sub(r"\s+", " ", screen_text(app))
+
+
+def footer(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def cells(app, row: int) -> dict[str, object]:
+    table = app.query_one(PartnersTable)
+    return {key.value: cell for key, cell in zip(table.columns, table.get_row_at(row))}
+
+
+async def test_everything_on_screen_at_160x48():
+    """Every partner with its full name, every rule of the lot and all 14 ecosystems, and nothing scrolls."""
+    app, _ = make_app(SAMPLES / "lot2-example.toml", read_only=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert app.screen.has_class("-wide")
+        plan, rules = app.document.plan, app.document.rules
+        table, board_table = app.query_one(PartnersTable), app.query_one(RulesTable)
+        scrolling = [table, board_table, app.query_one(LotPane), app.query_one("#ecosystems")]
+        # (under load the last layout pass may come a frame later: wait for it, then check each part)
+        await wait_for(pilot, lambda: all(w.max_scroll_y == 0 for w in scrolling), "no pane to scroll")
+        for widget in scrolling:
+            assert (widget.max_scroll_y, widget.max_scroll_x) == (0, 0), widget
+        # the table shows all its rows: as high as they are, inside the screen
+        assert table.row_count == len(plan.partners) == 16
+        assert table.region.height == table.row_count + 1
+        assert board_table.row_count == len(app.board.criteria)
+        assert board_table.region.height >= board_table.row_count + 1
+        for pane in PANES:
+            region = app.query_one(pane).region
+            assert region.height > 0 and region.bottom <= app.query_one("#verdict").region.y
+
+        text = screen_text(app)
+        for partner in plan.partners:
+            assert partner.name in text
+        for ecosystem in rules.ecosystems:
+            assert f"{ecosystem.number:>2}. {ecosystem.name}" in text
+        for criterion in app.board.criteria:
+            assert criterion.label in text
+        # kinds in words; the affiliated entity names its beneficiary
+        affiliated = next(i for i, p in enumerate(plan.partners) if p.role == "affiliated-entity")
+        assert str(cells(app, affiliated)["role"]) == f"affil. → {plan.partners[affiliated].affiliated_to}"
+        assert "Trade, sectoral or professional association" in text
+        assert "trade-association" not in text
+        # the pane keys are in the border titles and the footer
+        assert app.query_one("#lot-pane").border_title == "2 Lot & ecosystem"
+        await wait_for(pilot, lambda: re.search(r"1\s*2\s*3\s*Panes", footer(app)), "the pane keys in the footer")
+
+
+LONG = ("Universidad Politécnica del Noroeste, Escuela Técnica Superior de Ingeniería Agronómica, "
+        "Alimentaria y de Biosistemas")
+SIXTY = "Fachhochschule für Landwirtschaft und Ernährung Süddeutschla"  # 60 characters
+
+
+def names_plan(tmp_path: Path) -> Path:
+    assert len(SIXTY) == 60
+    path = tmp_path / "names.toml"
+    path.write_text(
+        'format = 1\ntitle = "T"\nlot = 1\n\n'
+        f'[[partners]]\nname = "{LONG}"\nshort_name = "UPN"\ncountry = "ES"\nkind = "higher-education"\n'
+        'role = "coordinator"\n\n'
+        f'[[partners]]\nname = "{SIXTY}"\ncountry = "DE"\nkind = "higher-education"\nrole = "beneficiary"\n\n'
+        '[[partners]]\nname = "Fundación para la Formación Agraria"\ncountry = "ES"\nkind = "vet-provider"\n'
+        'role = "beneficiary"\n', encoding="utf-8")
+    return path
+
+
+async def test_long_names_and_missing_short_names_at_160_and_80(tmp_path):
+    app, _ = make_app(names_plan(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        text = screen_text(app)
+        assert SIXTY in text  # whole at 160 columns
+        shown = re.search(r"Universidad Politécnica[^┃]*…", text)
+        assert shown is not None and len(shown.group(0)) >= 60  # a longer one ends in …, not wrapped
+        assert LONG not in text
+        # partners without a short name get one from their name's first letters, dimmed: rows stay distinct
+        derived = [cells(app, i)["short"] for i in (1, 2)]
+        assert [str(d) for d in derived] == ["FLES", "FFA"]
+        assert all("dim" in str(d.style) for d in derived)
+        assert "dim" not in str(cells(app, 0)["short"].style)
+
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: app.screen.has_class("-narrow"), "the narrow layout")
+        await pilot.pause()
+        text = screen_text(app)
+        assert app.query_one(PartnersTable).max_scroll_x == 0  # cut with …, not scrolled sideways
+        assert re.search(r"Fachhochschule für[^┃]*…", text)
+        assert "FLES" in text
+
+
+async def test_one_pane_per_key_at_80x24(draft):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        plan = app.document.plan
+        await wait_for(pilot, lambda: re.search(r"1\s*2\s*3\s*Panes", footer(app)), "the pane keys in the footer")
+        verdict_bar = app.query_one("#verdict")
+        for key, shown in (("2", "#lot-pane"), ("3", "#scoreboard"), ("1", "#partners-pane"), ("3", "#scoreboard")):
+            await pilot.press(key)
+            pane = app.query_one(shown)
+            await wait_for(pilot, lambda: pane.region.height > 0 and pane in app.focused.ancestors, f"{shown} shown")
+            await pilot.pause()
+            # the chosen pane fills the space between the header and the verdict bar; the others are gone
+            assert pane.region.y == 1 and pane.region.bottom == verdict_bar.region.y
+            assert all(app.query_one(other).region.height == 0 for other in PANES if other != shown)
+            # the failing rules stay on screen, whichever pane is shown
+            text = one_line(app)
+            for failure in app.board.failures:
+                assert f"{failure.label.lower()} {failure.count}" in text
+        assert app.document.plan is plan  # the pane keys change nothing else
+
+        # the scoreboard: the cursor starts on the first failing rule; the line under it says it in full
+        first = app.board.failures[0]
+        assert first.message in re.sub(r"\s+", " ", static_text(app, "#rule-detail"))
+        await pilot.press("down")
+        following = app.board.criteria[[c.id for c in app.board.criteria].index(first.id) + 1]
+        await wait_for(pilot, lambda: following.label in static_text(app, "#rule-detail"), "the next rule's detail")
+        assert following.message in re.sub(r"\s+", " ", static_text(app, "#rule-detail"))
+
+        # enter on a rule goes where it is fixed: the partners pane for a count of partners, the budget
+        # screen for the grant (whose key the line shows)
+        await pilot.press("up", "enter")
+        await wait_for(pilot, lambda: app.focused is app.query_one(PartnersTable), "the partners table")
+        assert app.query_one("#partners-pane").region.height > 0
+        await pilot.press("3")
+        rules_table = app.query_one(RulesTable)
+        await wait_for(pilot, lambda: app.focused is rules_table, "the scoreboard")
+        rules_table.move_cursor(row=rules_table.ids.index("grant"))
+        await wait_for(pilot, lambda: "(enter or b: edit)" in static_text(app, "#rule-detail"), "the grant's detail")
+        await pilot.press("enter")
+        from planner.tui.screens.budget import BudgetScreen
+        from .helpers import wait_main, wait_screen
+        await wait_screen(pilot, BudgetScreen)
+        await pilot.press("escape")
+        await wait_main(pilot)
+
+        # tab walks on into the next pane, which is then the one shown
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.query_one("#partners-pane").region.height > 0, "the partners pane")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.query_one("#lot-pane").region.height > 0, "tab to show the lot pane")
+        assert app.query_one("#partners-pane").region.height == 0
+
+
+async def test_empty_plan_says_how_to_add_and_names_every_failure(tmp_path):
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert "press a to add one" in static_text(app, "#partners-empty")
+        assert "press a to add one" in screen_text(app)
+        await wait_for(pilot, lambda: "a Add" in footer(app), "the footer")
+        assert "Remove" not in footer(app)  # nothing to remove
+        assert len(app.board.failures) >= 7
+        for key in "231":
+            await pilot.press(key)
+            await pilot.pause()
+            text = one_line(app)
+            for failure in app.board.failures:
+                assert f"{failure.label.lower()} {failure.count}" in text
+        # once there is a partner, the hint goes and Remove is offered on the table
+        await pilot.press("a")
+        from planner.tui.screens.partner_form import PartnerForm
+        from .helpers import wait_main, wait_screen, type_text
+        form = await wait_screen(pilot, PartnerForm)
+        await type_text(pilot, "Alpha")
+        form.query_one("#country").value = "DE"
+        form.query_one("#kind").value = "enterprise"
+        await pilot.press("ctrl+s")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 1, "the partner to be added")
+        assert not app.query_one("#partners-empty").display
+        await wait_for(pilot, lambda: "d Remove" in footer(app), "Remove in the footer")
+
+
+async def test_footer_keys_follow_the_focus(lot1, size):
+    app, _ = make_app(lot1)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "? Help" in footer(app), "the footer")
+        assert "a Add" in footer(app) and "d Remove" in footer(app)
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        await wait_for(pilot, lambda: "f1 Help" in footer(app), "help shown as f1 in a field")
+        shown = footer(app)
+        # the one-letter keys type into the field: they leave the footer; ctrl keys stay
+        for gone in ("a Add", "l Lot", "c Compare", "Panes", "? Help", "d Remove"):
+            assert gone not in shown
+        assert "^s Save" in shown
+        # and they do type: digits do not switch panes, letters do not add a partner
+        await pilot.press("end", "ctrl+u", "1", "2")
+        await wait_for(pilot, lambda: grant.value == "12", "12 in the grant field")
+        assert app.focused is grant and len(app.screen_stack) == 1
+        await pilot.press("f1")
+        from planner.tui.screens.help import HelpScreen
+        from .helpers import wait_screen
+        await wait_screen(pilot, HelpScreen)
+
+
+async def test_toasts_never_cover_the_verdict_bar(draft, size):
+    app, _ = make_app(draft)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+z")  # "Nothing to undo.", then two more, as after a few edits
+        for i in range(2):
+            app.notify(f"Notification {i}: " + "a long message " * 5, timeout=60)
+        await wait_for(pilot, lambda: len(app.query(Toast)) == 3, "the toasts")
+        await pilot.pause()
+        bar = app.query_one("#verdict").region
+        for toast in app.query(Toast):
+            assert toast.region.bottom <= bar.y, (toast.region, bar)
+        text = screen_text(app)
+        assert "Nothing to undo." in text and "Notification 1" in text
+
+        # many more than fit: the verdict bar and the footer still show whole, with no toast over them
+        for i in range(2, 10):
+            app.notify(f"Notification {i}: " + "a long message " * 5, timeout=60)
+        await wait_for(pilot, lambda: len(app.query(Toast)) == 11, "the toasts")
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        bottom = "\n".join(rows[bar.y:])
+        assert "Notification" not in bottom and "▌" not in bottom
+        assert re.sub(r"\s+", " ", bottom).startswith(re.sub(r"\s+", " ", verdict(app)))
