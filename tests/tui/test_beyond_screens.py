@@ -131,8 +131,11 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         await replace_text(pilot, "99")
         assert "a score from 0 to 30" in static_text(screen, "#score-error")
         assert "a score from 0 to 30" in screen_text(app)
-        assert app.document.plan.assessment.design is None  # "99" is refused and counts as no score
-        assert "not scored" in static_text(screen, "#chart")
+        # "99" is refused: the plan keeps the last good score (the "9" typed on the way) and says so
+        assert app.document.plan.assessment.design == 9
+        assert "'99' is not a score" in static_text(screen, "#score-error")
+        assert "the plan keeps 9" in static_text(screen, "#score-error")
+        assert "✗ 9/30: under 15" in static_text(screen, "#chart")
         await replace_text(pilot, "22")
         await wait_for(pilot, lambda: app.board.get("award").status == "pass", "the award rule to pass")
         assert "✓ 78/100" in static_text(screen, "#chart")

@@ -19,8 +19,11 @@ from planner.rules import CallRules
 from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
-from planner.tui.document import Document
+from planner.tui.document import Document, Refused
+from planner.tui.files import not_a_regular_file
 from planner.tui.screens.editor import PlanEditor
+from planner.tui.keys import checked_keymap
+from planner.tui.text import markup_or_literal, plain
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
@@ -32,6 +35,8 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
     """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file."""
+    if path is not None and (problem := not_a_regular_file(Path(path))):
+        raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
     if path is not None and Path(path).exists():
         plan, fingerprint = load_plan_with_fingerprint(path, rules)
         return Document(plan, rules or load_call_for(plan, str(path)), Path(path), plan, fingerprint, read_only)
@@ -74,15 +79,11 @@ class PlannerApp(App[int]):
             self._settings_problems.append(settings.problem)
         wanted = settings.theme or DEFAULT_THEME
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
-        self._keys = settings.keys
-        known = {bid for bid, _, _ in self.KEY_HELP if bid}
-        unknown = sorted(set(self._keys) - known)
-        if unknown:
-            self._settings_problems.append(
-                f"The keys section of config.toml names no action: {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(known))}")
-        if settings.keys:
-            self.set_keymap(settings.keys)
+        defaults = {bid: keys.replace(" / ", ",").replace(" ", "") for bid, keys, _ in self.KEY_HELP if bid}
+        self._keys, key_problems = checked_keymap(settings.keys, defaults, self.RESERVED_KEYS, self.PRIORITY_IDS)
+        self._settings_problems.extend(key_problems)
+        if self._keys:
+            self.set_keymap(self._keys)
 
     def compose(self):
         yield Header(icon="≡")
@@ -97,7 +98,7 @@ class PlannerApp(App[int]):
 
     def on_mount(self) -> None:
         if self._settings_problems:
-            self.notify("\n".join(self._settings_problems), title="Some settings were not loaded",
+            self.tell("\n".join(self._settings_problems), title="Some settings were not loaded",
                         severity="warning", timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.query_one("#partners-pane").border_title = "Partners"
@@ -107,22 +108,33 @@ class PlannerApp(App[int]):
         self.query_one(PartnersTable).focus()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = False) -> None:
-        """Notifications hold file names and key paths such as partners[3]: plain text, not markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+               markup: bool = True) -> None:
+        """Textual's own notifications are markup ("Press [b]ctrl+q[/b]"): they keep it. The planner's own
+        go through tell(), literal. A message that is not valid markup, or holds control characters, is
+        shown literally rather than crash the app or reach the terminal."""
+        if markup:
+            message, markup = markup_or_literal(message)
+        else:
+            message = plain(message, keep_newlines=True)
+        super().notify(message, title=plain(title), severity=severity, timeout=timeout, markup=markup)
+
+    def tell(self, message: str, *, title: str = "", severity="information", timeout: float | None = None) -> None:
+        """A notification of the planner: it holds file names, partner names, key paths such as
+        partners[3]: always literal text, never markup."""
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _remember_theme(self, theme) -> None:
         problem = save_theme(theme.name)
         if problem:
-            self.notify(problem, severity="warning")
+            self.tell(problem, severity="warning")
 
     def on_resize(self, event) -> None:
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)
         notice.display = small
         if small:
-            notice.update(f"The terminal is small ({event.size.width}x{event.size.height}): "
-                          f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile.")
+            notice.update(plain(f"The terminal is small ({event.size.width}x{event.size.height}): "
+                          f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile."))
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -137,15 +149,28 @@ class PlannerApp(App[int]):
         if isinstance(self.screen, PlanEditor):
             self.screen.plan_changed()
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
-        self.title = f"{doc.name}{marks}"
-        self.sub_title = doc.plan.acronym or doc.plan.title
+        # the header shows them as plain text (Content), but a file name or title may hold an ESC
+        self.title = plain(f"{doc.name}{marks}")
+        self.sub_title = plain(doc.plan.acronym or doc.plan.title)
 
-    def apply(self, plan, select_row: int | None = None, merge: str | None = None) -> None:
-        """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step."""
-        if self.document.edit(plan, merge):
+    def apply(self, plan, select_row: int | None = None, merge: str | None = None,
+              inline: bool = False) -> str | None:
+        """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step.
+
+        A plan that the loader would refuse is not taken: the plan keeps its last good state and the
+        reason is returned (and notified, unless the caller shows it `inline` next to its field).
+        """
+        try:
+            changed = self.document.edit(plan, merge)
+        except Refused as exc:
+            if not inline:
+                self.tell(str(exc), title="Not changed: the plan would not load", severity="error", timeout=10)
+            return str(exc)
+        if changed:
             self.redraw()
             if select_row is not None:
                 self.query_one(PartnersTable).move_cursor(row=select_row)
+        return None
 
     # --- partners --------------------------------------------------------------------------
 
@@ -160,8 +185,8 @@ class PlannerApp(App[int]):
         def added(partner: Partner | None) -> None:
             if partner is not None:
                 plan = editing.add_partner(self.document.plan, partner)
-                self.apply(plan, select_row=len(plan.partners) - 1)
-                self.notify(f"Added {partner.label}")
+                if self.apply(plan, select_row=len(plan.partners) - 1) is None:
+                    self.tell(f"Added {partner.label}")
 
         self.push_screen(PartnerForm(self.document.rules, list(self.document.plan.partners)), added)
 
@@ -188,14 +213,15 @@ class PlannerApp(App[int]):
 
         index = self._selected_index()
         if index is None:
-            self.notify("No partner to remove.")
+            self.tell("No partner to remove.")
             return
         partner = self.document.plan.partners[index]
 
         def answered(choice: str | None) -> None:
             if choice == "remove":
-                self.apply(editing.remove_partner(self.document.plan, index), select_row=max(index - 1, 0))
-                self.notify(f"Removed {partner.label} (ctrl+z undoes)")
+                if self.apply(editing.remove_partner(self.document.plan, index),
+                              select_row=max(index - 1, 0)) is None:
+                    self.tell(f"Removed {partner.label} (ctrl+z undoes)")
 
         orphans = [p.label for p in self.document.plan.partners if p.affiliated_to == partner.label]
         warning = (f"\n{', '.join(orphans)} {'is' if len(orphans) == 1 else 'are'} affiliated to it and will point "
@@ -213,10 +239,12 @@ class PlannerApp(App[int]):
         self.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
     def on_lot_pane_grant_changed(self, event: LotPane.GrantChanged) -> None:
-        if event.invalid:
-            self.redraw()  # only the hint changes
-            return
-        self.apply(editing.set_requested_grant(self.document.plan, event.amount), merge="grant")
+        pane = self.query_one(LotPane)
+        pane.refused = None
+        if not event.invalid:
+            pane.refused = self.apply(editing.set_requested_grant(self.document.plan, event.amount),
+                                      merge="grant", inline=True)
+        self.redraw()  # the hint says why a typed amount is not taken
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document
@@ -232,7 +260,7 @@ class PlannerApp(App[int]):
             if scenario is not None:
                 lot, months = scenario
                 self.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months))
-                self.notify(f"Plan set to Lot {lot}, {months} months")
+                self.tell(f"Plan set to Lot {lot}, {months} months")
 
         self.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
 
@@ -259,17 +287,20 @@ class PlannerApp(App[int]):
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
+            if problem := not_a_regular_file(path, "CSV file"):
+                self.tell(f"{path}: {problem}", title="Not imported", severity="error", timeout=15)
+                return
             try:
                 preview = preview_import(path, self.document.plan, self.document.rules)
             except PlanError as exc:
-                self.notify(str(exc), title="Not imported", severity="error", timeout=15)
+                self.tell(str(exc), title="Not imported", severity="error", timeout=15)
                 return
 
             def decided(add: bool | None) -> None:
                 if add:
                     plan = preview.apply(self.document.plan)
-                    self.apply(plan, select_row=len(plan.partners) - 1)
-                    self.notify(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
+                    if self.apply(plan, select_row=len(plan.partners) - 1) is None:
+                        self.tell(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
 
             self.push_screen(ImportScreen(preview), decided)
 
@@ -279,16 +310,16 @@ class PlannerApp(App[int]):
     def action_undo(self) -> None:
         if self.document.undo():
             self.redraw(resync=True)
-            self.notify(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
+            self.tell(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
         else:
-            self.notify("Nothing to undo.", timeout=2)
+            self.tell("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
         if self.document.redo():
             self.redraw(resync=True)
-            self.notify(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
+            self.tell(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
         else:
-            self.notify("Nothing to redo.", timeout=2)
+            self.tell("Nothing to redo.", timeout=2)
 
     # --- files -----------------------------------------------------------------------------
 
@@ -309,7 +340,7 @@ class PlannerApp(App[int]):
         if doc.changed_on_disk():
             self.push_screen(Choice(f"{doc.path} was changed on disk since you opened it (by someone else?).\n"
                                     "Overwrite it with your version?",
-                                    [("overwrite", "Overwrite"), ("cancel", "Cancel")]),
+                                    [("overwrite", "Overwrite"), ("cancel", "Cancel")], default="cancel"),
                              lambda answer: self._write(doc.path, after) if answer == "overwrite" else None)
             return
         self._write(doc.path, after)
@@ -318,10 +349,11 @@ class PlannerApp(App[int]):
         from planner.tui.screens.dialogs import Choice
 
         if path.is_dir():
-            self.notify(f"{path} is a folder: give a file name.", severity="error")
+            self.tell(f"{path} is a folder: give a file name.", severity="error")
             return
         if path.exists():
-            self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")]),
+            self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")],
+                                    default="cancel"),
                              lambda answer: self._write(path, after) if answer == "replace" else None)
             return
         self._write(path, after)
@@ -331,9 +363,9 @@ class PlannerApp(App[int]):
         try:
             self.document.save(path)
         except PlanError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=15)
+            self.tell(str(exc), title="Not saved", severity="error", timeout=15)
             return
-        self.notify(f"Saved {path}")
+        self.tell(f"Saved {path}")
         self.redraw()
         if after is not None:
             after()
@@ -353,7 +385,8 @@ class PlannerApp(App[int]):
                 then()
 
         self.push_screen(Choice(f"{self.document.name} has unsaved changes. Save them before {doing}?",
-                                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")]), answered)
+                                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+                                default="cancel"), answered)
 
     async def action_quit(self) -> None:
         self.ask_unsaved(lambda: self.exit(0), "quitting")
@@ -370,19 +403,19 @@ class PlannerApp(App[int]):
 
     def open_path(self, path: Path) -> None:
         if not path.exists():
-            self.notify(f"{path}: file not found", title="Not opened", severity="error", timeout=10)
+            self.tell(f"{path}: file not found", title="Not opened", severity="error", timeout=10)
             return
         try:
-            document = open_document(path)
+            document = open_document(path)  # refuses a FIFO, a device or a folder before reading
         except PlanError as exc:
-            self.notify(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
+            self.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
         rules_changed = document.rules is not self.document.rules
         self.document = document
         if rules_changed:
             self.call_later(self._rebuild_lot_pane)  # another call: other lots, caps, ecosystems, deadline
         self.redraw()
-        self.notify(f"Opened {path}")
+        self.tell(f"Opened {path}")
 
     async def _rebuild_lot_pane(self) -> None:
         pane = self.query_one(LotPane)
@@ -391,6 +424,12 @@ class PlannerApp(App[int]):
         self.redraw()
 
     # --- help and palette ------------------------------------------------------------------
+
+    # keys that no action may be remapped to: the table's edit key, focus moves, the palette, Textual's copy
+    RESERVED_KEYS = {"enter": "edit the selected partner", "tab": "move between panes",
+                     "shift+tab": "move between panes", "ctrl+p": "the command palette",
+                     "ctrl+c": "copy (and Textual's quit hint)", "escape": "close a dialog"}
+    PRIORITY_IDS = {"planner.quit"}  # taken before any text field: never a key that types a character
 
     # (binding id or None, keys as shipped, what they do): the help screen, with the user's remapping applied
     KEY_HELP = (

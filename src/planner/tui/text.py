@@ -26,3 +26,16 @@ def plain(value: object, keep_newlines: bool = False) -> str:
 def markup_escaped(value: object) -> str:
     """For the rare API that only takes a markup string: value escaped and made visible."""
     return escape(visible(str(value)))
+
+
+def markup_or_literal(message: str) -> tuple[str, bool]:
+    """For Textual's own notifications, which are markup: (message, True) when it parses, else the
+    message made visible with markup off. A planner message never comes here: it is always literal."""
+    from textual.content import Content
+    from textual.markup import MarkupError
+
+    try:
+        Content.from_markup(message)
+    except (MarkupError, ValueError):
+        return visible(message, keep_newlines=True), False
+    return message, True

@@ -9,11 +9,12 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from planner.amounts import euros
 from planner.budget import budget
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.scoring import Scoreboard
+from planner.tui.text import literal
+from planner.tui.fields import parse_amount
 from planner.tui.widgets.choice_list import ChoiceList
 
 
@@ -40,6 +41,7 @@ class LotPane(VerticalScroll, can_focus=False):
     def __init__(self, rules: CallRules, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rules = rules
+        self.refused: str | None = None  # why the plan did not take the typed grant (the app sets it)
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
 
     def compose(self):
@@ -70,18 +72,22 @@ class LotPane(VerticalScroll, can_focus=False):
         self.query_one("#scenario", ChoiceList).show({f"lot{plan.lot}-{months}"})
         allowed = " or ".join(str(d.months) for d in lot.durations)
         note = "" if lot.duration(months) else f"  {months} months is not allowed: choose {allowed}."
-        self.query_one("#lot-name", Static).update(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}")
+        self.query_one("#lot-name", Static).update(literal(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}"))
 
         grant = self.query_one("#grant", Input)
         wanted = "" if plan.requested_grant_eur is None else f"{plan.requested_grant_eur:,}"
-        if (resync or not grant.has_focus) and euros(grant.value) != plan.requested_grant_eur:
+        shown = parse_amount(grant.value) if grant.value.strip() else None
+        if (resync or not grant.has_focus) and shown != plan.requested_grant_eur:
             with self.prevent(Input.Changed):
                 grant.value = wanted  # an undo, a lot switch or another plan changed it
         b = budget(plan, self.rules, board.lot, board.duration_months)
         typed = grant.value.strip()
-        if typed and euros(typed) is None:
-            kept = eur(b.requested) if b.requested is not None else "no grant"
-            hint = f"✗ {typed!r} is not an amount in whole euros: the plan keeps {kept}."
+        amount = parse_amount(typed) if typed else None
+        kept = eur(b.requested) if b.requested is not None else "no grant"
+        if typed and not isinstance(amount, int):
+            hint = f"✗ {typed!r} {amount}: the plan keeps {kept}."
+        elif typed and amount != plan.requested_grant_eur and self.refused:
+            hint = f"✗ {self.refused}: the plan keeps {kept}."
         elif b.cap is None:
             hint = "No cap: the duration is not one this lot allows."
         elif b.requested is None:
@@ -90,22 +96,22 @@ class LotPane(VerticalScroll, can_focus=False):
             left = b.under_cap or 0
             hint = f"Cap {eur(b.cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(b.cap)}: {eur(-left)} OVER."
             hint += f" Implied total budget at {b.funding_rate_percent}%: {eur(b.implied_total_budget or 0)}."
-        self.query_one("#grant-hint", Static).update(hint)
+        self.query_one("#grant-hint", Static).update(literal(hint))  # it quotes what was typed
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
         rule = "exactly one" if lot.ecosystems == "exactly-one" else "any number"
-        self.query_one("#ecosystem-hint", Static).update(f"Lot {lot.number}: {rule}. * priority ecosystem.")
+        self.query_one("#ecosystem-hint", Static).update(literal(f"Lot {lot.number}: {rule}. * priority ecosystem."))
 
         deadline = self.rules.deadline_aware()
         local = deadline.astimezone()
         left = deadline - datetime.now(timezone.utc)
         status = f"{left.days} days left" if left.total_seconds() > 0 else "the call has closed"
-        self.query_one("#more", Static).update(_summary(board))
+        self.query_one("#more", Static).update(literal(_summary(board), keep_newlines=True))
         yours = "" if local.utcoffset() == deadline.utcoffset() else \
             f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
-        self.query_one("#deadline", Static).update(
+        self.query_one("#deadline", Static).update(literal(
             f"Deadline: {deadline.day} {deadline:%B %Y, %H:%M} Brussels time{yours}: {status}."
-        )
+        ))
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()
@@ -120,8 +126,8 @@ class LotPane(VerticalScroll, can_focus=False):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         text = event.value.strip()
-        amount = euros(text)
-        if text and amount is None:
+        amount = parse_amount(text) if text else None
+        if not isinstance(amount, (int, type(None))):
             self.post_message(self.GrantChanged(None, invalid=True))  # the hint says why; the plan keeps its grant
             return
         self.post_message(self.GrantChanged(amount))

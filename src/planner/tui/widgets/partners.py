@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 from planner.editing import counting_note
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.tui.text import literal
 
 COLUMNS = ("Short", "Ctry", "Kind", "Role", "Counts", "PIC", "Name")
 # short enough for the pane at 160 columns; the help and README spell them out
@@ -34,9 +35,10 @@ class PartnersTable(DataTable):
         self.clear()
         for i, p in enumerate(plan.partners):
             note = counting_note(p, rules)
-            self.add_row(
+            # literal Text cells: a DataTable reads a str cell as markup ("ACME [de] GmbH", "[@click=...]")
+            self.add_row(*map(literal, (
                 p.short_name or "", p.country, p.kind, ROLE_SHORT.get(p.role, p.role),
-                COUNTS_SHORT.get(note, f"✗ {note}"), p.pic or "", p.name, key=str(i),
+                COUNTS_SHORT.get(note, f"✗ {note}"), p.pic or "", p.name)), key=str(i),
             )
         if plan.partners:
             self.move_cursor(row=min(max(row, 0), len(plan.partners) - 1))

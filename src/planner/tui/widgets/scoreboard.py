@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from planner.scoring import Scoreboard
+from planner.tui.text import plain
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),
@@ -42,10 +43,10 @@ class ScoreboardView(VerticalScroll, can_focus=True):
         for c in board.criteria:
             word, component = MARKS[c.status]
             text.append(word, style=self.get_component_rich_style(component, partial=True))
-            text.append(f" {c.label}", style="bold")
+            text.append(plain(f" {c.label}"), style="bold")
             if c.count:
-                text.append(f"  {c.count}", style="bold")
-            message = textwrap.fill(c.message, width, initial_indent=INDENT, subsequent_indent=INDENT)
+                text.append(plain(f"  {c.count}"), style="bold")
+            message = textwrap.fill(plain(c.message), width, initial_indent=INDENT, subsequent_indent=INDENT)
             text.append("\n" + message + "\n", style="dim" if c.status in ("pass", "info") else "")
         text.rstrip()
         self.query_one("#scoreboard-body", Static).update(text)
