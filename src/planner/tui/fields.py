@@ -13,10 +13,10 @@ def parse_amount(text: str) -> int | str:
     text = text.strip()
     if len(text) > MAX_TYPED:
         return f"is too long to be an amount ({len(text)} characters)"
-    if text.lstrip().startswith("-"):
-        return "is negative: an amount is 0 or more"
     try:
         amount = parse_euros(text)
+        if text.startswith("-") and isinstance(parse_euros(text[1:]), int):
+            return "is negative: an amount is 0 or more"
     except (ValueError, OverflowError):
         amount = "is not a whole number of euros"
     if amount == "is not a whole number of euros":
