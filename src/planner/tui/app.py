@@ -242,9 +242,11 @@ class PlannerApp(App[int]):
         pane = self.query_one(LotPane)
         pane.refused = None
         if not event.invalid:
-            pane.refused = self.apply(editing.set_requested_grant(self.document.plan, event.amount),
-                                      merge="grant", inline=True)
-        self.redraw()  # the hint says why a typed amount is not taken
+            try:
+                self.document.edit(editing.set_requested_grant(self.document.plan, event.amount), merge="grant")
+            except Refused as exc:
+                pane.refused = str(exc)
+        self.redraw()  # once per keystroke, changed or not: the hint says why a typed amount is not taken
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document
