@@ -22,6 +22,7 @@ from planner.tui.document import Document
 from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.importing import ImportScreen
+from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import COLUMNS, PartnersTable
 
 from .conftest import SAMPLES
@@ -133,6 +134,20 @@ async def test_escape_sequences_in_names_show_as_visible_escapes_and_never_reach
         await wait_main(pilot)
         assert_no_control_characters_drawn(app)
         assert "E\\x1b]0;pwned\\x07" in screen_text(app)  # what a user reads, escape visible
+
+        # the partner form: an Input draws its value as it is, so the escapes arrive there visible
+        await pilot.press("enter")
+        form = await wait_screen(pilot, PartnerForm)
+        assert form.query_one("#short_name", Input).value == "E\\x1b]0;pwned\\x07"
+        assert_no_control_characters_drawn(app)
+        # and one pasted into a field becomes visible text at once
+        name = form.query_one("#name", Input)
+        name.value = "Pasted " + OSC0
+        await wait_for(pilot, lambda: name.value == "Pasted \\x1b]0;pwned\\x07", "the paste made visible")
+        assert_no_control_characters_drawn(app)
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan == plan  # cancelled: nothing changed
 
 
 def load_plan_rules():

@@ -23,7 +23,7 @@ from planner.tui.document import Document, Refused
 from planner.tui.files import not_a_regular_file
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.keys import checked_keymap
-from planner.tui.text import markup_or_literal, plain
+from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
@@ -122,6 +122,11 @@ class PlannerApp(App[int]):
         """A notification of the planner: it holds file names, partner names, key paths such as
         partners[3]: always literal text, never markup."""
         self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_input_changed(self, event) -> None:
+        """Any field (the screens that handle their own say so too): a pasted control character shows as
+        \\x1b and never reaches the terminal. Setting the value sends Changed again, with the clean value."""
+        scrub_input(event.input)
 
     def _remember_theme(self, theme) -> None:
         problem = save_theme(theme.name)

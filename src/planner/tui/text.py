@@ -39,3 +39,13 @@ def markup_or_literal(message: str) -> tuple[str, bool]:
     except (MarkupError, ValueError):
         return visible(message, keep_newlines=True), False
     return message, True
+
+
+def scrub_input(field) -> bool:
+    """Make control characters pasted into an Input visible text (\\x1b): an Input draws its value as it is,
+    so an escape sequence in it would reach the terminal. True when the value was changed."""
+    shown = plain(field.value)
+    if shown == field.value:
+        return False
+    field.value = shown
+    return True

@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Input, Label, Select
 from planner.model import ROLES, Partner
 from planner.rules import CATEGORY_LABELS, CallRules
 from planner.tui.screens.dialogs import FieldError
-from planner.tui.text import literal
+from planner.tui.text import literal, plain
 
 FIELDS = ("name", "short_name", "country", "kind", "role", "pic", "affiliated_to", "notes")
 
@@ -45,10 +45,10 @@ class PartnerForm(ModalScreen[Partner | None]):
             yield Label("Edit partner" if p else "Add partner", classes="question")
             with VerticalScroll():
                 yield from self._field("name", "Legal name", Input(
-                    p.name if p else "", id="name", compact=True,
+                    plain(p.name) if p else "", id="name", compact=True,
                     placeholder="as registered, e.g. Hochschule Nordhafen"))
                 yield from self._field("short_name", "Short name (acronym)",
-                                       Input(p.short_name or "" if p else "", id="short_name", compact=True,
+                                       Input(plain(p.short_name or "") if p else "", id="short_name", compact=True,
                                              placeholder="used in tables, e.g. HSNH"))
                 yield from self._field("country", "Country (type to search)", Select(
                     country_options, value=p.country if p else Select.NULL, id="country", compact=True,
@@ -67,7 +67,7 @@ class PartnerForm(ModalScreen[Partner | None]):
                     [(literal(label), label) for label in beneficiaries],  # partners' names: literal
                     value=p.affiliated_to if p and p.affiliated_to in beneficiaries else Select.NULL,
                     id="affiliated_to", compact=True, prompt="its beneficiary"))
-                yield from self._field("notes", "Notes", Input(p.notes or "" if p else "", id="notes", compact=True,
+                yield from self._field("notes", "Notes", Input(plain(p.notes or "") if p else "", id="notes", compact=True,
                                                                 placeholder="optional"))
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)

@@ -13,7 +13,7 @@ from planner.budget import budget
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.scoring import Scoreboard
-from planner.tui.text import literal
+from planner.tui.text import literal, scrub_input
 from planner.tui.fields import parse_amount
 from planner.tui.widgets.choice_list import ChoiceList
 
@@ -125,6 +125,8 @@ class LotPane(VerticalScroll, can_focus=False):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if scrub_input(event.input):
+            return  # a pasted control character: the field now shows it as \x1b, and says so again
         text = event.value.strip()
         amount = parse_amount(text) if text else None
         if not isinstance(amount, (int, type(None))):
