@@ -360,3 +360,13 @@ async def test_textual_own_notifications_keep_their_markup(lot1):
         await wait_for(pilot, lambda: any("to quit the app" in t for t in toasts(app)), "Textual's hint")
         shown = next(t for t in toasts(app) if "to quit the app" in t)
         assert "Press ctrl+q to quit the app" in shown and "[b]" not in shown
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_starting_on_a_fifo_a_folder_or_a_device_says_why_and_reads_nothing(tmp_path, capsys):
+    from planner.tui.app import run
+
+    for path, why in not_files(tmp_path):
+        assert run(str(path)) == 2  # before the app starts: a read here would block for ever
+        err = capsys.readouterr().err
+        assert err.startswith(f"planner: {path}: {why}") and "Traceback" not in err

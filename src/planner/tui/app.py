@@ -492,7 +492,7 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
     try:
         document = open_document(path, rules, read_only)
     except PlanError as exc:
-        print(f"planner: {exc}", file=sys.stderr)
+        print(plain(f"planner: {exc}", keep_newlines=True), file=sys.stderr)  # a path may hold an ESC
         return 2
     app = PlannerApp(document)
     app.run()
