@@ -370,3 +370,16 @@ def test_starting_on_a_fifo_a_folder_or_a_device_says_why_and_reads_nothing(tmp_
         assert run(str(path)) == 2  # before the app starts: a read here would block for ever
         err = capsys.readouterr().err
         assert err.startswith(f"planner: {path}: {why}") and "Traceback" not in err
+
+
+async def test_paths_the_system_refuses_give_a_message_not_a_crash(lot1):
+    app, notes = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        plan = app.document.plan
+        too_long = "/tmp/" + "x" * 5000 + ".toml"
+        app.open_path(Path(too_long))
+        await wait_for(pilot, lambda: any("File name too long" in n.message for n in notes), "the open message")
+        app._save_as(Path(too_long), None)
+        await wait_for(pilot, lambda: any(n.title == "Not saved" for n in notes), "the save message")
+        assert app.document.plan is plan and app.return_code is None and len(app.screen_stack) == 1

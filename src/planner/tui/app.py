@@ -355,10 +355,14 @@ class PlannerApp(App[int]):
     def _save_as(self, path: Path, after: Callable[[], None] | None) -> None:
         from planner.tui.screens.dialogs import Choice
 
-        if path.is_dir():
+        problem = not_a_regular_file(path)  # a folder, a path too long: said before any question
+        if problem and "is a folder" in problem:
             self.tell(f"{path} is a folder: give a file name.", severity="error")
             return
-        if path.exists():
+        if problem and problem.startswith("cannot"):
+            self.tell(f"{path}: {problem}", title="Not saved", severity="error", timeout=15)
+            return
+        if problem or path.exists():  # a file, or a FIFO or device standing there: ask, Cancel first
             self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")],
                                     default="cancel"),
                              lambda answer: self._write(path, after) if answer == "replace" else None)
@@ -371,6 +375,10 @@ class PlannerApp(App[int]):
             self.document.save(path)
         except PlanError as exc:
             self.tell(str(exc), title="Not saved", severity="error", timeout=15)
+            return
+        except (OSError, ValueError) as exc:  # a path the system refuses (too long, a NUL)
+            self.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not saved", severity="error",
+                      timeout=15)
             return
         self.tell(f"Saved {path}")
         self.redraw()
@@ -409,8 +417,9 @@ class PlannerApp(App[int]):
         self.push_screen(PathPrompt("Open plan:", start), chosen)
 
     def open_path(self, path: Path) -> None:
-        if not path.exists():
-            self.tell(f"{path}: file not found", title="Not opened", severity="error", timeout=10)
+        if (problem := not_a_regular_file(path)) or not path.exists():
+            self.tell(f"{path}: {problem or 'file not found'}", title="Not opened: your current plan is kept",
+                      severity="error", timeout=10)
             return
         try:
             document = open_document(path)  # refuses a FIFO, a device or a folder before reading

@@ -19,6 +19,8 @@ def not_a_regular_file(path: Path, what: str = "plan file") -> str | None:
         return None
     except OSError as exc:
         return f"cannot read it: {exc.strerror or exc}"
+    except ValueError:  # a NUL in the path
+        return "cannot use it: the path holds a NUL character"
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
