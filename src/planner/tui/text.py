@@ -34,10 +34,13 @@ def markup_or_literal(message: str) -> tuple[str, bool]:
     from textual.content import Content
     from textual.markup import MarkupError
 
+    shown = visible(message, keep_newlines=True)
+    if shown != message:  # a control character (from a path Textual quotes): literal, made visible
+        return shown, False
     try:
         Content.from_markup(message)
     except (MarkupError, ValueError):
-        return visible(message, keep_newlines=True), False
+        return shown, False
     return message, True
 
 
