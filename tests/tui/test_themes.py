@@ -176,7 +176,8 @@ HOSTILE_THEMES = {
     "f-nan.toml": ('name = "nan"\nprimary = "#112233"\nluminosity_spread = nan\n', "finite number"),
     "g-inf-alpha.toml": ('name = "inf"\nprimary = "#112233"\ntext_alpha = inf\n', "finite number"),
     "h-markup-name.toml": ('name = "[b]bold[/b]"\nprimary = "#112233"\n', "is not a theme name"),
-    "i-style.toml": ('name = "style"\nprimary = "#112233"\n[variables]\n"block-cursor-text-style" = "[@click=app.quit]"\n',
+    "i-style.toml": ('name = "style"\nprimary = "#112233"\n[variables]\n'
+                     '"block-cursor-text-style" = "[@click=app.quit]"\n',
                      "is not a text style"),
     "j-escape.toml": ('name = "esc"\nprimary = "#112233"\n[variables]\n"border" = "\\u001b]0;x\\u0007"\n',
                       "is not a colour"),

@@ -54,7 +54,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
                 continue
             cells = [b.get(cid) for b in self.boards]
             differs = len({c.status if c else None for c in cells}) > 1
-            row: list[Text | str] = [Text(plain(("≠ " if differs else "  ") + labels[cid]), style="bold" if differs else "")]
+            row: list[Text | str] = [Text(plain(("≠ " if differs else "  ") + labels[cid]),
+                                          style="bold" if differs else "")]
             for c in cells:
                 row.append("-" if c is None else
                            Text(plain(f"{STATUS_WORDS[c.status]} {c.count}".rstrip()), style=STYLES[c.status]))

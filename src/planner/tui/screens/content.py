@@ -147,7 +147,8 @@ class ContentScreen(PlanEditor):
 
         def answered(choice: str | None) -> None:
             if choice == "remove":
-                if self.edit(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:])) is None:
+                kept = self.plan.profiles[:index] + self.plan.profiles[index + 1:]
+                if self.edit(editing.set_profiles(self.plan, kept)) is None:
                     self.app.tell(f"Removed profile {removed.title} (ctrl+z undoes)")  # type: ignore[attr-defined]
 
         self.app.push_screen(Choice(f"Remove the profile {removed.title} (EQF {removed.eqf})?",

@@ -67,7 +67,8 @@ class PartnerForm(ModalScreen[Partner | None]):
                     [(literal(label), label) for label in beneficiaries],  # partners' names: literal
                     value=p.affiliated_to if p and p.affiliated_to in beneficiaries else Select.NULL,
                     id="affiliated_to", compact=True, prompt="its beneficiary"))
-                yield from self._field("notes", "Notes", Input(plain(p.notes or "") if p else "", id="notes", compact=True,
+                yield from self._field("notes", "Notes", Input(plain(p.notes or "") if p else "", id="notes",
+                                                                compact=True,
                                                                 placeholder="optional"))
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
