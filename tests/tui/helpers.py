@@ -39,7 +39,7 @@ def make_app(path: Path | None, read_only: bool = False) -> tuple[PlannerApp, li
     notes: list[Note] = []
     original = app.notify
 
-    def notify(message, *, title="", severity="information", timeout=None, markup=False):
+    def notify(message, *, title="", severity="information", timeout=None, markup=True):
         notes.append(Note(str(message), title, severity))
         original(message, title=title, severity=severity, timeout=timeout, markup=markup)
 

@@ -225,3 +225,90 @@ def test_a_file_created_by_someone_else_after_opening_a_new_path_counts_as_chang
     doc = open_document(path)
     shutil.copyfile(SAMPLES / "lot1-example.toml", path)
     assert doc.changed_on_disk()
+
+
+# --- the TUI never holds or saves what the loader refuses (issue 7) ----------------------------------
+
+import tempfile  # noqa: E402
+
+from planner import editing  # noqa: E402
+from planner.model import ROLES, Partner, Profile  # noqa: E402
+from planner.tui.document import Refused  # noqa: E402
+
+# any character a user may type or a CSV may hold: brackets, quotes, backslashes, controls, accents
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+AMOUNT = st.none() | st.integers(-10**12, 10**12) | st.integers(-10, 10)
+COUNTRIES = sorted(RULES.country_names) + ["xx", "ZZ", "de"]
+KINDS = [k.id for k in RULES.kinds] + ["alien"]
+
+
+PARTNER = st.builds(
+    lambda **f: Partner.model_construct(**{k: v for k, v in f.items() if v is not None}),
+    name=TEXT, short_name=st.none() | TEXT, country=st.sampled_from(COUNTRIES), kind=st.sampled_from(KINDS),
+    role=st.sampled_from([*ROLES, "boss"]), pic=st.none() | st.text("0123456789", min_size=8, max_size=10),
+    grant_eur=AMOUNT, affiliated_to=st.none() | TEXT, notes=st.none() | TEXT,
+)
+EDITS = st.one_of(
+    st.tuples(st.just("grant"), AMOUNT),
+    st.tuples(st.just("share"), st.integers(0, 50), AMOUNT),
+    st.tuples(st.just("score"), st.sampled_from([c.id for c in RULES.award]), st.none() | st.integers(-5, 200)),
+    st.tuples(st.just("lot"), st.sampled_from([lot.number for lot in RULES.lots] + [99]),
+              st.sampled_from([None, 0, -1, 12, 24, 36, 48])),
+    st.tuples(st.just("ecosystems"), st.lists(st.sampled_from([e.id for e in RULES.ecosystems] + ["nope", ""]),
+                                              max_size=3)),
+    st.tuples(st.just("add"), PARTNER),
+    st.tuples(st.just("replace"), st.integers(0, 50), PARTNER),
+    st.tuples(st.just("remove"), st.integers(0, 50)),
+    st.tuples(st.just("profile"), TEXT, st.integers(-1, 10)),
+    st.tuples(st.just("activity"), st.sampled_from([a.id for a in RULES.activities])),
+    st.tuples(st.just("undo")), st.tuples(st.just("redo")),
+)
+
+
+def apply_edit(doc: Document, edit: tuple) -> None:
+    plan, kind, args = doc.plan, edit[0], edit[1:]
+    n = len(plan.partners)
+    if kind == "undo":
+        doc.undo()
+        return
+    if kind == "redo":
+        doc.redo()
+        return
+    if kind in ("share", "replace", "remove") and not n:
+        return
+    new = {
+        "grant": lambda: editing.set_requested_grant(plan, args[0]),
+        "share": lambda: editing.set_share(plan, args[0] % max(n, 1), args[1]),
+        "score": lambda: editing.set_score(plan, args[0], args[1]),
+        "lot": lambda: editing.set_lot(plan, RULES, args[0], args[1]) if RULES.has_lot(args[0])
+        else plan.model_copy(update={"lot": args[0]}),
+        "ecosystems": lambda: editing.set_ecosystems(plan, args[0]),
+        "add": lambda: editing.add_partner(plan, args[0]),
+        "replace": lambda: editing.replace_partner(plan, args[0] % max(n, 1), args[1]),
+        "remove": lambda: editing.remove_partner(plan, args[0] % max(n, 1)),
+        "profile": lambda: editing.set_profiles(plan, (*plan.profiles, Profile.model_construct(
+            title=args[0], eqf=args[1]))),
+        "activity": lambda: editing.toggle_activity(plan, args[0]),
+    }[kind]()
+    try:
+        doc.edit(new)
+    except Refused as exc:
+        assert str(exc)  # says why
+        assert doc.plan is plan  # and keeps the last good plan
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.sampled_from(["lot1-example", "lot2-draft", None]), edits=st.lists(EDITS, max_size=25))
+def test_any_edits_through_the_document_save_and_load_back_the_same_plan(start, edits):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.toml"
+        if start:
+            shutil.copyfile(SAMPLES / f"{start}.toml", path)
+            doc = open_document(path)
+        else:
+            doc = fresh(path)
+        for edit in edits:
+            apply_edit(doc, edit)
+        doc.save()
+        assert load_plan(path) == doc.plan
+        assert not doc.dirty

@@ -165,3 +165,80 @@ async def test_an_unwritable_settings_folder_warns_when_saving_the_theme(draft, 
         await wait_for(pilot, lambda: len(warnings(app)) > before, "the warning")
         assert "could not remember the theme" in warnings(app)[-1].message
         assert app.theme == "planner-light"  # applied all the same
+
+
+# --- hostile themes and keys (issue 7): checked completely at load, reported once, never a crash ---------
+
+
+HOSTILE_THEMES = {
+    "e-markup-variable.toml": ('name = "markup"\nprimary = "#112233"\n[variables]\n"footer-key-foreground" = "[/]"\n',
+                               "'[/]' is not a colour"),
+    "f-nan.toml": ('name = "nan"\nprimary = "#112233"\nluminosity_spread = nan\n', "finite number"),
+    "g-inf-alpha.toml": ('name = "inf"\nprimary = "#112233"\ntext_alpha = inf\n', "finite number"),
+    "h-markup-name.toml": ('name = "[b]bold[/b]"\nprimary = "#112233"\n', "is not a theme name"),
+    "i-style.toml": ('name = "style"\nprimary = "#112233"\n[variables]\n'
+                     '"block-cursor-text-style" = "[@click=app.quit]"\n',
+                     "is not a text style"),
+    "j-escape.toml": ('name = "esc"\nprimary = "#112233"\n[variables]\n"border" = "\\u001b]0;x\\u0007"\n',
+                      "is not a colour"),
+}
+
+
+@pytest.mark.parametrize("chosen", [False, True], ids=["offered", "chosen-in-config"])
+async def test_hostile_themes_are_refused_at_load_with_one_warning(draft, xdg, chosen):
+    folder = user_themes(xdg)
+    for name, (text, _) in HOSTILE_THEMES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "mine.toml").write_text(GOOD_USER_THEME, encoding="utf-8")
+    if chosen:  # the app used to crash at start on these
+        write_config(xdg, 'theme = "nan"\n')
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: warnings(app), "the warning")
+        await pilot.pause()
+        (warning,) = warnings(app)
+        for name, (_, why) in HOSTILE_THEMES.items():
+            assert name in warning.message
+            line = next(line for line in warning.message.splitlines() if name in line)
+            assert why in line, line
+        assert "\x1b" not in warning.message  # the escape in j-escape.toml is quoted, not sent
+        assert not {"markup", "nan", "inf", "[b]bold[/b]", "style", "esc"} & set(app.available_themes)
+        assert "my-theme" in app.available_themes
+        assert app.theme == DEFAULT_THEME
+        assert "NOT ELIGIBLE" in screen_text(app)
+
+
+async def test_invalid_and_clashing_keys_are_reported_and_quit_and_help_keep_theirs(draft, xdg):
+    write_config(xdg, '[keys]\n"planner.save" = "ctrl+[/]"\n"planner.help" = ""\n"planner.quit" = "nonsense+q"\n'
+                      '"planner.compare" = "a"\n"planner.undo" = "x"\n"planner.redo" = "x"\n'
+                      '"planner.open" = "enter"\n"planner.switch_lot" = "f5"\n')
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: warnings(app), "the warning")
+        await pilot.pause()
+        (warning,) = warnings(app)
+        text = warning.message
+        assert "planner.save ignored, 'ctrl+[/]'" in text
+        assert "planner.help ignored, an empty key" in text
+        assert "planner.quit ignored, 'nonsense+q'" in text
+        assert "planner.compare ignored: 'a' would also be planner.add_partner" in text
+        assert "planner.undo ignored: 'x' would also be planner.redo" in text
+        assert "planner.redo ignored: 'x' would also be planner.undo" in text
+        assert "planner.open ignored, 'enter' is kept for" in text
+        assert "switch_lot" not in text  # the good remap is taken
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "f5 to switch the lot")
+        await pilot.press("a")  # still add, not compare
+        await wait_screen(pilot, PartnerForm)
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("question_mark")  # help keeps its key
+        await wait_for(pilot, lambda: len(app.screen_stack) == 2, "the help")
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("ctrl+s")  # save keeps its key
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await pilot.press("ctrl+q")  # quit keeps its key
+        await wait_for(pilot, lambda: not app.is_running, "the app to quit")

@@ -23,9 +23,12 @@ from planner.rules import CallRules, available_calls, latest_call, load_call
 from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
-from planner.tui.document import Document
+from planner.tui.document import Document, Refused
+from planner.tui.files import not_a_regular_file
 from planner.tui.recovering import Keeper
 from planner.tui.screens.editor import PlanEditor
+from planner.tui.keys import checked_keymap
+from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.lot_pane import LotPane
@@ -41,6 +44,8 @@ PANE_KEYS = Binding.Group("Panes")
 
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
     """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file."""
+    if path is not None and (problem := not_a_regular_file(Path(path))):
+        raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
     if path is not None and Path(path).exists():
         plan, fingerprint = load_plan_with_fingerprint(path, rules)
         return Document(plan, rules or load_call_for(plan, str(path)), Path(path), plan, fingerprint, read_only)
@@ -92,15 +97,11 @@ class PlannerApp(App[int]):
             self._settings_problems.append(settings.problem)
         wanted = settings.theme or DEFAULT_THEME
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
-        self._keys = settings.keys
-        known = {bid for bid, _, _ in self.KEY_HELP if bid}
-        unknown = sorted(set(self._keys) - known)
-        if unknown:
-            self._settings_problems.append(
-                f"The keys section of config.toml names no action: {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(known))}")
-        if settings.keys:
-            self.set_keymap(settings.keys)
+        defaults = {bid: keys.replace(" / ", ",").replace(" ", "") for bid, keys, _ in self.KEY_HELP if bid}
+        self._keys, key_problems = checked_keymap(settings.keys, defaults, self.RESERVED_KEYS, self.PRIORITY_IDS)
+        self._settings_problems.extend(key_problems)
+        if self._keys:
+            self.set_keymap(self._keys)
         self._key_gate = KeyGate(self, super().on_event)
         self.keeper = Keeper(self)  # this planner's recovery file (tui/recovering.py)
 
@@ -127,7 +128,7 @@ class PlannerApp(App[int]):
 
     def on_mount(self) -> None:
         if self._settings_problems:
-            self.notify("\n".join(self._settings_problems), title="Some settings were not loaded",
+            self.tell("\n".join(self._settings_problems), title="Some settings were not loaded",
                         severity="warning", timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         for pane, bid, title in zip(PANES, PANE_IDS, ("Partners", "Lot & ecosystem", "Scoreboard")):
@@ -169,14 +170,30 @@ class PlannerApp(App[int]):
             pass
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = False) -> None:
-        """Notifications hold file names and key paths such as partners[3]: plain text, not markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+               markup: bool = True) -> None:
+        """Textual's own notifications are markup ("Press [b]ctrl+q[/b]"): they keep it. The planner's own
+        go through tell(), literal. A message that is not valid markup, or holds control characters, is
+        shown literally rather than crash the app or reach the terminal."""
+        if markup:
+            message, markup = markup_or_literal(message)
+        else:
+            message = plain(message, keep_newlines=True)
+        super().notify(message, title=plain(title), severity=severity, timeout=timeout, markup=markup)
+
+    def tell(self, message: str, *, title: str = "", severity="information", timeout: float | None = None) -> None:
+        """A notification of the planner: it holds file names, partner names, key paths such as
+        partners[3]: always literal text, never markup."""
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_input_changed(self, event) -> None:
+        """Any field (the screens that handle their own say so too): a pasted control character shows as
+        \\x1b and never reaches the terminal. Setting the value sends Changed again, with the clean value."""
+        scrub_input(event.input)
 
     def _remember_theme(self, theme) -> None:
         problem = save_theme(theme.name)
         if problem:
-            self.notify(problem, severity="warning")
+            self.tell(problem, severity="warning")
 
     def on_resize(self, event) -> None:
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
@@ -185,8 +202,8 @@ class PlannerApp(App[int]):
         # below 100 columns the footer needs the room of "^p palette" for the keys (help names ctrl+p)
         self.query_one(Footer).show_command_palette = event.size.width >= 100
         if small:
-            notice.update(f"The terminal is small ({event.size.width}x{event.size.height}): "
-                          f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile.")
+            notice.update(plain(f"The terminal is small ({event.size.width}x{event.size.height}): "
+                          f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile."))
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -203,8 +220,9 @@ class PlannerApp(App[int]):
             self.screen.plan_changed()
         self.keeper.edited()  # the recovery file follows within a second
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
-        self.title = f"{doc.name}{marks}"
-        self.sub_title = doc.plan.acronym or doc.plan.title
+        # the header shows them as plain text (Content), but a file name or title may hold an ESC
+        self.title = plain(f"{doc.name}{marks}")
+        self.sub_title = plain(doc.plan.acronym or doc.plan.title)
 
     def _keys_of(self, binding: Binding) -> list[str]:
         """The keys of one of the app's bindings, as remapped in config.toml."""
@@ -272,12 +290,24 @@ class PlannerApp(App[int]):
             return "f1"
         return super().get_key_display(binding)
 
-    def apply(self, plan, select_row: int | None = None, merge: str | None = None) -> None:
-        """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step."""
-        if self.document.edit(plan, merge):
+    def apply(self, plan, select_row: int | None = None, merge: str | None = None,
+              inline: bool = False) -> str | None:
+        """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step.
+
+        A plan that the loader would refuse is not taken: the plan keeps its last good state and the
+        reason is returned (and notified, unless the caller shows it `inline` next to its field).
+        """
+        try:
+            changed = self.document.edit(plan, merge)
+        except Refused as exc:
+            if not inline:
+                self.tell(str(exc), title="Not changed: the plan would not load", severity="error", timeout=10)
+            return str(exc)
+        if changed:
             self.redraw()
             if select_row is not None:
                 self.query_one(PartnersTable).move_cursor(row=select_row)
+        return None
 
     # --- partners --------------------------------------------------------------------------
 
@@ -292,8 +322,8 @@ class PlannerApp(App[int]):
         def added(partner: Partner | None) -> None:
             if partner is not None:
                 plan = editing.add_partner(self.document.plan, partner)
-                self.apply(plan, select_row=len(plan.partners) - 1)
-                self.notify(f"Added {partner.label}")
+                if self.apply(plan, select_row=len(plan.partners) - 1) is None:
+                    self.tell(f"Added {partner.label}")
 
         self.push_screen(PartnerForm(self.document.rules, list(self.document.plan.partners)), added)
 
@@ -320,14 +350,15 @@ class PlannerApp(App[int]):
 
         index = self._selected_index()
         if index is None:
-            self.notify("No partner to remove.")
+            self.tell("No partner to remove.")
             return
         partner = self.document.plan.partners[index]
 
         def answered(choice: str | None) -> None:
             if choice == "remove":
-                self.apply(editing.remove_partner(self.document.plan, index), select_row=max(index - 1, 0))
-                self.notify(f"Removed {partner.label} (ctrl+z undoes)")
+                if self.apply(editing.remove_partner(self.document.plan, index),
+                              select_row=max(index - 1, 0)) is None:
+                    self.tell(f"Removed {partner.label} (ctrl+z undoes)")
 
         orphans = [p.label for p in self.document.plan.partners if p.affiliated_to == partner.label]
         warning = (f"\n{', '.join(orphans)} {'is' if len(orphans) == 1 else 'are'} affiliated to it and will point "
@@ -353,7 +384,7 @@ class PlannerApp(App[int]):
         self.query_one(LotPane).rules = rules
         self.call_later(self._rebuild_lot_pane)  # other lots, caps, ecosystems, deadline
         self.apply(plan)
-        self.notify(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
+        self.tell(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
 
     def _follow_call(self, before: str | None) -> None:
         """After an undo or redo that changed the plan's call, judge it by that call's rules again."""
@@ -368,10 +399,14 @@ class PlannerApp(App[int]):
         self.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
     def on_lot_pane_grant_changed(self, event: LotPane.GrantChanged) -> None:
-        if event.invalid:
-            self.redraw()  # only the hint changes
-            return
-        self.apply(editing.set_requested_grant(self.document.plan, event.amount), merge="grant")
+        pane = self.query_one(LotPane)
+        pane.refused = None
+        if not event.invalid:
+            try:
+                self.document.edit(editing.set_requested_grant(self.document.plan, event.amount), merge="grant")
+            except Refused as exc:
+                pane.refused = str(exc)
+        self.redraw()  # once per keystroke, changed or not: the hint says why a typed amount is not taken
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document
@@ -387,7 +422,7 @@ class PlannerApp(App[int]):
             if scenario is not None:
                 lot, months = scenario
                 self.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months))
-                self.notify(f"Plan set to Lot {lot}, {months} months")
+                self.tell(f"Plan set to Lot {lot}, {months} months")
 
         self.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
 
@@ -414,17 +449,20 @@ class PlannerApp(App[int]):
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
+            if problem := not_a_regular_file(path, "CSV file"):
+                self.tell(f"{path}: {problem}", title="Not imported", severity="error", timeout=15)
+                return
             try:
                 preview = preview_import(path, self.document.plan, self.document.rules)
             except PlanError as exc:
-                self.notify(str(exc), title="Not imported", severity="error", timeout=15)
+                self.tell(str(exc), title="Not imported", severity="error", timeout=15)
                 return
 
             def decided(add: bool | None) -> None:
                 if add:
                     plan = preview.apply(self.document.plan)
-                    self.apply(plan, select_row=len(plan.partners) - 1)
-                    self.notify(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
+                    if self.apply(plan, select_row=len(plan.partners) - 1) is None:
+                        self.tell(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
 
             self.push_screen(ImportScreen(preview), decided)
 
@@ -436,18 +474,18 @@ class PlannerApp(App[int]):
         if self.document.undo():
             self._follow_call(before)
             self.redraw(resync=True)
-            self.notify(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
+            self.tell(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
         else:
-            self.notify("Nothing to undo.", timeout=2)
+            self.tell("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
         before = self.document.plan.call
         if self.document.redo():
             self._follow_call(before)
             self.redraw(resync=True)
-            self.notify(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
+            self.tell(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
         else:
-            self.notify("Nothing to redo.", timeout=2)
+            self.tell("Nothing to redo.", timeout=2)
 
     # --- files -----------------------------------------------------------------------------
 
@@ -468,7 +506,7 @@ class PlannerApp(App[int]):
         if doc.changed_on_disk():
             self.push_screen(Choice(f"{doc.path} was changed on disk since you opened it (by someone else?).\n"
                                     "Overwrite it with your version?",
-                                    [("overwrite", "Overwrite"), ("cancel", "Cancel")]),
+                                    [("overwrite", "Overwrite"), ("cancel", "Cancel")], default="cancel"),
                              lambda answer: self._write(doc.path, after) if answer == "overwrite" else None)
             return
         self._write(doc.path, after)
@@ -476,11 +514,16 @@ class PlannerApp(App[int]):
     def _save_as(self, path: Path, after: Callable[[], None] | None) -> None:
         from planner.tui.screens.dialogs import Choice
 
-        if path.is_dir():
-            self.notify(f"{path} is a folder: give a file name.", severity="error")
+        problem = not_a_regular_file(path)  # a folder, a path too long: said before any question
+        if problem and "is a folder" in problem:
+            self.tell(f"{path} is a folder: give a file name.", severity="error")
             return
-        if path.exists():
-            self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")]),
+        if problem and problem.startswith("cannot"):
+            self.tell(f"{path}: {problem}", title="Not saved", severity="error", timeout=15)
+            return
+        if problem or path.exists():  # a file, or a FIFO or device standing there: ask, Cancel first
+            self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")],
+                                    default="cancel"),
                              lambda answer: self._write(path, after) if answer == "replace" else None)
             return
         self._write(path, after)
@@ -491,9 +534,13 @@ class PlannerApp(App[int]):
         try:
             self.document.save(path)
         except PlanError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=15)
+            self.tell(str(exc), title="Not saved", severity="error", timeout=15)
             return
-        self.notify(f"Saved {path}")
+        except (OSError, ValueError) as exc:  # a path the system refuses (too long, a NUL)
+            self.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not saved", severity="error",
+                      timeout=15)
+            return
+        self.tell(f"Saved {path}")
         if (self.document.path, self.document.read_only) != before:
             self.keeper.hold()  # saved as another file: the recovery file moves with it
         self.redraw()
@@ -515,7 +562,8 @@ class PlannerApp(App[int]):
                 then()
 
         self.push_screen(Choice(f"{self.document.name} has unsaved changes. Save them before {doing}?",
-                                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")]), answered)
+                                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+                                default="cancel"), answered)
 
     async def action_quit(self) -> None:
         self.ask_unsaved(self._quit, "quitting")
@@ -535,13 +583,14 @@ class PlannerApp(App[int]):
         self.push_screen(PathPrompt("Open plan:", start), chosen)
 
     def open_path(self, path: Path) -> None:
-        if not path.exists():
-            self.notify(f"{path}: file not found", title="Not opened", severity="error", timeout=10)
+        if (problem := not_a_regular_file(path)) or not path.exists():
+            self.tell(f"{path}: {problem or 'file not found'}", title="Not opened: your current plan is kept",
+                      severity="error", timeout=10)
             return
         try:
-            document = open_document(path, self.session_rules)
+            document = open_document(path, self.session_rules)  # refuses a FIFO, a device or a folder before reading
         except PlanError as exc:
-            self.notify(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
+            self.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
         self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
 
@@ -552,7 +601,7 @@ class PlannerApp(App[int]):
             self.call_later(self._rebuild_lot_pane)  # another call: other lots, caps, ecosystems, deadline
         self.keeper.hold()  # lets go of the plan closed before
         self.redraw(resync=True)
-        self.notify(f"Opened {path}")
+        self.tell(f"Opened {path}")
 
     async def _rebuild_lot_pane(self) -> None:
         pane = self.query_one(LotPane)
@@ -561,6 +610,12 @@ class PlannerApp(App[int]):
         self.redraw()
 
     # --- help and palette ------------------------------------------------------------------
+
+    # keys that no action may be remapped to: the table's edit key, focus moves, the palette, Textual's copy
+    RESERVED_KEYS = {"enter": "edit the selected partner", "tab": "move between panes",
+                     "shift+tab": "move between panes", "ctrl+p": "the command palette",
+                     "ctrl+c": "copy (and Textual's quit hint)", "escape": "close a dialog"}
+    PRIORITY_IDS = {"planner.quit"}  # taken before any text field: never a key that types a character
 
     # (binding id or None, keys as shipped, what they do): the help screen, with the user's remapping applied
     KEY_HELP = (
@@ -626,7 +681,7 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
     try:
         document = open_document(path, rules, read_only)
     except PlanError as exc:
-        print(f"planner: {exc}", file=sys.stderr)
+        print(plain(f"planner: {exc}", keep_newlines=True), file=sys.stderr)  # a path may hold an ESC
         return 2
     app = PlannerApp(document, session_rules=rules)
     app.run()

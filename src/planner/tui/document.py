@@ -5,11 +5,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.model import Plan
+import os
+import stat
+
+from pydantic import ValidationError
+
+from planner.errors import PlanError, validation_problems
+from planner.model import Plan, allowed_keys
 from planner.rules import CallRules
-from planner.storage import Fingerprint, file_fingerprint, save_plan
+from planner.storage import Fingerprint, check_against_rules, dump_plan, file_fingerprint, parse_plan, save_plan
 
 HISTORY = 200
+
+
+class Refused(ValueError):
+    """An edit that the loader would refuse: the plan keeps its last good state. str() says why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def refusal(plan: Plan, rules: CallRules) -> tuple[Plan | None, list[str]]:
+    """The plan as the loader would return it (countries normalised), or why the loader would refuse it.
+
+    The same checks as loading, without the TOML text: pydantic on the whole plan (editing uses
+    model_copy, which validates nothing) and the call's rules. Saving also reads its own text back.
+    """
+    try:
+        checked = Plan.model_validate(plan.model_dump())
+    except ValidationError as exc:
+        return None, validation_problems(exc, allowed_keys)
+    except (ValueError, RecursionError, OverflowError) as exc:
+        return None, [str(exc)]
+    try:
+        return check_against_rules(checked, rules), []
+    except PlanError as exc:
+        return None, exc.problems or [exc.message]
 
 
 @dataclass
@@ -33,10 +65,16 @@ class Document:
         return self.path.name if self.path else "new plan"
 
     def edit(self, plan: Plan, merge: str | None = None) -> bool:
-        """Make `plan` the current one; False when nothing changed.
+        """Make `plan` the current one; False when nothing changed. Raises Refused for a plan that would not load.
 
         Edits with the same `merge` key in a row (the keystrokes of one field) are one undo step.
         """
+        if plan == self.plan:
+            return False
+        checked, problems = refusal(plan, self.rules)
+        if checked is None:
+            raise Refused(problems)
+        plan = checked
         if plan == self.plan:
             return False
         if merge is None or merge != self.last_merge or not self.undo_stack:
@@ -67,14 +105,27 @@ class Document:
         """True when someone else wrote the file since we read or saved it."""
         if self.path is None:
             return False
+        try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                return True  # a folder or a FIFO now stands there: reading it could block, and it is not ours
+        except OSError:
+            pass
         now = file_fingerprint(self.path)
         if self.fingerprint is None:
             return now is not None  # there was no file when we opened the path: someone created one
         return now is not None and now.digest != self.fingerprint.digest
 
     def save(self, path: Path | None = None) -> None:
+        """Write the plan, after reading its own text back as the loader would: never a file that will not load."""
         target = path or self.path
         assert target is not None
+        try:
+            parse_plan(dump_plan(self.plan), str(target), self.rules)
+        except (ValueError, RecursionError, OverflowError) as exc:
+            raise PlanError(str(target), f"not saved, the plan would not load again: {exc}") from None
+        except PlanError as exc:
+            raise PlanError(str(target), "not saved, the plan would not load again: " + exc.message,
+                            exc.problems) from None
         self.fingerprint = save_plan(self.plan, target)
         self.path = target
         self.saved = self.plan

@@ -63,7 +63,7 @@ class Keeper:
         except PlanError as exc:
             if not self.problem_said:  # once per session: the user cannot fix it by editing
                 self.problem_said = True
-                self.app.notify(f"No recovery file can be kept: {exc}", title="Recovery", severity="warning",
+                self.app.tell(f"No recovery file can be kept: {exc}", title="Recovery", severity="warning",
                                 timeout=10)
 
     def release(self) -> None:
@@ -137,7 +137,7 @@ class Keeper:
                 continue
             offers.append((h, plan, changes))
         for note in notes:
-            self.app.notify(note, title="Recovery")
+            self.app.tell(note, title="Recovery")
         offers.sort(key=lambda o: o[0].updated or o[0].since or datetime.min.replace(tzinfo=timezone.utc),
                     reverse=True)
         if offers:
@@ -167,7 +167,7 @@ class Keeper:
             if choice == "recover":
                 doc.edit(plan)  # one undo step back to the saved file
                 recovery.remove(holder.path)  # ours, written as soon as the plan is held, takes over
-                self.app.notify(f"Recovered the unsaved changes of {doc.name}: save with ctrl+s to keep them.",
+                self.app.tell(f"Recovered the unsaved changes of {doc.name}: save with ctrl+s to keep them.",
                                 title="Recovery")
             elif choice == "delete":
                 recovery.remove(holder.path)

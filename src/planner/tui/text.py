@@ -26,3 +26,29 @@ def plain(value: object, keep_newlines: bool = False) -> str:
 def markup_escaped(value: object) -> str:
     """For the rare API that only takes a markup string: value escaped and made visible."""
     return escape(visible(str(value)))
+
+
+def markup_or_literal(message: str) -> tuple[str, bool]:
+    """For Textual's own notifications, which are markup: (message, True) when it parses, else the
+    message made visible with markup off. A planner message never comes here: it is always literal."""
+    from textual.content import Content
+    from textual.markup import MarkupError
+
+    shown = visible(message, keep_newlines=True)
+    if shown != message:  # a control character (from a path Textual quotes): literal, made visible
+        return shown, False
+    try:
+        Content.from_markup(message)
+    except (MarkupError, ValueError):
+        return shown, False
+    return message, True
+
+
+def scrub_input(field) -> bool:
+    """Make control characters pasted into an Input visible text (\\x1b): an Input draws its value as it is,
+    so an escape sequence in it would reach the terminal. True when the value was changed."""
+    shown = plain(field.value)
+    if shown == field.value:
+        return False
+    field.value = shown
+    return True

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from rich.errors import StyleSyntaxError
+from rich.style import Style
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -14,6 +18,54 @@ from planner.errors import validation_problems
 from planner.tui.config import config_dir
 
 DEFAULT_THEME = "planner-dark"
+
+# a theme is validated completely at load: a value that would break the app's CSS, or show markup in
+# the command palette, never reaches Textual. Names and variables are plain words; values are colours,
+# or (for the few non-colour variables) text styles and keywords.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}")
+_VARIABLE = re.compile(r"[a-z][a-z0-9-]{0,63}")
+_ALPHA = re.compile(r"(?P<colour>.+?) (?P<percent>\d{1,3}(\.\d+)?)%")
+_KEYWORDS = {"auto", "initial", "transparent", "inherit"}
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+def _is_colour(value: str) -> bool:
+    """A colour as Textual's CSS takes one: '#112233', 'red', 'auto 87%', '$primary 50%' is not one."""
+    match = _ALPHA.fullmatch(value)
+    base = match["colour"] if match and float(match["percent"]) <= 100 else value
+    if base in _KEYWORDS:
+        return True
+    try:
+        Color.parse(base)
+    except (ColorParseError, ValueError):
+        return False
+    return True
+
+
+def _is_style(value: str) -> bool:
+    """A text style as in 'bold', 'b reverse', 'bold not underline', 'none'."""
+    if not re.fullmatch(r"[a-z ]+", value):
+        return False
+    try:
+        Style.parse(value)
+    except StyleSyntaxError:
+        return False
+    return True
+
+
+def _variable_problem(name: str, value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"variables.{name}: expected a string"
+    if not _VARIABLE.fullmatch(name):
+        return f"variables: {name!r} is not a variable name (lower-case letters, digits and -)"
+    if "style" in name:
+        ok = _is_style(value)
+    else:
+        ok = _is_colour(value)
+    if not ok:
+        kind = "a text style such as bold or none" if "style" in name else "a colour (#RRGGBB, a name, ansi_*)"
+        return f"variables.{name}: {value!r} is not {kind}"
+    return None
 
 
 class ThemeFile(BaseModel):
@@ -33,9 +85,24 @@ class ThemeFile(BaseModel):
     boost: str | None = None
     dark: bool = True
     ansi: bool = False
-    luminosity_spread: float = 0.15
-    text_alpha: float = 0.95
+    luminosity_spread: Fraction = 0.15
+    text_alpha: Fraction = 0.95
     variables: dict[str, str] = {}
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not a theme name (letters, digits, space, . _ -; up to 40)")
+        return value
+
+    @field_validator("variables")
+    @classmethod
+    def _plain_variables(cls, value: dict[str, str]) -> dict[str, str]:
+        problems = [p for name, v in value.items() if (p := _variable_problem(name, v))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
     @field_validator("primary", "secondary", "warning", "error", "success", "accent", "foreground",
                      "background", "surface", "panel", "boost")
@@ -49,7 +116,15 @@ class ThemeFile(BaseModel):
         return value
 
     def to_theme(self) -> Theme:
-        return Theme(**self.model_dump())
+        theme = Theme(**self.model_dump())
+        try:  # what the app does with it at start: any error here would crash it there
+            colours = theme.to_color_system().generate()
+        except Exception as exc:  # noqa: BLE001 - Textual's own error, named in the message
+            raise ValueError(f"Textual cannot use it: {exc}") from None
+        for name, value in colours.items():
+            if isinstance(value, str) and "nan" in value.lower():
+                raise ValueError(f"Textual cannot use it: {name} comes out as {value!r}")
+        return theme
 
 
 def user_themes_dir() -> Path:

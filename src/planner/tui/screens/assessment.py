@@ -12,6 +12,8 @@ from planner.model import Plan
 from planner.rules import CallRules
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
+from planner.tui.fields import parse_count
+from planner.tui.text import literal
 
 BAR = 30
 
@@ -57,7 +59,7 @@ class AssessmentScreen(PlanEditor):
                     score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
                     yield Input("" if score is None else str(score), type="integer", id=f"score-{c.id}",
                                 max_length=3, compact=True)
-                    yield Label(f"of {c.maximum}: {c.label}", classes="score-label")
+                    yield Label(literal(f"of {c.maximum}: {c.label}"), classes="score-label")
             yield Static("tab moves between scores · changes apply at once · escape closes", classes="hint")
         yield Footer()
 
@@ -69,11 +71,18 @@ class AssessmentScreen(PlanEditor):
         event.stop()
         criterion = next(c for c in self.rules.award if event.input.id == f"score-{c.id}")
         text = event.value.strip()
-        valid = not text or (text.isdigit() and int(text) <= criterion.maximum)
-        error = "" if valid else f"✗ {criterion.label}: a score from 0 to {criterion.maximum} (not counted until then)"
-        # an invalid score counts as none, so that the chart and the file never hold a half-typed number
-        score = int(text) if text and valid else None
-        self.edit(editing.set_score(self.plan, criterion.id, score), merge=f"score-{criterion.id}")
+        score = parse_count(text, criterion.maximum) if text else None
+        error = ""
+        if isinstance(score, str):
+            # the plan keeps its last good score: the chart and the file never hold a half-typed number
+            kept = getattr(self.plan.assessment, criterion.id, None) if self.plan.assessment else None
+            error = (f"✗ {criterion.label}: {text!r} is not a score from 0 to {criterion.maximum} "
+                     f"(the plan keeps {'no score' if kept is None else kept})")
+        else:
+            refused = self.edit(editing.set_score(self.plan, criterion.id, score), merge=f"score-{criterion.id}",
+                                inline=True)
+            if refused:
+                error = f"✗ {criterion.label}: not taken, {refused}"
         self.query_one("#score-error", FieldError).say(error)
 
     def plan_changed(self) -> None:

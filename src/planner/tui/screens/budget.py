@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +13,11 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from planner import editing
 from planner.budget import budget
 from planner.scoring import evaluate
+from planner.tui.document import refusal
+from planner.tui.fields import parse_amount
+from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
+from planner.tui.text import literal, plain
 from planner.tui.widgets.partners import ROLE_SHORT
 
 
@@ -20,26 +26,40 @@ def eur(amount: int | None) -> str:
 
 
 class ShareForm(ModalScreen[int | None | bool]):
-    """Dismisses with the new share, None to clear it, or False when cancelled."""
+    """Dismisses with the new share, None to clear it, or False when cancelled.
+
+    A share that the plan cannot hold (negative, not a number, refused by `check`, which runs the
+    loader's validation) is not dismissed: the form says why, and the plan keeps the old share.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="share.cancel")]
 
-    def __init__(self, label: str, share: int | None) -> None:
+    def __init__(self, label: str, share: int | None,
+                 check: Callable[[int | None], str | None] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.label = label
         self.share = share
+        self.check = check
 
     def compose(self):
         with Vertical(classes="dialog"):
-            yield Label(f"Share of the grant for {self.label} (EUR, empty for none)", classes="question")
+            yield Label(literal(f"Share of the grant for {self.label} (EUR, empty for none)"), classes="question")
             yield Input("" if self.share is None else str(self.share), type="integer", id="share", compact=True)
+            yield FieldError(id="share-error")
             yield Static("enter saves · escape cancels", classes="hint")
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
-        self.dismiss(int(text) if text else None)
+        amount = parse_amount(text) if text else None
+        problem = amount if isinstance(amount, str) else self.check(amount) if self.check else None
+        if problem:
+            kept = eur(self.share) if self.share is not None else "no share"
+            shown = f"{text!r} {problem}" if isinstance(amount, str) else f"not taken, {problem}"
+            self.query_one("#share-error", FieldError).say(f"{shown}; the plan keeps {kept}")
+            return
+        self.dismiss(amount)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -80,7 +100,8 @@ class BudgetScreen(PlanEditor):
                         f"of {eur(b.implied_total_budget)}")
         grant = board.get("grant")
         if grant is not None and grant.status in ("warn", "fail"):
-            text.append(f"\n{'!' if grant.status == 'warn' else '✗'} {grant.message}", style="bold yellow")
+            text.append(plain(f"\n{'!' if grant.status == 'warn' else '✗'} {grant.message}", keep_newlines=True),
+                        style="bold yellow")
         self.query_one("#budget-summary", Static).update(text)
         table = self.query_one("#shares", DataTable)
         row = table.cursor_row
@@ -89,17 +110,22 @@ class BudgetScreen(PlanEditor):
             missing = s.full_partner and not s.grant_eur
             share = Text(eur(s.grant_eur) + ("  ! none" if missing else ""), style="bold yellow" if missing else "")
             percent = "" if s.percent is None else f"{s.percent:.1f}%"
-            table.add_row(s.label, ROLE_SHORT.get(s.role, s.role), share, percent, key=str(s.index))
+            table.add_row(literal(s.label), literal(ROLE_SHORT.get(s.role, s.role)), share, percent, key=str(s.index))
         if b.shares:
             table.move_cursor(row=min(max(row, 0), len(b.shares) - 1))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         index = event.cursor_row
+        if not 0 <= index < len(self.plan.partners):
+            return
         partner = self.plan.partners[index]
 
         def chosen(amount: int | None | bool) -> None:
             if amount is not False:
                 self.edit(editing.set_share(self.plan, index, amount))
 
-        self.app.push_screen(ShareForm(partner.label, partner.grant_eur), chosen)
+        def check(amount: int | None) -> str | None:
+            return "; ".join(refusal(editing.set_share(self.plan, index, amount), self.rules)[1]) or None
+
+        self.app.push_screen(ShareForm(partner.label, partner.grant_eur, check), chosen)

@@ -12,6 +12,7 @@ from planner.model import Plan
 from planner.report import STATUS_WORDS, column_title
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, compare
+from planner.tui.text import literal, plain
 
 STYLES = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": ""}
 
@@ -48,17 +49,18 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         table.add_column("Criterion", key="criterion")
         for i, board in enumerate(self.boards):
             current = "*" if (board.lot, board.duration_months) == self._current() else ""
-            table.add_column(f"{column_title(board)}{current}", key=str(i))
+            table.add_column(literal(f"{column_title(board)}{current}"), key=str(i))
         labels = {c.id: c.label for b in self.boards for c in b.criteria}
         for cid in CRITERIA_ORDER:
             if cid not in labels:
                 continue
             cells = [b.get(cid) for b in self.boards]
             differs = len({c.status if c else None for c in cells}) > 1
-            row: list[Text | str] = [Text(("≠ " if differs else "  ") + labels[cid], style="bold" if differs else "")]
+            row: list[Text | str] = [Text(plain(("≠ " if differs else "  ") + labels[cid]),
+                                          style="bold" if differs else "")]
             for c in cells:
                 row.append("-" if c is None else  # * : the figure is provisional (secondary sources only)
-                           Text(" ".join(p for p in (STATUS_WORDS[c.status], c.count, "*" * c.provisional) if p),
+                           Text(plain(" ".join(p for p in (STATUS_WORDS[c.status], c.count, "*" * c.provisional) if p)),
                                 style=STYLES[c.status]))
             table.add_row(*row, key=cid)
         table.add_row(Text("  Verdict", style="bold"), *(

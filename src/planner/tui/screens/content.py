@@ -8,11 +8,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
+from pydantic import ValidationError
+
 from planner import editing
+from planner.errors import validation_problems
 from planner.model import Plan, Profile
 from planner.rules import CallRules
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
+from planner.tui.text import literal, plain
 from planner.tui.widgets.choice_list import ChoiceList
 
 
@@ -39,7 +43,7 @@ class ProfileForm(ModalScreen[Profile | None]):
         with Vertical(classes="dialog"):
             yield Label("Edit occupational profile" if p else "Add occupational profile", classes="question")
             yield Label("Title", classes="field-label")
-            yield Input(p.title if p else "", id="title", compact=True)
+            yield Input(plain(p.title) if p else "", id="title", compact=True)  # an Input draws control characters raw
             yield FieldError(id="error-title")
             yield Label("EQF level of its qualification (1-8)", classes="field-label")
             yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
@@ -54,7 +58,12 @@ class ProfileForm(ModalScreen[Profile | None]):
         self.query_one("#error-title", FieldError).say("" if title else "a title is required")
         self.query_one("#error-eqf", FieldError).say("" if eqf else "an EQF level from 1 to 8 is required")
         if title and eqf:
-            self.dismiss(Profile(title=title, eqf=int(eqf)))
+            try:
+                profile = Profile(title=title, eqf=int(eqf))
+            except ValidationError as exc:  # what the loader would refuse (a control character, ...)
+                self.query_one("#error-title", FieldError).say("; ".join(validation_problems(exc)))
+                return
+            self.dismiss(profile)
         else:
             self.query_one("#title" if not title else "#eqf").focus()
 
@@ -92,13 +101,13 @@ class ContentScreen(PlanEditor):
         lot = self.rules.lot(plan.lot)
         note = ("" if lot.content_requirements else
                 f"  Not required for Lot {lot.number}: these are what Lot 2 proposals must plan.")
-        self.query_one("#content-lot", Static).update(f"Lot 2 content: profiles and activities.{note}")
+        self.query_one("#content-lot", Static).update(literal(f"Lot 2 content: profiles and activities.{note}"))
         self.query_one("#coverage", Static).update(coverage(plan, self.rules))
         table = self.query_one("#profiles", DataTable)
         row = table.cursor_row
         table.clear()
         for i, p in enumerate(plan.profiles):
-            table.add_row(p.title, str(p.eqf), key=str(i))
+            table.add_row(literal(p.title), literal(p.eqf), key=str(i))
         if plan.profiles:
             table.move_cursor(row=min(max(row, 0), len(plan.profiles) - 1))
         done = {a.id for a in self.rules.activities if plan.activities and getattr(plan.activities, a.id)}
@@ -110,7 +119,7 @@ class ContentScreen(PlanEditor):
     def action_add_profile(self) -> None:
         def added(profile: Profile | None) -> None:
             if profile is not None:
-                self.edit(editing.set_profiles(self.plan, (*self.plan.profiles, profile)))
+                self.edit(editing.set_profiles(self.plan, (*self.plan.profiles, profile)))  # refused: notified
 
         self.app.push_screen(ProfileForm(), added)
 
@@ -138,8 +147,9 @@ class ContentScreen(PlanEditor):
 
         def answered(choice: str | None) -> None:
             if choice == "remove":
-                self.edit(editing.set_profiles(self.plan, self.plan.profiles[:index] + self.plan.profiles[index + 1:]))
-                self.app.notify(f"Removed profile {removed.title} (ctrl+z undoes)")
+                kept = self.plan.profiles[:index] + self.plan.profiles[index + 1:]
+                if self.edit(editing.set_profiles(self.plan, kept)) is None:
+                    self.app.tell(f"Removed profile {removed.title} (ctrl+z undoes)")  # type: ignore[attr-defined]
 
         self.app.push_screen(Choice(f"Remove the profile {removed.title} (EQF {removed.eqf})?",
                                     [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from planner.tui.text import literal
+
 
 class FieldError(Static):
     """An error line under a form field: shown while it has something to say, hidden otherwise."""
@@ -19,12 +21,19 @@ class FieldError(Static):
 
     def say(self, message: str) -> None:
         # a mark as well as the error colour: without colour an error must not read like a hint
-        self.update(message if not message or message.startswith("✗") else f"✗ {message}")
+        # literal: a message may quote what was typed (x[/]) or a partner's name
+        self.update(literal(message if not message or message.startswith("✗") else f"✗ {message}",
+                            keep_newlines=True))
         self.display = bool(message)
 
 
 class Choice(ModalScreen[str]):
-    """A question with buttons; dismisses with the chosen id, or the last choice on escape."""
+    """A question with buttons; dismisses with the chosen id, or `escape`'s on escape.
+
+    The question often names a partner or a file: it is shown literally, never as markup. `default`
+    is the button that has the focus (and so what enter does): give the safe one where an answer
+    can lose data.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
                 Binding("left", "app.focus_previous", show=False), Binding("right", "app.focus_next", show=False)]
@@ -35,11 +44,13 @@ class Choice(ModalScreen[str]):
         self.question = question
         self.choices = choices
         self.escape = escape
-        self.default = default or choices[0][0]  # the button enter presses; make it the safe one
+        # the button enter presses: the safe one. Unless told otherwise, the same answer as escape
+        ids = [choice_id for choice_id, _ in choices]
+        self.default = default or (escape if escape in ids else ids[0])
 
     def compose(self):
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(literal(self.question, keep_newlines=True), classes="question")
             with Horizontal(classes="buttons"):
                 for choice_id, label in self.choices:
                     yield Button(label, id=f"choice-{choice_id}", compact=True,
@@ -69,7 +80,7 @@ class PathPrompt(ModalScreen[Path | None]):
 
     def compose(self):
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="question")
+            yield Label(literal(self.title_text), classes="question")
             yield Input(self.value, placeholder="path/to/plan.toml", id="path")
             yield Static("enter: accept   escape: cancel", classes="hint")
         yield Footer()

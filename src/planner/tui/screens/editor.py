@@ -29,8 +29,9 @@ class PlanEditor(ModalScreen[None]):
     def plan(self) -> Plan:
         return self.app.document.plan  # type: ignore[attr-defined]
 
-    def edit(self, plan: Plan, merge: str | None = None) -> None:
-        self.app.apply(plan, merge=merge)  # type: ignore[attr-defined]
+    def edit(self, plan: Plan, merge: str | None = None, inline: bool = False) -> str | None:
+        """Hand the edit to the app; returns why the plan did not take it (notified unless `inline`)."""
+        return self.app.apply(plan, merge=merge, inline=inline)  # type: ignore[attr-defined]
 
     def plan_changed(self) -> None:
         """Called by the app after every change of the plan (an undo too): redraw what shows it."""

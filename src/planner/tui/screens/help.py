@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from planner.rules import CallRules, is_provisional
+from planner.tui.text import plain
 
 
 class HelpScreen(ModalScreen[None]):
@@ -23,7 +24,7 @@ class HelpScreen(ModalScreen[None]):
         text = Text()
         text.append("Keys\n", style="bold")
         for key, what in self.keys:
-            text.append(f"  {key:<16}", style="bold")
+            text.append(plain(f"  {key:<16}"), style="bold")  # the user's keys, from config.toml
             text.append(f"{what}\n")
         text.append("\nThe scoreboard\n", style="bold")
         text.append(

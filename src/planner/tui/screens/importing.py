@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from planner.importing import ImportPreview
+from planner.tui.text import literal
 
 
 class ImportScreen(ModalScreen[bool]):
@@ -23,13 +24,14 @@ class ImportScreen(ModalScreen[bool]):
     def compose(self):
         p = self.preview
         with Vertical(classes="dialog import"):
-            yield Static(f"Import {p.source}: {len(p.accepted)} to add, {len(p.rejected)} rejected. "
-                         "Nothing changes until you choose.", classes="question")
-            yield Static("Columns: " + ", ".join(f"{h} → {k}" for k, h in p.columns.items())
-                         + (f". Ignored: {', '.join(p.ignored_columns)}" if p.ignored_columns else ""),
-                         classes="hint")
+            # the file name, the CSV's headers and cells are the sender's text: literal, never markup
+            yield Static(literal(f"Import {p.source}: {len(p.accepted)} to add, {len(p.rejected)} rejected. "
+                                 "Nothing changes until you choose."), classes="question", id="import-summary")
+            yield Static(literal("Columns: " + ", ".join(f"{h} → {k}" for k, h in p.columns.items())
+                                 + (f". Ignored: {', '.join(p.ignored_columns)}" if p.ignored_columns else "")),
+                         classes="hint", id="import-columns")
             for hint in p.hints:  # the allowed kinds or roles, once, when a row was rejected for one
-                yield Static(hint, classes="hint")
+                yield Static(literal(hint), classes="hint")
             yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
                 yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''}", id="add",
@@ -42,11 +44,11 @@ class ImportScreen(ModalScreen[bool]):
         table.add_columns("Line", "Result", "Partner or reason")
         for row in self.preview.rows:
             if row.partner is None:
-                table.add_row(str(row.line), Text("✗ REJECT", style="bold red"), "; ".join(row.problems))
+                table.add_row(str(row.line), Text("✗ REJECT", style="bold red"), literal("; ".join(row.problems)))
             else:
                 p = row.partner
                 table.add_row(str(row.line), Text("✓ add", style="green"),
-                              f"{p.label} ({p.country}, {p.kind}, {p.role})")
+                              literal(f"{p.label} ({p.country}, {p.kind}, {p.role})"))
         table.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Input, Label, Select
 from planner.model import ROLES, Partner
 from planner.rules import CATEGORY_LABELS, CallRules
 from planner.tui.screens.dialogs import FieldError
+from planner.tui.text import literal, plain
 
 FIELDS = ("name", "short_name", "country", "kind", "role", "pic", "affiliated_to", "notes")
 
@@ -35,7 +36,7 @@ class PartnerForm(ModalScreen[Partner | None]):
         p = self.partner
         countries = sorted(self.rules.country_names.items(), key=lambda item: item[1])
         country_options = [
-            (f"{name} ({code}), {CATEGORY_LABELS[self.rules.country_category(code)]}", code)
+            (literal(f"{name} ({code}), {CATEGORY_LABELS[self.rules.country_category(code)]}"), code)
             for code, name in countries
         ]
         beneficiaries = [o.label for o in self.others
@@ -44,16 +45,16 @@ class PartnerForm(ModalScreen[Partner | None]):
             yield Label("Edit partner" if p else "Add partner", classes="question")
             with VerticalScroll():
                 yield from self._field("name", "Legal name", Input(
-                    p.name if p else "", id="name", compact=True,
+                    plain(p.name) if p else "", id="name", compact=True,
                     placeholder="as registered, e.g. Hochschule Nordhafen"))
                 yield from self._field("short_name", "Short name (acronym)",
-                                       Input(p.short_name or "" if p else "", id="short_name", compact=True,
+                                       Input(plain(p.short_name or "") if p else "", id="short_name", compact=True,
                                              placeholder="used in tables, e.g. HSNH"))
                 yield from self._field("country", "Country (type to search)", Select(
                     country_options, value=p.country if p else Select.NULL, id="country", compact=True,
                     prompt="choose a country"))
                 yield from self._field("kind", "Kind of organisation", Select(
-                    [(f"{k.label} [{k.id}]", k.id) for k in self.rules.kinds],
+                    [(literal(f"{k.label} [{k.id}]"), k.id) for k in self.rules.kinds],
                     value=p.kind if p and self.rules.kind(p.kind) else Select.NULL, id="kind", compact=True,
                     prompt="choose a kind"))
                 yield from self._field("role", "Role", Select(
@@ -63,10 +64,11 @@ class PartnerForm(ModalScreen[Partner | None]):
                     p.pic or "" if p else "", id="pic", restrict=r"[0-9]*", max_length=9, compact=True,
                     placeholder="9 digits"))
                 yield from self._field("affiliated_to", "Affiliated to (for affiliated entities)", Select(
-                    [(label, label) for label in beneficiaries],
+                    [(literal(label), label) for label in beneficiaries],  # partners' names: literal
                     value=p.affiliated_to if p and p.affiliated_to in beneficiaries else Select.NULL,
                     id="affiliated_to", compact=True, prompt="its beneficiary"))
-                yield from self._field("notes", "Notes", Input(p.notes or "" if p else "", id="notes", compact=True,
+                yield from self._field("notes", "Notes", Input(plain(p.notes or "") if p else "", id="notes",
+                                                                compact=True,
                                                                 placeholder="optional"))
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from planner.tui.text import literal
+
 
 class ChoiceList(OptionList):
     """enter or space toggles the highlighted choice and posts Toggled; show() sets the marks."""
@@ -31,7 +33,7 @@ class ChoiceList(OptionList):
         on = choice_id in self.chosen
         mark = ("(•)" if on else "( )") if self.single else ("[x]" if on else "[ ]")
         # a Text, not a str: "[x]" would be read as markup
-        return Text.assemble((mark, "bold" if on else ""), " ", label)
+        return Text.assemble((mark, "bold" if on else ""), " ", literal(label))
 
     def show(self, chosen: set[str]) -> None:
         if chosen == self.chosen:

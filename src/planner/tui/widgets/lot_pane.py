@@ -11,11 +11,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from planner.amounts import euros
 from planner.budget import budget
 from planner.model import Plan
 from planner.rules import CallRules, is_provisional, latest_call
 from planner.scoring import Scoreboard
+from planner.tui.text import literal, scrub_input
+from planner.tui.fields import parse_amount
 from planner.tui.widgets.choice_list import ChoiceList
 
 
@@ -42,6 +43,7 @@ class LotPane(VerticalScroll, can_focus=False):
     def __init__(self, rules: CallRules, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rules = rules
+        self.refused: str | None = None  # why the plan did not take the typed grant (the app sets it)
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
 
     def compose(self):
@@ -72,18 +74,22 @@ class LotPane(VerticalScroll, can_focus=False):
         self.query_one("#scenario", ChoiceList).show({f"lot{plan.lot}-{months}"})
         allowed = " or ".join(str(d.months) for d in lot.durations)
         note = "" if lot.duration(months) else f"  {months} months is not allowed: choose {allowed}."
-        self.query_one("#lot-name", Static).update(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}")
+        self.query_one("#lot-name", Static).update(literal(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}"))
 
         grant = self.query_one("#grant", Input)
         wanted = "" if plan.requested_grant_eur is None else f"{plan.requested_grant_eur:,}"
-        if (resync or not grant.has_focus) and euros(grant.value) != plan.requested_grant_eur:
+        shown = parse_amount(grant.value) if grant.value.strip() else None
+        if (resync or not grant.has_focus) and shown != plan.requested_grant_eur:
             with self.prevent(Input.Changed):
                 grant.value = wanted  # an undo, a lot switch or another plan changed it
         b = budget(plan, self.rules, board.lot, board.duration_months)
         typed = grant.value.strip()
-        if typed and euros(typed) is None:
-            kept = eur(b.requested) if b.requested is not None else "no grant"
-            hint = f"✗ {typed!r} is not an amount in whole euros: the plan keeps {kept}."
+        amount = parse_amount(typed) if typed else None
+        kept = eur(b.requested) if b.requested is not None else "no grant"
+        if typed and not isinstance(amount, int):
+            hint = f"✗ {typed!r} {amount}: the plan keeps {kept}."
+        elif typed and amount != plan.requested_grant_eur and self.refused:
+            hint = f"✗ {self.refused}: the plan keeps {kept}."
         elif b.cap is None:
             hint = "No cap: the duration is not one this lot allows."
         elif b.requested is None:
@@ -92,14 +98,14 @@ class LotPane(VerticalScroll, can_focus=False):
             left = b.under_cap or 0
             hint = f"Cap {eur(b.cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(b.cap)}: {eur(-left)} OVER."
             hint += f" Implied total budget at {b.funding_rate_percent}%: {eur(b.implied_total_budget or 0)}."
-        self.query_one("#grant-hint", Static).update(hint)
+        self.query_one("#grant-hint", Static).update(literal(hint))  # it quotes what was typed
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
         rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
-        self.query_one("#ecosystem-hint", Static).update(f"Ecosystems · Lot {lot.number}: {rule} · * priority")
+        self.query_one("#ecosystem-hint", Static).update(literal(f"Ecosystems · Lot {lot.number}: {rule} · * priority"))
 
         self.border_subtitle = _call_line(self.rules)  # in the border: no spare line at 160x48 (docs/layout.md)
-        self.query_one("#deadline", Static).update(deadline_line(self.rules))
+        self.query_one("#deadline", Static).update(literal(deadline_line(self.rules)))
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()
@@ -113,9 +119,11 @@ class LotPane(VerticalScroll, can_focus=False):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if scrub_input(event.input):
+            return  # a pasted control character: the field now shows it as \x1b, and says so again
         text = event.value.strip()
-        amount = euros(text)
-        if text and amount is None:
+        amount = parse_amount(text) if text else None
+        if not isinstance(amount, (int, type(None))):
             self.post_message(self.GrantChanged(None, invalid=True))  # the hint says why; the plan keeps its grant
             return
         self.post_message(self.GrantChanged(amount))

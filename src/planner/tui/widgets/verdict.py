@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from planner.scoring import Scoreboard
+from planner.tui.text import literal
 
 
 class VerdictBar(Static):
@@ -15,6 +16,6 @@ class VerdictBar(Static):
         if board.warnings:
             n = len(board.warnings)
             text += f"  · {n} warning{'s' if n != 1 else ''}"
-        self.update(text)
+        self.update(literal(text))
         self.set_class(board.eligible, "-eligible")
         self.set_class(not board.eligible, "-not-eligible")

@@ -1,0 +1,106 @@
+"""The [keys] section of config.toml, checked: a key Textual cannot parse, an unknown action or two
+actions on one key is reported and ignored, so that no action (quit and help above all) loses its key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from textual.keys import REPLACED_KEYS, Keys, _character_to_key, _get_unicode_name_from_key
+
+MODIFIERS = ("ctrl", "alt", "meta", "shift", "super", "hyper")
+_NAMED = {k.value for k in Keys if not k.value.startswith("<")} | {"space", "tab", "enter", "backspace"}
+_NAMED_BASE = {k.split("+")[-1] for k in _NAMED}
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _show(text: str) -> str:
+    """A user's key string for a message: repr() makes control characters visible."""
+    return repr(text)
+
+
+def key_problem(key: str) -> str | None:
+    """Why Textual could not bind `key` ('ctrl+s', 'f2', 'x', 'question_mark'), or None when it can."""
+    if not key:
+        return "an empty key"
+    *mods, name = key.split("+")
+    if any(m not in MODIFIERS for m in mods):
+        return f"{_show(key)}: a modifier must be one of {', '.join(MODIFIERS)}"
+    if len(set(mods)) != len(mods):
+        return f"{_show(key)}: a modifier twice"
+    if len(name) == 1:
+        if not name.isprintable() or name.isspace():
+            return f"{_show(key)}: not a key"
+        return None
+    if name in _NAMED_BASE:
+        return None
+    if _NAME.fullmatch(name):  # a character's Unicode name, as Textual spells it: question_mark, slash
+        try:
+            char = unicodedata.lookup(name.replace("_", " "))
+        except KeyError:
+            char = None
+        if char is not None and _character_to_key(char) in (name, name.replace("_", "")):
+            return None
+        try:
+            unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(name, name)))
+            return None
+        except KeyError:
+            pass
+    return f"{_show(key)}: not a key name Textual knows (e.g. ctrl+s, f2, x, question_mark)"
+
+
+def _normal(key: str) -> str:
+    return _character_to_key(key) if len(key) == 1 else key
+
+
+def _types_a_character(key: str) -> bool:
+    *mods, name = key.split("+")
+    return not (set(mods) - {"shift"}) and (len(name) == 1 or name not in _NAMED_BASE)
+
+
+def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: dict[str, str],
+                   priority_ids: set[str] = frozenset()) -> tuple[dict[str, str], list[str]]:
+    """The remapping to apply, and one line per remap that was ignored (and why).
+
+    `defaults` maps each action id to its keys as shipped ("d,delete"); `reserved` maps keys that no
+    action may take to what they do. A remap that clashes with another action's key is ignored, so
+    every action keeps at least the keys it ships with.
+    """
+    problems: list[str] = []
+    accepted: dict[str, str] = {}
+    unknown = sorted(set(wanted) - set(defaults))
+    if unknown:
+        problems.append(f"The keys section of config.toml names no action: {', '.join(map(_show, unknown))}; "
+                        f"known: {', '.join(sorted(defaults))}")
+    for action in sorted(set(wanted) & set(defaults)):
+        keys = [k.strip() for k in wanted[action].split(",")]
+        why = next((p for p in map(key_problem, keys) if p), None)
+        if why is None:
+            taken = next((k for k in keys if _normal(k) in reserved), None)
+            if taken is not None:
+                why = f"{_show(taken)} is kept for {reserved[_normal(taken)]}"
+        if why is None and action in priority_ids:
+            typing = next((k for k in keys if _types_a_character(k)), None)
+            if typing is not None:
+                why = f"{_show(typing)} types a character; {action} needs a key such as ctrl+q or f10"
+        if why is not None:
+            problems.append(f"[keys] {action} ignored, {why}; it keeps {defaults[action]}")
+            continue
+        accepted[action] = ",".join(keys)
+    # one key, one action: drop the remaps that clash until none do (the shipped keys never clash)
+    while True:
+        owners: dict[str, list[str]] = {}
+        for action, keys in {**defaults, **accepted}.items():
+            for key in keys.split(","):
+                owners.setdefault(_normal(key.strip()), []).append(action)
+        clash = next(((k, ids) for k, ids in owners.items() if len(ids) > 1 and set(ids) & set(accepted)), None)
+        if clash is None:
+            break
+        key, ids = clash
+        for action in ids:
+            if action in accepted:
+                del accepted[action]
+                problems.append(f"[keys] {action} ignored: {_show(key)} would also be "
+                                f"{' and '.join(a for a in ids if a != action)}; it keeps {defaults[action]}")
+    return accepted, problems
