@@ -28,6 +28,7 @@ class Partner(_Model):
     pic: Annotated[StrictStr, Field(pattern=r"^[0-9]{9}$")] | None = None
     grant_eur: Euros | None = None
     affiliated_to: Text | None = None
+    eche: bool | None = None
     notes: StrictStr | None = None
 
     @property

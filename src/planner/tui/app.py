@@ -20,6 +20,7 @@ from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document
+from planner.tui.text import plain
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.widgets.lot_pane import LotPane
@@ -140,12 +141,20 @@ class PlannerApp(App[int]):
         self.title = f"{doc.name}{marks}"
         self.sub_title = doc.plan.acronym or doc.plan.title
 
-    def apply(self, plan, select_row: int | None = None, merge: str | None = None) -> None:
-        """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step."""
-        if self.document.edit(plan, merge):
-            self.redraw()
-            if select_row is not None:
-                self.query_one(PartnersTable).move_cursor(row=select_row)
+    def apply(self, plan, select_row: int | None = None, merge: str | None = None, say: bool = True) -> bool:
+        """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step.
+
+        An edit says what it changed ("Edited UNIBP", "Lot 2 → Lot 1") unless `say` is False (the
+        caller says it) or it is a keystroke of a typed field (`merge`). False when nothing changed.
+        """
+        if not self.document.edit(plan, merge):
+            return False
+        self.redraw()
+        if select_row is not None:
+            self.query_one(PartnersTable).move_cursor(row=select_row)
+        if say and merge is None:
+            self.notify(plain(_sentence(self.document.last_change)), timeout=3)
+        return True
 
     # --- partners --------------------------------------------------------------------------
 
@@ -157,13 +166,16 @@ class PlannerApp(App[int]):
     def action_add_partner(self) -> None:
         from planner.tui.screens.partner_form import PartnerForm
 
+        form = PartnerForm(self.document.rules, self.document.plan)
+
         def added(partner: Partner | None) -> None:
             if partner is not None:
                 plan = editing.add_partner(self.document.plan, partner)
                 self.apply(plan, select_row=len(plan.partners) - 1)
-                self.notify(f"Added {partner.label}")
+                if form.again:  # ctrl+n: saved, and the next empty form
+                    self.action_add_partner()
 
-        self.push_screen(PartnerForm(self.document.rules, list(self.document.plan.partners)), added)
+        self.push_screen(form, added)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, PartnersTable):
@@ -178,10 +190,10 @@ class PlannerApp(App[int]):
 
         def edited(partner: Partner | None) -> None:
             if partner is not None:
-                self.apply(editing.replace_partner(self.document.plan, index, partner), select_row=index)
+                if not self.apply(editing.replace_partner(self.document.plan, index, partner), select_row=index):
+                    self.notify(f"{partner.label}: nothing changed", timeout=3)
 
-        others = [p for i, p in enumerate(partners) if i != index]
-        self.push_screen(PartnerForm(self.document.rules, others, partners[index]), edited)
+        self.push_screen(PartnerForm(self.document.rules, self.document.plan, index), edited)
 
     def action_remove_partner(self) -> None:
         from planner.tui.screens.dialogs import Choice
@@ -194,7 +206,7 @@ class PlannerApp(App[int]):
 
         def answered(choice: str | None) -> None:
             if choice == "remove":
-                self.apply(editing.remove_partner(self.document.plan, index), select_row=max(index - 1, 0))
+                self.apply(editing.remove_partner(self.document.plan, index), select_row=max(index - 1, 0), say=False)
                 self.notify(f"Removed {partner.label} (ctrl+z undoes)")
 
         orphans = [p.label for p in self.document.plan.partners if p.affiliated_to == partner.label]
@@ -231,7 +243,7 @@ class PlannerApp(App[int]):
         def chosen(scenario: tuple[int, int] | None) -> None:
             if scenario is not None:
                 lot, months = scenario
-                self.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months))
+                self.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months), say=False)
                 self.notify(f"Plan set to Lot {lot}, {months} months")
 
         self.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
@@ -268,7 +280,7 @@ class PlannerApp(App[int]):
             def decided(add: bool | None) -> None:
                 if add:
                     plan = preview.apply(self.document.plan)
-                    self.apply(plan, select_row=len(plan.partners) - 1)
+                    self.apply(plan, select_row=len(plan.partners) - 1, say=False)
                     self.notify(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
 
             self.push_screen(ImportScreen(preview), decided)
@@ -279,14 +291,16 @@ class PlannerApp(App[int]):
     def action_undo(self) -> None:
         if self.document.undo():
             self.redraw(resync=True)
-            self.notify(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
+            self.notify(f"Undone: {self.document.last_change} ({len(self.document.undo_stack)} more to undo)",
+                        timeout=3)
         else:
             self.notify("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
         if self.document.redo():
             self.redraw(resync=True)
-            self.notify(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
+            self.notify(f"Redone: {self.document.last_change} ({len(self.document.redo_stack)} more to redo)",
+                        timeout=3)
         else:
             self.notify("Nothing to redo.", timeout=2)
 
@@ -440,6 +454,10 @@ class PlannerApp(App[int]):
         yield SystemCommand("Redo", "Redo the last undone edit", self.action_redo)
         yield SystemCommand("Help", "Keys, the scoreboard and where the rules come from", self.action_help)
         yield from super().get_system_commands(screen)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def run(path: str | None, rules: CallRules | None = None, read_only: bool = False) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planner.editing import describe_change
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.storage import Fingerprint, file_fingerprint, save_plan
@@ -23,6 +24,8 @@ class Document:
     undo_stack: list[Plan] = field(default_factory=list)
     redo_stack: list[Plan] = field(default_factory=list)
     last_merge: str | None = None
+    # what the last edit, undo or redo changed, in words ("removed CIFPSANT"): the app says it in a toast
+    last_change: str = ""
 
     @property
     def dirty(self) -> bool:
@@ -44,6 +47,7 @@ class Document:
             del self.undo_stack[:-HISTORY]
         self.last_merge = merge
         self.redo_stack.clear()
+        self.last_change = describe_change(self.plan, plan, self.rules)
         self.plan = plan
         return True
 
@@ -53,6 +57,7 @@ class Document:
             return False
         self.redo_stack.append(self.plan)
         self.plan = self.undo_stack.pop()
+        self.last_change = describe_change(self.plan, self.redo_stack[-1], self.rules)  # the step undone
         return True
 
     def redo(self) -> bool:
@@ -61,6 +66,7 @@ class Document:
             return False
         self.undo_stack.append(self.plan)
         self.plan = self.redo_stack.pop()
+        self.last_change = describe_change(self.undo_stack[-1], self.plan, self.rules)
         return True
 
     def changed_on_disk(self) -> bool:
