@@ -54,6 +54,7 @@ class PlannerApp(App[int]):
         Binding("b", "budget", "Budget", id="planner.budget", show=False),
         Binding("s", "assessment", "Self-assessment", id="planner.assessment", show=False),
         Binding("i", "import_partners", "Import CSV", id="planner.import", show=False),
+        Binding("t", "plan_details", "Details", id="planner.plan_details", show=False),
         Binding("ctrl+s", "save", "Save", id="planner.save"),
         Binding("ctrl+o", "open", "Open", id="planner.open", show=False),
         Binding("ctrl+z", "undo", "Undo", id="planner.undo", show=False),
@@ -90,6 +91,7 @@ class PlannerApp(App[int]):
         yield Static("", id="small-notice")
         with VerticalScroll(id="panes", can_focus=False):
             with Vertical(id="partners-pane", classes="pane"):
+                yield Static("", id="empty-hint", classes="hint")
                 yield PartnersTable(id="partners")
             yield LotPane(self.document.rules, id="lot-pane", classes="pane")
             yield ScoreboardView(id="scoreboard", classes="pane")
@@ -132,6 +134,12 @@ class PlannerApp(App[int]):
         doc = self.document
         self.board = evaluate(doc.plan, doc.rules)
         self.query_one(PartnersTable).show(doc.plan, doc.rules)
+        hint = self.query_one("#empty-hint", Static)
+        hint.display = not doc.plan.partners
+        if not doc.plan.partners:
+            add, imp = (self._keys.get(b, k).split(",")[0] for b, k in (("planner.add_partner", "a"),
+                                                                         ("planner.import", "i")))
+            hint.update(f"No partners yet: press {add} to add a partner, {imp} to import them from a CSV file.")
         self.query_one(LotPane).show(doc.plan, self.board, resync)
         self.query_one(ScoreboardView).show(self.board)
         self.query_one(VerdictBar).show(self.board)
@@ -288,8 +296,44 @@ class PlannerApp(App[int]):
         start = str(self.document.path.parent) + "/" if self.document.path else ""
         self.push_screen(PathPrompt("Import partners from a CSV file:", start), chosen)
 
+    def action_plan_details(self, then: Callable[[], None] | None = None, why: str = "") -> None:
+        """Title, acronym, call, duration and notes; `then` runs after they were applied (the first save)."""
+        from planner.tui.screens.plan_details import PlanDetails
+
+        def done(plan) -> None:
+            if plan is None:
+                return
+            before = self.document.plan
+            if plan.call != before.call and not self._follow_call(plan):
+                return
+            if not self.apply(plan):
+                self.notify("Plan details: nothing changed", timeout=3)
+            if then is not None:
+                then()
+
+        self.push_screen(PlanDetails(self.document.plan, self.document.rules, why), done)
+
+    def _follow_call(self, plan) -> bool:
+        """Load the rules of the plan's call when it changed; False (and say why) when the plan does not fit them."""
+        from planner.rules import DEFAULT_CALL, load_call
+        from planner.storage import check_against_rules
+
+        try:
+            rules = load_call(plan.call or DEFAULT_CALL)
+            check_against_rules(plan, rules, "the plan")
+        except PlanError as exc:
+            self.notify(str(exc), title="Call not changed", severity="error", timeout=15)
+            return False
+        if rules is not self.document.rules:
+            self.document.rules = rules
+            self.call_later(self._rebuild_lot_pane)
+        return True
+
     def action_undo(self) -> None:
+        before = self.document.plan
         if self.document.undo():
+            if self.document.plan.call != before.call:
+                self._follow_call(self.document.plan)
             self.redraw(resync=True)
             self.notify(f"Undone: {self.document.last_change} ({len(self.document.undo_stack)} more to undo)",
                         timeout=3)
@@ -297,7 +341,10 @@ class PlannerApp(App[int]):
             self.notify("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
+        before = self.document.plan
         if self.document.redo():
+            if self.document.plan.call != before.call:
+                self._follow_call(self.document.plan)
             self.redraw(resync=True)
             self.notify(f"Redone: {self.document.last_change} ({len(self.document.redo_stack)} more to redo)",
                         timeout=3)
@@ -312,7 +359,14 @@ class PlannerApp(App[int]):
     def save_then(self, after: Callable[[], None] | None) -> None:
         from planner.tui.screens.dialogs import Choice, PathPrompt
 
+        from planner.tui.screens.plan_details import has_placeholder_title
+
         doc = self.document
+        if has_placeholder_title(doc.plan) and not doc.read_only:
+            # a new plan's placeholder title is not the plan's title: ask for it before the first save
+            self.action_plan_details(lambda: self.save_then(after) if not has_placeholder_title(
+                self.document.plan) else None, why="Give the plan its title before it is saved.")
+            return
         if doc.read_only or doc.path is None:
             suggestion = f"{doc.plan.acronym or 'plan'}.toml".lower() if doc.path is None else doc.path.name
             title = ("Save as (a new file; the sample stays as it is):" if doc.read_only
@@ -418,6 +472,7 @@ class PlannerApp(App[int]):
         ("planner.budget", "b", "budget: each partner's share of the grant"),
         ("planner.assessment", "s", "award self-assessment"),
         ("planner.import", "i", "import partners from a CSV file (with a preview)"),
+        ("planner.plan_details", "t", "plan details: title, acronym, call, duration, notes"),
         ("planner.undo", "ctrl+z", "undo"),
         ("planner.redo", "ctrl+y", "redo"),
         ("planner.save", "ctrl+s", "save (atomically)"),
@@ -448,12 +503,17 @@ class PlannerApp(App[int]):
                             self.action_assessment)
         yield SystemCommand("Import partners", "Add partners from a CSV file, with a preview",
                             self.action_import_partners)
+        yield SystemCommand("Plan details", "Title, acronym, call, duration and notes of the plan",
+                            self.action_plan_details)
         yield SystemCommand("Save", "Save the plan", self.action_save)
         yield SystemCommand("Open", "Open another plan", self.action_open)
         yield SystemCommand("Undo", "Undo the last edit", self.action_undo)
         yield SystemCommand("Redo", "Redo the last undone edit", self.action_redo)
         yield SystemCommand("Help", "Keys, the scoreboard and where the rules come from", self.action_help)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":  # Textual's says "as soon as possible"; ours asks first
+                command = command._replace(help="Quit the planner (asks first when there are unsaved changes)")
+            yield command
 
 
 def _sentence(text: str) -> str:

@@ -8,12 +8,35 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from planner.budget import budget
 from planner.model import Plan
 from planner.report import STATUS_WORDS, column_title
 from planner.rules import CallRules
-from planner.scoring import CRITERIA_ORDER, compare
+from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
 
 STYLES = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": ""}
+REASON_WIDTH = 30
+
+
+def money(amount: int) -> str:
+    """EUR 3,950,000 as 3.9M (rounded down: a cap is never shown higher than it is), 984,000 as 984k."""
+    if amount >= 1_000_000:
+        return f"{amount // 100_000 / 10:g}M"
+    if amount >= 1_000:
+        return f"{amount // 1_000}k"
+    return str(amount)
+
+
+def reason(c: Criterion, board: Scoreboard, plan: Plan, rules: CallRules) -> str:
+    """Why a cell fails or warns, in a few words: 'EUR 3.9M > 1.5M cap', '7/8', or the message's start."""
+    if c.id == "grant" and c.status == "fail":
+        b = budget(plan, rules, board.lot, board.duration_months)
+        if b.requested is not None and b.cap is not None:
+            return f"EUR {money(b.requested)} > {money(b.cap)} cap"
+    if c.count:
+        return c.count
+    text = c.message.split(":")[0].split(";")[0]
+    return text if len(text) <= REASON_WIDTH else text[:REASON_WIDTH - 1] + "…"
 
 
 class CompareScreen(ModalScreen[tuple[int, int] | None]):
@@ -31,6 +54,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
     def __init__(self, plan: Plan, rules: CallRules) -> None:
         super().__init__(classes="dialog-screen")
         self.plan = plan
+        self.rules = rules
         self.boards = compare(plan, rules)
 
     def compose(self):
@@ -54,13 +78,17 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             cells = [b.get(cid) for b in self.boards]
             differs = len({c.status if c else None for c in cells}) > 1
             row: list[Text | str] = [Text(("≠ " if differs else "  ") + labels[cid], style="bold" if differs else "")]
-            for c in cells:
+            for c, board in zip(cells, self.boards):
+                detail = c.count if c is not None and c.status in ("pass", "info") else (
+                    reason(c, board, self.plan, self.rules) if c is not None else "")
                 row.append("-" if c is None else
-                           Text(f"{STATUS_WORDS[c.status]} {c.count}".rstrip(), style=STYLES[c.status]))
+                           Text(f"{STATUS_WORDS[c.status]} {detail}".rstrip(), style=STYLES[c.status]))
             table.add_row(*row, key=cid)
+        # the verdict names the failing rules, not only how many
         table.add_row(Text("  Verdict", style="bold"), *(
             Text("✓ ELIGIBLE", style="bold green") if b.eligible
-            else Text(f"✗ {len(b.failures)} FAIL", style="bold red") for b in self.boards), key="verdict")
+            else Text(f"✗ NOT ELIGIBLE: {', '.join(c.label.lower() for c in b.failures)}", style="bold red")
+            for b in self.boards), key="verdict")
         current = next((i for i, b in enumerate(self.boards) if (b.lot, b.duration_months) == self._current()), 0)
         table.move_cursor(column=current + 1)
         table.focus()
