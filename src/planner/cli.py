@@ -25,7 +25,7 @@ COMMANDS = {
     "new": "create a new plan file (empty, or from a bundled sample)",
     "fmt": "rewrite plan files in canonical form (--check: only report)",
     "import-partners": "add partners from a CSV file (shows every row it would reject, and why)",
-    "export": "partners as CSV, a Markdown report to mail, or plan and verdict as JSON",
+    "export": "partners as CSV, a report to mail (Markdown or plain text), or plan and verdict as JSON",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
 }
@@ -76,7 +76,11 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--skip-rejected", action="store_true", help="add the good rows even if some are rejected")
     p = parsers["export"] = _Parser(prog="planner export", description=COMMANDS["export"])
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--format", choices=("csv", "markdown", "json"), default="markdown")
+    p.add_argument("--format", choices=("csv", "markdown", "text", "json"), default="markdown",
+                   help="markdown (default) or text: a report to mail (text: plain, lines of at most 72 "
+                   "characters, for any mail client); csv: the partners; json: plan and verdict")
+    p.add_argument("--for-partners", action="store_true",
+                   help="a report for the partners: without the self-assessment and the notes")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     _rules_options(p)
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
@@ -233,8 +237,10 @@ def _export(args: argparse.Namespace) -> int:
         out = export.partners_csv(plan, rules)
     elif args.format == "json":
         out = export.plan_json(plan, board, args.plan)
+    elif args.format == "text":
+        out = export.text_report(plan, rules, board, args.plan, for_partners=args.for_partners)
     else:
-        out = export.markdown_report(plan, rules, board, args.plan)
+        out = export.markdown_report(plan, rules, board, args.plan, for_partners=args.for_partners)
     if args.output:
         write_text_atomically(Path(args.output), out)
         print(f"wrote {args.output}")

@@ -11,7 +11,7 @@ from planner.tui.screens.plan_details import PlanDetails
 from planner.tui.widgets.picker import Picker
 
 from .helpers import (
-    make_app, ready, replace_text, static_text, type_text, verdict, wait_for, wait_main, wait_screen,
+    make_app, ready, replace_text, screen_text, static_text, type_text, verdict, wait_for, wait_main, wait_screen,
 )
 
 
@@ -140,3 +140,111 @@ async def test_a_new_plan_asks_its_title_on_the_first_save(tmp_path):
         await wait_for(pilot, target.exists, "the file")
     assert load_plan(target).title == "Green Skills Alliance"
     assert "Untitled" not in target.read_text(encoding="utf-8")
+
+
+async def test_budget_shows_every_amount_whole(lot1):
+    from planner.tui.screens.budget import BudgetScreen, ShareForm
+
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        screen = await wait_screen(pilot, BudgetScreen)
+        await pilot.press("enter")  # the first partner's share
+        await wait_screen(pilot, ShareForm)
+        await replace_text(pilot, "1020000")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, "back in the budget")
+        await wait_for(pilot, lambda: app.document.plan.partners[0].grant_eur == 1_020_000, "the share")
+        await pilot.pause()
+        assert "EUR 1,020,000" in screen_text(app)  # not cut to EUR 1,020,0
+
+
+async def test_grant_field_drops_a_cleared_error_and_offers_no_typed_keys(tmp_path):
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        def footer_keys() -> set[str]:  # what the footer shows
+            return {key.key_display for key in app.screen.query("FooterKey")}
+
+        await wait_for(pilot, lambda: {"?", "a"} <= footer_keys(), "? and a in the footer on the table")
+        grant = app.query_one("#grant", Input)
+        grant.focus()
+        await wait_for(pilot, lambda: app.focused is grant, "the grant field")
+        # ? and the letters type into the field: the footer does not offer them there
+        await wait_for(pilot, lambda: not {"?", "a"} & footer_keys(), "? and a gone from the footer")
+        assert "^s" in footer_keys()
+        assert app.check_action("help", ()) is False
+        await type_text(pilot, "abc")
+        await wait_for(pilot, lambda: "not an amount" in static_text(app, "#grant-hint"), "the error")
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: "not an amount" not in static_text(app, "#grant-hint"), "the error gone")
+        assert app.document.plan.requested_grant_eur is None
+
+
+async def test_import_preview_enter_adds(draft, tmp_path):
+    from planner.tui.screens.importing import ImportScreen
+
+    source = tmp_path / "partners.csv"
+    source.write_text("Organisation;Acronym;Country;Type of organisation\nAgro VET Lyon;AVL;France;vet school\n",
+                      encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        await wait_screen(pilot, PathPrompt)
+        await replace_text(pilot, str(source))
+        await pilot.press("enter")
+        screen = await wait_screen(pilot, ImportScreen)
+        assert "enter" in screen.active_bindings and screen.active_bindings["enter"].binding.show
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert app.document.plan.partners[-1].short_name == "AVL"
+        assert app.document.plan.partners[-1].kind == "vet-provider"  # "Type of organisation" is the kind
+
+
+async def test_path_prompt_completes_names_with_tab(tmp_path, draft):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("partners-2025.csv", "partners-2026.csv", "budget.csv"):
+        (folder / name).write_text("x", encoding="utf-8")
+    (folder / "archive").mkdir()
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        prompt = await wait_screen(pilot, PathPrompt)
+        field = prompt.query_one("#path", Input)
+        await replace_text(pilot, f"{folder}/b")
+        await pilot.press("tab")  # one match: filled in
+        assert field.value == f"{folder}/budget.csv"
+        assert app.focused is field
+        await replace_text(pilot, f"{folder}/ar")
+        await pilot.press("tab")  # a folder: with its /
+        assert field.value == f"{folder}/archive/"
+        await replace_text(pilot, f"{folder}/p")
+        await pilot.press("tab")  # the common start
+        assert field.value == f"{folder}/partners-202"
+        await pilot.press("tab")  # no more in common: listed
+        assert "partners-2025.csv" in static_text(prompt, "#matches")
+        assert "partners-2026.csv" in static_text(prompt, "#matches")
+        await pilot.press("tab")
+        assert field.value == f"{folder}/partners-2025.csv"
+        await pilot.press("tab")
+        assert field.value == f"{folder}/partners-2026.csv"
+        await replace_text(pilot, f"{folder}/zz")
+        await pilot.press("tab")
+        assert "no file or folder starts with 'zz'" in static_text(prompt, "#matches")
+        assert app.focused is field
+
+
+async def test_help_names_the_flemish_call_page_plainly(draft):
+    from planner.tui.screens.help import HelpScreen
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        screen = await wait_screen(pilot, HelpScreen)
+        text = " ".join(str(w.render()) for w in screen.query("Static"))
+        assert "the Flemish call page" in text and "(seed)" not in text

@@ -10,7 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
 
 from planner import editing
 from planner.errors import PlanError
@@ -236,7 +236,8 @@ class PlannerApp(App[int]):
         if event.invalid:
             self.redraw()  # only the hint changes
             return
-        self.apply(editing.set_requested_grant(self.document.plan, event.amount), merge="grant")
+        if not self.apply(editing.set_requested_grant(self.document.plan, event.amount), merge="grant"):
+            self.redraw()  # the plan is as it was (a wrong amount cleared): the hint must drop its error
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document
@@ -295,6 +296,21 @@ class PlannerApp(App[int]):
 
         start = str(self.document.path.parent) + "/" if self.document.path else ""
         self.push_screen(PathPrompt("Import partners from a CSV file:", start), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a text field has the focus, keys that type into it are not offered as bindings."""
+        if isinstance(self.focused, (Input, TextArea)) and action in self._typed_actions():
+            return False
+        return True
+
+    def _typed_actions(self) -> set[str]:
+        typed = set()
+        for binding in self.BINDINGS:
+            keys = self._keys.get(binding.id, binding.key) if binding.id else binding.key
+            shown = binding.key_display or keys.split(",")[0]
+            if len(shown) == 1 or keys.split(",")[0] in ("question_mark", "space"):
+                typed.add(binding.action)
+        return typed
 
     def action_plan_details(self, then: Callable[[], None] | None = None, why: str = "") -> None:
         """Title, acronym, call, duration and notes; `then` runs after they were applied (the first save)."""

@@ -14,7 +14,11 @@ from planner.importing import ImportPreview
 class ImportScreen(ModalScreen[bool]):
     """Dismisses True to add the accepted rows, False to change nothing."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
+    BINDINGS = [
+        # enter adds (the footer says so); priority: the table would take enter for its own row
+        Binding("enter", "add", "Add", id="import.add", priority=True),
+        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+    ]
 
     def __init__(self, preview: ImportPreview) -> None:
         super().__init__(classes="dialog-screen")
@@ -32,7 +36,7 @@ class ImportScreen(ModalScreen[bool]):
                 yield Static(hint, classes="hint")
             yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
-                yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''}", id="add",
+                yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''} (enter)", id="add",
                              variant="primary", compact=True, disabled=not p.accepted)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield Footer()
@@ -52,6 +56,15 @@ class ImportScreen(ModalScreen[bool]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "add")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add" and not self.preview.accepted:
+            return False  # nothing to add: enter is not offered
+        return True
+
+    def action_add(self) -> None:
+        if self.preview.accepted:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
