@@ -105,6 +105,10 @@ def _partners_change(before: tuple[Partner, ...], after: tuple[Partner, ...]) ->
         gone = next((i for i in range(m) if before[i] != after[i]), m)
         if before[:gone] + before[gone + 1:] == after:
             return f"removed {before[gone].label}"
+    if m == n + 1:  # one put back in its place (the undo of a removal)
+        back = next((i for i in range(n) if before[i] != after[i]), n)
+        if after[:back] + after[back + 1:] == before:
+            return f"added {after[back].label}"
     if m == n:
         changed = [i for i in range(n) if before[i] != after[i]]
         if len(changed) == 1:

@@ -160,6 +160,23 @@ async def test_ctrl_n_saves_and_opens_the_next_empty_form(tmp_path):
         assert second.query_one("#name", Input).value == ""
         assert second.query_one("#country", Picker).value == "DE"  # carried over
         assert second.query_one("#role", Picker).value == "beneficiary"
+        # chained, a beneficiary costs 5 keys besides the text (the README's figure): 4 tabs and ctrl+n
+        keys = KeyCounter(pilot)
+        await type_text(pilot, "Beta Oy")
+        await keys.press("tab")
+        await type_text(pilot, "BETA")
+        await keys.press("tab", "tab")
+        await type_text(pilot, "fin", done=lambda: second.query_one("#country", Picker).value == "FI")
+        await keys.press("tab")
+        await type_text(pilot, "vet", done=lambda: second.query_one("#kind", Picker).value == "vet-provider")
+        await keys.press("ctrl+n")
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 2, "the second partner")
+        await wait_for(pilot, lambda: isinstance(app.screen, PartnerForm) and app.screen is not second,
+                       "the third form")
+        assert keys.count == KEYS_PER_BENEFICIARY - 1
+        assert app.document.plan.partners[1].short_name == "BETA"
+        await pilot.press("escape")  # untouched: closes at once
+        await wait_main(pilot)
 
 
 async def test_escape_asks_on_a_changed_form_and_closes_an_unchanged_one(tmp_path):

@@ -29,10 +29,14 @@ def money(amount: int) -> str:
 
 def reason(c: Criterion, board: Scoreboard, plan: Plan, rules: CallRules) -> str:
     """Why a cell fails or warns, in a few words: 'EUR 3.9M > 1.5M cap', '7/8', or the message's start."""
-    if c.id == "grant" and c.status == "fail":
+    if c.id == "grant" and c.status in ("fail", "warn"):
         b = budget(plan, rules, board.lot, board.duration_months)
-        if b.requested is not None and b.cap is not None:
+        if c.status == "fail" and b.requested is not None and b.cap is not None:
             return f"EUR {money(b.requested)} > {money(b.cap)} cap"
+        if b.unassigned and b.requested is not None:
+            return f"shares {money(b.shares_total)} ≠ {money(b.requested)} asked"
+        if b.without_share:
+            return f"{len(b.without_share)} without a share"
     if c.count:
         return c.count
     text = c.message.split(":")[0].split(";")[0]
@@ -84,11 +88,12 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
                 row.append("-" if c is None else
                            Text(f"{STATUS_WORDS[c.status]} {detail}".rstrip(), style=STYLES[c.status]))
             table.add_row(*row, key=cid)
-        # the verdict names the failing rules, not only how many
+        # the verdict names the failing rules, one a line (a long line would push the other columns away)
         table.add_row(Text("  Verdict", style="bold"), *(
             Text("✓ ELIGIBLE", style="bold green") if b.eligible
-            else Text(f"✗ NOT ELIGIBLE: {', '.join(c.label.lower() for c in b.failures)}", style="bold red")
-            for b in self.boards), key="verdict")
+            else Text("\n".join([f"✗ NOT ELIGIBLE ({len(b.failures)})", *(f"  {c.label.lower()}" for c in b.failures)]),
+                      style="bold red")
+            for b in self.boards), key="verdict", height=None)
         current = next((i for i, b in enumerate(self.boards) if (b.lot, b.duration_months) == self._current()), 0)
         table.move_cursor(column=current + 1)
         table.focus()
