@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label
 
 from planner.scoring import evaluate
 from planner.tui.screens.compare import CompareScreen
@@ -169,7 +169,7 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         await type_text(pilot, "Linked Lab")
         await pilot.press("tab")
         await type_text(pilot, "UNIBP")  # taken
-        # the Selects not under test here are set directly (the add test chooses them with keys)
+        # the pickers not under test here are set directly (the add test chooses them with keys)
         form.query_one("#country", Picker).set_value("IT")
         form.query_one("#kind", Picker).set_value("research")
         await focus(pilot, form.query_one("#role", Picker).input)
@@ -298,7 +298,7 @@ async def test_edit_then_delete_then_undo_and_redo(draft, size):
 
 
 async def test_edit_a_role_to_a_second_coordinator(tmp_path):
-    """A Select changed in the edit form: the coordinator rule fails."""
+    """A picker changed in the edit form: the coordinator rule fails."""
     path = tmp_path / "aff.toml"
     path.write_text(
         'format = 1\ntitle = "T"\nlot = 1\n\n'

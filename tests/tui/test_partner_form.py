@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.partner_form import PartnerForm
-from planner.tui.widgets.picker import Picker, PickerInput
+from planner.tui.widgets.picker import Picker
 
 from .conftest import SAMPLES
 from .helpers import make_app, ready, static_text, type_text, verdict, wait_for, wait_main, wait_screen

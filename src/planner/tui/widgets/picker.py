@@ -127,10 +127,6 @@ class Picker(Vertical):
         self.input.focus(scroll_visible)
         return self
 
-    @property
-    def focusable(self) -> bool:  # the form asks this of its fields
-        return not self.disabled
-
     # --- what the user does ---------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
