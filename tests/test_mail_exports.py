@@ -70,3 +70,19 @@ def test_cli_import_finds_the_columns_by_the_words_of_the_forms(tmp_path):
         source.write_text(f"Name;Country;{header}\nX;DE;sme\n", encoding="utf-8")
         dry = run_planner("import-partners", plan, source, "--dry-run")
         assert dry.returncode == 0 and "enterprise" in dry.stdout, (header, dry.stdout, dry.stderr)
+
+
+def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path):
+    plan = tmp_path / "draft.toml"
+    text = (SAMPLES / "lot2-draft.toml").read_text(encoding="utf-8")
+    plan.write_text(re.sub(r"requested_grant_eur = \d+", "requested_grant_eur = 3950000", text), encoding="utf-8")
+    result = run_planner("compare", plan)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    grant = next(line for line in lines if line.startswith("Grant"))
+    assert "FAIL EUR 3.9M > 1M cap" in grant and "FAIL EUR 3.9M > 1.5M cap" in grant
+    at = next(i for i, line in enumerate(lines) if line.startswith("Verdict"))
+    named = " ".join(lines[at + 1:])
+    assert "grant" in named and "vet provider" in named and "full partners" in named
+    md = run_planner("compare", plan, "--format", "markdown").stdout
+    assert "**NOT ELIGIBLE** (2): vet provider, grant" in md

@@ -145,8 +145,8 @@ def _compare(args: argparse.Namespace) -> int:
     plan, rules = _load(args)
     boards = compare(plan, rules)
     render = {"json": lambda: report.compare_json(boards, args.plan),
-              "markdown": lambda: report.compare_markdown(boards, plan, args.plan),
-              "text": lambda: report.compare_text(boards, plan, args.plan)}[args.format]
+              "markdown": lambda: report.compare_markdown(boards, plan, args.plan, rules),
+              "text": lambda: report.compare_text(boards, plan, args.plan, rules)}[args.format]
     sys.stdout.write(render())
     return 0
 

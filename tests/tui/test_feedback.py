@@ -113,9 +113,16 @@ async def test_plan_details_dialog_by_key_and_palette(draft):
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: app.document.rules.id == "2024", "the old call's rules")
 
-        # the palette finds it as "Plan details"
-        commands = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Plan details" in commands
+        # the palette finds it as "Plan details", and when one searches for "title"
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "the palette")
+        def found() -> list[str]:
+            return [str(o.prompt) for o in app.screen.query_one("CommandList").options]
+
+        await type_text(pilot, "title", done=lambda: any("Plan details" in p for p in found())
+                        and not any("Compare lots" in p for p in found()))  # filtered by "title"
+        await pilot.press("escape")
+        await wait_main(pilot)
         quit_help = next(c.help for c in app.get_system_commands(app.screen) if c.title == "Quit")
         assert "asks first" in quit_help and "as soon as possible" not in quit_help
         assert any(keys == "t" and "plan details" in what for keys, what in app.key_help())

@@ -199,7 +199,7 @@ class PlannerApp(App[int]):
         def edited(partner: Partner | None) -> None:
             if partner is not None:
                 if not self.apply(editing.replace_partner(self.document.plan, index, partner), select_row=index):
-                    self.notify(f"{partner.label}: nothing changed", timeout=3)
+                    self.notify(plain(f"{partner.label}: nothing changed"), timeout=3)
 
         self.push_screen(PartnerForm(self.document.rules, self.document.plan, index), edited)
 
@@ -519,7 +519,9 @@ class PlannerApp(App[int]):
                             self.action_assessment)
         yield SystemCommand("Import partners", "Add partners from a CSV file, with a preview",
                             self.action_import_partners)
-        yield SystemCommand("Plan details", "Title, acronym, call, duration and notes of the plan",
+        # the words in the title: the palette matches titles only, and people search for "title"
+        yield SystemCommand("Plan details: title, acronym, call, duration, notes",
+                            "Edit the plan's title, acronym, call, duration and notes in one dialog",
                             self.action_plan_details)
         yield SystemCommand("Save", "Save the plan", self.action_save)
         yield SystemCommand("Open", "Open another plan", self.action_open)

@@ -8,41 +8,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from planner.budget import budget
 from planner.model import Plan
-from planner.report import STATUS_WORDS, column_title
+from planner.report import STATUS_WORDS, cell_reason, column_title
 from planner.rules import CallRules
-from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
+from planner.scoring import CRITERIA_ORDER, compare
 
 STYLES = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": ""}
-REASON_WIDTH = 30
-
-
-def money(amount: int) -> str:
-    """EUR 3,950,000 as 3.9M (rounded down: a cap is never shown higher than it is), 984,000 as 984k."""
-    if amount >= 1_000_000:
-        return f"{amount // 100_000 / 10:g}M"
-    if amount >= 1_000:
-        return f"{amount // 1_000}k"
-    return str(amount)
-
-
-def reason(c: Criterion, board: Scoreboard, plan: Plan, rules: CallRules) -> str:
-    """Why a cell fails or warns, in a few words: 'EUR 3.9M > 1.5M cap', '7/8', or the message's start."""
-    if c.id == "grant" and c.status in ("fail", "warn"):
-        b = budget(plan, rules, board.lot, board.duration_months)
-        if c.status == "fail" and b.requested is not None and b.cap is not None:
-            return f"EUR {money(b.requested)} > {money(b.cap)} cap"
-        if b.unassigned and b.requested is not None:
-            return f"shares {money(b.shares_total)} ≠ {money(b.requested)} asked"
-        if b.without_share:
-            return f"{len(b.without_share)} without a share"
-    if c.count:
-        return c.count
-    text = c.message.split(":")[0].split(";")[0]
-    return text if len(text) <= REASON_WIDTH else text[:REASON_WIDTH - 1] + "…"
-
-
 class CompareScreen(ModalScreen[tuple[int, int] | None]):
     """Dismisses with (lot, months) of the column to apply, or None."""
 
@@ -84,7 +55,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             row: list[Text | str] = [Text(("≠ " if differs else "  ") + labels[cid], style="bold" if differs else "")]
             for c, board in zip(cells, self.boards):
                 detail = c.count if c is not None and c.status in ("pass", "info") else (
-                    reason(c, board, self.plan, self.rules) if c is not None else "")
+                    cell_reason(c, board, self.plan, self.rules) if c is not None else "")
                 row.append("-" if c is None else
                            Text(f"{STATUS_WORDS[c.status]} {detail}".rstrip(), style=STYLES[c.status]))
             table.add_row(*row, key=cid)
