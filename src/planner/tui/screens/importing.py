@@ -41,6 +41,14 @@ class ImportScreen(ModalScreen[bool]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield Footer()
 
+    def dismiss(self, result=None):  # type: ignore[override]
+        # keys typed fast (enter, enter) may ask twice before the screen is gone: the second is ignored,
+        # else it would pop the screen under this one too
+        if getattr(self, "_dismissed", False):
+            return None
+        self._dismissed = True
+        return super().dismiss(result)
+
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Line", "Result", "Partner or reason")

@@ -139,6 +139,14 @@ class PartnerForm(ModalScreen[Partner | None]):
         self._initial = self._values()
         self.query_one("#name", Input).focus()
 
+    def dismiss(self, result=None):  # type: ignore[override]
+        # keys typed fast (enter, enter) may ask twice before the screen is gone: the second is ignored,
+        # else it would pop the screen under this one too
+        if getattr(self, "_dismissed", False):
+            return None
+        self._dismissed = True
+        return super().dismiss(result)
+
     # --- live ------------------------------------------------------------------------------
 
     def on_picker_changed(self, event: Picker.Changed) -> None:

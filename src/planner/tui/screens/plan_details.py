@@ -81,6 +81,14 @@ class PlanDetails(ModalScreen[Plan | None]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield Footer()
 
+    def dismiss(self, result=None):  # type: ignore[override]
+        # keys typed fast (enter, enter) may ask twice before the screen is gone: the second is ignored,
+        # else it would pop the screen under this one too
+        if getattr(self, "_dismissed", False):
+            return None
+        self._dismissed = True
+        return super().dismiss(result)
+
     def _months(self) -> str | None:
         return str(self.plan.duration_months) if self.plan.duration_months else None
 
