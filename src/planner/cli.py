@@ -36,7 +36,7 @@ COMMANDS = {
     "new": "create a new plan file (empty, or from a bundled sample)",
     "fmt": "rewrite plan files in canonical form (--check: only report)",
     "import-partners": "add partners from a CSV file (shows every row it would reject, and why)",
-    "export": "partners as CSV, a Markdown report to mail, or plan and verdict as JSON",
+    "export": "partners as CSV, a report to mail (Markdown or plain text), or plan and verdict as JSON",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
     "rules": "the call rule sets: list them, show one resolved (show ID), or what changed (diff A B)",
@@ -105,7 +105,11 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--skip-rejected", action="store_true", help="add the good rows even if some are rejected")
     p = parsers["export"] = _Parser(prog="planner export", description=COMMANDS["export"])
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--format", choices=("csv", "markdown", "json"), default="markdown")
+    p.add_argument("--format", choices=("csv", "markdown", "text", "json"), default="markdown",
+                   help="markdown (default) or text: a report to mail (text: plain, lines of at most 72 "
+                   "characters, for any mail client); csv: the partners; json: plan and verdict")
+    p.add_argument("--for-partners", action="store_true",
+                   help="a report for the partners: without the self-assessment and the notes")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output; "
                    "never over the plan itself, and over an existing file only with --force")
     p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
@@ -203,8 +207,8 @@ def _compare(args: argparse.Namespace) -> int:
     plan, rules = _load(args)
     boards = compare(plan, rules)
     render = {"json": lambda: report.compare_json(boards, args.plan),
-              "markdown": lambda: report.compare_markdown(boards, plan, args.plan),
-              "text": lambda: report.compare_text(boards, plan, args.plan)}[args.format]
+              "markdown": lambda: report.compare_markdown(boards, plan, args.plan, rules),
+              "text": lambda: report.compare_text(boards, plan, args.plan, rules)}[args.format]
     _emit(render(), args.format == "json")
     return 0
 
@@ -299,8 +303,10 @@ def _export(args: argparse.Namespace) -> int:
         text = export.partners_csv(plan, rules, bom=not args.no_bom)
     elif args.format == "json":
         text = export.plan_json(plan, board, args.plan)
+    elif args.format == "text":
+        text = export.text_report(plan, rules, board, args.plan, for_partners=args.for_partners)
     else:
-        text = export.markdown_report(plan, rules, board, args.plan)
+        text = export.markdown_report(plan, rules, board, args.plan, for_partners=args.for_partners)
     if args.output:
         write_text_atomically(Path(args.output), text)
         out(f"wrote {args.output}\n")

@@ -107,3 +107,61 @@ def set_score(plan: Plan, criterion_id: str, score: int | None) -> Plan:
     updated = current.model_copy(update={criterion_id: score})
     empty = all(v is None for v in updated.model_dump().values())
     return plan.model_copy(update={"assessment": None if empty else updated})
+
+
+def _eur(amount: int | None) -> str:
+    return "none" if amount is None else f"EUR {amount:,}"
+
+
+def _partners_change(before: tuple[Partner, ...], after: tuple[Partner, ...]) -> str:
+    n, m = len(before), len(after)
+    if m > n and after[:n] == before:
+        added = [p.label for p in after[n:]]
+        return f"added {added[0]}" if len(added) == 1 else f"added {len(added)} partners ({', '.join(added[:3])}" \
+            + (", …)" if len(added) > 3 else ")")
+    if m == n - 1:
+        gone = next((i for i in range(m) if before[i] != after[i]), m)
+        if before[:gone] + before[gone + 1:] == after:
+            return f"removed {before[gone].label}"
+    if m == n + 1:  # one put back in its place (the undo of a removal)
+        back = next((i for i in range(n) if before[i] != after[i]), n)
+        if after[:back] + after[back + 1:] == before:
+            return f"added {after[back].label}"
+    if m == n:
+        changed = [i for i in range(n) if before[i] != after[i]]
+        if len(changed) == 1:
+            old, new = before[changed[0]], after[changed[0]]
+            if old.model_copy(update={"grant_eur": new.grant_eur}) == new:
+                return f"{new.label}'s share {_eur(old.grant_eur)} → {_eur(new.grant_eur)}"
+            return f"edited {new.label}"
+        if changed and sorted(before, key=repr) == sorted(after, key=repr):
+            return "reordered the partners"
+        if changed:
+            return f"edited {len(changed)} partners"
+    return f"partners {n} → {m}"
+
+
+def describe_change(before: Plan, after: Plan, rules: CallRules | None = None) -> str:
+    """What an edit changed, in a few words for a toast: 'removed CIFPSANT', 'Lot 2 → Lot 1'."""
+    parts: list[str] = []
+    if before.partners != after.partners:
+        parts.append(_partners_change(before.partners, after.partners))
+    if before.lot != after.lot:
+        parts.append(f"Lot {before.lot} → Lot {after.lot}"
+                     + (f", {after.duration_months} months" if after.duration_months else ""))
+    elif before.duration_months != after.duration_months:
+        parts.append(f"duration {before.duration_months or 'not set'} → {after.duration_months or 'not set'} months")
+    if before.requested_grant_eur != after.requested_grant_eur:
+        parts.append(f"requested grant {_eur(before.requested_grant_eur)} → {_eur(after.requested_grant_eur)}")
+    if before.ecosystems != after.ecosystems:
+        names = [(rules.ecosystem(e).name if rules and rules.ecosystem(e) else e) for e in after.ecosystems or ()]
+        parts.append(f"ecosystems: {', '.join(names) or 'none'}")
+    details = [name for name in ("title", "acronym", "call", "notes")
+               if getattr(before, name) != getattr(after, name)]
+    if details:
+        parts.append(f"plan details ({', '.join(details)})")
+    for name, words in (("profiles", "occupational profiles"), ("activities", "activities"),
+                        ("assessment", "self-assessment")):
+        if getattr(before, name) != getattr(after, name):
+            parts.append(words)
+    return "; ".join(parts) or "no change"

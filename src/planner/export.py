@@ -1,10 +1,11 @@
-"""A plan exported for people and tools: CSV of partners, a Markdown report to mail, JSON of plan and verdict."""
+"""A plan exported for people and tools: CSV of partners, a report to mail (Markdown or plain text), JSON."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import textwrap
 from collections import Counter
 
 from planner.budget import budget
@@ -66,9 +67,29 @@ def _eur(amount: int | None) -> str:
     return "" if amount is None else f"EUR {amount:,}"
 
 
-def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | None) -> str:
+def kind_words(kind_id: str, rules: CallRules) -> str:
+    """'Higher education institution' for 'higher-education'; an id the call does not know stays as it is."""
+    kind = rules.kind(kind_id)
+    return kind.label if kind else kind_id
+
+
+def role_words(role_id: str, rules: CallRules) -> str:
+    role = rules.role(role_id)
+    return role.label if role else role_id
+
+
+def _shown_criteria(board: Scoreboard, for_partners: bool):
+    # the award rule is the self-assessment's score: internal, like the self-assessment itself
+    return [c for c in board.criteria if not (for_partners and c.id == "award")]
+
+
+def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | None,
+                    for_partners: bool = False) -> str:
     """A report a coordinator can mail to the partners (judge it with `now` in Brussels time: the
-    readers live in many time zones, so the sender's own is no help to them)."""
+    readers live in many time zones, so the sender's own is no help to them).
+
+    Kinds and roles read in words. `for_partners` leaves out what stays in the coordinator's team:
+    the self-assessment and the notes."""
     lot = rules.lot(board.lot)
     title = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
     md = [f"# {_md_cell(title)}", "",
@@ -83,16 +104,17 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     for i, p in enumerate(plan.partners, start=1):
         note = f"no: {counting_note(p, rules)}" if counting_note(p, rules) else "yes"
         md.append(f"| {i} | {_md_cell(p.short_name or '')} | {_md_cell(p.name)} | "
-                  f"{rules.country_name(p.country)} ({p.country}) | {p.kind} | {p.role} | {p.pic or ''} | "
+                  f"{rules.country_name(p.country)} ({p.country}) | {_md_cell(kind_words(p.kind, rules))} | "
+                  f"{role_words(p.role, rules)} | {p.pic or ''} | "
                   f"{eche_word(p.eche)} | {note} |")
     by_country = Counter(p.country for p in plan.partners)
     by_kind = Counter(p.kind for p in plan.partners)
     md += ["", "By country: " + ", ".join(f"{rules.country_name(c)} {n}" for c, n in
                                       sorted(by_country.items(), key=lambda item: rules.country_name(item[0]))),
-           "", "By kind: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())), ""]
+           "", "By kind: " + ", ".join(f"{kind_words(k, rules)} {n}" for k, n in sorted(by_kind.items())), ""]
 
     md += ["## Eligibility", "", "| Status | Criterion | N/M | What it means |", "|---|---|---|---|"]
-    for c in board.criteria:
+    for c in _shown_criteria(board, for_partners):
         label = _md_cell(shown_label(c.label, c.provisional)).replace("*", "\\*")
         md.append(f"| {STATUS_WORDS[c.status]} | {label} | {c.count} | {_md_cell(c.message)} |")
     md += [_md_cell(line).replace("*", "\\*") if line else line for line in provisional_lines(board, bullet="- ")]
@@ -106,7 +128,7 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     md += ["", "| Partner | Role | Share | % of request |", "|---|---|---:|---:|"]
     for s in b.shares:
         percent = "" if s.percent is None else f"{s.percent:.1f}%"
-        md.append(f"| {_md_cell(s.label)} | {s.role} | {_eur(s.grant_eur)} | {percent} |")
+        md.append(f"| {_md_cell(s.label)} | {role_words(s.role, rules)} | {_eur(s.grant_eur)} | {percent} |")
     md.append(f"| **Total** | | **{_eur(b.shares_total)}** | |")
 
     if plan.profiles:
@@ -117,11 +139,120 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
         for a in rules.activities:
             done = bool(plan.activities and getattr(plan.activities, a.id))
             md.append(f"- [{'x' if done else ' '}] {a.label}")
-    if plan.assessment is not None:
+    if plan.assessment is not None and not for_partners:
         md += ["", "## Self-assessment", "", "| Criterion | Score | Maximum |", "|---|---:|---:|"]
         for c in rules.award:
             score = getattr(plan.assessment, c.id)
             md.append(f"| {c.label} | {'' if score is None else score} | {c.maximum} |")
-    if plan.notes:
+    if plan.notes and not for_partners:
         md += ["", "## Notes", "", plan.notes]
     return visible("\n".join(md), keep_newlines=True) + "\n"
+
+
+# --- plain text to mail ---------------------------------------------------------------------
+
+TEXT_WIDTH = 72  # what every mail client shows without wrapping a line of its own
+
+
+def _wrap(text: str, indent: int = 0, width: int = TEXT_WIDTH) -> list[str]:
+    pad = " " * indent
+    return textwrap.wrap(visible(text), width, initial_indent=pad, subsequent_indent=pad,
+                         break_on_hyphens=False) or [pad.rstrip()]
+
+
+def _columns(rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+    """Rows as aligned columns two spaces apart (the columns in `right` aligned right)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title.upper(), "=" * len(title)]
+
+
+def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | None,
+                for_partners: bool = False) -> str:
+    """The report as plain text for the body of a mail: no tables to render, columns aligned
+    with spaces, lines of at most 72 characters (a legal name or a message wraps under its row)."""
+    lot = rules.lot(board.lot)
+    title = f"{plan.acronym}: {plan.title}" if plan.acronym else plan.title
+    out = _wrap(title)
+    out += _wrap(f"{rules.title}, Lot {lot.number}: {lot.name}, {board.duration_months} months.")
+    out += ["", *_wrap(verdict_line(board))]
+    if plan.ecosystems:
+        names = [f"{e.number}. {e.name}" for e in (rules.ecosystem(i) for i in plan.ecosystems) if e]
+        out += _wrap(f"Industrial ecosystem{'s' if len(names) != 1 else ''}: {', '.join(names)}.")
+
+    out += _heading("Partners")
+    rows = [["#", "Partner", "Country", "Role", "Counts"]]
+    details = []
+    for i, p in enumerate(plan.partners, start=1):
+        note = counting_note(p, rules)
+        rows.append([str(i), visible(p.short_name or ""), visible(p.country), role_words(p.role, rules),
+                     f"no: {note}" if note else "yes"])
+        extra = [kind_words(p.kind, rules)]
+        if p.pic:
+            extra.append(f"PIC\u00a0{p.pic}")  # kept on one line
+        if p.affiliated_to:
+            extra.append(f"affiliated to {visible(p.affiliated_to)}")
+        if p.eche is not None:
+            extra.append(f"ECHE {eche_word(p.eche)}")
+        details.append((p.name, "; ".join(extra)))
+    lines = _columns(rows)
+    out.append(lines[0])
+    indent = len(str(len(plan.partners))) + 2
+    for line, (name, detail) in zip(lines[1:], details):
+        out.append(line)
+        out += _wrap(name, indent) + _wrap(detail, indent)
+    by_country = Counter(p.country for p in plan.partners)
+    by_kind = Counter(p.kind for p in plan.partners)
+    out += [""] + _wrap("By country: " + ", ".join(
+        f"{rules.country_name(c)} {n}" for c, n in sorted(by_country.items(),
+                                                          key=lambda item: rules.country_name(item[0]))))
+    out += _wrap("By kind: " + ", ".join(f"{kind_words(k, rules)} {n}" for k, n in sorted(by_kind.items())))
+
+    out += _heading("Eligibility")
+    label_w = max(len(c.label) for c in board.criteria)
+    for c in _shown_criteria(board, for_partners):
+        out.append(f"{STATUS_WORDS[c.status]:<4}  {c.label:<{label_w}}  {c.count}".rstrip())
+        out += _wrap(c.message, 6)
+
+    b = budget(plan, rules, board.lot, board.duration_months)
+    out += _heading("Budget")
+    out += _wrap(f"Requested grant: {_eur(b.requested) or 'not set'}; cap for {b.months} months: "
+                 f"{_eur(b.cap) or 'none'}.")
+    if b.implied_total_budget is not None:
+        out += _wrap(f"At the {b.funding_rate_percent}% funding rate the lump sum implies an estimated total "
+                     f"budget of {_eur(b.implied_total_budget)}.")
+    rows = [["Partner", "Role", "Share", "% of request"]]
+    for s in b.shares:
+        rows.append([visible(s.label), role_words(s.role, rules), _eur(s.grant_eur) or "-",
+                     "" if s.percent is None else f"{s.percent:.1f}%"])
+    rows.append(["Total", "", _eur(b.shares_total), ""])
+    out += [""] + _columns(rows, right={2, 3})
+
+    if plan.profiles:
+        out += _heading("Occupational profiles")
+        for p in plan.profiles:
+            out += _wrap(f"EQF {p.eqf}  {p.title}")
+    if lot.content_requirements:
+        out += _heading(f"Lot {lot.number} activities")
+        for a in rules.activities:
+            done = bool(plan.activities and getattr(plan.activities, a.id))
+            out += _wrap(f"[{'x' if done else ' '}] {a.label}")
+    if plan.assessment is not None and not for_partners:
+        out += _heading("Self-assessment")
+        rows = [["Criterion", "Score"]]
+        for c in rules.award:
+            score = getattr(plan.assessment, c.id)
+            rows.append([c.label, f"{'-' if score is None else score}/{c.maximum}"])
+        out += _columns(rows, right={1})
+    if plan.notes and not for_partners:
+        out += _heading("Notes")
+        for paragraph in plan.notes.splitlines():
+            out += _wrap(paragraph)
+    return "\n".join(out) + "\n"

@@ -20,8 +20,12 @@ from planner.storage import MAX_FILE_BYTES, read_user_file
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("name", "legal name", "organisation", "organization", "partner", "partner name"),
     "short_name": ("short_name", "short name", "acronym", "short", "abbreviation"),
-    "country": ("country", "country code", "country name"),
-    "kind": ("kind", "type", "organisation type", "organization type", "kind of organisation"),
+    # the words of coordinators' spreadsheets and of the Funding & Tenders forms, too
+    "country": ("country", "country code", "country name", "country of establishment",
+                "country of registration"),
+    "kind": ("kind", "type", "organisation type", "organization type", "kind of organisation",
+             "kind of organization", "type of organisation", "type of organization", "partner type",
+             "type of partner", "participant type", "organisation category", "organization category"),
     "role": ("role", "participation", "partner role"),
     "pic": ("pic", "pic number", "participant identification code"),
     "grant_eur": ("grant_eur", "grant", "grant (eur)", "grant eur", "eu grant", "share", "budget share"),

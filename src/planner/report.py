@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import textwrap
 
+from planner.budget import budget
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.safetext import visible
-from planner.scoring import CRITERIA_ORDER, Scoreboard
+from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard
 
 STATUS_WORDS = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "info": "INFO"}
 
@@ -104,8 +105,39 @@ def column_title(board: Scoreboard) -> str:
     return f"Lot {board.lot} {board.duration_months}m"
 
 
-def comparison_rows(boards: list[Scoreboard]) -> list[tuple[str, str, list[str]]]:
-    """(criterion id, label, one cell per board) in the order the criteria first appear."""
+REASON_WIDTH = 30
+
+
+def money(amount: int) -> str:
+    """EUR 3,950,000 as 3.9M (rounded down: a cap is never shown higher than it is), 984,000 as 984k."""
+    if amount >= 1_000_000:
+        return f"{amount // 100_000 / 10:g}M"
+    if amount >= 1_000:
+        return f"{amount // 1_000}k"
+    return str(amount)
+
+
+def cell_reason(c: Criterion, board: Scoreboard, plan: Plan, rules: CallRules) -> str:
+    """Why a comparison cell fails or warns, in a few words: 'EUR 3.9M > 1.5M cap', '7/8', or the message's start."""
+    if c.id == "grant" and c.status in ("fail", "warn"):
+        b = budget(plan, rules, board.lot, board.duration_months)
+        if c.status == "fail" and b.requested is not None and b.cap is not None:
+            return f"EUR {money(b.requested)} > {money(b.cap)} cap"
+        if b.unassigned and b.requested is not None:
+            return f"shares {money(b.shares_total)} ≠ {money(b.requested)} asked"
+        if b.without_share:
+            return f"{len(b.without_share)} without a share"
+    if c.count:
+        return c.count
+    text = c.message.split(":")[0].split(";")[0]
+    return text if len(text) <= REASON_WIDTH else text[:REASON_WIDTH - 1] + "…"
+
+
+def comparison_rows(boards: list[Scoreboard], plan: Plan | None = None,
+                    rules: CallRules | None = None) -> list[tuple[str, str, list[str]]]:
+    """(criterion id, label, one cell per board) in the order the criteria first appear.
+
+    Given the plan and its rules, a failing or warning cell says why ('FAIL EUR 3.9M > 1.5M cap')."""
     labels = {c.id: c.label for board in boards for c in board.criteria}
     order = [(cid, labels[cid]) for cid in CRITERIA_ORDER if cid in labels]
     rows = []
@@ -113,14 +145,18 @@ def comparison_rows(boards: list[Scoreboard]) -> list[tuple[str, str, list[str]]
         cells = []
         for board in boards:
             c = board.get(cid)
-            cells.append("-" if c is None else
-                         " ".join(part for part in (STATUS_WORDS[c.status], c.count, "*" * c.provisional) if part))
+            if c is None:
+                cells.append("-")
+                continue
+            detail = c.count if plan is None or rules is None or c.status in ("pass", "info") \
+                else cell_reason(c, board, plan, rules)
+            cells.append(" ".join(part for part in (STATUS_WORDS[c.status], detail, "*" * c.provisional) if part))
         rows.append((cid, label, cells))
     return rows
 
 
-def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
-    rows = comparison_rows(boards)
+def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None) -> str:
+    rows = comparison_rows(boards, plan, rules)
     verdicts = ["ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})" for b in boards]
     label_w = max(len(label) for _, label, _ in rows + [("", "Verdict", [])])
     col_w = max([len(column_title(b)) for b in boards] + [len(v) for v in verdicts]
@@ -130,19 +166,25 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
     for _, label, cells in rows:
         lines.append(f"{label:<{label_w}}  " + "  ".join(f"{cell:<{col_w}}" for cell in cells))
     lines.append(f"{'Verdict':<{label_w}}  " + "  ".join(f"{v:<{col_w}}" for v in verdicts))
+    # the failing rules named under each verdict, one a line
+    for i in range(max(len(b.failures) for b in boards)):
+        names = [f"  {b.failures[i].label.lower()}" if i < len(b.failures) else "" for b in boards]
+        lines.append(f"{'':<{label_w}}  " + "  ".join(f"{n:<{col_w}}" for n in names))
     if any(c.provisional for b in boards for c in b.criteria):
         lines += ["", "* provisional: the verdict rests on a figure from secondary sources only; "
                   "'planner check --lot N' names it"]
     return visible("\n".join(line.rstrip() for line in lines), keep_newlines=True) + "\n"
 
 
-def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None) -> str:
+def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None) -> str:
     lines = [f"## {_md_cell(_plan_line(plan, path))}", "",
              "| Criterion | " + " | ".join(column_title(b) for b in boards) + " |",
              "|---|" + "---|" * len(boards)]
-    for _, label, cells in comparison_rows(boards):
-        lines.append(f"| {_md_cell(label)} | " + " | ".join(cells) + " |")
-    verdicts = ["**ELIGIBLE**" if b.eligible else f"**NOT ELIGIBLE** ({len(b.failures)})" for b in boards]
+    for _, label, cells in comparison_rows(boards, plan, rules):
+        lines.append(f"| {_md_cell(label)} | " + " | ".join(_md_cell(cell) for cell in cells) + " |")
+    verdicts = ["**ELIGIBLE**" if b.eligible else
+                f"**NOT ELIGIBLE** ({len(b.failures)}): {', '.join(c.label.lower() for c in b.failures)}"
+                for b in boards]
     lines.append("| Verdict | " + " | ".join(verdicts) + " |")
     return visible("\n".join(lines), keep_newlines=True) + "\n"
 

@@ -144,20 +144,33 @@ async def replace_text(pilot: Pilot, text: str) -> None:
 
 
 async def choose(pilot: Pilot, search: str) -> None:
-    """On a focused Select: enter opens it, type to search, enter takes the highlighted match."""
-    select = pilot.app.focused
-    assert isinstance(select, Select), select
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: type(pilot.app.focused).__name__ == "SelectOverlay", "the Select to open")
-    overlay = pilot.app.focused
+    """On a focused picker (the partner form's country, kind, role...): type `search`, no other key.
 
-    def found() -> bool:
-        index = overlay.highlighted
-        return index is not None and search.lower() in str(overlay.get_option_at_index(index).prompt).lower()
+    The picker filters from the first letter and its highlighted match is its value; this waits until
+    the value's words contain `search` (so a search that matches something else first fails here).
+    """
+    from planner.tui.widgets.picker import Picker, PickerInput
 
-    await type_text(pilot, search, done=found)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: pilot.app.focused is select, "the Select to close")
+    field = pilot.app.focused
+    if isinstance(field, Select):  # the Selects left elsewhere: enter opens, type to search, enter takes
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(pilot.app.focused).__name__ == "SelectOverlay", "the Select to open")
+        overlay = pilot.app.focused
+
+        def found() -> bool:
+            index = overlay.highlighted
+            return index is not None and search.lower() in str(overlay.get_option_at_index(index).prompt).lower()
+
+        await type_text(pilot, search, done=found)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.focused is field, "the Select to close")
+        return
+    assert isinstance(field, PickerInput), field
+    picker = field.parent
+    assert isinstance(picker, Picker)
+    await type_text(pilot, search, done=lambda: picker.value is not None and field.value == search)
+    assert search.lower() in picker.shown_text().lower() or any(
+        search.lower() in w.lower() for w in picker._by_id[picker.value].words), (search, picker.value)
 
 
 def screen_text(app: PlannerApp) -> str:

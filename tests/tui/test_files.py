@@ -14,6 +14,7 @@ from textual.widgets import Input
 from planner.storage import load_plan
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.dialogs import Choice, PathPrompt
+from planner.tui.screens.plan_details import PlanDetails
 
 from .conftest import ROOT, SAMPLES
 from .helpers import make_app, ready, replace_text, type_text, verdict, wait_for, wait_main, wait_screen
@@ -103,6 +104,10 @@ async def test_save_as_refuses_a_folder_and_asks_before_replacing(tmp_path):
         await ready(pilot)
         assert app.title == "new plan"
         await pilot.press("ctrl+s")
+        # the first save of a new plan asks for its title first (the placeholder is not saved as data)
+        await wait_screen(pilot, PlanDetails)
+        await type_text(pilot, "Skills for Tomorrow")
+        await pilot.press("enter")
         prompt = await wait_screen(pilot, PathPrompt)
         assert prompt.query_one("#path", Input).value == "plan.toml"
         await replace_text(pilot, str(tmp_path))

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label
 
 from planner.scoring import evaluate
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.widgets.picker import Picker
 from planner.tui.widgets.partners import PartnersTable
 
 from .helpers import (
@@ -82,14 +83,16 @@ async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
         assert name.value == "lacd?"
         assert app.screen is form and len(app.screen_stack) == 2  # no second form, comparison, help or dialog
         assert app.document.plan is plan  # no lot switch
-        # on a closed Select too: the form is modal, the app's one-letter keys stay off
-        await focus(pilot, form.query_one("#kind", Select))
+        # in a picker too: the form is modal, the app's one-letter keys type into it
+        await focus(pilot, form.query_one("#kind", Picker).input)
         await pilot.press("l", "c", "d")
         assert app.screen is form and len(app.screen_stack) == 2
         assert app.document.plan is plan
 
-        # escape: nothing added, nothing to undo
+        # escape on a changed form asks first; discard: nothing added, nothing to undo
         await pilot.press("escape")
+        await wait_screen(pilot, Choice)
+        await pilot.press("right", "enter")
         await wait_main(pilot)
         assert app.document.plan is plan
         assert not app.document.dirty and app.document.undo_stack == []
@@ -104,7 +107,8 @@ async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: static_text(form, "#error-name"), "the name error")
         assert static_text(form, "#error-name") == "✗ the legal name is required"
-        assert static_text(form, "#error-country") == "✗ choose a country"
+        assert static_text(form, "#error-country") == ""  # carried over from the last partner
+        assert form.query_one("#country", Picker).value == app.document.plan.partners[-1].country
         assert static_text(form, "#error-kind") == "✗ choose a kind"
         assert app.screen is form
         assert app.focused is form.query_one("#name")
@@ -113,18 +117,18 @@ async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
         assert app.screen is form
         assert app.document.plan is plan
 
-        # filled in with keys: name, short name, then the two Selects by typing to search
+        # filled in with keys: name, short name, PIC (left empty), then the two pickers by typing
         await type_text(pilot, "Berufsschule Test")
         await pilot.press("tab")
         await type_text(pilot, "BST")
-        await pilot.press("tab")
-        assert app.focused is form.query_one("#country", Select)
+        await pilot.press("tab", "tab")
+        assert app.focused is form.query_one("#country", Picker).input
         await choose(pilot, "Germany")
-        assert form.query_one("#country", Select).value == "DE"
+        assert form.query_one("#country", Picker).value == "DE"
         await pilot.press("tab")
-        assert app.focused is form.query_one("#kind", Select)
+        assert app.focused is form.query_one("#kind", Picker).input
         await choose(pilot, "VET provider")
-        assert form.query_one("#kind", Select).value == "vet-provider"
+        assert form.query_one("#kind", Picker).value == "vet-provider"
         await pilot.press("ctrl+s")
         await wait_main(pilot)
         await wait_for(pilot, lambda: len(app.document.plan.partners) == 12, "the partner to be added")
@@ -170,16 +174,16 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         await ready(pilot)
         await pilot.press("a")
         form = await wait_screen(pilot, PartnerForm)
-        assert form.query_one("#affiliated_to", Select).disabled
+        assert not form.query_one("#affiliated_to", Picker).display
         await type_text(pilot, "Linked Lab")
         await pilot.press("tab")
         await type_text(pilot, "UNIBP")  # taken
-        # the Selects not under test here are set directly (the add test chooses them with keys)
-        form.query_one("#country", Select).value = "IT"
-        form.query_one("#kind", Select).value = "research"
-        await focus(pilot, form.query_one("#role", Select))
+        # the pickers not under test here are set directly (the add test chooses them with keys)
+        form.query_one("#country", Picker).set_value("IT")
+        form.query_one("#kind", Picker).set_value("research")
+        await focus(pilot, form.query_one("#role", Picker).input)
         await choose(pilot, "Affiliated")
-        await wait_for(pilot, lambda: not form.query_one("#affiliated_to", Select).disabled, "affiliation enabled")
+        await wait_for(pilot, lambda: form.query_one("#affiliated_to", Picker).display, "affiliation shown")
         pic = form.query_one("#pic", Input)
         await focus(pilot, pic)
         await type_text(pilot, "12345abc", done=lambda: pic.value == "12345")  # letters are not taken
@@ -196,7 +200,7 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         await focus(pilot, pic)
         await pilot.press("end")
         await type_text(pilot, "6789", done=lambda: pic.value == "123456789")
-        await focus(pilot, form.query_one("#affiliated_to", Select))
+        await focus(pilot, form.query_one("#affiliated_to", Picker).input)
         await choose(pilot, "UNIBP")
         await focus(pilot, form.query_one("#notes", Input))
         await type_text(pilot, "via enter")
@@ -230,8 +234,8 @@ async def test_edit_then_delete_then_undo_and_redo(draft, size):
         assert str(form.query_one(".question", Label).render()) == "Edit partner"
         assert form.query_one("#name", Input).value == old.name
         assert form.query_one("#short_name", Input).value == "ESAVL"
-        assert form.query_one("#country", Select).value == "FR"
-        assert form.query_one("#kind", Select).value == "higher-education"
+        assert form.query_one("#country", Picker).value == "FR"
+        assert form.query_one("#kind", Picker).value == "higher-education"
         await replace_text(pilot, "Ecole Test")
         await pilot.press("ctrl+s")
         await wait_main(pilot)
@@ -304,7 +308,7 @@ async def test_edit_then_delete_then_undo_and_redo(draft, size):
 
 
 async def test_edit_a_role_to_a_second_coordinator(tmp_path):
-    """A Select changed in the edit form: the coordinator rule fails."""
+    """A picker changed in the edit form: the coordinator rule fails."""
     path = tmp_path / "aff.toml"
     path.write_text(
         'format = 1\ntitle = "T"\nlot = 1\n\n'
@@ -318,7 +322,7 @@ async def test_edit_a_role_to_a_second_coordinator(tmp_path):
         assert "coordinator" not in failing(app)
         await pilot.press("down", "enter")
         form = await wait_screen(pilot, PartnerForm)
-        await focus(pilot, form.query_one("#role", Select))
+        await focus(pilot, form.query_one("#role", Picker).input)
         await choose(pilot, "Coordinator")
         await pilot.press("ctrl+s")
         await wait_main(pilot)

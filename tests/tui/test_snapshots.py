@@ -1,4 +1,4 @@
-"""Snapshots of the main screen, the comparison and the partner form at 80x24 and 160x48.
+"""Snapshots of the main screen, the comparison, the partner form and the plan details at 80x24 and 160x48.
 
 Update with `--snapshot-update` after checking the change in the report (snapshot_report.html).
 Stable by construction: a fixed file name (the header shows it), TZ=UTC (the lot pane shows the deadline
@@ -17,6 +17,7 @@ from textual.widgets import Input
 
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.screens.plan_details import PlanDetails
 
 from .conftest import SIZES
 from .helpers import freeze_clock, make_app, ready, screen_text, wait_screen
@@ -44,7 +45,20 @@ async def _form(pilot) -> None:
     await pilot.pause()
 
 
-VIEWS = {"main": _main, "compare": _compare, "form": _form}
+async def _details(pilot) -> None:
+    from textual.widgets import TextArea
+
+    await ready(pilot)
+    await pilot.press("t")
+    details = await wait_screen(pilot, PlanDetails)
+    for field in details.query(Input):
+        field.cursor_blink = False
+    for area in details.query(TextArea):
+        area.cursor_blink = False
+    await pilot.pause()
+
+
+VIEWS = {"main": _main, "compare": _compare, "form": _form, "details": _details}
 
 # what would change from one day to the next: a count of days, "today", "ago", hours left
 RELATIVE = re.compile(r"\b\d+\s+days?\b|\btoday\b|\bago\b|\d+\s+h\s+left\b", re.IGNORECASE)

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from planner.tui.screens.assessment import AssessmentScreen
 from planner.tui.screens.content import ContentScreen, ProfileForm
-from planner.tui.screens.dialogs import PathPrompt
+from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.partner_form import PartnerForm
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
@@ -46,14 +46,14 @@ async def test_burst_through_the_partner_form_and_back_saves_the_partner(draft: 
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         count = len(app.document.plan.partners)
-        # name, short name, then tab over country/kind/role to the PIC (digits only), ctrl+s to save
-        post_keys(app, ["a", *"Typed Fast GmbH", "tab", *"TFG", "tab", "tab", "tab", "tab", *"123456789"])
-        form = await wait_screen(pilot, PartnerForm)
-        await wait_for(pilot, lambda: field(form, "#pic") == "123456789", "the PIC typed")
-        assert (field(form, "#name"), field(form, "#short_name")) == ("Typed Fast GmbH", "TFG")
-        await pilot.press("escape")
+        # the whole form in one burst: name, short name, PIC, country, kind, then enter saves
+        post_keys(app, ["a", *"Typed Fast GmbH", "tab", *"TFG", "tab", *"123456789", "tab", *"fin", "tab",
+                        *"cham", "enter"])
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == count + 1, "the partner saved")
         await wait_main(pilot)
-        assert len(app.document.plan.partners) == count
+        added = app.document.plan.partners[-1]
+        assert (added.name, added.short_name, added.pic, added.country, added.kind) == (
+            "Typed Fast GmbH", "TFG", "123456789", "FI", "chamber")
 
 
 async def test_burst_into_the_profile_form(draft: Path) -> None:
@@ -109,7 +109,9 @@ async def test_bytes_from_a_terminal_in_one_read_land_in_each_field(draft: Path,
         form = await wait_screen(pilot, PartnerForm)
         await wait_for(pilot, lambda: field(form, "#short_name") == "ABC", "ABC in the short name")
         assert field(form, "#name") == "Some Name"
-        await pilot.press("escape")
+        await pilot.press("escape")  # the form was changed: it asks first
+        await wait_screen(pilot, Choice)
+        await pilot.press("right", "enter")  # Discard
         await wait_main(pilot)
         feed_terminal(app, f"\x0f{lot1}\r")  # ctrl+o, the path, enter
         await wait_for(pilot, lambda: app.document.path == lot1, "the typed plan to be opened")

@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
 
 from planner import editing, recovery
 from planner.errors import PlanError
@@ -26,6 +26,7 @@ from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.tui.files import not_a_regular_file
 from planner.tui.recovering import Keeper
+from planner.tui.text import plain
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.keys import checked_keymap
 from planner.tui.text import markup_or_literal, plain, scrub_input
@@ -72,6 +73,7 @@ class PlannerApp(App[int]):
         Binding("1", "pane(0)", "Partners", id="planner.pane_partners", group=PANE_KEYS),
         Binding("2", "pane(1)", "Lot & ecosystem", id="planner.pane_lot", group=PANE_KEYS),
         Binding("3", "pane(2)", "Scoreboard", id="planner.pane_scoreboard", group=PANE_KEYS),
+        Binding("t", "plan_details", "Details", id="planner.plan_details", show=False),
         Binding("ctrl+s", "save", "Save", id="planner.save"),
         Binding("ctrl+o", "open", "Open", id="planner.open", show=False),
         Binding("ctrl+z", "undo", "Undo", id="planner.undo", show=False),
@@ -272,30 +274,20 @@ class PlannerApp(App[int]):
                     self._show_pane(index)
                 return
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The footer shows only keys that work here: while a field has the focus, the one-letter keys
-        type into it; Remove needs a partner."""
-        if action == "remove_partner" and not self.document.plan.partners:
-            return False
-        if isinstance(self.focused, Input) and len(self.screen_stack) == 1:
-            for binding in self.BINDINGS:
-                if isinstance(binding, Binding) and binding.show and binding.action.split("(")[0] == action:
-                    if all(len(key) == 1 or key == "question_mark" for key in self._keys_of(binding)):
-                        return False
-        return True
-
     def get_key_display(self, binding: Binding) -> str:
         """Help is `f1` while a field has the focus (`?` types into it)."""
-        if binding.action == "help" and isinstance(self.focused, Input):
+        if binding.action == "help" and isinstance(self.focused, (Input, TextArea)):
             return "f1"
         return super().get_key_display(binding)
 
     def apply(self, plan, select_row: int | None = None, merge: str | None = None,
-              inline: bool = False) -> str | None:
+              inline: bool = False, say: bool = True) -> str | None:
         """Make `plan` current and redraw; edits with the same `merge` key in a row are one undo step.
 
         A plan that the loader would refuse is not taken: the plan keeps its last good state and the
         reason is returned (and notified, unless the caller shows it `inline` next to its field).
+        An edit says what it changed ("Edited UNIBP", "Lot 2 → Lot 1") unless `say` is False (the
+        caller says it) or it is a keystroke of a typed field (`merge`).
         """
         try:
             changed = self.document.edit(plan, merge)
@@ -307,6 +299,8 @@ class PlannerApp(App[int]):
             self.redraw()
             if select_row is not None:
                 self.query_one(PartnersTable).move_cursor(row=select_row)
+            if say and merge is None:
+                self.tell(_sentence(self.document.last_change), timeout=3)
         return None
 
     # --- partners --------------------------------------------------------------------------
@@ -319,13 +313,15 @@ class PlannerApp(App[int]):
     def action_add_partner(self) -> None:
         from planner.tui.screens.partner_form import PartnerForm
 
+        form = PartnerForm(self.document.rules, self.document.plan)
+
         def added(partner: Partner | None) -> None:
             if partner is not None:
                 plan = editing.add_partner(self.document.plan, partner)
-                if self.apply(plan, select_row=len(plan.partners) - 1) is None:
-                    self.tell(f"Added {partner.label}")
+                if self.apply(plan, select_row=len(plan.partners) - 1) is None and form.again:
+                    self.action_add_partner()  # ctrl+n: saved, and the next empty form
 
-        self.push_screen(PartnerForm(self.document.rules, list(self.document.plan.partners)), added)
+        self.push_screen(form, added)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, PartnersTable):
@@ -340,10 +336,13 @@ class PlannerApp(App[int]):
 
         def edited(partner: Partner | None) -> None:
             if partner is not None:
-                self.apply(editing.replace_partner(self.document.plan, index, partner), select_row=index)
+                changed = editing.replace_partner(self.document.plan, index, partner)
+                if changed == self.document.plan:
+                    self.tell(f"{partner.label}: nothing changed", timeout=3)
+                else:
+                    self.apply(changed, select_row=index)
 
-        others = [p for i, p in enumerate(partners) if i != index]
-        self.push_screen(PartnerForm(self.document.rules, others, partners[index]), edited)
+        self.push_screen(PartnerForm(self.document.rules, self.document.plan, index), edited)
 
     def action_remove_partner(self) -> None:
         from planner.tui.screens.dialogs import Choice
@@ -357,7 +356,7 @@ class PlannerApp(App[int]):
         def answered(choice: str | None) -> None:
             if choice == "remove":
                 if self.apply(editing.remove_partner(self.document.plan, index),
-                              select_row=max(index - 1, 0)) is None:
+                              select_row=max(index - 1, 0), say=False) is None:
                     self.tell(f"Removed {partner.label} (ctrl+z undoes)")
 
         orphans = [p.label for p in self.document.plan.partners if p.affiliated_to == partner.label]
@@ -386,15 +385,6 @@ class PlannerApp(App[int]):
         self.apply(plan)
         self.tell(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
 
-    def _follow_call(self, before: str | None) -> None:
-        """After an undo or redo that changed the plan's call, judge it by that call's rules again."""
-        doc = self.document
-        wanted = doc.plan.call
-        if wanted != before and wanted in available_calls() and wanted != doc.rules.id:
-            doc.rules = load_call(wanted)
-            self.query_one(LotPane).rules = doc.rules
-            self.call_later(self._rebuild_lot_pane)
-
     def on_lot_pane_scenario_chosen(self, event: LotPane.ScenarioChosen) -> None:
         self.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
@@ -421,7 +411,7 @@ class PlannerApp(App[int]):
         def chosen(scenario: tuple[int, int] | None) -> None:
             if scenario is not None:
                 lot, months = scenario
-                self.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months))
+                self.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months), say=False)
                 self.tell(f"Plan set to Lot {lot}, {months} months")
 
         self.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
@@ -461,7 +451,7 @@ class PlannerApp(App[int]):
             def decided(add: bool | None) -> None:
                 if add:
                     plan = preview.apply(self.document.plan)
-                    if self.apply(plan, select_row=len(plan.partners) - 1) is None:
+                    if self.apply(plan, select_row=len(plan.partners) - 1, say=False) is None:
                         self.tell(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
 
             self.push_screen(ImportScreen(preview), decided)
@@ -469,21 +459,79 @@ class PlannerApp(App[int]):
         start = str(self.document.path.parent) + "/" if self.document.path else ""
         self.push_screen(PathPrompt("Import partners from a CSV file:", start), chosen)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows only keys that work here: while a text field has the focus, keys that type
+        into it are not offered as bindings; Remove needs a partner."""
+        if action == "remove_partner" and not self.document.plan.partners:
+            return False
+        if isinstance(self.focused, (Input, TextArea)) and action in self._typed_actions():
+            return action == "help"  # `?` types, but f1 still helps (get_key_display shows f1 then)
+        return True
+
+    def _typed_actions(self) -> set[str]:
+        typed = set()
+        for binding in self.BINDINGS:
+            keys = self._keys.get(binding.id, binding.key) if binding.id else binding.key
+            shown = binding.key_display or keys.split(",")[0]
+            if len(shown) == 1 or keys.split(",")[0] in ("question_mark", "space"):
+                typed.add(binding.action)
+        return typed
+
+    def action_plan_details(self, then: Callable[[], None] | None = None, why: str = "") -> None:
+        """Title, acronym, call, duration and notes; `then` runs after they were applied (the first save)."""
+        from planner.tui.screens.plan_details import PlanDetails
+
+        def done(plan) -> None:
+            if plan is None:
+                return
+            before = self.document.plan
+            if plan.call != before.call and not self._follow_call(plan):
+                return
+            if plan == self.document.plan:
+                self.tell("Plan details: nothing changed", timeout=3)
+            else:
+                self.apply(plan)
+            if then is not None:
+                then()
+
+        self.push_screen(PlanDetails(self.document.plan, self.document.rules, why), done)
+
+    def _follow_call(self, plan) -> bool:
+        """Load the rules of the plan's call when it changed; False (and say why) when the plan does not fit them."""
+        from planner.rules import DEFAULT_CALL, load_call
+        from planner.storage import check_against_rules
+
+        try:
+            rules = load_call(plan.call or DEFAULT_CALL)
+            check_against_rules(plan, rules, "the plan")
+        except PlanError as exc:
+            self.tell(str(exc), title="Call not changed", severity="error", timeout=15)
+            return False
+        if rules is not self.document.rules:
+            self.document.rules = rules
+            self.query_one(LotPane).rules = rules  # before the redraw that follows: other lots, caps
+            self.call_later(self._rebuild_lot_pane)
+        return True
+
     def action_undo(self) -> None:
-        before = self.document.plan.call
+        before = self.document.plan
         if self.document.undo():
-            self._follow_call(before)
+            if self.document.plan.call != before.call:
+                self._follow_call(self.document.plan)
             self.redraw(resync=True)
-            self.tell(f"Undone ({len(self.document.undo_stack)} more to undo)", timeout=2)
+            self.tell(f"Undone: {self.document.last_change} ({len(self.document.undo_stack)} more to undo)",
+                        timeout=3)
         else:
             self.tell("Nothing to undo.", timeout=2)
 
     def action_redo(self) -> None:
-        before = self.document.plan.call
+        before = self.document.plan
         if self.document.redo():
-            self._follow_call(before)
+            if self.document.plan.call != before.call:
+                self._follow_call(self.document.plan)
             self.redraw(resync=True)
-            self.tell(f"Redone ({len(self.document.redo_stack)} more to redo)", timeout=2)
+            self.tell(f"Redone: {self.document.last_change} ({len(self.document.redo_stack)} more to redo)",
+                        timeout=3)
         else:
             self.tell("Nothing to redo.", timeout=2)
 
@@ -495,7 +543,14 @@ class PlannerApp(App[int]):
     def save_then(self, after: Callable[[], None] | None) -> None:
         from planner.tui.screens.dialogs import Choice, PathPrompt
 
+        from planner.tui.screens.plan_details import has_placeholder_title
+
         doc = self.document
+        if has_placeholder_title(doc.plan) and not doc.read_only:
+            # a new plan's placeholder title is not the plan's title: ask for it before the first save
+            self.action_plan_details(lambda: self.save_then(after) if not has_placeholder_title(
+                self.document.plan) else None, why="Give the plan its title before it is saved.")
+            return
         if doc.read_only or doc.path is None:
             suggestion = f"{doc.plan.acronym or 'plan'}.toml".lower() if doc.path is None else doc.path.name
             title = ("Save as (a new file; the sample stays as it is):" if doc.read_only
@@ -633,6 +688,7 @@ class PlannerApp(App[int]):
         ("planner.budget", "b", "budget: each partner's share of the grant"),
         ("planner.assessment", "s", "award self-assessment"),
         ("planner.import", "i", "import partners from a CSV file (with a preview)"),
+        ("planner.plan_details", "t", "plan details: title, acronym, call, duration, notes"),
         ("planner.undo", "ctrl+z", "undo"),
         ("planner.redo", "ctrl+y", "redo"),
         ("planner.save", "ctrl+s", "save (atomically)"),
@@ -669,12 +725,23 @@ class PlannerApp(App[int]):
                             self.action_assessment)
         yield SystemCommand("Import partners", "Add partners from a CSV file, with a preview",
                             self.action_import_partners)
+        # the words in the title: the palette matches titles only, and people search for "title"
+        yield SystemCommand("Plan details: title, acronym, call, duration, notes",
+                            "Edit the plan's title, acronym, call, duration and notes in one dialog",
+                            self.action_plan_details)
         yield SystemCommand("Save", "Save the plan", self.action_save)
         yield SystemCommand("Open", "Open another plan", self.action_open)
         yield SystemCommand("Undo", "Undo the last edit", self.action_undo)
         yield SystemCommand("Redo", "Redo the last undone edit", self.action_redo)
         yield SystemCommand("Help", "Keys, the scoreboard and where the rules come from", self.action_help)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":  # Textual's says "as soon as possible"; ours asks first
+                command = command._replace(help="Quit the planner (asks first when there are unsaved changes)")
+            yield command
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def run(path: str | None, rules: CallRules | None = None, read_only: bool = False) -> int:

@@ -10,6 +10,7 @@ import stat
 
 from pydantic import ValidationError
 
+from planner.editing import describe_change
 from planner.errors import PlanError, validation_problems
 from planner.model import Plan, allowed_keys
 from planner.rules import CallRules
@@ -55,6 +56,8 @@ class Document:
     undo_stack: list[Plan] = field(default_factory=list)
     redo_stack: list[Plan] = field(default_factory=list)
     last_merge: str | None = None
+    # what the last edit, undo or redo changed, in words ("removed CIFPSANT"): the app says it in a toast
+    last_change: str = ""
 
     @property
     def dirty(self) -> bool:
@@ -82,6 +85,7 @@ class Document:
             del self.undo_stack[:-HISTORY]
         self.last_merge = merge
         self.redo_stack.clear()
+        self.last_change = describe_change(self.plan, plan, self.rules)
         self.plan = plan
         return True
 
@@ -91,6 +95,7 @@ class Document:
             return False
         self.redo_stack.append(self.plan)
         self.plan = self.undo_stack.pop()
+        self.last_change = describe_change(self.plan, self.redo_stack[-1], self.rules)  # the step undone
         return True
 
     def redo(self) -> bool:
@@ -99,6 +104,7 @@ class Document:
             return False
         self.undo_stack.append(self.plan)
         self.plan = self.redo_stack.pop()
+        self.last_change = describe_change(self.undo_stack[-1], self.plan, self.rules)
         return True
 
     def changed_on_disk(self) -> bool:

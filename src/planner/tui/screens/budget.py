@@ -76,7 +76,6 @@ class BudgetScreen(PlanEditor):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#shares", DataTable).add_columns("Partner", "Role", "Share", "% of request")
         self.show()
         self.query_one("#shares").focus()
 
@@ -105,12 +104,21 @@ class BudgetScreen(PlanEditor):
         self.query_one("#budget-summary", Static).update(text)
         table = self.query_one("#shares", DataTable)
         row = table.cursor_row
-        table.clear()
+        # the columns are made again with the rows: a DataTable cleared of its rows only keeps the old
+        # widths, and a share that grew (EUR 1,020,000) was cut to EUR 1,020,0
+        table.clear(columns=True)
+        rows = []
         for s in b.shares:
             missing = s.full_partner and not s.grant_eur
-            share = Text(eur(s.grant_eur) + ("  ! none" if missing else ""), style="bold yellow" if missing else "")
-            percent = "" if s.percent is None else f"{s.percent:.1f}%"
-            table.add_row(literal(s.label), literal(ROLE_SHORT.get(s.role, s.role)), share, percent, key=str(s.index))
+            share = Text(eur(s.grant_eur) + ("  ! none" if missing else ""), style="bold yellow" if missing else "",
+                         justify="right")
+            percent = Text("" if s.percent is None else f"{s.percent:.1f}%", justify="right")
+            rows.append((literal(s.label), literal(ROLE_SHORT.get(s.role, s.role)), share, percent))
+        # widths measured here (every amount whole), not left to the table's auto width
+        for i, label in enumerate(("Partner", "Role", "Share", "% of request")):
+            table.add_column(label, width=max([len(label)] + [cells[i].cell_len for cells in rows]))
+        for s, cells in zip(b.shares, rows):
+            table.add_row(*cells, key=str(s.index))
         if b.shares:
             table.move_cursor(row=min(max(row, 0), len(b.shares) - 1))
 

@@ -9,14 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from planner.model import Plan
-from planner.report import STATUS_WORDS, column_title
+from planner.report import STATUS_WORDS, cell_reason, column_title
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, compare
 from planner.tui.text import literal, plain
 
 STYLES = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": ""}
-
-
 class CompareScreen(ModalScreen[tuple[int, int] | None]):
     """Dismisses with (lot, months) of the column to apply, or None."""
 
@@ -58,14 +56,20 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             differs = len({c.status if c else None for c in cells}) > 1
             row: list[Text | str] = [Text(plain(("≠ " if differs else "  ") + labels[cid]),
                                           style="bold" if differs else "")]
-            for c in cells:
-                row.append("-" if c is None else  # * : the figure is provisional (secondary sources only)
-                           Text(plain(" ".join(p for p in (STATUS_WORDS[c.status], c.count, "*" * c.provisional) if p)),
+            for c, board in zip(cells, self.boards):
+                detail = c.count if c is not None and c.status in ("pass", "info") else (
+                    cell_reason(c, board, self.plan, self.rules) if c is not None else "")
+                # * : the figure is provisional (secondary sources only)
+                row.append("-" if c is None else
+                           Text(plain(" ".join(p for p in (STATUS_WORDS[c.status], detail, "*" * c.provisional) if p)),
                                 style=STYLES[c.status]))
             table.add_row(*row, key=cid)
+        # the verdict names the failing rules, one a line (a long line would push the other columns away)
         table.add_row(Text("  Verdict", style="bold"), *(
             Text("✓ ELIGIBLE", style="bold green") if b.eligible
-            else Text(f"✗ {len(b.failures)} FAIL", style="bold red") for b in self.boards), key="verdict")
+            else Text("\n".join([f"✗ NOT ELIGIBLE ({len(b.failures)})", *(f"  {c.label.lower()}" for c in b.failures)]),
+                      style="bold red")
+            for b in self.boards), key="verdict", height=None)
         current = next((i for i, b in enumerate(self.boards) if (b.lot, b.duration_months) == self._current()), 0)
         table.move_cursor(column=current + 1)
         table.focus()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.binding import Binding
@@ -9,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from planner.tui.text import literal
+from planner.tui.text import literal, plain
 
 
 class FieldError(Static):
@@ -69,20 +70,31 @@ class Choice(ModalScreen[str]):
 
 
 class PathPrompt(ModalScreen[Path | None]):
-    """Ask for a file path; enter accepts, escape cancels."""
+    """Ask for a file path; enter accepts, escape cancels, tab completes the file or folder name.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    tab completes as a shell does: one match is filled in (a folder with its /), several are
+    completed to their common start and listed under the field; tab again goes through them in
+    turn. The prompt has only its one field, so tab never moves the focus away from it.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+                Binding("tab", "complete", "Complete name", id="dialog.complete", priority=True)]
+    LISTED = 8
 
     def __init__(self, title: str, value: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.value = value
+        self._cycle: list[str] = []  # the matches tab goes through, while the field shows one of them
+        self._cycle_at = -1
+        self._cycle_from = ""  # what was typed when the matches were listed
 
     def compose(self):
         with Vertical(classes="dialog"):
             yield Label(literal(self.title_text), classes="question")
             yield Input(self.value, placeholder="path/to/plan.toml", id="path")
-            yield Static("enter: accept   escape: cancel", classes="hint")
+            yield Static("", id="matches", classes="hint")
+            yield Static("enter: accept   tab: complete the name   escape: cancel", classes="hint")
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -90,6 +102,49 @@ class PathPrompt(ModalScreen[Path | None]):
         text = event.value.strip()
         if text:
             self.dismiss(Path(text).expanduser())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._cycle and event.value not in self._cycle and event.value != self._cycle_from:
+            self._cycle, self._cycle_at = [], -1
+
+    def action_complete(self) -> None:
+        field = self.query_one("#path", Input)
+        matches_line = self.query_one("#matches", Static)
+        if self._cycle and (field.value in self._cycle or field.value == self._cycle_from):
+            # tab again: the next match in turn
+            self._cycle_at = (self._cycle_at + 1) % len(self._cycle)
+            self._set(field, self._cycle[self._cycle_at])
+            return
+        folder_text, _, prefix = field.value.rpartition("/")
+        folder_text = folder_text + "/" if field.value.count("/") else ""
+        folder = Path(folder_text or ".").expanduser()
+        try:
+            names = sorted(e.name + ("/" if e.is_dir() else "") for e in folder.iterdir()
+                           if e.name.startswith(prefix) and (prefix.startswith(".") or not e.name.startswith(".")))
+        except OSError as exc:
+            matches_line.update(plain(f"cannot list {folder}: {exc.strerror or exc}"))
+            return
+        if not names:
+            matches_line.update(plain(f"no file or folder starts with {prefix!r}" if prefix
+                                      else f"{folder} is empty"))
+            return
+        common = os.path.commonprefix(names)
+        if len(names) == 1 or len(common) > len(prefix):
+            self._set(field, folder_text + common)
+            matches_line.update("" if len(names) == 1 else self._listing(names))
+            return
+        self._cycle = [folder_text + name for name in names]
+        self._cycle_at, self._cycle_from = -1, field.value
+        matches_line.update(self._listing(names) + "  (tab again: each in turn)")
+
+    def _listing(self, names: list[str]) -> str:
+        shown = "  ".join(names[:self.LISTED])
+        more = f"  … and {len(names) - self.LISTED} more" if len(names) > self.LISTED else ""
+        return plain(shown + more)
+
+    def _set(self, field: Input, text: str) -> None:
+        field.value = text
+        field.cursor_position = len(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

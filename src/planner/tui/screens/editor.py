@@ -25,6 +25,14 @@ class PlanEditor(ModalScreen[None]):
         super().__init__(classes="dialog-screen")
         self.rules = rules
 
+    def dismiss(self, result=None):  # type: ignore[override]
+        # keys typed fast may ask twice before the screen is gone: the second is ignored, else it
+        # would pop the screen under this one too
+        if getattr(self, "_dismissed", False):
+            return None
+        self._dismissed = True
+        return super().dismiss(result)
+
     @property
     def plan(self) -> Plan:
         return self.app.document.plan  # type: ignore[attr-defined]

@@ -15,7 +15,11 @@ from planner.tui.text import literal
 class ImportScreen(ModalScreen[bool]):
     """Dismisses True to add the accepted rows, False to change nothing."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
+    BINDINGS = [
+        # enter adds (the footer says so); priority: the table would take enter for its own row
+        Binding("enter", "add", "Add", id="import.add", priority=True),
+        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+    ]
 
     def __init__(self, preview: ImportPreview) -> None:
         super().__init__(classes="dialog-screen")
@@ -34,10 +38,18 @@ class ImportScreen(ModalScreen[bool]):
                 yield Static(literal(hint), classes="hint")
             yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
-                yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''}", id="add",
+                yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''} (enter)", id="add",
                              variant="primary", compact=True, disabled=not p.accepted)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield Footer()
+
+    def dismiss(self, result=None):  # type: ignore[override]
+        # keys typed fast (enter, enter) may ask twice before the screen is gone: the second is ignored,
+        # else it would pop the screen under this one too
+        if getattr(self, "_dismissed", False):
+            return None
+        self._dismissed = True
+        return super().dismiss(result)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -54,6 +66,15 @@ class ImportScreen(ModalScreen[bool]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "add")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add" and not self.preview.accepted:
+            return False  # nothing to add: enter is not offered
+        return True
+
+    def action_add(self) -> None:
+        if self.preview.accepted:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

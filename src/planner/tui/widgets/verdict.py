@@ -8,6 +8,10 @@ from planner.scoring import Scoreboard
 from planner.tui.text import literal
 
 
+# a grant warns only about the partner shares (over the cap fails): say so
+WARNING_NAMES = {"grant": "grant shares"}
+
+
 class VerdictBar(Static):
     def show(self, board: Scoreboard) -> None:
         text = ("✓ " if board.eligible else "✗ ") + board.headline
@@ -15,7 +19,8 @@ class VerdictBar(Static):
             text += ": " + ", ".join(f"{c.label.lower()} {c.count}".rstrip() for c in board.failures)
         if board.warnings:
             n = len(board.warnings)
-            text += f"  · {n} warning{'s' if n != 1 else ''}"
+            names = ", ".join(WARNING_NAMES.get(c.id, c.label.lower()) for c in board.warnings)
+            text += f"  · {n} warning{'s' if n != 1 else ''}: {names}"
         self.update(literal(text))
         self.set_class(board.eligible, "-eligible")
         self.set_class(not board.eligible, "-not-eligible")

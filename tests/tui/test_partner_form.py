@@ -1,0 +1,205 @@
+"""The partner form as a coordinator uses it: an eligible Lot 1 consortium from an empty plan, keys counted."""
+
+from __future__ import annotations
+
+import tomllib
+
+from textual.widgets import Input, Static
+
+from planner.tui.screens.dialogs import Choice
+from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.widgets.picker import Picker
+
+from .conftest import SAMPLES
+from .helpers import make_app, ready, static_text, type_text, verdict, wait_for, wait_main, wait_screen
+
+# the search words a coordinator types in the two pickers, per partner of samples/lot1-example.toml
+COUNTRY_WORDS = {"DE": "ger", "PT": "port", "NL": "neth", "PL": "pol", "FI": "fin"}
+KIND_WORDS = {"higher-education": "univ", "vet-provider": "vet", "enterprise": "sme", "chamber": "cham",
+              "trade-association": "assoc", "public-body": "public"}
+# the README's figure: a, four tabs and enter (text typed into the fields not counted)
+KEYS_PER_BENEFICIARY = 6
+
+
+class KeyCounter:
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+
+
+async def test_an_eligible_lot1_consortium_from_an_empty_plan_in_few_keys(tmp_path):
+    partners = tomllib.loads((SAMPLES / "lot1-example.toml").read_text(encoding="utf-8"))["partners"]
+    app, notes = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert not app.document.plan.partners
+        keys = KeyCounter(pilot)
+        per_partner = []
+        for n, p in enumerate(partners):
+            start = keys.count
+            await keys.press("a")
+            form = await wait_screen(pilot, PartnerForm)
+            # the first partner of an empty plan is the coordinator; the country carries over
+            assert form.query_one("#role", Picker).value == ("coordinator" if n == 0 else "beneficiary")
+            if n:
+                assert form.query_one("#country", Picker).value == partners[n - 1]["country"]
+            await type_text(pilot, p["name"])
+            await keys.press("tab")
+            await type_text(pilot, p["short_name"])
+            await keys.press("tab")
+            pic = form.query_one("#pic", Input)
+            if "pic" in p:
+                await type_text(pilot, p["pic"], done=lambda: pic.value == p["pic"])
+            await keys.press("tab")
+            country = form.query_one("#country", Picker)
+            await type_text(pilot, COUNTRY_WORDS[p["country"]], done=lambda: country.value == p["country"])
+            await keys.press("tab")
+            kind = form.query_one("#kind", Picker)
+            await type_text(pilot, KIND_WORDS[p["kind"]], done=lambda: kind.value == p["kind"])
+            if p["role"] == "associated-partner":
+                await keys.press("tab")
+                role = form.query_one("#role", Picker)
+                assert pilot.app.focused is role.input
+                await type_text(pilot, "assoc", done=lambda: role.value == "associated-partner")
+            # live: what this partner changes, before it is saved
+            assert static_text(form, "#impact").startswith("With this partner:")
+            await keys.press("enter")
+            await wait_main(pilot)
+            await wait_for(pilot, lambda: len(app.document.plan.partners) == n + 1, "the partner added")
+            per_partner.append(keys.count - start)
+
+        got = [(q.name, q.short_name, q.country, q.kind, q.role, q.pic) for q in app.document.plan.partners]
+        assert got == [(p["name"], p["short_name"], p["country"], p["kind"], p["role"], p.get("pic"))
+                       for p in partners]
+        # every coordinator or beneficiary in the README's count of keys; the associated partner one more
+        assert [k for k, p in zip(per_partner, partners) if p["role"] != "associated-partner"] == \
+            [KEYS_PER_BENEFICIARY] * 9
+        assert [k for k, p in zip(per_partner, partners) if p["role"] == "associated-partner"] == \
+            [KEYS_PER_BENEFICIARY + 1]
+        assert app.board.eligible, verdict(app)
+        assert verdict(app).startswith("✓ ELIGIBLE: Lot 1")
+        assert any(n.message == "Added KTS" for n in notes)
+
+
+async def test_pickers_filter_from_the_first_letter_eu_first_and_kinds_in_words(tmp_path):
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        country = form.query_one("#country", Picker)
+        await pilot.press("tab", "tab", "tab")
+        assert app.focused is country.input
+        # nothing typed: EU Member States first, then the associated countries; excluded ones last, marked
+        shown = [item.id for item in country._shown]
+        assert shown[0] == "AT" and shown.index("NO") > shown.index("SE") and shown[-2:] == ["BY", "RU"]
+        assert country.items[-1].note.startswith("✗ excluded")
+        assert country.options.display and country.options.region.bottom <= form.query_one(".dialog").region.bottom
+        await type_text(pilot, "f", done=lambda: country.value is not None)
+        assert [i.id for i in country._shown][:2] == ["FI", "FR"]  # from the first letter, no enter
+        await type_text(pilot, "in", done=lambda: country.input.value == "fin")
+        assert country.value == "FI" and [i.id for i in country._shown] == ["FI"]
+        await pilot.press("tab")
+        assert country.input.value == "Finland (FI)"
+        kind = form.query_one("#kind", Picker)
+        for word, expected in (("cham", "chamber"), ("vet", "vet-provider"), ("univ", "higher-education")):
+            await pilot.press("ctrl+u") if kind.input.value else None
+            await type_text(pilot, word, done=lambda: kind.input.value == word)
+            assert kind.value == expected, word
+        # the kinds read in words; the ECHE question shows for higher education only
+        assert "Higher education institution" in kind.input.value or kind.shown_text().startswith("Higher")
+        assert form.query_one("#eche").display
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "sme", done=lambda: kind.value == "enterprise")
+        assert not form.query_one("#eche").display
+
+
+async def test_eche_is_saved_for_a_university(tmp_path):
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await type_text(pilot, "Tampere University")
+        await pilot.press("tab", "tab", "tab")
+        await type_text(pilot, "fin", done=lambda: form.query_one("#country", Picker).value == "FI")
+        await pilot.press("tab")
+        await type_text(pilot, "univ", done=lambda: form.query_one("#kind", Picker).value == "higher-education")
+        await pilot.press("tab", "tab")  # past the role (coordinator) to the ECHE question
+        eche = form.query_one("#eche", Picker)
+        assert app.focused is eche.input
+        await type_text(pilot, "yes", done=lambda: eche.value == "yes")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        partner = app.document.plan.partners[0]
+        assert (partner.role, partner.eche) == ("coordinator", True)
+
+
+async def test_ctrl_n_saves_and_opens_the_next_empty_form(tmp_path):
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        assert "ctrl+n" in str(form.query_one("#next").label)
+        assert "ctrl+n" in app.active_bindings and app.active_bindings["ctrl+n"].binding.show  # in the footer
+        await type_text(pilot, "Alpha GmbH")
+        await pilot.press("tab", "tab", "tab")
+        await type_text(pilot, "ger", done=lambda: form.query_one("#country", Picker).value == "DE")
+        await pilot.press("tab")
+        await type_text(pilot, "sme", done=lambda: form.query_one("#kind", Picker).value == "enterprise")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 1, "the first partner")
+        await wait_for(pilot, lambda: isinstance(app.screen, PartnerForm) and app.screen is not form,
+                       "the next empty form")
+        second = app.screen
+        assert second.query_one("#name", Input).value == ""
+        assert second.query_one("#country", Picker).value == "DE"  # carried over
+        assert second.query_one("#role", Picker).value == "beneficiary"
+        # chained, a beneficiary costs 5 keys besides the text (the README's figure): 4 tabs and ctrl+n
+        keys = KeyCounter(pilot)
+        await type_text(pilot, "Beta Oy")
+        await keys.press("tab")
+        await type_text(pilot, "BETA")
+        await keys.press("tab", "tab")
+        await type_text(pilot, "fin", done=lambda: second.query_one("#country", Picker).value == "FI")
+        await keys.press("tab")
+        await type_text(pilot, "vet", done=lambda: second.query_one("#kind", Picker).value == "vet-provider")
+        await keys.press("ctrl+n")
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == 2, "the second partner")
+        await wait_for(pilot, lambda: isinstance(app.screen, PartnerForm) and app.screen is not second,
+                       "the third form")
+        assert keys.count == KEYS_PER_BENEFICIARY - 1
+        assert app.document.plan.partners[1].short_name == "BETA"
+        await pilot.press("escape")  # untouched: closes at once
+        await wait_main(pilot)
+
+
+async def test_escape_asks_on_a_changed_form_and_closes_an_unchanged_one(tmp_path):
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await wait_screen(pilot, PartnerForm)
+        await pilot.press("escape")
+        await wait_main(pilot)  # nothing typed: closed at once
+
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await type_text(pilot, "Half typed")
+        await pilot.press("escape")
+        dialog = await wait_screen(pilot, Choice)
+        assert "Discard this partner?" in str(dialog.query_one(".question", Static).render())
+        assert app.focused.id == "choice-keep"  # the safe button
+        await pilot.press("enter")  # keeps editing
+        await wait_for(pilot, lambda: app.screen is form, "back in the form")
+        assert form.query_one("#name", Input).value == "Half typed"
+        await pilot.press("escape")
+        await wait_screen(pilot, Choice)
+        await pilot.press("right", "enter")  # Discard
+        await wait_main(pilot)
+        assert not app.document.plan.partners
