@@ -124,7 +124,7 @@ def test_unset_keys_are_left_out_and_order_is_the_specs():
                      profiles=(Profile(title="P", eqf=4),))
     text_ = dump_plan(plan)
     keys = [line.split(" = ")[0] for line in text_.splitlines() if " = " in line]
-    assert keys == ["format", "title", "acronym", "lot", "requested_grant_eur",
+    assert keys == ["format", "call", "title", "acronym", "lot", "requested_grant_eur",
                     "name", "country", "kind", "role",
                     "title", "eqf",
                     "skills_strategy", "cvet_programmes", "core_curricula", "long_term_action_plan",

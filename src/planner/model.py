@@ -26,6 +26,8 @@ Role = Literal["coordinator", "beneficiary", "affiliated-entity", "associated-pa
 # Bounds of the format itself (spec, "Bad input"), not of a call: a call's caps live in calls/*.toml.
 # They keep every figure printable and every sum exact, and a typo of six extra zeros visible.
 MAX_EUROS = 1_000_000_000  # no grant or share above EUR 1,000,000,000 (the largest cap is 4 million)
+# the spec: a plan file without `call` keeps meaning the 2024 call (rules.DEFAULT_CALL is this)
+CALL_WHEN_ABSENT = "2024"
 MAX_MONTHS = 120  # no project longer than ten years (the calls allow 24 to 48 months)
 MAX_LOT = 99
 MAX_SCORE = 100  # a self-assessment score; the call's own maximum per criterion is checked on load
@@ -120,7 +122,7 @@ class Assessment(_Model):
 
 class Plan(_Model):
     format: StrictInt
-    call: Text | None = None
+    call: Text = CALL_WHEN_ABSENT  # the spec: a file without `call` means 2024; the writer always writes it
     title: OptionalText
     acronym: OptionalText | None = None
     lot: Annotated[StrictInt, Field(ge=1), AfterValidator(_at_most(MAX_LOT, str(MAX_LOT)))]
@@ -140,6 +142,11 @@ class Plan(_Model):
             shown = str(value) if -10**9 < value < 10**9 else "another number"
             raise ValueError(f"this planner reads format {FORMAT}, not {shown}")
         return value
+
+    @field_validator("call", mode="before")
+    @classmethod
+    def _absent_call_is_2024(cls, value: object) -> object:
+        return CALL_WHEN_ABSENT if value is None else value
 
     def to_document(self) -> dict[str, Any]:
         """The plan as a TOML-ready dict: the spec's key order, unset keys left out."""

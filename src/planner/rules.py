@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from planner.errors import PlanError, describe_validation_error
+from planner.model import CALL_WHEN_ABSENT
 from planner.rulesets import builtin_data, builtin_ids, file_data
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -350,4 +351,4 @@ def load_rules_file(path: str | Path) -> CallRules:
 
 
 # files without a `call` key keep meaning 2024 (the spec); new plans get latest_call()
-DEFAULT_CALL = "2024"
+DEFAULT_CALL = CALL_WHEN_ABSENT
