@@ -80,7 +80,7 @@ def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     grant = next(line for line in lines if line.startswith("Grant"))
-    assert "FAIL EUR 3.9M > 1M cap" in grant and "FAIL EUR 3.9M > 1.5M cap" in grant
+    assert "FAIL EUR 3.95M > 1M cap" in grant and "FAIL EUR 3.95M > 1.5M cap" in grant
     at = next(i for i, line in enumerate(lines) if line.startswith("Verdict"))
     named = " ".join(lines[at + 1:])
     assert "grant" in named and "vet provider" in named and "full partners" in named

@@ -109,9 +109,9 @@ REASON_WIDTH = 30
 
 
 def money(amount: int) -> str:
-    """EUR 3,950,000 as 3.9M (rounded down: a cap is never shown higher than it is), 984,000 as 984k."""
+    """EUR 3,950,000 as 3.95M, 984,000 as 984k: cut to whole thousands, never rounded up."""
     if amount >= 1_000_000:
-        return f"{amount // 100_000 / 10:g}M"
+        return f"{amount // 1_000 / 1_000:g}M"
     if amount >= 1_000:
         return f"{amount // 1_000}k"
     return str(amount)
@@ -122,7 +122,10 @@ def cell_reason(c: Criterion, board: Scoreboard, plan: Plan, rules: CallRules) -
     if c.id == "grant" and c.status in ("fail", "warn"):
         b = budget(plan, rules, board.lot, board.duration_months)
         if c.status == "fail" and b.requested is not None and b.cap is not None:
-            return f"EUR {money(b.requested)} > {money(b.cap)} cap"
+            asked, cap = money(b.requested), money(b.cap)
+            if asked == cap:  # 1,000,400 against 1,000,000: the short forms would read the same
+                asked, cap = f"{b.requested:,}", f"{b.cap:,}"
+            return f"EUR {asked} > {cap} cap"
         if b.unassigned and b.requested is not None:
             return f"shares {money(b.shares_total)} ≠ {money(b.requested)} asked"
         if b.without_share:

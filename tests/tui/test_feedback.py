@@ -71,8 +71,8 @@ async def test_comparison_gives_the_reason_in_failing_cells(draft):
         screen = await wait_screen(pilot, CompareScreen)
         table = screen.query_one("#comparison")
         grant = [str(table.get_cell("grant", str(i))) for i in range(len(screen.boards))]
-        assert "FAIL EUR 3.9M > 1.5M cap" in grant
-        assert "FAIL EUR 3.9M > 1M cap" in grant
+        assert "FAIL EUR 3.95M > 1.5M cap" in grant
+        assert "FAIL EUR 3.95M > 1M cap" in grant
         verdicts = [str(table.get_cell("verdict", str(i))) for i in range(len(screen.boards))]
         lot1_36 = next(i for i, b in enumerate(screen.boards) if (b.lot, b.duration_months) == (1, 36))
         assert verdicts[lot1_36].startswith("✗ NOT ELIGIBLE (")

@@ -174,8 +174,9 @@ class Keeper:
             self._offer_unreadable(unreadable, lambda: ready(doc))
 
         keep = "Open the saved file" if doc.path else "Start empty (keep them)"
+        # enter recovers: it loses nothing (the saved file stays as it is until ctrl+s); escape keeps both
         self._ask(question, [("recover", "Recover"), ("open", keep), ("delete", "Delete them")],
-                  answered, escape="open")
+                  answered, escape="open", default="recover")
 
     def _offer_unreadable(self, unreadable: list[Holder], then: Callable[[], None]) -> None:
         if not unreadable:
@@ -191,8 +192,9 @@ class Keeper:
         self._ask(f"The recovery file {holder.path} {holder.problem}.\nDelete it, or keep it to look at?",
                   [("keep", "Keep it"), ("delete", "Delete it")], answered, escape="keep")
 
-    def _ask(self, question: str, choices: list[tuple[str, str]], answered, escape: str) -> None:
+    def _ask(self, question: str, choices: list[tuple[str, str]], answered, escape: str,
+             default: str | None = None) -> None:
         from planner.tui.screens.dialogs import Choice
 
         text = literal(question, keep_newlines=True)  # names and paths are user text: never markup
-        self.app.push_screen(Choice(text, choices, escape=escape, default=escape), answered)  # type: ignore[arg-type]
+        self.app.push_screen(Choice(text, choices, escape=escape, default=default or escape), answered)  # type: ignore[arg-type]

@@ -1,0 +1,105 @@
+"""The hostile corpus (tests/hostile_corpus.py) through the TUI, as a user meets it: ctrl+o on each plan,
+`i` on each CSV, and each plan opened at start. Every file gives a notification or opens; the app keeps
+running, nothing is overwritten, no control character reaches the screen, within a few seconds each."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.errors import PlanError
+from planner.tui.app import open_document
+from planner.tui.screens.dialogs import PathPrompt
+from planner.tui.screens.importing import ImportScreen
+
+from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from hostile_corpus import ENTRIES, write_corpus  # noqa: E402
+
+TYPABLE = {name for name, entry in ENTRIES.items() if "\x1b" not in entry.file and "\x07" not in entry.file}
+
+
+def _no_control_drawn(app) -> None:
+    """What the screen draws (as the snapshot tests see it) holds no ESC and no BEL."""
+    drawn = app.export_screenshot()
+    assert "\x1b" not in drawn and "\x07" not in drawn
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> dict[str, Path]:
+    return write_corpus(tmp_path / "corpus")
+
+
+async def test_ctrl_o_on_every_hostile_plan_opens_it_or_says_why(draft: Path, corpus: dict[str, Path]) -> None:
+    plans = [name for name, entry in ENTRIES.items() if entry.kind == "plan" and name in TYPABLE]
+    assert any(ENTRIES[n].valid for n in plans) and not all(ENTRIES[n].valid for n in plans)
+    before = {name: corpus[name].read_bytes() for name in plans}
+    app, notes = make_app(draft)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        for name in plans:
+            entry, path = ENTRIES[name], corpus[name]
+            current, seen = app.document, len(notes)
+            post_keys(app, ["ctrl+o"])
+            prompt = await wait_screen(pilot, PathPrompt)
+            prompt.query_one("Input").value = str(path)  # typed or pasted: the path as the user has it
+            post_keys(app, ["enter"])
+            if entry.valid:
+                await wait_for(pilot, lambda: app.document is not current, f"{name} to open")
+                await wait_main(pilot)
+                assert app.document.path == path
+            else:
+                await wait_for(pilot, lambda: len(notes) > seen, f"a message for {name}")
+                await wait_main(pilot)
+                assert app.document is current, name  # the plan the user had stays
+                message = notes[-1].message
+                assert notes[-1].severity == "error" and path.name in message, (name, message)
+                assert entry.place in message, (name, entry.place, message)
+                assert "Traceback" not in message
+            assert app.is_running
+            _no_control_drawn(app)
+    assert {name: corpus[name].read_bytes() for name in plans} == before  # nothing overwritten
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in ENTRIES.items() if e.kind == "plan"))
+def test_every_hostile_plan_at_start_opens_or_is_refused_with_the_place(corpus: dict[str, Path], name: str) -> None:
+    """`planner PLAN` opens the document with open_document before the screen starts (cli.run)."""
+    entry, path = ENTRIES[name], corpus[name]
+    if entry.valid:
+        assert open_document(path).plan is not None
+    else:
+        with pytest.raises(PlanError) as info:
+            open_document(path)
+        assert entry.place in str(info.value)
+
+
+async def test_import_every_hostile_csv_previews_or_says_why(draft: Path, corpus: dict[str, Path]) -> None:
+    csvs = [name for name, entry in ENTRIES.items() if entry.kind == "csv" and name in TYPABLE]
+    assert csvs
+    plan_bytes = draft.read_bytes()
+    app, notes = make_app(draft)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        original = app.document.plan
+        for name in csvs:
+            entry, path = ENTRIES[name], corpus[name]
+            seen = len(notes)
+            post_keys(app, ["i"])
+            prompt = await wait_screen(pilot, PathPrompt)
+            prompt.query_one("Input").value = str(path)
+            post_keys(app, ["enter"])
+            if entry.valid:
+                screen = await wait_screen(pilot, ImportScreen)
+                _no_control_drawn(app)
+                post_keys(app, ["escape"])  # the preview changes nothing until the user adds
+                await wait_main(pilot)
+                assert screen is not app.screen
+            else:
+                await wait_for(pilot, lambda: len(notes) > seen, f"a message for {name}")
+                await wait_main(pilot)
+                assert path.name in notes[-1].message and entry.place in notes[-1].message, notes[-1].message
+            assert app.is_running and app.document.plan == original
+    assert draft.read_bytes() == plan_bytes
