@@ -170,7 +170,7 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
         table = screen.query_one("#import-rows", DataTable)
         rows = [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
         assert any("✗ REJECT" in r and "unknown country 'Atlantis'" in r for r in rows)
-        assert any("✓ add" in r and "AVL (FR, vet-provider, beneficiary)" in r for r in rows)
+        assert any("✓ add" in r and "AVL (FR, VET provider, beneficiary)" in r for r in rows)
         assert app.document.plan == before  # nothing yet
         await pilot.press("escape")
         await wait_main(pilot)

@@ -348,7 +348,7 @@ async def test_csv_cells_with_markup_show_literally_in_the_import_preview(lot1, 
         assert str(source) in str(screen.query_one("#import-summary", Static).render())
         table = screen.query_one("#import-rows")
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert rows[0][2] == "[@click=app.quit]F[/] (FR, enterprise, beneficiary)"  # "sme" is an alias
+        assert rows[0][2] == "[@click=app.quit]F[/] (FR, Enterprise, beneficiary)"  # "sme" is an alias
         assert "Atlantis" in rows[1][2]
         await pilot.press("escape")
         await wait_main(pilot)

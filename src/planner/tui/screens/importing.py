@@ -10,6 +10,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from planner.importing import ImportPreview
 from planner.tui.text import literal
+from planner.tui.widgets.partners import kind_words, role_words
 
 
 class ImportScreen(ModalScreen[bool]):
@@ -58,9 +59,9 @@ class ImportScreen(ModalScreen[bool]):
             if row.partner is None:
                 table.add_row(str(row.line), Text("✗ REJECT", style="bold red"), literal("; ".join(row.problems)))
             else:
-                p = row.partner
+                p, rules = row.partner, self.app.document.rules  # type: ignore[attr-defined]
                 table.add_row(str(row.line), Text("✓ add", style="green"),
-                              literal(f"{p.label} ({p.country}, {p.kind}, {p.role})"))
+                              literal(f"{p.label} ({p.country}, {kind_words(p.kind, rules)}, {role_words(p)})"))
         table.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from planner import export
 from planner.editing import counting_note
 from planner.model import Partner, Plan
 from planner.rules import CallRules
@@ -41,8 +42,7 @@ def derived_short_name(name: str) -> str:
 
 def kind_words(kind_id: str, rules: CallRules) -> str:
     """The kind as the rules name it, without the parenthesis: 'VET provider', not 'vet-provider'."""
-    kind = rules.kind(kind_id)
-    return kind.label.split(" (")[0] if kind else kind_id
+    return export.kind_words(kind_id, rules).split(" (")[0]
 
 
 def role_words(p: Partner) -> str:
