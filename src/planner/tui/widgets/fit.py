@@ -39,10 +39,12 @@ def allot(natural: dict[str, int], available: int, flex: str,
         widths[flex] += spare
         return widths
     for key, minimum in shrink:
-        cut = min(-spare, max(widths[key] - minimum, 0))
+        # a minimum of 0 means all or nothing: a PIC cut to "9991001…" is no use to anyone
+        cut = widths[key] if minimum == 0 else min(-spare, max(widths[key] - minimum, 0))
         widths[key] -= cut
         spare += cut
         if spare >= 0:
+            widths[flex] += spare  # what an all-or-nothing cut freed beyond the need
             break
     return widths
 
