@@ -683,7 +683,7 @@ class PlannerApp(App[int]):
         ("planner.remove_partner", "d / delete", "remove the selected partner (asks first)"),
         ("planner.switch_lot", "l", "the next lot of the call (1, 2, 3 in 2026)"),
         ("planner.compare", "c", "what-if comparison of all lots and durations of the call"),
-        ("planner.switch_call", "y", "switch to the next call (2024, 2025, 2026 ...): its rules judge the plan"),
+        ("planner.switch_call", "y", "the next call (2024, 2025, 2026): its rules apply"),
         ("planner.content", "p", "Lot 2 content: occupational profiles and activities"),
         ("planner.budget", "b", "budget: each partner's share of the grant"),
         ("planner.assessment", "s", "award self-assessment"),
