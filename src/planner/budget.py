@@ -66,9 +66,13 @@ def percent_of(part: int, whole: int) -> float:
     return part * 100 / whole
 
 
-def budget(plan: Plan, rules: CallRules, lot: int, months: int) -> Budget:
-    """The budget for one lot and duration (a Scoreboard's, so that both speak of the same case)."""
+def budget(plan: Plan, rules: CallRules, lot: int, months: int, shares: bool = True) -> Budget:
+    """The budget for one lot and duration (a Scoreboard's, so that both speak of the same case).
+
+    `shares=False`: the totals only (cap, requested, implied budget), without a Share per partner."""
     requested = plan.requested_grant_eur
+    if not shares:
+        return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, ())
     shares = []
     for i, p in enumerate(plan.partners):
         role = rules.role(p.role)

@@ -79,16 +79,22 @@ class PartnersTable(FittedTable):
                 "counts": cell(Text(COUNTS_SHORT.get(note, f"✗ {note}"))), "pic": cell(literal(p.pic or ""))}
 
     def show(self, plan: Plan, rules: CallRules) -> None:
+        """Update the rows whose partner changed (compared by identity first: edits keep the others'
+        objects), and re-fit the columns only when a column's widest cell changed."""
         partners = plan.partners
         if partners is self._shown and rules is self._rules:
             return
         if rules is self._rules and len(partners) == len(self._shown) and self.row_count == len(partners):
+            changed = False
             for i, (old, new) in enumerate(zip(self._shown, partners)):
                 if old is not new and old != new:
                     cells = self.row(new, rules)
                     for key, value in cells.items():
                         self.update_cell(str(i), key, value)
                     self._widths[i] = {key: cell_len(value.plain) for key, value in cells.items()}
+                    changed = True
+            if changed:
+                self._set_natural()
         else:
             row = self.cursor_row
             rows = [self.row(p, rules) for p in partners]
@@ -97,9 +103,12 @@ class PartnersTable(FittedTable):
             self._widths = [{key: cell_len(value.plain) for key, value in r.items()} for r in rows]
             if partners:
                 self.move_cursor(row=min(max(row, 0), len(partners) - 1))
+            self._set_natural()
         self._shown, self._rules = partners, rules
-        self.set_natural({c.key: max((w[c.key] for w in self._widths), default=0) for c in self.COLUMNS})
         self.fit_columns()
+
+    def _set_natural(self) -> None:
+        self.set_natural({c.key: max((w[c.key] for w in self._widths), default=0) for c in self.COLUMNS})
 
     def add_rows(self, rows):  # keys are the row numbers, as edit_partner() and remove expect
         return [self.add_row(*r, key=str(i)) for i, r in enumerate(rows)]

@@ -60,6 +60,7 @@ class ScoreboardView(Vertical):
         super().__init__(**kwargs)
         self.board: Scoreboard | None = None
         self.keys: dict[str, str] = {}
+        self._detail_text: Text | None = None
 
     def compose(self):
         yield RulesTable(id="rules")
@@ -136,4 +137,6 @@ class ScoreboardView(Vertical):
             # the figure behind this verdict rests on secondary sources only (issue 9)
             text.append("  * provisional figure: check the call document", style="bold")
         text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
-        self.query_one("#rule-detail", Static).update(text)
+        if text != self._detail_text:  # unchanged: not laid out and drawn again
+            self._detail_text = text
+            self.query_one("#rule-detail", Static).update(text)
