@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
+from textual.widgets._header import HeaderTitle
 
 from planner import editing, recovery
 from planner.errors import PlanError
@@ -223,8 +224,21 @@ class PlannerApp(App[int]):
         self.keeper.edited()  # the recovery file follows within a second
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
         # the header shows them as plain text (Content), but a file name or title may hold an ESC
-        self.title = plain(f"{doc.name}{marks}")
-        self.sub_title = plain(doc.plan.acronym or doc.plan.title)
+        self._set_titles(plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
+
+    def _set_titles(self, title: str, sub_title: str) -> None:
+        """Set the app's title and sub-title and redraw the header lines only.
+
+        Setting App.title the usual way repaints the whole screen (over SSH, 50 KB for a ● that comes
+        and goes); set_reactive skips that, so the headers of the open screens are updated here."""
+        if (title, sub_title) == (self.title, self.sub_title):
+            return
+        self.set_reactive(PlannerApp.title, title)
+        self.set_reactive(PlannerApp.sub_title, sub_title)
+        for screen in self.screen_stack:
+            for header in screen.query(Header):
+                for line in header.query(HeaderTitle):
+                    line.update(header.format_title())
 
     def _keys_of(self, binding: Binding) -> list[str]:
         """The keys of one of the app's bindings, as remapped in config.toml."""

@@ -18,6 +18,7 @@ from planner.scoring import Scoreboard
 from planner.tui.text import literal, scrub_input
 from planner.tui.fields import parse_amount
 from planner.tui.widgets.choice_list import ChoiceList
+from planner.tui.widgets.quiet import set_border_subtitle
 
 
 def eur(amount: int) -> str:
@@ -106,7 +107,7 @@ class LotPane(VerticalScroll, can_focus=False):
         rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
         self._update("#ecosystem-hint", literal(f"Ecosystems · Lot {lot.number}: {rule} · * priority"))
 
-        self.border_subtitle = _call_line(self.rules)  # in the border: no spare line at 160x48 (docs/layout.md)
+        set_border_subtitle(self, _call_line(self.rules))  # in the border: no spare line at 160x48 (docs/layout.md)
         self._update("#deadline", literal(deadline_line(self.rules)))
 
     def _update(self, selector: str, text) -> None:

@@ -21,6 +21,7 @@ from planner.editing import counting_note
 from planner.model import Partner, Plan
 from planner.rules import CallRules
 from planner.tui.text import literal
+from planner.tui.widgets.quiet import set_border_subtitle
 from planner.tui.widgets.fit import Col, FittedTable, cell
 
 # short enough for one line; the help and README spell them out
@@ -89,12 +90,13 @@ class PartnersTable(FittedTable):
             for i, (old, new) in enumerate(zip(self._shown, partners)):
                 if old is not new and old != new:
                     cells = self.row(new, rules)
-                    for key, value in cells.items():
-                        self.update_cell(str(i), key, value)
+                    self.update_row(str(i), cells)
                     self._widths[i] = {key: cell_len(value.plain) for key, value in cells.items()}
                     changed = True
+            self._shown = partners
             if changed:
                 self._set_natural()
+            return  # the same rows: the columns fit as they did
         else:
             row = self.cursor_row
             rows = [self.row(p, rules) for p in partners]
@@ -129,4 +131,4 @@ class PartnersPane(Vertical):
             empty.update(f"No partners yet: press {add_key} to add one, or {import_key} to import them "
                          "from a CSV file.")
         n = len(plan.partners)
-        self.border_subtitle = f"{n} participant{'s' if n != 1 else ''}"
+        set_border_subtitle(self, f"{n} participant{'s' if n != 1 else ''}")

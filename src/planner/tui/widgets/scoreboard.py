@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from planner.scoring import Criterion, Scoreboard
 from planner.tui.text import literal
+from planner.tui.widgets.quiet import set_border_subtitle
 from planner.tui.widgets.fit import Col, FittedTable, cell
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
@@ -98,13 +99,12 @@ class ScoreboardView(Vertical):
             before = {c.id: c for c in old.criteria} if old is not None else {}
             for c, row in zip(board.criteria, rows):
                 if before.get(c.id) != c:
-                    for key, value in row.items():
-                        table.update_cell(c.id, key, value)
+                    table.update_row(c.id, row)
         table.set_natural({key: max(cell_len(r[key].plain) for r in rows) if rows else 0 for key in rows[0]}
                           if rows else {})
         table.fit_columns()
         self._detail()
-        self.border_subtitle = "eligible" if board.eligible else f"{len(board.failures)} failing"
+        set_border_subtitle(self, "eligible" if board.eligible else f"{len(board.failures)} failing")
 
     def _row(self, c: Criterion) -> dict[str, Text]:
         word, component = MARKS[c.status]
