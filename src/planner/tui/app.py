@@ -27,6 +27,7 @@ from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.tui.files import not_a_regular_file
 from planner.tui.recovering import Keeper
+from planner.tui.toasts import place_toasts
 from planner.tui.text import plain
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.keys import checked_keymap
@@ -137,6 +138,7 @@ class PlannerApp(App[int]):
         for pane, bid, title in zip(PANES, PANE_IDS, ("Partners", "Lot & ecosystem", "Scoreboard")):
             self.query_one(f"#{pane}").border_title = f"{self.key_for(bid)} {title}"
         self.redraw()
+        place_toasts(self.screen_stack[0], self.size)
         self.watch(self.screen, "focused", self._focus_moved)
         self.query_one(PartnersTable).focus()
         self._catch_signals()
@@ -199,6 +201,7 @@ class PlannerApp(App[int]):
             self.tell(problem, severity="warning")
 
     def on_resize(self, event) -> None:
+        place_toasts(self.screen_stack[0], event.size)
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)
         notice.display = small
