@@ -77,3 +77,31 @@ async def test_typing_in_the_grant_field_does_not_touch_the_partners_table(tmp_p
         app.apply(editing.replace_partner(plan, 2, plan.partners[2].model_copy(update={"name": "Renamed"})))
         await wait_for(pilot, lambda: str(table.get_cell("2", "name")) == "Renamed", "the renamed row")
         assert "clear" not in touched and "add_row" not in touched and "update_row" in touched
+        # a partner added at the end adds its row: the others stay as they are
+        added = Partner(name="Newcomer organisation", short_name="NEW", country="FR", kind="enterprise",
+                        role="beneficiary")
+        app.apply(editing.add_partner(app.document.plan, added))
+        n = len(app.document.plan.partners)
+        await wait_for(pilot, lambda: table.row_count == n and str(table.get_cell(str(n - 1), "short")) == "NEW",
+                       "the new row")
+        assert "clear" not in touched
+        assert [str(table.get_cell(str(i), "short")) for i in (0, n - 2)] == \
+            [app.document.plan.partners[0].short_name, app.document.plan.partners[n - 2].short_name]
+
+
+def test_the_recovery_file_keeps_the_plan_text_as_it_is(tmp_path):
+    """The unsaved plan goes into the recovery file as a literal string (tomli_w escapes a character
+    at a time: seconds for 10,000 partners); quotes, backslashes and non-ASCII text come back unchanged,
+    and three quotes in a row (which a literal string cannot hold) take the escaped form."""
+    import tomllib
+    from datetime import datetime, timezone
+
+    from planner.recovery import write_holder
+    from planner.storage import dump_plan
+
+    plan = load_plan(many_partners(tmp_path, 3))
+    for notes in ('Quotes " and a backslash \\, a tab\tand ünïcode; two \'\' quotes', "Three \'\'\' quotes"):
+        edited = plan.model_copy(update={"notes": notes, "title": 'C:\\path "quoted"'})
+        path = tmp_path / ".big.toml.planner"
+        write_holder(path, tmp_path / "big.toml", datetime.now(timezone.utc), edited)
+        assert tomllib.loads(path.read_text())["unsaved"] == dump_plan(edited)

@@ -97,6 +97,14 @@ class PartnersTable(FittedTable):
             if changed:
                 self._set_natural()
             return  # the same rows: the columns fit as they did
+        n = len(self._shown)
+        if rules is self._rules and n < len(partners) and self.row_count == n and \
+                all(a is b for a, b in zip(self._shown, partners)):
+            added = [self.row(p, rules) for p in partners[n:]]  # added at the end: only the new rows
+            for i, cells in enumerate(added, start=n):
+                self.add_row(*cells.values(), key=str(i))
+            self._widths.extend({key: cell_len(value.plain) for key, value in r.items()} for r in added)
+            self._set_natural()
         else:
             row = self.cursor_row
             rows = [self.row(p, rules) for p in partners]
