@@ -2,7 +2,7 @@
 
 Each line: the status word (glyph and colour on top), the label, N/M, the key of the screen that
 edits the rule, and the shortest advice, cut with … rather than wrapped. The line under the table
-gives the highlighted rule's whole message. Redrawn on every edit by updating cells in place.
+gives the highlighted rule's whole message. Redrawn on every edit by updating the rows that changed, in place (keys are positions).
 """
 
 from __future__ import annotations
@@ -83,11 +83,19 @@ class ScoreboardView(Vertical):
         ids = [c.id for c in board.criteria]
         rebuild = ids != table.ids
         rows = [self._row(c) for c in board.criteria]
+        olds = list(old.criteria) if old is not None else []
         if rebuild:
+            # another lot or call, other rules: the rows are updated in place (keys are positions),
+            # the extra ones added or removed at the end; clearing the table would redraw it twice
             at = table.ids[table.cursor_row] if table.ids and table.cursor_row < len(table.ids) else None
-            table.clear()
-            for c, row in zip(board.criteria, rows):
-                table.add_row(*row.values(), key=c.id)
+            shown = table.row_count
+            for i in range(shown - 1, len(ids) - 1, -1):
+                table.remove_row(str(i))
+            for i, row in enumerate(rows):
+                if i >= shown:
+                    table.add_row(*row.values(), key=str(i))
+                elif i >= len(olds) or olds[i] != board.criteria[i]:
+                    table.update_row(str(i), row)
             table.ids = ids
             # the cursor stays on its rule; at first, on the first rule that fails (or warns)
             first = next((c.id for c in board.criteria if c.status == "fail"), None) or \
@@ -96,10 +104,9 @@ class ScoreboardView(Vertical):
             if target is not None:
                 table.move_cursor(row=ids.index(target))
         else:
-            before = {c.id: c for c in old.criteria} if old is not None else {}
-            for c, row in zip(board.criteria, rows):
-                if before.get(c.id) != c:
-                    table.update_row(c.id, row)
+            for i, row in enumerate(rows):
+                if i >= len(olds) or olds[i] != board.criteria[i]:
+                    table.update_row(str(i), row)
         table.set_natural({key: max(cell_len(r[key].plain) for r in rows) if rows else 0 for key in rows[0]}
                           if rows else {})
         table.fit_columns()
