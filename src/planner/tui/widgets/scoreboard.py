@@ -2,7 +2,8 @@
 
 Each line: the status word (glyph and colour on top), the label, N/M, the key of the screen that
 edits the rule, and the shortest advice, cut with … rather than wrapped. The line under the table
-gives the highlighted rule's whole message. Redrawn on every edit by updating the rows that changed, in place (keys are positions).
+gives the highlighted rule's whole message. Redrawn on every edit by updating the rows that
+changed, in place (the row keys are positions).
 """
 
 from __future__ import annotations
