@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +39,7 @@ POLL = 0.002
 
 BARE = '''
 from textual.app import App
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, OptionList
 
@@ -49,6 +51,11 @@ class Bare(App):
     #below { height: 1fr; }
     OptionList { width: 1fr; height: 1fr; }
     """
+
+    BINDINGS = [Binding("1", "focus_table")]
+
+    def action_focus_table(self):
+        self.query_one(DataTable).focus()
 
     def compose(self):
         yield Header()
@@ -87,7 +94,7 @@ class Session:
         tmux("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT),
              f"sleep 0.5; exec {env} {command}")
         tmux("pipe-pane", "-t", name, "-o", f"cat >> {self.log}")
-        self.started = time.perf_counter() + 0.5
+        self.started_wall = time.time() + 0.5
 
     def size(self) -> int:
         return self.log.stat().st_size
@@ -117,6 +124,10 @@ class Session:
         elapsed = self.settle(start)
         return self.size() - before, elapsed
 
+    def resize(self, width: int, height: int) -> None:
+        tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
+        self.settle(time.perf_counter())
+
     def screen(self) -> str:
         return tmux("capture-pane", "-p", "-t", self.name)
 
@@ -135,41 +146,93 @@ def big_plan(n: int, folder: Path) -> Path:
     return path
 
 
-# (label, keys sent before, the key measured); keys before are not counted
-PLANNER_KEYS = [
-    ("tab (next pane)", [], ["Tab"]),
-    ("cursor down", [], ["Down"]),
-    ("l (switch lot)", [], ["l"]),
-    ("l (back)", [], ["l"]),
+@dataclass
+class Scenario:
+    """Keys from a known focus: `setup` once, then per run `before` (not counted), then each measured key.
+
+    `wait` seconds after each measured key let a notification's toast go (its removal would be
+    counted in the next key's bytes); `size` resizes the window first (and back after)."""
+    keys: list[tuple[str, str]]  # (label, tmux key name) measured, in this order, every run
+    setup: list[str] = field(default_factory=list)
+    before: list[str] = field(default_factory=list)
+    teardown: list[str] = field(default_factory=list)
+    wait: float = 0.0
+    size: tuple[int, int] | None = None
+
+
+# `1` focuses the partners table (also at 160x48, where all three panes show); from it `tab` goes to
+# the lot pane's lot list, a second `tab` to the grant field (which selects its text on focus: the
+# first digit replaces it, then digit and backspace alternate). `a` opens the partner form with
+# the focus in its name field; escape closes it (unchanged: no question).
+PLANNER = [
+    Scenario([("tab (table → lot pane)", "Tab")], before=["1"]),
+    Scenario([("cursor down (table)", "Down"), ("cursor up (table)", "Up")], setup=["1"]),
+    Scenario([("l (Lot 2 → Lot 1, table focused)", "l"), ("l (back to Lot 2)", "l")], setup=["1"], wait=3.5),
+    Scenario([("digit in grant field", "5"), ("backspace in grant field", "BSpace")],
+             setup=["1", "Tab", "Tab"], teardown=["BTab", "BTab"]),
+    Scenario([("letter in partner form name", "x"), ("backspace in partner form name", "BSpace")],
+             setup=["1", "a"], teardown=["Escape"]),
+    Scenario([("2 (lot pane) at 80x24", "2"), ("3 (scoreboard) at 80x24", "3"), ("1 (partners) at 80x24", "1")],
+             size=(80, 24)),
 ]
-BARE_KEYS = [("tab (next pane)", [], ["Tab"]), ("cursor down", [], ["Down"])]
+# the bare app's `1` focuses its table too
+BARE_SCENARIOS = [
+    Scenario([("tab (table → lot pane)", "Tab")], before=["1"]),
+    Scenario([("cursor down (table)", "Down"), ("cursor up (table)", "Up")], setup=["1"]),
+]
 
 
-def measure(session: Session, keys: list, runs: int) -> dict[str, tuple[list[int], list[float]]]:
+def measure(session: Session, scenarios: list[Scenario], runs: int,
+            show: bool = False) -> dict[str, tuple[list[int], list[float]]]:
     results: dict[str, tuple[list[int], list[float]]] = {}
-    for label, before, key in keys:
-        sizes, times = [], []
+    for scenario in scenarios:
+        if scenario.size:
+            session.resize(*scenario.size)
+        for k in scenario.setup:
+            session.key(k)
         for _ in range(runs):
-            for k in before:
+            for k in scenario.before:
                 session.key(k)
-            size, elapsed = session.key(*key)
-            sizes.append(size)
-            times.append(elapsed)
-        results[label] = (sizes, times)
+            for label, key in scenario.keys:
+                if show:
+                    print(f"--- {session.name}, before {label}:\n{session.screen()}")
+                size, elapsed = session.key(key)
+                sizes, times = results.setdefault(label, ([], []))
+                sizes.append(size)
+                times.append(elapsed)
+                if scenario.wait:
+                    time.sleep(scenario.wait)
+                    session.settle(time.perf_counter(), first_within=0.3)
+        for k in scenario.teardown:
+            session.key(k)
+        if scenario.size:
+            session.resize(WIDTH, HEIGHT)
     return results
 
 
-def start(name: str, command: str, folder: Path) -> tuple[Session, int, float]:
+def start(name: str, command: str, folder: Path, ready: str) -> tuple[Session, int, float]:
+    """Start a program; its startup ends with the last byte once `ready` is on the screen.
+
+    Startup has pauses of its own (imports, loading a big plan, the first frame, the panes'
+    contents), longer than any quiet window, so the screen is watched for the text that shows last."""
     session = Session(name, command, folder)
-    # startup has pauses of its own (imports, then the first frame, then the panes' contents)
-    elapsed = session.settle(session.started, quiet=1.0, first_within=30.0)
-    return session, session.size(), elapsed
+    deadline = time.perf_counter() + 120
+    while ready not in session.screen():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"{name} did not show {ready!r}:\n{session.screen()}")
+        time.sleep(0.02)
+    session.settle(time.perf_counter(), quiet=1.0, first_within=0.5)
+    # from the start of the program (after the shell's sleep) to its last byte, by the file's clock
+    return session, session.size(), session.log.stat().st_mtime - session.started_wall
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--src", type=Path, help="run the planner from this src folder (another checkout, "
+                        "for before/after figures) instead of the installed one")
+    parser.add_argument("--screens", action="store_true", help="print the screen before each measured key")
     args = parser.parse_args(argv)
     if not shutil.which("tmux"):
         print("benchmarks/wire.py needs tmux")
@@ -185,18 +248,19 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quick:
             plans.append(("10,000 partners", big_plan(10000, folder)))
         try:
-            session, size, elapsed = start("bare", f"{sys.executable} {bare_py}", folder)
+            session, size, elapsed = start("bare", f"{sys.executable} {bare_py}", folder, "Rule 15")
             rows.append(("bare Textual app", "startup", size, elapsed, elapsed))
-            for label, (sizes, times) in measure(session, BARE_KEYS, args.runs).items():
+            for label, (sizes, times) in measure(session, BARE_SCENARIOS, args.runs, args.screens).items():
                 rows.append(("bare Textual app", label, int(statistics.median(sizes)),
                              statistics.median(times), min(times)))
             session.close()
             for i, (name, path) in enumerate(plans):
                 work = folder / f"work-{i}.toml"
                 shutil.copy(path, work)
-                session, size, elapsed = start(f"planner{i}", f"{planner} {work}", folder)
+                source = f"env PYTHONPATH={args.src.resolve()} " if args.src else ""
+                session, size, elapsed = start(f"planner{i}", f"{source}{planner} {work}", folder, "participants")
                 rows.append((f"planner, {name}", "startup", size, elapsed, elapsed))
-                for label, (sizes, times) in measure(session, PLANNER_KEYS, args.runs).items():
+                for label, (sizes, times) in measure(session, PLANNER, args.runs, args.screens).items():
                     rows.append((f"planner, {name}", label, int(statistics.median(sizes)),
                                  statistics.median(times), min(times)))
                 session.close()

@@ -66,9 +66,13 @@ def percent_of(part: int, whole: int) -> float:
     return part * 100 / whole
 
 
-def budget(plan: Plan, rules: CallRules, lot: int, months: int) -> Budget:
-    """The budget for one lot and duration (a Scoreboard's, so that both speak of the same case)."""
+def budget(plan: Plan, rules: CallRules, lot: int, months: int, shares: bool = True) -> Budget:
+    """The budget for one lot and duration (a Scoreboard's, so that both speak of the same case).
+
+    `shares=False`: the totals only (cap, requested, implied budget), without a Share per partner."""
     requested = plan.requested_grant_eur
+    if not shares:
+        return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, ())
     shares = []
     for i, p in enumerate(plan.partners):
         role = rules.role(p.role)
@@ -77,3 +81,20 @@ def budget(plan: Plan, rules: CallRules, lot: int, months: int) -> Budget:
             percent = percent_of(p.grant_eur, requested)
         shares.append(Share(i, p.label, p.role, bool(role and role.full_partner), p.grant_eur, percent))
     return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, tuple(shares))
+
+
+def share_totals(plan: Plan, rules: CallRules) -> tuple[int, list[str]]:
+    """What Budget.shares_total and Budget.without_share say (the shares added up; the labels of the
+    full partners with no share), in one pass and without a Share per partner: scoring needs only
+    these, after every edit, and 10,000 Shares cost more than the rest of the scoreboard."""
+    roles = rules.lookup_tables()[1]
+    total = 0
+    without: list[str] = []
+    for p in plan.partners:
+        if p.grant_eur:
+            total += p.grant_eur
+        else:
+            role = roles.get(p.role)
+            if role is not None and role.full_partner:
+                without.append(p.label)
+    return total, without

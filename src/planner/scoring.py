@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Literal
 
-from planner.budget import budget
+from planner.budget import budget, share_totals
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, latest_call, load_call
 
@@ -292,12 +292,17 @@ def _affiliations(plan: Plan, rules: CallRules) -> Criterion:
     """Every affiliated entity names the coordinator or a beneficiary of the plan (fail); no two
     participants share a PIC (warn: one organisation in two rows, or a typo)."""
     label = "Affiliations and PICs"
-    by_label: dict[str, list[Partner]] = {}
-    for p in plan.partners:
-        for key in {p.name, p.short_name} - {None}:
-            by_label.setdefault(key.casefold(), []).append(p)  # type: ignore[union-attr]
     problems = []
     affiliated = [p for p in plan.partners if p.role == "affiliated-entity"]
+    # the partners by name and short name (casefolded), for the names the affiliated entities give only
+    wanted = {p.affiliated_to.casefold() for p in affiliated if p.affiliated_to}
+    by_label: dict[str, list[Partner]] = {}
+    if wanted:
+        for p in plan.partners:
+            for key in {p.name, p.short_name} - {None}:
+                folded = key.casefold()  # type: ignore[union-attr]
+                if folded in wanted:
+                    by_label.setdefault(folded, []).append(p)
     for p in affiliated:
         if not p.affiliated_to:
             problems.append(f"{p.label} ({p.country}) names no partner it is affiliated to: set 'affiliated to' "
@@ -368,7 +373,7 @@ def _eur(amount: int) -> str:
 
 def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
     label = "Grant"
-    b = budget(plan, rules, lot.number, months)
+    b = budget(plan, rules, lot.number, months, shares=False)
     if b.cap is None:
         return Criterion("grant", label, "info", f"no cap for {months} months: choose an allowed duration first")
     if b.requested is None:
@@ -378,13 +383,15 @@ def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
                          f"{_eur(b.requested)} requested is above the {_eur(b.cap)} cap for {months} months: "
                          f"reduce it by {_eur(b.requested - b.cap)}")
     problems = []
-    if b.unassigned:
-        side = f"{_eur(b.unassigned)} unassigned" if b.unassigned > 0 else f"{_eur(-b.unassigned)} over"
-        problems.append(f"partner shares add up to {_eur(b.shares_total)}, not the {_eur(b.requested)} "
+    shares_total, without_share = share_totals(plan, rules)
+    unassigned = b.requested - shares_total
+    if unassigned:
+        side = f"{_eur(unassigned)} unassigned" if unassigned > 0 else f"{_eur(-unassigned)} over"
+        problems.append(f"partner shares add up to {_eur(shares_total)}, not the {_eur(b.requested)} "
                         f"requested ({side})")
-    if b.without_share:
-        names = ", ".join(s.label for s in b.without_share[:5]) + (" ..." if len(b.without_share) > 5 else "")
-        problems.append(f"no share for {len(b.without_share)} full partner{_plural(len(b.without_share))}: {names}")
+    if without_share:
+        names = ", ".join(without_share[:5]) + (" ..." if len(without_share) > 5 else "")
+        problems.append(f"no share for {len(without_share)} full partner{_plural(len(without_share))}: {names}")
     if problems:
         return Criterion("grant", label, "warn", "; ".join(problems))
     return Criterion("grant", label, "pass", f"{_eur(b.requested)} requested, within the {_eur(b.cap)} cap; "

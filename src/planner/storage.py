@@ -9,6 +9,7 @@ import socket
 import stat
 import tempfile
 import time
+import weakref
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from planner.errors import PlanError, validation_problems
-from planner.model import Plan, allowed_keys
+from planner.model import Partner, Plan, allowed_keys
 from planner.rules import DEFAULT_CALL, CallRules, load_call
 
 
@@ -284,10 +285,11 @@ def dump_plan(plan: Plan) -> str:
     The same plan gives the same bytes every time; arrays of strings stay on one line and tables
     are never inlined, so that one edit is one hunk in a diff.
     """
-    doc = plan.to_document()
+    doc = plan.model_copy(update={"partners": ()}).to_document()  # partners come first of the tables
     scalars = {k: v for k, v in doc.items() if not isinstance(v, dict) and not (
         isinstance(v, list) and v and isinstance(v[0], dict))}
     blocks = ["\n".join(_toml_table(scalars))]
+    blocks.extend(_partner_block(p) for p in plan.partners)
     for key, value in doc.items():
         if key in scalars:
             continue
@@ -296,6 +298,21 @@ def dump_plan(plan: Plan) -> str:
         else:
             blocks.extend("\n".join([f"[[{key}]]", *_toml_table(item)]) for item in value)
     return "\n\n".join(blocks) + "\n"
+
+
+# A partner's block, by partner: partners are immutable and edits keep the objects of the partners
+# they do not change, so the recovery file of a plan of 10,000 partners, written after each edit,
+# formats one partner instead of 10,000 (0.4 s that the screen would wait for). Equal partners
+# share an entry; an entry goes with the last plan that holds its partner.
+_BLOCKS: weakref.WeakKeyDictionary[Partner, str] = weakref.WeakKeyDictionary()
+
+
+def _partner_block(partner: Partner) -> str:
+    block = _BLOCKS.get(partner)
+    if block is None:
+        block = "\n".join(["[[partners]]", *_toml_table(partner.model_dump(mode="json", exclude_none=True))])
+        _BLOCKS[partner] = block
+    return block
 
 
 def save_plan(plan: Plan, path: str | Path) -> Fingerprint:

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
+from textual.widgets._header import HeaderTitle
 
 from planner import editing, recovery
 from planner.errors import PlanError
@@ -26,6 +27,7 @@ from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.tui.files import not_a_regular_file
 from planner.tui.recovering import Keeper
+from planner.tui.toasts import place_toasts
 from planner.tui.text import plain
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.keys import checked_keymap
@@ -136,6 +138,7 @@ class PlannerApp(App[int]):
         for pane, bid, title in zip(PANES, PANE_IDS, ("Partners", "Lot & ecosystem", "Scoreboard")):
             self.query_one(f"#{pane}").border_title = f"{self.key_for(bid)} {title}"
         self.redraw()
+        place_toasts(self.screen_stack[0], self.size)
         self.watch(self.screen, "focused", self._focus_moved)
         self.query_one(PartnersTable).focus()
         self._catch_signals()
@@ -198,6 +201,7 @@ class PlannerApp(App[int]):
             self.tell(problem, severity="warning")
 
     def on_resize(self, event) -> None:
+        place_toasts(self.screen_stack[0], event.size)
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)
         notice.display = small
@@ -223,8 +227,21 @@ class PlannerApp(App[int]):
         self.keeper.edited()  # the recovery file follows within a second
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
         # the header shows them as plain text (Content), but a file name or title may hold an ESC
-        self.title = plain(f"{doc.name}{marks}")
-        self.sub_title = plain(doc.plan.acronym or doc.plan.title)
+        self._set_titles(plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
+
+    def _set_titles(self, title: str, sub_title: str) -> None:
+        """Set the app's title and sub-title and redraw the header lines only.
+
+        Setting App.title the usual way repaints the whole screen (over SSH, 50 KB for a ● that comes
+        and goes); set_reactive skips that, so the headers of the open screens are updated here."""
+        if (title, sub_title) == (self.title, self.sub_title):
+            return
+        self.set_reactive(PlannerApp.title, title)
+        self.set_reactive(PlannerApp.sub_title, sub_title)
+        for screen in self.screen_stack:
+            for header in screen.query(Header):
+                for line in header.query(HeaderTitle):
+                    line.update(header.format_title())
 
     def _keys_of(self, binding: Binding) -> list[str]:
         """The keys of one of the app's bindings, as remapped in config.toml."""

@@ -27,14 +27,20 @@ class Refused(ValueError):
         super().__init__("; ".join(problems))
 
 
-def refusal(plan: Plan, rules: CallRules) -> tuple[Plan | None, list[str]]:
+def refusal(plan: Plan, rules: CallRules, known: Plan | None = None) -> tuple[Plan | None, list[str]]:
     """The plan as the loader would return it (countries normalised), or why the loader would refuse it.
 
     The same checks as loading, without the TOML text: pydantic on the whole plan (editing uses
     model_copy, which validates nothing) and the call's rules. Saving also reads its own text back.
+    Partners that are the very objects of `known` (the current plan, already checked) are not
+    validated again: pydantic keeps an instance as it is, so an edit of one partner in 10,000
+    validates one, and the others keep their identity (the partners table compares by identity).
     """
+    kept = {id(p) for p in known.partners} if known is not None else set()
+    data = plan.model_dump(exclude={"partners"})
+    data["partners"] = [p if id(p) in kept else p.model_dump() for p in plan.partners]
     try:
-        checked = Plan.model_validate(plan.model_dump())
+        checked = Plan.model_validate(data)
     except ValidationError as exc:
         return None, validation_problems(exc, allowed_keys)
     except (ValueError, RecursionError, OverflowError) as exc:
@@ -74,7 +80,7 @@ class Document:
         """
         if plan == self.plan:
             return False
-        checked, problems = refusal(plan, self.rules)
+        checked, problems = refusal(plan, self.rules, self.plan)
         if checked is None:
             raise Refused(problems)
         plan = checked

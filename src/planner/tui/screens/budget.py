@@ -134,6 +134,6 @@ class BudgetScreen(PlanEditor):
                 self.edit(editing.set_share(self.plan, index, amount))
 
         def check(amount: int | None) -> str | None:
-            return "; ".join(refusal(editing.set_share(self.plan, index, amount), self.rules)[1]) or None
+            return "; ".join(refusal(editing.set_share(self.plan, index, amount), self.rules, self.plan)[1]) or None
 
         self.app.push_screen(ShareForm(partner.label, partner.grant_eur, check), chosen)

@@ -2,7 +2,9 @@
 
 Each column has a natural width (its widest cell, given by the table's owner); one column takes the
 spare width; when the width runs out, the columns shrink in a given order down to given minimums.
-A width change only re-fits the columns: the rows are not rebuilt.
+A width change only re-fits the columns: the rows are not rebuilt. Over SSH every byte counts:
+`update_row` repaints the one row it changed (DataTable.update_cell repaints the whole table), and a
+re-fit that gives every column the width it had repaints nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class FittedTable(DataTable):
         super().__init__(cursor_type="row", **kwargs)
         self._natural = {c.key: cell_len(c.label) for c in self.COLUMNS}
         self._fitted: tuple[int, dict[str, int]] | None = None
+        self._allotted: dict[str, int] = {}
 
     def on_mount(self) -> None:
         for c in self.COLUMNS:
@@ -85,12 +89,28 @@ class FittedTable(DataTable):
         if fitted == self._fitted:
             return
         self._fitted = fitted
-        for key, width in allot(self._natural, available, self.FLEX, self.SHRINK).items():
+        widths = {key: max(width, 0) for key, width in allot(self._natural, available, self.FLEX, self.SHRINK).items()}
+        if widths == self._allotted:
+            return  # a wider cell in the flexible column, say: the columns stay as they are
+        self._allotted = widths
+        for key, width in widths.items():
             column = self.columns[ColumnKey(key)]
-            column.width, column.auto_width = max(width, 0), False
+            column.width, column.auto_width = width, False
         self._require_update_dimensions = True
         self._update_count += 1  # the cell render cache is keyed on it
         self.refresh()
+
+    def update_row(self, row_key: str, cells: dict[str, Text]) -> None:
+        """Put new values in a row's cells and repaint that row only (every row is one line high)."""
+        key = RowKey(row_key)
+        row = self._data[key]
+        for column, value in cells.items():
+            row[ColumnKey(column)] = value
+        self._update_count += 1  # the render caches are keyed on it: the row is rendered anew
+        index = self._row_locations.get(key)
+        if index is not None:
+            y = index + (self.header_height if self.show_header else 0)
+            self._refresh_region(Region(0, y, max(self.size.width, self.virtual_size.width), 1))
 
     def on_resize(self) -> None:
         self.fit_columns()

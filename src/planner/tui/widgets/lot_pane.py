@@ -18,6 +18,7 @@ from planner.scoring import Scoreboard
 from planner.tui.text import literal, scrub_input
 from planner.tui.fields import parse_amount
 from planner.tui.widgets.choice_list import ChoiceList
+from planner.tui.widgets.quiet import set_border_subtitle
 
 
 def eur(amount: int) -> str:
@@ -45,10 +46,12 @@ class LotPane(VerticalScroll, can_focus=False):
         self.rules = rules
         self.refused: str | None = None  # why the plan did not take the typed grant (the app sets it)
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
+        self._shown: dict[str, object] = {}  # the text each line shows, by selector
 
     def compose(self):
         # dense: no headings where the content says what it is (the border title names the pane)
         # from the rules of now: a recompose after another call was chosen has other lots and durations
+        self._shown = {}
         self._scenarios = [(lot.number, d.months) for lot in self.rules.lots for d in lot.durations]
         yield ChoiceList(
             [(f"lot{n}-{m}", f"Lot {n}  {m} months  ≤ {eur(self.rules.max_grant(n, m) or 0)}")
@@ -74,7 +77,7 @@ class LotPane(VerticalScroll, can_focus=False):
         self.query_one("#scenario", ChoiceList).show({f"lot{plan.lot}-{months}"})
         allowed = " or ".join(str(d.months) for d in lot.durations)
         note = "" if lot.duration(months) else f"  {months} months is not allowed: choose {allowed}."
-        self.query_one("#lot-name", Static).update(literal(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}"))
+        self._update("#lot-name", literal(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}"))
 
         grant = self.query_one("#grant", Input)
         wanted = "" if plan.requested_grant_eur is None else f"{plan.requested_grant_eur:,}"
@@ -82,7 +85,7 @@ class LotPane(VerticalScroll, can_focus=False):
         if (resync or not grant.has_focus) and shown != plan.requested_grant_eur:
             with self.prevent(Input.Changed):
                 grant.value = wanted  # an undo, a lot switch or another plan changed it
-        b = budget(plan, self.rules, board.lot, board.duration_months)
+        b = budget(plan, self.rules, board.lot, board.duration_months, shares=False)  # the totals: cheap
         typed = grant.value.strip()
         amount = parse_amount(typed) if typed else None
         kept = eur(b.requested) if b.requested is not None else "no grant"
@@ -98,14 +101,20 @@ class LotPane(VerticalScroll, can_focus=False):
             left = b.under_cap or 0
             hint = f"Cap {eur(b.cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(b.cap)}: {eur(-left)} OVER."
             hint += f" Implied total budget at {b.funding_rate_percent}%: {eur(b.implied_total_budget or 0)}."
-        self.query_one("#grant-hint", Static).update(literal(hint))  # it quotes what was typed
+        self._update("#grant-hint", literal(hint))  # it quotes what was typed
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
         rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
-        self.query_one("#ecosystem-hint", Static).update(literal(f"Ecosystems · Lot {lot.number}: {rule} · * priority"))
+        self._update("#ecosystem-hint", literal(f"Ecosystems · Lot {lot.number}: {rule} · * priority"))
 
-        self.border_subtitle = _call_line(self.rules)  # in the border: no spare line at 160x48 (docs/layout.md)
-        self.query_one("#deadline", Static).update(literal(deadline_line(self.rules)))
+        set_border_subtitle(self, _call_line(self.rules))  # in the border: no spare line at 160x48 (docs/layout.md)
+        self._update("#deadline", literal(deadline_line(self.rules)))
+
+    def _update(self, selector: str, text) -> None:
+        """Update a line only when its text changed: an unchanged Static is not laid out and drawn again."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()

@@ -22,6 +22,7 @@ from planner.editing import counting_note
 from planner.model import Partner, Plan
 from planner.rules import CallRules
 from planner.tui.text import literal
+from planner.tui.widgets.quiet import set_border_subtitle
 from planner.tui.widgets.fit import Col, FittedTable, cell
 
 # short enough for one line; the help and README spell them out
@@ -79,16 +80,31 @@ class PartnersTable(FittedTable):
                 "counts": cell(Text(COUNTS_SHORT.get(note, f"✗ {note}"))), "pic": cell(literal(p.pic or ""))}
 
     def show(self, plan: Plan, rules: CallRules) -> None:
+        """Update the rows whose partner changed (compared by identity first: edits keep the others'
+        objects), and re-fit the columns only when a column's widest cell changed."""
         partners = plan.partners
         if partners is self._shown and rules is self._rules:
             return
         if rules is self._rules and len(partners) == len(self._shown) and self.row_count == len(partners):
+            changed = False
             for i, (old, new) in enumerate(zip(self._shown, partners)):
                 if old is not new and old != new:
                     cells = self.row(new, rules)
-                    for key, value in cells.items():
-                        self.update_cell(str(i), key, value)
+                    self.update_row(str(i), cells)
                     self._widths[i] = {key: cell_len(value.plain) for key, value in cells.items()}
+                    changed = True
+            self._shown = partners
+            if changed:
+                self._set_natural()
+            return  # the same rows: the columns fit as they did
+        n = len(self._shown)
+        if rules is self._rules and n < len(partners) and self.row_count == n and \
+                all(a is b for a, b in zip(self._shown, partners)):
+            added = [self.row(p, rules) for p in partners[n:]]  # added at the end: only the new rows
+            for i, cells in enumerate(added, start=n):
+                self.add_row(*cells.values(), key=str(i))
+            self._widths.extend({key: cell_len(value.plain) for key, value in r.items()} for r in added)
+            self._set_natural()
         else:
             row = self.cursor_row
             rows = [self.row(p, rules) for p in partners]
@@ -97,9 +113,12 @@ class PartnersTable(FittedTable):
             self._widths = [{key: cell_len(value.plain) for key, value in r.items()} for r in rows]
             if partners:
                 self.move_cursor(row=min(max(row, 0), len(partners) - 1))
+            self._set_natural()
         self._shown, self._rules = partners, rules
-        self.set_natural({c.key: max((w[c.key] for w in self._widths), default=0) for c in self.COLUMNS})
         self.fit_columns()
+
+    def _set_natural(self) -> None:
+        self.set_natural({c.key: max((w[c.key] for w in self._widths), default=0) for c in self.COLUMNS})
 
     def add_rows(self, rows):  # keys are the row numbers, as edit_partner() and remove expect
         return [self.add_row(*r, key=str(i)) for i, r in enumerate(rows)]
@@ -120,4 +139,4 @@ class PartnersPane(Vertical):
             empty.update(f"No partners yet: press {add_key} to add one, or {import_key} to import them "
                          "from a CSV file.")
         n = len(plan.partners)
-        self.border_subtitle = f"{n} participant{'s' if n != 1 else ''}"
+        set_border_subtitle(self, f"{n} participant{'s' if n != 1 else ''}")

@@ -2,7 +2,8 @@
 
 Each line: the status word (glyph and colour on top), the label, N/M, the key of the screen that
 edits the rule, and the shortest advice, cut with … rather than wrapped. The line under the table
-gives the highlighted rule's whole message. Redrawn on every edit by updating cells in place.
+gives the highlighted rule's whole message. Redrawn on every edit by updating the rows that
+changed, in place (the row keys are positions).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from planner.scoring import Criterion, Scoreboard
 from planner.tui.text import literal
+from planner.tui.widgets.quiet import set_border_subtitle
 from planner.tui.widgets.fit import Col, FittedTable, cell
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
@@ -60,6 +62,7 @@ class ScoreboardView(Vertical):
         super().__init__(**kwargs)
         self.board: Scoreboard | None = None
         self.keys: dict[str, str] = {}
+        self._detail_text: Text | None = None
 
     def compose(self):
         yield RulesTable(id="rules")
@@ -81,11 +84,19 @@ class ScoreboardView(Vertical):
         ids = [c.id for c in board.criteria]
         rebuild = ids != table.ids
         rows = [self._row(c) for c in board.criteria]
+        olds = list(old.criteria) if old is not None else []
         if rebuild:
+            # another lot or call, other rules: the rows are updated in place (keys are positions),
+            # the extra ones added or removed at the end; clearing the table would redraw it twice
             at = table.ids[table.cursor_row] if table.ids and table.cursor_row < len(table.ids) else None
-            table.clear()
-            for c, row in zip(board.criteria, rows):
-                table.add_row(*row.values(), key=c.id)
+            shown = table.row_count
+            for i in range(shown - 1, len(ids) - 1, -1):
+                table.remove_row(str(i))
+            for i, row in enumerate(rows):
+                if i >= shown:
+                    table.add_row(*row.values(), key=str(i))
+                elif i >= len(olds) or olds[i] != board.criteria[i]:
+                    table.update_row(str(i), row)
             table.ids = ids
             # the cursor stays on its rule; at first, on the first rule that fails (or warns)
             first = next((c.id for c in board.criteria if c.status == "fail"), None) or \
@@ -94,16 +105,14 @@ class ScoreboardView(Vertical):
             if target is not None:
                 table.move_cursor(row=ids.index(target))
         else:
-            before = {c.id: c for c in old.criteria} if old is not None else {}
-            for c, row in zip(board.criteria, rows):
-                if before.get(c.id) != c:
-                    for key, value in row.items():
-                        table.update_cell(c.id, key, value)
+            for i, row in enumerate(rows):
+                if i >= len(olds) or olds[i] != board.criteria[i]:
+                    table.update_row(str(i), row)
         table.set_natural({key: max(cell_len(r[key].plain) for r in rows) if rows else 0 for key in rows[0]}
                           if rows else {})
         table.fit_columns()
         self._detail()
-        self.border_subtitle = "eligible" if board.eligible else f"{len(board.failures)} failing"
+        set_border_subtitle(self, "eligible" if board.eligible else f"{len(board.failures)} failing")
 
     def _row(self, c: Criterion) -> dict[str, Text]:
         word, component = MARKS[c.status]
@@ -136,4 +145,6 @@ class ScoreboardView(Vertical):
             # the figure behind this verdict rests on secondary sources only (issue 9)
             text.append("  * provisional figure: check the call document", style="bold")
         text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
-        self.query_one("#rule-detail", Static).update(text)
+        if text != self._detail_text:  # unchanged: not laid out and drawn again
+            self._detail_text = text
+            self.query_one("#rule-detail", Static).update(text)

@@ -21,6 +21,8 @@ class VerdictBar(Static):
             n = len(board.warnings)
             names = ", ".join(WARNING_NAMES.get(c.id, c.label.lower()) for c in board.warnings)
             text += f"  · {n} warning{'s' if n != 1 else ''}: {names}"
-        self.update(literal(text))
+        if text != getattr(self, "_text", None):  # unchanged: not laid out and drawn again
+            self._text = text
+            self.update(literal(text))
         self.set_class(board.eligible, "-eligible")
         self.set_class(not board.eligible, "-not-eligible")

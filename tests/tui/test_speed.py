@@ -1,0 +1,107 @@
+"""Big plans stay fast because an edit touches what it changed: checked partners are not validated
+again (they keep their identity), and typing in a field does not rebuild or redraw the partners
+table. Timings are in benchmarks/wire.py; these tests check the mechanisms, not the clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from planner import editing
+from planner.model import Partner
+from planner.storage import load_plan, save_plan
+from planner.tui.app import open_document
+from planner.tui.document import Refused
+from planner.tui.widgets.partners import PartnersTable
+
+from .conftest import SAMPLES
+from .helpers import focus, make_app, ready, type_text, wait_for
+
+import pytest
+
+
+def many_partners(tmp_path: Path, n: int = 300) -> Path:
+    """The Lot 2 sample with `n` more beneficiaries (distinct names and PICs)."""
+    plan = load_plan(SAMPLES / "lot2-example.toml")
+    extra = tuple(Partner(name=f"Extra organisation {i}", short_name=f"X{i}", country="DE", kind="enterprise",
+                          role="beneficiary", pic=f"{888000000 + i}") for i in range(n))
+    path = tmp_path / "big.toml"
+    save_plan(plan.model_copy(update={"partners": plan.partners + extra}), path)
+    return path
+
+
+def test_an_edit_keeps_the_other_partners_objects_and_still_checks_the_edited_one(tmp_path):
+    doc = open_document(many_partners(tmp_path, 20))
+    before = doc.plan.partners
+    edited = before[3].model_copy(update={"name": "Renamed organisation", "country": "el"})
+    doc.edit(editing.replace_partner(doc.plan, 3, edited))
+    after = doc.plan.partners
+    assert all(a is b for i, (a, b) in enumerate(zip(before, after)) if i != 3)
+    assert after[3].name == "Renamed organisation" and after[3].country == "GR"  # checked like loading: EL -> GR
+    # a new partner object is validated in full: a control character in its name is refused
+    bad = before[5].model_copy(update={"name": "Evil\x1bname"})
+    with pytest.raises(Refused, match=r"partners\[5\]\.name"):
+        doc.edit(editing.replace_partner(doc.plan, 5, bad))
+    assert doc.plan.partners[5] is after[5]
+
+
+async def test_typing_in_the_grant_field_does_not_touch_the_partners_table(tmp_path, monkeypatch):
+    app, _ = make_app(many_partners(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        table = app.query_one(PartnersTable)
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur is None, "the grant emptied")
+        touched: list[str] = []
+        # nothing that rebuilds, re-fits or repaints the table, with or without regions
+        for name in ("clear", "add_row", "update_cell", "update_row", "set_natural", "refresh"):
+            original = getattr(table, name)
+
+            def spy(*args, _name=name, _original=original, **kwargs):
+                touched.append(_name)
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(table, name, spy)
+        await type_text(pilot, "2500000", done=lambda: app.document.plan.requested_grant_eur == 2_500_000)
+        hint = str(app.query_one("#grant-hint").render())
+        assert "EUR 1,500,000 left" in hint  # the lot pane follows the plan (Lot 2 cap: EUR 4,000,000)
+        assert "EUR 2,500,000 requested" in app.board.get("grant").message  # and so does the scoreboard
+        assert touched == []
+        # an edit of a partner updates its row only: no clear, no row added
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 3_960_000, "the grant undone")
+        plan = app.document.plan
+        app.apply(editing.replace_partner(plan, 2, plan.partners[2].model_copy(update={"name": "Renamed"})))
+        await wait_for(pilot, lambda: str(table.get_cell("2", "name")) == "Renamed", "the renamed row")
+        assert "clear" not in touched and "add_row" not in touched and "update_row" in touched
+        # a partner added at the end adds its row: the others stay as they are
+        added = Partner(name="Newcomer organisation", short_name="NEW", country="FR", kind="enterprise",
+                        role="beneficiary")
+        app.apply(editing.add_partner(app.document.plan, added))
+        n = len(app.document.plan.partners)
+        await wait_for(pilot, lambda: table.row_count == n and str(table.get_cell(str(n - 1), "short")) == "NEW",
+                       "the new row")
+        assert "clear" not in touched
+        assert [str(table.get_cell(str(i), "short")) for i in (0, n - 2)] == \
+            [app.document.plan.partners[0].short_name, app.document.plan.partners[n - 2].short_name]
+
+
+def test_the_recovery_file_keeps_the_plan_text_as_it_is(tmp_path):
+    """The unsaved plan goes into the recovery file as a literal string (tomli_w escapes a character
+    at a time: seconds for 10,000 partners); quotes, backslashes and non-ASCII text come back unchanged,
+    and three quotes in a row (which a literal string cannot hold) take the escaped form."""
+    import tomllib
+    from datetime import datetime, timezone
+
+    from planner.recovery import write_holder
+    from planner.storage import dump_plan
+
+    plan = load_plan(many_partners(tmp_path, 3))
+    for notes in ('Quotes " and a backslash \\, a tab\tand ünïcode; two \'\' quotes', "Three \'\'\' quotes"):
+        edited = plan.model_copy(update={"notes": notes, "title": 'C:\\path "quoted"'})
+        path = tmp_path / ".big.toml.planner"
+        write_holder(path, tmp_path / "big.toml", datetime.now(timezone.utc), edited)
+        assert tomllib.loads(path.read_text())["unsaved"] == dump_plan(edited)
