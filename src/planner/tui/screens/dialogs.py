@@ -13,6 +13,17 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from planner.tui.text import literal, plain
 
 
+class ClosingOnce(ModalScreen):
+    """A modal screen that closes once: keys typed fast (enter, enter) may ask twice before it is
+    gone, and a second dismiss would pop the screen under it too."""
+
+    def dismiss(self, result=None):  # type: ignore[override]
+        if getattr(self, "_dismissed", False):
+            return None
+        self._dismissed = True
+        return super().dismiss(result)
+
+
 class FieldError(Static):
     """An error line under a form field: shown while it has something to say, hidden otherwise."""
 

@@ -7,9 +7,10 @@ from textual.screen import ModalScreen
 
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.tui.screens.dialogs import ClosingOnce
 
 
-class PlanEditor(ModalScreen[None]):
+class PlanEditor(ClosingOnce, ModalScreen[None]):
     """Reads the plan from the app and hands edits back to it, so that they redraw and can be undone.
 
     A modal screen hides the app's own bindings, so save, undo and redo are bound here again.
@@ -25,13 +26,6 @@ class PlanEditor(ModalScreen[None]):
         super().__init__(classes="dialog-screen")
         self.rules = rules
 
-    def dismiss(self, result=None):  # type: ignore[override]
-        # keys typed fast may ask twice before the screen is gone: the second is ignored, else it
-        # would pop the screen under this one too
-        if getattr(self, "_dismissed", False):
-            return None
-        self._dismissed = True
-        return super().dismiss(result)
 
     @property
     def plan(self) -> Plan:

@@ -9,11 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from planner.importing import ImportPreview
+from planner.tui.screens.dialogs import ClosingOnce
 from planner.tui.text import literal
 from planner.tui.widgets.partners import kind_words, role_words
 
 
-class ImportScreen(ModalScreen[bool]):
+class ImportScreen(ClosingOnce, ModalScreen[bool]):
     """Dismisses True to add the accepted rows, False to change nothing."""
 
     BINDINGS = [
@@ -44,13 +45,6 @@ class ImportScreen(ModalScreen[bool]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield Footer()
 
-    def dismiss(self, result=None):  # type: ignore[override]
-        # keys typed fast (enter, enter) may ask twice before the screen is gone: the second is ignored,
-        # else it would pop the screen under this one too
-        if getattr(self, "_dismissed", False):
-            return None
-        self._dismissed = True
-        return super().dismiss(result)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -23,7 +23,7 @@ from planner import editing
 from planner.model import ROLES, Partner, Plan
 from planner.rules import CallRules
 from planner.scoring import evaluate
-from planner.tui.screens.dialogs import FieldError
+from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal, plain
 from planner.tui.widgets.picker import Item, Picker
 
@@ -64,7 +64,7 @@ ECHE_ITEMS = [Item("yes", "Yes: holds the Erasmus Charter for Higher Education",
               Item("no", "No"), Item("unknown", "Not known")]
 
 
-class PartnerForm(ModalScreen[Partner | None]):
+class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     """Dismisses with the new Partner, or None when cancelled (the plan is left as it was).
 
     `plan` is the whole plan and `index` the partner being edited (None to add one). After a save
@@ -139,13 +139,6 @@ class PartnerForm(ModalScreen[Partner | None]):
         self._initial = self._values()
         self.query_one("#name", Input).focus()
 
-    def dismiss(self, result=None):  # type: ignore[override]
-        # keys typed fast (enter, enter) may ask twice before the screen is gone: the second is ignored,
-        # else it would pop the screen under this one too
-        if getattr(self, "_dismissed", False):
-            return None
-        self._dismissed = True
-        return super().dismiss(result)
 
     # --- live ------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, load_call
-from planner.tui.screens.dialogs import FieldError
+from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal
 from planner.tui.widgets.picker import Item, Picker
 
@@ -40,7 +40,7 @@ def call_items() -> list[Item]:
     return items
 
 
-class PlanDetails(ModalScreen[Plan | None]):
+class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
     """Dismisses with the plan with its new details, or None (cancelled). `why` is said above the fields."""
 
     BINDINGS = [
@@ -81,13 +81,6 @@ class PlanDetails(ModalScreen[Plan | None]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield Footer()
 
-    def dismiss(self, result=None):  # type: ignore[override]
-        # keys typed fast (enter, enter) may ask twice before the screen is gone: the second is ignored,
-        # else it would pop the screen under this one too
-        if getattr(self, "_dismissed", False):
-            return None
-        self._dismissed = True
-        return super().dismiss(result)
 
     def _months(self) -> str | None:
         return str(self.plan.duration_months) if self.plan.duration_months else None
