@@ -18,7 +18,6 @@ chain 2026 -> 2025 -> 2024 works; a missing parent or a cycle is refused):
 from __future__ import annotations
 
 import copy
-import tomllib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path

@@ -9,8 +9,8 @@ import socket
 import stat
 import tempfile
 import time
-import weakref
 import tomllib
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,11 +115,6 @@ def read_user_file(path: str | Path, what: str = "plan file", limit: int = MAX_F
         raise PlanError(origin, f"cannot read the file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-
-
-def read_bytes(path: Path, what: str = "plan file") -> bytes:
-    """Kept for callers of the old name: read_user_file with the default limit."""
-    return read_user_file(path, what)
 
 
 def decode_plan_bytes(path: str | Path, data: bytes) -> str:

@@ -141,7 +141,7 @@ async def test_a_new_plan_asks_its_title_on_the_first_save(tmp_path):
         assert app.screen is details
         await type_text(pilot, "Green Skills Alliance")
         await pilot.press("enter")
-        prompt = await wait_screen(pilot, PathPrompt)
+        await wait_screen(pilot, PathPrompt)
         await replace_text(pilot, str(target))
         await pilot.press("enter")
         await wait_main(pilot)

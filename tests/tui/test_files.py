@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 from textual.widgets import Input
 
 from planner.storage import load_plan

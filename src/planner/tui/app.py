@@ -26,13 +26,12 @@ from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.tui.files import not_a_regular_file
-from planner.tui.recovering import Keeper
-from planner.tui.toasts import place_toasts
-from planner.tui.text import plain
-from planner.tui.screens.editor import PlanEditor
 from planner.tui.keys import checked_keymap
+from planner.tui.recovering import Keeper
+from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
+from planner.tui.toasts import place_toasts
 from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersPane, PartnersTable
@@ -559,7 +558,6 @@ class PlannerApp(App[int]):
 
     def save_then(self, after: Callable[[], None] | None) -> None:
         from planner.tui.screens.dialogs import Choice, PathPrompt
-
         from planner.tui.screens.plan_details import has_placeholder_title
 
         doc = self.document

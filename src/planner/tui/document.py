@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import os
 import stat
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import ValidationError
 

@@ -7,7 +7,6 @@ visible) before a widget shows it. No widget builds a markup string from user te
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.text import Text
 
 from planner.safetext import visible
@@ -21,11 +20,6 @@ def literal(value: object, style: str = "", keep_newlines: bool = False) -> Text
 def plain(value: object, keep_newlines: bool = False) -> str:
     """value as a plain str safe for a widget that takes markup=False (titles, DataTable cells)."""
     return visible(str(value), keep_newlines=keep_newlines)
-
-
-def markup_escaped(value: object) -> str:
-    """For the rare API that only takes a markup string: value escaped and made visible."""
-    return escape(visible(str(value)))
 
 
 def markup_or_literal(message: str) -> tuple[str, bool]:

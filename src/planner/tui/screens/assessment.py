@@ -10,9 +10,9 @@ from textual.widgets import Footer, Input, Label, Static
 from planner import editing
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.tui.fields import parse_count
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
-from planner.tui.fields import parse_count
 from planner.tui.text import literal
 
 BAR = 30

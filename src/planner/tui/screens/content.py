@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
-
-from pydantic import ValidationError
 
 from planner import editing
 from planner.errors import validation_problems

@@ -15,8 +15,8 @@ from planner.budget import budget
 from planner.model import Plan
 from planner.rules import CallRules, is_provisional, latest_call
 from planner.scoring import Scoreboard
-from planner.tui.text import literal, scrub_input
 from planner.tui.fields import parse_amount
+from planner.tui.text import literal, scrub_input
 from planner.tui.widgets.choice_list import ChoiceList
 from planner.tui.widgets.quiet import set_border_subtitle
 

@@ -22,8 +22,8 @@ from planner.editing import counting_note
 from planner.model import Partner, Plan
 from planner.rules import CallRules
 from planner.tui.text import literal
-from planner.tui.widgets.quiet import set_border_subtitle
 from planner.tui.widgets.fit import Col, FittedTable, cell
+from planner.tui.widgets.quiet import set_border_subtitle
 
 # short enough for one line; the help and README spell them out
 COUNTS_SHORT = {"": "✓", "excluded country": "✗ EXCLUDED", "associated partner": "✗ assoc.",

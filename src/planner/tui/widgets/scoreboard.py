@@ -8,7 +8,6 @@ changed, in place (the row keys are positions).
 
 from __future__ import annotations
 
-
 from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import Vertical
@@ -16,8 +15,8 @@ from textual.widgets import DataTable, Static
 
 from planner.scoring import Criterion, Scoreboard
 from planner.tui.text import literal
-from planner.tui.widgets.quiet import set_border_subtitle
 from planner.tui.widgets.fit import Col, FittedTable, cell
+from planner.tui.widgets.quiet import set_border_subtitle
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),

@@ -7,7 +7,6 @@ from textual.widgets import Static
 from planner.scoring import Scoreboard
 from planner.tui.text import literal
 
-
 # a grant warns only about the partner shares (over the cap fails): say so
 WARNING_NAMES = {"grant": "grant shares"}
 
