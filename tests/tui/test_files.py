@@ -16,7 +16,9 @@ from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.plan_details import PlanDetails
 
 from .conftest import ROOT, SAMPLES
-from .helpers import make_app, ready, replace_text, type_text, verdict, wait_for, wait_main, wait_screen
+from .helpers import (
+    make_app, post_keys, ready, replace_text, static_text, type_text, verdict, wait_for, wait_main, wait_screen,
+)
 
 
 def buttons(screen) -> list[str]:
@@ -236,6 +238,23 @@ async def test_opening_a_plan_of_another_call_shows_that_calls_deadline(draft, t
         await pilot.pause()
         assert "2025" in str(app.query_one("#deadline").render())
 
+
+
+async def test_ctrl_o_on_a_lot_3_plan_of_2026_from_a_2024_plan(draft, tmp_path):
+    """Lot 3 exists only in 2026: the lot pane must judge the opened plan by its own call's rules
+    (it crashed with KeyError: 3 when it drew the new plan with the old call's lots)."""
+    lot3 = tmp_path / "lot3.toml"
+    lot3.write_bytes((SAMPLES / "lot3-example.toml").read_bytes())
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["ctrl+o"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        prompt.query_one(Input).value = str(lot3)
+        post_keys(app, ["enter"])
+        await wait_for(pilot, lambda: app.document.path == lot3, "the Lot 3 plan to open")
+        await wait_for(pilot, lambda: static_text(app, "#lot-name").startswith("Lot 3:"), "Lot 3 in the lot pane")
+        assert app.is_running and verdict(app).startswith("✓ ELIGIBLE: Lot 3, 24 months")
 
 # --- `planner PLAN` with a plan it cannot read ------------------------------------------------
 

@@ -668,6 +668,8 @@ class PlannerApp(App[int]):
         rules_changed = document.rules is not self.document.rules
         self.document = document
         if rules_changed:
+            # the pane judges the redraw below by the new rules; its lists are rebuilt right after
+            self.query_one(LotPane).rules = document.rules
             self.call_later(self._rebuild_lot_pane)  # another call: other lots, caps, ecosystems, deadline
         self.keeper.hold()  # lets go of the plan closed before
         self.redraw(resync=True)
