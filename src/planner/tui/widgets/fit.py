@@ -12,10 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
+
+_JOIN = Text("\n")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class FittedTable(DataTable):
         self._natural = {c.key: cell_len(c.label) for c in self.COLUMNS}
         self._fitted: tuple[int, dict[str, int]] | None = None
         self._allotted: dict[str, int] = {}
+        self._sized: tuple | None = None  # what the scrollbars were last fitted to
 
     def on_mount(self) -> None:
         for c in self.COLUMNS:
@@ -75,9 +80,22 @@ class FittedTable(DataTable):
             self._natural = natural
             self.fit_columns()
 
+    def _height_to_come(self) -> int:
+        """The height the next layout gives the table. With `height: auto` it follows the rows (up
+        to max-height), so a guess from the present height would fit the columns for a scrollbar
+        that will not be there, and the layout after it would fit them again: two frames."""
+        height = self.styles.height
+        if height is None or not height.is_auto:
+            return self.size.height
+        rows = self.row_count + self.show_header * self.header_height
+        cap = self.styles.max_height
+        if cap is None or self.parent is None:
+            return rows
+        return min(rows, int(cap.resolve(self.parent.content_size, self.app.size)))
+
     def _available(self) -> int:
         width = self.size.width
-        if self.row_count + self.show_header * self.header_height > self.size.height:
+        if self.row_count + self.show_header * self.header_height > self._height_to_come():
             width -= self.styles.scrollbar_size_vertical  # the scrollbar takes its share
         return width - 2 * self.cell_padding * len(self.COLUMNS)
 
@@ -114,3 +132,75 @@ class FittedTable(DataTable):
 
     def on_resize(self) -> None:
         self.fit_columns()
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
+        """DataTable's cell render, the same segments, without Rich's general layout for a plain cell.
+
+        DataTable renders every cell through Styled(Padding(cell)) and the console: about 0.15 ms a
+        cell, 15-30 ms to redraw the rules table after a lot switch (issue 8: `l` within 50 ms).
+        A one-line Text in a one-line row (every cell the planner makes, see `cell`) is cut the way
+        Text.wrap cuts it and styled the way Styled styles it, here, in a few microseconds. Anything
+        else (headers, wrapping, markup strings) goes the framework's way. A test compares the two
+        renders segment by segment on many cells, so a Textual upgrade that changes them fails it."""
+        if row_index < 0 or column_index < 0 or row_index < self.fixed_rows or column_index < self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+                     self._update_count, self._pseudo_class_state)
+        cached = self._cell_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        value = self._data.get(row_key, {}).get(column_key)
+        row = self.rows.get(row_key)
+        pad = self.cell_padding
+        inner = width - 2 * pad
+        if not (type(value) is Text and row is not None and row.height == 1 and not row.auto_height
+                and inner >= 2 and value.no_wrap is not False
+                and (value.overflow in ("ellipsis", "crop") or not value.plain)
+                and value.justify in (None, "default") and "\n" not in value.plain and "\t" not in value.plain):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
+
+        def styled(style: Style | None) -> Style:  # Segment.apply_style(segments, pre, post_style)
+            style = pre + style
+            return style + post_style if style else post_style
+
+        if value.plain:
+            line = value.copy()  # as Text.wrap: a copy cut to the width, then joined as Text.__rich_console__
+            line.truncate(inner, overflow=value.overflow)
+        else:
+            line = Text()  # DataTable draws an empty cell as its own unstyled empty Text
+        segments = [Segment(text, styled(style)) for text, style, _ in _JOIN.join([line]).render(self.app.console)]
+        blank = styled(Style.null())
+        used = sum(cell_len(text) for text, _, _ in segments)
+        if used < inner:
+            segments.append(Segment(" " * (inner - used), styled(None)))
+        lines = [[Segment(" " * pad, blank), *segments, Segment(" " * pad, blank)] if pad else segments]
+        self._cell_render_cache[cache_key] = lines
+        return lines
+
+    def settle(self) -> None:
+        """Size the rows added or removed now, not when the table next idles (DataTable._on_idle).
+
+        Sized at idle, the table asks for a second layout after the first frame was drawn: a lot
+        switch then costs two frames, the second one a frame period (or more) later."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        """Skip what ScrollView does when nothing changed. It compares the layout's virtual size
+        with its own, which differ for every table taller than its region: each layout of the
+        screen (any hint that changed) repainted this table's scrollbar in one more frame."""
+        sized = (size, self.virtual_size, container_size)
+        if sized == self._sized:
+            return False
+        self._sized = sized
+        return super()._size_updated(size, virtual_size, container_size, layout)

@@ -110,6 +110,7 @@ class ScoreboardView(Vertical):
         table.set_natural({key: max(cell_len(r[key].plain) for r in rows) if rows else 0 for key in rows[0]}
                           if rows else {})
         table.fit_columns()
+        table.settle()  # rows added or removed: one layout, in this frame
         self._detail()
         set_border_subtitle(self, "eligible" if board.eligible else f"{len(board.failures)} failing")
 
