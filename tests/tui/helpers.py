@@ -202,3 +202,9 @@ def freeze_clock(monkeypatch, now: datetime) -> None:
 
     monkeypatch.setattr("planner.scoring.datetime", Frozen)
     monkeypatch.setattr("planner.tui.widgets.lot_pane.datetime", Frozen)
+
+
+def shown_toasts(app) -> list:
+    """The toasts on screen: the main screen keeps hidden ones mounted, ready for the next notification."""
+    from textual.widgets._toast import Toast
+    return [t for t in app.screen.query(Toast) if t.display and t.parent is not None and t.parent.display]

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
-from textual.widgets._toast import Toast
 
 from planner import editing
 from planner.model import Plan
@@ -26,7 +25,8 @@ from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 
 from .conftest import SAMPLES
-from .helpers import focus, make_app, ready, replace_text, screen_text, type_text, wait_for, wait_main, wait_screen
+from .helpers import (focus, make_app, ready, replace_text, screen_text, shown_toasts, type_text, wait_for, wait_main,
+                      wait_screen)
 
 NAME, SHORT = ([c.key for c in PartnersTable.COLUMNS].index(k) for k in ("name", "short"))
 # (legal name, short name) given to the first partners of the Lot 1 sample
@@ -63,7 +63,7 @@ def question(screen) -> str:
 
 
 def toasts(app) -> list[str]:
-    return [str(toast.render()) for toast in app.screen.query(Toast)]
+    return [str(toast.render()) for toast in shown_toasts(app)]
 
 
 async def test_markup_in_names_opens_and_shows_literally_in_the_table_and_the_remove_dialog(hostile, size):

@@ -9,14 +9,13 @@ import re
 from pathlib import Path
 
 from textual.widgets import Input
-from textual.widgets._toast import Toast
 
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
 from .conftest import SAMPLES
-from .helpers import focus, make_app, ready, screen_text, static_text, verdict, wait_for
+from .helpers import focus, make_app, ready, screen_text, shown_toasts, static_text, verdict, wait_for
 
 PANES = ("#partners-pane", "#lot-pane", "#scoreboard")
 
@@ -234,10 +233,10 @@ async def test_toasts_never_cover_the_verdict_bar(draft, size):
         await pilot.press("ctrl+z")  # "Nothing to undo.", then two more, as after a few edits
         for i in range(2):
             app.notify(f"Notification {i}: " + "a long message " * 5, timeout=60)
-        await wait_for(pilot, lambda: len(app.query(Toast)) == 3, "the toasts")
+        await wait_for(pilot, lambda: len(shown_toasts(app)) == 3, "the toasts")
         await pilot.pause()
         bar = app.query_one("#verdict").region
-        for toast in app.query(Toast):
+        for toast in shown_toasts(app):
             assert toast.region.bottom <= bar.y, (toast.region, bar)
         text = screen_text(app)
         assert "Nothing to undo." in text and "Notification 1" in text
@@ -245,7 +244,7 @@ async def test_toasts_never_cover_the_verdict_bar(draft, size):
         # many more than fit: the verdict bar and the footer still show whole, with no toast over them
         for i in range(2, 10):
             app.notify(f"Notification {i}: " + "a long message " * 5, timeout=60)
-        await wait_for(pilot, lambda: len(app.query(Toast)) == 11, "the toasts")
+        await wait_for(pilot, lambda: len(shown_toasts(app)) == 11, "the toasts")
         await pilot.pause()
         rows = screen_text(app).splitlines()
         bottom = "\n".join(rows[bar.y:])

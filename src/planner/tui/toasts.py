@@ -11,16 +11,123 @@ corner, ending 4 lines above the bottom as before (above the verdict bar and the
 as a toast, from under the header down (toasts stack up from its bottom; when they fill it, the
 oldest scroll out of sight until they expire). Its size is fixed: a toast that comes or goes
 repaints its own lines only. Other screens keep Textual's rack.
+
+Its toasts are kept mounted, too. Textual mounts a new toast for each notification (in later
+message turns than the edit that raised it) and scrolls the rack after it: the toast of `l` came
+two frames after the panes it speaks of, 40-60 ms later (issue 8: `l` within 50 ms). The main
+screen's rack holds a few hidden toasts from the start; a notification raised on the main screen
+takes a hidden one at once (`show_now`, not through Textual's Notify message and a later call), so
+it shows in the same frame as the edit; an expired or clicked toast is hidden again.
 """
 
 from __future__ import annotations
 
+import threading
+from itertools import count
+
+from textual import events
+from textual.app import App
+from textual.css.query import NoMatches
 from textual.geometry import Size
+from textual.notifications import Notification, Notifications
 from textual.screen import Screen
-from textual.widgets._toast import ToastRack
+from textual.timer import Timer
+from textual.widgets._toast import Toast, ToastHolder, ToastRack
 
 TOAST_WIDTH = 60  # Textual's toast width (at most half the screen)
 ABOVE_BOTTOM = 4  # the verdict bar, the footer and a spare line (planner.tcss had margin-bottom: 4)
+POOL = 4  # toasts mounted ahead; more at once are mounted when needed, and kept
+_ids = count()
+
+
+class KeptToast(Toast):
+    """A toast that can be shown again with another notification: hidden when it expires, not removed."""
+
+    def __init__(self, notification: Notification) -> None:
+        super().__init__(notification)
+        self.timer: Timer | None = None
+
+    def _on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # Toast starts its timer on mount: this one starts it when shown
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        # a toast that comes with another height: Textual would set its virtual size as a reactive
+        # that asks for one more layout, a frame after the toast was drawn; a toast scrolls nothing
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+    def present(self, notification: Notification) -> None:
+        self.remove_class(f"-{self._notification.severity}")
+        self._notification = notification
+        self.add_class(f"-{notification.severity}")
+        self.refresh(layout=True)  # another text: another height
+        self._stop()
+        self.timer = self.set_timer(max(notification.time_left, 0.01), self.withdraw)
+
+    def _stop(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+
+    def withdraw(self) -> None:
+        """Expired or clicked: the app forgets the notification, the toast goes back to the pool."""
+        self._stop()
+        if self._notification in self.app._notifications:
+            self.app._unnotify(self._notification, refresh=False)
+        if self.parent is not None:
+            self.parent.display = False
+
+    def on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # not Toast's own click handler, which removes the toast
+        event.stop()
+        self.withdraw()
+
+
+def show_now(app: App, notification: Notification) -> bool:
+    """Show a notification on the main screen now; False where Textual's way applies (another
+    screen on top, another thread, a screen without a kept rack)."""
+    if threading.get_ident() != app._thread_id or not app.screen_stack or app.screen is not app.screen_stack[0]:
+        return False
+    try:
+        rack = app.screen.get_child_by_type(ToastRack)
+    except NoMatches:
+        return False
+    if not getattr(rack, "_keeps_toasts", False):
+        return False
+    app._notifications.add(notification)  # as App._on_notify
+    _show_kept(rack, app._notifications)
+    return True
+
+
+def _show_kept(rack: ToastRack, notifications: Notifications) -> None:
+    """ToastRack.show for the main screen: the notifications shown by kept toasts, newest lowest."""
+    rack.display = True  # stays displayed: see the module's text
+    shown: set[str] = set()  # by identity: a Notification is not hashable
+    free: list[ToastHolder] = []
+    for holder in rack.query_children(ToastHolder):
+        toast = getattr(holder, "kept", None)  # its toast, mounted or about to be
+        if toast is None:
+            continue
+        if holder.display and toast._notification in notifications and not toast._notification.has_expired:
+            shown.add(toast._notification.identity)
+        else:
+            if holder.display:
+                toast.withdraw()
+            free.append(holder)
+    new = [n for n in notifications if n.identity not in shown and not n.has_expired]
+    for notification in new:
+        if free:
+            holder = free.pop(0)
+            holder.kept.present(notification)
+            last = rack.children[-1]
+            if holder is not last:
+                rack.move_child(holder, after=last)
+            holder.display = True
+        else:  # more at once than the pool holds: one more, kept from now on
+            holder = _holder(notification)
+            rack.mount(holder)
+            holder.kept.call_after_refresh(holder.kept.present, notification)
+    if new and rack.virtual_size.height > rack.size.height:
+        rack.call_later(rack.scroll_end, animate=False, force=True)
 
 
 def place_toasts(screen: Screen, size: Size) -> None:
@@ -39,12 +146,17 @@ def place_toasts(screen: Screen, size: Size) -> None:
     styles.offset = (size.width - width, max(size.height - ABOVE_BOTTOM - height, 0))
     rack.add_class("-placed")  # planner.tcss: its toasts take the rack's whole width
     rack.display = True
-    if not getattr(rack, "_stays_displayed", False):
-        show = rack.show  # the app calls rack.show(notifications), which hides an empty rack
+    if not getattr(rack, "_keeps_toasts", False):
+        # the app calls rack.show(notifications), which hides an empty rack and mounts new toasts
+        rack.show = lambda notifications: _show_kept(rack, notifications)  # type: ignore[method-assign]
+        rack._keeps_toasts = True  # type: ignore[attr-defined]
+        rack.mount_all(_holder() for _ in range(POOL))
 
-        def show_and_stay(notifications) -> None:
-            show(notifications)
-            rack.display = True
 
-        rack.show = show_and_stay  # type: ignore[method-assign]
-        rack._stays_displayed = True  # type: ignore[attr-defined]
+def _holder(notification: Notification | None = None) -> ToastHolder:
+    """A holder and its kept toast; without a notification, hidden (in the pool)."""
+    toast = KeptToast(notification or Notification("", "", "information", 1))
+    holder = ToastHolder(toast, id=f"planner-toast-{next(_ids)}")
+    holder.kept = toast  # type: ignore[attr-defined]
+    holder.display = notification is not None
+    return holder
