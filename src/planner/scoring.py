@@ -299,8 +299,8 @@ def _affiliations(plan: Plan, rules: CallRules) -> Criterion:
     by_label: dict[str, list[Partner]] = {}
     if wanted:
         for p in plan.partners:
-            for key in {p.name, p.short_name} - {None}:
-                folded = key.casefold()  # type: ignore[union-attr]
+            for key in (p.name, p.short_name) if p.short_name and p.short_name != p.name else (p.name,):
+                folded = key.casefold()
                 if folded in wanted:
                     by_label.setdefault(folded, []).append(p)
     for p in affiliated:

@@ -213,8 +213,12 @@ def load_call_for(plan: Plan, origin: str) -> CallRules:
         raise PlanError(origin, "call: " + exc.message) from None
 
 
-def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>") -> Plan:
-    """Refuse ids the call does not know; normalise country codes (any case, EL and UK aliases)."""
+def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>",
+                        checked: frozenset[int] = frozenset()) -> Plan:
+    """Refuse ids the call does not know; normalise country codes (any case, EL and UK aliases).
+
+    `checked`: ids of partner objects that already passed these very rules (the TUI's current plan,
+    whose untouched partners an edit keeps): taken as they are."""
     problems: list[str] = []
     if not rules.has_lot(plan.lot):
         lots = ", ".join(str(lot.number) for lot in rules.lots)
@@ -225,6 +229,9 @@ def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>") ->
             problems.append(f"ecosystems[{i}]: unknown ecosystem {eco!r}; allowed: {allowed}")
     partners = []
     for i, partner in enumerate(plan.partners):
+        if checked and id(partner) in checked:
+            partners.append(partner)
+            continue
         where = f"partners[{i}]"
         country = rules.canonical_country(partner.country)
         if not rules.is_known_country(country):

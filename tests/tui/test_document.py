@@ -15,7 +15,7 @@ from planner.model import new_plan
 from planner.rules import available_calls, load_call
 from planner.storage import dump_plan, load_plan
 from planner.tui.app import open_document
-from planner.tui.document import HISTORY, Document
+from planner.tui.document import HISTORY, Document, Refused
 
 from .conftest import SAMPLES
 
@@ -312,3 +312,27 @@ def test_any_edits_through_the_document_save_and_load_back_the_same_plan(start, 
         doc.save()
         assert load_plan(path) == doc.plan
         assert not doc.dirty
+
+
+def test_an_edit_trusts_untouched_partners_only_under_the_rules_they_passed():
+    """An edit skips the rules' checks for the partners it keeps (speed with big plans), but only
+    while the rules are the ones they passed: after the call changes, every partner is checked."""
+    from planner import editing
+
+    doc = open_document(SAMPLES / "lot2-example.toml")
+    doc.edit(editing.set_requested_grant(doc.plan, 1_000_000))  # now the partners passed doc.rules
+    kind = doc.plan.partners[0].kind
+    other = doc.rules.model_copy(deep=True)  # the same call without the first partner's kind
+    other.__pydantic_private__["_kinds"] = {k: v for k, v in other.__pydantic_private__["_kinds"].items()
+                                            if k != kind}
+    doc.edit(editing.set_requested_grant(doc.plan, 1_000_001))  # same rules: fine, and fast
+    doc.rules = other
+    with pytest.raises(Refused) as refused:
+        doc.edit(editing.set_requested_grant(doc.plan, 1_000_002))
+    assert f"partners[0].kind: unknown kind {kind!r}" in str(refused.value)
+    # an undo brings back a plan that did not pass `other` either
+    doc.rules = load_call(doc.plan.call)
+    doc.undo()
+    doc.rules = other
+    with pytest.raises(Refused):
+        doc.edit(editing.set_requested_grant(doc.plan, 1_000_003))

@@ -23,5 +23,7 @@ class VerdictBar(Static):
         if text != getattr(self, "_text", None):  # unchanged: not laid out and drawn again
             self._text = text
             self.update(literal(text))
-        self.set_class(board.eligible, "-eligible")
-        self.set_class(not board.eligible, "-not-eligible")
+        if self.has_class("-eligible") != board.eligible or not self.classes & {"-eligible", "-not-eligible"}:
+            # only on a change: setting a class restyles the bar even when it already had it
+            self.set_class(board.eligible, "-eligible")
+            self.set_class(not board.eligible, "-not-eligible")
