@@ -105,3 +105,53 @@ def test_the_recovery_file_keeps_the_plan_text_as_it_is(tmp_path):
         path = tmp_path / ".big.toml.planner"
         write_holder(path, tmp_path / "big.toml", datetime.now(timezone.utc), edited)
         assert tomllib.loads(path.read_text())["unsaved"] == dump_plan(edited)
+
+
+async def test_a_lot_switch_draws_panes_and_toast_in_one_frame(tmp_path, monkeypatch):
+    """`l` changes the lot pane, the rules table (other rules, another row count), the verdict and says
+    so in a toast. Each extra frame costs a frame period and more on the wire (issue 8: `l` within
+    50 ms): all of it is drawn in one frame, after one layout, and nothing of it is drawn again."""
+    from textual.screen import Screen
+
+    from planner.tui.widgets.scoreboard import RulesTable
+    from planner.tui.toasts import KeptToast
+
+    from .helpers import shown_toasts
+
+    app, _ = make_app(many_partners(tmp_path))
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.focused is app.query_one(PartnersTable), "the table focused")
+        for _ in range(3):
+            await pilot.pause()
+        frames: list[set[str]] = []
+        layouts: list[list[str]] = []
+        paint, layout = Screen._compositor_refresh, Screen._refresh_layout
+
+        def painted(screen):
+            frames.append({type(w).__name__ if w.id is None else f"#{w.id}" for w in screen._dirty_widgets})
+            return paint(screen)
+
+        def laid_out(screen, *args, **kwargs):
+            layouts.append(sorted(type(w).__name__ if w.id is None else f"#{w.id}" for w in screen._layout_widgets))
+            return layout(screen, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", painted)
+        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+        table = app.query_one(RulesTable)
+        for lot, rows in ((1, 14), (2, 16)):  # Lot 2 -> 1 has fewer rules, back to 2 more
+            frames.clear()
+            layouts.clear()
+            app.action_switch_lot()  # what `l` runs; nothing has been drawn yet:
+            # the toast is in place and the table knows its new size, before the frame that draws them
+            assert any(f"→ Lot {lot}" in str(t.render()) for t in shown_toasts(app))
+            assert table.row_count == rows and table.virtual_size.height == rows + 1
+            await wait_for(pilot, lambda: frames, "a frame")
+            for _ in range(5):
+                await pilot.pause()
+            drawn = [f for f in frames if f & {"#rules", "#lot-name", "#verdict", "KeptToast"}]
+            assert len(drawn) == 1, frames
+            assert {"#rules", "#lot-name", "#verdict", "KeptToast"} <= drawn[0]
+            assert len(layouts) == 1, layouts
+            assert isinstance(shown_toasts(app)[-1], KeptToast)

@@ -34,13 +34,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets._toast import Toast, ToastHolder, ToastRack
 
+from planner.tui.widgets.quiet import NoRelayout
+
 TOAST_WIDTH = 60  # Textual's toast width (at most half the screen)
 ABOVE_BOTTOM = 4  # the verdict bar, the footer and a spare line (planner.tcss had margin-bottom: 4)
 POOL = 4  # toasts mounted ahead; more at once are mounted when needed, and kept
 _ids = count()
 
 
-class KeptToast(Toast):
+class KeptToast(Toast, NoRelayout):
     """A toast that can be shown again with another notification: hidden when it expires, not removed."""
 
     def __init__(self, notification: Notification) -> None:
@@ -49,11 +51,6 @@ class KeptToast(Toast):
 
     def _on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # Toast starts its timer on mount: this one starts it when shown
-
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        # a toast that comes with another height: Textual would set its virtual size as a reactive
-        # that asks for one more layout, a frame after the toast was drawn; a toast scrolls nothing
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def present(self, notification: Notification) -> None:
         self.remove_class(f"-{self._notification.severity}")

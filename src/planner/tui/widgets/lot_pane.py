@@ -18,7 +18,7 @@ from planner.scoring import Scoreboard
 from planner.tui.fields import parse_amount
 from planner.tui.text import literal, scrub_input
 from planner.tui.widgets.choice_list import ChoiceList
-from planner.tui.widgets.quiet import set_border_subtitle
+from planner.tui.widgets.quiet import Line, set_border_subtitle
 
 
 def eur(amount: int) -> str:
@@ -58,17 +58,17 @@ class LotPane(VerticalScroll, can_focus=False):
              for n, m in self._scenarios],
             single=True, id="scenario",
         )
-        yield Static(id="lot-name", classes="hint one-line")
+        yield Line(id="lot-name", classes="hint one-line")
         with Horizontal(id="grant-row"):
             yield Label("Grant EUR", classes="pane-heading")
             yield Input(placeholder="e.g. 1,000,000", id="grant", compact=True)
-        yield Static(id="grant-hint", classes="hint")
-        yield Static(id="ecosystem-hint", classes="pane-heading")
+        yield Line(id="grant-hint", classes="hint")
+        yield Line(id="ecosystem-hint", classes="pane-heading")
         yield ChoiceList(
             [(e.id, f"{e.number:>2}. {e.name}{' *' if e.priority else ''}") for e in self.rules.ecosystems],
             single=False, id="ecosystems",
         )
-        yield Static(id="deadline", classes="hint")
+        yield Line(id="deadline", classes="hint")
 
     def show(self, plan: Plan, board: Scoreboard, resync: bool = False) -> None:
         """Draw the plan; `resync` puts the plan's grant back into the field even while it is being typed in."""

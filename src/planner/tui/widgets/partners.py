@@ -23,7 +23,7 @@ from planner.model import Partner, Plan
 from planner.rules import CallRules
 from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
-from planner.tui.widgets.quiet import set_border_subtitle
+from planner.tui.widgets.quiet import Line, set_border_subtitle
 
 # short enough for one line; the help and README spell them out
 COUNTS_SHORT = {"": "✓", "excluded country": "✗ EXCLUDED", "associated partner": "✗ assoc.",
@@ -129,7 +129,7 @@ class PartnersPane(Vertical):
 
     def compose(self):
         yield PartnersTable(id="partners")
-        yield Static(id="partners-empty", classes="hint")
+        yield Line(id="partners-empty", classes="hint")
 
     def show(self, plan: Plan, rules: CallRules, add_key: str = "a", import_key: str = "i") -> None:
         self.query_one(PartnersTable).show(plan, rules)

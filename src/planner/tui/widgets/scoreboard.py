@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from planner.scoring import Criterion, Scoreboard
 from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
-from planner.tui.widgets.quiet import set_border_subtitle
+from planner.tui.widgets.quiet import Line, set_border_subtitle
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),
@@ -65,7 +65,7 @@ class ScoreboardView(Vertical):
 
     def compose(self):
         yield RulesTable(id="rules")
-        yield Static(id="rule-detail")
+        yield Line(id="rule-detail")
 
     def on_mount(self) -> None:
         self.theme_changed = self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())

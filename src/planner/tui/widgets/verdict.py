@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from planner.scoring import Scoreboard
 from planner.tui.text import literal
+from planner.tui.widgets.quiet import Line
 
 # a grant warns only about the partner shares (over the cap fails): say so
 WARNING_NAMES = {"grant": "grant shares"}
 
 
-class VerdictBar(Static):
+class VerdictBar(Line):
     def show(self, board: Scoreboard) -> None:
         text = ("✓ " if board.eligible else "✗ ") + board.headline
         if board.failures:
