@@ -155,3 +155,51 @@ async def test_a_lot_switch_draws_panes_and_toast_in_one_frame(tmp_path, monkeyp
             assert {"#rules", "#lot-name", "#verdict", "KeptToast"} <= drawn[0]
             assert len(layouts) == 1, layouts
             assert isinstance(shown_toasts(app)[-1], KeptToast)
+
+
+async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_turn(tmp_path):
+    """What follows from a keystroke (the grant's hint and rule, a form's live line, the award chart) is
+    done in the keystroke's own turn, before the frame that draws the typed character: handled from
+    Input.Changed, it came one or two frames later (issue 8). `insert_text_at_cursor` is what Input
+    does with a typed character; nothing is awaited between it and the checks."""
+    from planner.tui.screens.assessment import AssessmentScreen
+    from planner.tui.screens.partner_form import PartnerForm
+
+    from .helpers import static_text, wait_screen
+
+    app, _ = make_app(many_partners(tmp_path, 20))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur is None, "the grant emptied")
+        grant.insert_text_at_cursor("2")
+        assert app.document.plan.requested_grant_eur == 2
+        assert "EUR 3,999,998 left" in static_text(app, "#grant-hint")
+        assert "EUR 2 requested" in app.board.get("grant").message
+        grant.insert_text_at_cursor("x")  # not an amount: the hint says so at once, the plan keeps 2
+        assert "'2x'" in static_text(app, "#grant-hint") and app.document.plan.requested_grant_eur == 2
+
+        await focus(pilot, app.query_one(PartnersTable))
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await pilot.press("enter")  # saved without a name: the form says it is needed
+        error = form.query_one("#error-name")
+        await wait_for(pilot, lambda: error.display, "the name's error")
+        form.query_one("#name", Input).insert_text_at_cursor("O")
+        assert not error.display  # typing in the field takes its error away at once
+        await pilot.press("escape")
+        await wait_screen(pilot, __import__("planner.tui.screens.dialogs", fromlist=["Choice"]).Choice)
+        await pilot.press("tab", "enter")  # discard
+
+        await wait_for(pilot, lambda: len(app.screen_stack) == 1, "the main screen")
+        await pilot.press("s")
+        screen = await wait_screen(pilot, AssessmentScreen)
+        field = screen.query_one("#score-relevance", Input)
+        await focus(pilot, field)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: app.document.plan.assessment.relevance is None, "the score emptied")
+        field.insert_text_at_cursor("9")
+        assert app.document.plan.assessment.relevance == 9
+        assert "9/25" in static_text(screen, "#chart")

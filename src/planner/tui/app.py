@@ -136,7 +136,7 @@ class PlannerApp(App[int]):
         with Vertical(id="panes", classes="-show-0"):
             yield PartnersPane(id="partners-pane", classes="pane")
             with Horizontal(id="lower"):
-                yield LotPane(self.document.rules, id="lot-pane", classes="pane")
+                yield LotPane(self.document.rules, self.grant_typed, id="lot-pane", classes="pane")
                 yield ScoreboardView(id="scoreboard", classes="pane")
         yield VerdictBar(id="verdict")
         yield Footer()
@@ -421,12 +421,13 @@ class PlannerApp(App[int]):
     def on_lot_pane_scenario_chosen(self, event: LotPane.ScenarioChosen) -> None:
         self.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
-    def on_lot_pane_grant_changed(self, event: LotPane.GrantChanged) -> None:
+    def grant_typed(self, amount: int | None, invalid: bool) -> None:
+        """A keystroke in the grant field (LotPane): the plan follows, in the keystroke's own turn."""
         pane = self.query_one(LotPane)
         pane.refused = None
-        if not event.invalid:
+        if not invalid:
             try:
-                self.document.edit(editing.set_requested_grant(self.document.plan, event.amount), merge="grant")
+                self.document.edit(editing.set_requested_grant(self.document.plan, amount), merge="grant")
             except Refused as exc:
                 pane.refused = str(exc)
         self.redraw()  # once per keystroke, changed or not: the hint says why a typed amount is not taken

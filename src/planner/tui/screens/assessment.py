@@ -14,6 +14,7 @@ from planner.tui.fields import parse_count
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal
+from planner.tui.widgets.live import LiveInput
 
 BAR = 30
 
@@ -57,8 +58,9 @@ class AssessmentScreen(PlanEditor):
             for c in self.rules.award:
                 with Horizontal(classes="score-row"):
                     score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
-                    yield Input("" if score is None else str(score), type="integer", id=f"score-{c.id}",
-                                max_length=3, compact=True)
+                    # the chart and the panes follow each keystroke in its own turn: one frame (LiveInput)
+                    yield LiveInput("" if score is None else str(score), changed=self._typed, type="integer",
+                                    id=f"score-{c.id}", max_length=3, compact=True)
                     yield Label(literal(f"of {c.maximum}: {c.label}"), classes="score-label")
             yield Static("tab moves between scores · changes apply at once · escape closes", classes="hint")
         yield Footer()
@@ -68,9 +70,11 @@ class AssessmentScreen(PlanEditor):
         self.query_one(Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        criterion = next(c for c in self.rules.award if event.input.id == f"score-{c.id}")
-        text = event.value.strip()
+        event.stop()  # taken when typed (LiveInput)
+
+    def _typed(self, field: LiveInput) -> None:
+        criterion = next(c for c in self.rules.award if field.id == f"score-{c.id}")
+        text = field.value.strip()
         score = parse_count(text, criterion.maximum) if text else None
         error = ""
         if isinstance(score, str):
@@ -88,8 +92,8 @@ class AssessmentScreen(PlanEditor):
     def plan_changed(self) -> None:
         self.query_one("#chart", Static).update(chart(self.plan, self.rules))
         for c in self.rules.award:  # an undo changes the scores under the fields
-            field = self.query_one(f"#score-{c.id}", Input)
+            field = self.query_one(f"#score-{c.id}", LiveInput)
             score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
             if not field.has_focus and field.value.strip() != ("" if score is None else str(score)):
-                with self.prevent(Input.Changed):
+                with field.quietly():
                     field.value = "" if score is None else str(score)

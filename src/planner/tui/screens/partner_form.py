@@ -25,6 +25,7 @@ from planner.rules import CallRules
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal, plain
+from planner.tui.widgets.live import LiveInput
 from planner.tui.widgets.picker import Item, Picker
 
 FIELDS = ("name", "short_name", "pic", "country", "kind", "role", "eche", "affiliated_to", "notes")
@@ -100,14 +101,17 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         with Vertical(classes="dialog form"):
             yield Label("Edit partner" if p else "Add partner", classes="question")
             with VerticalScroll():
-                yield from self._field("name", "Legal name", Input(
-                    plain(p.name) if p else "", id="name", compact=True,
+                # the live line follows each keystroke in the keystroke's turn: one frame (LiveInput)
+                live = self._typed
+                yield from self._field("name", "Legal name", LiveInput(
+                    plain(p.name) if p else "", changed=live, id="name", compact=True,
                     placeholder="as registered, e.g. Hochschule Nordhafen"))
                 yield from self._field("short_name", "Short name (acronym)",
-                                       Input(plain(p.short_name or "") if p else "", id="short_name", compact=True,
-                                             placeholder="used in tables, e.g. HSNH"))
-                yield from self._field("pic", "PIC (9 digits, optional)", Input(
-                    p.pic or "" if p else "", id="pic", restrict=r"[0-9]*", max_length=9, compact=True,
+                                       LiveInput(plain(p.short_name or "") if p else "", changed=live,
+                                                 id="short_name", compact=True,
+                                                 placeholder="used in tables, e.g. HSNH"))
+                yield from self._field("pic", "PIC (9 digits, optional)", LiveInput(
+                    p.pic or "" if p else "", changed=live, id="pic", restrict=r"[0-9]*", max_length=9, compact=True,
                     placeholder="9 digits"))
                 yield from self._field("country", "Country (type a name or code: fin, DE)", Picker(
                     country_items(self.rules), country, id="country", placeholder="type to choose a country"))
@@ -119,8 +123,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 yield from self._field("affiliated_to", "Affiliated to (its beneficiary)", Picker(
                     [Item(label, label) for label in beneficiaries],
                     p.affiliated_to if p else None, id="affiliated_to", placeholder="type to choose"))
-                yield from self._field("notes", "Notes", Input(plain(p.notes or "") if p else "", id="notes", compact=True,
-                                                                placeholder="optional"))
+                yield from self._field("notes", "Notes", LiveInput(plain(p.notes or "") if p else "", changed=live,
+                                                                    id="notes", compact=True, placeholder="optional"))
             yield Static("", id="impact")
             with Horizontal(classes="buttons"):
                 yield Button("Save (enter)", id="save", variant="primary", compact=True)
@@ -147,7 +151,11 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         self._sync()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._clear_error(event.input.id)
+        if not isinstance(event.input, LiveInput):
+            self._typed(event.input)
+
+    def _typed(self, field: Input) -> None:
+        self._clear_error(field.id)
         self._sync()
 
     def _clear_error(self, field: str | None) -> None:

@@ -4,6 +4,7 @@ The profiles, activities, budget and self-assessment are rules in the scoreboard
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -18,6 +19,7 @@ from planner.scoring import Scoreboard
 from planner.tui.fields import parse_amount
 from planner.tui.text import literal, scrub_input
 from planner.tui.widgets.choice_list import ChoiceList
+from planner.tui.widgets.live import LiveInput
 from planner.tui.widgets.quiet import Line, set_border_subtitle
 
 
@@ -32,18 +34,15 @@ class LotPane(VerticalScroll, can_focus=False):
         months: int
 
     @dataclass
-    class GrantChanged(Message):
-        amount: int | None
-        invalid: bool = False
-
-    @dataclass
     class EcosystemsChanged(Message):
         ids: list[str]
         toggled: str
 
-    def __init__(self, rules: CallRules, **kwargs) -> None:
+    def __init__(self, rules: CallRules, grant_typed: Callable[[int | None, bool], None], **kwargs) -> None:
+        """`grant_typed(amount, invalid)`: called in the keystroke that changed the grant field."""
         super().__init__(**kwargs)
         self.rules = rules
+        self.grant_typed = grant_typed
         self.refused: str | None = None  # why the plan did not take the typed grant (the app sets it)
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
         self._shown: dict[str, object] = {}  # the text each line shows, by selector
@@ -61,7 +60,8 @@ class LotPane(VerticalScroll, can_focus=False):
         yield Line(id="lot-name", classes="hint one-line")
         with Horizontal(id="grant-row"):
             yield Label("Grant EUR", classes="pane-heading")
-            yield Input(placeholder="e.g. 1,000,000", id="grant", compact=True)
+            # the plan follows each keystroke in the keystroke's turn: one frame for the digit and its result
+            yield LiveInput(changed=self._grant_field_changed, placeholder="e.g. 1,000,000", id="grant", compact=True)
         yield Line(id="grant-hint", classes="hint")
         yield Line(id="ecosystem-hint", classes="pane-heading")
         yield ChoiceList(
@@ -79,11 +79,11 @@ class LotPane(VerticalScroll, can_focus=False):
         note = "" if lot.duration(months) else f"  {months} months is not allowed: choose {allowed}."
         self._update("#lot-name", literal(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}"))
 
-        grant = self.query_one("#grant", Input)
+        grant = self.query_one("#grant", LiveInput)
         wanted = "" if plan.requested_grant_eur is None else f"{plan.requested_grant_eur:,}"
         shown = parse_amount(grant.value) if grant.value.strip() else None
         if (resync or not grant.has_focus) and shown != plan.requested_grant_eur:
-            with self.prevent(Input.Changed):
+            with grant.quietly():
                 grant.value = wanted  # an undo, a lot switch or another plan changed it
         b = budget(plan, self.rules, board.lot, board.duration_months, shares=False)  # the totals: cheap
         typed = grant.value.strip()
@@ -127,15 +127,17 @@ class LotPane(VerticalScroll, can_focus=False):
         self.post_message(self.EcosystemsChanged(ordered, event.choice_id))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if scrub_input(event.input):
+        event.stop()  # the grant field's changes were handled when they were typed (LiveInput)
+
+    def _grant_field_changed(self, field: LiveInput) -> None:
+        if scrub_input(field):
             return  # a pasted control character: the field now shows it as \x1b, and says so again
-        text = event.value.strip()
+        text = field.value.strip()
         amount = parse_amount(text) if text else None
         if not isinstance(amount, (int, type(None))):
-            self.post_message(self.GrantChanged(None, invalid=True))  # the hint says why; the plan keeps its grant
+            self.grant_typed(None, True)  # the hint says why; the plan keeps its grant
             return
-        self.post_message(self.GrantChanged(amount))
+        self.grant_typed(amount, False)
 
 
 
