@@ -250,3 +250,29 @@ async def test_toasts_never_cover_the_verdict_bar(draft, size):
         bottom = "\n".join(rows[bar.y:])
         assert "Notification" not in bottom and "▌" not in bottom
         assert re.sub(r"\s+", " ", bottom).startswith(re.sub(r"\s+", " ", verdict(app)))
+
+
+async def test_kept_toasts_go_when_they_expire_or_are_clicked_and_are_used_again(draft):
+    """The main screen keeps its toasts mounted (tui/toasts.py): an expired or clicked toast is
+    hidden and the app forgets its notification; the next notification shows in a kept toast."""
+    from planner.tui.toasts import POOL, KeptToast
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        kept = set(app.screen.query(KeptToast))
+        assert len(kept) == POOL
+        app.tell("Short-lived", timeout=0.2)
+        assert [str(t.render()) for t in shown_toasts(app)] == ["Short-lived"]  # at once, no message turn
+        await wait_for(pilot, lambda: not shown_toasts(app), "the toast to expire")
+        assert not app._notifications
+        app.tell("Click me", timeout=60)
+        toast = shown_toasts(app)[0]
+        await pilot.pause()
+        await pilot.click(toast)
+        await wait_for(pilot, lambda: not shown_toasts(app), "the clicked toast to go")
+        assert not app._notifications and set(app.screen.query(KeptToast)) == kept  # none removed, none added
+        for i in range(POOL + 2):  # more than the pool at once: more toasts, kept from then on
+            app.tell(f"Toast {i}", timeout=60)
+        await wait_for(pilot, lambda: len(shown_toasts(app)) == POOL + 2, "all the toasts")
+        assert [str(t.render()) for t in shown_toasts(app)] == [f"Toast {i}" for i in range(POOL + 2)]
