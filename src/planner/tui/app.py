@@ -46,13 +46,18 @@ PANE_IDS = ("planner.pane_partners", "planner.pane_lot", "planner.pane_scoreboar
 PANE_KEYS = Binding.Group("Panes")
 
 
-def freeze_heap() -> None:
+def freeze_heap(collect: bool = False) -> None:
     """Leave what is alive now (the plan, its partners, the panes) out of Python's cyclic collector.
 
     A plan of 1,000 partners is some 140,000 objects, and every full collection walked them all:
     about 80 ms, at random, added to whatever key was being answered (issue 8: `l` within 50 ms;
     10 times as long with 10,000 partners). They are still freed by reference counting when they
-    go (a plan replaced by ctrl+o, say); only a cycle among them would stay, and plans have none."""
+    go (a plan replaced by ctrl+o, say); only a cycle among them would stay, and plans have none.
+    `collect` first: garbage in cycles at that moment (the dialog that opened a plan, say) would
+    otherwise be frozen with the rest, and kept for good, once per plan opened. At startup there
+    is next to none, and the first screen should not wait for a full collection."""
+    if collect:
+        gc.collect()
     gc.freeze()
 
 
@@ -692,7 +697,7 @@ class PlannerApp(App[int]):
         self.keeper.hold()  # lets go of the plan closed before
         self.redraw(resync=True)
         self.tell(f"Opened {path}")
-        self.call_after_refresh(freeze_heap)
+        self.call_after_refresh(freeze_heap, True)
 
     async def _rebuild_lot_pane(self) -> None:
         pane = self.query_one(LotPane)
