@@ -203,3 +203,40 @@ async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_
         field.insert_text_at_cursor("9")
         assert app.document.plan.assessment.relevance == 9
         assert "9/25" in static_text(screen, "#chart")
+
+
+async def test_a_focus_move_rebuilds_the_footer_once(tmp_path, monkeypatch):
+    """Textual's footer rebuilds (two or three frames each) every time the screen says its keys
+    changed, and a focus move says so more than once: `tab` drew the footer three times after the
+    panes. PlannerFooter shares one rebuild between the notices and skips one that shows the same keys."""
+    from planner.tui.widgets.footer import PlannerFooter
+
+    from .helpers import focus
+
+    app, _ = make_app(many_partners(tmp_path, 20))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await focus(pilot, app.query_one(PartnersTable))
+        for _ in range(5):
+            await pilot.pause()
+        footer = app.query_one(PlannerFooter)
+        rebuilds: list[int] = []
+        recompose = PlannerFooter.recompose
+
+        async def counted(self):
+            rebuilds.append(1)
+            await recompose(self)
+
+        monkeypatch.setattr(PlannerFooter, "recompose", counted)
+        keys = lambda: {k.description for k in footer.query("FooterKey")}  # noqa: E731
+        assert "Remove" in keys()  # the table's own key
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: "Remove" not in keys() and footer.children, "the lot pane's keys")
+        for _ in range(10):
+            await pilot.pause()
+        assert len(rebuilds) == 1
+        await pilot.press("shift+tab")
+        await wait_for(pilot, lambda: "Remove" in keys(), "the table's keys again")
+        for _ in range(10):
+            await pilot.pause()
+        assert len(rebuilds) == 2

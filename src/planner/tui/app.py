@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import Notification
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
+from textual.widgets import DataTable, Header, Input, Static, TextArea
 from textual.widgets._header import HeaderTitle
 
 from planner import editing, recovery
@@ -35,6 +35,7 @@ from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.toasts import place_toasts, show_now
 from planner.tui.typeahead import KeyGate, is_typed
+from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersPane, PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
@@ -144,7 +145,7 @@ class PlannerApp(App[int]):
                 yield LotPane(self.document.rules, self.grant_typed, id="lot-pane", classes="pane")
                 yield ScoreboardView(id="scoreboard", classes="pane")
         yield VerdictBar(id="verdict")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         if self._settings_problems:
@@ -227,7 +228,7 @@ class PlannerApp(App[int]):
         notice = self.query_one("#small-notice", Static)
         notice.display = small
         # below 100 columns the footer needs the room of "^p palette" for the keys (help names ctrl+p)
-        self.query_one(Footer).show_command_palette = event.size.width >= 100
+        self.query_one(PlannerFooter).show_command_palette = event.size.width >= 100
         if small:
             notice.update(plain(f"The terminal is small ({event.size.width}x{event.size.height}): "
                           f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from planner import editing
 from planner.model import Plan
@@ -14,6 +14,7 @@ from planner.tui.fields import parse_count
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal
+from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput
 
 BAR = 30
@@ -63,7 +64,7 @@ class AssessmentScreen(PlanEditor):
                                     id=f"score-{c.id}", max_length=3, compact=True)
                     yield Label(literal(f"of {c.maximum}: {c.label}"), classes="score-label")
             yield Static("tab moves between scores · changes apply at once · escape closes", classes="hint")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self.query_one("#chart", Static).update(chart(self.plan, self.rules))

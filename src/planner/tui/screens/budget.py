@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from planner import editing
 from planner.budget import budget
@@ -18,6 +18,7 @@ from planner.tui.fields import parse_amount
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal, plain
+from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.partners import ROLE_SHORT
 
 
@@ -47,7 +48,7 @@ class ShareForm(ModalScreen[int | None | bool]):
             yield Input("" if self.share is None else str(self.share), type="integer", id="share", compact=True)
             yield FieldError(id="share-error")
             yield Static("enter saves · escape cancels", classes="hint")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -73,7 +74,7 @@ class BudgetScreen(PlanEditor):
             yield Static("Budget: partner shares of the lump sum (enter edits a share)", classes="question")
             yield Static(id="budget-summary")
             yield DataTable(id="shares", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self.show()

@@ -6,13 +6,14 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from planner.model import Plan
 from planner.report import STATUS_WORDS, cell_reason, column_title
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, compare
 from planner.tui.text import literal, plain
+from planner.tui.widgets.footer import PlannerFooter
 
 STYLES = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": ""}
 class CompareScreen(ModalScreen[tuple[int, int] | None]):
@@ -40,7 +41,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             yield DataTable(id="comparison", cursor_type="column", zebra_stripes=True, fixed_columns=1)
             yield Static(f"* title: the plan now; cell: provisional · ≠ rules that differ · ←/→ and enter, or 1-{len(self.boards)}: "
                          "apply a column to the plan · escape closes", classes="hint")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from planner import editing
 from planner.errors import validation_problems
@@ -17,6 +17,7 @@ from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal, plain
 from planner.tui.widgets.choice_list import ChoiceList
+from planner.tui.widgets.footer import PlannerFooter
 
 
 def coverage(plan: Plan, rules: CallRules) -> Text:
@@ -48,7 +49,7 @@ class ProfileForm(ModalScreen[Profile | None]):
             yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
             yield FieldError(id="error-eqf")
             yield Static("enter saves · escape cancels", classes="hint")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -88,7 +89,7 @@ class ContentScreen(PlanEditor):
             yield ChoiceList([(a.id, a.label) for a in self.rules.activities], single=False, id="activities")
             with Horizontal(classes="buttons"):
                 yield Button("Close (esc)", id="close", compact=True)
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self.query_one("#profiles", DataTable).add_columns("Occupational profile", "EQF")

@@ -8,9 +8,10 @@ from pathlib import Path
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from planner.tui.text import literal, plain
+from planner.tui.widgets.footer import PlannerFooter
 
 
 class ClosingOnce(ModalScreen):
@@ -67,7 +68,7 @@ class Choice(ModalScreen[str]):
                 for choice_id, label in self.choices:
                     yield Button(label, id=f"choice-{choice_id}", compact=True,
                                  variant="primary" if choice_id == self.default else "default")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_mount(self) -> None:
         self.query_one(f"#choice-{self.default}", Button).focus()
@@ -106,7 +107,7 @@ class PathPrompt(ModalScreen[Path | None]):
             yield Input(self.value, placeholder="path/to/plan.toml", id="path")
             yield Static("", id="matches", classes="hint")
             yield Static("enter: accept   tab: complete the name   escape: cancel", classes="hint")
-        yield Footer()
+        yield PlannerFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

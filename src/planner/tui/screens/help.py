@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from planner.rules import CallRules, is_provisional
 from planner.tui.text import plain
+from planner.tui.widgets.footer import PlannerFooter
 
 
 class HelpScreen(ModalScreen[None]):
@@ -69,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
         text.append("\nescape closes this help.", style="dim")
         with VerticalScroll(classes="dialog help"):
             yield Static(text)
-        yield Footer()
+        yield PlannerFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

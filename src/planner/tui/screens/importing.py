@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from planner.importing import ImportPreview
 from planner.tui.screens.dialogs import ClosingOnce
 from planner.tui.text import literal
+from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.partners import kind_words, role_words
 
 
@@ -43,7 +44,7 @@ class ImportScreen(ClosingOnce, ModalScreen[bool]):
                 yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''} (enter)", id="add",
                              variant="primary", compact=True, disabled=not p.accepted)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer()
+        yield PlannerFooter()
 
 
     def on_mount(self) -> None:

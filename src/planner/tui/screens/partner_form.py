@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from planner import editing
 from planner.model import ROLES, Partner, Plan
@@ -25,6 +25,7 @@ from planner.rules import CallRules
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal, plain
+from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput
 from planner.tui.widgets.picker import Item, Picker
 
@@ -131,7 +132,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 if self.index is None:
                     yield Button("Save + next (ctrl+n)", id="next", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer()
+        yield PlannerFooter()
 
     def _field(self, name: str, label: str, widget: Any):
         yield Label(label, classes="field-label", id=f"label-{name}")

@@ -13,13 +13,14 @@ from pydantic import ValidationError
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, load_call
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal
+from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
 
 PLACEHOLDER_TITLE = new_plan().title  # what a new plan holds until the user gives a title
@@ -79,7 +80,7 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save (enter / ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer()
+        yield PlannerFooter()
 
 
     def _months(self) -> str | None:
