@@ -39,6 +39,8 @@ CELLS = [
     Text.assemble(("OVER", "bold red"), " by ", ("EUR 3", "underline")),  # spans, no_wrap unset
     cell(Text("[b]not markup[/b]")),
     cell(Text("x")),
+    cell(Text.assemble(("👩", "bold"), "\u200d💻 codes")),  # a style boundary inside a ZWJ cluster
+    cell(Text.assemble("ab ", ("👨\u200d👩\u200d👧", "italic"), " family")),
 ]
 
 

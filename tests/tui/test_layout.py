@@ -241,11 +241,18 @@ async def test_toasts_never_cover_the_verdict_bar(draft, size):
         text = screen_text(app)
         assert "Nothing to undo." in text and "Notification 1" in text
 
-        # many more than fit: the verdict bar and the footer still show whole, with no toast over them
+        # many more than fit: the newest show whole (the oldest go), and the verdict bar and the
+        # footer still show whole, with no toast over them
         for i in range(2, 10):
             app.notify(f"Notification {i}: " + "a long message " * 5, timeout=60)
-        await wait_for(pilot, lambda: len(shown_toasts(app)) == 11, "the toasts")
+        await wait_for(pilot, lambda: "Notification 9" in str(shown_toasts(app)[-1].render()), "the newest toast")
         await pilot.pause()
+        shown = shown_toasts(app)
+        assert 1 < len(shown) < 11 and len(app._notifications) == len(shown)
+        top = app.screen.region.y + 1  # under the header
+        for toast in shown:
+            assert toast.region.y >= top and toast.region.bottom <= bar.y, (toast.region, bar)
+        assert "Notification 9" in screen_text(app)
         rows = screen_text(app).splitlines()
         bottom = "\n".join(rows[bar.y:])
         assert "Notification" not in bottom and "▌" not in bottom

@@ -54,10 +54,12 @@ def freeze_heap(collect: bool = False) -> None:
     about 80 ms, at random, added to whatever key was being answered (issue 8: `l` within 50 ms;
     10 times as long with 10,000 partners). They are still freed by reference counting when they
     go (a plan replaced by ctrl+o, say); only a cycle among them would stay, and plans have none.
-    `collect` first: garbage in cycles at that moment (the dialog that opened a plan, say) would
-    otherwise be frozen with the rest, and kept for good, once per plan opened. At startup there
-    is next to none, and the first screen should not wait for a full collection."""
+    `collect`: everything is collected first, what was frozen before included: garbage in cycles
+    (the dialog that opened a plan, widgets rebuilt since the last freeze) would otherwise stay
+    frozen for good, once per plan opened. At startup there is next to none, and the first screen
+    should not wait for a full collection."""
     if collect:
+        gc.unfreeze()  # what was frozen before and has become garbage since (the plan's old panes)
         gc.collect()
     gc.freeze()
 

@@ -9,7 +9,7 @@ carries. So the main screen's rack stays displayed (it is invisible when empty: 
 `visibility: hidden`) and is taken out of the dock, with a fixed place and size: the bottom-right
 corner, ending 4 lines above the bottom as before (above the verdict bar and the footer), as wide
 as a toast, from under the header down (toasts stack up from its bottom; when they fill it, the
-oldest scroll out of sight until they expire). Its size is fixed: a toast that comes or goes
+oldest go: see _make_room). Its size is fixed: a toast that comes or goes
 repaints its own lines only. Other screens keep Textual's rack.
 
 Its toasts are kept mounted, too. Textual mounts a new toast for each notification (in later
@@ -25,6 +25,8 @@ from __future__ import annotations
 import threading
 from itertools import count
 
+from rich.console import Console
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.css.query import NoMatches
@@ -38,6 +40,7 @@ from planner.tui.widgets.quiet import NoRelayout
 
 TOAST_WIDTH = 60  # Textual's toast width (at most half the screen)
 ABOVE_BOTTOM = 4  # the verdict bar, the footer and a spare line (planner.tcss had margin-bottom: 4)
+_CONSOLE = Console(width=TOAST_WIDTH, color_system=None)  # measures how a toast's text wraps
 POOL = 4  # toasts mounted ahead; more at once are mounted when needed, and kept
 _ids = count()
 
@@ -123,8 +126,30 @@ def _show_kept(rack: ToastRack, notifications: Notifications) -> None:
             holder = _holder(notification)
             rack.mount(holder)
             holder.kept.call_after_refresh(holder.kept.present, notification)
-    if new and rack.virtual_size.height > rack.size.height:
-        rack.call_later(rack.scroll_end, animate=False, force=True)
+    if new:
+        _make_room(rack)
+
+
+def _toast_height(notification: Notification, width: int) -> int:
+    """Lines a toast takes in a rack `width` wide: its text wrapped (Toast: 1 column of border and
+    1 of padding each side), 2 lines of padding, 1 of margin above."""
+    text = Text(notification.message)
+    lines = len(text.wrap(_CONSOLE, max(width - 3, 1))) if notification.message else 1
+    return lines + (1 if notification.title else 0) + 3
+
+
+def _make_room(rack: ToastRack) -> None:
+    """The oldest toasts go when the shown ones would not fit the rack: the newest must be seen.
+
+    The rack cannot scroll its toasts into view (it is `visibility: hidden`, so Textual gives it no
+    size), so toasts beyond its height would stack up out of sight above it, the newest pushed
+    off the bottom: they go instead, the app forgetting them as if they had expired."""
+    width, height = getattr(rack, "_placed", (TOAST_WIDTH, 0))
+    shown = [h for h in rack.query_children(ToastHolder) if h.display and getattr(h, "kept", None) is not None]
+    heights = [_toast_height(h.kept._notification, width) for h in shown]
+    while len(shown) > 1 and sum(heights) > height:
+        shown.pop(0).kept.withdraw()
+        heights.pop(0)
 
 
 def place_toasts(screen: Screen, size: Size) -> None:
@@ -141,6 +166,7 @@ def place_toasts(screen: Screen, size: Size) -> None:
     styles.width = width
     styles.height = height
     styles.offset = (size.width - width, max(size.height - ABOVE_BOTTOM - height, 0))
+    rack._placed = (width, height)  # type: ignore[attr-defined]  # _make_room fits the toasts in it
     rack.add_class("-placed")  # planner.tcss: its toasts take the rack's whole width
     rack.display = True
     if not getattr(rack, "_keeps_toasts", False):
@@ -148,6 +174,7 @@ def place_toasts(screen: Screen, size: Size) -> None:
         rack.show = lambda notifications: _show_kept(rack, notifications)  # type: ignore[method-assign]
         rack._keeps_toasts = True  # type: ignore[attr-defined]
         rack.mount_all(_holder() for _ in range(POOL))
+    _make_room(rack)  # a smaller terminal: fewer toasts fit
 
 
 def _holder(notification: Notification | None = None) -> ToastHolder:

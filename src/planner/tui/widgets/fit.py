@@ -159,6 +159,9 @@ class FittedTable(DataTable):
         if not (type(value) is Text and row is not None and row.height == 1 and not row.auto_height
                 and inner >= 2 and value.no_wrap is not False
                 and (value.overflow in ("ellipsis", "crop") or not value.plain)
+                # one style over the whole text: a style boundary inside a grapheme cluster (a ZWJ
+                # emoji) is cut differently by Rich's segments than here
+                and all(span.start <= 0 and span.end >= len(value) for span in value.spans)
                 and value.justify in (None, "default") and "\n" not in value.plain and "\t" not in value.plain):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         component_style, post_style = self._get_styles_to_render_cell(
