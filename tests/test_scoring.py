@@ -849,3 +849,30 @@ def test_random_plans_verdict_is_consistent(partners, lot_number, months, reques
     assert (statuses["affiliations"] == "fail") == any(p.role == "affiliated-entity" for p in partners)
     assert [c.id for c in board.criteria][-2:] == ["award", "deadline"]
     assert board.duration_months == (months if months is not None else lot.shortest_duration)
+
+
+def test_the_passes_over_the_partners_are_reused_only_for_the_same_partners_and_rules(monkeypatch):
+    """evaluate reuses its last pass over the partners (counts, affiliations) when the partners tuple
+    and the rules are the very same objects, as after a lot switch; any other plan or rules are
+    counted again, so the verdict is never stale."""
+    import planner.scoring as scoring
+
+    runs: list[str] = []
+    for name in ("_composition", "_affiliations"):
+        original = getattr(scoring, name)
+        monkeypatch.setattr(scoring, name, lambda plan, rules, _f=original, _n=name: runs.append(_n) or _f(plan, rules))
+    plan = passing_plan(RULES_2024, 2)
+    first = evaluate(plan, RULES_2024, now=BEFORE_DEADLINE)
+    assert runs == ["_composition", "_affiliations"]
+    switched = plan.model_copy(update={"lot": 1})  # the same partners tuple
+    assert switched.partners is plan.partners
+    evaluate(switched, RULES_2024, now=BEFORE_DEADLINE)
+    assert runs == ["_composition", "_affiliations"]  # reused
+    # one partner fewer: a new tuple, counted again, and the verdict follows
+    fewer = plan.model_copy(update={"partners": plan.partners[1:]})
+    after = evaluate(fewer, RULES_2024, now=BEFORE_DEADLINE)
+    assert runs.count("_composition") == 2 and after.get("full-partners").actual == first.get("full-partners").actual - 1
+    # the same partners under other rules: counted again
+    other = RULES_2024.model_copy(deep=True)
+    evaluate(plan, other, now=BEFORE_DEADLINE)
+    assert runs.count("_composition") == 3 and runs.count("_affiliations") == 3

@@ -109,7 +109,28 @@ class Composition:
     excluded: tuple[Partner, ...]
 
 
+# the last result of each pass over the partners, with the partners tuple and rules it was for
+_LAST_PASS: dict[str, tuple[tuple[Partner, ...], CallRules, object]] = {}
+
+
+def _same_partners(name: str, plan: Plan, rules: CallRules, compute):
+    """compute(plan, rules) for a pass that reads only the partners and the rules; its last result
+    again when both are the very same objects (a lot switch, the grant or the title keep the
+    partners tuple as it is). Partners and rules are frozen, and the tuple is held here, so the
+    same object means the same values. With 1,000 partners the two passes are most of evaluate."""
+    last = _LAST_PASS.get(name)
+    if last is not None and last[0] is plan.partners and last[1] is rules:
+        return last[2]
+    result = compute(plan, rules)
+    _LAST_PASS[name] = (plan.partners, rules, result)
+    return result
+
+
 def composition(plan: Plan, rules: CallRules) -> Composition:
+    return _same_partners("composition", plan, rules, _composition)
+
+
+def _composition(plan: Plan, rules: CallRules) -> Composition:
     coordinators: list[Partner] = []
     excluded: list[Partner] = []
     countries: set[str] = set()
@@ -191,7 +212,7 @@ def evaluate(
         _excluded(comp, rules),
         *third_countries_criteria(plan, rules),
         *eche_criteria(plan, rules),
-        _affiliations(plan, rules),
+        _same_partners("affiliations", plan, rules, _affiliations),
         _duration(months, the_lot),
         _ecosystem(plan, the_lot, rules),
         _grant(plan, rules, the_lot, months),
