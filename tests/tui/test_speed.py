@@ -44,6 +44,13 @@ def test_an_edit_keeps_the_other_partners_objects_and_still_checks_the_edited_on
     with pytest.raises(Refused, match=r"partners\[5\]\.name"):
         doc.edit(editing.replace_partner(doc.plan, 5, bad))
     assert doc.plan.partners[5] is after[5]
+    # an edit that leaves every partner keeps the partners tuple itself: scoring recognises it and
+    # does not count 1,000 partners again for a lot switch or a keystroke in the grant field
+    partners = doc.plan.partners
+    doc.edit(editing.set_requested_grant(doc.plan, 123_456))
+    assert doc.plan.partners is partners
+    doc.edit(editing.set_lot(doc.plan, doc.rules, 1))
+    assert doc.plan.partners is partners and doc.plan.lot == 1
 
 
 async def test_typing_in_the_grant_field_does_not_touch_the_partners_table(tmp_path, monkeypatch):

@@ -49,9 +49,15 @@ def refusal(plan: Plan, rules: CallRules, known: Plan | None = None,
         return None, [str(exc)]
     try:
         trusted = frozenset(kept) if known_rules is not None and known_rules is rules else frozenset()
-        return check_against_rules(checked, rules, checked=trusted), []
+        checked = check_against_rules(checked, rules, checked=trusted)
     except PlanError as exc:
         return None, exc.problems or [exc.message]
+    if known is not None and len(checked.partners) == len(known.partners) and \
+            all(a is b for a, b in zip(checked.partners, known.partners)):
+        # the very partners of `known`: its tuple too, which scoring recognises (a lot switch or a
+        # grant with 1,000 partners does not count them again; scoring._same_partners)
+        checked = checked.model_copy(update={"partners": known.partners})
+    return checked, []
 
 
 @dataclass
