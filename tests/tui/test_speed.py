@@ -196,6 +196,15 @@ async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_
         await wait_for(pilot, lambda: error.display, "the name's error")
         form.query_one("#name", Input).insert_text_at_cursor("O")
         assert not error.display  # typing in the field takes its error away at once
+        # a picker filters and takes its match within the keystroke, and the live line follows
+        country, kind = form.query_one("#country"), form.query_one("#kind")
+        country.input.clear()  # the country carried over from the last partner
+        country.input.insert_text_at_cursor("fin")
+        assert country.value == "FI" and [o.id for o in country._shown] == ["FI"]
+        kind.input.clear()
+        kind.input.insert_text_at_cursor("univ")
+        assert kind.value == "higher-education"
+        assert "With this partner" in static_text(form, "#impact")  # country and kind known: the live line
         await pilot.press("escape")
         await wait_screen(pilot, __import__("planner.tui.screens.dialogs", fromlist=["Choice"]).Choice)
         await pilot.press("tab", "enter")  # discard

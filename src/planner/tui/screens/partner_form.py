@@ -115,15 +115,19 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                     p.pic or "" if p else "", changed=live, id="pic", restrict=r"[0-9]*", max_length=9, compact=True,
                     placeholder="9 digits"))
                 yield from self._field("country", "Country (type a name or code: fin, DE)", Picker(
-                    country_items(self.rules), country, id="country", placeholder="type to choose a country"))
+                    country_items(self.rules), country, id="country", placeholder="type to choose a country",
+                    changed=live))
                 yield from self._field("kind", "Kind of organisation (type: univ, vet, cham, sme)", Picker(
-                    kind_items(self.rules), p.kind if p else None, id="kind", placeholder="type to choose a kind"))
-                yield from self._field("role", "Role", Picker(role_items(self.rules), role, id="role"))
+                    kind_items(self.rules), p.kind if p else None, id="kind", placeholder="type to choose a kind",
+                    changed=live))
+                yield from self._field("role", "Role", Picker(role_items(self.rules), role, id="role",
+                                                                      changed=live))
                 yield from self._field("eche", "Erasmus Charter for Higher Education (ECHE)",
-                                       Picker(ECHE_ITEMS, eche, id="eche", placeholder="yes, no or not known"))
+                                       Picker(ECHE_ITEMS, eche, id="eche", placeholder="yes, no or not known",
+                                              changed=live))
                 yield from self._field("affiliated_to", "Affiliated to (its beneficiary)", Picker(
                     [Item(label, label) for label in beneficiaries],
-                    p.affiliated_to if p else None, id="affiliated_to", placeholder="type to choose"))
+                    p.affiliated_to if p else None, id="affiliated_to", placeholder="type to choose", changed=live))
                 yield from self._field("notes", "Notes", LiveInput(plain(p.notes or "") if p else "", changed=live,
                                                                     id="notes", compact=True, placeholder="optional"))
             yield Static("", id="impact")
@@ -147,15 +151,12 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
 
     # --- live ------------------------------------------------------------------------------
 
-    def on_picker_changed(self, event: Picker.Changed) -> None:
-        self._clear_error(event.picker.id)
-        self._sync()
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if not isinstance(event.input, LiveInput):
             self._typed(event.input)
 
-    def _typed(self, field: Input) -> None:
+    def _typed(self, field: Input | Picker) -> None:
+        """A field or a picker changed (LiveInput, Picker `changed`): in the keystroke's own turn."""
         self._clear_error(field.id)
         self._sync()
 

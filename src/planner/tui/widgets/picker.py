@@ -8,6 +8,7 @@ most a few rows high: it never spills over the dialog or the footer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from planner.tui.text import literal
+from planner.tui.widgets.live import LiveInput
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ def filtered(query: str, items: list[Item]) -> list[Item]:
     return [item for *_, item in sorted(ranked, key=lambda r: r[:3])]
 
 
-class PickerInput(Input):
+class PickerInput(LiveInput):
+    """The picker's field: the list filters within the keystroke (LiveInput), in the frame of the letter."""
+
     BINDINGS = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
@@ -76,7 +80,8 @@ class PickerInput(Input):
 
 
 class Picker(Vertical):
-    """The value is an Item id or None. Posts Picker.Changed when it changes."""
+    """The value is an Item id or None. When it changes: calls `changed(picker)` in that very turn
+    (a keystroke's effects drawn with it, see LiveInput), or without `changed` posts Picker.Changed."""
 
     DEFAULT_CSS = """
     Picker { height: auto; }
@@ -94,17 +99,18 @@ class Picker(Vertical):
             return self.picker
 
     def __init__(self, items: list[Item], value: str | None = None, *, placeholder: str = "",
-                 id: str | None = None) -> None:
+                 id: str | None = None, changed: Callable[[Picker], None] | None = None) -> None:
         super().__init__(id=id)
+        self.changed = changed
         self.items = items
         self._by_id = {item.id: item for item in items}
         self.value = value if value in self._by_id else None
         self._placeholder = placeholder
         self._shown: list[Item] = []
-        self._quiet = False  # set while the input's text is changed by code, not by typing
 
     def compose(self):
-        yield PickerInput(self.shown_text(), placeholder=self._placeholder, compact=True, id=f"{self.id}-input")
+        yield PickerInput(self.shown_text(), changed=self._typed, placeholder=self._placeholder, compact=True,
+                          id=f"{self.id}-input")
         options = OptionList(compact=True, id=f"{self.id}-list")
         options.can_focus = False
         yield options
@@ -130,10 +136,10 @@ class Picker(Vertical):
     # --- what the user does ---------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if self._quiet:
-            return
-        text = event.value
+        event.stop()  # handled when typed: _typed
+
+    def _typed(self, field: LiveInput) -> None:
+        text = field.value
         if text == self.shown_text() and text:
             return  # the choice as shown (set by code, or typed out in full)
         shown = filtered(text, self.items) if text.strip() else self.items
@@ -187,15 +193,17 @@ class Picker(Vertical):
     def _set_value(self, value: str | None) -> None:
         if value != self.value:
             self.value = value
-            self.post_message(self.Changed(self, value))
+            if self.changed is not None:
+                self.changed(self)
+            else:
+                self.post_message(self.Changed(self, value))
 
     def _show_choice(self) -> None:
         text = self.shown_text()
         if self.input.value != text:
-            self._quiet = True
-            self.input.value = text
+            with self.input.quietly():  # set by code, not typed: no filtering
+                self.input.value = text
             self.input.cursor_position = len(text)
-            self._quiet = False
 
     def _fill(self, shown: list[Item]) -> None:
         self._shown = shown
