@@ -72,6 +72,24 @@ async def test_recovery_file_from_open_to_edit_to_save_to_quit(draft: Path) -> N
     assert sorted(p.name for p in draft.parent.iterdir()) == ["draft.toml"]
 
 
+async def test_any_exit_without_unsaved_changes_leaves_no_recovery_file(draft: Path) -> None:
+    """Not only ctrl+q: a planner closed by a script (App.exit, as benchmarks/startup.py does) or by
+    Textual itself leaves nothing beside a plan it did not change; with unsaved changes it keeps them."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, rec(draft).exists, "the lock to be written on opening")
+        app.exit()
+    assert not rec(draft).exists()
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "an unsaved change")
+        app.exit()
+    assert recovery.read_holder(rec(draft)).unsaved is not None  # kept, to be offered back
+
+
 async def test_a_new_plan_keeps_its_changes_in_the_state_folder(tmp_path: Path) -> None:
     state = Path(os.environ["XDG_STATE_HOME"]) / "planner"
     app, _ = make_app(None)

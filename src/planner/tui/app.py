@@ -187,6 +187,7 @@ class PlannerApp(App[int]):
         self.exit(return_code=code)
 
     def on_unmount(self) -> None:
+        self.keeper.closing()  # any exit: unsaved changes kept, else no recovery file left behind
         try:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):

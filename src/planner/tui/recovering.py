@@ -74,6 +74,12 @@ class Keeper:
         recovery.remove(self.path)
         self.path = None
 
+    def closing(self) -> None:
+        """The app is going away, whichever way (a script's App.exit, Textual's own): as on a signal.
+        After a clean quit (released already) nothing is left to do."""
+        if self.path is not None:
+            self.on_signal()
+
     def on_signal(self) -> None:
         """SIGHUP / SIGTERM: keep the unsaved changes now; with none, leave nothing behind."""
         if self.timer is not None:
