@@ -41,7 +41,9 @@ async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) 
         assert deadline.endswith(": closed (the newest call the planner knows).")
 
 
-async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path) -> None:
+async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path, monkeypatch) -> None:
+    import planner.tui.app as tui_app
+    monkeypatch.setattr(tui_app, "available_calls", lambda: ["2024", "2025", "2026", "2027"])  # a call file added
     app, _ = make_app(_lot3(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
@@ -68,6 +70,9 @@ async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path) -> None:
         assert "8 / 4 / 3 / 3 for Lot 3 is provisional" in shown
         assert "No source for this call says whether only one proposal per ecosystem can be funded" in shown
         assert "Third countries: a full partner from a third country not associated" in shown
+        # the keys' help names this call's lots and every call the planner has, from the rules
+        assert "the next lot of the call (1, 2, 3 in call 2026)" in shown
+        assert "the next call (2024, 2025, 2026, 2027): its rules apply" in shown
 
 
 async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monkeypatch) -> None:

@@ -726,9 +726,9 @@ class PlannerApp(App[int]):
         ("planner.add_partner", "a", "add a partner"),
         (None, "enter", "edit the selected partner"),
         ("planner.remove_partner", "d / delete", "remove the selected partner (asks first)"),
-        ("planner.switch_lot", "l", "the next lot of the call (1, 2, 3 in 2026)"),
+        ("planner.switch_lot", "l", "the next lot of the call ({lots} in call {call})"),
         ("planner.compare", "c", "what-if comparison of all lots and durations of the call"),
-        ("planner.switch_call", "y", "the next call (2024, 2025, 2026): its rules apply"),
+        ("planner.switch_call", "y", "the next call ({calls}): its rules apply"),
         ("planner.content", "p", "Lot 2 content: occupational profiles and activities"),
         ("planner.budget", "b", "budget: each partner's share of the grant"),
         ("planner.assessment", "s", "award self-assessment"),
@@ -744,7 +744,12 @@ class PlannerApp(App[int]):
     )
 
     def key_help(self) -> list[tuple[str, str]]:
-        return [(self._keys.get(bid, keys).replace(",", " / ") if bid else keys, what)
+        """The keys as remapped, and what they do; the lots and calls from the rules the planner has
+        (a 2027 call file shows up here without a change of code)."""
+        rules = self.document.rules
+        known = {"lots": ", ".join(str(lot.number) for lot in rules.lots), "call": rules.id,
+                 "calls": ", ".join(available_calls())}
+        return [(self._keys.get(bid, keys).replace(",", " / ") if bid else keys, what.format(**known))
                 for bid, keys, what in self.KEY_HELP]
 
     def action_help(self) -> None:
@@ -761,7 +766,7 @@ class PlannerApp(App[int]):
         yield SystemCommand("Remove partner", "Remove the selected participant", self.action_remove_partner)
         yield SystemCommand("Switch lot", "Move the plan to the next lot of its call", self.action_switch_lot)
         yield SystemCommand("Compare lots", "What-if: all lots and durations side by side", self.action_compare)
-        yield SystemCommand("Switch call", "Judge the plan by the next call's rules (2024, 2025, 2026 ...)",
+        yield SystemCommand("Switch call", f"Judge the plan by the next call's rules ({', '.join(available_calls())})",
                             self.action_switch_call)
         yield SystemCommand("Profiles and activities", "Lot 2 content: occupational profiles, activities",
                             self.action_content)
