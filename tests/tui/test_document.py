@@ -233,7 +233,6 @@ import tempfile  # noqa: E402
 
 from planner import editing  # noqa: E402
 from planner.model import ROLES, Partner, Profile  # noqa: E402
-from planner.tui.document import Refused  # noqa: E402
 
 # any character a user may type or a CSV may hold: brackets, quotes, backslashes, controls, accents
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
