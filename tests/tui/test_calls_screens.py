@@ -80,8 +80,11 @@ async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monke
     app, notes = make_app(_lot3(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
+        told = len(notes)
         await pilot.press("y")  # 2026 is the last: on to 2024, which has no Lot 3
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2024"), "the 2024 call shown")
+        await pilot.pause()
+        assert [n.message.split(" (")[0] for n in notes[told:]] == ["Call 2024"]  # one toast says it
         plan = app.document.plan
         assert (plan.call, plan.lot, app.document.rules.id, app.board.call) == ("2024", 1, "2024", "2024")
         assert "third-countries" not in [c.id for c in app.board.criteria]

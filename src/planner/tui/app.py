@@ -419,12 +419,17 @@ class PlannerApp(App[int]):
         calls = available_calls()
         current = doc.plan.call or doc.rules.id
         target = calls[(calls.index(current) + 1) % len(calls)] if current in calls else calls[-1]
-        rules = load_call(target)
+        rules, before = load_call(target), doc.rules
         plan = editing.set_call(doc.plan, rules)
         doc.rules = rules
         self.query_one(LotPane).rules = rules
+        if self.apply(plan, say=False) is not None:  # refused (it said why): the plan keeps its call
+            doc.rules = before
+            self.query_one(LotPane).rules = before
+            self.redraw()
+            return
         self.call_later(self._rebuild_lot_pane)  # other lots, caps, ecosystems, deadline
-        self.apply(plan)
+        # one toast: the edit's own ("Plan details (call)") would say less, twice
         self.tell(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
 
     def on_lot_pane_scenario_chosen(self, event: LotPane.ScenarioChosen) -> None:
