@@ -25,3 +25,8 @@ def test_describe_change_names_partners_lots_and_details(rules):
     eco = editing.set_ecosystems(plan, ["digital"])
     assert editing.describe_change(plan, eco, rules) == "ecosystems: Digital"
     assert editing.describe_change(plan, plan) == "no change"
+    # a call switch (y) names both calls first, then what it moved (undo says "Undone: call 2025 → 2024")
+    from planner.rules import load_call
+    other = editing.set_call(plan, load_call("2025"))
+    assert editing.describe_change(plan, other).startswith(f"call {plan.call} → 2025")
+    assert editing.describe_change(other, plan).startswith(f"call 2025 → {plan.call}")

@@ -156,7 +156,9 @@ def describe_change(before: Plan, after: Plan, rules: CallRules | None = None) -
     if before.ecosystems != after.ecosystems:
         names = [(rules.ecosystem(e).name if rules and rules.ecosystem(e) else e) for e in after.ecosystems or ()]
         parts.append(f"ecosystems: {', '.join(names) or 'none'}")
-    details = [name for name in ("title", "acronym", "call", "notes")
+    if before.call != after.call:  # the call first: it decides the rules, and undo names it
+        parts.insert(0, f"call {before.call} → {after.call}")
+    details = [name for name in ("title", "acronym", "notes")
                if getattr(before, name) != getattr(after, name)]
     if details:
         parts.append(f"plan details ({', '.join(details)})")

@@ -108,7 +108,7 @@ async def test_plan_details_dialog_by_key_and_palette(draft):
         assert "Some notes" in plan.notes
         assert app.document.rules.id == "2025"
         assert app.sub_title == "BETTER"
-        assert any(n.message.startswith("Plan details (title, acronym, call, notes)") for n in notes)
+        assert any(n.message.startswith("Call 2024 → 2025; plan details (title, acronym, notes)") for n in notes)
         # undo goes back to the old call and its rules
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: app.document.rules.id == "2024", "the old call's rules")
