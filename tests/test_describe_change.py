@@ -30,3 +30,17 @@ def test_describe_change_names_partners_lots_and_details(rules):
     other = editing.set_call(plan, load_call("2025"))
     assert editing.describe_change(plan, other).startswith(f"call {plan.call} → 2025")
     assert editing.describe_change(other, plan).startswith(f"call 2025 → {plan.call}")
+
+
+def test_the_lots_with_content_rules_are_named_from_the_rules():
+    from planner.report import content_lots
+    from planner.rules import load_call
+
+    rules = load_call("2026")
+    assert content_lots(rules) == "Lot 2"
+    both = rules.model_copy(update={"lots": tuple(lot.model_copy(update={"content_requirements": lot.number > 1})
+                                                  for lot in rules.lots)})
+    assert content_lots(both) == "Lots 2 and 3"
+    none = rules.model_copy(update={"lots": tuple(lot.model_copy(update={"content_requirements": False})
+                                                  for lot in rules.lots)})
+    assert content_lots(none) == "No lot's"

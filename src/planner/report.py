@@ -195,3 +195,11 @@ def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None, rul
 def compare_json(boards: list[Scoreboard], path: str | None) -> str:
     return json.dumps({"plan": path, "verdicts": [b.as_dict(path) for b in boards]}, indent=2,
                       ensure_ascii=False) + "\n"
+
+
+def content_lots(rules: CallRules) -> str:
+    """The lots whose proposals must plan profiles and activities, from the rules: 'Lot 2'."""
+    numbers = [str(lot.number) for lot in rules.lots if lot.content_requirements]
+    if not numbers:
+        return "No lot's"
+    return f"Lot {numbers[0]}" if len(numbers) == 1 else f"Lots {', '.join(numbers[:-1])} and {numbers[-1]}"

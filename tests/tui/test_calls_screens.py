@@ -73,6 +73,7 @@ async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path, monkeypat
         # the keys' help names this call's lots and every call the planner has, from the rules
         assert "the next lot of the call (1, 2, 3 in call 2026)" in shown
         assert "the next call (2024, 2025, 2026, 2027): its rules apply" in shown
+        assert "p Lot 2 content: occupational profiles" in shown  # Lot 3 has no content rules (2026.toml)
 
 
 async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monkeypatch) -> None:

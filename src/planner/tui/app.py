@@ -22,6 +22,7 @@ from textual.widgets._header import HeaderTitle
 from planner import editing, recovery
 from planner.errors import PlanError
 from planner.model import Partner, new_plan
+from planner.report import content_lots
 from planner.rules import CallRules, available_calls, latest_call, load_call
 from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
@@ -734,7 +735,7 @@ class PlannerApp(App[int]):
         ("planner.switch_lot", "l", "the next lot of the call ({lots} in call {call})"),
         ("planner.compare", "c", "what-if comparison of all lots and durations of the call"),
         ("planner.switch_call", "y", "the next call ({calls}): its rules apply"),
-        ("planner.content", "p", "Lot 2 content: occupational profiles and activities"),
+        ("planner.content", "p", "{content} content: occupational profiles and activities"),
         ("planner.budget", "b", "budget: each partner's share of the grant"),
         ("planner.assessment", "s", "award self-assessment"),
         ("planner.import", "i", "import partners from a CSV file (with a preview)"),
@@ -753,7 +754,7 @@ class PlannerApp(App[int]):
         (a 2027 call file shows up here without a change of code)."""
         rules = self.document.rules
         known = {"lots": ", ".join(str(lot.number) for lot in rules.lots), "call": rules.id,
-                 "calls": ", ".join(available_calls())}
+                 "calls": ", ".join(available_calls()), "content": content_lots(rules)}
         return [(self._keys.get(bid, keys).replace(",", " / ") if bid else keys, what.format(**known))
                 for bid, keys, what in self.KEY_HELP]
 
@@ -773,7 +774,8 @@ class PlannerApp(App[int]):
         yield SystemCommand("Compare lots", "What-if: all lots and durations side by side", self.action_compare)
         yield SystemCommand("Switch call", f"Judge the plan by the next call's rules ({', '.join(available_calls())})",
                             self.action_switch_call)
-        yield SystemCommand("Profiles and activities", "Lot 2 content: occupational profiles, activities",
+        yield SystemCommand("Profiles and activities",
+                            f"{content_lots(self.document.rules)} content: occupational profiles, activities",
                             self.action_content)
         yield SystemCommand("Budget", "Each partner's share of the grant", self.action_budget)
         yield SystemCommand("Self-assessment", "Score the proposal against the award criteria",

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from planner import editing
 from planner.errors import validation_problems
 from planner.model import Plan, Profile
+from planner.report import content_lots
 from planner.rules import CallRules
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
@@ -99,9 +100,10 @@ class ContentScreen(PlanEditor):
     def show(self) -> None:
         plan = self.plan
         lot = self.rules.lot(plan.lot)
+        lots = content_lots(self.rules)
         note = ("" if lot.content_requirements else
-                f"  Not required for Lot {lot.number}: these are what Lot 2 proposals must plan.")
-        self.query_one("#content-lot", Static).update(literal(f"Lot 2 content: profiles and activities.{note}"))
+                f"  Not required for Lot {lot.number}: these are what {lots} proposals must plan.")
+        self.query_one("#content-lot", Static).update(literal(f"{lots} content: profiles and activities.{note}"))
         self.query_one("#coverage", Static).update(coverage(plan, self.rules))
         table = self.query_one("#profiles", DataTable)
         row = table.cursor_row
