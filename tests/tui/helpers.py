@@ -208,3 +208,13 @@ def shown_toasts(app) -> list:
     """The toasts on screen: the main screen keeps hidden ones mounted, ready for the next notification."""
     from textual.widgets._toast import Toast
     return [t for t in app.screen.query(Toast) if t.display and t.parent is not None and t.parent.display]
+
+
+async def ask_to_import(pilot: Pilot, source: Path) -> None:
+    """i, the CSV's path typed into the prompt, enter: as a user would."""
+    from planner.tui.screens.dialogs import PathPrompt
+
+    await pilot.press("i")
+    await wait_screen(pilot, PathPrompt)
+    await replace_text(pilot, str(source))
+    await pilot.press("enter")

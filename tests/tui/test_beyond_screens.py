@@ -10,10 +10,10 @@ from planner.storage import load_plan
 from planner.tui.screens.assessment import AssessmentScreen
 from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.content import ContentScreen, ProfileForm
-from planner.tui.screens.dialogs import PathPrompt
 from planner.tui.screens.importing import ImportScreen
 
 from .helpers import (
+    ask_to_import,
     focus,
     make_app,
     ready,
@@ -143,14 +143,6 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         await replace_text(pilot, "22")
         await wait_for(pilot, lambda: app.board.get("award").status == "pass", "the award rule to pass")
         assert "✓ 78/100" in static_text(screen, "#chart")
-
-
-async def ask_to_import(pilot, source: Path) -> None:
-    """i, the CSV's path typed into the prompt, enter: as a user would."""
-    await pilot.press("i")
-    await wait_screen(pilot, PathPrompt)
-    await replace_text(pilot, str(source))
-    await pilot.press("enter")
 
 
 CSV = "Organisation;Acronym;Country;Type;Role\nAgro VET Lyon;AVL;France;vet school;partner\nGhost;GH;Atlantis;sme;\n"

@@ -11,6 +11,7 @@ from planner.tui.screens.plan_details import PlanDetails
 from planner.tui.widgets.picker import Picker
 
 from .helpers import (
+    ask_to_import,
     make_app, ready, replace_text, screen_text, static_text, type_text, verdict, wait_for, wait_main, wait_screen,
 )
 
@@ -199,10 +200,7 @@ async def test_import_preview_enter_adds(draft, tmp_path):
     app, notes = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("i")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(source))
-        await pilot.press("enter")
+        await ask_to_import(pilot, source)
         screen = await wait_screen(pilot, ImportScreen)
         assert "enter" in screen.active_bindings and screen.active_bindings["enter"].binding.show
         await pilot.press("enter")

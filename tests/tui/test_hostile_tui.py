@@ -25,8 +25,8 @@ from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 
 from .conftest import SAMPLES
-from .helpers import (focus, make_app, ready, replace_text, screen_text, shown_toasts, type_text, wait_for, wait_main,
-                      wait_screen)
+from .helpers import (ask_to_import, focus, make_app, ready, replace_text, screen_text, shown_toasts, type_text,
+                      wait_for, wait_main, wait_screen)
 
 NAME, SHORT = ([c.key for c in PartnersTable.COLUMNS].index(k) for k in ("name", "short"))
 # (legal name, short name) given to the first partners of the Lot 1 sample
@@ -319,10 +319,7 @@ async def test_importing_from_a_fifo_or_a_folder_keeps_the_plan_at_once(lot1, tm
         await ready(pilot)
         plan = app.document.plan
         for path, why in not_files(tmp_path):
-            await pilot.press("i")
-            await wait_screen(pilot, PathPrompt)
-            await replace_text(pilot, str(path))
-            await pilot.press("enter")
+            await ask_to_import(pilot, path)
             await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}",
                            timeout=5)
             assert why in next(n for n in notes if str(path) in n.message).message
@@ -340,10 +337,7 @@ async def test_csv_cells_with_markup_show_literally_in_the_import_preview(lot1, 
     app, _ = make_app(lot1)
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
-        await pilot.press("i")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(source))
-        await pilot.press("enter")
+        await ask_to_import(pilot, source)
         screen = await wait_screen(pilot, ImportScreen)  # "Foo [/] Bar" used to crash it
         assert str(source) in str(screen.query_one("#import-summary", Static).render())
         table = screen.query_one("#import-rows")
