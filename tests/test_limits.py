@@ -16,7 +16,7 @@ from planner.export import partners_csv, safe_cell
 from planner.importing import decode_csv
 from planner.model import MAX_EUROS, MAX_MONTHS, MAX_NOTES, MAX_TEXT, Partner, Plan, Profile
 from planner.safetext import visible
-from planner.storage import read_user_file
+from planner.files import read_user_file
 
 PARTNER_TEXT = ("name", "short_name", "country", "kind", "affiliated_to")
 CONTROLS = ["\x00", "\x07", "\x1b", "\r", "\x7f", "\x85", "\x9b"]

@@ -14,7 +14,8 @@ import pytest
 
 from conftest import SAMPLES, make_plan, partner
 from planner import recovery
-from planner.storage import load_plan, save_plan, this_host
+from planner.files import this_host
+from planner.storage import load_plan, save_plan
 
 SINCE = datetime(2026, 11, 27, 14, 2, tzinfo=timezone.utc)
 

@@ -22,7 +22,8 @@ import pytest
 
 from conftest import make_plan
 from planner.errors import PlanError
-from planner.storage import STALE_TEMP, _HOST, load_plan, remove_stale_temp_files, save_plan
+from planner.files import _HOST, STALE_TEMP, remove_stale_temp_files
+from planner.storage import load_plan, save_plan
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and symlinks")
 
@@ -32,9 +33,10 @@ SAVE = """
 import sys
 from planner.errors import PlanError
 from planner.model import new_plan
+from planner.rules import latest_call
 from planner.storage import save_plan
 try:
-    save_plan(new_plan(title=sys.argv[2]), sys.argv[1])
+    save_plan(new_plan(latest_call(), title=sys.argv[2]), sys.argv[1])
 except PlanError as exc:
     print(exc)
     sys.exit(2)
@@ -215,9 +217,10 @@ def test_a_new_file_in_a_locked_folder_is_refused(shared: Path) -> None:
 HANG_IN_SAVE = """
 import os, sys, time
 from planner.model import new_plan
+from planner.rules import latest_call
 from planner.storage import save_plan
 os.replace = lambda *args: time.sleep(600)  # killed here: the temp file is written, not yet renamed
-save_plan(new_plan(title="Killed"), sys.argv[1])
+save_plan(new_plan(latest_call(), title="Killed"), sys.argv[1])
 """
 
 

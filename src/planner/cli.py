@@ -19,16 +19,8 @@ from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, latest_call, load_call, load_rules_file
 from planner.safetext import visible
 from planner.scoring import compare, evaluate
-from planner.storage import (
-    check_against_rules,
-    decode_plan_bytes,
-    dump_plan,
-    load_call_for,
-    load_plan,
-    parse_plan,
-    read_user_file,
-    save_plan,
-)
+from planner.files import decode_plan_bytes, read_user_file, write_text_atomically
+from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, parse_plan, save_plan
 
 COMMANDS = {
     "check": "judge a plan against its lot (or --lot/--duration); exit 0 eligible, 1 not, 2 unreadable",
@@ -224,7 +216,7 @@ def _new(args: argparse.Namespace) -> int:
         plan = load_plan(source)
     else:
         # the most recent call, written in the file: a plan says which call it is for
-        plan = new_plan(call=args.call or latest_call())
+        plan = new_plan(args.call or latest_call())
         load_call_for(plan, "--call")  # an unknown call is refused before anything is written
     update: dict[str, object] = {}
     if args.title:
@@ -292,7 +284,6 @@ def _import_partners(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from planner import export
-    from planner.storage import write_text_atomically
 
     if args.output:
         _check_output(Path(args.plan), Path(args.output), args.force)

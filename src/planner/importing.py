@@ -12,9 +12,9 @@ from pydantic import ValidationError
 
 from planner.amounts import parse_euros
 from planner.errors import PlanError, validation_problems
+from planner.files import MAX_FILE_BYTES, read_user_file
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules
-from planner.storage import MAX_FILE_BYTES, read_user_file
 
 # header names a spreadsheet may use, lower case, for each partner key
 HEADERS: dict[str, tuple[str, ...]] = {

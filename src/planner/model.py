@@ -176,10 +176,7 @@ def allowed_keys(loc: tuple[Any, ...]) -> list[str] | None:
     return list(model.model_fields)
 
 
-def new_plan(title: str = "Untitled plan", lot: int = 1, call: str | None = None) -> Plan:
-    """An empty plan for `call`, by default the most recent call the planner knows, written in the plan."""
-    if call is None:
-        from planner.rules import latest_call  # the rules know which calls exist; the model holds none
-
-        call = latest_call()
+def new_plan(call: str, title: str = "Untitled plan", lot: int = 1) -> Plan:
+    """An empty plan for `call`, written in the plan. The rules know which calls exist and the model
+    holds none, so the caller names it: `rules.latest_call()` for a new plan, or the call chosen."""
     return Plan(format=FORMAT, call=call, title=title, lot=lot)

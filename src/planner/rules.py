@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from planner.errors import PlanError, describe_validation_error
+from planner.files import decode_plan_bytes, read_user_file
 from planner.model import CALL_WHEN_ABSENT
 from planner.rulesets import builtin_data, builtin_ids, file_data
 
@@ -337,8 +338,6 @@ def load_call(call_id: str) -> CallRules:
 def read_rules_file(path: str | Path) -> dict:
     """A user's rules file as data, resolved through `extends` (a built-in id or a file next to it).
     Read with the same limits as a plan: no FIFO, no device, at most 10 MB, no deep nesting."""
-    from planner.storage import decode_plan_bytes, read_user_file  # storage imports this module
-
     path = Path(path)
     try:
         text = decode_plan_bytes(path, read_user_file(path, "rules file"))

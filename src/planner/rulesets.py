@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlanError
+from planner.files import decode_plan_bytes, parse_toml, read_user_file
 
 # the key that identifies an entry of each array of tables, by its path in the file
 MERGE_KEYS: dict[str, str] = {
@@ -53,8 +54,6 @@ def builtin_ids() -> list[str]:
 
 
 def _parse(text: str, origin: str) -> dict[str, Any]:
-    from planner.storage import parse_toml  # storage imports the rules, which import this module
-
     try:
         return parse_toml(text, origin)  # refuses what tomllib cannot take (nesting, huge integers) with the line
     except PlanError as exc:
@@ -123,8 +122,6 @@ def _find_parent(ref: str, origin: str, folder: Path | None) -> tuple[str, str, 
         raise PlanError(origin, f"extends {ref!r}: no such rule set; known calls: {', '.join(builtin_ids())}"
                         + ("" if folder is None else " (or a .toml file next to this one)"))
     path = (folder / ref).resolve()
-    from planner.storage import decode_plan_bytes, read_user_file
-
     try:
         text = decode_plan_bytes(path, read_user_file(path, "rules file"))
     except PlanError as exc:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from planner.errors import PlanError
 from planner.model import new_plan
-from planner.rules import available_calls, load_call
+from planner.rules import available_calls, latest_call, load_call
 from planner.storage import dump_plan, load_plan
 from planner.tui.app import open_document
 from planner.tui.document import HISTORY, Document, Refused
@@ -23,7 +23,7 @@ RULES = load_call("2024")
 
 
 def titled(n: int):
-    return new_plan(title=f"Plan {n}")
+    return new_plan(latest_call(), title=f"Plan {n}")
 
 
 def fresh(path: Path | None = None) -> Document:
@@ -55,7 +55,7 @@ def test_open_a_path_that_does_not_exist_yet_is_a_new_plan(tmp_path):
     doc = open_document(path)
     assert doc.path == path and doc.name == "new.toml"
     # a new plan is for the most recent call the planner knows, named in the plan
-    assert doc.plan == new_plan(call=available_calls()[-1])
+    assert doc.plan == new_plan(available_calls()[-1])
     assert doc.plan.call == "2026" and doc.rules.id == "2026"
     assert not doc.dirty
     assert not path.exists()  # nothing written until saved

@@ -23,8 +23,10 @@ import pytest
 from textual.widgets import Static
 
 from planner import recovery
+from planner.files import this_host
 from planner.model import new_plan
-from planner.storage import load_plan, this_host
+from planner.rules import latest_call
+from planner.storage import load_plan
 from planner.tui.screens.dialogs import Choice
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
@@ -144,7 +146,7 @@ async def test_a_plan_open_elsewhere_says_who_and_opens_read_only(draft: Path, o
 
 
 async def test_edit_anyway_keeps_a_file_of_its_own(draft: Path, other_process: int) -> None:
-    theirs = write_other(draft, other_process, unsaved=new_plan(title="Alice's edits"))
+    theirs = write_other(draft, other_process, unsaved=new_plan(latest_call(), title="Alice's edits"))
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
@@ -246,7 +248,7 @@ async def test_a_lock_on_another_host_older_than_a_day_is_stale(draft: Path) -> 
 async def test_a_new_plan_of_a_killed_planner_is_offered_back(tmp_path: Path) -> None:
     state = Path(os.environ["XDG_STATE_HOME"]) / "planner"
     state.mkdir(parents=True)
-    lost = new_plan(title="Never saved anywhere")
+    lost = new_plan(latest_call(), title="Never saved anywhere")
     path = state / f"new-{this_host()}-{dead_pid()}.planner"
     recovery.write_holder(path, None, SINCE, lost)
     text = path.read_text(encoding="utf-8").replace(f"pid = {os.getpid()}", f"pid = {path.stem.rsplit('-', 1)[1]}")

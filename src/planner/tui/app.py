@@ -21,6 +21,7 @@ from textual.widgets._header import HeaderTitle
 
 from planner import editing, recovery
 from planner.errors import PlanError
+from planner.files import not_a_regular_file
 from planner.model import Partner, new_plan
 from planner.report import content_lots
 from planner.rules import CallRules, available_calls, latest_call, load_call
@@ -28,7 +29,6 @@ from planner.scoring import Scoreboard, evaluate
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
-from planner.tui.files import not_a_regular_file
 from planner.tui.keys import checked_keymap
 from planner.tui.recovering import Keeper
 from planner.tui.screens.editor import PlanEditor
@@ -75,7 +75,7 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
     if path is not None and not Path(path).parent.is_dir():
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
     # a new plan is for the most recent call (or the one --call/--rules named), written in the file
-    plan = new_plan(call=rules.id if rules is not None and rules.id in available_calls() else latest_call())
+    plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
     return Document(plan, rules or load_call_for(plan, "new plan"), Path(path) if path else None, plan)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import tomli_w
 
 from planner.errors import PlanError
-from planner.storage import write_bytes_atomically
+from planner.files import write_bytes_atomically
 
 
 def config_dir() -> Path:

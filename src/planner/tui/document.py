@@ -13,7 +13,8 @@ from planner.editing import describe_change
 from planner.errors import PlanError, validation_problems
 from planner.model import Plan, allowed_keys
 from planner.rules import CallRules
-from planner.storage import Fingerprint, check_against_rules, dump_plan, file_fingerprint, parse_plan, save_plan
+from planner.files import Fingerprint, file_fingerprint
+from planner.storage import check_against_rules, dump_plan, parse_plan, save_plan
 
 HISTORY = 200
 

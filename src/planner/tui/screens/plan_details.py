@@ -23,7 +23,7 @@ from planner.tui.text import literal
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
 
-PLACEHOLDER_TITLE = new_plan().title  # what a new plan holds until the user gives a title
+PLACEHOLDER_TITLE = new_plan(DEFAULT_CALL).title  # what a new plan holds until the user gives a title
 
 
 def has_placeholder_title(plan: Plan) -> bool:
