@@ -15,12 +15,12 @@ from planner.editing import set_call
 from planner.errors import PlanError
 from planner.model import Plan
 from planner.rules import latest_call, load_call, load_rules_file
-from planner.rulesdiff import diff
-from planner.rulesets import builtin_data, merge
+from planner.rules.diff import diff
+from planner.rules.extends import builtin_data, merge
 from planner.scoring import CRITERIA_ORDER, evaluate
 from planner.storage import dump_plan, parse_plan
 
-CALLS_DIR = Path(planner.__file__).parent / "calls"
+CALLS_DIR = Path(planner.__file__).parent / "rules" / "calls"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)  # late 2026: every known call has closed
 R2025, R2026 = load_call("2025"), load_call("2026")
 

@@ -166,7 +166,7 @@ def test_call_2025():
 
 
 def test_own_rules_file(tmp_path):
-    text = (Path(planner.__file__).parent / "calls" / "2024.toml").read_text(encoding="utf-8")
+    text = (Path(planner.__file__).parent / "rules" / "calls" / "2024.toml").read_text(encoding="utf-8")
     lot2 = RULES_2024.lot(2)
     full = full_partners_in(sample("lot2-draft"))
     old = f"min_full_partners = {lot2.min_full_partners}\n"

@@ -11,7 +11,7 @@ import planner
 from planner.errors import PlanError
 from planner.rules import CallRules, available_calls, load_call, load_rules_file
 
-CALLS_DIR = Path(planner.__file__).parent / "calls"
+CALLS_DIR = Path(planner.__file__).parent / "rules" / "calls"
 
 # the domain brief, "Countries"
 EU_MEMBER_STATES = set("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())

@@ -358,7 +358,7 @@ def _tui(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from planner import rulescli
+    from planner.rules import cli as rulescli
 
     return rulescli.run(args.action, args.ids)
 

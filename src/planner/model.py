@@ -23,7 +23,7 @@ FORMAT = 1
 ROLES = ("coordinator", "beneficiary", "affiliated-entity", "associated-partner")
 Role = Literal["coordinator", "beneficiary", "affiliated-entity", "associated-partner"]
 
-# Bounds of the format itself (spec, "Bad input"), not of a call: a call's caps live in calls/*.toml.
+# Bounds of the format itself (spec, "Bad input"), not of a call: a call's caps live in rules/calls/*.toml.
 # They keep every figure printable and every sum exact, and a typo of six extra zeros visible.
 MAX_EUROS = 1_000_000_000  # no grant or share above EUR 1,000,000,000 (the largest cap is 4 million)
 # the spec: a plan file without `call` keeps meaning the 2024 call (rules.DEFAULT_CALL is this)

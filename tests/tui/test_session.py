@@ -14,7 +14,7 @@ from .helpers import post_keys, ready, wait_for
 
 def lenient_rules(tmp_path: Path, draft: Path):
     """The 2024 rules with Lot 2's full-partner minimum lowered to what the draft has: that rule passes."""
-    text = (Path(planner.__file__).parent / "calls" / "2024.toml").read_text(encoding="utf-8")
+    text = (Path(planner.__file__).parent / "rules" / "calls" / "2024.toml").read_text(encoding="utf-8")
     plan = open_document(draft).plan
     full = sum(p.role in ("coordinator", "beneficiary") for p in plan.partners)
     old = "min_full_partners = 12\n"

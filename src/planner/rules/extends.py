@@ -41,7 +41,7 @@ MERGE_KEYS: dict[str, str] = {
 
 
 def builtin_folder() -> resources.abc.Traversable:
-    return resources.files("planner").joinpath("calls")
+    return resources.files("planner.rules").joinpath("calls")
 
 
 @lru_cache(maxsize=1)

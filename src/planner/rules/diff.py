@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from planner.rulesets import MERGE_KEYS
+from planner.rules.extends import MERGE_KEYS
 
 # the criterion a whole table of rules stands for, where it has one
 RULE_TABLES = {"third_countries": "third-countries", "eche": "eche"}

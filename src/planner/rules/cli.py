@@ -9,9 +9,16 @@ from typing import Any
 import tomli_w
 
 from planner.errors import PlanError
-from planner.rules import CallRules, available_calls, is_provisional, load_call, load_rules_file, read_rules_file
-from planner.rulesdiff import diff
-from planner.rulesets import builtin_data
+from planner.rules.diff import diff
+from planner.rules.extends import builtin_data
+from planner.rules.schema import (
+    CallRules,
+    available_calls,
+    is_provisional,
+    load_call,
+    load_rules_file,
+    read_rules_file,
+)
 from planner.safetext import visible
 
 USAGE = "use: planner rules | planner rules show ID | planner rules diff A B"

@@ -1,4 +1,4 @@
-"""The call rules: lots, minimums, caps, ecosystems, countries and kinds, loaded from calls/*.toml."""
+"""The call rules' schema: lots, minimums, caps, ecosystems, countries and kinds, loaded from calls/*.toml."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from planner.errors import PlanError, describe_validation_error
 from planner.files import decode_plan_bytes, read_user_file
 from planner.model import CALL_WHEN_ABSENT
-from planner.rulesets import builtin_data, builtin_ids, file_data
+from planner.rules.extends import builtin_data, builtin_ids, file_data
 
 CATEGORY_LABELS: dict[str, str] = {
     "eu": "EU Member State",
