@@ -73,14 +73,14 @@ def budget(plan: Plan, rules: CallRules, lot: int, months: int, shares: bool = T
     requested = plan.requested_grant_eur
     if not shares:
         return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, ())
-    shares = []
+    per_partner = []
     for i, p in enumerate(plan.partners):
         role = rules.role(p.role)
         percent = None
         if p.grant_eur is not None and requested:
             percent = percent_of(p.grant_eur, requested)
-        shares.append(Share(i, p.label, p.role, bool(role and role.full_partner), p.grant_eur, percent))
-    return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, tuple(shares))
+        per_partner.append(Share(i, p.label, p.role, bool(role and role.full_partner), p.grant_eur, percent))
+    return Budget(months, rules.max_grant(lot, months), requested, rules.funding_rate_percent, tuple(per_partner))
 
 
 def share_totals(plan: Plan, rules: CallRules) -> tuple[int, list[str]]:

@@ -10,17 +10,21 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo
 
 from planner import __version__, editing
 from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
+from planner.files import decode_plan_bytes, read_user_file, write_text_atomically
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, latest_call, load_call, load_rules_file
 from planner.safetext import visible
 from planner.scoring import compare, evaluate
-from planner.files import decode_plan_bytes, read_user_file, write_text_atomically
 from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, parse_plan, save_plan
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 COMMANDS = {
     "check": "judge a plan against its lot (or --lot/--duration); exit 0 eligible, 1 not, 2 unreadable",
@@ -48,11 +52,11 @@ def err(text: str) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_UNREADABLE, f"{self.prog}: error: {message}\n")
 
-    def _print_message(self, message: str, file=None) -> None:  # type: ignore[no-untyped-def, override]
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         # argparse repeats the user's arguments in its errors: escape them like everything else
         if message:
             (file or sys.stderr).write(visible(message, keep_newlines=True))
@@ -89,7 +93,8 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["import-partners"] = _Parser(
         prog="planner import-partners", description=COMMANDS["import-partners"],
         epilog="Columns are found by header name (any case): name, short name, country (name or code), kind, "
-        "role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not known), notes. Comma, semicolon or tab separated. Nothing is written when a "
+        "role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not known), notes. "
+        "Comma, semicolon or tab separated. Nothing is written when a "
         "row is rejected, unless --skip-rejected. Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("csv", metavar="FILE.csv")
@@ -407,8 +412,8 @@ def _safe_streams() -> None:
                 pass
 
 
-HANDLERS = {"rules": _rules, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt, "import-partners": _import_partners,
-            "export": _export, "schema": _schema, "samples": _samples}
+HANDLERS = {"rules": _rules, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt,
+            "import-partners": _import_partners, "export": _export, "schema": _schema, "samples": _samples}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

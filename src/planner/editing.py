@@ -154,7 +154,7 @@ def describe_change(before: Plan, after: Plan, rules: CallRules | None = None) -
     if before.requested_grant_eur != after.requested_grant_eur:
         parts.append(f"requested grant {_eur(before.requested_grant_eur)} → {_eur(after.requested_grant_eur)}")
     if before.ecosystems != after.ecosystems:
-        names = [(rules.ecosystem(e).name if rules and rules.ecosystem(e) else e) for e in after.ecosystems or ()]
+        names = [(eco.name if rules and (eco := rules.ecosystem(e)) else e) for e in after.ecosystems or ()]
         parts.append(f"ecosystems: {', '.join(names) or 'none'}")
     if before.call != after.call:  # the call first: it decides the rules, and undo names it
         parts.insert(0, f"call {before.call} → {after.call}")

@@ -7,6 +7,7 @@ import io
 import json
 import textwrap
 from collections import Counter
+from collections.abc import Collection
 
 from planner.budget import budget
 from planner.editing import counting_note
@@ -160,7 +161,7 @@ def _wrap(text: str, indent: int = 0, width: int = TEXT_WIDTH) -> list[str]:
                          break_on_hyphens=False) or [pad.rstrip()]
 
 
-def _columns(rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+def _columns(rows: list[list[str]], right: Collection[int] = frozenset()) -> list[str]:
     """Rows as aligned columns two spaces apart (the columns in `right` aligned right)."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
@@ -237,8 +238,8 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
 
     if plan.profiles:
         out += _heading("Occupational profiles")
-        for p in plan.profiles:
-            out += _wrap(f"EQF {p.eqf}  {p.title}")
+        for profile in plan.profiles:
+            out += _wrap(f"EQF {profile.eqf}  {profile.title}")
     if lot.content_requirements:
         out += _heading(f"Lot {lot.number} activities")
         for a in rules.activities:

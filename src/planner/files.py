@@ -20,6 +20,7 @@ from pathlib import Path
 
 from planner.errors import PlanError
 
+
 @dataclass(frozen=True)
 class Fingerprint:
     """What a file looked like when it was read or written, to notice a change by someone else."""
@@ -270,7 +271,7 @@ def remove_stale_temp_files(target: Path, now: float | None = None) -> list[Path
     """Remove the temporary files that killed saves of `target` left behind; returns what was removed."""
     folder, pattern = target.parent, _temp_pattern(target.name)
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

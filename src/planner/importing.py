@@ -325,7 +325,8 @@ def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRule
     if raw.get("eche"):
         eche = ECHE_WORDS.get(raw["eche"].casefold())
         if eche is None:
-            problems.append(f"ECHE {_cell(raw['eche'])} is not yes, no, true, false, 1 or 0 (leave it blank: not known)")
+            problems.append(
+                f"ECHE {_cell(raw['eche'])} is not yes, no, true, false, 1 or 0 (leave it blank: not known)")
         else:
             values["eche"] = eche
     if raw.get("notes"):

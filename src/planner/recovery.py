@@ -44,10 +44,10 @@ from pathlib import Path
 import tomli_w
 
 from planner.errors import PlanError
+from planner.files import pid_alive, state_dir, this_host, write_bytes_atomically
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.storage import dump_plan, parse_plan
-from planner.files import pid_alive, state_dir, this_host, write_bytes_atomically
 
 FORMAT = 1
 SUFFIX = ".planner"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -192,12 +192,17 @@ class CallRules(_Strict):
     third_countries: ThirdCountries | None = None  # absent: the 2024 rule (any third country, uncounted)
     eche: EcheRule | None = None
 
+    if TYPE_CHECKING:
+        # pydantic declares it Optional for models without private attributes; this one has some,
+        # so it is always the dict of them (the look-ups below read it directly, for speed)
+        __pydantic_private__: dict[str, Any]
+
     _categories: dict[str, str] = PrivateAttr(default_factory=dict)
     _kinds: dict[str, Kind] = PrivateAttr(default_factory=dict)
     _roles: dict[str, Role] = PrivateAttr(default_factory=dict)
     _lots: dict[int, Lot] = PrivateAttr(default_factory=dict)
     _ecosystems: dict[str, Ecosystem] = PrivateAttr(default_factory=dict)
-    _tables: tuple = PrivateAttr(default=())
+    _tables: tuple[dict[str, str], dict[str, Role], dict[str, Kind]] = PrivateAttr(default=({}, {}, {}))
     _regions: dict[str, Region] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
@@ -256,7 +261,6 @@ class CallRules(_Strict):
     # The look-ups below run once per partner in scoring, budget and loading: they read the private
     # tables from __pydantic_private__ directly, as `self._kinds` goes through pydantic's __getattr__
     # (about 5 µs a call: 10,000 partners spent 100 ms there per edit).
-
 
     def lot(self, number: int) -> Lot:
         return self.__pydantic_private__["_lots"][number]
