@@ -18,7 +18,9 @@ from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
 from planner.files import decode_plan_bytes, read_user_file, write_text_atomically
 from planner.model import Plan, new_plan
-from planner.rules import DEFAULT_CALL, CallRules, available_calls, latest_call, load_call, load_rules_file
+from planner.rules import DEFAULT_CALL, CallRules, latest_call
+from planner.rules import cli as rulescli
+from planner.rules.cli import add_rules_options, explicit_rules
 from planner.safetext import visible
 from planner.scoring import compare, evaluate
 from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, parse_plan, save_plan
@@ -62,23 +64,17 @@ class _Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(visible(message, keep_newlines=True))
 
 
-def _rules_options(parser: argparse.ArgumentParser) -> None:
-    calls = ", ".join(available_calls())
-    parser.add_argument("--call", metavar="ID", help=f"judge against this call's rules ({calls})")
-    parser.add_argument("--rules", metavar="FILE", help="judge against your own rules file instead")
-
-
 def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     parsers: dict[str, argparse.ArgumentParser] = {}
     p = parsers["check"] = _Parser(prog="planner check", description=COMMANDS["check"])
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("--lot", type=int, metavar="N", help="what-if: judge against this lot")
     p.add_argument("--duration", type=int, metavar="M", help="what-if: judge for this many months")
-    _rules_options(p)
+    add_rules_options(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p = parsers["compare"] = _Parser(prog="planner compare", description=COMMANDS["compare"])
     p.add_argument("plan", metavar="PLAN")
-    _rules_options(p)
+    add_rules_options(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p = parsers["new"] = _Parser(prog="planner new", description=COMMANDS["new"])
     p.add_argument("path", metavar="PATH")
@@ -112,16 +108,11 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
     p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte order mark (by default it has "
                    "one, so that Excel shows accents right)")
-    _rules_options(p)
+    add_rules_options(p)
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
-    p = parsers["rules"] = _Parser(
-        prog="planner rules", description=COMMANDS["rules"],
-        usage="planner rules\n       planner rules show ID\n       planner rules diff A B",
-        epilog="ID is a built-in call id (" + ", ".join(available_calls()) + ") or a rules file (.toml). "
-        "A rule set may extend another (extends = \"2025\") and hold only what differs: see README.")
-    p.add_argument("action", nargs="?", choices=("list", "show", "diff"), default="list")
-    p.add_argument("ids", nargs="*", metavar="ID")
+    p = parsers["rules"] = _Parser(prog="planner rules", description=COMMANDS["rules"])
+    rulescli.add_arguments(p)
     return parsers
 
 
@@ -137,21 +128,13 @@ def _top_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plan", metavar="PLAN", nargs="?", help="the plan file to open in the planner")
     p.add_argument("--sample", metavar="NAME", help=f"open a bundled sample read-only ({', '.join(sample_names())})")
-    _rules_options(p)
+    add_rules_options(p)
     p.add_argument("--version", action="version", version=f"planner {__version__}")
     return p
 
 
-def _explicit_rules(args: argparse.Namespace) -> CallRules | None:
-    if getattr(args, "rules", None):
-        return load_rules_file(args.rules)
-    if getattr(args, "call", None):
-        return load_call(args.call)
-    return None
-
-
 def _load(args: argparse.Namespace) -> tuple[Plan, CallRules]:
-    rules = _explicit_rules(args)
+    rules = explicit_rules(args)
     plan = load_plan(args.plan, rules)
     return plan, rules or load_call_for(plan, args.plan)
 
@@ -159,7 +142,7 @@ def _load(args: argparse.Namespace) -> tuple[Plan, CallRules]:
 def _load_for_check(args: argparse.Namespace) -> tuple[Plan, CallRules]:
     """The plan and the rules to judge it by. With --call (or --rules) and --lot, the plan's own lot need not
     exist in that call: a 2026 Lot 3 plan may be asked "and as Lot 1 of 2025?"."""
-    rules = _explicit_rules(args)
+    rules = explicit_rules(args)
     if rules is not None and args.lot is not None:
         if not rules.has_lot(args.lot):
             raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}; "
@@ -352,7 +335,7 @@ def _tui(args: argparse.Namespace) -> int:
         if found is None:
             raise PlanError(args.sample, f"no such sample; samples: {', '.join(sample_names())}")
         path, read_only = str(found), True
-    rules = _explicit_rules(args)
+    rules = explicit_rules(args)
     if not _has_terminal():
         if path is not None and (Path(path).exists() or Path(path).is_symlink()):
             load_plan(path, rules)  # a file the TUI could not open says why first, as it would with a terminal
@@ -360,12 +343,6 @@ def _tui(args: argparse.Namespace) -> int:
     from planner.tui.app import run  # Textual is loaded only here
 
     return run(path, rules=rules, read_only=read_only)
-
-
-def _rules(args: argparse.Namespace) -> int:
-    from planner.rules import cli as rulescli
-
-    return rulescli.run(args.action, args.ids)
 
 
 def _has_terminal() -> bool:
@@ -412,7 +389,7 @@ def _safe_streams() -> None:
                 pass
 
 
-HANDLERS = {"rules": _rules, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt,
+HANDLERS = {"rules": rulescli.command, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt,
             "import-partners": _import_partners, "export": _export, "schema": _schema, "samples": _samples}
 
 

@@ -1,7 +1,10 @@
-"""`planner rules`: list the rule sets, show one resolved as TOML, or say what differs between two."""
+"""`planner rules`: list the rule sets, show one resolved as TOML, or say what differs between two.
+
+Also the `--call ID` / `--rules FILE` options that the other commands take to choose their rules."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,31 @@ from planner.rules.schema import (
 from planner.safetext import visible
 
 USAGE = "use: planner rules | planner rules show ID | planner rules diff A B"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `planner rules` (the parser is the CLI's: it escapes what it repeats)."""
+    parser.usage = "planner rules\n       planner rules show ID\n       planner rules diff A B"
+    parser.epilog = ("ID is a built-in call id (" + ", ".join(available_calls()) + ") or a rules file (.toml). "
+                     "A rule set may extend another (extends = \"2025\") and hold only what differs: see README.")
+    parser.add_argument("action", nargs="?", choices=("list", "show", "diff"), default="list")
+    parser.add_argument("ids", nargs="*", metavar="ID")
+
+
+def add_rules_options(parser: argparse.ArgumentParser) -> None:
+    """--call ID and --rules FILE, for a command that judges a plan."""
+    calls = ", ".join(available_calls())
+    parser.add_argument("--call", metavar="ID", help=f"judge against this call's rules ({calls})")
+    parser.add_argument("--rules", metavar="FILE", help="judge against your own rules file instead")
+
+
+def explicit_rules(args: argparse.Namespace) -> CallRules | None:
+    """The rules that --rules or --call chose, or None (the plan's own call decides)."""
+    if getattr(args, "rules", None):
+        return load_rules_file(args.rules)
+    if getattr(args, "call", None):
+        return load_call(args.call)
+    return None
 
 
 def _is_file(ref: str) -> bool:
@@ -66,6 +94,11 @@ def diff_text(a: str, b: str) -> str:
     lines = [f"From {a} to {b}: {len(changes)} change{'s' if len(changes) != 1 else ''}"]
     lines += [f"- {change}" for change in changes]
     return "\n".join(lines) + "\n"
+
+
+def command(args: argparse.Namespace) -> int:
+    """`planner rules ...`, with the arguments of add_arguments."""
+    return run(args.action, args.ids)
 
 
 def run(action: str, ids: list[str]) -> int:
