@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -54,7 +55,8 @@ def _unix_newlines(value: object) -> object:
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-def _at_most(limit: int, what: str):  # noqa: ANN202 - a validator factory
+def _at_most(limit: int, what: str) -> Callable[[int], int]:
+    """A validator that refuses a number above `limit`, saying `what` the limit is."""
     def check(value: int) -> int:
         if value > limit:
             raise PydanticCustomError("too_large", f"more than {what}", {"limit": limit})
@@ -170,9 +172,10 @@ def allowed_keys(loc: tuple[Any, ...]) -> list[str] | None:
     model: type[_Model] = Plan
     for part in loc:
         if isinstance(part, str):
-            model = SECTIONS.get(part)  # type: ignore[assignment]
-            if model is None:
+            section = SECTIONS.get(part)
+            if section is None:
                 return None
+            model = section
     return list(model.model_fields)
 
 
