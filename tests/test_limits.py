@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -15,8 +16,8 @@ from planner.errors import PlanError, validation_problems
 from planner.export import partners_csv, safe_cell
 from planner.importing import decode_csv
 from planner.model import MAX_EUROS, MAX_MONTHS, MAX_NOTES, MAX_TEXT, Partner, Plan, Profile
+from planner.files import not_a_regular_file, read_user_file
 from planner.safetext import visible
-from planner.files import read_user_file
 
 PARTNER_TEXT = ("name", "short_name", "country", "kind", "affiliated_to")
 CONTROLS = ["\x00", "\x07", "\x1b", "\r", "\x7f", "\x85", "\x9b"]
@@ -174,6 +175,25 @@ def test_read_user_file_never_waits_on_a_fifo_or_reads_a_device_forever(tmp_path
         with pytest.raises(PlanError, match="is a device"):
             read_user_file("/dev/zero")
 
+
+
+def test_the_check_before_opening_and_the_reading_say_the_same(tmp_path):
+    # the TUI asks not_a_regular_file before it reads; what it says is what reading would refuse with
+    odd = [tmp_path]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.csv")
+        odd.append(tmp_path / "pipe.csv")
+    if os.path.exists("/dev/zero"):
+        odd.append(Path("/dev/zero"))
+    for path in odd:
+        said = not_a_regular_file(path, "CSV file")
+        with pytest.raises(PlanError) as refused:
+            read_user_file(path, "CSV file")
+        assert said is not None and refused.value.message == said
+    regular = tmp_path / "partners.csv"
+    regular.write_text("name\n")
+    assert not_a_regular_file(regular, "CSV file") is None
+    assert not_a_regular_file(tmp_path / "missing.csv") is None  # the caller says "not found" itself
 
 def test_visible_escapes_what_the_loader_refuses():
     assert visible("A\x1b]52;c;SGVsbG8=\x07B") == "A\\x1b]52;c;SGVsbG8=\\x07B"
