@@ -1,0 +1,371 @@
+"""The words people use for countries, kinds of organisation, roles and column headers, matched to the
+ids a call's rules know. The words are data (countries.toml, kinds.toml, roles.toml, headers.toml beside
+this file, each naming its sources); the rules stay the truth: only a country, kind or role the call
+knows is ever returned, with the call's own label.
+
+Matching ignores case, accents and punctuation. It tries, in this order:
+- exact: a code (the EU's own first: EL is Greece, UK the United Kingdom; then ISO 3166 alpha-2, then
+  alpha-3) or a whole word or name ("Deutschland", "czech republic", "Hochschule");
+- prefix: the text begins a word, or a word inside a name ("czech rep", "macedonia", "employ");
+- contained: the text holds known words, all of one country or kind ("Private company (SME)");
+- close: a typo of a word ("Spian"), by difflib's ratio.
+
+`Match.value` is set only when the match is sure (one country or kind, not a typo); otherwise
+`candidates` ranks what the user may have meant, best first, and a caller asks. A word that names two
+kinds ("college", "HES") is `how="ambiguous"`: asked, never guessed.
+
+Plain Python, no Textual; fast enough for a picker that ranks on every keystroke (well under a
+millisecond for an exact or prefix match; a few milliseconds for a typo).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.rules import CallRules
+
+HERE = Path(__file__).parent
+HOW = ("exact", "prefix", "close", "ambiguous", "none")
+_CLOSE_CUTOFF = 0.75  # difflib ratio: 'spian' ~ 'spain' is 0.8, 'span' ~ 'spain' 0.89
+_SURE_PREFIX = 3  # a prefix names one thing for sure only from this many letters ('ge' is not Germany)
+_CATEGORY_ORDER = {"eu": 0, "associated": 1, "third": 2, "excluded": 3}
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a text names. `value`: the id or code when sure, else None. `candidates`: (id, label)
+    pairs, best first (for a country the label is the call's name of it: ("ES", "Spain")).
+    `how`: exact, prefix, close, ambiguous or none."""
+
+    value: str | None
+    candidates: tuple[tuple[str, str], ...]
+    how: str
+
+    def __bool__(self) -> bool:
+        return self.value is not None
+
+
+NONE = Match(None, (), "none")
+
+
+# -- folding -------------------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"['’`´.]")
+_NOT_WORD = re.compile(r"[^\w]+|_")
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """A text as it is compared: case, accents and punctuation gone, one space between words,
+    'organization' read as 'organisation'. "Employers' Organization" -> 'employers organisation'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = _APOSTROPHES.sub("", bare.replace("&", " and ").replace("ø", "o").replace("ł", "l")
+                            .replace("đ", "d").replace("æ", "ae").replace("œ", "oe").replace("ı", "i"))
+    return " ".join(_NOT_WORD.sub(" ", bare).split()).replace("organiz", "organis")
+
+
+def _fold_country(text: str) -> str:
+    folded = fold(text)
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+# -- the data files --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _data(name: str) -> dict:
+    with open(HERE / f"{name}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def vocabulary_data(name: str) -> dict:
+    """One data file as read ('countries', 'kinds', 'roles' or 'headers'), for tests and tools."""
+    return _data(name)
+
+
+# -- an index of words, per call ----------------------------------------------------------------------
+
+class _Index:
+    """Folded words -> ids, for one call's countries, kinds or roles; built once per rules object."""
+
+    def __init__(self, labels: dict[str, str], order: dict[str, tuple], codes: dict[str, str],
+                 words: list[tuple[str, str, int]], ambiguous: dict[str, tuple[str, ...]]) -> None:
+        self.labels = labels  # id -> label, in the rules' order
+        self.order = order  # id -> a sort key among equals
+        self.codes = codes  # folded code -> id (exact only; countries)
+        self.exact: dict[str, tuple[str, ...]] = {}
+        self.primary: dict[str, int] = {}  # folded word -> 0 for the rules' own words, 1 for the vocabulary's
+        for word, target, weight in words:
+            if word and word not in self.exact:
+                self.exact[word] = (target,)
+                self.primary[word] = weight
+        for word, targets in ambiguous.items():
+            known = tuple(t for t in targets if t in labels)
+            if word and word not in self.exact and known:
+                self.exact[word] = known
+                self.primary[word] = 1
+        self.words = sorted(self.exact)
+        self.long_words = [w for w in self.words if len(w) >= 4]
+
+    def label(self, target: str) -> str:
+        return self.labels[target]
+
+    def ranked(self, folded: str, with_close: bool = True, limit: int = 10**6) -> tuple[list[str], str, bool]:
+        """Ids best first, how they matched, and whether the first is sure."""
+        if not folded:
+            return [], "none", False
+        code = self.codes.get(folded.replace(" ", ""))
+        hit = self.exact.get(folded)
+        head: list[str] = []
+        how = "none"
+        sure = False
+        if code is not None:
+            head, how, sure = [code], "exact", True
+        elif hit is not None:
+            head = list(hit)
+            how, sure = ("exact", True) if len(hit) == 1 else ("ambiguous", False)
+        prefixed = self._prefixed(folded)
+        if not head and prefixed:
+            how = "prefix"
+            sure = len(folded) >= _SURE_PREFIX and len(prefixed) == 1
+        out = _merged(head, prefixed)
+        if how == "none":
+            contained = self._contained(folded)
+            if contained:
+                out, how, sure = contained, "close", len(contained) == 1
+        if (how == "none" or len(out) < limit) and with_close and len(folded) >= 3 and how != "exact":
+            close = self._close(folded)
+            if how == "none" and close:
+                how = "close"
+            out = _merged(out, close)
+        return out[:limit], how, sure
+
+    def _prefixed(self, folded: str) -> list[str]:
+        scored: dict[str, tuple] = {}
+        inner = " " + folded
+        for word in self.words:
+            if word.startswith(folded):
+                tier = 0
+            elif inner in " " + word:
+                tier = 1
+            else:
+                continue
+            for target in self.exact[word]:
+                key = (tier, self.primary[word], self.order[target])
+                if target not in scored or key < scored[target]:
+                    scored[target] = key
+        return sorted(scored, key=scored.__getitem__)
+
+    def _contained(self, folded: str) -> list[str]:
+        padded = f" {folded} "
+        found = [w for w in self.long_words if f" {w} " in padded]
+        found = [w for w in found if not any(w != other and w in other for other in found)]
+        targets: list[str] = []
+        for word in sorted(found, key=lambda w: (-len(w), w)):
+            for target in self.exact[word]:
+                if target not in targets:
+                    targets.append(target)
+        return targets
+
+    def _close(self, folded: str) -> list[str]:
+        targets: list[str] = []
+        for word in difflib.get_close_matches(folded, self.words, n=8, cutoff=_CLOSE_CUTOFF):
+            for target in self.exact[word]:
+                if target not in targets:
+                    targets.append(target)
+        return targets
+
+
+def _merged(first: list[str], then: list[str]) -> list[str]:
+    seen = set(first)
+    return [*first, *(t for t in then if t not in seen and not seen.add(t))]
+
+
+# rules objects are frozen and few (one per call, plus a user's own file); an index is kept per object
+_INDEXES: dict[tuple[int, str], tuple[object, _Index]] = {}
+
+
+def _cached(rules: "CallRules", what: str, build) -> _Index:
+    key = (id(rules), what)
+    held = _INDEXES.get(key)
+    if held is not None and held[0] is rules:
+        return held[1]
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    index = build(rules)
+    _INDEXES[key] = (rules, index)
+    return index
+
+
+def _country_index(rules: "CallRules") -> _Index:
+    names = dict(sorted(rules.country_names.items(), key=lambda item: fold(item[1])))
+    order = {code: (_CATEGORY_ORDER.get(rules.country_category(code), 9), fold(name)) for code, name in names.items()}
+    data = _data("countries")
+    codes: dict[str, str] = {}
+    # the EU's codes first (the call's own aliases, then the vocabulary's), then ISO alpha-2, then alpha-3
+    for alias, code in (*rules.country_aliases.items(), *data.get("eu_codes", {}).items()):
+        code = rules.country_aliases.get(code, code)
+        if code in names:
+            codes.setdefault(fold(alias).replace(" ", ""), code)
+    for code in names:
+        codes.setdefault(fold(code), code)
+    words: list[tuple[str, str, int]] = [(_fold_country(name), code, 0) for code, name in names.items()]
+    for code, listed in data.get("countries", {}).items():
+        code = rules.country_aliases.get(code, code)
+        if code not in names:
+            continue
+        for word in listed:
+            folded = _fold_country(word)
+            if len(folded) == 3 and word.isupper() and word.isalpha():
+                codes.setdefault(folded, code)  # an alpha-3 code: exact only
+            else:
+                words.append((folded, code, 1))
+    return _Index(names, order, codes, words, {})
+
+
+def _word_index(items, data_name: str) -> _Index:
+    labels = {item.id: item.label for item in items}
+    order = {item.id: (i,) for i, item in enumerate(items)}
+    words: list[tuple[str, str, int]] = []
+    for item in items:  # the rules' own words first: their id, label and aliases
+        words.append((fold(item.id), item.id, 0))
+        words.append((fold(item.label), item.id, 0))
+        words.extend((fold(alias), item.id, 0) for alias in getattr(item, "aliases", ()))
+    data = _data(data_name)
+    for target, listed in data.get("words", {}).items():
+        if target in labels:
+            words.extend((fold(word), target, 1) for word in listed)
+    ambiguous = {fold(word): tuple(targets) for word, targets in data.get("ambiguous", {}).items()}
+    return _Index(labels, order, {}, words, ambiguous)
+
+
+def _kind_index(rules: "CallRules") -> _Index:
+    return _word_index(rules.kinds, "kinds")
+
+
+def _role_index(rules: "CallRules") -> _Index:
+    return _word_index(rules.roles, "roles")
+
+
+def _match(index: _Index, folded: str) -> Match:
+    ranked, how, sure = index.ranked(folded, limit=8)
+    if how == "none":
+        return NONE
+    candidates = tuple((t, index.label(t)) for t in ranked)
+    return Match(ranked[0] if sure else None, candidates, how)
+
+
+# -- the API ---------------------------------------------------------------------------------------
+
+def match_country(text: str, rules: "CallRules") -> Match:
+    """The country a text names: 'EL' -> GR, 'uk' -> GB, 'Deutschland' -> DE, 'czech rep' -> CZ;
+    'Spian' -> no value, candidates [('ES', 'Spain'), ...], how 'close'."""
+    return _match(_cached(rules, "countries", _country_index), _fold_country(text))
+
+
+def match_kind(text: str, rules: "CallRules") -> Match:
+    """The kind a text names: 'Hochschule', 'UAS' -> higher-education; 'Employers organisation' ->
+    trade-association; 'college' -> how 'ambiguous', candidates higher-education and vet-provider."""
+    return _match(_cached(rules, "kinds", _kind_index), fold(text))
+
+
+def match_role(text: str, rules: "CallRules") -> Match:
+    """The role a text names: 'partner' -> beneficiary, 'lead partner' -> coordinator, 'associated'."""
+    return _match(_cached(rules, "roles", _role_index), fold(text))
+
+
+def _rank(index: _Index, folded: str, limit: int) -> list[tuple[str, str]]:
+    if not folded:
+        return [(t, label) for t, label in index.labels.items()][:limit] if limit else []
+    ranked, _how, _sure = index.ranked(folded, limit=limit)
+    return [(t, index.label(t)) for t in ranked]
+
+
+def rank_countries(text: str, rules: "CallRules", limit: int = 10) -> list[tuple[str, str]]:
+    """(code, name) pairs for a picker, best first: 'EL' -> Greece first, then El Salvador. An empty
+    text gives the first `limit` countries by name."""
+    return _rank(_cached(rules, "countries", _country_index), _fold_country(text), limit)
+
+
+def rank_kinds(text: str, rules: "CallRules", limit: int = 10) -> list[tuple[str, str]]:
+    """(kind id, label) pairs for a picker, best first; an empty text gives the call's kinds in order."""
+    return _rank(_cached(rules, "kinds", _kind_index), fold(text), limit)
+
+
+def rank_roles(text: str, rules: "CallRules", limit: int = 10) -> list[tuple[str, str]]:
+    """(role id, label) pairs for a picker, best first; an empty text gives the call's roles in order."""
+    return _rank(_cached(rules, "roles", _role_index), fold(text), limit)
+
+
+def _quoted(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:50]) + f"... ({len(text):,} characters)"
+
+
+def _named(what: str, candidate: tuple[str, str]) -> str:
+    target, label = candidate
+    return f"{label} ({target})" if what == "country" else label
+
+
+def _either(words: list[str], last: str) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def did_you_mean(what: str, text: str, match: Match) -> str:
+    """The message for a word that is not taken as it is: "unknown country 'Spian': did you mean Spain
+    (ES)?"; "kind 'college' could be Higher education institution or VET provider: say which";
+    "unknown role 'xyz'" when nothing is near. `what`: 'country', 'kind' or 'role'."""
+    if match.how == "ambiguous" and len(match.candidates) > 1:
+        named = [_named(what, c) for c in match.candidates[:4]]
+        return f"{what} {_quoted(text)} could be {_either(named, 'or')}: say which"
+    head = f"unknown {what} {_quoted(text)}"
+    if not match.candidates:
+        return head
+    named = [_named(what, c) for c in match.candidates[:3]]
+    return f"{head}: did you mean {_either(named, 'or')}?"
+
+
+# -- column headers --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _headers() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    listed: dict[str, list[str]] = _data("headers")["headers"]
+    by_word: dict[str, str] = {}
+    for key, words in listed.items():
+        for word in (key, *words):
+            by_word.setdefault(fold_header(word), key)
+    return by_word, {key: tuple(dict.fromkeys(words)) for key, words in listed.items()}
+
+
+def fold_header(title: str) -> str:
+    """A header as compared: folded, without a trailing '*' or ':' (required-field marks)."""
+    return fold(title.strip().rstrip("*:").strip())
+
+
+def header_key(title: str) -> str | None:
+    """The partner key a column header names ('Organisation name' -> 'name', 'Type of organization'
+    -> 'kind'), or None."""
+    by_word, _listed = _headers()
+    folded = fold_header(title)
+    if folded in by_word:
+        return by_word[folded]
+    # 'Country (ISO code)', 'Grant (EUR)': the words before a parenthesis
+    bare = fold_header(title.split("(", 1)[0]) if "(" in title else ""
+    return by_word.get(bare) if bare else None
+
+
+def header_words(key: str) -> tuple[str, ...]:
+    """The headers the import looks for, for one partner key, as the data file writes them."""
+    return _headers()[1].get(key, ())
+
+
+def header_keys() -> tuple[str, ...]:
+    """Every partner key a column can be read into, in the data file's order."""
+    return tuple(_headers()[1])
