@@ -1,8 +1,10 @@
-"""Amounts of euros as people type them: '3,950,000', 'EUR 3 950 000', '250.000,00', '€3950000'."""
+"""Amounts of euros as people type them: '3,950,000', 'EUR 3 950 000', '250.000,00', '€3950000', and
+with a multiplier: '1.45M', '1,45 Mio', '€1.45m', '1.45 million', '1450k', '1,5 Mio. €'."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 _CURRENCY = re.compile(r"euros?|eur|€", re.IGNORECASE)
 # whole euros with or without thousands separators ('1,234', '1.234', "1'234"), then maybe cents
@@ -10,12 +12,25 @@ _CURRENCY = re.compile(r"euros?|eur|€", re.IGNORECASE)
 # one is refused here with a short message instead of being printed back in full
 _MAX_DIGITS = 15
 _AMOUNT = re.compile(r"(?P<whole>\d{1,3}(?P<sep>[,.'])\d{3}(?:(?P=sep)\d{3})*|\d+)(?:(?P<dot>[.,])(?P<cents>\d{1,2}))?")
+# a multiplier after the number, as English and the programme countries' languages abbreviate it
+_MULTIPLIERS = {
+    "k": 3, "thousand": 3, "thousands": 3, "tsd": 3, "tausend": 3, "mille": 3,
+    "m": 6, "mio": 6, "mln": 6, "mn": 6, "mill": 6, "million": 6, "millions": 6, "millionen": 6,
+    "millones": 6, "milioni": 6, "miljoen": 6, "miljoonaa": 6, "miljon": 6, "miljoner": 6, "milion": 6,
+    "milionów": 6, "millió": 6, "milionu": 6,
+    "bn": 9, "billion": 9, "mrd": 9, "milliard": 9, "milliarde": 9, "milliarden": 9,
+}
+_SCALED = re.compile(r"(?P<number>\d[\d.,']*)(?P<unit>[^\d.,']+)\.?", re.IGNORECASE)
 
 
 def parse_euros(text: str) -> int | str:
     """Whole euros, or why not. '250,000.00', '250.000,00', 'EUR 250 000', '€250000' -> 250000;
-    '120.000' and '120,000' -> 120000 (three digits after the mark: thousands); '12.50' -> 'has cents; ...'."""
+    '120.000' and '120,000' -> 120000 (three digits after the mark: thousands); '12.50' -> 'has cents; ...';
+    '1.45M', '1,45 Mio', '1450k', '1.45 million' -> 1450000."""
     compact = re.sub(r"[\s\u00a0\u202f]", "", _CURRENCY.sub("", text))
+    scaled = _SCALED.fullmatch(compact)
+    if scaled is not None and scaled["unit"].casefold().rstrip(".") in _MULTIPLIERS:
+        return _scaled(scaled["number"], _MULTIPLIERS[scaled["unit"].casefold().rstrip(".")])
     match = _AMOUNT.fullmatch(compact)
     if match is None or (match["dot"] and match["dot"] == match["sep"]):
         return "is not a whole number of euros"
@@ -25,6 +40,29 @@ def parse_euros(text: str) -> int | str:
     if len(digits) > _MAX_DIGITS:  # also keeps int() away from Python's 4,300-digit limit
         return f"is too large ({len(digits):,} digits)"
     return int(digits)
+
+
+def _scaled(number: str, power: int) -> int | str:
+    """'1.45' million, '1,45' Mio, '1450' k: a decimal mark is the last '.' or ',' unless it is the
+    only one and three digits follow it ('1,450k' is 1,450 thousand, as '1,450' is 1,450)."""
+    marks = [c for c in number if c in ".,'"]
+    whole, fraction = number, ""
+    if marks:
+        last = max(number.rfind("."), number.rfind(","))
+        thousands_only = len(set(marks)) == 1 and (len(marks) > 1 or len(number) - last - 1 == 3)
+        if not thousands_only and marks[-1] != "'":
+            whole, fraction = number[:last], number[last + 1:]
+        if not re.fullmatch(r"\d{1,3}(?:([,.'])\d{3}(?:\1\d{3})*)?|\d+", whole) or not fraction.isdigit() and fraction:
+            return "is not a whole number of euros"
+        if fraction and any(c in fraction for c in ".,'"):
+            return "is not a whole number of euros"
+    digits = re.sub(r"\D", "", whole).lstrip("0")
+    if len(digits) + power > _MAX_DIGITS:
+        return f"is too large ({len(digits) + power:,} digits)"
+    value = Decimal(f"{digits or '0'}.{fraction or '0'}").scaleb(power)
+    if value != value.to_integral_value():
+        return "has cents; give whole euros"
+    return int(value)
 
 
 def euros(text: str) -> int | None:
