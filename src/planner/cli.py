@@ -33,7 +33,7 @@ COMMANDS = {
     "compare": "the plan against every lot and duration of its call, side by side",
     "new": "create a new plan file (empty, or from a bundled sample)",
     "fmt": "rewrite plan files in canonical form (--check: only report)",
-    "import-partners": "add partners from a CSV file (shows every row it would reject, and why)",
+    "import-partners": "add partners from a CSV file or a spreadsheet (shows every row it would reject, and why)",
     "export": "partners as CSV, a report to mail (Markdown or plain text), or plan and verdict as JSON",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
@@ -88,14 +88,25 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
     p = parsers["import-partners"] = _Parser(
         prog="planner import-partners", description=COMMANDS["import-partners"],
-        epilog="Columns are found by header name (any case): name, short name, country (name or code), kind, "
-        "role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not known), notes. "
-        "Comma, semicolon or tab separated. Nothing is written when a "
-        "row is rejected, unless --skip-rejected. Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
+        epilog="Columns are found by header name as people write them (any case, English and the programme "
+        "countries' languages: 'Organisation name', 'Acronym', 'Country', 'Organisation type', 'PIC'...): name, "
+        "short name, country, kind, role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not "
+        "known), notes. Countries, kinds and roles may be written in partners' own words (Deutschland, Czech "
+        "Republic, Hochschule, UAS, employers' organisation, lead partner). CSV (comma, semicolon or tab "
+        "separated), .xlsx, .xls or .ods. Nothing is written when a row is rejected, unless --skip-rejected. "
+        "Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("csv", metavar="FILE.csv")
+    p.add_argument("csv", metavar="FILE", help="a .csv, .xlsx, .xls or .ods file")
     p.add_argument("--dry-run", action="store_true", help="only show what would be added and rejected")
     p.add_argument("--skip-rejected", action="store_true", help="add the good rows even if some are rejected")
+    p.add_argument("--sheet", metavar="NAME", help="the sheet of a spreadsheet to read (default: the first one "
+                   "that is not empty)")
+    p.add_argument("--map", metavar="'HEADER=KEY'", action="append", default=[], dest="mapping",
+                   help="read the column HEADER as KEY (name, short_name, country, kind, role, pic, grant_eur, "
+                   "affiliated_to, eche, notes; or 'ignore'), e.g. --map 'Type of organisation=kind'; repeatable")
+    p.add_argument("--fill", metavar="'KEY=WORD'", action="append", default=[],
+                   help="give every row without one this kind, role or country, e.g. --fill kind=Hochschule; "
+                   "'LINE:KEY=WORD' gives it to one row (over its cell), e.g. --fill '7:kind=vet-provider'; repeatable")
     p = parsers["export"] = _Parser(prog="planner export", description=COMMANDS["export"])
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("--format", choices=("csv", "markdown", "text", "json"), default="markdown",
@@ -246,13 +257,42 @@ def _fmt(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def _pairs(option: str, given: list[str], origin: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in given:
+        left, equals, right = item.rpartition("=")
+        if not equals or not left.strip():
+            raise PlanError(origin, f"{option} {item!r}: write it as {'HEADER=KEY' if option == '--map' else 'KEY=WORD'}")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
 def _import_partners(args: argparse.Namespace) -> int:
-    from planner.importing import preview_import
+    from planner.importing import MissingColumns, preview_import
 
     plan = load_plan(args.plan)
     rules = load_call_for(plan, args.plan)
-    preview = preview_import(args.csv, plan, rules)
-    out(preview.summary() + "\n")
+    mapping = dict(_pairs("--map", args.mapping, args.csv))
+    fill: dict[str, str] = {}
+    fill_rows: dict[int, dict[str, str]] = {}
+    for key, word in _pairs("--fill", args.fill, args.csv):
+        line, colon, key = key.rpartition(":")
+        if colon and not line.strip().isdigit():
+            raise PlanError(args.csv, f"--fill {line}{colon}{key}={word!r}: a row is its line number, e.g. '7:kind=WORD'")
+        if colon:
+            fill_rows.setdefault(int(line), {})[key.strip()] = word
+        else:
+            fill[key.strip()] = word
+    try:
+        preview = preview_import(args.csv, plan, rules, mapping=mapping, sheet=args.sheet, fill=fill,
+                                 fill_rows=fill_rows)
+    except MissingColumns as exc:
+        key = exc.missing[-1]
+        hint = f"name the column with --map 'HEADER={key}'"
+        if key in ("kind", "country"):
+            hint += f", or give every row one with --fill {key}=WORD"
+        raise PlanError(exc.origin, f"{exc.message}; {hint}") from None
+    out(preview.summary(rules) + "\n")
     if args.dry_run:
         return 0 if not preview.rejected else 1
     if preview.rejected and not preview.accepted:

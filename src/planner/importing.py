@@ -1,58 +1,78 @@
-"""Partners from a CSV file: columns found by header name, every row accepted or rejected with a reason."""
+"""Partners from a CSV file or a spreadsheet (.xlsx, .xls, .ods): columns found by header name as people
+write them (or as the user maps them), cells read in partners' own words (vocabulary.py), every row
+accepted or rejected with a reason."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from planner import vocabulary
 from planner.amounts import parse_euros
 from planner.errors import PlanError, validation_problems
 from planner.files import MAX_FILE_BYTES, read_user_file
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules
 
-# header names a spreadsheet may use, lower case, for each partner key
-HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "legal name", "organisation", "organization", "partner", "partner name"),
-    "short_name": ("short_name", "short name", "acronym", "short", "abbreviation"),
-    # the words of coordinators' spreadsheets and of the Funding & Tenders forms, too
-    "country": ("country", "country code", "country name", "country of establishment",
-                "country of registration"),
-    "kind": ("kind", "type", "organisation type", "organization type", "kind of organisation",
-             "kind of organization", "type of organisation", "type of organization", "partner type",
-             "type of partner", "participant type", "organisation category", "organization category"),
-    "role": ("role", "participation", "partner role"),
-    "pic": ("pic", "pic number", "participant identification code"),
-    "grant_eur": ("grant_eur", "grant", "grant (eur)", "grant eur", "eu grant", "share", "budget share"),
-    "affiliated_to": ("affiliated_to", "affiliated to", "affiliated with"),
-    "eche": ("eche", "erasmus charter", "erasmus charter for higher education", "eche holder", "has eche"),
-    "notes": ("notes", "note", "comments", "comment", "remarks"),
-}
-ROLE_WORDS = {
-    "coordinator": "coordinator", "coordinating organisation": "coordinator", "applicant": "coordinator",
-    "beneficiary": "beneficiary", "partner": "beneficiary", "full partner": "beneficiary",
-    "affiliated-entity": "affiliated-entity", "affiliated entity": "affiliated-entity",
-    "affiliated": "affiliated-entity",
-    "associated-partner": "associated-partner", "associated partner": "associated-partner",
-    "associated": "associated-partner",
-}
-
 # the ECHE column: a blank cell is "not known yet"
 ECHE_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+
+# read as spreadsheets (python-calamine); anything else is read as CSV text
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+# a spreadsheet is a zip of XML: its parts may hold at most this much once unpacked (a 10 MB zip
+# could otherwise unpack to gigabytes)
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+REQUIRED = ("name", "country", "kind")
+# the words a message uses for a partner key, as a header would say it
+KEY_WORDS = {"name": "name", "short_name": "short name", "country": "country", "kind": "kind", "role": "role",
+             "pic": "PIC", "grant_eur": "grant", "affiliated_to": "affiliated to", "eche": "ECHE", "notes": "notes"}
+_COLUMN_WORDS = {"short_name": "short name", "grant_eur": "grant", "affiliated_to": "affiliated to"}
+# what a mapping may say for a column that is to be left out
+IGNORE_WORDS = ("ignore", "ignored", "skip", "none", "-", "")
+# the columns that a fill (for all rows or one row) may give a value
+FILLABLE = ("kind", "role", "country")
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of a CSV file or of one sheet, as text. `lines`: each row's line (row) number, as a
+    spreadsheet program shows it; blank rows are left out."""
+
+    source: str
+    header: tuple[str, ...]
+    header_line: int
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    sheet: str | None = None  # the sheet read, for a spreadsheet
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, in its order
 
 
 @dataclass(frozen=True)
 class Row:
-    line: int  # the CSV line number, as a spreadsheet shows it (the header is line 1)
+    line: int  # the line (row) number, as a spreadsheet shows it (the header is usually line 1)
     partner: Partner | None
     problems: tuple[str, ...] = ()
     unknown: frozenset[str] = frozenset()  # "kind" and/or "role" when the cell named none the rules know
     pending_affiliation: str | None = None  # the 'affiliated to' cell, resolved once every row is read
+    # the cells of this row by partner key (after fills), for a preview that lets the user fill one
+    cells: tuple[tuple[str, str], ...] = ()
+    # per key, the candidates (id, label) when the cell was not taken as it is ("college": two kinds)
+    choices: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+
+class MissingColumns(PlanError):
+    """A file without a column the import needs (and no fill for it). `table` is what was read, so that
+    a caller can map a column (`mapping=`) or fill the value (`fill=`) and judge it again."""
+
+    def __init__(self, origin: str, message: str, table: Table, missing: tuple[str, ...]) -> None:
+        super().__init__(origin, message)
+        self.table = table
+        self.missing = missing
 
 
 @dataclass
@@ -62,6 +82,11 @@ class ImportPreview:
     ignored_columns: list[str]
     rows: list[Row] = field(default_factory=list)
     allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "kind"/"role" -> the words to use
+    table: Table | None = None
+    mapping: dict[str, str] = field(default_factory=dict)  # as given: header -> key ("" leaves it out)
+    fill: dict[str, str] = field(default_factory=dict)  # key -> text for every row without one
+    fill_rows: dict[int, dict[str, str]] = field(default_factory=dict)  # line -> key -> text
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # "kind"/"role" -> id -> label
 
     @property
     def accepted(self) -> list[Row]:
@@ -71,9 +96,26 @@ class ImportPreview:
     def rejected(self) -> list[Row]:
         return [r for r in self.rows if r.partner is None]
 
+    @property
+    def sheet(self) -> str | None:
+        return self.table.sheet if self.table else None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every column header of the file, in its order (for a column mapping step)."""
+        return self.table.header if self.table else ()
+
     def apply(self, plan: Plan) -> Plan:
         """The plan with every accepted row added at the end, in the file's order."""
         return plan.model_copy(update={"partners": (*plan.partners, *(r.partner for r in self.accepted))})
+
+    def again(self, plan: Plan, rules: CallRules, mapping: dict[str, str] | None = None,
+              fill: dict[str, str] | None = None, fill_rows: dict[int, dict[str, str]] | None = None) -> "ImportPreview":
+        """The same file judged again with another mapping or fill (None keeps this preview's); the file
+        is not read again."""
+        assert self.table is not None
+        return preview_table(self.table, plan, rules, self.mapping if mapping is None else mapping,
+                             self.fill if fill is None else fill, self.fill_rows if fill_rows is None else fill_rows)
 
     @property
     def hints(self) -> list[str]:
@@ -84,9 +126,25 @@ class ImportPreview:
                 out.append(f"{plural}: " + ", ".join(self.allowed[key]))
         return out
 
-    def summary(self) -> str:
-        lines = [f"{self.source}: {len(self.accepted)} partner(s) to add, {len(self.rejected)} row(s) rejected"]
-        lines.append("columns: " + ", ".join(f"{_cell(h)} -> {k}" for k, h in self.columns.items()))
+    def describe(self, partner: Partner, rules: CallRules) -> str:
+        """A partner in words: 'UNIG (Austria, Higher education institution, beneficiary)'."""
+        kind = rules.kind(partner.kind)
+        role = rules.role(partner.role)
+        return (f"{partner.label} ({rules.country_name(partner.country)}, {kind.label if kind else partner.kind}, "
+                f"{role.label.lower() if role else partner.role})")
+
+    def summary(self, rules: CallRules | None = None) -> str:
+        where = self.source
+        if self.table is not None and self.table.sheet is not None:
+            others = len(self.table.sheets) - 1
+            where += f", sheet {_cell(self.table.sheet)}" + (
+                f" (of {len(self.table.sheets)}: " + ", ".join(_cell(s) for s in self.table.sheets) + ")"
+                if others else "")
+        lines = [f"{where}: {len(self.accepted)} partner(s) to add, {len(self.rejected)} row(s) rejected"]
+        lines.append("columns: " + ", ".join(f"{_cell(h)} -> {KEY_WORDS.get(k, k)}" for k, h in self.columns.items()))
+        for key, text in self.fill.items():
+            if key not in self.columns:
+                lines.append(f"every row: {KEY_WORDS.get(key, key)} {_cell(text)}")
         if self.ignored_columns:
             lines.append("ignored columns: " + ", ".join(_cell(c) for c in self.ignored_columns))
         for row in self.rows:
@@ -94,33 +152,15 @@ class ImportPreview:
                 lines.append(f"  REJECT line {row.line}: " + "; ".join(row.problems))
             else:
                 p = row.partner
-                lines.append(f"  add    line {row.line}: {p.label} ({p.country}, {p.kind}, {p.role})")
+                said = self.describe(p, rules) if rules is not None else f"{p.label} ({p.country}, {p.kind}, {p.role})"
+                lines.append(f"  add    line {row.line}: {said}")
         lines.extend(self.hints)
         return "\n".join(lines)
 
 
 def _cell(value: str) -> str:
-    """A cell quoted in a message: repr (control characters escaped), cut to a readable length."""
-    return repr(value) if len(value) <= 60 else repr(value[:50]) + f"... ({len(value):,} characters)"
-
-
-def _country(value: str, rules: CallRules) -> str | None:
-    code = rules.canonical_country(value)
-    if rules.is_known_country(code):
-        return code
-    wanted = value.strip().casefold()
-    for code, name in rules.country_names.items():
-        if name.casefold() == wanted:
-            return code
-    return None
-
-
-def _kind(value: str, rules: CallRules) -> str | None:
-    wanted = value.strip().casefold()
-    for kind in rules.kinds:
-        if wanted in (kind.id, kind.label.casefold(), *kind.aliases):
-            return kind.id
-    return None
+    """A cell quoted in a message: repr (control characters escaped), cut to a readable length with '…'."""
+    return repr(value) if len(value) <= 60 else repr(value[:50]) + f"… ({len(value):,} characters)"
 
 
 def decode_csv(origin: str, data: bytes) -> str:
@@ -145,10 +185,6 @@ def decode_csv(origin: str, data: bytes) -> str:
     raise PlanError(origin, "not a text file (neither UTF-8 nor Windows-1252)")
 
 
-def _read_text(path: Path) -> str:
-    return decode_csv(str(path), read_user_file(path, "CSV file"))
-
-
 def _records(path: Path, text: str) -> list[list[str]]:
     """Every record of the file, whatever its line endings (LF, CRLF, or CR alone from old Mac Excel)."""
     # the separator is the one the header line uses most; spreadsheets always quote with '"' (csv.Sniffer
@@ -165,38 +201,216 @@ def _records(path: Path, text: str) -> list[list[str]]:
         raise PlanError(str(path), f"line {reader.line_num}: not readable as CSV: {exc}") from None
 
 
-def preview_import(path: str | Path, plan: Plan, rules: CallRules) -> ImportPreview:
-    """Read a CSV (comma, semicolon or tab separated) and judge every row; the plan is not changed."""
+def _read_text(path: Path, data: bytes) -> str:
+    return decode_csv(str(path), data)
+
+
+def _text_of(value: object) -> str:
+    """A spreadsheet cell as the text a user sees: 999111222.0 -> '999111222', TRUE -> 'true'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _unpacked_size_problem(data: bytes) -> str | None:
+    if not data.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return f"not readable as a spreadsheet: {exc}"
+    if total > MAX_UNPACKED_BYTES:
+        return f"unpacks to {total / 1024 / 1024:,.0f} MB; a partner list is far smaller (at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB)"
+    return None
+
+
+def _spreadsheet(path: Path, data: bytes, sheet: str | None) -> tuple[str, tuple[str, ...], list[list[str]]]:
+    """The chosen sheet's name, every sheet's name, and its cells as text."""
+    origin = str(path)
+    problem = _unpacked_size_problem(data)
+    if problem:
+        raise PlanError(origin, problem)
+    # imported here: only a spreadsheet import pays for it (about a millisecond)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = tuple(book.sheet_names)
+        if not names:
+            raise PlanError(origin, "the workbook has no sheets")
+        if sheet is not None:
+            chosen = next((n for n in names if n == sheet), None) or next(
+                (n for n in names if n.casefold().strip() == sheet.casefold().strip()), None)
+            if chosen is None:
+                raise PlanError(origin, f"no sheet {_cell(sheet)}; the sheets are: " + ", ".join(_cell(n) for n in names))
+            candidates = [chosen]
+        else:
+            hidden = {m.name for m in book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1].lower() != "visible"}
+            candidates = [n for n in names if n not in hidden] + [n for n in names if n in hidden]
+        for name in candidates:
+            cells = [[_text_of(v) for v in row] for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+            if sheet is not None or any(c.strip() for row in cells for c in row):
+                return name, names, cells
+    except PlanError:
+        raise
+    except Exception as exc:  # calamine's errors: a broken, encrypted or foreign file
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "password" in message.casefold() or type(exc).__name__ == "PasswordError":
+            raise PlanError(origin, "the workbook is protected by a password; save a copy without one") from None
+        raise PlanError(origin, f"not readable as a spreadsheet ({path.suffix or 'no suffix'}): {message[:200]}") from None
+    raise PlanError(origin, "every sheet is empty: the first row must name the columns")
+
+
+def _header_row(records: list[tuple[int, list[str]]]) -> int:
+    """Which of the first rows names the columns: the first with two headers the import knows (a
+    title or a note may sit above it), else the first row."""
+    for i, (_line, cells) in enumerate(records[:20]):
+        if sum(vocabulary.header_key(c) is not None for c in cells if c.strip()) >= 2:
+            return i
+    return 0
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    """A CSV file (comma, semicolon or tab separated) or one sheet of a spreadsheet, as text cells.
+    `sheet`: its name (any case); default the first sheet that is not empty (visible ones first)."""
     path = Path(path)
-    records = iter(_records(path, _read_text(path)))
-    header = next(records, None)
-    if not header:
-        raise PlanError(str(path), "the file is empty: the first line must name the columns")
+    is_sheet = path.suffix.casefold() in SPREADSHEET_SUFFIXES
+    data = read_user_file(path, "spreadsheet" if is_sheet else "CSV file")
+    if is_sheet:
+        chosen, names, cells = _spreadsheet(path, data, sheet)
+        records = [(i + 1, row) for i, row in enumerate(cells) if any(c.strip() for c in row)]
+    else:
+        if sheet is not None:
+            raise PlanError(str(path), "a CSV file has no sheets (a sheet is chosen in an .xlsx or .ods file)")
+        chosen, names = None, ()
+        records = [(i + 1, row) for i, row in enumerate(_records(path, _read_text(path, data)))]
+        if not records or not any(c.strip() for c in records[0][1]):
+            raise PlanError(str(path), "the file is empty: the first line must name the columns")
+        records = [records[0], *((line, row) for line, row in records[1:] if any(c.strip() for c in row))]
+    if not records:
+        raise PlanError(str(path), "the sheet is empty: the first row must name the columns")
+    at = _header_row(records)
+    header_line, header = records[at]
+    return Table(str(path), tuple(header), header_line, tuple((line, tuple(row)) for line, row in records[at + 1:]),
+                 chosen, names)
+
+
+def mapping_key(word: str) -> str | None:
+    """What a mapping's right-hand side names: a partner key ('kind', 'short_name'), a header word for
+    one ('type', 'acronym', 'short name'), or '' to leave the column out; None if it names nothing."""
+    folded = vocabulary.fold(word)
+    if folded in IGNORE_WORDS or word.strip() in IGNORE_WORDS:
+        return ""
+    for key, said in KEY_WORDS.items():
+        if folded in (vocabulary.fold(key), vocabulary.fold(said)):
+            return key
+    return vocabulary.header_key(word)
+
+
+def _find_header(header: tuple[str, ...], wanted: str) -> int | None:
+    exact = [i for i, h in enumerate(header) if h == wanted]
+    if exact:
+        return exact[0]
+    folded = vocabulary.fold_header(wanted)
+    near = [i for i, h in enumerate(header) if vocabulary.fold_header(h) == folded]
+    return near[0] if near else None
+
+
+def _columns(table: Table, mapping: dict[str, str]) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    """Partner key -> header and -> position, and the headers left out. The mapping comes first; the
+    other headers are read as people write them; a key already taken keeps its first column."""
     columns: dict[str, str] = {}
     positions: dict[str, int] = {}
+    assigned: dict[int, str] = {}  # position -> key ("" left out), from the mapping
+    for wanted, word in mapping.items():
+        position = _find_header(table.header, wanted)
+        if position is None:
+            raise PlanError(table.source, f"no column {_cell(wanted)} to map; the columns are: "
+                            + ", ".join(_cell(h) for h in table.header[:30] if h.strip()))
+        key = mapping_key(word)
+        if key is None:
+            raise PlanError(table.source, f"column {_cell(wanted)}: {_cell(word)} is not a partner key; use one of: "
+                            + ", ".join(KEY_WORDS) + " (or 'ignore')")
+        assigned[position] = key
+    for position, key in assigned.items():
+        if key and key not in columns:
+            columns[key] = table.header[position]
+            positions[key] = position
     ignored = []
-    for position, title in enumerate(header):
-        wanted = " ".join(title.strip().casefold().replace("_", " ").split())
-        key = next((k for k, names in HEADERS.items() if wanted in {n.replace("_", " ") for n in names}), None)
+    for position, title in enumerate(table.header):
+        if position in assigned:
+            if assigned[position] == "" or positions.get(assigned[position]) != position:
+                if title.strip():
+                    ignored.append(title)
+            continue
+        key = vocabulary.header_key(title)
         if key is None or key in columns:
             if title.strip():
                 ignored.append(title)
             continue
         columns[key] = title
         positions[key] = position
-    missing = [k for k in ("name", "country", "kind") if k not in columns]
+    # keep the file's order in the "columns:" line
+    order = sorted(positions, key=positions.__getitem__)
+    return {k: columns[k] for k in order}, {k: positions[k] for k in order}, ignored
+
+
+def _looked_for(key: str) -> str:
+    words = vocabulary.header_words(key)
+    shown = ", ".join(repr(w) for w in words[:5])
+    return f"{KEY_WORDS[key]}: {shown}" + (f" (and {len(words) - 5} more)" if len(words) > 5 else "")
+
+
+def preview_import(path: str | Path, plan: Plan, rules: CallRules, mapping: dict[str, str] | None = None,
+                   sheet: str | None = None, fill: dict[str, str] | None = None,
+                   fill_rows: dict[int, dict[str, str]] | None = None) -> ImportPreview:
+    """Read a CSV or a spreadsheet and judge every row; the plan is not changed.
+
+    `mapping`: header -> partner key (or '' / 'ignore'), before the headers are read as people write
+    them. `fill`: key -> text (a kind, role or country in people's words) for every row whose cell is
+    blank or whose column is missing. `fill_rows`: line -> key -> text, for one row, over its cell.
+    Raises MissingColumns (a PlanError that holds the table read) when a needed column is missing and
+    not filled, so that a caller can ask for a mapping and call `preview_table` again."""
+    return preview_table(read_table(path, sheet), plan, rules, mapping, fill, fill_rows)
+
+
+def preview_table(table: Table, plan: Plan, rules: CallRules, mapping: dict[str, str] | None = None,
+                  fill: dict[str, str] | None = None,
+                  fill_rows: dict[int, dict[str, str]] | None = None) -> ImportPreview:
+    """`preview_import` on a table already read (the preview's column mapping step calls it again)."""
+    mapping, fill, fill_rows = dict(mapping or {}), dict(fill or {}), dict(fill_rows or {})
+    for key in (*fill, *(k for keys in fill_rows.values() for k in keys)):
+        if key not in FILLABLE:
+            raise PlanError(table.source, f"{_cell(key)} cannot be filled in; only {', '.join(FILLABLE)}")
+    columns, positions, ignored = _columns(table, mapping)
+    missing = tuple(k for k in REQUIRED if k not in columns and not fill.get(k, "").strip())
     if missing:
-        raise PlanError(str(path), f"no column for {', '.join(missing)}; the first line has: "
-                        f"{', '.join(_cell(h) for h in header[:30])}")
-    preview = ImportPreview(str(path), columns, ignored, allowed={
+        raise MissingColumns(table.source, f"no column for {', '.join(missing)}; the first line has: "
+                             + ", ".join(_cell(h) for h in table.header[:30]) + "; looked for "
+                             + "; ".join(_looked_for(k) for k in missing), table, missing)
+    preview = ImportPreview(table.source, columns, ignored, allowed={
         "kind": tuple(k.id for k in rules.kinds),
         "role": tuple(r.id for r in rules.roles),
-    })
+    }, table=table, mapping=mapping, fill=fill, fill_rows=fill_rows,
+        labels={"kind": {k.id: k.label for k in rules.kinds}, "role": {r.id: r.label for r in rules.roles}})
     seen = _Seen(plan, rules)
-    for line, cells in enumerate(records, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        row = _row(line, cells, positions, rules, seen)
+    for line, cells in table.rows:
+        raw = {k: _unquoted(cells[i].strip()) if i < len(cells) else "" for k, i in positions.items()}
+        for key, text in fill.items():
+            if not raw.get(key):
+                raw[key] = text.strip()
+        for key, text in fill_rows.get(line, {}).items():
+            raw[key] = text.strip()
+        row = _row(line, raw, rules, seen)
         if row.partner is not None:
             seen.add(row.partner)
         preview.rows.append(row)
@@ -217,10 +431,10 @@ def _resolve_affiliation(row: Row, seen: "_Seen") -> Row:
         problem = (f"affiliated to {_cell(pending)}, which is not the coordinator or a beneficiary "
                    "(an affiliated entity belongs to a full partner)")
     if problem is not None:
-        return Row(row.line, None, (*row.problems, problem), row.unknown)
+        return replace(row, partner=None, problems=(*row.problems, problem))
     if row.partner is None:
-        return Row(row.line, None, row.problems, row.unknown)
-    return Row(row.line, row.partner.model_copy(update={"affiliated_to": target}), row.problems, row.unknown)
+        return row
+    return replace(row, partner=row.partner.model_copy(update={"affiliated_to": target}))
 
 
 class _Seen:
@@ -259,18 +473,28 @@ def _unquoted(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
-def _role(value: str, rules: CallRules) -> str | None:
-    wanted = " ".join(value.casefold().split())
-    if wanted in ROLE_WORDS:
-        return ROLE_WORDS[wanted]
-    return next((r.id for r in rules.roles if wanted in (r.id, r.label.casefold())), None)
+def _word(key: str, text: str, rules: CallRules) -> vocabulary.Match:
+    return {"country": vocabulary.match_country, "kind": vocabulary.match_kind,
+            "role": vocabulary.match_role}[key](text, rules)
 
 
-def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRules, seen: _Seen) -> Row:
-    raw = {k: _unquoted(cells[i].strip()) if i < len(cells) else "" for k, i in positions.items()}
+def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     problems: list[str] = []
     unknown: set[str] = set()
+    choices: dict[str, tuple[tuple[str, str], ...]] = {}
     values: dict[str, object] = {}
+    cells = tuple((k, v) for k, v in raw.items() if v)
+
+    def understood(key: str) -> str | None:
+        """The id a country, kind or role cell names, or None with the problem said (did you mean...)."""
+        found = _word(key, raw[key], rules)
+        if found.value is None:
+            problems.append(vocabulary.did_you_mean(key, raw[key], found))
+            choices[key] = found.candidates
+            if key != "country":
+                unknown.add(key)
+        return found.value
+
     if raw.get("name"):
         values["name"] = raw["name"]
     else:
@@ -279,25 +503,18 @@ def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRule
         if raw["short_name"].casefold() in seen.short_names:
             problems.append(f"short name {_cell(raw['short_name'])} is already used")
         values["short_name"] = raw["short_name"]
-    country = _country(raw.get("country", ""), rules) if raw.get("country") else None
-    if country is None:
-        problems.append(f"unknown country {_cell(raw.get('country', ''))}" if raw.get("country") else "no country")
-    elif rules.country_category(country) == "excluded":
+    country = understood("country") if raw.get("country") else None
+    if not raw.get("country"):
+        problems.append("no country")
+    elif country is not None and rules.country_category(country) == "excluded":
         problems.append(f"organisations from {rules.country_name(country)} ({country}) may not take part in any role")
     values["country"] = country
-    kind = _kind(raw.get("kind", ""), rules) if raw.get("kind") else None
-    if kind is None:
-        if raw.get("kind"):
-            problems.append(f"unknown kind {_cell(raw['kind'])}")
-            unknown.add("kind")
-        else:
-            problems.append("no kind")
+    kind = understood("kind") if raw.get("kind") else None
+    if not raw.get("kind"):
+        problems.append("no kind")
     values["kind"] = kind
-    role = _role(raw["role"], rules) if raw.get("role") else "beneficiary"
-    if role is None:
-        problems.append(f"unknown role {_cell(raw['role'])}")
-        unknown.add("role")
-    elif role == "coordinator":
+    role = understood("role") if raw.get("role") else "beneficiary"
+    if role == "coordinator":
         if seen.coordinator is not None:
             problems.append(f"the plan already has a coordinator ({seen.coordinator})")
         if country is not None and rules.country_category(country) == "third":
@@ -331,16 +548,13 @@ def _row(line: int, cells: list[str], positions: dict[str, int], rules: CallRule
             values["eche"] = eche
     if raw.get("notes"):
         values["notes"] = raw["notes"]
+    said = tuple(choices.items())
     if problems:
-        return Row(line, None, tuple(problems), frozenset(unknown), pending)
+        return Row(line, None, tuple(problems), frozenset(unknown), pending, cells, said)
     try:
         partner = Partner(**values)
     except ValidationError as exc:
         problems = [f"{_COLUMN_WORDS.get(p.split(':')[0], p.split(':')[0])}:{p.split(':', 1)[1]}"
                     for p in validation_problems(exc)]
-        return Row(line, None, tuple(problems), frozenset(unknown), pending)
-    return Row(line, partner, (), frozenset(), pending)
-
-
-# the words a validation problem uses for a column, as the header of the CSV would say it
-_COLUMN_WORDS = {"short_name": "short name", "grant_eur": "grant", "affiliated_to": "affiliated to"}
+        return Row(line, None, tuple(problems), frozenset(unknown), pending, cells, said)
+    return Row(line, partner, (), frozenset(), pending, cells)

@@ -306,7 +306,7 @@ def rank_roles(text: str, rules: "CallRules", limit: int = 10) -> list[tuple[str
 
 
 def _quoted(text: str) -> str:
-    return repr(text) if len(text) <= 60 else repr(text[:50]) + f"... ({len(text):,} characters)"
+    return repr(text) if len(text) <= 60 else repr(text[:50]) + f"… ({len(text):,} characters)"
 
 
 def _named(what: str, candidate: tuple[str, str]) -> str:
