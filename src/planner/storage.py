@@ -22,7 +22,7 @@ def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        problems = validation_problems(exc, allowed_keys)
+        problems = _role_problems(validation_problems(exc, allowed_keys), data, rules)
         if len(problems) == 1:
             raise PlanError(origin, problems[0]) from None
         raise PlanError(origin, "not a valid plan (format 1)", problems) from None
@@ -36,6 +36,44 @@ def load_call_for(plan: Plan, origin: str) -> CallRules:
         return load_call(plan.call or DEFAULT_CALL)
     except PlanError as exc:
         raise PlanError(origin, "call: " + exc.message) from None
+
+
+def _unknown_word(what: str, text: str, rules: CallRules) -> str:
+    """'unknown country 'Spian': did you mean Spain (ES)?', 'unknown kind 'school': it could be ... (ids,
+    which a file takes)': the file format stays strict, the message says what was probably meant."""
+    from planner import vocabulary
+
+    found = {"country": vocabulary.match_country, "kind": vocabulary.match_kind,
+             "role": vocabulary.match_role}[what](text, rules)
+    if what == "country" and len(text.strip()) <= 3:
+        what = "country code"
+    if found.how == "ambiguous" and len(found.candidates) > 1:
+        named = " or ".join(f"{target} ({label})" for target, label in found.candidates[:4])
+        return f"unknown {what} {text!r}: it could be {named}; say which"
+    return vocabulary.did_you_mean(what, text, found, ids=True)
+
+
+def _role_problems(problems: list[str], data: object, rules: CallRules | None) -> list[str]:
+    """A role the format does not know, with what was probably meant ('partner': beneficiary)."""
+    partners = data.get("partners") if isinstance(data, dict) else None
+    out = []
+    for problem in problems:
+        found = re.fullmatch(r"partners\[(\d+)\]\.role: .*", problem)
+        value = None
+        if found and isinstance(partners, list) and int(found[1]) < len(partners):
+            entry = partners[int(found[1])]
+            value = entry.get("role") if isinstance(entry, dict) else None
+        if not isinstance(value, str) or len(value) > 300:
+            out.append(problem)
+            continue
+        try:
+            call = data.get("call") if isinstance(data.get("call"), str) else DEFAULT_CALL
+            known = rules or load_call(call)
+        except PlanError:
+            known = load_call(DEFAULT_CALL)
+        allowed = ", ".join(repr(r.id) for r in known.roles)
+        out.append(f"partners[{found[1]}].role: {_unknown_word('role', value, known)} (allowed: {allowed})")
+    return out
 
 
 def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>",
@@ -60,13 +98,12 @@ def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>",
         where = f"partners[{i}]"
         country = rules.canonical_country(partner.country)
         if not rules.is_known_country(country):
-            problems.append(
-                f"{where}.country: unknown country code {partner.country!r} ({partner.name}); "
-                "use an ISO 3166-1 alpha-2 code such as DE, FR, EL or NO"
-            )
+            problems.append(f"{where}.country: {_unknown_word('country', partner.country, rules)} "
+                            f"({partner.name}; a plan file takes ISO 3166-1 alpha-2 codes such as DE, FR, EL or NO)")
         if rules.kind(partner.kind) is None:
             allowed = ", ".join(k.id for k in rules.kinds)
-            problems.append(f"{where}.kind: unknown kind {partner.kind!r} ({partner.name}); allowed: {allowed}")
+            problems.append(f"{where}.kind: {_unknown_word('kind', partner.kind, rules)} ({partner.name}); "
+                            f"allowed: {allowed}")
         partners.append(partner if country == partner.country else partner.model_copy(update={"country": country}))
     if plan.assessment is not None:
         for criterion in rules.award:

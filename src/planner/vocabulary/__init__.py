@@ -259,6 +259,8 @@ def _match(index: _Index, folded: str) -> Match:
     ranked, how, sure = index.ranked(folded, limit=8)
     if how == "none":
         return NONE
+    if how == "ambiguous":  # only the kinds the word may mean, in the data file's order
+        ranked = list(index.exact[folded])
     candidates = tuple((t, index.label(t)) for t in ranked)
     return Match(ranked[0] if sure else None, candidates, how)
 
@@ -309,26 +311,30 @@ def _quoted(text: str) -> str:
     return repr(text) if len(text) <= 60 else repr(text[:50]) + f"… ({len(text):,} characters)"
 
 
-def _named(what: str, candidate: tuple[str, str]) -> str:
+def _named(what: str, candidate: tuple[str, str], ids: bool = False) -> str:
     target, label = candidate
-    return f"{label} ({target})" if what == "country" else label
+    if what.startswith("country"):
+        return f"{label} ({target})"
+    return f"{target} ({label})" if ids else label
 
 
 def _either(words: list[str], last: str) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
-def did_you_mean(what: str, text: str, match: Match) -> str:
+def did_you_mean(what: str, text: str, match: Match, ids: bool = False) -> str:
     """The message for a word that is not taken as it is: "unknown country 'Spian': did you mean Spain
     (ES)?"; "kind 'college' could be Higher education institution or VET provider: say which";
-    "unknown role 'xyz'" when nothing is near. `what`: 'country', 'kind' or 'role'."""
+    "unknown role 'xyz'" when nothing is near; a sure match names only itself. `what`: 'country',
+    'kind' or 'role' (or 'country code'). `ids`: name each kind's or role's id first ('beneficiary
+    (Beneficiary)'), for a file that takes ids."""
     if match.how == "ambiguous" and len(match.candidates) > 1:
-        named = [_named(what, c) for c in match.candidates[:4]]
+        named = [_named(what, c, ids) for c in match.candidates[:4]]
         return f"{what} {_quoted(text)} could be {_either(named, 'or')}: say which"
     head = f"unknown {what} {_quoted(text)}"
     if not match.candidates:
         return head
-    named = [_named(what, c) for c in match.candidates[:3]]
+    named = [_named(what, c, ids) for c in (match.candidates[:1] if match.value else match.candidates[:3])]
     return f"{head}: did you mean {_either(named, 'or')}?"
 
 
