@@ -20,6 +20,7 @@ millisecond for an exact or prefix match; a few milliseconds for a typo).
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import tomllib
@@ -114,6 +115,15 @@ class _Index:
                 self.primary[word] = 1
         self.words = sorted(self.exact)
         self.long_words = [w for w in self.words if len(w) >= 4]
+        # every start of a word inside each word ('czech republic', 'republic'), sorted, for prefixes by bisect
+        starts = []
+        for word in self.words:
+            starts.append((word, 0, word))
+            starts.extend((word[i + 1:], 1, word) for i, c in enumerate(word) if c == " ")
+        starts.sort()
+        self.starts = starts
+        self.start_keys = [s for s, _tier, _word in starts]
+        self.matches: dict[str, Match] = {}  # folded text -> its Match: a sheet repeats its words
 
     def label(self, target: str) -> str:
         return self.labels[target]
@@ -150,14 +160,10 @@ class _Index:
 
     def _prefixed(self, folded: str) -> list[str]:
         scored: dict[str, tuple] = {}
-        inner = " " + folded
-        for word in self.words:
-            if word.startswith(folded):
-                tier = 0
-            elif inner in " " + word:
-                tier = 1
-            else:
-                continue
+        at = bisect.bisect_left(self.start_keys, folded)
+        while at < len(self.starts) and self.start_keys[at].startswith(folded):
+            _start, tier, word = self.starts[at]
+            at += 1
             for target in self.exact[word]:
                 key = (tier, self.primary[word], self.order[target])
                 if target not in scored or key < scored[target]:
@@ -256,13 +262,20 @@ def _role_index(rules: "CallRules") -> _Index:
 
 
 def _match(index: _Index, folded: str) -> Match:
+    known = index.matches.get(folded)
+    if known is not None:
+        return known
     ranked, how, sure = index.ranked(folded, limit=8)
     if how == "none":
-        return NONE
-    if how == "ambiguous":  # only the kinds the word may mean, in the data file's order
-        ranked = list(index.exact[folded])
-    candidates = tuple((t, index.label(t)) for t in ranked)
-    return Match(ranked[0] if sure else None, candidates, how)
+        found = NONE
+    else:
+        if how == "ambiguous":  # only the kinds the word may mean, in the data file's order
+            ranked = list(index.exact[folded])
+        found = Match(ranked[0] if sure else None, tuple((t, index.label(t)) for t in ranked), how)
+    if len(index.matches) > 4096:
+        index.matches.clear()
+    index.matches[folded] = found
+    return found
 
 
 # -- the API ---------------------------------------------------------------------------------------
