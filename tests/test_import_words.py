@@ -218,3 +218,9 @@ def test_the_spreadsheet_reader_is_loaded_only_for_a_spreadsheet(tmp_path):
              "print('python_calamine' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_workbook_saved_under_a_csv_name_is_read_as_one(tmp_path):
+    path = write_xlsx(tmp_path / "partners.csv", {"Partners": [HEADER, *OWN_WORDS[:2]]})
+    preview = preview_import(path, make_plan([]), RULES)
+    assert preview.sheet == "Partners" and len(preview.accepted) == 2

@@ -285,8 +285,18 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     path = Path(path)
     is_sheet = path.suffix.casefold() in SPREADSHEET_SUFFIXES
     data = read_user_file(path, "spreadsheet" if is_sheet else "CSV file")
-    if is_sheet:
-        chosen, names, cells = _spreadsheet(path, data, sheet)
+    book = None
+    if not is_sheet and data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        # a workbook under another name (saved as 'partners.csv', or without a suffix): read it as one
+        # if it is one; if not, the CSV reader says what the bytes are
+        try:
+            book = _spreadsheet(path, data, sheet)
+        except PlanError:
+            book = None
+    elif is_sheet:
+        book = _spreadsheet(path, data, sheet)
+    if book is not None:
+        chosen, names, cells = book
         records = [(i + 1, row) for i, row in enumerate(cells) if any(c.strip() for c in row)]
     else:
         if sheet is not None:
