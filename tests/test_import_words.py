@@ -103,7 +103,7 @@ def test_a_sheet_without_a_type_column_imports_after_the_kind_is_given(tmp_path,
     before = len(load_plan(plan_file).partners)
     filled = run_planner("import-partners", plan_file, source, "--fill", "kind=Hochschule")
     assert filled.returncode == 0, filled.stdout + filled.stderr
-    assert "every row: kind 'Hochschule'" in filled.stdout
+    assert "every row: kind 'Hochschule' (Higher education institution)" in filled.stdout
     assert [(p.short_name, p.kind) for p in load_plan(plan_file).partners[before:]] == [
         ("HSB", "higher-education"), ("HR", "higher-education")]
 

@@ -11,7 +11,8 @@ from conftest import ROOT
 from planner.errors import PlanError
 from planner.storage import parse_plan
 
-PLAN = 'format = 1\ntitle = "T"\nlot = 1\ncall = "2025"\n[[partners]]\nname = "Acme"\ncountry = "{country}"\nkind = "{kind}"\nrole = "{role}"\n'
+PLAN = ('format = 1\ntitle = "T"\nlot = 1\ncall = "2025"\n'
+        '[[partners]]\nname = "Acme"\ncountry = "{country}"\nkind = "{kind}"\nrole = "{role}"\n')
 
 
 def check(tmp_path, country="DE", kind="enterprise", role="beneficiary"):

@@ -179,7 +179,8 @@ def test_kind_prefixes_and_typos():
     assert employ.value is None and "trade-association" in {k for k, _ in employ.candidates}
     typo = match_kind("Hochshule", RULES)
     assert typo.value is None and typo.candidates[0][0] == "higher-education"
-    assert did_you_mean("kind", "Hochshule", typo) == "unknown kind 'Hochshule': did you mean Higher education institution?"
+    assert did_you_mean("kind", "Hochshule", typo) == (
+        "unknown kind 'Hochshule': did you mean Higher education institution?")
     assert [k for k, _ in rank_kinds("", RULES)] == [k.id for k in RULES.kinds]
 
 

@@ -262,7 +262,8 @@ def _pairs(option: str, given: list[str], origin: str) -> list[tuple[str, str]]:
     for item in given:
         left, equals, right = item.rpartition("=")
         if not equals or not left.strip():
-            raise PlanError(origin, f"{option} {item!r}: write it as {'HEADER=KEY' if option == '--map' else 'KEY=WORD'}")
+            shape = "HEADER=KEY" if option == "--map" else "KEY=WORD"
+            raise PlanError(origin, f"{option} {item!r}: write it as {shape}")
         pairs.append((left.strip(), right.strip()))
     return pairs
 
@@ -278,7 +279,8 @@ def _import_partners(args: argparse.Namespace) -> int:
     for key, word in _pairs("--fill", args.fill, args.csv):
         line, colon, key = key.rpartition(":")
         if colon and not line.strip().isdigit():
-            raise PlanError(args.csv, f"--fill {line}{colon}{key}={word!r}: a row is its line number, e.g. '7:kind=WORD'")
+            raise PlanError(args.csv, f"--fill {line}{colon}{key}={word!r}: a row is its line number, "
+                            "e.g. '7:kind=WORD'")
         if colon:
             fill_rows.setdefault(int(line), {})[key.strip()] = word
         else:

@@ -110,7 +110,8 @@ class ImportPreview:
         return plan.model_copy(update={"partners": (*plan.partners, *(r.partner for r in self.accepted))})
 
     def again(self, plan: Plan, rules: CallRules, mapping: dict[str, str] | None = None,
-              fill: dict[str, str] | None = None, fill_rows: dict[int, dict[str, str]] | None = None) -> "ImportPreview":
+              fill: dict[str, str] | None = None,
+              fill_rows: dict[int, dict[str, str]] | None = None) -> "ImportPreview":
         """The same file judged again with another mapping or fill (None keeps this preview's); the file
         is not read again."""
         assert self.table is not None
@@ -143,8 +144,12 @@ class ImportPreview:
         lines = [f"{where}: {len(self.accepted)} partner(s) to add, {len(self.rejected)} row(s) rejected"]
         lines.append("columns: " + ", ".join(f"{_cell(h)} -> {KEY_WORDS.get(k, k)}" for k, h in self.columns.items()))
         for key, text in self.fill.items():
-            if key not in self.columns:
-                lines.append(f"every row: {KEY_WORDS.get(key, key)} {_cell(text)}")
+            meant = _word(key, text, rules) if rules is not None and key in FILLABLE else None
+            named = ""
+            if meant is not None and meant.value is not None:
+                named = f" ({dict(meant.candidates).get(meant.value, meant.value)})"
+            lines.append(f"{'every row' if key not in self.columns else 'rows without one'}: "
+                         f"{KEY_WORDS.get(key, key)} {_cell(text)}{named}")
         if self.ignored_columns:
             lines.append("ignored columns: " + ", ".join(_cell(c) for c in self.ignored_columns))
         for row in self.rows:
@@ -229,7 +234,8 @@ def _unpacked_size_problem(data: bytes) -> str | None:
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         return f"not readable as a spreadsheet: {exc}"
     if total > MAX_UNPACKED_BYTES:
-        return f"unpacks to {total / 1024 / 1024:,.0f} MB; a partner list is far smaller (at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB)"
+        return (f"unpacks to {total / 1024 / 1024:,.0f} MB; a partner list is far smaller "
+                f"(at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB)")
     return None
 
 
@@ -251,13 +257,15 @@ def _spreadsheet(path: Path, data: bytes, sheet: str | None) -> tuple[str, tuple
             chosen = next((n for n in names if n == sheet), None) or next(
                 (n for n in names if n.casefold().strip() == sheet.casefold().strip()), None)
             if chosen is None:
-                raise PlanError(origin, f"no sheet {_cell(sheet)}; the sheets are: " + ", ".join(_cell(n) for n in names))
+                raise PlanError(origin, f"no sheet {_cell(sheet)}; the sheets are: "
+                                + ", ".join(_cell(n) for n in names))
             candidates = [chosen]
         else:
             hidden = {m.name for m in book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1].lower() != "visible"}
             candidates = [n for n in names if n not in hidden] + [n for n in names if n in hidden]
         for name in candidates:
-            cells = [[_text_of(v) for v in row] for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+            found = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells = [[_text_of(v) for v in row] for row in found]
             if sheet is not None or any(c.strip() for row in cells for c in row):
                 return name, names, cells
     except PlanError:
@@ -266,7 +274,8 @@ def _spreadsheet(path: Path, data: bytes, sheet: str | None) -> tuple[str, tuple
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if "password" in message.casefold() or type(exc).__name__ == "PasswordError":
             raise PlanError(origin, "the workbook is protected by a password; save a copy without one") from None
-        raise PlanError(origin, f"not readable as a spreadsheet ({path.suffix or 'no suffix'}): {message[:200]}") from None
+        raise PlanError(origin, f"not readable as a spreadsheet ({path.suffix or 'no suffix'}): "
+                        f"{message[:200]}") from None
     raise PlanError(origin, "every sheet is empty: the first row must name the columns")
 
 
@@ -552,8 +561,8 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     if raw.get("eche"):
         eche = ECHE_WORDS.get(raw["eche"].casefold())
         if eche is None:
-            problems.append(
-                f"ECHE {_cell(raw['eche'])} is not yes, no, true, false, 1 or 0 (leave it blank: not known)")
+            problems.append(f"ECHE {_cell(raw['eche'])} is not yes, no, true, false, 1 or 0 "
+                            "(leave it blank: not known)")
         else:
             values["eche"] = eche
     if raw.get("notes"):
