@@ -116,7 +116,8 @@ def test_import_maps_headers_countries_kinds_and_rejects_with_reasons(rules, tmp
     assert "unknown country 'Atlantis'" in rejected[3]
     assert "PIC '12345' is not 9 digits" in rejected[4]
     assert "unknown kind 'wizard'" in rejected[6] and "higher-education" not in rejected[6]
-    assert "kinds: higher-education, vet-provider" in preview.summary()  # the allowed kinds, said once
+    # the allowed kinds, said once, in words
+    assert "kinds: Higher education institution; VET provider (or network of VET providers)" in preview.summary()
     assert "grant '12.50' has cents; give whole euros" in rejected[6]
     combined = preview.apply(plan)
     assert combined.partners[: len(plan.partners)] == plan.partners
@@ -262,8 +263,8 @@ def test_import_reasons_are_short_and_the_allowed_words_are_listed_once(rules, t
     assert rows[3] == "unknown kind 'gizmo'"
     assert rows[4] == "unknown role 'boss'"
     lines = preview.summary().splitlines()
-    kinds_line = "kinds: " + ", ".join(k.id for k in rules.kinds)
-    roles_line = "roles: " + ", ".join(r.id for r in rules.roles)
+    kinds_line = "kinds: " + "; ".join(k.label for k in rules.kinds)
+    roles_line = "roles: " + "; ".join(r.label for r in rules.roles)
     assert lines.count(kinds_line) == 1 and lines.count(roles_line) == 1
     assert preview.hints == [kinds_line, roles_line]
     ok, _ = import_rows(tmp_path, rules, ["A,A,DE,enterprise,,,", "B,B,XX,enterprise,,,"])
@@ -332,7 +333,7 @@ def test_cli_import_with_every_row_rejected_says_no_row_can_be_added(tmp_path, e
     assert result.returncode == 1
     assert "nothing written: no row can be added" in result.stderr
     assert "the other 0" not in result.stderr and "Traceback" not in result.stderr
-    assert "kinds: higher-education" in result.stdout
+    assert "kinds: Higher education institution; " in result.stdout
     assert plan.read_bytes() == before
 
 

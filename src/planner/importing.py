@@ -120,11 +120,13 @@ class ImportPreview:
 
     @property
     def hints(self) -> list[str]:
-        """'kinds: ...' / 'roles: ...', once, when a row was rejected for an unknown kind or role."""
+        """'kinds: ...' / 'roles: ...' in words (the call's labels), once, when a row was rejected for an
+        unknown kind or role."""
         out = []
         for key, plural in (("kind", "kinds"), ("role", "roles")):
             if self.allowed.get(key) and any(key in r.unknown for r in self.rows):
-                out.append(f"{plural}: " + ", ".join(self.allowed[key]))
+                labels = self.labels.get(key, {})
+                out.append(f"{plural}: " + "; ".join(labels.get(i, i) for i in self.allowed[key]))
         return out
 
     def describe(self, partner: Partner, rules: CallRules) -> str:
