@@ -224,3 +224,11 @@ def test_a_workbook_saved_under_a_csv_name_is_read_as_one(tmp_path):
     path = write_xlsx(tmp_path / "partners.csv", {"Partners": [HEADER, *OWN_WORDS[:2]]})
     preview = preview_import(path, make_plan([]), RULES)
     assert preview.sheet == "Partners" and len(preview.accepted) == 2
+
+
+def test_the_list_of_kinds_is_shown_only_when_nothing_is_near(tmp_path):
+    rows = [["K", "K", "DE", "college", ""], ["L", "L", "DE", "Hochshule", ""]]
+    near = preview_import(write_file(tmp_path, ".csv", rows), make_plan([]), RULES)
+    assert len(near.rejected) == 2 and near.hints == []
+    far = preview_import(write_file(tmp_path, ".csv", [["W", "W", "DE", "wizard", ""]]), make_plan([]), RULES)
+    assert far.hints == ["kinds: " + "; ".join(k.label for k in RULES.kinds)]

@@ -57,7 +57,8 @@ class Row:
     line: int  # the line (row) number, as a spreadsheet shows it (the header is usually line 1)
     partner: Partner | None
     problems: tuple[str, ...] = ()
-    unknown: frozenset[str] = frozenset()  # "kind" and/or "role" when the cell named none the rules know
+    # "kind" and/or "role" when the cell named none the rules know and nothing near ("did you mean" says the rest)
+    unknown: frozenset[str] = frozenset()
     pending_affiliation: str | None = None  # the 'affiliated to' cell, resolved once every row is read
     # the cells of this row by partner key (after fills), for a preview that lets the user fill one
     cells: tuple[tuple[str, str], ...] = ()
@@ -120,8 +121,8 @@ class ImportPreview:
 
     @property
     def hints(self) -> list[str]:
-        """'kinds: ...' / 'roles: ...' in words (the call's labels), once, when a row was rejected for an
-        unknown kind or role."""
+        """'kinds: ...' / 'roles: ...' in words (the call's labels), once, when a row was rejected for a
+        kind or role with nothing near it (a "did you mean" is enough for the others)."""
         out = []
         for key, plural in (("kind", "kinds"), ("role", "roles")):
             if self.allowed.get(key) and any(key in r.unknown for r in self.rows):
@@ -512,7 +513,7 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
         if found.value is None:
             problems.append(vocabulary.did_you_mean(key, raw[key], found))
             choices[key] = found.candidates
-            if key != "country":
+            if key != "country" and not found.candidates:  # nothing near: the hint lists what the call knows
                 unknown.add(key)
         return found.value
 
