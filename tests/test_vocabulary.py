@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, RULES_2024
 from planner import vocabulary
@@ -227,3 +229,53 @@ def test_importing_the_vocabulary_reads_no_data_and_loads_no_textual():
     result = subprocess.run([sys.executable, "-c", "import json; " + probe], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert json.loads(result.stdout) == [0, False], result.stderr
+
+
+# -- every word of the data, as written and as typed without accents or case ----------------------
+
+def _plain(text: str) -> str:
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).upper()
+
+
+@pytest.mark.parametrize("call", ["2024", "2025", "2026"])
+def test_every_code_and_name_of_the_rules_names_its_country(call):
+    rules = load_call(call)
+    for code, name in rules.country_names.items():
+        for text in (code, code.lower(), name, name.upper(), _plain(name)):
+            assert match_country(text, rules).value == code, (text, code)
+
+
+def test_every_country_word_names_its_country_or_is_asked():
+    for code, words in vocabulary.vocabulary_data("countries")["countries"].items():
+        if code not in RULES.country_names:
+            continue
+        for word in words:
+            for text in (word, _plain(word), word.lower()):
+                assert match_country(text, RULES).value == code, (text, code)
+
+
+@pytest.mark.parametrize("name", ["kinds", "roles"])
+def test_every_kind_and_role_word_names_its_own(name):
+    match = match_kind if name == "kinds" else match_role
+    items = RULES.kinds if name == "kinds" else RULES.roles
+    for item in items:
+        for text in (item.id, item.label, *getattr(item, "aliases", ())):
+            assert match(text, RULES).value == item.id, text
+    for target, words in vocabulary.vocabulary_data(name)["words"].items():
+        for word in words:
+            for text in (word, _plain(word)):
+                assert match(text, RULES).value == target, (text, target)
+
+
+@given(st.text(max_size=40))
+def test_any_text_gives_a_match_of_known_ids_and_a_message(text):
+    for what, match, known in (("country", match_country, set(RULES.country_names)),
+                               ("kind", match_kind, {k.id for k in RULES.kinds}),
+                               ("role", match_role, {r.id for r in RULES.roles})):
+        found = match(text, RULES)
+        assert found.how in vocabulary.HOW
+        assert {c for c, _ in found.candidates} <= known
+        assert found.value is None or found.value == found.candidates[0][0]
+        assert isinstance(did_you_mean(what, text, found), str)
+    assert {c for c, _ in rank_countries(text, RULES, 10)} <= set(RULES.country_names)
