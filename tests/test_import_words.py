@@ -232,3 +232,11 @@ def test_the_list_of_kinds_is_shown_only_when_nothing_is_near(tmp_path):
     assert len(near.rejected) == 2 and near.hints == []
     far = preview_import(write_file(tmp_path, ".csv", [["W", "W", "DE", "wizard", ""]]), make_plan([]), RULES)
     assert far.hints == ["kinds: " + "; ".join(k.label for k in RULES.kinds)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ods"])
+def test_grants_as_people_type_them(tmp_path, suffix):
+    header = [*HEADER, "EU grant"]
+    rows = [[*OWN_WORDS[0], "€1.45m"], [*OWN_WORDS[1], "250k"], [*OWN_WORDS[2], 1450000], [*OWN_WORDS[3], "1,2 Mio"]]
+    preview = preview_import(write_file(tmp_path, suffix, rows, header), make_plan([]), RULES)
+    assert [r.partner.grant_eur for r in preview.rows] == [1_450_000, 250_000, 1_450_000, 1_200_000]
