@@ -173,6 +173,9 @@ def test_an_ambiguous_word_is_sure_when_the_call_knows_one_of_its_kinds():
 def test_words_inside_a_longer_cell_name_the_kind():
     assert match_kind("Private company (SME)", RULES).value == "enterprise"
     assert match_kind("University of Helsinki", RULES).value == "higher-education"
+    assert match_kind("Public university", RULES).value == "higher-education"  # 'public' alone would be asked
+    both = match_kind("University hospital", RULES)  # two kinds' words: asked
+    assert both.value is None and {"higher-education", "other"} <= {k for k, _ in both.candidates}
 
 
 def test_kind_prefixes_and_typos():

@@ -174,6 +174,8 @@ class _Index:
         padded = f" {folded} "
         found = [w for w in self.long_words if f" {w} " in padded]
         found = [w for w in found if not any(w != other and w in other for other in found)]
+        if any(len(self.exact[w]) == 1 for w in found):  # 'Public university': 'public' alone is not asked
+            found = [w for w in found if len(self.exact[w]) == 1]
         targets: list[str] = []
         for word in sorted(found, key=lambda w: (-len(w), w)):
             for target in self.exact[word]:
