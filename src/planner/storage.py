@@ -4,6 +4,7 @@ Reading, decoding, TOML and atomic writes are `files`; this module knows what a 
 
 from __future__ import annotations
 
+import re
 import weakref
 from pathlib import Path
 
@@ -53,22 +54,22 @@ def _unknown_word(what: str, text: str, rules: CallRules) -> str:
     return vocabulary.did_you_mean(what, text, found, ids=True)
 
 
-def _role_problems(problems: list[str], data: object, rules: CallRules | None) -> list[str]:
+def _role_problems(problems: list[str], data: dict[str, object], rules: CallRules | None) -> list[str]:
     """A role the format does not know, with what was probably meant ('partner': beneficiary)."""
-    partners = data.get("partners") if isinstance(data, dict) else None
+    partners = data.get("partners")
     out = []
     for problem in problems:
         found = re.fullmatch(r"partners\[(\d+)\]\.role: .*", problem)
         value = None
-        if found and isinstance(partners, list) and int(found[1]) < len(partners):
+        if found is not None and isinstance(partners, list) and int(found[1]) < len(partners):
             entry = partners[int(found[1])]
             value = entry.get("role") if isinstance(entry, dict) else None
-        if not isinstance(value, str) or len(value) > 300:
+        if found is None or not isinstance(value, str) or len(value) > 300:
             out.append(problem)
             continue
         try:
-            call = data.get("call") if isinstance(data.get("call"), str) else DEFAULT_CALL
-            known = rules or load_call(call)
+            call = data.get("call")
+            known = rules or load_call(call if isinstance(call, str) else DEFAULT_CALL)
         except PlanError:
             known = load_call(DEFAULT_CALL)
         allowed = ", ".join(repr(r.id) for r in known.roles)

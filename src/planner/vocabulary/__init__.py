@@ -193,8 +193,7 @@ class _Index:
 
 
 def _merged(first: list[str], then: list[str]) -> list[str]:
-    seen = set(first)
-    return [*first, *(t for t in then if t not in seen and not seen.add(t))]
+    return list(dict.fromkeys([*first, *then]))
 
 
 # rules objects are frozen and few (one per call, plus a user's own file); an index is kept per object
