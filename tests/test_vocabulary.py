@@ -282,3 +282,33 @@ def test_any_text_gives_a_match_of_known_ids_and_a_message(text):
         assert found.value is None or found.value == found.candidates[0][0]
         assert isinstance(did_you_mean(what, text, found), str)
     assert {c for c, _ in rank_countries(text, RULES, 10)} <= set(RULES.country_names)
+
+
+# the words the domain notes list ("Words partners use"), each to its kind
+DOMAIN_KIND_WORDS = {
+    "higher-education": ["university", "UAS", "university of applied sciences", "polytechnic", "Hochschule",
+                         "Fachhochschule", "hogeschool", "ammattikorkeakoulu"],
+    "vet-provider": ["VET school", "vocational college", "Berufsschule", "Berufsbildungszentrum",
+                     "lycée professionnel", "centro de formación profesional", "ammattiopisto"],
+    "enterprise": ["SME", "company", "Kft", "GmbH", "Oy", "S.A."],
+    "chamber": ["chamber", "Kammer", "IHK", "cámara"],
+    "trade-union": ["trade union", "Gewerkschaft", "syndicat"],
+    "trade-association": ["employers' organisation", "employers' federation", "sectoral association",
+                          "professional association", "industry association", "cluster"],
+}
+
+
+@pytest.mark.parametrize("kind,word", [(k, w) for k, ws in DOMAIN_KIND_WORDS.items() for w in ws])
+def test_the_domain_notes_words_for_kinds(kind, word):
+    assert match_kind(word, RULES).value == kind
+
+
+@pytest.mark.parametrize("word,code", [
+    ("Deutschland", "DE"), ("España", "ES"), ("Suomi", "FI"), ("Finland", "FI"), ("Sverige", "SE"),
+    ("Polska", "PL"), ("Magyarország", "HU"), ("Österreich", "AT"), ("Nederland", "NL"), ("Italia", "IT"),
+    ("Hellas", "GR"), ("Ελλάδα", "GR"), ("Česko", "CZ"), ("Czech Republic", "CZ"), ("Holland", "NL"),
+    ("Turkey", "TR"), ("Great Britain", "GB"), ("Macedonia", "MK"), ("Slovak Republic", "SK"), ("XK", "XK"),
+    ("GRC", "GR"), ("GBR", "GB"),
+])
+def test_the_domain_notes_words_for_countries(word, code):
+    assert match_country(word, RULES).value == code
