@@ -13,7 +13,6 @@ import re
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -21,6 +20,7 @@ from planner import export
 from planner.editing import counting_note
 from planner.model import Partner, Plan
 from planner.rules import CallRules
+from planner.tui.actions import ACTIONS, bound
 from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.quiet import Line, set_border_subtitle
@@ -56,9 +56,7 @@ def role_words(p: Partner) -> str:
 class PartnersTable(FittedTable):
     """Enter edits the row under the cursor (via RowSelected); d or delete removes it."""
 
-    BINDINGS = [
-        Binding("d,delete", "app.remove_partner", "Remove", id="planner.remove_partner"),
-    ]
+    BINDINGS = bound(ACTIONS, "table")
     COLUMNS = (Col("short", "Short"), Col("name", "Name"), Col("country", "Ctry"), Col("kind", "Kind"),
                Col("role", "Role"), Col("counts", "Counts"), Col("pic", "PIC"))
     FLEX = "name"

@@ -1,0 +1,125 @@
+"""The planner's actions, one entry each: the key bindings, the footer, the help's key list and the
+command palette are all built from ACTIONS, so a new action is one entry here and its method.
+
+An entry names its Textual action: a method of the main screen (`add_partner` runs
+`MainScreen.action_add_partner`, `pane(0)` runs `action_pane(0)`) or of the app (`app.save`). Its
+`id` is what config.toml's [keys] section remaps. This module holds data only: it imports no screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+PANE_KEYS = Binding.Group("Panes")
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str | None  # the binding id config.toml remaps; None: a key of Textual's, listed in the help only
+    keys: str  # as shipped, comma-separated as Textual takes them ("d,delete", "question_mark,f1")
+    help: str  # the help's line; {lots}, {call}, {calls} and {content} come from the rules in use
+    action: str = ""  # the Textual action: a main-screen method, or "app.<method>"
+    label: str = ""  # the binding's description (footer and Textual's key panel)
+    footer: int | None = None  # the place in the footer (1 first); None: not in the footer
+    palette: str = ""  # the palette's title; "" keeps the action out of the palette
+    palette_help: str = ""  # the palette's line under the title (the same {placeholders} as `help`)
+    help_keys: str = ""  # the keys as the help shows them when not remapped ("? / f1"); default from `keys`
+    key_display: str | None = None
+    group: Binding.Group | None = None
+    priority: bool = False  # taken before any text field (and in every dialog): never a key that types
+    # where it is bound: "screen" (the main screen), "table" (the partners table), or "app": in every
+    # screen, dialogs included, and on the main screen too, where it takes its place in the footer
+    on: str = "screen"
+
+    @property
+    def shown_keys(self) -> str:
+        return self.help_keys or self.keys.replace(",", " / ")
+
+    def binding(self) -> Binding:
+        return Binding(self.keys, self.action, self.label, show=self.footer is not None, id=self.id,
+                       key_display=self.key_display, group=self.group, priority=self.priority)
+
+
+# in the help's order (the palette's too); the footer's order is `footer`
+ACTIONS: list[Action] = [
+    Action(None, "tab,shift+tab", "move between panes and fields"),
+    Action("planner.pane_partners", "1", "the partners pane (below 120 columns: show it)", "pane(0)", "Partners",
+           footer=5, group=PANE_KEYS, palette="Partners pane", palette_help="Show the partners (key 1)"),
+    Action("planner.pane_lot", "2", "the lot & ecosystem pane", "pane(1)", "Lot & ecosystem", footer=6,
+           group=PANE_KEYS, palette="Lot & ecosystem pane", palette_help="Show the lot, grant and ecosystems (key 2)"),
+    Action("planner.pane_scoreboard", "3", "the scoreboard pane", "pane(2)", "Scoreboard", footer=7,
+           group=PANE_KEYS, palette="Scoreboard pane", palette_help="Show every rule, one line each (key 3)"),
+    Action("planner.add_partner", "a", "add a partner", "add_partner", "Add", footer=2,
+           palette="Add partner", palette_help="Add a participant to the consortium"),
+    Action(None, "enter", "edit the selected partner"),
+    Action("planner.remove_partner", "d,delete", "remove the selected partner (asks first)", "screen.remove_partner",
+           "Remove", footer=0, on="table", palette="Remove partner", palette_help="Remove the selected participant"),
+    Action("planner.switch_lot", "l", "the next lot of the call ({lots} in call {call})", "switch_lot", "Lot",
+           footer=3, palette="Switch lot", palette_help="Move the plan to the next lot of its call"),
+    Action("planner.compare", "c", "what-if comparison of all lots and durations of the call", "compare",
+           "Compare", footer=4, palette="Compare lots", palette_help="What-if: all lots and durations side by side"),
+    Action("planner.switch_call", "y", "the next call ({calls}): its rules apply", "switch_call", "Call",
+           palette="Switch call", palette_help="Judge the plan by the next call's rules ({calls})"),
+    Action("planner.content", "p", "{content} content: occupational profiles and activities", "content",
+           "Profiles", palette="Profiles and activities",
+           palette_help="{content} content: occupational profiles, activities"),
+    Action("planner.budget", "b", "budget: each partner's share of the grant", "budget", "Budget",
+           palette="Budget", palette_help="Each partner's share of the grant"),
+    Action("planner.assessment", "s", "award self-assessment", "assessment", "Self-assessment",
+           palette="Self-assessment", palette_help="Score the proposal against the award criteria"),
+    Action("planner.import", "i", "import partners from a CSV file (with a preview)", "import_partners",
+           "Import CSV", palette="Import partners", palette_help="Add partners from a CSV file, with a preview"),
+    # the words in the palette's title: it matches titles only, and people search for "title"
+    Action("planner.plan_details", "t", "plan details: title, acronym, call, duration, notes", "plan_details",
+           "Details", palette="Plan details: title, acronym, call, duration, notes",
+           palette_help="Edit the plan's title, acronym, call, duration and notes in one dialog"),
+    Action("planner.undo", "ctrl+z", "undo", "app.undo", "Undo", palette="Undo", palette_help="Undo the last edit"),
+    Action("planner.redo", "ctrl+y", "redo", "app.redo", "Redo", palette="Redo",
+           palette_help="Redo the last undone edit"),
+    Action("planner.save", "ctrl+s", "save (atomically)", "app.save", "Save", footer=8, palette="Save",
+           palette_help="Save the plan"),
+    Action("planner.open", "ctrl+o", "open another plan", "app.open", "Open", palette="Open",
+           palette_help="Open another plan"),
+    Action(None, "ctrl+p", "command palette: every action and theme"),
+    Action("planner.help", "question_mark,f1", "this help", "help", "Help", footer=9, help_keys="? / f1",
+           key_display="?", palette="Help", palette_help="Keys, the scoreboard and where the rules come from"),
+    # the palette's Quit is Textual's own (PlannerApp.get_system_commands words its help)
+    Action("planner.quit", "ctrl+q", "quit (asks when there are unsaved changes)", "quit", "Quit", footer=1,
+           priority=True, on="app"),
+]
+
+# keys that no action may be remapped to: the table's edit key, focus moves, the palette, Textual's copy
+RESERVED_KEYS = {"enter": "edit the selected partner", "tab": "move between panes",
+                 "shift+tab": "move between panes", "ctrl+p": "the command palette",
+                 "ctrl+c": "copy (and Textual's quit hint)", "escape": "close a dialog"}
+
+
+def bound(actions: list[Action], on: str) -> list[Binding]:
+    """The bindings of the actions bound `on` one place, in the footer's order (then the table's)."""
+    mine = [a for a in actions if a.id is not None and (a.on == on or (on, a.on) == ("screen", "app"))]
+    return [a.binding() for a in sorted(mine, key=lambda a: (a.footer is None, a.footer or 0))]
+
+
+def shipped_keys(actions: list[Action]) -> dict[str, str]:
+    """Each action id's keys as shipped, as config.toml spells them ("?,f1")."""
+    return {a.id: a.shown_keys.replace(" / ", ",").replace(" ", "") for a in actions if a.id}
+
+
+def priority_ids(actions: list[Action]) -> set[str]:
+    return {a.id for a in actions if a.id and a.priority}
+
+
+def key_help(actions: list[Action], remapped: dict[str, str], known: dict[str, str]) -> list[tuple[str, str]]:
+    """(keys as remapped, what they do) for the help screen."""
+    return [(remapped[a.id].replace(",", " / ") if a.id in remapped else a.shown_keys, a.help.format(**known))
+            for a in actions]
+
+
+def in_palette(actions: list[Action], known: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    """(title, help, action) of each action the command palette offers."""
+    for a in actions:
+        if a.palette:
+            yield a.palette, a.palette_help.format(**known), a.action

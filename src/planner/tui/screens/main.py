@@ -1,0 +1,415 @@
+"""The main screen: the partners, the lot pane and the scoreboard, and the actions on them.
+
+It shows the app's Document (`self.app.document`) and edits it through `PlannerApp.apply`. Its keys
+come from `tui/actions.py`. The layout is sketched in docs/layout.md: from 120 columns the partners
+full width on top, the lot pane and the scoreboard side by side under them; below, one pane at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import sys
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets._header import HeaderTitle
+
+from planner import editing
+from planner.errors import PlanError
+from planner.model import Partner
+from planner.rules import CallRules, available_calls, load_call
+from planner.scoring import Scoreboard, evaluate
+from planner.tui.actions import ACTIONS, bound
+from planner.files import not_a_regular_file
+from planner.tui.screens.editor import PlanEditor
+from planner.tui.text import plain
+from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.lot_pane import LotPane
+from planner.tui.widgets.partners import PartnersPane, PartnersTable
+from planner.tui.widgets.scoreboard import ScoreboardView
+from planner.tui.widgets.verdict import VerdictBar
+
+MIN_WIDTH, MIN_HEIGHT = 60, 18
+PANES = ("partners-pane", "lot-pane", "scoreboard")  # keys 1, 2, 3; below 120 columns one is shown at a time
+def is_text_field(widget) -> bool:
+    """An Input or a TextArea (keys type into them), without importing TextArea for the question: only a
+    dialog has one, and its import is slow."""
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return isinstance(widget, Input) or (text_area is not None and isinstance(widget, text_area.TextArea))
+
+
+PANE_TITLES = (("planner.pane_partners", "Partners"), ("planner.pane_lot", "Lot & ecosystem"),
+               ("planner.pane_scoreboard", "Scoreboard"))
+
+
+class MainScreen(Screen):
+    BINDINGS = bound(ACTIONS, "screen")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.board: Scoreboard | None = None
+        self.pane = 0  # the pane shown below 120 columns: the one that holds the focus
+        self._pane_focus: dict[int, object] = {}  # the widget each pane had the focus on last
+        self._built_with: CallRules | None = None  # the rules the lot pane's lists were made from
+        self._rebuild_waiting = False
+
+    @property
+    def document(self):
+        return self.app.document
+
+    def compose(self):
+        # the layout for the terminal's size from the first frame: Textual sets the breakpoint class on
+        # the first resize, after a first frame of the wide layout squashed into 80 columns
+        self._fit_breakpoints(self.app.size)
+        self._built_with = self.document.rules
+        yield Header(icon="≡")
+        yield Static("", id="small-notice")
+        with Vertical(id="panes", classes="-show-0"):
+            yield PartnersPane(id="partners-pane", classes="pane")
+            with Horizontal(id="lower"):
+                yield LotPane(self.document.rules, self.grant_typed, id="lot-pane", classes="pane")
+                yield ScoreboardView(id="scoreboard", classes="pane")
+        yield VerdictBar(id="verdict")
+        footer = PlannerFooter()
+        footer.show_command_palette = self.app.size.width >= 100  # see resized()
+        yield footer
+
+    def _fit_breakpoints(self, size: Size) -> None:
+        for _, name in self.app.HORIZONTAL_BREAKPOINTS:
+            self.set_class(name in self._get_breakpoint_classes(size.width, self.app.HORIZONTAL_BREAKPOINTS), name)
+
+    def on_mount(self) -> None:
+        for pane, (bid, title) in zip(PANES, PANE_TITLES):
+            self.query_one(f"#{pane}").border_title = f"{self.app.key_for(bid)} {title}"
+        self.resized(self.app.size)
+        self.redraw()
+        self.watch(self, "focused", self._focus_moved)
+        self.query_one(PartnersTable).focus()
+        self.app.main_mounted()
+
+    def resized(self, size: Size) -> None:
+        """The terminal's new size (the app passes it on, also while a dialog is open)."""
+        if not self.is_mounted:
+            return  # on_mount calls it
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        notice = self.query_one("#small-notice", Static)
+        notice.display = small
+        # below 100 columns the footer needs the room of "^p palette" for the keys (help names ctrl+p)
+        self.query_one(PlannerFooter).show_command_palette = size.width >= 100
+        if small:
+            notice.update(plain(f"The terminal is small ({size.width}x{size.height}): "
+                          f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile."))
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def redraw(self, resync: bool = False) -> None:
+        """Every pane from a fresh Scoreboard; `resync` after an undo or redo, which changes typed fields too."""
+        doc, app = self.document, self.app
+        self.board = evaluate(doc.plan, doc.rules)
+        self.query_one(PartnersPane).show(doc.plan, doc.rules, app.key_for("planner.add_partner"),
+                                          app.key_for("planner.import"))
+        self.query_one(LotPane).show(doc.plan, self.board, resync)
+        self.query_one(ScoreboardView).show(self.board, self._rule_keys)
+        self.query_one(VerdictBar).show(self.board)
+        if isinstance(app.screen, PlanEditor):
+            app.screen.plan_changed()
+        app.keeper.edited()  # the recovery file follows within a second
+        marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
+        # the header shows them as plain text (Content), but a file name or title may hold an ESC
+        self._set_titles(plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
+
+    def _set_titles(self, title: str, sub_title: str) -> None:
+        """Set the app's title and sub-title and redraw the header lines only.
+
+        Setting App.title the usual way repaints the whole screen (over SSH, 50 KB for a ● that comes
+        and goes); set_reactive skips that, so the headers of the open screens are updated here."""
+        app = self.app
+        if (title, sub_title) == (app.title, app.sub_title):
+            return
+        app.set_reactive(type(app).title, title)
+        app.set_reactive(type(app).sub_title, sub_title)
+        for screen in app.screen_stack:
+            for header in screen.query(Header):
+                for line in header.query(HeaderTitle):
+                    line.update(header.format_title())
+
+    @property
+    def _rule_keys(self) -> dict[str, str]:
+        return {bid: self.app.key_for(bid) for bid in ("planner.content", "planner.budget", "planner.assessment")}
+
+    def select_partner(self, row: int) -> None:
+        self.query_one(PartnersTable).move_cursor(row=row)
+
+    # --- the call's rules ------------------------------------------------------------------
+
+    def use_rules(self, rules: CallRules) -> None:
+        """Judge the plan by `rules` from the next redraw on; the lot pane's lists (other lots, caps,
+        ecosystems, deadline) are rebuilt after it. The one way the rules of the open plan change:
+        `y`, the call in the plan details, an undo or redo across a call, another plan opened."""
+        self.document.rules = rules
+        self.query_one(LotPane).rules = rules  # the redraw that follows judges by them
+        if rules is not self._built_with and not self._rebuild_waiting:
+            self._rebuild_waiting = True
+            self.call_later(self._rebuild_lot_pane)
+
+    async def _rebuild_lot_pane(self) -> None:
+        self._rebuild_waiting = False
+        rules = self.document.rules
+        if rules is self._built_with:
+            return  # switched back before the rebuild (a refused switch)
+        self._built_with = rules
+        pane = self.query_one(LotPane)
+        pane.rules = rules
+        await pane.recompose()
+        self.redraw()
+
+    def follow_call(self, plan) -> bool:
+        """Use the rules of the plan's call; False (and say why) when the plan does not fit them."""
+        from planner.rules import DEFAULT_CALL
+        from planner.storage import check_against_rules
+
+        try:
+            rules = load_call(plan.call or DEFAULT_CALL)
+            check_against_rules(plan, rules, "the plan")
+        except PlanError as exc:
+            self.app.tell(str(exc), title="Call not changed", severity="error", timeout=15)
+            return False
+        self.use_rules(rules)
+        return True
+
+    def action_switch_call(self) -> None:
+        """The next call the planner knows (2024 -> 2025 -> 2026 -> 2024): judge the plan by its rules."""
+        doc = self.document
+        calls = available_calls()
+        current = doc.plan.call or doc.rules.id
+        target = calls[(calls.index(current) + 1) % len(calls)] if current in calls else calls[-1]
+        rules, before = load_call(target), doc.rules
+        plan = editing.set_call(doc.plan, rules)
+        self.use_rules(rules)
+        if self.app.apply(plan, say=False) is not None:  # refused (it said why): the plan keeps its call
+            self.use_rules(before)
+            self.redraw()
+            return
+        # one toast: the edit's own ("Plan details (call)") would say less, twice
+        self.app.tell(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
+
+    # --- panes -----------------------------------------------------------------------------
+
+    def action_pane(self, index: int) -> None:
+        """Show pane `index` (below 120 columns) and put the focus where it was in it last."""
+        pane = self.query_one(f"#{PANES[index]}")
+        self._show_pane(index)
+        last = self._pane_focus.get(index)
+        if last is not None and last.is_attached and pane in last.ancestors and last.focusable:
+            last.focus()
+            return
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def _show_pane(self, index: int) -> None:
+        self.pane = index
+        panes = self.query_one("#panes")
+        for i in range(len(PANES)):
+            panes.set_class(i == index, f"-show-{i}")
+
+    def _focus_moved(self, focused) -> None:
+        """The pane shown follows the focus (tab walks through every pane's fields)."""
+        if focused is None or focused.screen is not self:
+            return
+        for index, pane in enumerate(PANES):
+            if any(node.id == pane for node in focused.ancestors):
+                self._pane_focus[index] = focused
+                if index != self.pane:
+                    self._show_pane(index)
+                return
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows only keys that work here: while a text field has the focus, keys that type
+        into it are not offered as bindings; Remove needs a partner."""
+        if action == "remove_partner" and not self.document.plan.partners:
+            return False
+        if is_text_field(self.focused) and action in self._typed_actions():
+            return action == "help"  # `?` types, but f1 still helps (get_key_display shows f1 then)
+        return True
+
+    def _typed_actions(self) -> set[str]:
+        typed = set()
+        for binding in self.BINDINGS:
+            keys = self.app.keys_of(binding.id)
+            shown = binding.key_display or keys.split(",")[0]
+            if len(shown) == 1 or keys.split(",")[0] in ("question_mark", "space"):
+                typed.add(binding.action)
+        return typed
+
+    def action_help(self) -> None:
+        from planner.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.document.rules, self.app.key_help()))
+
+    # --- partners --------------------------------------------------------------------------
+
+    def _selected_index(self) -> int | None:
+        table = self.query_one(PartnersTable)
+        partners = self.document.plan.partners
+        return table.cursor_row if partners and 0 <= table.cursor_row < len(partners) else None
+
+    def action_add_partner(self) -> None:
+        from planner.tui.screens.partner_form import PartnerForm
+
+        form = PartnerForm(self.document.rules, self.document.plan)
+
+        def added(partner: Partner | None) -> None:
+            if partner is not None:
+                plan = editing.add_partner(self.document.plan, partner)
+                if self.app.apply(plan, select_row=len(plan.partners) - 1) is None and form.again:
+                    self.action_add_partner()  # ctrl+n: saved, and the next empty form
+
+        self.app.push_screen(form, added)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, PartnersTable):
+            self.edit_partner(event.cursor_row)
+
+    def edit_partner(self, index: int) -> None:
+        from planner.tui.screens.partner_form import PartnerForm
+
+        partners = self.document.plan.partners
+        if not 0 <= index < len(partners):
+            return
+
+        def edited(partner: Partner | None) -> None:
+            if partner is not None:
+                changed = editing.replace_partner(self.document.plan, index, partner)
+                if changed == self.document.plan:
+                    self.app.tell(f"{partner.label}: nothing changed", timeout=3)
+                else:
+                    self.app.apply(changed, select_row=index)
+
+        self.app.push_screen(PartnerForm(self.document.rules, self.document.plan, index), edited)
+
+    def action_remove_partner(self) -> None:
+        from planner.tui.screens.dialogs import Choice
+
+        index = self._selected_index()
+        if index is None:
+            self.app.tell("No partner to remove.")
+            return
+        partner = self.document.plan.partners[index]
+
+        def answered(choice: str | None) -> None:
+            if choice == "remove":
+                if self.app.apply(editing.remove_partner(self.document.plan, index),
+                                  select_row=max(index - 1, 0), say=False) is None:
+                    self.app.tell(f"Removed {partner.label} (ctrl+z undoes)")
+
+        orphans = [p.label for p in self.document.plan.partners if p.affiliated_to == partner.label]
+        warning = (f"\n{', '.join(orphans)} {'is' if len(orphans) == 1 else 'are'} affiliated to it and will point "
+                   "to no partner: edit or remove them too." if orphans else "")
+        self.app.push_screen(Choice(f"Remove {partner.label} ({partner.name}) from the plan?{warning}",
+                                    [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)
+
+    def action_import_partners(self) -> None:
+        from planner.importing import preview_import
+        from planner.tui.screens.dialogs import PathPrompt
+        from planner.tui.screens.importing import ImportScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            if problem := not_a_regular_file(path, "CSV file"):
+                self.app.tell(f"{path}: {problem}", title="Not imported", severity="error", timeout=15)
+                return
+            try:
+                preview = preview_import(path, self.document.plan, self.document.rules)
+            except PlanError as exc:
+                self.app.tell(str(exc), title="Not imported", severity="error", timeout=15)
+                return
+
+            def decided(add: bool | None) -> None:
+                if add:
+                    plan = preview.apply(self.document.plan)
+                    if self.app.apply(plan, select_row=len(plan.partners) - 1, say=False) is None:
+                        self.app.tell(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
+
+            self.app.push_screen(ImportScreen(preview), decided)
+
+        start = str(self.document.path.parent) + "/" if self.document.path else ""
+        self.app.push_screen(PathPrompt("Import partners from a CSV file:", start), chosen)
+
+    # --- lot, call and plan ----------------------------------------------------------------
+
+    def action_switch_lot(self) -> None:
+        doc = self.document
+        self.app.apply(editing.set_lot(doc.plan, doc.rules, editing.next_lot(doc.plan, doc.rules)))
+
+    def on_lot_pane_scenario_chosen(self, event: LotPane.ScenarioChosen) -> None:
+        self.app.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
+
+    def grant_typed(self, amount: int | None, invalid: bool) -> None:
+        """A keystroke in the grant field (LotPane): the plan follows, in the keystroke's own turn."""
+        from planner.tui.document import Refused
+
+        pane = self.query_one(LotPane)
+        pane.refused = None
+        if not invalid:
+            try:
+                self.document.edit(editing.set_requested_grant(self.document.plan, amount), merge="grant")
+            except Refused as exc:
+                pane.refused = str(exc)
+        self.redraw()  # once per keystroke, changed or not: the hint says why a typed amount is not taken
+
+    def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
+        doc = self.document
+        ids = event.ids
+        if doc.rules.lot(doc.plan.lot).ecosystems == "exactly-one" and event.toggled in ids:
+            ids = [event.toggled]  # one ecosystem per proposal: the new one replaces the old
+        self.app.apply(editing.set_ecosystems(doc.plan, ids))
+
+    def action_compare(self) -> None:
+        from planner.tui.screens.compare import CompareScreen
+
+        def chosen(scenario: tuple[int, int] | None) -> None:
+            if scenario is not None:
+                lot, months = scenario
+                self.app.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months), say=False)
+                self.app.tell(f"Plan set to Lot {lot}, {months} months")
+
+        self.app.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
+
+    def action_content(self) -> None:
+        from planner.tui.screens.content import ContentScreen
+
+        self.app.push_screen(ContentScreen(self.document.rules))
+
+    def action_budget(self) -> None:
+        from planner.tui.screens.budget import BudgetScreen
+
+        self.app.push_screen(BudgetScreen(self.document.rules))
+
+    def action_assessment(self) -> None:
+        from planner.tui.screens.assessment import AssessmentScreen
+
+        self.app.push_screen(AssessmentScreen(self.document.rules))
+
+    def action_plan_details(self, then: Callable[[], None] | None = None, why: str = "") -> None:
+        """Title, acronym, call, duration and notes; `then` runs after they were applied (the first save)."""
+        from planner.tui.screens.plan_details import PlanDetails
+
+        def done(plan) -> None:
+            if plan is None:
+                return
+            if plan.call != self.document.plan.call and not self.follow_call(plan):
+                return
+            if plan == self.document.plan:
+                self.app.tell("Plan details: nothing changed", timeout=3)
+            else:
+                self.app.apply(plan)
+            if then is not None:
+                then()
+
+        self.app.push_screen(PlanDetails(self.document.plan, self.document.rules, why), done)
