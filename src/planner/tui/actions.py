@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from planner.report import content_lots
+from planner.rules import CallRules, available_calls
+
 PANE_KEYS = Binding.Group("Panes")
 
 
@@ -110,6 +113,13 @@ def shipped_keys(actions: list[Action]) -> dict[str, str]:
 
 def priority_ids(actions: list[Action]) -> set[str]:
     return {a.id for a in actions if a.id and a.priority}
+
+
+def known(rules: CallRules) -> dict[str, str]:
+    """What the help and the palette fill in from the rules in use (a 2027 call file shows up there
+    without a change of code)."""
+    return {"lots": ", ".join(str(lot.number) for lot in rules.lots), "call": rules.id,
+            "calls": ", ".join(available_calls()), "content": content_lots(rules)}
 
 
 def key_help(actions: list[Action], remapped: dict[str, str], known: dict[str, str]) -> list[tuple[str, str]]:

@@ -23,11 +23,10 @@ from textual.screen import Screen
 from planner import recovery
 from planner.errors import PlanError
 from planner.model import new_plan
-from planner.report import content_lots
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import Scoreboard
 from planner.storage import load_call_for, load_plan_with_fingerprint
-from planner.tui.actions import ACTIONS, RESERVED_KEYS, bound, in_palette, key_help, priority_ids, shipped_keys
+from planner.tui.actions import ACTIONS, RESERVED_KEYS, bound, in_palette, key_help, known, priority_ids, shipped_keys
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.files import not_a_regular_file
@@ -44,7 +43,7 @@ def freeze_heap(collect: bool = False) -> None:
     """Leave what is alive now (the plan, its partners, the panes) out of Python's cyclic collector.
 
     A plan of 1,000 partners is some 140,000 objects, and every full collection walked them all:
-    about 80 ms, at random, added to whatever key was being answered (issue 8: `l` within 50 ms;
+    about 80 ms, at random, added to whatever key was being answered (the aim: `l` within 50 ms;
     10 times as long with 10,000 partners). They are still freed by reference counting when they
     go (a plan replaced by ctrl+o, say); only a cycle among them would stay, and plans have none.
     `collect`: everything is collected first, what was frozen before included: garbage in cycles
@@ -385,19 +384,12 @@ class PlannerApp(App[int]):
 
     # --- help and palette ------------------------------------------------------------------
 
-    def _known(self) -> dict[str, str]:
-        """What the help and the palette fill in from the rules the planner has (a 2027 call file shows
-        up there without a change of code)."""
-        rules = self.document.rules
-        return {"lots": ", ".join(str(lot.number) for lot in rules.lots), "call": rules.id,
-                "calls": ", ".join(available_calls()), "content": content_lots(rules)}
-
     def key_help(self) -> list[tuple[str, str]]:
         """The keys as remapped, and what they do."""
-        return key_help(ACTIONS, self._keys, self._known())
+        return key_help(ACTIONS, self._keys, known(self.document.rules))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for title, help_text, action in in_palette(ACTIONS, self._known()):
+        for title, help_text, action in in_palette(ACTIONS, known(self.document.rules)):
             # on the main screen even when the palette was opened over a dialog
             yield SystemCommand(title, help_text, partial(self.main.run_action, action.removeprefix("screen.")))
         for command in super().get_system_commands(screen):

@@ -2,7 +2,7 @@
 
 Textual docks its toast rack at the bottom of the screen and hides it when it is empty. Both cost
 a full repaint of the screen for each toast that comes and goes (about 25 KB at 160x48 and some
-50 ms, for a key such as `l` that says what it changed; issue 8, "light on the wire"): showing or
+50 ms, for a key such as `l` that says what it changed; light on the wire): showing or
 hiding a child of the screen shifts the stacking order of every pane in the compositor's map, and
 a docked widget of changing height changes the screen's dock spacing, which every pane's geometry
 carries. So the main screen's rack stays displayed (it is invisible when empty: Textual gives it
@@ -14,7 +14,7 @@ repaints its own lines only. Other screens keep Textual's rack.
 
 Its toasts are kept mounted, too. Textual mounts a new toast for each notification (in later
 message turns than the edit that raised it) and scrolls the rack after it: the toast of `l` came
-two frames after the panes it speaks of, 40-60 ms later (issue 8: `l` within 50 ms). The main
+two frames after the panes it speaks of, 40-60 ms later (the aim: `l` within 50 ms). The main
 screen's rack holds a few hidden toasts from the start; a notification raised on the main screen
 takes a hidden one at once (`show_now`, not through Textual's Notify message and a later call), so
 it shows in the same frame as the edit; an expired or clicked toast is hidden again.

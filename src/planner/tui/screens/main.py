@@ -7,10 +7,11 @@ full width on top, the lot pane and the scoreboard side by side under them; belo
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import sys
+from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
@@ -46,10 +47,10 @@ PANE_TITLES = (("planner.pane_partners", "Partners"), ("planner.pane_lot", "Lot 
 
 
 class MainScreen(Screen):
-    BINDINGS = bound(ACTIONS, "screen")
-
     def __init__(self) -> None:
         super().__init__()
+        # the keys from the table of actions as it is at the start, remapped by config.toml later
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(bound(ACTIONS, "screen"))])
         self.board: Scoreboard | None = None
         self.pane = 0  # the pane shown below 120 columns: the one that holds the focus
         self._pane_focus: dict[int, object] = {}  # the widget each pane had the focus on last
@@ -92,8 +93,8 @@ class MainScreen(Screen):
 
     def resized(self, size: Size) -> None:
         """The terminal's new size (the app passes it on, also while a dialog is open)."""
-        if not self.is_mounted:
-            return  # on_mount calls it
+        if not self.query("#small-notice"):
+            return  # not composed yet: on_mount calls it
         small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)
         notice.display = small
@@ -239,7 +240,7 @@ class MainScreen(Screen):
 
     def _typed_actions(self) -> set[str]:
         typed = set()
-        for binding in self.BINDINGS:
+        for binding in bound(ACTIONS, "screen"):
             keys = self.app.keys_of(binding.id)
             shown = binding.key_display or keys.split(",")[0]
             if len(shown) == 1 or keys.split(",")[0] in ("question_mark", "space"):

@@ -137,7 +137,8 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
         if values["duration_months"] is not None:
             try:
                 rules = load_call(self.query_one("#call", Picker).value or self.rules.id)
-                if rules.has_lot(self.plan.lot) and rules.lot(self.plan.lot).duration(values["duration_months"]) is None:
+                lot = self.plan.lot
+                if rules.has_lot(lot) and rules.lot(lot).duration(values["duration_months"]) is None:
                     errors["duration"] = "not a duration of this lot in that call"
             except PlanError as exc:
                 errors["call"] = exc.message

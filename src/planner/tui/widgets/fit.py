@@ -138,7 +138,7 @@ class FittedTable(DataTable):
         """DataTable's cell render, the same segments, without Rich's general layout for a plain cell.
 
         DataTable renders every cell through Styled(Padding(cell)) and the console: about 0.15 ms a
-        cell, 15-30 ms to redraw the rules table after a lot switch (issue 8: `l` within 50 ms).
+        cell, 15-30 ms to redraw the rules table after a lot switch (the aim: `l` within 50 ms).
         A one-line Text in a one-line row (every cell the planner makes, see `cell`) is cut the way
         Text.wrap cuts it and styled the way Styled styles it, here, in a few microseconds. Anything
         else (headers, wrapping, markup strings) goes the framework's way. A test compares the two

@@ -4,7 +4,7 @@ The footer rebuilds itself (recompose) after the next frame each time the screen
 changed, and a focus move says so two or three times in a row (the focus, then the bindings of the
 widget that got it), often with the same keys as before, and each rebuild takes two or three frames
 (old keys removed, new ones mounted, then laid out): `tab` drew the footer three times after the
-panes, about 90 ms and 2.6 KB on the wire (issue 8). Notices that come while a rebuild is waiting
+panes, about 90 ms and 2.6 KB on the wire. Notices that come while a rebuild is waiting
 share it, and a rebuild that would show the keys already shown is skipped.
 """
 

@@ -3,7 +3,7 @@
 Input.Changed is a message: it is handled only after the screen has gone idle and drawn the typed
 character, so whatever follows from the change (the grant's hint, the rules, the verdict, a form's
 live line) came one or two frames after the character: 20-40 ms later at Textual's 60 frames a
-second, and as much again on the wire (issue 8: a keystroke's result within 50 ms with 1,000
+second, and as much again on the wire (the aim: a keystroke's result within 50 ms with 1,000
 partners). A LiveInput calls its owner from the value's watcher, in the keystroke's own turn, so the
 character and what follows from it are drawn in one frame.
 

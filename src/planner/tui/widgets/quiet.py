@@ -6,7 +6,7 @@ the plan after every edit, so they set their subtitle through here.
 
 A line of text whose new content is taller or wider (a hint, the rule detail, the verdict) costs
 Textual a second layout after the frame that drew it: the layout sets the widget's virtual size as
-a reactive that asks for layout again. A widget that scrolls nothing needs no such thing (issue 8:
+a reactive that asks for layout again. A widget that scrolls nothing needs no such thing (the aim:
 a lot switch in one layout and one frame).
 """
 
