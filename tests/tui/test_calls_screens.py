@@ -42,8 +42,8 @@ async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) 
 
 
 async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path, monkeypatch) -> None:
-    import planner.tui.app as tui_app
-    monkeypatch.setattr(tui_app, "available_calls", lambda: ["2024", "2025", "2026", "2027"])  # a call file added
+    import planner.tui.actions as tui_actions
+    monkeypatch.setattr(tui_actions, "available_calls", lambda: ["2024", "2025", "2026", "2027"])  # a call file added
     app, _ = make_app(_lot3(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)

@@ -130,7 +130,7 @@ class ScoreboardView(Vertical):
     async def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if self.board is not None and 0 <= event.cursor_row < len(self.board.criteria):
-            await self.run_action(f"app.{ACTION_FOR_RULE.get(self.board.criteria[event.cursor_row].id, 'pane(0)')}")
+            await self.run_action(f"screen.{ACTION_FOR_RULE.get(self.board.criteria[event.cursor_row].id, 'pane(0)')}")
 
     def _detail(self) -> None:
         table = self.query_one(RulesTable)
