@@ -150,7 +150,7 @@ async def test_a_lot_switch_draws_panes_and_toast_in_one_frame(tmp_path, monkeyp
         for lot, rows in ((1, 14), (2, 16)):  # Lot 2 -> 1 has fewer rules, back to 2 more
             frames.clear()
             layouts.clear()
-            app.action_switch_lot()  # what `l` runs; nothing has been drawn yet:
+            app.main.action_switch_lot()  # what `l` runs; nothing has been drawn yet:
             # the toast is in place and the table knows its new size, before the frame that draws them
             assert any(f"→ Lot {lot}" in str(t.render()) for t in shown_toasts(app))
             assert table.row_count == rows and table.virtual_size.height == rows + 1
