@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from planner.tui.screens.main import MainScreen
+from planner.tui.widgets.partners import PartnersTable
 
 from .conftest import SIZES
 from .helpers import make_app, ready
@@ -30,3 +31,24 @@ async def test_the_first_layout_has_the_breakpoint_of_the_terminal(draft, size, 
         # at 80 columns the one pane shown fills the width; the others take no room from the first layout
         if wanted == "-narrow":
             assert app.query_one("#lot-pane").region.height == 0
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_the_partners_first_drawn_are_fitted_to_the_width(draft, size, monkeypatch):
+    """Not at the width of the column labels ('Uni…', 'Hig…') for a frame before the first resize."""
+    first: list[dict[str, int]] = []
+    original = PartnersTable.render_line
+
+    def render_line(self, y):
+        if not first and self.row_count:
+            first.append({str(key.value): column.width for key, column in self.columns.items()})
+        return original(self, y)
+
+    monkeypatch.setattr(PartnersTable, "render_line", render_line)
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        table = app.query_one(PartnersTable)
+        settled = {str(key.value): column.width for key, column in table.columns.items()}
+        assert first == [settled]
+        assert settled["name"] > len("Name")  # the spare width went to the names

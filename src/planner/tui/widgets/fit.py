@@ -206,4 +206,8 @@ class FittedTable(DataTable):
         if sized == self._sized:
             return False
         self._sized = sized
-        return super()._size_updated(size, virtual_size, container_size, layout)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        # fitted in the layout that gave the width, so that the frame it makes shows the columns fitted;
+        # on_resize came after that frame, which showed them at the width of their labels
+        self.fit_columns()
+        return changed
