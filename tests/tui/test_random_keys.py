@@ -93,4 +93,4 @@ async def test_random_keys_never_crash(draft, tmp_path, monkeypatch, seed):
         assert app.is_running
     # the keys did something: edits, dialogs (the run is fixed by the seed, so this is stable)
     assert edits > 0, keys
-    assert {"Screen", "PartnerForm"} <= seen, seen  # the main screen and at least the partner form
+    assert {"MainScreen", "PartnerForm"} <= seen, seen  # the main screen and at least the partner form

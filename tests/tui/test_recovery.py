@@ -294,7 +294,7 @@ async def test_killed_after_an_edit_the_edit_is_offered_back(draft: Path, sig: i
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
     child, master = run_in_pty(draft, env)
     try:
-        read_until(master, lambda out: rec(draft).exists() and b"Scoreboard" in out)
+        read_until(master, lambda out: rec(draft).exists() and b"Partners" in out)  # the main screen is drawn
         lot = load_plan(draft).lot
         os.write(master, b"l")  # switch lot: one unsaved edit
         deadline = time.monotonic() + 10
