@@ -115,6 +115,8 @@ def main() -> int:
         bare_markers = [f"ROW{i}".encode() for i in range(SHOWN)]
         env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "COLORTERM": "truecolor",
                "HOME": home, "XDG_CONFIG_HOME": home, "XDG_STATE_HOME": home, "LANG": "C.UTF-8"}
+        if "PYTHONPATH" in os.environ:  # another checkout's src, to compare before and after a change
+            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         runs = {
             "bare Textual app": ([sys.executable, "-c", BARE], bare_markers),
             "planner": ([sys.executable, "-c", PLANNER, str(plan)], planner_markers),

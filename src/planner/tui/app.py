@@ -6,7 +6,6 @@ and the palette's commands are built from the table in `actions.py`."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 import sys
@@ -30,6 +29,7 @@ from planner.tui.actions import ACTIONS, RESERVED_KEYS, bound, in_palette, key_h
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.files import not_a_regular_file
+from planner.tui.heap import freeze_heap
 from planner.tui.keys import checked_keymap
 from planner.tui.recovering import Keeper
 from planner.tui.screens.main import MainScreen, is_text_field
@@ -37,23 +37,6 @@ from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.toasts import place_toasts, show_now
 from planner.tui.typeahead import KeyGate, is_typed
-
-
-def freeze_heap(collect: bool = False) -> None:
-    """Leave what is alive now (the plan, its partners, the panes) out of Python's cyclic collector.
-
-    A plan of 1,000 partners is some 140,000 objects, and every full collection walked them all:
-    about 80 ms, at random, added to whatever key was being answered (the aim: `l` within 50 ms;
-    10 times as long with 10,000 partners). They are still freed by reference counting when they
-    go (a plan replaced by ctrl+o, say); only a cycle among them would stay, and plans have none.
-    `collect`: everything is collected first, what was frozen before included: garbage in cycles
-    (the dialog that opened a plan, widgets rebuilt since the last freeze) would otherwise stay
-    frozen for good, once per plan opened. At startup there is next to none, and the first screen
-    should not wait for a full collection."""
-    if collect:
-        gc.unfreeze()  # what was frozen before and has become garbage since (the plan's old panes)
-        gc.collect()
-    gc.freeze()
 
 
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
@@ -135,7 +118,8 @@ class PlannerApp(App[int]):
         self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0), cancel_label="Quit")
 
     def _held_at_start(self, document: Document) -> None:
-        self.redraw(resync=True)  # read-only or recovered: the title and the fields say so
+        if not self.main.up_to_date:
+            self.redraw(resync=True)  # read-only or recovered: the title and the fields say so
         self.keeper.hold()
 
     def _catch_signals(self) -> None:
@@ -240,26 +224,22 @@ class PlannerApp(App[int]):
         return None
 
     def action_undo(self) -> None:
-        before = self.document.plan
-        if self.document.undo():
-            if self.document.plan.call != before.call:
-                self.main.follow_call(self.document.plan)
-            self.redraw(resync=True)
-            self.tell(f"Undone: {self.document.last_change} ({len(self.document.undo_stack)} more to undo)",
-                      timeout=3)
-        else:
-            self.tell("Nothing to undo.", timeout=2)
+        self._step("undo")
 
     def action_redo(self) -> None:
-        before = self.document.plan
-        if self.document.redo():
-            if self.document.plan.call != before.call:
-                self.main.follow_call(self.document.plan)
-            self.redraw(resync=True)
-            self.tell(f"Redone: {self.document.last_change} ({len(self.document.redo_stack)} more to redo)",
-                      timeout=3)
-        else:
-            self.tell("Nothing to redo.", timeout=2)
+        self._step("redo")
+
+    def _step(self, way: str) -> None:
+        doc = self.document
+        before = doc.plan
+        if not (doc.undo() if way == "undo" else doc.redo()):
+            self.tell(f"Nothing to {way}.", timeout=2)
+            return
+        if doc.plan.call != before.call:
+            self.main.follow_call(doc.plan)
+        self.redraw(resync=True)
+        left = len(doc.undo_stack if way == "undo" else doc.redo_stack)
+        self.tell(f"{'Undone' if way == 'undo' else 'Redone'}: {doc.last_change} ({left} more to {way})", timeout=3)
 
     # --- files -----------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
-from textual.widgets._header import HeaderTitle
 
 from planner import editing
 from planner.errors import PlanError
@@ -25,11 +24,11 @@ from planner.rules import CallRules, available_calls, load_call
 from planner.scoring import Scoreboard, evaluate
 from planner.tui.actions import ACTIONS, bound
 from planner.files import not_a_regular_file
-from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import plain
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersPane, PartnersTable
+from planner.tui.widgets.quiet import set_titles
 from planner.tui.widgets.scoreboard import ScoreboardView
 from planner.tui.widgets.verdict import VerdictBar
 
@@ -52,6 +51,7 @@ class MainScreen(Screen):
         # the keys from the table of actions as it is at the start, remapped by config.toml later
         self._bindings = BindingsMap.merge([self._bindings, BindingsMap(bound(ACTIONS, "screen"))])
         self.board: Scoreboard | None = None
+        self._drawn: tuple | None = None  # what the last redraw showed (see up_to_date)
         self.pane = 0  # the pane shown below 120 columns: the one that holds the focus
         self._pane_focus: dict[int, object] = {}  # the widget each pane had the focus on last
         self._built_with: CallRules | None = None  # the rules the lot pane's lists were made from
@@ -115,27 +115,22 @@ class MainScreen(Screen):
         self.query_one(LotPane).show(doc.plan, self.board, resync)
         self.query_one(ScoreboardView).show(self.board, self._rule_keys)
         self.query_one(VerdictBar).show(self.board)
-        if isinstance(app.screen, PlanEditor):
-            app.screen.plan_changed()
+        if app.screen is not self and hasattr(app.screen, "plan_changed"):
+            app.screen.plan_changed()  # a PlanEditor (content, budget, assessment) shows the plan too
         app.keeper.edited()  # the recovery file follows within a second
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
         # the header shows them as plain text (Content), but a file name or title may hold an ESC
-        self._set_titles(plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
+        set_titles(app, plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
+        self._drawn = self._state()
 
-    def _set_titles(self, title: str, sub_title: str) -> None:
-        """Set the app's title and sub-title and redraw the header lines only.
+    def _state(self) -> tuple:
+        doc = self.document
+        return doc, doc.plan, doc.rules, doc.read_only, doc.dirty, doc.path
 
-        Setting App.title the usual way repaints the whole screen (over SSH, 50 KB for a ● that comes
-        and goes); set_reactive skips that, so the headers of the open screens are updated here."""
-        app = self.app
-        if (title, sub_title) == (app.title, app.sub_title):
-            return
-        app.set_reactive(type(app).title, title)
-        app.set_reactive(type(app).sub_title, sub_title)
-        for screen in app.screen_stack:
-            for header in screen.query(Header):
-                for line in header.query(HeaderTitle):
-                    line.update(header.format_title())
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the panes show the document as it is (the recovery check at the start may change it)."""
+        return self._drawn == self._state()
 
     @property
     def _rule_keys(self) -> dict[str, str]:

@@ -12,8 +12,10 @@ a lot switch in one layout and one frame).
 
 from __future__ import annotations
 
+from textual.app import App
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Header, Static
+from textual.widgets._header import HeaderTitle
 
 
 class NoRelayout(Widget):
@@ -34,3 +36,18 @@ def set_border_subtitle(widget: Widget, text: str) -> None:
     if getattr(widget, "_quiet_subtitle", None) != text:
         widget._quiet_subtitle = text  # type: ignore[attr-defined]
         widget.border_subtitle = text
+
+
+def set_titles(app: App, title: str, sub_title: str) -> None:
+    """Set the app's title and sub-title and redraw the header lines only.
+
+    Setting App.title the usual way repaints the whole screen (over SSH, 50 KB for a ● that comes
+    and goes); set_reactive skips that, so the headers of the open screens are updated here."""
+    if (title, sub_title) == (app.title, app.sub_title):
+        return
+    app.set_reactive(type(app).title, title)
+    app.set_reactive(type(app).sub_title, sub_title)
+    for screen in app.screen_stack:
+        for header in screen.query(Header):
+            for line in header.query(HeaderTitle):
+                line.update(header.format_title())
