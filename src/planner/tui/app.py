@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from planner import recovery
 from planner.errors import PlanError
+from planner.files import not_a_regular_file
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import Scoreboard
@@ -28,7 +29,6 @@ from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.actions import ACTIONS, RESERVED_KEYS, bound, in_palette, key_help, known, priority_ids, shipped_keys
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
-from planner.files import not_a_regular_file
 from planner.tui.heap import freeze_heap
 from planner.tui.keys import checked_keymap
 from planner.tui.recovering import Keeper

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from planner.editing import describe_change
 from planner.errors import PlanError, validation_problems
+from planner.files import Fingerprint, file_fingerprint
 from planner.model import Plan, allowed_keys
 from planner.rules import CallRules
-from planner.files import Fingerprint, file_fingerprint
 from planner.storage import check_against_rules, dump_plan, parse_plan, save_plan
 
 HISTORY = 200

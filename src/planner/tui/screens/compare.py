@@ -39,8 +39,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             yield Static(f"What if: the same partnership against every lot and duration of call {self.rules.id}",
                          classes="question")
             yield DataTable(id="comparison", cursor_type="column", zebra_stripes=True, fixed_columns=1)
-            yield Static(f"* title: the plan now; cell: provisional · ≠ rules that differ · ←/→ and enter, or 1-{len(self.boards)}: "
-                         "apply a column to the plan · escape closes", classes="hint")
+            yield Static("* title: the plan now; cell: provisional · ≠ rules that differ · ←/→ and enter, "
+                         f"or 1-{len(self.boards)}: apply a column to the plan · escape closes", classes="hint")
         yield PlannerFooter()
 
     def on_mount(self) -> None:

@@ -19,11 +19,11 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from planner import editing
 from planner.errors import PlanError
+from planner.files import not_a_regular_file
 from planner.model import Partner
 from planner.rules import CallRules, available_calls, load_call
 from planner.scoring import Scoreboard, evaluate
 from planner.tui.actions import ACTIONS, bound
-from planner.files import not_a_regular_file
 from planner.tui.text import plain
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.lot_pane import LotPane

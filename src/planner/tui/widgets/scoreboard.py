@@ -119,7 +119,8 @@ class ScoreboardView(Vertical):
         key = self.keys.get(SCREEN_FOR_RULE.get(c.id, ""), "")
         dim = "dim" if c.status in ("pass", "info") else ""
         return {"status": cell(Text(word, style=self.get_component_rich_style(component, partial=True))),
-                "rule": cell(Text(c.label + (" *" if c.provisional else ""), style="bold")), "count": cell(Text(c.count)),
+                "rule": cell(Text(c.label + (" *" if c.provisional else ""), style="bold")),
+                "count": cell(Text(c.count)),
                 "key": cell(Text(key.split(",")[0], style="bold")),
                 "advice": cell(literal(advice(c), dim))}  # messages name partners: user text
 
@@ -142,7 +143,7 @@ class ScoreboardView(Vertical):
                              " ", (c.label, "bold"), f" {c.count}" if c.count else "", ": ")
         text.append_text(literal(c.message))
         if c.provisional:
-            # the figure behind this verdict rests on secondary sources only (issue 9)
+            # the figure behind this verdict rests on secondary sources only
             text.append("  * provisional figure: check the call document", style="bold")
         text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
         if text != self._detail_text:  # unchanged: not laid out and drawn again
