@@ -14,7 +14,7 @@ from conftest import RULES_2024, SAMPLES, run_planner
 from planner.scoring import evaluate
 from planner.storage import load_plan
 
-SPEC_TOP_KEYS = ["plan", "call", "lot", "duration_months", "eligible", "criteria"]
+SPEC_TOP_KEYS = ["plan", "call", "lot", "duration_months", "eligible", "criteria", "to_qualify"]
 CRITERION_KEYS = {"id", "label", "status", "actual", "required", "message", "provisional"}  # provisional: optional, true only
 SAMPLE_EXIT = {"lot1-example": 0, "lot2-example": 0, "lot2-draft": 1, "lot3-example": 0}
 

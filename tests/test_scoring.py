@@ -766,7 +766,10 @@ def test_criteria_in_the_specs_order_with_the_specs_ids(rules, lot_number):
 def test_verdict_dict_has_exactly_the_specs_keys(rules):
     plan = passing_plan(rules, 1, countries=rules.lot(1).min_countries - 1)
     verdict = judge(plan, rules).as_dict("plans/x.toml")
-    assert list(verdict) == ["plan", "call", "lot", "duration_months", "eligible", "criteria"]
+    assert list(verdict) == ["plan", "call", "lot", "duration_months", "eligible", "criteria", "to_qualify"]
+    assert list(verdict["to_qualify"]) == ["new_full_partners", "of_which", "steps"]
+    assert list(verdict["to_qualify"]["of_which"]) == ["new_countries", "labour_market_actors",
+                                                       "education_providers", "higher_education", "vet_providers"]
     assert verdict["plan"] == "plans/x.toml"
     assert verdict["call"] == "2024"
     assert verdict["eligible"] is False

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 from planner.budget import budget, share_totals
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, latest_call, load_call
+
+if TYPE_CHECKING:
+    from planner.qualify import ToQualify
 
 Status = Literal["pass", "fail", "warn", "info"]
 
@@ -60,6 +64,9 @@ class Scoreboard:
     # "8 / 4 / 3 / 3 for Lot 3 is provisional: check the call document", one per provisional figure
     provisional_notes: tuple[str, ...] = ()
     failures: tuple[Criterion, ...] = field(init=False)
+    # what the board judged, for `to_qualify` (computed on first use: evaluate stays one pass)
+    plan: Plan | None = field(default=None, repr=False, compare=False)
+    rules: CallRules | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "failures", tuple(c for c in self.criteria if c.status == "fail"))
@@ -71,6 +78,15 @@ class Scoreboard:
     @property
     def warnings(self) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.status == "warn")
+
+    @cached_property
+    def to_qualify(self) -> ToQualify:
+        """The least that makes the plan eligible for this lot and duration (qualify.to_qualify)."""
+        from planner.qualify import to_qualify
+
+        if self.plan is None or self.rules is None:
+            raise ValueError("this scoreboard was made without its plan and rules")
+        return to_qualify(self.plan, self.rules, self)
 
     def get(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)
@@ -91,6 +107,7 @@ class Scoreboard:
             "duration_months": self.duration_months,
             "eligible": self.eligible,
             "criteria": [c.as_dict() for c in self.criteria],
+            **({"to_qualify": self.to_qualify.as_dict()} if self.plan is not None and self.rules is not None else {}),
         }
 
 
@@ -223,7 +240,7 @@ def evaluate(
     criteria.append(_award(plan, rules))
     criteria.append(_deadline(rules, now))
     marked, notes = mark_provisional(criteria, rules, the_lot, months)
-    return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes)
+    return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes, plan=plan, rules=rules)
 
 
 def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:

@@ -1,0 +1,512 @@
+"""What it takes: the least a plan must change to be eligible for one lot and duration. Pure functions.
+
+The composition part is a small exact integer problem over counts. New full partners are
+beneficiaries from EU/associated countries; each one counts for everything it is (a higher
+education institution from a country not yet covered is a full partner, a provider, a HEI and a
+new country). What a kind counts for comes from the rules (`[[kinds]]`), so the solver works on
+"kind classes": the distinct (labour-market actor, provider, HEI, VET) combinations the rules
+define. Countries are independent of kinds (any new partner may come from a new country), so
+
+    new_full_partners = max(full-partner gap, country gap, the fewest partners whose kinds close
+                            the labour-market, provider, HEI and VET gaps)
+
+and the last term is exact by enumeration: at most two partners close the HEI and VET gaps
+(each is needed once), and the rest close the labour-market and provider gaps, where a class that
+is both closes two at once (`_fewest`). `of_which` is, for that number, the least of each sort
+any such set of partners holds (`_least_of`). tests/test_qualify.py checks both against a brute
+force over multisets of new partners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from planner.rules import CATEGORY_LABELS, CallRules, Kind
+
+if TYPE_CHECKING:
+    from planner.model import Partner, Plan
+    from planner.scoring import Scoreboard
+
+SORTS = ("new_countries", "labour_market_actors", "education_providers", "higher_education", "vet_providers")
+# the composition criteria that new full partners close
+COMPOSITION = ("full-partners", "countries", "labour-market-actors", "education-providers", "higher-education",
+               "vet-provider")
+
+INFEASIBLE = 10**9  # a gap no kind of the rules can close (a rules file without labour-market actors)
+
+# (labour-market actor, education provider, higher education, VET provider)
+Bits = tuple[int, int, int, int]
+LMA, PROV, HE, VET = range(4)
+
+
+@dataclass(frozen=True)
+class ToQualify:
+    """The least that makes the plan eligible for one lot and duration (the spec's `to_qualify`)."""
+
+    new_full_partners: int
+    of_which: dict[str, int]
+    steps: tuple[str, ...]
+    alternatives: tuple[str, ...] = ()
+    # the criterion id of each step, in step order (for short(): "ecosystem", "grant" ...)
+    step_ids: tuple[str, ...] = ()
+
+    @property
+    def eligible(self) -> bool:
+        return not self.steps
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "new_full_partners": self.new_full_partners,
+            "of_which": dict(self.of_which),
+            "steps": list(self.steps),
+        }
+        if self.alternatives:
+            out["alternatives"] = list(self.alternatives)  # an optional key: the spec allows extending
+        return out
+
+    def summary(self) -> str:
+        """The partners to add, for the scoreboard's advice: '3 more partners: 1 VET or HE provider,
+        from 3 new countries' (the other steps are not in it); '' when eligible; with no partner to
+        add, the first step ('choose exactly one industrial ecosystem (Lot 2)', '... (and 1 more change)')."""
+        if self.eligible:
+            return ""
+        others = len(self.steps) - (1 if self.new_full_partners else 0)
+        if not self.new_full_partners:
+            first = self.steps[0]
+            return first if others == 1 else f"{first} (and {others - 1} more change{_s(others - 1)})"
+        n = self.new_full_partners
+        text = f"{n} more partner{_s(n)}"
+        details = _sorts_in_short(self.of_which, n)
+        if details:
+            text += ": " + ", ".join(details)
+        return text
+
+    def short(self) -> str:
+        """A cell of at most 12 characters: '+3 partners', '+1 partner', '+3 & 1 more', 'ecosystem',
+        '2 changes', '✓ nothing'."""
+        if self.eligible:
+            return "✓ nothing"
+        n = self.new_full_partners
+        others = len(self.steps) - (1 if n else 0)
+        if n:
+            if not others:
+                return f"+{n} partner{_s(n)}"
+            return f"+{n} & {others} more"
+        if others == 1:
+            return _SHORT.get(self.step_ids[0] if self.step_ids else "", "1 change")
+        return f"{others} changes"
+
+
+_SHORT = {
+    "coordinator": "coordinator", "excluded-countries": "excluded", "third-countries": "3rd country",
+    "eche": "ECHE", "affiliations": "affiliation", "duration": "duration", "ecosystem": "ecosystem",
+    "grant": "lower grant",
+}
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _sorts_in_short(of: dict[str, int], n: int) -> list[str]:
+    parts = []
+    if of["labour_market_actors"]:
+        k = of["labour_market_actors"]
+        parts.append(f"{k} labour-market actor{_s(k)}")
+    he, vet, prov = of["higher_education"], of["vet_providers"], of["education_providers"]
+    if he:
+        parts.append(f"{he} HEI{_s(he)}")
+    if vet:
+        parts.append(f"{vet} VET provider{_s(vet)}")
+    more = prov - he - vet
+    if more > 0:
+        parts.append(f"{more} {'more ' if he or vet else ''}VET or HE provider{_s(more)}")
+    c = of["new_countries"]
+    if c:
+        parts.append(f"from {c} new countr{'y' if c == 1 else 'ies'}" if c == n
+                     else f"{c} from new countr{'y' if c == 1 else 'ies'}")
+    return parts
+
+
+# --- the solver ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What the composition lacks: full partners, countries, labour-market actors, providers,
+    and whether a HEI and a VET provider are missing (0 or 1)."""
+
+    full: int
+    countries: int
+    lma: int
+    providers: int
+    he: int
+    vet: int
+
+
+def kind_bits(kind: Kind | None) -> Bits:
+    if kind is None:
+        return (0, 0, 0, 0)
+    return (int(kind.labour_market_actor), int(kind.education_provider), int(kind.higher_education),
+            int(kind.vet_provider))
+
+
+def kind_classes(rules: CallRules) -> tuple[Bits, ...]:
+    """The distinct things a new partner can be, from the rules' kinds."""
+    return tuple(sorted({kind_bits(k) for k in rules.kinds}))
+
+
+def _fewest(lma: int, prov: int, classes: tuple[Bits, ...]) -> int:
+    """The fewest partners whose kinds give `lma` labour-market actors and `prov` providers."""
+    lma, prov = max(lma, 0), max(prov, 0)
+    groups = {(c[LMA], c[PROV]) for c in classes}
+    if (1, 1) in groups:
+        return max(lma, prov)
+    if (lma and (1, 0) not in groups) or (prov and (0, 1) not in groups):
+        return INFEASIBLE
+    return lma + prov
+
+
+def _least_of(sort: int, lma: int, prov: int, size: int, classes: tuple[Bits, ...]) -> int:
+    """Among `size` partners giving `lma` labour-market actors and `prov` providers, the fewest that
+    are of `sort` (an index into Bits)."""
+    lma, prov = max(lma, 0), max(prov, 0)
+    cost: dict[tuple[int, int], int] = {}
+    for c in classes:  # per (lma, provider) group: 0 if some class of it is not of `sort`
+        g = (c[LMA], c[PROV])
+        cost[g] = min(cost.get(g, 1), c[sort])
+    if not cost:
+        return INFEASIBLE
+    fill = min(cost.values())
+    best = INFEASIBLE
+    top = min(size, max(lma, prov)) if (1, 1) in cost else 0
+    for both in range(top + 1):
+        only_l, only_p = max(lma - both, 0), max(prov - both, 0)
+        rest = size - both - only_l - only_p
+        if rest < 0 or (only_l and (1, 0) not in cost) or (only_p and (0, 1) not in cost):
+            continue
+        total = both * cost.get((1, 1), 0) + only_l * cost.get((1, 0), 0) + only_p * cost.get((0, 1), 0) \
+            + rest * fill
+        best = min(best, total)
+    return best
+
+
+def _openers(gaps: Gaps, classes: tuple[Bits, ...]) -> list[tuple[Bits, ...]]:
+    """The ways to close the HEI and VET gaps with one or two partners (none when there are none)."""
+    if not gaps.he and not gaps.vet:
+        return [()]
+    ways: list[tuple[Bits, ...]] = [(c,) for c in classes
+                                    if c[HE] >= gaps.he and c[VET] >= gaps.vet]
+    if gaps.he and gaps.vet:
+        ways += [(a, b) for a in classes if a[HE] for b in classes if b[VET]]
+    return ways
+
+
+def solve(gaps: Gaps, classes: tuple[Bits, ...]) -> tuple[int, dict[str, int]]:
+    """The fewest new full partners that close every gap at once, and of which sorts at least."""
+    options = []
+    for opener in _openers(gaps, classes):
+        lma = gaps.lma - sum(c[LMA] for c in opener)
+        prov = gaps.providers - sum(c[PROV] for c in opener)
+        options.append((opener, lma, prov, len(opener) + _fewest(lma, prov, classes)))
+    kinds_need = min((o[3] for o in options), default=INFEASIBLE)
+    n = max(gaps.full, gaps.countries, kinds_need)
+    if n >= INFEASIBLE:
+        return n, {s: 0 for s in SORTS}
+    of = {"new_countries": gaps.countries}
+    for name, sort in (("labour_market_actors", LMA), ("education_providers", PROV), ("higher_education", HE),
+                       ("vet_providers", VET)):
+        of[name] = min(sum(c[sort] for c in opener) + _least_of(sort, lma, prov, n - len(opener), classes)
+                       for opener, lma, prov, size in options if size <= n)
+    return n, of
+
+
+# --- the plan's facts, once per partners tuple ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the steps need beyond the counts: participants that could change role."""
+
+    # non-full participants from EU/associated countries: (partner, its kind's bits, canonical country)
+    promotable: tuple[tuple["Partner", Bits, str], ...]
+    # full partners from third countries outside the call's regions: (partner, bits)
+    outside_regions: tuple[tuple["Partner", Bits], ...]
+    # EU/associated HEIs among the full partners that hold no ECHE (eche = false): (partner, bits, country)
+    without_eche: tuple[tuple["Partner", Bits, str], ...]
+    # full partners from EU/associated countries, the coordinator's candidates
+    eu_full: tuple["Partner", ...]
+
+
+def _facts(plan: "Plan", rules: CallRules) -> _Facts:
+    categories, roles, kinds = rules.lookup_tables()
+    promotable, outside, without_eche, eu_full = [], [], [], []
+    for p in plan.partners:
+        country = p.country if p.country in categories else rules.canonical_country(p.country)
+        category = categories.get(country, "third")
+        if category == "excluded":
+            continue
+        role = roles.get(p.role)
+        bits = kind_bits(kinds.get(p.kind))
+        full = role is not None and role.full_partner
+        if category in ("eu", "associated"):
+            if full:
+                eu_full.append(p)
+                if rules.eche is not None and bits[HE] and p.eche is False:
+                    without_eche.append((p, bits, country))
+            elif role is not None:
+                promotable.append((p, bits, country))
+        elif full and rules.third_countries is not None and rules.third_country_region(country) is None:
+            outside.append((p, bits))
+    return _Facts(tuple(promotable), tuple(outside), tuple(without_eche), tuple(eu_full))
+
+
+# --- to_qualify -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Counts:
+    full: int
+    countries: frozenset[str]
+    lma: int
+    prov: int
+    he: int
+    vet: int
+
+    def plus(self, bits: Bits, country: str | None, sign: int = 1) -> "_Counts":
+        countries = self.countries
+        if country is not None:
+            countries = countries | {country} if sign > 0 else countries - {country}
+        return _Counts(self.full + sign, countries, self.lma + sign * bits[LMA], self.prov + sign * bits[PROV],
+                       self.he + sign * bits[HE], self.vet + sign * bits[VET])
+
+
+def _gaps(counts: _Counts, lot) -> Gaps:
+    return Gaps(
+        full=max(lot.min_full_partners - counts.full, 0),
+        countries=max(lot.min_countries - len(counts.countries), 0),
+        lma=max(lot.min_labour_market_actors - counts.lma, 0),
+        providers=max(lot.min_education_providers - counts.prov, 0),
+        he=int(lot.requires_higher_education and counts.he <= 0),
+        vet=int(lot.requires_vet_provider and counts.vet <= 0),
+    )
+
+
+def _new(counts: _Counts, lot, classes: tuple[Bits, ...], available: int) -> tuple[int, dict[str, int]]:
+    return solve(_gaps(counts, lot), classes)
+
+
+def _name(p: "Partner") -> str:
+    return f"{p.label} ({p.country})"
+
+
+def _names(partners) -> str:
+    names = [_name(p) for p in partners]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _partners_phrase(n: int) -> str:
+    return "no new full partner" if n == 0 else f"{n} new full partner{_s(n)}"
+
+
+def _then(n: int) -> str:
+    """'then 2 new full partners are enough' / 'then no new full partner is needed'."""
+    if n == 0:
+        return "then no new full partner is needed"
+    return f"then {_partners_phrase(n)} {'is' if n == 1 else 'are'} enough"
+
+
+def _then_needed(n: int, before: int) -> str:
+    if n == before:
+        return f"still {_partners_phrase(n)} in all" if n else "no new full partner needed"
+    return f"then {_partners_phrase(n)} in all, {n - before} more than now"
+
+
+def composition_step(n: int, of: dict[str, int]) -> str:
+    """'add 3 full partners, each from an EU/associated country not yet covered, at least 1 of them a
+    VET or higher education provider'."""
+    text = f"add {n} full partner{_s(n)}"
+    c = of["new_countries"]
+    if c == n:
+        text += ", each from an EU/associated country not yet covered" if n > 1 else \
+            " from an EU/associated country not yet covered"
+    elif c:
+        text += (f" from EU/associated countries, {c} of them each from a different country not yet covered"
+                 if c > 1 else " from EU/associated countries, 1 of them from a country not yet covered")
+    else:
+        text += " from an EU/associated country" if n == 1 else " from EU/associated countries"
+    sorts = []
+    k = of["labour_market_actors"]
+    if k:
+        sorts.append((k, "a labour-market actor", "labour-market actors"))
+    prov, he, vet = of["education_providers"], of["higher_education"], of["vet_providers"]
+    if prov:
+        inner = " and ".join(w for w, m in (("a higher education institution", he), ("a VET provider", vet)) if m)
+        if he > 1 or vet > 1:
+            inner = " and ".join(f"{m} {w}{_s(m)}" for w, m in (("higher education institution", he), ("VET provider", vet)) if m)
+        one = "a higher education institution" if he else "a VET provider" if vet else \
+            "a VET or higher education provider"
+        sorts.append((prov, one, "VET or higher education providers" + (f", including {inner}" if inner else "")))
+    if not sorts:
+        return text
+    if n == 1:
+        return text + ", which must be " + " and ".join(one for _, one, _ in sorts)
+    words = [f"{m} of them {one if m == 1 else many}" if i == 0 else f"{m} {one[2:] if m == 1 else many}"
+             for i, (m, one, many) in enumerate(sorts)]
+    return text + ", at least " + " and ".join(words)
+
+
+def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify:
+    """The least that makes `plan` eligible for the lot and duration `board` judged it for."""
+    from planner.scoring import _same_partners, composition
+
+    lot = rules.lot(board.lot)
+    comp = composition(plan, rules)
+    facts: _Facts = _same_partners("qualify", plan, rules, _facts)
+    classes = kind_classes(rules)
+    available = len(rules.countries.eu) + len(rules.countries.associated)
+    counts = _Counts(comp.full_partners, comp.countries, comp.labour_market_actors, comp.education_providers,
+                     comp.higher_education, comp.vet_providers)
+    n, of = _new(counts, lot, classes, available)
+    failing = {c.id: c for c in board.failures}
+    steps: list[tuple[str, str]] = []
+    alternatives: list[str] = []
+
+    if n:
+        if n >= INFEASIBLE:
+            steps.append(("full-partners", f"the rules of call {rules.id} have no kind of organisation that closes "
+                          "the composition gaps: check the rules file"))
+            n = 0
+        else:
+            alternatives = _alternatives(counts, facts, lot, classes, available, n)
+            text = composition_step(n, of)
+            left = available - len(counts.countries)
+            if of["new_countries"] > left:
+                text += f" (only {left} EU/associated countries are not yet covered)"
+            if alternatives:
+                text += "; or " + "; or ".join(alternatives)
+            steps.append(("full-partners", text))
+    elif any(cid in failing for cid in COMPOSITION):  # cannot happen: the gaps are the failures
+        steps += [(cid, f"{failing[cid].label.lower()}: {failing[cid].message}") for cid in COMPOSITION
+                  if cid in failing]
+
+    handled = set(COMPOSITION)
+    if "coordinator" in failing:
+        steps.append(("coordinator", _coordinator_step(comp, facts, rules, n)))
+    if "excluded-countries" in failing:
+        codes = " ".join(rules.countries.excluded)
+        steps.append(("excluded-countries", f"remove {_names(comp.excluded)}: organisations from {codes} may not "
+                      "take part in any role"))
+    if "third-countries" in failing and facts.outside_regions:
+        after = counts
+        for p, bits in facts.outside_regions:
+            after = after.plus(bits, None, -1)
+        regions = "; ".join(f"{r.name}: {' '.join(r.countries)}" for r in rules.third_countries.regions) \
+            if rules.third_countries else ""
+        them = "it an associated partner" if len(facts.outside_regions) == 1 else "them associated partners"
+        steps.append(("third-countries", f"make {_names(p for p, _ in facts.outside_regions)} {them} (a full partner "
+                      f"from a third country not associated must come from {regions}): "
+                      f"{_then_needed(_new(after, lot, classes, available)[0], n)}"))
+    if "eche" in failing and facts.without_eche:
+        after = counts
+        for p, bits, country in facts.without_eche:
+            after = after.plus(bits, None, -1)
+        leaving = {id(q) for q, _, _ in facts.without_eche}
+        remaining = {rules.canonical_country(p.country) for p in facts.eu_full if id(p) not in leaving}
+        after = _Counts(after.full, frozenset(remaining), after.lma, after.prov, after.he, after.vet)
+        who = _names(p for p, _, _ in facts.without_eche)
+        one = len(facts.without_eche) == 1
+        steps.append(("eche", f"record an Erasmus Charter (ECHE) for {who}, or make {'it an associated partner' if one else 'them associated partners'} "
+                      f"({_then_needed(_new(after, lot, classes, available)[0], n)})"))
+    if "affiliations" in failing:
+        steps.append(("affiliations", f"attach each affiliated entity to the coordinator or a beneficiary: "
+                      f"{failing['affiliations'].message}"))
+    if "duration" in failing:
+        allowed = " or ".join(str(d.months) for d in lot.durations)
+        steps.append(("duration", f"choose a duration {lot.label} allows: {allowed} months "
+                      f"(now {board.duration_months})"))
+    if "ecosystem" in failing:
+        chosen = len(plan.ecosystems or ())
+        steps.append(("ecosystem", f"choose exactly one industrial ecosystem ({lot.label})" if not chosen else
+                      f"keep exactly one industrial ecosystem ({lot.label}): {chosen} chosen"))
+    if "grant" in failing:
+        cap = rules.max_grant(lot.number, board.duration_months)
+        asked = plan.requested_grant_eur
+        if cap is not None and asked is not None and asked > cap:
+            steps.append(("grant", f"lower the grant by EUR {asked - cap:,} to the EUR {cap:,} cap"))
+        else:
+            steps.append(("grant", f"grant: {failing['grant'].message}"))
+    handled |= {"coordinator", "excluded-countries", "affiliations", "duration", "ecosystem", "grant"}
+    handled |= {cid for cid, _ in steps}
+    # any other failing criterion (a new rule, or a case above that found nothing to name): its own words
+    steps += [(cid, f"{c.label.lower()}: {c.message}") for cid, c in failing.items() if cid not in handled]
+    return ToQualify(n, of, tuple(text for _, text in steps), tuple(alternatives), tuple(cid for cid, _ in steps))
+
+
+def _coordinator_step(comp, facts: _Facts, rules: CallRules, n: int) -> str:
+    coordinators = comp.coordinators
+    if not coordinators:
+        if facts.eu_full:
+            return (f"make one full partner from an EU/associated country the coordinator (for example "
+                    f"{_name(facts.eu_full[0])})")
+        if n:
+            return "make one of the new full partners the coordinator"
+        return "add a coordinator from an EU Member State or associated country"
+    if len(coordinators) > 1:
+        return (f"keep exactly one coordinator: make {len(coordinators) - 1} of {_names(coordinators)} "
+                f"beneficiar{'y' if len(coordinators) == 2 else 'ies'}")
+    c = coordinators[0]
+    category = CATEGORY_LABELS[rules.country_category(rules.canonical_country(c.country))]
+    others = [p for p in facts.eu_full if p is not c]
+    instead = f" (for example {_name(others[0])})" if others else (
+        " (one of the new full partners)" if n else "")
+    return (f"make a full partner from an EU Member State or associated country the coordinator{instead} "
+            f"instead of {_name(c)} ({category})")
+
+
+def _alternatives(counts: _Counts, facts: _Facts, lot, classes, available: int, n: int) -> list[str]:
+    """Cheaper ways that change participants already in the plan: associated partners and affiliated
+    entities from EU/associated countries made beneficiaries. One per outcome, best first, and the
+    best combination when it beats each one alone."""
+    if not facts.promotable:
+        return []
+    # the outcome depends only on the kind's bits and whether the country is new: try each once
+    tried: dict[tuple[Bits, bool], int] = {}
+    singles = []
+    for p, bits, country in facts.promotable:
+        key = (bits, country not in counts.countries)
+        if key not in tried:
+            tried[key] = _new(counts.plus(bits, country), lot, classes, available)[0]
+            if tried[key] < n:
+                singles.append((tried[key], p))
+    singles.sort(key=lambda item: item[0])
+    out = []
+    roles = {"associated-partner": "an associated partner", "affiliated-entity": "an affiliated entity"}
+    for after, p in singles[:3]:
+        was = roles.get(p.role, p.role)
+        out.append(f"make {_name(p)} a beneficiary instead of {was}: {_then(after)}")
+    if len(singles) > 1:
+        chosen, state, best = [], counts, singles[0][0]
+        pool = list(facts.promotable)
+        current = n
+        while pool:
+            scored = []
+            seen: set[tuple[Bits, bool]] = set()
+            for i, (p, bits, country) in enumerate(pool):
+                key = (bits, country not in state.countries)
+                if key in seen:
+                    continue
+                seen.add(key)
+                scored.append((_new(state.plus(bits, country), lot, classes, available)[0], i))
+            after, i = min(scored)
+            if after >= current:
+                break
+            p, bits, country = pool.pop(i)
+            chosen.append(p)
+            state, current = state.plus(bits, country), after
+            if current == 0:
+                break
+        if len(chosen) > 1 and current < best:
+            out.append(f"make {_names(chosen)} beneficiaries: {_then(current)}")
+    return out
