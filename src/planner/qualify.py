@@ -318,8 +318,9 @@ def _then(n: int) -> str:
 
 
 def _then_needed(n: int, before: int) -> str:
+    """What a step that takes full partners away costs: 'then 2 new full partners in all, 1 more than now'."""
     if n == before:
-        return f"still {_partners_phrase(n)} in all" if n else "no new full partner needed"
+        return f"still {_partners_phrase(n)} in all" if n else "no new full partner is then needed"
     return f"then {_partners_phrase(n)} in all, {n - before} more than now"
 
 
@@ -404,7 +405,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify
             after = after.plus(bits, None, -1)
         regions = "; ".join(f"{r.name}: {' '.join(r.countries)}" for r in rules.third_countries.regions) \
             if rules.third_countries else ""
-        them = "it an associated partner" if len(facts.outside_regions) == 1 else "them associated partners"
+        them = "an associated partner" if len(facts.outside_regions) == 1 else "associated partners"
         steps.append(("third-countries", f"make {_names(p for p, _ in facts.outside_regions)} {them} (a full partner "
                       f"from a third country not associated must come from {regions}): "
                       f"{_then_needed(_new(after, lot, classes, available)[0], n)}"))
