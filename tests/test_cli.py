@@ -11,6 +11,7 @@ import pytest
 
 import planner
 from conftest import RULES_2024, SAMPLES, run_planner
+from planner.rules import load_call
 from planner.scoring import evaluate
 from planner.storage import load_plan
 
@@ -51,11 +52,23 @@ def test_check_samples_exit_codes_and_text(name):
     out = result.stdout
     plan = load_plan(sample(name))
     assert out.startswith(f"{sample(name)}: {plan.title}")
-    verdict_line = out.strip().splitlines()[-1]
+    lines = out.strip().splitlines()
+    verdict_line = next(line for line in lines if line.startswith("Verdict: "))
+    # every sample's call has closed (their deadlines are in the past on any day from now on): the
+    # verdict says under which call, and the exit code stays the verdict's
+    deadline = load_call(plan.call).deadline
+    under = f"under call {plan.call}, closed {deadline.day} {deadline:%b %Y}"
     if SAMPLE_EXIT[name] == 0:
-        assert verdict_line.startswith(f"Verdict: ELIGIBLE: Lot {plan.lot}, {plan.duration_months} months")
+        assert verdict_line.startswith(f"Verdict: ELIGIBLE {under}: Lot {plan.lot}, {plan.duration_months} months")
+        assert lines[-1] == verdict_line  # nothing to do: nothing under it
     else:
-        assert verdict_line.startswith("Verdict: NOT ELIGIBLE: ")
+        assert verdict_line.startswith(f"Verdict: NOT ELIGIBLE {under}: ")
+        # the steps under the verdict, each one as check --format json gives it
+        _, verdict = check_json(sample(name))
+        after = lines[lines.index(verdict_line) + 1:]
+        assert after[0] == "What it takes:"
+        shown = " ".join(line.strip() for line in after[1:])
+        assert shown == " ".join(f"- {step}" for step in verdict["to_qualify"]["steps"])
 
 
 def test_check_draft_text_tells_what_is_missing():
@@ -68,7 +81,7 @@ def test_check_draft_text_tells_what_is_missing():
     assert re.search(r"^FAIL\s+Full partners\s+" + f"{full}/{lot2.min_full_partners}", result.stdout, re.M)
     assert re.search(r"^FAIL\s+VET provider\s+0/1", result.stdout, re.M)
     assert "not counted (not associated): UA" in result.stdout
-    assert "vet-provider" in result.stdout.strip().splitlines()[-1]
+    assert "vet-provider" in next(line for line in result.stdout.splitlines() if line.startswith("Verdict: "))
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLE_EXIT))

@@ -52,7 +52,7 @@ def test_text_report_reads_in_any_mail_client():
     rows = [line for line in lines if re.match(r"^\d+ +\S+ +[A-Z]{2} +", line)]
     assert len(rows) == len(load_plan(SAMPLES / "lot2-example.toml").partners)
     assert len({line.index("Beneficiary") for line in rows if "Beneficiary" in line}) == 1
-    assert "ELIGIBLE: Lot 2, 48 months" in result.stdout
+    assert re.search(r"^ELIGIBLE (under call \S+, closed \d+ \w+ \d{4})?: Lot 2, 48 months", result.stdout, re.M)
     assert re.search(r"Total +EUR 3,960,000", result.stdout)
 
 

@@ -199,7 +199,8 @@ def _compare(args: argparse.Namespace) -> int:
     boards = compare(plan, rules)
     render = {"json": lambda: report.compare_json(boards, args.plan),
               "markdown": lambda: report.compare_markdown(boards, plan, args.plan, rules),
-              "text": lambda: report.compare_text(boards, plan, args.plan, rules)}[args.format]
+              "text": lambda: report.compare_text(boards, plan, args.plan, rules,
+                                                      shutil.get_terminal_size((100, 24)).columns)}[args.format]
     _emit(render(), args.format == "json")
     return 0
 

@@ -19,8 +19,27 @@ def _plan_line(plan: Plan, path: str | None) -> str:
     return f"{path}: {name}" if path else name
 
 
+def closed_note(board: Scoreboard) -> str:
+    """'under call 2026, closed 10 Mar 2026' when the call's deadline had passed as the plan was judged, else ''."""
+    if board.closed_at is None:
+        return ""
+    d = board.closed_at
+    return f"under call {board.call}, closed {d.day} {d:%b %Y}"
+
+
+def judged_headline(board: Scoreboard) -> str:
+    """The headline, saying under which call when that call is closed (for the TUI verdict bar too):
+    'ELIGIBLE under call 2026, closed 10 Mar 2026: Lot 1, 24 months', else as `board.headline`."""
+    note = closed_note(board)
+    if not note:
+        return board.headline
+    word, _, rest = board.headline.partition(": ")
+    return f"{word} {note}: {rest}"
+
+
 def verdict_line(board: Scoreboard) -> str:
-    text = board.headline
+    """'NOT ELIGIBLE under call 2024, closed 7 Mar 2024: 2 rules fail (countries, grant); 1 warning'."""
+    text = judged_headline(board)
     if board.failures:
         text += f" ({', '.join(c.id for c in board.failures)})"
     if board.warnings:
@@ -56,9 +75,22 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
             wrapped = textwrap.wrap(c.message, message_w) or [""]
             lines.append(first + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
-    lines += provisional_lines(board)  # before the verdict: scripts read the last line
+    lines += provisional_lines(board)
     lines += ["", f"Verdict: {verdict_line(board)}"]
+    lines += steps_lines(board, width)
     return visible("\n".join(lines), keep_newlines=True) + "\n"
+
+
+def steps_lines(board: Scoreboard, width: int = 100) -> list[str]:
+    """'What it takes:' and each step as a wrapped '- ' item; nothing when the plan is eligible."""
+    steps = board.to_qualify.steps
+    if not steps:
+        return []
+    lines = ["What it takes:"]
+    for step in steps:
+        lines += textwrap.wrap(step, max(width, 40), initial_indent="  - ", subsequent_indent="    ",
+                               break_on_hyphens=False)
+    return lines
 
 
 def shown_label(label: str, provisional: bool) -> str:
@@ -94,6 +126,8 @@ def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | 
         lines.append(f"| {STATUS_WORDS[c.status]} | {label} | {c.count} | {_md_cell(c.message)} |")
     lines += [_md_cell(line).replace("*", "\\*") if line else line
               for line in provisional_lines(board, bullet="- ")]
+    if board.to_qualify.steps:
+        lines += ["", "What it takes:", "", *(f"- {_md_cell(step)}" for step in board.to_qualify.steps)]
     return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
@@ -158,13 +192,27 @@ def comparison_rows(boards: list[Scoreboard], plan: Plan | None = None,
     return rows
 
 
-def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None) -> str:
+NOTHING_MISSING = "nothing missing"
+
+
+def takes_cell(board: Scoreboard) -> str:
+    """A comparison cell of the 'What it takes' row: 'nothing missing', '+3 partners', 'ecosystem' ..."""
+    return NOTHING_MISSING if board.to_qualify.eligible else board.to_qualify.short()
+
+
+def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None,
+                 width: int = 100) -> str:
     rows = comparison_rows(boards, plan, rules)
     verdicts = ["ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})" for b in boards]
-    label_w = max(len(label) for _, label, _ in rows + [("", "Verdict", [])])
-    col_w = max([len(column_title(b)) for b in boards] + [len(v) for v in verdicts]
+    takes = [takes_cell(b) for b in boards]
+    label_w = max(len(label) for _, label, _ in rows + [("", "Verdict", []), ("", "What it takes", [])])
+    col_w = max([len(column_title(b)) for b in boards] + [len(v) for v in verdicts] + [len(t) for t in takes]
                 + [len(cell) for _, _, cells in rows for cell in cells])
-    lines = [_plan_line(plan, path), ""]
+    lines = [_plan_line(plan, path)]
+    note = closed_note(boards[0]) if boards else ""
+    if note:
+        lines.append(f"Judged {note}")
+    lines.append("")
     lines.append(f"{'CRITERION':<{label_w}}  " + "  ".join(f"{column_title(b):<{col_w}}" for b in boards))
     for _, label, cells in rows:
         lines.append(f"{label:<{label_w}}  " + "  ".join(f"{cell:<{col_w}}" for cell in cells))
@@ -173,22 +221,43 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
     for i in range(max(len(b.failures) for b in boards)):
         names = [f"  {b.failures[i].label.lower()}" if i < len(b.failures) else "" for b in boards]
         lines.append(f"{'':<{label_w}}  " + "  ".join(f"{n:<{col_w}}" for n in names))
+    lines.append(f"{'What it takes':<{label_w}}  " + "  ".join(f"{t:<{col_w}}" for t in takes))
+    for b in boards:
+        if b.to_qualify.steps:
+            lines += ["", f"What it takes for {column_title(b)}:"]
+            for step in b.to_qualify.steps:
+                lines += textwrap.wrap(step, max(width, 40), initial_indent="  - ", subsequent_indent="    ",
+                                       break_on_hyphens=False)
     if any(c.provisional for b in boards for c in b.criteria):
         lines += ["", "* provisional: the verdict rests on a figure from secondary sources only; "
                   "'planner check --lot N' names it"]
     return visible("\n".join(line.rstrip() for line in lines), keep_newlines=True) + "\n"
 
 
+def takes_markdown(board: Scoreboard) -> str:
+    """The 'What it takes' cell in Markdown: every step, numbered when there are several."""
+    steps = board.to_qualify.steps
+    if not steps:
+        return NOTHING_MISSING
+    if len(steps) == 1:
+        return steps[0]
+    return " ".join(f"({i}) {step}" for i, step in enumerate(steps, start=1))
+
+
 def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None) -> str:
-    lines = [f"## {_md_cell(_plan_line(plan, path))}", "",
-             "| Criterion | " + " | ".join(column_title(b) for b in boards) + " |",
-             "|---|" + "---|" * len(boards)]
+    lines = [f"## {_md_cell(_plan_line(plan, path))}", ""]
+    note = closed_note(boards[0]) if boards else ""
+    if note:
+        lines += [f"Judged {note}.", ""]
+    lines += ["| Criterion | " + " | ".join(column_title(b) for b in boards) + " |",
+              "|---|" + "---|" * len(boards)]
     for _, label, cells in comparison_rows(boards, plan, rules):
         lines.append(f"| {_md_cell(label)} | " + " | ".join(_md_cell(cell) for cell in cells) + " |")
     verdicts = ["**ELIGIBLE**" if b.eligible else
                 f"**NOT ELIGIBLE** ({len(b.failures)}): {', '.join(c.label.lower() for c in b.failures)}"
                 for b in boards]
     lines.append("| Verdict | " + " | ".join(verdicts) + " |")
+    lines.append("| What it takes | " + " | ".join(_md_cell(takes_markdown(b)) for b in boards) + " |")
     return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 

@@ -67,6 +67,8 @@ class Scoreboard:
     # what the board judged, for `to_qualify` (computed on first use: evaluate stays one pass)
     plan: Plan | None = field(default=None, repr=False, compare=False)
     rules: CallRules | None = field(default=None, repr=False, compare=False)
+    # the call's deadline (Brussels time) when it had passed at the moment the plan was judged, else None
+    closed_at: datetime | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "failures", tuple(c for c in self.criteria if c.status == "fail"))
@@ -238,9 +240,12 @@ def evaluate(
         criteria.append(_profiles(plan, rules))
         criteria.append(_activities(plan, rules))
     criteria.append(_award(plan, rules))
+    now = now or datetime.now(timezone.utc).astimezone()
     criteria.append(_deadline(rules, now))
     marked, notes = mark_provisional(criteria, rules, the_lot, months)
-    return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes, plan=plan, rules=rules)
+    deadline = rules.deadline_aware()
+    return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes, plan=plan, rules=rules,
+                      closed_at=deadline if deadline <= now else None)
 
 
 def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:

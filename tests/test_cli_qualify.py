@@ -1,0 +1,136 @@
+"""What it takes, through the real command line: check and compare, as text, Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from conftest import SAMPLES, run_planner
+from planner.report import closed_note, judged_headline, verdict_line
+from planner.scoring import evaluate
+from planner.storage import load_call_for, load_plan
+
+LOT1 = str(SAMPLES / "lot1-example.toml")
+SORT_KEYS = ["new_countries", "labour_market_actors", "education_providers", "higher_education", "vet_providers"]
+
+
+def _counts(path: str, lot_number: int):
+    """What the lot asks and what the sample has, read from the rules and the file (not through the planner)."""
+    plan = load_plan(path)
+    rules = load_call_for(plan, path)
+    lot = rules.lot(lot_number)
+    member = set(rules.countries.eu) | set(rules.countries.associated)
+    full = [p for p in plan.partners if p.role in ("coordinator", "beneficiary")]
+    kinds = {k.id: k for k in rules.kinds}
+    return lot, {
+        "full": len(full),
+        "countries": len({p.country for p in full if p.country in member}),
+        "lma": sum(kinds[p.kind].labour_market_actor for p in full),
+        "providers": sum(kinds[p.kind].education_provider for p in full),
+        "he": sum(kinds[p.kind].higher_education for p in full),
+        "vet": sum(kinds[p.kind].vet_provider for p in full),
+    }
+
+
+def test_compare_json_carries_to_qualify_in_every_verdict_and_lot2_takes_three_from_new_countries():
+    result = run_planner("compare", LOT1, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    verdicts = json.loads(result.stdout)["verdicts"]
+    for v in verdicts:
+        tq = v["to_qualify"]
+        assert list(tq) == ["new_full_partners", "of_which", "steps"] or list(tq)[:3] == [
+            "new_full_partners", "of_which", "steps"]
+        assert list(tq["of_which"]) == SORT_KEYS
+        assert (tq["steps"] == []) is v["eligible"]
+    # the sample's facts, from the rules: Lot 2 lacks 3 full partners, 3 countries and 1 provider
+    lot, has = _counts(LOT1, 2)
+    gaps = (lot.min_full_partners - has["full"], lot.min_countries - has["countries"],
+            lot.min_education_providers - has["providers"])
+    assert gaps == (3, 3, 1)
+    assert has["lma"] >= lot.min_labour_market_actors and has["he"] and has["vet"]
+    lot2 = next(v for v in verdicts if v["lot"] == 2)
+    assert lot2["to_qualify"]["new_full_partners"] == 3
+    assert lot2["to_qualify"]["of_which"]["new_countries"] == 3
+    assert lot2["to_qualify"]["of_which"]["education_providers"] >= 1
+    assert any("industrial ecosystem" in step for step in lot2["to_qualify"]["steps"])
+    for v in verdicts:
+        if v["lot"] == 1:
+            assert v["eligible"] and v["to_qualify"]["new_full_partners"] == 0 and v["to_qualify"]["steps"] == []
+
+
+def test_compare_text_has_a_what_it_takes_row_and_the_steps_under_the_table():
+    result = run_planner("compare", LOT1)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("CRITERION"))
+    row = next(line for line in lines if line.startswith("What it takes "))
+    columns = [header.index(title) for title in ("Lot 1 24m", "Lot 1 36m", "Lot 2 48m")]
+    cells = [row[start:end].strip() for start, end in zip(columns, columns[1:] + [None])]
+    assert cells == ["nothing missing", "nothing missing", "+3 & 1 more"]
+    block = result.stdout.split("What it takes for Lot 2 48m:\n", 1)[1]
+    words = " ".join(block.split())
+    assert ("- add 3 full partners, each from an EU/associated country not yet covered, at least 1 of them a "
+            "VET or higher education provider") in words
+    assert "- keep exactly one industrial ecosystem (Lot 2): 2 chosen" in words
+    assert "What it takes for Lot 1" not in result.stdout
+
+
+def test_compare_markdown_has_a_what_it_takes_row():
+    result = run_planner("compare", LOT1, "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("| What it takes |"))
+    cells = [c.strip() for c in row.strip("|").split(" | ")]
+    assert cells[1:3] == ["nothing missing", "nothing missing"]
+    assert cells[3].startswith("(1) add 3 full partners, each from an EU/associated country not yet covered")
+    assert "(2) keep exactly one industrial ecosystem (Lot 2)" in cells[3]
+
+
+def test_check_json_and_text_give_the_same_steps_for_a_what_if_lot():
+    json_result = run_planner("check", LOT1, "--lot", "2", "--format", "json")
+    assert json_result.returncode == 1
+    tq = json.loads(json_result.stdout)["to_qualify"]
+    assert tq["new_full_partners"] == 3
+    text = run_planner("check", LOT1, "--lot", "2")
+    assert text.returncode == 1
+    lines = text.stdout.splitlines()
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("Verdict: NOT ELIGIBLE"))
+    assert lines[verdict + 1] == "What it takes:"
+    assert " ".join(line.strip() for line in lines[verdict + 2:]) == " ".join(f"- {s}" for s in tq["steps"])
+    md = run_planner("check", LOT1, "--lot", "2", "--format", "markdown")
+    assert md.stdout.rstrip().endswith(f"- {tq['steps'][-1]}")
+
+
+def test_an_eligible_plan_has_no_steps_in_check_text():
+    result = run_planner("check", LOT1)
+    assert result.returncode == 0
+    assert "What it takes" not in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("Verdict: ELIGIBLE")
+
+
+def test_a_call_still_open_says_no_closing_date(tmp_path):
+    # a rules file whose deadline is far ahead: open on any day the test runs
+    rules = tmp_path / "open.toml"
+    rules.write_text('extends = "2024"\nid = "open"\ndeadline = 9999-01-01T17:00:00\n', encoding="utf-8")
+    result = run_planner("check", LOT1, "--rules", rules)
+    assert result.returncode == 0, result.stderr
+    assert "Verdict: ELIGIBLE: Lot 1, 24 months" in result.stdout
+    assert "closed" not in result.stdout.split("Verdict: ", 1)[1]
+    closed = run_planner("check", LOT1)
+    assert "Verdict: ELIGIBLE under call 2024, closed 7 Mar 2024: Lot 1, 24 months" in closed.stdout
+
+
+@pytest.mark.parametrize("offset, closed", [(timedelta(minutes=-1), False), (timedelta(0), True),
+                                            (timedelta(days=300), True)])
+def test_verdict_line_says_under_which_call_once_it_has_closed(offset, closed):
+    plan = load_plan(LOT1)
+    rules = load_call_for(plan, LOT1)
+    board = evaluate(plan, rules, now=rules.deadline_aware() + offset)
+    d = rules.deadline
+    assert closed_note(board) == (f"under call {rules.id}, closed {d.day} {d:%b %Y}" if closed else "")
+    expected = f"ELIGIBLE under call {rules.id}, closed {d.day} {d:%b %Y}: " if closed else "ELIGIBLE: "
+    assert judged_headline(board) == expected + f"Lot {plan.lot}, {plan.duration_months} months"
+    assert verdict_line(board).startswith(expected)
+    lot2 = evaluate(plan, rules, lot=2, now=rules.deadline_aware() + offset)
+    assert verdict_line(lot2).startswith(f"NOT ELIGIBLE under call {rules.id}" if closed else "NOT ELIGIBLE: ")
