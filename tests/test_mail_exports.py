@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import SAMPLES, run_planner
 
-from planner.storage import load_plan
+from planner.storage import load_call_for, load_plan
 
 IDS = ("higher-education", "vet-provider", "associated-partner", "affiliated-entity", "trade-association")
 
@@ -86,3 +86,34 @@ def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path)
     assert "grant" in named and "vet provider" in named and "full partners" in named
     md = run_planner("compare", plan, "--format", "markdown").stdout
     assert "**NOT ELIGIBLE** (2): vet provider, grant" in md
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_reports_keep_the_provisional_marks_and_their_footnote(fmt):
+    # the Lot 3 sample's figures rest on secondary sources only (call 2026)
+    result = run_planner("export", SAMPLES / "lot3-example.toml", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    check = run_planner("check", SAMPLES / "lot3-example.toml").stdout
+    marked = [label for label in ("Full partners", "Countries covered", "Duration", "Grant")
+              if re.search(rf"^\S+\s+{label} \*", check, re.M)]
+    assert marked, check
+    for label in marked:
+        assert re.search(rf"{label} \\?\*", result.stdout), label
+    words = " ".join(result.stdout.split())
+    assert "provisional: rests on secondary sources only" in words
+    assert "for Lot 3 is provisional: check the call document" in words
+    if fmt == "text":
+        assert max(len(line) for line in result.stdout.splitlines()) <= 72
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "csv"])
+def test_a_partner_from_a_third_country_not_associated_counts_as_a_partner_not_its_country(fmt):
+    plan = load_plan(SAMPLES / "lot3-example.toml")
+    rules = load_call_for(plan, "lot3")
+    third = [p for p in plan.partners if rules.country_category(p.country) == "third"
+             and p.role in ("coordinator", "beneficiary")]
+    assert third, "the sample has a beneficiary from a third country not associated"
+    out = run_planner("export", SAMPLES / "lot3-example.toml", "--format", fmt).stdout
+    line = next(line for line in out.splitlines() if third[0].short_name in line)
+    assert "yes, not its country" in line
+    assert "no: country not associated" not in out

@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from planner.budget import budget
 from planner.editing import counting_note
-from planner.model import Plan
+from planner.model import Partner, Plan
 from planner.report import STATUS_WORDS, _md_cell, provisional_lines, shown_label, verdict_line
 from planner.rules import CallRules
 from planner.safetext import visible
@@ -51,12 +51,27 @@ def partners_csv(plan: Plan, rules: CallRules, bom: bool = False) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for p in plan.partners:
-        note = counting_note(p, rules)
         writer.writerow([safe_cell(cell) for cell in (
             p.name, p.short_name or "", p.country, rules.country_name(p.country), p.kind, p.role,
             p.pic or "", "" if p.grant_eur is None else p.grant_eur, p.affiliated_to or "",
-            eche_word(p.eche), f"no: {note}" if note else "yes", p.notes or "")])
+            eche_word(p.eche), counts_words(p, rules), p.notes or "")])
     return (BOM if bom else "") + out.getvalue()
+
+
+# a full partner from a third country not associated counts as a partner (full partners, its kind),
+# only its country counts towards no minimum: "no: country not associated" read as "does not count"
+PARTNER_NOT_COUNTRY = "yes, not its country"
+
+
+def counts_words(partner: Partner, rules: CallRules) -> str:
+    """The Counts column: 'yes', 'yes, not its country' (a full partner from a third country not
+    associated), or 'no: associated partner' (and the other reasons of `editing.counting_note`)."""
+    note = counting_note(partner, rules)
+    if not note:
+        return "yes"
+    if note == "country not associated":
+        return PARTNER_NOT_COUNTRY
+    return f"no: {note}"
 
 
 def plan_json(plan: Plan, board: Scoreboard, path: str | None) -> str:
@@ -96,6 +111,8 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     md = [f"# {_md_cell(title)}", "",
           f"{rules.title}, Lot {lot.number}: {lot.name}, {board.duration_months} months.", "",
           f"**{verdict_line(board)}**", ""]
+    if board.to_qualify.steps:
+        md += ["What it takes:", "", *(f"- {_md_cell(step)}" for step in board.to_qualify.steps), ""]
     if plan.ecosystems:
         names = [f"{e.number}. {e.name}" for e in (rules.ecosystem(i) for i in plan.ecosystems) if e]
         md += [f"Industrial ecosystem{'s' if len(names) != 1 else ''}: {', '.join(names)}.", ""]
@@ -103,7 +120,7 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     md += ["## Partners", "", "| # | Partner | Name | Country | Kind | Role | PIC | ECHE | Counts |",
            "|---:|---|---|---|---|---|---|---|---|"]
     for i, p in enumerate(plan.partners, start=1):
-        note = f"no: {counting_note(p, rules)}" if counting_note(p, rules) else "yes"
+        note = counts_words(p, rules)
         md.append(f"| {i} | {_md_cell(p.short_name or '')} | {_md_cell(p.name)} | "
                   f"{rules.country_name(p.country)} ({p.country}) | {_md_cell(kind_words(p.kind, rules))} | "
                   f"{role_words(p.role, rules)} | {p.pic or ''} | "
@@ -161,6 +178,12 @@ def _wrap(text: str, indent: int = 0, width: int = TEXT_WIDTH) -> list[str]:
                          break_on_hyphens=False) or [pad.rstrip()]
 
 
+def _bullet(text: str) -> list[str]:
+    """'- text', wrapped under its first word."""
+    wrapped = _wrap(text, 0, TEXT_WIDTH - 2)
+    return [f"- {wrapped[0]}", *(f"  {more}" for more in wrapped[1:])]
+
+
 def _columns(rows: list[list[str]], right: Collection[int] = frozenset()) -> list[str]:
     """Rows as aligned columns two spaces apart (the columns in `right` aligned right)."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -184,6 +207,10 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
     out = _wrap(title)
     out += _wrap(f"{rules.title}, Lot {lot.number}: {lot.name}, {board.duration_months} months.")
     out += ["", *_wrap(verdict_line(board))]
+    if board.to_qualify.steps:
+        out.append("What it takes:")
+        for step in board.to_qualify.steps:
+            out += _bullet(step)
     if plan.ecosystems:
         names = [f"{e.number}. {e.name}" for e in (rules.ecosystem(i) for i in plan.ecosystems) if e]
         out += _wrap(f"Industrial ecosystem{'s' if len(names) != 1 else ''}: {', '.join(names)}.")
@@ -192,9 +219,8 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
     rows = [["#", "Partner", "Country", "Role", "Counts"]]
     details = []
     for i, p in enumerate(plan.partners, start=1):
-        note = counting_note(p, rules)
         rows.append([str(i), visible(p.short_name or ""), visible(p.country), role_words(p.role, rules),
-                     f"no: {note}" if note else "yes"])
+                     counts_words(p, rules)])
         extra = [kind_words(p.kind, rules)]
         if p.pic:
             extra.append(f"PIC\u00a0{p.pic}")  # kept on one line
@@ -217,10 +243,16 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
     out += _wrap("By kind: " + ", ".join(f"{kind_words(k, rules)} {n}" for k, n in sorted(by_kind.items())))
 
     out += _heading("Eligibility")
-    label_w = max(len(c.label) for c in board.criteria)
-    for c in _shown_criteria(board, for_partners):
-        out.append(f"{STATUS_WORDS[c.status]:<4}  {c.label:<{label_w}}  {c.count}".rstrip())
+    shown = _shown_criteria(board, for_partners)
+    label_w = max(len(shown_label(c.label, c.provisional)) for c in shown)
+    for c in shown:
+        out.append(f"{STATUS_WORDS[c.status]:<4}  {shown_label(c.label, c.provisional):<{label_w}}  {c.count}".rstrip())
         out += _wrap(c.message, 6)
+    notes = provisional_lines(board)  # the marks' footnote, as Markdown and check have it
+    if notes:
+        out += ["", *_wrap(notes[1])]
+        for note in notes[2:]:
+            out += _bullet(note)
 
     b = budget(plan, rules, board.lot, board.duration_months)
     out += _heading("Budget")

@@ -353,7 +353,7 @@ def composition_step(n: int, of: dict[str, int]) -> str:
         return text
     if n == 1:
         return text + ", which must be " + " and ".join(one for _, one, _ in sorts)
-    words = [f"{m} of them {one if m == 1 else many}" if i == 0 else f"{m} {one[2:] if m == 1 else many}"
+    words = [f"{m} of them {one if m == 1 else many}" if i == 0 else f"{m} {one if m == 1 else many}"
              for i, (m, one, many) in enumerate(sorts)]
     return text + ", at least " + " and ".join(words)
 
