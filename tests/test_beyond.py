@@ -9,7 +9,7 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
-from conftest import SAMPLES, make_plan, partner, passing_plan, run_planner, with_shares
+from conftest import BEFORE_DEADLINE, SAMPLES, make_plan, partner, passing_plan, run_planner, with_shares
 
 from planner import editing
 from planner.budget import budget
@@ -368,10 +368,13 @@ def test_csv_export_round_trips_through_the_import(rules, tmp_path):
 
 def test_markdown_report_has_partners_scoreboard_budget_profiles(rules):
     plan = load_plan(SAMPLES / "lot2-example.toml")
-    board = evaluate(plan, rules)
+    board = evaluate(plan, rules, now=BEFORE_DEADLINE)
     report = markdown_report(plan, rules, board, "lot2-example.toml")
     assert report.startswith(f"# {plan.title} ({plan.acronym})")
     assert "**ELIGIBLE: Lot 2, 48 months**" in report
+    closed = markdown_report(plan, rules, evaluate(plan, rules, now=rules.deadline_aware()), "lot2-example.toml")
+    d = rules.deadline
+    assert f"**ELIGIBLE under call {rules.id}, closed {d.day} {d:%b %Y}: Lot 2, 48 months**" in closed
     for heading in ("## Partners", "## Eligibility", "## Budget", "## Occupational profiles", "## Lot 2 activities",
                     "## Self-assessment"):
         assert heading in report

@@ -94,9 +94,13 @@ def role_words(role_id: str, rules: CallRules) -> str:
     return role.label if role else role_id
 
 
-def _shown_criteria(board: Scoreboard, for_partners: bool):
+def _left_out(for_partners: bool) -> tuple[str, ...]:
     # the award rule is the self-assessment's score: internal, like the self-assessment itself
-    return [c for c in board.criteria if not (for_partners and c.id == "award")]
+    return ("award",) if for_partners else ()
+
+
+def _shown_criteria(board: Scoreboard, for_partners: bool):
+    return [c for c in board.criteria if c.id not in _left_out(for_partners)]
 
 
 def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | None,
@@ -135,7 +139,8 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     for c in _shown_criteria(board, for_partners):
         label = _md_cell(shown_label(c.label, c.provisional)).replace("*", "\\*")
         md.append(f"| {STATUS_WORDS[c.status]} | {label} | {c.count} | {_md_cell(c.message)} |")
-    md += [_md_cell(line).replace("*", "\\*") if line else line for line in provisional_lines(board, bullet="- ")]
+    md += [_md_cell(line).replace("*", "\\*") if line else line for line in provisional_lines(
+        board, bullet="- ", leave_out=_left_out(for_partners))]
 
     b = budget(plan, rules, board.lot, board.duration_months)
     md += ["", "## Budget", "",
@@ -248,7 +253,7 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
     for c in shown:
         out.append(f"{STATUS_WORDS[c.status]:<4}  {shown_label(c.label, c.provisional):<{label_w}}  {c.count}".rstrip())
         out += _wrap(c.message, 6)
-    notes = provisional_lines(board)  # the marks' footnote, as Markdown and check have it
+    notes = provisional_lines(board, leave_out=_left_out(for_partners))  # the marks' footnote, as in Markdown
     if notes:
         out += ["", *_wrap(notes[1])]
         for note in notes[2:]:

@@ -98,11 +98,14 @@ def shown_label(label: str, provisional: bool) -> str:
     return f"{label} *" if provisional else label
 
 
-def provisional_lines(board: Scoreboard, bullet: str = "") -> list[str]:
-    """The notes on provisional figures, after a blank line ('' when there are none)."""
-    if not board.provisional_notes:
+def provisional_lines(board: Scoreboard, bullet: str = "", leave_out: tuple[str, ...] = ()) -> list[str]:
+    """The notes on provisional figures, after a blank line ('' when there are none); `leave_out`:
+    criterion ids a report does not show (the partners' report has no self-assessment)."""
+    hidden = tuple(f"the {c.label} rule is provisional" for c in board.criteria if c.id in leave_out)
+    notes = [n for n in board.provisional_notes if not n.startswith(hidden)] if hidden else board.provisional_notes
+    if not notes:
         return []
-    return ["", "* provisional: rests on secondary sources only", *(f"{bullet}{n}" for n in board.provisional_notes)]
+    return ["", "* provisional: rests on secondary sources only", *(f"{bullet}{n}" for n in notes)]
 
 
 def _md_cell(text: str) -> str:

@@ -469,26 +469,27 @@ def _activities(plan: Plan, rules: CallRules) -> Criterion:
 def _award(plan: Plan, rules: CallRules) -> Criterion:
     label = "Award self-assessment"
     minimum, maximum = rules.award_rules.min_total, rules.award_maximum
-    share = f"{rules.award_rules.min_share_of_each_maximum_percent}%"
+    # "13 / 15 / 13 / 10": each criterion's minimum, from the rules
+    each = " / ".join(str(rules.award_threshold(c)) for c in rules.award)
     if plan.assessment is None:
         return Criterion("award", label, "info", f"no self-assessment; proposals need {minimum}/{maximum} and "
-                         f"{share} of each criterion's maximum")
+                         f"at least {each} in the criteria")
     scores = {c.id: getattr(plan.assessment, c.id) for c in rules.award}
     unscored = [c.label for c in rules.award if scores[c.id] is None]
     total = sum(s for s in scores.values() if s is not None)
     if unscored:
         return Criterion("award", label, "info", f"not yet scored: {', '.join(unscored)}", total, minimum)
-    weak = [f"{c.label} {scores[c.id]}/{c.maximum}" for c in rules.award
+    weak = [f"{c.label} {scores[c.id]}/{c.maximum} (needs {rules.award_threshold(c)})" for c in rules.award
             if scores[c.id] < rules.award_threshold(c)]
     problems = []
     if total < minimum:
         problems.append(f"total {total} is under {minimum}")
     if weak:
-        problems.append(f"under {share} of the maximum: {', '.join(weak)}")
+        problems.append(f"under the criterion's minimum: {', '.join(weak)}")
     if problems:
         return Criterion("award", label, "warn", "; ".join(problems), total, minimum)
-    return Criterion("award", label, "pass", f"{total}/{maximum} and every criterion at least {share} of its "
-                     "maximum", total, minimum)
+    return Criterion("award", label, "pass", f"{total}/{maximum} and every criterion at its minimum or above "
+                     f"({each})", total, minimum)
 
 
 def _deadline(rules: CallRules, now: datetime | None) -> Criterion:

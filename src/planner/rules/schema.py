@@ -108,11 +108,22 @@ class AwardCriterion(_Strict):
     id: str
     label: str
     maximum: int = Field(gt=0)
+    # the least score this criterion needs (a number per criterion: some actions state points, e.g.
+    # 13 / 16 / 13 / 11, others "half of each maximum"); a user's own rules file may leave it out and
+    # give [award_rules] min_share_of_each_maximum_percent instead
+    minimum: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _minimum_within_maximum(self) -> "AwardCriterion":
+        if self.minimum is not None and self.minimum > self.maximum:
+            raise ValueError(f"award criterion {self.id}: minimum {self.minimum} is above its maximum {self.maximum}")
+        return self
 
 
 class AwardRules(_Strict):
     min_total: int
-    min_share_of_each_maximum_percent: int = Field(ge=0, le=100)
+    # the older form of the per-criterion minimums, for rules files that give no `minimum` per criterion
+    min_share_of_each_maximum_percent: int | None = Field(default=None, ge=0, le=100)
     source: str
     grade: Grade = "official"
 
@@ -227,6 +238,11 @@ class CallRules(_Strict):
             if odd:
                 raise ValueError(f"third_countries region {region.id}: {', '.join(odd)} "
                                  "is not a third country that is not associated")
+        if self.award_rules.min_share_of_each_maximum_percent is None:
+            missing = [c.id for c in self.award if c.minimum is None]
+            if missing:
+                raise ValueError(f"award criteria without a minimum: {', '.join(missing)} (give each a "
+                                 "`minimum`, or [award_rules] min_share_of_each_maximum_percent)")
         for group, items in (
             ("lots", [str(lot.number) for lot in self.lots]),
             ("ecosystems", [e.id for e in self.ecosystems]),
@@ -308,8 +324,11 @@ class CallRules(_Strict):
         return sum(c.maximum for c in self.award)
 
     def award_threshold(self, criterion: AwardCriterion) -> int:
-        """The least score a criterion needs: its share of the maximum, rounded up (13 of 25 at 50%)."""
-        return -(-criterion.maximum * self.award_rules.min_share_of_each_maximum_percent // 100)
+        """The least score a criterion needs: its `minimum`; in a rules file without one, its share of
+        the maximum (min_share_of_each_maximum_percent), rounded up (13 of 25 at 50%)."""
+        if criterion.minimum is not None:
+            return criterion.minimum
+        return -(-criterion.maximum * (self.award_rules.min_share_of_each_maximum_percent or 0) // 100)
 
     def max_grant(self, lot_number: int, months: int) -> int | None:
         duration = self.lot(lot_number).duration(months)
