@@ -12,6 +12,13 @@ from the 2024 call's rules, fixed seed) and timed with time.perf_counter:
     dump      planner.storage.dump_plan(plan)
     save      planner.storage.save_plan(plan, path)      (atomic write with fsync, to a temp folder)
     load      planner.storage.load_plan(path)
+    qualify   planner.qualify.to_qualify for every lot and duration of the call (the boards of
+              compare made beforehand; its pass over the partners and the solver's memo made
+              afresh on every run)
+
+and, after the table, what it takes for a 1,000-partner plan of the latest call (four lots and
+durations in 2026), typical and the worst case for the search for cheaper ways (three full
+partners and 997 associated partners and affiliated entities from every EU/associated country).
 
 Each cell is "median (best)" in ms over N runs after one warm-up run, N chosen so that a cell
 takes about --budget seconds (0.5 by default) at most; a run longer than half the budget is timed
@@ -36,7 +43,9 @@ from pathlib import Path
 import pydantic
 
 from planner.model import FORMAT, Activities, Assessment, Partner, Plan, Profile
-from planner.rules import CallRules, load_call
+from planner.rules import CallRules, available_calls, load_call
+from planner import scoring
+from planner.qualify import clear_caches, to_qualify
 from planner.scoring import compare, evaluate
 from planner.storage import dump_plan, load_plan, save_plan
 
@@ -46,6 +55,7 @@ QUICK_SIZES = (10, 100, 1_000)
 SEED = 2024
 MAX_RUNS = 1_000
 FRAME_MS = 16.0  # one frame at 60 Hz: scoring runs on every keystroke
+QUALIFY_TARGET_MS = 10.0  # what it takes, for every lot of a 1,000-partner plan
 
 # a consortium's usual make-up, as relative weights
 KIND_WEIGHTS = {
@@ -154,6 +164,22 @@ def build_plan(n: int, rules: CallRules, seed: int = SEED) -> Plan:
     )
 
 
+def promotable_plan(n: int, rules: CallRules, seed: int = SEED) -> Plan:
+    """What it takes at its slowest: three full partners, all the others associated partners and
+    affiliated entities of every kind from every EU/associated country (each one a cheaper way to try)."""
+    rng = random.Random(seed)
+    countries = list(rules.countries.eu) + list(rules.countries.associated)
+    kinds = [k.id for k in rules.kinds]
+    first = rules.countries.eu[0]
+    partners = [Partner(name=f"Full {i}", country=first, kind=kinds[i % len(kinds)],
+                        role="coordinator" if i == 0 else "beneficiary") for i in range(3)]
+    partners += [Partner(name=f"Other {i}", country=rng.choice(countries), kind=rng.choice(kinds),
+                         role=rng.choice(("associated-partner", "affiliated-entity")), affiliated_to="Full 1")
+                 for i in range(n - 3)]
+    return Plan(format=FORMAT, call=rules.id, title="What it takes at its slowest", lot=rules.lots[-1].number,
+                partners=tuple(partners))
+
+
 # --- timing ----------------------------------------------------------------------------------------
 
 
@@ -194,7 +220,18 @@ def sig3(value: float) -> str:
 # --- main ------------------------------------------------------------------------------------------
 
 
-OPS = ("evaluate", "compare", "dump", "save", "load")
+OPS = ("evaluate", "compare", "qualify", "dump", "save", "load")
+
+
+def qualify_all(plan: Plan, rules: CallRules) -> Callable[[], object]:
+    """What it takes for every board of compare, its pass over the partners made afresh each run."""
+    boards = compare(plan, rules)
+
+    def run() -> object:
+        scoring._LAST_PASS.pop("qualify", None)
+        clear_caches()
+        return [to_qualify(plan, rules, board) for board in boards]
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             results[n] = {
                 "evaluate": measure(lambda: evaluate(plan, rules), args.budget),
                 "compare": measure(lambda: compare(plan, rules), args.budget),
+                "qualify": measure(qualify_all(plan, rules), args.budget),
                 "dump": measure(lambda: dump_plan(plan), args.budget),
                 "save": measure(lambda: save_plan(plan, path), args.budget),
                 "load": measure(lambda: load_plan(path), args.budget),
@@ -261,6 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     if at_1k:
         print(f"evaluate at 1,000 partners: {sig3(at_1k[0] * 1e3)} ms median, {sig3(at_1k[1] * 1e3)} ms best "
               f"({at_1k[0] * 1e3 / FRAME_MS:.0%} / {at_1k[1] * 1e3 / FRAME_MS:.0%} of a {FRAME_MS:g} ms frame)")
+    latest = load_call(max(available_calls()))
+    columns = sum(len(lot.durations) for lot in latest.lots)
+    for what, plan in (("typical", build_plan(1_000, latest)), ("worst case", promotable_plan(1_000, latest))):
+        median, best, _ = measure(qualify_all(plan, latest), args.budget)
+        print(f"what it takes at 1,000 partners, call {latest.id} ({columns} lots and durations), {what}: "
+              f"{sig3(median * 1e3)} ms median, {sig3(best * 1e3)} ms best (target {QUALIFY_TARGET_MS:g} ms)")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import combinations_with_replacement
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import BEFORE_DEADLINE, SAMPLES, make_plan, partner
@@ -283,3 +283,30 @@ def test_an_empty_plan_needs_the_lots_minimum_of_full_partners(call, lot_number,
     assert tq.of_which["labour_market_actors"] == lot.min_labour_market_actors
     assert tq.of_which["higher_education"] == int(lot.requires_higher_education)
     assert "make one of the new full partners the coordinator" in tq.steps
+
+
+@settings(max_examples=80, deadline=None)
+@given(plans())
+def test_every_alternative_does_what_it_says(case):
+    """Each cheaper way, applied to the plan (the participants it names made beneficiaries), leaves
+    exactly the number of new full partners it promises, and fewer than without it."""
+    import re
+
+    call, lot_number, months, plan = case
+    rules = CALLS[call]
+    # unique short names, so that an alternative's words name its partners unambiguously
+    plan = plan.model_copy(update={"partners": tuple(p.model_copy(update={"short_name": f"P{i}"})
+                                                     for i, p in enumerate(plan.partners))})
+    board = evaluate(plan, rules, lot=lot_number, duration=months, now=BEFORE_DEADLINE)
+    tq = board.to_qualify
+    event(f"{len(tq.alternatives)} alternatives")
+    for alternative in tq.alternatives:
+        named = {int(i) for i in re.findall(r"\bP(\d+) \(", alternative.split(":")[0])}
+        promised = re.search(r"then (no|\d+) new full partner", alternative).group(1)
+        promised = 0 if promised == "no" else int(promised)
+        assert named and promised < tq.new_full_partners
+        changed = plan.model_copy(update={"partners": tuple(
+            p.model_copy(update={"role": "beneficiary", "affiliated_to": None}) if i in named else p
+            for i, p in enumerate(plan.partners))})
+        after = evaluate(changed, rules, lot=lot_number, duration=months, now=BEFORE_DEADLINE).to_qualify
+        assert after.new_full_partners == promised, alternative

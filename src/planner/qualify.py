@@ -20,6 +20,7 @@ force over multisets of new partners.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from planner.rules import CATEGORY_LABELS, CallRules, Kind
@@ -203,15 +204,44 @@ def _openers(gaps: Gaps, classes: tuple[Bits, ...]) -> list[tuple[Bits, ...]]:
     return ways
 
 
-def solve(gaps: Gaps, classes: tuple[Bits, ...]) -> tuple[int, dict[str, int]]:
-    """The fewest new full partners that close every gap at once, and of which sorts at least."""
+def _options(gaps: Gaps, classes: tuple[Bits, ...]):
+    """Each way to open (HEI and VET), with the labour-market and provider gaps it leaves and its size."""
     options = []
     for opener in _openers(gaps, classes):
         lma = gaps.lma - sum(c[LMA] for c in opener)
         prov = gaps.providers - sum(c[PROV] for c in opener)
         options.append((opener, lma, prov, len(opener) + _fewest(lma, prov, classes)))
-    kinds_need = min((o[3] for o in options), default=INFEASIBLE)
-    n = max(gaps.full, gaps.countries, kinds_need)
+    return options
+
+
+@lru_cache(maxsize=4096)
+def fewest(gaps: Gaps, classes: tuple[Bits, ...]) -> int:
+    """The fewest new full partners that close every gap at once (a pure function of small counts)."""
+    kinds_need = min((o[3] for o in _options(gaps, classes)), default=INFEASIBLE)
+    return max(gaps.full, gaps.countries, kinds_need)
+
+
+def clear_caches() -> None:
+    """Forget the solver's memo (benchmarks time it cold)."""
+    fewest.cache_clear()
+    _solve.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _solve(gaps: Gaps, classes: tuple[Bits, ...]) -> tuple[int, tuple[tuple[str, int], ...]]:
+    n, of = _solve_now(gaps, classes)
+    return n, tuple(of.items())
+
+
+def solve(gaps: Gaps, classes: tuple[Bits, ...]) -> tuple[int, dict[str, int]]:
+    """The fewest new full partners that close every gap at once, and of which sorts at least."""
+    n, of = _solve(gaps, classes)
+    return n, dict(of)
+
+
+def _solve_now(gaps: Gaps, classes: tuple[Bits, ...]) -> tuple[int, dict[str, int]]:
+    options = _options(gaps, classes)
+    n = fewest(gaps, classes)
     if n >= INFEASIBLE:
         return n, {s: 0 for s in SORTS}
     of = {"new_countries": gaps.countries}
@@ -295,6 +325,10 @@ def _gaps(counts: _Counts, lot) -> Gaps:
 
 def _new(counts: _Counts, lot, classes: tuple[Bits, ...], available: int) -> tuple[int, dict[str, int]]:
     return solve(_gaps(counts, lot), classes)
+
+
+def _fewer(counts: _Counts, lot, classes: tuple[Bits, ...]) -> int:
+    return fewest(_gaps(counts, lot), classes)
 
 
 def _name(p: "Partner") -> str:
@@ -468,46 +502,50 @@ def _coordinator_step(comp, facts: _Facts, rules: CallRules, n: int) -> str:
 
 def _alternatives(counts: _Counts, facts: _Facts, lot, classes, available: int, n: int) -> list[str]:
     """Cheaper ways that change participants already in the plan: associated partners and affiliated
-    entities from EU/associated countries made beneficiaries. One per outcome, best first, and the
-    best combination when it beats each one alone."""
+    entities from EU/associated countries made beneficiaries. The best one alone (and the next best
+    outcome, if different), then the best combination when it beats each one alone."""
     if not facts.promotable:
         return []
-    # the outcome depends only on the kind's bits and whether the country is new: try each once
-    tried: dict[tuple[Bits, bool], int] = {}
-    singles = []
+    # what a promotion does depends only on the kind's bits and the country: one partner of each
+    # (the first in the plan) stands for all of them, so 1,000 associated partners cost no more than 30
+    groups: dict[tuple[Bits, str], "Partner"] = {}
     for p, bits, country in facts.promotable:
-        key = (bits, country not in counts.countries)
-        if key not in tried:
-            tried[key] = _new(counts.plus(bits, country), lot, classes, available)[0]
-            if tried[key] < n:
-                singles.append((tried[key], p))
-    singles.sort(key=lambda item: item[0])
-    out = []
+        groups.setdefault((bits, country), p)
+
+    def best_next(state: _Counts, taken: set[tuple[Bits, str]]) -> list[tuple[int, int, tuple[Bits, str]]]:
+        seen: dict[tuple[Bits, bool], tuple[int, int, tuple[Bits, str]]] = {}
+        for order, key in enumerate(groups):
+            bits, country = key
+            if key in taken:
+                continue
+            effect = (bits, country not in state.countries)
+            if effect not in seen:
+                seen[effect] = (_fewer(state.plus(bits, country), lot, classes), order, key)
+        return sorted(seen.values())
+
     roles = {"associated-partner": "an associated partner", "affiliated-entity": "an affiliated entity"}
-    for after, p in singles[:3]:
-        was = roles.get(p.role, p.role)
-        out.append(f"make {_name(p)} a beneficiary instead of {was}: {_then(after)}")
-    if len(singles) > 1:
-        chosen, state, best = [], counts, singles[0][0]
-        pool = list(facts.promotable)
-        current = n
-        while pool:
-            scored = []
-            seen: set[tuple[Bits, bool]] = set()
-            for i, (p, bits, country) in enumerate(pool):
-                key = (bits, country not in state.countries)
-                if key in seen:
-                    continue
-                seen.add(key)
-                scored.append((_new(state.plus(bits, country), lot, classes, available)[0], i))
-            after, i = min(scored)
-            if after >= current:
+    out = []
+    singles = [item for item in best_next(counts, set()) if item[0] < n]
+    shown: set[int] = set()
+    for after, _, key in singles:
+        if after in shown or len(shown) == 2:
+            continue
+        shown.add(after)
+        p = groups[key]
+        out.append(f"make {_name(p)} a beneficiary instead of {roles.get(p.role, p.role)}: {_then(after)}")
+    if singles:
+        chosen: list["Partner"] = []
+        taken: set[tuple[Bits, str]] = set()
+        state, current = counts, n
+        # greedy, one promotion at a time, while each one lowers the count (at most n of them)
+        while current and len(chosen) < n:
+            options = best_next(state, taken)
+            if not options or options[0][0] >= current:
                 break
-            p, bits, country = pool.pop(i)
-            chosen.append(p)
-            state, current = state.plus(bits, country), after
-            if current == 0:
-                break
-        if len(chosen) > 1 and current < best:
+            after, _, key = options[0]
+            taken.add(key)
+            chosen.append(groups[key])
+            state, current = state.plus(key[0], key[1]), after
+        if len(chosen) > 1 and current < singles[0][0]:
             out.append(f"make {_names(chosen)} beneficiaries: {_then(current)}")
     return out
