@@ -310,3 +310,33 @@ def test_every_alternative_does_what_it_says(case):
             for i, p in enumerate(plan.partners))})
         after = evaluate(changed, rules, lot=lot_number, duration=months, now=BEFORE_DEADLINE).to_qualify
         assert after.new_full_partners == promised, alternative
+
+
+def test_two_coordinators_keep_the_one_that_may_coordinate():
+    rules = CALLS["2026"]
+    partners, new_country = _at_minimum_but_one_country(rules)
+    partners.append(partner("MEX", new_country, "higher-education", "beneficiary", eche=True))
+    outside = partner("USU", "US", "enterprise", "coordinator")
+    plan = make_plan(partners + [outside], lot=1, call="2026", duration_months=24)
+    board = evaluate(plan, rules, now=BEFORE_DEADLINE)
+    tq = board.to_qualify
+    assert [c.id for c in board.failures] == ["coordinator", "third-countries"]
+    first = partners[0]
+    assert tq.steps[0] == f"keep exactly one coordinator: {first.name} ({first.country}), and make USU (US) a beneficiary"
+    regions = [r.name for r in rules.third_countries.regions]
+    assert f"must come from {', '.join(regions[:-1])} or {regions[-1]})" in tq.steps[1]
+
+
+def test_a_university_without_an_eche_records_one_or_goes_and_says_what_that_costs():
+    rules = CALLS["2026"]
+    partners, new_country = _at_minimum_but_one_country(rules)
+    # the only university of a new country, without an ECHE: it closes the country gap as it is
+    plan = make_plan(partners + [partner("NOE", new_country, "higher-education", "beneficiary", eche=False)],
+                     lot=1, call="2026", duration_months=24)
+    board = evaluate(plan, rules, now=BEFORE_DEADLINE)
+    tq = board.to_qualify
+    assert [c.id for c in board.failures] == ["eche"]
+    assert tq.new_full_partners == 0
+    assert tq.steps == (f"record an Erasmus Charter (ECHE) for NOE ({new_country}), or make it an associated "
+                        "partner (then 1 new full partner in all, 1 more than now)",)
+    assert tq.short() == "ECHE"

@@ -323,7 +323,7 @@ def _gaps(counts: _Counts, lot) -> Gaps:
     )
 
 
-def _new(counts: _Counts, lot, classes: tuple[Bits, ...], available: int) -> tuple[int, dict[str, int]]:
+def _new(counts: _Counts, lot, classes: tuple[Bits, ...]) -> tuple[int, dict[str, int]]:
     return solve(_gaps(counts, lot), classes)
 
 
@@ -403,7 +403,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify
     available = len(rules.countries.eu) + len(rules.countries.associated)
     counts = _Counts(comp.full_partners, comp.countries, comp.labour_market_actors, comp.education_providers,
                      comp.higher_education, comp.vet_providers)
-    n, of = _new(counts, lot, classes, available)
+    n, of = _new(counts, lot, classes)
     failing = {c.id: c for c in board.failures}
     steps: list[tuple[str, str]] = []
     alternatives: list[str] = []
@@ -414,7 +414,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify
                           "the composition gaps: check the rules file"))
             n = 0
         else:
-            alternatives = _alternatives(counts, facts, lot, classes, available, n)
+            alternatives = _alternatives(counts, facts, lot, classes, n)
             text = composition_step(n, of)
             left = available - len(counts.countries)
             if of["new_countries"] > left:
@@ -437,12 +437,12 @@ def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify
         after = counts
         for p, bits in facts.outside_regions:
             after = after.plus(bits, None, -1)
-        regions = "; ".join(f"{r.name}: {' '.join(r.countries)}" for r in rules.third_countries.regions) \
-            if rules.third_countries else ""
+        names = [r.name for r in rules.third_countries.regions] if rules.third_countries else []
+        regions = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         them = "an associated partner" if len(facts.outside_regions) == 1 else "associated partners"
         steps.append(("third-countries", f"make {_names(p for p, _ in facts.outside_regions)} {them} (a full partner "
                       f"from a third country not associated must come from {regions}): "
-                      f"{_then_needed(_new(after, lot, classes, available)[0], n)}"))
+                      f"{_then_needed(_fewer(after, lot, classes), n)}"))
     if "eche" in failing and facts.without_eche:
         after = counts
         for p, bits, country in facts.without_eche:
@@ -451,9 +451,9 @@ def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify
         remaining = {rules.canonical_country(p.country) for p in facts.eu_full if id(p) not in leaving}
         after = _Counts(after.full, frozenset(remaining), after.lma, after.prov, after.he, after.vet)
         who = _names(p for p, _, _ in facts.without_eche)
-        one = len(facts.without_eche) == 1
-        steps.append(("eche", f"record an Erasmus Charter (ECHE) for {who}, or make {'it an associated partner' if one else 'them associated partners'} "
-                      f"({_then_needed(_new(after, lot, classes, available)[0], n)})"))
+        them = "it an associated partner" if len(facts.without_eche) == 1 else "them associated partners"
+        steps.append(("eche", f"record an Erasmus Charter (ECHE) for {who}, or make {them} "
+                      f"({_then_needed(_fewer(after, lot, classes), n)})"))
     if "affiliations" in failing:
         steps.append(("affiliations", f"attach each affiliated entity to the coordinator or a beneficiary: "
                       f"{failing['affiliations'].message}"))
@@ -489,8 +489,13 @@ def _coordinator_step(comp, facts: _Facts, rules: CallRules, n: int) -> str:
             return "make one of the new full partners the coordinator"
         return "add a coordinator from an EU Member State or associated country"
     if len(coordinators) > 1:
-        return (f"keep exactly one coordinator: make {len(coordinators) - 1} of {_names(coordinators)} "
-                f"beneficiar{'y' if len(coordinators) == 2 else 'ies'}")
+        able = [p for p in coordinators if rules.counts_for_country_minimum(rules.canonical_country(p.country))]
+        if able:  # keep the first one that may coordinate
+            others = [p for p in coordinators if p is not able[0]]
+            return (f"keep exactly one coordinator: {_name(able[0])}, and make {_names(others)} "
+                    f"{'a beneficiary' if len(others) == 1 else 'beneficiaries'}")
+        return (f"keep exactly one coordinator, from an EU Member State or associated country: make "
+                f"{_names(coordinators)} beneficiaries and another full partner the coordinator")
     c = coordinators[0]
     category = CATEGORY_LABELS[rules.country_category(rules.canonical_country(c.country))]
     others = [p for p in facts.eu_full if p is not c]
@@ -500,7 +505,7 @@ def _coordinator_step(comp, facts: _Facts, rules: CallRules, n: int) -> str:
             f"instead of {_name(c)} ({category})")
 
 
-def _alternatives(counts: _Counts, facts: _Facts, lot, classes, available: int, n: int) -> list[str]:
+def _alternatives(counts: _Counts, facts: _Facts, lot, classes: tuple[Bits, ...], n: int) -> list[str]:
     """Cheaper ways that change participants already in the plan: associated partners and affiliated
     entities from EU/associated countries made beneficiaries. The best one alone (and the next best
     outcome, if different), then the best combination when it beats each one alone."""
