@@ -134,3 +134,15 @@ def test_verdict_line_says_under_which_call_once_it_has_closed(offset, closed):
     assert verdict_line(board).startswith(expected)
     lot2 = evaluate(plan, rules, lot=2, now=rules.deadline_aware() + offset)
     assert verdict_line(lot2).startswith(f"NOT ELIGIBLE under call {rules.id}" if closed else "NOT ELIGIBLE: ")
+
+
+def test_verdict_bar_ends_with_the_partners_to_go():
+    plan = load_plan(LOT1)
+    rules = load_call_for(plan, LOT1)
+    before = rules.deadline_aware() - timedelta(days=1)
+    from planner.report import verdict_bar
+    lot2 = evaluate(plan, rules, lot=2, now=before)
+    n = lot2.to_qualify.new_full_partners
+    assert n > 0
+    assert verdict_bar(lot2) == f"{lot2.headline} · {n} new partners to go"
+    assert verdict_bar(evaluate(plan, rules, now=before)) == f"ELIGIBLE: Lot {plan.lot}, {plan.duration_months} months"

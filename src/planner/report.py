@@ -37,6 +37,16 @@ def judged_headline(board: Scoreboard) -> str:
     return f"{word} {note}: {rest}"
 
 
+def verdict_bar(board: Scoreboard) -> str:
+    """The verdict bar's words: the judged headline, and for a plan short of partners the total to go:
+    'NOT ELIGIBLE under call 2024, closed 7 Mar 2024: 4 rules fail · 3 new partners to go'."""
+    text = judged_headline(board)
+    n = 0 if board.eligible else board.to_qualify.new_full_partners
+    if n:
+        text += f" · {n} new partner{'s' if n != 1 else ''} to go"
+    return text
+
+
 def verdict_line(board: Scoreboard) -> str:
     """'NOT ELIGIBLE under call 2024, closed 7 Mar 2024: 2 rules fail (countries, grant); 1 warning'."""
     text = judged_headline(board)
