@@ -44,7 +44,6 @@ import pydantic
 
 from planner.model import FORMAT, Activities, Assessment, Partner, Plan, Profile
 from planner.rules import CallRules, available_calls, load_call
-from planner import scoring
 from planner.qualify import clear_caches, to_qualify
 from planner.scoring import compare, evaluate
 from planner.storage import dump_plan, load_plan, save_plan
@@ -228,7 +227,6 @@ def qualify_all(plan: Plan, rules: CallRules) -> Callable[[], object]:
     boards = compare(plan, rules)
 
     def run() -> object:
-        scoring._LAST_PASS.pop("qualify", None)
         clear_caches()
         return [to_qualify(plan, rules, board) for board in boards]
     return run

@@ -11,7 +11,7 @@ from conftest import ROOT, SAMPLES
 PROBE = textwrap.dedent("""
     import io, sys, contextlib
     import planner.cli, planner.scoring, planner.storage, planner.report, planner.editing
-    import planner.budget, planner.importing, planner.export, planner.recovery
+    import planner.budget, planner.importing, planner.export, planner.recovery, planner.qualify
     import planner.rules.extends, planner.rules.diff, planner.rules.cli
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

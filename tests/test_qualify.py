@@ -322,7 +322,8 @@ def test_two_coordinators_keep_the_one_that_may_coordinate():
     tq = board.to_qualify
     assert [c.id for c in board.failures] == ["coordinator", "third-countries"]
     first = partners[0]
-    assert tq.steps[0] == f"keep exactly one coordinator: {first.name} ({first.country}), and make USU (US) a beneficiary"
+    assert tq.steps[0] == (f"keep exactly one coordinator: {first.name} ({first.country}), "
+                           "and make USU (US) a beneficiary")
     regions = [r.name for r in rules.third_countries.regions]
     assert f"must come from {', '.join(regions[:-1])} or {regions[-1]})" in tq.steps[1]
 

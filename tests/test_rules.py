@@ -215,11 +215,12 @@ def test_per_criterion_minimums_in_a_rules_file_grade_the_self_assessment(tmp_pa
 
 
 def test_a_rules_file_may_still_give_a_share_of_each_maximum(tmp_path):
-    data = (Path(planner.__file__).parent / "calls" / "2024.toml").read_text(encoding="utf-8")
+    data = (CALLS_DIR / "2024.toml").read_text(encoding="utf-8")
     data = data.replace('id = "2024"', 'id = "shares"', 1)
     for m in ("13", "15", "10"):
         data = data.replace(f"minimum = {m}\n", "")
-    data = data.replace("[award_rules]\nmin_total = 70\n", "[award_rules]\nmin_total = 70\nmin_share_of_each_maximum_percent = 60\n")
+    data = data.replace("[award_rules]\nmin_total = 70\n",
+                        "[award_rules]\nmin_total = 70\nmin_share_of_each_maximum_percent = 60\n")
     path = tmp_path / "shares.toml"
     path.write_text(data, encoding="utf-8")
     rules = load_rules_file(path)

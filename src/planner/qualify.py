@@ -21,13 +21,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from planner.rules import CATEGORY_LABELS, CallRules, Kind
 
 if TYPE_CHECKING:
     from planner.model import Partner, Plan
-    from planner.scoring import Scoreboard
+
+
+class _Failing(Protocol):
+    """A failing criterion, as scoring gives it (this module sits below scoring: no import of it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+class Judged(Protocol):
+    """What to_qualify reads of a scoreboard: the lot and duration it judged, and what failed."""
+
+    @property
+    def lot(self) -> int: ...
+    @property
+    def duration_months(self) -> int: ...
+    @property
+    def failures(self) -> tuple[_Failing, ...]: ...
 
 SORTS = ("new_countries", "labour_market_actors", "education_providers", "higher_education", "vet_providers")
 # the composition criteria that new full partners close
@@ -221,12 +242,6 @@ def fewest(gaps: Gaps, classes: tuple[Bits, ...]) -> int:
     return max(gaps.full, gaps.countries, kinds_need)
 
 
-def clear_caches() -> None:
-    """Forget the solver's memo (benchmarks time it cold)."""
-    fewest.cache_clear()
-    _solve.cache_clear()
-
-
 @lru_cache(maxsize=1024)
 def _solve(gaps: Gaps, classes: tuple[Bits, ...]) -> tuple[int, tuple[tuple[str, int], ...]]:
     n, of = _solve_now(gaps, classes)
@@ -257,8 +272,17 @@ def _solve_now(gaps: Gaps, classes: tuple[Bits, ...]) -> tuple[int, dict[str, in
 
 @dataclass(frozen=True)
 class _Facts:
-    """What the steps need beyond the counts: participants that could change role."""
+    """What the plan is made of, for every lot: the composition counts (as scoring counts them) and
+    the participants that could change role."""
 
+    full: int
+    countries: frozenset[str]  # the EU/associated countries of the full partners
+    lma: int
+    prov: int
+    he: int
+    vet: int
+    coordinators: tuple["Partner", ...]
+    excluded: tuple["Partner", ...]
     # non-full participants from EU/associated countries: (partner, its kind's bits, canonical country)
     promotable: tuple[tuple["Partner", Bits, str], ...]
     # full partners from third countries outside the call's regions: (partner, bits)
@@ -271,25 +295,55 @@ class _Facts:
 
 def _facts(plan: "Plan", rules: CallRules) -> _Facts:
     categories, roles, kinds = rules.lookup_tables()
-    promotable, outside, without_eche, eu_full = [], [], [], []
+    promotable, outside, without_eche, eu_full, coordinators, excluded = [], [], [], [], [], []
+    countries: set[str] = set()
+    full = lma = prov = he = vet = 0
     for p in plan.partners:
         country = p.country if p.country in categories else rules.canonical_country(p.country)
         category = categories.get(country, "third")
         if category == "excluded":
-            continue
+            excluded.append(p)
+            continue  # may not take part at all, so counts for nothing
+        if p.role == "coordinator":
+            coordinators.append(p)
         role = roles.get(p.role)
-        bits = kind_bits(kinds.get(p.kind))
-        full = role is not None and role.full_partner
-        if category in ("eu", "associated"):
-            if full:
-                eu_full.append(p)
-                if rules.eche is not None and bits[HE] and p.eche is False:
-                    without_eche.append((p, bits, country))
-            elif role is not None:
+        kind = kinds.get(p.kind)
+        bits = kind_bits(kind)
+        if role is None or not role.full_partner:
+            if role is not None and category in ("eu", "associated"):
                 promotable.append((p, bits, country))
-        elif full and rules.third_countries is not None and rules.third_country_region(country) is None:
+            continue
+        full += 1
+        lma, prov, he, vet = lma + bits[LMA], prov + bits[PROV], he + bits[HE], vet + bits[VET]
+        if category in ("eu", "associated"):
+            countries.add(country)
+            eu_full.append(p)
+            if rules.eche is not None and bits[HE] and p.eche is False:
+                without_eche.append((p, bits, country))
+        elif rules.third_countries is not None and rules.third_country_region(country) is None:
             outside.append((p, bits))
-    return _Facts(tuple(promotable), tuple(outside), tuple(without_eche), tuple(eu_full))
+    return _Facts(full, frozenset(countries), lma, prov, he, vet, tuple(coordinators), tuple(excluded),
+                  tuple(promotable), tuple(outside), tuple(without_eche), tuple(eu_full))
+
+
+# the facts of the last partners tuple and rules (both frozen: the same objects mean the same values);
+# a comparison asks for every lot of the same plan, and a lot switch keeps the partners tuple
+_LAST_FACTS: list[tuple[tuple["Partner", ...], CallRules, _Facts]] = []
+
+
+def plan_facts(plan: "Plan", rules: CallRules) -> _Facts:
+    if _LAST_FACTS and _LAST_FACTS[0][0] is plan.partners and _LAST_FACTS[0][1] is rules:
+        return _LAST_FACTS[0][2]
+    facts = _facts(plan, rules)
+    _LAST_FACTS[:] = [(plan.partners, rules, facts)]
+    return facts
+
+
+def clear_caches() -> None:
+    """Forget the last plan's facts and the solver's memo (benchmarks time them cold)."""
+    _LAST_FACTS.clear()
+    fewest.cache_clear()
+    _solve.cache_clear()
 
 
 # --- to_qualify -------------------------------------------------------------------------------------
@@ -379,7 +433,8 @@ def composition_step(n: int, of: dict[str, int]) -> str:
     if prov:
         inner = " and ".join(w for w, m in (("a higher education institution", he), ("a VET provider", vet)) if m)
         if he > 1 or vet > 1:
-            inner = " and ".join(f"{m} {w}{_s(m)}" for w, m in (("higher education institution", he), ("VET provider", vet)) if m)
+            inner = " and ".join(f"{m} {w}{_s(m)}" for w, m in (("higher education institution", he),
+                                                                ("VET provider", vet)) if m)
         one = "a higher education institution" if he else "a VET provider" if vet else \
             "a VET or higher education provider"
         sorts.append((prov, one, "VET or higher education providers" + (f", including {inner}" if inner else "")))
@@ -392,17 +447,13 @@ def composition_step(n: int, of: dict[str, int]) -> str:
     return text + ", at least " + " and ".join(words)
 
 
-def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify:
+def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     """The least that makes `plan` eligible for the lot and duration `board` judged it for."""
-    from planner.scoring import _same_partners, composition
-
     lot = rules.lot(board.lot)
-    comp = composition(plan, rules)
-    facts: _Facts = _same_partners("qualify", plan, rules, _facts)
+    facts = plan_facts(plan, rules)
     classes = kind_classes(rules)
     available = len(rules.countries.eu) + len(rules.countries.associated)
-    counts = _Counts(comp.full_partners, comp.countries, comp.labour_market_actors, comp.education_providers,
-                     comp.higher_education, comp.vet_providers)
+    counts = _Counts(facts.full, facts.countries, facts.lma, facts.prov, facts.he, facts.vet)
     n, of = _new(counts, lot, classes)
     failing = {c.id: c for c in board.failures}
     steps: list[tuple[str, str]] = []
@@ -428,10 +479,10 @@ def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify
 
     handled = set(COMPOSITION)
     if "coordinator" in failing:
-        steps.append(("coordinator", _coordinator_step(comp, facts, rules, n)))
+        steps.append(("coordinator", _coordinator_step(facts, rules, n)))
     if "excluded-countries" in failing:
         codes = " ".join(rules.countries.excluded)
-        steps.append(("excluded-countries", f"remove {_names(comp.excluded)}: organisations from {codes} may not "
+        steps.append(("excluded-countries", f"remove {_names(facts.excluded)}: organisations from {codes} may not "
                       "take part in any role"))
     if "third-countries" in failing and facts.outside_regions:
         after = counts
@@ -479,8 +530,8 @@ def to_qualify(plan: "Plan", rules: CallRules, board: "Scoreboard") -> ToQualify
     return ToQualify(n, of, tuple(text for _, text in steps), tuple(alternatives), tuple(cid for cid, _ in steps))
 
 
-def _coordinator_step(comp, facts: _Facts, rules: CallRules, n: int) -> str:
-    coordinators = comp.coordinators
+def _coordinator_step(facts: _Facts, rules: CallRules, n: int) -> str:
+    coordinators = facts.coordinators
     if not coordinators:
         if facts.eu_full:
             return (f"make one full partner from an EU/associated country the coordinator (for example "
