@@ -19,7 +19,7 @@ force over multisets of new partners.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
@@ -285,16 +285,23 @@ class _Facts:
     excluded: tuple["Partner", ...]
     # non-full participants from EU/associated countries: (partner, its kind's bits, canonical country)
     promotable: tuple[tuple["Partner", Bits, str], ...]
+    # what a promotion does depends only on the kind's bits and the country: the first partner of
+    # each, standing for all of them (so 1,000 associated partners cost no more than 30 would)
+    promotable_groups: dict[tuple[Bits, str], "Partner"]
     # full partners from third countries outside the call's regions: (partner, bits)
     outside_regions: tuple[tuple["Partner", Bits], ...]
     # EU/associated HEIs among the full partners that hold no ECHE (eche = false): (partner, bits, country)
     without_eche: tuple[tuple["Partner", Bits, str], ...]
     # full partners from EU/associated countries, the coordinator's candidates
     eu_full: tuple["Partner", ...]
+    # the cheaper ways found, by the lot's composition minimums (Lot 1 24 and 36 months share them)
+    alternatives: dict[tuple[object, ...], list[str]] = field(default_factory=dict, compare=False)
 
 
 def _facts(plan: "Plan", rules: CallRules) -> _Facts:
     categories, roles, kinds = rules.lookup_tables()
+    bits_of = {kind_id: kind_bits(kind) for kind_id, kind in kinds.items()}
+    nothing = kind_bits(None)
     promotable, outside, without_eche, eu_full, coordinators, excluded = [], [], [], [], [], []
     countries: set[str] = set()
     full = lma = prov = he = vet = 0
@@ -307,8 +314,7 @@ def _facts(plan: "Plan", rules: CallRules) -> _Facts:
         if p.role == "coordinator":
             coordinators.append(p)
         role = roles.get(p.role)
-        kind = kinds.get(p.kind)
-        bits = kind_bits(kind)
+        bits = bits_of.get(p.kind, nothing)
         if role is None or not role.full_partner:
             if role is not None and category in ("eu", "associated"):
                 promotable.append((p, bits, country))
@@ -322,8 +328,11 @@ def _facts(plan: "Plan", rules: CallRules) -> _Facts:
                 without_eche.append((p, bits, country))
         elif rules.third_countries is not None and rules.third_country_region(country) is None:
             outside.append((p, bits))
+    groups: dict[tuple[Bits, str], "Partner"] = {}
+    for p, bits, country in promotable:
+        groups.setdefault((bits, country), p)
     return _Facts(full, frozenset(countries), lma, prov, he, vet, tuple(coordinators), tuple(excluded),
-                  tuple(promotable), tuple(outside), tuple(without_eche), tuple(eu_full))
+                  tuple(promotable), groups, tuple(outside), tuple(without_eche), tuple(eu_full))
 
 
 # the facts of the last partners tuple and rules (both frozen: the same objects mean the same values);
@@ -465,7 +474,11 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
                           "the composition gaps: check the rules file"))
             n = 0
         else:
-            alternatives = _alternatives(counts, facts, lot, classes, n)
+            key = (lot.min_full_partners, lot.min_countries, lot.min_labour_market_actors,
+                   lot.min_education_providers, lot.requires_higher_education, lot.requires_vet_provider)
+            if key not in facts.alternatives:
+                facts.alternatives[key] = _alternatives(counts, facts, lot, classes, n)
+            alternatives = facts.alternatives[key]
             text = composition_step(n, of)
             left = available - len(counts.countries)
             if of["new_countries"] > left:
@@ -560,13 +573,9 @@ def _alternatives(counts: _Counts, facts: _Facts, lot, classes: tuple[Bits, ...]
     """Cheaper ways that change participants already in the plan: associated partners and affiliated
     entities from EU/associated countries made beneficiaries. The best one alone (and the next best
     outcome, if different), then the best combination when it beats each one alone."""
-    if not facts.promotable:
+    groups = facts.promotable_groups
+    if not groups:
         return []
-    # what a promotion does depends only on the kind's bits and the country: one partner of each
-    # (the first in the plan) stands for all of them, so 1,000 associated partners cost no more than 30
-    groups: dict[tuple[Bits, str], "Partner"] = {}
-    for p, bits, country in facts.promotable:
-        groups.setdefault((bits, country), p)
 
     def best_next(state: _Counts, taken: set[tuple[Bits, str]]) -> list[tuple[int, int, tuple[Bits, str]]]:
         seen: dict[tuple[Bits, bool], tuple[int, int, tuple[Bits, str]]] = {}
