@@ -43,8 +43,8 @@ from pathlib import Path
 import pydantic
 
 from planner.model import FORMAT, Activities, Assessment, Partner, Plan, Profile
-from planner.rules import CallRules, available_calls, load_call
 from planner.qualify import clear_caches, to_qualify
+from planner.rules import CallRules, available_calls, load_call
 from planner.scoring import compare, evaluate
 from planner.storage import dump_plan, load_plan, save_plan
 

@@ -6,8 +6,8 @@ import json
 from datetime import timedelta
 
 import pytest
-
 from conftest import SAMPLES, run_planner
+
 from planner.report import closed_note, judged_headline, verdict_line
 from planner.scoring import evaluate
 from planner.storage import load_call_for, load_plan

@@ -5,10 +5,10 @@ from __future__ import annotations
 from itertools import combinations_with_replacement
 
 import pytest
+from conftest import BEFORE_DEADLINE, SAMPLES, make_plan, partner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import BEFORE_DEADLINE, SAMPLES, make_plan, partner
 from planner.qualify import SORTS, ToQualify
 from planner.rules import available_calls, load_call
 from planner.scoring import compare, evaluate
