@@ -135,12 +135,18 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         assert "a score from 0 to 30" in static_text(screen, "#score-error")
         error = screen.query_one("#score-error")
         assert error.display and error.region.height >= 1  # on screen, whatever the wrap
-        # "99" is refused: the plan keeps the last good score (the "9" typed on the way) and says so
-        assert app.document.plan.assessment.design == 9
+        # "99" is refused: the plan keeps its score (not the "9" typed on the way) and says so
+        assert app.document.plan.assessment.design == 12
         assert "'99' is not a score" in static_text(screen, "#score-error")
-        assert "the plan keeps 9" in static_text(screen, "#score-error")
-        assert "✗ 9/30: under 15" in static_text(screen, "#chart")
+        assert "the plan keeps 12" in static_text(screen, "#score-error")
+        assert "✗ 12/30: under 15" in static_text(screen, "#chart")
+        await pilot.press("tab")  # left as it is: the field keeps what was typed, the plan its score
+        assert screen.query_one("#score-design", Input).value == "99"
+        assert app.document.plan.assessment.design == 12
+        await focus(pilot, screen.query_one("#score-design", Input))
         await replace_text(pilot, "22")
+        assert "✓ 22/30" in static_text(screen, "#chart") and app.board.get("award").status == "warn"
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.board.get("award").status == "pass", "the award rule to pass")
         assert "✓ 78/100" in static_text(screen, "#chart")
 

@@ -347,17 +347,17 @@ class MainScreen(Screen):
         self.app.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
     def grant_typed(self, amount: int | None, invalid: bool) -> None:
-        """A keystroke in the grant field (LotPane): the plan follows, in the keystroke's own turn."""
+        """The grant field confirmed or left (LotPane): the plan takes the amount, one edit and one undo step."""
         from planner.tui.document import Refused
 
         pane = self.query_one(LotPane)
         pane.refused = None
         if not invalid:
             try:
-                self.document.edit(editing.set_requested_grant(self.document.plan, amount), merge="grant")
+                self.document.edit(editing.set_requested_grant(self.document.plan, amount))
             except Refused as exc:
                 pane.refused = str(exc)
-        self.redraw()  # once per keystroke, changed or not: the hint says why a typed amount is not taken
+        self.redraw()  # changed or not: the hint says why a typed amount is not taken
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document
