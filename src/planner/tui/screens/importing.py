@@ -191,6 +191,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             yield ColumnsTable(id="import-map", zebra_stripes=True)
             yield Static(id="import-columns", classes="hint")
             yield RowsTable(id="import-rows", zebra_stripes=True)
+            yield Static(id="import-detail", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Add (enter)", id="add", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -200,14 +201,18 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         self.show()
         self.query_one(RowsTable).focus()
 
+    def on_resize(self, event) -> None:
+        # 24 lines: the columns get a few rows (they scroll), the rows to import the rest
+        self.set_class(event.size.height < 40, "-short")
+
     def show(self) -> None:
         table, p = self.table, self.preview
-        where = f"{self.path}" + (f", sheet {table.sheet!r}" if table.sheet is not None else "")
+        where = f"{self.path.name}" + (f", sheet {table.sheet!r}" if table.sheet is not None else "")
         if p is None:
             summary = f"Import {where}: nothing to add until every row has a {self._missing_words()}."
         else:
-            summary = (f"Import {where}: {len(p.accepted)} to add, {len(p.rejected)} rejected. "
-                       "Nothing changes until you choose.")
+            summary = (f"Import {where}: {len(p.accepted)} to add, {len(p.rejected)} rejected · "
+                       "nothing changes until you choose")
         self.query_one("#import-summary", Static).update(literal(summary))
         sheets = self.query_one("#import-sheets", Static)
         if len(table.sheets) > 1:
@@ -257,10 +262,10 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
                              f"{how}m reads a column as {KEY_WORDS.get(key, key)}.")
         for key, value in self.fill.items():
             notes.append(f"Every row without a {KEY_WORDS.get(key, key)}: {self._words(key, value)}.")
-        if self.preview is not None:
-            notes.extend(self.preview.hints if any(r.unknown for r in self.preview.rows) else [])
+        if self.preview is not None and self.preview.rejected:
+            notes.append("? marks what was not understood · on its row, k, r or c fills it")
         hint = self.query_one("#import-columns", Static)
-        hint.update(literal("\n".join(notes)))
+        hint.update(literal("\n".join(notes), keep_newlines=True))
         hint.display = bool(notes)
 
     def _words(self, key: str, value: str) -> str:
@@ -281,6 +286,42 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         rows.set_natural(widths)
         if rows.row_count:
             rows.move_cursor(row=min(max(cursor, 0), rows.row_count - 1))
+        self._detail()
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        event.stop()
+        self._detail()
+
+    def on_descendant_focus(self) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        """The whole of what the focused table's row says, under the rows: its cells may be cut."""
+        if not self.is_mounted:
+            return
+        text = ""
+        if isinstance(self.focused, ColumnsTable):
+            table, columns = self.table, self.focused
+            if table.header:
+                position = min(max(columns.cursor_row, 0), len(table.header) - 1)
+                key = read_as(table, self.mapping)[position]
+                said = f"read as {KEY_WORDS.get(key, key)}" if key else "left out"
+                text = f"Column {table.header[position]!r}: {said} · m reads it as something else"
+        else:
+            rows = self.query_one(RowsTable)
+            lines = [line for line, _cells in self.table.rows]
+            if lines:
+                line = lines[min(max(rows.cursor_row, 0), len(lines) - 1)]
+                row = next((r for r in self.preview.rows if r.line == line), None) if self.preview else None
+                if row is None:
+                    text = f"Line {line}: waiting for the columns above"
+                elif row.partner is None:
+                    text = f"Line {line}: " + "; ".join(row.problems)
+                else:
+                    text = f"Line {line}: adds {self.preview.describe(row.partner, self.rules)}"  # type: ignore[union-attr]
+        detail = self.query_one("#import-detail", Static)
+        detail.update(literal(text))
+        detail.display = bool(text)
 
     def _row_cells(self) -> list[tuple[int, dict[str, Text]]]:
         out = []
@@ -293,7 +334,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         for row in self.preview.rows:
             p = row.partner
             if p is None:
-                raw = dict(row.cells)
+                # a filled-in value is an id: shown in words, as the accepted rows are
+                raw = {k: self._words(k, v) if self._fill_of(row.line, k) == v else v for k, v in row.cells}
                 out.append((row.line, self._cells(row.line, Text("✗ REJECT", style="bold red"), raw,
                                                    {k for k, _ in row.choices}, "; ".join(row.problems))))
                 continue
@@ -403,12 +445,17 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         if not scopes:
             scopes.append(("row", f"line {line} only"))
         items = {"kind": kind_items, "role": role_items, "country": country_items}[key](self.rules)
+        # what the cell may have meant first ('college': the two kinds it could be)
+        row = next((r for r in self.preview.rows if r.line == line), None) if self.preview else None
+        offered = [i for i, _label in dict(row.choices).get(key, ())] if row is not None else []
+        items = sorted(items, key=lambda item: offered.index(item.id) if item.id in offered else len(offered))
         match = {"kind": vocabulary.match_kind, "role": vocabulary.match_role, "country": vocabulary.match_country}
         rank = {"kind": vocabulary.rank_kinds, "role": vocabulary.rank_roles, "country": vocabulary.rank_countries}
         matcher = vocabulary_matcher(match[key], rank[key], self.rules)
         where = f"line {line}" + (f", which says {said!r}" if said else "")
         start = self._fill_of(line, key)
-        question = f"{words.capitalize()} for {where}:"
+        question = f"{words.capitalize()} for {where}:" if len(scopes) > 1 or scopes[0][0] != "all" else \
+            f"{words.capitalize()} for every row without one ({len(blank)}):"
 
         def chosen(answer: Fill | None) -> None:
             if answer is None:
