@@ -389,8 +389,8 @@ async def test_lot_switch_compare_apply_and_keys_in_the_grant_field(lot1, size):
         await pilot.press("ctrl+u")
         await type_text(pilot, "EUR 950,000", done=lambda: grant.value == "EUR 950,000")
         assert app.document.plan.requested_grant_eur == grant_before
-        assert str(app.query_one("#grant-hint").render()).startswith(
-            f"→ EUR 950,000 on enter (now EUR {grant_before:,}). Cap ")
+        assert str(app.query_one("#grant-hint").render()) == \
+            f"→ EUR 950,000 on enter (now EUR {grant_before:,}): EUR 50,000 under the cap."  # Lot 1, 24 months
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 950_000, "the grant applied")
         assert grant.value == "950,000" and app.focused is grant  # shown as the plan has it

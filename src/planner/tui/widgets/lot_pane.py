@@ -114,7 +114,7 @@ class LotPane(VerticalScroll, can_focus=False):
         prefix = ""
         if grant.pending and not isinstance(amount, str) and amount != plan.requested_grant_eur:
             # typed, not applied yet: what it would be, checked against the cap
-            prefix = f"→ {eur(amount) if amount is not None else 'no grant'} on enter (now {kept}). "
+            prefix = f"→ {eur(amount) if amount is not None else 'no grant'} on enter (now {kept}): "
             b = budget(editing.set_requested_grant(plan, amount), self.rules, board.lot, board.duration_months,
                        shares=False)
         if typed and isinstance(amount, str):
@@ -129,6 +129,10 @@ class LotPane(VerticalScroll, can_focus=False):
             left = b.under_cap or 0
             hint = f"Cap {eur(b.cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(b.cap)}: {eur(-left)} OVER."
             hint += f" Implied total budget at {b.funding_rate_percent}%: {eur(b.implied_total_budget or 0)}."
+        if prefix and b.cap is not None and b.requested is not None and not (typed and isinstance(amount, str)):
+            # typed, not applied: two lines at most in the pane (the implied budget comes once applied)
+            left = b.under_cap or 0
+            hint = (f"{eur(left)} under the cap." if left >= 0 else f"{eur(-left)} OVER the cap of {eur(b.cap)}.")
         hint = prefix + hint
         self._update("#grant-hint", literal(hint))  # it quotes what was typed
 
