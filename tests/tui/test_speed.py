@@ -185,7 +185,7 @@ async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur is None, "the grant emptied")
         grant.insert_text_at_cursor("2")  # checked at once against the cap; the plan takes it on enter
         assert "→ EUR 2 on enter" in static_text(app, "#grant-hint")
-        assert "EUR 3,999,998 left" in static_text(app, "#grant-hint")
+        assert "EUR 3,999,998 under the cap" in static_text(app, "#grant-hint")
         assert app.document.plan.requested_grant_eur is None
         grant.insert_text_at_cursor("x")  # not an amount: the hint says so at once
         assert "'2x'" in static_text(app, "#grant-hint") and app.document.plan.requested_grant_eur is None
