@@ -94,3 +94,18 @@ async def test_a_score_is_applied_by_enter_or_tab_in_one_step(lot1, burst):
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: app.document.plan.assessment.relevance == before, "one undo back")
         assert field.value == str(before)
+
+
+async def test_quitting_with_a_typed_amount_asks_about_it(lot1):
+    from planner.tui.screens.dialogs import Choice
+
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        post_keys(app, ["end", "ctrl+u", *"1.2 Mio", "ctrl+q"])
+        # the typed amount is applied, so that it is unsaved work the quit asks about, not lost
+        await wait_screen(pilot, Choice)
+        assert app.document.plan.requested_grant_eur == 1_200_000 and app.document.dirty
+        assert app.return_code is None

@@ -10,9 +10,10 @@ character and what follows from it are drawn in one frame.
 A field whose value is an edit of the plan (the grant, a score) takes `applied` as well: the owner
 shows a live check on each keystroke (`changed`) and edits the plan only when the field is confirmed
 or left (`applied`): `enter`, `tab` or any focus move, and before a key of the screen or the app
-(ctrl+s saves what was typed, not the value before it). A half-typed number ("1.4" on the way to
-"1.45M") never becomes the plan's value, and the typing is one undo step. `ctrl+z` while something
-typed is not applied yet puts the field back as it was (the typing is the step it undoes).
+(ctrl+s saves what was typed, not the value before it; quitting asks about it as about any unsaved
+change). A half-typed number ("1.4" on the way to "1.45M") never becomes the plan's value, and the
+typing is one undo step. Undo (`ctrl+z`, or as remapped) while something typed is not applied yet
+puts the field back as it was (the typing is the step it undoes).
 
 The callbacks are not called before the field is mounted (a value given to the constructor) nor while
 `quietly()` (the owner putting a value in the field). Input.Changed is still sent; an owner that
@@ -81,7 +82,8 @@ class LiveInput(Input):
         checks its bindings after this: what was typed is applied first. ctrl+z takes the typing back."""
         if not self.pending or event.is_printable or event.key in self._bindings.key_to_bindings:
             return
-        if event.key == "ctrl+z":
+        bound = self.screen.active_bindings.get(event.key)
+        if bound is not None and bound.binding.action.removeprefix("app.") == "undo":  # ctrl+z, or as remapped
             event.stop()
             event.prevent_default()
             self.revert()
