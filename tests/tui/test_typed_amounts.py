@@ -31,7 +31,8 @@ async def test_1_45m_then_enter_sets_the_grant_in_one_undo_step(lot1, size, burs
         await wait_for(pilot, lambda: grant.value == "1.45M", "1.45M in the field")
         # checked while typing, not taken: the plan, the scoreboard and the undo stack are as they were
         # against the cap of Lot 1, 24 months (EUR 1,000,000)
-        assert hint(app) == f"→ EUR 1,450,000 on enter (now EUR {before:,}): EUR 450,000 OVER the cap of EUR 1,000,000."
+        assert hint(app) == \
+            f"→ EUR 1,450,000 on enter (now EUR {before:,}): EUR 450,000 OVER the cap of EUR 1,000,000."
         assert app.document.plan.requested_grant_eur == before
         assert f"EUR {before:,}" in app.board.get("grant").message
         assert len(app.document.undo_stack) == steps and not app.document.dirty

@@ -318,7 +318,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
                 elif row.partner is None:
                     text = f"Line {line}: " + "; ".join(row.problems)
                 else:
-                    text = f"Line {line}: adds {self.preview.describe(row.partner, self.rules)}"  # type: ignore[union-attr]
+                    said = self.preview.describe(row.partner, self.rules)  # type: ignore[union-attr]
+                    text = f"Line {line}: adds {said}"
         detail = self.query_one("#import-detail", Static)
         detail.update(literal(text))
         detail.display = bool(text)

@@ -43,7 +43,8 @@ class Item:
 
 
 def match_rank(query: str, item: Item) -> int | None:
-    """How well `query` matches: 0 the code or a word in full, 1 the label's start, 2 a word's start, 3 anywhere; None not at all."""
+    """How well `query` matches: 0 the code or a word in full, 1 the label's start, 2 a word's start,
+    3 anywhere; None not at all."""
     q = " ".join(query.lower().split())
     if not q:
         return 4
