@@ -218,3 +218,10 @@ async def ask_to_import(pilot: Pilot, source: Path) -> None:
     await wait_screen(pilot, PathPrompt)
     await replace_text(pilot, str(source))
     await pilot.press("enter")
+
+
+def import_rows(screen) -> list[dict[str, str]]:
+    """The import preview's rows as shown, one dict per row: line, result, name, short, country, kind, role, note."""
+    table = screen.query_one("#import-rows")
+    keys = [c.key for c in table.COLUMNS]
+    return [dict(zip(keys, (str(c) for c in table.get_row_at(i)))) for i in range(table.row_count)]

@@ -14,6 +14,7 @@ from planner.tui.screens.importing import ImportScreen
 
 from .helpers import (
     ask_to_import,
+    import_rows,
     focus,
     make_app,
     ready,
@@ -135,12 +136,18 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         assert "a score from 0 to 30" in static_text(screen, "#score-error")
         error = screen.query_one("#score-error")
         assert error.display and error.region.height >= 1  # on screen, whatever the wrap
-        # "99" is refused: the plan keeps the last good score (the "9" typed on the way) and says so
-        assert app.document.plan.assessment.design == 9
+        # "99" is refused: the plan keeps its score (not the "9" typed on the way) and says so
+        assert app.document.plan.assessment.design == 12
         assert "'99' is not a score" in static_text(screen, "#score-error")
-        assert "the plan keeps 9" in static_text(screen, "#score-error")
-        assert "✗ 9/30: under 15" in static_text(screen, "#chart")
+        assert "the plan keeps 12" in static_text(screen, "#score-error")
+        assert "✗ 12/30: under 15" in static_text(screen, "#chart")
+        await pilot.press("tab")  # left as it is: the field keeps what was typed, the plan its score
+        assert screen.query_one("#score-design", Input).value == "99"
+        assert app.document.plan.assessment.design == 12
+        await focus(pilot, screen.query_one("#score-design", Input))
         await replace_text(pilot, "22")
+        assert "✓ 22/30" in static_text(screen, "#chart") and app.board.get("award").status == "warn"
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.board.get("award").status == "pass", "the award rule to pass")
         assert "✓ 78/100" in static_text(screen, "#chart")
 
@@ -159,10 +166,12 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
         screen = await wait_screen(pilot, ImportScreen)
         # the widgets' content, not the wrapped screen: the wrap moves with the temporary folder's path
         assert "1 to add, 1 rejected" in str(screen.query_one("#import-summary").render())
-        table = screen.query_one("#import-rows", DataTable)
-        rows = [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
-        assert any("✗ REJECT" in r and "unknown country 'Atlantis'" in r for r in rows)
-        assert any("✓ add" in r and "AVL (FR, VET provider, beneficiary)" in r for r in rows)
+        rows = import_rows(screen)
+        assert rows[1]["result"] == "✗ REJECT" and rows[1]["country"] == "? Atlantis"  # the cell not understood, marked
+        assert rows[1]["note"].startswith("unknown country 'Atlantis'")
+        # in words: the country's name and the kind's label, not their ids
+        assert (rows[0]["result"], rows[0]["short"], rows[0]["country"], rows[0]["kind"], rows[0]["role"]) == \
+            ("✓ add", "AVL", "France", "VET provider", "Beneficiary")
         assert app.document.plan == before  # nothing yet
         await pilot.press("escape")
         await wait_main(pilot)
@@ -177,7 +186,8 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
         assert any("Added 1 partner(s)" in n.message for n in notes)
 
 
-async def test_import_of_a_csv_without_the_needed_columns_keeps_the_plan(draft: Path, tmp_path: Path) -> None:
+async def test_import_of_a_csv_without_the_needed_columns_asks_for_them_and_keeps_the_plan(draft: Path,
+                                                                                          tmp_path: Path) -> None:
     source = tmp_path / "bad.csv"
     source.write_text("who,where\nX,Y\n", encoding="utf-8")
     app, notes = make_app(draft)
@@ -185,10 +195,19 @@ async def test_import_of_a_csv_without_the_needed_columns_keeps_the_plan(draft: 
         await ready(pilot)
         before = app.document.plan
         await ask_to_import(pilot, source)
+        screen = await wait_screen(pilot, ImportScreen)
+        # the column mapping step: what is missing, what was looked for, how to give it
+        columns = static_text(screen, "#import-columns")
+        assert "✗ No column for name (looked for 'name'" in columns and "m reads a column as name" in columns
+        assert "✗ No column for kind" in columns and "k gives every row one" in columns
+        assert "nothing to add until every row has a name and a country and a kind" in \
+            static_text(screen, "#import-summary")
+        assert import_rows(screen)[0]["result"] == "· waiting"
+        assert "enter" not in screen.active_bindings or not screen.check_action("add", ())
+        await pilot.press("enter")  # nothing to add: enter does nothing
+        await pilot.press("escape")
         await wait_main(pilot)
-        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "an error notification")
-        assert any("no column for name, country, kind" in n.message for n in notes)
-        assert app.document.plan == before
+        assert app.document.plan == before and not any(n.severity == "error" for n in notes)
 
 
 async def test_undo_and_redo_a_hundred_edits_then_save(draft: Path) -> None:

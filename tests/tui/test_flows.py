@@ -382,11 +382,18 @@ async def test_lot_switch_compare_apply_and_keys_in_the_grant_field(lot1, size):
         await wait_for(pilot, lambda: grant.value == "la1c2d", "the letters in the grant field")
         assert len(app.screen_stack) == 1
         assert app.document.plan.lot == lot
-        assert app.document.plan.requested_grant_eur is None  # emptied by ctrl+u; the letters are not an amount
-        assert "'la1c2d' is not an amount in whole euros" in str(app.query_one("#grant-hint").render())
-        # an amount as people write it, separators and all; all the typing in the field is one undo step
+        assert app.document.plan.requested_grant_eur == grant_before  # typed, not applied: the plan keeps it
+        assert f"'la1c2d' is not an amount in whole euros: the plan keeps EUR {grant_before:,}" in \
+            str(app.query_one("#grant-hint").render())
+        # an amount as people write it, separators and all: checked live, applied by enter, one undo step
         await pilot.press("ctrl+u")
-        await type_text(pilot, "EUR 950,000", done=lambda: app.document.plan.requested_grant_eur == 950_000)
+        await type_text(pilot, "EUR 950,000", done=lambda: grant.value == "EUR 950,000")
+        assert app.document.plan.requested_grant_eur == grant_before
+        assert str(app.query_one("#grant-hint").render()) == \
+            f"→ EUR 950,000 on enter (now EUR {grant_before:,}): EUR 50,000 under the cap."  # Lot 1, 24 months
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 950_000, "the grant applied")
+        assert grant.value == "950,000" and app.focused is grant  # shown as the plan has it
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == grant_before, "one undo for it all")
         assert grant.value == f"{grant_before:,}"  # the field shows what the plan has, though it has the focus

@@ -16,7 +16,7 @@ from .helpers import make_app, ready, static_text, type_text, verdict, wait_for,
 # the search words a coordinator types in the two pickers, per partner of samples/lot1-example.toml
 COUNTRY_WORDS = {"DE": "ger", "PT": "port", "NL": "neth", "PL": "pol", "FI": "fin"}
 KIND_WORDS = {"higher-education": "univ", "vet-provider": "vet", "enterprise": "sme", "chamber": "cham",
-              "trade-association": "assoc", "public-body": "public"}
+              "trade-association": "sectoral", "public-body": "authority"}
 # the README's figure: a, four tabs and enter (text typed into the fields not counted)
 KEYS_PER_BENEFICIARY = 6
 

@@ -60,7 +60,7 @@ async def test_typing_in_the_grant_field_does_not_touch_the_partners_table(tmp_p
         table = app.query_one(PartnersTable)
         grant = app.query_one("#grant", Input)
         await focus(pilot, grant)
-        await pilot.press("ctrl+u")
+        await pilot.press("ctrl+u", "enter")
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur is None, "the grant emptied")
         touched: list[str] = []
         # nothing that rebuilds, re-fits or repaints the table, with or without regions
@@ -72,13 +72,15 @@ async def test_typing_in_the_grant_field_does_not_touch_the_partners_table(tmp_p
                 return _original(*args, **kwargs)
 
             monkeypatch.setattr(table, name, spy)
-        await type_text(pilot, "2500000", done=lambda: app.document.plan.requested_grant_eur == 2_500_000)
+        await type_text(pilot, "2500000", done=lambda: grant.value == "2500000")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 2_500_000, "the grant applied")
         hint = str(app.query_one("#grant-hint").render())
         assert "EUR 1,500,000 left" in hint  # the lot pane follows the plan (Lot 2 cap: EUR 4,000,000)
         assert "EUR 2,500,000 requested" in app.board.get("grant").message  # and so does the scoreboard
         assert touched == []
         # an edit of a partner updates its row only: no clear, no row added
-        await pilot.press("ctrl+z")
+        await pilot.press("ctrl+z", "ctrl+z")  # two applied values: two undo steps
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 3_960_000, "the grant undone")
         plan = app.document.plan
         app.apply(editing.replace_partner(plan, 2, plan.partners[2].model_copy(update={"name": "Renamed"})))
@@ -179,14 +181,14 @@ async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_
         await ready(pilot)
         grant = app.query_one("#grant", Input)
         await focus(pilot, grant)
-        await pilot.press("ctrl+u")
+        await pilot.press("ctrl+u", "enter")
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur is None, "the grant emptied")
-        grant.insert_text_at_cursor("2")
-        assert app.document.plan.requested_grant_eur == 2
-        assert "EUR 3,999,998 left" in static_text(app, "#grant-hint")
-        assert "EUR 2 requested" in app.board.get("grant").message
-        grant.insert_text_at_cursor("x")  # not an amount: the hint says so at once, the plan keeps 2
-        assert "'2x'" in static_text(app, "#grant-hint") and app.document.plan.requested_grant_eur == 2
+        grant.insert_text_at_cursor("2")  # checked at once against the cap; the plan takes it on enter
+        assert "→ EUR 2 on enter" in static_text(app, "#grant-hint")
+        assert "EUR 3,999,998 under the cap" in static_text(app, "#grant-hint")
+        assert app.document.plan.requested_grant_eur is None
+        grant.insert_text_at_cursor("x")  # not an amount: the hint says so at once
+        assert "'2x'" in static_text(app, "#grant-hint") and app.document.plan.requested_grant_eur is None
 
         await focus(pilot, app.query_one(PartnersTable))
         await pilot.press("a")
@@ -214,11 +216,11 @@ async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_
         screen = await wait_screen(pilot, AssessmentScreen)
         field = screen.query_one("#score-relevance", Input)
         await focus(pilot, field)
-        await pilot.press("ctrl+u")
+        await pilot.press("ctrl+u", "enter")
         await wait_for(pilot, lambda: app.document.plan.assessment.relevance is None, "the score emptied")
         field.insert_text_at_cursor("9")
-        assert app.document.plan.assessment.relevance == 9
-        assert "9/25" in static_text(screen, "#chart")
+        assert "9/25" in static_text(screen, "#chart")  # the chart at once; the plan on enter or tab
+        assert app.document.plan.assessment.relevance is None
 
 
 async def test_a_focus_move_rebuilds_the_footer_once(tmp_path, monkeypatch):

@@ -86,6 +86,9 @@ async def test_burst_into_the_self_assessment(draft: Path) -> None:
         screen = await wait_screen(pilot, AssessmentScreen)
         await wait_for(pilot, lambda: field(screen, "#score-design") == "9", "9 in design")
         assert field(screen, "#score-relevance") == "2"
+        assert app.document.plan.assessment.relevance == 2  # tab applied it; design waits for enter or tab
+        assert app.document.plan.assessment.design != 9
+        post_keys(app, ["enter"])
         await wait_for(pilot, lambda: app.document.plan.assessment.design == 9, "design 9 in the plan")
         assert app.document.plan.assessment.relevance == 2
 

@@ -37,6 +37,7 @@ from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.toasts import place_toasts, show_now
 from planner.tui.typeahead import KeyGate, is_typed
+from planner.tui.widgets.live import LiveInput
 
 
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
@@ -326,6 +327,8 @@ class PlannerApp(App[int]):
                                 default="cancel"), answered)
 
     async def action_quit(self) -> None:
+        if isinstance(self.focused, LiveInput):
+            self.focused.apply()  # a number typed and not applied yet is unsaved work too
         self.ask_unsaved(self._quit, "quitting")
 
     def _quit(self) -> None:

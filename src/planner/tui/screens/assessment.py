@@ -59,11 +59,12 @@ class AssessmentScreen(PlanEditor):
             for c in self.rules.award:
                 with Horizontal(classes="score-row"):
                     score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
-                    # the chart and the panes follow each keystroke in its own turn: one frame (LiveInput)
-                    yield LiveInput("" if score is None else str(score), changed=self._typed, type="integer",
-                                    id=f"score-{c.id}", max_length=3, compact=True)
+                    # the chart follows each keystroke in its own turn (LiveInput); the plan takes the
+                    # score on enter, tab or leaving: a half-typed one is never the plan's, nor an undo step
+                    yield LiveInput("" if score is None else str(score), changed=self._typed, applied=self._applied,
+                                    type="integer", id=f"score-{c.id}", max_length=3, compact=True)
                     yield Label(literal(f"of {c.maximum}: {c.label}"), classes="score-label")
-            yield Static("tab moves between scores · changes apply at once · escape closes", classes="hint")
+            yield Static("enter or tab applies a score · escape closes", classes="hint")
         yield PlannerFooter()
 
     def on_mount(self) -> None:
@@ -73,21 +74,35 @@ class AssessmentScreen(PlanEditor):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # taken when typed (LiveInput)
 
-    def _typed(self, field: LiveInput) -> None:
-        criterion = next(c for c in self.rules.award if field.id == f"score-{c.id}")
+    def _criterion(self, field: LiveInput):
+        return next(c for c in self.rules.award if field.id == f"score-{c.id}")
+
+    def _read(self, field: LiveInput) -> tuple[int | None | str, str]:
+        """The typed score (None for none), or why it is not one, as the error line says it."""
+        criterion = self._criterion(field)
         text = field.value.strip()
         score = parse_count(text, criterion.maximum) if text else None
-        error = ""
-        if isinstance(score, str):
-            # the plan keeps its last good score: the chart and the file never hold a half-typed number
-            kept = getattr(self.plan.assessment, criterion.id, None) if self.plan.assessment else None
-            error = (f"✗ {criterion.label}: {text!r} is not a score from 0 to {criterion.maximum} "
-                     f"(the plan keeps {'no score' if kept is None else kept})")
-        else:
-            refused = self.edit(editing.set_score(self.plan, criterion.id, score), merge=f"score-{criterion.id}",
-                                inline=True)
+        if not isinstance(score, str):
+            return score, ""
+        # the plan keeps its last good score: the chart and the file never hold a half-typed number
+        kept = getattr(self.plan.assessment, criterion.id, None) if self.plan.assessment else None
+        return score, (f"✗ {criterion.label}: {text!r} is not a score from 0 to {criterion.maximum} "
+                       f"(the plan keeps {'no score' if kept is None else kept})")
+
+    def _typed(self, field: LiveInput) -> None:
+        """A keystroke: the chart shows the typed score, the plan does not take it yet."""
+        score, error = self._read(field)
+        draft = self.plan if error else editing.set_score(self.plan, self._criterion(field).id, score)
+        self.query_one("#chart", Static).update(chart(draft, self.rules))
+        self.query_one("#score-error", FieldError).say(error)
+
+    def _applied(self, field: LiveInput) -> None:
+        """enter, tab, leaving the field or the screen: the plan takes the score, one undo step."""
+        score, error = self._read(field)
+        if not error:
+            refused = self.edit(editing.set_score(self.plan, self._criterion(field).id, score), inline=True)
             if refused:
-                error = f"✗ {criterion.label}: not taken, {refused}"
+                error = f"✗ {self._criterion(field).label}: not taken, {refused}"
         self.query_one("#score-error", FieldError).say(error)
 
     def plan_changed(self) -> None:
@@ -95,6 +110,9 @@ class AssessmentScreen(PlanEditor):
         for c in self.rules.award:  # an undo changes the scores under the fields
             field = self.query_one(f"#score-{c.id}", LiveInput)
             score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
-            if not field.has_focus and field.value.strip() != ("" if score is None else str(score)):
+            # what is typed and not applied, or is no score (the error line says so), stays in the field
+            if field.pending or isinstance(self._read(field)[0], str):
+                continue
+            if field.value.strip() != ("" if score is None else str(score)):
                 with field.quietly():
                     field.value = "" if score is None else str(score)

@@ -1,76 +1,498 @@
-"""The import preview: every row of a CSV file, added or rejected with the reason, before anything changes."""
+"""The import preview, as a spreadsheet program's import dialog: every row of a CSV file or a sheet of a
+workbook, added or rejected with the reason, before anything changes.
+
+Above the rows, the file's columns and what each is read as: `m` reads the column under the cursor
+as another partner key (or leaves it out), as LibreOffice's text import lets one set a column's type.
+On a row, `k`, `r` and `c` fill its kind, role or country: for that row, for every row that says the
+same, or for every row without one (a sheet without a type column imports once the kinds are filled
+in). `s` goes to the next sheet of a workbook. The rows speak in words (country names, kind labels);
+cells too long for their column end in `…`. `enter` adds the accepted rows, `escape` changes nothing.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
-from planner.importing import ImportPreview
+from planner import vocabulary
+from planner.errors import PlanError
+from planner.importing import (FILLABLE, KEY_WORDS, ImportPreview, MissingColumns, Table, mapping_key,
+                               preview_import, preview_table)
+from planner.model import Plan
+from planner.rules import CallRules
 from planner.tui.screens.dialogs import ClosingOnce
 from planner.tui.text import literal
+from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
-from planner.tui.widgets.partners import kind_words, role_words
+from planner.tui.widgets.picker import Item, Picker
+
+IGNORE = "ignore"
+# the keys a column can be read as, in the words a header would use
+READ_AS = [(key, words) for key, words in KEY_WORDS.items()] + [(IGNORE, "— left out")]
+EXAMPLES = 3  # cells shown per column, from the first rows
 
 
-class ImportScreen(ClosingOnce, ModalScreen[bool]):
-    """Dismisses True to add the accepted rows, False to change nothing."""
+@dataclass(frozen=True)
+class Fill:
+    """What a fill dialog answered: the text to fill in, and where ('row', 'same' or 'all')."""
 
-    BINDINGS = [
-        # enter adds (the footer says so); priority: the table would take enter for its own row
-        Binding("enter", "add", "Add", id="import.add", priority=True),
-        Binding("escape", "cancel", "Cancel", id="import.cancel"),
-    ]
+    key: str
+    value: str
+    scope: str
 
-    def __init__(self, preview: ImportPreview) -> None:
+
+class ColumnsTable(FittedTable):
+    COLUMNS = (Col("column", "Column in the file"), Col("read", "Read as"), Col("first", "First rows"))
+    FLEX = "first"
+    SHRINK = (("first", 10), ("column", 14), ("read", 8), ("first", 0))
+
+
+class RowsTable(FittedTable):
+    COLUMNS = (Col("line", "Line"), Col("result", "Result"), Col("name", "Name"), Col("short", "Short"),
+               Col("country", "Country"), Col("kind", "Kind"), Col("role", "Role"), Col("note", "Why not / note"))
+    FLEX = "note"
+    SHRINK = (("note", 16), ("name", 16), ("kind", 14), ("country", 10), ("role", 8), ("note", 10),
+              ("name", 10), ("kind", 8), ("short", 5), ("country", 6))
+
+
+class PickDialog(ModalScreen["Fill | None"]):
+    """Choose a value by typing (a Picker, with the vocabulary's words) and, for a fill, where it goes."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
+
+    def __init__(self, key: str, question: str, items: list[Item], value: str | None = None,
+                 scopes: list[tuple[str, str]] | None = None, matcher=None, what: str = "choice") -> None:
         super().__init__(classes="dialog-screen")
-        self.preview = preview
+        self.key = key
+        self.question = question
+        self.items = items
+        self.value = value
+        self.scopes = scopes or []
+        self.matcher = matcher
+        self.what = what
 
     def compose(self):
-        p = self.preview
+        with Vertical(classes="dialog pick"):
+            yield Label(literal(self.question), classes="question")
+            yield Picker(self.items, self.value, id="pick", placeholder="type to choose", matcher=self.matcher,
+                         what=self.what)
+            if self.scopes:
+                yield Label("For:", classes="field-label")
+                scopes = OptionList(*[Option(literal(label), id=scope) for scope, label in self.scopes],
+                                    id="scope", compact=True)
+                yield scopes
+            hint = "enter takes it · tab: for which rows · escape cancels" if len(self.scopes) > 1 else \
+                "enter takes it · escape cancels"
+            yield Static(hint, classes="hint")
+        yield PlannerFooter()
+
+    def on_mount(self) -> None:
+        if self.scopes:
+            self.query_one("#scope", OptionList).highlighted = 0
+        self.query_one(Picker).focus()
+
+    def _answer(self) -> None:
+        picker = self.query_one(Picker)
+        if picker.value is None:
+            return  # its line says why (no match, or which one)
+        scope = ""
+        if self.scopes:
+            options = self.query_one("#scope", OptionList)
+            scope = self.scopes[options.highlighted or 0][0]
+        self.dismiss(Fill(self.key, picker.value, scope))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._answer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "scope":
+            event.stop()
+            self._answer()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def read_as(table: Table, mapping: dict[str, str]) -> list[str]:
+    """What each column of `table` is read as (a partner key, or '' when left out), as the import reads
+    it: the mapping first, then the headers as people write them; a key taken keeps its first column."""
+    keys: list[str] = []
+    mapped = {header: mapping_key(word) or "" for header, word in mapping.items()}
+    taken = {key for key in mapped.values() if key}
+    for header in table.header:
+        if header in mapped:
+            key = mapped[header]
+            keys.append(key if key and key not in keys else "")
+            continue
+        key = vocabulary.header_key(header) or ""
+        keys.append(key if key and key not in taken and key not in keys else "")
+    return keys
+
+
+class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
+    """Dismisses with the preview whose accepted rows are to be added, or None to change nothing."""
+
+    BINDINGS = [
+        # enter adds (the footer says so); priority: a table would take enter for its own row
+        Binding("enter", "add", "Add", id="import.add", priority=True),
+        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+        Binding("m", "map", "Column as…", id="import.map"),
+        Binding("k", "fill('kind')", "Kind", id="import.fill_kind"),
+        Binding("r", "fill('role')", "Role", id="import.fill_role"),
+        Binding("c", "fill('country')", "Country", id="import.fill_country", show=False),
+        Binding("s", "next_sheet", "Next sheet", id="import.next_sheet"),
+    ]
+
+    def __init__(self, path: Path, plan: Plan, rules: CallRules, read: ImportPreview | MissingColumns) -> None:
+        super().__init__(classes="dialog-screen")
+        self.path = path
+        self.plan = plan
+        self.rules = rules
+        self.mapping: dict[str, str] = {}
+        self.fill: dict[str, str] = {}
+        self.fill_rows: dict[int, dict[str, str]] = {}
+        self.preview: ImportPreview | None = None
+        self.missing: MissingColumns | None = None
+        self._take(read)
+
+    @classmethod
+    def read(cls, path: Path, plan: Plan, rules: CallRules, sheet: str | None = None) -> "ImportScreen":
+        """The preview of a file; raises PlanError for a file that cannot be read at all (a missing column
+        is not such an error: the preview asks for it)."""
+        return cls(path, plan, rules, _read(path, plan, rules, sheet))
+
+    def _take(self, read: ImportPreview | MissingColumns) -> None:
+        if isinstance(read, MissingColumns):
+            self.preview, self.missing = None, read
+        else:
+            self.preview, self.missing = read, None
+
+    @property
+    def table(self) -> Table:
+        table = self.missing.table if self.missing is not None else self.preview.table  # type: ignore[union-attr]
+        assert table is not None
+        return table
+
+    # --- drawing -----------------------------------------------------------------------------------
+
+    def compose(self):
         with Vertical(classes="dialog import"):
-            # the file name, the CSV's headers and cells are the sender's text: literal, never markup
-            yield Static(literal(f"Import {p.source}: {len(p.accepted)} to add, {len(p.rejected)} rejected. "
-                                 "Nothing changes until you choose."), classes="question", id="import-summary")
-            yield Static(literal("Columns: " + ", ".join(f"{h} → {k}" for k, h in p.columns.items())
-                                 + (f". Ignored: {', '.join(p.ignored_columns)}" if p.ignored_columns else "")),
-                         classes="hint", id="import-columns")
-            for hint in p.hints:  # the allowed kinds or roles, once, when a row was rejected for one
-                yield Static(literal(hint), classes="hint")
-            yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
+            # the file name, the headers and the cells are the sender's text: literal, never markup
+            yield Static(id="import-summary", classes="question")
+            yield Static(id="import-sheets", classes="hint")
+            yield ColumnsTable(id="import-map", zebra_stripes=True)
+            yield Static(id="import-columns", classes="hint")
+            yield RowsTable(id="import-rows", zebra_stripes=True)
+            yield Static(id="import-detail", classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button(f"Add {len(p.accepted)} partner{'s' if len(p.accepted) != 1 else ''} (enter)", id="add",
-                             variant="primary", compact=True, disabled=not p.accepted)
+                yield Button("Add (enter)", id="add", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield PlannerFooter()
 
-
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Line", "Result", "Partner or reason")
-        for row in self.preview.rows:
-            if row.partner is None:
-                table.add_row(str(row.line), Text("✗ REJECT", style="bold red"), literal("; ".join(row.problems)))
-            else:
-                p, rules = row.partner, self.app.document.rules  # type: ignore[attr-defined]
-                table.add_row(str(row.line), Text("✓ add", style="green"),
-                              literal(f"{p.label} ({p.country}, {kind_words(p.kind, rules)}, {role_words(p)})"))
-        table.focus()
+        self.show()
+        self.query_one(RowsTable).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_resize(self, event) -> None:
+        # 24 lines: the columns get a few rows (they scroll), the rows to import the rest
+        self.set_class(event.size.height < 40, "-short")
+
+    def show(self) -> None:
+        table, p = self.table, self.preview
+        where = f"{self.path.name}" + (f", sheet {table.sheet!r}" if table.sheet is not None else "")
+        if p is None:
+            summary = f"Import {where}: nothing to add until every row has a {self._missing_words()}."
+        else:
+            summary = (f"Import {where}: {len(p.accepted)} to add, {len(p.rejected)} rejected · "
+                       "nothing changes until you choose")
+        self.query_one("#import-summary", Static).update(literal(summary))
+        sheets = self.query_one("#import-sheets", Static)
+        if len(table.sheets) > 1:
+            at = table.sheets.index(table.sheet) if table.sheet in table.sheets else 0
+            listed = "  ".join(f"[{name}]" if i == at else name for i, name in enumerate(table.sheets))
+            sheets.update(literal(f"Sheet {at + 1} of {len(table.sheets)}: {listed} · s: next sheet"))
+        sheets.display = len(table.sheets) > 1
+        self._show_columns()
+        self._show_rows()
+        button = self.query_one("#add", Button)
+        count = len(p.accepted) if p is not None else 0
+        button.label = f"Add {count} partner{'s' if count != 1 else ''} (enter)"
+        button.disabled = not count
+        self.refresh_bindings()
+
+    def _missing_words(self) -> str:
+        assert self.missing is not None
+        return " and a ".join(KEY_WORDS.get(k, k) for k in self.missing.missing)
+
+    def _show_columns(self) -> None:
+        table = self.table
+        keys = read_as(table, self.mapping)
+        columns = self.query_one(ColumnsTable)
+        cursor = columns.cursor_row
+        columns.clear()
+        widths: dict[str, int] = {}
+        for position, (header, key) in enumerate(zip(table.header, keys)):
+            first = [cells[position] for _line, cells in table.rows[:EXAMPLES]
+                     if position < len(cells) and cells[position].strip()]
+            row = {"column": literal(header or f"(column {position + 1}, no header)"),
+                   "read": Text(KEY_WORDS.get(key, key) if key else "— left out", style="" if key else "dim"),
+                   "first": literal(" · ".join(first))}
+            columns.add_row(*(cell(row[c.key]) for c in ColumnsTable.COLUMNS), key=str(position))
+            for k, value in row.items():
+                widths[k] = max(widths.get(k, 0), value.cell_len)
+        columns.set_natural(widths)
+        if table.header:
+            columns.move_cursor(row=min(max(cursor, 0), len(table.header) - 1))
+        # what was not found, what it looked for, what fills it; the fills made for every row
+        notes = []
+        if self.missing is not None:
+            for key in self.missing.missing:
+                looked = ", ".join(repr(w) for w in vocabulary.header_words(key)[:4])
+                fill = {"kind": "k", "role": "r", "country": "c"}.get(key)
+                how = f"{fill} gives every row one, or " if fill else ""
+                notes.append(f"✗ No column for {KEY_WORDS.get(key, key)} (looked for {looked}…): "
+                             f"{how}m reads a column as {KEY_WORDS.get(key, key)}.")
+        for key, value in self.fill.items():
+            notes.append(f"Every row without a {KEY_WORDS.get(key, key)}: {self._words(key, value)}.")
+        if self.preview is not None and self.preview.rejected:
+            notes.append("? marks what was not understood · on its row, k, r or c fills it")
+        hint = self.query_one("#import-columns", Static)
+        hint.update(literal("\n".join(notes), keep_newlines=True))
+        hint.display = bool(notes)
+
+    def _words(self, key: str, value: str) -> str:
+        if key == "country":
+            return f"{self.rules.country_name(value)} ({value})"
+        found = self.rules.kind(value) if key == "kind" else self.rules.role(value)
+        return found.label if found else value
+
+    def _show_rows(self) -> None:
+        rows = self.query_one(RowsTable)
+        cursor = rows.cursor_row
+        rows.clear()
+        widths: dict[str, int] = {}
+        for line, cells in self._row_cells():
+            rows.add_row(*(cell(cells[c.key]) for c in RowsTable.COLUMNS), key=str(line))
+            for k, value in cells.items():
+                widths[k] = max(widths.get(k, 0), value.cell_len)
+        rows.set_natural(widths)
+        if rows.row_count:
+            rows.move_cursor(row=min(max(cursor, 0), rows.row_count - 1))
+        self._detail()
+
+    def on_data_table_row_highlighted(self, event) -> None:
         event.stop()
-        self.dismiss(event.button.id == "add")
+        self._detail()
+
+    def on_descendant_focus(self) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        """The whole of what the focused table's row says, under the rows: its cells may be cut."""
+        if not self.is_mounted:
+            return
+        text = ""
+        if isinstance(self.focused, ColumnsTable):
+            table, columns = self.table, self.focused
+            if table.header:
+                position = min(max(columns.cursor_row, 0), len(table.header) - 1)
+                key = read_as(table, self.mapping)[position]
+                said = f"read as {KEY_WORDS.get(key, key)}" if key else "left out"
+                text = f"Column {table.header[position]!r}: {said} · m reads it as something else"
+        else:
+            rows = self.query_one(RowsTable)
+            lines = [line for line, _cells in self.table.rows]
+            if lines:
+                line = lines[min(max(rows.cursor_row, 0), len(lines) - 1)]
+                row = next((r for r in self.preview.rows if r.line == line), None) if self.preview else None
+                if row is None:
+                    text = f"Line {line}: waiting for the columns above"
+                elif row.partner is None:
+                    text = f"Line {line}: " + "; ".join(row.problems)
+                else:
+                    said = self.preview.describe(row.partner, self.rules)  # type: ignore[union-attr]
+                    text = f"Line {line}: adds {said}"
+        detail = self.query_one("#import-detail", Static)
+        detail.update(literal(text))
+        detail.display = bool(text)
+
+    def _row_cells(self) -> list[tuple[int, dict[str, Text]]]:
+        out = []
+        if self.preview is None:  # the column mapping step: the cells as read, nothing judged yet
+            keys = read_as(self.table, self.mapping)
+            for line, cells in self.table.rows:
+                raw = {key: cells[i].strip() for i, key in enumerate(keys) if key and i < len(cells)}
+                out.append((line, self._cells(line, Text("· waiting", style="dim"), raw, set(), "")))
+            return out
+        for row in self.preview.rows:
+            p = row.partner
+            if p is None:
+                # a filled-in value is an id: shown in words, as the accepted rows are
+                raw = {k: self._words(k, v) if self._fill_of(row.line, k) == v else v for k, v in row.cells}
+                out.append((row.line, self._cells(row.line, Text("✗ REJECT", style="bold red"), raw,
+                                                   {k for k, _ in row.choices}, "; ".join(row.problems))))
+                continue
+            kind, role = self.rules.kind(p.kind), self.rules.role(p.role)
+            filled = [KEY_WORDS.get(k, k) for k in FILLABLE
+                      if k in self.fill_rows.get(row.line, {}) or (k in self.fill and not dict(row.cells).get(k))]
+            words = {"name": p.name, "short_name": p.short_name or "", "country": self.rules.country_name(p.country),
+                     "kind": kind.label.split(" (")[0] if kind else p.kind,
+                     "role": (role.label if role else p.role) + (f" → {p.affiliated_to}" if p.affiliated_to else "")}
+            note = f"{', '.join(filled)} filled in" if filled else ""
+            out.append((row.line, self._cells(row.line, Text("✓ add", style="green"), words, set(), note)))
+        return out
+
+    @staticmethod
+    def _cells(line: int, result: Text, raw: dict[str, str], unsure: set[str], note: str) -> dict[str, Text]:
+        def shown(key: str) -> Text:
+            text = raw.get(key, "")
+            return literal(f"? {text}", style="bold") if key in unsure and text else literal(text)
+
+        return {"line": Text(str(line)), "result": result, "name": shown("name"), "short": shown("short_name"),
+                "country": shown("country"), "kind": shown("kind"), "role": shown("role"), "note": literal(note)}
+
+    # --- judging again ------------------------------------------------------------------------------
+
+    def _again(self, sheet: str | None = None) -> None:
+        try:
+            if sheet is not None:
+                read = _read(self.path, self.plan, self.rules, sheet)
+            else:
+                read = _judged(self.table, self.plan, self.rules, self.mapping, self.fill, self.fill_rows)
+        except PlanError as exc:
+            self.app.tell(str(exc), title="Not changed", severity="error", timeout=10)  # type: ignore[attr-defined]
+            return
+        self._take(read)
+        self.show()
+
+    # --- keys ----------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "add" and not self.preview.accepted:
-            return False  # nothing to add: enter is not offered
+        if action == "add":
+            return bool(self.preview and self.preview.accepted)  # nothing to add: enter is not offered
+        if action == "next_sheet":
+            return len(self.table.sheets) > 1
+        if action == "fill":
+            return bool(self.table.rows)
         return True
 
     def action_add(self) -> None:
-        if self.preview.accepted:
-            self.dismiss(True)
+        if self.preview is not None and self.preview.accepted:
+            self.dismiss(self.preview)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "add":
+            self.action_add()
+        else:
+            self.action_cancel()
+
+    def action_next_sheet(self) -> None:
+        sheets = self.table.sheets
+        if len(sheets) > 1:
+            at = sheets.index(self.table.sheet) if self.table.sheet in sheets else -1
+            self.mapping, self.fill, self.fill_rows = {}, {}, {}  # another sheet: other columns
+            self._again(sheet=sheets[(at + 1) % len(sheets)])
+
+    def action_map(self) -> None:
+        table, columns = self.table, self.query_one(ColumnsTable)
+        if not table.header:
+            return
+        position = min(max(columns.cursor_row, 0), len(table.header) - 1)
+        header = table.header[position]
+        current = read_as(table, self.mapping)[position] or IGNORE
+        items = [Item(key, words, (key,)) for key, words in READ_AS]
+
+        def chosen(answer: Fill | None) -> None:
+            if answer is not None:
+                self.mapping[header] = "ignore" if answer.value == IGNORE else answer.value
+                self._again()
+                self.query_one(ColumnsTable).focus()
+
+        self.app.push_screen(PickDialog("column", f"Read the column {header!r} as:", items, current, what="key"),
+                             chosen)
+
+    def action_fill(self, key: str) -> None:
+        from planner.tui.screens.partner_form import country_items, kind_items, role_items, vocabulary_matcher
+
+        rows = self.query_one(RowsTable)
+        lines = [line for line, _cells in self.table.rows]
+        if not lines:
+            return
+        line = lines[min(max(rows.cursor_row, 0), len(lines) - 1)]
+        said = self._cell_of(line, key)
+        words = KEY_WORDS.get(key, key)
+        column = key in read_as(self.table, self.mapping)
+        blank = [ln for ln in lines if not self._cell_of(ln, key)]
+        scopes = []
+        if column or key in self.fill:
+            scopes.append(("row", f"line {line} only"))
+        same = [ln for ln in lines if said and self._cell_of(ln, key) == said]
+        if len(same) > 1:
+            scopes.append(("same", f"every row that says {said!r} ({len(same)})"))
+        if blank:
+            scopes.append(("all", f"every row without a {words} ({len(blank)})"))
+        if not scopes:
+            scopes.append(("row", f"line {line} only"))
+        items = {"kind": kind_items, "role": role_items, "country": country_items}[key](self.rules)
+        # what the cell may have meant first ('college': the two kinds it could be)
+        row = next((r for r in self.preview.rows if r.line == line), None) if self.preview else None
+        offered = [i for i, _label in dict(row.choices).get(key, ())] if row is not None else []
+        items = sorted(items, key=lambda item: offered.index(item.id) if item.id in offered else len(offered))
+        match = {"kind": vocabulary.match_kind, "role": vocabulary.match_role, "country": vocabulary.match_country}
+        rank = {"kind": vocabulary.rank_kinds, "role": vocabulary.rank_roles, "country": vocabulary.rank_countries}
+        matcher = vocabulary_matcher(match[key], rank[key], self.rules)
+        where = f"line {line}" + (f", which says {said!r}" if said else "")
+        start = self._fill_of(line, key)
+        question = f"{words.capitalize()} for {where}:" if len(scopes) > 1 or scopes[0][0] != "all" else \
+            f"{words.capitalize()} for every row without one ({len(blank)}):"
+
+        def chosen(answer: Fill | None) -> None:
+            if answer is None:
+                return
+            if answer.scope == "all":
+                self.fill[key] = answer.value
+            else:
+                for ln in (same if answer.scope == "same" else [line]):
+                    self.fill_rows.setdefault(ln, {})[key] = answer.value
+            self._again()
+            self.query_one(RowsTable).focus()
+
+        self.app.push_screen(PickDialog(key, question, items, start, scopes, matcher, what=key), chosen)
+
+    def _cell_of(self, line: int, key: str) -> str:
+        """What the file says in a row for a key (before fills), '' when blank or not a column."""
+        keys = read_as(self.table, self.mapping)
+        cells = dict(self.table.rows).get(line, ())
+        if key not in keys:
+            return ""
+        position = keys.index(key)
+        return cells[position].strip() if position < len(cells) else ""
+
+    def _fill_of(self, line: int, key: str) -> str | None:
+        return self.fill_rows.get(line, {}).get(key) or self.fill.get(key)
+
+
+def _read(path: Path, plan: Plan, rules: CallRules, sheet: str | None) -> ImportPreview | MissingColumns:
+    try:
+        return preview_import(path, plan, rules, sheet=sheet)
+    except MissingColumns as exc:
+        return exc
+
+
+def _judged(table: Table, plan: Plan, rules: CallRules, mapping, fill, fill_rows) -> ImportPreview | MissingColumns:
+    try:
+        return preview_table(table, plan, rules, mapping, fill, fill_rows)
+    except MissingColumns as exc:
+        return exc

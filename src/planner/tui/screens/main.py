@@ -310,32 +310,32 @@ class MainScreen(Screen):
                                     [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)
 
     def action_import_partners(self) -> None:
-        from planner.importing import preview_import
         from planner.tui.screens.dialogs import PathPrompt
         from planner.tui.screens.importing import ImportScreen
 
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
-            if problem := not_a_regular_file(path, "CSV file"):
+            if problem := not_a_regular_file(path, "file"):
                 self.app.tell(f"{path}: {problem}", title="Not imported", severity="error", timeout=15)
                 return
-            try:
-                preview = preview_import(path, self.document.plan, self.document.rules)
+            try:  # a missing column is not an error here: the preview asks for it
+                screen = ImportScreen.read(path, self.document.plan, self.document.rules)
             except PlanError as exc:
                 self.app.tell(str(exc), title="Not imported", severity="error", timeout=15)
                 return
 
-            def decided(add: bool | None) -> None:
-                if add:
+            def decided(preview) -> None:
+                if preview is not None:
                     plan = preview.apply(self.document.plan)
                     if self.app.apply(plan, select_row=len(plan.partners) - 1, say=False) is None:
                         self.app.tell(f"Added {len(preview.accepted)} partner(s) from {path.name} (ctrl+z undoes)")
 
-            self.app.push_screen(ImportScreen(preview), decided)
+            self.app.push_screen(screen, decided)
 
         start = str(self.document.path.parent) + "/" if self.document.path else ""
-        self.app.push_screen(PathPrompt("Import partners from a CSV file:", start), chosen)
+        self.app.push_screen(PathPrompt("Import partners from a CSV file or a spreadsheet (.xlsx, .ods):", start),
+                             chosen)
 
     # --- lot, call and plan ----------------------------------------------------------------
 
@@ -347,17 +347,17 @@ class MainScreen(Screen):
         self.app.apply(editing.set_lot(self.document.plan, self.document.rules, event.lot, event.months))
 
     def grant_typed(self, amount: int | None, invalid: bool) -> None:
-        """A keystroke in the grant field (LotPane): the plan follows, in the keystroke's own turn."""
+        """The grant field confirmed or left (LotPane): the plan takes the amount, one edit and one undo step."""
         from planner.tui.document import Refused
 
         pane = self.query_one(LotPane)
         pane.refused = None
         if not invalid:
             try:
-                self.document.edit(editing.set_requested_grant(self.document.plan, amount), merge="grant")
+                self.document.edit(editing.set_requested_grant(self.document.plan, amount))
             except Refused as exc:
                 pane.refused = str(exc)
-        self.redraw()  # once per keystroke, changed or not: the hint says why a typed amount is not taken
+        self.redraw()  # changed or not: the hint says why a typed amount is not taken
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document

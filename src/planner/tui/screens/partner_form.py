@@ -10,6 +10,7 @@ typed). A line under the fields says live what this partner changes in the score
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,7 +28,8 @@ from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal, plain
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput
-from planner.tui.widgets.picker import Item, Picker
+from planner.tui.widgets.picker import Item, Picker, Ranked
+from planner.vocabulary import fold, match_country, match_kind, match_role, rank_countries, rank_kinds, rank_roles
 
 FIELDS = ("name", "short_name", "pic", "country", "kind", "role", "eche", "affiliated_to", "notes")
 PICKERS = ("country", "kind", "role", "eche", "affiliated_to")
@@ -39,6 +41,8 @@ ECHE = {"yes": True, "no": False, "unknown": None}
 PARTNER_RULES = ("coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
                  "higher-education", "vet-provider", "excluded-countries")
 MARKS = {"pass": "✓", "fail": "✗", "warn": "!", "info": "·"}
+RANKED = 30  # matches listed under a picker (it shows a few rows; the rest scroll)
+SURE_FROM = 3  # letters from which a prefix that starts several choices is asked, not taken
 
 
 def country_items(rules: CallRules) -> list[Item]:
@@ -52,6 +56,29 @@ def country_items(rules: CallRules) -> list[Item]:
         items.append(Item(code, f"{name} ({code})", tuple(aliases.get(code, ())), GROUPS[category],
                           COUNTRY_NOTES[category], code))
     return sorted(items, key=lambda item: item.group)
+
+
+def vocabulary_matcher(match, rank, rules: CallRules) -> Callable[[str], Ranked]:
+    """A picker's matcher from the vocabulary's: exact code or name first, then prefix, then close.
+
+    A sure match is the value. A prefix of one or two letters takes its first match too (the list
+    filters from the first letter, and shows what was taken); a longer one that starts several
+    things ('employ': an employer, an employers' organisation, a trade union...) is asked, as a word
+    that names several kinds is ('college'). A typo is only offered ('Spian': Spain)."""
+
+    def matcher(text: str) -> Ranked:
+        found = match(text, rules)
+        ids = [i for i, _label in rank(text, rules, RANKED)]
+        ids = list(dict.fromkeys([*(i for i, _label in found.candidates), *ids]))
+        if found.value is not None:
+            return Ranked(ids, found.value, "exact" if found.how == "exact" else "prefix")
+        if found.how == "prefix":
+            if len(fold(text)) < SURE_FROM and ids:
+                return Ranked(ids, ids[0], "prefix")
+            return Ranked(ids, None, "ambiguous")
+        return Ranked(ids, None, found.how if ids else "none")
+
+    return matcher
 
 
 def kind_items(rules: CallRules) -> list[Item]:
@@ -116,12 +143,16 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                     placeholder="9 digits"))
                 yield from self._field("country", "Country (type a name or code: fin, DE)", Picker(
                     country_items(self.rules), country, id="country", placeholder="type to choose a country",
-                    changed=live))
+                    changed=live, what="country",
+                    matcher=vocabulary_matcher(match_country, rank_countries, self.rules)))
                 yield from self._field("kind", "Kind of organisation (type: univ, vet, cham, sme)", Picker(
                     kind_items(self.rules), p.kind if p else None, id="kind", placeholder="type to choose a kind",
-                    changed=live))
+                    changed=live, what="kind",
+                    matcher=vocabulary_matcher(match_kind, rank_kinds, self.rules)))
                 yield from self._field("role", "Role", Picker(role_items(self.rules), role, id="role",
-                                                                      changed=live))
+                                                                      changed=live, what="role",
+                                                                      matcher=vocabulary_matcher(
+                                                                          match_role, rank_roles, self.rules)))
                 yield from self._field("eche", "Erasmus Charter for Higher Education (ECHE)",
                                        Picker(ECHE_ITEMS, eche, id="eche", placeholder="yes, no or not known",
                                               changed=live))
@@ -216,7 +247,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         self.action_submit()
 
     def action_cancel(self) -> None:
-        if self._values() == self._initial:
+        typed = any(picker.typed for picker in self.query(Picker))  # text waiting for a pick is work too
+        if self._values() == self._initial and not typed:
             self.dismiss(None)
             return
         from planner.tui.screens.dialogs import Choice
@@ -258,6 +290,10 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                                ("kind", "choose a kind"), ("role", "choose a role")):
             if values[field] is None:
                 errors[field] = message
+        for field in PICKERS:  # typed and not picked: the line above says what it may have meant
+            picker = self.query_one(f"#{field}", Picker)
+            if picker.display and picker.value is None and picker.typed:
+                errors[field] = f"not saved: choose a {picker.what}"
         if values["short_name"] and any(values["short_name"] == o.short_name for o in self.others):
             errors["short_name"] = f"{values['short_name']} is already used by another partner"
         partner = None

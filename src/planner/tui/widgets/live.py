@@ -1,4 +1,4 @@
-"""An Input whose owner hears of each change within the keystroke that made it.
+"""An Input whose owner hears of each change within the keystroke that made it, and of the value it settles on.
 
 Input.Changed is a message: it is handled only after the screen has gone idle and drawn the typed
 character, so whatever follows from the change (the grant's hint, the rules, the verdict, a form's
@@ -7,7 +7,15 @@ second, and as much again on the wire (the aim: a keystroke's result within 50 m
 partners). A LiveInput calls its owner from the value's watcher, in the keystroke's own turn, so the
 character and what follows from it are drawn in one frame.
 
-The callback is not called before the field is mounted (a value given to the constructor) nor while
+A field whose value is an edit of the plan (the grant, a score) takes `applied` as well: the owner
+shows a live check on each keystroke (`changed`) and edits the plan only when the field is confirmed
+or left (`applied`): `enter`, `tab` or any focus move, and before a key of the screen or the app
+(ctrl+s saves what was typed, not the value before it; quitting asks about it as about any unsaved
+change). A half-typed number ("1.4" on the way to "1.45M") never becomes the plan's value, and the
+typing is one undo step. Undo (`ctrl+z`, or as remapped) while something typed is not applied yet
+puts the field back as it was (the typing is the step it undoes).
+
+The callbacks are not called before the field is mounted (a value given to the constructor) nor while
 `quietly()` (the owner putting a value in the field). Input.Changed is still sent; an owner that
 takes the callback ignores that message for its live fields.
 """
@@ -17,25 +25,67 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from textual import events
 from textual.widgets import Input
 
 
 class LiveInput(Input):
-    def __init__(self, value: str | None = None, *, changed: Callable[[LiveInput], None], **kwargs) -> None:
+    def __init__(self, value: str | None = None, *, changed: Callable[[LiveInput], None],
+                 applied: Callable[[LiveInput], None] | None = None, **kwargs) -> None:
         self.changed = changed
+        self.applied = applied
         self.quiet = False
+        self.settled = value or ""  # the value last applied or set by the owner
         super().__init__(value, **kwargs)
 
     @contextmanager
     def quietly(self) -> Iterator[None]:
-        """Set the value without calling the owner (it is the owner who sets it)."""
+        """Set the value without calling the owner (it is the owner who sets it): it counts as applied."""
         self.quiet = True
         try:
             yield
         finally:
             self.quiet = False
+            self.settled = self.value
+
+    @property
+    def pending(self) -> bool:
+        """Typed and not applied yet (only a field with `applied` has anything pending)."""
+        return self.applied is not None and self.value != self.settled
+
+    def apply(self) -> None:
+        """Hand what was typed to the owner, once: confirmed or left."""
+        if self.pending and self.is_mounted:
+            self.settled = self.value
+            self.applied(self)  # type: ignore[misc]
+
+    def revert(self) -> None:
+        """Put back the value last applied; the owner hears of it as of a keystroke (its live check goes)."""
+        self.value = self.settled
+        self.cursor_position = len(self.value)
 
     def _watch_value(self, value: str) -> None:
         super()._watch_value(value)
         if not self.quiet and self.is_mounted:
             self.changed(self)
+
+    async def action_submit(self) -> None:
+        self.apply()
+        await super().action_submit()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.apply()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the field does not take (ctrl+s, ctrl+o...) goes to the screen or the app, which
+        checks its bindings after this: what was typed is applied first. ctrl+z takes the typing back."""
+        if not self.pending or event.is_printable or event.key in self._bindings.key_to_bindings:
+            return
+        bound = self.screen.active_bindings.get(event.key)
+        if bound is not None and bound.binding.action.removeprefix("app.") == "undo":  # ctrl+z, or as remapped
+            event.stop()
+            event.prevent_default()
+            self.revert()
+            return
+        self.apply()

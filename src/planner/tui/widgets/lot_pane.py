@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from planner import editing
 from planner.budget import budget
 from planner.model import Plan
 from planner.rules import CallRules, is_provisional, latest_call
@@ -39,11 +40,12 @@ class LotPane(VerticalScroll, can_focus=False):
         toggled: str
 
     def __init__(self, rules: CallRules, grant_typed: Callable[[int | None, bool], None], **kwargs) -> None:
-        """`grant_typed(amount, invalid)`: called in the keystroke that changed the grant field."""
+        """`grant_typed(amount, invalid)`: called when the grant field is confirmed or left with a new value."""
         super().__init__(**kwargs)
         self.rules = rules
         self.grant_typed = grant_typed
         self.refused: str | None = None  # why the plan did not take the typed grant (the app sets it)
+        self._drawn: tuple[Plan, Scoreboard] | None = None  # what show() drew last: the live check's base
         self._scenarios = [(lot.number, d.months) for lot in rules.lots for d in lot.durations]
         self._shown: dict[str, object] = {}  # the text each line shows, by selector
 
@@ -60,8 +62,10 @@ class LotPane(VerticalScroll, can_focus=False):
         yield Line(id="lot-name", classes="hint one-line")
         with Horizontal(id="grant-row"):
             yield Label("Grant EUR", classes="pane-heading")
-            # the plan follows each keystroke in the keystroke's turn: one frame for the digit and its result
-            yield LiveInput(changed=self._grant_field_changed, placeholder="e.g. 1,000,000", id="grant", compact=True)
+            # each keystroke is checked in its own turn (one frame for the digit and its hint); the plan
+            # takes the amount on enter, tab or leaving the field: one edit, one undo step
+            yield LiveInput(changed=self._grant_field_typed, applied=self._grant_field_applied,
+                            placeholder="e.g. 1,000,000 or 1.45M", id="grant", compact=True)
         yield Line(id="grant-hint", classes="hint")
         yield Line(id="ecosystem-hint", classes="pane-heading")
         yield ChoiceList(
@@ -79,17 +83,41 @@ class LotPane(VerticalScroll, can_focus=False):
         note = "" if lot.duration(months) else f"  {months} months is not allowed: choose {allowed}."
         self._update("#lot-name", literal(f"Lot {lot.number}: {lot.name} ({lot.code}).{note}"))
 
+        self._drawn = (plan, board)
         grant = self.query_one("#grant", LiveInput)
         wanted = "" if plan.requested_grant_eur is None else f"{plan.requested_grant_eur:,}"
-        shown = parse_amount(grant.value) if grant.value.strip() else None
-        if (resync or not grant.has_focus) and shown != plan.requested_grant_eur:
+        typed = grant.value.strip()
+        shown = parse_amount(typed) if typed else None
+        # an undo, a lot switch or another plan changed it; while it is being typed in, or left with
+        # what is not an amount (the hint says so), the field keeps what was typed
+        if (resync or not (grant.has_focus or grant.pending or isinstance(shown, str))) \
+                and shown != plan.requested_grant_eur:
             with grant.quietly():
-                grant.value = wanted  # an undo, a lot switch or another plan changed it
-        b = budget(plan, self.rules, board.lot, board.duration_months, shares=False)  # the totals: cheap
+                grant.value = wanted
+            grant.cursor_position = len(wanted)
+        self._grant_hint(plan, board)
+
+        self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
+        rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
+        self._update("#ecosystem-hint", literal(f"Ecosystems · Lot {lot.number}: {rule} · * priority"))
+
+        set_border_subtitle(self, _call_line(self.rules))  # in the border: no spare line at 160x48 (docs/layout.md)
+        self._update("#deadline", literal(deadline_line(self.rules)))
+
+    def _grant_hint(self, plan: Plan, board: Scoreboard) -> None:
+        """The live check: the plan's grant against the cap, or what the typed text would be."""
+        grant = self.query_one("#grant", LiveInput)
         typed = grant.value.strip()
         amount = parse_amount(typed) if typed else None
+        b = budget(plan, self.rules, board.lot, board.duration_months, shares=False)  # the totals: cheap
         kept = eur(b.requested) if b.requested is not None else "no grant"
-        if typed and not isinstance(amount, int):
+        prefix = ""
+        if grant.pending and not isinstance(amount, str) and amount != plan.requested_grant_eur:
+            # typed, not applied yet: what it would be, checked against the cap
+            prefix = f"→ {eur(amount) if amount is not None else 'no grant'} on enter (now {kept}): "
+            b = budget(editing.set_requested_grant(plan, amount), self.rules, board.lot, board.duration_months,
+                       shares=False)
+        if typed and isinstance(amount, str):
             hint = f"✗ {typed!r} {amount}: the plan keeps {kept}."
         elif typed and amount != plan.requested_grant_eur and self.refused:
             hint = f"✗ {self.refused}: the plan keeps {kept}."
@@ -101,14 +129,12 @@ class LotPane(VerticalScroll, can_focus=False):
             left = b.under_cap or 0
             hint = f"Cap {eur(b.cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(b.cap)}: {eur(-left)} OVER."
             hint += f" Implied total budget at {b.funding_rate_percent}%: {eur(b.implied_total_budget or 0)}."
+        if prefix and b.cap is not None and b.requested is not None and not (typed and isinstance(amount, str)):
+            # typed, not applied: two lines at most in the pane (the implied budget comes once applied)
+            left = b.under_cap or 0
+            hint = (f"{eur(left)} under the cap." if left >= 0 else f"{eur(-left)} OVER the cap of {eur(b.cap)}.")
+        hint = prefix + hint
         self._update("#grant-hint", literal(hint))  # it quotes what was typed
-
-        self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
-        rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
-        self._update("#ecosystem-hint", literal(f"Ecosystems · Lot {lot.number}: {rule} · * priority"))
-
-        set_border_subtitle(self, _call_line(self.rules))  # in the border: no spare line at 160x48 (docs/layout.md)
-        self._update("#deadline", literal(deadline_line(self.rules)))
 
     def _update(self, selector: str, text) -> None:
         """Update a line only when its text changed: an unchanged Static is not laid out and drawn again."""
@@ -129,16 +155,29 @@ class LotPane(VerticalScroll, can_focus=False):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # the grant field's changes were handled when they were typed (LiveInput)
 
-    def _grant_field_changed(self, field: LiveInput) -> None:
+    def _grant_field_typed(self, field: LiveInput) -> None:
+        """A keystroke: the hint checks what was typed; the plan is not touched."""
         if scrub_input(field):
             return  # a pasted control character: the field now shows it as \x1b, and says so again
+        self.refused = None
+        if self._drawn is not None:
+            self._grant_hint(*self._drawn)
+
+    def _grant_field_applied(self, field: LiveInput) -> None:
+        """Confirmed or left: the plan takes the amount (what is not one stays in the field, marked)."""
         text = field.value.strip()
         amount = parse_amount(text) if text else None
-        if not isinstance(amount, (int, type(None))):
-            self.grant_typed(None, True)  # the hint says why; the plan keeps its grant
-            return
+        if isinstance(amount, str):
+            return  # the hint says why; the plan keeps its grant
         self.grant_typed(amount, False)
-
+        typed = field.value.strip()
+        if self._drawn is not None and self._drawn[0].requested_grant_eur == amount and typed:
+            shown = f"{amount:,}" if amount is not None else ""
+            if typed != shown:  # '1.45M' taken: the field shows the amount as the plan has it
+                with field.quietly():
+                    field.value = shown
+                field.cursor_position = len(shown)
+            self._grant_hint(*self._drawn)
 
 
 def _call_line(rules: CallRules) -> str:

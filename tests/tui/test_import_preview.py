@@ -1,0 +1,189 @@
+"""The import preview as a spreadsheet program's import dialog, driven by keys as a user would: a CSV and
+an .xlsx made here, rows in partners' own words, the column mapping step, fills, sheets.
+
+Every flow runs twice: with Pilot's paced `press` and as bursts of key events (`post_keys`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.tui.screens.importing import ColumnsTable, ImportScreen, PickDialog
+
+from .helpers import ask_to_import, import_rows, make_app, post_keys, ready, screen_text, static_text, wait_for, \
+    wait_main, wait_screen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from spreadsheets import write_xlsx  # noqa: E402  (tests/spreadsheets.py: real files, built here)
+
+HOW = ["press", "burst"]
+HEADER = ["Organisation name", "Acronym", "Country", "Organisation type", "PIC"]
+OWN_WORDS = [  # as partners fill in a coordinator's sheet
+    ["Hochschule Nordwestfalen", "HNWF", "Deutschland", "Hochschule", "999200001"],
+    ["Centro Integrado de Formación Profesional Santander", "CIFPS", "España", "Berufsschule", ""],
+    ["Svaz průmyslu a dopravy", "SPD", "Czech Republic", "Employers organisation", ""],
+    ["Fachhochschule Wien", "FHW", "Österreich", "UAS", ""],
+]
+EXPECTED = [("HNWF", "DE", "higher-education"), ("CIFPS", "ES", "vet-provider"), ("SPD", "CZ", "trade-association"),
+            ("FHW", "AT", "higher-education")]
+
+
+def keys_of(text: str) -> list[str]:
+    return ["space" if c == " " else c for c in text]
+
+
+async def send(pilot, keys: list[str], burst: bool) -> None:
+    if burst:
+        post_keys(pilot.app, keys)
+    else:
+        await pilot.press(*keys)
+
+
+async def open_preview(pilot, source: Path) -> ImportScreen:
+    await ready(pilot)
+    await ask_to_import(pilot, source)
+    return await wait_screen(pilot, ImportScreen)
+
+
+async def pick(pilot, burst: bool, typed: str, scope_steps: int = 0) -> None:
+    """In a PickDialog: type, then (if asked) tab to 'For:' and move down `scope_steps`, then enter."""
+    dialog = await wait_screen(pilot, PickDialog)
+    keys = keys_of(typed) + (["tab", *["down"] * scope_steps] if scope_steps else []) + ["enter"]
+    await send(pilot, keys, burst)
+    await wait_for(pilot, lambda: pilot.app.screen is not dialog, "the dialog answered")
+
+
+def added(app, count: int) -> list[tuple]:
+    return [(p.short_name, p.country, p.kind) for p in app.document.plan.partners[-count:]]
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=HOW)
+async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draft, tmp_path, size, burst):
+    source = tmp_path / "partners.csv"
+    source.write_text("\n".join(";".join(row) for row in [HEADER, *OWN_WORDS]) + "\n", encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_preview(pilot, source)
+        before = len(app.document.plan.partners)
+        assert static_text(screen, "#import-summary").startswith("Import partners.csv: 4 to add, 0 rejected")
+        # the columns as read: each header and the key it is read as
+        columns = screen.query_one(ColumnsTable)
+        read = [(str(columns.get_row_at(i)[0]), str(columns.get_row_at(i)[1])) for i in range(columns.row_count)]
+        assert read == [("Organisation name", "name"), ("Acronym", "short name"), ("Country", "country"),
+                        ("Organisation type", "kind"), ("PIC", "PIC")]
+        # the rows in words: country names and kind labels, not codes and ids
+        rows = import_rows(screen)
+        assert [(r["result"], r["short"], r["country"]) for r in rows] == [
+            ("✓ add", "HNWF", "Germany"), ("✓ add", "CIFPS", "Spain"), ("✓ add", "SPD", "Czechia"),
+            ("✓ add", "FHW", "Austria")]
+        assert rows[0]["kind"] == "Higher education institution" and rows[1]["kind"] == "VET provider"
+        # a cell too long for its column ends in … on screen; the line under the rows has it whole
+        shown = screen_text(app)
+        assert "Centro Integrado de Formación Profesional Santander" not in shown and "…" in shown
+        await send(pilot, ["down"], burst)
+        await wait_for(pilot, lambda: "Line 3: adds CIFPS" in static_text(screen, "#import-detail"), "line 3's detail")
+        await send(pilot, ["enter"], burst)
+        await wait_main(pilot)
+        assert len(app.document.plan.partners) == before + 4 and added(app, 4) == EXPECTED
+        assert any("Added 4 partner(s) from partners.csv" in n.message for n in notes)
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=HOW)
+async def test_an_xlsx_without_a_type_column_imports_once_the_kinds_are_filled_in(draft, tmp_path, size, burst):
+    rows = [[name, short, country, pic or None] for name, short, country, _kind, pic in OWN_WORDS]
+    source = write_xlsx(tmp_path / "partners.xlsx", {"Partners": [["Organisation name", "Acronym", "Country", "PIC"],
+                                                                  *rows]})
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_preview(pilot, source)
+        before = len(app.document.plan.partners)
+        # the column mapping step, not an error: what is missing, what was looked for, how to give it
+        assert "nothing to add until every row has a kind" in static_text(screen, "#import-summary")
+        assert "✗ No column for kind (looked for 'kind', 'type'" in static_text(screen, "#import-columns")
+        assert {r["result"] for r in import_rows(screen)} == {"· waiting"}
+        assert not screen.query_one("#import-sheets").display  # one sheet: no sheet line
+        # k: a kind for every row (the column is missing: there is no other choice)
+        await send(pilot, ["k"], burst)
+        dialog = await wait_screen(pilot, PickDialog)
+        assert str(dialog.query_one(".question").render()) == "Kind for every row without one (4):"
+        await pick(pilot, burst, "uas")
+        await wait_for(pilot, lambda: "4 to add" in static_text(screen, "#import-summary"), "the rows judged")
+        assert "Every row without a kind: Higher education institution." in static_text(screen, "#import-columns")
+        # then one row its own kind: line 3 (CIFPS) is a VET school
+        await send(pilot, ["down", "k"], burst)
+        dialog = await wait_screen(pilot, PickDialog)
+        assert str(dialog.query_one(".question").render()) == "Kind for line 3:"
+        await pick(pilot, burst, "Berufsschule")
+        await wait_for(pilot, lambda: import_rows(screen)[1]["kind"] == "VET provider", "line 3's kind")
+        assert import_rows(screen)[1]["note"] == "kind filled in"
+        await send(pilot, ["enter"], burst)
+        await wait_main(pilot)
+        assert len(app.document.plan.partners) == before + 4
+        assert added(app, 4) == [("HNWF", "DE", "higher-education"), ("CIFPS", "ES", "vet-provider"),
+                                 ("SPD", "CZ", "higher-education"), ("FHW", "AT", "higher-education")]
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=HOW)
+async def test_the_sheet_is_chosen_and_a_column_mapped_by_keys(draft, tmp_path, burst):
+    # the first sheet is not the partner list; the second has a header no one would guess
+    source = write_xlsx(tmp_path / "consortium.xlsx", {
+        "Contacts": [["Name", "Email"], ["Anna Virtanen", "anna@example.org"]],
+        "Partners": [["Organisation name", "Acronym", "Country", "Sector"],
+                     ["Agro VET Lyon", "AVL", "France", "VET provider"], ["Kamer Oost", "KO", "Holland", "Kammer"]],
+    })
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_preview(pilot, source)
+        assert "sheet 'Contacts'" in static_text(screen, "#import-summary")
+        assert static_text(screen, "#import-sheets") == "Sheet 1 of 2: [Contacts]  Partners · s: next sheet"
+        await send(pilot, ["s"], burst)
+        await wait_for(pilot, lambda: "sheet 'Partners'" in static_text(screen, "#import-summary"), "the next sheet")
+        assert "✗ No column for kind" in static_text(screen, "#import-columns")
+        # shift+tab to the columns, down to 'Sector', m: read it as the kind
+        await send(pilot, ["shift+tab", "down", "down", "down"], burst)
+        columns = screen.query_one(ColumnsTable)
+        await wait_for(pilot, lambda: app.focused is columns and columns.cursor_row == 3, "the Sector column")
+        assert static_text(screen, "#import-detail") == "Column 'Sector': left out · m reads it as something else"
+        await send(pilot, ["m"], burst)
+        await pick(pilot, burst, "kind")
+        await wait_for(pilot, lambda: "2 to add" in static_text(screen, "#import-summary"), "the kinds read")
+        assert str(columns.get_row_at(3)[1]) == "kind"
+        assert [(r["country"], r["kind"]) for r in import_rows(screen)] == [("France", "VET provider"),
+                                                                           ("Netherlands", "Chamber")]
+        await send(pilot, ["enter"], burst)
+        await wait_main(pilot)
+        assert added(app, 2) == [("AVL", "FR", "vet-provider"), ("KO", "NL", "chamber")]
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=HOW)
+async def test_a_word_of_two_kinds_is_filled_for_every_row_that_says_it(draft, tmp_path, burst):
+    source = tmp_path / "partners.csv"
+    source.write_text("Organisation;Acronym;Country;Type\nCollege One;C1;Ireland;college\n"
+                      "College Two;C2;Malta;college\nGhost;GH;Atlantis;sme\n", encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_preview(pilot, source)
+        rows = import_rows(screen)
+        assert [r["result"] for r in rows] == ["✗ REJECT"] * 3
+        assert rows[0]["kind"] == "? college" and rows[2]["country"] == "? Atlantis"  # marked, not guessed
+        assert static_text(screen, "#import-detail").startswith("Line 2: kind 'college' could be")
+        await send(pilot, ["k"], burst)
+        dialog = await wait_screen(pilot, PickDialog)
+        # what 'college' may mean comes first; the rows it can go to are offered
+        assert [i.id for i in dialog.query_one("#pick")._shown][:2] == ["higher-education", "vet-provider"]
+        scopes = dialog.query_one("#scope")
+        assert [str(scopes.get_option_at_index(i).prompt) for i in range(scopes.option_count)] == \
+            ["line 2 only", "every row that says 'college' (2)"]
+        await pick(pilot, burst, "vet", scope_steps=1)
+        await wait_for(pilot, lambda: [r["result"] for r in import_rows(screen)][:2] == ["✓ add", "✓ add"],
+                       "both colleges added")
+        assert screen.query_one("#add").label.plain == "Add 2 partners (enter)"
+        # the typo'd country: c on its row
+        await send(pilot, ["down", "down", "c"], burst)
+        await pick(pilot, burst, "Spain")
+        await wait_for(pilot, lambda: import_rows(screen)[2]["result"] == "✓ add", "the ghost in Spain")
+        await send(pilot, ["escape"], burst)  # and nothing changes after all
+        await wait_main(pilot)
+        assert not [p for p in app.document.plan.partners if p.short_name in ("C1", "C2", "GH")]

@@ -1,0 +1,112 @@
+"""Typed numbers are applied when the field is confirmed or left: the live check while typing, one undo step."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from planner.storage import load_plan
+from planner.tui.screens.assessment import AssessmentScreen
+
+from .helpers import focus, make_app, post_keys, ready, static_text, wait_for, wait_screen
+
+
+def hint(app) -> str:
+    return static_text(app, "#grant-hint")
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=["press", "burst"])
+async def test_1_45m_then_enter_sets_the_grant_in_one_undo_step(lot1, size, burst):
+    app, _ = make_app(lot1)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        before, steps = app.document.plan.requested_grant_eur, len(app.document.undo_stack)
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        keys = ["end", "ctrl+u", *"1.45M"]
+        if burst:
+            post_keys(app, keys)
+        else:
+            await pilot.press(*keys)
+        await wait_for(pilot, lambda: grant.value == "1.45M", "1.45M in the field")
+        # checked while typing, not taken: the plan, the scoreboard and the undo stack are as they were
+        # against the cap of Lot 1, 24 months (EUR 1,000,000)
+        assert hint(app) == \
+            f"→ EUR 1,450,000 on enter (now EUR {before:,}): EUR 450,000 OVER the cap of EUR 1,000,000."
+        assert app.document.plan.requested_grant_eur == before
+        assert f"EUR {before:,}" in app.board.get("grant").message
+        assert len(app.document.undo_stack) == steps and not app.document.dirty
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 1_450_000, "the grant applied")
+        assert len(app.document.undo_stack) == steps + 1  # one step for all the typing
+        assert grant.value == "1,450,000" and "→" not in hint(app)
+        assert "EUR 1,450,000" in app.board.get("grant").message
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == before, "one undo back")
+        assert grant.value == f"{before:,}" and len(app.document.undo_stack) == steps
+
+
+async def test_tab_applies_ctrl_z_takes_the_typing_back_and_ctrl_s_saves_what_was_typed(lot1):
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = app.document.plan.requested_grant_eur
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        # ctrl+z while typing: the field goes back to the plan's value, the plan's history is untouched
+        post_keys(app, ["end", "ctrl+u", *"12", "ctrl+z"])
+        await wait_for(pilot, lambda: grant.value == f"{before:,}", "the typing taken back")
+        assert app.document.plan.requested_grant_eur == before and not app.document.undo_stack
+        # tab applies, as leaving the field does
+        post_keys(app, ["end", "ctrl+u", *"900000", "tab"])
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 900_000, "tab applied it")
+        assert app.focused is not grant and grant.value == "900,000"
+        # ctrl+s in the field saves the amount typed, not the one before it
+        await focus(pilot, grant)
+        post_keys(app, ["end", "ctrl+u", *"910000", "ctrl+s"])
+        await wait_for(pilot, lambda: not app.document.dirty and app.document.plan.requested_grant_eur == 910_000,
+                       "the typed amount saved")
+        assert load_plan(lot1).requested_grant_eur == 910_000
+        # not an amount, left: the field keeps the text, marked; the plan keeps its grant
+        post_keys(app, ["end", "ctrl+u", *"9x", "tab"])
+        await wait_for(pilot, lambda: app.focused is not grant, "the field left")
+        assert grant.value == "9x" and app.document.plan.requested_grant_eur == 910_000
+        assert hint(app) == "✗ '9x' is not an amount in whole euros: the plan keeps EUR 910,000."
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=["press", "burst"])
+async def test_a_score_is_applied_by_enter_or_tab_in_one_step(lot1, burst):
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = app.document.plan.assessment.relevance
+        await pilot.press("s")
+        screen = await wait_screen(pilot, AssessmentScreen)
+        field = screen.query_one("#score-relevance", Input)
+        await wait_for(pilot, lambda: app.focused is field, "the first score focused")
+        keys = ["end", "ctrl+u", *"24"]
+        post_keys(app, keys) if burst else await pilot.press(*keys)
+        await wait_for(pilot, lambda: field.value == "24", "24 typed")
+        assert "24/25" in static_text(screen, "#chart")  # the chart follows the typing
+        assert app.document.plan.assessment.relevance == before and not app.document.undo_stack
+        post_keys(app, ["enter"]) if burst else await pilot.press("enter")
+        await wait_for(pilot, lambda: app.document.plan.assessment.relevance == 24, "the score applied")
+        assert len(app.document.undo_stack) == 1  # not "2" then "24"
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan.assessment.relevance == before, "one undo back")
+        assert field.value == str(before)
+
+
+async def test_quitting_with_a_typed_amount_asks_about_it(lot1):
+    from planner.tui.screens.dialogs import Choice
+
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        post_keys(app, ["end", "ctrl+u", *"1.2 Mio", "ctrl+q"])
+        # the typed amount is applied, so that it is unsaved work the quit asks about, not lost
+        await wait_screen(pilot, Choice)
+        assert app.document.plan.requested_grant_eur == 1_200_000 and app.document.dirty
+        assert app.return_code is None
