@@ -1,4 +1,4 @@
-"""The plan: pydantic models of plan file format 1 (see README, "Plan files"). No rules here."""
+"""The plan: pydantic models of plan file format 1 (see docs/formats.md, "Plan files"). No rules here."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from .helpers import make_app, ready, static_text, type_text, verdict, wait_for,
 COUNTRY_WORDS = {"DE": "ger", "PT": "port", "NL": "neth", "PL": "pol", "FI": "fin"}
 KIND_WORDS = {"higher-education": "univ", "vet-provider": "vet", "enterprise": "sme", "chamber": "cham",
               "trade-association": "sectoral", "public-body": "authority"}
-# the README's figure: a, four tabs and enter (text typed into the fields not counted)
+# the figure in docs/guide.md#partners: a, four tabs and enter (text typed into the fields not counted)
 KEYS_PER_BENEFICIARY = 6
 
 
@@ -75,7 +75,7 @@ async def test_an_eligible_lot1_consortium_from_an_empty_plan_in_few_keys(tmp_pa
         got = [(q.name, q.short_name, q.country, q.kind, q.role, q.pic) for q in app.document.plan.partners]
         assert got == [(p["name"], p["short_name"], p["country"], p["kind"], p["role"], p.get("pic"))
                        for p in partners]
-        # every coordinator or beneficiary in the README's count of keys; the associated partner one more
+        # every coordinator or beneficiary in docs/guide.md's count of keys (#partners); the associated partner one more
         assert [k for k, p in zip(per_partner, partners) if p["role"] != "associated-partner"] == \
             [KEYS_PER_BENEFICIARY] * 9
         assert [k for k, p in zip(per_partner, partners) if p["role"] == "associated-partner"] == \
@@ -162,7 +162,7 @@ async def test_ctrl_n_saves_and_opens_the_next_empty_form(tmp_path):
         assert second.query_one("#name", Input).value == ""
         assert second.query_one("#country", Picker).value == "DE"  # carried over
         assert second.query_one("#role", Picker).value == "beneficiary"
-        # chained, a beneficiary costs 5 keys besides the text (the README's figure): 4 tabs and ctrl+n
+        # chained, a beneficiary costs 5 keys besides the text (the figure in docs/guide.md#partners): 4 tabs and ctrl+n
         keys = KeyCounter(pilot)
         await type_text(pilot, "Beta Oy")
         await keys.press("tab")

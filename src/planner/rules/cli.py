@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of `planner rules` (the parser is the CLI's: it escapes what it repeats)."""
     parser.usage = "planner rules\n       planner rules show ID\n       planner rules diff A B"
     parser.epilog = ("ID is a built-in call id (" + ", ".join(available_calls()) + ") or a rules file (.toml). "
-                     "A rule set may extend another (extends = \"2025\") and hold only what differs: see README.")
+                     "A rule set may extend another (extends = \"2025\") and hold only what differs: "
+                     "see docs/formats.md, 'Rule sets that build on each other'.")
     parser.add_argument("action", nargs="?", choices=("list", "show", "diff"), default="list")
     parser.add_argument("ids", nargs="*", metavar="ID")
 

@@ -73,8 +73,9 @@ ACTIONS: list[Action] = [
            palette="Budget", palette_help="Each partner's share of the grant"),
     Action("planner.assessment", "s", "award self-assessment", "assessment", "Self-assessment",
            palette="Self-assessment", palette_help="Score the proposal against the award criteria"),
-    Action("planner.import", "i", "import partners from a CSV file (with a preview)", "import_partners",
-           "Import CSV", palette="Import partners", palette_help="Add partners from a CSV file, with a preview"),
+    Action("planner.import", "i", "import partners from a CSV or spreadsheet file (with a preview)",
+           "import_partners", "Import", palette="Import partners",
+           palette_help="Add partners from a CSV or spreadsheet file (.xlsx, .xls, .ods), with a preview"),
     # the words in the palette's title: it matches titles only, and people search for "title"
     Action("planner.plan_details", "t", "plan details: title, acronym, call, duration, notes", "plan_details",
            "Details", palette="Plan details: title, acronym, call, duration, notes",

@@ -25,7 +25,7 @@ from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.quiet import Line, set_border_subtitle
 
-# short enough for one line; the help and README spell them out
+# short enough for one line; the help and docs/guide.md spell them out
 COUNTS_SHORT = {"": "✓", "excluded country": "✗ EXCLUDED", "associated partner": "✗ assoc.",
                 "affiliated entity": "✗ affil.", "country not associated": "✗ country",
                 "third country not allowed": "✗ region"}
