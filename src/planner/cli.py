@@ -35,6 +35,7 @@ COMMANDS = {
     "fmt": "rewrite plan files in canonical form (--check: only report)",
     "import-partners": "add partners from a CSV file or a spreadsheet (shows every row it would reject, and why)",
     "export": "partners as CSV, a report to mail (Markdown or plain text), or plan and verdict as JSON",
+    "ls": "list the plans of a folder: verdict, partners, last change, who has each open (text or JSON)",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
     "rules": "the call rule sets: list them, show one resolved (show ID), or what changed (diff A B)",
@@ -120,6 +121,13 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte order mark (by default it has "
                    "one, so that Excel shows accents right)")
     add_rules_options(p)
+    p = parsers["ls"] = _Parser(prog="planner ls", description=COMMANDS["ls"],
+                                epilog="Every *.toml file in the folder is listed, an unreadable one with the reason "
+                                "(partners.toml, the folder's directory of partners, is not a plan). Exit 0 when "
+                                "the folder was listed, whatever the verdicts; 2 when it cannot be read.")
+    p.add_argument("folder", metavar="DIR", nargs="?", default=".", help="the folder (default: the current one)")
+    p.add_argument("--recursive", "-r", action="store_true", help="the plans in subfolders too")
+    p.add_argument("--format", choices=("text", "json"), default="text")
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
     p = parsers["rules"] = _Parser(prog="planner rules", description=COMMANDS["rules"])
@@ -353,6 +361,26 @@ def _check_output(plan: Path, output: Path, force: bool) -> None:
         raise PlanError(str(output), "already exists; add --force to replace it, or choose another file")
 
 
+def _ls(args: argparse.Namespace) -> int:
+    from planner import folder
+
+    try:
+        entries = folder.list_folder(args.folder, recursive=args.recursive)
+    except folder.FolderError as exc:
+        err(f"planner: {exc}")
+        return EXIT_UNREADABLE
+    if args.format == "json":
+        text = json.dumps(folder.listing_json(args.folder, entries), ensure_ascii=False, indent=2) + "\n"
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 (its bytes kept as surrogates): \u escapes
+            text = json.dumps(folder.listing_json(args.folder, entries), indent=2) + "\n"
+        _emit(text, True)
+    else:
+        out(folder.listing_text(entries))
+    return 0
+
+
 def _schema(_args: argparse.Namespace) -> int:
     schema = Plan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -433,7 +461,7 @@ def _safe_streams() -> None:
 
 
 HANDLERS = {"rules": rulescli.command, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt,
-            "import-partners": _import_partners, "export": _export, "schema": _schema, "samples": _samples}
+            "import-partners": _import_partners, "export": _export, "ls": _ls, "schema": _schema, "samples": _samples}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,541 @@
+"""A folder of plans: each plan's verdict and who has it open (`planner ls`, the folder view), and
+the partners the folder already knows (offered in the partner form). Pure core: no Textual.
+
+Every `*.toml` file directly in the folder is listed (with `recursive`, the subfolders' too),
+except the `partners.toml` directory file; a file that is not a readable plan is listed with the
+one-line message `planner check` gives, never skipped (the spec's "A folder of plans").
+
+Reading a plan, judging it and working out what it takes cost about a millisecond or two; a
+folder of 200 plans is listed in well under a second, and a second listing in the same process
+(the folder view's refresh, the partner form after it) reads only the files whose size, mtime or
+inode changed (`_CACHE`). Who has a plan open comes from its recovery files (`recovery.py`),
+found with one listing of the folder instead of one per plan.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import stat
+import tomllib
+import unicodedata
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from planner import recovery
+from planner.errors import PlanError, validation_problems
+from planner.files import decode_plan_bytes, not_regular, parse_toml, read_user_file, state_dir
+from planner.model import Partner, Plan, allowed_keys
+from planner.rules import latest_call, load_call
+from planner.scoring import evaluate
+from planner.storage import load_call_for, parse_plan
+
+DIRECTORY_FILE = "partners.toml"  # the folder's own list of organisations, in the plan's [[partners]] format
+SUFFIX = ".toml"
+
+
+@dataclass(frozen=True)
+class OpenBy:
+    """Who has a plan open now. From a recovery file another user's umask keeps private (mode 600),
+    only its owner is known: `host` and `since` are then None."""
+
+    user: str
+    host: str | None = None
+    since: datetime | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"user": self.user, "host": self.host, "since": _iso(self.since)}
+
+    def words(self) -> str:
+        """'alice on srv1', or 'alice (host not known)'."""
+        return f"{self.user} on {self.host}" if self.host else f"{self.user} (host not known)"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One plan file of the folder: what `planner ls` prints (the spec's keys) and the view shows."""
+
+    path: Path  # as listed: the folder as given joined with the file's name
+    name: str  # the path relative to the folder ("lot2.toml", "old/2024.toml")
+    modified: datetime | None = None
+    open_by: OpenBy | None = None
+    error: str | None = None
+    plan: Plan | None = field(default=None, repr=False, compare=False)
+    title: str | None = None
+    acronym: str | None = None
+    call: str | None = None
+    lot: int | None = None
+    duration_months: int | None = None
+    partners: int | None = None
+    eligible: bool | None = None
+    failing: tuple[str, ...] | None = None
+    failing_labels: tuple[str, ...] = ()
+    new_full_partners: int | None = None
+    summary: str = ""  # what it takes, in words ('3 more partners: 1 VET or HE provider, ...')
+
+    @property
+    def verdict(self) -> str:
+        """'ELIGIBLE', 'NOT ELIGIBLE: 3 new partners to go', 'NOT ELIGIBLE: ecosystem', or 'UNREADABLE'."""
+        if self.error is not None:
+            return "UNREADABLE"
+        if self.eligible:
+            return "ELIGIBLE"
+        n = self.new_full_partners or 0
+        if n:
+            return f"NOT ELIGIBLE: {n} new partner{'' if n == 1 else 's'} to go"
+        if len(self.failing_labels) == 1:
+            return f"NOT ELIGIBLE: {self.failing_labels[0].lower()}"
+        return f"NOT ELIGIBLE: {len(self.failing_labels)} rules fail"
+
+    def as_dict(self) -> dict[str, object]:
+        """The spec's keys, in its order; for an unreadable file every key but path, modified, open_by
+        and error is null."""
+        return {"path": str(self.path), "title": self.title, "acronym": self.acronym, "call": self.call,
+                "lot": self.lot, "duration_months": self.duration_months, "partners": self.partners,
+                "eligible": self.eligible, "failing": list(self.failing) if self.failing is not None else None,
+                "new_full_partners": self.new_full_partners, "modified": _iso(self.modified),
+                "open_by": self.open_by.as_dict() if self.open_by else None, "error": self.error}
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class FolderError(Exception):
+    """The folder itself cannot be read (not there, not a folder, no permission)."""
+
+
+# --- reading one plan, cached by what the file is on disk -------------------------------------------
+
+# realpath -> ((size, mtime_ns, inode), the entry's fields read from the file)
+_CACHE: dict[str, tuple[tuple[int, int, int], dict[str, object]]] = {}
+
+
+def _judged(path: Path, info: os.stat_result, shown: Path | None = None) -> dict[str, object]:
+    """`path`: the real path (links resolved); `info`: its stat; `shown`: the path messages name."""
+    key = (info.st_size, info.st_mtime_ns, info.st_ino)
+    real = str(path)
+    hit = _CACHE.get(real)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    fields = _judge(shown or path)
+    _CACHE[real] = (key, fields)
+    return fields
+
+
+def _judge(path: Path) -> dict[str, object]:
+    try:
+        plan = parse_plan(decode_plan_bytes(path, read_user_file(path)), str(path))
+        rules = load_call_for(plan, str(path))
+        board = evaluate(plan, rules)
+        needed = board.to_qualify
+    except PlanError as exc:
+        return {"error": _one_line(str(exc))}
+    except OSError as exc:  # gone or unreadable between the listing and the read
+        return {"error": f"{path}: {exc.strerror or exc}"}
+    return {"plan": plan, "title": plan.title, "acronym": plan.acronym, "call": board.call, "lot": board.lot,
+            "duration_months": board.duration_months, "partners": len(plan.partners), "eligible": board.eligible,
+            "failing": tuple(c.id for c in board.failures), "failing_labels": tuple(c.label for c in board.failures),
+            "new_full_partners": needed.new_full_partners, "summary": needed.summary()}
+
+
+def _one_line(message: str) -> str:
+    """The first line of check's message; where there are more (a list of problems), how many."""
+    lines = message.splitlines()
+    if len(lines) <= 1:
+        return message
+    more = [line.strip().removeprefix("- ") for line in lines[1:] if line.strip()]
+    return f"{lines[0]}: {more[0]}" + (f" (and {len(more) - 1} more)" if len(more) > 1 else "")
+
+
+# --- who has it open ----------------------------------------------------------------------------------
+
+
+def recovery_index(names: Iterable[str]) -> dict[str, list[str]]:
+    """A folder's recovery files by the plan they belong to: {"plan.toml": [".plan.toml.planner",
+    ".plan.toml.1.planner"]}, in slot order (recovery.holder_files' order)."""
+    index: dict[str, list[str]] = {}
+    for n in names:
+        if not (n.startswith(".") and n.endswith(recovery.SUFFIX)):
+            continue
+        stem = n[1:-len(recovery.SUFFIX)]
+        head, dot, slot = stem.rpartition(".")
+        plan = head if dot and slot.isdigit() and head.endswith(SUFFIX) else stem
+        index.setdefault(plan, []).append(n)
+    for files in index.values():
+        files.sort(key=lambda n: (len(n), n))
+    return index
+
+
+def open_by(path: Path, beside: list[str] | None = None, state_names: Iterable[str] | None = None,
+            now: datetime | None = None, real: Path | None = None) -> OpenBy | None:
+    """Another live session that holds the plan, from its recovery files (beside the plan, or in the
+    state folder); None when there is none (this process's own does not count).
+
+    `beside`: the names of the plan's recovery files in its folder (`recovery_index`), and
+    `state_names` the state folder's listing, when the caller has them (one listing for a whole
+    folder of plans); `real`: the plan's real path. Without them, recovery.holder_files finds them."""
+    now = now or datetime.now(timezone.utc)
+    if beside is None or real is None:
+        files = recovery.holder_files(path)
+    else:
+        files = [real.parent / n for n in beside]
+        if state_names:
+            quoted = urllib.parse.quote(str(real), safe="")
+            files += [state_dir() / n for n in sorted(state_names, key=lambda n: (len(n), n))
+                      if n.startswith(quoted) and re.fullmatch(rf"(\.\d+)?{re.escape(recovery.SUFFIX)}",
+                                                               n[len(quoted):])]
+    for file in files:
+        holder = recovery.read_holder(file)
+        if holder is None:
+            continue
+        if holder.problem is None:
+            if holder.alive(now) and not holder.mine:
+                return OpenBy(holder.user, holder.host, holder.since)
+            continue
+        who = _private_holder(file, now)
+        if who is not None:
+            return who
+    return None
+
+
+def _private_holder(file: Path, now: datetime) -> OpenBy | None:
+    """A recovery file this user may not read (another user's, mode 600): its owner holds the plan, if
+    the file had a sign of life within the time a holder elsewhere is taken as alive."""
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    if info.st_uid == os.getuid():
+        return None  # our own file, unreadable for another reason: nobody else holds the plan through it
+    updated = datetime.fromtimestamp(info.st_mtime, timezone.utc)
+    if now - updated >= recovery.STALE_ELSEWHERE:
+        return None
+    try:
+        user = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        user = str(info.st_uid)
+    return OpenBy(user)
+
+
+# --- the folder ---------------------------------------------------------------------------------------
+
+
+def plan_files(folder: Path, recursive: bool = False) -> list[tuple[Path, str, os.stat_result]]:
+    """(path, name relative to the folder, stat) of each plan file, by name. Raises FolderError."""
+    out: list[tuple[Path, str, os.stat_result]] = []
+
+    def walk(where: Path, prefix: str, top: bool) -> None:
+        try:
+            with os.scandir(where) as it:
+                entries = list(it)
+        except OSError as exc:
+            if top:
+                raise FolderError(f"{folder}: {_folder_problem(folder, exc)}") from None
+            return  # a subfolder we may not read: the rest of the folder is still listed
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = prefix + entry.name
+            if entry.name.startswith("."):
+                continue  # recovery files, editors' swap files, .git
+            try:
+                info = entry.stat()  # through a link: a linked plan is listed as the plan it is
+            except OSError:
+                if entry.name.endswith(SUFFIX):
+                    out.append((where / entry.name, name, None))  # type: ignore[arg-type]  # a dangling link
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if recursive and not entry.is_symlink():
+                    walk(where / entry.name, name + "/", False)
+                continue
+            if entry.name.endswith(SUFFIX) and not (top and entry.name == DIRECTORY_FILE):
+                out.append((where / entry.name, name, info))
+
+    walk(folder, "", True)
+    return out
+
+
+def _folder_problem(folder: Path, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such folder"
+    if isinstance(exc, NotADirectoryError):
+        return "is not a folder (planner ls lists a folder of plans; planner check reads one plan)"
+    if isinstance(exc, PermissionError):
+        return "permission denied (the folder cannot be read)"
+    return str(exc.strerror or exc)
+
+
+def list_folder(folder: str | Path, recursive: bool = False, now: datetime | None = None) -> list[Entry]:
+    """Every plan file of the folder, by name, with its verdict and who has it open. Raises FolderError."""
+    folder = Path(folder)
+    files = plan_files(folder, recursive)
+    places: dict[Path, tuple[Path, dict[str, list[str]]]] = {}  # folder -> its real path, its recovery files
+    try:
+        state_names: list[str] = os.listdir(state_dir())
+    except OSError:
+        state_names = []
+    now = now or datetime.now(timezone.utc)
+    out = []
+    for path, name, info in files:
+        if info is None:
+            out.append(Entry(path, name, error=f"{path}: no such file (a link to nothing)"))
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO or a device named *.toml: said, never opened (reading it could wait for ever)
+            out.append(Entry(path, name, error=f"{path}: {not_regular(info.st_mode) or 'not a regular file'}"))
+            continue
+        parent = path.parent
+        if parent not in places:
+            try:
+                index = recovery_index(os.listdir(parent))
+            except OSError:
+                index = {}
+            places[parent] = (Path(os.path.realpath(parent)), index)
+        real_parent, index = places[parent]
+        if path.is_symlink():  # its recovery files are beside the file it points to
+            real = Path(os.path.realpath(path))
+            holder = open_by(path, None, state_names, now)
+        else:
+            real = real_parent / path.name
+            holder = open_by(path, index.get(path.name, []), state_names, now, real)
+        fields = _judged(real, info, path)
+        modified = datetime.fromtimestamp(info.st_mtime, timezone.utc).replace(microsecond=0)
+        out.append(Entry(path, name, modified=modified, open_by=holder, **fields))  # type: ignore[arg-type]
+    return out
+
+
+def listing_json(folder: str, entries: list[Entry]) -> dict[str, object]:
+    return {"folder": folder, "plans": [e.as_dict() for e in entries]}
+
+
+def listing_text(entries: list[Entry]) -> str:
+    """One line per plan for scripts and people: file, acronym, call and lot, verdict, partners, last
+    change, who has it open; an unreadable file with its reason."""
+    if not entries:
+        return "no plans here (no *.toml files)\n"
+    rows = []
+    for e in entries:
+        if e.error is not None:
+            rows.append([e.name, "-", "-", "UNREADABLE", "-", _when(e.modified), "", e.error])
+            continue
+        rows.append([e.name, e.acronym or "-", f"{e.call} L{e.lot}", e.verdict, str(e.partners),
+                     _when(e.modified), e.open_by.words() if e.open_by else "", e.title or ""])
+    head = ["FILE", "ACRONYM", "CALL", "VERDICT", "PARTNERS", "CHANGED", "OPEN BY", "TITLE / PROBLEM"]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]
+    lines = []
+    for row in [head, *rows]:
+        cells = [row[i].ljust(widths[i]) for i in range(len(widths))]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M}Z"
+
+
+# --- partners the folder knows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """One organisation as one or more plans (or partners.toml) have it."""
+
+    name: str
+    short_name: str | None
+    pic: str | None
+    country: str
+    kind: str
+    eche: bool | None
+    sources: tuple[str, ...]  # file names it was found in
+    conflict: str = ""  # how the other copies of the same organisation differ ("2 PICs: ...")
+
+    def fields(self) -> dict[str, object]:
+        return {"name": self.name, "short_name": self.short_name, "pic": self.pic, "country": self.country,
+                "kind": self.kind, "eche": self.eche}
+
+
+def _norm(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def _directory_partners(folder: Path) -> tuple[list[Partner], list[str]]:
+    """The folder's partners.toml: [[partners]] in the plan's format (role optional there)."""
+    path = folder / DIRECTORY_FILE
+    if not path.exists():
+        return [], []
+    try:
+        data = parse_toml(decode_plan_bytes(path, read_user_file(path, "partners file")), str(path))
+    except PlanError as exc:
+        return [], [_one_line(str(exc))]
+    rows = data.get("partners")
+    if not isinstance(rows, list):
+        return [], [f"{path}: no [[partners]] tables"]
+    found, problems = [], []
+    rules = load_call(latest_call())
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems.append(f"{path}: partners[{i}] is not a table")
+            continue
+        try:
+            partner = Partner.model_validate({"role": "beneficiary", **row})
+        except ValidationError as exc:
+            first = validation_problems(exc, allowed_keys)[0]
+            problems.append(f"{path}: partners[{i}]: {first}")
+            continue
+        # the ids as a plan's loader checks them, by the most recent call's rules
+        country = rules.canonical_country(partner.country)
+        if not rules.is_known_country(country):
+            problems.append(f"{path}: partners[{i}].country: unknown country code {partner.country!r}")
+        elif rules.kind(partner.kind) is None:
+            problems.append(f"{path}: partners[{i}].kind: unknown kind {partner.kind!r}")
+        else:
+            found.append(partner.model_copy(update={"country": country}))
+    return found, problems
+
+
+def known_partners(folder: str | Path, exclude: Path | None = None) -> tuple[list[Known], list[str]]:
+    """The organisations of the folder's plans and its partners.toml, one entry per distinct copy.
+
+    Copies of one organisation (the same legal name, or the same PIC) that agree are one entry, with
+    every file they came from; copies that differ (two PICs for one name, two countries for one PIC)
+    are each an entry of their own, with `conflict` saying how they differ: never merged silently.
+    `exclude`: the plan being edited (its own partners are not offered to it). Unreadable plans are
+    left out here (the folder view lists them with their reason); problems of partners.toml are returned."""
+    folder = Path(folder)
+    try:
+        files = plan_files(folder)
+    except FolderError:
+        files = []
+    skip = os.path.realpath(exclude) if exclude is not None else None
+    copies: dict[tuple, list[str]] = {}  # (name, short, pic, country, kind, eche) -> sources
+    for path, name, info in files:
+        if info is None or not stat.S_ISREG(info.st_mode) or os.path.realpath(path) == skip:
+            continue
+        plan = _judged(Path(os.path.realpath(path)), info, path).get("plan")
+        if not isinstance(plan, Plan):
+            continue
+        for p in plan.partners:
+            copies.setdefault(_copy_key(p), []).append(name)
+    directory, problems = _directory_partners(folder)
+    for p in directory:
+        copies.setdefault(_copy_key(p), []).append(DIRECTORY_FILE)
+    # copies of one organisation: linked by name or by PIC
+    by_name: dict[str, list[tuple]] = {}
+    by_pic: dict[str, list[tuple]] = {}
+    for key in copies:
+        by_name.setdefault(_norm(key[0]), []).append(key)
+        if key[2]:
+            by_pic.setdefault(key[2], []).append(key)
+    out = []
+    for key, sources in copies.items():
+        related = {*by_name[_norm(key[0])], *(by_pic.get(key[2], []) if key[2] else [])} - {key}
+        out.append(Known(key[0], key[1], key[2], key[3], key[4], key[5], tuple(dict.fromkeys(sources)),
+                         _conflict(key, related, copies)))
+    out.sort(key=lambda k: (_norm(k.name), k.pic or ""))
+    return out, problems
+
+
+def _copy_key(p: Partner) -> tuple:
+    return (p.name, p.short_name, p.pic, p.country, p.kind, getattr(p, "eche", None))
+
+
+_FIELD_WORDS = (("PIC", 2), ("short name", 1), ("country", 3), ("kind", 4), ("ECHE", 5))
+
+
+def _conflict(key: tuple, related: set[tuple], copies: dict[tuple, list[str]]) -> str:
+    """'another copy has PIC 999888777 (lot2.toml)', field by field; '' when no other copy differs."""
+    if not related:
+        return ""
+    parts = []
+    for other in sorted(related, key=lambda k: tuple(str(v) for v in k)):
+        differs = [f"{word} {_shown(other[i])}" for word, i in _FIELD_WORDS if other[i] != key[i]]
+        if _norm(other[0]) != _norm(key[0]):
+            differs.insert(0, f"name {other[0]}")
+        if differs:
+            parts.append(f"{', '.join(differs)} ({', '.join(dict.fromkeys(copies[other]))})")
+    return ("other copies: " if len(parts) > 1 else "another copy has ") + "; ".join(parts) if parts else ""
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+# --- matching what is typed ---------------------------------------------------------------------------
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """One letter changed, added, left out, or two swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in text).split()
+
+
+def match_rank(query: str, known: Known) -> tuple[int, int] | None:
+    """How well `query` (a legal name, short name or PIC being typed) finds `known`: lower is better;
+    None: not at all. The PIC or short name exactly, then a start, a word's start, anywhere, a word
+    start with one typo (`Ould` for `Oulu`), and last the letters in order (`oamk`)."""
+    q = _norm(query)
+    if len(q) < 2:
+        return None
+    name, short, pic = _norm(known.name), _norm(known.short_name), known.pic or ""
+    if q in (short, pic):
+        return (0, 0)
+    if name.startswith(q) or short.startswith(q) or (pic and pic.startswith(q)):
+        return (1, len(name))
+    words = _words(name) + _words(short)
+    if any(w.startswith(q) for w in words):
+        return (2, len(name))
+    if q in name or q in short:
+        return (3, len(name))
+    if len(q) >= 3 and " " not in q and any(_within_one_edit(q, w[:len(q)]) or _within_one_edit(q, w[:len(q) + 1])
+                                            or _within_one_edit(q, w[:max(len(q) - 1, 1)])
+                                            for w in words):
+        return (4, len(name))
+    span = _in_order(q.replace(" ", ""), name)
+    if span is not None and len(q) >= 3:
+        return (5, span)
+    return None
+
+
+def _in_order(q: str, text: str) -> int | None:
+    """The letters of q in order in text, starting at a word's start: the span they take, or None."""
+    best = None
+    for start in range(len(text)):
+        if text[start] != q[0] or (start and text[start - 1].isalnum()):
+            continue
+        i, pos = 1, start + 1
+        while i < len(q) and pos < len(text):
+            if text[pos] == q[i]:
+                i += 1
+            pos += 1
+        if i == len(q):
+            span = pos - start
+            best = span if best is None else min(best, span)
+    return best
+
+
+def matching(query: str, known: list[Known], limit: int = 6) -> list[Known]:
+    ranked = [(rank, i, k) for i, k in enumerate(known) if (rank := match_rank(query, k)) is not None]
+    return [k for _, _, k in sorted(ranked, key=lambda r: (r[0], r[1]))[:limit]]
