@@ -142,7 +142,8 @@ def _top_parser() -> argparse.ArgumentParser:
         usage="planner [PLAN] [options]\n       planner COMMAND ...",
         description="Plan an Erasmus+ Alliances for Innovation consortium and check it against the call's rules.",
         epilog=f"commands:\n{commands}\n\n'planner COMMAND --help' tells more. Without a command, "
-        "the planner opens PLAN (created on first save if it does not exist), or a new plan.",
+        "the planner opens PLAN (created on first save if it does not exist), the plans of a folder "
+        "(planner DIR), or a new plan.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("plan", metavar="PLAN", nargs="?", help="the plan file to open in the planner")
@@ -407,13 +408,18 @@ def _tui(args: argparse.Namespace) -> int:
             raise PlanError(args.sample, f"no such sample; samples: {', '.join(sample_names())}")
         path, read_only = str(found), True
     rules = explicit_rules(args)
+    folder = None
+    if path is not None and not read_only and Path(path).is_dir():
+        folder, path = path, None  # planner DIR: the folder view
     if not _has_terminal():
+        if folder is not None:
+            raise NoTerminal(folder, folder=True)
         if path is not None and (Path(path).exists() or Path(path).is_symlink()):
             load_plan(path, rules)  # a file the TUI could not open says why first, as it would with a terminal
         raise NoTerminal(args.plan)
     from planner.tui.app import run  # Textual is loaded only here
 
-    return run(path, rules=rules, read_only=read_only)
+    return run(path, rules=rules, read_only=read_only, folder=folder)
 
 
 def _has_terminal() -> bool:
@@ -426,11 +432,15 @@ def _has_terminal() -> bool:
 class NoTerminal(Exception):
     """The TUI was asked for where there is no terminal (a script, cron, a pipe)."""
 
-    def __init__(self, plan: str | None) -> None:
+    def __init__(self, plan: str | None, folder: bool = False) -> None:
         self.plan = plan
+        self.folder = folder
         super().__init__(plan)
 
     def message(self) -> str:
+        if self.folder:
+            return ("planner: the planner's screen needs a terminal, and standard input or output is not one; "
+                    f"from a script, 'planner ls {self.plan}' lists the plans of a folder")
         text = ("planner: the planner's screen needs a terminal, and standard input or output is not one; "
                 "from a script, use 'planner check PLAN' (or 'planner --help' for every command)")
         name = self.plan or ""

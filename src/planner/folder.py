@@ -93,6 +93,14 @@ class Entry:
             return f"NOT ELIGIBLE: {self.failing_labels[0].lower()}"
         return f"NOT ELIGIBLE: {len(self.failing_labels)} rules fail"
 
+    @property
+    def short_verdict(self) -> str:
+        """The verdict in a narrow column: 'ELIGIBLE', '2 partners to go', 'ecosystem', '3 rules fail',
+        'UNREADABLE' (a mark before it says eligible or not)."""
+        if self.error is not None or self.eligible:
+            return self.verdict
+        return self.verdict.removeprefix("NOT ELIGIBLE: ").replace(" new partner", " partner")
+
     def as_dict(self) -> dict[str, object]:
         """The spec's keys, in its order; for an unreadable file every key but path, modified, open_by
         and error is null."""

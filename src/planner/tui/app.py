@@ -62,9 +62,11 @@ class PlannerApp(App[int]):
     RESERVED_KEYS = RESERVED_KEYS
     PRIORITY_IDS = priority_ids(ACTIONS)
 
-    def __init__(self, document: Document, session_rules: CallRules | None = None) -> None:
+    def __init__(self, document: Document, session_rules: CallRules | None = None,
+                 folder: Path | None = None) -> None:
         super().__init__()
         self.document = document
+        self.start_folder = folder  # `planner DIR`: the folder view first, over a new plan
         # --rules FILE / --call ID: one set of rules for the whole session, every plan opened included
         self.session_rules = session_rules
         # themes and keys are set before the first mount: a theme change after it restyles every widget
@@ -117,6 +119,8 @@ class PlannerApp(App[int]):
         # a sign of life for planners on other hosts, which take a holder silent for a day as gone
         self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
         self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0), cancel_label="Quit")
+        if self.start_folder is not None:
+            self.open_folder(self.start_folder, closable=False)
 
     def _held_at_start(self, document: Document) -> None:
         if not self.main.up_to_date:
@@ -336,14 +340,18 @@ class PlannerApp(App[int]):
         self.exit(0)
 
     def action_open(self) -> None:
-        from planner.tui.screens.dialogs import PathPrompt
+        """The folder view of the plan's folder (the current folder for a new plan): its plans at a
+        glance, and a field to type another folder or a plan file in."""
+        self.open_folder(self.document.path.parent if self.document.path else Path("."))
 
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self.ask_unsaved(lambda: self.open_path(path), "opening another plan")
+    def open_folder(self, folder: Path, closable: bool = True) -> None:
+        from planner.tui.screens.folder import FolderScreen
 
-        start = str(self.document.path.parent) + "/" if self.document.path else ""
-        self.push_screen(PathPrompt("Open plan:", start), chosen)
+        self.push_screen(FolderScreen(folder, closable))
+
+    def open_new(self, document: Document, path: Path) -> None:
+        """A new plan (`document`, not saved yet) to be saved at `path`, in place of the current one."""
+        self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
 
     def open_path(self, path: Path) -> None:
         if (problem := not_a_regular_file(path)) or not path.exists():
@@ -385,12 +393,14 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def run(path: str | None, rules: CallRules | None = None, read_only: bool = False) -> int:
+def run(path: str | None, rules: CallRules | None = None, read_only: bool = False,
+        folder: str | None = None) -> int:
+    """The planner on a plan (`path`, or a new plan), or on the folder view of `folder`."""
     try:
         document = open_document(path, rules, read_only)
     except PlanError as exc:
         print(plain(f"planner: {exc}", keep_newlines=True), file=sys.stderr)  # a path may hold an ESC
         return 2
-    app = PlannerApp(document, session_rules=rules)
+    app = PlannerApp(document, session_rules=rules, folder=Path(folder) if folder is not None else None)
     app.run()
     return app.return_code or 0

@@ -1,0 +1,444 @@
+"""The folder view: every plan of a folder at a glance, with its verdict and who has it open.
+
+`planner DIR` starts here, and `ctrl+o` opens it on the plan's folder. One line per plan file:
+file, title, acronym, call and lot, verdict ("✗ NOT ELIGIBLE: 3 new partners to go"), partners,
+last change, who has it open now (from the recovery files). An unreadable file is a line too, with
+its reason under the table when the cursor is on it. As in lazygit or k9s, `/` filters as you type
+(every word typed must be found in the line), `s` sorts by the next column (`S` reverses); `enter`
+opens the plan (asking about unsaved changes first), `n` starts a new plan in the folder, `c`
+copies the plan under the cursor as a variant. The folder field at the top takes another folder
+(relative to the one shown), or a plan file to open. File names and titles are other people's
+data: every cell is literal text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Header, Input, Label, Static
+
+from planner import folder as core
+from planner.files import not_a_regular_file, write_bytes_atomically
+from planner.tui.text import literal, plain
+from planner.tui.widgets.fit import Col, FittedTable, cell
+from planner.tui.widgets.footer import PlannerFooter
+
+# (column key, the words of the sort line, the sort key of an entry); the verdict sorts by how far
+# each plan is from eligible: eligible first, then fewest partners to go, unreadable last
+SORTS: tuple[tuple[str, str, Callable[[core.Entry], object]], ...] = (
+    ("file", "file name", lambda e: e.name.casefold()),
+    ("changed", "last change (newest first)", lambda e: -(e.modified.timestamp() if e.modified else 0)),
+    ("verdict", "verdict (closest to eligible first)",
+     lambda e: (e.error is not None, not e.eligible, e.new_full_partners or 0, len(e.failing or ()))),
+    ("title", "title", lambda e: (e.title or "").casefold()),
+    ("acronym", "acronym", lambda e: (e.acronym or "").casefold()),
+    ("partners", "partners (most first)", lambda e: -(e.partners or 0)),
+    ("open", "who has it open", lambda e: (e.open_by is None, e.open_by.user if e.open_by else "")),
+)
+WIDE = 120  # from here the verdict is in full words in its column
+MARKS = {"ELIGIBLE": ("✓ ", "green"), "NOT ELIGIBLE": ("✗ ", "bold red"), "UNREADABLE": ("! ", "yellow")}
+
+
+def verdict_cell(entry: core.Entry, narrow: bool = False) -> Text:
+    """'✓ ELIGIBLE', '✗ NOT ELIGIBLE: 3 new partners to go', '! UNREADABLE'; below 120 columns the ✗
+    alone says NOT ELIGIBLE: '✗ 3 partners to go'."""
+    mark, style = MARKS[entry.verdict.split(":")[0]]
+    return cell(literal(mark + (entry.short_verdict if narrow else entry.verdict)), style)
+
+
+def when(moment: datetime | None, now: datetime | None = None) -> str:
+    """'14:02' today, '30 Nov 14:02' this year, '2025-11-30' before (local time)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    today = (now or datetime.now(timezone.utc)).astimezone()
+    if local.date() == today.date():
+        return f"{local:%H:%M}"
+    if local.year == today.year:
+        return f"{local.day} {local:%b %H:%M}"
+    return f"{local:%Y-%m-%d}"
+
+
+def shown_name(entry: core.Entry) -> str:
+    """The file name without .toml (every file listed has it: the column's title says so)."""
+    return entry.name.removesuffix(core.SUFFIX)
+
+
+class PlansTable(FittedTable):
+    COLUMNS = (Col("file", "File (.toml)"), Col("title", "Title"), Col("acronym", "Acronym"), Col("call", "Call"),
+               Col("verdict", "Verdict"), Col("partners", "Partners"), Col("changed", "Saved"),
+               Col("open", "Open by"))
+    FLEX = "title"
+    # the title goes first below 120 columns: the line under the table has it in full
+    SHRINK = (("title", 24), ("open", 14), ("file", 20), ("title", 0), ("file", 14), ("partners", 5),
+              ("acronym", 6), ("open", 8), ("verdict", 16), ("file", 10), ("open", 0), ("verdict", 10))
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.zebra_stripes = True
+
+    @staticmethod
+    def row(entry: core.Entry, narrow: bool = False) -> dict[str, Text]:
+        if entry.error is not None:
+            reason = entry.error.removeprefix(f"{entry.path}: ")
+            return {"file": cell(literal(shown_name(entry))), "title": cell(literal(reason), "dim"),
+                    "acronym": cell(Text("")), "call": cell(Text("")), "verdict": verdict_cell(entry, narrow),
+                    "partners": cell(Text("")), "changed": cell(Text(when(entry.modified))),
+                    "open": cell(literal(entry.open_by.words() if entry.open_by else ""))}
+        return {"file": cell(literal(shown_name(entry))), "title": cell(literal(entry.title or "")),
+                "acronym": cell(literal(entry.acronym or "")), "call": cell(literal(f"{entry.call} L{entry.lot}")),
+                "verdict": verdict_cell(entry, narrow), "partners": cell(Text(str(entry.partners))),
+                "changed": cell(Text(when(entry.modified))),
+                "open": cell(literal(entry.open_by.words() if entry.open_by else ""))}
+
+
+def matches(entry: core.Entry, typed: str) -> bool:
+    """Every word typed is in the line (file, title, acronym, call, verdict, who has it open), any case."""
+    words = typed.casefold().split()
+    if not words:
+        return True
+    line = " ".join(str(v) for v in (entry.name, entry.title, entry.acronym, entry.call and f"{entry.call}",
+                                     entry.lot and f"L{entry.lot} lot {entry.lot}", entry.verdict,
+                                     entry.open_by.words() if entry.open_by else "", entry.error) if v).casefold()
+    return all(word in line for word in words)
+
+
+class FilterInput(Input):
+    """The filter: the table follows each letter; up/down move its cursor, enter or escape go back to it."""
+
+    BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False),
+                Binding("escape", "clear", "Clear filter", id="folder.clear_filter")]
+
+    def action_move(self, step: int) -> None:
+        table = self.screen.query_one(PlansTable)
+        table.move_cursor(row=min(max(table.cursor_row + step, 0), max(table.row_count - 1, 0)))
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.screen.query_one(PlansTable).focus()
+
+
+class FolderScreen(Screen[None]):
+    """The plans of `folder`. `closable`: escape goes back to the plan underneath (False when the
+    planner started on a folder with nothing open)."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="folder.open", priority=False),
+        Binding("n", "new", "New plan", id="folder.new"),
+        Binding("c", "copy", "Copy as variant", id="folder.copy"),
+        Binding("slash", "filter", "Filter", id="folder.filter", key_display="/"),
+        Binding("s", "sort", "Sort", id="folder.sort"),
+        Binding("S", "sort(-1)", "Reverse", id="folder.reverse", show=False),
+        Binding("r", "refresh", "Refresh", id="folder.refresh", show=False),
+        Binding("ctrl+l", "folder_field", "Folder", id="folder.path", show=False),
+        Binding("escape", "close", "Back", id="folder.close"),
+    ]
+
+    def __init__(self, folder: Path, closable: bool = True) -> None:
+        super().__init__(classes="folder-screen")
+        self.folder = folder
+        self.closable = closable
+        self.entries: list[core.Entry] = []
+        self.shown: list[core.Entry] = []
+        self.sort_by = 0
+        self.reverse = False
+        self.problem = ""  # why the folder could not be listed
+        self._opening: object | None = None  # the document before an open that waits for a question
+        self._narrow = False
+
+    def compose(self):
+        yield Header(icon="≡")
+        with Horizontal(classes="folder-line"):
+            yield Label("Folder ", classes="folder-label")
+            yield Input(self._folder_text(), id="folder-path", compact=True,
+                        placeholder="a folder of plans, or a plan file to open")
+        with Horizontal(classes="folder-line"):
+            yield Label("Filter ", classes="folder-label")
+            yield FilterInput("", id="filter", compact=True, placeholder="/ then type: a name, an acronym, "
+                              "'eligible', 'lot 2', a colleague's name")
+        yield Static("", id="folder-sort")
+        yield PlansTable(id="plans")
+        yield Static("", id="folder-detail")
+        yield PlannerFooter()
+
+    def _folder_text(self) -> str:
+        text = str(self.folder)
+        return text if text.endswith("/") else text + "/"
+
+    def on_resize(self, event) -> None:
+        if (self.app.size.width < WIDE) != self._narrow and self.entries:
+            self._show(self.selected().name if self.selected() else None)
+
+    def on_mount(self) -> None:
+        self.title = "Plans"
+        self.refresh_listing()
+        self.query_one(PlansTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self._opening is not None:
+            before, self._opening = self._opening, None
+            if self.app.document is not before:  # opened after a question (unsaved, recovery): done here
+                self.dismiss(None)
+                return
+        if self.is_mounted:
+            self.refresh_listing()
+
+    # --- the listing ---------------------------------------------------------------------------
+
+    def refresh_listing(self, select: str | None = None) -> None:
+        """Read the folder again (only changed files are judged again) and show it, the cursor kept."""
+        table = self.query_one(PlansTable)
+        current = select or (self.shown[table.cursor_row].name if self.shown and 0 <= table.cursor_row < len(
+            self.shown) else None)
+        try:
+            self.entries = core.list_folder(self.folder)
+            self.problem = ""
+        except core.FolderError as exc:
+            self.entries, self.problem = [], str(exc)
+        self._show(current)
+
+    def _show(self, select: str | None = None) -> None:
+        table = self.query_one(PlansTable)
+        typed = self.query_one("#filter", Input).value
+        key, words, sort_key = SORTS[self.sort_by]
+        entries = sorted(self.entries, key=lambda e: (sort_key(e), e.name.casefold()), reverse=self.reverse)
+        self.shown = [e for e in entries if matches(e, typed)]
+        self._narrow = self.app.size.width < WIDE
+        rows = [PlansTable.row(e, self._narrow) for e in self.shown]
+        table.clear()
+        for entry, row in zip(self.shown, rows):
+            table.add_row(*(row[c.key] for c in PlansTable.COLUMNS), key=entry.name)
+        table.set_natural({c.key: max((cell_len(r[c.key].plain) for r in rows), default=0)
+                           for c in PlansTable.COLUMNS})
+        if select is not None:
+            index = next((i for i, e in enumerate(self.shown) if e.name == select), 0)
+            table.move_cursor(row=index)
+        readable = sum(e.error is None for e in self.entries)
+        eligible = sum(bool(e.eligible) for e in self.entries)
+        held = sum(e.open_by is not None for e in self.entries)
+        count = (f"{len(self.shown)} of {len(self.entries)} plans" if typed.strip()
+                 else f"{len(self.entries)} plan{'' if len(self.entries) == 1 else 's'}")
+        parts = [count, f"{eligible} eligible", *([f"{len(self.entries) - readable} unreadable"]
+                                                  if readable < len(self.entries) else []),
+                 *([f"{held} open elsewhere"] if held else []),
+                 f"sorted by {words}{' (reversed)' if self.reverse else ''} (s: next column)"]
+        self.query_one("#folder-sort", Static).update(literal(" · ".join(parts)))
+        self._detail()
+        self.sub_title = plain(str(self.folder))
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        self._detail()
+
+    def selected(self) -> core.Entry | None:
+        table = self.query_one(PlansTable)
+        return self.shown[table.cursor_row] if self.shown and 0 <= table.cursor_row < len(self.shown) else None
+
+    def _detail(self) -> None:
+        """Under the table: the plan under the cursor in full (what it takes, who has it, the reason)."""
+        detail = self.query_one("#folder-detail", Static)
+        entry = self.selected()
+        if self.problem:
+            detail.update(literal(self.problem, "bold"))
+            return
+        if entry is None:
+            typed = self.query_one("#filter", Input).value
+            detail.update(literal(f"No plan matches {typed!r} (escape clears the filter)" if typed.strip() else
+                                  "No plans here: n starts one, or type another folder above (ctrl+l)."))
+            return
+        if entry.error is not None:
+            text = f"{entry.name} cannot be opened: {entry.error.removeprefix(str(entry.path) + ': ')}"
+        else:
+            takes = f"what it takes: {entry.summary}" if entry.summary else "eligible as it is"
+            text = f"{entry.name}: {entry.title} · {entry.call} Lot {entry.lot}, {entry.duration_months} months · {takes}"
+        if entry.open_by is not None:
+            since = f" since {when(entry.open_by.since)}" if entry.open_by.since else ""
+            text += f" · open now by {entry.open_by.words()}{since}"
+        detail.update(literal(text))
+
+    # --- keys ------------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            event.stop()
+            self._show()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "filter":
+            self.query_one(PlansTable).focus()
+        elif event.input.id == "folder-path":
+            self._go_to(event.value.strip())
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_folder_field(self) -> None:
+        self.query_one("#folder-path", Input).focus()
+
+    def action_sort(self, step: int = 1) -> None:
+        if step < 0:
+            self.reverse = not self.reverse
+        else:
+            self.sort_by = (self.sort_by + 1) % len(SORTS)
+            self.reverse = False
+        self._show(self.selected().name if self.selected() else None)
+
+    def action_refresh(self) -> None:
+        self.refresh_listing()
+        self.app.tell(f"Read {self.folder} again", timeout=2)
+
+    def action_close(self) -> None:
+        if self.query_one("#filter", Input).value:
+            self.query_one("#filter", Input).value = ""
+            return
+        if self.closable:
+            self.dismiss(None)
+        else:
+            self.app.tell("No plan is open: enter opens the plan under the cursor, n starts a new one, "
+                          "ctrl+q quits.", timeout=5)
+
+    def _resolve(self, typed: str) -> Path:
+        path = Path(typed).expanduser()
+        return path if path.is_absolute() else self.folder / path
+
+    def _go_to(self, typed: str) -> None:
+        """The folder field: another folder is listed; a plan file is opened."""
+        if not typed:
+            return
+        path = self._resolve(typed)
+        if path.is_dir():
+            self.folder = Path(os.path.normpath(path))
+            field = self.query_one("#folder-path", Input)
+            field.value = self._folder_text()
+            self.refresh_listing()
+            self.query_one(PlansTable).focus()
+            return
+        if path.exists() or path.is_symlink():
+            self._open(path)
+            return
+        self.app.tell(f"{path}: no such file or folder (looked in {path.parent})", title="Not opened",
+                      severity="error", timeout=8)
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.error is not None:
+            self.app.tell(entry.error, title="This file cannot be opened", severity="error", timeout=10)
+            return
+        self._open(entry.path)
+
+    def _open(self, path: Path) -> None:
+        from planner.errors import PlanError
+        from planner.tui.app import open_document
+
+        try:
+            open_document(path, self.app.session_rules)  # refused here, the folder view stays
+        except PlanError as exc:
+            self.app.tell(str(exc), title="Not opened", severity="error", timeout=15)
+            return
+        self._replace(lambda: self.app.open_path(path), "opening another plan")
+
+    def _replace(self, then: Callable[[], None], doing: str) -> None:
+        """Run `then` (which replaces the app's document) after the unsaved question, and close the
+        view once the document was replaced (now, or after a question the opening asked)."""
+        app = self.app
+        before = app.document
+
+        def go() -> None:
+            then()
+            if app.document is not before:
+                if app.screen is self:
+                    self.dismiss(None)
+            else:
+                self._opening = before  # a question is open (recovery, held elsewhere): see on_screen_resume
+
+        app.ask_unsaved(go, doing)
+
+    def action_new(self) -> None:
+        from planner.tui.screens.dialogs import PathPrompt
+
+        name = _free_name(self.folder, "new-plan")
+        self.app.push_screen(PathPrompt(f"A new plan in {self._folder_text()} (its file name):", name),
+                             self._new_at)
+
+    def _new_at(self, typed: Path | None) -> None:
+        from planner.errors import PlanError
+        from planner.tui.app import open_document
+
+        if typed is None:
+            return
+        path = self._resolve(str(typed))
+        if path.suffix != ".toml":
+            path = path.with_name(path.name + ".toml")
+        if path.exists() or path.is_symlink():
+            self.app.tell(f"{path} exists: choose another name (a new plan never replaces a file)",
+                          title="No new plan", severity="error", timeout=8)
+            return
+        try:
+            document = open_document(path, self.app.session_rules)
+        except PlanError as exc:
+            self.app.tell(str(exc), title="No new plan", severity="error", timeout=10)
+            return
+        self._replace(lambda: self.app.open_new(document, path), "starting a new plan")
+
+    def action_copy(self) -> None:
+        from planner.tui.screens.dialogs import PathPrompt
+
+        entry = self.selected()
+        if entry is None:
+            return
+        stem = Path(entry.name).name.removesuffix(".toml")
+        name = _free_name(entry.path.parent, f"{stem}-variant")
+        where = str(entry.path.parent) if entry.path.parent != self.folder else str(self.folder)
+        self.app.push_screen(PathPrompt(f"Copy {entry.name} as (a new file in {where}/):", name),
+                             lambda typed: self._copy_to(entry, typed))
+
+    def _copy_to(self, entry: core.Entry, typed: Path | None) -> None:
+        if typed is None:
+            return
+        path = Path(typed).expanduser()
+        path = path if path.is_absolute() else entry.path.parent / path
+        if path.suffix != ".toml":
+            path = path.with_name(path.name + ".toml")
+        if path.exists() or path.is_symlink():
+            self.app.tell(f"{path} exists: choose another name (a copy never replaces a file)",
+                          title="Not copied", severity="error", timeout=8)
+            return
+        try:
+            if problem := not_a_regular_file(entry.path):
+                raise OSError(problem)
+            data = entry.path.read_bytes()
+            write_bytes_atomically(path, data)
+        except OSError as exc:
+            self.app.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not copied",
+                          severity="error", timeout=10)
+            return
+        self.query_one("#filter", Input).value = ""
+        try:
+            select = str(path.relative_to(self.folder))
+        except ValueError:
+            select = None
+        self.refresh_listing(select)
+        self.app.tell(f"Copied {entry.name} to {path.name}: enter opens it", timeout=5)
+
+
+def _free_name(folder: Path, stem: str) -> str:
+    """`stem.toml`, or `stem-2.toml`, ... : the first name not taken in the folder."""
+    for n in range(1, 1000):
+        name = f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml"
+        if not (folder / name).exists():
+            return name
+    return f"{stem}.toml"
