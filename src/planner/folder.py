@@ -367,7 +367,7 @@ class Known:
                 "kind": self.kind, "eche": self.eche}
 
 
-def _norm(text: str | None) -> str:
+def norm(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
@@ -436,15 +436,15 @@ def known_partners(folder: str | Path, exclude: Path | None = None) -> tuple[lis
     by_name: dict[str, list[tuple]] = {}
     by_pic: dict[str, list[tuple]] = {}
     for key in copies:
-        by_name.setdefault(_norm(key[0]), []).append(key)
+        by_name.setdefault(norm(key[0]), []).append(key)
         if key[2]:
             by_pic.setdefault(key[2], []).append(key)
     out = []
     for key, sources in copies.items():
-        related = {*by_name[_norm(key[0])], *(by_pic.get(key[2], []) if key[2] else [])} - {key}
+        related = {*by_name[norm(key[0])], *(by_pic.get(key[2], []) if key[2] else [])} - {key}
         out.append(Known(key[0], key[1], key[2], key[3], key[4], key[5], tuple(dict.fromkeys(sources)),
                          _conflict(key, related, copies)))
-    out.sort(key=lambda k: (_norm(k.name), k.pic or ""))
+    out.sort(key=lambda k: (norm(k.name), k.pic or ""))
     return out, problems
 
 
@@ -462,7 +462,7 @@ def _conflict(key: tuple, related: set[tuple], copies: dict[tuple, list[str]]) -
     parts = []
     for other in sorted(related, key=lambda k: tuple(str(v) for v in k)):
         differs = [f"{word} {_shown(other[i])}" for word, i in _FIELD_WORDS if other[i] != key[i]]
-        if _norm(other[0]) != _norm(key[0]):
+        if norm(other[0]) != norm(key[0]):
             differs.insert(0, f"name {other[0]}")
         if differs:
             parts.append(f"{', '.join(differs)} ({', '.join(dict.fromkeys(copies[other]))})")
@@ -504,10 +504,10 @@ def match_rank(query: str, known: Known) -> tuple[int, int] | None:
     """How well `query` (a legal name, short name or PIC being typed) finds `known`: lower is better;
     None: not at all. The PIC or short name exactly, then a start, a word's start, anywhere, a word
     start with one typo (`Ould` for `Oulu`), and last the letters in order (`oamk`)."""
-    q = _norm(query)
+    q = norm(query)
     if len(q) < 2:
         return None
-    name, short, pic = _norm(known.name), _norm(known.short_name), known.pic or ""
+    name, short, pic = norm(known.name), norm(known.short_name), known.pic or ""
     if q in (short, pic):
         return (0, 0)
     if name.startswith(q) or short.startswith(q) or (pic and pic.startswith(q)):

@@ -351,7 +351,8 @@ class PlannerApp(App[int]):
 
     def open_new(self, document: Document, path: Path) -> None:
         """A new plan (`document`, not saved yet) to be saved at `path`, in place of the current one."""
-        self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
+        said = f"A new plan: {self.key_for('planner.save')} saves it as {path}"
+        self.keeper.check(document, lambda doc: self._switch_to(doc, path, said), lambda: None)
 
     def open_path(self, path: Path) -> None:
         if (problem := not_a_regular_file(path)) or not path.exists():
@@ -365,12 +366,12 @@ class PlannerApp(App[int]):
             return
         self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
 
-    def _switch_to(self, document: Document, path: Path) -> None:
+    def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
         self.document = document
         self.main.use_rules(document.rules)  # another call: other lots, caps, ecosystems, deadline
         self.keeper.hold()  # lets go of the plan closed before
         self.redraw(resync=True)
-        self.tell(f"Opened {path}")
+        self.tell(said or f"Opened {path}")
         self.call_after_refresh(freeze_heap, True)
 
     # --- help and palette ------------------------------------------------------------------

@@ -6,11 +6,19 @@ chamber). The role comes after them: the first partner of an empty plan is the c
 later ones beneficiaries, so a beneficiary needs no key there. `enter` in any field saves,
 `ctrl+n` saves and opens the next empty form, `escape` closes (asking first when something was
 typed). A line under the fields says live what this partner changes in the scoreboard.
+
+Partners you already know: the organisations of the other plans in the plan's folder (and of its
+`partners.toml`) are offered under the legal name as you type it, the short name or the PIC
+(`Ould` finds Oulu University of Applied Sciences: one typo is forgiven). `ctrl+t` takes the
+highlighted one and fills its short name, PIC, country, kind and ECHE; `down`/`up` choose another,
+and `enter` then takes it too (without a choice made, `enter` saves, as everywhere). Copies of one
+organisation that differ (two PICs for one name) are each offered, saying how the other differs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,9 +26,11 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from planner import editing
+from planner import folder as folders
 from planner.model import ROLES, Partner, Plan
 from planner.rules import CallRules
 from planner.scoring import evaluate
@@ -93,6 +103,34 @@ ECHE_ITEMS = [Item("yes", "Yes: holds the Erasmus Charter for Higher Education",
               Item("no", "No"), Item("unknown", "Not known")]
 
 
+KNOWN_FIELDS = ("name", "short_name", "pic")  # the fields that look up the partners the folder knows
+SHOWN_KNOWN = 5
+
+
+class KnownInput(LiveInput):
+    """The legal name, short name and PIC fields: `down`/`up` choose among the partners the folder
+    knows, `ctrl+t` takes the one highlighted. Without suggestions on show the keys do what they did."""
+
+    BINDINGS = [
+        Binding("ctrl+t", "screen.take_known", "Take known partner", id="form.take_known"),
+        Binding("down", "screen.known_move(1)", show=False),
+        Binding("up", "screen.known_move(-1)", show=False),
+    ]
+
+
+def known_words(k: folders.Known) -> Text:
+    """'Oulu University of Applied Sciences (OAMK) · FI · PIC 999555001 · higher-education · plan-003.toml'
+    on one line (cut with …), and under it how another copy differs."""
+    from_files = ", ".join(k.sources[:2]) + (f" +{len(k.sources) - 2}" if len(k.sources) > 2 else "")
+    parts = [k.name + (f" ({k.short_name})" if k.short_name else ""), k.country,
+             *([f"PIC {k.pic}"] if k.pic else []), k.kind, from_files]
+    text = literal(" · ".join(parts))
+    text.no_wrap, text.overflow = True, "ellipsis"
+    if k.conflict:
+        text.append_text(literal(f"\n  ! {k.conflict}", style="yellow"))
+    return text
+
+
 class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     """Dismisses with the new Partner, or None when cancelled (the plan is left as it was).
 
@@ -106,9 +144,18 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         Binding("ctrl+n", "submit_next", "Save + next", id="form.submit_next", priority=True),
     ]
 
-    def __init__(self, rules: CallRules, plan: Plan, index: int | None = None) -> None:
+    def __init__(self, rules: CallRules, plan: Plan, index: int | None = None,
+                 known: list[folders.Known] | None = None, folder: Path | None = None) -> None:
+        """`known`: the partners to offer; without it, those of `folder` (default: the folder of the
+        app's plan, or the current folder for a new plan), read when the form opens."""
         super().__init__(classes="dialog-screen")
         self.rules = rules
+        self._known_given = known
+        self._folder = folder
+        self.known: list[folders.Known] | None = None
+        self.known_problems: list[str] = []
+        self._offered: list[folders.Known] = []
+        self._chosen = False  # down/up chose a suggestion: enter takes it
         self.plan = plan
         self.index = index
         self.partner = plan.partners[index] if index is not None else None
@@ -131,14 +178,19 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             with VerticalScroll():
                 # the live line follows each keystroke in the keystroke's turn: one frame (LiveInput)
                 live = self._typed
-                yield from self._field("name", "Legal name", LiveInput(
+                yield from self._field("name", "Legal name", KnownInput(
                     plain(p.name) if p else "", changed=live, id="name", compact=True,
                     placeholder="as registered, e.g. Hochschule Nordhafen"))
+                known = OptionList(compact=True, id="known")
+                known.can_focus = False
+                known.display = False
+                yield known
+                yield Static("", id="known-hint", classes="hint")
                 yield from self._field("short_name", "Short name (acronym)",
-                                       LiveInput(plain(p.short_name or "") if p else "", changed=live,
+                                       KnownInput(plain(p.short_name or "") if p else "", changed=live,
                                                  id="short_name", compact=True,
                                                  placeholder="used in tables, e.g. HSNH"))
-                yield from self._field("pic", "PIC (9 digits, optional)", LiveInput(
+                yield from self._field("pic", "PIC (9 digits, optional)", KnownInput(
                     p.pic or "" if p else "", changed=live, id="pic", restrict=r"[0-9]*", max_length=9, compact=True,
                     placeholder="9 digits"))
                 yield from self._field("country", "Country (type a name or code: fin, DE)", Picker(
@@ -177,7 +229,108 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     def on_mount(self) -> None:
         self._sync()
         self._initial = self._values()
+        self.query_one("#known-hint", Static).display = False
         self.query_one("#name", Input).focus()
+        if self._known_given is not None:
+            self._known_loaded(self._known_given, [])
+        else:
+            self.run_worker(self._read_known, thread=True, exclusive=True, group="known")
+
+    # --- partners the folder knows ---------------------------------------------------------
+
+    def _known_folder(self) -> tuple[Path, Path | None]:
+        if self._folder is not None:
+            return self._folder, None
+        path = getattr(getattr(self.app, "document", None), "path", None)
+        return (path.parent, path) if path is not None else (Path("."), None)
+
+    def _read_known(self) -> None:
+        """In a thread: the folder's plans are read once (the folder view's cache makes it quick after it)."""
+        where, mine = self._known_folder()
+        known, problems = folders.known_partners(where, exclude=mine)
+        self.app.call_from_thread(self._known_loaded, known, problems)
+
+    def _ensure_known(self) -> None:
+        """A key that needs the list before the thread brought it (keys typed in a burst): read it now."""
+        if self.known is None:
+            where, mine = self._known_folder()
+            self._known_loaded(*folders.known_partners(where, exclude=mine))
+
+    def _known_loaded(self, known: list[folders.Known], problems: list[str]) -> None:
+        if self.known is not None or not self.is_attached:
+            return
+        names = {folders.norm(o.name) for o in self.others}
+        pics = {o.pic for o in self.others if o.pic}
+        # the partners of this plan are not offered again
+        self.known = [k for k in known if folders.norm(k.name) not in names and not (k.pic and k.pic in pics)]
+        self.known_problems = problems
+        focused = self.focused
+        if isinstance(focused, KnownInput):
+            self._offer(focused)
+
+    def _offer(self, field: Input | None) -> None:
+        """The known partners that match what is typed in `field` (None: hide the list)."""
+        options = self.query_one("#known", OptionList)
+        hint = self.query_one("#known-hint", Static)
+        typed = field.value if isinstance(field, KnownInput) else ""
+        offered = folders.matching(typed, self.known or [], SHOWN_KNOWN) if typed.strip() else []
+        if offered == self._offered and options.display == bool(offered):
+            return
+        self._offered, self._chosen = offered, False
+        options.clear_options()
+        options.add_options([Option(known_words(k)) for k in offered])
+        options.display = bool(offered)
+        if offered:
+            options.highlighted = 0
+        problem = f" · {self.known_problems[0]}" if self.known_problems else ""
+        hint.update(literal(f"Known from the folder: ctrl+t takes it, ↓↑ another{problem}" if offered else ""))
+        hint.display = bool(offered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "known_move":
+            return bool(self._offered) and isinstance(self.focused, KnownInput)
+        return True
+
+    def action_known_move(self, step: int) -> None:
+        options = self.query_one("#known", OptionList)
+        if not self._offered:
+            return
+        current = options.highlighted if options.highlighted is not None else 0
+        options.highlighted = min(max(current + (step if self._chosen else max(step, 0)), 0), len(self._offered) - 1)
+        self._chosen = True
+
+    def action_take_known(self) -> None:
+        self._ensure_known()
+        if not self._offered and isinstance(self.focused, KnownInput):
+            self._offer(self.focused)
+        if not self._offered:
+            self.app.tell("No partner known from the folder matches what is typed.", timeout=3)
+            return
+        index = self.query_one("#known", OptionList).highlighted or 0
+        self.take(self._offered[index])
+
+    def take(self, known: folders.Known) -> None:
+        """Fill the form with a known partner: legal name, short name, PIC, country, kind and ECHE."""
+        for name, value in (("name", known.name), ("short_name", known.short_name or ""), ("pic", known.pic or "")):
+            field = self.query_one(f"#{name}", Input)
+            with field.quietly():
+                field.value = plain(value)
+            field.cursor_position = len(field.value)
+        self.query_one("#country", Picker).set_value(known.country)
+        self.query_one("#kind", Picker).set_value(known.kind)
+        self._sync()  # shows the ECHE field for a higher education institution
+        self.query_one("#eche", Picker).set_value({True: "yes", False: "no", None: "unknown"}[known.eche])
+        self._offer(None)
+        for field in FIELDS:
+            self._clear_error(field)
+        self._sync()
+        missing = [what for what, ok in (("country", self.query_one("#country", Picker).value),
+                                         ("kind", self.query_one("#kind", Picker).value)) if not ok]
+        note = f"; its {' and '.join(missing)} is not in call {self.rules.id}: choose one" if missing else ""
+        hint = self.query_one("#known-hint", Static)
+        hint.update(literal(f"Filled in from {known.sources[0]}{note}"))
+        hint.display = True
+        self.query_one(f"#{missing[0]}" if missing else "#role", Picker).focus()
 
 
     # --- live ------------------------------------------------------------------------------
@@ -189,7 +342,14 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     def _typed(self, field: Input | Picker) -> None:
         """A field or a picker changed (LiveInput, Picker `changed`): in the keystroke's own turn."""
         self._clear_error(field.id)
+        if isinstance(field, KnownInput):
+            self._offer(field)
         self._sync()
+
+    def on_descendant_focus(self, event) -> None:
+        # the suggestions follow the field: those of the name, the short name or the PIC, none elsewhere
+        if self.is_mounted and self.query("#known"):
+            self._offer(event.widget if isinstance(event.widget, KnownInput) else None)
 
     def _clear_error(self, field: str | None) -> None:
         # a fixed field loses its error at once; the others keep theirs until the next save
@@ -244,6 +404,9 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._chosen and self._offered and isinstance(event.input, KnownInput):
+            self.action_take_known()  # a suggestion chosen with down/up: enter takes it
+            return
         self.action_submit()
 
     def action_cancel(self) -> None:
