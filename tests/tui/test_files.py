@@ -13,6 +13,7 @@ from textual.widgets import Input
 from planner.storage import load_plan
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.dialogs import Choice, PathPrompt
+from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.plan_details import PlanDetails
 
 from .conftest import ROOT, SAMPLES
@@ -138,15 +139,17 @@ async def test_open_a_broken_file_keeps_the_plan_then_open_a_good_one(draft, lot
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         document, before = app.document, verdict(app)
-        await pilot.press("ctrl+o")
-        prompt = await wait_screen(pilot, PathPrompt)
-        path_input = prompt.query_one("#path", Input)
+        await pilot.press("ctrl+o", "ctrl+l")
+        view = await wait_screen(pilot, FolderScreen)
+        path_input = view.query_one("#folder-path", Input)
         assert path_input.value == f"{draft.parent}/"  # starts in the plan's folder
         await pilot.press("end")
         await type_text(pilot, "broken.toml")
         await pilot.press("enter")
-        await wait_main(pilot)
         await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "the error notification")
+        assert app.screen is view  # the folder view stays, to choose another
+        await pilot.press("escape")
+        await wait_main(pilot)
         error = next(n for n in notes if n.severity == "error")
         assert str(broken) in error.message
         assert "line 3" in error.message
@@ -158,8 +161,8 @@ async def test_open_a_broken_file_keeps_the_plan_then_open_a_good_one(draft, lot
         # with unsaved changes, opening asks first; discard opens the other plan
         await pilot.press("l")
         await wait_for(pilot, lambda: app.document.dirty, "the edit")
-        await pilot.press("ctrl+o")
-        await wait_screen(pilot, PathPrompt)
+        await pilot.press("ctrl+o", "ctrl+l")
+        await wait_screen(pilot, FolderScreen)
         await pilot.press("end")
         await type_text(pilot, lot1.name)
         await pilot.press("enter")
@@ -248,9 +251,10 @@ async def test_ctrl_o_on_a_lot_3_plan_of_2026_from_a_2024_plan(draft, tmp_path):
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        post_keys(app, ["ctrl+o"])
-        prompt = await wait_screen(pilot, PathPrompt)
-        prompt.query_one(Input).value = str(lot3)
+        post_keys(app, ["ctrl+o", "ctrl+l"])
+        view = await wait_screen(pilot, FolderScreen)
+        await wait_for(pilot, lambda: view.focused is view.query_one("#folder-path"), "the folder field")
+        view.query_one("#folder-path", Input).value = str(lot3)
         post_keys(app, ["enter"])
         await wait_for(pilot, lambda: app.document.path == lot3, "the Lot 3 plan to open")
         await wait_for(pilot, lambda: static_text(app, "#lot-name").startswith("Lot 3:"), "Lot 3 in the lot pane")

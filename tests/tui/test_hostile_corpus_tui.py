@@ -12,6 +12,8 @@ import pytest
 from planner.errors import PlanError
 from planner.tui.app import open_document
 from planner.tui.screens.dialogs import PathPrompt
+from planner.tui.screens.folder import FolderScreen
+from textual.widgets import Input
 from planner.tui.screens.importing import ImportScreen
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
@@ -43,9 +45,11 @@ async def test_ctrl_o_on_every_hostile_plan_opens_it_or_says_why(draft: Path, co
         for name in plans:
             entry, path = ENTRIES[name], corpus[name]
             current, seen = app.document, len(notes)
-            post_keys(app, ["ctrl+o"])
-            prompt = await wait_screen(pilot, PathPrompt)
-            prompt.query_one("Input").value = str(path)  # typed or pasted: the path as the user has it
+            post_keys(app, ["ctrl+o", "ctrl+l"])
+            view = await wait_screen(pilot, FolderScreen)
+            field = view.query_one("#folder-path", Input)
+            await wait_for(pilot, lambda: view.focused is field, "the folder field")
+            field.value = str(path)  # typed or pasted: the path as the user has it
             post_keys(app, ["enter"])
             if entry.valid:
                 await wait_for(pilot, lambda: app.document is not current, f"{name} to open")
@@ -53,6 +57,8 @@ async def test_ctrl_o_on_every_hostile_plan_opens_it_or_says_why(draft: Path, co
                 assert app.document.path == path
             else:
                 await wait_for(pilot, lambda: len(notes) > seen, f"a message for {name}")
+                assert app.screen is view  # refused: the folder view stays, to choose another
+                post_keys(app, ["escape"])
                 await wait_main(pilot)
                 assert app.document is current, name  # the plan the user had stays
                 message = notes[-1].message

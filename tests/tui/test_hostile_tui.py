@@ -20,6 +20,7 @@ from planner.tui.app import PlannerApp, open_document
 from planner.tui.document import Document
 from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.dialogs import Choice, PathPrompt
+from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.importing import ImportScreen
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
@@ -299,16 +300,22 @@ async def test_ctrl_o_on_a_fifo_a_folder_or_a_device_keeps_the_plan_at_once(lot1
         await ready(pilot)
         plan = app.document.plan
         for path, why in not_files(tmp_path):
-            await pilot.press("ctrl+o")
-            await wait_screen(pilot, PathPrompt)
+            await pilot.press("ctrl+o", "ctrl+l")
+            view = await wait_screen(pilot, FolderScreen)
             await replace_text(pilot, str(path))
             await pilot.press("enter")
+            if path.is_dir():  # the folder view lists a folder typed in its path field
+                await wait_for(pilot, lambda: view.folder == path, f"the folder view of {path}")
+                await pilot.press("escape")
+                await wait_main(pilot)
+                continue
             # a blocking read would freeze the event loop: this wait would never end
             await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}",
                            timeout=5)
             note = next(n for n in notes if str(path) in n.message)
             assert why in note.message and note.title.startswith("Not opened") and note.severity == "error"
             assert app.document.plan is plan and app.document.path == lot1
+            await pilot.press("escape")
             await wait_main(pilot)
 
 

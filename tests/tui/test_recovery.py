@@ -27,6 +27,7 @@ from planner.files import this_host
 from planner.model import new_plan
 from planner.rules import latest_call
 from planner.storage import load_plan
+from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.dialogs import Choice
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
@@ -165,10 +166,12 @@ async def test_ctrl_o_on_a_plan_open_elsewhere_can_be_cancelled(draft: Path, lot
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        post_keys(app, ["ctrl+o", *str(lot1), "enter"])
+        post_keys(app, ["ctrl+o", "ctrl+l", *str(lot1), "enter"])
         dialog = await wait_screen(pilot, Choice)
         assert "ATTENTION: lot1.toml is open in planner by alice" in question(dialog)
         await answer(pilot, "cancel")
+        await wait_screen(pilot, FolderScreen)  # back in the folder view, to choose another
+        await pilot.press("escape")
         await wait_main(pilot)
         assert app.document.path == draft
         assert rec(draft).exists() and not rec(lot1, 1).exists()

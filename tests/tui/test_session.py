@@ -32,7 +32,7 @@ async def test_rules_given_at_start_apply_to_a_plan_opened_with_ctrl_o(draft: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         assert app.board.get("full-partners").status == "pass"
-        post_keys(app, ["ctrl+o", *str(other), "enter"])
+        post_keys(app, ["ctrl+o", "ctrl+l", *str(other), "enter"])
         await wait_for(pilot, lambda: app.document.path == other, "the other plan to be opened")
         assert app.document.rules is rules
         await wait_for(pilot, lambda: app.board.get("full-partners").status == "pass", "the session's rules")

@@ -98,7 +98,7 @@ async def test_burst_after_ctrl_o_opens_the_typed_path(draft: Path, lot1: Path) 
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         # the prompt starts with the plan's folder, selected: typed text replaces it, as when typed slowly
-        post_keys(app, ["ctrl+o", *str(lot1), "enter"])
+        post_keys(app, ["ctrl+o", "ctrl+l", *str(lot1), "enter"])
         await wait_for(pilot, lambda: app.document.path == lot1, "the typed plan to be opened")
         assert not isinstance(app.screen, PathPrompt)
         assert app.document.plan.lot == 1

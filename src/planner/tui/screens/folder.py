@@ -6,8 +6,9 @@ last change, who has it open now (from the recovery files). An unreadable file i
 its reason under the table when the cursor is on it. As in lazygit or k9s, `/` filters as you type
 (every word typed must be found in the line), `s` sorts by the next column (`S` reverses); `enter`
 opens the plan (asking about unsaved changes first), `n` starts a new plan in the folder, `c`
-copies the plan under the cursor as a variant. The folder field at the top takes another folder
-(relative to the one shown), or a plan file to open. File names and titles are other people's
+copies the plan under the cursor as a variant. The folder field at the top (`ctrl+l`, as in a web
+browser: the whole path selected, typing replaces it, `end` keeps it) takes another folder, or a
+plan file to open. File names and titles are other people's
 data: every cell is literal text.
 """
 
@@ -132,13 +133,13 @@ class FolderScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="folder.open", priority=False),
-        Binding("n", "new", "New plan", id="folder.new"),
-        Binding("c", "copy", "Copy as variant", id="folder.copy"),
+        Binding("n", "new", "New", id="folder.new"),
+        Binding("c", "copy", "Variant", id="folder.copy"),
         Binding("slash", "filter", "Filter", id="folder.filter", key_display="/"),
         Binding("s", "sort", "Sort", id="folder.sort"),
         Binding("S", "sort(-1)", "Reverse", id="folder.reverse", show=False),
         Binding("r", "refresh", "Refresh", id="folder.refresh", show=False),
-        Binding("ctrl+l", "folder_field", "Folder", id="folder.path", show=False),
+        Binding("ctrl+l", "folder_field", "Path", id="folder.path"),
         Binding("escape", "close", "Back", id="folder.close"),
     ]
 
@@ -310,10 +311,11 @@ class FolderScreen(Screen[None]):
         return path if path.is_absolute() else self.folder / path
 
     def _go_to(self, typed: str) -> None:
-        """The folder field: another folder is listed; a plan file is opened."""
+        """The folder field: another folder is listed; a plan file is opened. The field holds a path
+        as the folder shown is written (relative to where the planner was started, or absolute)."""
         if not typed:
             return
-        path = self._resolve(typed)
+        path = Path(typed).expanduser()
         if path.is_dir():
             self.folder = Path(os.path.normpath(path))
             field = self.query_one("#folder-path", Input)
@@ -324,8 +326,9 @@ class FolderScreen(Screen[None]):
         if path.exists() or path.is_symlink():
             self._open(path)
             return
-        self.app.tell(f"{path}: no such file or folder (looked in {path.parent})", title="Not opened",
-                      severity="error", timeout=8)
+        where = path.parent if path.is_absolute() else Path.cwd() / path.parent
+        self.app.tell(f"{path}: no such file or folder (looked in {os.path.normpath(where)})",
+                      title="Not opened", severity="error", timeout=8)
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
@@ -347,7 +350,7 @@ class FolderScreen(Screen[None]):
         try:
             open_document(path, self.app.session_rules)  # refused here, the folder view stays
         except PlanError as exc:
-            self.app.tell(str(exc), title="Not opened", severity="error", timeout=15)
+            self.app.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=15)
             return
         self._replace(lambda: self.app.open_path(path), "opening another plan")
 
