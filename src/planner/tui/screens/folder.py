@@ -207,7 +207,10 @@ class FolderScreen(Screen[None]):
         self._show(current)
 
     def _show(self, select: str | None = None) -> None:
+        """Sort, filter and fill the table; the cursor on `select` (default: the plan it is on, if still shown)."""
         table = self.query_one(PlansTable)
+        if select is None and self.selected() is not None:
+            select = self.selected().name
         typed = self.query_one("#filter", Input).value
         key, words, sort_key = SORTS[self.sort_by]
         entries = sorted(self.entries, key=lambda e: (sort_key(e), e.name.casefold()), reverse=self.reverse)
@@ -219,9 +222,8 @@ class FolderScreen(Screen[None]):
             table.add_row(*(row[c.key] for c in PlansTable.COLUMNS), key=entry.name)
         table.set_natural({c.key: max((cell_len(r[c.key].plain) for r in rows), default=0)
                            for c in PlansTable.COLUMNS})
-        if select is not None:
-            index = next((i for i, e in enumerate(self.shown) if e.name == select), 0)
-            table.move_cursor(row=index)
+        index = next((i for i, e in enumerate(self.shown) if e.name == select), 0)
+        table.move_cursor(row=index)
         readable = sum(e.error is None for e in self.entries)
         eligible = sum(bool(e.eligible) for e in self.entries)
         held = sum(e.open_by is not None for e in self.entries)
@@ -254,14 +256,16 @@ class FolderScreen(Screen[None]):
             detail.update(literal(f"No plan matches {typed!r} (escape clears the filter)" if typed.strip() else
                                   "No plans here: n starts one, or type another folder above (ctrl+l)."))
             return
-        if entry.error is not None:
-            text = f"{entry.name} cannot be opened: {entry.error.removeprefix(str(entry.path) + ': ')}"
-        else:
-            takes = f"what it takes: {entry.summary}" if entry.summary else "eligible as it is"
-            text = f"{entry.name}: {entry.title} · {entry.call} Lot {entry.lot}, {entry.duration_months} months · {takes}"
+        held = ""
         if entry.open_by is not None:
             since = f" since {when(entry.open_by.since)}" if entry.open_by.since else ""
-            text += f" · open now by {entry.open_by.words()}{since}"
+            held = f" · open now by {entry.open_by.words()}{since}"
+        if entry.error is not None:
+            text = f"{entry.name}{held} · cannot be opened: {entry.error.removeprefix(str(entry.path) + ': ')}"
+        else:
+            takes = f"what it takes: {entry.summary}" if entry.summary else "eligible as it is"
+            text = (f"{entry.name}{held} · {entry.title} · {entry.call} Lot {entry.lot}, "
+                    f"{entry.duration_months} months · {takes}")
         detail.update(literal(text))
 
     # --- keys ------------------------------------------------------------------------------------

@@ -118,14 +118,15 @@ class KnownInput(LiveInput):
     ]
 
 
-def known_words(k: folders.Known) -> Text:
+def known_words(k: folders.Known, width: int = 0) -> Text:
     """'Oulu University of Applied Sciences (OAMK) · FI · PIC 999555001 · higher-education · plan-003.toml'
     on one line (cut with …), and under it how another copy differs."""
     from_files = ", ".join(k.sources[:2]) + (f" +{len(k.sources) - 2}" if len(k.sources) > 2 else "")
     parts = [k.name + (f" ({k.short_name})" if k.short_name else ""), k.country,
              *([f"PIC {k.pic}"] if k.pic else []), k.kind, from_files]
     text = literal(" · ".join(parts))
-    text.no_wrap, text.overflow = True, "ellipsis"
+    if width > 0:
+        text.truncate(width, overflow="ellipsis")  # one line: five of them fit under the name at 80x24
     if k.conflict:
         text.append_text(literal(f"\n  ! {k.conflict}", style="yellow"))
     return text
@@ -278,7 +279,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             return
         self._offered, self._chosen = offered, False
         options.clear_options()
-        options.add_options([Option(known_words(k)) for k in offered])
+        width = self.query_one("#name", Input).size.width - 1
+        options.add_options([Option(known_words(k, width)) for k in offered])
         options.display = bool(offered)
         if offered:
             options.highlighted = 0

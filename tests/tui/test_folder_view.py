@@ -1,0 +1,303 @@
+"""The folder view (planner DIR, ctrl+o) and the partners a folder knows in the partner form, driven by keys."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from planner.files import this_host
+from planner.storage import dump_plan, load_plan
+from planner.tui.app import PlannerApp, open_document
+from planner.tui.screens.dialogs import Choice, PathPrompt
+from planner.tui.screens.folder import FolderScreen, PlansTable
+from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.widgets.picker import Picker
+
+from .conftest import SAMPLES
+from .helpers import Note, focus, post_keys, ready, screen_text, type_text, wait_for, wait_main, wait_screen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from folder_plans import BROKEN, OULU, hold, write_plans  # noqa: E402
+
+
+def folder_app(folder: Path) -> tuple[PlannerApp, list[Note]]:
+    """The app as `planner DIR` starts it: a new plan underneath, the folder view on top."""
+    app = PlannerApp(open_document(None), folder=folder)
+    notes: list[Note] = []
+    original = app.notify
+
+    def notify(message, *, title="", severity="information", timeout=None, markup=True):
+        notes.append(Note(str(message), title, severity))
+        original(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return app, notes
+
+
+async def view_of(pilot) -> FolderScreen:
+    view = await wait_screen(pilot, FolderScreen)
+    await wait_for(pilot, lambda: view.entries and view.query_one(PlansTable).row_count, "the plans listed")
+    return view
+
+
+def rows(view: FolderScreen) -> list[str]:
+    return [e.name for e in view.shown]
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    where = tmp_path / "proposals"
+    where.mkdir()
+    write_plans(where, 8)
+    return where
+
+
+async def test_planner_dir_lists_every_plan_with_verdict_and_reason(plans: Path, size):
+    app, notes = folder_app(plans)
+    async with app.run_test(size=size) as pilot:
+        view = await view_of(pilot)
+        assert rows(view) == sorted(p.name for p in plans.iterdir())  # broken ones too, by name
+        text = screen_text(app)
+        for name in BROKEN:
+            assert name.removesuffix(".toml")[:10] in text  # literally: "markup-[red]x[-red]" is no markup
+        assert "✓ ELIGIBLE" in text and "! UNREADABLE" in text
+        eligible = sum(1 for e in view.entries if e.eligible)
+        assert f"8 plans · {eligible} eligible · 3 unreadable" in text
+        not_eligible = next(e for e in view.entries if e.error is None and not e.eligible)
+        words = ("✗ NOT ELIGIBLE: " if size[0] >= 120 else "✗ ") + (
+            f"{not_eligible.new_full_partners} new partners to go" if size[0] >= 120
+            else f"{not_eligible.new_full_partners} partners to go")
+        assert words in text
+        # the cursor on an unreadable plan: its reason in full under the table
+        await pilot.press("home")
+        assert "bad-country.toml · cannot be opened: partners[0].country" in screen_text(app)
+        post_keys(app, ["enter"])
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "the reason")
+        assert "partners[0].country" in notes[-1].message and notes[-1].title == "This file cannot be opened"
+        assert app.screen is view  # nothing opened
+
+
+async def test_who_has_a_plan_open_is_shown(plans: Path):
+    process = hold(plans / "plan-005.toml", user="coord")
+    try:
+        app, _ = folder_app(plans)
+        async with app.run_test(size=(160, 48)) as pilot:
+            view = await view_of(pilot)
+            text = screen_text(app)
+            line = next(line for line in text.splitlines() if "plan-005 " in line)
+            assert f"coord on {this_host()}" in line
+            assert "1 open elsewhere" in text
+            post_keys(app, ["/", *"coord", "enter"])
+            await wait_for(pilot, lambda: rows(view) == ["plan-005.toml"], "the filter on the holder")
+            assert f"open now by coord on {this_host()} since 08:10" in screen_text(app)
+    finally:
+        process.kill()
+        process.wait()
+
+
+async def test_filter_as_you_type_in_a_burst_and_escape_clears_it(plans: Path, size):
+    app, _ = folder_app(plans)
+    async with app.run_test(size=size) as pilot:
+        view = await view_of(pilot)
+        post_keys(app, ["/", *"p00"])
+        await wait_for(pilot, lambda: view.query_one("#filter", Input).value == "p00", "the filter typed")
+        assert rows(view) == [f"plan-00{i}.toml" for i in range(3, 8)]
+        post_keys(app, [*" unread"])  # every word must be found
+        await wait_for(pilot, lambda: rows(view) == [], "no plan both p00 and unreadable")
+        assert "No plan matches 'p00 unread'" in screen_text(app)
+        post_keys(app, ["escape"])
+        await wait_for(pilot, lambda: len(rows(view)) == 8, "every plan again")
+        assert app.focused is view.query_one(PlansTable)
+        post_keys(app, ["/", *"eligible", "down", "enter"])  # enter back in the table: the filter kept
+        await wait_for(pilot, lambda: view.query_one("#filter", Input).value == "eligible"
+                       and app.focused is view.query_one(PlansTable), "the table, the filter kept")
+        assert rows(view) and all("ELIGIBLE" in e.verdict for e in view.shown)
+        assert view.query_one(PlansTable).cursor_row == 1
+
+
+async def test_s_sorts_by_the_next_column_and_S_reverses(plans: Path):
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = await view_of(pilot)
+        await pilot.press("s")  # last change, newest first
+        newest = sorted(view.entries, key=lambda e: (-e.modified.timestamp(), e.name.casefold()))
+        assert rows(view) == [e.name for e in newest]
+        await pilot.press("s")  # verdict: eligible first, unreadable last
+        verdicts = [e.verdict for e in view.shown]
+        assert verdicts[0] == "ELIGIBLE" and verdicts[-1] == "UNREADABLE"
+        assert "sorted by verdict" in screen_text(app)
+        before = rows(view)
+        await pilot.press("S")
+        assert rows(view) == list(reversed(before)) or rows(view)[0] != before[0]
+        assert "(reversed)" in screen_text(app)
+
+
+async def test_enter_opens_the_plan_and_asks_about_unsaved_changes_first(plans: Path, tmp_path: Path):
+    mine = tmp_path / "mine.toml"
+    shutil.copy(SAMPLES / "lot1-example.toml", mine)
+    app = PlannerApp(open_document(mine))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "an unsaved edit")
+        await pilot.press("ctrl+o")
+        view = await view_of(pilot)
+        assert view.folder == tmp_path  # the plan's own folder
+        assert "mine.toml" in rows(view)
+        await pilot.press("ctrl+l", "ctrl+u")
+        await type_text(pilot, f"{plans}/")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: view.folder == plans and "plan-004.toml" in rows(view), "the other folder")
+        post_keys(app, ["/", *"P004", "enter", "enter"])
+        dialog = await wait_screen(pilot, Choice)
+        assert "mine.toml has unsaved changes" in str(dialog.query_one(".question").render())
+        await pilot.press("escape")  # cancel: nothing opened, the folder view still there
+        await wait_screen(pilot, FolderScreen)
+        assert app.document.path == mine
+        post_keys(app, ["enter"])
+        await wait_screen(pilot, Choice)
+        await pilot.click("#choice-discard")
+        await wait_main(pilot)
+        assert app.document.path == plans / "plan-004.toml"
+        assert app.document.plan.acronym == "P004"
+
+
+async def test_n_starts_a_new_plan_in_the_folder(plans: Path):
+    app, notes = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view_of(pilot)
+        post_keys(app, ["escape"])  # started on a folder: no plan to go back to
+        await wait_for(pilot, lambda: any("No plan is open" in n.message for n in notes), "the hint")
+        post_keys(app, ["n"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one(Input).value == "new-plan.toml"
+        assert str(prompt.query_one(".question").render()) == f"A new plan in {plans}/ (its file name):"
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        assert app.document.path == plans / "new-plan.toml"
+        assert not (plans / "new-plan.toml").exists()  # written on the first save only
+        assert any(f"saves it as {plans / 'new-plan.toml'}" in n.message for n in notes)
+
+
+async def test_c_copies_a_plan_as_a_variant(plans: Path):
+    app, notes = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await view_of(pilot)
+        post_keys(app, ["/", *"plan-004", "enter", "c"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one(Input).value == "plan-004-variant.toml"
+        post_keys(app, ["enter"])
+        await wait_screen(pilot, FolderScreen)
+        await wait_for(pilot, lambda: "plan-004-variant.toml" in rows(view), "the copy listed")
+        assert (plans / "plan-004-variant.toml").read_bytes() == (plans / "plan-004.toml").read_bytes()
+        assert view.selected().name == "plan-004-variant.toml"
+        # again: the name offered is free, and a name taken is refused
+        post_keys(app, ["c"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one(Input).value == "plan-004-variant-variant.toml"
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "plan-005")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("exists" in n.message for n in notes), "the refusal")
+        assert load_plan(plans / "plan-005.toml").acronym == "P005"  # untouched
+
+
+# --- partners the folder knows ---------------------------------------------------------------------
+
+
+async def _new_plan_form(pilot, app) -> PartnerForm:
+    await view_of(pilot)
+    post_keys(app, ["n", "enter"])
+    await wait_main(pilot)
+    await ready(pilot)
+    post_keys(app, ["a"])
+    return await wait_screen(pilot, PartnerForm)
+
+
+async def test_ould_offers_oulu_from_another_plan_and_one_key_fills_it(plans: Path, size):
+    app, _ = folder_app(plans)
+    async with app.run_test(size=size) as pilot:
+        form = await _new_plan_form(pilot, app)
+        # the letters that find it, and then the keys besides them: ctrl+t takes it, enter saves
+        keys = ["ctrl+t", "enter"]
+        post_keys(app, [*"Ould", keys[0]])
+        await wait_for(pilot, lambda: form.query_one("#pic", Input).value == OULU.pic, "the known partner filled in")
+        assert form.query_one("#name", Input).value == OULU.name
+        assert form.query_one("#short_name", Input).value == OULU.short_name
+        assert form.query_one("#country", Picker).value == OULU.country
+        assert form.query_one("#kind", Picker).value == OULU.kind
+        assert form.query_one("#eche", Picker).value == "yes"
+        assert str(form.query_one("#known-hint").render()) == "Filled in from plan-003.toml"
+        post_keys(app, [keys[1]])
+        await wait_main(pilot)
+        (added,) = app.document.plan.partners
+        assert (added.name, added.pic, added.country, added.kind, added.eche) == (
+            OULU.name, OULU.pic, OULU.country, OULU.kind, True)
+        assert len(keys) <= 4  # the measure: at most 4 keys besides the letters typed to find it
+
+
+async def test_the_list_shows_what_is_known_and_enter_saves_when_nothing_was_chosen(plans: Path):
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _new_plan_form(pilot, app)
+        post_keys(app, [*"oamk"])
+        options = form.query_one("#known", OptionList)
+        await wait_for(pilot, lambda: options.display and options.option_count == 1, "the suggestion")
+        assert "Oulu University of Applied Sciences (OAMK) · FI · PIC" in screen_text(app)  # one line, cut with …
+        assert "ctrl+t takes it" in screen_text(app)
+        # enter without a choice made saves what was typed (here: refused, no country or kind)
+        post_keys(app, ["enter"])
+        await wait_for(pilot, lambda: "choose a country" in screen_text(app), "the form's own errors")
+        assert form.query_one("#name", Input).value == "oamk"
+        # down chooses, enter takes
+        await focus(pilot, form.query_one("#name", Input))
+        await wait_for(pilot, lambda: options.display, "the suggestion again")
+        post_keys(app, ["down", "enter"])
+        await wait_for(pilot, lambda: form.query_one("#name", Input).value == OULU.name, "taken by enter")
+        assert app.screen is form  # taken, not saved yet
+
+
+async def test_conflicting_copies_are_both_offered_with_how_they_differ(plans: Path):
+    other = load_plan(plans / "plan-004.toml")
+    twin = OULU.model_copy(update={"pic": "999555999"})
+    (plans / "other.toml").write_text(dump_plan(other.model_copy(update={"partners": (*other.partners, twin)})))
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(160, 48)) as pilot:
+        form = await _new_plan_form(pilot, app)
+        post_keys(app, [*"Oulu"])
+        options = form.query_one("#known", OptionList)
+        await wait_for(pilot, lambda: options.option_count == 2, "both copies")
+        text = screen_text(app)
+        assert "! another copy has PIC 999555999 (other.toml)" in text
+        assert "! another copy has PIC 999555001 (plan-003.toml)" in text
+        second = form._offered[1].pic
+        post_keys(app, ["down", "ctrl+t"])  # the second copy: 2 keys besides the letters
+        await wait_for(pilot, lambda: form.query_one("#pic", Input).value != "", "a copy taken")
+        assert form.query_one("#pic", Input).value == second
+
+
+async def test_partners_toml_is_offered_and_the_plan_s_own_partners_are_not(plans: Path):
+    (plans / "partners.toml").write_text(
+        '[[partners]]\nname = "Tampere Vocational College"\nshort_name = "TREDU"\ncountry = "FI"\n'
+        'kind = "vet-provider"\npic = "999555002"\n', encoding="utf-8")
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _new_plan_form(pilot, app)
+        await pilot.press("tab")  # the short name field looks up too
+        post_keys(app, [*"TRED", "ctrl+t"])
+        await wait_for(pilot, lambda: form.query_one("#name", Input).value == "Tampere Vocational College",
+                       "the directory's partner")
+        assert form.query_one("#kind", Picker).value == "vet-provider"
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        post_keys(app, ["a"])
+        form = await wait_screen(pilot, PartnerForm)
+        post_keys(app, [*"Tampere"])
+        await pilot.pause()
+        await wait_for(pilot, lambda: form.known is not None, "the folder read")
+        assert form.query_one("#known", OptionList).option_count == 0  # already in this plan
