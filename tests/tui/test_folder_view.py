@@ -94,7 +94,8 @@ async def test_who_has_a_plan_open_is_shown(plans: Path):
             assert "1 open elsewhere" in text
             post_keys(app, ["/", *"coord", "enter"])
             await wait_for(pilot, lambda: rows(view) == ["plan-005.toml"], "the filter on the holder")
-            assert f"open now by coord on {this_host()} since 08:10" in screen_text(app)
+            detail = str(view.query_one("#folder-detail").render())
+            assert f"open now by coord on {this_host()} since " in detail and "08:10 ·" in detail
     finally:
         process.kill()
         process.wait()

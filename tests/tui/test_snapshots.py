@@ -98,3 +98,55 @@ def test_snapshot(snap_compare, draft, view, size, monkeypatch):
     assert "16:00 here (UTC)" in shown["deadline"]  # TZ=UTC from the fixtures
     assert "draft.toml" in text  # the fixed name in the header
     assert matches
+
+
+# --- the folder view ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_snapshot_folder_view(snap_compare, tmp_path, size, monkeypatch):
+    """`planner proposals`: eight plans (three unreadable, one open on another host), fixed names and
+    times, the folder named relatively (the header shows it), the clock frozen."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from planner import recovery
+    from planner.tui.app import PlannerApp, open_document
+    from planner.tui.screens.folder import FolderScreen
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from folder_plans import write_plans
+
+    freeze_clock(monkeypatch, NOW)
+    monkeypatch.setattr("planner.tui.screens.folder.datetime", _frozen_datetime())
+    monkeypatch.chdir(tmp_path)
+    folder = Path("proposals")
+    folder.mkdir()
+    saved = datetime(2025, 1, 10, 9, 30, tzinfo=timezone.utc).timestamp()
+    for i, path in enumerate(write_plans(folder, 8)):
+        os.utime(path, (saved + 600 * i, saved + 600 * i))
+    now = datetime.now(timezone.utc)  # a holder on another host is alive if it gave a sign within a day
+    recovery.beside(folder / "plan-005.toml").write_text(
+        f'format = 1\nfile = "{(folder / "plan-005.toml").resolve()}"\nuser = "coord"\nhost = "srv1"\npid = 4242\n'
+        f"since = 2025-01-15T08:10:00Z\nupdated = {now:%Y-%m-%dT%H:%M:%SZ}\n", encoding="utf-8")
+    app = PlannerApp(open_document(None), folder=folder)
+
+    async def run_before(pilot) -> None:
+        await wait_screen(pilot, FolderScreen)
+        view = app.screen
+        for field in view.query(Input):
+            field.cursor_blink = False
+        await pilot.press("down", "down", "down", "down", "down")  # the cursor on the plan held elsewhere
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def _frozen_datetime():
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return NOW.astimezone(tz) if tz is not None else NOW.astimezone().replace(tzinfo=None)
+
+    return Frozen

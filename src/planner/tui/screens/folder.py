@@ -55,26 +55,33 @@ def verdict_cell(entry: core.Entry, narrow: bool = False) -> Text:
     return cell(literal(mark + (entry.short_verdict if narrow else entry.verdict)), style)
 
 
-def when(moment: datetime | None, now: datetime | None = None) -> str:
-    """'14:02' today, '30 Nov 14:02' this year, '2025-11-30' before (local time)."""
+def when(moment: datetime | None, now: datetime | None = None, full: bool = False) -> str:
+    """'14:02' today, '30 Nov' this year, '2025-11-30' before (local time); `full`: with the time always."""
     if moment is None:
         return ""
     local = moment.astimezone()
     today = (now or datetime.now(timezone.utc)).astimezone()
     if local.date() == today.date():
-        return f"{local:%H:%M}"
+        return f"{local:%H:%M}" if not full else f"today {local:%H:%M}"
     if local.year == today.year:
-        return f"{local.day} {local:%b %H:%M}"
-    return f"{local:%Y-%m-%d}"
+        return f"{local.day} {local:%b}" + (f" {local:%H:%M}" if full else "")
+    return f"{local:%Y-%m-%d}" + (f" {local:%H:%M}" if full else "")
+
+
+def held_by(entry: core.Entry, narrow: bool = False) -> str:
+    """'coord on srv1'; below 120 columns the user only (the line under the table names the host)."""
+    if entry.open_by is None:
+        return ""
+    return entry.open_by.user if narrow else entry.open_by.words()
 
 
 def shown_name(entry: core.Entry) -> str:
-    """The file name without .toml (every file listed has it: the column's title says so)."""
+    """The file name without .toml: every file listed has it (the line under the table names it in full)."""
     return entry.name.removesuffix(core.SUFFIX)
 
 
 class PlansTable(FittedTable):
-    COLUMNS = (Col("file", "File (.toml)"), Col("title", "Title"), Col("acronym", "Acronym"), Col("call", "Call"),
+    COLUMNS = (Col("file", "File"), Col("title", "Title"), Col("acronym", "Acronym"), Col("call", "Call"),
                Col("verdict", "Verdict"), Col("partners", "Partners"), Col("changed", "Saved"),
                Col("open", "Open by"))
     FLEX = "title"
@@ -93,12 +100,12 @@ class PlansTable(FittedTable):
             return {"file": cell(literal(shown_name(entry))), "title": cell(literal(reason), "dim"),
                     "acronym": cell(Text("")), "call": cell(Text("")), "verdict": verdict_cell(entry, narrow),
                     "partners": cell(Text("")), "changed": cell(Text(when(entry.modified))),
-                    "open": cell(literal(entry.open_by.words() if entry.open_by else ""))}
+                    "open": cell(literal(held_by(entry, narrow)))}
         return {"file": cell(literal(shown_name(entry))), "title": cell(literal(entry.title or "")),
                 "acronym": cell(literal(entry.acronym or "")), "call": cell(literal(f"{entry.call} L{entry.lot}")),
                 "verdict": verdict_cell(entry, narrow), "partners": cell(Text(str(entry.partners))),
                 "changed": cell(Text(when(entry.modified))),
-                "open": cell(literal(entry.open_by.words() if entry.open_by else ""))}
+                "open": cell(literal(held_by(entry, narrow)))}
 
 
 def matches(entry: core.Entry, typed: str) -> bool:
@@ -232,7 +239,7 @@ class FolderScreen(Screen[None]):
         parts = [count, f"{eligible} eligible", *([f"{len(self.entries) - readable} unreadable"]
                                                   if readable < len(self.entries) else []),
                  *([f"{held} open elsewhere"] if held else []),
-                 f"sorted by {words}{' (reversed)' if self.reverse else ''} (s: next column)"]
+                 f"sorted by {words}{' (reversed)' if self.reverse else ''} (s)"]
         self.query_one("#folder-sort", Static).update(literal(" · ".join(parts)))
         self._detail()
         self.sub_title = plain(str(self.folder))
@@ -258,14 +265,14 @@ class FolderScreen(Screen[None]):
             return
         held = ""
         if entry.open_by is not None:
-            since = f" since {when(entry.open_by.since)}" if entry.open_by.since else ""
+            since = f" since {when(entry.open_by.since, full=True)}" if entry.open_by.since else ""
             held = f" · open now by {entry.open_by.words()}{since}"
         if entry.error is not None:
             text = f"{entry.name}{held} · cannot be opened: {entry.error.removeprefix(str(entry.path) + ': ')}"
         else:
             takes = f"what it takes: {entry.summary}" if entry.summary else "eligible as it is"
             text = (f"{entry.name}{held} · {entry.title} · {entry.call} Lot {entry.lot}, "
-                    f"{entry.duration_months} months · {takes}")
+                    f"{entry.duration_months} months · saved {when(entry.modified, full=True)} · {takes}")
         detail.update(literal(text))
 
     # --- keys ------------------------------------------------------------------------------------

@@ -112,7 +112,8 @@ class KnownInput(LiveInput):
     knows, `ctrl+t` takes the one highlighted. Without suggestions on show the keys do what they did."""
 
     BINDINGS = [
-        Binding("ctrl+t", "screen.take_known", "Take known partner", id="form.take_known"),
+        # not in the footer: the line under the suggestions names it when there are some
+        Binding("ctrl+t", "screen.take_known", "Take known partner", id="form.take_known", show=False),
         Binding("down", "screen.known_move(1)", show=False),
         Binding("up", "screen.known_move(-1)", show=False),
     ]
