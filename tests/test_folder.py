@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, run_planner
 from folder_plans import BROKEN, OULU, hold, write_plans
+
 from planner import folder, recovery
 from planner.files import this_host
 from planner.storage import dump_plan, load_plan

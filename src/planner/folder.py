@@ -18,7 +18,6 @@ import os
 import pwd
 import re
 import stat
-import tomllib
 import unicodedata
 import urllib.parse
 from collections.abc import Iterable

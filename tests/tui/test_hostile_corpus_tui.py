@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from planner.errors import PlanError
 from planner.tui.app import open_document
 from planner.tui.screens.dialogs import PathPrompt
 from planner.tui.screens.folder import FolderScreen
-from textual.widgets import Input
 from planner.tui.screens.importing import ImportScreen
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen

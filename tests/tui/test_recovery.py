@@ -27,8 +27,8 @@ from planner.files import this_host
 from planner.model import new_plan
 from planner.rules import latest_call
 from planner.storage import load_plan
-from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.dialogs import Choice
+from planner.tui.screens.folder import FolderScreen
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
 
