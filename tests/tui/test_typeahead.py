@@ -116,5 +116,5 @@ async def test_bytes_from_a_terminal_in_one_read_land_in_each_field(draft: Path,
         await wait_screen(pilot, Choice)
         await pilot.press("right", "enter")  # Discard
         await wait_main(pilot)
-        feed_terminal(app, f"\x0f{lot1}\r")  # ctrl+o, the path, enter
+        feed_terminal(app, f"\x0f\x0c{lot1}\r")  # ctrl+o (the folder view), ctrl+l (its path field), the path, enter
         await wait_for(pilot, lambda: app.document.path == lot1, "the typed plan to be opened")
