@@ -187,8 +187,24 @@ class FolderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Plans"
-        self.refresh_listing()
         self.query_one(PlansTable).focus()
+        self.query_one("#folder-sort", Static).update(literal(f"Reading the plans in {self.folder} …"))
+        # the first reading judges every plan (about 2 ms each): in a thread, the keys stay live
+        self.run_worker(self._read_first, thread=True, exclusive=True, group="listing")
+
+    def _read_first(self) -> None:
+        folder = self.folder
+        try:
+            entries, problem = core.list_folder(folder), ""
+        except core.FolderError as exc:
+            entries, problem = [], str(exc)
+        self.app.call_from_thread(self._first_listed, folder, entries, problem)
+
+    def _first_listed(self, folder: Path, entries: list[core.Entry], problem: str) -> None:
+        # not when another folder was typed meanwhile, or the listing was read again (r)
+        if self.is_attached and folder == self.folder and not self.entries and not self.problem:
+            self.entries, self.problem = entries, problem
+            self._show()
 
     def on_screen_resume(self) -> None:
         if self._opening is not None:
@@ -196,7 +212,7 @@ class FolderScreen(Screen[None]):
             if self.app.document is not before:  # opened after a question (unsaved, recovery): done here
                 self.dismiss(None)
                 return
-        if self.is_mounted:
+        if self.is_mounted and (self.entries or self.problem):
             self.refresh_listing()
 
     # --- the listing ---------------------------------------------------------------------------
