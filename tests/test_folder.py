@@ -213,3 +213,10 @@ def test_a_broken_directory_file_says_why(tmp_path: Path):
 def test_matching_what_is_typed(typed: str, found: bool):
     known = folder.Known(OULU.name, OULU.short_name, OULU.pic, "FI", "higher-education", True, ("a.toml",))
     assert (folder.match_rank(typed, known) is not None) is found
+
+
+def test_planner_dir_without_a_terminal_points_to_planner_ls(plans: Path):
+    result = run_planner(plans)
+    assert result.returncode == 2
+    assert f"'planner ls {plans}' lists the plans of a folder" in result.stderr
+    assert "Traceback" not in result.stderr
