@@ -35,6 +35,8 @@ from planner.rules import latest_call, load_call
 from planner.scoring import evaluate
 from planner.storage import load_call_for, parse_plan
 
+SPEC_KEYS = ("path", "title", "acronym", "call", "lot", "duration_months", "partners", "eligible", "failing",
+             "new_full_partners", "modified", "open_by", "error")
 DIRECTORY_FILE = "partners.toml"  # the folder's own list of organisations, in the plan's [[partners]] format
 SUFFIX = ".toml"
 
@@ -101,8 +103,10 @@ class Entry:
         return self.verdict.removeprefix("NOT ELIGIBLE: ").replace(" new partner", " partner")
 
     def as_dict(self) -> dict[str, object]:
-        """The spec's keys, in its order; for an unreadable file every key but path, modified, open_by
-        and error is null."""
+        """The spec's keys, in its order; for an unreadable file every key but path and error is null
+        (the folder view shows its last change and holder all the same)."""
+        if self.error is not None:
+            return {**{key: None for key in SPEC_KEYS}, "path": str(self.path), "error": self.error}
         return {"path": str(self.path), "title": self.title, "acronym": self.acronym, "call": self.call,
                 "lot": self.lot, "duration_months": self.duration_months, "partners": self.partners,
                 "eligible": self.eligible, "failing": list(self.failing) if self.failing is not None else None,
