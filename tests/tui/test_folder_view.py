@@ -249,6 +249,9 @@ async def test_the_list_shows_what_is_known_and_enter_saves_when_nothing_was_cho
         options = form.query_one("#known", OptionList)
         await wait_for(pilot, lambda: options.display and options.option_count == 1, "the suggestion")
         assert "Oulu University of Applied Sciences (OAMK) · FI · PIC" in screen_text(app)  # one line, cut with …
+        hint = str(form.query_one("#known-hint").render())  # the highlighted one in full, under the list
+        assert hint.startswith(f"ctrl+t takes it: {OULU.short_name}, {OULU.country}, ")
+        assert f"PIC {OULU.pic}, ECHE (from plan-003.toml)" in hint
         assert "ctrl+t takes it" in screen_text(app)
         # enter without a choice made saves what was typed (here: refused, no country or kind)
         post_keys(app, ["enter"])
@@ -276,7 +279,10 @@ async def test_conflicting_copies_are_both_offered_with_how_they_differ(plans: P
         assert "! another copy has PIC 999555999 (other.toml)" in text
         assert "! another copy has PIC 999555001 (plan-003.toml)" in text
         second = form._offered[1].pic
-        post_keys(app, ["down", "ctrl+t"])  # the second copy: 2 keys besides the letters
+        post_keys(app, ["down"])
+        await wait_for(pilot, lambda: f"PIC {second}" in str(form.query_one("#known-hint").render()),
+                       "the second copy in full under the list")
+        post_keys(app, ["ctrl+t"])  # the second copy: 2 keys besides the letters
         await wait_for(pilot, lambda: form.query_one("#pic", Input).value != "", "a copy taken")
         assert form.query_one("#pic", Input).value == second
 

@@ -273,7 +273,6 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     def _offer(self, field: Input | None) -> None:
         """The known partners that match what is typed in `field` (None: hide the list)."""
         options = self.query_one("#known", OptionList)
-        hint = self.query_one("#known-hint", Static)
         typed = field.value if isinstance(field, KnownInput) else ""
         offered = folders.matching(typed, self.known or [], SHOWN_KNOWN) if typed.strip() else []
         if offered == self._offered and options.display == bool(offered):
@@ -285,9 +284,24 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         options.display = bool(offered)
         if offered:
             options.highlighted = 0
+        self._hint_highlighted()
+
+    def _hint_highlighted(self) -> None:
+        """Under the list: the highlighted one in full (its line may be cut), and the keys."""
+        hint = self.query_one("#known-hint", Static)
+        if not self._offered:
+            hint.update("")
+            hint.display = False
+            return
+        index = self.query_one("#known", OptionList).highlighted or 0
+        k = self._offered[index]
+        kind = self.rules.kind(k.kind)
+        facts = ", ".join([*([k.short_name] if k.short_name else []), k.country, kind.label if kind else k.kind,
+                           *([f"PIC {k.pic}"] if k.pic else []), *(["ECHE"] if k.eche else [])])
         problem = f" · {self.known_problems[0]}" if self.known_problems else ""
-        hint.update(literal(f"Known from the folder: ctrl+t takes it, ↓↑ another{problem}" if offered else ""))
-        hint.display = bool(offered)
+        more = " · ↓↑ another" if len(self._offered) > 1 else ""
+        hint.update(literal(f"ctrl+t takes it: {facts} (from {', '.join(k.sources)}){more}{problem}"))
+        hint.display = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "known_move":
@@ -301,6 +315,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         current = options.highlighted if options.highlighted is not None else 0
         options.highlighted = min(max(current + (step if self._chosen else max(step, 0)), 0), len(self._offered) - 1)
         self._chosen = True
+        self._hint_highlighted()
 
     def action_take_known(self) -> None:
         self._ensure_known()
