@@ -85,6 +85,7 @@ def test_ls_skips_the_directory_file_lists_subfolders_with_recursive(plans: Path
     shutil.copy(SAMPLES / "lot2-example.toml", plans / "2024" / "submitted.toml")
     flat = [Path(e["path"]).name for e in ls_json(plans)["plans"]]
     assert folder.DIRECTORY_FILE not in flat and "submitted.toml" not in flat
+    (plans / "2024" / folder.DIRECTORY_FILE).write_text("", encoding="utf-8")
     deep = [e["path"] for e in ls_json(plans, "--recursive")["plans"]]
     assert str(plans / "2024" / "submitted.toml") in deep
     assert len(deep) == len(flat) + 1

@@ -264,7 +264,7 @@ def plan_files(folder: Path, recursive: bool = False) -> list[tuple[Path, str, o
                 if recursive and not entry.is_symlink():
                     walk(where / entry.name, name + "/", False)
                 continue
-            if entry.name.endswith(SUFFIX) and not (top and entry.name == DIRECTORY_FILE):
+            if entry.name.endswith(SUFFIX) and entry.name != DIRECTORY_FILE:  # a subfolder's own too
                 out.append((where / entry.name, name, info))
 
     walk(folder, "", True)

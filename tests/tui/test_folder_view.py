@@ -307,3 +307,22 @@ async def test_partners_toml_is_offered_and_the_plan_s_own_partners_are_not(plan
         await pilot.pause()
         await wait_for(pilot, lambda: form.known is not None, "the folder read")
         assert form.query_one("#known", OptionList).option_count == 0  # already in this plan
+
+
+async def test_a_folder_of_200_plans_lists_each_verdict_and_holder_and_enter_opens_one(tmp_path: Path):
+    write_plans(tmp_path, 200)
+    process = hold(tmp_path / "plan-150.toml", user="coord")
+    try:
+        app, _ = folder_app(tmp_path)
+        async with app.run_test(size=(160, 48)) as pilot:
+            view = await view_of(pilot)
+            assert len(view.entries) == 200 and view.query_one(PlansTable).row_count == 200
+            assert [e.name for e in view.entries if e.open_by] == ["plan-150.toml"]
+            assert sum(e.error is not None for e in view.entries) == 3
+            assert all(e.verdict for e in view.entries)
+            post_keys(app, ["/", *"P151", "enter", "enter"])
+            await wait_main(pilot)
+            assert app.document.path == tmp_path / "plan-151.toml"
+    finally:
+        process.kill()
+        process.wait()
