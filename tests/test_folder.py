@@ -220,3 +220,18 @@ def test_planner_dir_without_a_terminal_points_to_planner_ls(plans: Path):
     assert result.returncode == 2
     assert f"'planner ls {plans}' lists the plans of a folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ls_over_the_hostile_corpus_lists_every_file_and_prints_no_control(tmp_path: Path):
+    from hostile_corpus import ENTRIES, write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus")
+    folder = tmp_path / "corpus"
+    text = run_planner("ls", folder)
+    assert text.returncode == 0 and "Traceback" not in text.stderr
+    assert "\x1b" not in text.stdout and "\x07" not in text.stdout
+    listing = ls_json(folder)
+    names = {Path(e["path"]).name for e in listing["plans"]}
+    assert names == {p.name for p in folder.iterdir() if p.name.endswith(".toml") and not p.name.startswith(".")}
+    valid = {p.name for n, p in corpus.items() if ENTRIES[n].kind == "plan" and ENTRIES[n].valid}
+    assert {Path(e["path"]).name for e in listing["plans"] if e["error"] is None} == valid & names

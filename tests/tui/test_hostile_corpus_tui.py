@@ -109,3 +109,22 @@ async def test_import_every_hostile_csv_previews_or_says_why(draft: Path, corpus
                 assert path.name in notes[-1].message and entry.place in notes[-1].message, notes[-1].message
             assert app.is_running and app.document.plan == original
     assert draft.read_bytes() == plan_bytes
+
+
+async def test_the_folder_view_of_the_corpus_lists_every_plan_file_and_draws_no_control(corpus: dict[str, Path]) -> None:
+    from planner.tui.app import PlannerApp
+    from planner.tui.screens.folder import PlansTable
+
+    folder = next(iter(corpus.values())).parent
+    app = PlannerApp(open_document(None), folder=folder)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = await wait_screen(pilot, FolderScreen)
+        await wait_for(pilot, lambda: view.entries, "the corpus listed")
+        listed = {e.name for e in view.entries}
+        assert listed == {p.name for p in folder.iterdir() if p.name.endswith(".toml") and not p.name.startswith(".")}
+        valid = {p.name for n, p in corpus.items() if ENTRIES[n].kind == "plan" and ENTRIES[n].valid}
+        assert {e.name for e in view.entries if e.error is None} == valid & listed
+        for row in range(view.query_one(PlansTable).row_count):  # each plan's line under the table too
+            view.query_one(PlansTable).move_cursor(row=row)
+            await pilot.pause()
+            _no_control_drawn(app)

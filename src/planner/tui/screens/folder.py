@@ -190,7 +190,7 @@ class FolderScreen(Screen[None]):
         self.query_one(PlansTable).focus()
         self.query_one("#folder-sort", Static).update(literal(f"Reading the plans in {self.folder} …"))
         # the first reading judges every plan (about 2 ms each): in a thread, the keys stay live
-        self.run_worker(self._read_first, thread=True, exclusive=True, group="listing")
+        self.run_worker(self._read_first, thread=True, exclusive=True, group="listing", exit_on_error=False)
 
     def _read_first(self) -> None:
         folder = self.folder
@@ -198,7 +198,12 @@ class FolderScreen(Screen[None]):
             entries, problem = core.list_folder(folder), ""
         except core.FolderError as exc:
             entries, problem = [], str(exc)
-        self.app.call_from_thread(self._first_listed, folder, entries, problem)
+        except Exception as exc:  # said in the view, never the app's end
+            entries, problem = [], f"{folder}: cannot be listed ({exc})"
+        try:
+            self.app.call_from_thread(self._first_listed, folder, entries, problem)
+        except RuntimeError:
+            pass  # the app closed meanwhile
 
     def _first_listed(self, folder: Path, entries: list[core.Entry], problem: str) -> None:
         # not when another folder was typed meanwhile, or the listing was read again (r)

@@ -236,7 +236,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         if self._known_given is not None:
             self._known_loaded(self._known_given, [])
         else:
-            self.run_worker(self._read_known, thread=True, exclusive=True, group="known")
+            self.run_worker(self._read_known, thread=True, exclusive=True, group="known", exit_on_error=False)
 
     # --- partners the folder knows ---------------------------------------------------------
 
@@ -249,8 +249,14 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     def _read_known(self) -> None:
         """In a thread: the folder's plans are read once (the folder view's cache makes it quick after it)."""
         where, mine = self._known_folder()
-        known, problems = folders.known_partners(where, exclude=mine)
-        self.app.call_from_thread(self._known_loaded, known, problems)
+        try:
+            known, problems = folders.known_partners(where, exclude=mine)
+        except Exception as exc:  # never the form's end: it works without the folder's partners
+            known, problems = [], [f"{where}: the partners of its plans could not be read ({exc})"]
+        try:
+            self.app.call_from_thread(self._known_loaded, known, problems)
+        except RuntimeError:
+            pass  # the app closed meanwhile
 
     def _ensure_known(self) -> None:
         """A key that needs the list before the thread brought it (keys typed in a burst): read it now."""
