@@ -111,7 +111,7 @@ async def test_import_every_hostile_csv_previews_or_says_why(draft: Path, corpus
     assert draft.read_bytes() == plan_bytes
 
 
-async def test_the_folder_view_of_the_corpus_lists_every_plan_file_and_draws_no_control(corpus: dict[str, Path]) -> None:
+async def test_the_folder_view_of_the_corpus_lists_every_plan_and_draws_no_control(corpus: dict[str, Path]) -> None:
     from planner.tui.app import PlannerApp
     from planner.tui.screens.folder import PlansTable
 
