@@ -13,7 +13,7 @@ from planner.files import this_host
 from planner.storage import dump_plan, load_plan
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.dialogs import Choice, PathPrompt
-from planner.tui.screens.folder import FolderScreen, PlansTable
+from planner.tui.screens.folder import POLL_SECONDS, FolderScreen, PlansTable
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.picker import Picker
 
@@ -95,6 +95,13 @@ async def test_who_has_a_plan_open_is_shown(plans: Path):
             await wait_for(pilot, lambda: rows(view) == ["plan-005.toml"], "the filter on the holder")
             detail = str(view.query_one("#folder-detail").render())
             assert f"open now by coord on {this_host()} since " in detail and "08:10 ·" in detail
+            process.kill()
+            process.wait()
+            # the colleague's planner is gone: the view follows by itself
+            await wait_for(pilot, lambda: rows(view) == [], "the holder gone (the filter on it matches nothing)",
+                           timeout=POLL_SECONDS * 3)
+            assert not any(e.open_by for e in view.entries)
+            assert "1 open elsewhere" not in screen_text(app)
     finally:
         process.kill()
         process.wait()

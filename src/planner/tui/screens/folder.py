@@ -44,6 +44,7 @@ SORTS: tuple[tuple[str, str, Callable[[core.Entry], object]], ...] = (
     ("partners", "partners (most first)", lambda e: -(e.partners or 0)),
     ("open", "who has it open", lambda e: (e.open_by is None, e.open_by.user if e.open_by else "")),
 )
+POLL_SECONDS = 5.0  # the folder is read again this often while the view is on top (a few ms for 200 plans)
 WIDE = 120  # from here the verdict is in full words in its column
 MARKS = {"ELIGIBLE": ("✓ ", "green"), "NOT ELIGIBLE": ("✗ ", "bold red"), "UNREADABLE": ("! ", "yellow")}
 
@@ -66,6 +67,11 @@ def when(moment: datetime | None, now: datetime | None = None, full: bool = Fals
     if local.year == today.year:
         return f"{local.day} {local:%b}" + (f" {local:%H:%M}" if full else "")
     return f"{local:%Y-%m-%d}" + (f" {local:%H:%M}" if full else "")
+
+
+def _seen(entry: core.Entry) -> tuple:
+    """What the view shows of an entry: when it differs, the table is redrawn."""
+    return (entry.name, entry.modified, entry.open_by, entry.error, entry.title, entry.verdict, entry.partners)
 
 
 def held_by(entry: core.Entry, narrow: bool = False) -> str:
@@ -208,6 +214,20 @@ class FolderScreen(Screen[None]):
     def _first_listed(self, folder: Path, entries: list[core.Entry], problem: str) -> None:
         # not when another folder was typed meanwhile, or the listing was read again (r)
         if self.is_attached and folder == self.folder and not self.entries and not self.problem:
+            self.entries, self.problem = entries, problem
+            self._show()
+            self.set_interval(POLL_SECONDS, self._poll)
+
+    def _poll(self) -> None:
+        """Who has which plan open, and what was saved, as it changes: the folder read again (only the
+        files that changed are judged again) and the table redrawn only when a line would differ."""
+        if self.app.screen is not self or not (self.entries or self.problem):
+            return
+        try:
+            entries, problem = core.list_folder(self.folder), ""
+        except core.FolderError as exc:
+            entries, problem = [], str(exc)
+        if [_seen(e) for e in entries] != [_seen(e) for e in self.entries] or problem != self.problem:
             self.entries, self.problem = entries, problem
             self._show()
 
