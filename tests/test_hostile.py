@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
 from hostile_corpus import ENTRIES, write_corpus
 from planner.safetext import visible
+from support import ROOT, SAMPLES
 
 TIMEOUT = 5
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_plan
 from planner.errors import PlanError
 from planner.files import _HOST, STALE_TEMP, remove_stale_temp_files
 from planner.storage import load_plan, save_plan
+from support import make_plan
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and symlinks")
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from textual import events
-import unicodedata
-
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -22,6 +21,12 @@ from planner.tui.app import PlannerApp, open_document
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+
+# every flow runs at the smallest supported layout (stacked panes) and at the wide one (side by side)
+SIZES = [(80, 24), (160, 48)]
 
 TIMEOUT = 10.0  # seconds of event-loop turns before a wait gives up; a passing wait takes a few ms
 

@@ -1,4 +1,4 @@
-"""Hostile text and files in the TUI (issue 7): names are shown as text, never obeyed; no crash, no hang.
+"""Hostile text and files in the TUI: names are shown as text, never obeyed; no crash, no hang.
 
 A partner may mail a plan whose names hold markup ([/], [link=...], [@click=app.quit]) or terminal
 escape sequences (OSC 52 writes the clipboard, OSC 0 the window title). The TUI shows them as they are
@@ -24,9 +24,21 @@ from planner.tui.screens.importing import ImportScreen
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 
-from .conftest import SAMPLES
-from .helpers import (ask_to_import, import_rows, focus, make_app, ready, replace_text, screen_text, shown_toasts, type_text,
-                      wait_for, wait_main, wait_screen)
+from .helpers import (
+    SAMPLES,
+    ask_to_import,
+    focus,
+    import_rows,
+    make_app,
+    ready,
+    replace_text,
+    screen_text,
+    shown_toasts,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 NAME, SHORT = ([c.key for c in PartnersTable.COLUMNS].index(k) for k in ("name", "short"))
 # (legal name, short name) given to the first partners of the Lot 1 sample

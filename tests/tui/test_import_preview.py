@@ -12,8 +12,18 @@ import pytest
 
 from planner.tui.screens.importing import ColumnsTable, ImportScreen, PickDialog
 
-from .helpers import ask_to_import, import_rows, make_app, post_keys, ready, screen_text, static_text, wait_for, \
-    wait_main, wait_screen
+from .helpers import (
+    ask_to_import,
+    import_rows,
+    make_app,
+    post_keys,
+    ready,
+    screen_text,
+    static_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from spreadsheets import write_xlsx  # noqa: E402  (tests/spreadsheets.py: real files, built here)
