@@ -11,6 +11,7 @@ from planner.tui.screens.budget import BudgetScreen, ShareForm
 
 from .helpers import (
     make_app,
+    post_keys,
     ready,
     replace_text,
     wait_for,
@@ -20,19 +21,26 @@ from .helpers import (
 
 
 async def test_undo_and_redo_a_hundred_edits_then_save(draft: Path) -> None:
-    app, _ = make_app(draft)
+    """A hundred lot switches and a hundred undos typed in bursts (as fast as keys can come): each undo is
+    handled in order and says which step it undid, down to the plan as it was saved."""
+    app, notes = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         original = app.document.plan
-        for _ in range(100):
-            await pilot.press("l")
         lots = [original.lot]
         for _ in range(100):
             lots.append(1 if lots[-1] == 2 else 2)
+        post_keys(app, ["l"] * 100)
+        await wait_for(pilot, lambda: len(app.document.undo_stack) == 100, "a hundred lot switches")
         assert app.document.plan.lot == lots[-1]
-        for step in range(100):
-            await pilot.press("ctrl+z")
-            assert app.document.plan.lot == lots[-2 - step]
+        assert [plan.lot for plan in app.document.undo_stack] == lots[:-1]
+        post_keys(app, ["ctrl+z"] * 100)
+        await wait_for(pilot, lambda: not app.document.undo_stack, "a hundred undos")
+        undone = [n.message for n in notes if n.message.startswith("Undone: ")]
+        assert len(undone) == 100
+        for step, message in enumerate(undone):
+            assert message.startswith(f"Undone: Lot {lots[-2 - step]} → Lot {lots[-1 - step]}"), message  # the edit
+            assert message.endswith(f"({99 - step} more to undo)"), message
         assert app.document.plan == original and not app.document.dirty
         for _ in range(3):
             await pilot.press("ctrl+y")
