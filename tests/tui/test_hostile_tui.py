@@ -316,8 +316,7 @@ async def test_ctrl_o_on_a_fifo_a_folder_or_a_device_keeps_the_plan_at_once(lot1
             await replace_text(pilot, str(path))
             await pilot.press("enter")
             # a blocking read would freeze the event loop: this wait would never end
-            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}",
-                           timeout=5)
+            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}")
             note = next(n for n in notes if str(path) in n.message)
             assert why in note.message and note.title.startswith("Not opened") and note.severity == "error"
             assert app.document.plan is plan and app.document.path == lot1
@@ -332,8 +331,7 @@ async def test_importing_from_a_fifo_or_a_folder_keeps_the_plan_at_once(lot1, tm
         plan = app.document.plan
         for path, why in not_files(tmp_path):
             await ask_to_import(pilot, path)
-            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}",
-                           timeout=5)
+            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}")
             assert why in next(n for n in notes if str(path) in n.message).message
             assert app.document.plan is plan
             await wait_main(pilot)
