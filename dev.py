@@ -84,8 +84,9 @@ def test(args: list[str]) -> int:
     """Lint, then pytest over every core; a lint finding fails the run even when every test passes."""
     collecting = any(a in ("--co", "--collect-only") for a in args)
     lint_result = 0 if collecting else lint()
-    workers = [] if collecting or any(a.startswith(("-n", "--numprocesses")) for a in args) \
-        else ["-n", "auto", "--dist", "worksteal"]
+    # every core, unless the caller chose (-n 0 for one process, e.g. with --pdb; -p no:xdist)
+    chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
+    workers = [] if collecting or chosen else ["-n", "auto", "--dist", "worksteal"]
     result = subprocess.call([str(PYTHON), "-m", "pytest", *workers, *args], cwd=ROOT)
     if lint_result and not result:
         print("lint failed (above): the tests passed, but the run fails", file=sys.stderr)
