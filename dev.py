@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Bootstrap for a fresh machine with only Python: makes .venv, installs the planner, then runs it or its tests.
+"""Bootstrap for a fresh machine with only Python: makes .venv, installs the planner, then runs it or its checks.
 
-    python3 dev.py run [PLANNER ARGS]    start the planner (default: the bundled Lot 2 draft sample)
-    python3 dev.py test [PYTEST ARGS]    run the whole test suite
+    python3 dev.py run [PLANNER ARGS]    start the planner (default: the sample of the latest call, samples/)
+    python3 dev.py lint                  ruff, the import layers contract and mypy; non-zero on any finding
+    python3 dev.py test [PYTEST ARGS]    lint, then the whole test suite over every core (what CI runs)
     python3 dev.py bench                 run the benchmarks
 """
 
@@ -12,6 +13,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -20,6 +22,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".planner-installed"
+
+# what ruff checks; mypy and import-linter read their own lists from pyproject.toml
+LINTED = ["src", "tests", "benchmarks", "dev.py"]
 
 
 def _wanted() -> str:
@@ -41,18 +46,67 @@ def ensure_venv() -> None:
     STAMP.write_text(_wanted())
 
 
+def latest_sample() -> Path:
+    """The bundled sample written for the newest call (by its `call`; the first by name among equals)."""
+    def call(path: Path) -> str:
+        with path.open("rb") as f:
+            return str(tomllib.load(f).get("call", ""))
+    return max(sorted((ROOT / "samples").glob("*.toml")), key=call)  # max keeps the first of equals
+
+
+def lint() -> int:
+    """Every check, each run even when one before it failed; 0 only when all of them are clean."""
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        tool = tomllib.load(f).get("tool", {})
+    checks: list[tuple[str, list[str] | None, str]] = [
+        ("ruff", [str(BIN / "ruff"), "check", *LINTED], ""),
+        ("import layers", [str(BIN / "lint-imports")] if "importlinter" in tool else None,
+         "no [tool.importlinter] contract in pyproject.toml"),
+        ("mypy", [str(PYTHON), "-m", "mypy"] if "mypy" in tool else None,
+         "no [tool.mypy] section (with its files) in pyproject.toml"),
+    ]
+    failed = []
+    for name, command, why_skipped in checks:
+        if command is None:
+            print(f"lint: {name} SKIPPED: {why_skipped}", file=sys.stderr)
+            continue
+        print(f"lint: {name} ...", file=sys.stderr, flush=True)
+        if subprocess.call(command, cwd=ROOT) != 0:
+            failed.append(name)
+    if failed:
+        print(f"lint: FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print("lint: clean", file=sys.stderr)
+    return 0
+
+
+def test(args: list[str]) -> int:
+    """Lint, then pytest over every core; a lint finding fails the run even when every test passes."""
+    collecting = any(a in ("--co", "--collect-only") for a in args)
+    lint_result = 0 if collecting else lint()
+    # every core, unless the caller chose (-n 0 for one process, e.g. with --pdb; -p no:xdist)
+    chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
+    workers = [] if collecting or chosen else ["-n", "auto", "--dist", "worksteal"]
+    result = subprocess.call([str(PYTHON), "-m", "pytest", *workers, *args], cwd=ROOT)
+    if lint_result and not result:
+        print("lint failed (above): the tests passed, but the run fails", file=sys.stderr)
+    return result or lint_result
+
+
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("run", [])
-    if command not in ("run", "test", "bench"):
+    if command not in ("run", "lint", "test", "bench"):
         print(__doc__, file=sys.stderr)
         return 2
     ensure_venv()
     if command == "run":
-        args = rest or [str(ROOT / "samples" / "lot2-draft.toml")]
+        args = rest or [str(latest_sample())]
         return subprocess.call([str(BIN / "planner"), *args])
+    if command == "lint":
+        return lint()
     if command == "bench":
         return subprocess.call([str(PYTHON), str(ROOT / "benchmarks" / "run.py"), *rest])
-    return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+    return test(rest)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ three bordered panes (a table and two lists) takes the same keys in the same run
     .venv/bin/python benchmarks/wire.py --quick         # lot2-example and 1,000 partners only
     .venv/bin/python benchmarks/wire.py --runs 5        # more runs per key (median and best)
 
-Targets (issue 8): `tab` and cursor moves at most what the bare app writes for the same key; `l` at
+Targets: `tab` and cursor moves at most what the bare app writes for the same key; `l` at
 most 40 KB at 160x48; with 1,000 partners `l` and a keystroke in a field within 50 ms, with 10,000
 within 250 ms. Times include tmux's own latency (a few ms) and the quiet window is not counted.
 It checks nothing and always exits 0 (a benchmark, not a test). Needs tmux.

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 import planner
-from conftest import RULES_2024, make_plan, partner, passing_plan, run_planner
 from planner.editing import set_call
 from planner.errors import PlanError
 from planner.model import Plan
@@ -19,6 +18,7 @@ from planner.rules.diff import diff
 from planner.rules.extends import builtin_data, merge
 from planner.scoring import CRITERIA_ORDER, evaluate
 from planner.storage import dump_plan, parse_plan
+from support import RULES_2024, make_plan, partner, passing_plan, run_planner
 
 CALLS_DIR = Path(planner.__file__).parent / "rules" / "calls"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)  # late 2026: every known call has closed

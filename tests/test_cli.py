@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 import planner
-from conftest import RULES_2024, SAMPLES, run_planner
 from planner.rules import load_call
 from planner.scoring import evaluate
 from planner.storage import load_plan
+from support import RULES_2024, SAMPLES, run_planner
 
 SPEC_TOP_KEYS = ["plan", "call", "lot", "duration_months", "eligible", "criteria", "to_qualify"]
-CRITERION_KEYS = {"id", "label", "status", "actual", "required", "message", "provisional"}  # provisional: optional, true only
+# provisional: optional, true only
+CRITERION_KEYS = {"id", "label", "status", "actual", "required", "message", "provisional"}
 SAMPLE_EXIT = {"lot1-example": 0, "lot2-example": 0, "lot2-draft": 1, "lot3-example": 0}
 
 
@@ -438,3 +439,18 @@ def test_a_typo_in_a_copied_sample_names_its_partner_index(tmp_path):
     index = [p.short_name for p in load_plan(sample("lot2-example")).partners].index("PIEO")
     assert f"partners[{index}].colour: unknown key 'colour'" in result.stderr
 
+
+def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path):
+    plan = tmp_path / "draft.toml"
+    text = (SAMPLES / "lot2-draft.toml").read_text(encoding="utf-8")
+    plan.write_text(re.sub(r"requested_grant_eur = \d+", "requested_grant_eur = 3950000", text), encoding="utf-8")
+    result = run_planner("compare", plan)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    grant = next(line for line in lines if line.startswith("Grant"))
+    assert "FAIL EUR 3.95M > 1M cap" in grant and "FAIL EUR 3.95M > 1.5M cap" in grant
+    at = next(i for i, line in enumerate(lines) if line.startswith("Verdict"))
+    named = " ".join(lines[at + 1:])
+    assert "grant" in named and "vet provider" in named and "full partners" in named
+    md = run_planner("compare", plan, "--format", "markdown").stdout
+    assert "**NOT ELIGIBLE** (2): vet provider, grant" in md

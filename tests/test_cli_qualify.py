@@ -6,11 +6,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from conftest import SAMPLES, run_planner
 
 from planner.report import closed_note, judged_headline, verdict_line
 from planner.scoring import evaluate
 from planner.storage import load_call_for, load_plan
+from support import SAMPLES, run_planner
 
 LOT1 = str(SAMPLES / "lot1-example.toml")
 SORT_KEYS = ["new_countries", "labour_market_actors", "education_providers", "higher_education", "vet_providers"]

@@ -1,5 +1,5 @@
 """Every hostile file through the real CLI: exit 2 with one line naming the file and the place, or a
-proper verdict; never a traceback, a hang (5 s each), an ESC byte on screen, or a changed file."""
+proper verdict; never a traceback, a hang, an ESC byte on screen, or a changed file."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
 from hostile_corpus import ENTRIES, write_corpus
 from planner.safetext import visible
+from support import ROOT, SAMPLES
 
-TIMEOUT = 5
+# a hang, not slowness: a file takes well under a second, but on a loaded machine (the suite runs over every
+# core, beside other work) starting Python alone took more than 5 s
+TIMEOUT = 60
 
 
 def planner(*args: str | os.PathLike[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:

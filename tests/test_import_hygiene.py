@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 PROBE = textwrap.dedent("""
     import io, sys, contextlib

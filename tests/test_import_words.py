@@ -10,12 +10,12 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, SAMPLES, make_plan
 from planner.errors import PlanError
 from planner.importing import MissingColumns, preview_import, read_table
 from planner.rules import load_call
 from planner.storage import load_plan
 from spreadsheets import write_ods, write_xlsx
+from support import ROOT, SAMPLES, make_plan
 
 RULES = load_call("2025")
 HEADER = ["Organisation name", "Acronym", "Country", "Organisation type", "PIC"]

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from conftest import make_plan, partner
 from planner.amounts import parse_euros
 from planner.budget import budget, percent_of
 from planner.errors import PlanError, validation_problems
 from planner.export import partners_csv, safe_cell
+from planner.files import not_a_regular_file, read_user_file
 from planner.importing import decode_csv
 from planner.model import MAX_EUROS, MAX_MONTHS, MAX_NOTES, MAX_TEXT, Partner, Plan, Profile
-from planner.files import not_a_regular_file, read_user_file
 from planner.safetext import visible
+from support import make_plan, partner
 
 PARTNER_TEXT = ("name", "short_name", "country", "kind", "affiliated_to")
 CONTROLS = ["\x00", "\x07", "\x1b", "\r", "\x7f", "\x85", "\x9b"]

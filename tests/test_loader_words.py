@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
 from planner.errors import PlanError
 from planner.storage import parse_plan
+from support import ROOT
 
 PLAN = ('format = 1\ntitle = "T"\nlot = 1\ncall = "2025"\n'
         '[[partners]]\nname = "Acme"\ncountry = "{country}"\nkind = "{kind}"\nrole = "{role}"\n')

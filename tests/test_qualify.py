@@ -5,7 +5,6 @@ from __future__ import annotations
 from itertools import combinations_with_replacement
 
 import pytest
-from conftest import BEFORE_DEADLINE, SAMPLES, make_plan, partner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +12,7 @@ from planner.qualify import SORTS, ToQualify
 from planner.rules import available_calls, load_call
 from planner.scoring import compare, evaluate
 from planner.storage import load_call_for, load_plan
+from support import BEFORE_DEADLINE, SAMPLES, make_plan, partner
 
 CALLS = {call: load_call(call) for call in available_calls()}
 # every lot and duration of every call

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, make_plan, partner
 from planner import recovery
 from planner.files import this_host
 from planner.storage import load_plan, save_plan
+from support import SAMPLES, make_plan, partner
 
 SINCE = datetime(2026, 11, 27, 14, 2, tzinfo=timezone.utc)
 

@@ -188,9 +188,9 @@ def test_every_award_criterion_has_its_minimum_and_the_thresholds_are_provisiona
 
 
 def _scored(tmp_path, rules_text: str, scores: dict[str, int]):
-    from conftest import BEFORE_DEADLINE, passing_plan
     from planner.model import Assessment
     from planner.scoring import evaluate
+    from support import BEFORE_DEADLINE, passing_plan
 
     path = tmp_path / "mine.toml"
     path.write_text(rules_text, encoding="utf-8")

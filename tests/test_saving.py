@@ -3,10 +3,15 @@
 Tests run as root here, and root ignores permissions; so every case where permissions matter runs the
 save in a subprocess as `nobody` (subprocess's user=/group=/extra_groups=, which needs root), in a
 folder under /tmp that `nobody` can reach. Without root those cases are skipped, saying why.
+
+`nobody` may not reach this interpreter or the planner's source either (a checkout inside a folder only
+root can enter, as `mktemp -d` makes): then the save runs on an interpreter it can reach, with a copy of
+the planner and the packages it loads in a folder under /tmp (`nobody_python`).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import pwd
 import shutil
@@ -20,10 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_plan
 from planner.errors import PlanError
 from planner.files import _HOST, STALE_TEMP, remove_stale_temp_files
 from planner.storage import load_plan, save_plan
+from support import make_plan
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and symlinks")
 
@@ -53,12 +58,74 @@ def nobody() -> tuple[int, int]:
     return entry.pw_uid, entry.pw_gid
 
 
+# what the save loads: the packages to copy where `nobody` can read them
+SAVE_IMPORTS = "import planner.errors, planner.model, planner.storage, planner.recovery"
+LIST_PACKAGES = SAVE_IMPORTS + """
+import sys
+for name, module in list(sys.modules.items()):
+    if "." not in name and getattr(module, "__file__", None) and "site-packages" in module.__file__:
+        print(name, module.__file__)
+    elif name == "planner":
+        print(name, module.__file__)
+"""
+_nobody_python: tuple[list[str], dict[str, str]] | None = None
+
+
+def _runs_as_nobody(command: list[str], env: dict[str, str] | None = None) -> bool:
+    uid, gid = nobody()
+    try:
+        return subprocess.run(command, user=uid, group=gid, cwd="/", capture_output=True, timeout=60,
+                              env={**os.environ, **(env or {})}).returncode == 0
+    except OSError:  # PermissionError: the interpreter itself is out of reach
+        return False
+
+
+def nobody_python() -> tuple[list[str], dict[str, str]]:
+    """The command that starts Python as `nobody` with the planner importable, and the environment it needs.
+
+    This interpreter when `nobody` can run it and read the planner; else the first interpreter `nobody` can
+    run (3.11 or newer), with the planner and the packages it loads copied to a folder under /tmp (once per
+    test process, removed at its exit)."""
+    global _nobody_python
+    if _nobody_python is not None:
+        return _nobody_python
+    if _runs_as_nobody([sys.executable, "-c", SAVE_IMPORTS]):
+        _nobody_python = ([sys.executable], {})
+        return _nobody_python
+    base = getattr(sys, "_base_executable", sys.executable)
+    candidates = [os.path.realpath(base), shutil.which("python3"), "/usr/bin/python3", "/usr/local/bin/python3"]
+    version_check = "import sys; sys.exit(sys.version_info < (3, 11))"
+    python = next((c for c in candidates if c and _runs_as_nobody([c, "-c", version_check])), None)
+    if python is None:
+        pytest.skip("no Python 3.11+ that the user 'nobody' can run (this one is in a folder it cannot enter)")
+    folder = Path(tempfile.mkdtemp(prefix="planner-nobody-python-", dir="/tmp"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    listing = subprocess.run([sys.executable, "-c", LIST_PACKAGES], capture_output=True, text=True, check=True)
+    for line in listing.stdout.splitlines():
+        name, file = line.split(" ", 1)
+        source = Path(file)
+        if source.name.startswith("__init__."):
+            shutil.copytree(source.parent, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / source.name)
+    for place in [folder, *folder.rglob("*")]:
+        place.chmod(0o755 if place.is_dir() else 0o644)
+    env = {"PYTHONPATH": str(folder), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    if not _runs_as_nobody([python, "-c", SAVE_IMPORTS], env):
+        pytest.skip(f"{python} cannot load the planner as 'nobody', even from a copy in {folder}")
+    _nobody_python = ([python], env)
+    return _nobody_python
+
+
 def save_as_nobody(path: Path, title: str, groups: tuple[int, ...] = (),
                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     uid, gid = nobody()
-    return subprocess.run([sys.executable, "-c", SAVE, str(path), title], user=uid, group=gid,
+    python, python_env = nobody_python()
+    # the test's own XDG folders are root's: only those the test passes are for `nobody`
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    return subprocess.run([*python, "-c", SAVE, str(path), title], user=uid, group=gid, cwd="/",
                           extra_groups=list(groups), capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **(env or {}), "HOME": "/nonexistent"})
+                          env={**inherited, **python_env, **(env or {}), "HOME": "/nonexistent"})
 
 
 @pytest.fixture

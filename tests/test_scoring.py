@@ -8,14 +8,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import (
-    BEFORE_DEADLINE, RULES_2024, kinds_where, make_plan, partner, passing_plan,
-    threshold_counts, with_shares,
-)
 from planner.model import Activities, Assessment, Profile
 from planner.rules import CallRules
 from planner.scoring import Scoreboard, compare, evaluate
 from planner.storage import parse_plan
+from support import (
+    BEFORE_DEADLINE,
+    RULES_2024,
+    kinds_where,
+    make_plan,
+    partner,
+    passing_plan,
+    threshold_counts,
+    with_shares,
+)
 
 LOTS = [1, 2]
 
@@ -876,7 +882,8 @@ def test_the_passes_over_the_partners_are_reused_only_for_the_same_partners_and_
     # one partner fewer: a new tuple, counted again, and the verdict follows
     fewer = plan.model_copy(update={"partners": plan.partners[1:]})
     after = evaluate(fewer, RULES_2024, now=BEFORE_DEADLINE)
-    assert runs.count("_composition") == 2 and after.get("full-partners").actual == first.get("full-partners").actual - 1
+    assert runs.count("_composition") == 2
+    assert after.get("full-partners").actual == first.get("full-partners").actual - 1
     # the same partners under other rules: counted again
     other = RULES_2024.model_copy(deep=True)
     evaluate(plan, other, now=BEFORE_DEADLINE)

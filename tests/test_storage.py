@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import RULES_2024, SAMPLES, make_plan, partner
 from planner.errors import PlanError
 from planner.model import MAX_EUROS, MAX_MONTHS, Activities, Assessment, Partner, Plan, Profile
 from planner.storage import dump_plan, load_plan, parse_plan, save_plan
+from support import RULES_2024, SAMPLES, make_plan, partner
 
 # --- random valid plans --------------------------------------------------------------------
 

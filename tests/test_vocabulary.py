@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ROOT, RULES_2024
 from planner import vocabulary
 from planner.rules import load_call
 from planner.vocabulary import (
@@ -25,6 +24,7 @@ from planner.vocabulary import (
     rank_kinds,
     rank_roles,
 )
+from support import ROOT, RULES_2024
 
 RULES = load_call("2025")
 

@@ -1,37 +1,33 @@
-"""Fixtures for the TUI tests: an isolated config folder and time zone, copies of the samples, both sizes."""
+"""Fixtures for the TUI tests: times in UTC, the config folder, copies of the samples, both sizes.
+
+(Every test already has a HOME and XDG folders of its own: ../conftest.py.) Helpers are in helpers.py."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "samples"
-
-# every flow runs at the smallest supported layout (stacked panes) and at the wide one (side by side)
-SIZES = [(80, 24), (160, 48)]
+from .helpers import SAMPLES, SIZES
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
-    """Never read or write the real ~/.config or ~/.local/state; show times in UTC whatever the machine's zone."""
-    config = tmp_path_factory.mktemp("xdg-config")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))  # recovery of new plans
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield config
-    monkeypatch.undo()
+def utc():
+    """Show times in UTC whatever the machine's zone."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
     time.tzset()
 
 
 @pytest.fixture
-def xdg(isolated_env: Path) -> Path:
-    """$XDG_CONFIG_HOME of this test."""
-    return isolated_env
+def xdg(own_home: Path) -> Path:
+    """$XDG_CONFIG_HOME of this test (empty: no settings file until the test writes one)."""
+    return Path(os.environ["XDG_CONFIG_HOME"])
 
 
 def _copy(name: str, target: Path) -> Path:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from textual import events
-import unicodedata
-
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -23,7 +22,15 @@ from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
 
-TIMEOUT = 10.0  # seconds of event-loop turns before a wait gives up; a passing wait takes a few ms
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+
+# every flow runs at the smallest supported layout (stacked panes) and at the wide one (side by side)
+SIZES = [(80, 24), (160, 48)]
+
+# seconds of event-loop turns before a wait gives up; a passing wait takes a few ms, but on a loaded machine
+# (the suite over every core, beside other work) a screen once took more than 10 s to come up
+TIMEOUT = 30.0
 
 
 @dataclass

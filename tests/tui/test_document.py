@@ -17,7 +17,7 @@ from planner.storage import dump_plan, load_plan
 from planner.tui.app import open_document
 from planner.tui.document import HISTORY, Document, Refused
 
-from .conftest import SAMPLES
+from .helpers import SAMPLES
 
 RULES = load_call("2024")
 
@@ -227,7 +227,7 @@ def test_a_file_created_by_someone_else_after_opening_a_new_path_counts_as_chang
     assert doc.changed_on_disk()
 
 
-# --- the TUI never holds or saves what the loader refuses (issue 7) ----------------------------------
+# --- the TUI never holds or saves what the loader refuses ------------------------------------
 
 import tempfile  # noqa: E402
 

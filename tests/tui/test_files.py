@@ -16,9 +16,19 @@ from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.plan_details import PlanDetails
 
-from .conftest import ROOT, SAMPLES
 from .helpers import (
-    make_app, post_keys, ready, replace_text, static_text, type_text, verdict, wait_for, wait_main, wait_screen,
+    ROOT,
+    SAMPLES,
+    make_app,
+    post_keys,
+    ready,
+    replace_text,
+    static_text,
+    type_text,
+    verdict,
+    wait_for,
+    wait_main,
+    wait_screen,
 )
 
 
@@ -311,3 +321,38 @@ async def test_a_failed_save_says_why_and_keeps_the_changes(draft, monkeypatch):
         assert app.document.dirty and "●" in app.title
         assert draft.read_bytes() == before
         assert app.is_running
+
+
+async def test_path_prompt_completes_names_with_tab(tmp_path, draft):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("partners-2025.csv", "partners-2026.csv", "budget.csv"):
+        (folder / name).write_text("x", encoding="utf-8")
+    (folder / "archive").mkdir()
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        prompt = await wait_screen(pilot, PathPrompt)
+        field = prompt.query_one("#path", Input)
+        await replace_text(pilot, f"{folder}/b")
+        await pilot.press("tab")  # one match: filled in
+        assert field.value == f"{folder}/budget.csv"
+        assert app.focused is field
+        await replace_text(pilot, f"{folder}/ar")
+        await pilot.press("tab")  # a folder: with its /
+        assert field.value == f"{folder}/archive/"
+        await replace_text(pilot, f"{folder}/p")
+        await pilot.press("tab")  # the common start
+        assert field.value == f"{folder}/partners-202"
+        await pilot.press("tab")  # no more in common: listed
+        assert "partners-2025.csv" in static_text(prompt, "#matches")
+        assert "partners-2026.csv" in static_text(prompt, "#matches")
+        await pilot.press("tab")
+        assert field.value == f"{folder}/partners-2025.csv"
+        await pilot.press("tab")
+        assert field.value == f"{folder}/partners-2026.csv"
+        await replace_text(pilot, f"{folder}/zz")
+        await pilot.press("tab")
+        assert "no file or folder starts with 'zz'" in static_text(prompt, "#matches")
+        assert app.focused is field

@@ -8,8 +8,7 @@ import pytest
 from planner.tui.screens.main import MainScreen
 from planner.tui.widgets.partners import PartnersTable
 
-from .conftest import SIZES
-from .helpers import make_app, ready
+from .helpers import SIZES, make_app, ready
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])

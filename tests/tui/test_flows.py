@@ -7,17 +7,18 @@ a few related steps of a flow (each step checked before the next) rather than re
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from planner.scoring import evaluate
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.partner_form import PartnerForm
-from planner.tui.widgets.picker import Picker
 from planner.tui.widgets.partners import PartnersTable
+from planner.tui.widgets.picker import Picker
 
 from .helpers import (
     choose,
@@ -312,7 +313,8 @@ async def test_edit_a_role_to_a_second_coordinator(tmp_path):
     path = tmp_path / "aff.toml"
     path.write_text(
         'format = 1\ntitle = "T"\nlot = 1\n\n'
-        '[[partners]]\nname = "Alpha"\nshort_name = "ALP"\ncountry = "DE"\nkind = "enterprise"\nrole = "coordinator"\n\n'
+        '[[partners]]\nname = "Alpha"\nshort_name = "ALP"\ncountry = "DE"\nkind = "enterprise"\n'
+        'role = "coordinator"\n\n'
         '[[partners]]\nname = "Beta"\nshort_name = "BET"\ncountry = "FR"\nkind = "enterprise"\nrole = "beneficiary"\n\n'
         '[[partners]]\nname = "Alpha Sub"\ncountry = "DE"\nkind = "enterprise"\nrole = "affiliated-entity"\n'
         'affiliated_to = "ALP"\n', encoding="utf-8")
@@ -465,7 +467,8 @@ async def test_lot_pane_keys_compare_cursor_and_help(draft):
 
 @pytest.mark.parametrize(("now", "lot_pane", "scoreboard"), [
     (datetime(2024, 3, 1, 15, 0, tzinfo=timezone.utc), "6 days left.", "6 days 1 h left"),
-    (datetime(2024, 3, 8, 16, 0, tzinfo=timezone.utc), "closed; newest call known: 2026 (y).", "the call closed 1 day ago"),
+    (datetime(2024, 3, 8, 16, 0, tzinfo=timezone.utc), "closed; newest call known: 2026 (y).",
+     "the call closed 1 day ago"),
 ], ids=["before", "after"])
 async def test_deadline_in_the_lot_pane_and_scoreboard(draft, monkeypatch, now, lot_pane, scoreboard):
     freeze_clock(monkeypatch, now)  # TZ=UTC: the deadline, 17:00 in Brussels (CET), is 16:00 here
@@ -499,3 +502,24 @@ async def test_small_terminal_shows_the_notice(draft):
             await wait_for(pilot, lambda: app.query_one(pane).region.height > 0, f"{pane} shown")
         await pilot.resize_terminal(100, 30)
         await wait_for(pilot, lambda: not notice.display, "the notice to go")
+
+
+async def test_removing_a_beneficiary_warns_about_its_affiliated_entity_and_defaults_to_cancel(tmp_path) -> None:
+    from planner.tui.screens.dialogs import Choice
+
+    plan = tmp_path / "example.toml"
+    plan.write_bytes((Path(__file__).parents[2] / "samples" / "lot2-example.toml").read_bytes())
+    app, _ = make_app(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        partners = app.document.plan.partners
+        index = next(i for i, p in enumerate(partners) if any(o.affiliated_to == p.label for o in partners))
+        child = next(o.label for o in partners if o.affiliated_to == partners[index].label)
+        app.query_one("#partners", DataTable).move_cursor(row=index)
+        await pilot.press("d")
+        dialog = await wait_screen(pilot, Choice)
+        assert f"{child} is affiliated to it and will point to no partner" in screen_text(app)
+        await pilot.press("enter")  # the safe choice has the focus
+        await wait_main(pilot)
+        assert app.document.plan.partners == partners
+        assert dialog.default == "cancel"

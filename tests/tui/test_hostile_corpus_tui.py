@@ -4,12 +4,12 @@ running, nothing is overwritten, no control character reaches the screen, within
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
+from hostile_corpus import ENTRIES, write_corpus
 from planner.errors import PlanError
 from planner.tui.app import open_document
 from planner.tui.screens.dialogs import PathPrompt
@@ -17,9 +17,6 @@ from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.importing import ImportScreen
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hostile_corpus import ENTRIES, write_corpus  # noqa: E402
 
 TYPABLE = {name for name, entry in ENTRIES.items() if "\x1b" not in entry.file and "\x07" not in entry.file}
 

@@ -1,4 +1,4 @@
-"""Hostile text and files in the TUI (issue 7): names are shown as text, never obeyed; no crash, no hang.
+"""Hostile text and files in the TUI: names are shown as text, never obeyed; no crash, no hang.
 
 A partner may mail a plan whose names hold markup ([/], [link=...], [@click=app.quit]) or terminal
 escape sequences (OSC 52 writes the clipboard, OSC 0 the window title). The TUI shows them as they are
@@ -25,9 +25,21 @@ from planner.tui.screens.importing import ImportScreen
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 
-from .conftest import SAMPLES
-from .helpers import (ask_to_import, import_rows, focus, make_app, ready, replace_text, screen_text, shown_toasts, type_text,
-                      wait_for, wait_main, wait_screen)
+from .helpers import (
+    SAMPLES,
+    ask_to_import,
+    focus,
+    import_rows,
+    make_app,
+    ready,
+    replace_text,
+    screen_text,
+    shown_toasts,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 NAME, SHORT = ([c.key for c in PartnersTable.COLUMNS].index(k) for k in ("name", "short"))
 # (legal name, short name) given to the first partners of the Lot 1 sample
@@ -310,8 +322,7 @@ async def test_ctrl_o_on_a_fifo_a_folder_or_a_device_keeps_the_plan_at_once(lot1
                 await wait_main(pilot)
                 continue
             # a blocking read would freeze the event loop: this wait would never end
-            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}",
-                           timeout=5)
+            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}")
             note = next(n for n in notes if str(path) in n.message)
             assert why in note.message and note.title.startswith("Not opened") and note.severity == "error"
             assert app.document.plan is plan and app.document.path == lot1
@@ -327,8 +338,7 @@ async def test_importing_from_a_fifo_or_a_folder_keeps_the_plan_at_once(lot1, tm
         plan = app.document.plan
         for path, why in not_files(tmp_path):
             await ask_to_import(pilot, path)
-            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}",
-                           timeout=5)
+            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}")
             assert why in next(n for n in notes if str(path) in n.message).message
             assert app.document.plan is plan
             await wait_main(pilot)

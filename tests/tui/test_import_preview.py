@@ -1,5 +1,6 @@
 """The import preview as a spreadsheet program's import dialog, driven by keys as a user would: a CSV and
-an .xlsx made here, rows in partners' own words, the column mapping step, fills, sheets.
+an .xlsx made here, rows in partners' own words, the column mapping step, fills, sheets; rejections shown
+before anything changes, and enter adds.
 
 Every flow runs twice: with Pilot's paced `press` and as bursts of key events (`post_keys`)."""
 
@@ -12,10 +13,22 @@ import pytest
 
 from planner.tui.screens.importing import ColumnsTable, ImportScreen, PickDialog
 
-from .helpers import ask_to_import, import_rows, make_app, post_keys, ready, screen_text, static_text, wait_for, \
-    wait_main, wait_screen
+from .helpers import (
+    ask_to_import,
+    import_rows,
+    make_app,
+    post_keys,
+    ready,
+    screen_text,
+    static_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pathlib import Path
+
 from spreadsheets import write_xlsx  # noqa: E402  (tests/spreadsheets.py: real files, built here)
 
 HOW = ["press", "burst"]
@@ -187,3 +200,80 @@ async def test_a_word_of_two_kinds_is_filled_for_every_row_that_says_it(draft, t
         await send(pilot, ["escape"], burst)  # and nothing changes after all
         await wait_main(pilot)
         assert not [p for p in app.document.plan.partners if p.short_name in ("C1", "C2", "GH")]
+
+
+# --- the preview's first steps: rejections shown before anything changes, missing columns asked for ---
+CSV = "Organisation;Acronym;Country;Type;Role\nAgro VET Lyon;AVL;France;vet school;partner\nGhost;GH;Atlantis;sme;\n"
+
+
+async def test_import_preview_shows_rejections_before_anything_changes(draft: Path, tmp_path: Path, size) -> None:
+    source = tmp_path / "partners.csv"
+    source.write_text(CSV, encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        before = app.document.plan
+        await ask_to_import(pilot, source)
+        screen = await wait_screen(pilot, ImportScreen)
+        # the widgets' content, not the wrapped screen: the wrap moves with the temporary folder's path
+        assert "1 to add, 1 rejected" in str(screen.query_one("#import-summary").render())
+        rows = import_rows(screen)
+        assert rows[1]["result"] == "✗ REJECT" and rows[1]["country"] == "? Atlantis"  # the cell not understood, marked
+        assert rows[1]["note"].startswith("unknown country 'Atlantis'")
+        # in words: the country's name and the kind's label, not their ids
+        assert (rows[0]["result"], rows[0]["short"], rows[0]["country"], rows[0]["kind"], rows[0]["role"]) == \
+            ("✓ add", "AVL", "France", "VET provider", "Beneficiary")
+        assert app.document.plan == before  # nothing yet
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan == before
+
+        await ask_to_import(pilot, source)
+        await wait_screen(pilot, ImportScreen)
+        await pilot.click("#add")
+        await wait_main(pilot)
+        assert [p.short_name for p in app.document.plan.partners] == [p.short_name for p in before.partners] + ["AVL"]
+        assert "vet-provider" not in {c.id for c in app.board.failures}
+        assert any("Added 1 partner(s)" in n.message for n in notes)
+
+
+async def test_import_of_a_csv_without_the_needed_columns_asks_for_them_and_keeps_the_plan(draft: Path,
+                                                                                          tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text("who,where\nX,Y\n", encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = app.document.plan
+        await ask_to_import(pilot, source)
+        screen = await wait_screen(pilot, ImportScreen)
+        # the column mapping step: what is missing, what was looked for, how to give it
+        columns = static_text(screen, "#import-columns")
+        assert "✗ No column for name (looked for 'name'" in columns and "m reads a column as name" in columns
+        assert "✗ No column for kind" in columns and "k gives every row one" in columns
+        assert "nothing to add until every row has a name and a country and a kind" in \
+            static_text(screen, "#import-summary")
+        assert import_rows(screen)[0]["result"] == "· waiting"
+        assert "enter" not in screen.active_bindings or not screen.check_action("add", ())
+        await pilot.press("enter")  # nothing to add: enter does nothing
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan == before and not any(n.severity == "error" for n in notes)
+
+
+async def test_import_preview_enter_adds(draft, tmp_path):
+    from planner.tui.screens.importing import ImportScreen
+
+    source = tmp_path / "partners.csv"
+    source.write_text("Organisation;Acronym;Country;Type of organisation\nAgro VET Lyon;AVL;France;vet school\n",
+                      encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await ask_to_import(pilot, source)
+        screen = await wait_screen(pilot, ImportScreen)
+        assert "enter" in screen.active_bindings and screen.active_bindings["enter"].binding.show
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert app.document.plan.partners[-1].short_name == "AVL"
+        assert app.document.plan.partners[-1].kind == "vet-provider"  # "Type of organisation" is the kind

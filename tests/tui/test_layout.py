@@ -14,8 +14,7 @@ from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .conftest import SAMPLES
-from .helpers import focus, make_app, ready, screen_text, shown_toasts, static_text, verdict, wait_for
+from .helpers import SAMPLES, focus, make_app, ready, screen_text, shown_toasts, static_text, verdict, wait_for
 
 PANES = ("#partners-pane", "#lot-pane", "#scoreboard")
 
@@ -158,6 +157,7 @@ async def test_one_pane_per_key_at_80x24(draft):
         await wait_for(pilot, lambda: "(enter or b: edit)" in static_text(app, "#rule-detail"), "the grant's detail")
         await pilot.press("enter")
         from planner.tui.screens.budget import BudgetScreen
+
         from .helpers import wait_main, wait_screen
         await wait_screen(pilot, BudgetScreen)
         await pilot.press("escape")
@@ -190,7 +190,8 @@ async def test_empty_plan_says_how_to_add_and_names_every_failure(tmp_path):
         # once there is a partner, the hint goes and Remove is offered on the table
         await pilot.press("a")
         from planner.tui.screens.partner_form import PartnerForm
-        from .helpers import wait_main, wait_screen, type_text
+
+        from .helpers import type_text, wait_main, wait_screen
         form = await wait_screen(pilot, PartnerForm)
         await type_text(pilot, "Alpha")
         form.query_one("#country").value = "DE"
@@ -222,6 +223,7 @@ async def test_footer_keys_follow_the_focus(lot1, size):
         assert app.focused is grant and len(app.screen_stack) == 1
         await pilot.press("f1")
         from planner.tui.screens.help import HelpScreen
+
         from .helpers import wait_screen
         await wait_screen(pilot, HelpScreen)
 

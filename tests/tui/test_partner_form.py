@@ -10,8 +10,7 @@ from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.picker import Picker
 
-from .conftest import SAMPLES
-from .helpers import make_app, ready, static_text, type_text, verdict, wait_for, wait_main, wait_screen
+from .helpers import SAMPLES, make_app, ready, static_text, type_text, verdict, wait_for, wait_main, wait_screen
 
 # the search words a coordinator types in the two pickers, per partner of samples/lot1-example.toml
 COUNTRY_WORDS = {"DE": "ger", "PT": "port", "NL": "neth", "PL": "pol", "FI": "fin"}

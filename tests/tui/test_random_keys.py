@@ -9,9 +9,8 @@ import pytest
 from textual import events
 
 from planner.scoring import evaluate
-from planner.tui.widgets.partners import PartnersTable
-
 from planner.tui.screens.dialogs import Choice
+from planner.tui.widgets.partners import PartnersTable
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main
 

@@ -64,7 +64,7 @@ async def test_recovery_file_from_open_to_edit_to_save_to_quit(draft: Path) -> N
         lot = app.document.plan.lot
         await pilot.press("l")
         await wait_for(pilot, lambda: recovery.read_holder(rec(draft)).unsaved is not None,
-                       "the unsaved plan in the recovery file", timeout=5)
+                       "the unsaved plan in the recovery file")
         assert recovery.recovered_plan(recovery.read_holder(rec(draft))).lot != lot
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not app.document.dirty, "the save")
@@ -101,7 +101,7 @@ async def test_a_new_plan_keeps_its_changes_in_the_state_folder(tmp_path: Path) 
         mine = state / f"new-{this_host()}-{os.getpid()}.planner"
         assert not mine.exists()  # nothing to keep yet, and no one to tell
         await pilot.press("l")
-        await wait_for(pilot, mine.exists, "the recovery file of the new plan", timeout=5)
+        await wait_for(pilot, mine.exists, "the recovery file of the new plan")
         assert recovery.recovered_plan(recovery.read_holder(mine)) == app.document.plan
 
 

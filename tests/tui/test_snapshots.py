@@ -19,8 +19,7 @@ from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.screens.plan_details import PlanDetails
 
-from .conftest import SIZES
-from .helpers import freeze_clock, make_app, ready, screen_text, wait_screen
+from .helpers import SIZES, freeze_clock, make_app, ready, screen_text, wait_screen
 
 SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
 NOW = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)  # after the 2024 deadline: "the call has closed"

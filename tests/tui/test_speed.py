@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from planner import editing
@@ -15,10 +16,7 @@ from planner.tui.app import open_document
 from planner.tui.document import Refused
 from planner.tui.widgets.partners import PartnersTable
 
-from .conftest import SAMPLES
-from .helpers import focus, make_app, ready, type_text, wait_for
-
-import pytest
+from .helpers import SAMPLES, focus, make_app, ready, type_text, wait_for
 
 
 def many_partners(tmp_path: Path, n: int = 300) -> Path:
@@ -118,12 +116,12 @@ def test_the_recovery_file_keeps_the_plan_text_as_it_is(tmp_path):
 
 async def test_a_lot_switch_draws_panes_and_toast_in_one_frame(tmp_path, monkeypatch):
     """`l` changes the lot pane, the rules table (other rules, another row count), the verdict and says
-    so in a toast. Each extra frame costs a frame period and more on the wire (issue 8: `l` within
-    50 ms): all of it is drawn in one frame, after one layout, and nothing of it is drawn again."""
+    so in a toast. Each extra frame costs a frame period and more on the wire (the target: `l`
+    within 50 ms): all of it is drawn in one frame, after one layout, and nothing of it is drawn again."""
     from textual.screen import Screen
 
-    from planner.tui.widgets.scoreboard import RulesTable
     from planner.tui.toasts import KeptToast
+    from planner.tui.widgets.scoreboard import RulesTable
 
     from .helpers import shown_toasts
 
@@ -169,7 +167,7 @@ async def test_a_lot_switch_draws_panes_and_toast_in_one_frame(tmp_path, monkeyp
 async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_turn(tmp_path):
     """What follows from a keystroke (the grant's hint and rule, a form's live line, the award chart) is
     done in the keystroke's own turn, before the frame that draws the typed character: handled from
-    Input.Changed, it came one or two frames later (issue 8). `insert_text_at_cursor` is what Input
+    Input.Changed, it came one or two frames later. `insert_text_at_cursor` is what Input
     does with a typed character; nothing is awaited between it and the checks."""
     from planner.tui.screens.assessment import AssessmentScreen
     from planner.tui.screens.partner_form import PartnerForm

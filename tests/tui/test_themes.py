@@ -167,7 +167,7 @@ async def test_an_unwritable_settings_folder_warns_when_saving_the_theme(draft, 
         assert app.theme == "planner-light"  # applied all the same
 
 
-# --- hostile themes and keys (issue 7): checked completely at load, reported once, never a crash ---------
+# --- hostile themes and keys: checked completely at load, reported once, never a crash ---------
 
 
 HOSTILE_THEMES = {

@@ -1,13 +1,20 @@
-"""Exports to mail (issue 10, point 5): words not ids, a report for the partners, plain text. CLI in a subprocess."""
+"""Exports (planner/export.py, `planner export`): CSV that the import reads back, Markdown and plain-text reports
+in words, not ids, and a version for the partners. The CLI in a subprocess."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 
 import pytest
-from conftest import SAMPLES, run_planner
 
+from planner.export import CSV_COLUMNS, markdown_report, partners_csv
+from planner.importing import preview_import
+from planner.scoring import evaluate
 from planner.storage import load_call_for, load_plan
+from support import BEFORE_DEADLINE, SAMPLES, run_planner
 
 IDS = ("higher-education", "vet-provider", "associated-partner", "affiliated-entity", "trade-association")
 
@@ -56,36 +63,61 @@ def test_text_report_reads_in_any_mail_client():
     assert re.search(r"Total +EUR 3,960,000", result.stdout)
 
 
-def test_cli_import_finds_the_columns_by_the_words_of_the_forms(tmp_path):
-    plan = tmp_path / "plan.toml"
-    plan.write_text('format = 1\ntitle = "T"\nlot = 1\n', encoding="utf-8")
-    source = tmp_path / "partners.csv"
-    source.write_text("Legal name;Acronym;Country of establishment;Type of organisation;Role\n"
-                      "Tampere University;TAU;Finland;university;coordinator\n", encoding="utf-8")
-    result = run_planner("import-partners", plan, source)
-    assert result.returncode == 0, result.stdout + result.stderr
-    added = load_plan(plan).partners[0]
-    assert (added.country, added.kind, added.role) == ("FI", "higher-education", "coordinator")
-    for header in ("Organisation type", "Organization type", "Partner type"):
-        source.write_text(f"Name;Country;{header}\nX;DE;sme\n", encoding="utf-8")
-        dry = run_planner("import-partners", plan, source, "--dry-run")
-        assert dry.returncode == 0 and "enterprise" in dry.stdout, (header, dry.stdout, dry.stderr)
+# --- export --------------------------------------------------------------------------------
 
 
-def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path):
-    plan = tmp_path / "draft.toml"
-    text = (SAMPLES / "lot2-draft.toml").read_text(encoding="utf-8")
-    plan.write_text(re.sub(r"requested_grant_eur = \d+", "requested_grant_eur = 3950000", text), encoding="utf-8")
-    result = run_planner("compare", plan)
+def test_csv_export_round_trips_through_the_import(rules, tmp_path):
+    plan = load_plan(SAMPLES / "lot2-example.toml")
+    text = partners_csv(plan, rules)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == len(plan.partners)
+    assert {r["counts_towards_minimums"] for r in rows} >= {"yes", "no: associated partner", "no: affiliated entity"}
+    (tmp_path / "x.csv").write_bytes(text.encode("utf-8"))
+    preview = preview_import(tmp_path / "x.csv", plan.model_copy(update={"partners": ()}), rules)
+    assert not preview.rejected
+    assert tuple(r.partner for r in preview.accepted) == plan.partners
+
+
+def test_markdown_report_has_partners_scoreboard_budget_profiles(rules):
+    plan = load_plan(SAMPLES / "lot2-example.toml")
+    board = evaluate(plan, rules, now=BEFORE_DEADLINE)
+    report = markdown_report(plan, rules, board, "lot2-example.toml")
+    assert report.startswith(f"# {plan.title} ({plan.acronym})")
+    assert "**ELIGIBLE: Lot 2, 48 months**" in report
+    closed = markdown_report(plan, rules, evaluate(plan, rules, now=rules.deadline_aware()), "lot2-example.toml")
+    d = rules.deadline
+    assert f"**ELIGIBLE under call {rules.id}, closed {d.day} {d:%b %Y}: Lot 2, 48 months**" in closed
+    for heading in ("## Partners", "## Eligibility", "## Budget", "## Occupational profiles", "## Lot 2 activities",
+                    "## Self-assessment"):
+        assert heading in report
+    for p in plan.partners:
+        assert p.name in report
+    assert "By country: " in report and "By kind: " in report
+    assert f"EUR {plan.requested_grant_eur:,}" in report
+    assert "- [x] Sectoral skills strategy" in report
+
+
+@pytest.mark.parametrize("fmt, check", [
+    ("csv", lambda out: out.splitlines()[0].startswith("\ufeffname,short_name,country")),
+    ("markdown", lambda out: "| Status | Criterion | N/M | What it means |" in out),
+    ("json", lambda out: json.loads(out)["verdict"]["eligible"] is False and json.loads(out)["plan"]["lot"] == 2),
+])
+def test_cli_export_formats(fmt, check):
+    result = run_planner("export", SAMPLES / "lot2-draft.toml", "--format", fmt)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    grant = next(line for line in lines if line.startswith("Grant"))
-    assert "FAIL EUR 3.95M > 1M cap" in grant and "FAIL EUR 3.95M > 1.5M cap" in grant
-    at = next(i for i, line in enumerate(lines) if line.startswith("Verdict"))
-    named = " ".join(lines[at + 1:])
-    assert "grant" in named and "vet provider" in named and "full partners" in named
-    md = run_planner("compare", plan, "--format", "markdown").stdout
-    assert "**NOT ELIGIBLE** (2): vet provider, grant" in md
+    assert check(result.stdout)
+
+
+def test_cli_export_to_a_file(tmp_path):
+    out = tmp_path / "report.md"
+    result = run_planner("export", SAMPLES / "lot1-example.toml", "-o", out)
+    assert result.returncode == 0 and out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_cli_export_into_a_missing_folder_exits_2(tmp_path):
+    result = run_planner("export", SAMPLES / "lot1-example.toml", "-o", tmp_path / "no" / "report.md")
+    assert result.returncode == 2 and "does not exist" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "text"])

@@ -1,11 +1,12 @@
-"""editing.describe_change: what an edit did, in words, for the TUI's notes after an edit, undo or redo."""
+"""Edits (planner/editing.py): each returns a new plan (the basis of undo), and describe_change says in words what
+an edit did, for the TUI's notes after an edit, undo or redo."""
 
 from __future__ import annotations
 
-from conftest import SAMPLES
-
 from planner import editing
+from planner.model import Profile
 from planner.storage import load_plan
+from support import SAMPLES, make_plan, partner, passing_plan
 
 
 def test_describe_change_names_partners_lots_and_details(rules):
@@ -44,3 +45,41 @@ def test_the_lots_with_content_rules_are_named_from_the_rules():
     none = rules.model_copy(update={"lots": tuple(lot.model_copy(update={"content_requirements": False})
                                                   for lot in rules.lots)})
     assert content_lots(none) == "No lot's"
+
+
+# --- edits (the basis of undo) -------------------------------------------------------------
+
+
+def test_edits_return_new_plans_and_leave_the_old_one_alone(rules):
+    plan = passing_plan(rules, 2)
+    before = plan.model_dump()
+    changed = editing.set_share(plan, 0, 1)
+    changed = editing.toggle_activity(changed, "skills_strategy")
+    changed = editing.set_profiles(changed, (Profile(title="X", eqf=4),))
+    changed = editing.set_score(changed, "impact", 3)
+    assert plan.model_dump() == before
+    assert changed.partners[0].grant_eur == 1
+    assert changed.activities.skills_strategy is not plan.activities.skills_strategy
+    assert changed.assessment.impact == 3
+
+
+def test_clearing_every_score_removes_the_assessment(rules):
+    plan = make_plan([], assessment=None)
+    scored = editing.set_score(plan, "design", 20)
+    assert scored.assessment is not None
+    assert editing.set_score(scored, "design", None).assessment is None
+
+
+def test_renaming_a_beneficiary_follows_its_affiliated_entities(rules):
+    plan = make_plan([partner("Uni", short_name="UNI", role="beneficiary"),
+                      partner("Uni Foundation", short_name="UF", role="affiliated-entity", affiliated_to="UNI")])
+    renamed = editing.replace_partner(plan, 0, plan.partners[0].model_copy(update={"short_name": "UNIV"}))
+    assert renamed.partners[1].affiliated_to == "UNIV"
+
+
+def test_switching_lot_keeps_an_allowed_duration_and_replaces_another(rules):
+    lot1_36 = make_plan([], lot=1, duration_months=36)
+    assert editing.set_lot(lot1_36, rules, 2).duration_months == rules.lot(2).shortest_duration
+    lot2 = editing.set_lot(lot1_36, rules, 2)
+    assert editing.set_lot(lot2, rules, 1).duration_months == rules.lot(1).shortest_duration
+    assert editing.set_lot(lot1_36, rules, 1, 24).duration_months == 24

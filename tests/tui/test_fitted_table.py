@@ -1,4 +1,4 @@
-"""FittedTable renders its plain cells itself (issue 8: a lot switch redrew the rules table in 15-30 ms).
+"""FittedTable renders its plain cells itself (through DataTable a lot switch redrew the rules table in 15-30 ms).
 
 It must give exactly what DataTable gives: the same segments, texts and styles (meta included, which
 the mouse relies on), for every kind of cell the planner makes and at widths that cut them."""

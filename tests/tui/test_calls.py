@@ -8,12 +8,11 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
-from planner.tui.widgets.scoreboard import RulesTable
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.help import HelpScreen
+from planner.tui.widgets.scoreboard import RulesTable
 
-from .conftest import SAMPLES
-from .helpers import freeze_clock, make_app, ready, static_text, verdict, wait_for, wait_main, wait_screen
+from .helpers import SAMPLES, freeze_clock, make_app, ready, static_text, verdict, wait_for, wait_main, wait_screen
 
 LATE_2026 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 

@@ -1,0 +1,55 @@
+"""The self-assessment screen: the chart and the award criterion, by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from planner.tui.screens.assessment import AssessmentScreen
+
+from .helpers import (
+    focus,
+    make_app,
+    ready,
+    replace_text,
+    static_text,
+    type_text,
+    wait_for,
+    wait_screen,
+)
+
+
+async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert app.board.get("award").status == "info"
+        await pilot.press("s")
+        screen = await wait_screen(pilot, AssessmentScreen)
+        for i, score in enumerate(("20", "12", "20", "16")):
+            await type_text(pilot, score, done=lambda s=score, i=i: screen.query(Input)[i].value == s)
+            await pilot.press("tab")
+        award = app.board.get("award")
+        assert award.status == "warn" and "total 68 is under 70" in award.message
+        chart = static_text(screen, "#chart")
+        assert "✗ 12/30: under 15" in chart and "✓ 20/25 (needs 13)" in chart and "✗ 68/100: under 70" in chart
+        await focus(pilot, screen.query_one("#score-design", Input))
+        await replace_text(pilot, "99")
+        assert "a score from 0 to 30" in static_text(screen, "#score-error")
+        error = screen.query_one("#score-error")
+        assert error.display and error.region.height >= 1  # on screen, whatever the wrap
+        # "99" is refused: the plan keeps its score (not the "9" typed on the way) and says so
+        assert app.document.plan.assessment.design == 12
+        assert "'99' is not a score" in static_text(screen, "#score-error")
+        assert "the plan keeps 12" in static_text(screen, "#score-error")
+        assert "✗ 12/30: under 15" in static_text(screen, "#chart")
+        await pilot.press("tab")  # left as it is: the field keeps what was typed, the plan its score
+        assert screen.query_one("#score-design", Input).value == "99"
+        assert app.document.plan.assessment.design == 12
+        await focus(pilot, screen.query_one("#score-design", Input))
+        await replace_text(pilot, "22")
+        assert "✓ 22/30" in static_text(screen, "#chart") and app.board.get("award").status == "warn"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.board.get("award").status == "pass", "the award rule to pass")
+        assert "✓ 78/100" in static_text(screen, "#chart")

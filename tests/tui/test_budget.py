@@ -1,0 +1,88 @@
+"""The budget screen: share edits that make the shares add up, whole amounts, the grant field's errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from planner.tui.screens.budget import BudgetScreen, ShareForm
+
+from .helpers import (
+    make_app,
+    ready,
+    replace_text,
+    screen_text,
+    static_text,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
+
+
+async def test_budget_share_edit_makes_the_shares_add_up(draft: Path, size) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        grant = app.board.get("grant")
+        assert grant.status == "warn" and "EUR 400,000 unassigned" in grant.message
+        await pilot.press("b")
+        screen = await wait_screen(pilot, BudgetScreen)
+        assert "EUR 400,000 unassigned" in static_text(screen, "#budget-summary")
+        assert "4,875,000" in static_text(screen, "#budget-summary")  # the implied budget at 80%
+        table = screen.query_one("#shares", DataTable)
+        first = app.document.plan.partners[0]
+        await pilot.press("enter")
+        await wait_screen(pilot, ShareForm)
+        await replace_text(pilot, str(first.grant_eur + 400_000))
+        await pilot.press("enter")
+        await wait_screen(pilot, BudgetScreen)
+        assert app.document.plan.partners[0].grant_eur == first.grant_eur + 400_000
+        assert app.board.get("grant").status == "pass"
+        assert "unassigned" not in static_text(screen, "#budget-summary")
+        assert f"EUR {first.grant_eur + 400_000:,}" in str(table.get_row_at(0)[2])
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.board.get("grant").status == "warn", "undo to bring the warning back")
+
+
+async def test_budget_shows_every_amount_whole(lot1):
+    from planner.tui.screens.budget import BudgetScreen, ShareForm
+
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        screen = await wait_screen(pilot, BudgetScreen)
+        await pilot.press("enter")  # the first partner's share
+        await wait_screen(pilot, ShareForm)
+        await replace_text(pilot, "1020000")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, "back in the budget")
+        await wait_for(pilot, lambda: app.document.plan.partners[0].grant_eur == 1_020_000, "the share")
+        await pilot.pause()
+        assert "EUR 1,020,000" in screen_text(app)  # not cut to EUR 1,020,0
+
+
+async def test_grant_field_drops_a_cleared_error_and_offers_no_typed_keys(tmp_path):
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        def footer_keys() -> set[str]:  # what the footer shows
+            return {key.key_display for key in app.screen.query("FooterKey")}
+
+        await wait_for(pilot, lambda: {"?", "a"} <= footer_keys(), "? and a in the footer on the table")
+        grant = app.query_one("#grant", Input)
+        grant.focus()
+        await wait_for(pilot, lambda: app.focused is grant, "the grant field")
+        # ? and the letters type into the field: the footer does not offer them there
+        await wait_for(pilot, lambda: not {"?", "a"} & footer_keys(), "? and a gone from the footer")
+        assert "^s" in footer_keys()
+        assert "f1" in footer_keys()  # help stays reachable from a field, by the key that does not type
+        await type_text(pilot, "abc")
+        await wait_for(pilot, lambda: "not an amount" in static_text(app, "#grant-hint"), "the error")
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: "not an amount" not in static_text(app, "#grant-hint"), "the error gone")
+        assert app.document.plan.requested_grant_eur is None

@@ -1,0 +1,80 @@
+"""The content screen (profiles and activities, what Lot 2 asks for), driven with keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.tui.screens.content import ContentScreen, ProfileForm
+
+from .helpers import (
+    make_app,
+    ready,
+    screen_text,
+    static_text,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
+
+
+async def test_profiles_and_activities_clear_the_lot2_warnings(draft: Path, size) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert app.board.get("occupational-profiles").status == "warn"
+        await pilot.press("p")
+        screen = await wait_screen(pilot, ContentScreen)
+        assert "✗ EQF 3-5" in static_text(screen, "#coverage")
+        await pilot.press("a")
+        await wait_screen(pilot, ProfileForm)
+        await type_text(pilot, "Dairy robot technician")
+        await pilot.press("tab", "4", "enter")
+        await wait_screen(pilot, ContentScreen)
+        assert "✓ EQF 3-5" in static_text(screen, "#coverage")
+        assert app.board.get("occupational-profiles").status == "pass"
+        assert app.document.plan.profiles[-1].title == "Dairy robot technician"
+
+        activities = screen.query_one("#activities")
+        activities.focus()
+        await wait_for(pilot, lambda: app.focused is activities, "the activities list to have the focus")
+        missing = [a for a in app.document.rules.activities if not getattr(app.document.plan.activities, a.id)]
+        for activity in missing:
+            activities.highlighted = [cid for cid, _ in activities.choices].index(activity.id)
+            await pilot.press("space")
+            await wait_for(pilot, lambda: getattr(app.document.plan.activities, activity.id), activity.id)
+        assert app.board.get("activities").status == "pass"
+        # every activity ticked as the list shows it (the screen text would include the main screen's
+        # ecosystem list, which stays visible beside the dialog at 160x48)
+        prompts = [str(activities.get_option_at_index(i).prompt) for i in range(activities.option_count)]
+        assert prompts and all(prompt.startswith("[x]") for prompt in prompts)
+        await pilot.press("escape")
+        await wait_main(pilot)
+
+
+async def test_profile_form_refuses_an_empty_title(draft: Path) -> None:
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = app.document.plan.profiles
+        await pilot.press("p")
+        await wait_screen(pilot, ContentScreen)
+        await pilot.press("a")
+        form = await wait_screen(pilot, ProfileForm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "a title is required" in static_text(form, "#error-title")
+        assert "a title is required" in screen_text(app)  # shown, not only set
+        await pilot.press("escape")
+        await wait_screen(pilot, ContentScreen)
+        assert app.document.plan.profiles == before
+
+
+async def test_content_screen_says_lot2_content_is_not_required_for_lot1(lot1: Path) -> None:
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("p")
+        screen = await wait_screen(pilot, ContentScreen)
+        assert "Not required for Lot 1" in static_text(screen, "#content-lot")
+        assert app.board.get("occupational-profiles") is None

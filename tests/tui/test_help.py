@@ -1,0 +1,46 @@
+"""The help screen: the keys as the user remapped them, and the call's page named plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .helpers import (
+    make_app,
+    ready,
+    screen_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
+
+
+async def test_help_shows_remapped_keys_and_unknown_ids_are_reported(draft: Path, xdg: Path) -> None:
+    from planner.tui.screens.help import HelpScreen
+
+    (xdg / "planner").mkdir(parents=True, exist_ok=True)
+    (xdg / "planner" / "config.toml").write_text(
+        '[keys]\n"planner.add_partner" = "n"\n"planner.bogus" = "x"\n', encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("planner.bogus" in n.message for n in notes), "the unknown-id warning")
+        await pilot.press("question_mark")
+        await wait_screen(pilot, HelpScreen)
+        text = screen_text(app)
+        assert "n               add a partner" in text
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PartnerForm", "n to open the partner form")
+
+
+async def test_help_names_the_flemish_call_page_plainly(draft):
+    from planner.tui.screens.help import HelpScreen
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        screen = await wait_screen(pilot, HelpScreen)
+        text = " ".join(str(w.render()) for w in screen.query("Static"))
+        assert "the Flemish call page" in text and "(seed)" not in text

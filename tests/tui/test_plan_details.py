@@ -1,0 +1,92 @@
+"""The plan details dialog (title, call, lot, duration...), by key and by the palette; a new plan asks its title."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, TextArea
+
+from planner.storage import load_plan
+from planner.tui.screens.dialogs import PathPrompt
+from planner.tui.screens.plan_details import PlanDetails
+from planner.tui.widgets.picker import Picker
+
+from .helpers import (
+    make_app,
+    ready,
+    replace_text,
+    static_text,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
+
+
+async def test_plan_details_dialog_by_key_and_palette(draft):
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        details = await wait_screen(pilot, PlanDetails)
+        assert details.query_one("#title", Input).value == app.document.plan.title
+        await replace_text(pilot, "A Better Title")
+        await pilot.press("tab")
+        await replace_text(pilot, "BETTER")
+        await pilot.press("tab")
+        call = details.query_one("#call", Picker)
+        assert app.focused is call.input
+        assert {i.id for i in call.items} >= {"2024", "2025"}
+        await type_text(pilot, "2025", done=lambda: call.value == "2025")
+        await pilot.press("tab")
+        duration = details.query_one("#duration", Picker)
+        await type_text(pilot, "48", done=lambda: duration.value == "48")
+        await pilot.press("tab")
+        assert isinstance(app.focused, TextArea)
+        await type_text(pilot, "Some notes", done=lambda: "Some notes" in app.focused.text)
+        await pilot.press("ctrl+s")
+        await wait_main(pilot)
+        plan = app.document.plan
+        assert (plan.title, plan.acronym, plan.call, plan.duration_months) == (
+            "A Better Title", "BETTER", "2025", 48)
+        assert "Some notes" in plan.notes
+        assert app.document.rules.id == "2025"
+        assert app.sub_title == "BETTER"
+        assert any(n.message.startswith("Call 2024 → 2025; plan details (title, acronym, notes)") for n in notes)
+        # undo goes back to the old call and its rules
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.rules.id == "2024", "the old call's rules")
+
+        # the palette finds it as "Plan details", and when one searches for "title"
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "the palette")
+        def found() -> list[str]:
+            return [str(o.prompt) for o in app.screen.query_one("CommandList").options]
+
+        await type_text(pilot, "title", done=lambda: any("Plan details" in p for p in found())
+                        and not any("Compare lots" in p for p in found()))  # filtered by "title"
+        await pilot.press("escape")
+        await wait_main(pilot)
+        quit_help = next(c.help for c in app.get_system_commands(app.screen) if c.title == "Quit")
+        assert "asks first" in quit_help and "as soon as possible" not in quit_help
+        assert any(keys == "t" and "plan details" in what for keys, what in app.key_help())
+
+
+async def test_a_new_plan_asks_its_title_on_the_first_save(tmp_path):
+    target = tmp_path / "mine.toml"
+    app, _ = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+s")
+        details = await wait_screen(pilot, PlanDetails)
+        assert details.query_one("#title", Input).value == ""  # not the placeholder
+        await pilot.press("enter")  # no title: refused, stays open
+        await wait_for(pilot, lambda: static_text(details, "#error-title"), "the title error")
+        assert app.screen is details
+        await type_text(pilot, "Green Skills Alliance")
+        await pilot.press("enter")
+        await wait_screen(pilot, PathPrompt)
+        await replace_text(pilot, str(target))
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, target.exists, "the file")
+    assert load_plan(target).title == "Green Skills Alliance"
+    assert "Untitled" not in target.read_text(encoding="utf-8")
