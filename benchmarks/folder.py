@@ -28,7 +28,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from folder_plans import hold, write_plans  # noqa: E402
-
 from planner import folder as core  # noqa: E402
 
 

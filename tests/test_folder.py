@@ -9,12 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, run_planner
-from folder_plans import BROKEN, OULU, hold, write_plans
 
+from folder_plans import BROKEN, OULU, hold, write_plans
 from planner import folder, recovery
 from planner.files import this_host
 from planner.storage import dump_plan, load_plan
+from support import SAMPLES, run_planner
 
 SPEC_KEYS = ["path", "title", "acronym", "call", "lot", "duration_months", "partners", "eligible", "failing",
              "new_full_partners", "modified", "open_by", "error"]

@@ -17,8 +17,7 @@ from planner.tui.screens.folder import POLL_SECONDS, FolderScreen, PlansTable
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.picker import Picker
 
-from .conftest import SAMPLES
-from .helpers import Note, focus, post_keys, ready, screen_text, type_text, wait_for, wait_main, wait_screen
+from .helpers import SAMPLES, Note, focus, post_keys, ready, screen_text, type_text, wait_for, wait_main, wait_screen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from folder_plans import BROKEN, OULU, hold, write_plans  # noqa: E402

@@ -23,8 +23,16 @@ from textual.widgets.option_list import Option
 
 from planner import vocabulary
 from planner.errors import PlanError
-from planner.importing import (FILLABLE, KEY_WORDS, ImportPreview, MissingColumns, Table, mapping_key,
-                               preview_import, preview_table)
+from planner.importing import (
+    FILLABLE,
+    KEY_WORDS,
+    ImportPreview,
+    MissingColumns,
+    Table,
+    mapping_key,
+    preview_import,
+    preview_table,
+)
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.tui.screens.dialogs import ClosingOnce
