@@ -220,7 +220,7 @@ def parse_toml(text: str, origin: str, what: str = "plan") -> dict[str, object]:
     except RecursionError:
         line = _too_deep(text)
         where = f"line {line}: " if line else ""
-        raise PlanError(origin, f"{where}arrays or tables nested hundreds deep; a plan needs at most 3 levels") \
+        raise PlanError(origin, f"{where}arrays or tables nested hundreds deep; a {what} needs at most 3 levels") \
             from None
     except ValueError:
         # Python refuses to convert integers of more than 4,300 digits (sys.int_max_str_digits)
