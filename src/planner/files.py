@@ -359,6 +359,15 @@ def _special(mode: int) -> str | None:
     return None
 
 
+def special_kind(path: str | Path) -> str | None:
+    """What kind of special file stands at `path` (through symlinks): "a pipe (FIFO)", "a device",
+    "a socket", or None (a regular file, a folder, nothing)."""
+    try:
+        return _special(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return None
+
+
 def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) -> None:
     """Replace the file at `path` with `data` as described above; PlanError says why not.
 
