@@ -24,7 +24,15 @@ from planner.rules import cli as rulescli
 from planner.rules.cli import add_rules_options, explicit_rules
 from planner.safetext import json_safe, shown_path, visible
 from planner.scoring import compare, evaluate
-from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, parse_plan, save_plan
+from planner.storage import (
+    check_against_rules,
+    dump_plan,
+    load_call_for,
+    load_plan,
+    parse_plan,
+    save_plan,
+    size_problem,
+)
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -310,7 +318,11 @@ def _import_partners(args: argparse.Namespace) -> int:
     if not preview.accepted:
         out("nothing to add\n")
         return 0
-    save_plan(preview.apply(plan), args.plan)
+    added = preview.apply(plan)
+    if problem := size_problem(added):
+        err(f"nothing written: {problem}")
+        return EXIT_UNREADABLE
+    save_plan(added, args.plan)
     out(f"added {len(preview.accepted)} partner(s) to {shown_path(args.plan)}\n")
     return 0
 

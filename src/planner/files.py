@@ -359,6 +359,26 @@ def _special(mode: int) -> str | None:
     return None
 
 
+def write_protection(path: str | Path) -> str | None:
+    """Why saving over `path` would go against what its owner said (vim's [RO]), or None.
+
+    The file's mode has no write bit (0444: even root, who may write anyway, is asked), this user
+    may not write it, or its folder refuses new files (saving then writes over it in place)."""
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o222 == 0 or not os.access(path, os.W_OK):
+        return f"the file is read-only (mode {mode:04o})"
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} is read-only"
+    return None
+
+
 def special_kind(path: str | Path) -> str | None:
     """What kind of special file stands at `path` (through symlinks): "a pipe (FIFO)", "a device",
     "a socket", or None (a regular file, a folder, nothing)."""
