@@ -128,7 +128,9 @@ def _when(words: str, moment: datetime | None) -> str:
 
 def me(plan_path: Path | None, since: datetime) -> dict[str, object]:
     """This process as a holder of the plan."""
-    return {"file": str(Path(os.path.realpath(plan_path))) if plan_path else "", "user": _user(),
+    # the path as text, its bytes that are not UTF-8 as \xNN: the file stays valid UTF-8 TOML
+    shown = os.fsencode(os.path.realpath(plan_path)).decode("utf-8", "backslashreplace") if plan_path else ""
+    return {"file": shown, "user": _user(),
             "host": this_host(), "pid": os.getpid(), "since": since}
 
 
@@ -152,7 +154,7 @@ def _stem_beside(real: Path) -> str:
 
 
 def _stem_in_state(real: str) -> str:
-    return short_stem(urllib.parse.quote(real, safe=""), _ROOM)
+    return short_stem(urllib.parse.quote(os.fsencode(real), safe=""), _ROOM)  # bytes: a non-UTF-8 name too
 
 
 def beside(plan_path: Path, slot: int = 0) -> Path:
@@ -287,7 +289,7 @@ def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: P
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise PlanError(str(path.parent), f"cannot make the folder: {exc.strerror or exc}") from None
-    write_private_file(path, data.encode("utf-8", "surrogateescape"))
+    write_private_file(path, data.encode("utf-8", "backslashreplace"))
 
 
 # what a TOML multi-line literal string may not hold: control characters but tab and newline, and '''
