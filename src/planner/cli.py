@@ -50,6 +50,7 @@ COMMANDS = {
 }
 
 EXIT_ELIGIBLE, EXIT_NOT_ELIGIBLE, EXIT_UNREADABLE = 0, 1, 2
+BOM = "\ufeff"
 
 
 def out(text: str) -> None:
@@ -438,6 +439,9 @@ def _emit(text: str, is_json: bool) -> None:
     if is_json:
         sys.stdout.write(json_safe(text))
     else:
+        if text.startswith(BOM):  # a CSV's byte order mark is meant (Excel reads UTF-8 by it), not shown
+            sys.stdout.write(BOM)
+            text = text[1:]
         out(text)
 
 
