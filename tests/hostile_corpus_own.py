@@ -206,7 +206,7 @@ CASES = [
     Case("recovery-huge-int", "recovery", _recovery(_recovery_fields(pid="9" * 5000)),
          "a 5,000-digit pid", "4,300 digits"),
     Case("recovery-binary", "recovery", _recovery(b"\x00\xff\xfe garbage"), "not text", "NUL"),
-    Case("recovery-11mb", "recovery", _recovery(b"#" * ELEVEN_MB), "larger than any plan", "MB"),
+    Case("recovery-12mb", "recovery", _recovery(b"#" * (ELEVEN_MB + 1024 * 1024)), "larger than any plan", "MB"),
     Case("recovery-markup-user", "recovery",
          _recovery(_recovery_fields(user='"[b]x[/b] \\u001b]0;pwned\\u0007 \\u202eevil"', host='"h"',
                                     updated="2999-01-01T00:00:00Z")),
@@ -258,7 +258,7 @@ CASES = [
          _named(b"line-separator.toml", _partner_plan(name='"Hochschule\\u2028Verdict: ELIGIBLE"')),
          "U+2028 (a line separator) in a name", "partners[0].name"),
     Case("plan-bidi-title-and-notes", "plan",
-         _named(b"bidi-title.toml", _plan_with(title='"Title \\u202eevil\\u202c end"',
+         _named(b"bidi-title.toml", _plan_with(title='"Title \\u202eevil\\u202c end"', acronym='"CIRCLE\\u2067SME"',
                                                notes='"Notes with \\u200b and \\u2067isolate\\u2069"')),
          "bidi and invisible characters in the title and notes: allowed, shown as <U+202E>", accepted=True),
 ]

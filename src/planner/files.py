@@ -119,7 +119,11 @@ def read_file_and_stat(path: str | Path, what: str = "plan file", limit: int = M
     except IsADirectoryError:
         raise PlanError(origin, f"is a folder, not a {what}") from None
     except PermissionError:
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except OSError:  # a folder on the way that we may not enter
+            folder = False
+        if folder:
             raise PlanError(origin, f"is a folder, not a {what}") from None
         raise PlanError(origin, "cannot read the file: permission denied") from None
     except ValueError:  # a NUL in the path

@@ -234,9 +234,9 @@ def read_holder(path: Path) -> Holder | None:
                         updated=_aware(data.get("updated")), unsaved=_unsaved(data.get("unsaved")),
                         owner=info.st_uid)
     except KeyError as exc:
-        return Holder(path, problem=f"not a planner recovery file ({exc.args[0]} is missing)", owner=info.st_uid)
+        return Holder(path, problem=f"is not a planner recovery file ({exc.args[0]} is missing)", owner=info.st_uid)
     except ValueError as exc:
-        return Holder(path, problem=f"not a planner recovery file ({exc})", owner=info.st_uid)
+        return Holder(path, problem=f"is not a planner recovery file ({exc})", owner=info.st_uid)
     return holder
 
 
