@@ -26,8 +26,12 @@ _CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 FORMAT_CHARACTERS = "\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
 _FORMAT = re.compile(f"[{FORMAT_CHARACTERS}]")
 _SURROGATE = "\ud800-\udfff"  # U+DC80-DCFF: a byte of a name that was not UTF-8; others: broken text
-_SHOWN = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{FORMAT_CHARACTERS}{_SURROGATE}]")
-_SHOWN_ALL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{FORMAT_CHARACTERS}{_SURROGATE}]")
+_SHOWN = {  # (keep newlines, keep format characters): what is escaped
+    (True, False): re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{FORMAT_CHARACTERS}{_SURROGATE}]"),
+    (False, False): re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{FORMAT_CHARACTERS}{_SURROGATE}]"),
+    (True, True): re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_SURROGATE}]"),
+    (False, True): re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_SURROGATE}]"),
+}
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -64,11 +68,14 @@ def describe_control(char: str) -> str:
     return f"control character U+{ord(char):04X}"
 
 
-def visible(value: str, keep_newlines: bool = False) -> str:
+def visible(value: str, keep_newlines: bool = False, keep_format: bool = False) -> str:
     """value with every control character written as \\xNN, every bidi or invisible one as <U+202E>,
     and every byte of a non-UTF-8 file name as \\xNN; newline and tab kept when asked. The result
-    always encodes as UTF-8."""
-    return (_SHOWN if keep_newlines else _SHOWN_ALL).sub(_escape, value)
+    always encodes as UTF-8.
+
+    `keep_format` leaves bidi and invisible characters as they are: for a field the user edits (a
+    title, notes), whose value must stay the text it was, not become "<U+202E>" on the next save."""
+    return _SHOWN[keep_newlines, keep_format].sub(_escape, value)
 
 
 def shown_path(path: object) -> str:

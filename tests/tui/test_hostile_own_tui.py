@@ -281,3 +281,27 @@ async def test_an_edit_that_would_make_the_plan_too_large_to_load_is_refused(dra
         with pytest.raises(Refused, match=r"would be 1\d\.\d MB.*up to 10\.0 MB"):
             doc.edit(doc.plan.model_copy(update={"partners": doc.plan.partners + clones}))
         assert not doc.dirty
+
+
+async def test_editing_the_details_of_a_plan_with_bidi_in_its_title_keeps_the_title_as_it_was(tmp_path):
+    """Shown as <U+202E> where it is read; kept as the character where it is edited, so that changing
+    another field does not rewrite the title as text."""
+    from textual.widgets import Input
+
+    from planner.tui.screens.plan_details import PlanDetails
+
+    path = make(BY_NAME["plan-bidi-title-and-notes"], tmp_path)
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        title, notes = app.document.plan.title, app.document.plan.notes
+        await pilot.press("t")
+        details = await wait_screen(pilot, PlanDetails)
+        await pilot.press("tab")
+        await replace_text(pilot, "OTHER")  # the acronym
+        await wait_for(pilot, lambda: details.query_one("#acronym", Input).value == "OTHER", "the acronym typed")
+        await pilot.press("ctrl+s")
+        await wait_main(pilot)
+        assert app.document.plan.acronym == "OTHER"
+        assert (app.document.plan.title, app.document.plan.notes) == (title, notes)
+        assert "\u202e" in title
