@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from planner import recovery
 from planner.errors import PlanError
 from planner.tui.app import open_document
 from planner.tui.document import Refused
