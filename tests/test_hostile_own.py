@@ -143,7 +143,7 @@ def test_a_hostile_file_name_is_shown_escaped_on_one_line(tmp_path, case, comman
     text = assert_no_raw_format(result.stdout)
     if command == ("check",):
         verdicts = [line for line in text.splitlines() if line.startswith("Verdict:")]
-        assert verdicts == ["Verdict: ELIGIBLE: Lot 1, 24 months"]  # the name's newline forged no other
+        assert len(verdicts) == 1 and "Lot 1" in verdicts[0], verdicts  # the name's newline forged no other
     assert not any(line.lstrip("*#> ").startswith("Verdict: ELIGIBLE: Lot 9") for line in text.splitlines())
 
 
