@@ -22,7 +22,7 @@ from planner.rules.schema import (
     load_rules_file,
     read_rules_file,
 )
-from planner.safetext import shown_path, visible
+from planner.safetext import json_safe, shown_path, visible
 
 USAGE = "use: planner rules | planner rules show ID | planner rules diff A B"
 
@@ -116,5 +116,6 @@ def run(action: str, ids: list[str]) -> int:
         out = show_text(ids[0])
     else:
         out = diff_text(*ids)
-    sys.stdout.write(visible(out, keep_newlines=True) if action != "show" else out)
+    # show: TOML from tomli_w, whose basic strings take \uXXXX escapes as JSON's do (json_safe)
+    sys.stdout.write(visible(out, keep_newlines=True) if action != "show" else json_safe(out))
     return 0
