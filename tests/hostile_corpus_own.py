@@ -138,8 +138,13 @@ def _target(special: str) -> Callable[[Path], Path]:
             os.mkfifo(path)
         elif special == "socket":
             server = socket.socket(socket.AF_UNIX)
-            server.bind(str(path))
-            server.close()  # the socket file stays
+            here = os.getcwd()
+            os.chdir(folder)  # a relative name: a socket's path may have at most about 100 bytes
+            try:
+                server.bind(path.name)
+            finally:
+                os.chdir(here)
+                server.close()  # the socket file stays
         elif special == "dev-null-link":
             path.symlink_to(os.devnull)
         return path

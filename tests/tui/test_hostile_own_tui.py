@@ -99,6 +99,8 @@ async def test_a_plan_beside_a_hostile_recovery_file_opens_and_nothing_is_writte
         nothing_raw_drawn(app)
     assert (tmp_path / VICTIM).read_text(encoding="utf-8") == VICTIM_TEXT  # never written through a link
     assert plan.read_bytes() == before
+    # nothing written but the plan's own files: the hostile one, and ours beside it (kept: unsaved edits)
+    assert {p.name for p in tmp_path.iterdir()} <= {"plan.toml", VICTIM, target.name, ours.name}
     if link is not None:
         assert os.readlink(target) == link  # the link kept to look at (escape), not followed
     elif case.name == "recovery-fifo":
