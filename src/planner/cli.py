@@ -197,7 +197,8 @@ def _check(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         out = report.check_markdown(board, plan, rules, shown_path(args.plan))
     else:
-        out = report.check_text(board, plan, rules, shown_path(args.plan), shutil.get_terminal_size((100, 24)).columns)
+        out = report.check_text(board, plan, rules, shown_path(args.plan),
+                                shutil.get_terminal_size((100, 24)).columns)
     _emit(out, args.format == "json")
     return EXIT_ELIGIBLE if board.eligible else EXIT_NOT_ELIGIBLE
 
@@ -345,6 +346,8 @@ def _export(args: argparse.Namespace) -> int:
     else:
         text = export.markdown_report(plan, rules, board, shown_path(args.plan), for_partners=args.for_partners)
     if args.output:
+        if args.format in ("markdown", "text"):  # as on the terminal: no control, bidi or invisible character raw
+            text = visible(text, keep_newlines=True)
         # a FIFO or device named by -o is written into (as the shell's > would), never replaced
         write_bytes_atomically(Path(args.output), text.encode("utf-8"), into_special=True)
         out(f"wrote {shown_path(args.output)}\n")

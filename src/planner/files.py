@@ -417,8 +417,8 @@ def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) 
                                    "replaces one (nothing was written)")
     remove_stale_temp_files(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{short_stem(target.name, _TEMP_ROOM)}.{_HOST}-{os.getpid()}.",
-                                        suffix=".tmp")
+        prefix = f".{short_stem(target.name, _TEMP_ROOM)}.{_HOST}-{os.getpid()}."
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
     except FileNotFoundError:
         raise PlanError(str(path), f"cannot save: folder {folder} does not exist") from None
     except PermissionError:

@@ -5,8 +5,9 @@ While the planner has `plan.toml` open it keeps `.plan.toml.planner` beside it (
 place, so a symlink standing there is replaced, never followed; it is read with O_NOFOLLOW and the
 limits of every other file (`files.read_file_and_stat`), and every value in it is bounded. One that
 belongs to another user is shown as theirs, never trusted as this user's; one that cannot be read
-(another user's, mode 600) still says who holds the plan: the file's owner, since its mtime. The file says who holds the plan (user, host, process id, since when) from
-the moment it is opened, and, from the first unsaved edit, holds the unsaved plan too. Saving drops
+(another user's, mode 600) still says who holds the plan: the file's owner, since its mtime.
+
+The file says who holds the plan (user, host, process id, since when) from the moment it is opened, and, from the first unsaved edit, holds the unsaved plan too. Saving drops
 the unsaved copy; closing the plan (quit, opening another) removes the file. When the planner dies
 (SIGHUP when the SSH link drops, SIGTERM, a crash) the file stays, and opening the plan again offers
 the edits back. A second planner that finds the file of a live first one says who has the plan.
@@ -112,7 +113,8 @@ class Holder:
         whose owner is not the user it names says both; an unreadable one says what is not known."""
         user = visible(self.user)
         if not self.known:
-            return f"{user} (a private recovery file: host and process not known{_when(', last written', self.updated)})"
+            written = _when(", last written", self.updated)
+            return f"{user} (a private recovery file: host and process not known{written})"
         if self.foreign and self.owner is not None and owner_name(self.owner) != self.user:
             user += f" (the file belongs to {visible(owner_name(self.owner))})"
         return f"{user} on {visible(self.host)}, process {self.pid}{_when(', since', self.since)}"
