@@ -16,7 +16,6 @@ from textual.widgets import Static
 
 from planner.errors import PlanError
 from planner.tui.app import open_document
-from planner.tui.document import Refused
 from planner.tui.screens.dialogs import Choice, PathPrompt
 
 from .helpers import make_app, post_keys, ready, replace_text, wait_for, wait_main, wait_screen
@@ -272,16 +271,32 @@ async def test_a_read_only_plan_opens_read_only_and_saving_asks_first(lot1):
         assert "[read-only]" in app.title  # still read-only on disk
 
 
-async def test_an_edit_that_would_make_the_plan_too_large_to_load_is_refused(draft):
-    app, _ = make_app(draft)
+async def test_an_import_that_would_make_the_plan_too_large_to_load_is_refused_with_the_reason(draft, tmp_path):
+    from planner.tui.screens.importing import ImportScreen
+
+    from .helpers import ask_to_import
+
+    notes = "n" * 9000
+    for batch in "AB":  # two imports of 600 rows with long notes: each file loads, the two together would not
+        (tmp_path / f"{batch}.csv").write_text("name,short name,country,kind,role,notes\n" + "".join(
+            f"Partner {batch}{i},{batch}{i},DE,enterprise,beneficiary,{notes}\n" for i in range(600)),
+            encoding="utf-8")
+    app, notes_shown = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        doc = app.document
-        partner = doc.plan.partners[-1]
-        clones = tuple(partner.model_copy(update={"short_name": f"X{i}", "notes": "n" * 9000}) for i in range(1200))
-        with pytest.raises(Refused, match=r"would be 1\d\.\d MB.*up to 10\.0 MB"):
-            doc.edit(doc.plan.model_copy(update={"partners": doc.plan.partners + clones}))
-        assert not doc.dirty
+        await ask_to_import(pilot, tmp_path / "A.csv")
+        await wait_screen(pilot, ImportScreen)
+        await pilot.press("enter")  # add the first 600 rows
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: len(app.document.plan.partners) > 600, "the first import", timeout=30)
+        plan = app.document.plan
+        await ask_to_import(pilot, tmp_path / "B.csv")
+        await wait_screen(pilot, ImportScreen)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("MB" in n.message for n in notes_shown), "the refusal", timeout=30)
+        said = next(n.message for n in notes_shown if "MB" in n.message)
+        assert "would be 10." in said and "up to 10.0 MB" in said, said
+        assert app.document.plan is plan  # the plan as it was after the first import
 
 
 async def test_editing_the_details_of_a_plan_with_bidi_in_its_title_keeps_the_title_as_it_was(tmp_path):
