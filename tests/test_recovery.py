@@ -46,20 +46,57 @@ def test_a_holder_file_round_trips_with_the_unsaved_plan(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == [".plan.toml.planner", "plan.toml"]
 
 
-def test_the_recovery_file_gets_the_plans_mode_and_group(tmp_path: Path) -> None:
+def test_the_recovery_file_is_private_to_its_user_whatever_the_plans_mode(tmp_path: Path) -> None:
     plan_path = tmp_path / "plan.toml"
     save_plan(make_plan(), plan_path)
-    plan_path.chmod(0o660)
-    if os.geteuid() == 0:
-        os.chown(plan_path, -1, 4242)
-    old_umask = os.umask(0o077)  # a strict umask must not narrow what the plan's group may read
+    plan_path.chmod(0o666)
+    old_umask = os.umask(0)  # a lax umask must not widen it either: it holds the unsaved plan
     try:
         recovery.write_holder(recovery.beside(plan_path), plan_path, SINCE, make_plan(title="x"))
     finally:
         os.umask(old_umask)
-    info = recovery.beside(plan_path).stat()
-    assert stat.S_IMODE(info.st_mode) == 0o660
-    assert info.st_gid == plan_path.stat().st_gid
+    info = recovery.beside(plan_path).lstat()
+    assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o600
+    assert info.st_uid == os.geteuid()
+
+
+def test_a_symlink_where_the_recovery_file_goes_is_replaced_never_followed(tmp_path: Path) -> None:
+    plan_path = tmp_path / "plan.toml"
+    save_plan(make_plan(), plan_path)
+    victim = tmp_path / "elsewhere" / "chosen-by-someone-else"
+    victim.parent.mkdir()
+    victim.write_text("theirs\n", encoding="utf-8")
+    rec = recovery.beside(plan_path)
+    rec.symlink_to(victim)
+    found = recovery.read_holder(rec)
+    assert found is not None and "symbolic link" in found.problem and not found.alive()
+    recovery.write_holder(rec, plan_path, SINCE, make_plan(title="The unsaved plan"))
+    assert victim.read_text(encoding="utf-8") == "theirs\n"  # its target is untouched
+    assert not rec.is_symlink() and recovery.read_holder(rec).unsaved is not None
+
+
+@pytest.mark.parametrize("line, word", [("pid = 4294967296", "pid"), ("pid = -1", "pid"), ("pid = true", "pid"),
+                                         ('user = "' + "x" * 400 + '"', "user")])
+def test_values_out_of_bounds_make_a_recovery_file_unreadable_not_a_crash(tmp_path: Path, line, word) -> None:
+    fields = {"user": 'user = "alice"', "host": 'host = "h"', "pid": "pid = 12"}
+    fields[line.split(" ")[0]] = line
+    path = tmp_path / ".p.toml.planner"
+    path.write_text("format = 1\n" + "\n".join(fields.values()) + "\n", encoding="utf-8")
+    found = recovery.read_holder(path)
+    assert found.problem is not None and word in found.problem
+    assert not found.alive()
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00+23:59",
+                                    '"yesterday"'])
+def test_a_since_in_year_1_or_9999_is_taken_as_unknown(tmp_path: Path, moment) -> None:
+    path = tmp_path / ".p.toml.planner"
+    path.write_text(f'format = 1\nuser = "alice"\nhost = "h"\npid = 12\nsince = {moment}\nupdated = {moment}\n',
+                    encoding="utf-8")
+    found = recovery.read_holder(path)
+    assert found.problem is None and found.since is None and found.updated is None
+    assert found.who() == "alice on h, process 12"
+    assert not found.alive()  # another host, no sign of life
 
 
 def test_a_symlinked_plan_has_its_recovery_file_beside_the_real_file(tmp_path: Path) -> None:

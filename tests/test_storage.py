@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from planner.errors import PlanError
 from planner.model import MAX_EUROS, MAX_MONTHS, Activities, Assessment, Partner, Plan, Profile
+from planner.safetext import find_format
 from planner.storage import dump_plan, load_plan, parse_plan, save_plan
 from support import RULES_2024, SAMPLES, make_plan, partner
 
@@ -27,6 +28,8 @@ printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
 text = st.lists(st.one_of(hard_chars, st.text(printable, max_size=8)), max_size=6).map("".join)
 notes_text = st.lists(st.one_of(hard_chars, line_chars, st.text(printable, max_size=8)), max_size=6).map("".join)
 nonempty = text.filter(bool)
+# names, short names and affiliations refuse bidi and invisible characters (U+2028 and U+FEFF among them)
+name_text = text.filter(lambda value: bool(value) and find_format(value) is None)
 euros = st.integers(0, MAX_EUROS)
 
 
@@ -36,14 +39,14 @@ def optional(strategy):
 
 partners = st.builds(
     Partner,
-    name=nonempty,
-    short_name=optional(nonempty),
+    name=name_text,
+    short_name=optional(name_text),
     country=st.sampled_from(sorted(RULES_2024.country_names)),
     kind=st.sampled_from([k.id for k in RULES_2024.kinds]),
     role=st.sampled_from([r.id for r in RULES_2024.roles]),
     pic=optional(st.from_regex(r"[0-9]{9}", fullmatch=True)),
     grant_eur=optional(euros),
-    affiliated_to=optional(nonempty),
+    affiliated_to=optional(name_text),
     eche=optional(st.booleans()),
     notes=optional(notes_text),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shutil
@@ -16,14 +17,22 @@ from zoneinfo import ZoneInfo
 from planner import __version__, editing
 from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
-from planner.files import decode_plan_bytes, read_user_file, write_text_atomically
+from planner.files import decode_plan_bytes, read_user_file, special_kind, write_bytes_atomically
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, latest_call
 from planner.rules import cli as rulescli
 from planner.rules.cli import add_rules_options, explicit_rules
-from planner.safetext import visible
+from planner.safetext import json_safe, shown_path, visible
 from planner.scoring import compare, evaluate
-from planner.storage import check_against_rules, dump_plan, load_call_for, load_plan, parse_plan, save_plan
+from planner.storage import (
+    check_against_rules,
+    dump_plan,
+    load_call_for,
+    load_plan,
+    parse_plan,
+    save_plan,
+    size_problem,
+)
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -42,6 +51,7 @@ COMMANDS = {
 }
 
 EXIT_ELIGIBLE, EXIT_NOT_ELIGIBLE, EXIT_UNREADABLE = 0, 1, 2
+BOM = "\ufeff"
 
 
 def out(text: str) -> None:
@@ -192,11 +202,12 @@ def _check(args: argparse.Namespace) -> int:
         raise PlanError("--duration", f"{args.duration} is not a number of months")
     board = evaluate(plan, rules, lot=args.lot, duration=args.duration)
     if args.format == "json":
-        out = report.check_json(board, args.plan)
+        out = report.check_json(board, shown_path(args.plan))
     elif args.format == "markdown":
-        out = report.check_markdown(board, plan, rules, args.plan)
+        out = report.check_markdown(board, plan, rules, shown_path(args.plan))
     else:
-        out = report.check_text(board, plan, rules, args.plan, shutil.get_terminal_size((100, 24)).columns)
+        out = report.check_text(board, plan, rules, shown_path(args.plan),
+                                shutil.get_terminal_size((100, 24)).columns)
     _emit(out, args.format == "json")
     return EXIT_ELIGIBLE if board.eligible else EXIT_NOT_ELIGIBLE
 
@@ -206,10 +217,11 @@ def _compare(args: argparse.Namespace) -> int:
 
     plan, rules = _load(args)
     boards = compare(plan, rules)
-    render = {"json": lambda: report.compare_json(boards, args.plan),
-              "markdown": lambda: report.compare_markdown(boards, plan, args.plan, rules),
-              "text": lambda: report.compare_text(boards, plan, args.plan, rules,
-                                                      shutil.get_terminal_size((100, 24)).columns)}[args.format]
+    shown = shown_path(args.plan)
+    render = {"json": lambda: report.compare_json(boards, shown),
+              "markdown": lambda: report.compare_markdown(boards, plan, shown, rules),
+              "text": lambda: report.compare_text(boards, plan, shown, rules,
+                                                  shutil.get_terminal_size((100, 24)).columns)}[args.format]
     _emit(render(), args.format == "json")
     return 0
 
@@ -240,7 +252,7 @@ def _new(args: argparse.Namespace) -> int:
     if update:
         plan = plan.model_copy(update=update)
     save_plan(plan, path)
-    out(f"created {path} (call {plan.call or DEFAULT_CALL}, Lot {plan.lot})\n")
+    out(f"created {shown_path(path)} (call {plan.call or DEFAULT_CALL}, Lot {plan.lot})\n")
     return 0
 
 
@@ -258,10 +270,10 @@ def _fmt(args: argparse.Namespace) -> int:
             continue
         changed += 1
         if args.check:
-            out(f"would reformat {name}\n")
+            out(f"would reformat {shown_path(name)}\n")
         else:
             save_plan(plan, name)
-            out(f"reformatted {name}\n")
+            out(f"reformatted {shown_path(name)}\n")
     if unreadable:
         return EXIT_UNREADABLE
     return 1 if (args.check and changed) else 0
@@ -317,8 +329,12 @@ def _import_partners(args: argparse.Namespace) -> int:
     if not preview.accepted:
         out("nothing to add\n")
         return 0
-    save_plan(preview.apply(plan), args.plan)
-    out(f"added {len(preview.accepted)} partner(s) to {args.plan}\n")
+    added = preview.apply(plan)
+    if problem := size_problem(added):
+        err(f"nothing written: {problem}")
+        return EXIT_UNREADABLE
+    save_plan(added, args.plan)
+    out(f"added {len(preview.accepted)} partner(s) to {shown_path(args.plan)}\n")
     return 0
 
 
@@ -333,14 +349,17 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "csv":
         text = export.partners_csv(plan, rules, bom=not args.no_bom)
     elif args.format == "json":
-        text = export.plan_json(plan, board, args.plan)
+        text = json_safe(export.plan_json(plan, board, shown_path(args.plan)))
     elif args.format == "text":
-        text = export.text_report(plan, rules, board, args.plan, for_partners=args.for_partners)
+        text = export.text_report(plan, rules, board, shown_path(args.plan), for_partners=args.for_partners)
     else:
-        text = export.markdown_report(plan, rules, board, args.plan, for_partners=args.for_partners)
+        text = export.markdown_report(plan, rules, board, shown_path(args.plan), for_partners=args.for_partners)
     if args.output:
-        write_text_atomically(Path(args.output), text)
-        out(f"wrote {args.output}\n")
+        if args.format in ("markdown", "text"):  # as on the terminal: no control, bidi or invisible character raw
+            text = visible(text, keep_newlines=True)
+        # a FIFO or device named by -o is written into (as the shell's > would), never replaced
+        write_bytes_atomically(Path(args.output), text.encode("utf-8"), into_special=True)
+        out(f"wrote {shown_path(args.output)}\n")
     else:
         _emit(text, args.format == "json")
     return 0
@@ -351,6 +370,12 @@ def _check_output(plan: Path, output: Path, force: bool) -> None:
     if output.is_dir():
         raise PlanError(str(output), "is a folder; give the name of the file to write")
     if not (output.exists() or output.is_symlink()):
+        return
+    kind = special_kind(output)
+    if kind is not None:  # written into, never replaced: no --force needed, and --force does not replace it
+        if not (output.is_fifo() or output.is_char_device()):
+            raise PlanError(str(output), f"is {kind}; the planner writes only into a regular file, "
+                            "a pipe (FIFO) or a character device such as /dev/null")
         return
     try:
         same = output.exists() and plan.exists() and os.path.samefile(plan, output)
@@ -453,8 +478,11 @@ class NoTerminal(Exception):
 def _emit(text: str, is_json: bool) -> None:
     """A command's output: JSON as it is (it escapes control characters itself), text through `out`."""
     if is_json:
-        sys.stdout.write(text)
+        sys.stdout.write(json_safe(text))
     else:
+        if text.startswith(BOM):  # a CSV's byte order mark is meant (Excel reads UTF-8 by it), not shown
+            sys.stdout.write(BOM)
+            text = text[1:]
         out(text)
 
 
@@ -474,21 +502,78 @@ HANDLERS = {"rules": rulescli.command, "check": _check, "compare": _compare, "ne
             "import-partners": _import_partners, "export": _export, "ls": _ls, "schema": _schema, "samples": _samples}
 
 
+def error_text(exc: PlanError) -> str:
+    """'planner: FILE: message' (and its problems), the file name on one line like every shown path."""
+    head = f"planner: {shown_path(exc.origin)}: {visible(exc.message, keep_newlines=True)}"
+    return "\n".join([head, *(f"  - {visible(p)}" for p in exc.problems)])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line. Exit 0 eligible (or done), 1 not eligible (or rows rejected, files to
+    reformat), 2 for anything else: unreadable input, output that cannot be written, a bad rules
+    file, an internal error; always with one line on standard error, never a traceback."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _safe_streams()
     try:
+        if sys.stdout is None or sys.stderr is None:
+            raise OutputClosed()
         if argv and argv[0] in HANDLERS:
             args = _build_parsers()[argv[0]].parse_args(argv[1:])
-            return HANDLERS[argv[0]](args)
-        return _tui(_top_parser().parse_args(argv))
+            code = HANDLERS[argv[0]](args)
+        else:
+            code = _tui(_top_parser().parse_args(argv))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, while it can still change the exit code
+        return code
     except PlanError as exc:
-        err(f"planner: {exc}")
-        return EXIT_UNREADABLE
+        return _fail(error_text(exc))
     except NoTerminal as exc:
-        err(exc.message())
-        return EXIT_UNREADABLE
+        return _fail(exc.message())
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        return 0
+        _quiet_stdout()
+        return _fail("planner: the output could not be written: the program reading it closed the pipe")
+    except OutputClosed:
+        return _fail("planner: standard output is closed; nothing could be written")
+    except OSError as exc:
+        if _is_output_error(exc):
+            _quiet_stdout()
+            return _fail(f"planner: the output could not be written: {exc.strerror or exc}")
+        return _fail(f"planner: {visible(str(exc))}")
+    except SystemExit:
+        raise
+    except RecursionError:
+        return _fail("planner: internal error: nested too deep (a rules file that extends itself hundreds "
+                     "of times?)")
+    except BaseException as exc:  # noqa: BLE001 - the last resort: one line and exit 2, never a traceback
+        return _fail(f"planner: internal error: {type(exc).__name__}: {visible(str(exc))[:500]}; "
+                     "please report it")
+
+
+class OutputClosed(Exception):
+    """Standard output or error is closed (a script ran the planner with >&-)."""
+
+
+def _is_output_error(exc: OSError) -> bool:
+    return exc.filename is None and exc.errno in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF, errno.EDQUOT,
+                                                   errno.EFBIG)
+
+
+def _quiet_stdout() -> None:
+    """After a failed write to standard output, point it at /dev/null: what is still in its buffer
+    would otherwise fail again at exit, with Python's own message and exit code 120."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _fail(message: str) -> int:
+    try:
+        err(message)
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass  # no standard error either: the exit code says it alone
+    return EXIT_UNREADABLE

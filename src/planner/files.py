@@ -7,6 +7,7 @@ format on top; rules, imports, the recovery files and the TUI's config use it di
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -97,9 +98,20 @@ def read_user_file(path: str | Path, what: str = "plan file", limit: int = MAX_F
     fstat on the opened descriptor (no race with a rename), and read for at most limit + 1 bytes
     (so that a file growing while it is read, or a device that lied about its size, still stops).
     """
+    return read_file_and_stat(path, what, limit)[0]
+
+
+def read_file_and_stat(path: str | Path, what: str = "plan file", limit: int = MAX_FILE_BYTES,
+                       follow_symlinks: bool = True) -> tuple[bytes, os.stat_result]:
+    """read_user_file, with the fstat of the opened file (its owner, mode and mtime).
+
+    `follow_symlinks=False` (the planner's own recovery files) opens with O_NOFOLLOW: a symlink
+    standing at `path` is refused, never read through."""
     path = Path(path)
     origin = str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
@@ -107,10 +119,18 @@ def read_user_file(path: str | Path, what: str = "plan file", limit: int = MAX_F
     except IsADirectoryError:
         raise PlanError(origin, f"is a folder, not a {what}") from None
     except PermissionError:
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except OSError:  # a folder on the way that we may not enter
+            folder = False
+        if folder:
             raise PlanError(origin, f"is a folder, not a {what}") from None
         raise PlanError(origin, "cannot read the file: permission denied") from None
+    except ValueError:  # a NUL in the path
+        raise PlanError(origin, "cannot read it: the path holds a NUL character") from None
     except OSError as exc:
+        if not follow_symlinks and exc.errno == errno.ELOOP:
+            raise PlanError(origin, f"is a symbolic link, not a {what}; the planner does not follow it") from None
         raise PlanError(origin, f"cannot read the file: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
@@ -131,26 +151,36 @@ def read_user_file(path: str | Path, what: str = "plan file", limit: int = MAX_F
         if size > limit:
             raise PlanError(origin, f"is larger than {_megabytes(limit)}; the planner reads {what}s of up to "
                             f"{_megabytes(limit)} (is this the right file?)")
-        return b"".join(chunks)
+        return b"".join(chunks), info
     except BlockingIOError:
         raise PlanError(origin, f"cannot read the file now (it would block); not a {what}?") from None
     except IsADirectoryError:
         raise PlanError(origin, f"is a folder, not a {what}") from None
+    except MemoryError:
+        raise PlanError(origin, f"cannot read the file: not enough memory; not a {what}?") from None
     except OSError as exc:
         raise PlanError(origin, f"cannot read the file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
 
 
-def decode_plan_bytes(path: str | Path, data: bytes) -> str:
+def read_toml_file(path: str | Path, what: str, limit: int = MAX_FILE_BYTES) -> dict[str, object]:
+    """A TOML file of the planner's own (config, theme): read, decoded and parsed with the plans' limits.
+    Raises PlanError naming the file and the line."""
+    data = read_user_file(path, what, limit)
+    return parse_toml(decode_plan_bytes(path, data, what), str(path), what)
+
+
+def decode_plan_bytes(path: str | Path, data: bytes, what: str = "plan") -> str:
     """A plan file's text: UTF-8 (a leading BOM is accepted), or a PlanError naming the line."""
+    what = what.removesuffix(" file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PlanError(str(path), "is UTF-16 text; save the plan as UTF-8")
+        raise PlanError(str(path), f"is UTF-16 text; save the {what} as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise PlanError(str(path), f"line {line}: holds NUL bytes: a binary file, not a plan (TOML text)")
+        raise PlanError(str(path), f"line {line}: holds NUL bytes: a binary file, not a {what} (TOML text)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -184,8 +214,9 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-def parse_toml(text: str, origin: str) -> dict[str, object]:
+def parse_toml(text: str, origin: str, what: str = "plan") -> dict[str, object]:
     """tomllib.loads with every failure as a PlanError naming the line: syntax, nesting, huge integers."""
+    what = what.removesuffix(" file")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -193,14 +224,14 @@ def parse_toml(text: str, origin: str) -> dict[str, object]:
     except RecursionError:
         line = _too_deep(text)
         where = f"line {line}: " if line else ""
-        raise PlanError(origin, f"{where}arrays or tables nested hundreds deep; a plan needs at most 3 levels") \
+        raise PlanError(origin, f"{where}arrays or tables nested hundreds deep; a {what} needs at most 3 levels") \
             from None
     except ValueError:
         # Python refuses to convert integers of more than 4,300 digits (sys.int_max_str_digits)
         found = _DIGITS.search(text)
         where = f"line {text.count(chr(10), 0, found.start()) + 1}: " if found else ""
         raise PlanError(origin, f"{where}an integer of more than 4,300 digits; "
-                        "no number in a plan is anywhere near that large") from None
+                        f"no number in a {what} is anywhere near that large") from None
 
 
 def _toml_error(exc: tomllib.TOMLDecodeError) -> str:
@@ -263,8 +294,30 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+# A file name may have up to 255 bytes (NAME_MAX on Linux, macOS and the BSDs). The planner's own
+# files beside a plan add to its name (`.NAME.planner`, `.NAME.HOST-PID.XXXXXXXX.tmp`): for a long
+# name, the part taken from it is cut and a digest of the whole name put in its place, so that the
+# files of two long names that start alike stay apart.
+NAME_MAX = 255
+
+
+def short_stem(name: str, room: int) -> str:
+    """`name`, or a shorter form of it (a prefix, "~" and a digest) so that `room` more bytes still fit."""
+    encoded = os.fsencode(name)
+    if len(encoded) + room <= NAME_MAX:
+        return name
+    digest = hashlib.sha256(encoded).hexdigest()[:16]
+    keep = max(NAME_MAX - room - len(digest) - 1, 0)
+    prefix = encoded[:keep].decode("utf-8", "ignore")  # whole characters only
+    return os.fsdecode(os.fsencode(prefix)) + "~" + digest
+
+
+_TEMP_ROOM = 2 + 41 + 8 + 9 + 4  # "." + "." + host and pid + random + ".tmp", with room to spare
+
+
 def _temp_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"^\.{re.escape(name)}\.(?:(?P<host>[A-Za-z0-9_-]+)-(?P<pid>\d+)\.)?[a-z0-9_]{{8}}\.tmp$")
+    stem = re.escape(short_stem(name, _TEMP_ROOM))
+    return re.compile(rf"^\.{stem}\.(?:(?P<host>[A-Za-z0-9_-]+)-(?P<pid>\d+)\.)?[a-z0-9_]{{8}}\.tmp$")
 
 
 def remove_stale_temp_files(target: Path, now: float | None = None) -> list[Path]:
@@ -284,8 +337,8 @@ def remove_stale_temp_files(target: Path, now: float | None = None) -> list[Path
             info = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        if not stat.S_ISREG(info.st_mode):
-            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            continue  # someone else's file is not ours to remove
         dead_here = (found["host"] == _HOST and found["pid"] is not None and int(found["pid"]) != os.getpid()
                      and not pid_alive(int(found["pid"])))
         if dead_here or now - info.st_mtime > STALE_TEMP:
@@ -297,8 +350,55 @@ def remove_stale_temp_files(target: Path, now: float | None = None) -> list[Path
     return removed
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Replace the file at `path` with `data` as described above; PlanError says why not."""
+def _special(mode: int) -> str | None:
+    """What kind of special file this is ("a pipe (FIFO)", "a device", "a socket"), or None for a regular file."""
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return "a special file"
+    return None
+
+
+def write_protection(path: str | Path) -> str | None:
+    """Why saving over `path` would go against what its owner said (vim's [RO]), or None.
+
+    The file's mode has no write bit (0444: even root, who may write anyway, is asked), this user
+    may not write it, or its folder refuses new files (saving then writes over it in place)."""
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o222 == 0 or not os.access(path, os.W_OK):
+        return f"the file is read-only (mode {mode:04o})"
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} is read-only"
+    return None
+
+
+def special_kind(path: str | Path) -> str | None:
+    """What kind of special file stands at `path` (through symlinks): "a pipe (FIFO)", "a device",
+    "a socket", or None (a regular file, a folder, nothing)."""
+    try:
+        return _special(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return None
+
+
+def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) -> None:
+    """Replace the file at `path` with `data` as described above; PlanError says why not.
+
+    A FIFO, device or socket standing at `path` is never replaced by a regular file (as root, a
+    rename over /dev/null would make it one). With `into_special` (an export, as a shell's `>`
+    would), a FIFO or character device is written into, opened without blocking; otherwise, and
+    for sockets and block devices always, the write is refused with the reason."""
     target = Path(os.path.realpath(path))  # through symlinks (all of them) to the real file
     folder = target.parent
     try:
@@ -309,9 +409,16 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
     if old is not None and stat.S_ISDIR(old.st_mode):
         raise PlanError(str(path), "cannot save: a folder has that name")
+    if old is not None and (kind := _special(old.st_mode)):
+        if into_special and (stat.S_ISFIFO(old.st_mode) or stat.S_ISCHR(old.st_mode)):
+            _write_into_special(path, target, data, kind)
+            return
+        raise PlanError(str(path), f"cannot save: it is {kind}, not a regular file; the planner never "
+                                   "replaces one (nothing was written)")
     remove_stale_temp_files(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.{_HOST}-{os.getpid()}.", suffix=".tmp")
+        prefix = f".{short_stem(target.name, _TEMP_ROOM)}.{_HOST}-{os.getpid()}."
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
     except FileNotFoundError:
         raise PlanError(str(path), f"cannot save: folder {folder} does not exist") from None
     except PermissionError:
@@ -337,6 +444,69 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
             raise PlanError(str(path), "cannot save: a folder has that name") from None
         raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
     _sync_folder(folder)
+
+
+def _write_into_special(path: Path, target: Path, data: bytes, kind: str) -> None:
+    """Write into a FIFO or character device (as `> /dev/null` would), never replacing it."""
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise PlanError(str(path), f"cannot write: it is {kind} that no program is reading; "
+                                       "nothing was written") from None
+        raise PlanError(str(path), f"cannot write: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not (stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode)):  # swapped since the stat
+            raise PlanError(str(path), "cannot write: the file changed while it was opened; nothing was written")
+        os.set_blocking(fd, True)  # a reader is there: it reads at its own pace
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise PlanError(str(path), f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """The planner's own file (a recovery file): mode 600, owned by this user, never through a symlink.
+
+    A temporary file is created beside it with O_CREAT|O_EXCL|O_NOFOLLOW, then renamed over `path`:
+    a symlink standing at `path` is replaced itself (never its target), and nobody else's file is
+    written into. Raises PlanError."""
+    folder = path.parent
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_NOCTTY", 0))
+    stem = short_stem(path.name, _TEMP_ROOM)
+    for _attempt in range(20):
+        tmp = folder / f".{stem}.{_HOST}-{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o600)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise PlanError(str(path), f"cannot write: {exc.strerror or exc}") from None
+    else:
+        raise PlanError(str(path), "cannot write: no temporary name is free")
+    try:
+        try:
+            os.fchmod(fd, 0o600)  # whatever the umask or the folder's default ACL said
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise PlanError(str(path), f"cannot write: {exc.strerror or exc}") from None
 
 
 def _keep_owner_and_mode(tmp_name: str, old: os.stat_result | None) -> None:

@@ -19,6 +19,7 @@ from planner.errors import PlanError, validation_problems
 from planner.files import MAX_FILE_BYTES, read_user_file
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules
+from planner.safetext import shown_path
 
 # the ECHE column: a blank cell is "not known yet"
 ECHE_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
@@ -138,7 +139,7 @@ class ImportPreview:
                 f"{role.label.lower() if role else partner.role})")
 
     def summary(self, rules: CallRules | None = None) -> str:
-        where = self.source
+        where = shown_path(self.source)
         if self.table is not None and self.table.sheet is not None:
             others = len(self.table.sheets) - 1
             where += f", sheet {_cell(self.table.sheet)}" + (

@@ -18,7 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from planner.safetext import describe_control, find_control
+from planner.safetext import describe_control, describe_format, find_control, find_format
 
 FORMAT = 1
 ROLES = ("coordinator", "beneficiary", "affiliated-entity", "associated-partner")
@@ -50,6 +50,15 @@ def _no_control_but_lines(value: str) -> str:
     return value
 
 
+def _no_format(value: object) -> object:
+    # names, short names and PICs identify a partner: a bidi control or an invisible character in one
+    # makes two different names look alike, or a line read backwards (spec, "Bad input")
+    if isinstance(value, str) and (char := find_format(value)) is not None:
+        raise PydanticCustomError("control_character",
+                                  describe_format(char) + " (not allowed in names, short names and PICs)")
+    return value
+
+
 def _unix_newlines(value: object) -> object:
     # notes pasted on Windows or old Macs: CRLF and CR mean a new line, stored as LF
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
@@ -65,6 +74,8 @@ def _at_most(limit: int, what: str) -> Callable[[int], int]:
 
 
 Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_no_control)]
+Name = Annotated[StrictStr, BeforeValidator(_no_format), Field(min_length=1, max_length=MAX_TEXT),
+                 AfterValidator(_no_control)]
 OptionalText = Annotated[StrictStr, Field(max_length=MAX_TEXT), AfterValidator(_no_control)]
 Notes = Annotated[StrictStr, BeforeValidator(_unix_newlines), Field(max_length=MAX_NOTES),
                   AfterValidator(_no_control_but_lines)]
@@ -79,14 +90,14 @@ class _Model(BaseModel):
 
 
 class Partner(_Model):
-    name: Text
-    short_name: Text | None = None
+    name: Name
+    short_name: Name | None = None
     country: Text
     kind: Text
     role: Role
-    pic: Annotated[StrictStr, Field(pattern=r"^[0-9]{9}$")] | None = None
+    pic: Annotated[StrictStr, BeforeValidator(_no_format), Field(pattern=r"^[0-9]{9}$")] | None = None
     grant_eur: Euros | None = None
-    affiliated_to: Text | None = None
+    affiliated_to: Name | None = None
     eche: bool | None = None  # holds an Erasmus Charter for Higher Education; None: not known yet
     notes: Notes | None = None
 

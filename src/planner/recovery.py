@@ -1,8 +1,13 @@
 """Recovery files, like vim's swap files: who has a plan open, and the edits not saved yet.
 
-While the planner has `plan.toml` open it keeps `.plan.toml.planner` beside it (same folder, the
-plan's mode and group). The file says who holds the plan (user, host, process id, since when) from
-the moment it is opened, and, from the first unsaved edit, holds the unsaved plan too. Saving drops
+While the planner has `plan.toml` open it keeps `.plan.toml.planner` beside it (same folder, mode
+600, owned by the user: it may hold the unsaved plan). It is created as a new file and renamed into
+place, so a symlink standing there is replaced, never followed; it is read with O_NOFOLLOW and the
+limits of every other file (`files.read_file_and_stat`), and every value in it is bounded. One that
+belongs to another user is shown as theirs, never trusted as this user's; one that cannot be read
+(another user's, mode 600) still says who holds the plan: the file's owner, since its mtime.
+
+The file says who holds the plan (user, host, process id, since when) from the moment it is opened, and, from the first unsaved edit, holds the unsaved plan too. Saving drops
 the unsaved copy; closing the plan (quit, opening another) removes the file. When the planner dies
 (SIGHUP when the SSH link drops, SIGTERM, a crash) the file stays, and opening the plan again offers
 the edits back. A second planner that finds the file of a live first one says who has the plan.
@@ -33,9 +38,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import pwd
 import re
 import stat
-import tomllib
 import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -44,9 +49,20 @@ from pathlib import Path
 import tomli_w
 
 from planner.errors import PlanError
-from planner.files import pid_alive, state_dir, this_host, write_bytes_atomically
+from planner.files import (
+    MAX_FILE_BYTES,
+    decode_plan_bytes,
+    parse_toml,
+    pid_alive,
+    read_file_and_stat,
+    short_stem,
+    state_dir,
+    this_host,
+    write_private_file,
+)
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.safetext import visible
 from planner.storage import dump_plan, parse_plan
 
 FORMAT = 1
@@ -68,34 +84,55 @@ class Holder:
     updated: datetime | None = None
     unsaved: str | None = None
     problem: str | None = None  # why the file could not be read; then only deleting it is offered
+    owner: int | None = None  # the uid that owns the file (None: not known)
+    known: bool = True  # False: another user's file that cannot be read; `user` is its owner, `updated` its mtime
+
+    @property
+    def foreign(self) -> bool:
+        """The file belongs to another user: what it says was written by them, not by this user's planner."""
+        return self.owner is not None and self.owner != os.geteuid()
 
     @property
     def mine(self) -> bool:
-        return self.host == this_host() and self.pid == os.getpid()
+        return self.known and not self.foreign and self.host == this_host() and self.pid == os.getpid()
 
     def alive(self, now: datetime | None = None) -> bool:
         """Is its planner still running? On this host: its process exists. Elsewhere: a sign within a day."""
         if self.problem is not None:
             return False
-        if self.host == this_host():
+        if self.known and self.host == this_host():
             return pid_alive(self.pid)
         now = now or datetime.now(timezone.utc)
         last = self.updated or self.since
         return last is not None and now - last < STALE_ELSEWHERE
 
     def who(self) -> str:
-        """'alice on server, process 1234, since 14:02' (local time; the date too when not today)."""
-        since = ""
-        if self.since is not None:
-            local = self.since.astimezone()
-            today = datetime.now(local.tzinfo).date()
-            since = f", since {local:%H:%M}" if local.date() == today else f", since {local:%Y-%m-%d %H:%M}"
-        return f"{self.user} on {self.host}, process {self.pid}{since}"
+        """'alice on server, process 1234, since 14:02' (local time; the date too when not today).
+
+        User text from the file: control, bidi and invisible characters are shown as escapes. A file
+        whose owner is not the user it names says both; an unreadable one says what is not known."""
+        user = visible(self.user)
+        if not self.known:
+            written = _when(", last written", self.updated)
+            return f"{user} (a private recovery file: host and process not known{written})"
+        if self.foreign and self.owner is not None and owner_name(self.owner) != self.user:
+            user += f" (the file belongs to {visible(owner_name(self.owner))})"
+        return f"{user} on {visible(self.host)}, process {self.pid}{_when(', since', self.since)}"
+
+
+def _when(words: str, moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    today = datetime.now(local.tzinfo).date()
+    return f"{words} {local:%H:%M}" if local.date() == today else f"{words} {local:%Y-%m-%d %H:%M}"
 
 
 def me(plan_path: Path | None, since: datetime) -> dict[str, object]:
     """This process as a holder of the plan."""
-    return {"file": str(Path(os.path.realpath(plan_path))) if plan_path else "", "user": _user(),
+    # the path as text, its bytes that are not UTF-8 as \xNN: the file stays valid UTF-8 TOML
+    shown = os.fsencode(os.path.realpath(plan_path)).decode("utf-8", "backslashreplace") if plan_path else ""
+    return {"file": shown, "user": _user(),
             "host": this_host(), "pid": os.getpid(), "since": since}
 
 
@@ -109,17 +146,30 @@ def _user() -> str:
 # --- where -------------------------------------------------------------------------------------
 
 
+# a long plan name is cut (files.short_stem) so that ".NAME.99.planner" and the temporary file of
+# its atomic write still fit in a file name; the recovery file's `file` key keeps the whole path
+_ROOM = 1 + len(".99") + len(SUFFIX) + 64
+
+
+def _stem_beside(real: Path) -> str:
+    return "." + short_stem(real.name, _ROOM)
+
+
+def _stem_in_state(real: str) -> str:
+    return short_stem(urllib.parse.quote(os.fsencode(real), safe=""), _ROOM)  # bytes: a non-UTF-8 name too
+
+
 def beside(plan_path: Path, slot: int = 0) -> Path:
     real = Path(os.path.realpath(plan_path))
-    return real.parent / (f".{real.name}{SUFFIX}" if slot == 0 else f".{real.name}.{slot}{SUFFIX}")
+    stem = _stem_beside(real)
+    return real.parent / (f"{stem}{SUFFIX}" if slot == 0 else f"{stem}.{slot}{SUFFIX}")
 
 
 def in_state_dir(plan_path: Path | None, slot: int = 0) -> Path:
     if plan_path is None:
-        return state_dir() / f"new-{this_host()}-{os.getpid()}{SUFFIX}"
-    real = os.path.realpath(plan_path)
-    name = urllib.parse.quote(real, safe="")
-    return state_dir() / (f"{name}{SUFFIX}" if slot == 0 else f"{name}.{slot}{SUFFIX}")
+        return state_dir() / f"new-{short_stem(this_host(), _ROOM + 20)}-{os.getpid()}{SUFFIX}"
+    stem = _stem_in_state(os.path.realpath(plan_path))
+    return state_dir() / (f"{stem}{SUFFIX}" if slot == 0 else f"{stem}.{slot}{SUFFIX}")
 
 
 def holder_files(plan_path: Path | None) -> list[Path]:
@@ -129,9 +179,8 @@ def holder_files(plan_path: Path | None) -> list[Path]:
         places = [(folder, pattern)]
     else:
         real = Path(os.path.realpath(plan_path))
-        quoted = urllib.parse.quote(str(real), safe="")
-        places = [(real.parent, re.compile(rf"^\.{re.escape(real.name)}(\.\d+)?{re.escape(SUFFIX)}$")),
-                  (state_dir(), re.compile(rf"^{re.escape(quoted)}(\.\d+)?{re.escape(SUFFIX)}$"))]
+        places = [(real.parent, re.compile(rf"^{re.escape(_stem_beside(real))}(\.\d+)?{re.escape(SUFFIX)}$")),
+                  (state_dir(), re.compile(rf"^{re.escape(_stem_in_state(str(real)))}(\.\d+)?{re.escape(SUFFIX)}$"))]
     found: list[Path] = []
     for folder, pattern in places:
         try:
@@ -145,39 +194,92 @@ def holder_files(plan_path: Path | None) -> list[Path]:
 # --- reading and writing ---------------------------------------------------------------------------
 
 
+MAX_VALUE = 300  # characters of a user, host or file name kept from a recovery file
+MAX_PID = 2**31 - 1  # what os.kill accepts; a larger pid would raise OverflowError
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # a `since` or `updated` outside these years is not a planner's
+# the unsaved plan is at most a plan (10 MB), with the header and a little escaping around it
+MAX_RECOVERY_BYTES = MAX_FILE_BYTES + 1024 * 1024
+
+
+def owner_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except (KeyError, OverflowError):
+        return str(uid)
+
+
 def read_holder(path: Path) -> Holder | None:
-    """The recovery file at `path`; None when there is none; a Holder with `problem` when it is unreadable."""
+    """The recovery file at `path`; None when there is none; a Holder with `problem` when it is unreadable.
+
+    Another user's file that cannot be read (mode 600) gives a Holder with `known = False`: its owner
+    as the user, its mtime as when it was last written, nothing else."""
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return Holder(path, problem=f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
+        raw, info = read_file_and_stat(path, "recovery file", MAX_RECOVERY_BYTES, follow_symlinks=False)
+    except PlanError as exc:
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return Holder(path, problem=exc.message)
+        if "permission denied" in exc.message and stat.S_ISREG(info.st_mode) and info.st_uid != os.geteuid():
+            written = _aware(datetime.fromtimestamp(info.st_mtime, timezone.utc))
+            return Holder(path, user=owner_name(info.st_uid), updated=written, owner=info.st_uid, known=False)
+        return Holder(path, problem=exc.message, owner=info.st_uid)
     try:
-        since, updated = data.get("since"), data.get("updated")
-        holder = Holder(path, file=str(data.get("file", "")), user=str(data["user"]), host=str(data["host"]),
-                        pid=int(data["pid"]), since=_aware(since), updated=_aware(updated),
-                        unsaved=data.get("unsaved"))
-    except (KeyError, TypeError, ValueError) as exc:
-        return Holder(path, problem=f"not a planner recovery file ({exc})")
-    if holder.unsaved is not None and not isinstance(holder.unsaved, str):
-        return Holder(path, problem="not a planner recovery file (unsaved is not text)")
+        data = parse_toml(decode_plan_bytes(path, raw, "recovery file"), str(path), "recovery file")
+    except PlanError as exc:
+        return Holder(path, problem=f"cannot be read: {exc.message}", owner=info.st_uid)
+    try:
+        holder = Holder(path, file=_text(data.get("file", ""), "file"), user=_text(data["user"], "user"),
+                        host=_text(data["host"], "host"), pid=_pid(data["pid"]), since=_aware(data.get("since")),
+                        updated=_aware(data.get("updated")), unsaved=_unsaved(data.get("unsaved")),
+                        owner=info.st_uid)
+    except KeyError as exc:
+        return Holder(path, problem=f"is not a planner recovery file ({exc.args[0]} is missing)", owner=info.st_uid)
+    except ValueError as exc:
+        return Holder(path, problem=f"is not a planner recovery file ({exc})", owner=info.st_uid)
     return holder
 
 
+def _text(value: object, key: str) -> str:
+    if not isinstance(value, str) or len(value) > MAX_VALUE:
+        raise ValueError(f"{key} is not a short text")
+    return value
+
+
+def _pid(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_PID:
+        raise ValueError("pid is not a process id")
+    return value
+
+
+def _unsaved(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("unsaved is not text")
+    return value
+
+
 def _aware(value: object) -> datetime | None:
-    if not isinstance(value, datetime):
+    """A time from the file, or None for anything a planner would not have written (year 1, 9999, a string)."""
+    if not isinstance(value, datetime) or not FIRST_YEAR <= value.year <= LAST_YEAR:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    try:
+        value.astimezone()  # an offset that this machine cannot show would raise later, in who()
+    except (OverflowError, ValueError, OSError):
+        return None
+    return value
 
 
 def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: Plan | None,
                  now: datetime | None = None) -> None:
-    """Write (atomically) who holds the plan, and the unsaved plan if any. Raises PlanError."""
+    """Write who holds the plan, and the unsaved plan if any: mode 600, never through a symlink
+    (`files.write_private_file`). Raises PlanError."""
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     fields = me(plan_path, since.replace(microsecond=0))
     fields["updated"] = now
-    name = Path(str(fields["file"])).name or "a new plan"
+    name = visible(Path(str(fields["file"])).name) or "a new plan"
     header = (f"# planner recovery file for {name}: who has it open, and the changes not saved yet.\n"
               "# The planner offers to recover them when the plan is opened; delete it only when no planner\n"
               "# has the plan open. Format: see the planner README, \"Recovery\".\n")
@@ -189,9 +291,7 @@ def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: P
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise PlanError(str(path.parent), f"cannot make the folder: {exc.strerror or exc}") from None
-    if plan_path is not None and not path.exists():
-        _create_like(path, Path(os.path.realpath(plan_path)))
-    write_bytes_atomically(path, data.encode("utf-8"))
+    write_private_file(path, data.encode("utf-8", "backslashreplace"))
 
 
 # what a TOML multi-line literal string may not hold: control characters but tab and newline, and '''
@@ -208,28 +308,6 @@ def _unsaved_line(text: str) -> str:
     if _NOT_LITERAL.search(text):
         return tomli_w.dumps({"unsaved": text}, multiline_strings=True)
     return "unsaved = '''\n" + text + "'''\n"
-
-
-def _create_like(path: Path, plan: Path) -> None:
-    """An empty file with the plan's mode (read and write bits) and group, for the atomic write to keep."""
-    try:
-        info = plan.stat()
-    except OSError:
-        return
-    mode = stat.S_IMODE(info.st_mode) & 0o666 | 0o600
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except OSError:
-        return
-    os.close(fd)
-    try:
-        os.chown(path, -1, info.st_gid)
-    except OSError:
-        pass
-    try:
-        os.chmod(path, mode)  # not narrowed by the umask
-    except OSError:
-        pass
 
 
 def remove(path: Path | None) -> None:

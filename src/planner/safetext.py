@@ -4,6 +4,12 @@ Terminals obey escape sequences (OSC 52 writes the clipboard, OSC 0 the window t
 byte from a plan, a CSV or a config may reach one raw. The loader refuses control characters
 (`find_control`); whatever still gets through is shown as a visible escape (`visible`), the way
 git shows odd bytes in file names.
+
+Bidirectional controls and invisible format characters do no harm to a terminal, but they lie
+to its reader: U+202E turns `BB\u202eZW` around, U+200B makes `HS\u200bNH` look like `HSNH`. The
+loader refuses them in names, short names and PICs (`find_format`); wherever they still reach a
+screen or an output (titles, notes, file names) they are shown as `<U+202E>`. A file name that is
+not UTF-8 arrives as surrogate escapes (U+DC80-DCFF); it is shown as the bytes it had (`\xff`).
 """
 
 from __future__ import annotations
@@ -15,8 +21,40 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+# bidirectional embeddings, overrides and isolates; zero-width and direction marks; line and
+# paragraph separators; the byte order mark (a zero-width no-break space inside text)
+FORMAT_CHARACTERS = "\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+_FORMAT = re.compile(f"[{FORMAT_CHARACTERS}]")
+_SURROGATE = "\ud800-\udfff"  # U+DC80-DCFF: a byte of a name that was not UTF-8; others: broken text
+_SHOWN = {  # (keep newlines, keep format characters): what is escaped
+    (True, False): re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{FORMAT_CHARACTERS}{_SURROGATE}]"),
+    (False, False): re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{FORMAT_CHARACTERS}{_SURROGATE}]"),
+    (True, True): re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_SURROGATE}]"),
+    (False, True): re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_SURROGATE}]"),
+}
+
+
 def _escape(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # a byte of a file name that was not UTF-8
+    if code > 0xFF:
+        return f"<U+{code:04X}>"
+    return f"\\x{code:02x}"
+
+
+def find_format(value: str) -> str | None:
+    """The first bidirectional control or invisible format character in value, or None."""
+    found = _FORMAT.search(value)
+    return found.group() if found else None
+
+
+def describe_format(char: str) -> str:
+    """'bidirectional control U+202E' or 'invisible character U+200B', for error messages."""
+    code = ord(char)
+    kind = "bidirectional control" if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 else \
+        "invisible character"
+    return f"{kind} U+{code:04X}"
 
 
 def find_control(value: str, allow_newlines: bool = False) -> str | None:
@@ -30,6 +68,26 @@ def describe_control(char: str) -> str:
     return f"control character U+{ord(char):04X}"
 
 
-def visible(value: str, keep_newlines: bool = False) -> str:
-    """value with every control character written as \\xNN; newline and tab kept when asked."""
-    return (_CONTROL if keep_newlines else _CONTROL_ALL).sub(_escape, value)
+def visible(value: str, keep_newlines: bool = False, keep_format: bool = False) -> str:
+    """value with every control character written as \\xNN, every bidi or invisible one as <U+202E>,
+    and every byte of a non-UTF-8 file name as \\xNN; newline and tab kept when asked. The result
+    always encodes as UTF-8.
+
+    `keep_format` leaves bidi and invisible characters as they are: for a field the user edits (a
+    title, notes), whose value must stay the text it was, not become "<U+202E>" on the next save."""
+    return _SHOWN[keep_newlines, keep_format].sub(_escape, value)
+
+
+def shown_path(path: object) -> str:
+    """A file name as every output shows it: on one line (a newline in it is \\x0a), escaped like text."""
+    return visible(str(path))
+
+
+_JSON_UNSAFE = re.compile(f"[{FORMAT_CHARACTERS}{_SURROGATE}]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps, ensure_ascii=False) with bidi, invisible and surrogate characters
+    written as \\uXXXX escapes: the same data for a JSON reader, nothing that reorders a terminal's line,
+    and always valid UTF-8. They can only stand inside JSON strings, where an escape means the same."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -12,7 +12,14 @@ import tomli_w
 from pydantic import ValidationError
 
 from planner.errors import PlanError, validation_problems
-from planner.files import Fingerprint, decode_plan_bytes, parse_toml, read_user_file, write_bytes_atomically
+from planner.files import (
+    MAX_FILE_BYTES,
+    Fingerprint,
+    decode_plan_bytes,
+    parse_toml,
+    read_user_file,
+    write_bytes_atomically,
+)
 from planner.model import Partner, Plan, allowed_keys
 from planner.rules import DEFAULT_CALL, CallRules, load_call
 
@@ -180,10 +187,27 @@ def _partner_block(partner: Partner) -> str:
     return block
 
 
+def size_problem(plan: Plan, text: str | None = None) -> str | None:
+    """Why the plan's file would be too large for the loader to read back (over MAX_FILE_BYTES), or None."""
+    text = dump_plan(plan) if text is None else text
+    if len(text) * 4 <= MAX_FILE_BYTES:  # UTF-8 takes at most 4 bytes a character: no need to encode
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_FILE_BYTES:
+        return None
+    mb = 1024 * 1024
+    return (f"the plan's file would be {size / mb:.1f} MB, and the planner reads plans of up to "
+            f"{MAX_FILE_BYTES / mb:.1f} MB: shorten notes or split the consortium")
+
+
 def save_plan(plan: Plan, path: str | Path) -> Fingerprint:
-    """Write atomically (see write_bytes_atomically): through a symlink, keeping mode, owner and group."""
+    """Write atomically (see write_bytes_atomically): through a symlink, keeping mode, owner and group.
+    A plan whose file would be too large to load again is refused (PlanError), nothing written."""
     path = Path(path)
-    data = dump_plan(plan).encode("utf-8")
+    text = dump_plan(plan)
+    if problem := size_problem(plan, text):
+        raise PlanError(str(path), f"not saved: {problem}")
+    data = text.encode("utf-8")
     write_bytes_atomically(path, data)
     return Fingerprint.of_bytes(path, data)
 

@@ -22,7 +22,7 @@ from planner.rules.schema import (
     load_rules_file,
     read_rules_file,
 )
-from planner.safetext import visible
+from planner.safetext import json_safe, shown_path, visible
 
 USAGE = "use: planner rules | planner rules show ID | planner rules diff A B"
 
@@ -84,15 +84,15 @@ def list_text() -> str:
 
 def show_text(ref: str) -> str:
     data = _data(ref)
-    head = f"# rule set {ref}, resolved: everything it extends merged in\n"
+    head = f"# rule set {shown_path(ref)}, resolved: everything it extends merged in\n"
     return head + tomli_w.dumps(data)
 
 
 def diff_text(a: str, b: str) -> str:
     changes = diff(_data(a), _data(b))
     if not changes:
-        return f"{a} and {b} give the same rules\n"
-    lines = [f"From {a} to {b}: {len(changes)} change{'s' if len(changes) != 1 else ''}"]
+        return f"{shown_path(a)} and {shown_path(b)} give the same rules\n"
+    lines = [f"From {shown_path(a)} to {shown_path(b)}: {len(changes)} change{'s' if len(changes) != 1 else ''}"]
     lines += [f"- {change}" for change in changes]
     return "\n".join(lines) + "\n"
 
@@ -116,5 +116,6 @@ def run(action: str, ids: list[str]) -> int:
         out = show_text(ids[0])
     else:
         out = diff_text(*ids)
-    sys.stdout.write(visible(out, keep_newlines=True) if action != "show" else out)
+    # show: TOML from tomli_w, whose basic strings take \uXXXX escapes as JSON's do (json_safe)
+    sys.stdout.write(visible(out, keep_newlines=True) if action != "show" else json_safe(out))
     return 0

@@ -93,6 +93,9 @@ def _merge_entries(old: list[Any], new: list[Any], where: str, key: str) -> list
     return entries
 
 
+MAX_CHAIN = 50  # rule sets in one chain of extends: each level recurses, and real calls use a handful
+
+
 def resolve(data: dict[str, Any], origin: str, folder: Path | None, chain: tuple[str, ...]) -> dict[str, Any]:
     """`data` with everything it extends merged in, `extends` itself removed."""
     parent_ref = data.get("extends")
@@ -101,6 +104,9 @@ def resolve(data: dict[str, Any], origin: str, folder: Path | None, chain: tuple
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise PlanError(origin, f"extends: expected the id of a rule set (such as \"2025\") or a file, "
                         f"found {parent_ref!r}")
+    if len(chain) >= MAX_CHAIN:
+        raise PlanError(origin, f"extends a chain of more than {MAX_CHAIN} rule sets; a call builds on a few "
+                        "years before it at most")
     parent_id, parent_text, parent_folder = _find_parent(parent_ref, origin, folder)
     if parent_id in chain:
         cycle = " -> ".join([*chain, parent_id])

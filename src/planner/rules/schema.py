@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from planner.errors import PlanError, describe_validation_error
 from planner.files import decode_plan_bytes, read_user_file
@@ -189,6 +189,14 @@ class CallRules(_Strict):
     funding_rate_grade: Grade = "official"
     lots: tuple[Lot, ...] = Field(min_length=1)
     ecosystems: tuple[Ecosystem, ...]
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline_in_range(cls, value: datetime) -> datetime:
+        # a deadline in year 1 or 9999 cannot be shown in every time zone (OverflowError)
+        if not 2000 <= value.year <= 2999:
+            raise ValueError(f"a deadline in the year {value.year}; a call's deadline is between 2000 and 2999")
+        return value
     ecosystem_rules: EcosystemRules
     kinds: tuple[Kind, ...] = Field(min_length=1)
     roles: tuple[Role, ...] = Field(min_length=1)

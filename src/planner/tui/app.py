@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from planner import recovery
 from planner.errors import PlanError
-from planner.files import not_a_regular_file
+from planner.files import not_a_regular_file, write_protection
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import Scoreboard
@@ -46,7 +46,8 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
         raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
     if path is not None and Path(path).exists():
         plan, fingerprint = load_plan_with_fingerprint(path, rules)
-        return Document(plan, rules or load_call_for(plan, str(path)), Path(path), plan, fingerprint, read_only)
+        return Document(plan, rules or load_call_for(plan, str(path)), Path(path), plan, fingerprint, read_only,
+                        protected=write_protection(path))
     if path is not None and not Path(path).parent.is_dir():
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
     # a new plan is for the most recent call (or the one --call/--rules named), written in the file
@@ -268,6 +269,15 @@ class PlannerApp(App[int]):
             self.push_screen(PathPrompt(title, suggestion),
                              lambda path: self._save_as(path, after) if path else None)
             return
+        if doc.protected and not doc.save_anyway:
+            def anyway(answer: str | None) -> None:
+                if answer == "save":
+                    self.document.save_anyway = True
+                    self.save_then(after)
+
+            self.push_screen(Choice(f"{doc.path}: {doc.protected}.\nSave over it anyway?",
+                                    [("save", "Save anyway"), ("cancel", "Cancel")], default="cancel"), anyway)
+            return
         if doc.changed_on_disk():
             self.push_screen(Choice(f"{doc.path} was changed on disk since you opened it (by someone else?).\n"
                                     "Overwrite it with your version?",
@@ -286,7 +296,11 @@ class PlannerApp(App[int]):
         if problem and problem.startswith("cannot"):
             self.tell(f"{path}: {problem}", title="Not saved", severity="error", timeout=15)
             return
-        if problem or path.exists():  # a file, or a FIFO or device standing there: ask, Cancel first
+        if problem:  # a FIFO, device or socket stands there: never replaced by a plan
+            self.tell(f"{path} {problem}: a plan is saved only as a regular file; choose another name.",
+                      title="Not saved", severity="error", timeout=15)
+            return
+        if path.exists():  # a file: ask, Cancel first
             self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")],
                                     default="cancel"),
                              lambda answer: self._write(path, after) if answer == "replace" else None)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli_w
 
 from planner.errors import PlanError
-from planner.files import write_bytes_atomically
+from planner.files import decode_plan_bytes, parse_toml, read_toml_file, read_user_file, write_bytes_atomically
+from planner.safetext import visible
+
+MAX_CONFIG_BYTES = 1024 * 1024  # a config or theme file is a few lines: a megabyte is far more than enough
 
 
 def config_dir() -> Path:
@@ -33,11 +35,13 @@ class Settings:
 def load_settings() -> Settings:
     path = config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return Settings(problem=f"{path}: ignored, {exc}")
+        data = read_toml_file(path, "config file", MAX_CONFIG_BYTES)
+    except PlanError as exc:
+        if exc.message == "file not found":
+            return Settings()
+        return Settings(problem=f"{visible(str(path))}: ignored, {exc.message}")
+    except (OSError, ValueError) as exc:  # a path the system refuses (a home folder gone, a NUL)
+        return Settings(problem=f"{visible(str(path))}: ignored, {exc}")
     theme = data.get("theme")
     keys = data.get("keys", {})
     if not isinstance(theme, (str, type(None))) or not isinstance(keys, dict) or not all(
@@ -57,20 +61,22 @@ def save_theme(name: str) -> str | None:
     """
     path = config_path()
     try:
-        old = path.read_bytes()
-    except FileNotFoundError:
+        old = read_user_file(path, "config file", MAX_CONFIG_BYTES)
+    except PlanError as exc:
+        if exc.message != "file not found":
+            return f"could not remember the theme in {path}: it {exc.message}"
         old = b""
-    except OSError as exc:
-        return f"could not remember the theme in {path}: {exc.strerror or exc}"
+    except (OSError, ValueError) as exc:
+        return f"could not remember the theme in {path}: {getattr(exc, 'strerror', None) or exc}"
     try:
-        text = old.decode("utf-8")
-        before = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = decode_plan_bytes(path, old, "config file")
+        before = parse_toml(text, str(path), "config file")
+    except PlanError:
         return f"could not remember the theme: {path} is not valid TOML; fix it or remove it"
     new = with_theme(text, name)
     try:
-        after = tomllib.loads(new)
-    except tomllib.TOMLDecodeError:
+        after = parse_toml(new, str(path), "config file")
+    except PlanError:
         after = None
     if after != {**before, "theme": name}:
         return f"could not remember the theme: {path} is laid out in a way the planner does not edit; " \

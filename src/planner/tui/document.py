@@ -11,10 +11,10 @@ from pydantic import ValidationError
 
 from planner.editing import describe_change
 from planner.errors import PlanError, validation_problems
-from planner.files import Fingerprint, file_fingerprint
+from planner.files import Fingerprint, file_fingerprint, write_protection
 from planner.model import Plan, allowed_keys
 from planner.rules import CallRules
-from planner.storage import check_against_rules, dump_plan, parse_plan, save_plan
+from planner.storage import check_against_rules, dump_plan, parse_plan, save_plan, size_problem
 
 HISTORY = 200
 
@@ -53,6 +53,8 @@ def refusal(plan: Plan, rules: CallRules, known: Plan | None = None,
         checked = check_against_rules(checked, rules, checked=trusted)
     except PlanError as exc:
         return None, exc.problems or [exc.message]
+    if problem := size_problem(checked):
+        return None, [problem]
     if known is not None and len(checked.partners) == len(known.partners) and \
             all(a is b for a, b in zip(checked.partners, known.partners)):
         # the very partners of `known`: its tuple too, which scoring recognises (a lot switch or a
@@ -77,6 +79,10 @@ class Document:
     # the rules `plan` passed in edit(), if it came from there: the next edit trusts its partners
     checked_by: CallRules | None = None
     passed: Plan | None = None  # the plan that passed them (an undo or an open replaces `plan`)
+    # why the file itself is read-only on disk (mode 0444, a folder that refuses new files), or None:
+    # the title says [read-only] and saving asks first; `save_anyway` once the user said yes
+    protected: str | None = None
+    save_anyway: bool = False
 
     @property
     def dirty(self) -> bool:
@@ -154,6 +160,9 @@ class Document:
             raise PlanError(str(target), "not saved, the plan would not load again: " + exc.message,
                             exc.problems) from None
         self.fingerprint = save_plan(self.plan, target)
+        if target != self.path:
+            self.save_anyway = False
+        self.protected = write_protection(target)
         self.path = target
         self.saved = self.plan
         self.read_only = False

@@ -127,7 +127,15 @@ class Keeper:
             if h.problem:
                 unreadable.append(h)
                 continue
+            if not h.known:
+                notes.append(f"{doc.name} was opened by {h.who()}; its recovery file is not yours to read "
+                             "or remove.")
+                continue
             if h.unsaved is None:
+                if h.foreign:  # another user's file: not ours to remove
+                    notes.append(f"{doc.name} was left open by {h.who()}, which is no longer running; "
+                                 f"its recovery file ({h.path}) belongs to that user.")
+                    continue
                 recovery.remove(h.path)
                 notes.append(f"{doc.name} was left open by {h.who()}, which is no longer running; "
                              "it had no unsaved changes.")
@@ -135,11 +143,13 @@ class Keeper:
             try:
                 plan = recovery.recovered_plan(h, doc.rules)
             except PlanError as exc:
-                unreadable.append(Holder(h.path, problem=f"its unsaved plan cannot be read: {exc.message}"))
+                unreadable.append(Holder(h.path, problem=f"its unsaved plan cannot be read: {exc.message}",
+                                         owner=h.owner))
                 continue
             changes = recovery.differences(doc.saved if doc.path else None, plan)
             if plan == doc.plan:
-                recovery.remove(h.path)  # the saved file already has them
+                if not h.foreign:
+                    recovery.remove(h.path)  # the saved file already has them
                 continue
             offers.append((h, plan, changes))
         for note in notes:
@@ -166,13 +176,18 @@ class Keeper:
         else:
             question = (f"A new plan was never saved, {kept}:\n{what}\n"
                         "Recover it (then save), start empty (the recovery file is kept), or delete it?")
+        if holder.foreign:
+            owner = recovery.owner_name(holder.owner) if holder.owner is not None else "?"
+            question = (f"WARNING: this recovery file ({holder.path}) belongs to the user {owner}, not to you: "
+                        "the changes in it were written by them, not by your planner.\n" + question)
         if more:
             question += f"\n({more} older recovery file(s) are kept for later.)"
 
         def answered(choice: str | None) -> None:
             if choice == "recover":
                 doc.edit(plan)  # one undo step back to the saved file
-                recovery.remove(holder.path)  # ours, written as soon as the plan is held, takes over
+                if not holder.foreign:
+                    recovery.remove(holder.path)  # ours, written as soon as the plan is held, takes over
                 self.app.tell(f"Recovered the unsaved changes of {doc.name}: save with ctrl+s to keep them.",
                                 title="Recovery")
             elif choice == "delete":
@@ -182,7 +197,7 @@ class Keeper:
         keep = "Open the saved file" if doc.path else "Start empty (keep them)"
         # enter recovers: it loses nothing (the saved file stays as it is until ctrl+s); escape keeps both
         self._ask(question, [("recover", "Recover"), ("open", keep), ("delete", "Delete them")],
-                  answered, escape="open", default="recover")
+                  answered, escape="open", default="open" if holder.foreign else "recover")
 
     def _offer_unreadable(self, unreadable: list[Holder], then: Callable[[], None]) -> None:
         if not unreadable:

@@ -22,6 +22,13 @@ def plain(value: object, keep_newlines: bool = False) -> str:
     return visible(str(value), keep_newlines=keep_newlines)
 
 
+def editable(value: object) -> str:
+    """The value of a field the user edits (an Input): control characters made visible, as everywhere,
+    but bidi and invisible characters kept (the loader allows them in titles and notes, and an edit
+    of another field must not rewrite them as text). Names, short names and PICs refuse them anyway."""
+    return visible(str(value), keep_format=True)
+
+
 def markup_or_literal(message: str) -> tuple[str, bool]:
     """For Textual's own notifications, which are markup: (message, True) when it parses, else the
     message made visible with markup off. A planner message never comes here: it is always literal."""
@@ -41,7 +48,7 @@ def markup_or_literal(message: str) -> tuple[str, bool]:
 def scrub_input(field) -> bool:
     """Make control characters pasted into an Input visible text (\\x1b): an Input draws its value as it is,
     so an escape sequence in it would reach the terminal. True when the value was changed."""
-    shown = plain(field.value)
+    shown = editable(field.value)
     if shown == field.value:
         return False
     field.value = shown

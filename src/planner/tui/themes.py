@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +13,10 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from planner.bundled import themes_dir
-from planner.errors import validation_problems
-from planner.tui.config import config_dir
+from planner.errors import PlanError, validation_problems
+from planner.files import read_toml_file
+from planner.safetext import visible
+from planner.tui.config import MAX_CONFIG_BYTES, config_dir
 
 DEFAULT_THEME = "planner-dark"
 
@@ -134,11 +135,11 @@ def user_themes_dir() -> Path:
 def load_theme_file(path: Path) -> Theme:
     """One theme; raises ValueError with a message that names the problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = read_toml_file(path, "theme file", MAX_CONFIG_BYTES)
+    except PlanError as exc:
+        raise ValueError(exc.message) from None
+    except (OSError, ValueError) as exc:
         raise ValueError(f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"not valid TOML: {exc}") from None
     try:
         return ThemeFile.model_validate(data).to_theme()
     except ValidationError as exc:
@@ -152,9 +153,16 @@ def load_themes() -> tuple[list[Theme], list[str]]:
     for folder in (themes_dir(), user_themes_dir()):
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.toml")):
+        try:
+            paths = sorted(folder.glob("*.toml"))
+        except OSError as exc:
+            problems.append(f"{visible(str(folder))}: cannot list the themes: {exc.strerror or exc}")
+            continue
+        for path in paths:
             try:
                 themes.append(load_theme_file(path))
             except ValueError as exc:
-                problems.append(f"{path}: {exc}")
+                problems.append(f"{visible(str(path))}: {exc}")
+            except RecursionError:
+                problems.append(f"{visible(str(path))}: nested too deep to be a theme")
     return themes, problems

@@ -16,7 +16,7 @@ from planner.report import content_lots
 from planner.rules import CallRules
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
-from planner.tui.text import literal, plain
+from planner.tui.text import editable, literal
 from planner.tui.widgets.choice_list import ChoiceList
 from planner.tui.widgets.footer import PlannerFooter
 
@@ -44,7 +44,7 @@ class ProfileForm(ModalScreen[Profile | None]):
         with Vertical(classes="dialog"):
             yield Label("Edit occupational profile" if p else "Add occupational profile", classes="question")
             yield Label("Title", classes="field-label")
-            yield Input(plain(p.title) if p else "", id="title", compact=True)  # an Input draws control characters raw
+            yield Input(editable(p.title) if p else "", id="title", compact=True)  # an Input draws control characters raw
             yield FieldError(id="error-title")
             yield Label("EQF level of its qualification (1-8)", classes="field-label")
             yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)

@@ -118,7 +118,7 @@ class MainScreen(Screen):
         if app.screen is not self and hasattr(app.screen, "plan_changed"):
             app.screen.plan_changed()  # a PlanEditor (content, budget, assessment) shows the plan too
         app.keeper.edited()  # the recovery file follows within a second
-        marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only else "")
+        marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only or doc.protected else "")
         # the header shows them as plain text (Content), but a file name or title may hold an ESC
         set_titles(app, plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
         self._drawn = self._state()

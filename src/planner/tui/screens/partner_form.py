@@ -35,7 +35,7 @@ from planner.model import ROLES, Partner, Plan
 from planner.rules import CallRules
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
-from planner.tui.text import literal, plain
+from planner.tui.text import editable, literal
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput
 from planner.tui.widgets.picker import Item, Picker, Ranked
@@ -181,7 +181,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 # the live line follows each keystroke in the keystroke's turn: one frame (LiveInput)
                 live = self._typed
                 yield from self._field("name", "Legal name", KnownInput(
-                    plain(p.name) if p else "", changed=live, id="name", compact=True,
+                    editable(p.name) if p else "", changed=live, id="name", compact=True,
                     placeholder="as registered, e.g. Hochschule Nordhafen"))
                 known = OptionList(compact=True, id="known")
                 known.can_focus = False
@@ -189,7 +189,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 yield known
                 yield Static("", id="known-hint", classes="hint")
                 yield from self._field("short_name", "Short name (acronym)",
-                                       KnownInput(plain(p.short_name or "") if p else "", changed=live,
+                                       KnownInput(editable(p.short_name or "") if p else "", changed=live,
                                                  id="short_name", compact=True,
                                                  placeholder="used in tables, e.g. HSNH"))
                 yield from self._field("pic", "PIC (9 digits, optional)", KnownInput(
@@ -213,7 +213,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 yield from self._field("affiliated_to", "Affiliated to (its beneficiary)", Picker(
                     [Item(label, label) for label in beneficiaries],
                     p.affiliated_to if p else None, id="affiliated_to", placeholder="type to choose", changed=live))
-                yield from self._field("notes", "Notes", LiveInput(plain(p.notes or "") if p else "", changed=live,
+                yield from self._field("notes", "Notes", LiveInput(editable(p.notes or "") if p else "", changed=live,
                                                                     id="notes", compact=True, placeholder="optional"))
             yield Static("", id="impact")
             with Horizontal(classes="buttons"):
@@ -338,7 +338,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         for name, value in (("name", known.name), ("short_name", known.short_name or ""), ("pic", known.pic or "")):
             field = self.query_one(f"#{name}", Input)
             with field.quietly():
-                field.value = plain(value)
+                field.value = editable(value)
             field.cursor_position = len(field.value)
         self.query_one("#country", Picker).set_value(known.country)
         self.query_one("#kind", Picker).set_value(known.kind)
