@@ -7,7 +7,8 @@ limits of every other file (`files.read_file_and_stat`), and every value in it i
 belongs to another user is shown as theirs, never trusted as this user's; one that cannot be read
 (another user's, mode 600) still says who holds the plan: the file's owner, since its mtime.
 
-The file says who holds the plan (user, host, process id, since when) from the moment it is opened, and, from the first unsaved edit, holds the unsaved plan too. Saving drops
+The file says who holds the plan (user, host, process id, since when) from the moment it is opened,
+and, from the first unsaved edit, holds the unsaved plan too. Saving drops
 the unsaved copy; closing the plan (quit, opening another) removes the file. When the planner dies
 (SIGHUP when the SSH link drops, SIGTERM, a crash) the file stays, and opening the plan again offers
 the edits back. A second planner that finds the file of a live first one says who has the plan.

@@ -44,7 +44,8 @@ class ProfileForm(ModalScreen[Profile | None]):
         with Vertical(classes="dialog"):
             yield Label("Edit occupational profile" if p else "Add occupational profile", classes="question")
             yield Label("Title", classes="field-label")
-            yield Input(editable(p.title) if p else "", id="title", compact=True)  # an Input draws control characters raw
+            # an Input draws control characters raw
+            yield Input(editable(p.title) if p else "", id="title", compact=True)
             yield FieldError(id="error-title")
             yield Label("EQF level of its qualification (1-8)", classes="field-label")
             yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
