@@ -438,7 +438,7 @@ async def test_lot_pane_keys_compare_cursor_and_help(draft):
         screen = await wait_screen(pilot, CompareScreen)
         comparison = screen.query_one("#comparison")
         assert comparison.cursor_column == 2
-        assert str(comparison.ordered_columns[2].label).endswith("*")
+        assert [str(c.label).startswith("▸ ") for c in comparison.ordered_columns] == [False, False, True, False]
         await pilot.press("escape")
         await wait_main(pilot)
         assert app.document.plan is plan
