@@ -172,6 +172,7 @@ PLANNER = [
              setup=["1", "Tab", "Tab"], teardown=["BTab", "BTab"]),
     Scenario([("letter in partner form name", "x"), ("backspace in partner form name", "BSpace")],
              setup=["1", "a"], teardown=["Escape"]),
+    Scenario([("c (the comparison opens)", "c"), ("escape (it closes)", "Escape")], setup=["1"]),
     Scenario([("2 (lot pane) at 80x24", "2"), ("3 (scoreboard) at 80x24", "3"), ("1 (partners) at 80x24", "1")],
              size=(80, 24)),
 ]

@@ -193,3 +193,40 @@ async def test_the_detail_line_ends_in_an_ellipsis_when_the_message_is_longer(tm
         lines = cut.plain.split("\n")
         assert len(lines) == 3 and lines[-1].endswith("…") and all(cell_len(line) <= 40 for line in lines)
         assert cut_lines(Text("short"), 40, 3, app.console).plain == "short"
+
+
+async def test_the_comparison_opens_in_one_frame_at_1000_partners(tmp_path, monkeypatch):
+    """The first frame that shows the comparison shows it whole: the columns fitted, every row, the
+    selected cell in full under the table. Fitted at the table's Resize event, the first frame had
+    default widths and a second one the fit (one frame period later, and the table's bytes twice)."""
+    from .test_speed import many_partners
+
+    app, _ = make_app(many_partners(tmp_path, 1000))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        term = watch_terminal(app, monkeypatch)
+        frames: list[list[str]] = []
+        display = App._display  # the Terminal's
+
+        def shown(self, screen, renderable) -> None:
+            display(self, screen, renderable)
+            if isinstance(screen, CompareScreen) and renderable is not None:
+                frames.append(term.lines())
+
+        monkeypatch.setattr(App, "_display", shown)
+        await pilot.press("c")
+        screen = await wait_screen(pilot, CompareScreen)
+        table = screen.query_one(CompareTable)
+        await wait_for(pilot, lambda: frames, "a frame of the comparison")
+        for _ in range(5):
+            await pilot.pause()
+        region, detail = table.region, screen.query_one("#compare-detail").region
+        width = sum(c.get_render_width(table) for c in table.ordered_columns)
+
+        def table_in(lines: list[str]) -> list[str]:
+            return [line[region.x:region.x + width] for line in lines[region.y:region.y + region.height]]
+
+        assert table_in(frames[0]) == expected_lines(table)
+        below = " ".join(" ".join(line[detail.x:detail.right] for line in frames[0][detail.y:detail.bottom]).split())
+        assert below.startswith(" ".join(static_text(screen, "#compare-detail").split()[:8]))
+        assert all(table_in(frame) == table_in(frames[0]) for frame in frames[1:])
