@@ -163,7 +163,8 @@ class Scenario:
 # `1` focuses the partners table (also at 160x48, where all three panes show); from it `tab` goes to
 # the lot pane's lot list, a second `tab` to the grant field (which selects its text on focus: the
 # first digit replaces it, then digit and backspace alternate). `a` opens the partner form with
-# the focus in its name field; escape closes it (unchanged: no question).
+# the focus in its name field; escape closes it (unchanged: no question). `c` opens the comparison
+# of every lot and duration of the call; escape closes it.
 PLANNER = [
     Scenario([("tab (table → lot pane)", "Tab")], before=["1"]),
     Scenario([("cursor down (table)", "Down"), ("cursor up (table)", "Up")], setup=["1"]),
