@@ -70,6 +70,8 @@ class Terminal:
 def watch_terminal(app, monkeypatch) -> Terminal:
     """A Terminal fed with everything `app` draws from now on (a headless app draws to nowhere)."""
     term = Terminal(*app.size)
+    for y, strip in enumerate(app.screen._compositor.render_strips()):  # what is on screen now
+        term.grid[y] = list(strip.text.ljust(term.width))[:term.width]
     display = App._display
 
     def shown(self, screen, renderable) -> None:
@@ -147,8 +149,19 @@ async def test_every_column_of_the_call_is_in_view_and_no_cell_is_cut_without_an
                        for t in [table.get_cell(r.key, c.key).plain])
         else:  # short cells; the reason is in the line under the table
             assert grants == {"Lot 1 24m": "FAIL *", "Lot 1 36m": "FAIL *", "Lot 2 48m": "WARN *", "Lot 3 24m": "FAIL *"}
-        # the cursor starts on the plan's column, on its first failing rule, given in full below
-        assert (table.cursor_column, screen.rows[table.cursor_row]) == (1, "grant")
+        # what each column takes, in short in the table and in full under it; the cursor starts on
+        # the plan's column, on what it takes
+        takes = [table.get_cell("takes", c.key).plain.strip() for c in table.ordered_columns]
+        assert takes == ["What it takes"] + [b.to_qualify.short() for b in screen.boards]
+        assert takes[1] != "✓ nothing" and "✗" in table.get_cell("verdict", "0").plain  # over the Lot 1 24m cap
+        assert (table.cursor_column, screen.rows[table.cursor_row]) == (1, "takes")
+        detail = " ".join(static_text(screen, "#compare-detail").split())
+        plan_now = screen.boards[0].to_qualify
+        assert detail.startswith(f"Lot 1 24m · What it takes: {plan_now.summary()}")
+        assert "EUR 700,000" in detail  # the step: lower the grant to the cap
+        # on the grant's row, its whole message, the cap and how far above it
+        await pilot.press(*["down"] * (screen.rows.index("grant") - table.cursor_row))
+        await wait_for(pilot, lambda: "Grant" in static_text(screen, "#compare-detail"), "the grant in full")
         detail = " ".join(static_text(screen, "#compare-detail").split())
         assert detail.startswith("Lot 1 24m · FAIL Grant: EUR 1,700,000 requested is above the EUR 1,000,000 cap")
 
@@ -226,7 +239,9 @@ async def test_the_comparison_opens_in_one_frame_at_1000_partners(tmp_path, monk
         def table_in(lines: list[str]) -> list[str]:
             return [line[region.x:region.x + width] for line in lines[region.y:region.y + region.height]]
 
-        assert table_in(frames[0]) == expected_lines(table)
-        below = " ".join(" ".join(line[detail.x:detail.right] for line in frames[0][detail.y:detail.bottom]).split())
+        title = screen.query_one(".dialog").region.y
+        first = next(i for i, frame in enumerate(frames) if "What if" in frame[title])  # the dialog appears
+        assert table_in(frames[first]) == expected_lines(table)
+        below = " ".join(" ".join(line[detail.x:detail.right] for line in frames[first][detail.y:detail.bottom]).split())
         assert below.startswith(" ".join(static_text(screen, "#compare-detail").split()[:8]))
-        assert all(table_in(frame) == table_in(frames[0]) for frame in frames[1:])
+        assert all(table_in(frame) == table_in(frames[first]) for frame in frames[first + 1:])

@@ -58,6 +58,12 @@ def criterion_cell(c: Criterion | None, board: Scoreboard, plan: Plan, rules: Ca
     return _both(" ".join(p for p in (word, reason) if p) + star, short, STYLES[c.status])
 
 
+def takes_cell(board: Scoreboard) -> Both:
+    """What it takes: '+3 partners', 'ecosystem', '✓ nothing' (the whole answer is under the table)."""
+    tq = board.to_qualify
+    return _both(tq.short(), tq.short(), "green" if tq.eligible else "bold")
+
+
 def verdict_cell(board: Scoreboard) -> Both:
     if board.eligible:
         return _both("✓ ELIGIBLE", "✓ ELIGIBLE", "bold green")
@@ -223,6 +229,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
                           for i, (k, b) in enumerate(zip(keys, self.boards))})
         table.add(VERDICT, Text("  Verdict", style="bold"), {k: verdict_cell(b) for k, b in zip(keys, self.boards)})
         self.rows.append(VERDICT)
+        table.add(TAKES, Text("  What it takes", style="bold"), {k: takes_cell(b) for k, b in zip(keys, self.boards)})
+        self.rows.append(TAKES)
         labels = {c.id: c.label for b in self.boards for c in b.criteria}
         for cid in CRITERIA_ORDER:
             if cid not in labels:
@@ -233,10 +241,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
                       {k: criterion_cell(c, b, self.plan, self.rules) for k, c, b in zip(keys, cells, self.boards)})
             self.rows.append(cid)
         table.set_natural({LABEL: max(cell_len(table.get_cell(k, LABEL).plain) for k in self.rows)})
-        # the plan's own column, on the first rule that fails there (else its verdict)
-        board = self.boards[now]
-        first = next((c.id for c in board.failures if c.id in self.rows), VERDICT)
-        table.move_cursor(row=self.rows.index(first), column=now + 1)
+        # the plan's own column, on what it takes: the answer in full right under the table
+        table.move_cursor(row=self.rows.index(TAKES), column=now + 1)
         table.focus()
         self._detail()
 
@@ -263,11 +269,20 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         board = self.boards[index]
         text = Text.assemble((column_title(board), "bold"), " · ")
         if row == VERDICT:
-            if board.eligible:
-                text.append(board.headline, style="bold")
-            else:
-                text.append(board.headline, style="bold")
+            text.append(board.headline, style="bold")
+            if not board.eligible:
                 text.append(": " + ", ".join(c.label.lower() for c in board.failures))
+            return text
+        if row == TAKES:
+            tq = board.to_qualify
+            text.append("What it takes: ", style="bold")
+            if tq.eligible:
+                text.append("nothing, the plan is eligible as it is")
+                return text
+            # the answer in short, then every step in words (they name partners: user text)
+            text.append_text(literal(tq.summary()))
+            text.append(". Steps: ", style="bold")
+            text.append_text(literal("; ".join(tq.steps)))
             return text
         c = board.get(row)
         if c is None:
