@@ -19,6 +19,8 @@ class VerdictBar(Line):
             n = len(board.warnings)
             names = ", ".join(WARNING_NAMES.get(c.id, c.label.lower()) for c in board.warnings)
             text += f"  · {n} warning{'s' if n != 1 else ''}: {names}"
+        if not board.eligible and (n := board.to_qualify.new_full_partners):
+            text += f" · {n} new partner{'s' if n != 1 else ''} to go"  # the total, last: what it takes
         if text != getattr(self, "_text", None):  # unchanged: not laid out and drawn again
             self._text = text
             self.update(literal(text))
