@@ -4,13 +4,19 @@ need as one answer, and the verdict bar ends with how many new partners are stil
 from __future__ import annotations
 
 import re
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
 
 from planner import editing
 from planner.model import Partner
 from planner.qualify import COMPOSITION
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .helpers import make_app, ready, static_text, verdict, wait_for
+from .conftest import SAMPLES
+from .helpers import freeze_clock, make_app, ready, screen_text, static_text, verdict, wait_for
 
 
 def advice_cells(app) -> dict[str, str]:
@@ -75,3 +81,42 @@ async def test_each_new_partner_brings_the_answer_down(lot1):
         await wait_for(pilot, lambda: "to go" not in verdict(app) and "industrial ecosystem" in verdict(app),
                        "nothing to go")
         assert not any(cell.startswith("closed by the same") for cell in advice_cells(app).values())
+
+
+@pytest.mark.parametrize(("now", "note"), [
+    (datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc), "✓ ELIGIBLE under call 2026, closed 10 Mar 2026: Lot 3, 24 months"),
+    (datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc), "✓ ELIGIBLE: Lot 3, 24 months"),
+], ids=["closed", "open"])
+async def test_the_verdict_bar_says_under_which_call_once_it_has_closed(tmp_path, monkeypatch, size, now, note):
+    freeze_clock(monkeypatch, now)
+    app, _ = make_app(Path(shutil.copyfile(SAMPLES / "lot3-example.toml", tmp_path / "lot3.toml")))
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert verdict(app).startswith(note)
+        assert app.document.plan.call == "2026"
+
+
+async def test_a_long_verdict_keeps_its_call_and_its_total_in_three_lines(draft, monkeypatch):
+    """At 80 columns the draft's verdict (4 failing rules, 2 warnings, a closed call) is longer than
+    the bar's three lines: the middle gives way, not the call it is judged under or the total."""
+    freeze_clock(monkeypatch, datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc))
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        bar = app.query_one("#verdict")
+        await wait_for(pilot, lambda: bar.size.width, "the bar laid out")
+        shown = [line.rstrip() for line in screen_text(app).splitlines()[bar.region.y:bar.region.bottom]]
+        assert 1 <= len(shown) <= 3 and bar.region.height == len(shown)
+        words = " ".join(" ".join(shown).split())
+        n = app.board.to_qualify.new_full_partners
+        assert n > 0 and words.endswith(f"· {n} new partner{'s' if n != 1 else ''} to go")
+        assert words.startswith("✗ NOT ELIGIBLE under call 2024, closed 7 Mar 2024: ")
+        assert app.board.failures[0].label.lower() in words  # the first failing rule at least, by name
+        # the middle gave way: the warnings are counted, not named
+        warnings = app.board.warnings
+        assert f"{len(warnings)} warnings" in words and not all(c.label.lower() in words for c in warnings)
+        # wider, more of the middle fits again: at 160 columns the warnings by name
+        await pilot.resize_terminal(160, 48)
+        await wait_for(pilot, lambda: all(c.label.lower() in " ".join(verdict(app).split()) for c in warnings),
+                       "the warnings' names back")
+        assert verdict(app).rstrip().endswith("to go")

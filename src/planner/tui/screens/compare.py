@@ -21,7 +21,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from planner.model import Plan
-from planner.report import STATUS_WORDS, cell_reason, column_title
+from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
 from planner.tui.text import literal, plain
@@ -210,7 +210,9 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
 
     def compose(self):
         with Vertical(classes="dialog compare") as dialog:
-            dialog.border_title = plain(f"What if: this partnership against every lot and duration of call {self.rules.id}")
+            closed = closed_note(self.boards[0]).removeprefix(f"under call {self.rules.id}, ") if self.boards else ""
+            dialog.border_title = plain(f"What if: this partnership against every lot and duration of call {self.rules.id}"
+                                        + (f" ({closed})" if closed else ""))
             columns = (Col(LABEL, "Criterion"),) + tuple(Col(str(i), column_title(b)) for i, b in enumerate(self.boards))
             table = CompareTable(columns, id="comparison")
             table.fixed_rows = 2
@@ -225,8 +227,9 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         table = self.query_one(CompareTable)
         keys = [str(i) for i in range(len(self.boards))]
         now = self._current_index()
-        table.set_titles({k: Text((NOW if i == now else "") + column_title(b), style="bold" if i == now else "")
+        table.set_titles({k: cell(Text((NOW if i == now else "") + column_title(b), style="bold" if i == now else ""))
                           for i, (k, b) in enumerate(zip(keys, self.boards))})
+        table.columns[ColumnKey(LABEL)].label = cell(Text("Criterion"))
         table.add(VERDICT, Text("  Verdict", style="bold"), {k: verdict_cell(b) for k, b in zip(keys, self.boards)})
         self.rows.append(VERDICT)
         table.add(TAKES, Text("  What it takes", style="bold"), {k: takes_cell(b) for k, b in zip(keys, self.boards)})
@@ -269,7 +272,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         board = self.boards[index]
         text = Text.assemble((column_title(board), "bold"), " · ")
         if row == VERDICT:
-            text.append(board.headline, style="bold")
+            text.append(judged_headline(board), style="bold")
             if not board.eligible:
                 text.append(": " + ", ".join(c.label.lower() for c in board.failures))
             return text
