@@ -143,12 +143,14 @@ async def test_every_column_of_the_call_is_in_view_and_no_cell_is_cut_without_an
                   for c in table.ordered_columns[1:]}
         if size == (160, 48):  # the reasons in full, the shares that do not add up included
             assert grants == {"Lot 1 24m": "FAIL EUR 1.7M > 1M cap *", "Lot 1 36m": "FAIL EUR 1.7M > 1.5M cap *",
-                              "Lot 2 48m": "WARN shares 1.45M ≠ 1.7M asked *", "Lot 3 24m": "FAIL EUR 1.7M > 1.5M cap *"}
+                              "Lot 2 48m": "WARN shares 1.45M ≠ 1.7M asked *",
+                              "Lot 3 24m": "FAIL EUR 1.7M > 1.5M cap *"}
             assert all(not fitted(t, c.width).rstrip().endswith("…")
                        for r in table.ordered_rows for c in table.ordered_columns
                        for t in [table.get_cell(r.key, c.key).plain])
         else:  # short cells; the reason is in the line under the table
-            assert grants == {"Lot 1 24m": "FAIL *", "Lot 1 36m": "FAIL *", "Lot 2 48m": "WARN *", "Lot 3 24m": "FAIL *"}
+            assert grants == {"Lot 1 24m": "FAIL *", "Lot 1 36m": "FAIL *", "Lot 2 48m": "WARN *",
+                              "Lot 3 24m": "FAIL *"}
         # what each column takes, in short in the table and in full under it; the cursor starts on
         # the plan's column, on what it takes
         takes = [table.get_cell("takes", c.key).plain.strip() for c in table.ordered_columns]
@@ -242,6 +244,7 @@ async def test_the_comparison_opens_in_one_frame_at_1000_partners(tmp_path, monk
         title = screen.query_one(".dialog").region.y
         first = next(i for i, frame in enumerate(frames) if "What if" in frame[title])  # the dialog appears
         assert table_in(frames[first]) == expected_lines(table)
-        below = " ".join(" ".join(line[detail.x:detail.right] for line in frames[first][detail.y:detail.bottom]).split())
+        below = " ".join(" ".join(line[detail.x:detail.right]
+                                  for line in frames[first][detail.y:detail.bottom]).split())
         assert below.startswith(" ".join(static_text(screen, "#compare-detail").split()[:8]))
         assert all(table_in(frame) == table_in(frames[first]) for frame in frames[first + 1:])

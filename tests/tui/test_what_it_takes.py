@@ -70,7 +70,8 @@ async def test_each_new_partner_brings_the_answer_down(lot1):
         app.apply(editing.add_partner(app.document.plan, school))
         await wait_for(pilot, lambda: verdict(app).rstrip().endswith("· 2 new partners to go"), "2 to go")
         cells = advice_cells(app)
-        assert cells["full-partners"].startswith("2 more partners: ") and "from 2 new countries" in cells["full-partners"]
+        first = cells["full-partners"]
+        assert first.startswith("2 more partners: ") and "from 2 new countries" in first
         assert cells["countries"] == "closed by the same 2 new partners ↑"
         assert app.board.get("education-providers").status == "pass"  # the school was the provider missing
         assert cells["education-providers"] != "closed by the same 2 new partners ↑"
@@ -84,7 +85,8 @@ async def test_each_new_partner_brings_the_answer_down(lot1):
 
 
 @pytest.mark.parametrize(("now", "note"), [
-    (datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc), "✓ ELIGIBLE under call 2026, closed 10 Mar 2026: Lot 3, 24 months"),
+    (datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc),
+     "✓ ELIGIBLE under call 2026, closed 10 Mar 2026: Lot 3, 24 months"),
     (datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc), "✓ ELIGIBLE: Lot 3, 24 months"),
 ], ids=["closed", "open"])
 async def test_the_verdict_bar_says_under_which_call_once_it_has_closed(tmp_path, monkeypatch, size, now, note):

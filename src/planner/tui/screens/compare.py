@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -29,7 +30,6 @@ from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.quiet import Line
 
-STYLES = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": ""}
 NOW = "▸ "  # the column of the plan as it is now
 LABEL = "criterion"
 VERDICT, TAKES = "verdict", "takes"  # the two rows on top, kept in view when the rules scroll
@@ -44,31 +44,32 @@ class Both:
     short: Text
 
 
-def _both(long: str, short: str, style: str = "") -> Both:
+def _both(long: str, short: str, style: Style | str = "") -> Both:
     return Both(cell(literal(long, style)), cell(literal(short, style)))
 
 
-def criterion_cell(c: Criterion | None, board: Scoreboard, plan: Plan, rules: CallRules) -> Both:
+def criterion_cell(c: Criterion | None, board: Scoreboard, plan: Plan, rules: CallRules,
+                   styles: dict[str, Style]) -> Both:
     if c is None:
         return _both("-", "-")
     star = " *" if c.provisional else ""
     word = STATUS_WORDS[c.status]
     reason = c.count if c.status in ("pass", "info") else cell_reason(c, board, plan, rules)
     short = " ".join(p for p in (word, c.count) if p) + star
-    return _both(" ".join(p for p in (word, reason) if p) + star, short, STYLES[c.status])
+    return _both(" ".join(p for p in (word, reason) if p) + star, short, styles[c.status])
 
 
-def takes_cell(board: Scoreboard) -> Both:
+def takes_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
     """What it takes: '+3 partners', 'ecosystem', '✓ nothing' (the whole answer is under the table)."""
     tq = board.to_qualify
-    return _both(tq.short(), tq.short(), "green" if tq.eligible else "bold")
+    return _both(tq.short(), tq.short(), styles["pass"] if tq.eligible else "bold")
 
 
-def verdict_cell(board: Scoreboard) -> Both:
+def verdict_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
     if board.eligible:
-        return _both("✓ ELIGIBLE", "✓ ELIGIBLE", "bold green")
+        return _both("✓ ELIGIBLE", "✓ ELIGIBLE", styles["pass"] + Style(bold=True))
     n = len(board.failures)
-    return _both(f"✗ NOT ELIGIBLE ({n})", f"✗ {n} failing", "bold red")
+    return _both(f"✗ NOT ELIGIBLE ({n})", f"✗ {n} failing", styles["fail"])
 
 
 def cut_lines(text: Text, width: int, lines: int, console) -> Text:
@@ -104,6 +105,9 @@ class DetailLines(Line):
 
 class CompareTable(FittedTable):
     """One column per board after the rules' names; the columns share the width (see `fit_columns`)."""
+
+    # the status colours from the theme, as the scoreboard's (they hold up under NO_COLOR and ansi-16)
+    COMPONENT_CLASSES = FittedTable.COMPONENT_CLASSES | {"status-pass", "status-fail", "status-warn", "status-info"}
 
     def __init__(self, columns: tuple[Col, ...], **kwargs) -> None:
         self.COLUMNS = columns
@@ -210,10 +214,12 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
 
     def compose(self):
         with Vertical(classes="dialog compare") as dialog:
-            closed = closed_note(self.boards[0]).removeprefix(f"under call {self.rules.id}, ") if self.boards else ""
-            dialog.border_title = plain(f"What if: this partnership against every lot and duration of call {self.rules.id}"
+            call = self.rules.id
+            closed = closed_note(self.boards[0]).removeprefix(f"under call {call}, ") if self.boards else ""
+            dialog.border_title = plain(f"What if: this partnership against every lot and duration of call {call}"
                                         + (f" ({closed})" if closed else ""))
-            columns = (Col(LABEL, "Criterion"),) + tuple(Col(str(i), column_title(b)) for i, b in enumerate(self.boards))
+            columns = (Col(LABEL, "Criterion"),) + tuple(Col(str(i), column_title(b))
+                                                         for i, b in enumerate(self.boards))
             table = CompareTable(columns, id="comparison")
             table.fixed_rows = 2
             yield table
@@ -230,9 +236,14 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         table.set_titles({k: cell(Text((NOW if i == now else "") + column_title(b), style="bold" if i == now else ""))
                           for i, (k, b) in enumerate(zip(keys, self.boards))})
         table.columns[ColumnKey(LABEL)].label = cell(Text("Criterion"))
-        table.add(VERDICT, Text("  Verdict", style="bold"), {k: verdict_cell(b) for k, b in zip(keys, self.boards)})
+        self.styles_of = {s: table.get_component_rich_style(f"status-{s}", partial=True)
+                          for s in ("pass", "fail", "warn", "info")}
+        styles = self.styles_of
+        table.add(VERDICT, Text("  Verdict", style="bold"),
+                  {k: verdict_cell(b, styles) for k, b in zip(keys, self.boards)})
         self.rows.append(VERDICT)
-        table.add(TAKES, Text("  What it takes", style="bold"), {k: takes_cell(b) for k, b in zip(keys, self.boards)})
+        table.add(TAKES, Text("  What it takes", style="bold"),
+                  {k: takes_cell(b, styles) for k, b in zip(keys, self.boards)})
         self.rows.append(TAKES)
         labels = {c.id: c.label for b in self.boards for c in b.criteria}
         for cid in CRITERIA_ORDER:
@@ -241,7 +252,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             cells = [b.get(cid) for b in self.boards]
             differs = len({c.status if c else None for c in cells}) > 1
             table.add(cid, Text(plain(("≠ " if differs else "  ") + labels[cid]), style="bold" if differs else ""),
-                      {k: criterion_cell(c, b, self.plan, self.rules) for k, c, b in zip(keys, cells, self.boards)})
+                      {k: criterion_cell(c, b, self.plan, self.rules, styles)
+                       for k, c, b in zip(keys, cells, self.boards)})
             self.rows.append(cid)
         table.set_natural({LABEL: max(cell_len(table.get_cell(k, LABEL).plain) for k in self.rows)})
         # the plan's own column, on what it takes: the answer in full right under the table
@@ -293,7 +305,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             text.append(label, style="bold")
             text.append(f": not a rule of Lot {board.lot}")
             return text
-        text.append_text(Text.assemble((STATUS_WORDS[c.status], STYLES[c.status]), " ", (c.label, "bold"),
+        text.append_text(Text.assemble((STATUS_WORDS[c.status], self.styles_of[c.status]), " ", (c.label, "bold"),
                                        f" {c.count}" if c.count else "", ": "))
         text.append_text(literal(c.message))  # messages name partners: user text
         if c.provisional:
