@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from planner.report import judged_headline
+from planner.report import judged_headline, verdict_bar
 from planner.scoring import Scoreboard
 from planner.tui.text import literal
 from planner.tui.widgets.quiet import Line
@@ -27,10 +27,11 @@ def _s(n: int) -> str:
 
 def versions(board: Scoreboard):
     """The bar's text, longest first: each one leaves out a little more of the middle."""
-    head = ("✓ " if board.eligible else "✗ ") + judged_headline(board)
+    headline = judged_headline(board)
+    head = ("✓ " if board.eligible else "✗ ") + headline
     n_warn = len(board.warnings)
-    n_new = 0 if board.eligible else board.to_qualify.new_full_partners
-    to_go = f" · {n_new} new partner{_s(n_new)} to go" if n_new else ""  # the total, last: what it takes
+    # the total, last: ' · 3 new partners to go' (the report's words, after its headline)
+    to_go = verdict_bar(board).removeprefix(headline)
 
     def text(failures: list[str], warning_names: bool, head: str = head) -> str:
         out = head
