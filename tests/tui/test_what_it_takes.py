@@ -122,3 +122,24 @@ async def test_a_long_verdict_keeps_its_call_and_its_total_in_three_lines(draft,
         await wait_for(pilot, lambda: all(c.label.lower() in " ".join(verdict(app).split()) for c in warnings),
                        "the warnings' names back")
         assert verdict(app).rstrip().endswith("to go")
+
+
+async def test_a_partner_from_a_third_country_not_associated_reads_as_counted(draft, size):
+    """The draft's Ukrainian research institute is a beneficiary: it counts as a full partner and for
+    its kind, only its country counts for no minimum. '✗ country' read as 'does not count'."""
+    from planner.tui.screens.help import HelpScreen
+    from planner.tui.widgets.partners import PartnersTable
+
+    from .helpers import wait_screen
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        table = app.query_one(PartnersTable)
+        i = next(i for i, p in enumerate(app.document.plan.partners) if p.country == "UA")
+        assert app.document.plan.partners[i].role == "beneficiary"
+        assert table.get_cell(str(i), "counts").plain == "✓ not ctry"
+        await pilot.press("question_mark")
+        help_screen = await wait_screen(pilot, HelpScreen)
+        shown = " ".join(" ".join(str(w.render()) for w in help_screen.query("Static")).split())
+        assert "✓ not ctry is a full partner from a third country not associated: it counts as a partner" in shown
