@@ -199,7 +199,7 @@ async def test_arrows_leave_no_stale_text_and_the_line_under_the_table_follows(t
 
 
 async def test_the_detail_line_ends_in_an_ellipsis_when_the_message_is_longer(tmp_path):
-    from planner.tui.screens.compare import cut_lines
+    from planner.tui.widgets.cut import cut_lines
 
     app, _ = make_app(plan_2026(tmp_path))
     async with app.run_test(size=(80, 24)):

@@ -26,6 +26,7 @@ from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title,
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
 from planner.tui.text import literal, plain
+from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.quiet import Line
@@ -70,37 +71,6 @@ def verdict_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
         return _both("✓ ELIGIBLE", "✓ ELIGIBLE", styles["pass"] + Style(bold=True))
     n = len(board.failures)
     return _both(f"✗ NOT ELIGIBLE ({n})", f"✗ {n} failing", styles["fail"])
-
-
-def cut_lines(text: Text, width: int, lines: int, console) -> Text:
-    """`text` wrapped to `width`, at most `lines` lines, the last one ending in … when there was more."""
-    if width <= 0:
-        return text
-    wrapped = text.wrap(console, width)
-    if len(wrapped) <= lines:
-        return Text("\n").join(wrapped)
-    kept = list(wrapped[:lines])
-    last = kept[-1]
-    last.rstrip()
-    last.truncate(width - 1)
-    last.append("…")
-    return Text("\n").join(kept)
-
-
-class DetailLines(Line):
-    """The selected cell in full, cut to its height with … (a fixed height: a cursor move lays nothing out)."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.full = Text()
-
-    def show(self, text: Text) -> None:
-        if text != self.full:  # unchanged: not drawn again
-            self.full = text
-            self.refresh()
-
-    def render(self) -> Text:
-        return cut_lines(self.full, self.content_size.width, max(self.content_size.height, 1), self.app.console)
 
 
 class CompareTable(FittedTable):
@@ -223,7 +193,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             table = CompareTable(columns, id="comparison")
             table.fixed_rows = 2
             yield table
-            yield DetailLines(id="compare-detail")
+            yield CutLines(3, id="compare-detail")  # its height in planner.tcss
             yield Line(f"{NOW.strip()} the plan now · * provisional figure · ≠ rules that differ · "
                        f"arrows: a cell in full below · enter or 1-{len(self.boards)}: apply that column · "
                        "escape closes", classes="hint")
@@ -313,7 +283,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         return text
 
     def _detail(self) -> None:
-        self.query_one(DetailLines).show(self.detail())
+        self.query_one("#compare-detail", CutLines).show(self.detail())
 
     def action_apply(self) -> None:
         column = self.query_one(CompareTable).cursor_column - 1

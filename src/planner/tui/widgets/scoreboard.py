@@ -13,13 +13,14 @@ from dataclasses import replace
 from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from planner.qualify import COMPOSITION
 from planner.scoring import Criterion, Scoreboard
 from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
-from planner.tui.widgets.quiet import Line, set_border_subtitle
+from planner.tui.widgets.cut import CutLines
+from planner.tui.widgets.quiet import set_border_subtitle
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),
@@ -75,12 +76,11 @@ class ScoreboardView(Vertical):
         super().__init__(**kwargs)
         self.board: Scoreboard | None = None
         self.keys: dict[str, str] = {}
-        self._detail_text: Text | None = None
         self._partners = self._partners_shown = ""  # what the composition rules take as a whole
 
     def compose(self):
         yield RulesTable(id="rules")
-        yield Line(id="rule-detail")
+        yield CutLines(4, id="rule-detail")  # max-height: 4 in planner.tcss
 
     def on_mount(self) -> None:
         self.theme_changed = self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
@@ -181,6 +181,4 @@ class ScoreboardView(Vertical):
             # the figure behind this verdict rests on secondary sources only
             text.append("  * provisional figure: check the call document", style="bold")
         text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
-        if text != self._detail_text:  # unchanged: not laid out and drawn again
-            self._detail_text = text
-            self.query_one("#rule-detail", Static).update(text)
+        self.query_one("#rule-detail", CutLines).show(text)  # unchanged: not laid out and drawn again
