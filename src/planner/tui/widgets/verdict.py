@@ -9,6 +9,7 @@ under, or the total at the end.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from planner.report import judged_headline, verdict_bar
@@ -60,7 +61,10 @@ def fitted(board: Scoreboard, width: int, console) -> str:
     """The longest version that wraps to at most LINES lines at `width` (the last one otherwise)."""
     last = ""
     for last in versions(board):
-        if width <= 0 or len(Text(last).wrap(console, width)) <= LINES:
+        size = cell_len(last)
+        if width <= 0 or size <= width:
+            break  # one line: no need to wrap it to know
+        if size <= width * LINES and len(Text(last).wrap(console, width)) <= LINES:
             break
     return last
 
