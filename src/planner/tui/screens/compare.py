@@ -45,8 +45,14 @@ class Both:
     short: Text
 
 
+def _styled(text: str, style: Style | str) -> Text:
+    shown = literal(text)
+    shown.style = style  # a theme's Style, or a style name
+    return cell(shown)
+
+
 def _both(long: str, short: str, style: Style | str = "") -> Both:
-    return Both(cell(literal(long, style)), cell(literal(short, style)))
+    return Both(_styled(long, style), _styled(short, style))
 
 
 def criterion_cell(c: Criterion | None, board: Scoreboard, plan: Plan, rules: CallRules,
