@@ -270,10 +270,12 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             if tq.eligible:
                 text.append("nothing, the plan is eligible as it is")
                 return text
-            # the answer in short, then every step in words (they name partners: user text)
+            # the answer in short, then every step in words (they name partners: user text); a
+            # single change is its own summary
             text.append_text(literal(tq.summary()))
-            text.append(". Steps: ", style="bold")
-            text.append_text(literal("; ".join(tq.steps)))
+            if tq.new_full_partners or len(tq.steps) > 1:
+                text.append(". Steps: ", style="bold")
+                text.append_text(literal("; ".join(tq.steps)))
             return text
         c = board.get(row)
         if c is None:
