@@ -163,7 +163,8 @@ class Scenario:
 # `1` focuses the partners table (also at 160x48, where all three panes show); from it `tab` goes to
 # the lot pane's lot list, a second `tab` to the grant field (which selects its text on focus: the
 # first digit replaces it, then digit and backspace alternate). `a` opens the partner form with
-# the focus in its name field; escape closes it (unchanged: no question).
+# the focus in its name field; escape closes it (unchanged: no question). `c` opens the comparison
+# of every lot and duration of the call; escape closes it.
 PLANNER = [
     Scenario([("tab (table → lot pane)", "Tab")], before=["1"]),
     Scenario([("cursor down (table)", "Down"), ("cursor up (table)", "Up")], setup=["1"]),
@@ -172,6 +173,7 @@ PLANNER = [
              setup=["1", "Tab", "Tab"], teardown=["BTab", "BTab"]),
     Scenario([("letter in partner form name", "x"), ("backspace in partner form name", "BSpace")],
              setup=["1", "a"], teardown=["Escape"]),
+    Scenario([("c (the comparison opens)", "c"), ("escape (it closes)", "Escape")], setup=["1"]),
     Scenario([("2 (lot pane) at 80x24", "2"), ("3 (scoreboard) at 80x24", "3"), ("1 (partners) at 80x24", "1")],
              size=(80, 24)),
 ]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
 from hostile_corpus_own import BY_NAME, CASES, FAKE_VERDICT, VICTIM, VICTIM_TEXT, available, cases, kind_of, make
+from support import ROOT, SAMPLES
 
 TIMEOUT = 5
 FORMAT_CHARACTERS = [chr(c) for c in (*range(0x200B, 0x2010), 0x2028, 0x2029, *range(0x202A, 0x202F),

@@ -149,3 +149,37 @@ def _frozen_datetime():
             return NOW.astimezone(tz) if tz is not None else NOW.astimezone().replace(tzinfo=None)
 
     return Frozen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_snapshot_comparison_of_a_2026_plan_with_a_grant(snap_compare, tmp_path, size, monkeypatch):
+    """The comparison of call 2026 (four columns: Lot 1 for 24 and 36 months, Lot 2, Lot 3) for a plan
+    that asks for more than its partners' shares: over the cap in some columns, shares that do not
+    add up in another. All four columns in view at both sizes, what each takes, the cell under the
+    cursor in full under the table; then → twice, so that the picture is also the one after a move."""
+    from .helpers import SAMPLES
+
+    freeze_clock(monkeypatch, NOW)
+    path = tmp_path / "plan2026.toml"
+    text = (SAMPLES / "lot3-example.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^lot = \d+$", "lot = 1", text)
+    path.write_text(re.sub(r"(?m)^requested_grant_eur = \d+$", "requested_grant_eur = 1700000", text),
+                    encoding="utf-8")
+    app, _ = make_app(path)
+    shown: dict[str, str] = {}
+
+    async def run_before(pilot) -> None:
+        await _compare(pilot)
+        await pilot.press("right", "right")  # Lot 2: what it takes to get there
+        screen = app.screen
+        await pilot.pause()
+        shown["text"] = screen_text(app)
+        shown["detail"] = str(screen.query_one("#compare-detail").render())
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert all(title in shown["text"] for title in ("▸ Lot 1 24m", "Lot 1 36m", "Lot 2 48m", "Lot 3 24m"))
+    assert shown["detail"].startswith("Lot 2 48m · What it takes: ")
+    # the one count of days, behind the dialog: the scoreboard's time to the deadline, from the frozen clock
+    days = (app.document.rules.deadline_aware() - NOW).days
+    assert not RELATIVE.search(shown["text"].replace(f"{days} days", "")), RELATIVE.search(shown["text"])
+    assert "plan2026.toml" in shown["text"]  # the header stays in view above the comparison

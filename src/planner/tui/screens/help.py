@@ -35,8 +35,9 @@ class HelpScreen(ModalScreen[None]):
             "coordinator and beneficiaries) count; associated partners and affiliated entities "
             "count towards no minimum, and only EU and associated countries count as countries. "
             "In the partners table, Counts says so: ✓ counts; ✗ assoc. (associated partner) and ✗ affil. "
-            "(affiliated entity) count for nothing; ✗ country is a full partner whose country does not "
-            "count; ✗ region (from 2025) is a full partner from a third country outside the regions the call "
+            "(affiliated entity) count for nothing; ✓ not ctry is a full partner from a third country not "
+            "associated: it counts as a partner and for its kind, its country counts for no minimum; "
+            "✗ region (from 2025) is a full partner from a third country outside the regions the call "
             "allows: make it an associated partner; ✗ EXCLUDED may not take part.\n"
         )
         text.append(f"\nWhere the rules come from ({self.rules.title})\n", style="bold")

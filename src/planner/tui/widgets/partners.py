@@ -25,9 +25,10 @@ from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.quiet import Line, set_border_subtitle
 
-# short enough for one line; the help and docs/guide.md spell them out
+# short enough for one line; the help and docs/guide.md spell them out. A full partner from a third
+# country not associated counts as a partner (full partners, its kind): only its country counts for no minimum
 COUNTS_SHORT = {"": "✓", "excluded country": "✗ EXCLUDED", "associated partner": "✗ assoc.",
-                "affiliated entity": "✗ affil.", "country not associated": "✗ country",
+                "affiliated entity": "✗ affil.", "country not associated": "✓ not ctry",
                 "third country not allowed": "✗ region"}
 ROLE_SHORT = {"coordinator": "coordinator", "beneficiary": "beneficiary",
               "affiliated-entity": "affil.", "associated-partner": "associated"}

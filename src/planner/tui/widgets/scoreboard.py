@@ -8,15 +8,19 @@ changed, in place (the row keys are positions).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
+from planner.qualify import COMPOSITION
 from planner.scoring import Criterion, Scoreboard
 from planner.tui.text import literal
+from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
-from planner.tui.widgets.quiet import Line, set_border_subtitle
+from planner.tui.widgets.quiet import set_border_subtitle
 
 # words first, so that the verdict survives 16 colours, NO_COLOR and a screen reader
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),
@@ -27,6 +31,17 @@ SCREEN_FOR_RULE = {"grant": "planner.budget", "occupational-profiles": "planner.
 # enter on a rule goes where it is fixed: its screen, or the pane that edits it
 ACTION_FOR_RULE = {"grant": "budget", "occupational-profiles": "content", "activities": "content",
                    "award": "assessment", "duration": "pane(1)", "ecosystem": "pane(1)", "deadline": "pane(1)"}
+
+
+def partners_to_add(board: Scoreboard) -> str:
+    """What the composition rules need as a whole, the same for each of them: '3 more partners:
+    1 VET or HE provider, from 3 new countries' (one set of new partners closes them all at once).
+    '' when they pass, or when the rules can close them with no partner."""
+    tq = board.to_qualify
+    if not tq.new_full_partners or not tq.steps:
+        return ""
+    # the partners alone: the other steps are the other failing rules, on their own lines
+    return replace(tq, steps=tq.steps[:1], step_ids=tq.step_ids[:1]).summary()
 
 
 def advice(c: Criterion) -> str:
@@ -61,11 +76,11 @@ class ScoreboardView(Vertical):
         super().__init__(**kwargs)
         self.board: Scoreboard | None = None
         self.keys: dict[str, str] = {}
-        self._detail_text: Text | None = None
+        self._partners = self._partners_shown = ""  # what the composition rules take as a whole
 
     def compose(self):
         yield RulesTable(id="rules")
-        yield Line(id="rule-detail")
+        yield CutLines(4, id="rule-detail")  # max-height: 4 in planner.tcss
 
     def on_mount(self) -> None:
         self.theme_changed = self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
@@ -82,8 +97,16 @@ class ScoreboardView(Vertical):
         table = self.query_one(RulesTable)
         ids = [c.id for c in board.criteria]
         rebuild = ids != table.ids
+        self._partners = partners_to_add(board)
         rows = [self._row(c) for c in board.criteria]
         olds = list(old.criteria) if old is not None else []
+        # the same counts, another answer (another kind of partner needed): the composition rows anew
+        answer_changed, self._partners_shown = self._partners != self._partners_shown, self._partners
+
+        def changed(i: int) -> bool:
+            return i >= len(olds) or olds[i] != board.criteria[i] or (
+                answer_changed and board.criteria[i].id in COMPOSITION)
+
         if rebuild:
             # another lot or call, other rules: the rows are updated in place (keys are positions),
             # the extra ones added or removed at the end; clearing the table would redraw it twice
@@ -94,7 +117,7 @@ class ScoreboardView(Vertical):
             for i, row in enumerate(rows):
                 if i >= shown:
                     table.add_row(*row.values(), key=str(i))
-                elif i >= len(olds) or olds[i] != board.criteria[i]:
+                elif changed(i):
                     table.update_row(str(i), row)
             table.ids = ids
             # the cursor stays on its rule; at first, on the first rule that fails (or warns)
@@ -105,7 +128,7 @@ class ScoreboardView(Vertical):
                 table.move_cursor(row=ids.index(target))
         else:
             for i, row in enumerate(rows):
-                if i >= len(olds) or olds[i] != board.criteria[i]:
+                if changed(i):
                     table.update_row(str(i), row)
         table.set_natural({key: max(cell_len(r[key].plain) for r in rows) if rows else 0 for key in rows[0]}
                           if rows else {})
@@ -122,7 +145,16 @@ class ScoreboardView(Vertical):
                 "rule": cell(Text(c.label + (" *" if c.provisional else ""), style="bold")),
                 "count": cell(Text(c.count)),
                 "key": cell(Text(key.split(",")[0], style="bold")),
-                "advice": cell(literal(advice(c), dim))}  # messages name partners: user text
+                "advice": cell(literal(self._advice(c), dim))}  # messages name partners: user text
+
+    def _advice(self, c: Criterion) -> str:
+        """A failing composition rule: what they all take, once for all of them (the first says it,
+        the others point to it), not one count per rule that a coordinator would have to add up."""
+        if c.status != "fail" or c.id not in COMPOSITION or not self._partners or self.board is None:
+            return advice(c)
+        first = next(x.id for x in self.board.criteria if x.status == "fail" and x.id in COMPOSITION)
+        n = self.board.to_qualify.new_full_partners
+        return self._partners if c.id == first else f"closed by the same {n} new partner{'s' if n != 1 else ''} ↑"
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -142,10 +174,11 @@ class ScoreboardView(Vertical):
         text = Text.assemble((MARKS[c.status][0], self.get_component_rich_style(MARKS[c.status][1], partial=True)),
                              " ", (c.label, "bold"), f" {c.count}" if c.count else "", ": ")
         text.append_text(literal(c.message))
+        if c.status == "fail" and c.id in COMPOSITION and self._partners:
+            text.append("  What it takes: ", style="bold")
+            text.append_text(literal(self.board.to_qualify.summary()))
         if c.provisional:
             # the figure behind this verdict rests on secondary sources only
             text.append("  * provisional figure: check the call document", style="bold")
         text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
-        if text != self._detail_text:  # unchanged: not laid out and drawn again
-            self._detail_text = text
-            self.query_one("#rule-detail", Static).update(text)
+        self.query_one("#rule-detail", CutLines).show(text)  # unchanged: not laid out and drawn again
