@@ -112,7 +112,7 @@ def test_an_eligible_plan_has_no_steps_in_check_text():
 def test_a_call_still_open_says_no_closing_date(tmp_path):
     # a rules file whose deadline is far ahead: open on any day the test runs
     rules = tmp_path / "open.toml"
-    rules.write_text('extends = "2024"\nid = "open"\ndeadline = 9999-01-01T17:00:00\n', encoding="utf-8")
+    rules.write_text('extends = "2024"\nid = "open"\ndeadline = 2999-01-01T17:00:00\n', encoding="utf-8")
     result = run_planner("check", LOT1, "--rules", rules)
     assert result.returncode == 0, result.stderr
     assert "Verdict: ELIGIBLE: Lot 1, 24 months" in result.stdout

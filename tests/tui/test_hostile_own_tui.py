@@ -17,6 +17,7 @@ from textual.widgets import Static
 from planner.errors import PlanError
 from planner.tui.app import open_document
 from planner.tui.screens.dialogs import Choice, PathPrompt
+from planner.tui.screens.folder import FolderScreen
 
 from .helpers import make_app, post_keys, ready, replace_text, wait_for, wait_main, wait_screen
 
@@ -226,11 +227,12 @@ async def test_ctrl_o_on_a_plan_with_bidi_in_a_name_keeps_the_current_plan(draft
     app, notes = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        post_keys(app, ["ctrl+o"])
-        prompt = await wait_screen(pilot, PathPrompt)
-        prompt.query_one("Input").value = str(path)
+        post_keys(app, ["ctrl+o", "ctrl+l"])  # the folder view, then its path field
+        await wait_screen(pilot, FolderScreen)
+        await replace_text(pilot, str(path))
         post_keys(app, ["enter"])
         await wait_for(pilot, lambda: any(case.says in n.message for n in notes), "the refusal", timeout=WAIT)
+        post_keys(app, ["escape"])
         await wait_main(pilot)
         assert app.document.path == draft
         nothing_raw_drawn(app)
