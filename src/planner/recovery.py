@@ -283,7 +283,7 @@ def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: P
     name = visible(Path(str(fields["file"])).name) or "a new plan"
     header = (f"# planner recovery file for {name}: who has it open, and the changes not saved yet.\n"
               "# The planner offers to recover them when the plan is opened; delete it only when no planner\n"
-              "# has the plan open. Format: see the planner README, \"Recovery\".\n")
+              "# has the plan open. Format: docs/formats.md, \"Recovery files\".\n")
     data = header + tomli_w.dumps({"format": FORMAT, **fields}, multiline_strings=True)
     if unsaved is not None:
         data += _unsaved_line(dump_plan(unsaved))
