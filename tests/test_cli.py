@@ -454,3 +454,11 @@ def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path)
     assert "grant" in named and "vet provider" in named and "full partners" in named
     md = run_planner("compare", plan, "--format", "markdown").stdout
     assert "**NOT ELIGIBLE** (2): vet provider, grant" in md
+
+
+def test_a_rules_file_with_a_deadline_out_of_range_says_the_date_as_written(tmp_path):
+    rules = tmp_path / "far.toml"
+    rules.write_text('extends = "2024"\nid = "far"\ndeadline = 3000-03-10T17:00:00\n', encoding="utf-8")
+    result = run_planner("check", SAMPLES / "lot1-example.toml", "--rules", rules)
+    assert result.returncode == 2
+    assert "found 3000-03-10T17:00:00" in result.stderr and "datetime.datetime" not in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date, time
 from typing import Any
 
 from pydantic import ValidationError
@@ -54,6 +55,8 @@ def _type_name(value: Any) -> str:
 def _shown(value: Any) -> str:
     """A short, safe rendering of a found value: repr escapes control characters; a huge integer is
     described, not printed (Python refuses to print integers of more than 4,300 digits)."""
+    if isinstance(value, (date, time)):  # as TOML writes it, not Python's datetime.datetime(3000, 3, 10, ...)
+        return value.isoformat()
     if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 64:
         digits = f"{len(str(abs(value))):,}" if abs(value).bit_length() < 14_000 else "more than 4,000"
         return f"a number of {digits} digits"

@@ -15,6 +15,7 @@ data: every cell is literal text.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -114,9 +115,13 @@ class PlansTable(FittedTable):
                 "open": cell(literal(held_by(entry, narrow)))}
 
 
+_WORDS = re.compile(r"lot\s+\d+|\S+")
+
+
 def matches(entry: core.Entry, typed: str) -> bool:
-    """Every word typed is in the line (file, title, acronym, call, verdict, who has it open), any case."""
-    words = typed.casefold().split()
+    """Every word typed is in the line (file, title, acronym, call, verdict, who has it open), any case;
+    'lot 2' is one word (else 'lot' and '2' would match every plan of call 2024)."""
+    words = [" ".join(word.split()) for word in _WORDS.findall(typed.casefold())]
     if not words:
         return True
     line = " ".join(str(v) for v in (entry.name, entry.title, entry.acronym, entry.call and f"{entry.call}",
