@@ -30,6 +30,7 @@ from textual.widgets import Header, Input, Label, Static
 from planner import folder as core
 from planner.files import not_a_regular_file, write_bytes_atomically
 from planner.tui.text import literal, plain
+from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
 
@@ -185,7 +186,7 @@ class FolderScreen(Screen[None]):
                               "'eligible', 'lot 2', a colleague's name")
         yield Static("", id="folder-sort")
         yield PlansTable(id="plans")
-        yield Static("", id="folder-detail")
+        yield CutLines(2, id="folder-detail")  # under its border: two lines, cut with …
         yield PlannerFooter()
 
     def _folder_text(self) -> str:
@@ -299,14 +300,14 @@ class FolderScreen(Screen[None]):
 
     def _detail(self) -> None:
         """Under the table: the plan under the cursor in full (what it takes, who has it, the reason)."""
-        detail = self.query_one("#folder-detail", Static)
+        detail = self.query_one("#folder-detail", CutLines)
         entry = self.selected()
         if self.problem:
-            detail.update(literal(self.problem, "bold"))
+            detail.show(literal(self.problem, "bold"))
             return
         if entry is None:
             typed = self.query_one("#filter", Input).value
-            detail.update(literal(f"No plan matches {typed!r} (escape clears the filter)" if typed.strip() else
+            detail.show(literal(f"No plan matches {typed!r} (escape clears the filter)" if typed.strip() else
                                   "No plans here: n starts one, or type another folder above (ctrl+l)."))
             return
         held = ""
@@ -319,7 +320,7 @@ class FolderScreen(Screen[None]):
             takes = f"what it takes: {entry.summary}" if entry.summary else "eligible as it is"
             text = (f"{entry.name}{held} · {entry.title} · {entry.call} Lot {entry.lot}, "
                     f"{entry.duration_months} months · saved {when(entry.modified, full=True)} · {takes}")
-        detail.update(literal(text))
+        detail.show(literal(text))
 
     # --- keys ------------------------------------------------------------------------------------
 
