@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -29,6 +28,7 @@ from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.actions import ACTIONS, RESERVED_KEYS, bound, in_palette, key_help, known, priority_ids, shipped_keys
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
+from planner.tui.ending import Ending
 from planner.tui.heap import freeze_heap
 from planner.tui.keys import checked_keymap
 from planner.tui.recovering import Keeper
@@ -86,6 +86,11 @@ class PlannerApp(App[int]):
             self.set_keymap(self._keys)
         self._key_gate = KeyGate(self, super().on_event)
         self.keeper = Keeper(self)  # this planner's recovery file (tui/recovering.py)
+        self.ending: Ending | None = None  # SIGHUP/SIGTERM, when run() installed them (tui/ending.py)
+
+    def on_load(self) -> None:
+        if self.ending is not None:
+            self.ending.loop = asyncio.get_running_loop()  # from now on a signal exits through the app
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
@@ -116,7 +121,6 @@ class PlannerApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         place_toasts(self.main, self.size)
         self.call_after_refresh(freeze_heap)
-        self._catch_signals()
         # a sign of life for planners on other hosts, which take a holder silent for a day as gone
         self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
         self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0), cancel_label="Quit")
@@ -128,30 +132,12 @@ class PlannerApp(App[int]):
             self.redraw(resync=True)  # read-only or recovered: the title and the fields say so
         self.keeper.hold()
 
-    def _catch_signals(self) -> None:
-        """SIGHUP (the terminal or the SSH link is gone) and SIGTERM: keep the unsaved changes, then exit."""
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self._on_signal, sig)
-        except (RuntimeError, ValueError, NotImplementedError, AttributeError):
-            return  # not the main thread, or no such signals here
-
-    def _on_signal(self, sig: int) -> None:
+    def keep_for_recovery(self) -> None:
+        """SIGHUP/SIGTERM (tui/ending.py, in a signal handler): the unsaved changes kept now, before any exit."""
         self.keeper.on_signal()
-        code = 128 + sig
-        # the terminal may be gone: if restoring it hangs, leave anyway (the recovery file is written)
-        asyncio.get_running_loop().call_later(5.0, os._exit, code)
-        self.exit(return_code=code)
 
     def on_unmount(self) -> None:
         self.keeper.closing()  # any exit: unsaved changes kept, else no recovery file left behind
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.remove_signal_handler(sig)
-        except (RuntimeError, ValueError, NotImplementedError, AttributeError):
-            pass
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
@@ -411,11 +397,14 @@ def _sentence(text: str) -> str:
 def run(path: str | None, rules: CallRules | None = None, read_only: bool = False,
         folder: str | None = None) -> int:
     """The planner on a plan (`path`, or a new plan), or on the folder view of `folder`."""
+    ending = Ending()
+    ending.install()  # before anything else: a hang-up while the plan loads ends the planner too
     try:
         document = open_document(path, rules, read_only)
     except PlanError as exc:
         print(plain(f"planner: {exc}", keep_newlines=True), file=sys.stderr)  # a path may hold an ESC
         return 2
     app = PlannerApp(document, session_rules=rules, folder=Path(folder) if folder is not None else None)
+    ending.app, app.ending = app, ending
     app.run()
     return app.return_code or 0
