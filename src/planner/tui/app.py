@@ -87,6 +87,8 @@ class PlannerApp(App[int]):
         self._key_gate = KeyGate(self, super().on_event)
         self.keeper = Keeper(self)  # this planner's recovery file (tui/recovering.py)
         self.ending: Ending | None = None  # SIGHUP/SIGTERM, when run() installed them (tui/ending.py)
+        self._started = False  # the main screen is mounted: an exit now does not break its start
+        self._exit_code_asked: int | None = None  # a signal came before that
 
     def on_load(self) -> None:
         if self.ending is not None:
@@ -115,6 +117,10 @@ class PlannerApp(App[int]):
 
     def main_mounted(self) -> None:
         """The rest of the start, once the main screen is there (the app mounts before its screen)."""
+        self._started = True
+        if self._exit_code_asked is not None:  # a signal during the start: end now, ask nothing
+            self.exit(return_code=self._exit_code_asked)
+            return
         if self._settings_problems:
             self.tell("\n".join(self._settings_problems), title="Some settings were not loaded",
                       severity="warning", timeout=10)
@@ -135,6 +141,14 @@ class PlannerApp(App[int]):
     def keep_for_recovery(self) -> None:
         """SIGHUP/SIGTERM (tui/ending.py, in a signal handler): the unsaved changes kept now, before any exit."""
         self.keeper.on_signal()
+
+    def end_on_signal(self, code: int) -> None:
+        """The graceful exit after SIGHUP/SIGTERM (tui/ending.py); during the start, once the main screen is
+        mounted (Textual's exit in the middle of a compose leaves the screen's on_mount without its widgets)."""
+        if self._started:
+            self.exit(return_code=code)
+        else:
+            self._exit_code_asked = code
 
     def on_unmount(self) -> None:
         self.keeper.closing()  # any exit: unsaved changes kept, else no recovery file left behind
@@ -407,4 +421,5 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
     app = PlannerApp(document, session_rules=rules, folder=Path(folder) if folder is not None else None)
     ending.app, app.ending = app, ending
     app.run()
+    app.keeper.closing()  # a lock taken while a signal's exit was under way goes too
     return app.return_code or 0

@@ -69,7 +69,7 @@ class Ending:
         if app is None or loop is None or loop.is_closed() or not loop.is_running():
             os._exit(code)  # no app running: nothing to give back but the process
         try:
-            loop.call_soon_threadsafe(app.exit, None, code)
+            loop.call_soon_threadsafe(app.end_on_signal, code)
         except RuntimeError:  # the loop closed meanwhile
             os._exit(code)
 
@@ -80,6 +80,10 @@ class Ending:
         back = threading.Thread(target=self._terminal_back, name="planner-terminal-back", daemon=True)
         back.start()
         back.join(0.3)
+        try:  # a lock taken since the signal (the start was under way) goes, unsaved changes stay
+            self.app.keep_for_recovery()
+        except Exception:
+            pass
         os._exit(self.code or 1)
 
     def _terminal_back(self) -> None:

@@ -1,0 +1,256 @@
+"""A planner ends with its terminal: real signals to a real process, whatever it is doing.
+
+The planner runs in a pseudo-terminal of its own (its controlling terminal, as under ssh or a terminal
+tab) or in tmux on a socket of its own; it gets SIGHUP or SIGTERM at rest, with a dialog open, right
+after it starts, and after its terminal is gone. Each time it is gone within a few seconds, and an
+unsaved edit is in its recovery file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from planner import recovery
+from planner.storage import load_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "lot1-example.toml"
+ENDS_WITHIN = 3.5  # seconds from the signal to the process gone (the watchdog's grace is 1.5 s)
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    target = tmp_path / "plan.toml"
+    shutil.copyfile(SAMPLE, target)
+    return target
+
+
+def planner_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ, TERM="xterm-256color", TZ="UTC",
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"))
+    for name in ("COLUMNS", "LINES", "NO_COLOR", "TEXTUAL"):
+        env.pop(name, None)
+    return env
+
+
+def _controlling_terminal() -> None:  # in the child, after setsid: stdin becomes its controlling terminal
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class Terminal:
+    """A pseudo-terminal with the planner in it; everything it writes is read and kept in `out`."""
+
+    def __init__(self, plan: Path, env: dict[str, str]) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.child = subprocess.Popen([sys.executable, "-m", "planner", str(plan)], stdin=slave, stdout=slave,
+                                      stderr=slave, env=env, cwd=plan.parent, start_new_session=True,
+                                      preexec_fn=_controlling_terminal)
+        os.close(slave)
+        self.master: int | None = master
+        self.out = b""
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while self.master is not None:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            with self._lock:
+                self.out += data
+
+    def shown(self) -> bytes:
+        with self._lock:
+            return self.out
+
+    def wait_shown(self, text: bytes, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.shown():
+            assert self.child.poll() is None, f"the planner ended: {self.shown()[-2000:]!r}"
+            assert time.monotonic() < deadline, f"{text!r} never shown: {self.shown()[-2000:]!r}"
+            time.sleep(0.02)
+
+    def type(self, keys: bytes) -> None:
+        assert self.master is not None
+        os.write(self.master, keys)
+
+    def close(self) -> None:
+        """The terminal goes away (a tab closed, the SSH link dropped): the kernel hangs up its session."""
+        master, self.master = self.master, None
+        if master is not None:
+            os.close(master)
+
+    def ended_within(self, since: float) -> float:
+        """Seconds from `since` until the planner had ended (fails after ENDS_WITHIN and a margin)."""
+        try:
+            self.child.wait(timeout=ENDS_WITHIN + 5)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the planner was still running {ENDS_WITHIN + 5} s after the signal")
+        return time.monotonic() - since
+
+    def kill(self) -> None:
+        if self.child.poll() is None:
+            self.child.kill()
+            self.child.wait()
+        self.close()
+
+
+@pytest.fixture
+def terminals():
+    opened: list[Terminal] = []
+    yield opened
+    for terminal in opened:
+        terminal.kill()
+
+
+def start(plan: Path, tmp_path: Path, terminals: list[Terminal]) -> Terminal:
+    terminal = Terminal(plan, planner_env(tmp_path))
+    terminals.append(terminal)
+    return terminal
+
+
+def unsaved_edit(terminal: Terminal, plan: Path) -> int:
+    """Switch the lot (one unsaved edit) and wait until the recovery file holds it; the lot it was."""
+    terminal.wait_shown(b"Partners")
+    deadline = time.monotonic() + 20
+    while not recovery.beside(plan, 0).exists():
+        assert time.monotonic() < deadline, "no recovery file was written on opening"
+        time.sleep(0.02)
+    lot = load_plan(plan).lot
+    terminal.type(b"l")
+    while (recovery.read_holder(recovery.beside(plan, 0)) or recovery.Holder(plan)).unsaved is None:
+        assert time.monotonic() < deadline, "the edit never reached the recovery file"
+        time.sleep(0.05)
+    return lot
+
+
+def assert_edit_kept(plan: Path, lot: int, pid: int) -> None:
+    kept = recovery.read_holder(recovery.beside(plan, 0))
+    assert kept is not None and kept.pid == pid and kept.unsaved is not None
+    assert recovery.recovered_plan(kept).lot != lot  # the unsaved edit is there
+    assert load_plan(plan).lot == lot  # and the plan itself is untouched
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_at_rest_a_signal_ends_it_and_keeps_the_edit(plan: Path, tmp_path: Path, terminals, sig: int) -> None:
+    terminal = start(plan, tmp_path, terminals)
+    lot = unsaved_edit(terminal, plan)
+    sent = time.monotonic()
+    os.kill(terminal.child.pid, sig)
+    assert terminal.ended_within(sent) < ENDS_WITHIN
+    assert terminal.child.returncode == 128 + sig
+    assert b"\x1b[?1049l" in terminal.shown()  # the terminal was given back (alternate screen left)
+    assert_edit_kept(plan, lot, terminal.child.pid)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_with_a_dialog_open_a_signal_ends_it_and_keeps_the_edit(plan: Path, tmp_path: Path, terminals,
+                                                                 sig: int) -> None:
+    terminal = start(plan, tmp_path, terminals)
+    lot = unsaved_edit(terminal, plan)
+    terminal.type(b"\x0f")  # ctrl+o: the open dialog
+    terminal.wait_shown(b"Open plan")
+    sent = time.monotonic()
+    os.kill(terminal.child.pid, sig)
+    assert terminal.ended_within(sent) < ENDS_WITHIN
+    assert terminal.child.returncode == 128 + sig
+    assert_edit_kept(plan, lot, terminal.child.pid)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.3, 0.6, 0.9, 1.2])
+def test_right_after_start_a_signal_ends_it(plan: Path, tmp_path: Path, terminals, delay: float) -> None:
+    terminal = start(plan, tmp_path, terminals)
+    time.sleep(delay)  # anywhere from the imports to the first screen being written
+    sent = time.monotonic()
+    os.kill(terminal.child.pid, signal.SIGTERM)
+    assert terminal.ended_within(sent) < ENDS_WITHIN
+    time.sleep(0.1)  # the last bytes it wrote
+    assert b"Traceback" not in terminal.shown() and b"Error" not in terminal.shown()
+    assert not recovery.beside(plan, 0).exists()  # nothing unsaved: nothing left behind
+
+
+@pytest.mark.parametrize("shown", [b"", b"\x1b[?1049h", b"Partners"], ids=["starting", "first-frame", "drawn"])
+def test_when_the_terminal_closes_it_ends(plan: Path, tmp_path: Path, terminals, shown: bytes) -> None:
+    terminal = start(plan, tmp_path, terminals)
+    terminal.wait_shown(shown)
+    sent = time.monotonic()
+    terminal.close()  # the kernel sends SIGHUP; the writes after it fail
+    assert terminal.ended_within(sent) < ENDS_WITHIN
+
+
+def test_after_the_terminal_is_gone_an_edit_is_kept(plan: Path, tmp_path: Path, terminals) -> None:
+    terminal = start(plan, tmp_path, terminals)
+    lot = unsaved_edit(terminal, plan)
+    sent = time.monotonic()
+    terminal.close()
+    assert terminal.ended_within(sent) < ENDS_WITHIN
+    assert_edit_kept(plan, lot, terminal.child.pid)
+
+
+# --- in tmux, as the report was made: the server killed as the first screen appears --------------------
+
+
+def tmux_session(socket: str, plan: Path, env: dict[str, str]) -> int:
+    command = f"exec {sys.executable} -m planner {plan}"
+    subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "p", "-x", "80", "-y", "24",
+                    command], env=env, check=True, cwd=plan.parent)
+    deadline = time.monotonic() + 10
+    while True:
+        pane = subprocess.run(["tmux", "-L", socket, "list-panes", "-F", "#{pane_pid}"], env=env,
+                              capture_output=True, text=True)
+        if pane.stdout.strip():
+            return int(pane.stdout.split()[0])
+        assert time.monotonic() < deadline, f"no tmux pane: {pane.stderr}"
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("delay", [0.5, 0.7, 0.9])
+def test_tmux_killed_as_the_first_screen_appears(plan: Path, tmp_path: Path, delay: float) -> None:
+    env = planner_env(tmp_path)
+    env.pop("TMUX", None)
+    socket = f"planner-test-{os.getpid()}-{int(delay * 10)}"
+    pid = tmux_session(socket, plan, env)
+    try:
+        time.sleep(delay)
+        sent = time.monotonic()
+        subprocess.run(["tmux", "-L", socket, "kill-server"], env=env, capture_output=True)
+        while _alive(pid):
+            assert time.monotonic() - sent < ENDS_WITHIN, "the planner outlived its terminal"
+            time.sleep(0.02)
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], env=env, capture_output=True)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # not our child (tmux's): a zombie is gone too
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
