@@ -62,10 +62,13 @@ plans = st.builds(
     acronym=optional(text),
     lot=st.sampled_from([lot.number for lot in RULES_2024.lots]),
     duration_months=optional(st.integers(1, MAX_MONTHS)),
-    ecosystems=optional(st.lists(st.sampled_from([e.id for e in RULES_2024.ecosystems]), max_size=4).map(tuple)),
+    ecosystems=optional(st.lists(st.sampled_from([e.id for e in RULES_2024.ecosystems]), max_size=4,
+                                   unique=True).map(tuple)),  # the format lists each once
     requested_grant_eur=optional(euros),
     notes=optional(notes_text),
-    partners=st.lists(partners, max_size=5).map(tuple),
+    # no two short names alike in any case (the format's rule); partners without one are all distinct
+    partners=st.lists(partners, max_size=5, unique_by=lambda p: p.short_name.casefold() if p.short_name else object())
+    .map(tuple),
     profiles=st.lists(profiles, max_size=3).map(tuple),
     activities=optional(activities),
     assessment=optional(assessments),

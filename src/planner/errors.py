@@ -91,6 +91,9 @@ def validation_problems(
             continue
         elif kind == "control_character":
             text = error["msg"]
+        elif kind == "duplicate":  # said on the array; `at` is the repeated item in it ("[3].short_name")
+            problems.append(f"{key_path(loc)}{(error.get('ctx') or {}).get('at', '')}: {error['msg']}")
+            continue
         elif kind == "too_large":
             text = f"{error['msg']}; found {_shown(value)}"
         elif kind in ("string_too_long", "too_long") and isinstance(value, str):

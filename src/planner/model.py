@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -114,6 +114,23 @@ class Partner(_Model):
         return self.short_name or self.name
 
 
+def short_name_key(short_name: str) -> str:
+    """What two short names are compared by: 'HSNH' and 'hsnh' are the same partner to an affiliation."""
+    return short_name.casefold()
+
+
+def duplicate_short_names(partners: Sequence[Partner]) -> Iterator[tuple[int, int]]:
+    """(index, index of the first partner with that short name) for each later partner that repeats one."""
+    seen: dict[str, int] = {}
+    for i, partner in enumerate(partners):
+        if partner.short_name:
+            key = short_name_key(partner.short_name)
+            if key in seen:
+                yield i, seen[key]
+            else:
+                seen[key] = i
+
+
 class Profile(_Model):
     title: Text
     eqf: Annotated[StrictInt, Field(ge=1, le=8)]
@@ -160,6 +177,29 @@ class Plan(_Model):
     @classmethod
     def _absent_call_is_2024(cls, value: object) -> object:
         return CALL_WHEN_ABSENT if value is None else value
+
+    @field_validator("ecosystems")
+    @classmethod
+    def _each_ecosystem_once(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        seen: dict[str, int] = {}
+        for i, eco in enumerate(value or ()):
+            if eco in seen:
+                raise PydanticCustomError("duplicate", "{what} is listed twice (also ecosystems[{first}])",
+                                          {"at": f"[{i}]", "what": repr(eco), "first": seen[eco]})
+            seen[eco] = i
+        return value
+
+    @field_validator("partners")
+    @classmethod
+    def _short_names_unique(cls, value: tuple[Partner, ...]) -> tuple[Partner, ...]:
+        # affiliated entities name their beneficiary by short name: two alike (any case) and one dangles
+        for i, first in duplicate_short_names(value):
+            raise PydanticCustomError(
+                "duplicate", "{what} is already the short name of partners[{first}] ({name}); short names are "
+                "compared without case: give each partner its own",
+                {"at": f"[{i}].short_name", "what": repr(value[i].short_name), "first": first,
+                 "name": value[first].name})
+        return value
 
     def to_document(self) -> dict[str, Any]:
         """The plan as a TOML-ready dict: the spec's key order, unset keys left out."""

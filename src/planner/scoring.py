@@ -270,14 +270,17 @@ def _names(partners: Iterable[Partner]) -> str:
 
 
 def _coordinator(comp: Composition, rules: CallRules) -> Criterion:
-    n = len(comp.coordinators)
+    # exactly one coordinator among every participant marked so, whatever its country: one from an
+    # excluded country counts for nothing else, but it is still a second coordinator (and fails here)
+    coordinators = comp.coordinators + tuple(p for p in comp.excluded if p.role == "coordinator")
+    n = len(coordinators)
     label = "Coordinator"
     if n == 0:
         return Criterion("coordinator", label, "fail", "no coordinator: make one full partner the coordinator", 0, 1)
     if n > 1:
         return Criterion("coordinator", label, "fail",
-                         f"{n} coordinators ({_names(comp.coordinators)}): exactly one allowed", n, 1)
-    coordinator = comp.coordinators[0]
+                         f"{n} coordinators ({_names(coordinators)}): exactly one allowed", n, 1)
+    coordinator = coordinators[0]
     country = rules.canonical_country(coordinator.country)
     if not rules.counts_for_country_minimum(country):
         category = CATEGORY_LABELS[rules.country_category(country)]

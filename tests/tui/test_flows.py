@@ -178,7 +178,7 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         assert not form.query_one("#affiliated_to", Picker).display
         await type_text(pilot, "Linked Lab")
         await pilot.press("tab")
-        await type_text(pilot, "UNIBP")  # taken
+        await type_text(pilot, "unibp")  # taken: short names are compared without case, as the loader does
         # the pickers not under test here are set directly (the add test chooses them with keys)
         form.query_one("#country", Picker).set_value("IT")
         form.query_one("#kind", Picker).set_value("research")
@@ -191,7 +191,8 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: static_text(form, "#error-pic"), "the PIC error")
         assert static_text(form, "#error-pic") == "✗ a PIC has 9 digits; this has 5"
-        assert static_text(form, "#error-short_name") == "✗ UNIBP is already used by another partner"
+        assert static_text(form, "#error-short_name") == ("✗ unibp is already used by Università degli Studi della Bassa Padana "
+                                                               "(UNIBP)")
         assert static_text(form, "#error-affiliated_to") == "✗ choose the beneficiary this entity is affiliated to"
         assert static_text(form, "#error-name") == ""
         assert app.focused is form.query_one("#short_name")  # the first field in error

@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from planner import editing
 from planner import folder as folders
-from planner.model import ROLES, Partner, Plan
+from planner.model import ROLES, Partner, Plan, short_name_key
 from planner.rules import CallRules
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
@@ -481,8 +481,11 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             picker = self.query_one(f"#{field}", Picker)
             if picker.display and picker.value is None and picker.typed:
                 errors[field] = f"not saved: choose a {picker.what}"
-        if values["short_name"] and any(values["short_name"] == o.short_name for o in self.others):
-            errors["short_name"] = f"{values['short_name']} is already used by another partner"
+        if values["short_name"]:
+            key = short_name_key(values["short_name"])  # the loader's comparison: any case
+            same = next((o for o in self.others if o.short_name and short_name_key(o.short_name) == key), None)
+            if same is not None:
+                errors["short_name"] = f"{values['short_name']} is already used by {same.name} ({same.short_name})"
         partner = None
         if not errors:
             keep = {k: getattr(self.partner, k) for k in ("grant_eur",)} if self.partner else {}

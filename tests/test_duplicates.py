@@ -1,0 +1,169 @@
+"""Duplicates: an ecosystem listed twice or two partners with one short name (in any case) are refused on
+load with the key path, by the CLI, the CSV import and the TUI's edits alike (the same model); and
+"exactly one coordinator" counts every participant marked coordinator, whatever its country."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.errors import PlanError
+from planner.model import Partner
+from planner.rules import CallRules
+from planner.scoring import evaluate
+from planner.storage import load_plan, parse_plan
+
+from conftest import BEFORE_DEADLINE, RULES_2024, SAMPLES, partner, passing_plan, run_planner
+
+SAMPLE = SAMPLES / "lot1-example.toml"
+SAMPLE_PLAN = load_plan(SAMPLE)
+
+
+def _with_line(old: str, new: str) -> str:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def _ecosystems_line(ecosystems) -> str:
+    return "ecosystems = [" + ", ".join(f'"{e}"' for e in ecosystems) + "]"
+
+
+def twice_the_ecosystem() -> str:
+    first = SAMPLE_PLAN.ecosystems[0]
+    return _with_line(_ecosystems_line(SAMPLE_PLAN.ecosystems), _ecosystems_line([first, first]))
+
+
+def short_name_again(same_case: bool) -> str:
+    """The second partner's short name made the first one's, as it is or in lower case."""
+    first, second = SAMPLE_PLAN.partners[0].short_name, SAMPLE_PLAN.partners[1].short_name
+    assert first != first.lower(), "the sample's short names have capitals"
+    return _with_line(f'short_name = "{second}"', f'short_name = "{first if same_case else first.lower()}"')
+
+
+CASES = {
+    "ecosystem-twice": (twice_the_ecosystem, "ecosystems[1]", "listed twice"),
+    "short-name-same-case": (lambda: short_name_again(True), "partners[1].short_name", "already the short name"),
+    "short-name-other-case": (lambda: short_name_again(False), "partners[1].short_name", "compared without case"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_refused_on_load_with_the_key_path(case: str) -> None:
+    make, path, words = CASES[case]
+    with pytest.raises(PlanError) as caught:
+        parse_plan(make(), "plan.toml")
+    assert f"{path}: " in str(caught.value) and words in str(caught.value)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("command", ["check", "fmt", "export"])
+def test_every_command_refuses_it_with_exit_2(tmp_path: Path, case: str, command: str) -> None:
+    make, path, words = CASES[case]
+    plan = tmp_path / "plan.toml"
+    plan.write_text(make(), encoding="utf-8")
+    before = plan.read_bytes()
+    result = run_planner(command, plan, timeout=30)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{path}: " in result.stderr and words in result.stderr
+    assert plan.read_bytes() == before  # fmt did not "fix" it
+
+
+def test_distinct_short_names_and_repeated_legal_names_still_load() -> None:
+    # only short names identify a partner to an affiliation; two partners may share a legal name
+    first = SAMPLE_PLAN.partners[0]
+    text = _with_line(f'name = "{SAMPLE_PLAN.partners[1].name}"', f'name = "{first.name}"')
+    plan = parse_plan(text, "plan.toml")
+    assert plan.partners[0].name == plan.partners[1].name
+
+
+# --- the same model in the CSV import (the TUI's edits: tests/tui/test_duplicates_tui.py) ----------------------------------
+
+
+def test_the_csv_import_refuses_a_short_name_of_the_plan_in_another_case(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.toml"
+    plan.write_bytes(SAMPLE.read_bytes())
+    first = SAMPLE_PLAN.partners[0]
+    csv = tmp_path / "more.csv"
+    csv.write_text("name,short name,country,kind,role\n"
+                   f"Another School,{first.short_name.lower()},{first.country},{first.kind},beneficiary\n",
+                   encoding="utf-8")
+    result = run_planner("import-partners", plan, csv, timeout=30)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "already used" in result.stdout + result.stderr
+    assert plan.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_the_csv_import_refuses_two_rows_with_one_short_name(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.toml"
+    plan.write_bytes(SAMPLE.read_bytes())
+    first = SAMPLE_PLAN.partners[0]
+    csv = tmp_path / "more.csv"
+    row = f"{first.country},{first.kind},beneficiary"
+    csv.write_text(f"name,short name,country,kind,role\nOne School,NEWSC,{row}\nTwo School,newsc,{row}\n",
+                   encoding="utf-8")
+    result = run_planner("import-partners", plan, csv, "--skip-rejected", timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = [p.short_name for p in load_plan(plan).partners]
+    assert names.count("NEWSC") == 1 and "newsc" not in names  # the second row was rejected
+
+
+# --- exactly one coordinator, whatever its country ------------------------------------------------------
+
+
+def _excluded_countries(rules: CallRules) -> list[str]:
+    excluded = sorted(rules.countries.excluded)
+    assert excluded, "the call excludes some countries"
+    return excluded
+
+
+def _coordinator_from(country: str, i: int) -> Partner:
+    return partner(f"Excluded Coordinator {i}", short_name=f"EXC{i}", country=country, kind="enterprise",
+                   role="coordinator")
+
+
+@pytest.mark.parametrize("lot_number", [lot.number for lot in RULES_2024.lots])
+def test_coordinators_from_excluded_countries_still_count(rules: CallRules, lot_number: int) -> None:
+    excluded = _excluded_countries(rules)
+    extra = [_coordinator_from(excluded[i % len(excluded)], i) for i in range(3)]
+    board = evaluate(passing_plan(rules, lot_number, extra_partners=extra), rules, now=BEFORE_DEADLINE)
+    coordinator = board.get("coordinator")
+    assert coordinator is not None and coordinator.status == "fail"
+    assert (coordinator.actual, coordinator.required) == (4, 1)
+    assert "4 coordinators" in coordinator.message and all(p.label in coordinator.message for p in extra)
+    assert board.get("excluded-countries").status == "fail"  # and they fail their own rule too
+    assert not board.eligible
+
+
+def test_the_only_coordinator_from_an_excluded_country_fails_both_rules(rules: CallRules) -> None:
+    country = _excluded_countries(rules)[0]
+    plan = passing_plan(rules, 1)
+    first = plan.partners[0].model_copy(update={"country": country})
+    plan = plan.model_copy(update={"partners": (first, *plan.partners[1:])})
+    board = evaluate(plan, rules, now=BEFORE_DEADLINE)
+    assert board.get("coordinator").status == "fail" and (board.get("coordinator").actual == 1)
+    assert rules.country_name(country) in board.get("coordinator").message
+    assert board.get("excluded-countries").status == "fail"
+
+
+def test_one_coordinator_in_a_member_state_still_passes(rules: CallRules) -> None:
+    board = evaluate(passing_plan(rules, 1), rules, now=BEFORE_DEADLINE)
+    assert board.get("coordinator").status == "pass" and board.eligible
+
+
+def test_check_of_a_plan_with_four_coordinators_is_not_eligible(tmp_path: Path, rules: CallRules) -> None:
+    from planner.storage import save_plan
+
+    excluded = _excluded_countries(rules)
+    extra = [_coordinator_from(excluded[i % len(excluded)], i) for i in range(3)]
+    plan_path = tmp_path / "plan.toml"
+    save_plan(passing_plan(rules, 1, extra_partners=extra), plan_path)
+    result = run_planner("check", plan_path, "--format", "json", timeout=30)
+    assert result.returncode == 1, result.stderr
+    import json
+
+    verdict = json.loads(result.stdout)
+    coordinator = next(c for c in verdict["criteria"] if c["id"] == "coordinator")
+    assert coordinator["status"] == "fail" and coordinator["actual"] == 4
