@@ -269,9 +269,28 @@ STALE_TEMP = 60.0
 _HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:40] or "host"
 
 
+# where the planner's own folders are when the user has no home directory (HOME unset, no passwd entry)
+# and no XDG variable says otherwise: a folder that cannot exist, so nothing is read there and every
+# write fails with its reason (the TUI says it once, and runs on defaults)
+NO_HOME = Path(os.devnull) / "planner"
+
+
+def home_dir() -> Path | None:
+    """The user's home directory, or None when there is none to find."""
+    try:
+        return Path.home()
+    except (RuntimeError, KeyError, OSError):
+        return None
+
+
 def state_dir() -> Path:
     """$XDG_STATE_HOME/planner (default ~/.local/state/planner): recovery of new plans, backup copies."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    base = os.environ.get("XDG_STATE_HOME")
+    if not base:
+        home = home_dir()
+        if home is None:
+            return NO_HOME
+        base = str(home / ".local" / "state")
     return Path(base) / "planner"
 
 

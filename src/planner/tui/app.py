@@ -408,11 +408,44 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# COLUMNS/LINES taken only when the terminal does not say its size, and only within these bounds
+MAX_COLUMNS, MAX_LINES = 1000, 500
+
+
+def terminal_size_from_terminal() -> None:
+    """The terminal's own size wins over COLUMNS and LINES left in the environment (Python's and Rich's
+    size look-ups read them first: COLUMNS=20 made an 80x24 terminal "small" for good, COLUMNS=100000
+    grew the screen to gigabytes). Without an answer from the terminal they are kept if sensible."""
+    try:
+        answer = os.get_terminal_size(sys.__stdout__.fileno())
+        answered = answer.columns > 0 and answer.lines > 0
+    except (AttributeError, ValueError, OSError):
+        answered = False
+    for name, limit in (("COLUMNS", MAX_COLUMNS), ("LINES", MAX_LINES)):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        try:
+            sensible = 1 <= int(value) <= limit
+        except ValueError:
+            sensible = False
+        if answered or not sensible:
+            del os.environ[name]
+
+
+DUMB_TERMINAL = ("planner: this terminal (TERM=dumb) cannot show the planner's screen; "
+                 "use 'planner check PLAN' to judge a plan, or 'planner --help' for every command")
+
+
 def run(path: str | None, rules: CallRules | None = None, read_only: bool = False,
         folder: str | None = None) -> int:
     """The planner on a plan (`path`, or a new plan), or on the folder view of `folder`."""
     ending = Ending()
     ending.install()  # before anything else: a hang-up while the plan loads ends the planner too
+    if os.environ.get("TERM", "").strip().lower() == "dumb":
+        print(DUMB_TERMINAL, file=sys.stderr)  # no colour codes, no screen: a plain line, exit 2
+        return 2
+    terminal_size_from_terminal()
     try:
         document = open_document(path, rules, read_only)
     except PlanError as exc:

@@ -10,14 +10,22 @@ from pathlib import Path
 import tomli_w
 
 from planner.errors import PlanError
-from planner.files import decode_plan_bytes, parse_toml, read_toml_file, read_user_file, write_bytes_atomically
+from planner.files import (NO_HOME, decode_plan_bytes, home_dir, parse_toml, read_toml_file, read_user_file,
+                           write_bytes_atomically)
 from planner.safetext import visible
 
 MAX_CONFIG_BYTES = 1024 * 1024  # a config or theme file is a few lines: a megabyte is far more than enough
+NO_HOME_NOTE = ("No home directory for this user (HOME is not set): the default settings are used and "
+                "nothing is remembered; set HOME, or XDG_CONFIG_HOME and XDG_STATE_HOME, to keep them")
 
 
 def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    base = os.environ.get("XDG_CONFIG_HOME")
+    if not base:
+        home = home_dir()
+        if home is None:
+            return NO_HOME  # files.NO_HOME: nothing is there, nothing can be written there
+        base = str(home / ".config")
     return Path(base) / "planner"
 
 
@@ -33,6 +41,8 @@ class Settings:
 
 
 def load_settings() -> Settings:
+    if config_dir() == NO_HOME:
+        return Settings(problem=NO_HOME_NOTE)
     path = config_path()
     try:
         data = read_toml_file(path, "config file", MAX_CONFIG_BYTES)
@@ -59,6 +69,8 @@ def save_theme(name: str) -> str | None:
     included, stays byte for byte. The new text is checked by parsing it before it is written
     (atomically, through a symlink to its target, keeping the file's mode).
     """
+    if config_dir() == NO_HOME:
+        return None  # said once at the start
     path = config_path()
     try:
         old = read_user_file(path, "config file", MAX_CONFIG_BYTES)

@@ -113,7 +113,7 @@ class PathPrompt(ModalScreen[Path | None]):
         event.stop()
         text = event.value.strip()
         if text:
-            self.dismiss(Path(text).expanduser())
+            self.dismiss(_expanded(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._cycle and event.value not in self._cycle and event.value != self._cycle_from:
@@ -129,7 +129,7 @@ class PathPrompt(ModalScreen[Path | None]):
             return
         folder_text, _, prefix = field.value.rpartition("/")
         folder_text = folder_text + "/" if field.value.count("/") else ""
-        folder = Path(folder_text or ".").expanduser()
+        folder = _expanded(folder_text or ".")
         try:
             names = sorted(e.name + ("/" if e.is_dir() else "") for e in folder.iterdir()
                            if e.name.startswith(prefix) and (prefix.startswith(".") or not e.name.startswith(".")))
@@ -160,3 +160,11 @@ class PathPrompt(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _expanded(text: str) -> Path:
+    """~ and ~user as the shell reads them; as typed when there is no such home (no HOME, no passwd entry)."""
+    try:
+        return Path(text).expanduser()
+    except (RuntimeError, KeyError):
+        return Path(text)
