@@ -8,16 +8,11 @@ unsaved edit is in its recovery file.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import shutil
 import signal
-import struct
 import subprocess
 import sys
-import termios
-import threading
 import time
 from pathlib import Path
 
@@ -25,10 +20,10 @@ import pytest
 
 from planner import recovery
 from planner.storage import load_plan
+from pty_terminal import ENDS_WITHIN, Terminal, planner_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "lot1-example.toml"
-ENDS_WITHIN = 3.5  # seconds from the signal to the process gone (the watchdog's grace is 1.5 s)
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
 
@@ -38,81 +33,6 @@ def plan(tmp_path: Path) -> Path:
     target = tmp_path / "plan.toml"
     shutil.copyfile(SAMPLE, target)
     return target
-
-
-def planner_env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ, TERM="xterm-256color", TZ="UTC",
-               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"))
-    for name in ("COLUMNS", "LINES", "NO_COLOR", "TEXTUAL"):
-        env.pop(name, None)
-    return env
-
-
-def _controlling_terminal() -> None:  # in the child, after setsid: stdin becomes its controlling terminal
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-class Terminal:
-    """A pseudo-terminal with the planner in it; everything it writes is read and kept in `out`."""
-
-    def __init__(self, plan: Path, env: dict[str, str]) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.child = subprocess.Popen([sys.executable, "-m", "planner", str(plan)], stdin=slave, stdout=slave,
-                                      stderr=slave, env=env, cwd=plan.parent, start_new_session=True,
-                                      preexec_fn=_controlling_terminal)
-        os.close(slave)
-        self.master: int | None = master
-        self.out = b""
-        self._lock = threading.Lock()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        while self.master is not None:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            with self._lock:
-                self.out += data
-
-    def shown(self) -> bytes:
-        with self._lock:
-            return self.out
-
-    def wait_shown(self, text: bytes, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.shown():
-            assert self.child.poll() is None, f"the planner ended: {self.shown()[-2000:]!r}"
-            assert time.monotonic() < deadline, f"{text!r} never shown: {self.shown()[-2000:]!r}"
-            time.sleep(0.02)
-
-    def type(self, keys: bytes) -> None:
-        assert self.master is not None
-        os.write(self.master, keys)
-
-    def close(self) -> None:
-        """The terminal goes away (a tab closed, the SSH link dropped): the kernel hangs up its session."""
-        master, self.master = self.master, None
-        if master is not None:
-            os.close(master)
-
-    def ended_within(self, since: float) -> float:
-        """Seconds from `since` until the planner had ended (fails after ENDS_WITHIN and a margin)."""
-        try:
-            self.child.wait(timeout=ENDS_WITHIN + 5)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"the planner was still running {ENDS_WITHIN + 5} s after the signal")
-        return time.monotonic() - since
-
-    def kill(self) -> None:
-        if self.child.poll() is None:
-            self.child.kill()
-            self.child.wait()
-        self.close()
 
 
 @pytest.fixture
