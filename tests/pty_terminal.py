@@ -34,11 +34,11 @@ class Terminal:
     """A pseudo-terminal with the planner in it; everything it writes is read and kept in `out`."""
 
     def __init__(self, plan: Path, env: dict[str, str], size: tuple[int, int] = (80, 24),
-                 preexec=None) -> None:
+                 preexec=None, cwd: Path | None = None) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.child = subprocess.Popen([sys.executable, "-m", "planner", str(plan)], stdin=slave, stdout=slave,
-                                      stderr=slave, env=env, cwd=plan.parent, start_new_session=True,
+                                      stderr=slave, env=env, cwd=cwd or plan.parent, start_new_session=True,
                                       preexec_fn=preexec or _controlling_terminal)
         os.close(slave)
         self.master: int | None = master

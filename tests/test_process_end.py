@@ -174,3 +174,28 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return True
+
+
+# --- the plan's folder deleted under it ---------------------------------------------------------------
+
+
+def test_a_vanished_folder_neither_crashes_it_nor_keeps_it_alive(tmp_path: Path, terminals) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    shutil.copyfile(SAMPLE, folder / "plan.toml")
+    env = planner_env(tmp_path)
+    terminal = Terminal(Path("plan.toml"), env, cwd=folder)  # opened by a relative path, from its folder
+    terminals.append(terminal)
+    terminal.wait_shown(b"participants")
+    shutil.rmtree(folder)  # the folder, and the planner's working directory, gone
+    before = len(terminal.shown())
+    terminal.type(b"l")  # an edit: it used to die on getcwd
+    deadline = time.monotonic() + 10
+    while b"NOT ELIGIBLE" not in terminal.shown()[before:]:
+        assert terminal.child.poll() is None, f"the planner died: {terminal.shown()[-2000:]!r}"
+        assert time.monotonic() < deadline, "the edit was not applied"
+        time.sleep(0.05)
+    assert b"Traceback" not in terminal.shown()
+    sent = time.monotonic()
+    terminal.close()  # and the terminal goes: it ends, rather than spin
+    assert terminal.ended_within(sent) < ENDS_WITHIN

@@ -41,7 +41,12 @@ from planner.tui.widgets.live import LiveInput
 
 
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
-    """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file."""
+    """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file.
+
+    The path is made absolute (symlinks kept): if the folder it was opened from is deleted, the
+    working directory is gone, and every later look-up of a relative path would fail on it."""
+    if path is not None:
+        path = _absolute(Path(path))
     if path is not None and (problem := not_a_regular_file(Path(path))):
         raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
     if path is not None and Path(path).exists():
@@ -309,6 +314,7 @@ class PlannerApp(App[int]):
 
     def _write(self, path: Path | None, after: Callable[[], None] | None) -> None:
         assert path is not None
+        path = _absolute(path)
         before = (self.document.path, self.document.read_only)
         try:
             self.document.save(path)
@@ -402,6 +408,13 @@ class PlannerApp(App[int]):
             if command.title == "Quit":  # Textual's says "as soon as possible"; ours asks first
                 command = command._replace(help="Quit the planner (asks first when there are unsaved changes)")
             yield command
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        return Path(os.path.abspath(path))
+    except OSError:  # the working directory is gone already: the path as it is
+        return path
 
 
 def _sentence(text: str) -> str:
