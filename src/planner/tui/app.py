@@ -267,6 +267,11 @@ class PlannerApp(App[int]):
             self.main.action_plan_details(lambda: self.save_then(after) if not has_placeholder_title(
                 self.document.plan) else None, why="Give the plan its title before it is saved.")
             return
+        if doc.path is not None and not doc.read_only and not doc.path.parent.is_dir():
+            # its folder was deleted while it was open: saving means saving somewhere else
+            self.push_screen(PathPrompt("Its folder is gone: save the plan as:",
+                                        doc.path.name), lambda path: self._save_as(path, after) if path else None)
+            return
         if doc.read_only or doc.path is None:
             suggestion = f"{doc.plan.acronym or 'plan'}.toml".lower() if doc.path is None else doc.path.name
             title = ("Save as (a new file; the sample stays as it is):" if doc.read_only
@@ -314,7 +319,7 @@ class PlannerApp(App[int]):
 
     def _write(self, path: Path | None, after: Callable[[], None] | None) -> None:
         assert path is not None
-        path = _absolute(path)
+        shown, path = path, _absolute(path)  # said as typed, held absolute
         before = (self.document.path, self.document.read_only)
         try:
             self.document.save(path)
@@ -325,7 +330,7 @@ class PlannerApp(App[int]):
             self.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not saved", severity="error",
                       timeout=15)
             return
-        self.tell(f"Saved {path}")
+        self.tell(f"Saved {shown}")
         if (self.document.path, self.document.read_only) != before:
             self.keeper.hold()  # saved as another file: the recovery file moves with it
         self.redraw()

@@ -61,10 +61,35 @@ class Keeper:
             recovery.write_holder(self.path, None if doc.path is None else doc.path, self.since,
                                   doc.plan if doc.dirty else None)
         except PlanError as exc:
+            if self._folder_gone(doc):
+                return
             if not self.problem_said:  # once per session: the user cannot fix it by editing
                 self.problem_said = True
                 self.app.tell(f"No recovery file can be kept: {exc}", title="Recovery", severity="warning",
                                 timeout=10)
+
+    def _folder_gone(self, doc: Document) -> bool:
+        """The plan's folder was deleted (or moved) while it was open: its recovery file moves to the state
+        folder, and the user is told where, once. False if that is not what happened, or it did not help."""
+        if doc.path is None or self.path is None or doc.path.parent.is_dir():
+            return False
+        try:
+            elsewhere = recovery.in_state_dir(doc.path)
+        except (OSError, ValueError):
+            return False
+        if self.path == elsewhere:
+            return False  # there already, and that failed too: said as any other problem
+        self.path = elsewhere
+        try:
+            recovery.write_holder(self.path, doc.path, self.since, doc.plan if doc.dirty else None)
+        except PlanError:
+            return False
+        self.problem_said = True
+        save = self.app.key_for("planner.save") or "save"
+        self.app.tell(f"The plan's folder is gone: your changes are kept in {self.path}; "
+                      f"save as ({save}) to put them elsewhere.",
+                      title="Recovery", severity="warning", timeout=20)
+        return True
 
     def release(self) -> None:
         """The plan is closed cleanly (saved or discarded): its recovery file goes."""
