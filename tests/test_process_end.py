@@ -103,10 +103,12 @@ def test_right_after_start_a_signal_ends_it(plan: Path, tmp_path: Path, terminal
     time.sleep(delay)  # anywhere from the imports to the first screen being written
     sent = time.monotonic()
     os.kill(terminal.child.pid, signal.SIGTERM)
-    assert terminal.ended_within(sent) < ENDS_WITHIN
+    took = terminal.ended_within(sent)
     time.sleep(0.1)  # the last bytes it wrote
-    assert b"Traceback" not in terminal.shown() and b"Error" not in terminal.shown()
-    assert not recovery.beside(plan, 0).exists()  # nothing unsaved: nothing left behind
+    said = f"exit {terminal.child.returncode} after {took:.2f} s; the terminal showed {terminal.shown()[-3000:]!r}"
+    assert took < ENDS_WITHIN, said
+    assert b"Traceback" not in terminal.shown() and b"Error" not in terminal.shown(), said
+    assert not recovery.beside(plan, 0).exists(), said  # nothing unsaved: nothing left behind
 
 
 @pytest.mark.parametrize("shown", [b"", b"\x1b[?1049h", b"Partners"], ids=["starting", "first-frame", "drawn"])
@@ -116,6 +118,19 @@ def test_when_the_terminal_closes_it_ends(plan: Path, tmp_path: Path, terminals,
     sent = time.monotonic()
     terminal.close()  # the kernel sends SIGHUP; the writes after it fail
     assert terminal.ended_within(sent) < ENDS_WITHIN
+
+
+def test_when_a_terminal_that_is_not_its_controlling_one_closes_it_ends(plan: Path, tmp_path: Path,
+                                                                     terminals) -> None:
+    """No hang-up comes (the pseudo-terminal is not the process's controlling terminal): Textual's input
+    thread read nothing at full speed for good; the planner sees the terminal gone and ends."""
+    terminal = Terminal(plan, planner_env(tmp_path), preexec=lambda: None)
+    terminals.append(terminal)
+    lot = unsaved_edit(terminal, plan)
+    sent = time.monotonic()
+    terminal.close()
+    assert terminal.ended_within(sent) < ENDS_WITHIN
+    assert_edit_kept(plan, lot, terminal.child.pid)
 
 
 def test_after_the_terminal_is_gone_an_edit_is_kept(plan: Path, tmp_path: Path, terminals) -> None:

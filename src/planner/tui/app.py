@@ -465,6 +465,10 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
         return 2
     terminal_size_from_terminal()
     try:
+        ending.watch_terminal(sys.__stdin__.fileno())
+    except (AttributeError, ValueError, OSError):
+        pass
+    try:
         document = open_document(path, rules, read_only)
     except PlanError as exc:
         print(plain(f"planner: {exc}", keep_newlines=True), file=sys.stderr)  # a path may hold an ESC

@@ -54,6 +54,29 @@ class Ending:
                 pass
         self._previous.clear()
 
+    def watch_terminal(self, fd: int) -> None:
+        """End as on a hang-up when the terminal goes without one (a process without a controlling terminal,
+        whose terminal closes: Textual's input thread then reads nothing, at full speed, for good)."""
+        import select
+
+        if not hasattr(select, "poll"):
+            return
+
+        def watch() -> None:
+            poller = select.poll()
+            poller.register(fd, 0)  # only hang-ups and errors, which poll always reports
+            while self.code is None:
+                try:
+                    events = poller.poll(1000)
+                except (OSError, ValueError):
+                    return
+                if any(mask & (select.POLLHUP | select.POLLNVAL | select.POLLERR) for _, mask in events):
+                    if self.code is None:
+                        os.kill(os.getpid(), signal.SIGHUP)  # handled in the main thread, like the real one
+                    return
+
+        threading.Thread(target=watch, name="planner-terminal-watch", daemon=True).start()
+
     def _on_signal(self, signum: int, frame: object) -> None:
         code = 128 + signum
         if self.code is not None:
