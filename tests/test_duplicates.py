@@ -13,8 +13,7 @@ from planner.model import Partner
 from planner.rules import CallRules
 from planner.scoring import evaluate
 from planner.storage import load_plan, parse_plan
-
-from conftest import BEFORE_DEADLINE, RULES_2024, SAMPLES, partner, passing_plan, run_planner
+from support import BEFORE_DEADLINE, RULES_2024, SAMPLES, partner, passing_plan, run_planner
 
 SAMPLE = SAMPLES / "lot1-example.toml"
 SAMPLE_PLAN = load_plan(SAMPLE)
@@ -79,7 +78,7 @@ def test_distinct_short_names_and_repeated_legal_names_still_load() -> None:
     assert plan.partners[0].name == plan.partners[1].name
 
 
-# --- the same model in the CSV import (the TUI's edits: tests/tui/test_duplicates_tui.py) ----------------------------------
+# --- the same model in the CSV import (the TUI's edits: tests/tui/test_duplicates_tui.py) -------------------
 
 
 def test_the_csv_import_refuses_a_short_name_of_the_plan_in_another_case(tmp_path: Path) -> None:

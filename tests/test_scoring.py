@@ -821,7 +821,8 @@ random_partners = st.lists(
     lot_number=st.sampled_from(LOTS),
     months=st.none() | st.sampled_from([12, 24, 36, 48]),
     requested=st.none() | st.integers(0, 5_000_000),
-    ecosystems=st.none() | st.lists(st.sampled_from([e.id for e in RULES_2024.ecosystems]), max_size=3, unique=True),  # the format lists each once
+    # the format lists each ecosystem once
+    ecosystems=st.none() | st.lists(st.sampled_from([e.id for e in RULES_2024.ecosystems]), max_size=3, unique=True),
 )
 def test_random_plans_verdict_is_consistent(partners, lot_number, months, requested, ecosystems):
     rules = RULES_2024

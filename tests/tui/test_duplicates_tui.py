@@ -15,8 +15,7 @@ from planner.tui.document import Document, Refused
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 
-from .conftest import SIZES
-from .helpers import focus, make_app, ready, replace_text, static_text, wait_for, wait_screen
+from .helpers import SIZES, focus, make_app, ready, replace_text, static_text, wait_for, wait_screen
 
 
 def _document(path: Path) -> Document:

@@ -191,8 +191,8 @@ async def test_form_refusals_affiliation_and_enter_to_submit(draft):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: static_text(form, "#error-pic"), "the PIC error")
         assert static_text(form, "#error-pic") == "✗ a PIC has 9 digits; this has 5"
-        assert static_text(form, "#error-short_name") == ("✗ unibp is already used by Università degli Studi della Bassa Padana "
-                                                               "(UNIBP)")
+        assert static_text(form, "#error-short_name") == (
+            "✗ unibp is already used by Università degli Studi della Bassa Padana (UNIBP)")
         assert static_text(form, "#error-affiliated_to") == "✗ choose the beneficiary this entity is affiliated to"
         assert static_text(form, "#error-name") == ""
         assert app.focused is form.query_one("#short_name")  # the first field in error

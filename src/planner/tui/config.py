@@ -10,8 +10,15 @@ from pathlib import Path
 import tomli_w
 
 from planner.errors import PlanError
-from planner.files import (NO_HOME, decode_plan_bytes, home_dir, parse_toml, read_toml_file, read_user_file,
-                           write_bytes_atomically)
+from planner.files import (
+    NO_HOME,
+    decode_plan_bytes,
+    home_dir,
+    parse_toml,
+    read_toml_file,
+    read_user_file,
+    write_bytes_atomically,
+)
 from planner.safetext import visible
 
 MAX_CONFIG_BYTES = 1024 * 1024  # a config or theme file is a few lines: a megabyte is far more than enough
