@@ -88,8 +88,8 @@ def test_with_a_dialog_open_a_signal_ends_it_and_keeps_the_edit(plan: Path, tmp_
                                                                  sig: int) -> None:
     terminal = start(plan, tmp_path, terminals)
     lot = unsaved_edit(terminal, plan)
-    terminal.type(b"\x0f")  # ctrl+o: the open dialog
-    terminal.wait_shown(b"Open plan")
+    terminal.type(b"a")  # the partner form, a dialog over the main screen
+    terminal.wait_shown(b"Add partner")
     sent = time.monotonic()
     os.kill(terminal.child.pid, sig)
     assert terminal.ended_within(sent) < ENDS_WITHIN
