@@ -11,7 +11,9 @@ Kinds:
 - `recovery`: `.plan.toml.planner` beside a valid plan (`plan.toml`), as someone else could leave it;
 - `config` / `theme`: $XDG_CONFIG_HOME/planner/config.toml, or a theme file in themes/;
 - `target`: what stands at the path an export (`-o`) or a save-as writes to;
-- `name`: a plan file whose *name* is hostile; `plan`: a plan whose names or PICs are.
+- `name`: a plan file whose *name* is hostile; `plan`: a plan whose names or PICs are;
+- `duplicate`: a plan that repeats what must be unique (refused with the key path, `says`), or marks
+  several coordinators (`accepted`: it loads, and `coordinator` fails saying `says`).
 
 Keep the interface stable (add cases, never rename one).
 """
@@ -19,6 +21,7 @@ Keep the interface stable (add cases, never rename one).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import stat
 from collections.abc import Callable
@@ -40,7 +43,7 @@ VICTIM_TEXT = "the attacker wants this file overwritten\n"
 @dataclass(frozen=True)
 class Case:
     name: str
-    kind: Literal["recovery", "config", "theme", "target", "name", "plan"]
+    kind: Literal["recovery", "config", "theme", "target", "name", "plan", "duplicate"]
     make: Callable[[Path], Path]  # writes the case under the folder; returns the path it concerns
     what: str  # what the case is, for a reader
     # what the user must be told (a word of the one message), or "" where the app simply goes on
@@ -191,6 +194,27 @@ def _plan_with(**keys: str) -> bytes:
 
 FAKE_VERDICT = b"fake\nVerdict: ELIGIBLE: Lot 9, forever\n.toml"
 
+
+def _sample_values(key: str) -> list[str]:
+    """The sample's values of a key, in order (its partners' short names, its ecosystems)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    if key == "ecosystems":
+        return re.findall(r'"([^"]+)"', re.search(r"^ecosystems = \[(.*)\]$", text, re.M)[1])
+    return re.findall(rf'^{key} = "([^"]*)"$', text, re.M)
+
+
+def _excluded_coordinators(count: int) -> bytes:
+    """The sample with `count` more participants marked coordinator, from the countries the call excludes."""
+    from planner.rules import load_call
+
+    excluded = sorted(load_call("2024").countries.excluded)
+    blocks = "".join(f'\n[[partners]]\nname = "Excluded Coordinator {i}"\nshort_name = "EXC{i}"\n'
+                     f'country = "{excluded[i % len(excluded)]}"\nkind = "enterprise"\nrole = "coordinator"\n'
+                     for i in range(count))
+    text = SAMPLE.read_text(encoding="utf-8")
+    head, first, rest = text.partition("[[partners]]\n")
+    return (head + blocks.lstrip("\n") + "\n" + first + rest).encode("utf-8")
+
 CASES = [
     # --- recovery files beside the plan ---------------------------------------------------------
     Case("recovery-fifo", "recovery", _recovery_fifo, "a FIFO: read without blocking", "pipe",
@@ -266,6 +290,20 @@ CASES = [
          _named(b"bidi-title.toml", _plan_with(title='"Title \\u202eevil\\u202c end"', acronym='"CIRCLE\\u2067SME"',
                                                notes='"Notes with \\u200b and \\u2067isolate\\u2069"')),
          "bidi and invisible characters in the title and notes: allowed, shown as <U+202E>", accepted=True),
+    # --- what must be unique, and the one coordinator -------------------------------------------------------
+    Case("duplicate-ecosystem", "duplicate",
+         _named(b"dup-ecosystem.toml", _plan_with(ecosystems=f'["{_sample_values("ecosystems")[0]}", '
+                                                             f'"{_sample_values("ecosystems")[0]}"]')),
+         "the same ecosystem twice (it read as '2 chosen')", "ecosystems[1]"),
+    Case("duplicate-short-name", "duplicate",
+         _named(b"dup-short.toml", _partner_plan(short_name=f'"{_sample_values("short_name")[1]}"')),
+         "two partners with one short name", "partners[1].short_name"),
+    Case("duplicate-short-name-case", "duplicate",
+         _named(b"dup-short-case.toml", _partner_plan(short_name=f'"{_sample_values("short_name")[1].lower()}"')),
+         "two short names that differ only in case (an affiliation names either)", "partners[1].short_name"),
+    Case("duplicate-coordinators-excluded", "duplicate", _named(b"four-coordinators.toml", _excluded_coordinators(3)),
+         "four participants marked coordinator, three from excluded countries (it passed as 1/1)",
+         "4 coordinators", accepted=True),
 ]
 BY_NAME = {case.name: case for case in CASES}
 assert len(BY_NAME) == len(CASES), "case names are unique"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hostile_corpus_own import cases, make
 from planner.errors import PlanError
 from planner.model import Partner
 from planner.rules import CallRules
@@ -166,3 +167,26 @@ def test_check_of_a_plan_with_four_coordinators_is_not_eligible(tmp_path: Path, 
     verdict = json.loads(result.stdout)
     coordinator = next(c for c in verdict["criteria"] if c["id"] == "coordinator")
     assert coordinator["status"] == "fail" and coordinator["actual"] == 4
+
+
+# --- the second hostile corpus's duplicates, through every command ---------------------------------------
+
+
+@pytest.mark.parametrize("case", cases("duplicate"), ids=lambda c: c.name)
+@pytest.mark.parametrize("command", [("check",), ("fmt",), ("export", "--format", "csv"),
+                                     ("check", "--format", "json")], ids=lambda c: "-".join(c))
+def test_the_corpus_duplicates_through_every_command(tmp_path: Path, case, command) -> None:
+    path = make(case, tmp_path)
+    before = path.read_bytes()
+    result = run_planner(command[0], path, *command[1:], timeout=30)
+    assert "Traceback" not in result.stderr
+    if case.accepted:  # it loads; the verdict says what is wrong
+        if command[0] == "check":
+            assert result.returncode == 1 and case.says in result.stdout, result.stdout + result.stderr
+        else:
+            assert result.returncode in (0, 1), result.stderr
+    else:
+        assert result.returncode == 2 and f"{case.says}: " in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1  # one message
+    if command[0] != "fmt" or not case.accepted:
+        assert path.read_bytes() == before

@@ -52,7 +52,7 @@ def ids(kind: str) -> list:
 
 def test_the_corpus_has_each_kind_and_the_cases_the_issue_names():
     kinds = {case.kind for case in CASES}
-    assert kinds == {"recovery", "config", "theme", "target", "name", "plan"}
+    assert kinds == {"recovery", "config", "theme", "target", "name", "plan", "duplicate"}
     for name in ("recovery-fifo", "recovery-dev-zero", "recovery-link-to-victim", "recovery-pid-2-32",
                  "recovery-since-year-1", "recovery-since-year-9999", "config-fifo", "config-dev-zero",
                  "config-deep", "config-huge-int", "theme-fifo", "target-fifo-no-reader",

@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from hostile_corpus_own import cases, make
 from planner import editing
+from planner.errors import PlanError
 from planner.rules import load_call
 from planner.storage import load_plan
+from planner.tui.app import open_document
 from planner.tui.document import Document, Refused
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 
-from .helpers import SIZES, focus, make_app, ready, replace_text, static_text, wait_for, wait_screen
+from .helpers import SIZES, focus, make_app, ready, replace_text, screen_text, static_text, wait_for, wait_screen
 
 
 def _document(path: Path) -> Document:
@@ -62,3 +65,26 @@ async def test_the_partner_form_says_a_repeated_short_name_in_its_field(lot1: Pa
         assert first.short_name.lower() in said and first.name in said
         assert app.screen is form and app.focused is short
         assert app.document.plan.partners[1] == second and not app.document.dirty
+
+
+# --- the second hostile corpus's duplicates, opened in the TUI ---------------------------------------------
+
+
+@pytest.mark.parametrize("case", [c for c in cases("duplicate") if not c.accepted], ids=lambda c: c.name)
+def test_the_tui_refuses_to_open_a_corpus_duplicate_with_its_key_path(tmp_path: Path, case) -> None:
+    path = make(case, tmp_path)
+    with pytest.raises(PlanError) as caught:
+        open_document(path)
+    assert f"{case.says}: " in str(caught.value)
+
+
+@pytest.mark.parametrize("case", [c for c in cases("duplicate") if c.accepted], ids=lambda c: c.name)
+async def test_four_coordinators_show_as_four_on_the_scoreboard(tmp_path: Path, case) -> None:
+    app, _ = make_app(make(case, tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "NOT ELIGIBLE" in screen_text(app), "the verdict")
+        shown = screen_text(app)
+        row = next(line for line in shown.splitlines() if "Coordinator 4/1" in line)  # four where one is allowed
+        assert "FAIL" in row and case.says in row, shown
+        assert "coordinator 4/1" in shown and "excluded countries" in shown  # both rules fail, in the verdict
