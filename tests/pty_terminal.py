@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import select
 import struct
 import subprocess
 import sys
@@ -48,9 +49,15 @@ class Terminal:
         self._reader.start()
 
     def _read(self) -> None:
-        while self.master is not None:
+        # a read blocked on the master would keep it open after close(), and the planner would never get
+        # its hang-up: wait for data with a timeout, and stop reading before the master is closed
+        master = self.master
+        while self.master is not None and master is not None:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                continue
             try:
-                data = os.read(self.master, 65536)
+                data = os.read(master, 65536)
             except OSError:
                 return
             if not data:
@@ -77,6 +84,7 @@ class Terminal:
         """The terminal goes away (a tab closed, the SSH link dropped): the kernel hangs up its session."""
         master, self.master = self.master, None
         if master is not None:
+            self._reader.join(5)  # it stops within 0.05 s: then nothing holds the master but this fd
             os.close(master)
 
     def ended_within(self, since: float) -> float:

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -120,10 +121,23 @@ def _homeless_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _reachable_by_others(path: Path) -> bool:
+    """Can any user reach `path` (every folder above it searchable by others)?"""
+    path = path.resolve()
+    return all(os.stat(folder).st_mode & stat.S_IXOTH for folder in [*reversed(path.parents), path]
+               if folder.is_dir())
+
+
 @pytest.fixture
 def open_plan():
     """A plan in a folder of its own that another uid can reach (pytest's folders are private to root)."""
-    folder = Path(tempfile.mkdtemp())
+    if not (_reachable_by_others(Path(sys.executable).parent) and _reachable_by_others(ROOT)):
+        pytest.skip("the planner itself is in a folder other users cannot reach (a mode-700 clone)")
+    base = next((Path(d) for d in (tempfile.gettempdir(), "/tmp") if _reachable_by_others(Path(d))), None)
+    if base is None:
+        pytest.skip("no temporary folder other users can reach")
+    folder = Path(tempfile.mkdtemp(dir=base))
+    os.chmod(folder, 0o755)
     plan = folder / "plan.toml"
     shutil.copyfile(SAMPLE, plan)
     yield plan
