@@ -43,21 +43,21 @@ from planner.tui.widgets.live import LiveInput
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
     """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file.
 
-    The path is made absolute (symlinks kept): if the folder it was opened from is deleted, the
-    working directory is gone, and every later look-up of a relative path would fail on it."""
-    if path is not None:
-        path = _absolute(Path(path))
+    The Document holds the path made absolute (symlinks kept): if the folder it was opened from is
+    deleted, the working directory is gone, and every later look-up of a relative path would fail on
+    it. Messages name the path as it was given."""
     if path is not None and (problem := not_a_regular_file(Path(path))):
         raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
+    held = _absolute(Path(path)) if path is not None else None
     if path is not None and Path(path).exists():
         plan, fingerprint = load_plan_with_fingerprint(path, rules)
-        return Document(plan, rules or load_call_for(plan, str(path)), Path(path), plan, fingerprint, read_only,
+        return Document(plan, rules or load_call_for(plan, str(path)), held, plan, fingerprint, read_only,
                         protected=write_protection(path))
     if path is not None and not Path(path).parent.is_dir():
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
     # a new plan is for the most recent call (or the one --call/--rules named), written in the file
     plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
-    return Document(plan, rules or load_call_for(plan, "new plan"), Path(path) if path else None, plan)
+    return Document(plan, rules or load_call_for(plan, "new plan"), held, plan)
 
 
 class PlannerApp(App[int]):
