@@ -45,6 +45,8 @@ COMMANDS = {
     "import-partners": "add partners from a CSV file or a spreadsheet (shows every row it would reject, and why)",
     "export": "partners as CSV, a report to mail (Markdown or plain text), or plan and verdict as JSON",
     "ls": "list the plans of a folder: verdict, partners, last change, who has each open (text or JSON)",
+    "diff": "what differs between two plans, in words (exit 0 none, 1 they differ, 2 unreadable); "
+            "--textconv FILE: a plan as words, for git diff",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
     "rules": "the call rule sets: list them, show one resolved (show ID), or what changed (diff A B)",
@@ -138,6 +140,13 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("folder", metavar="DIR", nargs="?", default=".", help="the folder (default: the current one)")
     p.add_argument("--recursive", "-r", action="store_true", help="the plans in subfolders too")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p = parsers["diff"] = _Parser(
+        prog="planner diff", description=COMMANDS["diff"],
+        epilog="As a git diff driver: git config diff.planner.textconv 'planner diff --textconv' and a line "
+        "'*.toml diff=planner' in .gitattributes; git diff then shows what changed in words.")
+    p.add_argument("plans", metavar="PLAN", nargs="+", help="two plans (A B), or one with --textconv")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--textconv", action="store_true", help="print one plan as lines of words (for git's textconv)")
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
     p = parsers["rules"] = _Parser(prog="planner rules", description=COMMANDS["rules"])
@@ -407,6 +416,34 @@ def _ls(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from planner import plandiff
+
+    if args.textconv:
+        if len(args.plans) != 1:
+            raise PlanError("--textconv", f"takes one plan, not {len(args.plans)}")
+        path = args.plans[0]
+        try:
+            plan = load_plan(path)
+            board = evaluate(plan, load_call_for(plan, path))
+        except PlanError as exc:
+            # git shows a file it cannot convert as nothing: show why and the text as it is
+            data = read_user_file(path)
+            out(f"(not a plan the planner can read: {exc.message})\n" + data.decode("utf-8", "replace"))
+            return 0
+        out(plandiff.textconv(plan, board))
+        return 0
+    if len(args.plans) != 2:
+        raise PlanError("diff", f"takes two plans (A B), not {len(args.plans)}")
+    a, b = args.plans
+    plans = [load_plan(a), load_plan(b)]
+    boards = tuple(evaluate(plan, load_call_for(plan, path)) for plan, path in zip(plans, args.plans))
+    changes = plandiff.describe(plans[0], plans[1], boards)  # type: ignore[arg-type]
+    _emit(plandiff.as_json(changes, a, b) if args.format == "json" else plandiff.as_text(changes, a, b),
+          args.format == "json")
+    return 1 if changes else 0
+
+
 def _schema(_args: argparse.Namespace) -> int:
     schema = Plan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -499,7 +536,8 @@ def _safe_streams() -> None:
 
 
 HANDLERS = {"rules": rulescli.command, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt,
-            "import-partners": _import_partners, "export": _export, "ls": _ls, "schema": _schema, "samples": _samples}
+            "import-partners": _import_partners, "export": _export, "ls": _ls, "diff": _diff, "schema": _schema,
+            "samples": _samples}
 
 
 def error_text(exc: PlanError) -> str:

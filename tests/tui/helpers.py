@@ -212,9 +212,13 @@ def freeze_clock(monkeypatch, now: datetime) -> None:
 
 
 def shown_toasts(app) -> list:
-    """The toasts on screen: the main screen keeps hidden ones mounted, ready for the next notification."""
+    """The notices on screen (tui/toasts.py: a line of their own; the main screen keeps hidden ones
+    mounted, ready for the next notification), and any toast of Textual's own."""
     from textual.widgets._toast import Toast
-    return [t for t in app.screen.query(Toast) if t.display and t.parent is not None and t.parent.display]
+
+    from planner.tui.toasts import Notice
+    notices = [n for n in app.screen.query(Notice) if n.display and n.parent is not None and n.parent.display]
+    return notices + [t for t in app.screen.query(Toast) if t.display and t.parent is not None and t.parent.display]
 
 
 async def ask_to_import(pilot: Pilot, source: Path) -> None:

@@ -57,8 +57,9 @@ async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft,
         await wait_for(pilot, lambda: app.document.dirty, "the second edit")
         await pilot.press("ctrl+s")
         dialog = await wait_screen(pilot, Choice)
-        assert "changed on disk" in dialog.question
-        assert buttons(dialog) == ["choice-overwrite", "choice-cancel"]
+        assert "was saved by someone else" in dialog.question
+        assert "acronym “AGRI-DATA” → “THEIRS”" in dialog.question  # their change, old and new
+        assert buttons(dialog) == ["choice-reload", "choice-keep", "choice-copy", "choice-cancel"]
         await pilot.click("#choice-cancel")
         await wait_main(pilot)
         assert draft.read_text(encoding="utf-8") == theirs
@@ -66,7 +67,7 @@ async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft,
 
         await pilot.press("ctrl+s")
         await wait_screen(pilot, Choice)
-        await pilot.click("#choice-overwrite")
+        await pilot.click("#choice-keep")
         await wait_main(pilot)
         await wait_for(pilot, lambda: not app.document.dirty, "the overwrite")
         assert load_plan(draft) == app.document.plan
@@ -91,9 +92,11 @@ async def test_save_as_for_a_read_only_sample(tmp_path, size):
         await pilot.press("ctrl+s")
         prompt = await wait_screen(pilot, PathPrompt)
         path_input = prompt.query_one("#path", Input)
-        assert path_input.value == "lot2-draft.toml"  # a suggestion; enter would write it in the working folder
+        # a suggestion in the empty field, from the acronym; a relative path starts in the plan's folder
+        assert path_input.value == "" and path_input.placeholder == "agri-data.toml"
+        assert str(folder) in static_text(prompt, "#folder")
         assert app.focused is path_input
-        await replace_text(pilot, str(mine))
+        await type_text(pilot, "../mine.toml")
         await pilot.press("enter")
         await wait_main(pilot)
         await wait_for(pilot, lambda: mine.exists(), "the new file")
@@ -121,7 +124,7 @@ async def test_save_as_refuses_a_folder_and_asks_before_replacing(tmp_path):
         await type_text(pilot, "Skills for Tomorrow")
         await pilot.press("enter")
         prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one("#path", Input).value == "plan.toml"
+        assert prompt.query_one("#path", Input).placeholder == "skills-for-tomorrow.toml"  # from the title
         await replace_text(pilot, str(tmp_path))
         await pilot.press("enter")
         await wait_main(pilot)
@@ -354,5 +357,5 @@ async def test_path_prompt_completes_names_with_tab(tmp_path, draft):
         assert field.value == f"{folder}/partners-2026.csv"
         await replace_text(pilot, f"{folder}/zz")
         await pilot.press("tab")
-        assert "no file or folder starts with 'zz'" in static_text(prompt, "#matches")
+        assert "starts with 'zz'" in static_text(prompt, "#matches")
         assert app.focused is field

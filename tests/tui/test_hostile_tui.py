@@ -268,7 +268,7 @@ async def test_enter_when_the_file_changed_on_disk_keeps_the_other_version(lot1)
         await wait_for(pilot, lambda: app.document.dirty, "the lot switch")
         await pilot.press("ctrl+s")
         dialog = await wait_screen(pilot, Choice)
-        assert "changed on disk" in question(dialog)
+        assert "was saved by someone else" in question(dialog) and "THEIRS" in question(dialog)
         await pilot.press("enter")
         await wait_main(pilot)
         assert lot1.read_text(encoding="utf-8") == theirs and app.document.dirty

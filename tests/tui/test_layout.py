@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from planner.tui.toasts import MAX_SHOWN
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
@@ -232,60 +233,60 @@ async def test_footer_keys_follow_the_focus(lot1, size):
         await wait_screen(pilot, HelpScreen)
 
 
-async def test_toasts_never_cover_the_verdict_bar(draft, size):
+def overlaps(a, b) -> bool:
+    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
+
+
+async def test_notices_cover_no_pane_and_not_the_verdict_bar(draft, size):
+    """The main screen's notice stands on the header's line (tui/toasts.py), a long one on the pane
+    border under it too: never over a table row, a field or the verdict, and the panes never move."""
+    from planner.tui.widgets.partners import PartnersTable
+
     app, _ = make_app(draft)
     async with app.run_test(size=size, notifications=True) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+z")  # "Nothing to undo.", then two more, as after a few edits
-        for i in range(2):
-            app.notify(f"Notification {i}: " + "a long message " * 5, timeout=60)
-        await wait_for(pilot, lambda: len(shown_toasts(app)) == 3, "the toasts")
+        regions = {s: app.query_one(s).region for s in (*PANES, "#verdict")}
+        work = [app.query_one(PartnersTable).region, regions["#verdict"], app.screen.query_one("Footer").region]
+        await pilot.press("ctrl+z")  # "Nothing to undo."
+        await wait_for(pilot, lambda: shown_toasts(app), "the notice")
+        assert [str(t.render()) for t in shown_toasts(app)] == ["Nothing to undo."]
+        for i in range(3):
+            app.notify(f"Notification {i}: " + "a long message " * 40, timeout=60)
+        await wait_for(pilot, lambda: "Notification 2" in str(shown_toasts(app)[-1].render()), "the newest")
         await pilot.pause()
-        bar = app.query_one("#verdict").region
-        for toast in shown_toasts(app):
-            assert toast.region.bottom <= bar.y, (toast.region, bar)
-        text = screen_text(app)
-        assert "Nothing to undo." in text and "Notification 1" in text
-
-        # many more than fit: the newest show whole (the oldest go), and the verdict bar and the
-        # footer still show whole, with no toast over them
-        for i in range(2, 10):
-            app.notify(f"Notification {i}: " + "a long message " * 5, timeout=60)
-        await wait_for(pilot, lambda: "Notification 9" in str(shown_toasts(app)[-1].render()), "the newest toast")
-        await pilot.pause()
-        shown = shown_toasts(app)
-        assert 1 < len(shown) < 11 and len(app._notifications) == len(shown)
-        top = app.screen.region.y + 1  # under the header
-        for toast in shown:
-            assert toast.region.y >= top and toast.region.bottom <= bar.y, (toast.region, bar)
-        assert "Notification 9" in screen_text(app)
+        (notice,) = shown_toasts(app)  # the newest replaces the one before
+        assert notice.region.y == 0 and notice.region.height <= 2
+        assert str(notice.render()).endswith("…")  # cut to its two lines, and says so
+        for region in work:
+            assert not overlaps(notice.region, region), (notice.region, region)
+        assert {s: app.query_one(s).region for s in (*PANES, "#verdict")} == regions  # nothing moved
         rows = screen_text(app).splitlines()
-        bottom = "\n".join(rows[bar.y:])
-        assert "Notification" not in bottom and "▌" not in bottom
-        assert re.sub(r"\s+", " ", bottom).startswith(re.sub(r"\s+", " ", verdict(app)))
+        assert rows[0].strip().startswith("Notification 2")
+        bar = regions["#verdict"]
+        assert re.sub(r"\s+", " ", "\n".join(rows[bar.y:])).startswith(re.sub(r"\s+", " ", verdict(app)))
 
 
-async def test_kept_toasts_go_when_they_expire_or_are_clicked_and_are_used_again(draft):
-    """The main screen keeps its toasts mounted (tui/toasts.py): an expired or clicked toast is
-    hidden and the app forgets its notification; the next notification shows in a kept toast."""
-    from planner.tui.toasts import POOL, KeptToast
+async def test_notices_go_when_they_expire_or_are_clicked_and_are_used_again(draft):
+    """The main screen keeps its notice mounted (tui/toasts.py): an expired or clicked one is hidden
+    and the title is back; the next notification shows in it at once, in the same turn."""
+    from planner.tui.toasts import Notice
 
     app, _ = make_app(draft)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
-        kept = set(app.screen.query(KeptToast))
-        assert len(kept) == POOL
+        kept = set(app.screen.query(Notice))
+        assert len(kept) == 1
         app.tell("Short-lived", timeout=0.2)
         assert [str(t.render()) for t in shown_toasts(app)] == ["Short-lived"]  # at once, no message turn
-        await wait_for(pilot, lambda: not shown_toasts(app), "the toast to expire")
-        assert not app._notifications
+        await wait_for(pilot, lambda: not shown_toasts(app), "the notice to expire")
+        await pilot.pause()
+        assert "draft.toml" in screen_text(app).splitlines()[0]  # the title is back
         app.tell("Click me", timeout=60)
         toast = shown_toasts(app)[0]
         await pilot.pause()
         await pilot.click(toast)
-        await wait_for(pilot, lambda: not shown_toasts(app), "the clicked toast to go")
-        assert not app._notifications and set(app.screen.query(KeptToast)) == kept  # none removed, none added
-        for i in range(POOL + 2):  # more than the pool at once: more toasts, kept from then on
+        await wait_for(pilot, lambda: not shown_toasts(app), "the clicked notice to go")
+        assert set(app.screen.query(Notice)) == kept  # none removed, none added
+        for i in range(MAX_SHOWN + 2):
             app.tell(f"Toast {i}", timeout=60)
-        await wait_for(pilot, lambda: len(shown_toasts(app)) == POOL + 2, "all the toasts")
-        assert [str(t.render()) for t in shown_toasts(app)] == [f"Toast {i}" for i in range(POOL + 2)]
+        assert [str(t.render()) for t in shown_toasts(app)] == [f"Toast {MAX_SHOWN + 1}"]

@@ -196,7 +196,8 @@ async def test_stale_changes_are_offered_with_what_differs_and_recovered(draft: 
         dialog = await wait_screen(pilot, Choice)
         text = question(dialog)
         assert "has changes that were never saved" in text and "which is no longer running" in text
-        assert "title changed" in text and f"partners removed: {saved.partners[-1].label}" in text
+        assert f"title “{saved.title}” → “Edited before the link dropped”" in text
+        assert f"{saved.partners[-1].label} removed" in text
         await answer(pilot, "recover")
         await wait_main(pilot)
         assert app.document.plan == edited and app.document.dirty
@@ -322,7 +323,9 @@ async def test_killed_after_an_edit_the_edit_is_offered_back(draft: Path, sig: i
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         dialog = await wait_screen(pilot, Choice)
-        assert f"process {child.pid}" in question(dialog) and "lot changed" in question(dialog)
+        asked = question(dialog)
+        assert f"process {child.pid}" in asked
         await answer(pilot, "recover")
         await wait_main(pilot)
         assert app.document.plan.lot != lot and app.document.dirty
+        assert f"lot {lot} → {app.document.plan.lot}" in asked  # each change with its old and new value

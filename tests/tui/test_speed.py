@@ -120,7 +120,7 @@ async def test_a_lot_switch_draws_panes_and_toast_in_one_frame(tmp_path, monkeyp
     within 50 ms): all of it is drawn in one frame, after one layout, and nothing of it is drawn again."""
     from textual.screen import Screen
 
-    from planner.tui.toasts import KeptToast
+    from planner.tui.toasts import Notice
     from planner.tui.widgets.scoreboard import RulesTable
 
     from .helpers import shown_toasts
@@ -157,11 +157,11 @@ async def test_a_lot_switch_draws_panes_and_toast_in_one_frame(tmp_path, monkeyp
             await wait_for(pilot, lambda: frames, "a frame")
             for _ in range(5):
                 await pilot.pause()
-            drawn = [f for f in frames if f & {"#rules", "#lot-name", "#verdict", "KeptToast"}]
+            drawn = [f for f in frames if f & {"#rules", "#lot-name", "#verdict", "Notice"}]
             assert len(drawn) == 1, frames
-            assert {"#rules", "#lot-name", "#verdict", "KeptToast"} <= drawn[0]
+            assert {"#rules", "#lot-name", "#verdict", "Notice"} <= drawn[0]
             assert len(layouts) == 1, layouts
-            assert isinstance(shown_toasts(app)[-1], KeptToast)
+            assert isinstance(shown_toasts(app)[-1], Notice)
 
 
 async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_turn(tmp_path):

@@ -20,8 +20,13 @@ GOOD_USER_THEME = 'name = "my-theme"\nprimary = "#112233"\ndark = false\n'
 
 
 def warnings(app) -> list:
-    """The warnings the app raised, however it raised them (read from Textual's own list)."""
-    return [n for n in app._notifications if n.severity == "warning"]
+    """The warnings the app shows, however it raised them: in the planner's notices (tui/toasts.py) or
+    in Textual's own list."""
+    from planner.tui.toasts import Notice
+
+    shown = [notice.notification for screen in app.screen_stack for notice in screen.query(Notice)
+             if notice.notification is not None]
+    return [n for n in [*shown, *app._notifications] if n.severity == "warning"]
 
 
 def user_themes(xdg: Path) -> Path:
@@ -156,14 +161,16 @@ async def test_a_broken_settings_file_gives_one_warning(draft, xdg):
 
 async def test_an_unwritable_settings_folder_warns_when_saving_the_theme(draft, xdg):
     (xdg / "planner").write_text("a file where the folder should be\n", encoding="utf-8")
-    app, _ = make_app(draft)
+    app, notes = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.pause()
-        before = len(warnings(app))
+        before = len(notes)
         app.theme = "planner-light"
-        await wait_for(pilot, lambda: len(warnings(app)) > before, "the warning")
-        assert "could not remember the theme" in warnings(app)[-1].message
+        await wait_for(pilot, lambda: len(notes) > before, "the warning")
+        assert "could not remember the theme" in notes[-1].message and notes[-1].severity == "warning"
+        await wait_for(pilot, lambda: warnings(app) and "could not remember" in warnings(app)[-1].message,
+                       "the warning shown")
         assert app.theme == "planner-light"  # applied all the same
 
 

@@ -87,6 +87,13 @@ ACTIONS: list[Action] = [
            palette_help="Save the plan"),
     Action("planner.open", "ctrl+o", "the plans of this folder: open one, a new one, a variant", "app.open", "Open",
            palette="Open", palette_help="The plans of this folder: open one, start a new one, copy one"),
+    Action("planner.save_as", "w", "save as another file (the plan goes on there)", "app.save_as", "Save as",
+           palette="Save as", palette_help="Save the plan as another file; the plan goes on there"),
+    Action("planner.new_plan", "ctrl+n", "a new plan (asks first when there are unsaved changes)", "app.new_plan",
+           "New", palette="New plan", palette_help="Start a new, empty plan"),
+    Action("planner.export", "e", "export: partners CSV, a report to mail (Markdown or text), for the partners "
+           "or internal", "app.export", "Export",
+           palette="Export", palette_help="Partners as CSV, or a report to mail (Markdown, text)"),
     Action(None, "ctrl+p", "command palette: every action and theme"),
     Action("planner.help", "question_mark,f1", "this help", "help", "Help", footer=9, help_keys="? / f1",
            key_display="?", palette="Help", palette_help="Keys, the scoreboard and where the rules come from"),

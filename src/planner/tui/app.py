@@ -35,7 +35,7 @@ from planner.tui.recovering import Keeper
 from planner.tui.screens.main import MainScreen, is_text_field
 from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
-from planner.tui.toasts import place_toasts, show_now
+from planner.tui.toasts import clear_notices, show_now
 from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.live import LiveInput
 
@@ -60,6 +60,44 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
     return Document(plan, rules or load_call_for(plan, "new plan"), held, plan)
 
 
+DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
+
+
+def not_found(path: Path) -> str:
+    """'file not found in ~/plans/': where it looked, since a relative path is read from the plan's folder."""
+    from planner.tui.screens.dialogs import folder_words
+
+    return f"file not found in {folder_words(path.parent)}"
+
+
+def similar_names(path: Path, limit: int = 3) -> list[str]:
+    """Names in the path's folder close to its name (my-paln.toml: my-plan.toml)."""
+    import difflib
+
+    try:
+        names = [e.name for e in os.scandir(path.parent) if not e.name.startswith(".") and e.is_file()]
+    except OSError:
+        return []
+    plans = [n for n in names if n.endswith(path.suffix)] if path.suffix else names
+    return difflib.get_close_matches(path.name, plans, n=limit, cutoff=0.6)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def file_name_for(plan) -> str:
+    """A new plan's file name from its acronym (or title): RE-SKILLS -> re-skills.toml."""
+    import re
+
+    words = re.sub(r"[^a-z0-9]+", "-", (plan.acronym or plan.title or "").lower()).strip("-")[:40].strip("-")
+    return f"{words or 'plan'}.toml"
+
+
+def _copy_name(path: Path | None) -> str:
+    return f"{path.stem}-copy.toml" if path else "plan-copy.toml"
+
+
 class PlannerApp(App[int]):
     CSS_PATH = "planner.tcss"
     TITLE = "planner"
@@ -69,10 +107,12 @@ class PlannerApp(App[int]):
     PRIORITY_IDS = priority_ids(ACTIONS)
 
     def __init__(self, document: Document, session_rules: CallRules | None = None,
-                 folder: Path | None = None) -> None:
+                 folder: Path | None = None, ask_if_missing: bool = False) -> None:
         super().__init__()
         self.document = document
         self.start_folder = folder  # `planner DIR`: the folder view first, over a new plan
+        # the plan named on the command line does not exist: say so (and offer similar names) first
+        self._ask_if_missing = ask_if_missing
         # --rules FILE / --call ID: one set of rules for the whole session, every plan opened included
         self.session_rules = session_rules
         # themes and keys are set before the first mount: a theme change after it restyles every widget
@@ -98,6 +138,8 @@ class PlannerApp(App[int]):
     def on_load(self) -> None:
         if self.ending is not None:
             self.ending.loop = asyncio.get_running_loop()  # from now on a signal exits through the app
+        self.disk_changed = False  # someone else saved the file since we read or saved it (the title says so)
+        self._disk_seen: tuple[int, int] | None = None  # the file's (mtime, size) at the last check
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
@@ -130,13 +172,50 @@ class PlannerApp(App[int]):
             self.tell("\n".join(self._settings_problems), title="Some settings were not loaded",
                       severity="warning", timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        place_toasts(self.main, self.size)
         self.call_after_refresh(freeze_heap)
         # a sign of life for planners on other hosts, which take a holder silent for a day as gone
         self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
-        self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0), cancel_label="Quit")
+        self.set_interval(DISK_CHECK_SECONDS, self.check_disk)
+        self._say_if_missing(lambda: self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0),
+                                                       cancel_label="Quit"))
         if self.start_folder is not None:
             self.open_folder(self.start_folder, closable=False)
+
+    def _say_if_missing(self, then: Callable[[], None]) -> None:
+        """A plan named on the command line that does not exist (a typo?): say so before a new plan
+        starts there, and offer the similar names in its folder."""
+        from planner.tui.screens.dialogs import Choice
+
+        doc = self.document
+        if not self._ask_if_missing or doc.path is None or doc.fingerprint is not None or doc.path.exists() \
+                or doc.path.is_symlink():
+            then()
+            return
+        similar = similar_names(doc.path)
+        question = f"{doc.path.name} does not exist: a new plan will be saved there (in {doc.path.parent})."
+        if similar:
+            question += "\nSimilar names in that folder: " + ", ".join(similar) + "."
+        # two buttons at most, each name cut: they fit 80 columns (the question names all of them)
+        choices = [("new", "New plan")] + [(f"open{i}", f"Open {_cut(name, 22)}")
+                                           for i, name in enumerate(similar[:2])] + [("quit", "Quit")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "quit":
+                self.exit(0)
+            elif choice and choice.startswith("open"):
+                path = doc.path.parent / similar[int(choice.removeprefix("open"))]
+                try:
+                    self.document = open_document(path, self.session_rules)
+                except PlanError as exc:
+                    self.tell(str(exc), title="Not opened: a new plan it is", severity="error", timeout=20)
+                else:
+                    self.main.use_rules(self.document.rules)
+                    self.redraw(resync=True)
+                then()
+            else:
+                then()
+
+        self.push_screen(Choice(question, choices, escape="new", default="new"), answered)
 
     def _held_at_start(self, document: Document) -> None:
         if not self.main.up_to_date:
@@ -170,8 +249,14 @@ class PlannerApp(App[int]):
         title = plain(title)
         note = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
                             markup=markup)
-        if not show_now(self, note):  # the main screen's toasts show in the frame of the edit
+        if not show_now(self, note):  # in a line of their own (tui/toasts.py), in the frame of the edit
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False):  # type: ignore[override]
+        """A new dialog clears the notices: they spoke of the screen before (an import error must not
+        stand over the next import's preview)."""
+        clear_notices(self)
+        return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss)
 
     def tell(self, message: str, *, title: str = "", severity="information", timeout: float | None = None) -> None:
         """A notification of the planner: it holds file names, partner names, key paths such as
@@ -189,7 +274,6 @@ class PlannerApp(App[int]):
             self.tell(problem, severity="warning")
 
     def on_resize(self, event) -> None:
-        place_toasts(self.main, event.size)
         self.main.resized(event.size)
 
     def redraw(self, resync: bool = False) -> None:
@@ -273,11 +357,9 @@ class PlannerApp(App[int]):
                                         doc.path.name), lambda path: self._save_as(path, after) if path else None)
             return
         if doc.read_only or doc.path is None:
-            suggestion = f"{doc.plan.acronym or 'plan'}.toml".lower() if doc.path is None else doc.path.name
             title = ("Save as (a new file; the sample stays as it is):" if doc.read_only
                      else "Save the new plan as:")
-            self.push_screen(PathPrompt(title, suggestion),
-                             lambda path: self._save_as(path, after) if path else None)
+            self.ask_path_then_save(title, file_name_for(doc.plan), after)
             return
         if doc.protected and not doc.save_anyway:
             def anyway(answer: str | None) -> None:
@@ -289,12 +371,130 @@ class PlannerApp(App[int]):
                                     [("save", "Save anyway"), ("cancel", "Cancel")], default="cancel"), anyway)
             return
         if doc.changed_on_disk():
-            self.push_screen(Choice(f"{doc.path} was changed on disk since you opened it (by someone else?).\n"
-                                    "Overwrite it with your version?",
-                                    [("overwrite", "Overwrite"), ("cancel", "Cancel")], default="cancel"),
-                             lambda answer: self._write(doc.path, after) if answer == "overwrite" else None)
+            self.ask_changed_on_disk(after)
             return
         self._write(doc.path, after)
+
+    # --- two copies, one file --------------------------------------------------------------
+
+    def _theirs(self) -> tuple[tuple | None, str]:
+        """The version on disk as (plan, fingerprint, rules), or why it cannot be read."""
+        path = self.document.path
+        assert path is not None
+        if problem := not_a_regular_file(path):
+            return None, problem
+        try:
+            plan, fingerprint = load_plan_with_fingerprint(path, self.session_rules)
+            return (plan, fingerprint, self.session_rules or load_call_for(plan, str(path))), ""
+        except PlanError as exc:
+            return None, exc.message
+
+    def ask_changed_on_disk(self, after: Callable[[], None] | None = None) -> None:
+        """Someone else saved the file: reload theirs (ours stays one ctrl+z away), keep mine (overwrite
+        theirs), or save mine as a copy; each change of theirs listed in the words of `planner diff`."""
+        from planner import plandiff
+        from planner.tui.screens.dialogs import Choice
+
+        doc = self.document
+        theirs, problem = self._theirs()
+        if theirs is not None:
+            changes = plandiff.words(plandiff.describe(doc.saved or theirs[0], theirs[0]))
+            listed = "\n".join(f"  - {line}" for line in changes[:8]) + (
+                f"\n  - and {len(changes) - 8} more" if len(changes) > 8 else "")
+            what = f"Their changes:\n{listed}" if changes else "It holds the same plan as you opened."
+        else:
+            what = f"It cannot be read now: {problem}"
+        mine = "your unsaved changes stay one ctrl+z away" if doc.dirty else "you had no unsaved changes"
+        question = (f"{doc.path} was saved by someone else (another copy of the planner?) since you opened it.\n"
+                    f"{what}\nReload theirs ({mine}), keep mine (overwrite theirs), or save mine as a copy?")
+        choices = ([("reload", "Reload")] if theirs is not None else []) + [
+            ("keep", "Keep mine"), ("copy", "Save a copy"), ("cancel", "Cancel")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "reload" and theirs is not None:
+                self._reload(*theirs)
+            elif choice == "keep":
+                self._write(doc.path, after)
+            elif choice == "copy":
+                self.ask_path_then_save("Save your version as a copy (theirs stays as it is):",
+                                        _copy_name(doc.path), after)
+
+        self.push_screen(Choice(question, choices, default="cancel", wide=True), answered)
+
+    def _reload(self, plan, fingerprint, rules: CallRules) -> None:
+        doc = self.document
+        had = doc.dirty or plan != doc.plan
+        doc.reload(plan, fingerprint)
+        if rules is not doc.rules:
+            self.main.use_rules(rules)
+        self.disk_changed = False
+        self.redraw(resync=True)
+        self.tell(f"Reloaded {doc.name}" + (": ctrl+z brings your version back" if had else ""))
+
+    def check_disk(self) -> None:
+        """At intervals and when the terminal gets the focus back: one stat; the file is read only when
+        its size or time moved. Says once, in the title and a notice, that someone else saved it."""
+        doc = self.document
+        if doc.path is None or doc.read_only:
+            return
+        seen = doc.stat_on_disk()
+        if seen == self._disk_seen or not doc.maybe_changed_on_disk():
+            self._disk_seen = seen
+            return
+        self._disk_seen = seen
+        changed = doc.changed_on_disk()
+        if changed != self.disk_changed:
+            self.disk_changed = changed
+            self.redraw()
+            if changed:
+                self.tell(f"{doc.name} was saved by someone else: {self.key_for('planner.save')} offers to "
+                          "reload theirs, keep yours or save yours as a copy.", title="Changed on disk",
+                          severity="warning", timeout=10)
+
+    def on_app_focus(self, _event) -> None:
+        self.check_disk()
+
+    @property
+    def plan_folder(self) -> Path:
+        """Where a relative path in a prompt starts: the plan's folder (a new plan: where the planner started)."""
+        path = self.document.path
+        return path.parent if path is not None else Path.cwd()
+
+    def ask_path_then_save(self, title: str, suggestion: str, after: Callable[[], None] | None = None) -> None:
+        from planner.tui.screens.dialogs import PathPrompt
+
+        self.push_screen(PathPrompt(title, suggestion, self.plan_folder),
+                         lambda path: self._save_as(path, after) if path else None)
+
+    def action_save_as(self) -> None:
+        doc = self.document
+        if doc.path is None or doc.read_only:
+            self.save_then(None)  # a new plan's first save: its title, then its file name
+            return
+        suggestion = file_name_for(doc.plan)
+        if doc.path is not None and suggestion == doc.path.name:
+            suggestion = _copy_name(doc.path)
+        self.ask_path_then_save("Save the plan as (a new file; the plan goes on there):", suggestion)
+
+    def action_new_plan(self) -> None:
+        self.ask_unsaved(self._new_plan, "starting a new plan")
+
+    def _new_plan(self) -> None:
+        rules = self.session_rules
+        plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
+        document = Document(plan, rules or load_call_for(plan, "new plan"), None, plan)
+        self.disk_changed = False
+        self.document = document
+        self.main.use_rules(document.rules)
+        self.keeper.hold()
+        self.redraw(resync=True)
+        self.tell(f"A new plan: {self.key_for('planner.plan_details')} gives it its title, "
+                  f"{self.key_for('planner.save')} saves it (in {self.plan_folder}).")
+
+    def action_export(self) -> None:
+        from planner.tui.exporting import ask_export
+
+        ask_export(self)
 
     def _save_as(self, path: Path, after: Callable[[], None] | None) -> None:
         from planner.tui.screens.dialogs import Choice
@@ -330,6 +530,8 @@ class PlannerApp(App[int]):
             self.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not saved", severity="error",
                       timeout=15)
             return
+        self.disk_changed = False
+        self._disk_seen = None
         self.tell(f"Saved {shown}")
         if (self.document.path, self.document.read_only) != before:
             self.keeper.hold()  # saved as another file: the recovery file moves with it
@@ -381,7 +583,7 @@ class PlannerApp(App[int]):
 
     def open_path(self, path: Path) -> None:
         if (problem := not_a_regular_file(path)) or not path.exists():
-            self.tell(f"{path}: {problem or 'file not found'}", title="Not opened: your current plan is kept",
+            self.tell(f"{path}: {problem}" if problem else f"{path.name}: {not_found(path)}", title="Not opened: your current plan is kept",
                       severity="error", timeout=10)
             return
         try:
@@ -392,6 +594,8 @@ class PlannerApp(App[int]):
         self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
 
     def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
+        self.disk_changed = False
+        self._disk_seen = None
         self.document = document
         self.main.use_rules(document.rules)  # another call: other lots, caps, ecosystems, deadline
         self.keeper.hold()  # lets go of the plan closed before
@@ -473,7 +677,8 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
     except PlanError as exc:
         print(plain(f"planner: {exc}", keep_newlines=True), file=sys.stderr)  # a path may hold an ESC
         return 2
-    app = PlannerApp(document, session_rules=rules, folder=Path(folder) if folder is not None else None)
+    app = PlannerApp(document, session_rules=rules, folder=Path(folder) if folder is not None else None,
+                     ask_if_missing=path is not None and not read_only)
     ending.app, app.ending = app, ending
     app.run()
     app.keeper.closing()  # a lock taken while a signal's exit was under way goes too

@@ -148,6 +148,37 @@ class Document:
             return now is not None  # there was no file when we opened the path: someone created one
         return now is not None and now.digest != self.fingerprint.digest
 
+    def stat_on_disk(self) -> tuple[int, int] | None:
+        """The file's (mtime_ns, size) now, without reading it; None when there is none (or no path)."""
+        if self.path is None:
+            return None
+        try:
+            info = os.stat(self.path)
+        except (OSError, ValueError):
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def maybe_changed_on_disk(self) -> bool:
+        """Cheap (one stat, no read): the file's size or time differ from when it was read or saved.
+        For the check at intervals; changed_on_disk() then reads it to be sure."""
+        now = self.stat_on_disk()
+        if self.fingerprint is None:
+            return now is not None and self.path is not None
+        return now != (self.fingerprint.mtime_ns, self.fingerprint.size)
+
+    def reload(self, plan: Plan, fingerprint: Fingerprint | None) -> None:
+        """Take the version on disk (another copy saved it) as the saved plan; the plan shown before
+        is one undo step back, so nothing typed is lost."""
+        if plan != self.plan:
+            self.undo_stack.append(self.plan)
+            del self.undo_stack[:-HISTORY]
+            self.redo_stack.clear()
+            self.last_change = describe_change(self.plan, plan, self.rules)
+        self.last_merge = None
+        self.plan = self.saved = plan
+        self.fingerprint = fingerprint
+        self.checked_by = self.passed = None
+
     def save(self, path: Path | None = None) -> None:
         """Write the plan, after reading its own text back as the loader would: never a file that will not load."""
         target = path or self.path

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from planner import recovery
+from planner import plandiff, recovery
 from planner.errors import PlanError
 from planner.recovery import Holder
 from planner.tui.document import Document
@@ -171,7 +171,9 @@ class Keeper:
                 unreadable.append(Holder(h.path, problem=f"its unsaved plan cannot be read: {exc.message}",
                                          owner=h.owner))
                 continue
-            changes = recovery.differences(doc.saved if doc.path else None, plan)
+            # each change with its old and new value, in the words of `planner diff`
+            changes = (plandiff.words(plandiff.describe(doc.saved, plan)) if doc.path
+                       else recovery.differences(None, plan))
             if plan == doc.plan:
                 if not h.foreign:
                     recovery.remove(h.path)  # the saved file already has them

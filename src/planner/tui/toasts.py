@@ -1,186 +1,174 @@
-"""The main screen's toasts, placed so that one coming or going repaints only the corner they use.
+"""Notifications that never hide the work: they stand where they cover no field, button, table row
+or verdict.
 
-Textual docks its toast rack at the bottom of the screen and hides it when it is empty. Both cost
-a full repaint of the screen for each toast that comes and goes (about 25 KB at 160x48 and some
-50 ms, for a key such as `l` that says what it changed; light on the wire): showing or
-hiding a child of the screen shifts the stacking order of every pane in the compositor's map, and
-a docked widget of changing height changes the screen's dock spacing, which every pane's geometry
-carries. So the main screen's rack stays displayed (it is invisible when empty: Textual gives it
-`visibility: hidden`) and is taken out of the dock, with a fixed place and size: the bottom-right
-corner, ending 4 lines above the bottom as before (above the verdict bar and the footer), as wide
-as a toast, from under the header down (toasts stack up from its bottom; when they fill it, the
-oldest go: see _make_room). Its size is fixed: a toast that comes or goes
-repaints its own lines only. Other screens keep Textual's rack.
+Textual's toasts stand in the bottom-right corner over whatever is there: "Edited TREDU" over the
+scoreboard's rows, "Added TREDU" over the next partner form's buttons, an import error for 15 s over
+the next import preview. The planner's notices stand instead:
 
-Its toasts are kept mounted, too. Textual mounts a new toast for each notification (in later
-message turns than the edit that raised it) and scrolls the rack after it: the toast of `l` came
-two frames after the panes it speaks of, 40-60 ms later (the aim: `l` within 50 ms). The main
-screen's rack holds a few hidden toasts from the start; a notification raised on the main screen
-takes a hidden one at once (`show_now`, not through Textual's Notify message and a later call), so
-it shows in the same frame as the edit; an expired or clicked toast is hidden again.
+- on the main screen, on the header's line (the file name and acronym come back when the notice
+  goes) and, for a long one, the partners pane's top border under it: two lines that hold no work.
+  The newest notice replaces the one before; a longer text is cut with `…` (at 80 columns that is
+  past 150 characters). Giving the notices rows of their own would take them from the panes: the
+  scoreboard's rules would scroll, which hides rows as surely as a toast over them.
+- in a dialog, at the bottom of the screen above its footer, outside the dialog box (the box is
+  centred in the room left), up to MAX_SHOWN of them, the newest lowest.
+
+A click takes a notice away; a new dialog clears them all (PlannerApp.push_screen): what they said
+was about the screen before.
+
+Light on the wire, and in the frame of the edit: the main screen's line is there from the start, at
+a fixed place over the header (absolute, on a layer of its own: the panes never move for it), and
+invisible while empty; a notification takes it in the same turn as the edit, not through Textual's
+Notify message and a later mount (the toast of `l` came two frames after the panes it speaks of).
+A dialog's line is mounted with its first notice. Textual's own screens (the command palette) keep
+Textual's toasts.
 """
 
 from __future__ import annotations
 
 import threading
-from itertools import count
 
-from rich.console import Console
-from rich.text import Text
 from textual import events
 from textual.app import App
+from textual.containers import Vertical
 from textual.css.query import NoMatches
-from textual.geometry import Size
-from textual.notifications import Notification, Notifications
-from textual.screen import Screen
+from textual.markup import escape
+from textual.notifications import Notification
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets._toast import Toast, ToastHolder, ToastRack
+from textual.widgets import Static
 
+from planner.tui.text import literal
 from planner.tui.widgets.quiet import NoRelayout
 
-TOAST_WIDTH = 60  # Textual's toast width (at most half the screen)
-ABOVE_BOTTOM = 4  # the verdict bar, the footer and a spare line (planner.tcss had margin-bottom: 4)
-_CONSOLE = Console(width=TOAST_WIDTH, color_system=None)  # measures how a toast's text wraps
-POOL = 4  # toasts mounted ahead; more at once are mounted when needed, and kept
-_ids = count()
+MAX_SHOWN = 3
+MARKS = {"error": "✗ ", "warning": "! ", "information": ""}  # the meaning without colour (NO_COLOR)
 
 
-class KeptToast(Toast, NoRelayout):
-    """A toast that can be shown again with another notification: hidden when it expires, not removed."""
+class Notice(Static, NoRelayout):
+    """One notice: its title and message on one line (wrapped when long); a click takes it away."""
 
-    def __init__(self, notification: Notification) -> None:
-        super().__init__(notification)
+    def __init__(self) -> None:
+        super().__init__("", classes="notice")
+        self.display = False
+        self.notification: Notification | None = None
         self.timer: Timer | None = None
 
-    def _on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # Toast starts its timer on mount: this one starts it when shown
-
-    def present(self, notification: Notification) -> None:
-        self.remove_class(f"-{self._notification.severity}")
-        self._notification = notification
+    def present(self, notification: Notification, width: int | None = None) -> None:
+        """Show `notification`; with a `width`, on at most two lines of it (cut with …)."""
+        if self.notification is not None:
+            self.remove_class(f"-{self.notification.severity}")
+        self.notification = notification
         self.add_class(f"-{notification.severity}")
-        self.refresh(layout=True)  # another text: another height
+        head = MARKS.get(notification.severity, "") + (f"{notification.title}: " if notification.title else "")
+        message = notification.message
+        if width is not None:
+            message = " · ".join(line.strip() for line in message.splitlines() if line.strip())
+            room = 2 * width - len(head)
+            if len(message) > room:
+                message = message[:max(room - 1, 0)] + "…"
+        if notification.markup:  # Textual's own ("Press [b]ctrl+q[/b]"), checked by PlannerApp.notify
+            self.update(escape(head) + message)
+        else:
+            self.update(literal(head + message, keep_newlines=True))
         self._stop()
-        self.timer = self.set_timer(max(notification.time_left, 0.01), self.withdraw)
+        self.timer = self.set_timer(max(notification.timeout, 0.01), self._expired)
+        self.display = True
 
     def _stop(self) -> None:
         if self.timer is not None:
             self.timer.stop()
             self.timer = None
 
-    def withdraw(self) -> None:
-        """Expired or clicked: the app forgets the notification, the toast goes back to the pool."""
-        self._stop()
-        if self._notification in self.app._notifications:
-            self.app._unnotify(self._notification, refresh=False)
-        if self.parent is not None:
-            self.parent.display = False
+    def _expired(self) -> None:
+        line = self.parent
+        if isinstance(line, NoticeLine):
+            line.withdraw(self)
 
     def on_click(self, event: events.Click) -> None:
-        event.prevent_default()  # not Toast's own click handler, which removes the toast
         event.stop()
-        self.withdraw()
+        self._expired()
+
+
+class NoticeLine(Vertical, NoRelayout):
+    """The notices of one screen: `slots` at once (the main screen's header line holds one)."""
+
+    def __init__(self, slots: int = MAX_SHOWN, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.slots = slots
+
+    def compose(self):
+        for _ in range(self.slots):
+            yield Notice()
+
+    @property
+    def shown(self) -> list[Notice]:
+        return [n for n in self.query_children(Notice) if n.display]
+
+    def on_mount(self) -> None:
+        for notification in getattr(self, "_pending", ()):
+            self.say(notification)
+        self._pending = []
+
+    def say(self, notification: Notification) -> None:
+        notices = list(self.query_children(Notice))
+        if not notices:  # not composed yet (a dialog's line, mounted with its first notice)
+            self._pending = [*getattr(self, "_pending", []), notification]
+            return
+        free = [n for n in notices if not n.display]
+        notice = free[0] if free else notices[0]  # full: the oldest (the top one) goes
+        if notice is not notices[-1]:
+            self.move_child(notice, after=notices[-1])  # the newest lowest
+        notice.present(notification, self.line_width if self.slots == 1 else None)
+        self.set_class(True, "-shown")
+
+    @property
+    def line_width(self) -> int:
+        return max(self.app.size.width - 2, 10)  # the notice's padding
+
+    def withdraw(self, notice: Notice) -> None:
+        notice._stop()
+        notice.display = False
+        notice.notification = None
+        if not self.shown:
+            self.set_class(False, "-shown")
+
+    def clear(self) -> None:
+        for notice in self.shown:
+            self.withdraw(notice)
+
+
+def _line_of(screen: Screen, mount: bool) -> NoticeLine | None:
+    try:
+        return screen.query_one(NoticeLine)
+    except NoMatches:
+        pass
+    if not mount or not isinstance(screen, ModalScreen) or not screen.has_class("dialog-screen"):
+        return None
+    line = NoticeLine(classes="-docked -shown")
+    screen.mount(line)
+    return line
 
 
 def show_now(app: App, notification: Notification) -> bool:
-    """Show a notification on the main screen now; False where Textual's way applies (another
-    screen on top, another thread, a screen without a kept rack)."""
-    if threading.get_ident() != app._thread_id or not app.screen_stack or app.screen is not app.screen_stack[0]:
+    """Show a notification in the top screen's line of notices now; False where Textual's toasts apply
+    (another thread, a screen of Textual's own)."""
+    if threading.get_ident() != app._thread_id or not app.screen_stack:
         return False
-    try:
-        rack = app.screen.get_child_by_type(ToastRack)
-    except NoMatches:
+    screen = app.screen
+    line = _line_of(screen, mount=True)
+    if line is None:
         return False
-    if not getattr(rack, "_keeps_toasts", False):
-        return False
-    app._notifications.add(notification)  # as App._on_notify
-    _show_kept(rack, app._notifications)
+    line.say(notification)  # a dialog's line mounted just now says it once it is composed
     return True
 
 
-def _show_kept(rack: ToastRack, notifications: Notifications) -> None:
-    """ToastRack.show for the main screen: the notifications shown by kept toasts, newest lowest."""
-    rack.display = True  # stays displayed: see the module's text
-    shown: set[str] = set()  # by identity: a Notification is not hashable
-    free: list[ToastHolder] = []
-    for holder in rack.query_children(ToastHolder):
-        toast = getattr(holder, "kept", None)  # its toast, mounted or about to be
-        if toast is None:
+def clear_notices(app: App) -> None:
+    """Every notice of every screen goes (a new dialog: what they said was about the screen before)."""
+    for screen in app.screen_stack:
+        try:
+            line = screen.query_one(NoticeLine)
+        except NoMatches:
             continue
-        if holder.display and toast._notification in notifications and not toast._notification.has_expired:
-            shown.add(toast._notification.identity)
-        else:
-            if holder.display:
-                toast.withdraw()
-            free.append(holder)
-    new = [n for n in notifications if n.identity not in shown and not n.has_expired]
-    for notification in new:
-        if free:
-            holder = free.pop(0)
-            holder.kept.present(notification)
-            last = rack.children[-1]
-            if holder is not last:
-                rack.move_child(holder, after=last)
-            holder.display = True
-        else:  # more at once than the pool holds: one more, kept from now on
-            holder = _holder(notification)
-            rack.mount(holder)
-            holder.kept.call_after_refresh(holder.kept.present, notification)
-    if new:
-        _make_room(rack)
-
-
-def _toast_height(notification: Notification, width: int) -> int:
-    """Lines a toast takes in a rack `width` wide: its text wrapped (Toast: 1 column of border and
-    1 of padding each side), 2 lines of padding, 1 of margin above."""
-    text = Text(notification.message)
-    lines = len(text.wrap(_CONSOLE, max(width - 3, 1))) if notification.message else 1
-    return lines + (1 if notification.title else 0) + 3
-
-
-def _make_room(rack: ToastRack) -> None:
-    """The oldest toasts go when the shown ones would not fit the rack: the newest must be seen.
-
-    The rack cannot scroll its toasts into view (it is `visibility: hidden`, so Textual gives it no
-    size), so toasts beyond its height would stack up out of sight above it, the newest pushed
-    off the bottom: they go instead, the app forgetting them as if they had expired."""
-    width, height = getattr(rack, "_placed", (TOAST_WIDTH, 0))
-    shown = [h for h in rack.query_children(ToastHolder) if h.display and getattr(h, "kept", None) is not None]
-    heights = [_toast_height(h.kept._notification, width) for h in shown]
-    while len(shown) > 1 and sum(heights) > height:
-        shown.pop(0).kept.withdraw()
-        heights.pop(0)
-
-
-def place_toasts(screen: Screen, size: Size) -> None:
-    try:
-        rack = screen.get_child_by_type(ToastRack)
-    except Exception:  # noqa: BLE001 - no rack yet (not composed): Textual's default stays
-        return
-    width = max(min(TOAST_WIDTH, size.width // 2), 1)
-    height = max(size.height - ABOVE_BOTTOM - 1, 1)  # under the header line
-    styles = rack.styles
-    styles.dock = "none"
-    styles.position = "absolute"
-    styles.margin = 0
-    styles.width = width
-    styles.height = height
-    styles.offset = (size.width - width, max(size.height - ABOVE_BOTTOM - height, 0))
-    rack._placed = (width, height)  # type: ignore[attr-defined]  # _make_room fits the toasts in it
-    rack.add_class("-placed")  # planner.tcss: its toasts take the rack's whole width
-    rack.display = True
-    if not getattr(rack, "_keeps_toasts", False):
-        # the app calls rack.show(notifications), which hides an empty rack and mounts new toasts
-        rack.show = lambda notifications: _show_kept(rack, notifications)  # type: ignore[method-assign]
-        rack._keeps_toasts = True  # type: ignore[attr-defined]
-        rack.mount_all(_holder() for _ in range(POOL))
-    _make_room(rack)  # a smaller terminal: fewer toasts fit
-
-
-def _holder(notification: Notification | None = None) -> ToastHolder:
-    """A holder and its kept toast; without a notification, hidden (in the pool)."""
-    toast = KeptToast(notification or Notification("", "", "information", 1))
-    holder = ToastHolder(toast, id=f"planner-toast-{next(_ids)}")
-    holder.kept = toast  # type: ignore[attr-defined]
-    holder.display = notification is not None
-    return holder
+        line.clear()
+    app.clear_notifications()  # Textual's own toasts too

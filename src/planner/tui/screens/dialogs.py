@@ -52,8 +52,9 @@ class Choice(ModalScreen[str]):
                 Binding("left", "app.focus_previous", show=False), Binding("right", "app.focus_next", show=False)]
 
     def __init__(self, question: str, choices: list[tuple[str, str]], escape: str = "cancel",
-                 default: str | None = None) -> None:
+                 default: str | None = None, wide: bool = False) -> None:
         super().__init__(classes="dialog-screen")
+        self.wide = wide  # four buttons: the whole width, so that they fit 80 columns
         self.question = question
         self.choices = choices
         self.escape = escape
@@ -62,7 +63,7 @@ class Choice(ModalScreen[str]):
         self.default = default or (escape if escape in ids else ids[0])
 
     def compose(self):
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog -wide-choice" if self.wide else "dialog"):
             yield Static(literal(self.question, keep_newlines=True), classes="question")
             with Horizontal(classes="buttons"):
                 for choice_id, label in self.choices:
@@ -81,22 +82,43 @@ class Choice(ModalScreen[str]):
         self.dismiss(self.escape)
 
 
+def folder_words(folder: Path) -> str:
+    """A folder as a prompt says it: ~/plans/ for one under the home folder."""
+    text = str(folder)
+    try:
+        home = str(Path.home())
+    except (RuntimeError, KeyError):  # no home folder: the path as it is
+        return text.rstrip("/") + "/"
+    if text == home or text.startswith(home.rstrip("/") + "/"):
+        text = "~" + text[len(home.rstrip("/")):]
+    return text.rstrip("/") + "/"
+
+
 class PathPrompt(ModalScreen[Path | None]):
     """Ask for a file path; enter accepts, escape cancels, tab completes the file or folder name.
 
+    A relative path is read from `folder` (the plan's folder; the prompt says which), never from the
+    folder the planner was started in. The field starts empty: a `suggestion` (the file name a save
+    offers) stands in it greyed and enter on the empty field takes it, so what is typed is never
+    replaced by a pre-selected text, and nothing typed is appended to a name that was not asked for.
+
     tab completes as a shell does: one match is filled in (a folder with its /), several are
     completed to their common start and listed under the field; tab again goes through them in
-    turn. The prompt has only its one field, so tab never moves the focus away from it.
+    turn. The prompt has only its one field, so tab never moves the focus away from it. A reusable
+    screen: any question for a file (open, save as, import, export) is one.
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
                 Binding("tab", "complete", "Complete name", id="dialog.complete", priority=True)]
     LISTED = 8
 
-    def __init__(self, title: str, value: str = "") -> None:
+    def __init__(self, title: str, suggestion: str = "", folder: Path | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
-        self.value = value
+        self.suggestion = suggestion
+        # without a folder (a caller that resolves the path itself), the path comes back as typed
+        self.relative_to = Path(folder) if folder is not None else None
+        self.folder = self.relative_to or Path.cwd()
         self._cycle: list[str] = []  # the matches tab goes through, while the field shows one of them
         self._cycle_at = -1
         self._cycle_from = ""  # what was typed when the matches were listed
@@ -104,16 +126,32 @@ class PathPrompt(ModalScreen[Path | None]):
     def compose(self):
         with Vertical(classes="dialog"):
             yield Label(literal(self.title_text), classes="question")
-            yield Input(self.value, placeholder="path/to/plan.toml", id="path")
+            if self.relative_to is not None:
+                yield Static(plain(f"in {folder_words(self.folder)} (a relative path starts there)"),
+                             id="folder", classes="hint")
+            # a caller without a folder (it resolves the path itself) has its text in the field, as before,
+            # the cursor after it and nothing selected
+            legacy = self.relative_to is None and self.suggestion
+            yield Input(self.suggestion if legacy else "", placeholder=self.suggestion or "plan.toml", id="path",
+                        select_on_focus=False)
             yield Static("", id="matches", classes="hint")
-            yield Static("enter: accept   tab: complete the name   escape: cancel", classes="hint")
+            accept = f"enter: {self.suggestion}" if self.suggestion and not legacy else "enter: accept"
+            yield Static(plain(f"{accept} · tab: complete the name · escape: cancel"), classes="hint")
         yield PlannerFooter()
+
+    def resolve(self, text: str) -> Path:
+        """What the typed text names: from the prompt's folder unless absolute (or ~)."""
+        path = _expanded(text)
+        if self.relative_to is None:
+            return path
+        # ../mine.toml names the file beside the plan's folder (normpath, not resolve: links stay as typed)
+        return Path(os.path.normpath(path if path.is_absolute() else self.relative_to / path))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip()
+        text = event.value.strip() or self.suggestion
         if text:
-            self.dismiss(_expanded(text))
+            self.dismiss(self.resolve(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._cycle and event.value not in self._cycle and event.value != self._cycle_from:
@@ -129,16 +167,17 @@ class PathPrompt(ModalScreen[Path | None]):
             return
         folder_text, _, prefix = field.value.rpartition("/")
         folder_text = folder_text + "/" if field.value.count("/") else ""
-        folder = _expanded(folder_text or ".")
+        folder = _expanded(folder_text) if folder_text else self.folder
+        folder = folder if folder.is_absolute() else self.folder / folder
         try:
             names = sorted(e.name + ("/" if e.is_dir() else "") for e in folder.iterdir()
                            if e.name.startswith(prefix) and (prefix.startswith(".") or not e.name.startswith(".")))
         except OSError as exc:
-            matches_line.update(plain(f"cannot list {folder}: {exc.strerror or exc}"))
+            matches_line.update(plain(f"cannot list {folder_words(folder)}: {exc.strerror or exc}"))
             return
         if not names:
-            matches_line.update(plain(f"no file or folder starts with {prefix!r}" if prefix
-                                      else f"{folder} is empty"))
+            matches_line.update(plain(f"no file or folder in {folder_words(folder)} starts with {prefix!r}"
+                                      if prefix else f"{folder_words(folder)} is empty"))
             return
         common = os.path.commonprefix(names)
         if len(names) == 1 or len(common) > len(prefix):

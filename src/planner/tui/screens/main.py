@@ -25,6 +25,7 @@ from planner.rules import CallRules, available_calls, load_call
 from planner.scoring import Scoreboard, evaluate
 from planner.tui.actions import ACTIONS, bound
 from planner.tui.text import plain
+from planner.tui.toasts import NoticeLine
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersPane, PartnersTable
@@ -74,6 +75,8 @@ class MainScreen(Screen):
                 yield LotPane(self.document.rules, self.grant_typed, id="lot-pane", classes="pane")
                 yield ScoreboardView(id="scoreboard", classes="pane")
         yield VerdictBar(id="verdict")
+        # over the header's line, on a layer of its own: invisible while there is nothing to say
+        yield NoticeLine(1, id="notices")
         footer = PlannerFooter()
         footer.show_command_palette = self.app.size.width >= 100  # see resized()
         yield footer
@@ -95,6 +98,11 @@ class MainScreen(Screen):
         """The terminal's new size (the app passes it on, also while a dialog is open)."""
         if not self.query("#small-notice"):
             return  # not composed yet: on_mount calls it
+        # the partners' share of the height (45%, as planner.tcss had it) counted from the terminal's
+        # size, not from the panes': a notice's line takes its rows from the lower panes, and the
+        # partners table keeps its size (a new size would cost it a second layout after the frame)
+        wide = size.width >= self.app.HORIZONTAL_BREAKPOINTS[-1][0]
+        self.query_one("#partners-pane").styles.max_height = max(5, (size.height - 3) * 45 // 100) if wide else None
         small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)
         notice.display = small
@@ -118,7 +126,8 @@ class MainScreen(Screen):
         if app.screen is not self and hasattr(app.screen, "plan_changed"):
             app.screen.plan_changed()  # a PlanEditor (content, budget, assessment) shows the plan too
         app.keeper.edited()  # the recovery file follows within a second
-        marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only or doc.protected else "")
+        marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only or doc.protected else "") + (
+            " [changed on disk]" if getattr(app, "disk_changed", False) else "")
         # the header shows them as plain text (Content), but a file name or title may hold an ESC
         set_titles(app, plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
         self._drawn = self._state()
@@ -262,8 +271,11 @@ class MainScreen(Screen):
         def added(partner: Partner | None) -> None:
             if partner is not None:
                 plan = editing.add_partner(self.document.plan, partner)
-                if self.app.apply(plan, select_row=len(plan.partners) - 1) is None and form.again:
+                again = form.again
+                if self.app.apply(plan, select_row=len(plan.partners) - 1, say=not again) is None and again:
                     self.action_add_partner()  # ctrl+n: saved, and the next empty form
+                    # said on the new form, under it: the new dialog cleared the notices of the one before
+                    self.app.tell(f"Added {partner.label}: the next partner", timeout=3)
 
         self.app.push_screen(form, added)
 
@@ -316,8 +328,11 @@ class MainScreen(Screen):
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
-            if problem := not_a_regular_file(path, "file"):
-                self.app.tell(f"{path}: {problem}", title="Not imported", severity="error", timeout=15)
+            if (problem := not_a_regular_file(path, "file")) or not path.exists():
+                from planner.tui.app import not_found
+
+                self.app.tell(f"{path}: {problem}" if problem else f"{path.name}: {not_found(path)}",
+                              title="Not imported", severity="error", timeout=15)
                 return
             try:  # a missing column is not an error here: the preview asks for it
                 screen = ImportScreen.read(path, self.document.plan, self.document.rules)
@@ -333,9 +348,8 @@ class MainScreen(Screen):
 
             self.app.push_screen(screen, decided)
 
-        start = str(self.document.path.parent) + "/" if self.document.path else ""
-        self.app.push_screen(PathPrompt("Import partners from a CSV file or a spreadsheet (.xlsx, .ods):", start),
-                             chosen)
+        self.app.push_screen(PathPrompt("Import partners from a CSV file or a spreadsheet (.xlsx, .ods):",
+                                        folder=self.app.plan_folder), chosen)
 
     # --- lot, call and plan ----------------------------------------------------------------
 

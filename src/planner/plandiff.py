@@ -1,0 +1,217 @@
+"""What differs between two plans, in words: `planner diff A B`, the reload question when another copy
+saved the file, the recovery question, and `planner diff --textconv` for git.
+
+Pure: plans in, changes out (no file is read here). Partners are matched by their label (short name,
+or name), then by PIC, then by legal name, so a partner whose short name changed is one partner
+with its short name changed, not one removed and one added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from planner.model import Activities, Assessment, Partner, Plan
+from planner.scoring import Scoreboard
+
+# the words of each field, in the order the changes are listed (the call first: it decides the rules)
+PLAN_FIELDS = (("call", "call"), ("title", "title"), ("acronym", "acronym"), ("lot", "lot"),
+               ("duration_months", "duration"), ("ecosystems", "ecosystems"), ("requested_grant_eur", "grant"),
+               ("notes", "notes"))
+PARTNER_FIELDS = (("name", "name"), ("short_name", "short name"), ("country", "country"), ("kind", "kind"),
+                  ("role", "role"), ("pic", "PIC"), ("grant_eur", "share of the grant"),
+                  ("affiliated_to", "affiliated to"), ("eche", "ECHE"), ("notes", "notes"))
+ACTIVITY_WORDS = {"skills_strategy": "skills strategy", "cvet_programmes": "CVET programmes",
+                  "core_curricula": "core curricula", "long_term_action_plan": "long-term action plan"}
+CUT = 60  # a long text (notes) is shown cut to this many characters
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: `section` "plan", "partner", "profile", "activity", "assessment" or "verdict";
+    `change` "added", "removed" or "changed"; old and new as in the file (None: not set)."""
+
+    section: str
+    change: str
+    field: str | None = None  # the file's key ("requested_grant_eur"), None for a whole partner or profile
+    subject: str | None = None  # the partner's label, the profile's title
+    old: object = None
+    new: object = None
+
+    @property
+    def words(self) -> str:
+        """'CAM-BIL added', 'grant EUR 1,400,000 → 1,450,000', 'UNIBP: country HU → AT'."""
+        if self.section in ("partner", "profile") and self.field is None:
+            what = self.subject if self.section == "partner" else f"profile {self.subject}"
+            return f"{what} {self.change}"
+        if self.field == "partners":
+            return "partners reordered"
+        name = _field_words(self.section, self.field)
+        arrow = f"{_value(self.field, self.old)} → {_value(self.field, self.new, self.old)}"
+        if self.section == "partner":
+            return f"{self.subject}: {name} {arrow}"
+        return f"{name} {arrow}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"section": self.section, "change": self.change, "field": self.field, "subject": self.subject,
+                "old": _jsonable(self.old), "new": _jsonable(self.new), "text": self.words}
+
+
+def _field_words(section: str, field: str | None) -> str:
+    if section == "plan":
+        return dict(PLAN_FIELDS).get(field or "", field or "")
+    if section == "partner":
+        return dict(PARTNER_FIELDS).get(field or "", field or "")
+    if section == "activity":
+        return f"activity {ACTIVITY_WORDS.get(field or '', field)}"
+    if section == "assessment":
+        return f"self-assessment {field}"
+    return section
+
+
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _value(field: str | None, value: object, other: object = None, cut: bool = True) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field in ("requested_grant_eur", "grant_eur") and isinstance(value, int):
+        # "EUR 1,400,000 → 1,450,000": the unit once, unless the old value had none
+        return f"{value:,}" if isinstance(other, int) and not isinstance(other, bool) else f"EUR {value:,}"
+    if field == "duration_months" and isinstance(value, int):
+        return f"{value} months"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) or "none"
+    text = str(value).replace("\n", " ")
+    if not cut:
+        return text
+    if isinstance(value, str) and field in ("title", "name", "notes", "acronym"):
+        text = text if len(text) <= CUT else text[:CUT - 1] + "…"
+        return f"“{text}”"
+    return text
+
+
+def _pair_partners(before: tuple[Partner, ...], after: tuple[Partner, ...]
+                   ) -> tuple[list[tuple[Partner, Partner]], list[Partner], list[Partner]]:
+    """(matched pairs in the new order, removed, added)."""
+    left = list(before)
+    pairs: dict[int, Partner] = {}
+    for key in (lambda p: p.label, lambda p: p.pic, lambda p: p.name):
+        for j, partner in enumerate(after):
+            if j in pairs or key(partner) is None:
+                continue
+            match = next((p for p in left if key(p) == key(partner)), None)
+            if match is not None:
+                left.remove(match)
+                pairs[j] = match
+    matched = [(pairs[j], after[j]) for j in sorted(pairs)]
+    added = [p for j, p in enumerate(after) if j not in pairs]
+    return matched, left, added
+
+
+def plan_changes(before: Plan, after: Plan) -> list[Change]:
+    """Every difference from `before` to `after`, in the order they are listed."""
+    changes: list[Change] = []
+    for field, _ in PLAN_FIELDS:
+        old, new = getattr(before, field), getattr(after, field)
+        if old != new:
+            changes.append(Change("plan", "changed", field, None, old, new))
+    matched, removed, added = _pair_partners(before.partners, after.partners)
+    changes += [Change("partner", "removed", None, p.label) for p in removed]
+    changes += [Change("partner", "added", None, p.label) for p in added]
+    for old_p, new_p in matched:
+        for field, _ in PARTNER_FIELDS:
+            old, new = getattr(old_p, field), getattr(new_p, field)
+            if old != new:
+                changes.append(Change("partner", "changed", field, new_p.label, old, new))
+    kept_before = [p for p in before.partners if any(p is o for o, _ in matched)]
+    if [o for o, _ in matched] != kept_before and not any(c.section == "partner" for c in changes):
+        changes.append(Change("plan", "changed", "partners", None, "order", "another order"))
+    old_profiles = [(p.title, p.eqf) for p in before.profiles]
+    new_profiles = [(p.title, p.eqf) for p in after.profiles]
+    for title, eqf in old_profiles:
+        if (title, eqf) not in new_profiles:
+            changes.append(Change("profile", "removed", None, f"{title} (EQF {eqf})"))
+    for title, eqf in new_profiles:
+        if (title, eqf) not in old_profiles:
+            changes.append(Change("profile", "added", None, f"{title} (EQF {eqf})"))
+    old_act, new_act = before.activities or Activities(), after.activities or Activities()
+    for field in ACTIVITY_WORDS:
+        if getattr(old_act, field) != getattr(new_act, field):
+            changes.append(Change("activity", "changed", field, None, getattr(old_act, field), getattr(new_act, field)))
+    old_score, new_score = before.assessment or Assessment(), after.assessment or Assessment()
+    for field in Assessment.model_fields:
+        if getattr(old_score, field) != getattr(new_score, field):
+            changes.append(Change("assessment", "changed", field, None, getattr(old_score, field),
+                                  getattr(new_score, field)))
+    return changes
+
+
+def verdict_change(before: Scoreboard | None, after: Scoreboard | None) -> Change | None:
+    """The verdict before and after, when it differs."""
+    if before is None or after is None or before.headline == after.headline:
+        return None
+    return Change("verdict", "changed", "verdict", None, before.headline, after.headline)
+
+
+def describe(before: Plan, after: Plan, boards: tuple[Scoreboard, Scoreboard] | None = None) -> list[Change]:
+    """The changes, then the verdict's if it differs (boards: each plan judged by its own call)."""
+    changes = plan_changes(before, after)
+    if boards is not None and (verdict := verdict_change(*boards)) is not None:
+        changes.append(verdict)
+    return changes
+
+
+def words(changes: Iterable[Change]) -> list[str]:
+    return [c.words for c in changes]
+
+
+def summary(changes: list[Change], limit: int = 6) -> str:
+    """A few changes on one line for a question: 'CAM-BIL added, grant EUR 1,400,000 → 1,450,000'."""
+    listed = words(changes[:limit])
+    more = len(changes) - limit
+    return ", ".join(listed) + (f" and {more} more" if more > 0 else "") if listed else "no difference"
+
+
+def as_text(changes: list[Change], a: str, b: str) -> str:
+    if not changes:
+        return f"{a} and {b}: no difference\n"
+    return f"From {a} to {b}:\n" + "".join(f"  {line}\n" for line in words(changes))
+
+
+def as_json(changes: list[Change], a: str, b: str) -> str:
+    return json.dumps({"a": a, "b": b, "differ": bool(changes), "changes": [c.as_dict() for c in changes]},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def textconv(plan: Plan, board: Scoreboard | None = None) -> str:
+    """A plan as lines of words, one field a line, for git's `textconv`: `git diff` then shows
+    "-partner UNIBP: country HU" / "+partner UNIBP: country AT"."""
+    lines = []
+    for field, name in PLAN_FIELDS:
+        value = getattr(plan, field)
+        if value is not None:
+            lines.append(f"{name}: {_value(field, value, cut=False)}")
+    for partner in plan.partners:
+        lines.append(f"partner {partner.label}")
+        for field, name in PARTNER_FIELDS:
+            value = getattr(partner, field)
+            if value is not None and field != "short_name":
+                lines.append(f"partner {partner.label}: {name} {_value(field, value, cut=False)}")
+    for profile in plan.profiles:
+        lines.append(f"profile {profile.title} (EQF {profile.eqf})")
+    activities = plan.activities or Activities()
+    for field, name in ACTIVITY_WORDS.items():
+        if getattr(activities, field):
+            lines.append(f"activity {name}")
+    scores = plan.assessment or Assessment()
+    for field in Assessment.model_fields:
+        if getattr(scores, field) is not None:
+            lines.append(f"self-assessment {field}: {getattr(scores, field)}")
+    if board is not None:
+        lines.append(f"verdict: {board.headline}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,102 @@
+"""Export inside the app: the formats of `planner export` (partners CSV, a report to mail in Markdown or
+plain text, for the partners or internal), written next to the plan after two questions and a file name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from planner.errors import PlanError
+from planner.files import not_a_regular_file, write_text_atomically
+
+FORMATS = [("markdown", "Markdown", "md"), ("text", "Text", "txt"), ("csv", "CSV", "csv")]
+
+
+def render(fmt: str, plan, rules, path: Path | None, for_partners: bool) -> str:
+    """The text `planner export --format FMT [--for-partners]` prints for this plan."""
+    from planner import export
+    from planner.scoring import evaluate
+
+    if fmt == "csv":
+        return export.partners_csv(plan, rules, bom=True)  # Excel shows the accents right (the CLI's default)
+    # a report goes to partners in many time zones: Brussels time only, not the sender's
+    board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
+    shown = str(path) if path is not None else None
+    if fmt == "text":
+        return export.text_report(plan, rules, board, shown, for_partners=for_partners)
+    return export.markdown_report(plan, rules, board, shown, for_partners=for_partners)
+
+
+def suggested_name(app, fmt: str, for_partners: bool) -> str:
+    from planner.tui.app import file_name_for
+
+    doc = app.document
+    stem = doc.path.stem if doc.path is not None else file_name_for(doc.plan).removesuffix(".toml")
+    ext = dict((f, e) for f, _, e in FORMATS)[fmt]
+    who = "partners" if fmt == "csv" else ("for-partners" if for_partners else "internal")
+    return f"{stem}-{who}.{ext}"
+
+
+def ask_export(app) -> None:
+    """Which format, for whom (reports), which file: then write it atomically."""
+    from planner.tui.screens.dialogs import Choice
+
+    def chose_format(fmt: str | None) -> None:
+        if fmt == "csv":
+            ask_file(app, fmt, False)
+        elif fmt in ("markdown", "text"):
+            app.push_screen(Choice("For whom is the report?\nFor the partners: without the self-assessment and the "
+                                   "notes. Internal: everything.",
+                                   [("partners", "For the partners"), ("internal", "Internal"), ("cancel", "Cancel")],
+                                   default="partners"),
+                            lambda who: ask_file(app, fmt, who == "partners") if who in ("partners", "internal")
+                            else None)
+
+    app.push_screen(Choice(f"Export {app.document.name} as a report to mail, in Markdown or in plain text (for "
+                           "the body of a mail), or the partners as CSV (a spreadsheet)?",
+                           [(f, label) for f, label, _ in FORMATS] + [("cancel", "Cancel")], default="markdown",
+                           wide=True),
+                    chose_format)
+
+
+def ask_file(app, fmt: str, for_partners: bool) -> None:
+    from planner.tui.screens.dialogs import PathPrompt
+
+    app.push_screen(PathPrompt("Export to the file:", suggested_name(app, fmt, for_partners), app.plan_folder),
+                    lambda path: _to(app, path, fmt, for_partners) if path is not None else None)
+
+
+def _to(app, path: Path, fmt: str, for_partners: bool) -> None:
+    from planner.tui.screens.dialogs import Choice
+
+    doc = app.document
+    problem = not_a_regular_file(path, "file")
+    if problem:
+        app.tell(f"{path}: {problem}", title="Not exported", severity="error", timeout=10)
+        return
+    if doc.path is not None and path.exists() and path.resolve() == doc.path.resolve():
+        app.tell(f"{path} is the plan itself: choose another file.", title="Not exported", severity="error",
+                 timeout=10)
+        return
+    if path.exists():
+        app.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")],
+                               default="cancel"),
+                        lambda answer: write(app, path, fmt, for_partners) if answer == "replace" else None)
+        return
+    write(app, path, fmt, for_partners)
+
+
+def write(app, path: Path, fmt: str, for_partners: bool) -> None:
+    doc = app.document
+    try:
+        write_text_atomically(path, render(fmt, doc.plan, doc.rules, doc.path, for_partners))
+    except PlanError as exc:
+        app.tell(str(exc), title="Not exported", severity="error", timeout=15)
+        return
+    except (OSError, ValueError) as exc:
+        app.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not exported", severity="error",
+                 timeout=15)
+        return
+    whom = "" if fmt == "csv" else (" for the partners" if for_partners else " (internal)")
+    app.tell(f"Exported {path.name}{whom} in {path.parent}")

@@ -1,0 +1,310 @@
+"""Files without surprises and two copies of one file, driven by keys (bursts too): paths from the
+plan's folder, tab, not found naming the folder, a missing plan on the command line, new plan, save as,
+export; another copy's save: reload (ours one ctrl+z away), keep mine, save a copy, and the title."""
+
+from __future__ import annotations
+
+import shutil
+
+from textual import events
+from textual.widgets import Input, Static
+
+from planner.model import Partner
+from planner.storage import load_plan, save_plan
+from planner.tui.app import PlannerApp, open_document
+from planner.tui.screens.dialogs import Choice, PathPrompt
+
+from .helpers import SAMPLES
+from .helpers import make_app, post_keys, ready, type_text, wait_for, wait_main, wait_screen
+
+
+def question(screen) -> str:
+    return str(screen.query_one(".question", Static).render())
+
+
+def another_copy_saves(path):
+    """What a second planner on the same file would write: a partner more and another grant."""
+    plan = load_plan(path)
+    cam = Partner(name="Cambridge Biltong Ltd", short_name="CAM-BIL", country="IE", kind="enterprise",
+                  role="beneficiary")
+    theirs = plan.model_copy(update={"partners": (*plan.partners, cam), "requested_grant_eur": 3_950_000})
+    save_plan(theirs, path)
+    return load_plan(path)
+
+
+async def test_reload_lists_their_changes_and_keeps_mine_one_undo_away(draft, size):
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        post_keys(app, ["l"])  # my edit, not saved
+        await wait_for(pilot, lambda: app.document.dirty, "my edit")
+        mine = app.document.plan
+        theirs = another_copy_saves(draft)
+        post_keys(app, ["ctrl+s"])
+        dialog = await wait_screen(pilot, Choice)
+        text = question(dialog)
+        assert "CAM-BIL added" in text and "grant EUR 3,900,000 → 3,950,000" in text
+        assert app.focused.id == "choice-cancel"  # enter loses nothing
+        post_keys(app, ["left", "left", "left", "enter"])  # Reload
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan == theirs, "their version")
+        assert not app.document.dirty and "CAM-BIL" in [p.short_name for p in app.document.plan.partners]
+        assert any("ctrl+z brings your version back" in n.message for n in notes)
+        post_keys(app, ["ctrl+z"])
+        await wait_for(pilot, lambda: app.document.plan == mine, "mine back")
+        post_keys(app, ["ctrl+s"])  # the file is theirs as we read it: saved without a question
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        assert load_plan(draft) == mine
+
+
+async def test_save_mine_as_a_copy_leaves_theirs(draft):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["l"])
+        await wait_for(pilot, lambda: app.document.dirty, "my edit")
+        mine = app.document.plan
+        theirs = another_copy_saves(draft)
+        post_keys(app, ["ctrl+s"])
+        await wait_screen(pilot, Choice)
+        post_keys(app, ["left", "enter"])  # Save a copy
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one("#path", Input).placeholder == "draft-copy.toml"
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        copy = draft.parent / "draft-copy.toml"
+        await wait_for(pilot, lambda: copy.exists(), "the copy")
+        assert load_plan(copy) == mine and load_plan(draft) == theirs
+        assert app.document.path == copy and not app.document.dirty
+
+
+async def test_the_title_says_when_another_copy_saved(draft):
+    app, notes = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        assert "changed on disk" not in app.title
+        another_copy_saves(draft)
+        app.post_message(events.AppFocus())  # the terminal gets the focus back (the check also runs every 2 s)
+        await wait_for(pilot, lambda: "[changed on disk]" in app.title, "the title's mark")
+        await wait_for(pilot, lambda: any("saved by someone else" in n.message for n in notes), "the notice")
+        assert len(app.screen_stack) == 1  # a notice, no question in the way
+        post_keys(app, ["ctrl+s"])
+        await wait_screen(pilot, Choice)
+        post_keys(app, ["left", "left", "left", "enter"])  # Reload
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: "changed on disk" not in app.title, "the mark gone after the reload")
+
+
+async def test_a_missing_plan_on_the_command_line_is_said_with_similar_names(tmp_path, size):
+    real = tmp_path / "my-plan.toml"
+    shutil.copyfile(SAMPLES / "lot1-example.toml", real)
+    app = PlannerApp(open_document(tmp_path / "my-paln.toml"), ask_if_missing=True)
+    async with app.run_test(size=size) as pilot:
+        dialog = await wait_screen(pilot, Choice)
+        text = question(dialog)
+        assert "my-paln.toml does not exist: a new plan will be saved there" in text
+        assert "my-plan.toml" in text
+        assert [b.id for b in dialog.query("Button")] == ["choice-new", "choice-open0", "choice-quit"]
+        post_keys(app, ["right", "enter"])  # Open my-plan.toml
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.path == real, "the plan meant")
+        assert app.document.plan == load_plan(real)
+
+
+async def test_a_missing_plan_becomes_a_new_plan_only_after_enter(tmp_path):
+    app = PlannerApp(open_document(tmp_path / "fresh.toml"), ask_if_missing=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await wait_screen(pilot, Choice)
+        assert "fresh.toml does not exist" in question(dialog)
+        assert [b.id for b in dialog.query("Button")] == ["choice-new", "choice-quit"]
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        assert app.document.path == tmp_path / "fresh.toml" and not (tmp_path / "fresh.toml").exists()
+
+
+OULU_CSV = ("Name,Short name,Country,Kind,Role\nOulu University of Applied Sciences,OAMK,FI,higher-education,"
+            "beneficiary\n")
+
+
+async def test_paths_start_in_the_plans_folder_tab_completes_not_found_names_the_folder(
+        draft, tmp_path, monkeypatch, size):
+    from planner.tui.screens.importing import ImportScreen
+
+    (draft.parent / "partners.csv").write_text(OULU_CSV, encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "partners.csv").write_text("not, the, one\n", encoding="utf-8")  # where we started
+    monkeypatch.chdir(elsewhere)
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        post_keys(app, ["i", "p", "a", "tab"])  # a burst: the prompt, two letters, tab
+        prompt = await wait_screen(pilot, PathPrompt)
+        field = prompt.query_one("#path", Input)
+        await wait_for(pilot, lambda: field.value == "partners.csv", "tab to complete partners.csv")
+        assert str(draft.parent) in str(prompt.query_one("#folder", Static).render())
+        post_keys(app, ["enter"])
+        preview = await wait_screen(pilot, ImportScreen)  # the plan folder's file, not the one where we started
+        assert [r.partner.short_name for r in preview.preview.accepted] == ["OAMK"]
+        post_keys(app, ["escape"])
+        await wait_main(pilot)
+
+        post_keys(app, ["i"])
+        await wait_screen(pilot, PathPrompt)
+        await type_text(pilot, "partners2.csv")
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: notes and "partners2.csv" in notes[-1].message, "the import error")
+        assert notes[-1].message == f"partners2.csv: file not found in {draft.parent}/"
+
+
+async def test_tab_with_several_matches_lists_them_then_goes_through_them(draft):
+    for name in ("plan-a.csv", "plan-b.csv"):
+        (draft.parent / name).write_text(OULU_CSV, encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["i", "p", "l", "tab"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        field = prompt.query_one("#path", Input)
+        await wait_for(pilot, lambda: field.value == "plan-", "the common start")
+        matches = prompt.query_one("#matches", Static)
+        assert "plan-a.csv" in str(matches.render()) and "plan-b.csv" in str(matches.render())
+        post_keys(app, ["tab", "tab"])  # as a shell: the list again, then each in turn
+        await wait_for(pilot, lambda: field.value == "plan-a.csv", "the first in turn")
+        post_keys(app, ["tab"])
+        await wait_for(pilot, lambda: field.value == "plan-b.csv", "the next in turn")
+        post_keys(app, ["x"])  # typing goes on after what is there: nothing was selected
+        await wait_for(pilot, lambda: field.value == "plan-b.csvx", "typed after the name")
+
+
+async def test_new_plan_and_save_as_offer_a_name_from_the_acronym(draft, size):
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        post_keys(app, ["w"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one("#path", Input).placeholder == "agri-data.toml"
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        saved = draft.parent / "agri-data.toml"
+        await wait_for(pilot, lambda: app.document.path == saved, "saved as")
+        assert load_plan(saved) == load_plan(draft) and app.title == "agri-data.toml"
+
+        post_keys(app, ["l", "ctrl+n"])  # an edit, then a new plan: asks first
+        dialog = await wait_screen(pilot, Choice)
+        assert "unsaved changes" in question(dialog)
+        post_keys(app, ["left", "enter"])  # Discard (the focus starts on Cancel)
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.path is None, "the new plan")
+        assert app.document.plan.partners == () and app.title == "new plan"
+        assert load_plan(saved).lot == load_plan(draft).lot  # the discarded edit was not written
+
+
+async def test_export_in_the_app_for_partners_and_as_csv(draft, size):
+    app, notes = make_app(draft)
+    plan = load_plan(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        post_keys(app, ["e"])
+        dialog = await wait_screen(pilot, Choice)
+        assert [b.id for b in dialog.query("Button")] == ["choice-markdown", "choice-text", "choice-csv",
+                                                          "choice-cancel"]
+        post_keys(app, ["enter"])  # Markdown
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "For whom" in question(app.screen),
+                       "for whom")
+        post_keys(app, ["enter"])  # for the partners
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one("#path", Input).placeholder == "draft-for-partners.md"
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        report = draft.parent / "draft-for-partners.md"
+        await wait_for(pilot, lambda: report.exists(), "the report")
+        text = report.read_text(encoding="utf-8")
+        assert plan.title in text and plan.partners[0].name in text
+        assert plan.notes and plan.notes.splitlines()[0] not in text  # for the partners: no internal notes
+
+        post_keys(app, ["e", "right", "right", "enter"])  # Partners CSV, in a burst
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one("#path", Input).placeholder == "draft-partners.csv"
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        csv = draft.parent / "draft-partners.csv"
+        await wait_for(pilot, lambda: csv.exists(), "the CSV")
+        rows = csv.read_text(encoding="utf-8-sig").splitlines()
+        assert len(rows) == 1 + len(plan.partners) and plan.partners[0].short_name in rows[1]
+        assert any(n.message.startswith("Exported draft-partners.csv") for n in notes)
+
+
+async def test_new_plan_save_as_and_export_are_in_the_palette_and_the_help(draft):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"New plan", "Save as", "Export"} <= set(titles)
+        helped = dict(app.key_help())
+        assert "export" in helped["e"] and "save as" in helped["w"] and "new plan" in helped["ctrl+n"]
+
+
+# --- notices in dialogs: outside the dialog box, and a new dialog clears the old ones -----------
+
+
+def outside(inner, outer) -> bool:
+    return inner.bottom <= outer.y or inner.y >= outer.bottom or inner.right <= outer.x or inner.x >= outer.right
+
+
+async def test_ctrl_n_says_added_under_the_next_form_never_over_its_buttons(tmp_path, size):
+    from planner.tui.screens.partner_form import PartnerForm
+    from planner.tui.widgets.picker import Picker
+
+    from .helpers import shown_toasts
+
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await type_text(pilot, "Technical University of Education")
+        await pilot.press("tab")
+        await type_text(pilot, "TREDU")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "ger", done=lambda: form.query_one("#country", Picker).value == "DE")
+        await pilot.press("tab")
+        await type_text(pilot, "sme", done=lambda: form.query_one("#kind", Picker).value == "enterprise")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, PartnerForm) and app.screen is not form, "the next form")
+        await wait_for(pilot, lambda: shown_toasts(app), "the notice")
+        await pilot.pause()
+        (notice,) = shown_toasts(app)
+        assert "Added TREDU" in str(notice.render())
+        box = app.screen.query_one(".dialog").region
+        assert outside(notice.region, box), (notice.region, box)  # under the form: its buttons stay in view
+        for button in app.screen.query("Button"):
+            assert outside(notice.region, button.region)
+
+
+async def test_an_import_error_is_gone_when_the_next_import_opens(draft, tmp_path):
+    from planner.tui.screens.importing import ImportScreen
+
+    from .helpers import shown_toasts
+
+    (draft.parent / "partners.csv").write_text(OULU_CSV, encoding="utf-8")
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        post_keys(app, ["i"])
+        await wait_screen(pilot, PathPrompt)
+        await type_text(pilot, "partners2.csv")
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: any("partners2.csv" in str(t.render()) for t in shown_toasts(app)),
+                       "the error, shown")
+        post_keys(app, ["i"])  # at once: the error (15 s) must not stand over the next prompt and preview
+        await wait_screen(pilot, PathPrompt)
+        assert not shown_toasts(app) and not app.main.query_one("#notices").has_class("-shown")
+        await type_text(pilot, "partners.csv")
+        post_keys(app, ["enter"])
+        await wait_screen(pilot, ImportScreen)
+        await pilot.pause()
+        assert not shown_toasts(app)
+        assert "partners2.csv" not in "".join(str(t.render()) for t in app.screen.query("Notice"))
