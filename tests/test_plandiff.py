@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from support import SAMPLES, make_plan, partner, run_planner
 from planner import plandiff
 from planner.scoring import evaluate
 from planner.storage import load_call_for, load_plan, save_plan
+from support import SAMPLES, make_plan, partner, run_planner
 
 
 def two_versions() -> tuple:

@@ -14,8 +14,7 @@ from planner.storage import load_plan, save_plan
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.dialogs import Choice, PathPrompt
 
-from .helpers import SAMPLES
-from .helpers import make_app, post_keys, ready, type_text, wait_for, wait_main, wait_screen
+from .helpers import SAMPLES, make_app, post_keys, ready, type_text, wait_for, wait_main, wait_screen
 
 
 def question(screen) -> str:

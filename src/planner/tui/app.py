@@ -583,8 +583,8 @@ class PlannerApp(App[int]):
 
     def open_path(self, path: Path) -> None:
         if (problem := not_a_regular_file(path)) or not path.exists():
-            self.tell(f"{path}: {problem}" if problem else f"{path.name}: {not_found(path)}", title="Not opened: your current plan is kept",
-                      severity="error", timeout=10)
+            self.tell(f"{path}: {problem}" if problem else f"{path.name}: {not_found(path)}",
+                      title="Not opened: your current plan is kept", severity="error", timeout=10)
             return
         try:
             document = open_document(path, self.session_rules)  # refuses a FIFO, a device or a folder before reading
