@@ -307,3 +307,25 @@ async def test_an_import_error_is_gone_when_the_next_import_opens(draft, tmp_pat
         await pilot.pause()
         assert not shown_toasts(app)
         assert "partners2.csv" not in "".join(str(t.render()) for t in app.screen.query("Notice"))
+
+
+async def test_the_folder_views_message_stands_in_a_line_of_its_own(draft, size):
+    from planner.tui.screens.folder import FolderScreen
+
+    from .helpers import shown_toasts
+
+    app, notes = make_app(draft)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        post_keys(app, ["ctrl+o", "ctrl+l"])
+        view = await wait_screen(pilot, FolderScreen)
+        field = view.query_one("#folder-path", Input)
+        await wait_for(pilot, lambda: view.focused is field, "the folder field")
+        field.value = str(draft.parent / "nope.toml")
+        post_keys(app, ["enter"])
+        await wait_for(pilot, lambda: shown_toasts(app), "the message")
+        await pilot.pause()
+        (notice,) = shown_toasts(app)
+        assert "nope.toml" in str(notice.render())
+        for selector in ("#plans", "#folder-detail", "#folder-path"):
+            assert outside(notice.region, view.query_one(selector).region), selector

@@ -34,7 +34,7 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.notifications import Notification
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -143,7 +143,8 @@ def _line_of(screen: Screen, mount: bool) -> NoticeLine | None:
         return screen.query_one(NoticeLine)
     except NoMatches:
         pass
-    if not mount or not isinstance(screen, ModalScreen) or not screen.has_class("dialog-screen"):
+    # the planner's own screens (dialogs, the folder view); Textual's (the command palette) keep its toasts
+    if not mount or not type(screen).__module__.startswith("planner."):
         return None
     line = NoticeLine(classes="-docked -shown")
     screen.mount(line)
