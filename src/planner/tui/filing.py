@@ -1,0 +1,390 @@
+"""The App's file actions: open, save, save as, new plan, export, reload when another copy saved the
+file, and the questions before a plan with unsaved changes is left. `PlannerApp` inherits them
+(`Filing`); they work on `self.document` and say what they did through `self.tell`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from planner.errors import PlanError
+from planner.files import not_a_regular_file, write_protection
+from planner.model import new_plan
+from planner.rules import CallRules, available_calls, latest_call
+from planner.storage import load_call_for, load_plan_with_fingerprint
+from planner.tui.document import Document
+from planner.tui.heap import freeze_heap
+from planner.tui.widgets.live import LiveInput
+
+
+def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
+    """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file.
+
+    The Document holds the path made absolute (symlinks kept): if the folder it was opened from is
+    deleted, the working directory is gone, and every later look-up of a relative path would fail on
+    it. Messages name the path as it was given."""
+    if path is not None and (problem := not_a_regular_file(Path(path))):
+        raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
+    held = _absolute(Path(path)) if path is not None else None
+    if path is not None and Path(path).exists():
+        plan, fingerprint = load_plan_with_fingerprint(path, rules)
+        return Document(plan, rules or load_call_for(plan, str(path)), held, plan, fingerprint, read_only,
+                        protected=write_protection(path))
+    if path is not None and not Path(path).parent.is_dir():
+        raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
+    # a new plan is for the most recent call (or the one --call/--rules named), written in the file
+    plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
+    return Document(plan, rules or load_call_for(plan, "new plan"), held, plan)
+
+
+DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
+
+
+def not_found(path: Path) -> str:
+    """'file not found in ~/plans/': where it looked, since a relative path is read from the plan's folder."""
+    from planner.tui.screens.dialogs import folder_words
+
+    return f"file not found in {folder_words(path.parent)}"
+
+
+def similar_names(path: Path, limit: int = 3) -> list[str]:
+    """Names in the path's folder close to its name (my-paln.toml: my-plan.toml)."""
+    import difflib
+
+    try:
+        names = [e.name for e in os.scandir(path.parent) if not e.name.startswith(".") and e.is_file()]
+    except OSError:
+        return []
+    plans = [n for n in names if n.endswith(path.suffix)] if path.suffix else names
+    return difflib.get_close_matches(path.name, plans, n=limit, cutoff=0.6)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def file_name_for(plan) -> str:
+    """A new plan's file name from its acronym (or title): RE-SKILLS -> re-skills.toml."""
+    import re
+
+    words = re.sub(r"[^a-z0-9]+", "-", (plan.acronym or plan.title or "").lower()).strip("-")[:40].strip("-")
+    return f"{words or 'plan'}.toml"
+
+
+def _copy_name(path: Path | None) -> str:
+    return f"{path.stem}-copy.toml" if path else "plan-copy.toml"
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        return Path(os.path.abspath(path))
+    except OSError:  # the working directory is gone already: the path as it is
+        return path
+
+
+class Filing:
+    """The file actions of PlannerApp (a mixin: it holds no state of its own)."""
+
+    def _say_if_missing(self, then: Callable[[], None]) -> None:
+        """A plan named on the command line that does not exist (a typo?): say so before a new plan
+        starts there, and offer the similar names in its folder."""
+        from planner.tui.screens.dialogs import Choice
+
+        doc = self.document
+        if not self._ask_if_missing or doc.path is None or doc.fingerprint is not None or doc.path.exists() \
+                or doc.path.is_symlink():
+            then()
+            return
+        similar = similar_names(doc.path)
+        question = f"{doc.path.name} does not exist: a new plan will be saved there (in {doc.path.parent})."
+        if similar:
+            question += "\nSimilar names in that folder: " + ", ".join(similar) + "."
+        # two buttons at most, each name cut: they fit 80 columns (the question names all of them)
+        choices = [("new", "New plan")] + [(f"open{i}", f"Open {_cut(name, 22)}")
+                                           for i, name in enumerate(similar[:2])] + [("quit", "Quit")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "quit":
+                self.exit(0)
+            elif choice and choice.startswith("open"):
+                path = doc.path.parent / similar[int(choice.removeprefix("open"))]
+                try:
+                    self.document = open_document(path, self.session_rules)
+                except PlanError as exc:
+                    self.tell(str(exc), title="Not opened: a new plan it is", severity="error", timeout=20)
+                else:
+                    self.main.use_rules(self.document.rules)
+                    self.redraw(resync=True)
+                then()
+            else:
+                then()
+
+        self.push_screen(Choice(question, choices, escape="new", default="new"), answered)
+
+    # --- files -----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.save_then(None)
+
+    def save_then(self, after: Callable[[], None] | None) -> None:
+        from planner.tui.screens.dialogs import Choice, PathPrompt
+        from planner.tui.screens.plan_details import has_placeholder_title
+
+        doc = self.document
+        if has_placeholder_title(doc.plan) and not doc.read_only:
+            # a new plan's placeholder title is not the plan's title: ask for it before the first save
+            self.main.action_plan_details(lambda: self.save_then(after) if not has_placeholder_title(
+                self.document.plan) else None, why="Give the plan its title before it is saved.")
+            return
+        if doc.path is not None and not doc.read_only and not doc.path.parent.is_dir():
+            # its folder was deleted while it was open: saving means saving somewhere else
+            self.push_screen(PathPrompt("Its folder is gone: save the plan as:",
+                                        doc.path.name), lambda path: self._save_as(path, after) if path else None)
+            return
+        if doc.read_only or doc.path is None:
+            title = ("Save as (a new file; the sample stays as it is):" if doc.read_only
+                     else "Save the new plan as:")
+            self.ask_path_then_save(title, file_name_for(doc.plan), after)
+            return
+        if doc.protected and not doc.save_anyway:
+            def anyway(answer: str | None) -> None:
+                if answer == "save":
+                    self.document.save_anyway = True
+                    self.save_then(after)
+
+            self.push_screen(Choice(f"{doc.path}: {doc.protected}.\nSave over it anyway?",
+                                    [("save", "Save anyway"), ("cancel", "Cancel")], default="cancel"), anyway)
+            return
+        if doc.changed_on_disk():
+            self.ask_changed_on_disk(after)
+            return
+        self._write(doc.path, after)
+
+    # --- two copies, one file --------------------------------------------------------------
+
+    def _theirs(self) -> tuple[tuple | None, str]:
+        """The version on disk as (plan, fingerprint, rules), or why it cannot be read."""
+        path = self.document.path
+        assert path is not None
+        if problem := not_a_regular_file(path):
+            return None, problem
+        try:
+            plan, fingerprint = load_plan_with_fingerprint(path, self.session_rules)
+            return (plan, fingerprint, self.session_rules or load_call_for(plan, str(path))), ""
+        except PlanError as exc:
+            return None, exc.message
+
+    def ask_changed_on_disk(self, after: Callable[[], None] | None = None) -> None:
+        """Someone else saved the file: reload theirs (ours stays one ctrl+z away), keep mine (overwrite
+        theirs), or save mine as a copy; each change of theirs listed in the words of `planner diff`."""
+        from planner import plandiff
+        from planner.tui.screens.dialogs import Choice
+
+        doc = self.document
+        theirs, problem = self._theirs()
+        if theirs is not None:
+            changes = plandiff.words(plandiff.describe(doc.saved or theirs[0], theirs[0]))
+            listed = "\n".join(f"  - {line}" for line in changes[:8]) + (
+                f"\n  - and {len(changes) - 8} more" if len(changes) > 8 else "")
+            what = f"Their changes:\n{listed}" if changes else "It holds the same plan as you opened."
+        else:
+            what = f"It cannot be read now: {problem}"
+        mine = "your unsaved changes stay one ctrl+z away" if doc.dirty else "you had no unsaved changes"
+        question = (f"{doc.path} was saved by someone else (another copy of the planner?) since you opened it.\n"
+                    f"{what}\nReload theirs ({mine}), keep mine (overwrite theirs), or save mine as a copy?")
+        choices = ([("reload", "Reload")] if theirs is not None else []) + [
+            ("keep", "Keep mine"), ("copy", "Save a copy"), ("cancel", "Cancel")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "reload" and theirs is not None:
+                self._reload(*theirs)
+            elif choice == "keep":
+                self._write(doc.path, after)
+            elif choice == "copy":
+                self.ask_path_then_save("Save your version as a copy (theirs stays as it is):",
+                                        _copy_name(doc.path), after)
+
+        self.push_screen(Choice(question, choices, default="cancel", wide=True), answered)
+
+    def _reload(self, plan, fingerprint, rules: CallRules) -> None:
+        doc = self.document
+        had = doc.dirty or plan != doc.plan
+        doc.reload(plan, fingerprint)
+        if rules is not doc.rules:
+            self.main.use_rules(rules)
+        self.disk_changed = False
+        self.redraw(resync=True)
+        self.tell(f"Reloaded {doc.name}" + (": ctrl+z brings your version back" if had else ""))
+
+    def check_disk(self) -> None:
+        """At intervals and when the terminal gets the focus back: one stat; the file is read only when
+        its size or time moved. Says once, in the title and a notice, that someone else saved it."""
+        doc = self.document
+        if doc.path is None or doc.read_only:
+            return
+        seen = doc.stat_on_disk()
+        if seen == self._disk_seen or not doc.maybe_changed_on_disk():
+            self._disk_seen = seen
+            return
+        self._disk_seen = seen
+        changed = doc.changed_on_disk()
+        if changed != self.disk_changed:
+            self.disk_changed = changed
+            self.redraw()
+            if changed:
+                self.tell(f"{doc.name} was saved by someone else: {self.key_for('planner.save')} offers to "
+                          "reload theirs, keep yours or save yours as a copy.", title="Changed on disk",
+                          severity="warning", timeout=10)
+
+    def on_app_focus(self, _event) -> None:
+        self.check_disk()
+
+    @property
+    def plan_folder(self) -> Path:
+        """Where a relative path in a prompt starts: the plan's folder (a new plan: where the planner started)."""
+        path = self.document.path
+        return path.parent if path is not None else Path.cwd()
+
+    def ask_path_then_save(self, title: str, suggestion: str, after: Callable[[], None] | None = None) -> None:
+        from planner.tui.screens.dialogs import PathPrompt
+
+        self.push_screen(PathPrompt(title, suggestion, self.plan_folder),
+                         lambda path: self._save_as(path, after) if path else None)
+
+    def action_save_as(self) -> None:
+        doc = self.document
+        if doc.path is None or doc.read_only:
+            self.save_then(None)  # a new plan's first save: its title, then its file name
+            return
+        suggestion = file_name_for(doc.plan)
+        if doc.path is not None and suggestion == doc.path.name:
+            suggestion = _copy_name(doc.path)
+        self.ask_path_then_save("Save the plan as (a new file; the plan goes on there):", suggestion)
+
+    def action_new_plan(self) -> None:
+        self.ask_unsaved(self._new_plan, "starting a new plan")
+
+    def _new_plan(self) -> None:
+        rules = self.session_rules
+        plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
+        document = Document(plan, rules or load_call_for(plan, "new plan"), None, plan)
+        self.disk_changed = False
+        self.document = document
+        self.main.use_rules(document.rules)
+        self.keeper.hold()
+        self.redraw(resync=True)
+        self.tell(f"A new plan: {self.key_for('planner.plan_details')} gives it its title, "
+                  f"{self.key_for('planner.save')} saves it (in {self.plan_folder}).")
+
+    def action_export(self) -> None:
+        from planner.tui.exporting import ask_export
+
+        ask_export(self)
+
+    def _save_as(self, path: Path, after: Callable[[], None] | None) -> None:
+        from planner.tui.screens.dialogs import Choice
+
+        problem = not_a_regular_file(path)  # a folder, a path too long: said before any question
+        if problem and "is a folder" in problem:
+            self.tell(f"{path} is a folder: give a file name.", severity="error")
+            return
+        if problem and problem.startswith("cannot"):
+            self.tell(f"{path}: {problem}", title="Not saved", severity="error", timeout=15)
+            return
+        if problem:  # a FIFO, device or socket stands there: never replaced by a plan
+            self.tell(f"{path} {problem}: a plan is saved only as a regular file; choose another name.",
+                      title="Not saved", severity="error", timeout=15)
+            return
+        if path.exists():  # a file: ask, Cancel first
+            self.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")],
+                                    default="cancel"),
+                             lambda answer: self._write(path, after) if answer == "replace" else None)
+            return
+        self._write(path, after)
+
+    def _write(self, path: Path | None, after: Callable[[], None] | None) -> None:
+        assert path is not None
+        shown, path = path, _absolute(path)  # said as typed, held absolute
+        before = (self.document.path, self.document.read_only)
+        try:
+            self.document.save(path)
+        except PlanError as exc:
+            self.tell(str(exc), title="Not saved", severity="error", timeout=15)
+            return
+        except (OSError, ValueError) as exc:  # a path the system refuses (too long, a NUL)
+            self.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not saved", severity="error",
+                      timeout=15)
+            return
+        self.disk_changed = False
+        self._disk_seen = None
+        self.tell(f"Saved {shown}")
+        if (self.document.path, self.document.read_only) != before:
+            self.keeper.hold()  # saved as another file: the recovery file moves with it
+        self.redraw()
+        if after is not None:
+            after()
+
+    def ask_unsaved(self, then: Callable[[], None], doing: str) -> None:
+        """Run `then` now, or after the user saved or discarded their changes."""
+        from planner.tui.screens.dialogs import Choice
+
+        if not self.document.dirty:
+            then()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "save":
+                self.save_then(then)
+            elif choice == "discard":
+                then()
+
+        self.push_screen(Choice(f"{self.document.name} has unsaved changes. Save them before {doing}?",
+                                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+                                default="cancel"), answered)
+
+    async def action_quit(self) -> None:
+        if isinstance(self.focused, LiveInput):
+            self.focused.apply()  # a number typed and not applied yet is unsaved work too
+        self.ask_unsaved(self._quit, "quitting")
+
+    def _quit(self) -> None:
+        self.keeper.release()  # a clean quit leaves no recovery file
+        self.exit(0)
+
+    def action_open(self) -> None:
+        """The folder view of the plan's folder (the current folder for a new plan): its plans at a
+        glance, and a field to type another folder or a plan file in."""
+        self.open_folder(self.document.path.parent if self.document.path else Path("."))
+
+    def open_folder(self, folder: Path, closable: bool = True) -> None:
+        from planner.tui.screens.folder import FolderScreen
+
+        self.push_screen(FolderScreen(folder, closable))
+
+    def open_new(self, document: Document, path: Path) -> None:
+        """A new plan (`document`, not saved yet) to be saved at `path`, in place of the current one."""
+        said = f"A new plan: {self.key_for('planner.save')} saves it as {path}"
+        self.keeper.check(document, lambda doc: self._switch_to(doc, path, said), lambda: None)
+
+    def open_path(self, path: Path) -> None:
+        if (problem := not_a_regular_file(path)) or not path.exists():
+            self.tell(f"{path}: {problem}" if problem else f"{path.name}: {not_found(path)}",
+                      title="Not opened: your current plan is kept", severity="error", timeout=10)
+            return
+        try:
+            document = open_document(path, self.session_rules)  # refuses a FIFO, a device or a folder before reading
+        except PlanError as exc:
+            self.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
+            return
+        self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
+
+    def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
+        self.disk_changed = False
+        self._disk_seen = None
+        self.document = document
+        self.main.use_rules(document.rules)  # another call: other lots, caps, ecosystems, deadline
+        self.keeper.hold()  # lets go of the plan closed before
+        self.redraw(resync=True)
+        self.tell(said or f"Opened {path}")
+        self.call_after_refresh(freeze_heap, True)
