@@ -110,6 +110,21 @@ async def test_a_missing_plan_on_the_command_line_is_said_with_similar_names(tmp
         assert app.document.plan == load_plan(real)
 
 
+async def test_a_missing_plan_with_two_similar_names_keeps_every_button_on_screen(tmp_path):
+    """Two close names and one that only shares '.toml': the question names the two, and its three
+    buttons (New plan, Open the closest, Quit) stay within 80 columns."""
+    for name in ("my-plan.toml", "my-plans.toml", "a.toml"):
+        shutil.copyfile(SAMPLES / "lot1-example.toml", tmp_path / name)
+    app = PlannerApp(open_document(tmp_path / "my-paln.toml"), ask_if_missing=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await wait_screen(pilot, Choice)
+        text = question(dialog)
+        assert "my-plan.toml" in text and "my-plans.toml" in text and "a.toml" not in text.replace("paln.toml", "")
+        buttons = list(dialog.query("Button"))
+        assert [b.id for b in buttons] == ["choice-new", "choice-open0", "choice-quit"]
+        assert all(0 <= b.region.x and b.region.right <= 80 and b.region.width > 0 for b in buttons)
+
+
 async def test_a_missing_plan_becomes_a_new_plan_only_after_enter(tmp_path):
     app = PlannerApp(open_document(tmp_path / "fresh.toml"), ask_if_missing=True)
     async with app.run_test(size=(80, 24)) as pilot:

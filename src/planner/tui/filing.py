@@ -57,7 +57,10 @@ def similar_names(path: Path, limit: int = 3) -> list[str]:
     except OSError:
         return []
     plans = [n for n in names if n.endswith(path.suffix)] if path.suffix else names
-    return difflib.get_close_matches(path.name, plans, n=limit, cutoff=0.6)
+    # compared without the suffix: '.toml' on both sides made 'a.toml' look like 'my-paln.toml'
+    stems = {Path(n).stem if path.suffix else n: n for n in plans}
+    close = difflib.get_close_matches(path.stem if path.suffix else path.name, list(stems), n=limit, cutoff=0.6)
+    return [stems[stem] for stem in close]
 
 
 def _cut(text: str, width: int) -> str:
@@ -100,9 +103,9 @@ class Filing:
         question = f"{doc.path.name} does not exist: a new plan will be saved there (in {doc.path.parent})."
         if similar:
             question += "\nSimilar names in that folder: " + ", ".join(similar) + "."
-        # two buttons at most, each name cut: they fit 80 columns (the question names all of them)
+        # one Open button, for the closest name, cut: three buttons fit 80 columns (the question names them all)
         choices = [("new", "New plan")] + [(f"open{i}", f"Open {_cut(name, 22)}")
-                                           for i, name in enumerate(similar[:2])] + [("quit", "Quit")]
+                                           for i, name in enumerate(similar[:1])] + [("quit", "Quit")]
 
         def answered(choice: str | None) -> None:
             if choice == "quit":
