@@ -122,7 +122,8 @@ async def test_a_missing_plan_with_two_similar_names_keeps_every_button_on_scree
         assert "my-plan.toml" in text and "my-plans.toml" in text and "a.toml" not in text.replace("paln.toml", "")
         buttons = list(dialog.query("Button"))
         assert [b.id for b in buttons] == ["choice-new", "choice-open0", "choice-quit"]
-        assert all(0 <= b.region.x and b.region.right <= 80 and b.region.width > 0 for b in buttons)
+        await wait_for(pilot, lambda: all(b.region.width > 0 for b in buttons), "the buttons laid out")
+        assert all(0 <= b.region.x and b.region.right <= 80 for b in buttons), [b.region for b in buttons]
 
 
 async def test_a_missing_plan_becomes_a_new_plan_only_after_enter(tmp_path):
