@@ -345,3 +345,21 @@ async def test_lot_and_a_number_filter_one_lot_not_every_plan_of_a_year(tmp_path
         post_keys(app, ["/", *"lot 2"])
         await wait_for(pilot, lambda: view.query_one("#filter", Input).value == "lot 2", "the filter typed")
         await wait_for(pilot, lambda: rows(view) == ["lot2-draft.toml", "lot2-example.toml"], "the Lot 2 plans")
+
+
+async def test_a_name_alone_in_the_folder_field_is_read_in_the_folder_shown(tmp_path: Path, monkeypatch):
+    """Started elsewhere: `lot1-example.toml` typed in the folder field opens the plan of the folder shown,
+    not a file of the folder the planner was started in."""
+    folder = tmp_path / "proposals"
+    folder.mkdir()
+    shutil.copyfile(SAMPLES / "lot1-example.toml", folder / "lot1-example.toml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    app, notes = folder_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view_of(pilot)
+        post_keys(app, ["ctrl+l", *"lot1-example.toml", "enter"])
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.path == folder / "lot1-example.toml", "the folder's plan open")
+        assert not [n for n in notes if n.severity == "error"], notes

@@ -179,7 +179,7 @@ class FolderScreen(Screen[None]):
         with Horizontal(classes="folder-line"):
             yield Label("Folder ", classes="folder-label")
             yield Input(self._folder_text(), id="folder-path", compact=True,
-                        placeholder="a folder of plans, or a plan file to open")
+                        placeholder="a folder of plans, or a plan file; a name alone is read in this folder")
         with Horizontal(classes="folder-line"):
             yield Label("Filter ", classes="folder-label")
             yield FilterInput("", id="filter", compact=True, placeholder="/ then type: a name, an acronym, "
@@ -365,15 +365,20 @@ class FolderScreen(Screen[None]):
                           "ctrl+q quits.", timeout=5)
 
     def _resolve(self, typed: str) -> Path:
+        """The field's own text, edited (`proposals/other/`), is read as written; any other relative path
+        (`other.toml`, `../drafts`) from the folder shown, as every path prompt reads from the plan's folder."""
         path = Path(typed).expanduser()
-        return path if path.is_absolute() else self.folder / path
+        shown = self._folder_text()
+        if path.is_absolute() or typed.startswith(shown) or typed.rstrip("/") == shown.rstrip("/"):
+            return path
+        return self.folder / path
 
     def _go_to(self, typed: str) -> None:
         """The folder field: another folder is listed; a plan file is opened. The field holds a path
         as the folder shown is written (relative to where the planner was started, or absolute)."""
         if not typed:
             return
-        path = Path(typed).expanduser()
+        path = self._resolve(typed)
         if path.is_dir():
             self.folder = Path(os.path.normpath(path))
             field = self.query_one("#folder-path", Input)
@@ -385,7 +390,7 @@ class FolderScreen(Screen[None]):
             self._open(path)
             return
         where = path.parent if path.is_absolute() else Path.cwd() / path.parent
-        self.app.tell(f"{path}: no such file or folder (looked in {os.path.normpath(where)})",
+        self.app.tell(f"{typed}: no such file or folder (looked in {os.path.normpath(where)})",
                       title="Not opened", severity="error", timeout=8)
 
     def on_data_table_row_selected(self, event) -> None:
