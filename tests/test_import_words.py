@@ -132,6 +132,18 @@ def test_fill_one_row_answers_an_ambiguous_word(tmp_path, plan_file):
     assert [p.kind for p in load_plan(plan_file).partners[before:]] == ["vet-provider", "enterprise"]
 
 
+def test_a_missing_type_column_is_filled_row_by_row(tmp_path, plan_file):
+    """Without a type column, kinds given for some rows only: those rows are added, the others say what
+    they lack (the whole file was refused as 'no column for kind' before)."""
+    header = ["Organisation name", "Acronym", "Country", "PIC"]
+    rows = [["Hochschule Süd", "HSUD", "Deutschland", ""], ["Firma Nord", "FNRD", "DE", ""]]
+    source = write_file(tmp_path, ".xlsx", rows, header=header)
+    before = len(load_plan(plan_file).partners)
+    result = run_planner("import-partners", plan_file, source, "--fill", "2:kind=Hochschule", "--skip-rejected")
+    assert "REJECT line 3: no kind" in result.stdout, result.stdout + result.stderr
+    assert [(p.short_name, p.kind) for p in load_plan(plan_file).partners[before:]] == [("HSUD", "higher-education")]
+
+
 def test_the_sheet_is_chosen_and_said(tmp_path, plan_file):
     sheets = {"Cover": [], "Budget": [["Item", "EUR"], ["Travel", 1000]],
               "Partners": [HEADER, *OWN_WORDS[:2]]}

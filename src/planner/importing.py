@@ -415,7 +415,9 @@ def preview_table(table: Table, plan: Plan, rules: CallRules, mapping: dict[str,
         if key not in FILLABLE:
             raise PlanError(table.source, f"{_cell(key)} cannot be filled in; only {', '.join(FILLABLE)}")
     columns, positions, ignored = _columns(table, mapping)
-    missing = tuple(k for k in REQUIRED if k not in columns and not fill.get(k, "").strip())
+    # a missing column is supplied by a fill for every row or for some rows (the others then say what they lack)
+    missing = tuple(k for k in REQUIRED if k not in columns and not fill.get(k, "").strip()
+                    and not any(keys.get(k, "").strip() for keys in fill_rows.values()))
     if missing:
         raise MissingColumns(table.source, f"no column for {', '.join(missing)}; the first line has: "
                              + ", ".join(_cell(h) for h in table.header[:30]) + "; looked for "
