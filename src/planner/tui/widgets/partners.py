@@ -136,6 +136,6 @@ class PartnersPane(Vertical):
         empty.display = not plan.partners
         if not plan.partners:
             empty.update(f"No partners yet: press {add_key} to add one, or {import_key} to import them "
-                         "from a CSV file.")
+                         "from a CSV file or a spreadsheet.")
         n = len(plan.partners)
         set_border_subtitle(self, f"{n} participant{'s' if n != 1 else ''}")
