@@ -4,12 +4,13 @@ Helpers (plans, partners, the real command line) are in support.py; the TUI's in
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from planner.rules import CallRules
-from support import RULES_2024
+from support import ROOT, RULES_2024
 
 # the folders a program may read settings from or write state to; each test gets empty ones of its own, so
 # nothing is read from the real ~/.config and tests running side by side (pytest-xdist) never share one
@@ -32,3 +33,20 @@ def own_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathF
 def rules() -> CallRules:
     """The built-in rules of the 2024 call."""
     return RULES_2024
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    """A copy of the Lot 1 sample (the process tests open it in a terminal of their own)."""
+    target = tmp_path / "plan.toml"
+    shutil.copyfile(ROOT / "samples" / "lot1-example.toml", target)
+    return target
+
+
+@pytest.fixture
+def terminals():
+    """The planners started in pseudo-terminals (tests/pty_terminal.Terminal), killed after the test."""
+    opened: list = []
+    yield opened
+    for terminal in opened:
+        terminal.kill()

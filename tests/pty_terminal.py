@@ -100,5 +100,3 @@ class Terminal:
             self.child.kill()
             self.child.wait()
         self.close()
-
-

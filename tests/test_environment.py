@@ -26,21 +26,6 @@ SAMPLE = ROOT / "samples" / "lot1-example.toml"
 COLOUR_24_BIT = re.compile(rb"\x1b\[[0-9;]*[34]8;2;")
 
 
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    target = tmp_path / "plan.toml"
-    shutil.copyfile(SAMPLE, target)
-    return target
-
-
-@pytest.fixture
-def terminals():
-    opened: list[Terminal] = []
-    yield opened
-    for terminal in opened:
-        terminal.kill()
-
-
 def _text(shown: bytes) -> bytes:
     return re.sub(rb"\x1b\[[0-9;?<>$=]*[A-Za-z~]", b"", shown)
 

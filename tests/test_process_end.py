@@ -28,21 +28,6 @@ SAMPLE = ROOT / "samples" / "lot1-example.toml"
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
 
 
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    target = tmp_path / "plan.toml"
-    shutil.copyfile(SAMPLE, target)
-    return target
-
-
-@pytest.fixture
-def terminals():
-    opened: list[Terminal] = []
-    yield opened
-    for terminal in opened:
-        terminal.kill()
-
-
 def start(plan: Path, tmp_path: Path, terminals: list[Terminal]) -> Terminal:
     terminal = Terminal(plan, planner_env(tmp_path))
     terminals.append(terminal)
