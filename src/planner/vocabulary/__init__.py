@@ -217,9 +217,9 @@ def _country_index(rules: "CallRules") -> _Index:
     order = {code: (_CATEGORY_ORDER.get(rules.country_category(code), 9), fold(name)) for code, name in names.items()}
     data = _data("countries")
     codes: dict[str, str] = {}
-    # the EU's codes first (the call's own aliases, then the vocabulary's), then ISO alpha-2, then alpha-3
-    for alias, code in (*rules.country_aliases.items(), *data.get("eu_codes", {}).items()):
-        code = rules.country_aliases.get(code, code)
+    # the EU's codes first (EL, UK: the call's own country_aliases, the one list of them), then ISO
+    # alpha-2, then alpha-3
+    for alias, code in rules.country_aliases.items():
         if code in names:
             codes.setdefault(fold(alias).replace(" ", ""), code)
     for code in names:
