@@ -40,9 +40,11 @@ class Note:
     severity: str
 
 
-def make_app(path: Path | None, read_only: bool = False) -> tuple[PlannerApp, list[Note]]:
-    """The app on `path`, and the list that every notification it raises is appended to."""
-    app = PlannerApp(open_document(path, read_only=read_only))
+def make_app(path: Path | None, read_only: bool = False,
+             folder: Path | None = None) -> tuple[PlannerApp, list[Note]]:
+    """The app on `path` (or, with `folder`, as `planner DIR` starts it: a new plan underneath, the
+    folder view on top), and the list that every notification it raises is appended to."""
+    app = PlannerApp(open_document(path, read_only=read_only), folder=folder)
     notes: list[Note] = []
     original = app.notify
 

@@ -17,7 +17,19 @@ from planner.tui.screens.folder import POLL_SECONDS, FolderScreen, PlansTable
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.picker import Picker
 
-from .helpers import SAMPLES, Note, focus, post_keys, ready, screen_text, type_text, wait_for, wait_main, wait_screen
+from .helpers import (
+    SAMPLES,
+    Note,
+    focus,
+    make_app,
+    post_keys,
+    ready,
+    screen_text,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from folder_plans import BROKEN, OULU, hold, write_plans  # noqa: E402
@@ -25,16 +37,7 @@ from folder_plans import BROKEN, OULU, hold, write_plans  # noqa: E402
 
 def folder_app(folder: Path) -> tuple[PlannerApp, list[Note]]:
     """The app as `planner DIR` starts it: a new plan underneath, the folder view on top."""
-    app = PlannerApp(open_document(None), folder=folder)
-    notes: list[Note] = []
-    original = app.notify
-
-    def notify(message, *, title="", severity="information", timeout=None, markup=True):
-        notes.append(Note(str(message), title, severity))
-        original(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return app, notes
+    return make_app(None, folder=folder)
 
 
 async def view_of(pilot) -> FolderScreen:

@@ -28,7 +28,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from planner import folder as core
-from planner.files import not_a_regular_file, write_bytes_atomically
+from planner.errors import PlanError
+from planner.files import read_user_file, write_bytes_atomically
 from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
@@ -407,7 +408,6 @@ class FolderScreen(Screen[None]):
         self._open(entry.path)
 
     def _open(self, path: Path) -> None:
-        from planner.errors import PlanError
         from planner.tui.app import open_document
 
         try:
@@ -441,17 +441,12 @@ class FolderScreen(Screen[None]):
                              self._new_at)
 
     def _new_at(self, typed: Path | None) -> None:
-        from planner.errors import PlanError
         from planner.tui.app import open_document
 
         if typed is None:
             return
-        path = self._resolve(str(typed))
-        if path.suffix != ".toml":
-            path = path.with_name(path.name + ".toml")
-        if path.exists() or path.is_symlink():
-            self.app.tell(f"{path} exists: choose another name (a new plan never replaces a file)",
-                          title="No new plan", severity="error", timeout=8)
+        path = self._new_file(self._resolve(str(typed)), "a new plan", "No new plan")
+        if path is None:
             return
         try:
             document = open_document(path, self.app.session_rules)
@@ -472,25 +467,27 @@ class FolderScreen(Screen[None]):
         self.app.push_screen(PathPrompt(f"Copy {entry.name} as (a new file in {where}/):", name),
                              lambda typed: self._copy_to(entry, typed))
 
+    def _new_file(self, path: Path, what: str, title: str) -> Path | None:
+        """A new plan's or a copy's path, `.toml` added; None (and said why) when a file is there."""
+        if path.suffix != ".toml":
+            path = path.with_name(path.name + ".toml")
+        if path.exists() or path.is_symlink():
+            self.app.tell(f"{path} exists: choose another name ({what} never replaces a file)",
+                          title=title, severity="error", timeout=8)
+            return None
+        return path
+
     def _copy_to(self, entry: core.Entry, typed: Path | None) -> None:
         if typed is None:
             return
         path = Path(typed).expanduser()
-        path = path if path.is_absolute() else entry.path.parent / path
-        if path.suffix != ".toml":
-            path = path.with_name(path.name + ".toml")
-        if path.exists() or path.is_symlink():
-            self.app.tell(f"{path} exists: choose another name (a copy never replaces a file)",
-                          title="Not copied", severity="error", timeout=8)
+        path = self._new_file(path if path.is_absolute() else entry.path.parent / path, "a copy", "Not copied")
+        if path is None:
             return
-        try:
-            if problem := not_a_regular_file(entry.path):
-                raise OSError(problem)
-            data = entry.path.read_bytes()
-            write_bytes_atomically(path, data)
-        except OSError as exc:
-            self.app.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not copied",
-                          severity="error", timeout=10)
+        try:  # read as every user's file is (a FIFO put there since the listing must not block)
+            write_bytes_atomically(path, read_user_file(entry.path))
+        except PlanError as exc:
+            self.app.tell(str(exc), title="Not copied", severity="error", timeout=10)
             return
         self.query_one("#filter", Input).value = ""
         try:
