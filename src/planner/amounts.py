@@ -63,9 +63,3 @@ def _scaled(number: str, power: int) -> int | str:
     if value != value.to_integral_value():
         return "has cents; give whole euros"
     return int(value)
-
-
-def euros(text: str) -> int | None:
-    """Whole euros, or None when the text is not an amount (words, negative, real cents)."""
-    amount = parse_euros(text)
-    return amount if isinstance(amount, int) else None

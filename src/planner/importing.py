@@ -102,11 +102,6 @@ class ImportPreview:
     def sheet(self) -> str | None:
         return self.table.sheet if self.table else None
 
-    @property
-    def headers(self) -> tuple[str, ...]:
-        """Every column header of the file, in its order (for a column mapping step)."""
-        return self.table.header if self.table else ()
-
     def apply(self, plan: Plan) -> Plan:
         """The plan with every accepted row added at the end, in the file's order."""
         return plan.model_copy(update={"partners": (*plan.partners, *(r.partner for r in self.accepted))})

@@ -37,22 +37,13 @@ class Ending:
         self.app: Any = None  # the PlannerApp, once there is one
         self.loop: asyncio.AbstractEventLoop | None = None  # its event loop, once it runs
         self.code: int | None = None  # set on the first signal
-        self._previous: dict[int, Any] = {}
 
     def install(self) -> None:
         for sig in SIGNALS:
             try:
-                self._previous[sig] = signal.signal(sig, self._on_signal)
+                signal.signal(sig, self._on_signal)
             except (ValueError, OSError):  # not the main thread
                 pass
-
-    def uninstall(self) -> None:
-        for sig, previous in self._previous.items():
-            try:
-                signal.signal(sig, previous if previous is not None else signal.SIG_DFL)
-            except (ValueError, OSError, TypeError):
-                pass
-        self._previous.clear()
 
     def watch_terminal(self, fd: int) -> None:
         """End as on a hang-up when the terminal goes without one (a process without a controlling terminal,

@@ -103,7 +103,6 @@ ECHE_ITEMS = [Item("yes", "Yes: holds the Erasmus Charter for Higher Education",
               Item("no", "No"), Item("unknown", "Not known")]
 
 
-KNOWN_FIELDS = ("name", "short_name", "pic")  # the fields that look up the partners the folder knows
 SHOWN_KNOWN = 5
 
 
