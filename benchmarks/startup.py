@@ -52,7 +52,8 @@ class Bare(App):
 Bare().run()
 """
 
-PLANNER = "import sys; from planner.cli import main; sys.exit(main(sys.argv[1:]))"
+# what the `planner` command runs (see pyproject.toml, [project.scripts])
+PLANNER = "import sys; from planner.__main__ import main; sys.exit(main())"
 
 
 def launch_until(argv: list[str], markers: list[bytes], env: dict[str, str], size: tuple[int, int],

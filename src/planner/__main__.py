@@ -1,5 +1,19 @@
-"""`python -m planner` is the `planner` command."""
+"""The `planner` command (and `python -m planner`): the collector paused, then the command line."""
 
-from planner.cli import main
+from __future__ import annotations
 
-raise SystemExit(main())
+from planner.heap import pause_collector, resume_collector
+
+
+def main() -> int:
+    pause_collector()  # before the imports: see heap.pause_collector
+    try:
+        from planner.cli import main as command
+
+        return command()
+    finally:
+        resume_collector()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

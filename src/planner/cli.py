@@ -18,6 +18,7 @@ from planner import __version__, editing
 from planner.bundled import sample_names, sample_path
 from planner.errors import PlanError
 from planner.files import decode_plan_bytes, read_user_file, special_kind, write_bytes_atomically
+from planner.heap import resume_collector
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, latest_call
 from planner.rules import cli as rulescli
@@ -557,6 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise OutputClosed()
         if argv and argv[0] in HANDLERS:
             args = _build_parsers()[argv[0]].parse_args(argv[1:])
+            resume_collector()  # loaded (see heap.pause_collector); the work may make garbage in cycles
             code = HANDLERS[argv[0]](args)
         else:
             code = _tui(_top_parser().parse_args(argv))

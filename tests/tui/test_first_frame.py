@@ -3,12 +3,15 @@ wide layout squashed into 80 columns until the first resize."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
+from planner.heap import pause_collector, resume_collector
 from planner.tui.screens.main import MainScreen
 from planner.tui.widgets.partners import PartnersTable
 
-from .helpers import SIZES, make_app, ready
+from .helpers import SIZES, make_app, ready, wait_for
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -51,3 +54,19 @@ async def test_the_partners_first_drawn_are_fitted_to_the_width(draft, size, mon
         settled = {str(key.value): column.width for key, column in table.columns.items()}
         assert first == [settled]
         assert settled["name"] > len("Name")  # the spare width went to the names
+
+
+async def test_the_collector_paused_for_the_start_runs_again_once_the_first_frame_is_drawn(draft):
+    """`planner` pauses Python's cyclic collector while it loads (heap.pause_collector); a planner
+    left without it would keep every cycle of garbage for the rest of the session."""
+    app, _ = make_app(draft)
+    pause_collector()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            await wait_for(pilot, gc.isenabled, "the collector to run again")
+            # and what the start built is out of the collector's sight (see heap.freeze_heap)
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        resume_collector()

@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from planner import recovery
 from planner.errors import PlanError
+from planner.heap import freeze_heap
 from planner.rules import CallRules
 from planner.scoring import Scoreboard
 from planner.tui.actions import ACTIONS, RESERVED_KEYS, bound, in_palette, key_help, known, priority_ids, shipped_keys
@@ -31,7 +32,6 @@ from planner.tui.filing import DISK_CHECK_SECONDS, Filing
 from planner.tui.filing import file_name_for as file_name_for  # the names tests and callers know here
 from planner.tui.filing import not_found as not_found
 from planner.tui.filing import open_document as open_document
-from planner.tui.heap import freeze_heap
 from planner.tui.keys import checked_keymap
 from planner.tui.recovering import Keeper
 from planner.tui.screens.main import MainScreen, is_text_field
@@ -106,6 +106,11 @@ class PlannerApp(Filing, App[int]):
         else:
             await super().on_event(event)
 
+    def on_ready(self) -> None:
+        # the first frame is on the screen: what the start built stays (see heap.freeze_heap), and
+        # the collector, paused while the program loaded, runs again
+        freeze_heap()
+
     def main_mounted(self) -> None:
         """The rest of the start, once the main screen is there (the app mounts before its screen)."""
         self._started = True
@@ -116,7 +121,6 @@ class PlannerApp(Filing, App[int]):
             self.tell("\n".join(self._settings_problems), title="Some settings were not loaded",
                       severity="warning", timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.call_after_refresh(freeze_heap)
         # a sign of life for planners on other hosts, which take a holder silent for a day as gone
         self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
         self.set_interval(DISK_CHECK_SECONDS, self.check_disk)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from planner.errors import PlanError
 from planner.files import not_a_regular_file, write_protection
+from planner.heap import freeze_heap
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.document import Document
-from planner.tui.heap import freeze_heap
 from planner.tui.widgets.live import LiveInput
 
 
