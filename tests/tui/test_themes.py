@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 
 from planner.bundled import themes_dir
 from planner.tui.config import load_settings
@@ -249,3 +250,34 @@ async def test_invalid_and_clashing_keys_are_reported_and_quit_and_help_keep_the
         await wait_for(pilot, lambda: not app.document.dirty, "the save")
         await pilot.press("ctrl+q")  # quit keeps its key
         await wait_for(pilot, lambda: not app.is_running, "the app to quit")
+
+
+@pytest.mark.parametrize("chosen", ["planner-light", "my-theme"])
+async def test_the_start_reads_the_css_once_and_in_the_remembered_theme(draft, xdg, monkeypatch, chosen):
+    """The theme is in place before the CSS is first read: no second reading of all of it (and restyle
+    of every widget) at the start, and no frame in the default theme's colours."""
+    from textual.css.stylesheet import Stylesheet
+
+    (user_themes(xdg) / "mine.toml").write_text(GOOD_USER_THEME, encoding="utf-8")
+    write_config(xdg, f'theme = "{chosen}"\n')
+    readings = []
+    original = Stylesheet.reparse
+
+    def reparse(self):
+        readings.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", reparse)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == chosen
+        assert readings == []
+        assert app.has_class(f"-theme-{chosen}", "-light-mode") and not app.has_class("-dark-mode")
+        # the screen is drawn in the theme's own background (the default theme's is dark)
+        wanted = Color.parse(app.get_css_variables()["background"])
+        assert app.screen.styles.background == wanted
+        assert wanted != Color.parse(app.get_theme(DEFAULT_THEME).to_color_system().generate()["background"])
+        app.theme = DEFAULT_THEME  # a change later still restyles
+        await pilot.pause()
+        assert readings and app.has_class("-dark-mode") and not app.has_class(f"-theme-{chosen}")

@@ -67,7 +67,7 @@ class PlannerApp(Filing, App[int]):
         if settings.problem:
             self._settings_problems.append(settings.problem)
         wanted = settings.theme or DEFAULT_THEME
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self._start_theme(wanted if wanted in self.available_themes else DEFAULT_THEME)
         self._keys, key_problems = checked_keymap(settings.keys, shipped_keys(ACTIONS), self.RESERVED_KEYS,
                                                   self.PRIORITY_IDS)
         self._settings_problems.extend(key_problems)
@@ -78,6 +78,19 @@ class PlannerApp(Filing, App[int]):
         self.ending: Ending | None = None  # SIGHUP/SIGTERM, when run() installed them (tui/ending.py)
         self._started = False  # the main screen is mounted: an exit now does not break its start
         self._exit_code_asked: int | None = None  # a signal came before that
+
+    def _start_theme(self, name: str) -> None:
+        """The theme before anything is drawn. What setting App.theme does, but at once: the watcher
+        it runs leaves the CSS to be read with the default theme's colours first and schedules a
+        second reading of all of it, and a restyle of every widget, for when the app starts (6 ms of
+        the start; tests/tui/test_themes.py checks that the start reads it once, in this theme)."""
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        self.update_classes({**classes, f"-theme-{name}": True, "-dark-mode": theme.dark,
+                             "-light-mode": not theme.dark}, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)  # as App._watch_theme does (Textual is pinned)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def on_load(self) -> None:
         if self.ending is not None:
