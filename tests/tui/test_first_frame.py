@@ -41,9 +41,12 @@ async def test_the_partners_first_drawn_are_fitted_to_the_width(draft, size, mon
     first: list[dict[str, int]] = []
     original = PartnersTable.render_line
 
+    lower: list[bool] = []
+
     def render_line(self, y):
         if not first and self.row_count:
             first.append({str(key.value): column.width for key, column in self.columns.items()})
+            lower.append(self.screen.lot_pane.is_attached)
         return original(self, y)
 
     monkeypatch.setattr(PartnersTable, "render_line", render_line)
@@ -53,6 +56,8 @@ async def test_the_partners_first_drawn_are_fitted_to_the_width(draft, size, mon
         table = app.query_one(PartnersTable)
         settled = {str(key.value): column.width for key, column in table.columns.items()}
         assert first == [settled]
+        # from 120 columns the three panes are in the first frame; below, the two not shown come after it
+        assert lower == [size[0] >= 120]
         assert settled["name"] > len("Name")  # the spare width went to the names
 
 

@@ -75,6 +75,8 @@ class KeyGate:
         app = self.app
         pumps: list[MessagePump] = [app]
         for screen in app.screen_stack:
+            if not getattr(screen, "complete", True):  # a screen that mounts some of its widgets late
+                return False
             pumps.extend(screen.walk_children(with_self=True))
         for pump in pumps:
             # textual._queue.Queue keeps its messages in `values`

@@ -71,9 +71,14 @@ class MainScreen(Screen):
         yield Static("", id="small-notice")
         with Vertical(id="panes", classes="-show-0"):
             yield PartnersPane(id="partners-pane", classes="pane")
-            with Horizontal(id="lower"):
-                yield LotPane(self.document.rules, self.grant_typed, id="lot-pane", classes="pane")
-                yield ScoreboardView(id="scoreboard", classes="pane")
+            self.lot_pane = LotPane(self.document.rules, self.grant_typed, id="lot-pane", classes="pane")
+            self.scoreboard_view = ScoreboardView(id="scoreboard", classes="pane")
+            self._lower = Horizontal(self.lot_pane, self.scoreboard_view, id="lower")
+            # below 120 columns the first frame shows the partners alone: the other two panes are
+            # mounted right after it (_mount_lower), 20 ms sooner to the partners at 80x24. Keys typed
+            # meanwhile wait for them (`complete`, tui/typeahead.py).
+            if not self.has_class("-narrow"):
+                yield self._lower
         yield VerdictBar(id="verdict")
         # over the header's line, on a layer of its own: invisible while there is nothing to say
         yield NoticeLine(1, id="notices")
@@ -86,13 +91,31 @@ class MainScreen(Screen):
             self.set_class(name in self._get_breakpoint_classes(size.width, self.app.HORIZONTAL_BREAKPOINTS), name)
 
     def on_mount(self) -> None:
-        for pane, (bid, title) in zip(PANES, PANE_TITLES):
-            self.query_one(f"#{pane}").border_title = f"{self.app.key_for(bid)} {title}"
+        panes = (self.query_one(PartnersPane), self.lot_pane, self.scoreboard_view)
+        for pane, (bid, title) in zip(panes, PANE_TITLES):
+            pane.border_title = f"{self.app.key_for(bid)} {title}"
         self.resized(self.app.size)
         self.redraw()
         self.watch(self, "focused", self._focus_moved)
         self.query_one(PartnersTable).focus()
+        if not self._lower.is_attached:
+            self.call_after_refresh(self._mount_lower)
         self.app.main_mounted()
+
+    @property
+    def complete(self) -> bool:
+        """Every pane is mounted (the lot pane and the scoreboard come after the first frame below 120
+        columns): keys typed before wait for it."""
+        return self.lot_pane.is_mounted and self.scoreboard_view.is_mounted
+
+    async def _mount_lower(self) -> None:
+        await self.query_one("#panes").mount(self._lower)
+        self._show_lower()
+
+    def _show_lower(self) -> None:
+        if self.board is not None and self.complete:
+            self.lot_pane.show(self.document.plan, self.board)
+            self.scoreboard_view.show(self.board, self._rule_keys)
 
     def resized(self, size: Size) -> None:
         """The terminal's new size (the app passes it on, also while a dialog is open)."""
@@ -120,8 +143,9 @@ class MainScreen(Screen):
         self.board = evaluate(doc.plan, doc.rules)
         self.query_one(PartnersPane).show(doc.plan, doc.rules, app.key_for("planner.add_partner"),
                                           app.key_for("planner.import"))
-        self.query_one(LotPane).show(doc.plan, self.board, resync)
-        self.query_one(ScoreboardView).show(self.board, self._rule_keys)
+        if self.complete:  # else _mount_lower shows them
+            self.lot_pane.show(doc.plan, self.board, resync)
+            self.scoreboard_view.show(self.board, self._rule_keys)
         self.query_one(VerdictBar).show(self.board)
         if app.screen is not self and hasattr(app.screen, "plan_changed"):
             app.screen.plan_changed()  # a PlanEditor (content, budget, assessment) shows the plan too
@@ -155,7 +179,7 @@ class MainScreen(Screen):
         ecosystems, deadline) are rebuilt after it. The one way the rules of the open plan change:
         `y`, the call in the plan details, an undo or redo across a call, another plan opened."""
         self.document.rules = rules
-        self.query_one(LotPane).rules = rules  # the redraw that follows judges by them
+        self.lot_pane.rules = rules  # the redraw that follows judges by them
         if rules is not self._built_with and not self._rebuild_waiting:
             self._rebuild_waiting = True
             self.call_later(self._rebuild_lot_pane)
@@ -166,9 +190,10 @@ class MainScreen(Screen):
         if rules is self._built_with:
             return  # switched back before the rebuild (a refused switch)
         self._built_with = rules
-        pane = self.query_one(LotPane)
+        pane = self.lot_pane
         pane.rules = rules
-        await pane.recompose()
+        if pane.is_mounted:  # else it is composed with them when mounted
+            await pane.recompose()
         self.redraw()
 
     def follow_call(self, plan) -> bool:
@@ -364,7 +389,7 @@ class MainScreen(Screen):
         """The grant field confirmed or left (LotPane): the plan takes the amount, one edit and one undo step."""
         from planner.tui.document import Refused
 
-        pane = self.query_one(LotPane)
+        pane = self.lot_pane
         pane.refused = None
         if not invalid:
             try:
