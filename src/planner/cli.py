@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
-from zoneinfo import ZoneInfo
 
 from planner import __version__, editing
 from planner.bundled import sample_names, sample_path
@@ -355,6 +354,8 @@ def _export(args: argparse.Namespace) -> int:
         _check_output(Path(args.plan), Path(args.output), args.force)
     plan, rules = _load(args)
     # a report goes to partners in many time zones: Brussels time only, not the sender's
+    from zoneinfo import ZoneInfo  # here: the TUI's start does not need it
+
     board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
     if args.format == "csv":
         text = export.partners_csv(plan, rules, bom=not args.no_bom)

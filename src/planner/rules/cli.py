@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 
 from planner.errors import PlanError
 from planner.rules.diff import diff
@@ -85,6 +84,8 @@ def list_text() -> str:
 def show_text(ref: str) -> str:
     data = _data(ref)
     head = f"# rule set {shown_path(ref)}, resolved: everything it extends merged in\n"
+    import tomli_w  # here: only `planner rules` writes TOML
+
     return head + tomli_w.dumps(data)
 
 

@@ -92,13 +92,13 @@ class Filing:
     def _say_if_missing(self, then: Callable[[], None]) -> None:
         """A plan named on the command line that does not exist (a typo?): say so before a new plan
         starts there, and offer the similar names in its folder."""
-        from planner.tui.screens.dialogs import Choice
-
         doc = self.document
         if not self._ask_if_missing or doc.path is None or doc.fingerprint is not None or doc.path.exists() \
                 or doc.path.is_symlink():
             then()
             return
+        from planner.tui.screens.dialogs import Choice  # here: the start of almost every session needs none
+
         similar = similar_names(doc.path)
         question = f"{doc.path.name} does not exist: a new plan will be saved there (in {doc.path.parent})."
         if similar:

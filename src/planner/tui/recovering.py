@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from planner import plandiff, recovery
+from planner import recovery
 from planner.errors import PlanError
 from planner.recovery import Holder
 from planner.tui.document import Document
@@ -172,6 +172,8 @@ class Keeper:
                                          owner=h.owner))
                 continue
             # each change with its old and new value, in the words of `planner diff`
+            from planner import plandiff  # here: only the recovery question lists the changes
+
             changes = (plandiff.words(plandiff.describe(doc.saved, plan)) if doc.path
                        else recovery.differences(None, plan))
             if plan == doc.plan:

@@ -71,7 +71,8 @@ class FittedTable(DataTable):
 
     def on_mount(self) -> None:
         for c in self.COLUMNS:
-            self.add_column(c.label, key=c.key, width=cell_len(c.label))
+            # a Text: a str label is read as markup (and its emoji codes loaded, 2 ms of the start)
+            self.add_column(Text(c.label), key=c.key, width=cell_len(c.label))
 
     def set_natural(self, widths: dict[str, int]) -> None:
         """The widest cell of each column (labels included here); re-fits when it changed."""
