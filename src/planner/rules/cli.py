@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
 from planner.errors import PlanError
 from planner.rules.diff import diff
 from planner.rules.extends import builtin_data
