@@ -489,12 +489,14 @@ def _write_into_special(path: Path, target: Path, data: bytes, kind: str) -> Non
         os.close(fd)
 
 
-def write_private_file(path: Path, data: bytes) -> None:
+def write_private_file(path: Path, data: bytes, durable: bool = True) -> None:
     """The planner's own file (a recovery file): mode 600, owned by this user, never through a symlink.
 
     A temporary file is created beside it with O_CREAT|O_EXCL|O_NOFOLLOW, then renamed over `path`:
     a symlink standing at `path` is replaced itself (never its target), and nobody else's file is
-    written into. Raises PlanError."""
+    written into. `durable`: on the disk (fsync) before the rename, so that a crash of the machine
+    leaves the old file or the new one; a file that holds nothing worth a wait (who has a plan open)
+    is written without. Raises PlanError."""
     folder = path.parent
     flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
              | getattr(os, "O_NOCTTY", 0))
@@ -516,7 +518,8 @@ def write_private_file(path: Path, data: bytes) -> None:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)

@@ -292,7 +292,9 @@ def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: P
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise PlanError(str(path.parent), f"cannot make the folder: {exc.strerror or exc}") from None
-    write_private_file(path, data.encode("utf-8", "backslashreplace"))
+    # who holds the plan, with no edit in it, is not worth the wait of a sync to the disk (on a shared
+    # server's network disk, tens of ms at every start): a crash of the machine ends the holder anyway
+    write_private_file(path, data.encode("utf-8", "backslashreplace"), durable=unsaved is not None)
 
 
 # what a TOML multi-line literal string may not hold: control characters but tab and newline, and '''
