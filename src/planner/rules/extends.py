@@ -111,7 +111,10 @@ def resolve(data: dict[str, Any], origin: str, folder: Path | None, chain: tuple
     if parent_id in chain:
         cycle = " -> ".join([*chain, parent_id])
         raise PlanError(origin, f"extends {parent_ref!r} makes a cycle ({cycle}): a rule set cannot build on itself")
-    parent = resolve(_parse(parent_text, parent_id), parent_id, parent_folder, (*chain, parent_id))
+    if parent_folder is None:  # a built-in call: resolved once per process (2026 builds on 2025 on 2024)
+        parent = _builtin_resolved(parent_ref)
+    else:
+        parent = resolve(_parse(parent_text, parent_id), parent_id, parent_folder, (*chain, parent_id))
     child = {k: v for k, v in data.items() if k != "extends"}
     try:
         return merge(parent, child)
