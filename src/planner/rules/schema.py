@@ -24,7 +24,7 @@ CATEGORY_LABELS: dict[str, str] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see model._Model
 
 
 # how sure a figure is: a Commission or EU page, an Erasmus+ national agency, or others only.

@@ -70,7 +70,7 @@ def _variable_problem(name: str, value: object) -> str | None:
 
 
 class ThemeFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # see model._Model
 
     name: str
     primary: str
