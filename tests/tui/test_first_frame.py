@@ -9,6 +9,7 @@ import pytest
 
 from planner.heap import pause_collector, resume_collector
 from planner.tui.screens.main import MainScreen
+from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 
 from .helpers import SIZES, make_app, ready, wait_for
@@ -75,3 +76,20 @@ async def test_the_collector_paused_for_the_start_runs_again_once_the_first_fram
     finally:
         gc.unfreeze()
         resume_collector()
+
+
+async def test_a_planner_ended_before_its_lower_panes_are_mounted_ends_without_an_error(draft, monkeypatch):
+    """A signal right at the start (tests/test_process_end.py) ends the app while the lot pane and the
+    scoreboard wait to be mounted after the first frame: they are not mounted into a screen going away."""
+    original = MainScreen.on_mount
+
+    def on_mount(self):
+        original(self)
+        self.app.exit()
+        self.query_one("#panes").remove()  # as the ending app takes its screen apart
+
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:  # an error in the app is raised here
+        await pilot.pause()
+    assert not app.query(LotPane)

@@ -109,7 +109,10 @@ class MainScreen(Screen):
         return self.lot_pane.is_mounted and self.scoreboard_view.is_mounted
 
     async def _mount_lower(self) -> None:
-        await self.query_one("#panes").mount(self._lower)
+        panes = next(iter(self.query("#panes")), None)
+        if panes is None or not panes.is_attached:  # the planner is ending already (a signal at the start)
+            return
+        await panes.mount(self._lower)
         self._show_lower()
 
     def _show_lower(self) -> None:
