@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from pty_terminal import ENDS_WITHIN, Terminal, planner_env
+from support import SAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "lot1-example.toml"
@@ -167,3 +168,65 @@ def test_no_home_directory_check_still_judges(open_plan: Path, tmp_path: Path) -
                             env=_homeless_env(tmp_path), cwd=plan.parent, preexec_fn=become, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _installed_plugin(site: Path) -> Path:
+    """A package with a pydantic plugin, installed on `site` as pip would (an entry point in the
+    "pydantic" group); the plugin writes a file when pydantic loads it."""
+    marker = site / "plugin-loaded"
+    (site / "spy_plugin.py").write_text(
+        "from pathlib import Path\n"
+        f"Path({str(marker)!r}).write_text('loaded')\n"
+        "class Spy:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Spy()\n", encoding="utf-8")
+    info = site / "spy_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n", encoding="utf-8")
+    return marker
+
+
+@pytest.mark.parametrize("command", [["check"], []], ids=["check", "the TUI's start"])
+def test_no_pydantic_plugin_sees_a_plan(tmp_path: Path, command: list[str]) -> None:
+    """An installed pydantic plugin (logfire's records what is validated) is not loaded by the
+    `planner` command, which validates partners' names and PICs; a program of its own that imports
+    the planner's modules keeps pydantic's plugins (the same plugin is loaded there)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    marker = _installed_plugin(site)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    sample = str(SAMPLES / "lot2-example.toml")
+    if command:
+        args = [sys.executable, "-m", "planner", *command, sample]
+    else:  # no terminal: the TUI's start loads the plan to say why it cannot go on, then exits 2
+        args = [sys.executable, "-m", "planner", sample]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert done.returncode in (0, 1, 2), done.stderr
+    assert "Traceback" not in done.stderr
+    assert not marker.exists()
+    # the same plugin, in a program that imports the planner itself: loaded (so the test can tell)
+    code = f"from planner.storage import load_plan; load_plan({sample!r})"
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+    assert marker.read_text() == "loaded"
+
+
+def test_the_stand_in_for_pydantics_plugin_loader_answers_as_the_loader() -> None:
+    """It finds no plugin, as PYDANTIC_DISABLE_PLUGINS=__all__ would have pydantic's loader say, and
+    whatever else pydantic may ask of the loader comes from the loader itself."""
+    code = ("import sys\n"
+            "from planner.validation_plugins import LOADER, without_plugins\n"
+            "without_plugins()\n"
+            "from pydantic import BaseModel\n"
+            "class M(BaseModel):\n"
+            "    x: int\n"
+            "assert M.model_validate({'x': 1}).x == 1\n"
+            "loader = sys.modules[LOADER]\n"
+            "assert tuple(loader.get_plugins()) == ()\n"
+            "assert 'importlib.metadata' not in sys.modules, 'the plugins were looked for'\n"
+            "print(loader.PYDANTIC_ENTRY_POINT_GROUP)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "pydantic"
