@@ -11,7 +11,7 @@ from textual.color import Color
 from planner.bundled import themes_dir
 from planner.tui.config import load_settings
 from planner.tui.screens.partner_form import PartnerForm
-from planner.tui.themes import DEFAULT_THEME, load_themes
+from planner.tui.themes import DEFAULT_THEME, load_theme_file, load_themes
 
 from .helpers import make_app, ready, screen_text, verdict, wait_for, wait_main, wait_screen
 
@@ -49,6 +49,9 @@ def test_the_bundled_themes_all_load():
     assert problems == []
     assert sorted(t.name for t in themes) == BUNDLED
     assert DEFAULT_THEME in BUNDLED
+    # the start does not have Textual build their colours (load_themes); here each is built
+    for path in themes_dir().glob("*.toml"):
+        load_theme_file(path, check=True)
 
 
 async def test_default_theme_and_every_bundled_theme_renders(draft):

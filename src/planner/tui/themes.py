@@ -116,8 +116,12 @@ class ThemeFile(BaseModel):
                 raise ValueError(f"{value!r} is not a colour (use #RRGGBB, a colour name or ansi_*)") from None
         return value
 
-    def to_theme(self) -> Theme:
+    def to_theme(self, check: bool = True) -> Theme:
+        """`check`: have Textual build the theme's colours now. Off for the bundled themes: the tests
+        build each of them (tests/tui/test_themes.py), and four builds were 1.5 ms of every start."""
         theme = Theme(**self.model_dump())
+        if not check:
+            return theme
         try:  # what the app does with it at start: any error here would crash it there
             colours = theme.to_color_system().generate()
         except Exception as exc:  # noqa: BLE001 - Textual's own error, named in the message
@@ -132,8 +136,8 @@ def user_themes_dir() -> Path:
     return config_dir() / "themes"
 
 
-def load_theme_file(path: Path) -> Theme:
-    """One theme; raises ValueError with a message that names the problem."""
+def load_theme_file(path: Path, check: bool = True) -> Theme:
+    """One theme; raises ValueError with a message that names the problem. `check`: see to_theme."""
     try:
         data = read_toml_file(path, "theme file", MAX_CONFIG_BYTES)
     except PlanError as exc:
@@ -141,7 +145,7 @@ def load_theme_file(path: Path) -> Theme:
     except (OSError, ValueError) as exc:
         raise ValueError(f"cannot read: {exc}") from None
     try:
-        return ThemeFile.model_validate(data).to_theme()
+        return ThemeFile.model_validate(data).to_theme(check)
     except ValidationError as exc:
         raise ValueError("; ".join(validation_problems(exc))) from None
 
@@ -150,7 +154,7 @@ def load_themes() -> tuple[list[Theme], list[str]]:
     """Every theme that loads, and one line per file that does not (file name and problem)."""
     themes: list[Theme] = []
     problems: list[str] = []
-    for folder in (themes_dir(), user_themes_dir()):
+    for folder, check in ((themes_dir(), False), (user_themes_dir(), True)):
         if not folder.is_dir():
             continue
         try:
@@ -160,7 +164,7 @@ def load_themes() -> tuple[list[Theme], list[str]]:
             continue
         for path in paths:
             try:
-                themes.append(load_theme_file(path))
+                themes.append(load_theme_file(path, check))
             except ValueError as exc:
                 problems.append(f"{visible(str(path))}: {exc}")
             except RecursionError:
