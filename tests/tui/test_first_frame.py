@@ -93,3 +93,15 @@ async def test_a_planner_ended_before_its_lower_panes_are_mounted_ends_without_a
     async with app.run_test(size=(80, 24)) as pilot:  # an error in the app is raised here
         await pilot.pause()
     assert not app.query(LotPane)
+
+
+async def test_a_pane_asked_for_before_the_lower_panes_are_mounted_is_shown_once_they_are(draft):
+    """A click on the footer's `2` (not a typed key, so not held by the type-ahead gate) in the first
+    frames shows the lot pane when it is there."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.main.complete
+        app.main.action_pane(1)
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.main.pane == 1, "the lot pane shown")
+        assert app.focused is not None and app.main.lot_pane in app.focused.ancestors

@@ -233,6 +233,9 @@ class MainScreen(Screen):
 
     def action_pane(self, index: int) -> None:
         """Show pane `index` (below 120 columns) and put the focus where it was in it last."""
+        if not self.complete:  # a click in the first frames, before the lower panes are there
+            self.call_after_refresh(self.action_pane, index)
+            return
         pane = self.query_one(f"#{PANES[index]}")
         self._show_pane(index)
         last = self._pane_focus.get(index)
