@@ -9,6 +9,8 @@ from textual.widgets._footer import FooterKey
 
 from planner.tui import actions
 from planner.tui.actions import Action
+from planner.tui.screens.dialogs import PathPrompt
+from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.help import HelpScreen
 
 from .helpers import make_app, ready, type_text, wait_for, wait_main, wait_screen
@@ -71,3 +73,76 @@ async def test_the_new_entry_is_remapped_by_its_id(draft, ring, xdg):
         await pilot.press("f9")
         await wait_for(pilot, lambda: any(n.message == "Ring rang" for n in notes), "the remapped key's action")
         assert sum(n.message == "Ring rang" for n in notes) == 1
+
+
+PEEK = Action("folder.peek", "g", "peek at the plan under the cursor", "app.notify('Peeked')", "Peek", footer=8,
+              on="folder")
+
+
+@pytest.fixture
+def peek():
+    actions.ACTIONS.append(PEEK)
+    yield PEEK
+    actions.ACTIONS.remove(PEEK)
+
+
+def help_text(help_screen) -> str:
+    return " ".join(str(help_screen.query_one(Static).render()).split())
+
+
+async def test_a_folder_view_entry_is_a_key_a_footer_item_and_a_line_in_the_helps_folder_section(draft, peek):
+    """The folder view's keys come from the same table: one entry with on="folder"."""
+    app, notes = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        assert "g" not in footer_keys(app)  # the folder view's key, not the main screen's
+        await pilot.press("ctrl+o")
+        view = await wait_screen(pilot, FolderScreen)
+        await wait_for(pilot, lambda: footer_keys(app).get("g") == "Peek", "g Peek in the folder view's footer")
+        assert footer_keys(app)["n"] == "New"  # the shipped ones are still there
+        await pilot.press("g")
+        await wait_for(pilot, lambda: any(n.message == "Peeked" for n in notes), "the key's action")
+        assert app.screen is view
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("question_mark")
+        shown = help_text(await wait_screen(pilot, HelpScreen))
+        assert "\\x0a" not in shown
+        folder = shown.index("ctrl+q quit (asks when there are unsaved changes) "
+                             "In the folder view (^o, or planner DIR) enter open the plan under the cursor")
+        assert shown.index("g peek at the plan under the cursor") > folder
+        assert shown.index("n a new plan in this folder") > folder
+        assert shown.index("l the next lot of the call") < folder  # the main screen's keys first
+
+
+async def test_the_folder_views_keys_are_remapped_by_id_and_clash_only_in_the_folder_view(tmp_path, xdg):
+    """folder.new on l (the main screen's lot key) is taken: the two never meet; folder.copy on s
+    (the folder view's sort) is refused, and c stays its key."""
+    (xdg / "planner").mkdir()
+    (xdg / "planner" / "config.toml").write_text('[keys]\n"folder.new" = "l"\n"folder.copy" = "s"\n',
+                                                 encoding="utf-8")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    app, notes = make_app(None, folder=plans)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_screen(pilot, FolderScreen)
+        await wait_for(pilot, lambda: footer_keys(app).get("l") == "New", "l New in the folder view's footer")
+        assert footer_keys(app).get("c") == "Variant" and "s" in footer_keys(app)
+        problems = " ".join(n.message for n in notes)
+        assert "folder.copy ignored: 's' would also be folder.sort; it keeps c" in problems
+        assert "folder.new ignored" not in problems
+        await pilot.press("l")
+        await wait_screen(pilot, PathPrompt)
+        assert ("l", "a new plan in this folder (asks its name)") in app.key_help(actions.FOLDER)
+
+
+def test_a_key_of_the_apps_clashes_in_every_place_and_a_places_keys_only_there():
+    """The app's keys (quit) are bound in every screen: a folder view's action cannot take them. Two
+    places' actions may share a key (c: compare on the main screen, a variant in the folder view)."""
+    from planner.tui.keys import checked_keymap
+
+    defaults, where = actions.shipped_keys(actions.ACTIONS), actions.places(actions.ACTIONS)
+    accepted, problems = checked_keymap({"folder.new": "ctrl+q", "folder.refresh": "y", "planner.compare": "f5"},
+                                        defaults, actions.RESERVED_KEYS, actions.priority_ids(actions.ACTIONS), where)
+    assert accepted == {"folder.refresh": "y", "planner.compare": "f5"}  # y: the main screen's call key
+    assert problems == ["[keys] folder.new ignored: 'ctrl+q' would also be planner.quit; it keeps n"]

@@ -33,8 +33,9 @@ class Action:
     key_display: str | None = None
     group: Binding.Group | None = None
     priority: bool = False  # taken before any text field (and in every dialog): never a key that types
-    # where it is bound: "screen" (the main screen), "table" (the partners table), or "app": in every
-    # screen, dialogs included, and on the main screen too, where it takes its place in the footer
+    # where it is bound: "screen" (the main screen), "table" (the partners table), "app": in every
+    # screen, dialogs included, and on the main screen too, where it takes its place in the footer;
+    # "folder" (the folder view) or "folder-filter" (its filter field)
     on: str = "screen"
 
     @property
@@ -100,7 +101,27 @@ ACTIONS: list[Action] = [
     # the palette's Quit is Textual's own (PlannerApp.get_system_commands words its help)
     Action("planner.quit", "ctrl+q", "quit (asks when there are unsaved changes)", "quit", "Quit", footer=1,
            priority=True, on="app"),
+    # the folder view (ctrl+o, planner DIR): its own keys, in the help's section on it; the actions are
+    # FolderScreen's methods (screens/folder.py)
+    Action("folder.open", "enter", "open the plan under the cursor", "open", "Open", footer=1, on="folder"),
+    Action("folder.new", "n", "a new plan in this folder (asks its name)", "new", "New", footer=2, on="folder"),
+    Action("folder.copy", "c", "a variant: a copy of the plan under the cursor, under a new name", "copy",
+           "Variant", footer=3, on="folder"),
+    Action("folder.filter", "slash", "filter: only the plans whose line has every word typed", "filter", "Filter",
+           footer=4, key_display="/", help_keys="/", on="folder"),
+    Action("folder.clear_filter", "escape", "in the filter: clear it and go back to the plans", "clear",
+           "Clear filter", footer=1, on="folder-filter"),
+    Action("folder.sort", "s", "sort by the next column (name, verdict, to go, lot, changed)", "sort", "Sort",
+           footer=5, on="folder"),
+    Action("folder.reverse", "S", "sort the other way", "sort(-1)", "Reverse", on="folder"),
+    Action("folder.refresh", "r", "read the folder again", "refresh", "Refresh", on="folder"),
+    Action("folder.path", "ctrl+l", "type another folder, or a plan's path", "folder_field", "Path", footer=6,
+           on="folder"),
+    Action("folder.close", "escape", "back to the plan (when one is open)", "close", "Back", footer=7, on="folder"),
 ]
+
+MAIN = ("screen", "table", "app")  # where the main screen's actions are bound (the help's first list)
+FOLDER = ("folder", "folder-filter")  # the folder view's (the help's section on it)
 
 # keys that no action may be remapped to: the table's edit key, focus moves, the palette, Textual's copy
 RESERVED_KEYS = {"enter": "edit the selected partner", "tab": "move between panes",
@@ -130,10 +151,16 @@ def known(rules: CallRules) -> dict[str, str]:
             "calls": ", ".join(available_calls()), "content": content_lots(rules)}
 
 
-def key_help(actions: list[Action], remapped: dict[str, str], known: dict[str, str]) -> list[tuple[str, str]]:
-    """(keys as remapped, what they do) for the help screen."""
+def key_help(actions: list[Action], remapped: dict[str, str], known: dict[str, str],
+             places: tuple[str, ...] = MAIN) -> list[tuple[str, str]]:
+    """(keys as remapped, what they do) for the help screen: the actions bound in `places`."""
     return [(remapped[a.id].replace(",", " / ") if a.id in remapped else a.shown_keys, a.help.format(**known))
-            for a in actions]
+            for a in actions if a.on in places]
+
+
+def places(actions: list[Action]) -> dict[str, str]:
+    """Each action id's place (see Action.on): keys clash only within one place and with the app's."""
+    return {a.id: a.on for a in actions if a.id}
 
 
 def in_palette(actions: list[Action], known: dict[str, str]) -> Iterator[tuple[str, str, str]]:

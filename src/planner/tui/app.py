@@ -24,7 +24,18 @@ from planner.errors import PlanError
 from planner.heap import freeze_heap
 from planner.rules import CallRules
 from planner.scoring import Scoreboard
-from planner.tui.actions import ACTIONS, RESERVED_KEYS, bound, in_palette, key_help, known, priority_ids, shipped_keys
+from planner.tui.actions import (
+    ACTIONS,
+    MAIN,
+    RESERVED_KEYS,
+    bound,
+    in_palette,
+    key_help,
+    known,
+    places,
+    priority_ids,
+    shipped_keys,
+)
 from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.tui.ending import Ending
@@ -69,7 +80,7 @@ class PlannerApp(Filing, App[int]):
         wanted = settings.theme or DEFAULT_THEME
         self._start_theme(wanted if wanted in self.available_themes else DEFAULT_THEME)
         self._keys, key_problems = checked_keymap(settings.keys, shipped_keys(ACTIONS), self.RESERVED_KEYS,
-                                                  self.PRIORITY_IDS)
+                                                  self.PRIORITY_IDS, places(ACTIONS))
         self._settings_problems.extend(key_problems)
         if self._keys:
             self.set_keymap(self._keys)
@@ -263,9 +274,9 @@ class PlannerApp(Filing, App[int]):
 
     # --- help and palette ------------------------------------------------------------------
 
-    def key_help(self) -> list[tuple[str, str]]:
-        """The keys as remapped, and what they do."""
-        return key_help(ACTIONS, self._keys, known(self.document.rules))
+    def key_help(self, where: tuple[str, ...] = MAIN) -> list[tuple[str, str]]:
+        """The keys as remapped, and what they do: the main screen's, or those bound `where` (FOLDER)."""
+        return key_help(ACTIONS, self._keys, known(self.document.rules), where)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for title, help_text, action in in_palette(ACTIONS, known(self.document.rules)):

@@ -54,18 +54,25 @@ def _normal(key: str) -> str:
     return _character_to_key(key) if len(key) == 1 else key
 
 
+def _place(on: str) -> str:
+    return "main" if on in ("", "screen", "table") else on
+
+
 def _types_a_character(key: str) -> bool:
     *mods, name = key.split("+")
     return not (set(mods) - {"shift"}) and (len(name) == 1 or name not in _NAMED_BASE)
 
 
 def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: dict[str, str],
-                   priority_ids: set[str] = frozenset()) -> tuple[dict[str, str], list[str]]:
+                   priority_ids: set[str] = frozenset(),
+                   places: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
     """The remapping to apply, and one line per remap that was ignored (and why).
 
     `defaults` maps each action id to its keys as shipped ("d,delete"); `reserved` maps keys that no
     action may take to what they do. A remap that clashes with another action's key is ignored, so
-    every action keeps at least the keys it ships with.
+    every action keeps at least the keys it ships with. `places` maps an action id to where it is
+    bound (actions.Action.on): two actions clash only in one place ("screen" and "table" are one, the
+    main screen) or when one is the app's, bound everywhere; without it every key clashes.
     """
     problems: list[str] = []
     accepted: dict[str, str] = {}
@@ -88,13 +95,18 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
             problems.append(f"[keys] {action} ignored, {why}; it keeps {defaults[action]}")
             continue
         accepted[action] = ",".join(keys)
-    # one key, one action: drop the remaps that clash until none do (the shipped keys never clash)
+    # one key, one action in each place: drop the remaps that clash until none do (the shipped keys
+    # never clash)
+    where = {a: _place((places or {}).get(a, "")) for a in defaults}
+    rooms = sorted(set(where.values()) - {"app"}) or ["app"]  # an app action's keys are taken in each
     while True:
-        owners: dict[str, list[str]] = {}
+        owners: dict[tuple[str, str], list[str]] = {}
         for action, keys in {**defaults, **accepted}.items():
-            for key in keys.split(","):
-                owners.setdefault(_normal(key.strip()), []).append(action)
-        clash = next(((k, ids) for k, ids in owners.items() if len(ids) > 1 and set(ids) & set(accepted)), None)
+            for place in rooms if where[action] == "app" else [where[action]]:
+                for key in keys.split(","):
+                    owners.setdefault((place, _normal(key.strip())), []).append(action)
+        clash = next(((k, ids) for (_, k), ids in owners.items() if len(ids) > 1 and set(ids) & set(accepted)),
+                     None)
         if clash is None:
             break
         key, ids = clash

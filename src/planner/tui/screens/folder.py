@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
@@ -30,6 +30,7 @@ from textual.widgets import Header, Input, Label, Static
 from planner import folder as core
 from planner.errors import PlanError
 from planner.files import read_user_file, write_bytes_atomically
+from planner.tui.actions import ACTIONS, bound
 from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
@@ -98,8 +99,8 @@ class PlansTable(FittedTable):
     SHRINK = (("title", 24), ("open", 14), ("file", 20), ("title", 0), ("file", 14), ("partners", 5),
               ("acronym", 6), ("open", 8), ("verdict", 16), ("file", 10), ("open", 0), ("verdict", 10))
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self.zebra_stripes = True
 
     @staticmethod
@@ -135,8 +136,12 @@ def matches(entry: core.Entry, typed: str) -> bool:
 class FilterInput(Input):
     """The filter: the table follows each letter; up/down move its cursor, enter or escape go back to it."""
 
-    BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False),
-                Binding("escape", "clear", "Clear filter", id="folder.clear_filter")]
+    BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False)]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # its keys from the table of actions (tui/actions.py), remapped by config.toml like the others
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(bound(ACTIONS, "folder-filter"))])
 
     def action_move(self, step: int) -> None:
         table = self.screen.query_one(PlansTable)
@@ -151,20 +156,11 @@ class FolderScreen(Screen[None]):
     """The plans of `folder`. `closable`: escape goes back to the plan underneath (False when the
     planner started on a folder with nothing open)."""
 
-    BINDINGS = [
-        Binding("enter", "open", "Open", id="folder.open", priority=False),
-        Binding("n", "new", "New", id="folder.new"),
-        Binding("c", "copy", "Variant", id="folder.copy"),
-        Binding("slash", "filter", "Filter", id="folder.filter", key_display="/"),
-        Binding("s", "sort", "Sort", id="folder.sort"),
-        Binding("S", "sort(-1)", "Reverse", id="folder.reverse", show=False),
-        Binding("r", "refresh", "Refresh", id="folder.refresh", show=False),
-        Binding("ctrl+l", "folder_field", "Path", id="folder.path"),
-        Binding("escape", "close", "Back", id="folder.close"),
-    ]
-
     def __init__(self, folder: Path, closable: bool = True) -> None:
         super().__init__(classes="folder-screen")
+        # its keys from the table of actions (tui/actions.py): the footer's, the help's section on the
+        # folder view and config.toml's [keys] all come from there
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(bound(ACTIONS, "folder"))])
         self.folder = folder
         self.closable = closable
         self.entries: list[core.Entry] = []

@@ -16,17 +16,22 @@ from planner.tui.widgets.footer import PlannerFooter
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
 
-    def __init__(self, rules: CallRules, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, rules: CallRules, keys: list[tuple[str, str]],
+                 more_keys: list[tuple[str, list[tuple[str, str]]]] = ()) -> None:
+        """`keys`: the main screen's (keys, what they do); `more_keys`: (title, keys) of other screens'."""
         super().__init__(classes="dialog-screen")
         self.rules = rules
-        self.keys = keys
+        self.sections = [("Keys", keys), *more_keys]
 
     def compose(self):
         text = Text()
-        text.append("Keys\n", style="bold")
-        for key, what in self.keys:
-            text.append(plain(f"  {key:<16}"), style="bold")  # the user's keys, from config.toml
-            text.append(f"{what}\n")
+        for i, (title, keys) in enumerate(self.sections):
+            text.append("\n" if i else "")
+            text.append(plain(title), style="bold")  # it names a key from config.toml
+            text.append("\n")
+            for key, what in keys:
+                text.append(plain(f"  {key:<16}"), style="bold")  # the user's keys, from config.toml
+                text.append(f"{what}\n")
         text.append("\nThe scoreboard\n", style="bold")
         text.append(
             "Each row is one rule of the chosen lot. FAIL rules make the proposal ineligible; "

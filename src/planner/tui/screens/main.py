@@ -23,7 +23,7 @@ from planner.files import not_a_regular_file
 from planner.model import Partner
 from planner.rules import CallRules, available_calls, load_call
 from planner.scoring import Scoreboard, evaluate
-from planner.tui.actions import ACTIONS, bound
+from planner.tui.actions import ACTIONS, FOLDER, bound
 from planner.tui.text import plain
 from planner.tui.toasts import NoticeLine
 from planner.tui.widgets.footer import PlannerFooter
@@ -285,7 +285,9 @@ class MainScreen(Screen):
     def action_help(self) -> None:
         from planner.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.document.rules, self.app.key_help()))
+        folder = f"In the folder view ({self.app.key_for('planner.open')}, or planner DIR)"
+        self.app.push_screen(HelpScreen(self.document.rules, self.app.key_help(),
+                                        [(folder, self.app.key_help(FOLDER))]))
 
     # --- partners --------------------------------------------------------------------------
 
