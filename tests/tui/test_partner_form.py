@@ -204,3 +204,24 @@ async def test_escape_asks_on_a_changed_form_and_closes_an_unchanged_one(tmp_pat
         await pilot.press("right", "enter")  # Discard
         await wait_main(pilot)
         assert not app.document.plan.partners
+
+
+async def test_a_pickers_list_comes_into_view_when_the_layout_comes_later_than_waited_for(tmp_path, monkeypatch):
+    """On a busy machine the frame that lays out the opened list can come after the ones the picker
+    waits for; it looks again after each frame until the field and its list are in view."""
+    def on_focus_too_early(self):  # the scroll looked for before any frame has laid out the list
+        self._fill(self.items)
+        self.options.display = True
+        self._scroll_list_into_view()
+
+    monkeypatch.setattr(Picker, "on_descendant_focus", on_focus_too_early)
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        country = form.query_one("#country", Picker)
+        await pilot.press("tab", "tab", "tab")
+        assert app.focused is country.input
+        await wait_for(pilot, lambda: country.options.region.height and
+                       country.options.region.bottom <= form.query_one(".dialog").region.bottom, "the list in view")

@@ -249,13 +249,19 @@ class Picker(Vertical):
         # twice: the first refresh lays out the list that was just shown, the second can scroll to it
         self.call_after_refresh(self.call_after_refresh, self._scroll_list_into_view)
 
-    def _scroll_list_into_view(self) -> None:
+    def _scroll_list_into_view(self, tries: int = 5) -> None:
         # the list opens under the field: scroll the form so that both show (scroll_visible on the
-        # picker itself is undone by the input's own scroll to the focus)
-        for ancestor in self.ancestors:
-            if isinstance(ancestor, ScrollableContainer):
-                ancestor.scroll_to_widget(self, animate=False)
-                break
+        # picker itself is undone by the input's own scroll to the focus). On a busy machine the
+        # layout that holds the list may come a frame later than the two waited for: look again after
+        # each frame, a few times, until the field and its list are in view
+        form = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        if form is None or not self.options.display or not self.is_attached:
+            return
+        if self.options.region.height and form.region.contains_region(self.region):
+            return
+        form.scroll_to_widget(self, animate=False)
+        if tries:
+            self.call_after_refresh(self._scroll_list_into_view, tries - 1)
 
     def on_descendant_blur(self) -> None:
         self.options.display = False
