@@ -188,7 +188,7 @@ def _installed_plugin(site: Path) -> Path:
     return marker
 
 
-@pytest.mark.parametrize("command", [["check"], []], ids=["check", "the TUI's start"])
+@pytest.mark.parametrize("command", [["check"], []], ids=["check", "the start without a terminal"])
 def test_no_pydantic_plugin_sees_a_plan(tmp_path: Path, command: list[str]) -> None:
     """An installed pydantic plugin (logfire's records what is validated) is not loaded by the
     `planner` command, which validates partners' names and PICs; a program of its own that imports
@@ -211,6 +211,23 @@ def test_no_pydantic_plugin_sees_a_plan(tmp_path: Path, command: list[str]) -> N
     code = f"from planner.storage import load_plan; load_plan({sample!r})"
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
     assert marker.read_text() == "loaded"
+
+
+def test_pydantics_own_switch_is_set_when_its_loader_came_first(tmp_path: Path) -> None:
+    """Something that had pydantic load its plugin loader before the planner starts (a .pth file):
+    the planner sets pydantic's own switch instead, and the plugin is not loaded either."""
+    site = tmp_path / "site"
+    site.mkdir()
+    marker = _installed_plugin(site)
+    code = ("import pydantic.plugin._loader\n"
+            "from planner.validation_plugins import without_plugins\n"
+            "without_plugins()\n"
+            f"from planner.storage import load_plan; load_plan({str(SAMPLES / 'lot2-example.toml')!r})\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
 
 
 def test_the_stand_in_for_pydantics_plugin_loader_answers_as_the_loader() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+_paused = False  # pause_collector turned the collector off, and nothing has turned it on since
+
 
 def pause_collector() -> None:
     """No cyclic collection while the program loads (the `planner` command's first step).
@@ -12,12 +14,18 @@ def pause_collector() -> None:
     the models' validators, Textual's widgets and styles. While they pile up the collector walks
     them again and again, a tenth of the time to the first screen, and frees next to nothing.
     `resume_collector` (a command's work begins) or `freeze_heap` (the first screen is drawn)
-    turns it back on."""
-    gc.disable()
+    turns it back on. A collector some other code had turned off stays off."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
 
 
 def resume_collector() -> None:
-    gc.enable()
+    global _paused
+    if _paused:
+        gc.enable()
+        _paused = False
 
 
 def freeze_heap(collect: bool = False) -> None:
@@ -36,4 +44,4 @@ def freeze_heap(collect: bool = False) -> None:
         gc.unfreeze()  # what was frozen before and has become garbage since (the plan's old panes)
         gc.collect()
     gc.freeze()
-    gc.enable()
+    resume_collector()

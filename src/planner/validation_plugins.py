@@ -16,6 +16,7 @@ they have it. tests/test_environment.py holds the stand-in to pydantic's loader.
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 from collections.abc import Iterable
@@ -53,6 +54,10 @@ class _StandIn(types.ModuleType):
 
 
 def without_plugins() -> None:
-    """From now on pydantic finds no plugin in this process (before pydantic validates anything)."""
-    if LOADER not in sys.modules:
+    """From now on pydantic finds no plugin in this process. Called before pydantic validates
+    anything; if something already made pydantic load its plugin loader (a .pth file, say), its own
+    switch is set instead, which that loader reads at each model built from then on."""
+    if LOADER in sys.modules:
+        os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    else:
         sys.modules[LOADER] = _StandIn(LOADER, __doc__)

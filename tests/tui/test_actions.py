@@ -136,13 +136,34 @@ async def test_the_folder_views_keys_are_remapped_by_id_and_clash_only_in_the_fo
         assert ("l", "a new plan in this folder (asks its name)") in app.key_help(actions.FOLDER)
 
 
-def test_a_key_of_the_apps_clashes_in_every_place_and_a_places_keys_only_there():
-    """The app's keys (quit) are bound in every screen: a folder view's action cannot take them. Two
-    places' actions may share a key (c: compare on the main screen, a variant in the folder view)."""
+def checked(wanted: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     from planner.tui.keys import checked_keymap
 
-    defaults, where = actions.shipped_keys(actions.ACTIONS), actions.places(actions.ACTIONS)
-    accepted, problems = checked_keymap({"folder.new": "ctrl+q", "folder.refresh": "y", "planner.compare": "f5"},
-                                        defaults, actions.RESERVED_KEYS, actions.priority_ids(actions.ACTIONS), where)
-    assert accepted == {"folder.refresh": "y", "planner.compare": "f5"}  # y: the main screen's call key
+    return checked_keymap(wanted, actions.shipped_keys(actions.ACTIONS), actions.RESERVED_KEYS,
+                          actions.priority_ids(actions.ACTIONS), actions.places(actions.ACTIONS))
+
+
+def test_a_key_of_the_apps_clashes_in_every_place_and_a_screens_keys_only_there():
+    """The app's keys (quit) are bound in every screen: a folder view's action cannot take them. The
+    main screen and the folder view may give one key to an action each."""
+    accepted, problems = checked({"folder.new": "ctrl+q", "folder.refresh": "y", "planner.compare": "n"})
+    # y: the main screen's call key; n: the folder view's new plan
+    assert accepted == {"folder.refresh": "y", "planner.compare": "n"}
     assert problems == ["[keys] folder.new ignored: 'ctrl+q' would also be planner.quit; it keeps n"]
+
+
+def test_the_folder_views_filter_field_is_part_of_the_folder_view_and_takes_no_letter():
+    accepted, problems = checked({"folder.clear_filter": "ctrl+l"})
+    assert accepted == {}
+    assert problems == ["[keys] folder.clear_filter ignored: 'ctrl+l' would also be folder.path; it keeps escape"]
+    accepted, problems = checked({"folder.clear_filter": "x"})  # the field would type it
+    assert accepted == {} and problems == ["[keys] folder.clear_filter ignored, 'x' types a character; "
+                                           "folder.clear_filter needs a key such as ctrl+q or f10; it keeps escape"]
+
+
+def test_an_action_keeps_its_own_keys_beside_new_ones_even_reserved_ones():
+    """enter opens a plan in the folder view and escape closes it as shipped, though both are kept
+    from remaps elsewhere (enter edits a partner, escape closes a dialog)."""
+    accepted, problems = checked({"folder.open": "enter,o", "folder.close": "escape,q", "folder.new": "enter"})
+    assert accepted == {"folder.open": "enter,o", "folder.close": "escape,q"}
+    assert problems == ["[keys] folder.new ignored, 'enter' is kept for edit the selected partner; it keeps n"]

@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from planner.heap import pause_collector, resume_collector
+from planner.heap import freeze_heap, pause_collector, resume_collector
 from planner.tui.screens.main import MainScreen
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
@@ -105,3 +105,29 @@ async def test_a_pane_asked_for_before_the_lower_panes_are_mounted_is_shown_once
         await ready(pilot)
         await wait_for(pilot, lambda: app.main.pane == 1, "the lot pane shown")
         assert app.focused is not None and app.main.lot_pane in app.focused.ancestors
+
+
+def test_a_collector_turned_off_by_other_code_stays_off():
+    """Only what pause_collector turned off is turned back on (a program running the planner's CLI
+    in-process with its own reasons to keep the collector off keeps it so)."""
+    gc.disable()
+    try:
+        pause_collector()
+        resume_collector()
+        freeze_heap()
+        assert not gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_rules_switched_before_the_lower_panes_are_mounted_are_the_ones_they_show(draft):
+    from planner.rules import load_call
+
+    app, _ = make_app(draft)  # a 2024 plan: two lots
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.main.complete
+        app.main.use_rules(load_call("2026"))
+        await ready(pilot)
+        await wait_for(pilot, lambda: "Lot 3" in " ".join(
+            str(o.prompt) for o in app.main.lot_pane.query_one("#scenario").options), "the 2026 lots listed")

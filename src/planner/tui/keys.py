@@ -54,8 +54,12 @@ def _normal(key: str) -> str:
     return _character_to_key(key) if len(key) == 1 else key
 
 
+_TEXT_FIELDS = ("folder-filter",)  # places whose keys reach a text field first: a letter would type
+
+
 def _place(on: str) -> str:
-    return "main" if on in ("", "screen", "table") else on
+    """The screen an action's keys are taken on (see checked_keymap)."""
+    return "main" if on in ("", "screen", "table") else "folder" if on.startswith("folder") else on
 
 
 def _types_a_character(key: str) -> bool:
@@ -70,9 +74,12 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
 
     `defaults` maps each action id to its keys as shipped ("d,delete"); `reserved` maps keys that no
     action may take to what they do. A remap that clashes with another action's key is ignored, so
-    every action keeps at least the keys it ships with. `places` maps an action id to where it is
-    bound (actions.Action.on): two actions clash only in one place ("screen" and "table" are one, the
-    main screen) or when one is the app's, bound everywhere; without it every key clashes.
+    every action keeps at least the keys it ships with, and may keep them beside new ones (the folder
+    view's `enter,o`). `places` maps an action id to where it is bound (actions.Action.on): two
+    actions clash only on one screen ("screen" and "table" are the main screen, "folder" and
+    "folder-filter" the folder view) or when one is the app's, bound everywhere; without it every
+    key clashes. `priority_ids` and the actions of a text field (`folder-filter`) need keys that
+    type no character.
     """
     problems: list[str] = []
     accepted: dict[str, str] = {}
@@ -84,10 +91,11 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
         keys = [k.strip() for k in wanted[action].split(",")]
         why = next((p for p in map(key_problem, keys) if p), None)
         if why is None:
-            taken = next((k for k in keys if _normal(k) in reserved), None)
+            own = {_normal(k.strip()) for k in defaults[action].split(",")}
+            taken = next((k for k in keys if _normal(k) in reserved and _normal(k) not in own), None)
             if taken is not None:
                 why = f"{_show(taken)} is kept for {reserved[_normal(taken)]}"
-        if why is None and action in priority_ids:
+        if why is None and (action in priority_ids or (places or {}).get(action) in _TEXT_FIELDS):
             typing = next((k for k in keys if _types_a_character(k)), None)
             if typing is not None:
                 why = f"{_show(typing)} types a character; {action} needs a key such as ctrl+q or f10"
@@ -95,8 +103,13 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
             problems.append(f"[keys] {action} ignored, {why}; it keeps {defaults[action]}")
             continue
         accepted[action] = ",".join(keys)
-    # one key, one action in each place: drop the remaps that clash until none do (the shipped keys
-    # never clash)
+    # one key, one action in each place: drop the remaps that clash until none do
+    shipped = {a: {_normal(k.strip()) for k in keys.split(",")} for a, keys in defaults.items()}
+
+    def _remapped(key: str, ids: list[str]) -> list[str]:
+        """The actions among `ids` that have `key` by a remap, not as shipped."""
+        return [a for a in ids if a in accepted and key not in shipped[a]]
+
     where = {a: _place((places or {}).get(a, "")) for a in defaults}
     rooms = sorted(set(where.values()) - {"app"}) or ["app"]  # an app action's keys are taken in each
     while True:
@@ -105,12 +118,13 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
             for place in rooms if where[action] == "app" else [where[action]]:
                 for key in keys.split(","):
                     owners.setdefault((place, _normal(key.strip())), []).append(action)
-        clash = next(((k, ids) for (_, k), ids in owners.items() if len(ids) > 1 and set(ids) & set(accepted)),
-                     None)
+        # a clash is a key some action has by a remap only: the shipped keys may share one (escape closes
+        # the folder view, and clears its filter in the filter field)
+        clash = next(((k, ids) for (_, k), ids in owners.items() if len(ids) > 1 and _remapped(k, ids)), None)
         if clash is None:
             break
         key, ids = clash
-        for action in ids:
+        for action in _remapped(key, ids):
             if action in accepted:
                 del accepted[action]
                 problems.append(f"[keys] {action} ignored: {_show(key)} would also be "

@@ -179,8 +179,8 @@ class FolderScreen(Screen[None]):
                         placeholder="a folder of plans, or a plan file; a name alone is read in this folder")
         with Horizontal(classes="folder-line"):
             yield Label("Filter ", classes="folder-label")
-            yield FilterInput("", id="filter", compact=True, placeholder="/ then type: a name, an acronym, "
-                              "'eligible', 'lot 2', a colleague's name")
+            yield FilterInput("", id="filter", compact=True, placeholder=f"{self.app.key_for('folder.filter')} then "
+                              "type: a name, an acronym, 'eligible', 'lot 2', a colleague's name")
         yield Static("", id="folder-sort")
         yield PlansTable(id="plans")
         yield CutLines(2, id="folder-detail")  # under its border: two lines, cut with …
@@ -283,7 +283,7 @@ class FolderScreen(Screen[None]):
         parts = [count, f"{eligible} eligible", *([f"{len(self.entries) - readable} unreadable"]
                                                   if readable < len(self.entries) else []),
                  *([f"{held} open elsewhere"] if held else []),
-                 f"sorted by {words}{' (reversed)' if self.reverse else ''} (s)"]
+                 f"sorted by {words}{' (reversed)' if self.reverse else ''} ({self.app.key_for('folder.sort')})"]
         self.query_one("#folder-sort", Static).update(literal(" · ".join(parts)))
         self._detail()
         self.sub_title = plain(str(self.folder))
@@ -304,8 +304,10 @@ class FolderScreen(Screen[None]):
             return
         if entry is None:
             typed = self.query_one("#filter", Input).value
-            detail.show(literal(f"No plan matches {typed!r} (escape clears the filter)" if typed.strip() else
-                                  "No plans here: n starts one, or type another folder above (ctrl+l)."))
+            key = self.app.key_for  # the keys as config.toml has them
+            detail.show(literal(f"No plan matches {typed!r} ({key('folder.clear_filter')} clears the filter)"
+                                if typed.strip() else f"No plans here: {key('folder.new')} starts one, or type "
+                                f"another folder above ({key('folder.path')})."))
             return
         held = ""
         if entry.open_by is not None:
@@ -358,8 +360,9 @@ class FolderScreen(Screen[None]):
         if self.closable:
             self.dismiss(None)
         else:
-            self.app.tell("No plan is open: enter opens the plan under the cursor, n starts a new one, "
-                          "ctrl+q quits.", timeout=5)
+            key = self.app.key_for
+            self.app.tell(f"No plan is open: {key('folder.open')} opens the plan under the cursor, "
+                          f"{key('folder.new')} starts a new one, {key('planner.quit')} quits.", timeout=5)
 
     def _resolve(self, typed: str) -> Path:
         """The field's own text, edited (`proposals/other/`), is read as written; any other relative path
@@ -491,7 +494,7 @@ class FolderScreen(Screen[None]):
         except ValueError:
             select = None
         self.refresh_listing(select)
-        self.app.tell(f"Copied {entry.name} to {path.name}: enter opens it", timeout=5)
+        self.app.tell(f"Copied {entry.name} to {path.name}: {self.app.key_for('folder.open')} opens it", timeout=5)
 
 
 def _free_name(folder: Path, stem: str) -> str:

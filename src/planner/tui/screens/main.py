@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from planner import editing
 from planner.errors import PlanError
 from planner.files import not_a_regular_file
+from planner.heap import freeze_heap
 from planner.model import Partner
 from planner.rules import CallRules, available_calls, load_call
 from planner.scoring import Scoreboard, evaluate
@@ -114,6 +115,7 @@ class MainScreen(Screen):
             return
         await panes.mount(self._lower)
         self._show_lower()
+        freeze_heap()  # they are part of the start too (the app froze the rest at the first frame)
 
     def _show_lower(self) -> None:
         if self.board is not None and self.complete:
@@ -192,11 +194,14 @@ class MainScreen(Screen):
         rules = self.document.rules
         if rules is self._built_with:
             return  # switched back before the rebuild (a refused switch)
-        self._built_with = rules
         pane = self.lot_pane
         pane.rules = rules
-        if pane.is_mounted:  # else it is composed with them when mounted
-            await pane.recompose()
+        if not pane.is_mounted:  # mounted after the first frame, and maybe composed already: once it is
+            self._rebuild_waiting = True
+            self.call_after_refresh(self._rebuild_lot_pane)
+            return
+        self._built_with = rules
+        await pane.recompose()
         self.redraw()
 
     def follow_call(self, plan) -> bool:
