@@ -84,15 +84,21 @@ async def test_an_eligible_lot1_consortium_from_an_empty_plan_in_few_keys(tmp_pa
         assert any(n.message == "Added KTS" for n in notes)
 
 
+async def country_field(pilot) -> tuple[PartnerForm, Picker]:
+    """The partner form of a new plan, with the focus in its country field (three tabs from the name)."""
+    await ready(pilot)
+    await pilot.press("a")
+    form = await wait_screen(pilot, PartnerForm)
+    country = form.query_one("#country", Picker)
+    await pilot.press("tab", "tab", "tab")
+    assert pilot.app.focused is country.input
+    return form, country
+
+
 async def test_pickers_filter_from_the_first_letter_eu_first_and_kinds_in_words(tmp_path):
     app, _ = make_app(tmp_path / "new.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("a")
-        form = await wait_screen(pilot, PartnerForm)
-        country = form.query_one("#country", Picker)
-        await pilot.press("tab", "tab", "tab")
-        assert app.focused is country.input
+        form, country = await country_field(pilot)
         # nothing typed: EU Member States first, then the associated countries; excluded ones last, marked
         shown = [item.id for item in country._shown]
         assert shown[0] == "AT" and shown.index("NO") > shown.index("SE") and shown[-2:] == ["BY", "RU"]
@@ -217,11 +223,6 @@ async def test_a_pickers_list_comes_into_view_when_the_layout_comes_later_than_w
     monkeypatch.setattr(Picker, "on_descendant_focus", on_focus_too_early)
     app, _ = make_app(tmp_path / "new.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("a")
-        form = await wait_screen(pilot, PartnerForm)
-        country = form.query_one("#country", Picker)
-        await pilot.press("tab", "tab", "tab")
-        assert app.focused is country.input
+        form, country = await country_field(pilot)
         await wait_for(pilot, lambda: country.options.region.height and
                        country.options.region.bottom <= form.query_one(".dialog").region.bottom, "the list in view")

@@ -114,13 +114,10 @@ class MainScreen(Screen):
         if panes is None or not panes.is_attached:  # the planner is ending already (a signal at the start)
             return
         await panes.mount(self._lower)
-        self._show_lower()
-        freeze_heap()  # they are part of the start too (the app froze the rest at the first frame)
-
-    def _show_lower(self) -> None:
-        if self.board is not None and self.complete:
+        if self.board is not None:  # drawn as redraw draws them
             self.lot_pane.show(self.document.plan, self.board)
             self.scoreboard_view.show(self.board, self._rule_keys)
+        freeze_heap()  # they are part of the start too (the app froze the rest at the first frame)
 
     def resized(self, size: Size) -> None:
         """The terminal's new size (the app passes it on, also while a dialog is open)."""
