@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def _folder(name: str) -> Path:
-    packaged = resources.files("planner").joinpath(name)
+    packaged = Path(__file__).parent / name  # the wheel's force-include puts them in the package
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     # an editable install runs from src/, where the wheel's force-include has not happened
     return Path(__file__).resolve().parents[2] / name
 
