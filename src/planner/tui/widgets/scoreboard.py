@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from planner.qualify import COMPOSITION
 from planner.scoring import Criterion, Scoreboard
 from planner.tui.text import literal
 from planner.tui.widgets.cut import CutLines
@@ -37,11 +36,21 @@ def partners_to_add(board: Scoreboard) -> str:
     """What the composition rules need as a whole, the same for each of them: '3 more partners:
     1 VET or HE provider, from 3 new countries' (one set of new partners closes them all at once).
     '' when they pass, or when the rules can close them with no partner."""
+    if board.eligible:
+        return ""  # nothing to close (and qualify not imported: see _closed_by_partners)
     tq = board.to_qualify
     if not tq.new_full_partners or not tq.steps:
         return ""
     # the partners alone: the other steps are the other failing rules, on their own lines
     return replace(tq, steps=tq.steps[:1], step_ids=tq.step_ids[:1]).summary()
+
+
+def _closed_by_partners(criterion_id: str) -> bool:
+    """A composition rule, one that new full partners close (qualify.COMPOSITION). qualify is
+    imported when a rule fails, not with the scoreboard: an eligible plan starts without it (2 ms)."""
+    from planner.qualify import COMPOSITION
+
+    return criterion_id in COMPOSITION
 
 
 def advice(c: Criterion) -> str:
@@ -105,7 +114,7 @@ class ScoreboardView(Vertical):
 
         def changed(i: int) -> bool:
             return i >= len(olds) or olds[i] != board.criteria[i] or (
-                answer_changed and board.criteria[i].id in COMPOSITION)
+                answer_changed and _closed_by_partners(board.criteria[i].id))
 
         if rebuild:
             # another lot or call, other rules: the rows are updated in place (keys are positions),
@@ -150,9 +159,9 @@ class ScoreboardView(Vertical):
     def _advice(self, c: Criterion) -> str:
         """A failing composition rule: what they all take, once for all of them (the first says it,
         the others point to it), not one count per rule that a coordinator would have to add up."""
-        if c.status != "fail" or c.id not in COMPOSITION or not self._partners or self.board is None:
+        if c.status != "fail" or not _closed_by_partners(c.id) or not self._partners or self.board is None:
             return advice(c)
-        first = next(x.id for x in self.board.criteria if x.status == "fail" and x.id in COMPOSITION)
+        first = next(x.id for x in self.board.criteria if x.status == "fail" and _closed_by_partners(x.id))
         n = self.board.to_qualify.new_full_partners
         return self._partners if c.id == first else f"closed by the same {n} new partner{'s' if n != 1 else ''} ↑"
 
@@ -174,7 +183,7 @@ class ScoreboardView(Vertical):
         text = Text.assemble((MARKS[c.status][0], self.get_component_rich_style(MARKS[c.status][1], partial=True)),
                              " ", (c.label, "bold"), f" {c.count}" if c.count else "", ": ")
         text.append_text(literal(c.message))
-        if c.status == "fail" and c.id in COMPOSITION and self._partners:
+        if c.status == "fail" and _closed_by_partners(c.id) and self._partners:
             text.append("  What it takes: ", style="bold")
             text.append_text(literal(self.board.to_qualify.summary()))
         if c.provisional:
