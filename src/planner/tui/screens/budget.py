@@ -15,6 +15,7 @@ from planner.budget import budget
 from planner.scoring import evaluate
 from planner.tui.document import refusal
 from planner.tui.fields import parse_amount
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal, plain
@@ -32,6 +33,7 @@ class ShareForm(ModalScreen[int | None | bool]):
     A share that the plan cannot hold (negative, not a number, refused by `check`, which runs the
     loader's validation) is not dismissed: the form says why, and the plan keeps the old share.
     """
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="share.cancel")]
 

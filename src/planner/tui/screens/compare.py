@@ -25,6 +25,7 @@ from planner.model import Plan
 from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
@@ -171,6 +172,7 @@ class CompareTable(FittedTable):
 
 class CompareScreen(ModalScreen[tuple[int, int] | None]):
     """Dismisses with (lot, months) of the column to apply, or None."""
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [
         Binding("escape,c", "close", "Close", id="compare.close"),

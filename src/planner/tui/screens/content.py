@@ -14,6 +14,7 @@ from planner.errors import validation_problems
 from planner.model import Plan, Profile
 from planner.report import content_lots
 from planner.rules import CallRules
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import editable, literal
@@ -33,6 +34,7 @@ def coverage(plan: Plan, rules: CallRules) -> Text:
 
 
 class ProfileForm(ModalScreen[Profile | None]):
+    CSS_PATH = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="profile.cancel")]
 
     def __init__(self, profile: Profile | None = None) -> None:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.footer import PlannerFooter
 
@@ -17,6 +18,7 @@ from planner.tui.widgets.footer import PlannerFooter
 class ClosingOnce(ModalScreen):
     """A modal screen that closes once: keys typed fast (enter, enter) may ask twice before it is
     gone, and a second dismiss would pop the screen under it too."""
+    CSS_PATH = DIALOG_CSS  # read when the first dialog opens (see dialogs.tcss)
 
     def dismiss(self, result=None):  # type: ignore[override]
         if getattr(self, "_dismissed", False):
@@ -47,6 +49,7 @@ class Choice(ModalScreen[str]):
     is the button that has the focus (and so what enter does): give the safe one where an answer
     can lose data.
     """
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
                 Binding("left", "app.focus_previous", show=False), Binding("right", "app.focus_next", show=False)]
@@ -107,6 +110,7 @@ class PathPrompt(ModalScreen[Path | None]):
     turn. The prompt has only its one field, so tab never moves the focus away from it. A reusable
     screen: any question for a file (open, save as, import, export) is one.
     """
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
                 Binding("tab", "complete", "Complete name", id="dialog.complete", priority=True)]

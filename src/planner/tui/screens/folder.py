@@ -31,6 +31,7 @@ from planner import folder as core
 from planner.errors import PlanError
 from planner.files import read_user_file, write_bytes_atomically
 from planner.tui.actions import ACTIONS, bound
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
@@ -155,6 +156,7 @@ class FilterInput(Input):
 class FolderScreen(Screen[None]):
     """The plans of `folder`. `closable`: escape goes back to the plan underneath (False when the
     planner started on a folder with nothing open)."""
+    CSS_PATH = DIALOG_CSS
 
     def __init__(self, folder: Path, closable: bool = True) -> None:
         super().__init__(classes="folder-screen")

@@ -9,11 +9,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from planner.rules import CallRules, is_provisional
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import plain
 from planner.tui.widgets.footer import PlannerFooter
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = DIALOG_CSS
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
 
     def __init__(self, rules: CallRules, keys: list[tuple[str, str]],

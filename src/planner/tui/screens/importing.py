@@ -35,6 +35,7 @@ from planner.importing import (
 )
 from planner.model import Plan
 from planner.rules import CallRules
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import ClosingOnce
 from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
@@ -72,6 +73,7 @@ class RowsTable(FittedTable):
 
 class PickDialog(ModalScreen["Fill | None"]):
     """Choose a value by typing (a Picker, with the vocabulary's words) and, for a fill, where it goes."""
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
 
