@@ -12,7 +12,7 @@ from planner.tui.screens.main import MainScreen
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 
-from .helpers import SIZES, make_app, ready, wait_for
+from .helpers import SIZES, make_app, ready, wait_for, wait_screen
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -131,3 +131,45 @@ async def test_rules_switched_before_the_lower_panes_are_mounted_are_the_ones_th
         await ready(pilot)
         await wait_for(pilot, lambda: "Lot 3" in " ".join(
             str(o.prompt) for o in app.main.lot_pane.query_one("#scenario").options), "the 2026 lots listed")
+
+
+async def test_the_dialogs_css_is_read_when_the_first_dialog_opens(draft):
+    """The start parses only the main screen's CSS; the dialogs' (screens/dialogs.tcss) comes with the first
+    dialog, which is styled by it from its first frame: the box, its border, its centre."""
+    from planner.tui.screens import DIALOG_CSS
+    from planner.tui.screens.partner_form import PartnerForm
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert not app.stylesheet.has_source(str(DIALOG_CSS), "")
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        assert app.stylesheet.has_source(str(DIALOG_CSS), "")
+        box = form.query_one(".dialog")
+        assert box.styles.border_top[0] == "thick"
+        assert form.styles.align == ("center", "middle")
+        assert box.region.width == 64  # 80% of 80 columns (.dialog's width), not the whole screen
+
+
+def test_every_screen_but_the_main_one_names_the_dialogs_css():
+    """A new dialog without CSS_PATH = DIALOG_CSS would open unstyled until another dialog had loaded it."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import planner.tui.screens as screens
+    from planner.tui.screens import DIALOG_CSS
+
+    for module in pkgutil.iter_modules(screens.__path__):
+        importlib.import_module(f"planner.tui.screens.{module.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {c for c in subclasses(Screen) if c.__module__.startswith("planner.")} - {MainScreen}
+    assert len(ours) >= 10
+    assert sorted(c.__name__ for c in ours if c.CSS_PATH != DIALOG_CSS) == []
