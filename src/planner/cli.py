@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import shutil
 import sys
@@ -399,6 +398,8 @@ def _check_output(plan: Path, output: Path, force: bool) -> None:
 
 
 def _ls(args: argparse.Namespace) -> int:
+    import json
+
     from planner import folder
 
     try:
@@ -447,6 +448,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _schema(_args: argparse.Namespace) -> int:
+    import json
+
     schema = Plan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner plan file, format 1"

@@ -47,8 +47,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import tomli_w
-
 from planner.errors import PlanError
 from planner.files import (
     MAX_FILE_BYTES,
@@ -277,6 +275,8 @@ def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: P
                  now: datetime | None = None) -> None:
     """Write who holds the plan, and the unsaved plan if any: mode 600, never through a symlink
     (`files.write_private_file`). Raises PlanError."""
+    import tomli_w  # the first write comes after the first frame
+
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     fields = me(plan_path, since.replace(microsecond=0))
     fields["updated"] = now
@@ -308,6 +308,8 @@ def _unsaved_line(text: str) -> str:
     every edit, while the screen waits. The plan's own text (valid TOML, without control characters)
     fits a literal string as it is, and tomllib reads it back unchanged; a text that does not (three
     quotes in a name) goes through tomli_w."""
+    import tomli_w
+
     if _NOT_LITERAL.search(text):
         return tomli_w.dumps({"unsaved": text}, multiline_strings=True)
     return "unsaved = '''\n" + text + "'''\n"

@@ -8,7 +8,6 @@ import re
 import weakref
 from pathlib import Path
 
-import tomli_w
 from pydantic import ValidationError
 
 from planner.errors import PlanError, validation_problems
@@ -139,6 +138,8 @@ def load_plan_with_fingerprint(path: str | Path, rules: CallRules | None = None)
 
 
 def _toml_value(value: object) -> str:
+    import tomli_w  # when a plan is written: the start reads only
+
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     # tomli-w does the escaping; the layout below is ours, so that diffs stay one hunk per edit.

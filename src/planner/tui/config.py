@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomli_w
-
 from planner.errors import PlanError
 from planner.files import (
     NO_HOME,
@@ -115,6 +113,8 @@ _THEME_LINE = re.compile(r"""^(\s*(?:theme|"theme"|'theme')\s*=\s*)"""
 
 def with_theme(text: str, name: str) -> str:
     """`text` with its top-level theme set to `name`: one line changed, or one line added."""
+    import tomli_w
+
     value = tomli_w.dumps({"theme": name}).split("=", 1)[1].strip()
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
