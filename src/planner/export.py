@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import textwrap
 from collections import Counter
 from collections.abc import Collection
@@ -47,6 +45,8 @@ def safe_cell(value: object) -> object:
 def partners_csv(plan: Plan, rules: CallRules, bom: bool = False) -> str:
     """One row per participant; the header names match what `planner import-partners` reads.
     Text cells are made safe for spreadsheets (`safe_cell`); `bom` starts the text with a UTF-8 BOM."""
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -75,6 +75,8 @@ def counts_words(partner: Partner, rules: CallRules) -> str:
 
 
 def plan_json(plan: Plan, board: Scoreboard, path: str | None) -> str:
+    import json
+
     return json.dumps({"plan": plan.to_document(), "verdict": board.as_dict(path)}, indent=2,
                       ensure_ascii=False) + "\n"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 
 from planner.budget import budget
@@ -145,6 +144,8 @@ def check_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | 
 
 
 def check_json(board: Scoreboard, path: str | None) -> str:
+    import json
+
     return json.dumps(board.as_dict(path), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -275,6 +276,8 @@ def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None, rul
 
 
 def compare_json(boards: list[Scoreboard], path: str | None) -> str:
+    import json
+
     return json.dumps({"plan": path, "verdicts": [b.as_dict(path) for b in boards]}, indent=2,
                       ensure_ascii=False) + "\n"
 
