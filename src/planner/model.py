@@ -1,6 +1,7 @@
 """The plan: pydantic models of plan file format 1 (see docs/formats.md, "Plan files"). No rules here."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic then gets the fields' annotations as objects
+# instead of strings it evaluates one by one (the two model modules load 1.3 ms sooner).
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Literal
