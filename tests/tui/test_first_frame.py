@@ -133,23 +133,53 @@ async def test_rules_switched_before_the_lower_panes_are_mounted_are_the_ones_th
             str(o.prompt) for o in app.main.lot_pane.query_one("#scenario").options), "the 2026 lots listed")
 
 
-async def test_the_dialogs_css_is_read_when_the_first_dialog_opens(draft):
-    """The start parses only the main screen's CSS; the dialogs' (screens/dialogs.tcss) comes with the first
-    dialog, which is styled by it from its first frame: the box, its border, its centre."""
+async def test_the_dialogs_css_is_read_after_the_first_frame_and_restyles_nothing(draft, monkeypatch):
+    """The first frame parses only the main screen's CSS; the dialogs' (screens/dialogs.tcss) is read
+    just after it, so the first dialog opens without Textual restyling every widget (30 ms), and is styled
+    by it from its first frame: the box, its border, its centre. No rule of it matches a widget of the
+    main screen: restyling them all with it gives each the style it had."""
+    from textual.css.stylesheet import Stylesheet
+
+    from planner.tui.app import PlannerApp
     from planner.tui.screens import DIALOG_CSS
     from planner.tui.screens.partner_form import PartnerForm
 
+    at_first_frame = []
+    original_ready = PlannerApp.on_ready
+
+    def on_ready(self):
+        at_first_frame.append(self.stylesheet.has_source(str(DIALOG_CSS)))
+        original_ready(self)
+
+    monkeypatch.setattr(PlannerApp, "on_ready", on_ready)
+    restyled = []
+    original_update = Stylesheet.update
+
+    def update(self, root, animate=False):
+        restyled.append(root)
+        return original_update(self, root, animate)
+
+    monkeypatch.setattr(Stylesheet, "update", update)
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        assert not app.stylesheet.has_source(str(DIALOG_CSS), "")
+        await wait_for(pilot, lambda: app.stylesheet.has_source(str(DIALOG_CSS)) and app.main.complete,
+                       "the dialogs' CSS and the lower panes")
+        assert at_first_frame == [False]
+        main = app.main
+        before = {node: node.styles.css for node in main.walk_children(with_self=True)}
+        restyled.clear()
         await pilot.press("a")
         form = await wait_screen(pilot, PartnerForm)
-        assert app.stylesheet.has_source(str(DIALOG_CSS), "")
+        assert app not in restyled  # the first dialog did not restyle the app
         box = form.query_one(".dialog")
         assert box.styles.border_top[0] == "thick"
         assert form.styles.align == ("center", "middle")
         assert box.region.width == 64  # 80% of 80 columns (.dialog's width), not the whole screen
+        still = [node for node in before if node.is_attached]  # (the footer's keys are composed anew)
+        app.stylesheet.update(main)
+        assert len(still) > 20
+        assert {node: node.styles.css for node in still} == {node: before[node] for node in still}
 
 
 def test_every_screen_but_the_main_one_names_the_dialogs_css():

@@ -45,6 +45,7 @@ from planner.tui.filing import not_found as not_found
 from planner.tui.filing import open_document as open_document
 from planner.tui.keys import checked_keymap
 from planner.tui.recovering import Keeper
+from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.main import MainScreen, is_text_field
 from planner.tui.start import DUMB_TERMINAL, terminal_size_from_terminal
 from planner.tui.text import markup_or_literal, plain, scrub_input
@@ -134,6 +135,17 @@ class PlannerApp(Filing, App[int]):
         # the first frame is on the screen: what the start built stays (see heap.freeze_heap), and
         # the collector, paused while the program loaded, runs again
         freeze_heap()
+        self.call_after_refresh(self._read_dialog_css)
+
+    def _read_dialog_css(self) -> None:
+        """The dialogs' CSS (screens/dialogs.tcss), read after the first frame instead of before it
+        (2 ms) or when the first dialog opens: Textual then restyles every widget of every screen,
+        and the first partner form took 30 ms longer than the next ones. None of its rules matches a
+        widget outside a dialog or the folder view, so nothing on screen needs restyling now
+        (tests/tui/test_first_frame.py checks both)."""
+        if not self.stylesheet.has_source(str(DIALOG_CSS)):  # a dialog at the start read it already
+            self.stylesheet.read(DIALOG_CSS)
+            self.stylesheet.reparse()
 
     def main_mounted(self) -> None:
         """The rest of the start, once the main screen is there (the app mounts before its screen)."""
