@@ -201,7 +201,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             table = CompareTable(columns, id="comparison")
             table.fixed_rows = 2
             yield table
-            yield CutLines(3, id="compare-detail")  # its height in planner.tcss
+            yield CutLines(3, id="compare-detail")  # its height in screens/dialogs.tcss
             yield Line(f"{NOW.strip()} the plan now · * provisional figure · ≠ rules that differ · "
                        f"arrows: a cell in full below · enter or 1-{len(self.boards)}: apply that column · "
                        "escape closes", classes="hint")

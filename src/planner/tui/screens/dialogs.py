@@ -18,7 +18,7 @@ from planner.tui.widgets.footer import PlannerFooter
 class ClosingOnce(ModalScreen):
     """A modal screen that closes once: keys typed fast (enter, enter) may ask twice before it is
     gone, and a second dismiss would pop the screen under it too."""
-    CSS_PATH = DIALOG_CSS  # read when the first dialog opens (see dialogs.tcss)
+    CSS_PATH = DIALOG_CSS  # see screens/__init__.py and dialogs.tcss
 
     def dismiss(self, result=None):  # type: ignore[override]
         if getattr(self, "_dismissed", False):
