@@ -95,6 +95,26 @@ async def test_a_planner_ended_before_its_lower_panes_are_mounted_ends_without_a
     assert not app.query(LotPane)
 
 
+async def test_a_planner_ended_while_its_lower_panes_mount_ends_without_an_error(draft, monkeypatch):
+    """The signal comes while they are being mounted: the mount returns with the app ending, the panes
+    without their widgets; nothing is drawn into them (it was a NoMatches traceback on the terminal)."""
+    from textual.containers import Vertical
+
+    original = Vertical.mount
+
+    def mount(self, *widgets, **kwargs):
+        mounting = original(self, *widgets, **kwargs)
+        if [w.id for w in widgets] == ["lower"]:  # MainScreen._mount_lower's, after the first frame
+            self.app.exit()
+        return mounting
+
+    monkeypatch.setattr(Vertical, "mount", mount)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:  # an error in the app is raised here
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_a_pane_asked_for_before_the_lower_panes_are_mounted_is_shown_once_they_are(draft):
     """A click on the footer's `2` (not a typed key, so not held by the type-ahead gate) in the first
     frames shows the lot pane when it is there."""
