@@ -93,7 +93,7 @@ def shown_name(entry: core.Entry) -> str:
 
 class PlansTable(FittedTable):
     COLUMNS = (Col("file", "File"), Col("title", "Title"), Col("acronym", "Acronym"), Col("call", "Call"),
-               Col("verdict", "Verdict"), Col("partners", "Partners"), Col("changed", "Saved"),
+               Col("verdict", "Verdict"), Col("partners", "Partners", "Ptnrs"), Col("changed", "Saved"),
                Col("open", "Open by"))
     FLEX = "title"
     # the title goes first below 120 columns: the line under the table has it in full

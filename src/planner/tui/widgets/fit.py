@@ -26,6 +26,7 @@ _JOIN = Text("\n")
 class Col:
     key: str
     label: str
+    short: str = ""  # the label when the column is shrunk below the label's width ("Partn" reads as a bug)
 
 
 def cell(value: Text, style: str = "") -> Text:
@@ -112,9 +113,12 @@ class FittedTable(DataTable):
         if widths == self._allotted:
             return  # a wider cell in the flexible column, say: the columns stay as they are
         self._allotted = widths
-        for key, width in widths.items():
-            column = self.columns[ColumnKey(key)]
-            column.width, column.auto_width = width, False
+        for c in self.COLUMNS:
+            column = self.columns[ColumnKey(c.key)]
+            column.width, column.auto_width = widths[c.key], False
+            label = c.short if c.short and widths[c.key] < cell_len(c.label) else c.label
+            if column.label.plain != label:
+                column.label = Text(label)
         self._require_update_dimensions = True
         self._update_count += 1  # the cell render cache is keyed on it
         self.refresh()
