@@ -479,10 +479,3 @@ def test_anything_else_goes_through_the_parser(argv):
     from planner import cli
 
     assert cli._plain_start(argv) is None
-
-
-def test_a_plain_start_without_a_terminal_says_what_to_run_instead(tmp_path):
-    plan = tmp_path / "plan.toml"
-    result = run_planner(str(plan))
-    assert result.returncode == 2
-    assert "needs a terminal" in result.stderr and "planner check" in result.stderr
