@@ -223,14 +223,20 @@ def shown_toasts(app) -> list:
     return notices + [t for t in app.screen.query(Toast) if t.display and t.parent is not None and t.parent.display]
 
 
-async def ask_to_import(pilot: Pilot, source: Path) -> None:
-    """i, the CSV's path typed into the prompt, enter: as a user would."""
+async def through_path_prompt(pilot: Pilot, key: str, path: Path | str) -> None:
+    """`key` (i, ctrl+s, w ...), `path` typed into the path prompt it opens, enter: as a user would.
+    A relative `path` is read from the plan's folder, as the prompt says."""
     from planner.tui.screens.dialogs import PathPrompt
 
-    await pilot.press("i")
+    await pilot.press(key)
     await wait_screen(pilot, PathPrompt)
-    await replace_text(pilot, str(source))
+    await replace_text(pilot, str(path))
     await pilot.press("enter")
+
+
+async def ask_to_import(pilot: Pilot, source: Path | str) -> None:
+    """i, the CSV's path typed into the prompt, enter."""
+    await through_path_prompt(pilot, "i", source)
 
 
 def import_rows(screen) -> list[dict[str, str]]:

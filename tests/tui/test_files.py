@@ -24,6 +24,7 @@ from .helpers import (
     ready,
     replace_text,
     static_text,
+    through_path_prompt,
     type_text,
     verdict,
     wait_for,
@@ -132,10 +133,7 @@ async def test_save_as_refuses_a_folder_and_asks_before_replacing(tmp_path):
         assert "is a folder" in notes[-1].message
         assert app.document.path is None
 
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(existing))
-        await pilot.press("enter")
+        await through_path_prompt(pilot, "ctrl+s", existing)
         dialog = await wait_screen(pilot, Choice)
         assert "exists" in dialog.question
         assert existing.read_text(encoding="utf-8") == "# not mine\n"  # not before the answer

@@ -14,7 +14,7 @@ from planner.storage import load_plan, save_plan
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.dialogs import Choice, PathPrompt
 
-from .helpers import SAMPLES, make_app, post_keys, ready, type_text, wait_for, wait_main, wait_screen
+from .helpers import SAMPLES, ask_to_import, make_app, post_keys, ready, type_text, wait_for, wait_main, wait_screen
 
 
 def question(screen) -> str:
@@ -164,10 +164,7 @@ async def test_paths_start_in_the_plans_folder_tab_completes_not_found_names_the
         post_keys(app, ["escape"])
         await wait_main(pilot)
 
-        post_keys(app, ["i"])
-        await wait_screen(pilot, PathPrompt)
-        await type_text(pilot, "partners2.csv")
-        post_keys(app, ["enter"])
+        await ask_to_import(pilot, "partners2.csv")
         await wait_main(pilot)
         await wait_for(pilot, lambda: notes and "partners2.csv" in notes[-1].message, "the import error")
         assert notes[-1].message == f"partners2.csv: file not found in {draft.parent}/"
@@ -307,10 +304,7 @@ async def test_an_import_error_is_gone_when_the_next_import_opens(draft, tmp_pat
     app, notes = make_app(draft)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        post_keys(app, ["i"])
-        await wait_screen(pilot, PathPrompt)
-        await type_text(pilot, "partners2.csv")
-        post_keys(app, ["enter"])
+        await ask_to_import(pilot, "partners2.csv")
         await wait_main(pilot)
         await wait_for(pilot, lambda: any("partners2.csv" in str(t.render()) for t in shown_toasts(app)),
                        "the error, shown")

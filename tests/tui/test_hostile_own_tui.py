@@ -16,10 +16,10 @@ from textual.widgets import Static
 
 from planner.errors import PlanError
 from planner.tui.app import open_document
-from planner.tui.screens.dialogs import Choice, PathPrompt
+from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.folder import FolderScreen
 
-from .helpers import make_app, post_keys, ready, replace_text, wait_for, wait_main, wait_screen
+from .helpers import make_app, post_keys, ready, replace_text, through_path_prompt, wait_for, wait_main, wait_screen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hostile_corpus_own import (  # noqa: E402
@@ -185,10 +185,7 @@ async def test_save_as_onto_a_special_file_says_why_and_leaves_it_as_it_was(lot1
     app, notes = make_app(lot1, read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(target))
-        await pilot.press("enter")
+        await through_path_prompt(pilot, "ctrl+s", target)
         await wait_for(pilot, lambda: any(n.title == "Not saved" for n in notes), "the refusal", timeout=WAIT)
         await wait_main(pilot)
         assert not isinstance(app.screen, Choice)  # no "Replace it?": a plan never replaces one

@@ -19,7 +19,7 @@ from planner.storage import load_plan, save_plan
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.document import Document
 from planner.tui.screens.budget import BudgetScreen, ShareForm
-from planner.tui.screens.dialogs import Choice, PathPrompt
+from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.importing import ImportScreen
 from planner.tui.screens.partner_form import PartnerForm
@@ -35,6 +35,7 @@ from .helpers import (
     replace_text,
     screen_text,
     shown_toasts,
+    through_path_prompt,
     type_text,
     wait_for,
     wait_main,
@@ -280,10 +281,7 @@ async def test_enter_when_save_as_names_an_existing_file_keeps_it(lot1, tmp_path
     app, _ = make_app(lot1, read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, PathPrompt)
-        await replace_text(pilot, str(other))
-        await pilot.press("enter")
+        await through_path_prompt(pilot, "ctrl+s", other)
         dialog = await wait_screen(pilot, Choice)
         assert "exists. Replace it?" in question(dialog)
         await pilot.press("enter")
