@@ -6,7 +6,7 @@ import html
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -180,6 +180,33 @@ async def choose(pilot: Pilot, search: str) -> None:
     await type_text(pilot, search, done=lambda: picker.value is not None and field.value == search)
     assert search.lower() in picker.shown_text().lower() or any(
         search.lower() in w.lower() for w in picker._by_id[picker.value].words), (search, picker.value)
+
+
+async def fill_partner(pilot: Pilot, form: Screen, name: str, short: str = "", pic: str = "",
+                       country: tuple[str, str] | None = None, kind: tuple[str, str] | None = None,
+                       press: Callable[..., Awaitable[None]] | None = None) -> None:
+    """The partner form's first fields in the order they come, as a user fills them: the legal name, tab,
+    the short name, tab, the PIC, tab, the country picked by a search word, tab, the kind likewise:
+    country=("ger", "DE"), kind=("sme", "enterprise"). A field left "" is passed with its tab. `press`
+    presses the tabs (a counter of keys can); the focus ends on the kind (or the country)."""
+    from planner.tui.widgets.picker import Picker
+
+    press = press or pilot.press
+    await type_text(pilot, name)
+    await press("tab")
+    if short:
+        await type_text(pilot, short)
+    await press("tab")
+    if pic:
+        await type_text(pilot, pic, done=lambda: form.query_one("#pic", Input).value == pic)
+    await press("tab")
+    if country is not None:
+        word, code = country
+        await type_text(pilot, word, done=lambda: form.query_one("#country", Picker).value == code)
+    if kind is not None:
+        await press("tab")
+        word, kind_id = kind
+        await type_text(pilot, word, done=lambda: form.query_one("#kind", Picker).value == kind_id)
 
 
 def screen_text(app: PlannerApp) -> str:

@@ -14,7 +14,18 @@ from planner.storage import load_plan, save_plan
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.dialogs import Choice, PathPrompt
 
-from .helpers import SAMPLES, ask_to_import, make_app, post_keys, ready, type_text, wait_for, wait_main, wait_screen
+from .helpers import (
+    SAMPLES,
+    ask_to_import,
+    fill_partner,
+    make_app,
+    post_keys,
+    ready,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 
 def question(screen) -> str:
@@ -267,7 +278,6 @@ def outside(inner, outer) -> bool:
 
 async def test_ctrl_n_says_added_under_the_next_form_never_over_its_buttons(tmp_path, size):
     from planner.tui.screens.partner_form import PartnerForm
-    from planner.tui.widgets.picker import Picker
 
     from .helpers import shown_toasts
 
@@ -276,13 +286,8 @@ async def test_ctrl_n_says_added_under_the_next_form_never_over_its_buttons(tmp_
         await ready(pilot)
         await pilot.press("a")
         form = await wait_screen(pilot, PartnerForm)
-        await type_text(pilot, "Technical University of Education")
-        await pilot.press("tab")
-        await type_text(pilot, "TREDU")
-        await pilot.press("tab", "tab")
-        await type_text(pilot, "ger", done=lambda: form.query_one("#country", Picker).value == "DE")
-        await pilot.press("tab")
-        await type_text(pilot, "sme", done=lambda: form.query_one("#kind", Picker).value == "enterprise")
+        await fill_partner(pilot, form, "Technical University of Education", "TREDU", country=("ger", "DE"),
+                           kind=("sme", "enterprise"))
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, PartnerForm) and app.screen is not form, "the next form")
         await wait_for(pilot, lambda: shown_toasts(app), "the notice")

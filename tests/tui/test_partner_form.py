@@ -10,7 +10,18 @@ from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.picker import Picker
 
-from .helpers import SAMPLES, make_app, ready, static_text, type_text, verdict, wait_for, wait_main, wait_screen
+from .helpers import (
+    SAMPLES,
+    fill_partner,
+    make_app,
+    ready,
+    static_text,
+    type_text,
+    verdict,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 # the search words a coordinator types in the two pickers, per partner of samples/lot1-example.toml
 COUNTRY_WORDS = {"DE": "ger", "PT": "port", "NL": "neth", "PL": "pol", "FI": "fin"}
@@ -46,19 +57,9 @@ async def test_an_eligible_lot1_consortium_from_an_empty_plan_in_few_keys(tmp_pa
             assert form.query_one("#role", Picker).value == ("coordinator" if n == 0 else "beneficiary")
             if n:
                 assert form.query_one("#country", Picker).value == partners[n - 1]["country"]
-            await type_text(pilot, p["name"])
-            await keys.press("tab")
-            await type_text(pilot, p["short_name"])
-            await keys.press("tab")
-            pic = form.query_one("#pic", Input)
-            if "pic" in p:
-                await type_text(pilot, p["pic"], done=lambda: pic.value == p["pic"])
-            await keys.press("tab")
-            country = form.query_one("#country", Picker)
-            await type_text(pilot, COUNTRY_WORDS[p["country"]], done=lambda: country.value == p["country"])
-            await keys.press("tab")
-            kind = form.query_one("#kind", Picker)
-            await type_text(pilot, KIND_WORDS[p["kind"]], done=lambda: kind.value == p["kind"])
+            await fill_partner(pilot, form, p["name"], p["short_name"], p.get("pic", ""),
+                               (COUNTRY_WORDS[p["country"]], p["country"]), (KIND_WORDS[p["kind"]], p["kind"]),
+                               press=keys.press)
             if p["role"] == "associated-partner":
                 await keys.press("tab")
                 role = form.query_one("#role", Picker)
@@ -154,11 +155,7 @@ async def test_ctrl_n_saves_and_opens_the_next_empty_form(tmp_path):
         form = await wait_screen(pilot, PartnerForm)
         assert "ctrl+n" in str(form.query_one("#next").label)
         assert "ctrl+n" in app.active_bindings and app.active_bindings["ctrl+n"].binding.show  # in the footer
-        await type_text(pilot, "Alpha GmbH")
-        await pilot.press("tab", "tab", "tab")
-        await type_text(pilot, "ger", done=lambda: form.query_one("#country", Picker).value == "DE")
-        await pilot.press("tab")
-        await type_text(pilot, "sme", done=lambda: form.query_one("#kind", Picker).value == "enterprise")
+        await fill_partner(pilot, form, "Alpha GmbH", country=("ger", "DE"), kind=("sme", "enterprise"))
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: len(app.document.plan.partners) == 1, "the first partner")
         await wait_for(pilot, lambda: isinstance(app.screen, PartnerForm) and app.screen is not form,
@@ -169,13 +166,8 @@ async def test_ctrl_n_saves_and_opens_the_next_empty_form(tmp_path):
         assert second.query_one("#role", Picker).value == "beneficiary"
         # chained, a beneficiary costs 5 keys besides the text (the figure in docs/guide.md#partners): 4 tabs and ctrl+n
         keys = KeyCounter(pilot)
-        await type_text(pilot, "Beta Oy")
-        await keys.press("tab")
-        await type_text(pilot, "BETA")
-        await keys.press("tab", "tab")
-        await type_text(pilot, "fin", done=lambda: second.query_one("#country", Picker).value == "FI")
-        await keys.press("tab")
-        await type_text(pilot, "vet", done=lambda: second.query_one("#kind", Picker).value == "vet-provider")
+        await fill_partner(pilot, second, "Beta Oy", "BETA", country=("fin", "FI"), kind=("vet", "vet-provider"),
+                           press=keys.press)
         await keys.press("ctrl+n")
         await wait_for(pilot, lambda: len(app.document.plan.partners) == 2, "the second partner")
         await wait_for(pilot, lambda: isinstance(app.screen, PartnerForm) and app.screen is not second,
