@@ -108,13 +108,9 @@ class CompareTable(FittedTable):
     def fit_columns(self) -> None:
         """The rules' names take what they need up to what the boards leave them; the board columns
         share the rest evenly. Long cells when every long cell fits so, else the short widths."""
-        if not self.columns or not self.size.width or not self.cells:
+        available = self._width_to_fit() if self.cells else None
+        if available is None:
             return
-        available = self._available()
-        fitted = (available, dict(self._natural))
-        if fitted == self._fitted:
-            return
-        self._fitted = fitted
         boards = [c.key for c in self.COLUMNS if c.key != LABEL]
         label_natural = self._natural[LABEL]
 

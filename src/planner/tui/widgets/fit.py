@@ -101,14 +101,22 @@ class FittedTable(DataTable):
             width -= self.styles.scrollbar_size_vertical  # the scrollbar takes its share
         return width - 2 * self.cell_padding * len(self.COLUMNS)
 
-    def fit_columns(self) -> None:
+    def _width_to_fit(self) -> int | None:
+        """The width the columns share now, or None when there is nothing to fit: no columns or no
+        width yet, or the same width and natural widths as at the last fit."""
         if not self.columns or not self.size.width:
-            return
+            return None
         available = self._available()
         fitted = (available, dict(self._natural))
         if fitted == self._fitted:
-            return
+            return None
         self._fitted = fitted
+        return available
+
+    def fit_columns(self) -> None:
+        available = self._width_to_fit()
+        if available is None:
+            return
         widths = {key: max(width, 0) for key, width in allot(self._natural, available, self.FLEX, self.SHRINK).items()}
         if widths == self._allotted:
             return  # a wider cell in the flexible column, say: the columns stay as they are
