@@ -131,16 +131,22 @@ def assert_no_raw_format(data: bytes) -> str:
     return text
 
 
+def run_on_hostile_name(tmp_path: Path, case: str, command: tuple[str, ...]) -> tuple[Path, str]:
+    """The command on the plan named by `case`: no traceback, exit 0, and its output (returned with the
+    plan's path) valid UTF-8 without a raw bidi, invisible or escape character."""
+    path = make(case, tmp_path)
+    result = planner(command[0], path, *command[1:])
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    return path, assert_no_raw_format(result.stdout)
+
+
 @pytest.mark.parametrize("command", [("check",), ("check", "--format", "markdown"), ("compare",),
                                      ("export", "--format", "text"), ("export",)],
                          ids=lambda c: "-".join(c))
 @pytest.mark.parametrize("case", ids("name"))
 def test_a_hostile_file_name_is_shown_escaped_on_one_line(tmp_path, case, command):
-    path = make(case, tmp_path)
-    result = planner(command[0], path, *command[1:])
-    no_traceback(result)
-    assert result.returncode == 0, result.stderr
-    text = assert_no_raw_format(result.stdout)
+    _, text = run_on_hostile_name(tmp_path, case, command)
     if command == ("check",):
         verdicts = [line for line in text.splitlines() if line.startswith("Verdict:")]
         assert len(verdicts) == 1 and "Lot 1" in verdicts[0], verdicts  # the name's newline forged no other
@@ -151,11 +157,8 @@ def test_a_hostile_file_name_is_shown_escaped_on_one_line(tmp_path, case, comman
                                      ("export", "--format", "json")], ids=lambda c: "-".join(c))
 @pytest.mark.parametrize("case", ids("name"))
 def test_json_is_valid_utf8_whatever_the_file_name(tmp_path, case, command):
-    path = make(case, tmp_path)
-    result = planner(command[0], path, *command[1:])
-    no_traceback(result)
-    assert result.returncode == 0, result.stderr
-    data = json.loads(assert_no_raw_format(result.stdout))
+    path, text = run_on_hostile_name(tmp_path, case, command)
+    data = json.loads(text)
     shown = data.get("plan") if command[0] != "export" else data["verdict"]["plan"]
     assert isinstance(shown, str) and "\n" not in shown
     assert shown.endswith(os.fsencode(path.name).decode("utf-8", "backslashreplace")
