@@ -384,8 +384,3 @@ def header_key(title: str) -> str | None:
 def header_words(key: str) -> tuple[str, ...]:
     """The headers the import looks for, for one partner key, as the data file writes them."""
     return _headers()[1].get(key, ())
-
-
-def header_keys() -> tuple[str, ...]:
-    """Every partner key a column can be read into, in the data file's order."""
-    return tuple(_headers()[1])
