@@ -5,6 +5,7 @@ export; another copy's save: reload (ours one ctrl+z away), keep mine, save a co
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from textual import events
 from textual.widgets import Input, Static
@@ -30,6 +31,18 @@ from .helpers import (
 
 def question(screen) -> str:
     return str(screen.query_one(".question", Static).render())
+
+
+async def take_the_suggestion(pilot, folder: Path, name: str) -> Path:
+    """The path prompt offers `name` (greyed in its empty field) and enter takes it: the file it names in
+    `folder`, once the planner has written it."""
+    prompt = await wait_screen(pilot, PathPrompt)
+    assert prompt.query_one("#path", Input).placeholder == name
+    post_keys(pilot.app, ["enter"])
+    await wait_main(pilot)
+    written = folder / name
+    await wait_for(pilot, written.exists, f"{name} written")
+    return written
 
 
 def another_copy_saves(path):
@@ -78,12 +91,7 @@ async def test_save_mine_as_a_copy_leaves_theirs(draft):
         post_keys(app, ["ctrl+s"])
         await wait_screen(pilot, Choice)
         post_keys(app, ["left", "enter"])  # Save a copy
-        prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one("#path", Input).placeholder == "draft-copy.toml"
-        post_keys(app, ["enter"])
-        await wait_main(pilot)
-        copy = draft.parent / "draft-copy.toml"
-        await wait_for(pilot, lambda: copy.exists(), "the copy")
+        copy = await take_the_suggestion(pilot, draft.parent, "draft-copy.toml")
         assert load_plan(copy) == mine and load_plan(draft) == theirs
         assert app.document.path == copy and not app.document.dirty
 
@@ -206,11 +214,7 @@ async def test_new_plan_and_save_as_offer_a_name_from_the_acronym(draft, size):
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         post_keys(app, ["w"])
-        prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one("#path", Input).placeholder == "agri-data.toml"
-        post_keys(app, ["enter"])
-        await wait_main(pilot)
-        saved = draft.parent / "agri-data.toml"
+        saved = await take_the_suggestion(pilot, draft.parent, "agri-data.toml")
         await wait_for(pilot, lambda: app.document.path == saved, "saved as")
         assert load_plan(saved) == load_plan(draft) and app.title == "agri-data.toml"
 
@@ -237,23 +241,13 @@ async def test_export_in_the_app_for_partners_and_as_csv(draft, size):
         await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "For whom" in question(app.screen),
                        "for whom")
         post_keys(app, ["enter"])  # for the partners
-        prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one("#path", Input).placeholder == "draft-for-partners.md"
-        post_keys(app, ["enter"])
-        await wait_main(pilot)
-        report = draft.parent / "draft-for-partners.md"
-        await wait_for(pilot, lambda: report.exists(), "the report")
+        report = await take_the_suggestion(pilot, draft.parent, "draft-for-partners.md")
         text = report.read_text(encoding="utf-8")
         assert plan.title in text and plan.partners[0].name in text
         assert plan.notes and plan.notes.splitlines()[0] not in text  # for the partners: no internal notes
 
         post_keys(app, ["e", "right", "right", "enter"])  # Partners CSV, in a burst
-        prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one("#path", Input).placeholder == "draft-partners.csv"
-        post_keys(app, ["enter"])
-        await wait_main(pilot)
-        csv = draft.parent / "draft-partners.csv"
-        await wait_for(pilot, lambda: csv.exists(), "the CSV")
+        csv = await take_the_suggestion(pilot, draft.parent, "draft-partners.csv")
         rows = csv.read_text(encoding="utf-8-sig").splitlines()
         assert len(rows) == 1 + len(plan.partners) and plan.partners[0].short_name in rows[1]
         assert any(n.message.startswith("Exported draft-partners.csv") for n in notes)
