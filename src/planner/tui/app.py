@@ -40,10 +40,10 @@ from planner.tui.config import load_settings, save_theme
 from planner.tui.document import Document, Refused
 from planner.tui.ending import Ending
 from planner.tui.filing import DISK_CHECK_SECONDS, Filing
-from planner.tui.filing import file_name_for as file_name_for  # the names tests and callers know here
-from planner.tui.filing import not_found as not_found
-from planner.tui.filing import open_document as open_document
 from planner.tui.keys import checked_keymap
+from planner.tui.opening import file_name_for as file_name_for  # the names tests and callers know here
+from planner.tui.opening import not_found as not_found
+from planner.tui.opening import open_document as open_document
 from planner.tui.recovering import Keeper
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.main import MainScreen, is_text_field

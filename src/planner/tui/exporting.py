@@ -29,7 +29,7 @@ def render(fmt: str, plan, rules, path: Path | None, for_partners: bool) -> str:
 
 
 def suggested_name(app, fmt: str, for_partners: bool) -> str:
-    from planner.tui.app import file_name_for
+    from planner.tui.opening import file_name_for
 
     doc = app.document
     stem = doc.path.stem if doc.path is not None else file_name_for(doc.plan).removesuffix(".toml")

@@ -4,86 +4,28 @@ file, and the questions before a plan with unsaved changes is left. `PlannerApp`
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from planner.errors import PlanError
-from planner.files import not_a_regular_file, write_protection
+from planner.files import not_a_regular_file
 from planner.heap import freeze_heap
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.document import Document
+from planner.tui.opening import absolute, file_name_for, not_found, open_document, similar_names
 from planner.tui.widgets.live import LiveInput
 
-
-def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:
-    """A Document for a path (existing or to be created) or a new plan. Raises PlanError for a bad file.
-
-    The Document holds the path made absolute (symlinks kept): if the folder it was opened from is
-    deleted, the working directory is gone, and every later look-up of a relative path would fail on
-    it. Messages name the path as it was given."""
-    if path is not None and (problem := not_a_regular_file(Path(path))):
-        raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
-    held = _absolute(Path(path)) if path is not None else None
-    if path is not None and Path(path).exists():
-        plan, fingerprint = load_plan_with_fingerprint(path, rules)
-        return Document(plan, rules or load_call_for(plan, str(path)), held, plan, fingerprint, read_only,
-                        protected=write_protection(path))
-    if path is not None and not Path(path).parent.is_dir():
-        raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
-    # a new plan is for the most recent call (or the one --call/--rules named), written in the file
-    plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
-    return Document(plan, rules or load_call_for(plan, "new plan"), held, plan)
-
-
 DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
-
-
-def not_found(path: Path) -> str:
-    """'file not found in ~/plans/': where it looked, since a relative path is read from the plan's folder."""
-    from planner.tui.screens.dialogs import folder_words
-
-    return f"file not found in {folder_words(path.parent)}"
-
-
-def similar_names(path: Path, limit: int = 3) -> list[str]:
-    """Names in the path's folder close to its name (my-paln.toml: my-plan.toml)."""
-    import difflib
-
-    try:
-        names = [e.name for e in os.scandir(path.parent) if not e.name.startswith(".") and e.is_file()]
-    except OSError:
-        return []
-    plans = [n for n in names if n.endswith(path.suffix)] if path.suffix else names
-    # compared without the suffix: '.toml' on both sides made 'a.toml' look like 'my-paln.toml'
-    stems = {Path(n).stem if path.suffix else n: n for n in plans}
-    close = difflib.get_close_matches(path.stem if path.suffix else path.name, list(stems), n=limit, cutoff=0.6)
-    return [stems[stem] for stem in close]
 
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def file_name_for(plan) -> str:
-    """A new plan's file name from its acronym (or title): RE-SKILLS -> re-skills.toml."""
-    import re
-
-    words = re.sub(r"[^a-z0-9]+", "-", (plan.acronym or plan.title or "").lower()).strip("-")[:40].strip("-")
-    return f"{words or 'plan'}.toml"
-
-
 def _copy_name(path: Path | None) -> str:
     return f"{path.stem}-copy.toml" if path else "plan-copy.toml"
-
-
-def _absolute(path: Path) -> Path:
-    try:
-        return Path(os.path.abspath(path))
-    except OSError:  # the working directory is gone already: the path as it is
-        return path
 
 
 class Filing:
@@ -308,7 +250,7 @@ class Filing:
 
     def _write(self, path: Path | None, after: Callable[[], None] | None) -> None:
         assert path is not None
-        shown, path = path, _absolute(path)  # said as typed, held absolute
+        shown, path = path, absolute(path)  # said as typed, held absolute
         before = (self.document.path, self.document.read_only)
         try:
             self.document.save(path)

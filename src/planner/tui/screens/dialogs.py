@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from planner.tui.opening import folder_words
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.footer import PlannerFooter
@@ -83,18 +84,6 @@ class Choice(ModalScreen[str]):
 
     def action_cancel(self) -> None:
         self.dismiss(self.escape)
-
-
-def folder_words(folder: Path) -> str:
-    """A folder as a prompt says it: ~/plans/ for one under the home folder."""
-    text = str(folder)
-    try:
-        home = str(Path.home())
-    except (RuntimeError, KeyError):  # no home folder: the path as it is
-        return text.rstrip("/") + "/"
-    if text == home or text.startswith(home.rstrip("/") + "/"):
-        text = "~" + text[len(home.rstrip("/")):]
-    return text.rstrip("/") + "/"
 
 
 class PathPrompt(ModalScreen[Path | None]):

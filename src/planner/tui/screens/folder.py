@@ -409,7 +409,7 @@ class FolderScreen(Screen[None]):
         self._open(entry.path)
 
     def _open(self, path: Path) -> None:
-        from planner.tui.app import open_document
+        from planner.tui.opening import open_document
 
         try:
             open_document(path, self.app.session_rules)  # refused here, the folder view stays
@@ -442,7 +442,7 @@ class FolderScreen(Screen[None]):
                              self._new_at)
 
     def _new_at(self, typed: Path | None) -> None:
-        from planner.tui.app import open_document
+        from planner.tui.opening import open_document
 
         if typed is None:
             return

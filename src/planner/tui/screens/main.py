@@ -366,7 +366,7 @@ class MainScreen(Screen):
             if path is None:
                 return
             if (problem := not_a_regular_file(path, "file")) or not path.exists():
-                from planner.tui.app import not_found
+                from planner.tui.opening import not_found
 
                 self.app.tell(f"{path}: {problem}" if problem else f"{path.name}: {not_found(path)}",
                               title="Not imported", severity="error", timeout=15)
