@@ -227,8 +227,15 @@ class PlannerApp(Filing, App[int]):
         self.main.resized(event.size)
 
     def redraw(self, resync: bool = False) -> None:
-        """Every pane of the main screen from a fresh Scoreboard (`resync`: the typed fields too)."""
+        """After every change of the plan, the one place that shows it: every pane of the main screen from
+        a fresh Scoreboard (`resync`: the typed fields too), the dialog over it that shows the plan too,
+        and the recovery file."""
         self.main.redraw(resync)
+        # a PlanEditor (content, budget, assessment) shows the plan too (asked by name: the start imports no dialog)
+        plan_changed = getattr(self.screen, "plan_changed", None) if self.screen is not self.main else None
+        if plan_changed is not None:
+            plan_changed()
+        self.keeper.edited()  # the recovery file follows within a second
 
     def keys_of(self, binding_id: str | None) -> str:
         """The keys of one of the planner's actions, as remapped in config.toml ("d,delete")."""

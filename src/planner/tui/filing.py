@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.errors import PlanError
 from planner.files import not_a_regular_file
@@ -16,6 +17,9 @@ from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.document import Document
 from planner.tui.opening import absolute, file_name_for, not_found, open_document, similar_names
 from planner.tui.widgets.live import LiveInput
+
+if TYPE_CHECKING:
+    from planner.tui.screens.folder import FolderScreen
 
 DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
 
@@ -323,6 +327,21 @@ class Filing:
             self.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
         self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
+
+    def on_folder_screen_open_plan(self, message: FolderScreen.OpenPlan) -> None:
+        """The folder view opens a plan (`enter`, a path typed) or starts one (`n`): after the question about
+        unsaved changes, the document it read takes the current one's place and the view closes."""
+        view, document, path, before = message.view, message.document, message.path, self.document
+
+        def go() -> None:
+            if message.new:
+                self.open_new(document, path)
+            else:
+                self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
+            if self.document is not before:
+                view.plan_replaced()
+
+        self.ask_unsaved(go, "starting a new plan" if message.new else "opening another plan")
 
     def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
         self.disk_changed = False

@@ -24,6 +24,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
@@ -31,6 +32,7 @@ from planner import folder as core
 from planner.errors import PlanError
 from planner.files import read_user_file, write_bytes_atomically
 from planner.tui.actions import ACTIONS, bound
+from planner.tui.document import Document
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
@@ -412,27 +414,31 @@ class FolderScreen(Screen[None]):
         from planner.tui.opening import open_document
 
         try:
-            open_document(path, self.app.session_rules)  # refused here, the folder view stays
+            document = open_document(path, self.app.session_rules)  # refused here, the folder view stays
         except PlanError as exc:
             self.app.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=15)
             return
-        self._replace(lambda: self.app.open_path(path), "opening another plan")
+        self._replace(document, path, new=False)
 
-    def _replace(self, then: Callable[[], None], doing: str) -> None:
-        """Run `then` (which replaces the app's document) after the unsaved question, and close the
-        view once the document was replaced (now, or after a question the opening asked)."""
-        app = self.app
-        before = app.document
+    class OpenPlan(Message):
+        """Asks the app to put `document` (read from `path`, or a new plan to be saved there) in place of
+        the open plan, after the question about unsaved changes. The app closes the view once the
+        plan is replaced (`PlannerApp.on_folder_screen_open_plan`)."""
 
-        def go() -> None:
-            then()
-            if app.document is not before:
-                if app.screen is self:
-                    self.dismiss(None)
-            else:
-                self._opening = before  # a question is open (recovery, held elsewhere): see on_screen_resume
+        def __init__(self, view: FolderScreen, document: Document, path: Path, new: bool) -> None:
+            super().__init__()
+            self.view, self.document, self.path, self.new = view, document, path, new
 
-        app.ask_unsaved(go, doing)
+    def plan_replaced(self) -> None:
+        """The app put the plan asked for in place of the open one: the view closes."""
+        self._opening = None
+        if self.app.screen is self:
+            self.dismiss(None)
+
+    def _replace(self, document: Document, path: Path, new: bool) -> None:
+        # after a question (unsaved, recovery, held elsewhere) the view is back on top: see on_screen_resume
+        self._opening = self.app.document
+        self.post_message(self.OpenPlan(self, document, path, new))
 
     def action_new(self) -> None:
         from planner.tui.screens.dialogs import PathPrompt
@@ -454,7 +460,7 @@ class FolderScreen(Screen[None]):
         except PlanError as exc:
             self.app.tell(str(exc), title="No new plan", severity="error", timeout=10)
             return
-        self._replace(lambda: self.app.open_new(document, path), "starting a new plan")
+        self._replace(document, path, new=True)
 
     def action_copy(self) -> None:
         from planner.tui.screens.dialogs import PathPrompt

@@ -96,7 +96,7 @@ class MainScreen(Screen):
         for pane, (bid, title) in zip(panes, PANE_TITLES):
             pane.border_title = f"{self.app.key_for(bid)} {title}"
         self.resized(self.app.size)
-        self.redraw()
+        self.app.redraw()
         self.watch(self, "focused", self._focus_moved)
         self.query_one(PartnersTable).focus()
         if not self._lower.is_attached:
@@ -142,7 +142,8 @@ class MainScreen(Screen):
     # --- drawing ---------------------------------------------------------------------------
 
     def redraw(self, resync: bool = False) -> None:
-        """Every pane from a fresh Scoreboard; `resync` after an undo or redo, which changes typed fields too."""
+        """Every pane from a fresh Scoreboard; `resync` after an undo or redo, which changes typed fields too.
+        The screen's own part of `PlannerApp.redraw`, which every change of the plan goes through."""
         doc, app = self.document, self.app
         self.board = evaluate(doc.plan, doc.rules)
         self.query_one(PartnersPane).show(doc.plan, doc.rules, app.key_for("planner.add_partner"),
@@ -151,9 +152,6 @@ class MainScreen(Screen):
             self.lot_pane.show(doc.plan, self.board, resync)
             self.scoreboard_view.show(self.board, self._rule_keys)
         self.query_one(VerdictBar).show(self.board)
-        if app.screen is not self and hasattr(app.screen, "plan_changed"):
-            app.screen.plan_changed()  # a PlanEditor (content, budget, assessment) shows the plan too
-        app.keeper.edited()  # the recovery file follows within a second
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only or doc.protected else "") + (
             " [changed on disk]" if getattr(app, "disk_changed", False) else "")
         # the header shows them as plain text (Content), but a file name or title may hold an ESC
@@ -201,7 +199,7 @@ class MainScreen(Screen):
             return
         self._built_with = rules
         await pane.recompose()
-        self.redraw()
+        self.app.redraw()
 
     def follow_call(self, plan) -> bool:
         """Use the rules of the plan's call; False (and say why) when the plan does not fit them."""
@@ -228,7 +226,7 @@ class MainScreen(Screen):
         self.use_rules(rules)
         if self.app.apply(plan, say=False) is not None:  # refused (it said why): the plan keeps its call
             self.use_rules(before)
-            self.redraw()
+            self.app.redraw()
             return
         # one toast: the edit's own ("Plan details (call)") would say less, twice
         self.app.tell(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
@@ -408,7 +406,7 @@ class MainScreen(Screen):
                 self.document.edit(editing.set_requested_grant(self.document.plan, amount))
             except Refused as exc:
                 pane.refused = str(exc)
-        self.redraw()  # changed or not: the hint says why a typed amount is not taken
+        self.app.redraw()  # changed or not: the hint says why a typed amount is not taken
 
     def on_lot_pane_ecosystems_changed(self, event: LotPane.EcosystemsChanged) -> None:
         doc = self.document
