@@ -19,7 +19,16 @@ from planner.tui.opening import absolute, file_name_for, not_found, open_documen
 from planner.tui.widgets.live import LiveInput
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from planner.tui.recovering import Keeper
     from planner.tui.screens.folder import FolderScreen
+    from planner.tui.screens.main import MainScreen
+
+    _Host = App[int]  # mypy reads Filing as the App it is mixed into
+else:
+    _Host = object
 
 DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
 
@@ -32,8 +41,26 @@ def _copy_name(path: Path | None) -> str:
     return f"{path.stem}-copy.toml" if path else "plan-copy.toml"
 
 
-class Filing:
+class Filing(_Host):
     """The file actions of PlannerApp (a mixin: it holds no state of its own)."""
+
+    if TYPE_CHECKING:  # what it uses of its host, PlannerApp (tui/app.py), as mypy checks it there
+        document: Document
+        session_rules: CallRules | None
+        keeper: Keeper
+        disk_changed: bool
+        _disk_seen: tuple[int, int] | None
+        _ask_if_missing: bool
+
+        @property
+        def main(self) -> MainScreen: ...
+
+        def redraw(self, resync: bool = False) -> None: ...
+
+        def tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+                 timeout: float | None = None) -> None: ...
+
+        def key_for(self, binding_id: str) -> str: ...
 
     def _say_if_missing(self, then: Callable[[], None]) -> None:
         """A plan named on the command line that does not exist (a typo?): say so before a new plan

@@ -154,7 +154,7 @@ class ContentScreen(PlanEditor):
             if choice == "remove":
                 kept = self.plan.profiles[:index] + self.plan.profiles[index + 1:]
                 if self.edit(editing.set_profiles(self.plan, kept)) is None:
-                    self.app.tell(f"Removed profile {removed.title} (ctrl+z undoes)")  # type: ignore[attr-defined]
+                    self.app.tell(f"Removed profile {removed.title} (ctrl+z undoes)")
 
         self.app.push_screen(Choice(f"Remove the profile {removed.title} (EQF {removed.eqf})?",
                                     [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
@@ -9,12 +11,20 @@ from planner.model import Plan
 from planner.rules import CallRules
 from planner.tui.screens.dialogs import ClosingOnce
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from planner.tui.app import PlannerApp
+
 
 class PlanEditor(ClosingOnce, ModalScreen[None]):
     """Reads the plan from the app and hands edits back to it, so that they redraw and can be undone.
 
     A modal screen hides the app's own bindings, so save, undo and redo are bound here again.
     """
+
+    if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
+        app = getters.app(PlannerApp)
 
     BINDINGS = [
         Binding("ctrl+s", "app.save", "Save", id="editor.save"),
@@ -29,11 +39,11 @@ class PlanEditor(ClosingOnce, ModalScreen[None]):
 
     @property
     def plan(self) -> Plan:
-        return self.app.document.plan  # type: ignore[attr-defined]
+        return self.app.document.plan
 
     def edit(self, plan: Plan, merge: str | None = None, inline: bool = False) -> str | None:
         """Hand the edit to the app; returns why the plan did not take it (notified unless `inline`)."""
-        return self.app.apply(plan, merge=merge, inline=inline)  # type: ignore[attr-defined]
+        return self.app.apply(plan, merge=merge, inline=inline)
 
     def plan_changed(self) -> None:
         """Called by the app after every change of the plan (an undo too): redraw what shows it."""

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -38,6 +39,11 @@ from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from planner.tui.app import PlannerApp
 
 # (column key, the words of the sort line, the sort key of an entry); the verdict sorts by how far
 # each plan is from eligible: eligible first, then fewest partners to go, unreadable last
@@ -158,6 +164,10 @@ class FilterInput(Input):
 class FolderScreen(Screen[None]):
     """The plans of `folder`. `closable`: escape goes back to the plan underneath (False when the
     planner started on a folder with nothing open)."""
+
+    if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
+        app = getters.app(PlannerApp)
+
     CSS_PATH = DIALOG_CSS
 
     def __init__(self, folder: Path, closable: bool = True) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -41,6 +42,11 @@ from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from planner.tui.app import PlannerApp
 
 IGNORE = "ignore"
 # the keys a column can be read as, in the words a header would use
@@ -149,6 +155,9 @@ def read_as(table: Table, mapping: dict[str, str]) -> list[str]:
 
 class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
     """Dismisses with the preview whose accepted rows are to be added, or None to change nothing."""
+
+    if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
+        app = getters.app(PlannerApp)
 
     BINDINGS = [
         # enter adds (the footer says so); priority: a table would take enter for its own row
@@ -378,7 +387,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             else:
                 read = _judged(self.table, self.plan, self.rules, self.mapping, self.fill, self.fill_rows)
         except PlanError as exc:
-            self.app.tell(str(exc), title="Not changed", severity="error", timeout=10)  # type: ignore[attr-defined]
+            self.app.tell(str(exc), title="Not changed", severity="error", timeout=10)
             return
         self._take(read)
         self.show()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
@@ -34,6 +35,11 @@ from planner.tui.widgets.quiet import set_titles
 from planner.tui.widgets.scoreboard import ScoreboardView
 from planner.tui.widgets.verdict import VerdictBar
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from planner.tui.app import PlannerApp
+
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 PANES = ("partners-pane", "lot-pane", "scoreboard")  # keys 1, 2, 3; below 120 columns one is shown at a time
 def is_text_field(widget) -> bool:
@@ -48,6 +54,9 @@ PANE_TITLES = (("planner.pane_partners", "Partners"), ("planner.pane_lot", "Lot 
 
 
 class MainScreen(Screen):
+    if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
+        app = getters.app(PlannerApp)
+
     def __init__(self) -> None:
         super().__init__()
         # the keys from the table of actions as it is at the start, remapped by config.toml later

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -40,6 +40,11 @@ from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput
 from planner.tui.widgets.picker import Item, Picker, Ranked
 from planner.vocabulary import fold, match_country, match_kind, match_role, rank_countries, rank_kinds, rank_roles
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from planner.tui.app import PlannerApp
 
 FIELDS = ("name", "short_name", "pic", "country", "kind", "role", "eche", "affiliated_to", "notes")
 PICKERS = ("country", "kind", "role", "eche", "affiliated_to")
@@ -138,6 +143,9 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     `plan` is the whole plan and `index` the partner being edited (None to add one). After a save
     with ctrl+n, `again` is True: the caller adds the partner and opens the next empty form.
     """
+
+    if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
+        app = getters.app(PlannerApp)
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
