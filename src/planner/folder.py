@@ -10,6 +10,9 @@ folder of 200 plans is listed in well under a second, and a second listing in th
 (the folder view's refresh, the partner form after it) reads only the files whose size, mtime or
 inode changed (`_CACHE`). Who has a plan open comes from its recovery files (`recovery.py`),
 found with one listing of the folder instead of one per plan.
+
+Keeps: each plan's judged fields by its real path and (size, mtime, inode) (`_CACHE`), for the life
+of the process; each entry is read once and replaced whole, so listings in two threads are safe.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Python's cyclic garbage collector and the planner's big, long-lived heap."""
+"""Python's cyclic garbage collector and the planner's big, long-lived heap.
+
+Keeps: whether it paused the collector (`_paused`), so that it turns back on only what it turned off.
+"""
 
 from __future__ import annotations
 

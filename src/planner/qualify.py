@@ -1,4 +1,7 @@
-"""What it takes: the least a plan must change to be eligible for one lot and duration. Pure functions.
+"""What it takes: the least a plan must change to be eligible for one lot and duration.
+
+Keeps: the last plan's facts (`plan_facts`, one entry, by the identity of its partners tuple and
+rules) and the solver's memo (`lru_cache`); results depend only on the arguments, from any thread.
 
 The composition part is a small exact integer problem over counts. New full partners are
 beneficiaries from EU/associated countries; each one counts for everything it is (a higher
@@ -336,21 +339,29 @@ def _facts(plan: "Plan", rules: CallRules) -> _Facts:
 
 
 # the facts of the last partners tuple and rules (both frozen: the same objects mean the same values);
-# a comparison asks for every lot of the same plan, and a lot switch keeps the partners tuple
-_LAST_FACTS: list[tuple[tuple["Partner", ...], CallRules, _Facts]] = []
+# a comparison asks for every lot of the same plan, and a lot switch keeps the partners tuple.
+# One immutable entry, replaced whole: a thread (the folder view's listing) may replace it at any time.
+_last_facts: tuple[tuple["Partner", ...], CallRules, _Facts] | None = None
 
 
 def plan_facts(plan: "Plan", rules: CallRules) -> _Facts:
-    if _LAST_FACTS and _LAST_FACTS[0][0] is plan.partners and _LAST_FACTS[0][1] is rules:
-        return _LAST_FACTS[0][2]
+    """The facts of `plan` under `rules`; the last ones again for the very same partners and rules.
+
+    Safe from any thread without a lock: the entry is read once into a local and checked by identity
+    there, so it is this plan's or recomputed; a thread that replaces it in between costs a recount."""
+    global _last_facts
+    last = _last_facts
+    if last is not None and last[0] is plan.partners and last[1] is rules:
+        return last[2]
     facts = _facts(plan, rules)
-    _LAST_FACTS[:] = [(plan.partners, rules, facts)]
+    _last_facts = (plan.partners, rules, facts)
     return facts
 
 
 def clear_caches() -> None:
     """Forget the last plan's facts and the solver's memo (benchmarks time them cold)."""
-    _LAST_FACTS.clear()
+    global _last_facts
+    _last_facts = None
     fewest.cache_clear()
     _solve.cache_clear()
 
@@ -476,9 +487,10 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
         else:
             key = (lot.min_full_partners, lot.min_countries, lot.min_labour_market_actors,
                    lot.min_education_providers, lot.requires_higher_education, lot.requires_vet_provider)
-            if key not in facts.alternatives:
-                facts.alternatives[key] = _alternatives(counts, facts, lot, classes, n)
-            alternatives = facts.alternatives[key]
+            known = facts.alternatives.get(key)  # read once: the same facts may be judged in two threads
+            if known is None:
+                known = facts.alternatives[key] = _alternatives(counts, facts, lot, classes, n)
+            alternatives = known
             text = composition_step(n, of)
             left = available - len(counts.countries)
             if of["new_countries"] > left:

@@ -10,6 +10,8 @@ to its reader: U+202E turns `BB\u202eZW` around, U+200B makes `HS\u200bNH` look 
 loader refuses them in names, short names and PICs (`find_format`); wherever they still reach a
 screen or an output (titles, notes, file names) they are shown as `<U+202E>`. A file name that is
 not UTF-8 arrives as surrogate escapes (U+DC80-DCFF); it is shown as the bytes it had (`\xff`).
+
+Keeps: the patterns compiled so far (`_COMPILED`, by their source; the same from any thread).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The scoring engine: a plan judged against one lot of a call, criterion by criterion. Pure functions."""
+"""The scoring engine: a plan judged against one lot of a call, criterion by criterion.
+
+Keeps: the last result of each pass over the partners (`_LAST_PASS`, by the identity of the partners
+tuple and rules), so a result depends only on the arguments; safe from any thread (`_same_partners`).
+"""
 
 from __future__ import annotations
 
@@ -136,7 +140,9 @@ def _same_partners(name: str, plan: Plan, rules: CallRules, compute):
     """compute(plan, rules) for a pass that reads only the partners and the rules; its last result
     again when both are the very same objects (a lot switch, the grant or the title keep the
     partners tuple as it is). Partners and rules are frozen, and the tuple is held here, so the
-    same object means the same values. With 1,000 partners the two passes are most of evaluate."""
+    same object means the same values. With 1,000 partners the two passes are most of evaluate.
+    Safe from any thread without a lock: the entry is one tuple, read once and checked here, and
+    replaced whole (another thread's entry in between costs a recount, never a wrong result)."""
     last = _LAST_PASS.get(name)
     if last is not None and last[0] is plan.partners and last[1] is rules:
         return last[2]

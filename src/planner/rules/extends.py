@@ -13,6 +13,8 @@ chain 2026 -> 2025 -> 2024 works; a missing parent or a cycle is refused):
   activities and third-country regions by `id`. A child entry with a known key is merged into
   the parent's entry (so `[[lots]] number = 2` with one line changes one figure of Lot 2); an
   entry with a new key is added at the end; `remove = true` in an entry drops the parent's.
+
+Keeps: the built-in calls' ids and merged data as first read (`lru_cache`; they ship with the code).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The call rules' schema: lots, minimums, caps, ecosystems, countries and kinds, loaded from calls/*.toml."""
+"""The call rules' schema: lots, minimums, caps, ecosystems, countries and kinds, loaded from calls/*.toml.
+
+Keeps: each built-in call's rules once loaded (`load_call`'s `lru_cache`; frozen, shared by every thread).
+"""
 
 # No `from __future__ import annotations` here: pydantic then gets the fields' annotations as objects
 # instead of strings it evaluates one by one (the two model modules load 1.3 ms sooner).

@@ -16,6 +16,9 @@ kinds ("college", "HES") is `how="ambiguous"`: asked, never guessed.
 
 Plain Python, no Textual; fast enough for a picker that ranks on every keystroke (well under a
 millisecond for an exact or prefix match; a few milliseconds for a typo).
+
+Keeps: the word lists as read (`lru_cache`) and one index per rules object and sort (`_INDEXES`,
+checked by identity, at most 64); both depend only on their keys, and are safe from any thread.
 """
 
 from __future__ import annotations
