@@ -44,6 +44,9 @@ def versions(board: Scoreboard):
                 out += ": " + ", ".join(WARNING_NAMES.get(c.id, c.label.lower()) for c in board.warnings)
         return out + to_go
 
+    # the time left (or that the call is expected): at the end, kept in every version, short in the last
+    when, short_when = _deadline_tail(board)
+    to_go += when
     counted = [f"{c.label.lower()} {c.count}".rstrip() for c in board.failures]
     names = [c.label.lower() for c in board.failures]
     yield text(counted, True)
@@ -55,6 +58,23 @@ def versions(board: Scoreboard):
     for k in range(len(names) - 1, 0, -1):
         yield text(names[:k] + [f"{len(names) - k} more"], False, short)
     yield text([], False)
+    if short_when != when:
+        to_go = to_go.removesuffix(when) + short_when
+        yield text([], False)
+
+
+def _deadline_tail(board: Scoreboard) -> tuple[str, str]:
+    """(' · 40 days left (10 Mar 2027, 17:00 Brussels, 16:00 here)', ' · 40 days left') while the call is
+    open; the expected call's 'deadline not yet published (...)'; nothing once closed (the headline says it)."""
+    c = board.get("deadline")
+    if c is None or board.closed_at is not None:
+        return "", ""
+    if board.expected:
+        words = c.message.partition(":")[0]  # 'not yet published (expected early 2027)'
+        return f" · deadline {words}", " · deadline not yet published"
+    if c.days_left is None:
+        return "", ""
+    return f" · {c.message}", f" · {c.message.partition(' (')[0]}"
 
 
 def fitted(board: Scoreboard, width: int, console) -> str:
