@@ -526,7 +526,8 @@ def days_left(rules: CallRules, now: datetime) -> int | None:
 def deadline_words(rules: CallRules, now: datetime) -> str:
     """What is left, in the deadline's own time zone and the user's (the zone of `now`):
     '40 days left (10 Mar 2027, 17:00 Brussels, 16:00 here)', 'closes today at 17:00 Brussels
-    (16:00 here)', 'closed (10 Mar 2026, 17:00 Brussels)', 'not yet published (expected early 2027)'."""
+    (16:00 here)', 'closed (10 Mar 2026, 17:00 Brussels, 16:00 here)', 'not yet published (expected early
+    2027)'."""
     deadline = rules.deadline_aware()
     if deadline is None:
         return not_published(rules)
@@ -538,7 +539,7 @@ def deadline_words(rules: CallRules, now: datetime) -> str:
     at = f"{deadline:%H:%M} {city}"
     left = deadline - now
     if left.total_seconds() <= 0:
-        return f"closed ({deadline.day} {deadline:%b %Y}, {at})"
+        return f"closed ({deadline.day} {deadline:%b %Y}, {at}" + (f", {here})" if here else ")")
     if left.days == 0:
         day = "today" if now.astimezone(deadline.tzinfo).date() == deadline.date() else "tomorrow"
         return f"closes {day} at {at}" + (f" ({here})" if here else "")
@@ -552,8 +553,8 @@ def _deadline(rules: CallRules, now: datetime | None) -> Criterion:
     now = now or datetime.now(timezone.utc).astimezone()
     if deadline is None:
         return Criterion("deadline", "Deadline", "info",
-                         f"{not_published(rules)}: call {rules.id} is expected, its text and deadline are not out; "
-                         "every rule of it is provisional")
+                         f"{not_published(rules)}; call {rules.id} is expected, its text and deadline are not out, "
+                         "so every rule of it is provisional")
     left = days_left(rules, now)
     if deadline > now:
         return Criterion("deadline", "Deadline", "info", deadline_words(rules, now), days_left=left)

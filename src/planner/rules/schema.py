@@ -403,13 +403,15 @@ def latest_call(now: datetime | None = None, beside: Path | None = None) -> str:
     2027), else the newest there is. A call that does not load is passed over."""
     now = now or datetime.now(ZoneInfo("UTC"))
     years = _year_ids(beside) or builtin_ids()
+    newest = max(builtin_ids())
     for call_id in years:
         try:
             if load_call(call_id, beside).status_at(now) != "closed":
                 return call_id
         except PlanError:
             continue
-    return years[-1]
+        newest = call_id
+    return newest
 
 
 def next_call(call_id: str, now: datetime | None = None, beside: Path | None = None) -> str | None:

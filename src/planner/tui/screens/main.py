@@ -22,7 +22,7 @@ from planner.errors import PlanError
 from planner.files import not_a_regular_file
 from planner.heap import freeze_heap
 from planner.model import Partner
-from planner.rules import CallRules, available_calls, load_call, next_call, not_published
+from planner.rules import CallRules, available_calls, load_call, next_call, not_published, replaced_notice
 from planner.scoring import Scoreboard, evaluate, now
 from planner.tui.actions import ACTIONS, FOLDER, bound
 from planner.tui.text import plain
@@ -183,6 +183,8 @@ class MainScreen(Screen):
         """Judge the plan by `rules` from the next redraw on; the lot pane's lists (other lots, caps,
         ecosystems, deadline) are rebuilt after it. The one way the rules of the open plan change:
         `y`, the call in the plan details, an undo or redo across a call, another plan opened."""
+        if rules is not self.document.rules and (notice := replaced_notice(rules)):
+            self.app.tell(notice, title="Your own rules", timeout=10)
         self.document.rules = rules
         self.lot_pane.rules = rules  # the redraw that follows judges by them
         if rules is not self._built_with and not self._rebuild_waiting:
@@ -249,7 +251,10 @@ class MainScreen(Screen):
         closed = self.document.rules.deadline_aware()
         when = f" on {closed.day} {closed:%b %Y}" if closed is not None else ""
         status = f"expected, deadline {not_published(rules)}" if rules.is_expected else "open"
+        moved = editing.set_call(self.document.plan, rules)
+        verdict = evaluate(moved, rules, moved.lot, moved.duration_months).headline
         question = (f"Call {current} closed{when}. Move this plan to call {later} ({status})?\n"
+                    f"There it would be {verdict}{' (provisional)' if rules.is_expected else ''}.\n"
                     f"What changes (planner rules diff {current} {later}):\n"
                     + "\n".join(f"- {line}" for line in shown or ["nothing in the rules"])
                     + (f"\n- … {more} more: planner rules diff {current} {later}" if more else "")

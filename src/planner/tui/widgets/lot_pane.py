@@ -184,7 +184,7 @@ class LotPane(VerticalScroll, can_focus=False):
 def _call_line(rules: CallRules) -> str:
     # short: the pane is about 40 columns wide; the call's full name is in the help and `planner rules`
     if rules.is_expected:
-        return f"Call {rules.id}, expected: {len(rules.lots)} lots, all provisional · y: next call"
+        return f"Call {rules.id} expected: {len(rules.lots)} lots, all provisional"  # fits the pane at 160x48
     provisional = sum(is_provisional(lot.grade) for lot in rules.lots)
     note = f", {provisional} provisional" if provisional else ""
     return f"Call {rules.id}: {len(rules.lots)} lots{note} · y: next call"
