@@ -18,7 +18,7 @@ from planner.errors import PlanError
 from planner.files import decode_plan_bytes, read_user_file, special_kind, write_bytes_atomically
 from planner.heap import resume_collector
 from planner.model import Plan, new_plan
-from planner.rules import DEFAULT_CALL, CallRules, latest_call, not_published, replaced_notice
+from planner.rules import DEFAULT_CALL, CallRules, latest_call, replaced_notice
 from planner.rules import cli as rulescli
 from planner.rules.cli import add_rules_options, explicit_rules
 from planner.safetext import json_safe, shown_path, visible
@@ -287,8 +287,8 @@ def _new(args: argparse.Namespace) -> int:
     call = plan.call or DEFAULT_CALL
     try:
         rules = load_call_for(plan, str(path), _beside(path))
-        status = {"expected": f", expected: {not_published(rules)}", "closed": ", closed"}.get(
-            rules.status_at(now()), "")
+        status = {"expected": f", expected {rules.expected or ''}".rstrip() + ", not yet published",
+                  "closed": ", closed"}.get(rules.status_at(now()), "")
     except PlanError:
         status = ""
     out(f"created {shown_path(path)} (call {call}{status}, Lot {plan.lot})\n")

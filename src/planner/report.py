@@ -6,7 +6,7 @@ import textwrap
 
 from planner.budget import budget
 from planner.model import Plan
-from planner.rules import CallRules, not_published
+from planner.rules import CallRules
 from planner.safetext import visible
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard
 
@@ -30,10 +30,11 @@ def closed_note(board: Scoreboard) -> str:
 
 
 def call_status(board: Scoreboard) -> str:
-    """The call's status as the plan was judged, for reports and exports: 'expected, not yet published
-    (expected early 2027)', 'closes in 40 days', 'closes today', 'closed 10 Mar 2026'."""
+    """The call's status as the plan was judged, for reports and exports: 'expected early 2027, not yet
+    published', 'closes in 40 days', 'closes today', 'closed 10 Mar 2026'."""
     if board.expected:
-        return "expected, " + (not_published(board.rules) if board.rules is not None else "not yet published")
+        when = board.rules.expected if board.rules is not None else None
+        return f"expected {when}, not yet published" if when else "expected, not yet published"
     if board.closed_at is not None:
         d = board.closed_at
         return f"closed {d.day} {d:%b %Y}"
@@ -46,7 +47,7 @@ def call_status(board: Scoreboard) -> str:
 
 
 def call_heading(rules: CallRules, board: Scoreboard) -> str:
-    """'Erasmus+ Alliances for Innovation 2027 (expected, not yet published (expected early 2027))':
+    """'Erasmus+ Alliances for Innovation 2027 (expected early 2027, not yet published)':
     the plan's call and its status, never another call's countdown."""
     status = call_status(board)
     return f"{rules.title} ({status})" if status else rules.title
