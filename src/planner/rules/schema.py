@@ -403,15 +403,18 @@ def latest_call(now: datetime | None = None, beside: Path | None = None) -> str:
     2027), else the newest there is. A call that does not load is passed over."""
     now = now or datetime.now(ZoneInfo("UTC"))
     years = _year_ids(beside) or builtin_ids()
-    newest = max(builtin_ids())
-    for call_id in years:
+    found: str | None = None  # from the newest down, until a closed call: the oldest one not closed after it
+    newest_loaded: str | None = None
+    for call_id in reversed(years):
         try:
-            if load_call(call_id, beside).status_at(now) != "closed":
-                return call_id
+            rules = load_call(call_id, beside)
         except PlanError:
-            continue
-        newest = call_id
-    return newest
+            continue  # a broken rule set of the user's own: passed over (its file is named where it is used)
+        newest_loaded = newest_loaded or call_id
+        if rules.status_at(now) == "closed":
+            break
+        found = call_id
+    return found or newest_loaded or max(builtin_ids())
 
 
 def next_call(call_id: str, now: datetime | None = None, beside: Path | None = None) -> str | None:
