@@ -18,7 +18,7 @@ from planner.rules.diff import diff
 from planner.rules.extends import builtin_data, merge
 from planner.scoring import CRITERIA_ORDER, evaluate
 from planner.storage import dump_plan, parse_plan
-from support import RULES_2024, make_plan, partner, passing_plan, run_planner
+from support import RULES_2024, make_plan, partner, passing_plan, run_planner, run_planner_at
 
 CALLS_DIR = Path(planner.__file__).parent / "rules" / "calls"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)  # late 2026: every known call has closed
@@ -134,7 +134,8 @@ def test_2025_changes_from_2024_and_keeps_the_rest():
 
 
 def test_2026_has_lot_3_with_its_figures():
-    assert latest_call() == "2026"
+    assert latest_call(datetime(2026, 1, 15, tzinfo=timezone.utc)) == "2026"  # open then
+    assert latest_call(NOW) == "2027"  # closed in late 2026: new plans go on the expected 2027
     assert R2026.name == "ERASMUS-EDU-2026-PI-ALL-INNO"
     assert R2026.deadline == datetime(2026, 3, 10, 17, 0)
     lot3 = R2026.lot(3)
@@ -246,9 +247,11 @@ def test_criteria_follow_the_specs_order_in_every_call():
 
 def test_closed_call_names_the_newest_call():
     old = judge(passing_plan(RULES_2024, 1), RULES_2024).get("deadline").message
-    assert "the most recent call the planner knows is 2026" in old and "10 March 2026" in old
+    assert "the next call is 2027, expected" in old and "not yet published (expected early 2027)" in old
     new = judge(_with(R2026, 3), R2026).get("deadline").message
-    assert "(the most recent call the planner knows)" in new and new.endswith("the call closed 261 days ago")
+    assert "(the next call is 2027, expected: " in new and new.endswith("the call closed 261 days ago")
+    at_the_time = evaluate(_with(R2026, 3), R2026, now=datetime(2026, 3, 11, tzinfo=timezone.utc))
+    assert "the call closed today" in at_the_time.get("deadline").message
 
 
 def test_set_call_keeps_what_the_other_call_allows():
@@ -287,7 +290,7 @@ def test_diff_names_every_change():
 def test_cli_rules_list_show_and_diff(tmp_path):
     listed = run_planner("rules")
     assert listed.returncode == 0, listed.stderr
-    assert [line.split()[0] for line in listed.stdout.splitlines()[1:]] == ["2024", "2025", "2026"]
+    assert [line.split()[0] for line in listed.stdout.splitlines()[1:]] == ["2024", "2025", "2026", "2027"]
     assert "10 March 2026, 17:00" in listed.stdout and "3 Alliances for STEM Skills Foundries" in listed.stdout
     shown = run_planner("rules", "show", "2026")
     assert shown.returncode == 0
@@ -348,7 +351,8 @@ def test_cli_rules_file_extending_a_built_in_call(tmp_path):
 
 
 def test_cli_new_plan_is_for_the_newest_call(tmp_path):
-    result = run_planner("new", tmp_path / "p.toml", "--lot", "3")
+    # while 2026 is open (January 2026), a new plan is for it; test_expected covers late 2026 (2027)
+    result = run_planner_at(datetime(2026, 1, 15, tzinfo=timezone.utc), "new", tmp_path / "p.toml", "--lot", "3")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("(call 2026, Lot 3)")
     text = (tmp_path / "p.toml").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from support import RULES_2024, SAMPLES, run_planner
 
 SPEC_TOP_KEYS = ["plan", "call", "lot", "duration_months", "eligible", "criteria", "to_qualify"]
 # provisional: optional, true only
-CRITERION_KEYS = {"id", "label", "status", "actual", "required", "message", "provisional"}
+CRITERION_KEYS = {"id", "label", "status", "actual", "required", "message", "provisional", "days_left"}
 SAMPLE_EXIT = {"lot1-example": 0, "lot2-example": 0, "lot2-draft": 1, "lot3-example": 0}
 
 

@@ -18,11 +18,11 @@ from planner.errors import PlanError
 from planner.files import decode_plan_bytes, read_user_file, special_kind, write_bytes_atomically
 from planner.heap import resume_collector
 from planner.model import Plan, new_plan
-from planner.rules import DEFAULT_CALL, CallRules, latest_call
+from planner.rules import DEFAULT_CALL, CallRules, latest_call, replaced_notice
 from planner.rules import cli as rulescli
 from planner.rules.cli import add_rules_options, explicit_rules
 from planner.safetext import json_safe, shown_path, visible
-from planner.scoring import compare, evaluate
+from planner.scoring import compare, evaluate, now
 from planner.storage import (
     check_against_rules,
     dump_plan,
@@ -92,7 +92,7 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--lot", type=int, metavar="N", help="the lot (default 1, or the sample's)")
     p.add_argument("--call", metavar="ID",
-                   help=f"the call (default the most recent: {latest_call()}; a sample keeps its own)")
+                   help="the call (default the one open or expected now: see `planner rules`; a sample keeps its own)")
     p.add_argument("--title", help="the project title")
     p.add_argument("--from-sample", metavar="NAME", help=f"start from a sample ({', '.join(sample_names())})")
     p = parsers["fmt"] = _Parser(prog="planner fmt", description=COMMANDS["fmt"])
@@ -181,16 +181,29 @@ def _plain_start(argv: list[str]) -> argparse.Namespace | None:
     return argparse.Namespace(plan=argv[0] if argv else None, sample=None, call=None, rules=None)
 
 
+def _beside(path: str | os.PathLike[str]) -> Path:
+    """The folder of a plan, where a `calls/` folder of the team's own rule sets may be."""
+    return Path(path).parent
+
+
+def _told(rules: CallRules) -> CallRules:
+    """The rules, after a notice on stderr when they are the user's own set replacing a built-in one."""
+    notice = replaced_notice(rules)
+    if notice:
+        err(f"planner: note: {notice}")
+    return rules
+
+
 def _load(args: argparse.Namespace) -> tuple[Plan, CallRules]:
-    rules = explicit_rules(args)
+    rules = explicit_rules(args, _beside(args.plan))
     plan = load_plan(args.plan, rules)
-    return plan, rules or load_call_for(plan, args.plan)
+    return plan, _told(rules or load_call_for(plan, args.plan))
 
 
 def _load_for_check(args: argparse.Namespace) -> tuple[Plan, CallRules]:
     """The plan and the rules to judge it by. With --call (or --rules) and --lot, the plan's own lot need not
     exist in that call: a 2026 Lot 3 plan may be asked "and as Lot 1 of 2025?"."""
-    rules = explicit_rules(args)
+    rules = explicit_rules(args, _beside(args.plan))
     if rules is not None and args.lot is not None:
         if not rules.has_lot(args.lot):
             raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}; "
@@ -198,7 +211,7 @@ def _load_for_check(args: argparse.Namespace) -> tuple[Plan, CallRules]:
         plan = load_plan(args.plan)  # checked against its own call first
         if not rules.has_lot(plan.lot):
             plan = editing.set_lot(plan.model_copy(update={"duration_months": None}), rules, args.lot)
-        return check_against_rules(plan, rules, args.plan), rules
+        return check_against_rules(plan, rules, args.plan), _told(rules)
     try:
         plan, rules = _load(args)
     except PlanError as exc:
@@ -254,14 +267,15 @@ def _new(args: argparse.Namespace) -> int:
             raise PlanError(args.from_sample, f"no such sample; samples: {', '.join(sample_names())}")
         plan = load_plan(source)
     else:
-        # the most recent call, written in the file: a plan says which call it is for
-        plan = new_plan(args.call or latest_call())
-        load_call_for(plan, "--call")  # an unknown call is refused before anything is written
+        # the call being written now (open or expected, scoring.now() the clock), written in the file: a
+        # plan says which call it is for; a `calls/` folder beside it may hold the team's own rule sets
+        plan = new_plan(args.call or latest_call(now(), _beside(path)))
+        _told(load_call_for(plan, "--call", _beside(path)))  # an unknown call is refused before anything is written
     update: dict[str, object] = {}
     if args.title:
         update["title"] = args.title
     if args.lot is not None:
-        rules = load_call_for(plan, str(path))
+        rules = load_call_for(plan, str(path), _beside(path))
         if not rules.has_lot(args.lot):
             raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}")
         update["lot"] = args.lot
@@ -270,7 +284,14 @@ def _new(args: argparse.Namespace) -> int:
     if update:
         plan = plan.model_copy(update=update)
     save_plan(plan, path)
-    out(f"created {shown_path(path)} (call {plan.call or DEFAULT_CALL}, Lot {plan.lot})\n")
+    call = plan.call or DEFAULT_CALL
+    try:
+        rules = load_call_for(plan, str(path), _beside(path))
+        status = {"expected": f", expected {rules.expected or ''}".rstrip() + ", not yet published",
+                  "closed": ", closed"}.get(rules.status_at(now()), "")
+    except PlanError:
+        status = ""
+    out(f"created {shown_path(path)} (call {call}{status}, Lot {plan.lot})\n")
     return 0
 
 

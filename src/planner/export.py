@@ -10,7 +10,7 @@ from collections.abc import Collection
 from planner.budget import budget
 from planner.editing import counting_note
 from planner.model import Partner, Plan
-from planner.report import STATUS_WORDS, _md_cell, provisional_lines, shown_label, verdict_line
+from planner.report import STATUS_WORDS, _md_cell, call_heading, provisional_lines, shown_label, verdict_line
 from planner.rules import CallRules
 from planner.safetext import visible
 from planner.scoring import Scoreboard
@@ -115,7 +115,7 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     lot = rules.lot(board.lot)
     title = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
     md = [f"# {_md_cell(title)}", "",
-          f"{rules.title}, Lot {lot.number}: {lot.name}, {board.duration_months} months.", "",
+          f"{call_heading(rules, board)}, Lot {lot.number}: {lot.name}, {board.duration_months} months.", "",
           f"**{verdict_line(board)}**", ""]
     if board.to_qualify.steps:
         md += ["What it takes:", "", *(f"- {_md_cell(step)}" for step in board.to_qualify.steps), ""]
@@ -212,7 +212,7 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
     lot = rules.lot(board.lot)
     title = f"{plan.acronym}: {plan.title}" if plan.acronym else plan.title
     out = _wrap(title)
-    out += _wrap(f"{rules.title}, Lot {lot.number}: {lot.name}, {board.duration_months} months.")
+    out += _wrap(f"{call_heading(rules, board)}, Lot {lot.number}: {lot.name}, {board.duration_months} months.")
     out += ["", *_wrap(verdict_line(board))]
     if board.to_qualify.steps:
         out.append("What it takes:")

@@ -19,11 +19,38 @@ def _plan_line(plan: Plan, path: str | None) -> str:
 
 
 def closed_note(board: Scoreboard) -> str:
-    """'under call 2026, closed 10 Mar 2026' when the call's deadline had passed as the plan was judged, else ''."""
+    """'under call 2026, closed 10 Mar 2026' when the call's deadline had passed as the plan was judged,
+    'under call 2027, expected (provisional)' for a call not published yet, else ''."""
+    if board.expected:
+        return f"under call {board.call}, expected (provisional)"
     if board.closed_at is None:
         return ""
     d = board.closed_at
     return f"under call {board.call}, closed {d.day} {d:%b %Y}"
+
+
+def call_status(board: Scoreboard) -> str:
+    """The call's status as the plan was judged, for reports and exports: 'expected early 2027, not yet
+    published', 'closes in 40 days', 'closes today', 'closed 10 Mar 2026'."""
+    if board.expected:
+        when = board.rules.expected if board.rules is not None else None
+        return f"expected {when}, not yet published" if when else "expected, not yet published"
+    if board.closed_at is not None:
+        d = board.closed_at
+        return f"closed {d.day} {d:%b %Y}"
+    c = board.get("deadline")
+    if c is None or c.days_left is None:
+        return ""
+    if c.days_left == 0:
+        return c.message.partition(" at ")[0]  # 'closes today', 'closes tomorrow'
+    return f"closes in {c.days_left} day{'s' if c.days_left != 1 else ''}"
+
+
+def call_heading(rules: CallRules, board: Scoreboard) -> str:
+    """'Erasmus+ Alliances for Innovation 2027 (expected early 2027, not yet published)':
+    the plan's call and its status, never another call's countdown."""
+    status = call_status(board)
+    return f"{rules.title} ({status})" if status else rules.title
 
 
 def judged_headline(board: Scoreboard) -> str:
@@ -61,7 +88,8 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
     lot = rules.lot(board.lot)
     lines = [
         _plan_line(plan, path),
-        f"Call {rules.id} ({rules.name}), Lot {lot.number} {lot.name}, {board.duration_months} months",
+        f"Call {rules.id} ({rules.name}{_open_status(board)}), Lot {lot.number} {lot.name}, "
+        f"{board.duration_months} months",
         "",
     ]
     label_w = max(len(shown_label(c.label, c.provisional)) for c in board.criteria)
@@ -90,6 +118,11 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
     return visible("\n".join(lines), keep_newlines=True) + "\n"
 
 
+def _open_status(board: Scoreboard) -> str:
+    """'; closes in 40 days' or '; expected, not yet published ...' (a closed call says it in the verdict)."""
+    return "" if board.closed_at is not None or not call_status(board) else f"; {call_status(board)}"
+
+
 def steps_lines(board: Scoreboard, width: int = 100) -> list[str]:
     """'What it takes:' and each step as a wrapped '- ' item; nothing when the plan is eligible."""
     steps = board.to_qualify.steps
@@ -114,7 +147,8 @@ def provisional_lines(board: Scoreboard, bullet: str = "", leave_out: tuple[str,
     notes = [n for n in board.provisional_notes if not n.startswith(hidden)] if hidden else board.provisional_notes
     if not notes:
         return []
-    return ["", "* provisional: rests on secondary sources only", *(f"{bullet}{n}" for n in notes)]
+    why = "the call is expected, not published" if board.expected else "rests on secondary sources only"
+    return ["", f"* provisional: {why}", *(f"{bullet}{n}" for n in notes)]
 
 
 def _md_cell(text: str) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from planner.budget import budget, share_totals
 from planner.model import Partner, Plan
-from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, latest_call, load_call
+from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, load_call, next_call, not_published
 
 if TYPE_CHECKING:
     from planner.qualify import ToQualify
@@ -39,6 +39,10 @@ class Criterion:
     actual: int | None = None
     required: int | None = None
     provisional: bool = False  # the verdict rests on a figure from secondary sources only
+    # the deadline criterion while the call is open: whole days to the deadline, rounded down (0 on
+    # its last day); None once closed, and where there is no deadline yet (an expected call). In JSON
+    # an optional key, as the spec allows.
+    days_left: int | None = None
 
     @property
     def count(self) -> str:
@@ -55,6 +59,8 @@ class Criterion:
         out["message"] = self.message
         if self.provisional:
             out["provisional"] = True
+        if self.days_left is not None:
+            out["days_left"] = self.days_left
         return out
 
 
@@ -73,6 +79,8 @@ class Scoreboard:
     rules: CallRules | None = field(default=None, repr=False, compare=False)
     # the call's deadline (Brussels time) when it had passed at the moment the plan was judged, else None
     closed_at: datetime | None = None
+    # the call's text is not published yet (status "expected"): every rule is provisional
+    expected: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "failures", tuple(c for c in self.criteria if c.status == "fail"))
@@ -251,7 +259,8 @@ def evaluate(
     marked, notes = mark_provisional(criteria, rules, the_lot, months)
     deadline = rules.deadline_aware()
     return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes, plan=plan, rules=rules,
-                      closed_at=deadline if deadline <= now else None)
+                      closed_at=deadline if deadline is not None and deadline <= now else None,
+                      expected=rules.is_expected)
 
 
 def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:
@@ -294,7 +303,14 @@ def _coordinator(comp: Composition, rules: CallRules) -> Criterion:
                          f"{coordinator.label} is in {rules.country_name(country)} ({category}): "
                          "the coordinator must be in an EU Member State or associated country", 1, 1)
     return Criterion("coordinator", label, "pass",
-                     f"{coordinator.label} ({coordinator.country}) coordinates", 1, 1)
+                     f"{coordinator.label} ({coordinator.country}) coordinates{_conditions((country,), rules)}", 1, 1)
+
+
+def _conditions(codes: Iterable[str], rules: CallRules) -> str:
+    """'; Switzerland (CH): associated from 2027 subject to ...' for the countries whose standing rests on
+    a condition the source gives ([countries] conditions), else ''."""
+    conditions = rules.countries.conditions
+    return "".join(f"; {rules.country_name(c)} ({c}): {conditions[c]}" for c in sorted(set(codes)) if c in conditions)
 
 
 def _minimum(cid: str, label: str, actual: int, required: int, what: str, todo: str) -> Criterion:
@@ -311,6 +327,7 @@ def _countries(comp: Composition, lot: Lot, rules: CallRules) -> Criterion:
     extra = ""
     if comp.uncounted_countries:
         extra = f"; not counted (not associated): {' '.join(sorted(comp.uncounted_countries))}"
+    extra += _conditions(comp.countries, rules)
     if actual >= required:
         return Criterion("countries", "Countries covered", "pass",
                          f"{actual} EU/associated countries ({listed}), at least {required} needed{extra}",
@@ -501,33 +518,75 @@ def _award(plan: Plan, rules: CallRules) -> Criterion:
                      f"({each})", total, minimum)
 
 
+def now() -> datetime:
+    """The clock, aware in the user's time zone (tests freeze `planner.scoring.datetime`)."""
+    return datetime.now(timezone.utc).astimezone()
+
+
+def days_left(rules: CallRules, now: datetime) -> int | None:
+    """Whole days to the deadline, rounded down (0 on its last day, below 0 once closed); None without one."""
+    deadline = rules.deadline_aware()
+    return None if deadline is None else (deadline - now) // timedelta(days=1)
+
+
+def deadline_words(rules: CallRules, now: datetime) -> str:
+    """What is left, in the deadline's own time zone and the user's (the zone of `now`):
+    '40 days left (10 Mar 2027, 17:00 Brussels, 16:00 here)', 'closes today at 17:00 Brussels
+    (16:00 here)', 'closed (10 Mar 2026, 17:00 Brussels, 16:00 here)', 'not yet published (expected early
+    2027)'."""
+    deadline = rules.deadline_aware()
+    if deadline is None:
+        return not_published(rules)
+    city = rules.zone_city
+    local = deadline.astimezone(now.tzinfo)
+    here = ""
+    if local.utcoffset() != deadline.utcoffset():
+        here = f"{'' if local.date() == deadline.date() else f'{local.day} {local:%b} '}{local:%H:%M} here"
+    at = f"{deadline:%H:%M} {city}"
+    left = deadline - now
+    if left.total_seconds() <= 0:
+        return f"closed ({deadline.day} {deadline:%b %Y}, {at}" + (f", {here})" if here else ")")
+    if left.days == 0:
+        day = "today" if now.astimezone(deadline.tzinfo).date() == deadline.date() else "tomorrow"
+        return f"closes {day} at {at}" + (f" ({here})" if here else "")
+    return f"{left.days} day{_plural(left.days)} left ({deadline.day} {deadline:%b %Y}, {at}" + \
+        (f", {here})" if here else ")")
+
+
 def _deadline(rules: CallRules, now: datetime | None) -> Criterion:
     """The deadline in Brussels time, in the user's time (the zone of `now`, default the system's), and what is left."""
     deadline = rules.deadline_aware()
     now = now or datetime.now(timezone.utc).astimezone()
-    when = f"{deadline.day} {deadline:%B %Y, %H:%M} Brussels time ({deadline:%Z})"
+    if deadline is None:
+        return Criterion("deadline", "Deadline", "info",
+                         f"{not_published(rules)}; call {rules.id} is expected, its text and deadline are not out, "
+                         "so every rule of it is provisional")
+    left = days_left(rules, now)
+    if deadline > now:
+        return Criterion("deadline", "Deadline", "info", deadline_words(rules, now), days_left=left)
+    when = f"{deadline.day} {deadline:%B %Y, %H:%M} {rules.zone_city} time ({deadline:%Z})"
     local = deadline.astimezone(now.tzinfo)
     if local.utcoffset() != deadline.utcoffset():
         when += f", {local.day} {local:%B %H:%M} your time ({local:%Z})"
-    left = deadline - now
-    if left.total_seconds() <= 0:
-        days = (now - deadline).days
-        ago = "today" if days == 0 else f"{days} day{_plural(days)} ago"
-        # the note before the colon: tools and people read the end of the line for "closed N days ago"
-        return Criterion("deadline", "Deadline", "info", f"{when} ({_latest_call_note(rules)}): the call closed {ago}")
-    days, hours = left.days, left.seconds // 3600
-    return Criterion("deadline", "Deadline", "info", f"{when}: {days} day{_plural(days)} {hours} h left")
+    days = (now - deadline).days
+    ago = "today" if days == 0 else f"{days} day{_plural(days)} ago"
+    # the note before the colon: tools and people read the end of the line for "closed N days ago"
+    return Criterion("deadline", "Deadline", "info", f"{when} ({_latest_call_note(rules, now)}): the call closed {ago}")
 
 
-def _latest_call_note(rules: CallRules) -> str:
-    """For a closed call: which call the planner knows that is the most recent."""
-    latest = latest_call()
-    if rules.id == latest or (rules.id.isdigit() and latest.isdigit() and int(rules.id) > int(latest)):
+def _latest_call_note(rules: CallRules, now: datetime) -> str:
+    """For a closed call: the call being written now, if it is a later one the planner knows."""
+    target = next_call(rules.id, now)
+    if target is None:
         return "the most recent call the planner knows"
-    newer = load_call(latest)
-    d = newer.deadline
-    return (f"the most recent call the planner knows is {latest}: {newer.name}, deadline "
-            f"{d.day} {d:%B %Y, %H:%M} Brussels time")
+    try:
+        newer = load_call(target)
+    except Exception:  # noqa: BLE001 - a broken rule set of the user's own: scoring never raises
+        return f"the next call the planner knows is {target}"
+    d = newer.deadline_aware()
+    when = f"{not_published(newer)}" if d is None else f"deadline {d.day} {d:%B %Y, %H:%M} {newer.zone_city} time"
+    status = "expected" if newer.is_expected else "open"
+    return f"the next call is {target}, {status}: {newer.name}, {when}"
 
 
 # --- from 2025: third countries; ECHE (their own functions: other criteria are added next to them) ---
@@ -614,9 +673,13 @@ def mark_provisional(criteria: list[Criterion], rules: CallRules, lot: Lot,
         grades["third-countries"] = rules.third_countries.grade
     if rules.eche:
         grades["eche"] = rules.eche.grade
-    marked = tuple(replace(c, provisional=True) if is_provisional(grades.get(c.id, "official")) else c
+    marked = tuple(replace(c, provisional=True) if rules.provisional(grades.get(c.id, "official")) else c
                    for c in criteria)
     notes = []
+    if rules.is_expected:
+        # one note for all: the call text is not out, every figure is 2026's carried forward or a source's word
+        return marked, (f"call {rules.id} is expected, not published: every rule is provisional (the call before "
+                        "it carried forward, and what a source says will change) until the call text is out",)
     if is_provisional(lot.grade):
         notes.append(f"{lot.min_full_partners} / {lot.min_countries} / {lot.min_labour_market_actors} / "
                      f"{lot.min_education_providers} for {lot.label} is provisional: {_CHECK}; "

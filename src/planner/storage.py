@@ -38,10 +38,20 @@ def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None
     return check_against_rules(plan, rules, origin)
 
 
-def load_call_for(plan: Plan, origin: str) -> CallRules:
+def load_call_for(plan: Plan, origin: str, beside: Path | None = None) -> CallRules:
+    """The rules of the plan's call: the coordinator's own set of that id (a `calls/` folder beside the
+    plan, `beside` or the folder of the file `origin` names; the config folder) or the built-in one."""
+    if beside is None:
+        try:
+            path = Path(origin)
+            beside = path.parent if path.is_file() else None
+        except (OSError, ValueError):
+            beside = None
     try:
-        return load_call(plan.call or DEFAULT_CALL)
+        return load_call(plan.call or DEFAULT_CALL, beside)
     except PlanError as exc:
+        if exc.origin != f"call {plan.call or DEFAULT_CALL!r}":  # a rule set of the user's own: its file says it
+            raise
         raise PlanError(origin, "call: " + exc.message) from None
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Static
 
 from planner.tui.screens.compare import CompareScreen
+from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.help import HelpScreen
 from planner.tui.widgets.scoreboard import RulesTable
 
@@ -29,15 +30,15 @@ def _lot3(tmp_path: Path) -> Path:
 
 
 async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) -> None:
-    freeze_clock(monkeypatch, LATE_2026)
+    freeze_clock(monkeypatch, LATE_2026)  # 2026 closed: a new plan is for the expected 2027
     app, _ = make_app(None)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        assert app.document.plan.call == "2026" and app.document.rules.id == "2026"
-        assert call_line(app).startswith("Call 2026: 3 lots, 3 provisional · y: next call")
-        deadline = static_text(app, "#deadline")
-        assert "10 Mar 2026" in deadline
-        assert deadline.endswith(": closed (the newest call the planner knows).")
+        assert app.document.plan.call == "2027" and app.document.rules.id == "2027"
+        assert call_line(app) == "Call 2027 expected: 3 lots, all provisional"
+        assert static_text(app, "#deadline") == "Deadline: not yet published (expected early 2027)."
+        assert "expected (provisional)" in verdict(app)
+        assert all(c.provisional for c in app.board.criteria)
 
 
 async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path, monkeypatch) -> None:
@@ -80,8 +81,27 @@ async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monke
     app, notes = make_app(_lot3(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
+        # 2026 has closed: y offers 2027, saying what would change, and moves only on enter
+        assert static_text(app, "#deadline").endswith("; next call: 2027, expected (y).")
+        await pilot.press("y")
+        question = await wait_screen(pilot, Choice)
+        asked = str(question.query_one(".question", Static).render())
+        assert "Call 2026 closed on 10 Mar 2026. Move this plan to call 2027" in asked
+        assert "countries, associated countries: + CH" in asked
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan.call == "2026"
+        await pilot.press("y")
+        await wait_screen(pilot, Choice)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: call_line(app).startswith("Call 2027"), "the 2027 call shown")
+        assert (app.document.plan.call, app.document.plan.lot) == ("2027", 3)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: call_line(app).startswith("Call 2026"), "2026 back after one undo")
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: call_line(app).startswith("Call 2027"), "2027 again after redo")
         told = len(notes)
-        await pilot.press("y")  # 2026 is the last: on to 2024, which has no Lot 3
+        await pilot.press("y")  # 2027 is not closed: on to the next call known, 2024, which has no Lot 3
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2024"), "the 2024 call shown")
         await pilot.pause()
         assert [n.message.split(" (")[0] for n in notes[told:]] == ["Call 2024"]  # one toast says it
@@ -90,10 +110,7 @@ async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monke
         assert "third-countries" not in [c.id for c in app.board.criteria]
         assert any(n.message.startswith("Call 2024") for n in notes)
         deadline = static_text(app, "#deadline")
-        assert "7 Mar 2024" in deadline and deadline.endswith("closed; newest call known: 2026 (y).")
-        await pilot.press("y")
-        await wait_for(pilot, lambda: call_line(app).startswith("Call 2025"), "the 2025 call shown")
-        assert app.board.get("third-countries") is not None
+        assert "7 Mar 2024" in deadline and deadline.endswith("; next call: 2027, expected (y).")
         await pilot.press("ctrl+z", "ctrl+z")
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2026"), "2026 back after undo")
         assert (app.document.plan.call, app.document.plan.lot, app.board.lot) == ("2026", 3, 3)

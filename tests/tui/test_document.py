@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from planner.storage import dump_plan, load_plan
 from planner.tui.app import open_document
 from planner.tui.document import HISTORY, Document, Refused
 
-from .helpers import SAMPLES
+from .helpers import SAMPLES, freeze_clock
 
 RULES = load_call("2024")
 
@@ -50,18 +51,20 @@ def test_open_read_only_keeps_the_flag(draft):
     assert doc.read_only and not doc.dirty
 
 
-def test_open_a_path_that_does_not_exist_yet_is_a_new_plan(tmp_path):
+def test_open_a_path_that_does_not_exist_yet_is_a_new_plan(tmp_path, monkeypatch):
+    freeze_clock(monkeypatch, datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc))
     path = tmp_path / "new.toml"
     doc = open_document(path)
     assert doc.path == path and doc.name == "new.toml"
-    # a new plan is for the most recent call the planner knows, named in the plan
+    # a new plan is for the call being written (in December 2026 the expected 2027), named in the plan
     assert doc.plan == new_plan(available_calls()[-1])
-    assert doc.plan.call == "2026" and doc.rules.id == "2026"
+    assert doc.plan.call == "2027" and doc.rules.id == "2027"
     assert not doc.dirty
     assert not path.exists()  # nothing written until saved
 
 
-def test_open_nothing_is_a_new_unnamed_plan():
+def test_open_nothing_is_a_new_unnamed_plan(monkeypatch):
+    freeze_clock(monkeypatch, datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc))  # 2026 open then
     doc = open_document(None)
     assert doc.path is None and doc.name == "new plan"
     assert doc.plan.call == "2026"

@@ -94,7 +94,7 @@ def test_snapshot(snap_compare, draft, view, size, monkeypatch):
     for day in (today, NOW.date()):
         for shown_as in (day.isoformat(), f"{day.day} {day:%B %Y}", f"{day:%d %b}"):
             assert shown_as not in text
-    assert "16:00 here (UTC)" in shown["deadline"]  # TZ=UTC from the fixtures
+    assert "17:00 Brussels, 16:00 here" in shown["deadline"]  # TZ=UTC from the fixtures
     assert "draft.toml" in text  # the fixed name in the header
     assert matches
 

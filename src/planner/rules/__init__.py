@@ -34,7 +34,10 @@ from planner.rules.schema import (
     latest_call,
     load_call,
     load_rules_file,
+    next_call,
+    not_published,
     read_rules_file,
+    replaced_notice,
 )
 
 __all__ = [
@@ -62,5 +65,8 @@ __all__ = [
     "latest_call",
     "load_call",
     "load_rules_file",
+    "next_call",
+    "not_published",
     "read_rules_file",
+    "replaced_notice",
 ]

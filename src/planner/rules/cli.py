@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from planner.errors import PlanError
+from planner.rules import own
 from planner.rules.diff import diff
 from planner.rules.extends import builtin_data
 from planner.rules.schema import (
     CallRules,
     available_calls,
-    is_provisional,
     load_call,
     load_rules_file,
+    not_published,
     read_rules_file,
+    replaced_notice,
 )
 from planner.safetext import json_safe, shown_path, visible
 
@@ -42,12 +45,13 @@ def add_rules_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="FILE", help="judge against your own rules file instead")
 
 
-def explicit_rules(args: argparse.Namespace) -> CallRules | None:
-    """The rules that --rules or --call chose, or None (the plan's own call decides)."""
+def explicit_rules(args: argparse.Namespace, beside: Path | None = None) -> CallRules | None:
+    """The rules that --rules or --call chose, or None (the plan's own call decides). `--call ID` finds
+    the coordinator's own rule sets too (a `calls/` folder in `beside`, the config folder)."""
     if getattr(args, "rules", None):
         return load_rules_file(args.rules)
     if getattr(args, "call", None):
-        return load_call(args.call)
+        return load_call(args.call, beside)
     return None
 
 
@@ -55,29 +59,58 @@ def _is_file(ref: str) -> bool:
     return ref.endswith(".toml") or "/" in ref
 
 
-def _data(ref: str) -> dict[str, Any]:
-    data = read_rules_file(ref) if _is_file(ref) else builtin_data(ref)
-    _rules(ref)  # refuse a set that resolves but is not valid, with the rules loader's message
+def _data(ref: str, beside: Path | None = None) -> dict[str, Any]:
+    beside = beside or Path.cwd()
+    mine = None if _is_file(ref) else own.find(ref, beside)
+    if mine is not None:
+        data = read_rules_file(mine.path)
+    else:
+        data = read_rules_file(ref) if _is_file(ref) else builtin_data(ref)
+    _rules(ref, beside)  # refuse a set that resolves but is not valid, with the rules loader's message
     return data
 
 
-def _rules(ref: str) -> CallRules:
-    return load_rules_file(ref) if _is_file(ref) else load_call(ref)
+def _rules(ref: str, beside: Path | None = None) -> CallRules:
+    return load_rules_file(ref) if _is_file(ref) else load_call(ref, beside or Path.cwd())
 
 
-def _deadline(rules: CallRules) -> str:
+def rule_changes(a: str, b: str, beside: Path | None = None) -> list[str]:
+    """What differs between calls `a` and `b` (ids), as `planner rules diff` says it, without the lines
+    every new year has (its id, names, and the sources' wording): what would change for a plan."""
+    skip = ("id:", "name:", "title:")
+    return [line for line in diff(_data(a, beside), _data(b, beside))
+            if not line.startswith(skip) and "source" not in line.split(":", 1)[0]]
+
+
+def _deadline(rules: CallRules, now: datetime) -> str:
     d = rules.deadline
-    return f"{d.day} {d:%B %Y, %H:%M} Brussels"
+    if d is None:
+        return not_published(rules)
+    return f"{d.day} {d:%B %Y, %H:%M} {rules.zone_city}"
 
 
-def list_text() -> str:
-    lines = [f"{'ID':<6} {'CALL':<30} {'DEADLINE':<26} LOTS"]
-    for call_id in available_calls():
-        rules = load_call(call_id)
-        lots = ", ".join(f"{lot.number} {lot.name}{' (provisional)' if is_provisional(lot.grade) else ''}"
+def list_text(beside: Path | None = None, now: datetime | None = None) -> tuple[str, list[str]]:
+    """The table of the calls known by id, and the notices for stderr (a replaced built-in set, a broken
+    one of the user's own: named, and the others still listed)."""
+    now = now or datetime.now(timezone.utc)
+    lines = [f"{'ID':<6} {'CALL':<30} {'STATUS':<9} {'DEADLINE':<40} LOTS"]
+    notices: list[str] = []
+    where = {f.call_id: f for f in own.listed(beside)}
+    for call_id in available_calls(beside):
+        try:
+            rules = load_call(call_id, beside)
+        except PlanError as exc:
+            notices.append(f"planner: rule set {call_id} refused: {exc}")
+            continue
+        notice = replaced_notice(rules)
+        if notice:
+            notices.append(f"planner: note: {notice}")
+        lots = ", ".join(f"{lot.number} {lot.name}{' (provisional)' if rules.provisional(lot.grade) else ''}"
                          for lot in rules.lots)
-        lines.append(f"{rules.id:<6} {rules.name:<30} {_deadline(rules):<30} {lots}")
-    return "\n".join(lines) + "\n"
+        source = "" if call_id not in where else f"  [{shown_path(str(where[call_id].path))}, {where[call_id].where}]"
+        lines.append(f"{rules.id:<6} {rules.name:<30} {rules.status_at(now):<9} {_deadline(rules, now):<40} "
+                     f"{lots}{source}")
+    return "\n".join(lines) + "\n", notices
 
 
 def show_text(ref: str) -> str:
@@ -111,7 +144,9 @@ def run(action: str, ids: list[str]) -> int:
         if _is_file(ref) and not Path(ref).is_file():
             raise PlanError(ref, "rules file not found")
     if action == "list":
-        out = list_text()
+        out, notices = list_text(Path.cwd())
+        for notice in notices:
+            sys.stderr.write(visible(notice) + "\n")
     elif action == "show":
         out = show_text(ids[0])
     else:

@@ -12,7 +12,11 @@ chain 2026 -> 2025 -> 2024 works; a missing parent or a cycle is refused):
   `number`, a lot's durations by `months`, ecosystems, kinds, roles, award criteria, EQF bands,
   activities and third-country regions by `id`. A child entry with a known key is merged into
   the parent's entry (so `[[lots]] number = 2` with one line changes one figure of Lot 2); an
-  entry with a new key is added at the end; `remove = true` in an entry drops the parent's.
+  entry with a new key is added at the end; `remove = true` in an entry drops the parent's;
+- the call's dates go with its `status` (`OWN_WITH_STATUS`): a child that gives its own `status`
+  ("expected" while the call text is not out, "published" once it is) does not inherit the
+  parent's `deadline` or `expected`, only what it gives itself (a call expected next year has
+  no deadline yet, and must not show the year before's).
 
 Keeps: the built-in calls' ids and merged data as first read (`lru_cache`; they ship with the code).
 """
@@ -39,6 +43,10 @@ MERGE_KEYS: dict[str, str] = {
     "activities": "id",
     "third_countries.regions": "id",
 }
+
+
+# keys a child with its own `status` never inherits: the parent's call dates are not the child's
+OWN_WITH_STATUS = ("deadline", "expected")
 
 
 def builtin_folder() -> Path:
@@ -119,6 +127,8 @@ def resolve(data: dict[str, Any], origin: str, folder: Path | None, chain: tuple
     else:
         parent = resolve(_parse(parent_text, parent_id), parent_id, parent_folder, (*chain, parent_id))
     child = {k: v for k, v in data.items() if k != "extends"}
+    if "status" in child:
+        parent = {k: v for k, v in parent.items() if k not in OWN_WITH_STATUS}
     try:
         return merge(parent, child)
     except ValueError as exc:

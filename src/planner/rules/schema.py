@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from planner.errors import PlanError, describe_validation_error
 from planner.files import decode_plan_bytes, read_user_file
 from planner.model import CALL_WHEN_ABSENT
+from planner.rules import own
 from planner.rules.extends import builtin_data, builtin_ids, file_data
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -155,6 +156,9 @@ class Countries(_Strict):
     excluded: tuple[str, ...]
     source: str
     grade: Grade = "official"
+    # a country's standing that rests on a condition, in the source's words (CH in 2027: "associated
+    # from 2027 subject to ..."): said wherever a partner from it counts
+    conditions: dict[str, str] = Field(default_factory=dict)
 
 
 class Region(_Strict):
@@ -184,7 +188,11 @@ class CallRules(_Strict):
     id: str
     name: str
     title: str
-    deadline: datetime
+    # "expected": the call text is not published yet (2027 in December 2026): the rules are carried
+    # forward from the year before, every one of them provisional, and there is no deadline to count to
+    status: Literal["published", "expected"] = "published"
+    expected: str | None = None  # when the call text is expected, in words ("early 2027")
+    deadline: datetime | None = None  # required once the call is published
     timezone: str
     deadline_source: str
     deadline_grade: Grade = "official"
@@ -196,9 +204,9 @@ class CallRules(_Strict):
 
     @field_validator("deadline")
     @classmethod
-    def _deadline_in_range(cls, value: datetime) -> datetime:
+    def _deadline_in_range(cls, value: datetime | None) -> datetime | None:
         # a deadline in year 1 or 9999 cannot be shown in every time zone (OverflowError)
-        if not 2000 <= value.year <= 2999:
+        if value is not None and not 2000 <= value.year <= 2999:
             raise ValueError(f"a deadline in the year {value.year}; a call's deadline is between 2000 and 2999")
         return value
     ecosystem_rules: EcosystemRules
@@ -227,9 +235,15 @@ class CallRules(_Strict):
     _ecosystems: dict[str, Ecosystem] = PrivateAttr(default_factory=dict)
     _tables: tuple[dict[str, str], dict[str, Role], dict[str, Kind]] = PrivateAttr(default=({}, {}, {}))
     _regions: dict[str, Region] = PrivateAttr(default_factory=dict)
+    # where the set comes from: "built-in", or the file of the coordinator's own (rules/own.py)
+    _origin: str = PrivateAttr(default="built-in")
+    _replaces_builtin: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> "CallRules":
+        if self.status == "published" and self.deadline is None:
+            raise ValueError("deadline: a published call needs its deadline (or status = \"expected\" while "
+                             "the call text is not out)")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -327,8 +341,38 @@ class CallRules(_Strict):
     def country_name(self, code: str) -> str:
         return self.country_names.get(code, code)
 
-    def deadline_aware(self) -> datetime:
-        return self.deadline.replace(tzinfo=ZoneInfo(self.timezone))
+    def deadline_aware(self) -> datetime | None:
+        """The deadline in its own time zone; None for an expected call whose deadline is not published."""
+        return None if self.deadline is None else self.deadline.replace(tzinfo=ZoneInfo(self.timezone))
+
+    @property
+    def is_expected(self) -> bool:
+        return self.status == "expected"
+
+    def provisional(self, grade: str) -> bool:
+        """A figure to check: from secondary sources only, or any figure of a call not yet published."""
+        return self.status == "expected" or is_provisional(grade)
+
+    @property
+    def origin(self) -> str:
+        """'built-in', or the file of a rule set of the coordinator's own."""
+        return self.__pydantic_private__["_origin"]
+
+    @property
+    def replaces_builtin(self) -> bool:
+        return self.__pydantic_private__["_replaces_builtin"]
+
+    @property
+    def zone_city(self) -> str:
+        """'Brussels' for Europe/Brussels: how the deadline's own time zone is named on screen."""
+        return self.timezone.rsplit("/", 1)[-1].replace("_", " ")
+
+    def status_at(self, now: datetime) -> str:
+        """'expected', 'open' or 'closed' at the aware moment `now`."""
+        deadline = self.deadline_aware()
+        if deadline is None:
+            return "expected"
+        return "open" if now < deadline else "closed"
 
     @property
     def award_maximum(self) -> int:
@@ -347,13 +391,42 @@ class CallRules(_Strict):
         return duration.max_grant_eur if duration else None
 
 
-def available_calls() -> list[str]:
-    return builtin_ids()
+def available_calls(beside: Path | None = None) -> list[str]:
+    """The calls known by id: the built-in ones and the coordinator's own (rules/own.py), sorted."""
+    return sorted(set(builtin_ids()) | {f.call_id for f in own.listed(beside)})
 
 
-def latest_call() -> str:
-    """The most recent call the planner knows: what a new plan gets."""
-    return max(builtin_ids())
+def _year_ids(beside: Path | None) -> list[str]:
+    return sorted((i for i in available_calls(beside) if i.isdigit()), key=int)
+
+
+def latest_call(now: datetime | None = None, beside: Path | None = None) -> str:
+    """The call a new plan gets, the one being written at `now` (default the clock's): the first call
+    (a year) that is not closed, open or expected (in January 2026 the open 2026, not the expected
+    2027), else the newest there is. A call that does not load is passed over."""
+    now = now or datetime.now(ZoneInfo("UTC"))
+    years = _year_ids(beside) or builtin_ids()
+    found: str | None = None  # from the newest down, until a closed call: the oldest one not closed after it
+    newest_loaded: str | None = None
+    for call_id in reversed(years):
+        try:
+            rules = load_call(call_id, beside)
+        except PlanError:
+            continue  # a broken rule set of the user's own: passed over (its file is named where it is used)
+        newest_loaded = newest_loaded or call_id
+        if rules.status_at(now) == "closed":
+            break
+        found = call_id
+    return found or newest_loaded or max(builtin_ids())
+
+
+def next_call(call_id: str, now: datetime | None = None, beside: Path | None = None) -> str | None:
+    """The call after `call_id` that a plan on it is meant for: the call a new plan gets, when it is
+    a later one; None when there is none (or `call_id` is no year)."""
+    target = latest_call(now, beside)
+    if call_id.isdigit() and target.isdigit() and int(target) > int(call_id):
+        return target
+    return None
 
 
 def _validate(data: dict, origin: str) -> CallRules:
@@ -363,11 +436,52 @@ def _validate(data: dict, origin: str) -> CallRules:
         raise PlanError(origin, "not a valid rules file: " + describe_validation_error(exc, data)) from None
 
 
+def load_call(call_id: str, beside: Path | None = None) -> CallRules:
+    """The rules of one call by id, resolved through `extends`: the coordinator's own set of that id
+    (a `calls/` folder beside the plan, then the config folder: rules/own.py) or the built-in one."""
+    mine = own.find(call_id, beside)
+    if mine is None:
+        return _load_builtin(call_id)
+    try:
+        st = mine.path.stat()
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        key = (0, 0, 0)  # read_user_file says why, naming the file
+    return _load_own(str(mine.path), mine.where, key)
+
+
 @lru_cache(maxsize=None)
-def load_call(call_id: str) -> CallRules:
-    """The built-in rules of one call, e.g. "2024", resolved through `extends`."""
+def _load_builtin(call_id: str) -> CallRules:
     data = builtin_data(call_id)
     return _validate(data, f"calls/{call_id}.toml")
+
+
+@lru_cache(maxsize=64)
+def _load_own(path: str, where: str, _stamp: tuple[int, int, int]) -> CallRules:
+    """A rule set of the coordinator's own, read with the limits of the planner's own files; cached
+    by the file's size, time and inode, so that an edited file is read again."""
+    call_id = Path(path).name[:-5]
+    text = decode_plan_bytes(path, read_user_file(path, "rules file", own.OWN_LIMIT), "rules file")
+    data = file_data(Path(path), text)
+    if data.get("id") != call_id:
+        raise PlanError(path, f"id: the file is named {call_id}.toml, so its id must be {call_id!r} "
+                        f"(found {data.get('id')!r})")
+    rules = _validate(data, path)
+    rules.__pydantic_private__["_origin"] = f"{path} ({where})"
+    rules.__pydantic_private__["_replaces_builtin"] = call_id in builtin_ids()
+    return rules
+
+
+def not_published(rules: CallRules) -> str:
+    """'not yet published (expected early 2027)': an expected call's deadline, wherever one is shown."""
+    return f"not yet published (expected {rules.expected})" if rules.expected else "not yet published"
+
+
+def replaced_notice(rules: CallRules) -> str:
+    """'call 2026: your own rule set (PATH) replaces the built-in one', or '' for any other set."""
+    if not rules.replaces_builtin:
+        return ""
+    return f"call {rules.id}: your own rule set {rules.origin} replaces the built-in one"
 
 
 def read_rules_file(path: str | Path) -> dict:

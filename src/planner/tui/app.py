@@ -158,6 +158,10 @@ class PlannerApp(Filing, App[int]):
         if self._settings_problems:
             self.tell("\n".join(self._settings_problems), title="Some settings were not loaded",
                       severity="warning", timeout=10)
+        from planner.rules import replaced_notice
+
+        if notice := replaced_notice(self.document.rules):  # the user's own rule set in place of a built-in one
+            self.tell(notice, title="Your own rules", timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         # a sign of life for planners on other hosts, which take a holder silent for a day as gone
         self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)

@@ -13,6 +13,7 @@ from planner.files import not_a_regular_file
 from planner.heap import freeze_heap
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
+from planner.scoring import now
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.document import Document
 from planner.tui.opening import absolute, file_name_for, not_found, open_document, similar_names
@@ -242,9 +243,10 @@ class Filing(_Host):
         self.ask_unsaved(self._new_plan, "starting a new plan")
 
     def _new_plan(self) -> None:
-        rules = self.session_rules
-        plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
-        document = Document(plan, rules or load_call_for(plan, "new plan"), None, plan)
+        rules, beside = self.session_rules, self.plan_folder
+        plan = new_plan(rules.id if rules is not None and rules.id in available_calls(beside)
+                        else latest_call(now(), beside))
+        document = Document(plan, rules or load_call_for(plan, "new plan", beside), None, plan)
         self.disk_changed = False
         self.document = document
         self.main.use_rules(document.rules)

@@ -15,6 +15,7 @@ from planner.errors import PlanError
 from planner.files import not_a_regular_file, write_protection
 from planner.model import Plan, new_plan
 from planner.rules import CallRules, available_calls, latest_call
+from planner.scoring import now
 from planner.storage import load_call_for, load_plan_with_fingerprint
 from planner.tui.document import Document
 
@@ -34,9 +35,12 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
                         protected=write_protection(path))
     if path is not None and not Path(path).parent.is_dir():
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
-    # a new plan is for the most recent call (or the one --call/--rules named), written in the file
-    plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
-    return Document(plan, rules or load_call_for(plan, "new plan"), held, plan)
+    # a new plan is for the call being written now, open or expected (or the one --call/--rules named),
+    # written in the file; a `calls/` folder beside it may hold the team's own rule sets
+    beside = Path(path).parent if path is not None else Path.cwd()
+    plan = new_plan(rules.id if rules is not None and rules.id in available_calls(beside)
+                    else latest_call(now(), beside))
+    return Document(plan, rules or load_call_for(plan, "new plan", beside), held, plan)
 
 
 def folder_words(folder: Path) -> str:

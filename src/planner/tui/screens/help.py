@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from planner.rules import CallRules, is_provisional
+from planner.rules import CallRules, is_provisional, not_published
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import plain
 from planner.tui.widgets.footer import PlannerFooter
@@ -48,6 +48,13 @@ class HelpScreen(ModalScreen[None]):
             "allows: make it an associated partner; ✗ EXCLUDED may not take part.\n"
         )
         text.append(f"\nWhere the rules come from ({self.rules.title})\n", style="bold")
+        if self.rules.is_expected:
+            text.append(f"Call {self.rules.id} is expected, not published: every rule below is provisional "
+                        f"(the call before it carried forward, and what a source says will change); deadline "
+                        f"{not_published(self.rules)}.\n", style="bold")
+        for code, condition in self.rules.countries.conditions.items():
+            text.append(f"{self.rules.country_name(code)} ({code}): {condition}. "
+                        f"Source: {self.rules.countries.source}\n")
         for lot in self.rules.lots:
             text.append(f"Lot {lot.number} ({lot.code}): {lot.min_countries} countries, "
                         f"{lot.min_full_partners} full partners, {lot.min_labour_market_actors} labour-market "

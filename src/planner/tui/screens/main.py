@@ -23,8 +23,8 @@ from planner.errors import PlanError
 from planner.files import not_a_regular_file
 from planner.heap import freeze_heap
 from planner.model import Partner
-from planner.rules import CallRules, available_calls, load_call
-from planner.scoring import Scoreboard, evaluate
+from planner.rules import CallRules, available_calls, load_call, next_call, not_published, replaced_notice
+from planner.scoring import Scoreboard, evaluate, now
 from planner.tui.actions import ACTIONS, FOLDER, bound
 from planner.tui.text import plain
 from planner.tui.toasts import NoticeLine
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from planner.tui.app import PlannerApp
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
+MAX_CHANGES_SHOWN = 8  # the rules' changes in the question before a plan moves to the next call (80x24)
 PANES = ("partners-pane", "lot-pane", "scoreboard")  # keys 1, 2, 3; below 120 columns one is shown at a time
 def is_text_field(widget) -> bool:
     """An Input or a TextArea (keys type into them), without importing TextArea for the question: only a
@@ -189,6 +190,8 @@ class MainScreen(Screen):
         """Judge the plan by `rules` from the next redraw on; the lot pane's lists (other lots, caps,
         ecosystems, deadline) are rebuilt after it. The one way the rules of the open plan change:
         `y`, the call in the plan details, an undo or redo across a call, another plan opened."""
+        if rules is not self.document.rules and (notice := replaced_notice(rules)):
+            self.app.tell(notice, title="Your own rules", timeout=10)
         self.document.rules = rules
         self.lot_pane.rules = rules  # the redraw that follows judges by them
         if rules is not self._built_with and not self._rebuild_waiting:
@@ -216,7 +219,7 @@ class MainScreen(Screen):
         from planner.storage import check_against_rules
 
         try:
-            rules = load_call(plan.call or DEFAULT_CALL)
+            rules = load_call(plan.call or DEFAULT_CALL, self.app.plan_folder)
             check_against_rules(plan, rules, "the plan")
         except PlanError as exc:
             self.app.tell(str(exc), title="Call not changed", severity="error", timeout=15)
@@ -225,12 +228,59 @@ class MainScreen(Screen):
         return True
 
     def action_switch_call(self) -> None:
-        """The next call the planner knows (2024 -> 2025 -> 2026 -> 2024): judge the plan by its rules."""
+        """The next call: for a plan on a closed call, the call being written now (open or expected),
+        asked first with what would change (`planner rules diff`); else the next call the planner knows
+        (2024 -> 2025 -> ... -> 2024), at once. Either is one edit, and ctrl+z takes it back."""
         doc = self.document
-        calls = available_calls()
+        beside = self.app.plan_folder
+        calls = available_calls(beside)
         current = doc.plan.call or doc.rules.id
+        later = next_call(current, now(), beside) if doc.rules.status_at(now()) == "closed" else None
+        if later is not None:
+            self._offer_call(current, later, beside)
+            return
         target = calls[(calls.index(current) + 1) % len(calls)] if current in calls else calls[-1]
-        rules, before = load_call(target), doc.rules
+        self._switch_call(target)
+
+    def _offer_call(self, current: str, later: str, beside) -> None:
+        """'Call 2026 closed on 10 Mar 2026. Move this plan to call 2027 ...?' with the rules' changes."""
+        from planner.rules.cli import rule_changes
+        from planner.tui.screens.dialogs import Choice
+
+        try:
+            rules = load_call(later, beside)
+            changes = rule_changes(current, later, beside)
+        except PlanError as exc:
+            self.app.tell(str(exc), title="Call not changed", severity="error", timeout=15)
+            return
+        shown = changes[:MAX_CHANGES_SHOWN]
+        more = len(changes) - len(shown)
+        closed = self.document.rules.deadline_aware()
+        when = f" on {closed.day} {closed:%b %Y}" if closed is not None else ""
+        status = f"expected, deadline {not_published(rules)}" if rules.is_expected else "open"
+        moved = editing.set_call(self.document.plan, rules)
+        verdict = evaluate(moved, rules, moved.lot, moved.duration_months).headline
+        question = (f"Call {current} closed{when}. Move this plan to call {later} ({status})?\n"
+                    f"There it would be {verdict}{' (provisional)' if rules.is_expected else ''}.\n"
+                    f"What changes (planner rules diff {current} {later}):\n"
+                    + "\n".join(f"- {line}" for line in shown or ["nothing in the rules"])
+                    + (f"\n- … {more} more: planner rules diff {current} {later}" if more else "")
+                    + "\nctrl+z takes it back.")
+
+        def answered(answer: str | None) -> None:
+            if answer == "move":
+                self._switch_call(later)
+
+        self.app.push_screen(Choice(question, [("move", f"Move to {later}"), ("keep", f"Keep {current}")],
+                                    escape="keep", default="move", wide=True), answered)
+
+    def _switch_call(self, target: str) -> None:
+        doc = self.document
+        try:
+            rules, before = load_call(target, self.app.plan_folder), doc.rules
+        except PlanError as exc:
+            self.app.tell(str(exc), title="Call not changed", severity="error", timeout=15)
+            return
         plan = editing.set_call(doc.plan, rules)
         self.use_rules(rules)
         if self.app.apply(plan, say=False) is not None:  # refused (it said why): the plan keeps its call

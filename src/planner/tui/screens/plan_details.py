@@ -7,6 +7,7 @@ first, so that the placeholder title of a new plan is never written as the plan'
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,11 +31,13 @@ def has_placeholder_title(plan: Plan) -> bool:
     return not plan.title.strip() or plan.title == PLACEHOLDER_TITLE
 
 
-def call_items() -> list[Item]:
+def call_items(beside: Path | None = None) -> list[Item]:
+    """Every call known by id (the built-in ones and the coordinator's own), an expected one said so."""
     items = []
-    for call_id in available_calls():
+    for call_id in available_calls(beside):
         try:
-            name = load_call(call_id).title
+            rules = load_call(call_id, beside)
+            name = rules.title + (" (expected)" if rules.is_expected else "")
         except PlanError:
             name = call_id
         items.append(Item(call_id, call_id, (name,), note=name))
@@ -69,7 +72,7 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
                 yield Label("Acronym", classes="field-label")
                 yield Input(p.acronym or "", id="acronym", compact=True, placeholder="e.g. CIRCLE-SME")
                 yield Label("Call (type to choose)", classes="field-label")
-                yield Picker(call_items(), p.call or self.rules.id, id="call", placeholder="e.g. 2025")
+                yield Picker(call_items(self._beside), p.call or self.rules.id, id="call", placeholder="e.g. 2025")
                 yield FieldError(id="error-call")
                 yield Label("Duration (months, from the lot's allowed durations)", classes="field-label")
                 yield Picker(self._duration_items(p.call or self.rules.id), self._months(), id="duration",
@@ -83,12 +86,17 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
         yield PlannerFooter()
 
 
+    @property
+    def _beside(self) -> Path | None:
+        """The plan's folder, where a `calls/` folder of the team's own rule sets may be."""
+        return getattr(self.app, "plan_folder", None)
+
     def _months(self) -> str | None:
         return str(self.plan.duration_months) if self.plan.duration_months else None
 
     def _duration_items(self, call_id: str) -> list[Item]:
         try:
-            rules = load_call(call_id) if call_id != self.rules.id else self.rules
+            rules = load_call(call_id, self._beside) if call_id != self.rules.id else self.rules
         except PlanError:
             return []
         if not rules.has_lot(self.plan.lot):
@@ -131,12 +139,12 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
         if not values["title"] or values["title"] == PLACEHOLDER_TITLE:
             errors["title"] = "give the plan its title"
         if values["call"] is None:
-            errors["call"] = f"choose a call: {', '.join(available_calls())}"
+            errors["call"] = f"choose a call: {', '.join(available_calls(self._beside))}"
         elif values["call"] == DEFAULT_CALL and self.plan.call is None:
             values["call"] = None  # a plan without a call is read as the default one: leave it unwritten
         if values["duration_months"] is not None:
             try:
-                rules = load_call(self.query_one("#call", Picker).value or self.rules.id)
+                rules = load_call(self.query_one("#call", Picker).value or self.rules.id, self._beside)
                 lot = self.plan.lot
                 if rules.has_lot(lot) and rules.lot(lot).duration(values["duration_months"]) is None:
                     errors["duration"] = "not a duration of this lot in that call"

@@ -14,9 +14,10 @@ from textual.widgets import Input, Label, Static
 
 from planner import editing
 from planner.budget import budget
+from planner.errors import PlanError
 from planner.model import Plan
-from planner.rules import CallRules, is_provisional, latest_call
-from planner.scoring import Scoreboard
+from planner.rules import CallRules, is_provisional, load_call, next_call
+from planner.scoring import Scoreboard, deadline_words
 from planner.tui.fields import parse_amount
 from planner.tui.text import literal, scrub_input
 from planner.tui.widgets.choice_list import ChoiceList
@@ -181,25 +182,30 @@ class LotPane(VerticalScroll, can_focus=False):
 
 
 def _call_line(rules: CallRules) -> str:
-    provisional = sum(is_provisional(lot.grade) for lot in rules.lots)
     # short: the pane is about 40 columns wide; the call's full name is in the help and `planner rules`
+    if rules.is_expected:
+        return f"Call {rules.id} expected: {len(rules.lots)} lots, all provisional"  # fits the pane at 160x48
+    provisional = sum(is_provisional(lot.grade) for lot in rules.lots)
     note = f", {provisional} provisional" if provisional else ""
     return f"Call {rules.id}: {len(rules.lots)} lots{note} · y: next call"
 
 
 def deadline_line(rules: CallRules) -> str:
-    """The deadline in Brussels and here, and what is left; two lines at most in the pane at 160x48.
+    """The deadline in its own time zone and here, and what is left; two lines at most in the pane at 160x48.
 
-    'Deadline 7 Mar 2024 17:00 Brussels, 16:00 here (UTC): closed; newest call known: 2026 (y)'"""
+    'Deadline: 40 days left (10 Mar 2027, 17:00 Brussels, 16:00 here).', 'Deadline: closes today at 17:00
+    Brussels (16:00 here).', 'Deadline: not yet published (expected early 2027).', 'Deadline: closed
+    (10 Mar 2026, 17:00 Brussels); next call: 2027, expected (y).'"""
+    now = datetime.now(timezone.utc).astimezone()
+    text = f"Deadline: {deadline_words(rules, now)}"
     deadline = rules.deadline_aware()
-    local = deadline.astimezone()
-    left = deadline - datetime.now(timezone.utc)
-    here = "" if local.utcoffset() == deadline.utcoffset() else \
-        f", {'' if local.date() == deadline.date() else f'{local.day} {local:%b} '}{local:%H:%M} here ({local:%Z})"
-    text = f"Deadline {deadline.day} {deadline:%b %Y %H:%M} Brussels{here}: "
-    if left.total_seconds() > 0:
-        return text + f"{left.days} days left."
-    latest = latest_call()
-    if rules.id == latest:
-        return text + "closed (the newest call the planner knows)."
-    return text + f"closed; newest call known: {latest} (y)."
+    if deadline is None or deadline > now:
+        return text + "."
+    target = next_call(rules.id, now)
+    if target is None:
+        return text + "; the newest call the planner knows."
+    try:
+        status = "expected" if load_call(target).is_expected else "open"
+    except PlanError:
+        status = "unreadable"
+    return text + f"; next call: {target}, {status} (y)."

@@ -60,7 +60,7 @@ def advice(c: Criterion) -> str:
     needed = f", at least {c.required} needed"
     if c.count and needed in c.message:
         return c.message.replace(needed, "", 1)  # "14 full partners (...)": N/M says what is needed
-    if c.id == "deadline" and ": " in c.message:
+    if c.id == "deadline" and ": the call closed " in c.message:
         return c.message.rsplit(": ", 1)[1]  # the date is in the lot pane and the detail line
     return c.message
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from planner.errors import PlanError
 from planner.report import judged_headline, verdict_bar
-from planner.scoring import Scoreboard
+from planner.rules import load_call, next_call
+from planner.scoring import Scoreboard, now
 from planner.tui.text import literal
 from planner.tui.widgets.quiet import Line
 
@@ -34,6 +36,11 @@ def versions(board: Scoreboard):
     # the total, last: ' · 3 new partners to go' (the report's words, after its headline)
     to_go = verdict_bar(board).removeprefix(headline)
 
+    # the time left while the call is open, at the very end: in full ('40 days left (10 Mar 2027, 17:00
+    # Brussels, 16:00 here)') while everything fits, then only '40 days left' before the middle gives way
+    when, short_when = _deadline_tail(board)
+    tail = when
+
     def text(failures: list[str], warning_names: bool, head: str = head) -> str:
         out = head
         if failures:
@@ -42,12 +49,16 @@ def versions(board: Scoreboard):
             out += f"  · {n_warn} warning{_s(n_warn)}"
             if warning_names:
                 out += ": " + ", ".join(WARNING_NAMES.get(c.id, c.label.lower()) for c in board.warnings)
-        return out + to_go
+        return out + to_go + tail
 
     counted = [f"{c.label.lower()} {c.count}".rstrip() for c in board.failures]
     names = [c.label.lower() for c in board.failures]
     yield text(counted, True)
     yield text(counted, False)
+    if short_when != when:
+        tail = short_when
+        yield text(counted, True)
+        yield text(counted, False)
     # 'NOT ELIGIBLE under call 2024, closed 7 Mar 2024', without '4 rules fail': the list says it
     short = head.partition(": ")[0] if board.failures else head
     for k in range(len(counted), -1, -1):  # the counts of the first k rules, the others by name
@@ -55,6 +66,25 @@ def versions(board: Scoreboard):
     for k in range(len(names) - 1, 0, -1):
         yield text(names[:k] + [f"{len(names) - k} more"], False, short)
     yield text([], False)
+
+
+def _deadline_tail(board: Scoreboard) -> tuple[str, str]:
+    """(' · 40 days left (10 Mar 2027, 17:00 Brussels, 16:00 here)', ' · 40 days left') while the call is
+    open; for a closed call with a later one being written, the offer (' · y: move to 2027, expected');
+    nothing for an expected call (the headline says 'expected')."""
+    c = board.get("deadline")
+    if board.closed_at is not None:
+        target = next_call(board.call, now())
+        if target is None:
+            return "", ""
+        try:
+            status = "expected" if load_call(target).is_expected else "open"
+        except PlanError:
+            return "", ""
+        return f" · y: move to {target}, {status}", f" · y: {target}"
+    if c is None or c.days_left is None:
+        return "", ""
+    return f" · {c.message}", f" · {c.message.partition(' (')[0]}"
 
 
 def fitted(board: Scoreboard, width: int, console) -> str:
