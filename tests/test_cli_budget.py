@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,16 +71,38 @@ def test_budget_text_and_markdown_show_the_work_plan(tmp_path):
     assert "### Staff effort (person-months)" in md and "| WP1 | Work package 1 |" in md
 
 
-def test_budget_writes_a_file_with_o_and_refuses_xlsx_for_now(tmp_path):
+def test_budget_writes_a_file_with_o(tmp_path):
     path = _plan(tmp_path)
     target = tmp_path / "budget.csv"
     result = run_planner("budget", path, "--format", "csv", "-o", target)
     assert result.returncode == 0 and target.read_text(encoding="utf-8-sig").startswith("row,partner,")
     again = run_planner("budget", path, "--format", "csv", "-o", target)
     assert again.returncode == 2 and "already exists" in again.stderr
-    result = run_planner("budget", path, "--format", "xlsx", "-o", tmp_path / "b.xlsx")
-    assert result.returncode == 2 and "xlsx is not written yet" in result.stderr
-    assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_budget_writes_a_workbook_with_every_partners_total_and_the_grant(tmp_path):
+    calamine = pytest.importorskip("python_calamine")
+    path = _plan(tmp_path)
+    target = tmp_path / "budget.xlsx"
+    result = run_planner("budget", path, "--format", "xlsx", "-o", target)
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout and "budget.xlsx" in result.stdout
+    verdict = json.loads(run_planner("check", path, "--format", "json").stdout)["budget"]
+    book = calamine.CalamineWorkbook.from_path(str(target))
+    assert book.sheet_names[0] == "Summary" and book.sheet_names[-1] == "Work plan"
+    assert len(book.sheet_names) == 2 + len(verdict["by_partner"])  # a sheet per beneficiary
+    rows = book.get_sheet_by_name("Summary").to_python()
+    header = next(row for row in rows if row and row[0] == "Partner")
+    totals = {row[0]: row[header.index("Total cost")] for row in rows if row and row[0]}
+    for partner in verdict["by_partner"]:
+        assert totals[partner["partner"]] == partner["cost_eur"]
+    grant = next(row for row in rows if row and row[0] == "Total")[header.index("EU contribution")]
+    assert grant == verdict["contribution_eur"]
+    # to standard output when it is not a terminal (a pipe here): the same workbook
+    piped = subprocess.run([sys.executable, "-m", "planner", "budget", str(path), "--format", "xlsx"],
+                           capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert piped.returncode == 0 and piped.stdout.startswith(b"PK")
+    assert calamine.CalamineWorkbook.from_filelike(io.BytesIO(piped.stdout)).sheet_names == book.sheet_names
 
 
 def test_a_plan_without_a_budget_says_so(tmp_path):

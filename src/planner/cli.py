@@ -98,7 +98,7 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     add_rules_options(p)
     p.add_argument("--format", choices=("text", "markdown", "csv", "json", "xlsx"), default="text",
                    help="text (default), markdown, csv (a row per line, partner, work package and the total), "
-                   "json (the verdict's budget object); xlsx is not written yet")
+                   "json (the verdict's budget object), xlsx (a workbook: summary, a sheet per beneficiary, the work plan)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output; "
                    "never over the plan itself, and over an existing file only with --force")
     p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
@@ -262,8 +262,8 @@ def _compare(args: argparse.Namespace) -> int:
 def _budget(args: argparse.Namespace) -> int:
     from planner import budget_report, export
 
-    if args.format == "xlsx":
-        raise PlanError("--format", "xlsx is not written yet: use --format csv, which every spreadsheet opens")
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise PlanError("--format xlsx", "a workbook is not text: give -o FILE.xlsx (or redirect the output)")
     if args.output:
         _check_output(Path(args.plan), Path(args.output), args.force)
     plan, rules = _load_for_check(args)
@@ -271,6 +271,16 @@ def _budget(args: argparse.Namespace) -> int:
         raise PlanError("--duration", f"{args.duration} is not a number of months")
     board = evaluate(plan, rules, lot=args.lot, duration=args.duration)
     shown = shown_path(args.plan)
+    if args.format == "xlsx":
+        from planner.workbook import budget_workbook
+        data = budget_workbook(plan, rules, board.lot, board.duration_months)
+        if args.output:
+            write_bytes_atomically(Path(args.output), data, into_special=True)
+            out(f"wrote {shown_path(args.output)}\n")
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        return EXIT_ELIGIBLE if board.eligible else EXIT_NOT_ELIGIBLE
     if args.format == "csv":
         text = export.budget_csv(budget_report.board_estimate(board, plan, rules), plan, bom=not args.no_bom)
     elif args.format == "json":
