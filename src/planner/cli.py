@@ -98,7 +98,8 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     add_rules_options(p)
     p.add_argument("--format", choices=("text", "markdown", "csv", "json", "xlsx"), default="text",
                    help="text (default), markdown, csv (a row per line, partner, work package and the total), "
-                   "json (the verdict's budget object), xlsx (a workbook: summary, a sheet per beneficiary, the work plan)")
+                   "json (the verdict's budget object), xlsx (a workbook: summary, "
+                   "a sheet per beneficiary, the work plan)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output; "
                    "never over the plan itself, and over an existing file only with --force")
     p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
