@@ -16,9 +16,12 @@ from the 2024 call's rules, fixed seed) and timed with time.perf_counter:
               compare made beforehand; its pass over the partners and the solver's memo made
               afresh on every run)
 
-and, after the table, what it takes for a 1,000-partner plan of the latest call (four lots and
-durations in 2026), typical and the worst case for the search for cheaper ways (three full
-partners and 997 associated partners and affiliated entities from every EU/associated country).
+and, after the table, the budget of 50 partners by 12 work packages (planner.budget.count_budget, the
+arithmetic afresh, target 5 ms; evaluate of that plan, the budget judged; its .xlsx workbook written, target
+1 s), and what it takes for a
+1,000-partner plan of the latest call (four lots and durations in 2026), typical and the worst case
+for the search for cheaper ways (three full partners and 997 associated partners and affiliated
+entities from every EU/associated country).
 
 Each cell is "median (best)" in ms over N runs after one warm-up run, N chosen so that a cell
 takes about --budget seconds (0.5 by default) at most; a run longer than half the budget is timed
@@ -42,7 +45,8 @@ from pathlib import Path
 
 import pydantic
 
-from planner.model import FORMAT, Activities, Assessment, Partner, Plan, Profile
+from planner.budget import count_budget
+from planner.model import FORMAT, Activities, Assessment, BudgetLine, Lines, Partner, Plan, Profile, WorkPackage
 from planner.qualify import clear_caches, to_qualify
 from planner.rules import CallRules, available_calls, load_call
 from planner.scoring import compare, evaluate
@@ -55,6 +59,8 @@ SEED = 2024
 MAX_RUNS = 1_000
 FRAME_MS = 16.0  # one frame at 60 Hz: scoring runs on every keystroke
 QUALIFY_TARGET_MS = 10.0  # what it takes, for every lot of a 1,000-partner plan
+BUDGET_TARGET_MS = 5.0  # the budget of 50 partners by 12 work packages, counted afresh
+WORKBOOK_TARGET_MS = 1000.0  # that budget written as an .xlsx workbook
 
 # a consortium's usual make-up, as relative weights
 KIND_WEIGHTS = {
@@ -182,6 +188,29 @@ def promotable_plan(n: int, rules: CallRules, seed: int = SEED) -> Plan:
 # --- timing ----------------------------------------------------------------------------------------
 
 
+def budget_plan(partners: int, work_packages: int, rules: CallRules, seed: int = SEED) -> Plan:
+    """A plan of `partners` partners with a line in each of `work_packages` work packages (person-months
+    with decimals, travel, equipment, other, a few subcontracts and the lines' own rates)."""
+    rng = random.Random(seed)
+    plan = build_plan(partners, rules, seed)
+    months = plan.duration_months or rules.lot(plan.lot).shortest_duration
+    lead = next(p.label for p in plan.partners if p.role == "coordinator")
+    wps = tuple(WorkPackage(id=f"WP{i + 1}", title=f"Work package {i + 1}", lead=lead, start_month=1,
+                            end_month=months) for i in range(work_packages))
+    out = []
+    for p in plan.partners:
+        if p.role == "associated-partner":
+            out.append(p)
+            continue
+        lines = Lines({wp.id: BudgetLine(person_months=rng.randrange(0, 4000) / 100, travel_eur=rng.randrange(20_000),
+                                         equipment_eur=rng.randrange(5_000), other_eur=rng.randrange(10_000),
+                                         subcontracting_eur=rng.choice((0, 0, 0, rng.randrange(30_000))),
+                                         staff_cost_eur=rng.choice((None, None, rng.randrange(2_000, 9_000))))
+                       for wp in wps})
+        out.append(p.model_copy(update={"staff_cost_eur": rng.randrange(2_000, 9_000), "budget": lines}))
+    return plan.model_copy(update={"partners": tuple(out), "work_packages": wps})
+
+
 def measure(fn: Callable[[], object], budget: float) -> tuple[float, float, int]:
     """(median, best, runs) in seconds.
 
@@ -297,6 +326,19 @@ def main(argv: list[str] | None = None) -> int:
     if at_1k:
         print(f"evaluate at 1,000 partners: {sig3(at_1k[0] * 1e3)} ms median, {sig3(at_1k[1] * 1e3)} ms best "
               f"({at_1k[0] * 1e3 / FRAME_MS:.0%} / {at_1k[1] * 1e3 / FRAME_MS:.0%} of a {FRAME_MS:g} ms frame)")
+    priced = budget_plan(50, 12, rules)
+    lines = sum(len(p.budget or {}) for p in priced.partners)
+    median, best, _ = measure(lambda: count_budget(priced, rules), args.budget)
+    print(f"budget of 50 partners by 12 work packages ({lines} lines), counted afresh: {sig3(median * 1e3)} ms "
+          f"median, {sig3(best * 1e3)} ms best (target {BUDGET_TARGET_MS:g} ms)")
+    median, best, _ = measure(lambda: evaluate(priced, rules), args.budget)
+    print(f"evaluate of that plan (the budget cached, judged): {sig3(median * 1e3)} ms median, "
+          f"{sig3(best * 1e3)} ms best")
+    from planner.workbook import budget_workbook  # XlsxWriter loads here, as in `planner budget`
+    months = priced.duration_months or rules.lot(priced.lot).shortest_duration
+    median, best, _ = measure(lambda: budget_workbook(priced, rules, priced.lot, months), args.budget)
+    print(f"its .xlsx workbook written: {sig3(median * 1e3)} ms median, {sig3(best * 1e3)} ms best "
+          f"(target {WORKBOOK_TARGET_MS:g} ms)")
     latest = load_call(max(available_calls()))
     columns = sum(len(lot.durations) for lot in latest.lots)
     for what, plan in (("typical", build_plan(1_000, latest)), ("worst case", promotable_plan(1_000, latest))):

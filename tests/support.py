@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from planner.model import FORMAT, Activities, Assessment, Partner, Plan, Profile
+from planner.model import FORMAT, Activities, Assessment, BudgetLine, Lines, Partner, Plan, Profile, WorkPackage
 from planner.rules import CallRules, load_call
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +118,23 @@ def passing_plan(rules: CallRules, lot_number: int, extra_partners: list[Partner
         assessment=passing_assessment(rules),
     )
     return with_shares(plan, rules=rules)
+
+
+def with_budget(plan: Plan, rules: CallRules, work_packages: int = 2, staff_cost: int = 5000,
+                line: BudgetLine | None = None) -> Plan:
+    """The plan with `work_packages` work packages over its whole duration, led by its first full partner,
+    and `line` (default: 2 person-months and EUR 1,000 of travel) for each full partner in each of them;
+    no hand-set grant or shares (the budget gives them)."""
+    months = plan.duration_months or rules.lot(plan.lot).shortest_duration
+    full = [p for p in plan.partners if rules.role(p.role).full_partner]
+    wps = tuple(WorkPackage(id=f"WP{i + 1}", title=f"Work package {i + 1}", lead=full[0].label, start_month=1,
+                            end_month=months) for i in range(work_packages))
+    line = line or BudgetLine(person_months=2, travel_eur=1000)
+    partners = tuple(p.model_copy(update={"staff_cost_eur": staff_cost, "grant_eur": None,
+                                          "budget": Lines({wp.id: line for wp in wps})})
+                     if rules.role(p.role).full_partner else p.model_copy(update={"grant_eur": None})
+                     for p in plan.partners)
+    return plan.model_copy(update={"work_packages": wps, "partners": partners, "requested_grant_eur": None})
 
 
 # --- the real command line -------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_every_built_in_figure_names_its_source_and_grade():
     for call_id in ("2024", "2025", "2026"):
         data = builtin_data(call_id)
         walk(data, call_id)
-        for figure in ("deadline", "funding_rate"):
+        for figure in ("deadline", "funding_rate", "indirect_rate"):
             assert data[f"{figure}_grade"] in ("official", "agency", "secondary")
 
 

@@ -29,14 +29,14 @@ LOTS = [1, 2]
 SPEC_IDS = [
     "coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
     "higher-education", "vet-provider", "excluded-countries", "affiliations", "duration", "ecosystem", "grant",
-    "occupational-profiles", "activities", "award", "deadline",
+    "budget", "occupational-profiles", "activities", "award", "deadline",
 ]
 LOT2_ONLY = {"occupational-profiles", "activities"}
 # only the formal eligibility rules may fail; content, award and share mismatches are warnings
 MAY_FAIL = {"coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
             "higher-education", "vet-provider", "excluded-countries", "affiliations", "duration", "ecosystem",
-            "grant"}
-MAY_WARN = {"affiliations", "grant", "occupational-profiles", "activities", "award"}
+            "grant", "budget"}
+MAY_WARN = {"affiliations", "grant", "budget", "occupational-profiles", "activities", "award"}
 
 
 def judge(plan, rules: CallRules, **kwargs) -> Scoreboard:

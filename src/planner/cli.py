@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 COMMANDS = {
     "check": "judge a plan against its lot (or --lot/--duration); exit 0 eligible, 1 not, 2 unreadable",
     "compare": "the plan against every lot and duration of its call, side by side",
+    "budget": "the estimated budget: costs per partner and work package, the EU contribution against the cap "
+              "(text, Markdown, CSV, JSON); exit as check",
     "new": "create a new plan file (empty, or from a bundled sample)",
     "fmt": "rewrite plan files in canonical form (--check: only report)",
     "import-partners": "add partners from a CSV file or a spreadsheet (shows every row it would reject, and why)",
@@ -88,6 +90,20 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("plan", metavar="PLAN")
     add_rules_options(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p = parsers["budget"] = _Parser(prog="planner budget", description=COMMANDS["budget"],
+                                    epilog="Exit 0 eligible, 1 not eligible, 2 unreadable (as planner check).")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--lot", type=int, metavar="N", help="what-if: the cap of this lot")
+    p.add_argument("--duration", type=int, metavar="M", help="what-if: the cap and months for this many months")
+    add_rules_options(p)
+    p.add_argument("--format", choices=("text", "markdown", "csv", "json", "xlsx"), default="text",
+                   help="text (default), markdown, csv (a row per line, partner, work package and the total), "
+                   "json (the verdict's budget object), xlsx (a workbook: summary, "
+                   "a sheet per beneficiary, the work plan)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output; "
+                   "never over the plan itself, and over an existing file only with --force")
+    p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
+    p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte order mark")
     p = parsers["new"] = _Parser(prog="planner new", description=COMMANDS["new"])
     p.add_argument("path", metavar="PATH")
     p.add_argument("--lot", type=int, metavar="N", help="the lot (default 1, or the sample's)")
@@ -255,6 +271,44 @@ def _compare(args: argparse.Namespace) -> int:
                                                   shutil.get_terminal_size((100, 24)).columns)}[args.format]
     _emit(render(), args.format == "json")
     return 0
+
+
+def _budget(args: argparse.Namespace) -> int:
+    from planner import budget_report, export
+
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise PlanError("--format xlsx", "a workbook is not text: give -o FILE.xlsx (or redirect the output)")
+    if args.output:
+        _check_output(Path(args.plan), Path(args.output), args.force)
+    plan, rules = _load_for_check(args)
+    if args.duration is not None and args.duration <= 0:
+        raise PlanError("--duration", f"{args.duration} is not a number of months")
+    board = evaluate(plan, rules, lot=args.lot, duration=args.duration)
+    shown = shown_path(args.plan)
+    if args.format == "xlsx":
+        from planner.workbook import budget_workbook
+        data = budget_workbook(plan, rules, board.lot, board.duration_months)
+        if args.output:
+            write_bytes_atomically(Path(args.output), data, into_special=True)
+            out(f"wrote {shown_path(args.output)}\n")
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        return EXIT_ELIGIBLE if board.eligible else EXIT_NOT_ELIGIBLE
+    if args.format == "csv":
+        text = export.budget_csv(budget_report.board_estimate(board, plan, rules), plan, bom=not args.no_bom)
+    elif args.format == "json":
+        text = json_safe(budget_report.budget_json(board, plan, rules, shown))
+    elif args.format == "markdown":
+        text = budget_report.budget_markdown(board, plan, rules, shown)
+    else:
+        text = budget_report.budget_text(board, plan, rules, shown)
+    if args.output:
+        write_bytes_atomically(Path(args.output), text.encode("utf-8"), into_special=True)
+        out(f"wrote {shown_path(args.output)}\n")
+    else:
+        _emit(text, args.format == "json")
+    return EXIT_ELIGIBLE if board.eligible else EXIT_NOT_ELIGIBLE
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -571,9 +625,9 @@ def _safe_streams() -> None:
                 pass
 
 
-HANDLERS = {"rules": rulescli.command, "check": _check, "compare": _compare, "new": _new, "fmt": _fmt,
-            "import-partners": _import_partners, "export": _export, "ls": _ls, "diff": _diff, "schema": _schema,
-            "samples": _samples}
+HANDLERS = {"rules": rulescli.command, "check": _check, "compare": _compare, "budget": _budget, "new": _new,
+            "fmt": _fmt, "import-partners": _import_partners, "export": _export, "ls": _ls, "diff": _diff,
+            "schema": _schema, "samples": _samples}
 
 
 def error_text(exc: PlanError) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.model import Activities, Assessment, Partner, Plan, Profile
+from planner.model import Activities, Assessment, BudgetLine, Lines, Partner, Plan, Profile, WorkPackage
 from planner.rules import CallRules
 
 
@@ -102,6 +102,72 @@ def set_share(plan: Plan, index: int, amount: int | None) -> Plan:
     return plan.model_copy(update={"partners": tuple(partners)})
 
 
+# --- the budget: work packages, staff costs and budget lines ----------------------------------------
+# Each keeps the objects of the partners it does not change (see AGENTS.md, "Light on the wire").
+
+
+def set_staff_cost(plan: Plan, index: int, amount: int | None) -> Plan:
+    """The partner at `index`'s average cost of one person-month (None: unset)."""
+    partners = list(plan.partners)
+    partners[index] = partners[index].model_copy(update={"staff_cost_eur": amount})
+    return plan.model_copy(update={"partners": tuple(partners)})
+
+
+def set_budget_line(plan: Plan, index: int, wp_id: str, line: BudgetLine | None) -> Plan:
+    """The partner at `index`'s line for work package `wp_id`: replaced in its place, a new one put where
+    the plan's order of work packages puts it, None removes it (and a partner without lines has none)."""
+    partner = plan.partners[index]
+    lines = dict(partner.budget or {})
+    if line is None:
+        lines.pop(wp_id, None)
+    elif wp_id in lines:
+        lines[wp_id] = line
+    else:
+        order = {wp.id: i for i, wp in enumerate(plan.work_packages)}
+        at = order.get(wp_id, len(order))
+        items = list(lines.items())
+        position = next((k for k, (other, _) in enumerate(items) if order.get(other, len(order)) > at), len(items))
+        items.insert(position, (wp_id, line))
+        lines = dict(items)
+    partners = list(plan.partners)
+    partners[index] = partner.model_copy(update={"budget": Lines(lines) if lines else None})
+    return plan.model_copy(update={"partners": tuple(partners)})
+
+
+def add_work_package(plan: Plan, wp: WorkPackage) -> Plan:
+    return plan.model_copy(update={"work_packages": (*plan.work_packages, wp)})
+
+
+def replace_work_package(plan: Plan, index: int, wp: WorkPackage) -> Plan:
+    """The work package at `index` replaced; a new id is followed by the partners' lines for the old one."""
+    old = plan.work_packages[index]
+    wps = list(plan.work_packages)
+    wps[index] = wp
+    plan = plan.model_copy(update={"work_packages": tuple(wps)})
+    if old.id == wp.id:
+        return plan
+    partners = []
+    for p in plan.partners:
+        if p.budget and old.id in p.budget and wp.id not in p.budget:
+            lines = Lines({wp.id if key == old.id else key: line for key, line in p.budget.items()})
+            p = p.model_copy(update={"budget": lines})
+        partners.append(p)
+    return plan.model_copy(update={"partners": tuple(partners)})
+
+
+def remove_work_package(plan: Plan, index: int) -> Plan:
+    """The work package at `index` removed, with every partner's line for it (undo brings them back)."""
+    gone = plan.work_packages[index].id
+    partners = []
+    for p in plan.partners:
+        if p.budget and gone in p.budget:
+            rest = {key: line for key, line in p.budget.items() if key != gone}
+            p = p.model_copy(update={"budget": Lines(rest) if rest else None})
+        partners.append(p)
+    return plan.model_copy(update={"work_packages": plan.work_packages[:index] + plan.work_packages[index + 1:],
+                                   "partners": tuple(partners)})
+
+
 def set_score(plan: Plan, criterion_id: str, score: int | None) -> Plan:
     current = plan.assessment or Assessment()
     updated = current.model_copy(update={criterion_id: score})
@@ -133,6 +199,11 @@ def _partners_change(before: tuple[Partner, ...], after: tuple[Partner, ...]) ->
             old, new = before[changed[0]], after[changed[0]]
             if old.model_copy(update={"grant_eur": new.grant_eur}) == new:
                 return f"{new.label}'s share {_eur(old.grant_eur)} → {_eur(new.grant_eur)}"
+            if old.model_copy(update={"staff_cost_eur": new.staff_cost_eur}) == new:
+                return (f"{new.label}'s staff cost {_eur(old.staff_cost_eur)} → {_eur(new.staff_cost_eur)} "
+                        "a person-month")
+            if old.model_copy(update={"budget": new.budget}) == new:
+                return _lines_change(new.label, old.budget or {}, new.budget or {})
             return f"edited {new.label}"
         if changed and sorted(before, key=repr) == sorted(after, key=repr):
             return "reordered the partners"
@@ -141,10 +212,64 @@ def _partners_change(before: tuple[Partner, ...], after: tuple[Partner, ...]) ->
     return f"partners {n} → {m}"
 
 
+def _lines_change(label: str, before: dict[str, BudgetLine], after: dict[str, BudgetLine]) -> str:
+    """'HSNH's budget in WP1: travel EUR 8,000 → 9,000', 'HSNH's budget: added WP2', 'removed WP2'."""
+    added = [k for k in after if k not in before]
+    removed = [k for k in before if k not in after]
+    changed = [k for k in after if k in before and after[k] != before[k]]
+    if len(changed) == 1 and not added and not removed:
+        wp = changed[0]
+        old, new = before[wp], after[wp]
+        fields = [f for f in BudgetLine.model_fields if getattr(old, f) != getattr(new, f)]
+        if len(fields) == 1:
+            f = fields[0]
+            a, b = getattr(old, f), getattr(new, f)
+            shown = ((str(a) if a is not None else "none"), (str(b) if b is not None else "none")) \
+                if f == "person_months" else (_eur(a), _eur(b))
+            return f"{label}'s budget in {wp}: {BUDGET_WORDS[f]} {shown[0]} → {shown[1]}"
+        return f"{label}'s budget in {wp}: {', '.join(BUDGET_WORDS[f] for f in fields)}"
+    parts = [f"added {', '.join(added)}"] if added else []
+    parts += [f"removed {', '.join(removed)}"] if removed else []
+    parts += [f"changed {', '.join(changed)}"] if changed else []
+    return f"{label}'s budget: {'; '.join(parts) or 'reordered'}"
+
+
+# a budget line's keys in words (the plan's diff and the edits' toasts)
+BUDGET_WORDS = {"person_months": "person-months", "travel_eur": "travel", "equipment_eur": "equipment",
+                "other_eur": "other costs", "subcontracting_eur": "subcontracting",
+                "staff_cost_eur": "staff cost"}
+
+
+def _work_packages_change(before: tuple[WorkPackage, ...], after: tuple[WorkPackage, ...]) -> str:
+    """'added work package WP3', 'removed work package WP3', 'WP3: months 1-12 → 1-18', 'edited WP3'."""
+    old_ids, new_ids = [w.id for w in before], [w.id for w in after]
+    added = [i for i in new_ids if i not in old_ids]
+    removed = [i for i in old_ids if i not in new_ids]
+    if len(before) == len(after) and len(added) == 1 and len(removed) == 1:
+        return f"work package {removed[0]} → {added[0]}"
+    if added or removed:
+        parts = [f"added work package{'s' if len(added) > 1 else ''} {', '.join(added)}"] if added else []
+        parts += [f"removed work package{'s' if len(removed) > 1 else ''} {', '.join(removed)}"] if removed else []
+        return "; ".join(parts)
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    if len(changed) == 1:
+        a, b = changed[0]
+        if a.model_copy(update={"start_month": b.start_month, "end_month": b.end_month}) == b:
+            return f"{b.id}: months {a.start_month}-{a.end_month} → {b.start_month}-{b.end_month}"
+        if a.model_copy(update={"lead": b.lead}) == b:
+            return f"{b.id}: lead {a.lead or 'none'} → {b.lead or 'none'}"
+        return f"edited work package {b.id}"
+    return "reordered the work packages" if old_ids != new_ids else f"edited {len(changed)} work packages"
+
+
 def describe_change(before: Plan, after: Plan, rules: CallRules | None = None) -> str:
     """What an edit changed, in a few words for a toast: 'removed CIFPSANT', 'Lot 2 → Lot 1'."""
     parts: list[str] = []
-    if before.partners != after.partners:
+    wps_changed = before.work_packages != after.work_packages
+    if wps_changed:
+        parts.append(_work_packages_change(before.work_packages, after.work_packages))
+    # the lines that followed a renamed or removed work package are said by the work package's change
+    if before.partners != after.partners and not (wps_changed and len(before.partners) == len(after.partners)):
         parts.append(_partners_change(before.partners, after.partners))
     if before.lot != after.lot:
         parts.append(f"Lot {before.lot} → Lot {after.lot}"

@@ -77,7 +77,10 @@ def validation_problems(
     """One line per pydantic error: key path, what was found, what is allowed."""
     problems: list[str] = []
     for error in exc.errors(include_url=False):
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        # pydantic's own parts of a path go: "function-after[...]", "literal[...]", and "[key]" after a table's
+        # key ("partners[2].budget.W P" is the key that is wrong)
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
+            p.startswith(("function-", "literal[")) or p == "[key]")))
         kind = error["type"]
         value = error.get("input")
         if kind == "missing":

@@ -7,11 +7,13 @@ import textwrap
 from collections import Counter
 from collections.abc import Collection
 
-from planner.budget import budget
+from planner.budget import Estimate, budget
+from planner.budget_report import COLUMNS as BUDGET_COLUMNS
+from planner.budget_report import budget_rows, budget_sections
 from planner.editing import counting_note
 from planner.model import Partner, Plan
 from planner.report import STATUS_WORDS, _md_cell, call_heading, provisional_lines, shown_label, verdict_line
-from planner.rules import CallRules
+from planner.rules import CallRules, Lot
 from planner.safetext import visible
 from planner.scoring import Scoreboard
 
@@ -144,6 +146,12 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     md += [_md_cell(line).replace("*", "\\*") if line else line for line in provisional_lines(
         board, bullet="- ", leave_out=_left_out(for_partners))]
 
+    if board.estimate is not None:  # the estimated budget and the work plan, in place of the typed shares
+        from planner.budget_report import summary_line
+
+        md += ["", "## Budget", "", summary_line(board.estimate, board.cap_eur, board.duration_months) + "."]
+        md += budget_sections(board.estimate, plan, heading="###")
+        return _markdown_rest(md, plan, rules, lot, for_partners)
     b = budget(plan, rules, board.lot, board.duration_months)
     md += ["", "## Budget", "",
            f"Requested grant: {_eur(b.requested) or 'not set'}; cap for {b.months} months: {_eur(b.cap) or 'none'}."]
@@ -155,7 +163,11 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
         percent = "" if s.percent is None else f"{s.percent:.1f}%"
         md.append(f"| {_md_cell(s.label)} | {role_words(s.role, rules)} | {_eur(s.grant_eur)} | {percent} |")
     md.append(f"| **Total** | | **{_eur(b.shares_total)}** | |")
+    return _markdown_rest(md, plan, rules, lot, for_partners)
 
+
+def _markdown_rest(md: list[str], plan: Plan, rules: CallRules, lot: Lot, for_partners: bool) -> str:
+    """The report after its budget: profiles, activities, self-assessment, notes."""
     if plan.profiles:
         md += ["", "## Occupational profiles", "", "| Profile | EQF |", "|---|---:|"]
         md += [f"| {_md_cell(p.title)} | {p.eqf} |" for p in plan.profiles]
@@ -172,6 +184,19 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
     if plan.notes and not for_partners:
         md += ["", "## Notes", "", plan.notes]
     return visible("\n".join(md), keep_newlines=True) + "\n"
+
+
+def budget_csv(est: Estimate, plan: Plan, bom: bool = True) -> str:
+    """The estimated budget as CSV (`budget_report.budget_rows`), cells safe as the partners' are, UTF-8
+    with a byte order mark unless `bom=False`."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(BUDGET_COLUMNS)
+    for row in budget_rows(est, plan):
+        writer.writerow([safe_cell(cell) for cell in row])
+    return (BOM if bom else "") + buffer.getvalue()
 
 
 # --- plain text to mail ---------------------------------------------------------------------

@@ -3,7 +3,10 @@
 # No `from __future__ import annotations` here: pydantic then gets the fields' annotations as objects
 # instead of strings it evaluates one by one (the two model modules load 1.3 ms sooner).
 
+import math
+import re
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -35,6 +38,9 @@ MAX_LOT = 99
 MAX_SCORE = 100  # a self-assessment score; the call's own maximum per criterion is checked on load
 MAX_TEXT = 300  # a name, short name, title, acronym, id or profile title, in characters
 MAX_NOTES = 10_000  # notes, in characters: three pages of text
+MAX_PERSON_MONTHS = 100_000  # a budget line's person-months (8,000 people for a year): a typo stays visible
+# a work package's id (spec, "The budget"): letters, digits, '.' and '-', at most 12 characters
+WORK_PACKAGE_ID = r"^[A-Za-z0-9.\-]{1,12}$"
 
 
 def _no_control(value: str) -> str:
@@ -82,6 +88,30 @@ Notes = Annotated[StrictStr, BeforeValidator(_unix_newlines), Field(max_length=M
                   AfterValidator(_no_control_but_lines)]
 Euros = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_EUROS, f"EUR {MAX_EUROS:,}"))]
 Months = Annotated[StrictInt, Field(gt=0), AfterValidator(_at_most(MAX_MONTHS, f"{MAX_MONTHS} months"))]
+def _person_months(value: object) -> object:
+    # the spec: a number with at most 2 decimals (6.5, 12, 0.25). TOML gives an int or a float; the float
+    # is kept as the file wrote it (its shortest repr is the text: 6.5 is "6.5") and the budget counts
+    # with Decimal(repr(value)), never with the binary float itself
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("person_months", "expected a number of person-months such as 6.5")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("person_months", "expected a number of person-months such as 6.5")
+    if value < 0:
+        raise PydanticCustomError("person_months", "person-months cannot be negative")
+    if value > MAX_PERSON_MONTHS:
+        raise PydanticCustomError("too_large", f"more than {MAX_PERSON_MONTHS:,} person-months",
+                                  {"limit": MAX_PERSON_MONTHS})
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise PydanticCustomError("person_months", "at most 2 decimals (6.25, not 6.125)")
+    return value
+
+
+def person_months_decimal(value: float | int | None) -> Decimal:
+    """A line's person-months as the exact decimal the file wrote (6.5 -> Decimal('6.5')); None -> 0."""
+    return Decimal(0) if value is None else Decimal(repr(value))
+
+
 Score = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_SCORE, f"{MAX_SCORE} points"))]
 
 
@@ -91,6 +121,60 @@ class _Model(BaseModel):
     # loads: the start validates a Plan (whose validator holds its partners' too), and the planner
     # starts 5 ms sooner without building a Partner's, a Profile's, ... that it does not use yet.
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+PersonMonths = Annotated[int | float, BeforeValidator(_person_months)]
+def _work_package_id(value: str) -> str:
+    if re.fullmatch(WORK_PACKAGE_ID, value) is None:
+        raise PydanticCustomError("work_package_id", "a work package id is letters, digits, '.' and '-', "
+                                  "at most 12 characters (WP1, T2.3)")
+    return value
+
+
+WorkPackageId = Annotated[StrictStr, AfterValidator(_work_package_id)]
+# a work package's months: the format's bound only; months outside 1 .. the plan's duration, or an end
+# before the start, load and fail the `budget` criterion (the user fixes them on screen, nothing lost)
+Month = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_MONTHS, f"month {MAX_MONTHS}"))]
+
+
+class Lines(dict[str, "BudgetLine"]):
+    """A partner's budget lines by work package id, in the file's order: a dict that cannot change and
+    hashes by its items, so that a Partner stays frozen and hashable (storage caches blocks by partner)."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+    def _frozen(self, *_args: object, **_kwargs: object) -> None:
+        raise TypeError("a partner's budget lines do not change: make a new partner (editing.set_budget_line)")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _frozen  # type: ignore[assignment]
+
+
+def _lines(value: dict[str, "BudgetLine"]) -> Lines:
+    return value if isinstance(value, Lines) else Lines(value)
+
+
+class BudgetLine(_Model):
+    """One partner's estimated costs in one work package (`[partners.budget.WPID]`). Unset keys are 0
+    to the arithmetic and stay unset in the file."""
+
+    person_months: PersonMonths | None = None
+    travel_eur: Euros | None = None
+    equipment_eur: Euros | None = None
+    other_eur: Euros | None = None
+    subcontracting_eur: Euros | None = None
+    staff_cost_eur: Euros | None = None  # a rate for this work package instead of the partner's
+
+
+class WorkPackage(_Model):
+    """A `[[work_packages]]` entry. `lead` is the short name (or name) of a full partner; a lead that is
+    missing or no full partner, and months outside the duration, fail the `budget` criterion."""
+
+    id: WorkPackageId
+    title: OptionalText
+    lead: Name | None = None
+    start_month: Month
+    end_month: Month
 
 
 class Partner(_Model):
@@ -104,6 +188,11 @@ class Partner(_Model):
     affiliated_to: Name | None = None
     eche: bool | None = None  # holds an Erasmus Charter for Higher Education; None: not known yet
     notes: Notes | None = None
+    staff_cost_eur: Euros | None = None  # average cost of one person-month of this partner's staff
+    # estimated costs per work package id, in the file's order; a line for a work package the plan does
+    # not have loads and fails the `budget` criterion (so that the user can fix it on screen)
+    budget: Annotated[dict[WorkPackageId, BudgetLine],
+                      AfterValidator(_lines)] | None = None
 
     @field_validator("eche", mode="before")
     @classmethod
@@ -168,6 +257,7 @@ class Plan(_Model):
     profiles: tuple[Profile, ...] = ()
     activities: Activities | None = None
     assessment: Assessment | None = None
+    work_packages: tuple[WorkPackage, ...] = ()
 
     @field_validator("format")
     @classmethod
@@ -205,10 +295,30 @@ class Plan(_Model):
                  "name": value[first].name})
         return value
 
+    @field_validator("work_packages")
+    @classmethod
+    def _work_package_ids_unique(cls, value: tuple[WorkPackage, ...]) -> tuple[WorkPackage, ...]:
+        # budget lines name their work package by id: two alike (any case) and a line is ambiguous
+        seen: dict[str, int] = {}
+        for i, wp in enumerate(value):
+            key = wp.id.casefold()
+            if key in seen:
+                raise PydanticCustomError(
+                    "duplicate", "{what} is already the id of work_packages[{first}]; ids are compared without "
+                    "case: give each work package its own", {"at": f"[{i}].id", "what": repr(wp.id),
+                                                             "first": seen[key]})
+            seen[key] = i
+        return value
+
+    @property
+    def has_budget(self) -> bool:
+        """The plan holds a budget (work packages or budget lines): the spec's `budget` object applies."""
+        return bool(self.work_packages) or any(p.budget for p in self.partners)
+
     def to_document(self) -> dict[str, Any]:
         """The plan as a TOML-ready dict: the spec's key order, unset keys left out."""
         doc = self.model_dump(mode="json", exclude_none=True)
-        for table in ("partners", "profiles"):
+        for table in ("partners", "profiles", "work_packages"):
             if not doc[table]:
                 del doc[table]
         return doc
@@ -216,6 +326,7 @@ class Plan(_Model):
 
 SECTIONS: dict[str, type[_Model]] = {
     "partners": Partner,
+    "work_packages": WorkPackage,
     "profiles": Profile,
     "activities": Activities,
     "assessment": Assessment,
@@ -225,8 +336,10 @@ SECTIONS: dict[str, type[_Model]] = {
 def allowed_keys(loc: tuple[Any, ...]) -> list[str] | None:
     """The keys a table at `loc` may hold, for "unknown key" messages."""
     model: type[_Model] = Plan
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(part, str):
+            if model is Partner and part == "budget":  # partners[2].budget.WP1.<key>: a line's keys
+                return list(BudgetLine.model_fields) if len(loc) == i + 2 else None
             section = SECTIONS.get(part)
             if section is None:
                 return None

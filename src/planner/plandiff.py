@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from planner.model import Activities, Assessment, Partner, Plan
+from planner.model import Activities, Assessment, BudgetLine, Partner, Plan, WorkPackage
 from planner.scoring import Scoreboard
 
 # the words of each field, in the order the changes are listed (the call first: it decides the rules)
@@ -21,7 +21,13 @@ PLAN_FIELDS = (("call", "call"), ("title", "title"), ("acronym", "acronym"), ("l
                ("notes", "notes"))
 PARTNER_FIELDS = (("name", "name"), ("short_name", "short name"), ("country", "country"), ("kind", "kind"),
                   ("role", "role"), ("pic", "PIC"), ("grant_eur", "share of the grant"),
-                  ("affiliated_to", "affiliated to"), ("eche", "ECHE"), ("notes", "notes"))
+                  ("affiliated_to", "affiliated to"), ("eche", "ECHE"), ("notes", "notes"),
+                  ("staff_cost_eur", "staff cost"))
+WORK_PACKAGE_FIELDS = (("id", "id"), ("title", "title"), ("lead", "lead"), ("start_month", "start month"),
+                       ("end_month", "end month"))
+BUDGET_FIELDS = (("person_months", "person-months"), ("travel_eur", "travel"), ("equipment_eur", "equipment"),
+                 ("other_eur", "other costs"), ("subcontracting_eur", "subcontracting"),
+                 ("staff_cost_eur", "staff cost"))
 ACTIVITY_WORDS = {"skills_strategy": "skills strategy", "cvet_programmes": "CVET programmes",
                   "core_curricula": "core curricula", "long_term_action_plan": "long-term action plan"}
 CUT = 60  # a long text (notes) is shown cut to this many characters
@@ -29,7 +35,8 @@ CUT = 60  # a long text (notes) is shown cut to this many characters
 
 @dataclass(frozen=True)
 class Change:
-    """One difference: `section` "plan", "partner", "profile", "activity", "assessment" or "verdict";
+    """One difference: `section` "plan", "partner", "profile", "activity", "assessment", "work package",
+    "budget" (a partner's line: `subject` "HSNH in WP1") or "verdict";
     `change` "added", "removed" or "changed"; old and new as in the file (None: not set)."""
 
     section: str
@@ -42,14 +49,16 @@ class Change:
     @property
     def words(self) -> str:
         """'CAM-BIL added', 'grant EUR 1,400,000 → 1,450,000', 'UNIBP: country HU → AT'."""
-        if self.section in ("partner", "profile") and self.field is None:
-            what = self.subject if self.section == "partner" else f"profile {self.subject}"
+        if self.section in ("partner", "profile", "work package", "budget") and self.field is None:
+            what = {"partner": self.subject, "profile": f"profile {self.subject}",
+                    "work package": f"work package {self.subject}",
+                    "budget": f"budget line of {self.subject}"}[self.section]
             return f"{what} {self.change}"
         if self.field == "partners":
             return "partners reordered"
         name = _field_words(self.section, self.field)
         arrow = f"{_value(self.field, self.old)} → {_value(self.field, self.new, self.old)}"
-        if self.section == "partner":
+        if self.section in ("partner", "work package", "budget"):
             return f"{self.subject}: {name} {arrow}"
         return f"{name} {arrow}"
 
@@ -63,6 +72,10 @@ def _field_words(section: str, field: str | None) -> str:
         return dict(PLAN_FIELDS).get(field or "", field or "")
     if section == "partner":
         return dict(PARTNER_FIELDS).get(field or "", field or "")
+    if section == "work package":
+        return dict(WORK_PACKAGE_FIELDS).get(field or "", field or "")
+    if section == "budget":
+        return dict(BUDGET_FIELDS).get(field or "", field or "")
     if section == "activity":
         return f"activity {ACTIVITY_WORDS.get(field or '', field)}"
     if section == "assessment":
@@ -79,7 +92,7 @@ def _value(field: str | None, value: object, other: object = None, cut: bool = T
         return "not set"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if field in ("requested_grant_eur", "grant_eur") and isinstance(value, int):
+    if field and field.endswith("_eur") and isinstance(value, int) and not isinstance(value, bool):
         # "EUR 1,400,000 → 1,450,000": the unit once, unless the old value had none
         return f"{value:,}" if isinstance(other, int) and not isinstance(other, bool) else f"EUR {value:,}"
     if field == "duration_months" and isinstance(value, int):
@@ -131,6 +144,7 @@ def plan_changes(before: Plan, after: Plan) -> list[Change]:
     kept_before = [p for p in before.partners if any(p is o for o, _ in matched)]
     if [o for o, _ in matched] != kept_before and not any(c.section == "partner" for c in changes):
         changes.append(Change("plan", "changed", "partners", None, "order", "another order"))
+    changes += _budget_changes(before, after, matched)
     old_profiles = [(p.title, p.eqf) for p in before.profiles]
     new_profiles = [(p.title, p.eqf) for p in after.profiles]
     for title, eqf in old_profiles:
@@ -148,6 +162,37 @@ def plan_changes(before: Plan, after: Plan) -> list[Change]:
         if getattr(old_score, field) != getattr(new_score, field):
             changes.append(Change("assessment", "changed", field, None, getattr(old_score, field),
                                   getattr(new_score, field)))
+    return changes
+
+
+def _budget_changes(before: Plan, after: Plan, matched: list[tuple[Partner, Partner]]) -> list[Change]:
+    """Work packages added, removed and changed (matched by id), then each matched partner's lines."""
+    changes: list[Change] = []
+    old_wps: dict[str, WorkPackage] = {w.id: w for w in before.work_packages}
+    new_wps: dict[str, WorkPackage] = {w.id: w for w in after.work_packages}
+    changes += [Change("work package", "removed", None, i) for i in old_wps if i not in new_wps]
+    changes += [Change("work package", "added", None, i) for i in new_wps if i not in old_wps]
+    for wp_id, new in new_wps.items():
+        old = old_wps.get(wp_id)
+        for field, _ in WORK_PACKAGE_FIELDS if old is not None else ():
+            if getattr(old, field) != getattr(new, field):
+                changes.append(Change("work package", "changed", field, wp_id, getattr(old, field),
+                                      getattr(new, field)))
+    for old_p, new_p in matched:
+        old_lines: dict[str, BudgetLine] = dict(old_p.budget or {})
+        new_lines: dict[str, BudgetLine] = dict(new_p.budget or {})
+        for wp_id in old_lines:
+            if wp_id not in new_lines:
+                changes.append(Change("budget", "removed", None, f"{new_p.label} in {wp_id}"))
+        for wp_id, line in new_lines.items():
+            was = old_lines.get(wp_id)
+            if was is None:
+                changes.append(Change("budget", "added", None, f"{new_p.label} in {wp_id}"))
+                continue
+            for field, _ in BUDGET_FIELDS:
+                if getattr(was, field) != getattr(line, field):
+                    changes.append(Change("budget", "changed", field, f"{new_p.label} in {wp_id}",
+                                          getattr(was, field), getattr(line, field)))
     return changes
 
 
@@ -202,6 +247,14 @@ def textconv(plan: Plan, board: Scoreboard | None = None) -> str:
             value = getattr(partner, field)
             if value is not None and field != "short_name":
                 lines.append(f"partner {partner.label}: {name} {_value(field, value, cut=False)}")
+        for wp_id, line in (partner.budget or {}).items():
+            for field, name in BUDGET_FIELDS:
+                value = getattr(line, field)
+                if value is not None:
+                    lines.append(f"budget {partner.label} in {wp_id}: {name} {_value(field, value, cut=False)}")
+    for wp in plan.work_packages:
+        lines.append(f"work package {wp.id}: {wp.title} (lead {wp.lead or 'none'}, months "
+                     f"{wp.start_month}-{wp.end_month})")
     for profile in plan.profiles:
         lines.append(f"profile {profile.title} (EQF {profile.eqf})")
     activities = plan.activities or Activities()

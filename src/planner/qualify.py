@@ -52,6 +52,8 @@ class Judged(Protocol):
     def duration_months(self) -> int: ...
     @property
     def failures(self) -> tuple[_Failing, ...]: ...
+    @property
+    def cut_to_cap(self) -> int | None: ...
 
 SORTS = ("new_countries", "labour_market_actors", "education_providers", "higher_education", "vet_providers")
 # the composition criteria that new full partners close
@@ -544,7 +546,10 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     if "grant" in failing:
         cap = rules.max_grant(lot.number, board.duration_months)
         asked = plan.requested_grant_eur
-        if cap is not None and asked is not None and asked > cap:
+        if cap is not None and board.cut_to_cap is not None:  # the budget's contribution is over the cap
+            steps.append(("grant", f"cut EUR {board.cut_to_cap:,} of estimated costs to bring the budget's "
+                          f"contribution to the EUR {cap:,} cap at {rules.funding_rate_percent}%"))
+        elif cap is not None and asked is not None and asked > cap:
             steps.append(("grant", f"lower the grant by EUR {asked - cap:,} to the EUR {cap:,} cap"))
         else:
             steps.append(("grant", f"grant: {failing['grant'].message}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from planner.budget import budget
+from planner.budget import budget, budget_problems
 from planner.model import Plan
 from planner.rules import CallRules
 from planner.safetext import visible
@@ -201,6 +201,15 @@ def money(amount: int) -> str:
 
 def cell_reason(c: Criterion, board: Scoreboard, plan: Plan, rules: CallRules) -> str:
     """Why a comparison cell fails or warns, in a few words: 'EUR 3.9M > 1.5M cap', '7/8', or the message's start."""
+    if c.id == "grant" and c.status in ("fail", "warn") and board.estimate is not None:
+        est = board.estimate
+        if c.status == "fail" and board.cap_eur is not None:
+            return f"EUR {money(est.contribution_eur)} > {money(board.cap_eur)} cap"
+        return "grant ≠ budget"
+    if c.id == "budget" and c.status in ("fail", "warn"):
+        found = budget_problems(plan, rules, board.duration_months)
+        n = len(found.fails) if c.status == "fail" else len(found.warnings)
+        return f"{n} problem{'s' if n != 1 else ''}" if c.status == "fail" else f"{n} warning{'s' if n != 1 else ''}"
     if c.id == "grant" and c.status in ("fail", "warn"):
         b = budget(plan, rules, board.lot, board.duration_months)
         if c.status == "fail" and b.requested is not None and b.cap is not None:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from planner.budget import budget, share_totals
+from planner.budget import Estimate, budget, budget_problems, estimate, share_totals
 from planner.model import Partner, Plan
 from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, load_call, next_call, not_published
 
@@ -26,7 +26,7 @@ Status = Literal["pass", "fail", "warn", "info"]
 CRITERIA_ORDER = (
     "coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
     "higher-education", "vet-provider", "excluded-countries", "third-countries", "eche", "affiliations",
-    "duration", "ecosystem", "grant", "occupational-profiles", "activities", "award", "deadline",
+    "duration", "ecosystem", "grant", "budget", "occupational-profiles", "activities", "award", "deadline",
 )
 
 
@@ -81,6 +81,10 @@ class Scoreboard:
     closed_at: datetime | None = None
     # the call's text is not published yet (status "expected"): every rule is provisional
     expected: bool = False
+    # the plan's estimated budget when it has one (work packages or budget lines), and this lot and
+    # duration's cap: the spec's `budget` object (`budget_dict`)
+    estimate: Estimate | None = field(default=None, repr=False, compare=False)
+    cap_eur: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "failures", tuple(c for c in self.criteria if c.status == "fail"))
@@ -102,6 +106,18 @@ class Scoreboard:
             raise ValueError("this scoreboard was made without its plan and rules")
         return to_qualify(self.plan, self.rules, self)
 
+    @property
+    def cut_to_cap(self) -> int | None:
+        """The estimated costs to cut to bring the budget's contribution to the cap; None without a
+        budget over the cap."""
+        if self.estimate is None or self.cap_eur is None or self.estimate.contribution_eur <= self.cap_eur:
+            return None
+        return self.estimate.cut_to_cap(self.cap_eur)
+
+    def budget_dict(self) -> dict[str, object] | None:
+        """The spec's `budget` object for this verdict, None when the plan has no budget."""
+        return None if self.estimate is None else self.estimate.as_dict(self.cap_eur)
+
     def get(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)
 
@@ -122,6 +138,7 @@ class Scoreboard:
             "eligible": self.eligible,
             "criteria": [c.as_dict() for c in self.criteria],
             **({"to_qualify": self.to_qualify.as_dict()} if self.plan is not None and self.rules is not None else {}),
+            **({"budget": self.budget_dict()} if self.estimate is not None else {}),
         }
 
 
@@ -249,6 +266,7 @@ def evaluate(
         _duration(months, the_lot),
         _ecosystem(plan, the_lot, rules),
         _grant(plan, rules, the_lot, months),
+        _budget(plan, rules, months),
     ]
     if the_lot.content_requirements:
         criteria.append(_profiles(plan, rules))
@@ -256,11 +274,13 @@ def evaluate(
     criteria.append(_award(plan, rules))
     now = now or datetime.now(timezone.utc).astimezone()
     criteria.append(_deadline(rules, now))
-    marked, notes = mark_provisional(criteria, rules, the_lot, months)
+    marked, notes = mark_provisional(criteria, rules, the_lot, months, with_budget=plan.has_budget)
     deadline = rules.deadline_aware()
     return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes, plan=plan, rules=rules,
                       closed_at=deadline if deadline is not None and deadline <= now else None,
-                      expected=rules.is_expected)
+                      expected=rules.is_expected,
+                      estimate=estimate(plan, rules) if plan.has_budget else None,
+                      cap_eur=rules.max_grant(lot_number, months))
 
 
 def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:
@@ -445,6 +465,8 @@ def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
     b = budget(plan, rules, lot.number, months, shares=False)
     if b.cap is None:
         return Criterion("grant", label, "info", f"no cap for {months} months: choose an allowed duration first")
+    if plan.has_budget:
+        return _grant_from_budget(plan, rules, b.cap, months)
     if b.requested is None:
         return Criterion("grant", label, "info", f"no requested grant yet; the cap is {_eur(b.cap)}")
     if b.requested > b.cap:
@@ -465,6 +487,45 @@ def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
         return Criterion("grant", label, "warn", "; ".join(problems))
     return Criterion("grant", label, "pass", f"{_eur(b.requested)} requested, within the {_eur(b.cap)} cap; "
                      "partner shares add up")
+
+
+def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> Criterion:
+    """The spec: with a budget, the grant is the sum of its contributions, judged against the cap; a
+    hand-set requested grant or partner share that disagrees with the budget warns, with both figures."""
+    label = "Grant"
+    est = estimate(plan, rules)
+    grant = est.contribution_eur
+    of = f"{_eur(grant)} ({est.funding_rate_percent}% of {_eur(est.cost_eur)} estimated costs)"
+    if grant > cap:
+        return Criterion("grant", label, "fail",
+                         f"the budget's contribution {of} is above the {_eur(cap)} cap for {months} months: "
+                         f"cut {_eur(est.cut_to_cap(cap))} of estimated costs")
+    problems = []
+    if plan.requested_grant_eur is not None and plan.requested_grant_eur != grant:
+        problems.append(f"requested_grant_eur is {_eur(plan.requested_grant_eur)}, the budget gives {_eur(grant)}")
+    for i, p in enumerate(plan.partners):
+        if p.grant_eur is not None and p.grant_eur != (share := est.partner_contribution(i)):
+            problems.append(f"{p.label}'s grant_eur (partners[{i}].grant_eur) is {_eur(p.grant_eur)}, "
+                            f"its budget gives {_eur(share)}")
+    if problems:
+        shown = problems[:5] + ([f"{len(problems) - 5} more"] if len(problems) > 5 else [])
+        return Criterion("grant", label, "warn", "; ".join(shown))
+    return Criterion("grant", label, "pass", f"the budget's contribution {of} is within the {_eur(cap)} cap")
+
+
+def _budget(plan: Plan, rules: CallRules, months: int) -> Criterion:
+    label = "Budget"
+    if not plan.has_budget:
+        return Criterion("budget", label, "info", "no budget yet: work packages and each partner's costs "
+                         "(person-months, travel, equipment, other, subcontracting) give the grant")
+    found = budget_problems(plan, rules, months)
+    if found.fails:
+        return Criterion("budget", label, "fail", "; ".join([*found.fails, *found.warnings]))
+    if found.warnings:
+        return Criterion("budget", label, "warn", "; ".join(found.warnings))
+    n, m = len(plan.work_packages), sum(1 for p in plan.partners if p.budget)
+    return Criterion("budget", label, "pass", f"{n} work package{_plural(n)}, each led by a full partner and "
+                     f"within the {months} months; {m} partner{_plural(m)} with costs")
 
 
 def _profiles(plan: Plan, rules: CallRules) -> Criterion:
@@ -660,12 +721,16 @@ _BY_DURATION = {"duration", "grant"}
 _CHECK = "check the call document (secondary sources only)"
 
 
-def mark_provisional(criteria: list[Criterion], rules: CallRules, lot: Lot,
-                     months: int) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
-    """Each criterion whose verdict rests on a figure from secondary sources only, marked; and the notes."""
+def mark_provisional(criteria: list[Criterion], rules: CallRules, lot: Lot, months: int,
+                     with_budget: bool = False) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
+    """Each criterion whose verdict rests on a figure from secondary sources only, marked; and the notes.
+
+    `with_budget`: the plan has a budget, so `grant` rests on the indirect cost rate too."""
     duration = lot.duration(months)
     grades = {cid: lot.grade for cid in _BY_LOT}
     grades.update({cid: duration.grade for cid in _BY_DURATION} if duration else {})
+    if with_budget and is_provisional(rules.indirect_rate_grade):
+        grades["grant"] = rules.indirect_rate_grade
     grades.update({"coordinator": rules.countries.grade, "excluded-countries": rules.countries.grade,
                    "occupational-profiles": rules.content_rules.grade, "activities": rules.content_rules.grade,
                    "award": rules.award_rules.grade, "deadline": rules.deadline_grade})
@@ -686,6 +751,8 @@ def mark_provisional(criteria: list[Criterion], rules: CallRules, lot: Lot,
                      "full partners / countries / labour-market actors / providers")
     if duration is not None and is_provisional(duration.grade):
         notes.append(f"{months} months, up to EUR {duration.max_grant_eur:,} for {lot.label} is provisional: {_CHECK}")
+    if with_budget and is_provisional(rules.indirect_rate_grade):
+        notes.append(f"the {rules.indirect_rate_percent}% indirect cost rate of the budget is provisional: {_CHECK}")
     lot_or_duration = _BY_LOT | _BY_DURATION
     for c in marked:
         if c.provisional and c.id not in lot_or_duration:

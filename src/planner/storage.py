@@ -193,9 +193,19 @@ _BLOCKS: weakref.WeakKeyDictionary[Partner, str] = weakref.WeakKeyDictionary()
 def _partner_block(partner: Partner) -> str:
     block = _BLOCKS.get(partner)
     if block is None:
-        block = "\n".join(["[[partners]]", *_toml_table(partner.model_dump(mode="json", exclude_none=True))])
+        fields = partner.model_dump(mode="json", exclude_none=True)
+        lines = fields.pop("budget", {})
+        # the partner's keys, then one [partners.budget.WPID] table per line, in the partner's order
+        block = "\n".join(["[[partners]]", *_toml_table(fields)])
+        for wp_id, line in lines.items():
+            block += "\n\n" + "\n".join([f"[partners.budget.{_toml_key(wp_id)}]", *_toml_table(line)])
         _BLOCKS[partner] = block
     return block
+
+
+def _toml_key(key: str) -> str:
+    """A bare key where TOML allows one (WP1), else quoted ("WP1.2": a dot would make two keys)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
 
 
 def size_problem(plan: Plan, text: str | None = None) -> str | None:

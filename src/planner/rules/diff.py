@@ -31,6 +31,7 @@ WORDS = {
     "award_rules": "award thresholds",
     "content_rules": "Lot 2 content rules",
     "funding_rate_percent": "funding rate (%)",
+    "indirect_rate_percent": "indirect cost rate (%)",
     "eqf_bands": "EQF band",
     "third_countries": "third-countries",
 }

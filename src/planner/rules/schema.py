@@ -199,6 +199,10 @@ class CallRules(_Strict):
     funding_rate_percent: int = Field(gt=0, le=100)
     funding_rate_source: str
     funding_rate_grade: Grade = "official"
+    # the flat rate for indirect costs on the budget's direct costs but subcontracting (spec, "The budget")
+    indirect_rate_percent: int = Field(ge=0, le=100)
+    indirect_rate_source: str
+    indirect_rate_grade: Grade = "official"
     lots: tuple[Lot, ...] = Field(min_length=1)
     ecosystems: tuple[Ecosystem, ...]
 

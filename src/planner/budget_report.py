@@ -1,0 +1,182 @@
+"""The estimated budget for people and tools: `planner budget` as text, Markdown, CSV and JSON, and the
+budget and work plan sections of the reports to mail.
+
+`budget_rows` is the one table the CSV writes (`export.budget_csv`: a row per line, per partner, per work
+package and the total, each with every cost category): a workbook writer reuses it as it is. Pure: a
+plan, its rules and a scoreboard in, text out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from decimal import Decimal
+
+from planner.budget import CATEGORIES, Estimate, LineCost, estimate, json_months
+from planner.model import Plan
+from planner.report import STATUS_WORDS, _md_cell, judged_headline, shown_label, verdict_line
+from planner.rules import CallRules
+from planner.safetext import visible
+from planner.scoring import Scoreboard
+
+# the CSV's columns (and a workbook's): what a row is, whose, then the spec's figures of a line
+COLUMNS = ("row", "partner", "work_package", "person_months", *CATEGORIES, "cost_eur", "contribution_eur")
+CATEGORY_WORDS = {"personnel_eur": "Personnel", "subcontracting_eur": "Subcontracting",
+                  "travel_eur": "Travel and subsistence", "equipment_eur": "Equipment",
+                  "other_eur": "Other goods, works and services", "indirect_eur": "Indirect costs"}
+TITLE_WIDTH = 34  # a work package's title in a text table, cut with '…'
+
+
+def board_estimate(board: Scoreboard, plan: Plan, rules: CallRules) -> Estimate:
+    """The board's budget; for a plan without one, its (empty) budget all the same: `planner budget` asked."""
+    return board.estimate if board.estimate is not None else estimate(plan, rules)
+
+
+def _figures(lines: list[LineCost]) -> list[object]:
+    """person-months, each category, cost and contribution, summed over `lines`."""
+    months = sum(line.hundredths for line in lines)
+    return [_months_text(months), *(sum(getattr(line, c) for line in lines) for c in CATEGORIES),
+            sum(line.cost_eur for line in lines), sum(line.contribution_eur for line in lines)]
+
+
+def _months_text(hundredths: int) -> str:
+    """Person-months as a spreadsheet reads them: '6.5', '12', '0.25'."""
+    return str(json_months(Decimal(hundredths).scaleb(-2)))
+
+
+def budget_rows(est: Estimate, plan: Plan) -> list[list[object]]:
+    """COLUMNS' rows: each line ('line'), each partner but associated partners ('partner', in the plan's
+    order), each work package ('work package', in the plan's order), then the plan ('total')."""
+    rows: list[list[object]] = [["line", line.partner, line.work_package, *_figures([line])] for line in est.lines]
+    listed = {s.key for s in est.by_partner}
+    for index, partner in enumerate(plan.partners):
+        if partner.label in listed:
+            rows.append(["partner", partner.label, "", *_figures([x for x in est.lines if x.partner_index == index])])
+    for wp in plan.work_packages:
+        rows.append(["work package", "", wp.id, *_figures([x for x in est.lines if x.work_package == wp.id])])
+    rows.append(["total", "", "", *_figures(list(est.lines))])
+    return rows
+
+
+def budget_json(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
+    """The verdict's frame (plan, call, lot, duration, eligible) and the spec's `budget` object."""
+    out = {"plan": path, "call": board.call, "lot": board.lot, "duration_months": board.duration_months,
+           "eligible": board.eligible, "budget": board_estimate(board, plan, rules).as_dict(board.cap_eur)}
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def _eur(amount: int | None) -> str:
+    return "" if amount is None else f"EUR {amount:,}"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def summary_line(est: Estimate, cap: int | None, months: int) -> str:
+    """'Estimated costs EUR 1,262,145; EU contribution (80%) EUR 1,009,716: EUR 9,716 over the EUR 1,000,000
+    cap for 24 months'."""
+    text = (f"Estimated costs {_eur(est.cost_eur)}; EU contribution ({est.funding_rate_percent}%) "
+            f"{_eur(est.contribution_eur)}")
+    if cap is None:
+        return text + f"; no cap for {months} months"
+    over = est.over_cap(cap)
+    if over:
+        return text + f": {_eur(over)} over the {_eur(cap)} cap for {months} months"
+    return text + f", within the {_eur(cap)} cap for {months} months ({_eur(cap - est.contribution_eur)} to spare)"
+
+
+def _tables(est: Estimate, plan: Plan) -> list[tuple[str, list[str], list[list[str]], set[int]]]:
+    """(title, header, rows, right-aligned columns) of the partners, the work packages and the categories."""
+    partners = [[s.key, str(json_months(s.person_months)), _eur(s.cost_eur), _eur(s.contribution_eur)]
+                for s in est.by_partner]
+    partners.append(["Total", str(json_months(est.person_months)), _eur(est.cost_eur), _eur(est.contribution_eur)])
+    by_id = {s.key: s for s in est.by_work_package}
+    wps = [[wp.id, wp.title, wp.lead or "-", f"{wp.start_month}-{wp.end_month}",
+            str(json_months(by_id[wp.id].person_months)), _eur(by_id[wp.id].cost_eur),
+            _eur(by_id[wp.id].contribution_eur)] for wp in plan.work_packages]
+    categories = [[CATEGORY_WORDS[c], _eur(est.by_category[c])] for c in CATEGORIES]
+    categories.append(["Total", _eur(est.cost_eur)])
+    return [("By partner", ["Partner", "Person-months", "Cost", "Contribution"], partners, {1, 2, 3}),
+            ("Work packages", ["WP", "Title", "Lead", "Months", "Person-months", "Cost", "Contribution"], wps,
+             {4, 5, 6}),
+            ("By category", ["Category", "Cost"], categories, {1})]
+
+
+def _columns(header: list[str], rows: list[list[str]], right: Collection[int]) -> list[str]:
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    return ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+                      for i, cell in enumerate(row)).rstrip() for row in table]
+
+
+def _judged(board: Scoreboard) -> list[tuple[str, str, str]]:
+    """(status, label, message) of the grant and budget criteria."""
+    return [(STATUS_WORDS[c.status], shown_label(c.label, c.provisional), c.message)
+            for c in board.criteria if c.id in ("grant", "budget")]
+
+
+def _notes(est: Estimate, rules: CallRules) -> list[str]:
+    from planner.rules import is_provisional
+
+    if is_provisional(rules.indirect_rate_grade):
+        return [f"Indirect costs at {est.indirect_rate_percent}% of the direct costs but subcontracting: "
+                "provisional (secondary sources only; check the call document)."]
+    return [f"Indirect costs at {est.indirect_rate_percent}% of the direct costs but subcontracting."]
+
+
+def budget_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
+    est = board_estimate(board, plan, rules)
+    name = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
+    lines = [f"{path}: {name}" if path else name,
+             f"Call {board.call}, Lot {board.lot}, {board.duration_months} months: budget", "",
+             summary_line(est, board.cap_eur, board.duration_months), *_notes(est, rules)]
+    if not plan.has_budget:
+        lines += ["", "No budget yet: add work packages and each partner's costs (planner, key b)."]
+    for title, header, rows, right in _tables(est, plan):
+        if rows and (title != "Work packages" or plan.work_packages):
+            cut = [[_cut(cell, TITLE_WIDTH) for cell in row] for row in rows]
+            lines += ["", title.upper(), *_columns([h.upper() for h in header], cut, right)]
+    lines.append("")
+    for status, label, message in _judged(board):
+        lines.append(f"{status:<4}  {label}: {message}")
+    lines += ["", f"Verdict: {verdict_line(board)}"]
+    return visible("\n".join(lines), keep_newlines=True) + "\n"
+
+
+def budget_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
+    est = board_estimate(board, plan, rules)
+    name = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
+    md = [f"## Budget: {_md_cell(f'{path}: {name}' if path else name)}", "",
+          f"Call {board.call}, Lot {board.lot}, {board.duration_months} months: **{judged_headline(board)}**", "",
+          summary_line(est, board.cap_eur, board.duration_months) + ".", "", *_notes(est, rules)]
+    md += budget_sections(est, plan, heading="###")
+    md += ["", "| Status | Criterion | What it means |", "|---|---|---|"]
+    md += [f"| {status} | {_md_cell(label).replace('*', chr(92) + '*')} | {_md_cell(message)} |"
+           for status, label, message in _judged(board)]
+    return visible("\n".join(md), keep_newlines=True) + "\n"
+
+
+def budget_sections(est: Estimate, plan: Plan, heading: str = "##") -> list[str]:
+    """Markdown: the budget by partner, the work plan (work packages, leads, months and each partner's
+    person-months: the staff-effort table of Part B) and the categories. For `planner budget` and the
+    report to mail."""
+    md: list[str] = []
+    for title, header, rows, right in _tables(est, plan):
+        if not rows or (title == "Work packages" and not plan.work_packages):
+            continue
+        md += ["", f"{heading} {title}", "", "| " + " | ".join(header) + " |",
+               "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+        md += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
+    if plan.work_packages and est.by_partner:
+        md += ["", f"{heading} Staff effort (person-months)", "",
+               "| Partner | " + " | ".join(_md_cell(wp.id) for wp in plan.work_packages) + " | Total |",
+               "|---|" + "---:|" * (len(plan.work_packages) + 1)]
+        effort: dict[tuple[str, str], int] = {}
+        for line in est.lines:
+            effort[line.partner, line.work_package] = effort.get((line.partner, line.work_package), 0) + line.hundredths
+        for s in est.by_partner:
+            cells = [_months_text(effort.get((s.key, wp.id), 0)) for wp in plan.work_packages]
+            md.append(f"| {_md_cell(s.key)} | " + " | ".join(cells) + f" | {json_months(s.person_months)} |")
+        totals = [str(json_months(s.person_months)) for s in est.by_work_package]
+        md.append("| **Total** | " + " | ".join(totals) + f" | **{json_months(est.person_months)}** |")
+    return md

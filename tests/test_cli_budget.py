@@ -1,0 +1,141 @@
+"""`planner budget PLAN` and the budget in `check`, `compare` and `export`, through the real command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.model import BudgetLine
+from planner.rules import load_call
+from planner.storage import save_plan
+from support import passing_plan, run_planner, with_budget
+
+RULES = load_call("2024")
+
+
+def _plan(tmp_path: Path, line: BudgetLine | None = None) -> Path:
+    path = tmp_path / "budgeted.toml"
+    save_plan(with_budget(passing_plan(RULES, 1), RULES, line=line), path)
+    return path
+
+
+def test_budget_as_json_is_the_verdicts_budget_object_and_exits_as_check(tmp_path):
+    path = _plan(tmp_path)
+    result = run_planner("budget", path, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    check = json.loads(run_planner("check", path, "--format", "json").stdout)
+    assert out["budget"] == check["budget"]
+    assert (out["lot"], out["duration_months"], out["eligible"]) == (1, 24, True)
+    # 8 full partners, 2 work packages, a line of 2 person-months x 5,000 and 1,000 travel in each
+    assert len(out["budget"]["lines"]) == 16 and out["budget"]["person_months"] == 32
+    assert out["budget"]["lines"][0]["cost_eur"] == 11000 + 770
+
+
+def test_budget_over_the_cap_exits_1_and_says_by_how_much(tmp_path):
+    path = _plan(tmp_path, BudgetLine(person_months=40, travel_eur=5000))
+    result = run_planner("budget", path)
+    assert result.returncode == 1
+    contribution = json.loads(run_planner("budget", path, "--format", "json").stdout)["budget"]["contribution_eur"]
+    assert f"EUR {contribution - 1_000_000:,} over the EUR 1,000,000 cap for 24 months" in result.stdout
+    assert "FAIL  Grant" in result.stdout
+    # the 36-month column has a higher cap
+    wider = json.loads(run_planner("budget", path, "--duration", "36", "--format", "json").stdout)
+    assert wider["budget"]["cap_eur"] == RULES.max_grant(1, 36)
+
+
+def test_budget_csv_has_every_partners_total_and_the_grant(tmp_path):
+    path = _plan(tmp_path)
+    result = run_planner("budget", path, "--format", "csv", "--no-bom")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    partners = [r for r in rows if r["row"] == "partner"]
+    assert len(partners) == 8 and all(int(r["cost_eur"]) == 2 * 11770 for r in partners)
+    total = next(r for r in rows if r["row"] == "total")
+    verdict = json.loads(run_planner("check", path, "--format", "json").stdout)["budget"]
+    assert int(total["contribution_eur"]) == verdict["contribution_eur"]
+    assert int(total["cost_eur"]) == sum(int(r["cost_eur"]) for r in rows if r["row"] == "line")
+
+
+def test_budget_text_and_markdown_show_the_work_plan(tmp_path):
+    path = _plan(tmp_path)
+    text = run_planner("budget", path).stdout
+    assert "WORK PACKAGES" in text and "Work package 1" in text and "BY CATEGORY" in text
+    md = run_planner("budget", path, "--format", "markdown").stdout
+    assert "### Staff effort (person-months)" in md and "| WP1 | Work package 1 |" in md
+
+
+def test_budget_writes_a_file_with_o(tmp_path):
+    path = _plan(tmp_path)
+    target = tmp_path / "budget.csv"
+    result = run_planner("budget", path, "--format", "csv", "-o", target)
+    assert result.returncode == 0 and target.read_text(encoding="utf-8-sig").startswith("row,partner,")
+    again = run_planner("budget", path, "--format", "csv", "-o", target)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_budget_writes_a_workbook_with_every_partners_total_and_the_grant(tmp_path):
+    calamine = pytest.importorskip("python_calamine")
+    path = _plan(tmp_path)
+    target = tmp_path / "budget.xlsx"
+    result = run_planner("budget", path, "--format", "xlsx", "-o", target)
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout and "budget.xlsx" in result.stdout
+    verdict = json.loads(run_planner("check", path, "--format", "json").stdout)["budget"]
+    book = calamine.CalamineWorkbook.from_path(str(target))
+    assert book.sheet_names[0] == "Summary" and book.sheet_names[-1] == "Work plan"
+    assert len(book.sheet_names) == 2 + len(verdict["by_partner"])  # a sheet per beneficiary
+    rows = book.get_sheet_by_name("Summary").to_python()
+    header = next(row for row in rows if row and row[0] == "Partner")
+    totals = {row[0]: row[header.index("Total cost")] for row in rows if row and row[0]}
+    for partner in verdict["by_partner"]:
+        assert totals[partner["partner"]] == partner["cost_eur"]
+    grant = next(row for row in rows if row and row[0] == "Total")[header.index("EU contribution")]
+    assert grant == verdict["contribution_eur"]
+    # to standard output when it is not a terminal (a pipe here): the same workbook
+    piped = subprocess.run([sys.executable, "-m", "planner", "budget", str(path), "--format", "xlsx"],
+                           capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert piped.returncode == 0 and piped.stdout.startswith(b"PK")
+    assert calamine.CalamineWorkbook.from_filelike(io.BytesIO(piped.stdout)).sheet_names == book.sheet_names
+
+
+def test_a_plan_without_a_budget_says_so(tmp_path):
+    path = tmp_path / "plain.toml"
+    save_plan(passing_plan(RULES, 1), path)
+    result = run_planner("budget", path)
+    assert result.returncode == 0 and "No budget yet" in result.stdout
+    assert "budget" not in json.loads(run_planner("check", path, "--format", "json").stdout)
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_compare_judges_the_budget_in_every_column(tmp_path, fmt):
+    plan = with_budget(passing_plan(RULES, 1), RULES, line=BudgetLine(person_months=18, travel_eur=3000))
+    path = tmp_path / "over.toml"
+    save_plan(plan, path)
+    result = run_planner("compare", path, "--format", fmt)
+    if fmt == "json":
+        verdicts = json.loads(result.stdout)["verdicts"]
+        assert all("budget" in v for v in verdicts)
+        caps = {(v["lot"], v["duration_months"]): v["budget"]["cap_eur"] for v in verdicts}
+        assert caps[(1, 24)] == 1_000_000 and caps[(1, 36)] == 1_500_000
+        over = {(v["lot"], v["duration_months"]): v["budget"]["over_cap_eur"] > 0 for v in verdicts}
+        grant = {(v["lot"], v["duration_months"]): next(c["status"] for c in v["criteria"] if c["id"] == "grant")
+                 for v in verdicts}
+        assert over[(1, 24)] and not over[(1, 36)]
+        assert grant[(1, 24)] == "fail" and grant[(1, 36)] == "pass"
+    else:
+        assert "> 1M cap" in result.stdout
+
+
+def test_the_markdown_report_for_partners_has_the_budget_and_the_work_plan(tmp_path):
+    path = _plan(tmp_path)
+    result = run_planner("export", path, "--for-partners")
+    assert result.returncode == 0, result.stderr
+    assert "## Budget" in result.stdout and "### Work packages" in result.stdout
+    assert "### Staff effort (person-months)" in result.stdout
