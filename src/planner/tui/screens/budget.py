@@ -278,14 +278,11 @@ class BudgetScreen(PlanEditor):
             if wp is not None:
                 self.action_edit_work_package()
             return
-        if col == SHARE:
+        if col == SHARE or not self.plan.work_packages:  # no budget yet: the share is what there is to edit
             self.action_share()
             return
         if wp is None:  # the partner's name, cost or person-months: its line in the first work package
-            wp = self.plan.work_packages[0] if self.plan.work_packages else None
-        if wp is None:
-            self.app.tell("No work package yet: a adds one, then enter gives a partner's costs in it", timeout=5)
-            return
+            wp = self.plan.work_packages[0]
         self._form(LineForm(self.plan, self.rules, index, wp.id))
 
     def _form(self, form) -> None:
