@@ -292,3 +292,20 @@ def describe_change(before: Plan, after: Plan, rules: CallRules | None = None) -
         if getattr(before, name) != getattr(after, name):
             parts.append(words)
     return "; ".join(parts) or "no change"
+
+
+# --- work packages that a duration leaves out (the budget screen, the comparison and its notice) --------
+
+
+def work_packages_after(plan: Plan, months: int) -> tuple[WorkPackage, ...]:
+    """The plan's work packages that end after month `months`: a project of that length does not hold them."""
+    return tuple(wp for wp in plan.work_packages if wp.end_month > months)
+
+
+def no_longer_fit(plan: Plan, months: int) -> str:
+    """'WP3 (to month 36) and WP4 (to month 30) end after month 24', or '' when every one fits."""
+    late = [f"{wp.id} (to month {wp.end_month})" for wp in work_packages_after(plan, months)]
+    if not late:
+        return ""
+    named = late[0] if len(late) == 1 else f"{', '.join(late[:-1])} and {late[-1]}"
+    return f"{named} end{'s' if len(late) == 1 else ''} after month {months}"

@@ -183,3 +183,31 @@ def test_snapshot_comparison_of_a_2026_plan_with_a_grant(snap_compare, tmp_path,
     days = (app.document.rules.deadline_aware() - NOW).days
     assert not RELATIVE.search(shown["text"].replace(f"{days} days", "")), RELATIVE.search(shown["text"])
     assert "plan2026.toml" in shown["text"]  # the header stays in view above the comparison
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_snapshot_budget_grid(snap_compare, tmp_path, size, monkeypatch):
+    """The budget screen (`b`) on the Lot 1 sample with a budget: partners by work packages, the bar
+    against the cap, the three marks (a partner without lines, a work package without costs, one past
+    the 24 months) in the grid; at 160x48 the timeline under it. The cursor moved, so that the line
+    under the grid is the one of a cell chosen by a key."""
+    from planner.tui.screens.budget import BudgetScreen
+
+    from .budget_plans import write_budget_plan
+
+    freeze_clock(monkeypatch, NOW)
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    shown: dict[str, str] = {}
+
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("b")
+        await wait_screen(pilot, BudgetScreen)
+        await pilot.press("down", "right")
+        await pilot.pause()
+        shown["text"] = screen_text(app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    for mark in ("! no lines", "! no costs", "✗ 6-30 past 24", "% of EUR 1,000,000 cap"):
+        assert mark in shown["text"], mark
+    assert ("WP3 JSAO" in shown["text"]) == (size[1] >= 40)  # the timeline where there is room

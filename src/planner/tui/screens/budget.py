@@ -1,4 +1,14 @@
-"""The budget: each partner's share of the grant against the request, the cap and the funding rate."""
+"""The budget screen (`b`): partners by work packages, each cell a line's cost, against the lot's cap.
+
+The grid (widgets/budget_grid.py) has a row per budget holder (full partners and affiliated
+entities; associated partners hold none) and a column per work package, the months and the totals
+on top; the bar under the title is the budget's EU contribution against the cap for the plan's lot
+and duration, and what the consortium covers itself. `enter` edits the line under the cursor
+(budget_forms.LineForm), `a`/`e`/`d` add, edit and remove work packages, `t` shows the timeline
+(under the grid where the screen is tall enough), `s` the partner's hand-set share (ShareForm, the
+shares of a plan without a budget). Every edit is one undo step through the app, which redraws the
+scoreboard and calls `plan_changed`: the grid repaints only the rows whose cells changed.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +21,32 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from planner import editing
-from planner.budget import budget
-from planner.scoring import evaluate
+from planner.budget import Estimate, budget, estimate
+from planner.scoring import Scoreboard, evaluate
 from planner.tui.document import refusal
 from planner.tui.fields import parse_amount
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal, plain
+from planner.tui.widgets.budget_grid import (
+    MONTHS_ROW,
+    SHARE,
+    TOTAL_ROW,
+    WP_PREFIX,
+    BudgetGrid,
+    Timeline,
+    cap_bar,
+    grid_cells,
+    month_cell,
+    months_text,
+    needs_lines,
+)
+from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.footer import PlannerFooter
-from planner.tui.widgets.partners import ROLE_SHORT
+from planner.tui.widgets.quiet import set_border_subtitle
+
+TALL = 40  # from this height the timeline is shown under the grid; below it, `t` switches between them
 
 
 def eur(amount: int | None) -> str:
@@ -69,66 +95,235 @@ class ShareForm(ModalScreen[int | None | bool]):
 
 
 class BudgetScreen(PlanEditor):
-    BINDINGS = [Binding("escape,b", "close", "Close", id="budget.close")]
+    BINDINGS = [
+        Binding("escape,b", "close", "Close", id="budget.close"),
+        Binding("a", "add_work_package", "Add WP", id="budget.add_wp"),
+        Binding("e", "edit_work_package", "Edit WP", id="budget.edit_wp"),
+        Binding("d,delete", "remove_work_package", "Remove WP", id="budget.remove_wp"),
+        Binding("s", "share", "Share", id="budget.share"),
+        Binding("t", "timeline", "Timeline", id="budget.timeline"),
+    ]
+
+    def __init__(self, rules) -> None:
+        super().__init__(rules)
+        self.timeline_only = False  # below TALL rows: the timeline in place of the grid (`t`)
+        self.timeline_hidden = False  # from TALL rows: the timeline under the grid, unless `t` hid it
+        self.board: Scoreboard | None = None
+        self.est: Estimate | None = None
 
     def compose(self):
-        with Vertical(classes="dialog budget"):
-            yield Static("Budget: partner shares of the lump sum (enter edits a share)", classes="question")
+        with Vertical(classes="dialog budget") as dialog:
+            dialog.border_title = "Budget"
             yield Static(id="budget-summary")
-            yield DataTable(id="shares", cursor_type="row", zebra_stripes=True)
+            yield CutLines(2, id="budget-problems")
+            yield BudgetGrid(id="budget-grid")
+            yield Timeline(id="timeline")
+            yield CutLines(2, id="budget-detail")
+            yield CutLines(1, id="budget-hint", classes="hint")
         yield PlannerFooter()
+
+    @property
+    def grid(self) -> BudgetGrid:
+        return self.query_one(BudgetGrid)
 
     def on_mount(self) -> None:
         self.show()
-        self.query_one("#shares").focus()
+        self.query_one("#budget-hint", CutLines).show(Text(
+            "enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
+            "t timeline · ctrl+z undoes · escape closes"))
+        grid = self.grid
+        first_wp = next((i for i, c in enumerate(grid.COLUMNS) if c.key.startswith(WP_PREFIX)), 1)
+        grid.move_cursor(row=min(2, grid.row_count - 1), column=first_wp)
+        grid.focus()
+        self._layout_views()
+        self._detail()
+
+    def on_resize(self) -> None:
+        self._layout_views()
+
+    def _layout_views(self) -> None:
+        tall = self.size.height >= TALL
+        self.set_class(tall, "-tall")  # the grid as tall as its rows, the timeline right under it
+        self.query_one("#timeline", Timeline).display = not self.timeline_hidden if tall else self.timeline_only
+        self.grid.display = tall or not self.timeline_only
 
     def plan_changed(self) -> None:
         self.show()
 
-    def show(self) -> None:
-        board = evaluate(self.plan, self.rules)
-        b = budget(self.plan, self.rules, board.lot, board.duration_months)
-        text = Text()
-        text.append(f"Requested {eur(b.requested)} · cap for Lot {board.lot}, {b.months} months {eur(b.cap)}")
-        if b.under_cap is not None:
-            text.append(f" · {eur(abs(b.under_cap))} {'left under' if b.under_cap >= 0 else 'OVER'} the cap",
-                        style="" if b.under_cap >= 0 else "bold red")
-        text.append(f"\nShares add up to {eur(b.shares_total)}")
-        if b.unassigned:
-            text.append(f" · {eur(abs(b.unassigned))} {'unassigned' if b.unassigned > 0 else 'over the request'}",
-                        style="bold yellow")
-        if b.implied_total_budget is not None:
-            text.append(f"\nAt the {b.funding_rate_percent}% funding rate this implies an estimated total budget "
-                        f"of {eur(b.implied_total_budget)}")
-        grant = board.get("grant")
-        if grant is not None and grant.status in ("warn", "fail"):
-            text.append(plain(f"\n{'!' if grant.status == 'warn' else '✗'} {grant.message}", keep_newlines=True),
-                        style="bold yellow")
-        self.query_one("#budget-summary", Static).update(text)
-        table = self.query_one("#shares", DataTable)
-        row = table.cursor_row
-        # the columns are made again with the rows: a DataTable cleared of its rows only keeps the old
-        # widths, and a share that grew (EUR 1,020,000) was cut to EUR 1,020,0
-        table.clear(columns=True)
-        rows = []
-        for s in b.shares:
-            missing = s.full_partner and not s.grant_eur
-            share = Text(eur(s.grant_eur) + ("  ! none" if missing else ""), style="bold yellow" if missing else "",
-                         justify="right")
-            percent = Text("" if s.percent is None else f"{s.percent:.1f}%", justify="right")
-            rows.append((literal(s.label), literal(ROLE_SHORT.get(s.role, s.role)), share, percent))
-        # widths measured here (every amount whole), not left to the table's auto width
-        for i, label in enumerate(("Partner", "Role", "Share", "% of request")):
-            table.add_column(label, width=max([len(label)] + [cells[i].cell_len for cells in rows]))
-        for s, cells in zip(b.shares, rows):
-            table.add_row(*cells, key=str(s.index))
-        if b.shares:
-            table.move_cursor(row=min(max(row, 0), len(b.shares) - 1))
+    # --- drawing ---------------------------------------------------------------------------
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @property
+    def months(self) -> int:
+        return self.board.duration_months if self.board is not None else 0
+
+    def show(self) -> None:
+        board = getattr(self.app, "board", None)
+        if board is None or board.plan is not self.plan:
+            board = evaluate(self.plan, self.rules)
+        self.board = board
+        self.est = est = board.estimate if board.estimate is not None else estimate(self.plan, self.rules)
+        months = board.duration_months
+        dialog = self.query_one(".dialog.budget")
+        title = plain(f"Budget · Lot {board.lot}, {months} months · costs in EUR")
+        if dialog.border_title != title:
+            dialog.border_title = title
+        set_border_subtitle(dialog, f"{len(self.plan.work_packages)} work packages")
+        summary = self.query_one("#budget-summary", Static)
+        text = self._summary(board, est)
+        if getattr(summary, "_shown", None) != text:  # unchanged: not drawn again
+            summary._shown = text  # type: ignore[attr-defined]
+            summary.update(text)
+        problems = Text()
+        for cid in ("grant", "budget"):
+            c = board.get(cid)
+            if c is not None and c.status in ("warn", "fail"):
+                problems.append(f"{'✗ FAIL' if c.status == 'fail' else '! WARN'} {c.label}: ", style="bold")
+                problems.append_text(literal(c.message))
+                problems.append("  ")
+        self.query_one("#budget-problems", CutLines).show(problems)
+        self.grid.show(grid_cells(self.plan, self.rules, est, months))
+        self.query_one("#timeline", Timeline).show(self.plan.work_packages, months)
+        if self.is_mounted:
+            self._detail()
+
+    def _summary(self, board: Scoreboard, est: Estimate) -> Text:
+        plan = self.plan
+        text = Text()
+        if not plan.has_budget:
+            b = budget(plan, self.rules, board.lot, board.duration_months)
+            text.append("No budget yet: a adds a work package, then enter on a cell gives a partner's costs in it.\n")
+            text.append(f"Requested {eur(b.requested)} · cap for Lot {board.lot}, {b.months} months {eur(b.cap)}")
+            if b.under_cap is not None:
+                text.append(f" · {eur(abs(b.under_cap))} {'left under' if b.under_cap >= 0 else 'OVER'} the cap",
+                            style="" if b.under_cap >= 0 else "bold")
+            text.append(f"\nShares add up to {eur(b.shares_total)}")
+            if b.unassigned:
+                text.append(f" · {eur(abs(b.unassigned))} {'unassigned' if b.unassigned > 0 else 'over the request'}",
+                            style="bold")
+            if b.implied_total_budget is not None:
+                text.append(f" · at {b.funding_rate_percent}% an estimated budget of {eur(b.implied_total_budget)}")
+            return text
+        text.append("Contribution ", style="bold")
+        text.append(cap_bar(est.contribution_eur, board.cap_eur),
+                    style="bold" if board.cap_eur is not None and est.contribution_eur > board.cap_eur else "")
+        text.append(f"\nCosts {eur(est.cost_eur)} · EU {est.funding_rate_percent}% {eur(est.contribution_eur)} · "
+                    f"consortium covers {eur(est.cost_eur - est.contribution_eur)}")
+        return text
+
+    def _detail(self) -> None:
+        self.query_one("#budget-detail", CutLines).show(self.detail())
+
+    def detail(self) -> Text:
+        """The cell under the cursor in full: a line's arithmetic, a work package, a partner's totals."""
+        grid, plan, est = self.grid, self.plan, self.est
+        if grid.grid is None or est is None:
+            return Text()
+        row, col = grid.at_cursor()
+        wp = self._wp_of(col)
+        index = grid.grid.rows_of.get(row)
+        if wp is not None and row in (MONTHS_ROW, TOTAL_ROW):
+            lead = wp.lead or "no lead"
+            cost = next((s for s in est.by_work_package if s.key == wp.id), None)
+            text = literal(f"{wp.id} {wp.title or ''} · lead {lead} · months {month_cell(wp, self.months)}"
+                           f" · cost {eur(cost.cost_eur if cost else 0)}, "
+                           f"{months_text(cost.person_months) if cost else 0} person-months")
+            text.append(" · enter or e edits it, d removes it", style="dim")
+            return text
+        if index is None:
+            return Text("Totals of every partner · the months each work package runs", style="dim")
+        p = plan.partners[index]
+        if wp is not None:
+            line = next((x for x in est.lines if x.partner_index == index and x.work_package == wp.id), None)
+            if line is None:
+                return literal(f"{p.label} has no line in {wp.id}: enter adds one")
+            rate = f" x EUR {line.staff_cost_eur:,}" if line.staff_cost_eur is not None else " (no staff cost)"
+            text = literal(f"{p.label} in {wp.id}: {line.person_months} PM{rate} = {line.personnel_eur:,}"
+                           f" · travel {line.travel_eur:,} · equipment {line.equipment_eur:,} · other "
+                           f"{line.other_eur:,} · subcontracting {line.subcontracting_eur:,} · indirect "
+                           f"{line.indirect_eur:,} · cost {eur(line.cost_eur)}, "
+                           f"contribution {eur(line.contribution_eur)}")
+            return text
+        total = next((s for s in est.by_partner if s.key == p.label), None)
+        if needs_lines(p, self.rules):
+            words = f"! {p.label} has no budget line: enter on a work package's cell gives its costs"
+        else:
+            words = (f"{p.label}: cost {eur(total.cost_eur if total else 0)}, contribution "
+                     f"{eur(total.contribution_eur if total else 0)}")
+        rate = f"EUR {p.staff_cost_eur:,}" if p.staff_cost_eur is not None else "not set"
+        return literal(f"{words} · staff cost {rate} a person-month · share {eur(p.grant_eur)} (s edits it)")
+
+    def _wp_of(self, col: str):
+        if not col.startswith(WP_PREFIX):
+            return None
+        wp_id = col.removeprefix(WP_PREFIX)
+        return next((w for w in self.plan.work_packages if w.id == wp_id), None)
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
-        index = event.cursor_row
-        if not 0 <= index < len(self.plan.partners):
+        self._detail()
+
+    # --- editing ---------------------------------------------------------------------------
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        from planner.tui.screens.budget_forms import LineForm
+
+        grid = self.grid
+        if grid.grid is None:
+            return
+        row, col = grid.at_cursor()
+        index = grid.grid.rows_of.get(row)
+        wp = self._wp_of(col)
+        if index is None:
+            if wp is not None:
+                self.action_edit_work_package()
+            return
+        if col == SHARE or not self.plan.work_packages:  # no budget yet: the share is what there is to edit
+            self.action_share()
+            return
+        if wp is None:  # the partner's name, cost or person-months: its line in the first work package
+            wp = self.plan.work_packages[0]
+        self._form(LineForm(self.plan, self.rules, index, wp.id))
+
+    def _form(self, form) -> None:
+        def done(plan) -> None:
+            if plan is None:
+                return
+            if plan == self.plan:
+                self.app.tell("Nothing changed", timeout=3)
+            else:
+                self.edit(plan)
+
+        self.app.push_screen(form, done)
+
+    def _wp_index(self) -> int | None:
+        wp = self._wp_of(self.grid.at_cursor()[1])
+        if wp is None:
+            self.app.tell("Put the cursor on a work package's column first (its id is on top)", timeout=4)
+            return None
+        return self.plan.work_packages.index(wp)
+
+    def action_add_work_package(self) -> None:
+        from planner.tui.screens.budget_forms import WorkPackageForm
+
+        self._form(WorkPackageForm(self.plan, self.rules, self.months))
+
+    def action_edit_work_package(self) -> None:
+        from planner.tui.screens.budget_forms import WorkPackageForm
+
+        index = self._wp_index()
+        if index is not None:
+            self._form(WorkPackageForm(self.plan, self.rules, self.months, index))
+
+    def action_remove_work_package(self) -> None:
+        index = self._wp_index()
+        if index is not None:
+            self.edit(editing.remove_work_package(self.plan, index))
+
+    def action_share(self) -> None:
+        index = self.grid.grid.rows_of.get(self.grid.at_cursor()[0]) if self.grid.grid else None
+        if index is None:
+            self.app.tell("Put the cursor on a partner's row first", timeout=4)
             return
         partner = self.plan.partners[index]
 
@@ -140,3 +335,12 @@ class BudgetScreen(PlanEditor):
             return "; ".join(refusal(editing.set_share(self.plan, index, amount), self.rules, self.plan)[1]) or None
 
         self.app.push_screen(ShareForm(partner.label, partner.grant_eur, check), chosen)
+
+    def action_timeline(self) -> None:
+        if self.size.height >= TALL:
+            self.timeline_hidden = not self.timeline_hidden
+        else:
+            self.timeline_only = not self.timeline_only
+        self._layout_views()
+        if not self.timeline_only:
+            self.grid.focus()

@@ -21,8 +21,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from planner.editing import no_longer_fit, work_packages_after
 from planner.model import Plan
-from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline
+from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline, money
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
 from planner.tui.screens import DIALOG_CSS
@@ -35,6 +36,7 @@ from planner.tui.widgets.quiet import Line
 NOW = "▸ "  # the column of the plan as it is now
 LABEL = "criterion"
 VERDICT, TAKES = "verdict", "takes"  # the two rows on top, kept in view when the rules scroll
+MONEY = "money"  # a plan with a budget: its contribution against each column's cap, the work packages too long
 LABEL_MIN = 12  # the rule's name gives way first, down to this ("≠ Education …")
 
 
@@ -71,6 +73,43 @@ def takes_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
     """What it takes: '+3 partners', 'ecosystem', '✓ nothing' (the whole answer is under the table)."""
     tq = board.to_qualify
     return _both(tq.short(), tq.short(), styles["pass"] if tq.eligible else "bold")
+
+
+def money_cell(plan: Plan, board: Scoreboard, styles: dict[str, Style]) -> Both:
+    """The budget against this column's cap and months: '✓ 709k ≤ 1M cap', '✗ 1.26M > 1M cap · WP3 past 24'."""
+    est, cap, months = board.estimate, board.cap_eur, board.duration_months
+    if est is None:
+        return _both("-", "-")
+    late = work_packages_after(plan, months)
+    said = (f" · ✗ {late[0].id} past {months}" if len(late) == 1 else f" · ✗ {len(late)} WPs past {months}") \
+        if late else ""
+    short_late = f" ✗ {len(late)} late" if late else ""
+    if cap is None:
+        return _both(f"{money(est.contribution_eur)}, no cap{said}", f"no cap{short_late}", styles["info"])
+    over = est.contribution_eur > cap
+    percent = (est.contribution_eur * 200 + cap) // (2 * cap)
+    long = f"{'✗' if over else '✓'} {money(est.contribution_eur)} {'>' if over else '≤'} {money(cap)} cap{said}"
+    short = f"{'✗' if over else '✓'} {percent}%{short_late}"
+    return _both(long, short, styles["fail" if over or late else "pass"])
+
+
+def money_detail(plan: Plan, board: Scoreboard) -> str:
+    """The budget row's cell in full, under the table."""
+    est, cap, months = board.estimate, board.cap_eur, board.duration_months
+    if est is None:
+        return "no budget"
+    text = (f"the contribution EUR {est.contribution_eur:,} ({est.funding_rate_percent}% of EUR {est.cost_eur:,} "
+            f"estimated costs)")
+    if cap is None:
+        text += f"; no cap for {months} months"
+    elif est.contribution_eur > cap:
+        text += (f" is EUR {est.contribution_eur - cap:,} over the EUR {cap:,} cap: cut EUR {est.cut_to_cap(cap):,} "
+                 "of estimated costs")
+    else:
+        text += f" is within the EUR {cap:,} cap, EUR {cap - est.contribution_eur:,} left"
+    late = no_longer_fit(plan, months)
+    return text + (f". {late}: {'it does' if len(work_packages_after(plan, months)) == 1 else 'they do'} not fit "
+                   f"{months} months" if late else f". Every work package fits {months} months")
 
 
 def verdict_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
@@ -219,6 +258,10 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         table.add(TAKES, Text("  What it takes", style="bold"),
                   {k: takes_cell(b, styles) for k, b in zip(keys, self.boards)})
         self.rows.append(TAKES)
+        if self.plan.has_budget:
+            table.add(MONEY, Text("  Budget vs cap", style="bold"),
+                      {k: money_cell(self.plan, b, styles) for k, b in zip(keys, self.boards)})
+            self.rows.append(MONEY)
         labels = {c.id: c.label for b in self.boards for c in b.criteria}
         for cid in CRITERIA_ORDER:
             if cid not in labels:
@@ -274,6 +317,10 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             if tq.new_full_partners or len(tq.steps) > 1:
                 text.append(". Steps: ", style="bold")
                 text.append_text(literal("; ".join(tq.steps)))
+            return text
+        if row == MONEY:
+            text.append("Budget vs cap: ", style="bold")
+            text.append_text(literal(money_detail(self.plan, board)))  # work package ids: user text
             return text
         c = board.get(row)
         if c is None:

@@ -481,7 +481,12 @@ class MainScreen(Screen):
             if scenario is not None:
                 lot, months = scenario
                 self.app.apply(editing.set_lot(self.document.plan, self.document.rules, lot, months), say=False)
-                self.app.tell(f"Plan set to Lot {lot}, {months} months")
+                # a shorter project: the work packages that end after it, by name
+                late = editing.no_longer_fit(self.document.plan, months)
+                fit = "it no longer fits" if len(editing.work_packages_after(self.document.plan, months)) == 1 \
+                    else "they no longer fit"
+                self.app.tell(f"Plan set to Lot {lot}, {months} months" + (f". {late}: {fit}" if late else ""),
+                              timeout=8 if late else None)
 
         self.app.push_screen(CompareScreen(self.document.plan, self.document.rules), chosen)
 

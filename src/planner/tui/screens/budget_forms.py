@@ -1,0 +1,265 @@
+"""The budget screen's two forms: a partner's line in one work package, and a work package itself.
+
+Both dismiss with the edited plan (one edit, one undo step, made by the budget screen through the
+app) or None. Amounts are read as people type them (`tui.fields.parse_amount`: `12k`, `8.000`,
+`1,45 Mio`); the new plan is then checked by `tui.document.refusal`, the loader's own validation,
+so that a form refuses exactly what the loader would refuse and says why under its fields. Nothing
+typed is lost: a refused form stays open with its text.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from planner import editing
+from planner.budget import line_cost
+from planner.model import MAX_MONTHS, BudgetLine, Plan, WorkPackage
+from planner.rules import CallRules
+from planner.tui.document import refusal
+from planner.tui.fields import parse_amount, parse_count
+from planner.tui.screens.dialogs import ClosingOnce, FieldError
+from planner.tui.text import editable, literal
+from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.picker import Item, Picker
+
+# a line's fields, in the order of the spec's arithmetic (staff first); the partner's rate comes last
+LINE_FIELDS = (
+    ("person_months", "Person-months (6.5)"),
+    ("staff_cost_eur", "Staff cost of this line, EUR/PM"),
+    ("travel_eur", "Travel and subsistence, EUR"),
+    ("equipment_eur", "Equipment, EUR"),
+    ("other_eur", "Other goods and services, EUR"),
+    ("subcontracting_eur", "Subcontracting, EUR"),
+)
+PARTNER_RATE = "partner_staff_cost_eur"
+AMOUNTS_HINT = "amounts as you type them: 12k, 8.000, 1,45 Mio"
+
+
+def parse_person_months(text: str) -> int | float | None | str:
+    """6.5, 6,5 or 12 (None when empty), or why not; more than 2 decimals is the model's to refuse."""
+    typed = text.strip().replace(" ", "")
+    if not typed:
+        return None
+    if typed.count(",") == 1 and "." not in typed:
+        typed = typed.replace(",", ".")  # 6,5: the decimal comma
+    if len(typed) > 20 or not re.fullmatch(r"\d+(\.\d+)?", typed):
+        return "is not a number of person-months (6.5, 12)"
+    try:
+        value = Decimal(typed)
+    except InvalidOperation:
+        return "is not a number of person-months (6.5, 12)"
+    return int(value) if "." not in typed else float(typed)
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else editable(str(value))
+
+
+class LineForm(ClosingOnce, ModalScreen[Plan | None]):
+    """The line of the partner at `index` in work package `wp_id`, and the partner's staff cost."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="line.cancel"),
+        Binding("ctrl+s", "submit", "Save line", id="line.submit", priority=True),
+    ]
+
+    def __init__(self, plan: Plan, rules: CallRules, index: int, wp_id: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.plan, self.rules, self.index, self.wp_id = plan, rules, index, wp_id
+        self.partner = plan.partners[index]
+        self.line = (self.partner.budget or {}).get(wp_id)
+
+    def compose(self):
+        p = self.partner
+        wp = next((w for w in self.plan.work_packages if w.id == self.wp_id), None)
+        title = f" {wp.title}" if wp is not None and wp.title else ""
+        with Vertical(classes="dialog form line-form"):
+            yield Label(literal(f"{p.label} in {self.wp_id}{title}"), classes="question")
+            with VerticalScroll():
+                for key, words in LINE_FIELDS:
+                    with Horizontal(classes="line-row"):
+                        yield Label(words, classes="line-label")
+                        yield Input(_shown(getattr(self.line, key, None)), id=key, compact=True,
+                                    placeholder="the partner's" if key == "staff_cost_eur" else "0")
+                with Horizontal(classes="line-row"):
+                    yield Label(literal(f"{p.label}'s staff cost, EUR/PM"), classes="line-label")
+                    yield Input(_shown(p.staff_cost_eur), id=PARTNER_RATE, compact=True, placeholder="not set")
+                yield FieldError(id="line-error")
+                yield Static("", id="line-preview", classes="hint")
+            yield Static(f"enter saves · tab next field · escape cancels · all empty removes the line · "
+                         f"{AMOUNTS_HINT}", classes="hint")
+        yield PlannerFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#person_months", Input).focus()
+        self._preview()
+
+    def read(self) -> tuple[BudgetLine | None, int | None, str, str]:
+        """(the line, or None when every field is empty; the partner's rate; the field at fault; why)."""
+        values: dict[str, int | float | None] = {}
+        for key, words in (*LINE_FIELDS, (PARTNER_RATE, "staff cost")):
+            text = self.query_one(f"#{key}", Input).value.strip()
+            value = parse_person_months(text) if key == "person_months" else parse_amount(text) if text else None
+            if isinstance(value, str):
+                label = words.split(",")[0].split(" (")[0]
+                return None, None, key, f"{label}: {text!r} {value}"
+            values[key] = value
+        rate = values.pop(PARTNER_RATE)
+        line = None if all(v is None for v in values.values()) else BudgetLine.model_construct(
+            **{k: v for k, v in values.items() if v is not None})
+        return line, rate if isinstance(rate, int) else None, "", ""
+
+    def edited(self) -> tuple[Plan | None, str, str]:
+        """The plan with the line and rate, checked as the loader checks it; or (None, field, why)."""
+        line, rate, field, problem = self.read()
+        if problem:
+            return None, field, problem
+        plan = editing.set_budget_line(self.plan, self.index, self.wp_id, line)
+        if rate != self.partner.staff_cost_eur:
+            plan = editing.set_staff_cost(plan, self.index, rate)
+        checked, problems = refusal(plan, self.rules, self.plan)
+        if checked is None:
+            why = "; ".join(problems)
+            where = next((key for key, _ in LINE_FIELDS if f".{key}" in why and "budget." in why),
+                         PARTNER_RATE if "staff_cost_eur" in why else "")
+            return None, where, why
+        return plan, "", ""
+
+    def _preview(self) -> None:
+        """What the line comes to as typed (the spec's arithmetic), or nothing while a field is wrong."""
+        line, rate, _, problem = self.read()
+        preview = self.query_one("#line-preview", Static)
+        if problem or line is None:
+            preview.update("" if problem else "no line: the partner has no costs in this work package")
+            return
+        try:
+            partner = self.partner.model_copy(update={"staff_cost_eur": rate})
+            counted = line_cost(self.index, partner, self.wp_id, line, self.rules.indirect_rate_percent,
+                                self.rules.funding_rate_percent)
+        except (ValueError, ArithmeticError):  # more than 2 decimals, say: the model says why on enter
+            preview.update("")
+            return
+        rate_words = f" x EUR {counted.staff_cost_eur:,}" if counted.staff_cost_eur is not None else \
+            " (no staff cost set)"
+        preview.update(f"{counted.person_months} PM{rate_words} = EUR {counted.personnel_eur:,} personnel; "
+                       f"+ {self.rules.indirect_rate_percent}% indirect EUR {counted.indirect_eur:,}: cost "
+                       f"EUR {counted.cost_eur:,}, EU contribution EUR {counted.contribution_eur:,}")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one("#line-error", FieldError).say("")
+        self._preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        plan, field, problem = self.edited()
+        if plan is None:
+            self.query_one("#line-error", FieldError).say(f"not taken, {problem}; the plan keeps its line")
+            if field:
+                self.query_one(f"#{field}", Input).focus()
+            return
+        self.dismiss(plan)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def lead_items(plan: Plan, rules: CallRules) -> list[Item]:
+    """The full partners, which alone may lead a work package (their short name is the lead)."""
+    roles = rules.lookup_tables()[1]
+    return [Item(p.label, p.label, (p.name,), note=p.name if p.name != p.label else "")
+            for p in plan.partners if (role := roles.get(p.role)) is not None and role.full_partner]
+
+
+class WorkPackageForm(ClosingOnce, ModalScreen[Plan | None]):
+    """A new work package (`index` None) or the one at `index`: id, title, lead and months."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="wp.cancel"),
+        Binding("ctrl+s", "submit", "Save work package", id="wp.submit", priority=True),
+    ]
+
+    def __init__(self, plan: Plan, rules: CallRules, months: int, index: int | None = None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.plan, self.rules, self.months, self.index = plan, rules, months, index
+        self.wp = plan.work_packages[index] if index is not None else None
+
+    def compose(self):
+        wp = self.wp
+        n = len(self.plan.work_packages) + 1
+        with Vertical(classes="dialog form line-form"):
+            yield Label(literal(f"Work package {wp.id}") if wp else "A new work package", classes="question")
+            with VerticalScroll():
+                for key, words, value, hint in (
+                        ("wp-id", "Id (WP1, T2.3)", wp.id if wp else f"WP{n}", ""),
+                        ("wp-title", "Title", wp.title if wp else "", "")):
+                    with Horizontal(classes="line-row"):
+                        yield Label(words, classes="line-label")
+                        yield Input(_shown(value or None), id=key, compact=True, placeholder=hint)
+                yield Label("Lead (a full partner: type to choose)", classes="field-label")
+                yield Picker(lead_items(self.plan, self.rules), wp.lead if wp else None, id="wp-lead",
+                             what="full partner", placeholder="the partner that leads it")
+                for key, words, value in (("wp-start", "Start month", wp.start_month if wp else 1),
+                                          ("wp-end", "End month", wp.end_month if wp else self.months)):
+                    with Horizontal(classes="line-row"):
+                        yield Label(words, classes="line-label")
+                        yield Input(str(value), id=key, compact=True)
+                yield FieldError(id="wp-error")
+            yield Static(f"The project has {self.months} months · enter saves · escape cancels", classes="hint")
+        yield PlannerFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#wp-id" if self.wp is None else "#wp-title", Input).focus()
+
+    def edited(self) -> tuple[Plan | None, str, str]:
+        wp_id = self.query_one("#wp-id", Input).value.strip()
+        title = self.query_one("#wp-title", Input).value.strip()
+        picker = self.query_one("#wp-lead", Picker)
+        if picker.typed:
+            return None, "wp-lead-input", picker.question()
+        months: dict[str, int] = {}
+        for key, words in (("wp-start", "start month"), ("wp-end", "end month")):
+            value = parse_count(self.query_one(f"#{key}", Input).value, MAX_MONTHS)
+            if isinstance(value, str):
+                return None, key, f"{words}: {value}"
+            months[key] = value
+        # built without validation: the loader's own check (refusal) says what is wrong, with its key path
+        wp = WorkPackage.model_construct(id=wp_id, title=title or None, lead=picker.value,
+                                         start_month=months["wp-start"], end_month=months["wp-end"])
+        plan = editing.add_work_package(self.plan, wp) if self.index is None else \
+            editing.replace_work_package(self.plan, self.index, wp)
+        checked, problems = refusal(plan, self.rules, self.plan)
+        if checked is None:
+            why = "; ".join(problems)
+            where = "wp-id" if ".id" in why else "wp-title" if ".title" in why else "wp-lead-input" \
+                if ".lead" in why else "wp-start" if "start_month" in why else "wp-end" if "end_month" in why else ""
+            return None, where, why
+        return plan, "", ""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#wp-error", FieldError).say("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        plan, field, problem = self.edited()
+        if plan is None:
+            self.query_one("#wp-error", FieldError).say(f"not taken, {problem}")
+            if field:
+                self.query_one(f"#{field}", Input).focus()
+            return
+        self.dismiss(plan)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,248 @@
+"""The budget screen (`b`) on a plan with a budget, as a coordinator uses it at 80x24 and 160x48: the grid
+and its marks, a line edited by typing `12k`, work packages added and removed, the timeline, the page
+keys, every edit one undo step and the scoreboard following; and the comparison's budget row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.budget import estimate
+from planner.model import WorkPackage
+from planner.report import money
+from planner.tui.screens.budget import BudgetScreen
+from planner.tui.screens.budget_forms import LineForm, WorkPackageForm
+from planner.tui.screens.compare import MONEY, CompareScreen, CompareTable
+from planner.tui.widgets.budget_grid import COST, MONTHS_ROW, PARTNER, TOTAL_ROW, BudgetGrid, Timeline
+
+from .budget_plans import write_budget_plan
+from .helpers import (
+    choose,
+    make_app,
+    ready,
+    replace_text,
+    screen_text,
+    static_text,
+    type_text,
+    wait_for,
+    wait_screen,
+)
+
+
+def cell(grid: BudgetGrid, row: str, column: str) -> str:
+    return grid.get_cell(row, column).plain.strip()
+
+
+async def open_budget(pilot) -> tuple[BudgetScreen, BudgetGrid]:
+    await ready(pilot)
+    await pilot.press("b")
+    screen = await wait_screen(pilot, BudgetScreen)
+    grid = screen.query_one("#budget-grid", BudgetGrid)
+    await wait_for(pilot, lambda: grid.row_count > 2, "the grid's rows")
+    return screen, grid
+
+
+async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_path: Path, size) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=size) as pilot:
+        screen, grid = await open_budget(pilot)
+        assert grid.at_cursor() == ("p0", "wp:WP1")  # the coordinator in the first work package
+        await pilot.press("down")
+        assert grid.at_cursor() == ("p1", "wp:WP1")
+        plan = app.document.plan
+        before = estimate(plan, app.document.rules)
+        grant_before = app.board.get("grant").message
+        assert f"EUR {before.contribution_eur:,}" in grant_before
+        assert f"Costs EUR {before.cost_eur:,}" in static_text(screen, "#budget-summary")
+        old_cell, old_total = cell(grid, "p1", "wp:WP1"), cell(grid, TOTAL_ROW, COST)
+
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        await pilot.press("tab", "tab")  # person-months, the line's rate, travel
+        assert app.focused.id == "travel_eur"
+        await replace_text(pilot, "12k")
+        await wait_for(pilot, lambda: "cost EUR" in static_text(form, "#line-preview"), "the line's preview")
+        await pilot.press("enter")
+        await wait_screen(pilot, BudgetScreen)
+
+        line = app.document.plan.partners[1].budget["WP1"]
+        assert line.travel_eur == 12_000 and line.person_months == 2  # the rest of the line kept
+        after = estimate(app.document.plan, app.document.rules)
+        new_line = next(x for x in after.lines if x.partner_index == 1 and x.work_package == "WP1")
+        await wait_for(pilot, lambda: cell(grid, "p1", "wp:WP1") == f"{new_line.cost_eur:,}", "the new cell")
+        assert cell(grid, TOTAL_ROW, COST) == f"{after.cost_eur:,}" != old_total
+        assert old_cell != cell(grid, "p1", "wp:WP1")
+        assert f"Costs EUR {after.cost_eur:,}" in static_text(screen, "#budget-summary")
+        assert f"EUR {after.contribution_eur:,}" in app.board.get("grant").message  # the scoreboard follows
+        assert "travel" in app.document.last_change and "12,000" in app.document.last_change
+
+        await pilot.press("ctrl+z")  # one undo step, on the budget screen itself
+        await wait_for(pilot, lambda: cell(grid, "p1", "wp:WP1") == old_cell, "the cell back")
+        assert app.document.plan.partners[1].budget["WP1"].travel_eur == 4000
+        assert cell(grid, TOTAL_ROW, COST) == old_total
+        assert app.board.get("grant").message == grant_before
+
+
+async def test_the_grid_marks_the_three_problems_in_words(tmp_path: Path, size) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=size) as pilot:
+        screen, grid = await open_budget(pilot)
+        kts = next(i for i, p in enumerate(app.document.plan.partners) if p.short_name == "KTS")
+        assert cell(grid, f"p{kts}", COST) == "! no lines"
+        assert cell(grid, f"p{kts}", PARTNER).startswith("! KTS")
+        assert cell(grid, TOTAL_ROW, "wp:WP4") == "! no costs"
+        assert cell(grid, MONTHS_ROW, "wp:WP3") == "✗ 6-30 past 24"
+        shown = screen_text(app)
+        for mark in ("! no lines", "! no costs", "✗ 6-30 past 24"):
+            assert mark in shown, mark
+        assert "FAIL Budget" in static_text(screen, "#budget-problems")
+        # the associated partner holds no budget: no row
+        assert all(p.role != "associated-partner" for p in
+                   (app.document.plan.partners[i] for i in grid.grid.rows_of.values()))
+
+
+async def test_a_clean_budget_has_no_marks(tmp_path: Path) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml", problems=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, grid = await open_budget(pilot)
+        shown = screen_text(app)
+        for mark in ("no lines", "no costs", "past 24", "FAIL"):
+            assert mark not in shown, mark
+        assert "✓ EUR" in static_text(screen, "#budget-summary") and "% of EUR 1,000,000 cap" in shown
+
+
+async def test_work_packages_added_edited_and_removed(tmp_path: Path, size) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=size) as pilot:
+        screen, grid = await open_budget(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, WorkPackageForm)
+        assert app.focused.value == "WP5"  # the next id offered
+        await replace_text(pilot, "WP 5!")  # refused with the loader's words, the form stays
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "letters, digits" in static_text(form, "#wp-error"), "the id refused")
+        assert app.screen is form and len(app.document.plan.work_packages) == 4
+        await replace_text(pilot, "WP5")
+        await pilot.press("tab")
+        await type_text(pilot, "Evaluation")
+        await pilot.press("tab")
+        await choose(pilot, "IPV")
+        await pilot.press("tab")
+        await replace_text(pilot, "3")
+        await pilot.press("tab")
+        await replace_text(pilot, "20")
+        await pilot.press("enter")
+        await wait_screen(pilot, BudgetScreen)
+        assert app.document.plan.work_packages[-1] == WorkPackage(id="WP5", title="Evaluation", lead="IPV",
+                                                                  start_month=3, end_month=20)
+        await wait_for(pilot, lambda: "wp:WP5" in [c.key for c in grid.COLUMNS], "the new column")
+        assert cell(grid, TOTAL_ROW, "wp:WP5") == "! no costs"
+        assert cell(grid, MONTHS_ROW, "wp:WP5") == "3-20"
+
+        # end: the last column (person-months), then left to the new work package, and remove it
+        await pilot.press("end", "left", "left")
+        assert grid.at_cursor()[1] == "wp:WP5"
+        await pilot.press("e")  # edited: a lead that is no full partner is offered nothing
+        form = await wait_screen(pilot, WorkPackageForm)
+        await pilot.press("tab")
+        await type_text(pilot, "RVNH")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "full partner" in static_text(form, "#wp-error"), "the lead refused")
+        await pilot.press("escape")
+        await wait_screen(pilot, BudgetScreen)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "wp:WP5" not in [c.key for c in grid.COLUMNS], "the column gone")
+        assert [wp.id for wp in app.document.plan.work_packages] == ["WP1", "WP2", "WP3", "WP4"]
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: "wp:WP5" in [c.key for c in grid.COLUMNS], "the column back")
+
+        # WP1 removed with every partner's line in it: the totals and the scoreboard follow
+        cost_before = app.document.plan.partners[0].budget["WP1"]
+        await pilot.press("home", "right")
+        assert grid.at_cursor()[1] == "wp:WP1"
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "wp:WP1" not in [c.key for c in grid.COLUMNS], "WP1 gone")
+        assert all("WP1" not in (p.budget or {}) for p in app.document.plan.partners)
+        est = estimate(app.document.plan, app.document.rules)
+        assert cell(grid, TOTAL_ROW, COST) == f"{est.cost_eur:,}"
+        assert f"EUR {est.contribution_eur:,}" in app.board.get("grant").message
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan.partners[0].budget.get("WP1") == cost_before, "WP1 back")
+
+
+async def test_the_line_form_refuses_what_the_loader_refuses(tmp_path: Path) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_budget(pilot)
+        plan = app.document.plan
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        await replace_text(pilot, "6.125")  # person-months: the model allows 2 decimals
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "2 decimals" in static_text(form, "#line-error"), "the months refused")
+        assert "partners[0].budget.WP1.person_months" in static_text(form, "#line-error")
+        await replace_text(pilot, "6,5")  # the decimal comma
+        await pilot.press("tab", "tab")
+        await replace_text(pilot, "12x")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "not an amount" in static_text(form, "#line-error"), "the travel refused")
+        assert app.screen is form and app.document.plan is plan  # nothing taken, nothing typed lost
+        assert app.focused.value == "12x"
+        await replace_text(pilot, "8.000")
+        await pilot.press("enter")
+        await wait_screen(pilot, BudgetScreen)
+        line = app.document.plan.partners[0].budget["WP1"]
+        assert (line.person_months, line.travel_eur) == (6.5, 8000)
+
+
+async def test_page_keys_jump_and_the_timeline(tmp_path: Path, size) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=size) as pilot:
+        screen, grid = await open_budget(pilot)
+        await pilot.press("end")
+        assert grid.cursor_column == len(grid.COLUMNS) - 1
+        await pilot.press("home")
+        assert grid.cursor_column == 0
+        await pilot.press("pagedown")
+        assert grid.cursor_row == grid.row_count - 1  # every partner fits one page: the last
+        await pilot.press("pageup")
+        assert grid.cursor_row == 0
+        timeline = screen.query_one("#timeline", Timeline)
+        if size[1] >= 40:  # under the grid
+            assert timeline.display and grid.display
+        else:
+            assert not timeline.display
+            await pilot.press("t")
+            await wait_for(pilot, lambda: timeline.display and not grid.display, "the timeline in the grid's place")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "WP3 JSAO" in shown and "6-30 ✗ past 24" in shown and "▒" in shown
+        await pilot.press("t")
+        await wait_for(pilot, lambda: grid.display, "the grid")
+
+
+async def test_comparison_shows_the_budget_against_each_cap(tmp_path: Path, size) -> None:
+    path = write_budget_plan(tmp_path / "budget.toml")
+    path.write_text(path.read_text(encoding="utf-8").replace("duration_months = 24", "duration_months = 36"),
+                    encoding="utf-8")
+    app, notes = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        screen = await wait_screen(pilot, CompareScreen)
+        table = screen.query_one(CompareTable)
+        est = estimate(app.document.plan, app.document.rules)
+        titles = [b.duration_months for b in screen.boards]
+        short = titles.index(24)
+        cells = table.cells[MONEY]
+        assert cells[str(short)].long.plain == f"✓ {money(est.contribution_eur)} ≤ 1M cap · ✗ WP3 past 24"
+        assert cells[str(titles.index(36))].long.plain == f"✓ {money(est.contribution_eur)} ≤ 1.5M cap"
+        assert cells[str(short)].short.plain.endswith("✗ 1 late")
+        shown = screen_text(app)
+        assert "Budget vs cap" in shown and ("WP3 past 24" in shown or "1 late" in shown)
+        await pilot.press("down")  # from what it takes to the budget
+        await wait_for(pilot, lambda: "Budget vs cap:" in static_text(screen, "#compare-detail"), "the detail")
+        await pilot.press(str(short + 1))  # apply Lot 1, 24 months
+        await wait_for(pilot, lambda: app.document.plan.duration_months == 24, "the shorter duration")
+        await wait_for(pilot, lambda: any("no longer fits" in n.message for n in notes), "the notice")
+        notice = next(n.message for n in notes if "no longer fits" in n.message)
+        assert "WP3 (to month 30) ends after month 24" in notice
