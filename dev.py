@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bootstrap for a fresh machine with only Python: makes .venv, installs the planner, then runs it or its checks.
 
-    python3 dev.py run [PLANNER ARGS]    start the planner (default: the sample of the latest call, samples/)
+    python3 dev.py run [PLANNER ARGS]    start the planner (default: the sample of the latest call, read-only)
     python3 dev.py lint                  ruff, the import layers contract and mypy; non-zero on any finding
     python3 dev.py test [PYTEST ARGS]    lint, then the whole test suite over every core (what CI runs)
     python3 dev.py bench                 run the benchmarks
@@ -54,6 +54,15 @@ def latest_sample() -> Path:
     return max(sorted((ROOT / "samples").glob("*.toml")), key=call)  # max keeps the first of equals
 
 
+def run_command(args: list[str]) -> list[str]:
+    """The planner's command line for `dev.py run ARGS`. Without arguments, the newest call's sample opened
+    read-only (`--sample`, as a user would): it is a tracked file of this repository, and opened writable a
+    first ctrl+s changed it and its recovery file showed up beside it in `git status`. Read-only, ctrl+s asks
+    for a new file (the sample stays as it is) and the recovery file stays in the state folder. Not a copy:
+    a copy in the checkout is one more untracked file, and one in a temporary folder loses its edits."""
+    return [str(BIN / "planner"), *(args or ["--sample", latest_sample().stem])]
+
+
 def lint() -> int:
     """Every check, each run even when one before it failed; 0 only when all of them are clean."""
     with (ROOT / "pyproject.toml").open("rb") as f:
@@ -102,8 +111,7 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     if command == "run":
-        args = rest or [str(latest_sample())]
-        return subprocess.call([str(BIN / "planner"), *args])
+        return subprocess.call(run_command(rest))
     if command == "lint":
         return lint()
     if command == "bench":

@@ -161,16 +161,16 @@ class Scenario:
 
 
 # `1` focuses the partners table (also at 160x48, where all three panes show); from it `tab` goes to
-# the lot pane's lot list, a second `tab` to the grant field (which selects its text on focus: the
-# first digit replaces it, then digit and backspace alternate). `a` opens the partner form with
-# the focus in its name field; escape closes it (unchanged: no question). `c` opens the comparison
-# of every lot and duration of the call; escape closes it.
+# the lot pane's lot list; `g` goes into the grant field (which selects its text on focus: the
+# first digit replaces it, then digit and backspace alternate; escape leaves it, the grant put back).
+# `a` opens the partner form with the focus in its name field; escape closes it (unchanged: no
+# question). `c` opens the comparison of every lot and duration of the call; escape closes it.
 PLANNER = [
     Scenario([("tab (table → lot pane)", "Tab")], before=["1"]),
     Scenario([("cursor down (table)", "Down"), ("cursor up (table)", "Up")], setup=["1"]),
     Scenario([("l (Lot 2 → Lot 1, table focused)", "l"), ("l (back to Lot 2)", "l")], setup=["1"], wait=3.5),
     Scenario([("digit in grant field", "5"), ("backspace in grant field", "BSpace")],
-             setup=["1", "Tab", "Tab"], teardown=["BTab", "BTab"]),
+             setup=["1", "g"], teardown=["Escape"]),
     Scenario([("letter in partner form name", "x"), ("backspace in partner form name", "BSpace")],
              setup=["1", "a"], teardown=["Escape"]),
     Scenario([("c (the comparison opens)", "c"), ("escape (it closes)", "Escape")], setup=["1"]),

@@ -115,6 +115,35 @@ def test_cli_export_to_a_file(tmp_path):
     assert result.returncode == 0 and out.read_text(encoding="utf-8").startswith("# ")
 
 
+def test_cli_export_csv_with_semicolons_for_excel_reads_back_through_the_import(tmp_path):
+    # Excel in Dutch, German, French or Spanish settings splits on ';': the export writes it on request,
+    # with the UTF-8 mark, quotes a cell that holds one, and the import reads the file back unchanged
+    sample = load_plan(SAMPLES / "lot2-example.toml")
+    assert any(";" in (p.notes or "") for p in sample.partners)  # a cell that must be quoted
+    out = tmp_path / "partners.csv"
+    result = run_planner("export", SAMPLES / "lot2-example.toml", "--format", "csv", "--delimiter", ";", "-o", out)
+    assert result.returncode == 0, result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeffname;short_name;country;".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == list(CSV_COLUMNS) and all(len(row) == len(CSV_COLUMNS) for row in rows)
+    assert [row[0] for row in rows[1:]] == [p.name for p in sample.partners]
+
+    plan = tmp_path / "empty.toml"
+    assert run_planner("new", plan, "--lot", "2").returncode == 0
+    result = run_planner("import-partners", plan, out)
+    assert result.returncode == 0, result.stderr
+    assert load_plan(plan).partners == sample.partners
+
+
+def test_cli_export_delimiter_is_for_csv_only(tmp_path):
+    result = run_planner("export", SAMPLES / "lot2-example.toml", "--format", "markdown", "--delimiter", ";")
+    assert result.returncode == 2 and "--delimiter is for --format csv" in result.stderr
+    assert result.stdout == ""
+    result = run_planner("export", SAMPLES / "lot2-example.toml", "--format", "csv", "--delimiter", "|")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
 def test_cli_export_into_a_missing_folder_exits_2(tmp_path):
     result = run_planner("export", SAMPLES / "lot1-example.toml", "-o", tmp_path / "no" / "report.md")
     assert result.returncode == 2 and "does not exist" in result.stderr

@@ -147,6 +147,8 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
     p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte order mark (by default it has "
                    "one, so that Excel shows accents right)")
+    p.add_argument("--delimiter", choices=(",", ";"), help="CSV: the separator, ',' (the default) or ';', which "
+                   "Excel expects in Dutch, German, French or Spanish settings (the comma is their decimal mark)")
     add_rules_options(p)
     p = parsers["ls"] = _Parser(prog="planner ls", description=COMMANDS["ls"],
                                 epilog="Every *.toml file in the folder is listed, an unreadable one with the reason "
@@ -434,6 +436,9 @@ def _import_partners(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from planner import export
 
+    if args.delimiter is not None and args.format != "csv":
+        err(f"planner export: --delimiter is for --format csv, not {args.format}")
+        return EXIT_UNREADABLE
     if args.output:
         _check_output(Path(args.plan), Path(args.output), args.force)
     plan, rules = _load(args)
@@ -442,7 +447,7 @@ def _export(args: argparse.Namespace) -> int:
 
     board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
     if args.format == "csv":
-        text = export.partners_csv(plan, rules, bom=not args.no_bom)
+        text = export.partners_csv(plan, rules, bom=not args.no_bom, delimiter=args.delimiter or ",")
     elif args.format == "json":
         text = json_safe(export.plan_json(plan, board, shown_path(args.plan)))
     elif args.format == "text":

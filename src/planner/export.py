@@ -44,13 +44,21 @@ def safe_cell(value: object) -> object:
     return "'" + text if value.startswith(FORMULA_STARTS) else text
 
 
-def partners_csv(plan: Plan, rules: CallRules, bom: bool = False) -> str:
+# Excel splits a CSV on the list separator of the system's settings: a comma in English ones, a semicolon
+# where the comma is the decimal mark (Dutch, German, French, Spanish...). The import reads either.
+DELIMITERS = {",": "comma", ";": "semicolon"}
+
+
+def partners_csv(plan: Plan, rules: CallRules, bom: bool = False, delimiter: str = ",") -> str:
     """One row per participant; the header names match what `planner import-partners` reads.
-    Text cells are made safe for spreadsheets (`safe_cell`); `bom` starts the text with a UTF-8 BOM."""
+    Text cells are made safe for spreadsheets (`safe_cell`); `bom` starts the text with a UTF-8 BOM;
+    `delimiter` is one of `DELIMITERS`."""
     import csv
 
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"unknown CSV delimiter {delimiter!r}")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
     writer.writerow(CSV_COLUMNS)
     for p in plan.partners:
         writer.writerow([safe_cell(cell) for cell in (

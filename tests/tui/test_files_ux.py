@@ -4,6 +4,8 @@ export; another copy's save: reload (ours one ctrl+z away), keep mine, save a co
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 import shutil
 from pathlib import Path
 
@@ -247,10 +249,42 @@ async def test_export_in_the_app_for_partners_and_as_csv(draft, size):
         assert plan.notes and plan.notes.splitlines()[0] not in text  # for the partners: no internal notes
 
         post_keys(app, ["e", "right", "right", "enter"])  # Partners CSV, in a burst
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "separator" in question(app.screen),
+                       "which separator")
+        post_keys(app, ["enter"])  # a comma, the default
         csv = await take_the_suggestion(pilot, draft.parent, "draft-partners.csv")
         rows = csv.read_text(encoding="utf-8-sig").splitlines()
         assert len(rows) == 1 + len(plan.partners) and plan.partners[0].short_name in rows[1]
-        assert any(n.message.startswith("Exported draft-partners.csv") for n in notes)
+        assert rows[0].startswith("name,short_name,country,")
+        assert any(n.message.startswith("Exported draft-partners.csv in") for n in notes)
+
+
+async def test_export_the_partners_with_semicolons_for_excel(draft, size):
+    # Excel in Dutch, German, French or Spanish settings splits a CSV on ';', and reads accents with the mark
+    app, notes = make_app(draft)
+    plan = load_plan(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        post_keys(app, ["e", "right", "right", "enter"])  # Partners CSV
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "separator" in question(app.screen),
+                       "which separator")
+        dialog = app.screen
+        assert [b.id for b in dialog.query("Button")] == ["choice-comma", "choice-semicolon", "choice-cancel"]
+        assert "Excel in Dutch, German, French or Spanish settings" in question(dialog)
+        post_keys(app, ["right", "enter"])  # Semicolon
+        written = await take_the_suggestion(pilot, draft.parent, "draft-partners.csv")
+        raw = written.read_bytes()
+        assert raw.startswith("\ufeffname;short_name;country;".encode())  # the UTF-8 mark, then ';'
+        rows = list(csv_module.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+        assert [row[0] for row in rows[1:]] == [p.name for p in plan.partners]
+        assert all(len(row) == len(rows[0]) for row in rows)
+        assert any(n.message.startswith("Exported draft-partners.csv (semicolons)") for n in notes)
+
+        post_keys(app, ["e", "right", "right", "enter"])
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "separator" in question(app.screen),
+                       "which separator")
+        post_keys(app, ["escape"])  # cancelled: nothing more is asked, nothing written
+        await wait_main(pilot)
 
 
 async def test_new_plan_save_as_and_export_are_in_the_palette_and_the_help(draft):

@@ -46,6 +46,13 @@ async def view_of(pilot) -> FolderScreen:
     return view
 
 
+def suggested(prompt: PathPrompt) -> str:
+    """The path prompt's suggested name: greyed in its empty field, taken by enter, replaced by typing."""
+    field = prompt.query_one("#path", Input)
+    assert field.value == ""
+    return field.placeholder
+
+
 def rows(view: FolderScreen) -> list[str]:
     return [e.name for e in view.shown]
 
@@ -187,8 +194,9 @@ async def test_n_starts_a_new_plan_in_the_folder(plans: Path):
         await wait_for(pilot, lambda: any("No plan is open" in n.message for n in notes), "the hint")
         post_keys(app, ["n"])
         prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one(Input).value == "new-plan.toml"
-        assert str(prompt.query_one(".question").render()) == f"A new plan in {plans}/ (its file name):"
+        assert suggested(prompt) == "new-plan.toml"
+        assert str(prompt.query_one(".question").render()) == "A new plan (its file name):"
+        assert str(prompt.query_one("#folder").render()).startswith(f"in {plans}/")
         post_keys(app, ["enter"])
         await wait_main(pilot)
         assert app.document.path == plans / "new-plan.toml"
@@ -202,7 +210,7 @@ async def test_c_copies_a_plan_as_a_variant(plans: Path):
         view = await view_of(pilot)
         post_keys(app, ["/", *"plan-004", "enter", "c"])
         prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one(Input).value == "plan-004-variant.toml"
+        assert suggested(prompt) == "plan-004-variant.toml"
         post_keys(app, ["enter"])
         await wait_screen(pilot, FolderScreen)
         await wait_for(pilot, lambda: "plan-004-variant.toml" in rows(view), "the copy listed")
@@ -211,12 +219,40 @@ async def test_c_copies_a_plan_as_a_variant(plans: Path):
         # again: the name offered is free, and a name taken is refused
         post_keys(app, ["c"])
         prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one(Input).value == "plan-004-variant-variant.toml"
-        await pilot.press("ctrl+u")
+        assert suggested(prompt) == "plan-004-variant-variant.toml"
         await type_text(pilot, "plan-005")
         await pilot.press("enter")
         await wait_for(pilot, lambda: any("exists" in n.message for n in notes), "the refusal")
         assert load_plan(plans / "plan-005.toml").acronym == "P005"  # untouched
+
+
+async def test_a_name_typed_for_a_copy_replaces_the_one_offered(plans: Path, size):
+    # the name offered stood in the field as text, and what was typed was appended to it
+    # (plan-004-variant.tomlplan-004-lot1.toml): typing replaces it, as in save as
+    app, notes = folder_app(plans)
+    async with app.run_test(size=size) as pilot:
+        view = await view_of(pilot)
+        post_keys(app, ["/", *"plan-004", "enter", "c"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert suggested(prompt) == "plan-004-variant.toml"
+        post_keys(app, [*"plan-004-lot1", "enter"])  # in a burst, as people type
+        await wait_screen(pilot, FolderScreen)
+        await wait_for(pilot, lambda: "plan-004-lot1.toml" in rows(view), "the copy listed")
+        assert (plans / "plan-004-lot1.toml").read_bytes() == (plans / "plan-004.toml").read_bytes()
+        assert not any("variant" in name for name in rows(view))
+        assert any(n.message.startswith("Copied plan-004.toml to plan-004-lot1.toml") for n in notes)
+
+
+async def test_a_name_typed_for_a_new_plan_replaces_the_one_offered(plans: Path):
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view_of(pilot)
+        post_keys(app, ["n"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert suggested(prompt) == "new-plan.toml"
+        post_keys(app, [*"volt", "enter"])
+        await wait_main(pilot)
+        assert app.document.path == plans / "volt.toml"
 
 
 # --- partners the folder knows ---------------------------------------------------------------------

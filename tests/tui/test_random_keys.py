@@ -15,7 +15,7 @@ from planner.tui.widgets.partners import PartnersTable
 from .helpers import make_app, post_keys, ready, wait_for, wait_main
 
 # fixed seeds whose key sequences reach the forms and make edits (checked at the end of the test)
-SEEDS = (1, 2)
+SEEDS = (2, 5)
 PRESSES = 300
 BURST = 20  # keys sent together, as a fast typist (or a paste) would, before the app may settle
 

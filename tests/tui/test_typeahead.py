@@ -122,13 +122,13 @@ async def test_bytes_from_a_terminal_in_one_read_land_in_each_field(draft: Path,
 
 async def test_keys_typed_as_the_planner_starts_wait_for_the_panes_mounted_after_the_first_frame(draft: Path) -> None:
     """Below 120 columns the lot pane and the scoreboard are mounted just after the first frame; a
-    coordinator who types `2` and a grant before then finds both in the lot pane."""
+    coordinator who types `2`, `g` and a grant before then finds both in the lot pane."""
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         feed_terminal(app, "2")  # as soon as the app runs, before the lower panes are there
         assert not app.main.complete  # the case this test is about
-        feed_terminal(app, "\t1.5M\r")  # from the scenario list to the grant field, an amount, enter
+        feed_terminal(app, "g1.5M\r")  # into the grant field, an amount, enter
         await ready(pilot)
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 1_500_000, "the grant typed")
         assert app.main.pane == 1
-        assert app.focused is app.main.lot_pane.query_one("#grant")
+        assert app.focused is app.main.lot_pane.query_one("#scenario")  # taken: back to the lot list

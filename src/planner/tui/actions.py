@@ -49,7 +49,7 @@ class Action:
 
 # in the help's order (the palette's too); the footer's order is `footer`
 ACTIONS: list[Action] = [
-    Action(None, "tab,shift+tab", "move between panes and fields"),
+    Action(None, "tab,shift+tab", "move between panes and their lists (the grant field: g)"),
     Action("planner.pane_partners", "1", "the partners pane (below 120 columns: show it)", "pane(0)", "Partners",
            footer=5, group=PANE_KEYS, palette="Partners pane", palette_help="Show the partners (key 1)"),
     Action("planner.pane_lot", "2", "the lot & ecosystem pane", "pane(1)", "Lot & ecosystem", footer=6,
@@ -63,6 +63,9 @@ ACTIONS: list[Action] = [
            "Remove", footer=0, on="table", palette="Remove partner", palette_help="Remove the selected participant"),
     Action("planner.switch_lot", "l", "the next lot of the call ({lots} in call {call})", "switch_lot", "Lot",
            footer=3, palette="Switch lot", palette_help="Move the plan to the next lot of its call"),
+    # the grant field is no tab stop (a text field there took ?, 1-3, t... as typing): g goes into it
+    Action("planner.grant", "g", "type the requested grant (enter takes it, escape leaves the field)", "grant",
+           "Grant", palette="Requested grant", palette_help="Type the grant the plan requests (key g)"),
     Action("planner.compare", "c", "what-if comparison of all lots and durations of the call", "compare",
            "Compare", footer=4, palette="Compare lots", palette_help="What-if: all lots and durations side by side"),
     Action("planner.switch_call", "y", "the next call ({calls}): its rules apply", "switch_call", "Call",

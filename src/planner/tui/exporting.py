@@ -1,5 +1,6 @@
-"""Export inside the app: the formats of `planner export` (partners CSV, a report to mail in Markdown or
-plain text, for the partners or internal), written next to the plan after two questions and a file name."""
+"""Export inside the app: the formats of `planner export` (partners CSV with a comma or a semicolon, a report
+to mail in Markdown or plain text, for the partners or internal), written next to the plan after two
+questions and a file name."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from planner.errors import PlanError
 from planner.files import not_a_regular_file, write_text_atomically
 
 FORMATS = [("markdown", "Markdown", "md"), ("text", "Text", "txt"), ("csv", "CSV", "csv")]
+# the CSV's separator: the buttons' ids and labels, and the character (export.DELIMITERS)
+SEPARATORS = [("comma", "Comma ,", ","), ("semicolon", "Semicolon ;", ";")]
 
 
-def render(fmt: str, plan, rules, path: Path | None, for_partners: bool) -> str:
-    """The text `planner export --format FMT [--for-partners]` prints for this plan."""
+def render(fmt: str, plan, rules, path: Path | None, for_partners: bool, delimiter: str = ",") -> str:
+    """The text `planner export --format FMT [--for-partners] [--delimiter D]` prints for this plan."""
     from planner import export
     from planner.scoring import evaluate
 
-    if fmt == "csv":
-        return export.partners_csv(plan, rules, bom=True)  # Excel shows the accents right (the CLI's default)
+    if fmt == "csv":  # with the mark, Excel shows the accents right (the CLI's default)
+        return export.partners_csv(plan, rules, bom=True, delimiter=delimiter)
     # a report goes to partners in many time zones: Brussels time only, not the sender's
     board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
     shown = str(path) if path is not None else None
@@ -44,7 +47,7 @@ def ask_export(app) -> None:
 
     def chose_format(fmt: str | None) -> None:
         if fmt == "csv":
-            ask_file(app, fmt, False)
+            ask_separator(app)
         elif fmt in ("markdown", "text"):
             app.push_screen(Choice("For whom is the report?\nFor the partners: without the self-assessment and the "
                                    "notes. Internal: everything.",
@@ -60,14 +63,28 @@ def ask_export(app) -> None:
                     chose_format)
 
 
-def ask_file(app, fmt: str, for_partners: bool) -> None:
+def ask_separator(app) -> None:
+    """Excel reads a CSV with the list separator of the system's settings: ask which one the partners use."""
+    from planner.tui.screens.dialogs import Choice
+
+    chars = {choice_id: char for choice_id, _, char in SEPARATORS}
+    app.push_screen(Choice("Which separator between the columns?\nComma: Excel in English settings, LibreOffice, "
+                           "Google Sheets, Numbers. Semicolon: Excel in Dutch, German, French or Spanish settings "
+                           "(where the comma is the decimal mark). The file starts with the UTF-8 mark, so that "
+                           "Excel shows accents right.",
+                           [(choice_id, label) for choice_id, label, _ in SEPARATORS] + [("cancel", "Cancel")],
+                           default="comma"),
+                    lambda answer: ask_file(app, "csv", False, chars[answer]) if answer in chars else None)
+
+
+def ask_file(app, fmt: str, for_partners: bool, delimiter: str = ",") -> None:
     from planner.tui.screens.dialogs import PathPrompt
 
     app.push_screen(PathPrompt("Export to the file:", suggested_name(app, fmt, for_partners), app.plan_folder),
-                    lambda path: _to(app, path, fmt, for_partners) if path is not None else None)
+                    lambda path: _to(app, path, fmt, for_partners, delimiter) if path is not None else None)
 
 
-def _to(app, path: Path, fmt: str, for_partners: bool) -> None:
+def _to(app, path: Path, fmt: str, for_partners: bool, delimiter: str = ",") -> None:
     from planner.tui.screens.dialogs import Choice
 
     doc = app.document
@@ -82,15 +99,16 @@ def _to(app, path: Path, fmt: str, for_partners: bool) -> None:
     if path.exists():
         app.push_screen(Choice(f"{path} exists. Replace it?", [("replace", "Replace"), ("cancel", "Cancel")],
                                default="cancel"),
-                        lambda answer: write(app, path, fmt, for_partners) if answer == "replace" else None)
+                        lambda answer: write(app, path, fmt, for_partners, delimiter) if answer == "replace"
+                        else None)
         return
-    write(app, path, fmt, for_partners)
+    write(app, path, fmt, for_partners, delimiter)
 
 
-def write(app, path: Path, fmt: str, for_partners: bool) -> None:
+def write(app, path: Path, fmt: str, for_partners: bool, delimiter: str = ",") -> None:
     doc = app.document
     try:
-        write_text_atomically(path, render(fmt, doc.plan, doc.rules, doc.path, for_partners))
+        write_text_atomically(path, render(fmt, doc.plan, doc.rules, doc.path, for_partners, delimiter))
     except PlanError as exc:
         app.tell(str(exc), title="Not exported", severity="error", timeout=15)
         return
@@ -98,5 +116,8 @@ def write(app, path: Path, fmt: str, for_partners: bool) -> None:
         app.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not exported", severity="error",
                  timeout=15)
         return
-    whom = "" if fmt == "csv" else (" for the partners" if for_partners else " (internal)")
+    if fmt == "csv":
+        whom = " (semicolons)" if delimiter == ";" else ""
+    else:
+        whom = " for the partners" if for_partners else " (internal)"
     app.tell(f"Exported {path.name}{whom} in {path.parent}")

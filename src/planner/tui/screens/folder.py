@@ -454,8 +454,8 @@ class FolderScreen(Screen[None]):
         from planner.tui.screens.dialogs import PathPrompt
 
         name = _free_name(self.folder, "new-plan")
-        self.app.push_screen(PathPrompt(f"A new plan in {self._folder_text()} (its file name):", name),
-                             self._new_at)
+        # the folder makes the name a suggestion (greyed, enter takes it) that typing replaces, as in save as
+        self.app.push_screen(PathPrompt("A new plan (its file name):", name, self.folder), self._new_at)
 
     def _new_at(self, typed: Path | None) -> None:
         from planner.tui.opening import open_document
@@ -480,8 +480,9 @@ class FolderScreen(Screen[None]):
             return
         stem = Path(entry.name).name.removesuffix(".toml")
         name = _free_name(entry.path.parent, f"{stem}-variant")
-        where = str(entry.path.parent) if entry.path.parent != self.folder else str(self.folder)
-        self.app.push_screen(PathPrompt(f"Copy {entry.name} as (a new file in {where}/):", name),
+        # the folder makes the name a suggestion (greyed, enter takes it) that typing replaces, as in save as:
+        # as the field's text, what was typed was appended to it (plan-variant.tomlplan-lot2.toml)
+        self.app.push_screen(PathPrompt(f"Copy {entry.name} as:", name, entry.path.parent),
                              lambda typed: self._copy_to(entry, typed))
 
     def _new_file(self, path: Path, what: str, title: str) -> Path | None:

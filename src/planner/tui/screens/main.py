@@ -300,13 +300,29 @@ class MainScreen(Screen):
         pane = self.query_one(f"#{PANES[index]}")
         self._show_pane(index)
         last = self._pane_focus.get(index)
-        if last is not None and last.is_attached and pane in last.ancestors and last.focusable:
+        # not back into the grant field (left by a click elsewhere): it is entered with its own key only
+        if last is not None and last.is_attached and pane in last.ancestors and last.focusable \
+                and not is_text_field(last):
             last.focus()
             return
         for widget in pane.query("*"):
             if widget.focusable:
                 widget.focus()
                 return
+
+    def action_grant(self) -> None:
+        """Into the grant field (the lot pane shown): tab passes it by, so that every tab stop of the panes
+        is a list or a table where the screen's keys work, and typing an amount is asked for by this key."""
+        if not self.complete:
+            self.call_after_refresh(self.action_grant)
+            return
+        self._show_pane(1)
+        self.lot_pane.query_one("#grant").focus()
+
+    @property
+    def focus_chain(self) -> list:
+        """Textual's, without the grant field unless it has the focus (then tab leaves it for the next stop)."""
+        return [w for w in super().focus_chain if w.id != "grant" or w is self.focused]
 
     def _show_pane(self, index: int) -> None:
         self.pane = index

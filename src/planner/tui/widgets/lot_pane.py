@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from textual import events
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
@@ -25,11 +27,21 @@ from planner.tui.widgets.live import LiveInput
 from planner.tui.widgets.quiet import Line, set_border_subtitle
 
 
+class GrantInput(LiveInput):
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape":  # leaves the field (LotPane.action_leave_grant): the typing is put back,
+            event.prevent_default()  # not applied as before another key of the screen (LiveInput.on_key)
+
+
 def eur(amount: int) -> str:
     return f"EUR {amount:,}"
 
 
 class LotPane(VerticalScroll, can_focus=False):
+    # the grant field is entered with g (MainScreen.action_grant), never by tab: left with escape (what was
+    # typed and not taken is put back), with enter once the plan took the amount, or with tab
+    BINDINGS = [Binding("escape", "leave_grant", "Done", id="lot.leave_grant")]
+
     @dataclass
     class ScenarioChosen(Message):
         lot: int
@@ -65,7 +77,7 @@ class LotPane(VerticalScroll, can_focus=False):
             yield Label("Grant EUR", classes="pane-heading")
             # each keystroke is checked in its own turn (one frame for the digit and its hint); the plan
             # takes the amount on enter, tab or leaving the field: one edit, one undo step
-            yield LiveInput(changed=self._grant_field_typed, applied=self._grant_field_applied,
+            yield GrantInput(changed=self._grant_field_typed, applied=self._grant_field_applied,
                             placeholder="e.g. 1,000,000 or 1.45M", id="grant", compact=True)
         yield Line(id="grant-hint", classes="hint")
         yield Line(id="ecosystem-hint", classes="pane-heading")
@@ -152,6 +164,27 @@ class LotPane(VerticalScroll, can_focus=False):
         chosen = set(event.choice_list.chosen) ^ {event.choice_id}
         ordered = [e.id for e in self.rules.ecosystems if e.id in chosen]
         self.post_message(self.EcosystemsChanged(ordered, event.choice_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_grant":  # only from the grant field (escape elsewhere is not the pane's)
+            return self.is_mounted and self.query_one("#grant", LiveInput).has_focus
+        return True
+
+    def action_leave_grant(self) -> None:
+        grant = self.query_one("#grant", LiveInput)
+        if grant.pending:
+            grant.revert()  # the hint shows the plan's grant again
+        self.query_one("#scenario", ChoiceList).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter in the grant field (LiveInput applied it first): back to the lot list once the plan took it;
+        what is not an amount, or what the plan refused, stays in the field with its reason."""
+        if event.input.id != "grant":
+            return
+        event.stop()
+        text = event.value.strip()
+        if not isinstance(parse_amount(text) if text else None, str) and not self.refused:
+            self.query_one("#scenario", ChoiceList).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # the grant field's changes were handled when they were typed (LiveInput)

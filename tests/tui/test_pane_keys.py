@@ -1,0 +1,68 @@
+"""The main screen's keys from every tab stop of every pane: after tab, `?`, `1`-`3` and `t` still work.
+
+The grant field took them as typing when tab reached it (the lot pane's second stop): tab now passes it
+by, `g` goes into it, and escape leaves it with the typing put back."""
+
+from __future__ import annotations
+
+from planner.tui.screens.help import HelpScreen
+from planner.tui.screens.plan_details import PlanDetails
+from planner.tui.widgets.partners import PartnersTable
+
+from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
+
+PANE_OF = {"partners": 0, "scenario": 1, "ecosystems": 1, "rules": 2}
+
+
+async def _to_stop(pilot, app, tabs: int) -> str:
+    """From the partners table, `tabs` presses of tab: the id of the widget with the focus."""
+    post_keys(app, ["1"])
+    await wait_for(pilot, lambda: isinstance(app.focused, PartnersTable), "the partners table")
+    for _ in range(tabs):
+        await pilot.press("tab")
+    return app.focused.id
+
+
+async def test_every_tab_stop_keeps_help_panes_and_details(lot1, size):
+    app, notes = make_app(lot1)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        stops = [await _to_stop(pilot, app, tabs) for tabs in range(5)]
+        assert stops == ["partners", "scenario", "ecosystems", "rules", "partners"]  # no text field among them
+        for tabs, stop in enumerate(stops[:4]):
+            for key, dialog in (("question_mark", HelpScreen), ("t", PlanDetails)):
+                assert await _to_stop(pilot, app, tabs) == stop
+                post_keys(app, [key])
+                await wait_screen(pilot, dialog)
+                post_keys(app, ["escape"])
+                await wait_main(pilot)
+                assert app.focused.id == stop, f"{key} from {stop}"
+            for key, pane in (("1", 0), ("2", 1), ("3", 2)):
+                assert await _to_stop(pilot, app, tabs) == stop
+                post_keys(app, [key])
+                await wait_for(pilot, lambda: app.main.pane == pane and app.focused is not None
+                               and PANE_OF.get(app.focused.id) == pane, f"{key} from {stop}")
+        assert not [n for n in notes if n.severity == "error"]
+
+
+async def test_g_types_the_grant_escape_puts_it_back_and_the_keys_work_again(lot1, size):
+    app, _ = make_app(lot1)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        grant = app.main.lot_pane.query_one("#grant")
+        before = app.document.plan.requested_grant_eur
+        post_keys(app, ["g", *"2M?"])  # in a burst: into the field, whose text the typing replaces
+        await wait_for(pilot, lambda: grant.value == "2M?", "the typing in the grant field")
+        assert app.focused is grant and app.main.pane == 1
+        assert isinstance(app.screen, type(app.main))  # ? was typed, not help: it is a text field
+        post_keys(app, ["escape", "question_mark"])  # leaves the field, then the screen's key
+        await wait_screen(pilot, HelpScreen)
+        post_keys(app, ["escape"])
+        await wait_main(pilot)
+        assert app.focused is app.main.lot_pane.query_one("#scenario")
+        assert grant.value == f"{before:,}" and app.document.plan.requested_grant_eur == before  # put back
+        assert not app.document.undo_stack and not app.document.dirty  # no edit was made
+
+        post_keys(app, ["g", *"950k", "enter", "t"])  # taken by enter: back to the list, where t works
+        await wait_screen(pilot, PlanDetails)
+        assert app.document.plan.requested_grant_eur == 950_000
