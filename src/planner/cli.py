@@ -104,10 +104,13 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["import-partners"] = _Parser(
         prog="planner import-partners", description=COMMANDS["import-partners"],
         epilog="Columns are found by header name as people write them (any case, English and the programme "
-        "countries' languages: 'Organisation name', 'Acronym', 'Country', 'Organisation type', 'PIC'...): name, "
+        "countries' languages: 'Organisation name', 'Acronym', 'Country', 'Organisation type', 'PIC'...), whole or "
+        "by their words ('Full name of the organisation', \"Pays d'établissement\"; a header whose words could be "
+        "two columns is asked: --map says which): name, "
         "short name, country, kind, role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not "
-        "known), notes. Countries, kinds and roles may be written in partners' own words (Deutschland, Czech "
-        "Republic, Hochschule, UAS, employers' organisation, lead partner). CSV (comma, semicolon or tab "
+        "known), notes. A PIC not known yet ('tbc', 'pending', 'n/a') is left out, with a warning. Countries, "
+        "kinds and roles may be written in partners' own words (Deutschland, Czech Republic, Hochschule, UAS, "
+        "employers' organisation, lead partner). CSV (comma, semicolon or tab "
         "separated), .xlsx, .xls or .ods. Nothing is written when a row is rejected, unless --skip-rejected. "
         "Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
     p.add_argument("plan", metavar="PLAN")
@@ -357,7 +360,10 @@ def _import_partners(args: argparse.Namespace) -> int:
         raise PlanError(exc.origin, f"{exc.message}; {hint}") from None
     out(preview.summary(rules) + "\n")
     if args.dry_run:
-        return 0 if not preview.rejected else 1
+        return 0 if not preview.rejected and not preview.unsure else 1
+    if preview.unsure:  # asked, never guessed
+        err("nothing written: say what the columns marked ASK hold, with --map 'HEADER=KEY' (or =ignore)")
+        return 1
     if preview.rejected and not preview.accepted:
         err("nothing written: no row can be added")
         return 1
