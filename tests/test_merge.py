@@ -244,3 +244,25 @@ def test_git_merge_with_the_planner_driver(tmp_path: Path) -> None:
     text = plan.read_text(encoding="utf-8")
     assert "<<<<<<< ours\nlot = 3\n=======\nlot = 2\n>>>>>>> theirs\n" in text
     assert text.count("<<<<<<<") == 1
+
+
+def test_a_plan_added_on_both_branches_merges_from_an_empty_base() -> None:
+    """git passes an empty BASE when both branches created the file: every partner is new on both sides."""
+    ours = BASE + partner_block("Ours Ltd", "OURS")
+    theirs = BASE.replace('title = "Circular skills"', 'title = "Other title"') + partner_block("Theirs SA", "THEIRS")
+    result = merge.merge_bytes(b"", ours.encode(), theirs.encode())
+    assert [c.path for c in result.conflicts] == ["title"]
+    ours_side = merge.resolve(result.data, "ours")
+    assert isinstance(ours_side, dict)
+    data = tomllib.loads(merge.render(ours_side, ours.encode()).decode())
+    assert data["title"] == "Circular skills"
+    assert labels(data) == ["HSNH", "BBZW", "Fabrica Lusa", "OURS", "THEIRS"]
+
+
+def test_a_file_with_conflict_markers_is_not_merged_again(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", BASE)
+    ours = write(tmp_path / "ours.toml", "<<<<<<< ours\nlot = 2\n=======\nlot = 3\n>>>>>>> theirs\n" + BASE[20:])
+    before = ours.read_bytes()
+    done = run_planner("merge", base, ours, base)
+    assert done.returncode == 2 and "ours.toml" in done.stderr
+    assert ours.read_bytes() == before
