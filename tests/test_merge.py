@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from hostile_corpus import ENTRIES, write_corpus
 from planner import merge
+from planner.errors import PlanError
+from planner.files import MAX_FILE_BYTES
 from planner.storage import load_plan
 from support import run_planner
 
@@ -266,3 +269,43 @@ def test_a_file_with_conflict_markers_is_not_merged_again(tmp_path: Path) -> Non
     done = run_planner("merge", base, ours, base)
     assert done.returncode == 2 and "ours.toml" in done.stderr
     assert ours.read_bytes() == before
+
+
+def test_every_hostile_plan_merges_or_is_refused_with_a_plan_error(tmp_path: Path) -> None:
+    """The hostile corpus as theirs (and as ours): a PlanError naming the file, or a merge whose clean
+    result reads back as the data merged; never another exception."""
+    paths = write_corpus(tmp_path / "corpus")
+    base = BASE.encode()
+    merged_some = refused_some = False
+    for name, entry in ENTRIES.items():
+        if entry.kind != "plan":
+            continue
+        data = paths[name].read_bytes()
+        if len(data) > MAX_FILE_BYTES:  # refused before reading (the command's test below)
+            continue
+        for sides in ((base, base, data), (base, data, base)):
+            try:
+                result = merge.merge_bytes(*sides, names=("base", "ours", "theirs"))
+            except PlanError as exc:
+                assert exc.origin in ("ours", "theirs")
+                refused_some = True
+                continue
+            merged_some = True
+            if not result.conflicts:
+                assert tomllib.loads(result.text.decode("utf-8")) == tomllib.loads(
+                    merge.render(result.data, b"").decode("utf-8"))
+    assert merged_some and refused_some
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_or_a_folder_is_refused_without_waiting(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", BASE)
+    fifo = tmp_path / "theirs.fifo"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * (MAX_FILE_BYTES + 10) + b"\n")
+    for path, reason in ((fifo, "is a pipe (FIFO)"), (folder, "is a folder"), (big, "MB")):
+        done = run_planner("merge", base, base, path, timeout=60)
+        assert done.returncode == 2 and reason in done.stderr and len(done.stderr.strip().splitlines()) == 1

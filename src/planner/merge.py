@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from planner.errors import PlanError
 from planner.files import decode_plan_bytes, parse_toml, read_user_file
 from planner.model import Plan, short_name_key
 from planner.storage import dump_plan
@@ -355,6 +356,10 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, 
     """The merge of three plan files' bytes: the result's text is what OURS becomes. A file that is not
     TOML raises PlanError naming it."""
     parsed = [parse_toml(decode_plan_bytes(name, data), name) for name, data in zip(names, (base, ours, theirs))]
+    for name, data in zip(names, parsed):
+        if (where := _huge_number(data)) is not None:
+            # TOML reads 0xFFFF... of any length; no plan holds such a number, and Python will not write it
+            raise PlanError(name, f"{where}: a number far larger than any in a plan (at most {MAX_NUMBER:,})")
     merged = merge_data(*parsed)
     if not merged.conflicts:
         merged.text = render(merged.data, ours)
@@ -363,6 +368,24 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, 
     theirs_side = render(resolve(merged.data, "theirs"), ours)  # type: ignore[arg-type]
     merged.text = with_markers(ours_side.decode("utf-8"), theirs_side.decode("utf-8")).encode("utf-8")
     return merged
+
+
+MAX_NUMBER = 2**63 - 1  # TOML's own bound for integers; the format's are far smaller
+
+
+def _huge_number(value: object, path: str = "") -> str | None:
+    """The key path of an integer beyond TOML's 64 bits (read from hexadecimal, it may have any length), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return path or "value" if not -MAX_NUMBER - 1 <= value <= MAX_NUMBER else None
+    items: list[tuple[str, object]] = []
+    if isinstance(value, dict):
+        items = [(f"{path}.{k}" if path else str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    for where, item in items:
+        if isinstance(item, (dict, list, int)) and (found := _huge_number(item, where)) is not None:
+            return found
+    return None
 
 
 def merge_files(base: str | Path, ours: str | Path, theirs: str | Path) -> Merged:
