@@ -72,6 +72,14 @@ def test_a_change_on_one_side_is_taken_and_both_sides_new_partners_are_kept_ours
     assert result.data["partners"][2]["country"] == "ES"
 
 
+def test_theirs_new_partner_keeps_its_place_after_ours_new_one_at_the_same_place() -> None:
+    after_hsnh = 'pic = "999100101"\n'
+    ours = BASE.replace(after_hsnh, after_hsnh + partner_block("Ours Ltd", "OURS"), 1)
+    theirs = BASE.replace(after_hsnh, after_hsnh + partner_block("Theirs SA", "THEIRS"), 1)
+    result = merged(BASE, ours, theirs)
+    assert labels(result.data) == ["HSNH", "OURS", "THEIRS", "BBZW", "Fabrica Lusa"]
+
+
 def test_partners_are_matched_by_short_name_then_pic_then_name() -> None:
     # ours renames BBZW's short name (matched by name), and gives Fabrica Lusa a short name (matched by PIC);
     # theirs changes their countries: one partner each, both changes kept
