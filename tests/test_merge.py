@@ -270,6 +270,12 @@ def test_a_plan_added_on_both_branches_merges_from_an_empty_base() -> None:
     assert labels(data) == ["HSNH", "BBZW", "Fabrica Lusa", "OURS", "THEIRS"]
 
 
+def test_ours_is_kept_byte_for_byte_when_theirs_brings_no_change_of_value() -> None:
+    ours = "# ask Marta before changing the lot\n" + BASE.replace("lot = 1", "lot    =   1  # Lot 1")
+    theirs = BASE.replace('title = "Circular skills"', "title = 'Circular skills'  # same title, quoted otherwise")
+    assert merge.merge_bytes(BASE.encode(), ours.encode(), theirs.encode()).text == ours.encode()
+
+
 def test_a_file_with_conflict_markers_is_not_merged_again(tmp_path: Path) -> None:
     base = write(tmp_path / "base.toml", BASE)
     ours = write(tmp_path / "ours.toml", "<<<<<<< ours\nlot = 2\n=======\nlot = 3\n>>>>>>> theirs\n" + BASE[20:])
@@ -300,7 +306,7 @@ def test_every_hostile_plan_merges_or_is_refused_with_a_plan_error(tmp_path: Pat
                 continue
             merged_some = True
             if not result.conflicts:
-                assert tomllib.loads(result.text.decode("utf-8")) == tomllib.loads(
+                assert tomllib.loads(result.text.decode("utf-8-sig")) == tomllib.loads(
                     merge.render(result.data, b"").decode("utf-8"))
     assert merged_some and refused_some
 

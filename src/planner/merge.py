@@ -362,7 +362,8 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, 
             raise PlanError(name, f"{where}: a number far larger than any in a plan (at most {MAX_NUMBER:,})")
     merged = merge_data(*parsed)
     if not merged.conflicts:
-        merged.text = render(merged.data, ours)
+        # nothing of theirs to take: ours stays byte for byte (its comments and layout too)
+        merged.text = ours if merged.data == parsed[1] else render(merged.data, ours)
         return merged
     ours_side = render(resolve(merged.data, "ours"), ours)  # type: ignore[arg-type]
     theirs_side = render(resolve(merged.data, "theirs"), ours)  # type: ignore[arg-type]
