@@ -16,6 +16,7 @@ from pathlib import Path
 
 from planner.errors import PlanError
 from planner.files import write_bytes_atomically
+from planner.safetext import shown_path
 
 ATTRIBUTES_LINE = "*.toml diff=planner merge=planner"
 IGNORE_LINE = ".*.planner"  # the recovery files: recovery.SUFFIX, beside the plan, named after it with a dot
@@ -117,7 +118,7 @@ def command(folder: str, yes: bool, out: Callable[[str], None], err: Callable[[s
     root = repository_root(folder)
     planned = steps(root)
     todo = [s for s in planned if not s.done]
-    out(f"git set-up for plans in {root}:\n")
+    out(f"git set-up for plans in {shown_path(str(root))}:\n")
     for step in planned:
         out(f"  {'already there' if step.done else 'to write     '}  {step.words}\n")
     if not todo:
