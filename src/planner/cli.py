@@ -48,6 +48,9 @@ COMMANDS = {
     "ls": "list the plans of a folder: verdict, partners, last change, who has each open (text or JSON)",
     "diff": "what differs between two plans, in words (exit 0 none, 1 they differ, 2 unreadable); "
             "--textconv FILE: a plan as words, for git diff",
+    "merge": "merge two colleagues' changes to a plan by meaning (git's merge driver): planner merge BASE OURS "
+             "THEIRS writes OURS; exit 0 merged, 1 conflicts marked in OURS, 2 unreadable",
+    "git-setup": "set a git repository up for plans: the diff and merge drivers, and the recovery files ignored",
     "schema": "print the JSON Schema of the plan format",
     "samples": "list the bundled sample plans",
     "rules": "the call rule sets: list them, show one resolved (show ID), or what changed (diff A B)",
@@ -117,10 +120,13 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p = parsers["import-partners"] = _Parser(
         prog="planner import-partners", description=COMMANDS["import-partners"],
         epilog="Columns are found by header name as people write them (any case, English and the programme "
-        "countries' languages: 'Organisation name', 'Acronym', 'Country', 'Organisation type', 'PIC'...): name, "
+        "countries' languages: 'Organisation name', 'Acronym', 'Country', 'Organisation type', 'PIC'...), whole or "
+        "by their words ('Full name of the organisation', \"Pays d'établissement\"; a header whose words could be "
+        "two columns is asked: --map says which): name, "
         "short name, country, kind, role, PIC, grant, affiliated to, ECHE (yes/no/true/false/1/0, blank: not "
-        "known), notes. Countries, kinds and roles may be written in partners' own words (Deutschland, Czech "
-        "Republic, Hochschule, UAS, employers' organisation, lead partner). CSV (comma, semicolon or tab "
+        "known), notes. A PIC not known yet ('tbc', 'pending', 'n/a') is left out, with a warning. Countries, "
+        "kinds and roles may be written in partners' own words (Deutschland, Czech Republic, Hochschule, UAS, "
+        "employers' organisation, lead partner). CSV (comma, semicolon or tab "
         "separated), .xlsx, .xls or .ods. Nothing is written when a row is rejected, unless --skip-rejected. "
         "Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
     p.add_argument("plan", metavar="PLAN")
@@ -164,6 +170,24 @@ def _build_parsers() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("plans", metavar="PLAN", nargs="+", help="two plans (A B), or one with --textconv")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--textconv", action="store_true", help="print one plan as lines of words (for git's textconv)")
+    p = parsers["merge"] = _Parser(
+        prog="planner merge", description=COMMANDS["merge"],
+        epilog="Partners are matched by short name, else PIC, else name; work packages by id; every other value "
+        "by its key. A change on one side is taken, both sides' new partners are kept (ours first), and where "
+        "both sides changed a value differently OURS gets git's conflict markers around both versions. As git's "
+        "merge driver: 'planner git-setup' sets it up.")
+    p.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
+    p.add_argument("ours", metavar="OURS", help="our version, which the merge replaces (git's %%A)")
+    p.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
+    p = parsers["git-setup"] = _Parser(
+        prog="planner git-setup", description=COMMANDS["git-setup"],
+        epilog="Shows what it would write first: the .gitattributes line, the git config of the diff and merge "
+        "drivers, and the .gitignore line for the planner's recovery files; writes them after you confirm (or "
+        "with --yes). Running it again changes nothing. Exit 0 set up (or nothing written), 2 not a git "
+        "repository.")
+    p.add_argument("folder", metavar="DIR", nargs="?", default=".", help="a folder of the repository (default: "
+                   "the current one)")
+    p.add_argument("--yes", "-y", action="store_true", help="write without asking")
     parsers["schema"] = _Parser(prog="planner schema", description=COMMANDS["schema"])
     parsers["samples"] = _Parser(prog="planner samples", description=COMMANDS["samples"])
     p = parsers["rules"] = _Parser(prog="planner rules", description=COMMANDS["rules"])
@@ -413,7 +437,10 @@ def _import_partners(args: argparse.Namespace) -> int:
         raise PlanError(exc.origin, f"{exc.message}; {hint}") from None
     out(preview.summary(rules) + "\n")
     if args.dry_run:
-        return 0 if not preview.rejected else 1
+        return 0 if not preview.rejected and not preview.unsure else 1
+    if preview.unsure:  # asked, never guessed
+        err("nothing written: say what the columns marked ASK hold, with --map 'HEADER=KEY' (or =ignore)")
+        return 1
     if preview.rejected and not preview.accepted:
         err("nothing written: no row can be added")
         return 1
@@ -537,6 +564,25 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if changes else 0
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from planner import merge
+
+    merged = merge.merge_files(args.base, args.ours, args.theirs)
+    write_bytes_atomically(Path(args.ours), merged.text)
+    if not merged.conflicts:
+        return 0
+    out(f"{shown_path(args.ours)}: {len(merged.conflicts)} conflict(s), marked in the file:\n")
+    for conflict in merged.conflicts:
+        out(f"  {conflict.words}\n")
+    return 1
+
+
+def _git_setup(args: argparse.Namespace) -> int:
+    from planner import gitsetup
+
+    return gitsetup.command(args.folder, args.yes, out, err)
+
+
 def _schema(_args: argparse.Namespace) -> int:
     import json
 
@@ -632,7 +678,7 @@ def _safe_streams() -> None:
 
 HANDLERS = {"rules": rulescli.command, "check": _check, "compare": _compare, "budget": _budget, "new": _new,
             "fmt": _fmt, "import-partners": _import_partners, "export": _export, "ls": _ls, "diff": _diff,
-            "schema": _schema, "samples": _samples}
+            "merge": _merge, "git-setup": _git_setup, "schema": _schema, "samples": _samples}
 
 
 def error_text(exc: PlanError) -> str:

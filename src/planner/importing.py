@@ -65,16 +65,57 @@ class Row:
     cells: tuple[tuple[str, str], ...] = ()
     # per key, the candidates (id, label) when the cell was not taken as it is ("college": two kinds)
     choices: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # what the row is added without, and why ("PIC 'tbc' is not known yet: added without a PIC")
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unsure:
+    """A column the import does not read until the user says what it is: its header's words name
+    several keys (`keys`: "Name and type of organisation"), or one key that the words of other headers
+    (`others`) name too. Never guessed: `--map 'HEADER=KEY'` (or the preview's `m`) says which."""
+
+    header: str
+    keys: tuple[str, ...]
+    others: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> str:
+        """"'Name and type of organisation' could be the name or the kind"."""
+        if self.others:
+            return (f"{_cell(self.header)} and {', '.join(_cell(o) for o in self.others)} could each be the "
+                    f"{KEY_WORDS.get(self.keys[0], self.keys[0])}")
+        return f"{_cell(self.header)} could be the " + " or the ".join(KEY_WORDS.get(k, k) for k in self.keys)
+
+    @property
+    def hint(self) -> str:
+        """How to answer on the command line."""
+        choices = ", ".join(self.keys)
+        return f"say which with --map {_cell(self.header + '=' + self.keys[0])} ({choices} or ignore)"
+
+
+@dataclass
+class ColumnReading:
+    """What each column of a table is read as: `keys[position]` a partner key or '' (left out); `words`:
+    position -> the header's words that named its key, for a header read by its words; `unsure`: the
+    columns asked about."""
+
+    keys: list[str]
+    words: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    unsure: list[Unsure] = field(default_factory=list)
 
 
 class MissingColumns(PlanError):
     """A file without a column the import needs (and no fill for it). `table` is what was read, so that
-    a caller can map a column (`mapping=`) or fill the value (`fill=`) and judge it again."""
+    a caller can map a column (`mapping=`) or fill the value (`fill=`) and judge it again; `unsure` the
+    columns that may be it, asked about."""
 
-    def __init__(self, origin: str, message: str, table: Table, missing: tuple[str, ...]) -> None:
+    def __init__(self, origin: str, message: str, table: Table, missing: tuple[str, ...],
+                 unsure: tuple[Unsure, ...] = ()) -> None:
         super().__init__(origin, message)
         self.table = table
         self.missing = missing
+        self.unsure = unsure
 
 
 @dataclass
@@ -89,6 +130,8 @@ class ImportPreview:
     fill: dict[str, str] = field(default_factory=dict)  # key -> text for every row without one
     fill_rows: dict[int, dict[str, str]] = field(default_factory=dict)  # line -> key -> text
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # "kind"/"role" -> id -> label
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> the header's words that named it
+    unsure: list[Unsure] = field(default_factory=list)  # columns asked about, not read
 
     @property
     def accepted(self) -> list[Row]:
@@ -141,7 +184,10 @@ class ImportPreview:
                 f" (of {len(self.table.sheets)}: " + ", ".join(_cell(s) for s in self.table.sheets) + ")"
                 if others else "")
         lines = [f"{where}: {len(self.accepted)} partner(s) to add, {len(self.rejected)} row(s) rejected"]
-        lines.append("columns: " + ", ".join(f"{_cell(h)} -> {KEY_WORDS.get(k, k)}" for k, h in self.columns.items()))
+        lines.append("columns: " + ", ".join(f"{_cell(h)} -> {KEY_WORDS.get(k, k)}{self._by_words(k)}"
+                                             for k, h in self.columns.items()))
+        for unsure in self.unsure:
+            lines.append(f"  ASK    column {unsure.words}: {unsure.hint}")
         for key, text in self.fill.items():
             meant = _word(key, text, rules) if rules is not None and key in FILLABLE else None
             named = ""
@@ -158,8 +204,13 @@ class ImportPreview:
                 p = row.partner
                 said = self.describe(p, rules) if rules is not None else f"{p.label} ({p.country}, {p.kind}, {p.role})"
                 lines.append(f"  add    line {row.line}: {said}")
+                lines.extend(f"  WARN   line {row.line}: {warning}" for warning in row.warnings)
         lines.extend(self.hints)
         return "\n".join(lines)
+
+    def _by_words(self, key: str) -> str:
+        words = self.words.get(key)
+        return f" (by the words {', '.join(repr(w) for w in words)})" if words else ""
 
 
 def _cell(value: str) -> str:
@@ -282,7 +333,7 @@ def _header_row(records: list[tuple[int, list[str]]]) -> int:
     """Which of the first rows names the columns: the first with two headers the import knows (a
     title or a note may sit above it), else the first row."""
     for i, (_line, cells) in enumerate(records[:20]):
-        if sum(vocabulary.header_key(c) is not None for c in cells if c.strip()) >= 2:
+        if sum(vocabulary.match_header(c).how != "none" for c in cells if c.strip()) >= 2:
             return i
     return 0
 
@@ -343,11 +394,13 @@ def _find_header(header: tuple[str, ...], wanted: str) -> int | None:
     return near[0] if near else None
 
 
-def _columns(table: Table, mapping: dict[str, str]) -> tuple[dict[str, str], dict[str, int], list[str]]:
-    """Partner key -> header and -> position, and the headers left out. The mapping comes first; the
-    other headers are read as people write them; a key already taken keeps its first column."""
-    columns: dict[str, str] = {}
-    positions: dict[str, int] = {}
+def read_columns(table: Table, mapping: dict[str, str]) -> ColumnReading:
+    """What each column is read as. The mapping comes first; then the headers that are a header of
+    the vocabulary as a whole; then those read by their words (`vocabulary.match_header`), for the keys
+    still free. A key already taken keeps its first column. A header whose words name several keys, or
+    a key that the words of two headers name, is asked (`unsure`), never guessed."""
+    keys = [""] * len(table.header)
+    reading = ColumnReading(keys)
     assigned: dict[int, str] = {}  # position -> key ("" left out), from the mapping
     for wanted, word in mapping.items():
         position = _find_header(table.header, wanted)
@@ -359,27 +412,46 @@ def _columns(table: Table, mapping: dict[str, str]) -> tuple[dict[str, str], dic
             raise PlanError(table.source, f"column {_cell(wanted)}: {_cell(word)} is not a partner key; use one of: "
                             + ", ".join(KEY_WORDS) + " (or 'ignore')")
         assigned[position] = key
+    taken: set[str] = set()
     for position, key in assigned.items():
-        if key and key not in columns:
-            columns[key] = table.header[position]
-            positions[key] = position
-    ignored = []
-    for position, title in enumerate(table.header):
-        if position in assigned:
-            if assigned[position] == "" or positions.get(assigned[position]) != position:
-                if title.strip():
-                    ignored.append(title)
+        if key and key not in taken:
+            keys[position] = key
+            taken.add(key)
+    matches = {p: vocabulary.match_header(h) for p, h in enumerate(table.header) if p not in assigned}
+    for position, found in matches.items():
+        if found.how == "whole" and found.key is not None and found.key not in taken:
+            keys[position] = found.key
+            taken.add(found.key)
+    by_words: dict[str, list[int]] = {}
+    for position, found in matches.items():
+        if found.how == "words" and found.key is not None and found.key not in taken:
+            by_words.setdefault(found.key, []).append(position)
+        elif found.how == "ambiguous":
+            free = tuple(k for k in found.candidates if k not in taken)
+            if free:
+                reading.unsure.append(Unsure(table.header[position], free))
+    for key, positions in by_words.items():
+        if len(positions) == 1:
+            keys[positions[0]] = key
+            reading.words[positions[0]] = matches[positions[0]].words
             continue
-        key = vocabulary.header_key(title)
-        if key is None or key in columns:
-            if title.strip():
-                ignored.append(title)
-            continue
-        columns[key] = title
-        positions[key] = position
-    # keep the file's order in the "columns:" line
-    order = sorted(positions, key=positions.__getitem__)
-    return {k: columns[k] for k in order}, {k: positions[k] for k in order}, ignored
+        for position in positions:
+            others = tuple(table.header[p] for p in positions if p != position)
+            reading.unsure.append(Unsure(table.header[position], (key,), others))
+    order = {header: i for i, header in enumerate(table.header)}
+    reading.unsure.sort(key=lambda u: order.get(u.header, 0))
+    return reading
+
+
+def _columns(table: Table, mapping: dict[str, str]
+             ) -> tuple[dict[str, str], dict[str, int], list[str], ColumnReading]:
+    """Partner key -> header and -> position (in the file's order), the headers left out, and the reading."""
+    reading = read_columns(table, mapping)
+    positions = {key: position for position, key in enumerate(reading.keys) if key}
+    asked = {u.header for u in reading.unsure}
+    ignored = [title for position, title in enumerate(table.header)
+               if not reading.keys[position] and title.strip() and title not in asked]
+    return {k: table.header[p] for k, p in positions.items()}, positions, ignored, reading
 
 
 def _looked_for(key: str) -> str:
@@ -409,19 +481,22 @@ def preview_table(table: Table, plan: Plan, rules: CallRules, mapping: dict[str,
     for key in (*fill, *(k for keys in fill_rows.values() for k in keys)):
         if key not in FILLABLE:
             raise PlanError(table.source, f"{_cell(key)} cannot be filled in; only {', '.join(FILLABLE)}")
-    columns, positions, ignored = _columns(table, mapping)
+    columns, positions, ignored, reading = _columns(table, mapping)
     # a missing column is supplied by a fill for every row or for some rows (the others then say what they lack)
     missing = tuple(k for k in REQUIRED if k not in columns and not fill.get(k, "").strip()
                     and not any(keys.get(k, "").strip() for keys in fill_rows.values()))
     if missing:
+        asked = tuple(u for u in reading.unsure if set(u.keys) & set(missing))
         raise MissingColumns(table.source, f"no column for {', '.join(missing)}; the first line has: "
-                             + ", ".join(_cell(h) for h in table.header[:30]) + "; looked for "
-                             + "; ".join(_looked_for(k) for k in missing), table, missing)
+                             + ", ".join(_cell(h) for h in table.header[:30]) + "; "
+                             + "".join(f"{u.words}: {u.hint}; " for u in asked) + "looked for "
+                             + "; ".join(_looked_for(k) for k in missing), table, missing, asked)
     preview = ImportPreview(table.source, columns, ignored, allowed={
         "kind": tuple(k.id for k in rules.kinds),
         "role": tuple(r.id for r in rules.roles),
     }, table=table, mapping=mapping, fill=fill, fill_rows=fill_rows,
-        labels={"kind": {k.id: k.label for k in rules.kinds}, "role": {r.id: r.label for r in rules.roles}})
+        labels={"kind": {k.id: k.label for k in rules.kinds}, "role": {r.id: r.label for r in rules.roles}},
+        words={reading.keys[p]: words for p, words in reading.words.items()}, unsure=reading.unsure)
     seen = _Seen(plan, rules)
     for line, cells in table.rows:
         raw = {k: _unquoted(cells[i].strip()) if i < len(cells) else "" for k, i in positions.items()}
@@ -500,6 +575,7 @@ def _word(key: str, text: str, rules: CallRules) -> vocabulary.Match:
 
 def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     problems: list[str] = []
+    warnings: list[str] = []
     unknown: set[str] = set()
     choices: dict[str, tuple[tuple[str, str], ...]] = {}
     values: dict[str, object] = {}
@@ -544,7 +620,10 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
         problems.append("an affiliated entity needs the short name of its beneficiary (column 'affiliated to')")
     values["role"] = role
     pic = raw.get("pic", "").replace(" ", "")
-    if pic:
+    if pic and vocabulary.means_not_known("pic", raw["pic"]):
+        warnings.append(f"PIC {_cell(raw['pic'])} is not known yet: added without a PIC (set it in the partner "
+                        "form once the organisation has one)")
+    elif pic:
         if len(pic) == 9 and pic.isdigit():
             values["pic"] = pic
         else:
@@ -577,4 +656,4 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
         problems = [f"{_COLUMN_WORDS.get(p.split(':')[0], p.split(':')[0])}:{p.split(':', 1)[1]}"
                     for p in validation_problems(exc)]
         return Row(line, None, tuple(problems), frozenset(unknown), pending, cells, said)
-    return Row(line, partner, (), frozenset(), pending, cells)
+    return Row(line, partner, (), frozenset(), pending, cells, warnings=tuple(warnings))

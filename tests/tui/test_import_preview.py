@@ -277,3 +277,40 @@ async def test_import_preview_enter_adds(draft, tmp_path):
         await wait_main(pilot)
         assert app.document.plan.partners[-1].short_name == "AVL"
         assert app.document.plan.partners[-1].kind == "vet-provider"  # "Type of organisation" is the kind
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=HOW)
+async def test_headers_in_other_words_the_words_shown_an_ambiguous_one_asked(draft, tmp_path, size, burst):
+    """Read by their words (the words shown), a header of two keys asked (nothing added until m says which),
+    and a PIC not known yet added without it, the row saying so."""
+    source = tmp_path / "partners.csv"
+    source.write_text("Full name of the organisation;Acronym;Pays d'établissement;Type;Name and PIC\n"
+                      "Agro VET Lyon;AVL;France;VET provider;999300001\n"
+                      "Kamer Oost;KO;Nederland;Kammer;tbc\n", encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_preview(pilot, source)
+        columns = screen.query_one(ColumnsTable)
+        read = [str(columns.get_row_at(i)[1]) for i in range(columns.row_count)]
+        assert read == ["name (by 'full', 'name')", "short name", "country (by 'pays')", "kind", "? name or PIC"]
+        assert "say what the columns marked ? hold" in static_text(screen, "#import-summary")
+        assert "? 'Name and PIC' could be the name or the PIC: m on it says which" in static_text(
+            screen, "#import-columns")
+        assert screen.query_one("#add").disabled
+        before = len(app.document.plan.partners)
+        await send(pilot, ["enter"], burst)  # not offered: nothing is added while a column is asked
+        await send(pilot, ["shift+tab", "down", "down", "down", "down"], burst)
+        await wait_for(pilot, lambda: app.focused is columns and columns.cursor_row == 4, "the asked column")
+        assert static_text(screen, "#import-detail") == ("Column 'Name and PIC': could be name or PIC · m reads it "
+                                                         "as something else")
+        assert len(app.document.plan.partners) == before
+        await send(pilot, ["m"], burst)
+        await pick(pilot, burst, "pic")
+        await wait_for(pilot, lambda: "2 to add" in static_text(screen, "#import-summary"), "the column read")
+        assert str(columns.get_row_at(4)[1]) == "PIC"
+        rows = import_rows(screen)
+        assert rows[1]["note"].startswith("PIC 'tbc' is not known yet: added without a PIC")
+        await send(pilot, ["enter"], burst)
+        await wait_main(pilot)
+        assert [(p.short_name, p.pic) for p in app.document.plan.partners[-2:]] == [("AVL", "999300001"),
+                                                                                   ("KO", None)]

@@ -387,3 +387,93 @@ def header_key(title: str) -> str | None:
 def header_words(key: str) -> tuple[str, ...]:
     """The headers the import looks for, for one partner key, as the data file writes them."""
     return _headers()[1].get(key, ())
+
+
+# -- headers by their words ------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"['’`´]")
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """What a column header names. `how`: 'whole' (a header of headers.toml, as a whole), 'words' (by
+    its words: `words` are the header's words that named `key`), 'ambiguous' (its words name several
+    keys: `candidates`, never a `key`) or 'none'."""
+
+    key: str | None
+    how: str
+    words: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+
+
+NO_HEADER = HeaderMatch(None, "none")
+
+
+def _header_tokens(text: str, ignored: frozenset[str]) -> list[str]:
+    return [w for w in fold(_SPLIT.sub(" ", text)).split() if w not in ignored]
+
+
+@lru_cache(maxsize=1)
+def _header_phrases() -> tuple[frozenset[str], frozenset[str], frozenset[str],
+                               tuple[tuple[frozenset[str], str, frozenset[str]], ...]]:
+    """The small words, the general words, the words of other things, and each header of headers.toml as
+    (its words, its key, its specific words); a set of words two keys share ('beneficiary') is left out."""
+    data = _data("headers")
+    words = data.get("words", {})
+    ignored = frozenset(fold(w) for w in words.get("ignored", ()))
+    general = frozenset(fold(w) for w in words.get("general", ()))
+    other = frozenset(fold(w) for w in words.get("other", ()))
+    owners: dict[frozenset[str], set[str]] = {}
+    for key, listed in data["headers"].items():
+        for phrase in (key, *listed):
+            found = frozenset(_header_tokens(phrase, ignored))
+            if found:
+                owners.setdefault(found, set()).add(key)
+    phrases = tuple((found, next(iter(keys)), found - general) for found, keys in owners.items()
+                    if len(keys) == 1 and found - general)
+    return ignored, general, other, phrases
+
+
+@lru_cache(maxsize=4096)
+def match_header(title: str) -> HeaderMatch:
+    """The partner key a column header names, as a whole ('Organisation name') or by its words ('Full
+    name of the organisation' -> name by 'full', 'name'; "Pays d'établissement" -> country by 'pays').
+    The most specific words decide: a key whose matched words are all inside another key's is not
+    counted ('Short name of organisation' is short_name, not name). Words of two keys that neither
+    covers ('Name and type of organisation') are 'ambiguous'; a header about something else (a contact
+    person, an address) is 'none'."""
+    key = header_key(title)
+    if key is not None:
+        return HeaderMatch(key, "whole")
+    ignored, _general, other, phrases = _header_phrases()
+    tokens = _header_tokens(title, ignored)
+    present = set(tokens)
+    if not present or present & other:
+        return NO_HEADER
+    best: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # key -> (specific words, all words)
+    for found, target, specific in phrases:
+        if found <= present:
+            held = best.get(target)
+            if held is None or (len(specific), len(found)) > (len(held[0]), len(held[1])):
+                best[target] = (specific, found)
+    keys = [k for k, (specific, _found) in best.items()
+            if not any(specific < other_specific for other_key, (other_specific, _) in best.items() if other_key != k)]
+    if not keys:
+        return NO_HEADER
+    if len(keys) > 1:
+        order = list(_headers()[1])
+        return HeaderMatch(None, "ambiguous", candidates=tuple(sorted(keys, key=order.index)))
+    used = best[keys[0]][1]
+    return HeaderMatch(keys[0], "words", words=tuple(dict.fromkeys(t for t in tokens if t in used)))
+
+
+@lru_cache(maxsize=1)
+def _not_known() -> dict[str, frozenset[str]]:
+    listed: dict[str, list[str]] = _data("headers").get("not_known", {})
+    return {key: frozenset(fold_header(w) or w.strip() for w in words) for key, words in listed.items()}
+
+
+def means_not_known(key: str, cell: str) -> bool:
+    """Whether a cell says that the value is not known yet ('tbc', 'pending', 'n/a', '-') for `key`."""
+    words = _not_known().get(key, frozenset())
+    return bool(cell.strip()) and (fold_header(cell) in words or (not fold_header(cell) and cell.strip() in words))

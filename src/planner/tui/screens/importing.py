@@ -30,9 +30,9 @@ from planner.importing import (
     ImportPreview,
     MissingColumns,
     Table,
-    mapping_key,
     preview_import,
     preview_table,
+    read_columns,
 )
 from planner.model import Plan
 from planner.rules import CallRules
@@ -139,18 +139,23 @@ class PickDialog(ModalScreen["Fill | None"]):
 
 def read_as(table: Table, mapping: dict[str, str]) -> list[str]:
     """What each column of `table` is read as (a partner key, or '' when left out), as the import reads
-    it: the mapping first, then the headers as people write them; a key taken keeps its first column."""
-    keys: list[str] = []
-    mapped = {header: mapping_key(word) or "" for header, word in mapping.items()}
-    taken = {key for key in mapped.values() if key}
-    for header in table.header:
-        if header in mapped:
-            key = mapped[header]
-            keys.append(key if key and key not in keys else "")
-            continue
-        key = vocabulary.header_key(header) or ""
-        keys.append(key if key and key not in taken and key not in keys else "")
-    return keys
+    it (importing.read_columns): the mapping first, then the headers as people write them, as a whole or
+    by their words; a key taken keeps its first column; a column asked about is not read."""
+    return read_columns(table, mapping).keys
+
+
+def read_as_words(table: Table, mapping: dict[str, str], position: int) -> str:
+    """What the column at `position` is read as, in words: 'name', 'name (by 'full', 'name')', '? name or
+    kind' (asked: m says which), or '— left out'."""
+    reading = read_columns(table, mapping)
+    key = reading.keys[position]
+    if key:
+        words = reading.words.get(position)
+        return KEY_WORDS.get(key, key) + (f" (by {', '.join(repr(w) for w in words)})" if words else "")
+    unsure = next((u for u in reading.unsure if u.header == table.header[position]), None)
+    if unsure is not None:
+        return "? " + " or ".join(KEY_WORDS.get(k, k) for k in unsure.keys)
+    return "— left out"
 
 
 class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
@@ -229,6 +234,9 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         where = f"{self.path.name}" + (f", sheet {table.sheet!r}" if table.sheet is not None else "")
         if p is None:
             summary = f"Import {where}: nothing to add until every row has a {self._missing_words()}."
+        elif p.unsure:
+            summary = (f"Import {where}: say what the columns marked ? hold (m on each) · nothing changes "
+                       "until you choose")
         else:
             summary = (f"Import {where}: {len(p.accepted)} to add, {len(p.rejected)} rejected · "
                        "nothing changes until you choose")
@@ -244,7 +252,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         button = self.query_one("#add", Button)
         count = len(p.accepted) if p is not None else 0
         button.label = f"Add {count} partner{'s' if count != 1 else ''} (enter)"
-        button.disabled = not count
+        button.disabled = not count or bool(p is not None and p.unsure)
         self.refresh_bindings()
 
     def _missing_words(self) -> str:
@@ -261,8 +269,9 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         for position, (header, key) in enumerate(zip(table.header, keys)):
             first = [cells[position] for _line, cells in table.rows[:EXAMPLES]
                      if position < len(cells) and cells[position].strip()]
+            said = read_as_words(table, self.mapping, position)
             row = {"column": literal(header or f"(column {position + 1}, no header)"),
-                   "read": Text(KEY_WORDS.get(key, key) if key else "— left out", style="" if key else "dim"),
+                   "read": literal(said, style="" if key else "bold" if said.startswith("?") else "dim"),
                    "first": literal(" · ".join(first))}
             columns.add_row(*(cell(row[c.key]) for c in ColumnsTable.COLUMNS), key=str(position))
             for k, value in row.items():
@@ -279,6 +288,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
                 how = f"{fill} gives every row one, or " if fill else ""
                 notes.append(f"✗ No column for {KEY_WORDS.get(key, key)} (looked for {looked}…): "
                              f"{how}m reads a column as {KEY_WORDS.get(key, key)}.")
+        for unsure in read_columns(table, self.mapping).unsure:
+            notes.append(f"? {unsure.words}: m on it says which (or leaves it out); nothing is added until then.")
         for key, value in self.fill.items():
             notes.append(f"Every row without a {KEY_WORDS.get(key, key)}: {self._words(key, value)}.")
         if self.preview is not None and self.preview.rejected:
@@ -323,8 +334,9 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             table, columns = self.table, self.focused
             if table.header:
                 position = min(max(columns.cursor_row, 0), len(table.header) - 1)
-                key = read_as(table, self.mapping)[position]
-                said = f"read as {KEY_WORDS.get(key, key)}" if key else "left out"
+                said = read_as_words(table, self.mapping, position)
+                said = f"read as {said}" if not said.startswith(("?", "—")) else (
+                    f"could be {said[2:]}" if said.startswith("?") else "left out")
                 text = f"Column {table.header[position]!r}: {said} · m reads it as something else"
         else:
             rows = self.query_one(RowsTable)
@@ -338,7 +350,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
                     text = f"Line {line}: " + "; ".join(row.problems)
                 else:
                     said = self.preview.describe(row.partner, self.rules)  # type: ignore[union-attr]
-                    text = f"Line {line}: adds {said}"
+                    text = f"Line {line}: adds {said}" + "".join(f"; {w}" for w in row.warnings)
         detail = self.query_one("#import-detail", Static)
         detail.update(literal(text))
         detail.display = bool(text)
@@ -365,7 +377,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             words = {"name": p.name, "short_name": p.short_name or "", "country": self.rules.country_name(p.country),
                      "kind": kind.label.split(" (")[0] if kind else p.kind,
                      "role": (role.label if role else p.role) + (f" → {p.affiliated_to}" if p.affiliated_to else "")}
-            note = f"{', '.join(filled)} filled in" if filled else ""
+            note = "; ".join([*([f"{', '.join(filled)} filled in"] if filled else []), *row.warnings])
             out.append((row.line, self._cells(row.line, Text("✓ add", style="green"), words, set(), note)))
         return out
 
@@ -396,7 +408,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "add":
-            return bool(self.preview and self.preview.accepted)  # nothing to add: enter is not offered
+            # nothing to add, or a column asked about: enter is not offered
+            return bool(self.preview and self.preview.accepted and not self.preview.unsure)
         if action == "next_sheet":
             return len(self.table.sheets) > 1
         if action == "fill":
@@ -404,7 +417,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         return True
 
     def action_add(self) -> None:
-        if self.preview is not None and self.preview.accepted:
+        if self.preview is not None and self.preview.accepted and not self.preview.unsure:
             self.dismiss(self.preview)
 
     def action_cancel(self) -> None:

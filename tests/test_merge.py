@@ -1,0 +1,325 @@
+"""`planner merge BASE OURS THEIRS`: the merge by meaning (merge.merge_data on parsed data), the command
+in a subprocess (exit 0, 1, 2), and `git merge` with the planner's merge driver in a real repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from hostile_corpus import ENTRIES, write_corpus
+from planner import merge
+from planner.errors import PlanError
+from planner.files import MAX_FILE_BYTES
+from planner.storage import load_plan
+from support import run_planner
+
+BASE = """\
+format = 1
+call = "2026"
+title = "Circular skills"
+lot = 1
+
+[[partners]]
+name = "Hochschule Nordhafen"
+short_name = "HSNH"
+country = "DE"
+kind = "higher-education"
+role = "coordinator"
+pic = "999100101"
+
+[[partners]]
+name = "Berufsbildungszentrum Weserland"
+short_name = "BBZW"
+country = "DE"
+kind = "vet-provider"
+role = "beneficiary"
+
+[[partners]]
+name = "Fabrica Lusa"
+country = "PT"
+kind = "enterprise"
+role = "beneficiary"
+pic = "999100103"
+"""
+
+
+def partner_block(name: str, short: str, country: str = "FR") -> str:
+    return (f'\n[[partners]]\nname = "{name}"\nshort_name = "{short}"\ncountry = "{country}"\n'
+            'kind = "enterprise"\nrole = "beneficiary"\n')
+
+
+def merged(base: str, ours: str, theirs: str) -> merge.Merged:
+    return merge.merge_data(tomllib.loads(base), tomllib.loads(ours), tomllib.loads(theirs))
+
+
+def labels(data: dict) -> list[str]:
+    return [p.get("short_name") or p["name"] for p in data["partners"]]
+
+
+def test_a_change_on_one_side_is_taken_and_both_sides_new_partners_are_kept_ours_first() -> None:
+    ours = BASE.replace('title = "Circular skills"', 'title = "Circular skills for SMEs"') + partner_block(
+        "Ours Ltd", "OURS")
+    theirs = BASE.replace('country = "PT"', 'country = "ES"') + partner_block("Theirs SA", "THEIRS")
+    result = merged(BASE, ours, theirs)
+    assert result.conflicts == []
+    assert result.data["title"] == "Circular skills for SMEs"
+    assert labels(result.data) == ["HSNH", "BBZW", "Fabrica Lusa", "OURS", "THEIRS"]
+    assert result.data["partners"][2]["country"] == "ES"
+
+
+def test_theirs_new_partner_keeps_its_place_after_ours_new_one_at_the_same_place() -> None:
+    after_hsnh = 'pic = "999100101"\n'
+    ours = BASE.replace(after_hsnh, after_hsnh + partner_block("Ours Ltd", "OURS"), 1)
+    theirs = BASE.replace(after_hsnh, after_hsnh + partner_block("Theirs SA", "THEIRS"), 1)
+    result = merged(BASE, ours, theirs)
+    assert labels(result.data) == ["HSNH", "OURS", "THEIRS", "BBZW", "Fabrica Lusa"]
+
+
+def test_partners_are_matched_by_short_name_then_pic_then_name() -> None:
+    # ours renames BBZW's short name (matched by name), and gives Fabrica Lusa a short name (matched by PIC);
+    # theirs changes their countries: one partner each, both changes kept
+    ours = BASE.replace('short_name = "BBZW"', 'short_name = "BBZ-W"').replace(
+        'name = "Fabrica Lusa"', 'name = "Fabrica Lusa SA"\nshort_name = "FLUSA"')
+    theirs = BASE.replace('kind = "vet-provider"', 'kind = "vet-provider"\nnotes = "WP3"').replace(
+        'country = "PT"', 'country = "ES"')
+    result = merged(BASE, ours, theirs)
+    assert result.conflicts == []
+    assert labels(result.data) == ["HSNH", "BBZ-W", "FLUSA"]
+    assert result.data["partners"][1]["notes"] == "WP3"
+    assert result.data["partners"][2]["country"] == "ES"
+
+
+def test_the_same_change_on_both_sides_is_taken_once() -> None:
+    both = BASE.replace("lot = 1", "lot = 2") + partner_block("Same Ltd", "SAME")
+    result = merged(BASE, both, both)
+    assert result.conflicts == []
+    assert result.data["lot"] == 2
+    assert labels(result.data).count("SAME") == 1
+
+
+def test_a_partner_added_on_both_sides_with_one_short_name_is_one_partner_its_fields_merged() -> None:
+    ours = BASE + partner_block("New Partner", "NEW") + 'pic = "999100199"\n'
+    theirs = BASE + partner_block("New Partner", "NEW") + 'notes = "joins in WP2"\n'
+    result = merged(BASE, ours, theirs)
+    assert result.conflicts == []
+    assert result.data["partners"][-1] == {"name": "New Partner", "short_name": "NEW", "country": "FR",
+                                           "kind": "enterprise", "role": "beneficiary", "pic": "999100199",
+                                           "notes": "joins in WP2"}
+
+
+def test_a_partner_removed_on_one_side_and_unchanged_on_the_other_is_removed() -> None:
+    without_bbzw = BASE.replace(BASE[BASE.index("[[partners]]\nname = \"Berufs"):BASE.index("[[partners]]\nname = "
+                                                                                          "\"Fabrica")], "")
+    theirs = BASE.replace('title = "Circular skills"', 'title = "Other"')
+    result = merged(BASE, without_bbzw, theirs)
+    assert result.conflicts == []
+    assert labels(result.data) == ["HSNH", "Fabrica Lusa"] and result.data["title"] == "Other"
+    # removed on one side, changed on the other: a conflict, never a silent loss
+    changed = BASE.replace('kind = "vet-provider"', 'kind = "vet-provider"\nnotes = "keep me"')
+    result = merged(BASE, without_bbzw, changed)
+    assert [c.path for c in result.conflicts] == ["partners[BBZW]"]
+    assert result.conflicts[0].ours is merge.MISSING and result.conflicts[0].theirs["notes"] == "keep me"
+
+
+def test_values_changed_differently_on_both_sides_are_conflicts() -> None:
+    result = merged(BASE, BASE.replace("lot = 1", "lot = 2"), BASE.replace("lot = 1", "lot = 3"))
+    assert [(c.path, c.ours, c.theirs) for c in result.conflicts] == [("lot", 2, 3)]
+    assert result.conflicts[0].words == "lot: ours 2, theirs 3"
+    result = merged(BASE, BASE.replace('"999100101"', '"999100111"'), BASE.replace('"999100101"', '"999100122"'))
+    assert [c.path for c in result.conflicts] == ["partners[HSNH].pic"]
+
+
+WORK_PACKAGES = """
+[[work_packages]]
+id = "WP1"
+title = "Management"
+lead = "HSNH"
+
+[[work_packages]]
+id = "WP2"
+title = "Curricula"
+lead = "BBZW"
+"""
+
+
+def test_work_packages_by_id_and_keys_the_merge_does_not_know_merge_too() -> None:
+    """Work packages, a partner's budget and [tool.*] tables: merged as data, by id and by key."""
+    base = BASE + WORK_PACKAGES + '\n[tool.crm]\nproposal_id = 4711\n'
+    ours = base.replace('title = "Curricula"', 'title = "Core curricula"').replace(
+        'role = "coordinator"', 'role = "coordinator"\nstaff_cost_eur = 5200') + (
+        '\n[[work_packages]]\nid = "WP3"\ntitle = "Ours"\nlead = "HSNH"\n')
+    theirs = base.replace('lead = "BBZW"', 'lead = "HSNH"').replace("proposal_id = 4711", "proposal_id = 4712")
+    theirs = theirs.replace('pic = "999100101"', 'pic = "999100101"\n\n[partners.budget.WP1]\nperson_months = 6.5')
+    theirs += '\n[[work_packages]]\nid = "WP4"\ntitle = "Theirs"\nlead = "BBZW"\n'
+    result = merged(base, ours, theirs)
+    assert result.conflicts == []
+    assert [(w["id"], w["title"], w["lead"]) for w in result.data["work_packages"]] == [
+        ("WP1", "Management", "HSNH"), ("WP2", "Core curricula", "HSNH"), ("WP3", "Ours", "HSNH"),
+        ("WP4", "Theirs", "BBZW")]
+    first = result.data["partners"][0]
+    assert first["staff_cost_eur"] == 5200 and first["budget"] == {"WP1": {"person_months": 6.5}}
+    assert result.data["tool"] == {"crm": {"proposal_id": 4712}}
+    # and it is written as TOML that reads back as the same data
+    assert tomllib.loads(merge.render(result.data, ours.encode()).decode()) == result.data
+
+
+def test_a_conflict_is_marked_around_the_smallest_whole_lines() -> None:
+    result = merge.merge_bytes(BASE.encode(), BASE.replace("lot = 1", "lot = 2").encode(),
+                               BASE.replace("lot = 1", "lot = 3").encode())
+    text = result.text.decode()
+    assert "<<<<<<< ours\nlot = 2\n=======\nlot = 3\n>>>>>>> theirs\n" in text
+    assert text.count("<<<<<<<") == 1
+    # outside the markers, the merged plan
+    assert 'short_name = "HSNH"' in text and 'title = "Circular skills"' in text
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_command_writes_ours_and_exits_0_1_or_2(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", BASE)
+    ours = write(tmp_path / "ours.toml", BASE + partner_block("Ours Ltd", "OURS"))
+    theirs = write(tmp_path / "theirs.toml", BASE.replace('title = "Circular skills"', 'title = "New title"'))
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 0, done.stderr
+    plan = load_plan(ours)
+    assert plan.title == "New title" and plan.partners[-1].short_name == "OURS"
+
+    write(ours, BASE.replace("lot = 1", "lot = 2"))
+    write(theirs, BASE.replace("lot = 1", "lot = 3"))
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 1
+    assert "1 conflict(s)" in done.stdout and "lot: ours 2, theirs 3" in done.stdout
+    assert "lot = 2\n=======\nlot = 3\n" in ours.read_text(encoding="utf-8")
+
+    write(ours, BASE)
+    before = ours.read_bytes()
+    done = run_planner("merge", base, ours, tmp_path / "missing.toml")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "missing.toml" in done.stderr
+    write(theirs, "lot = [\n")
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 2 and "not valid TOML" in done.stderr
+    assert ours.read_bytes() == before  # nothing written
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_merge_with_the_planner_driver(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {**os.environ, "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1", "GIT_PAGER": "cat",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+    def git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=check,
+                              encoding="utf-8")
+
+    git("init", "-q", "-b", "main")
+    setup = run_planner("git-setup", "--yes", repo, cwd=repo)
+    assert setup.returncode == 0, setup.stderr
+    plan = write(repo / "plan.toml", BASE)
+    git("add", ".")
+    git("commit", "-q", "-m", "first")
+    git("checkout", "-q", "-b", "anna")
+    write(plan, BASE + partner_block("Anna's partner", "ANNA"))
+    git("commit", "-qam", "Anna adds a partner")
+    git("checkout", "-q", "main")
+    write(plan, BASE.replace('title = "Circular skills"', 'title = "Circular skills for SMEs"')
+          + partner_block("Ben's partner", "BEN", "IT"))
+    git("commit", "-qam", "Ben adds a partner and changes the title")
+    done = git("merge", "-q", "--no-edit", "anna", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = load_plan(plan)  # a valid plan
+    assert result.title == "Circular skills for SMEs"
+    assert [p.label for p in result.partners][-2:] == ["BEN", "ANNA"]
+    assert "<<<<<<<" not in plan.read_text(encoding="utf-8")
+
+    # a real conflict: both change the lot; git stops, both values in the file
+    git("checkout", "-q", "-b", "carla")
+    write(plan, plan.read_text(encoding="utf-8").replace("lot = 1", "lot = 2"))
+    git("commit", "-qam", "Lot 2")
+    git("checkout", "-q", "main")
+    write(plan, plan.read_text(encoding="utf-8").replace("lot = 1", "lot = 3"))
+    git("commit", "-qam", "Lot 3")
+    done = git("merge", "-q", "--no-edit", "carla", check=False)
+    assert done.returncode != 0
+    assert "CONFLICT" in done.stdout + done.stderr
+    text = plan.read_text(encoding="utf-8")
+    assert "<<<<<<< ours\nlot = 3\n=======\nlot = 2\n>>>>>>> theirs\n" in text
+    assert text.count("<<<<<<<") == 1
+
+
+def test_a_plan_added_on_both_branches_merges_from_an_empty_base() -> None:
+    """git passes an empty BASE when both branches created the file: every partner is new on both sides."""
+    ours = BASE + partner_block("Ours Ltd", "OURS")
+    theirs = BASE.replace('title = "Circular skills"', 'title = "Other title"') + partner_block("Theirs SA", "THEIRS")
+    result = merge.merge_bytes(b"", ours.encode(), theirs.encode())
+    assert [c.path for c in result.conflicts] == ["title"]
+    ours_side = merge.resolve(result.data, "ours")
+    assert isinstance(ours_side, dict)
+    data = tomllib.loads(merge.render(ours_side, ours.encode()).decode())
+    assert data["title"] == "Circular skills"
+    assert labels(data) == ["HSNH", "BBZW", "Fabrica Lusa", "OURS", "THEIRS"]
+
+
+def test_ours_is_kept_byte_for_byte_when_theirs_brings_no_change_of_value() -> None:
+    ours = "# ask Marta before changing the lot\n" + BASE.replace("lot = 1", "lot    =   1  # Lot 1")
+    theirs = BASE.replace('title = "Circular skills"', "title = 'Circular skills'  # same title, quoted otherwise")
+    assert merge.merge_bytes(BASE.encode(), ours.encode(), theirs.encode()).text == ours.encode()
+
+
+def test_a_file_with_conflict_markers_is_not_merged_again(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", BASE)
+    ours = write(tmp_path / "ours.toml", "<<<<<<< ours\nlot = 2\n=======\nlot = 3\n>>>>>>> theirs\n" + BASE[20:])
+    before = ours.read_bytes()
+    done = run_planner("merge", base, ours, base)
+    assert done.returncode == 2 and "ours.toml" in done.stderr
+    assert ours.read_bytes() == before
+
+
+def test_every_hostile_plan_merges_or_is_refused_with_a_plan_error(tmp_path: Path) -> None:
+    """The hostile corpus as theirs (and as ours): a PlanError naming the file, or a merge whose clean
+    result reads back as the data merged; never another exception."""
+    paths = write_corpus(tmp_path / "corpus")
+    base = BASE.encode()
+    merged_some = refused_some = False
+    for name, entry in ENTRIES.items():
+        if entry.kind != "plan":
+            continue
+        data = paths[name].read_bytes()
+        if len(data) > MAX_FILE_BYTES:  # refused before reading (the command's test below)
+            continue
+        for sides in ((base, base, data), (base, data, base)):
+            try:
+                result = merge.merge_bytes(*sides, names=("base", "ours", "theirs"))
+            except PlanError as exc:
+                assert exc.origin in ("ours", "theirs")
+                refused_some = True
+                continue
+            merged_some = True
+            if not result.conflicts:
+                assert tomllib.loads(result.text.decode("utf-8-sig")) == tomllib.loads(
+                    merge.render(result.data, b"").decode("utf-8"))
+    assert merged_some and refused_some
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_or_a_folder_is_refused_without_waiting(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", BASE)
+    fifo = tmp_path / "theirs.fifo"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * (MAX_FILE_BYTES + 10) + b"\n")
+    for path, reason in ((fifo, "is a pipe (FIFO)"), (folder, "is a folder"), (big, "MB")):
+        done = run_planner("merge", base, base, path, timeout=60)
+        assert done.returncode == 2 and reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
