@@ -47,6 +47,8 @@ class Change:
             return f"{what} {self.change}"
         if self.field == "partners":
             return "partners reordered"
+        if self.field == "tool":  # other tools' tables are not the plan's: that they differ, no more
+            return "tool data changed"
         name = _field_words(self.section, self.field)
         arrow = f"{_value(self.field, self.old)} → {_value(self.field, self.new, self.old)}"
         if self.section == "partner":
@@ -131,6 +133,8 @@ def plan_changes(before: Plan, after: Plan) -> list[Change]:
     kept_before = [p for p in before.partners if any(p is o for o, _ in matched)]
     if [o for o, _ in matched] != kept_before and not any(c.section == "partner" for c in changes):
         changes.append(Change("plan", "changed", "partners", None, "order", "another order"))
+    if before.tool != after.tool:
+        changes.append(Change("plan", "changed", "tool"))
     old_profiles = [(p.title, p.eqf) for p in before.profiles]
     new_profiles = [(p.title, p.eqf) for p in after.profiles]
     for title, eqf in old_profiles:

@@ -13,7 +13,7 @@ from planner.files import not_a_regular_file, write_protection
 from planner.heap import freeze_heap
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
-from planner.storage import load_call_for, load_plan_with_fingerprint
+from planner.storage import load_call_for, read_plan_file
 from planner.tui.document import Document
 from planner.tui.widgets.live import LiveInput
 
@@ -28,9 +28,9 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
         raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
     held = _absolute(Path(path)) if path is not None else None
     if path is not None and Path(path).exists():
-        plan, fingerprint = load_plan_with_fingerprint(path, rules)
+        plan, fingerprint, data = read_plan_file(path, rules)
         return Document(plan, rules or load_call_for(plan, str(path)), held, plan, fingerprint, read_only,
-                        protected=write_protection(path))
+                        protected=write_protection(path), original=data)
     if path is not None and not Path(path).parent.is_dir():
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
     # a new plan is for the most recent call (or the one --call/--rules named), written in the file
@@ -173,8 +173,8 @@ class Filing:
         if problem := not_a_regular_file(path):
             return None, problem
         try:
-            plan, fingerprint = load_plan_with_fingerprint(path, self.session_rules)
-            return (plan, fingerprint, self.session_rules or load_call_for(plan, str(path))), ""
+            plan, fingerprint, data = read_plan_file(path, self.session_rules)
+            return (plan, fingerprint, self.session_rules or load_call_for(plan, str(path)), data), ""
         except PlanError as exc:
             return None, exc.message
 
@@ -210,10 +210,10 @@ class Filing:
 
         self.push_screen(Choice(question, choices, default="cancel", wide=True), answered)
 
-    def _reload(self, plan, fingerprint, rules: CallRules) -> None:
+    def _reload(self, plan, fingerprint, rules: CallRules, original: bytes | None = None) -> None:
         doc = self.document
         had = doc.dirty or plan != doc.plan
-        doc.reload(plan, fingerprint)
+        doc.reload(plan, fingerprint, original)
         if rules is not doc.rules:
             self.main.use_rules(rules)
         self.disk_changed = False
