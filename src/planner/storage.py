@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from planner.conflicts import MergeConflict, find_conflicts
 from planner.errors import PlanError, validation_problems
 from planner.files import (
     MAX_FILE_BYTES,
@@ -25,8 +26,14 @@ from planner.rules import DEFAULT_CALL, CallRules, load_call
 
 
 def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None) -> Plan:
-    """A plan from TOML text, checked against the format and against its call's rules."""
-    data = parse_toml(text, origin)
+    """A plan from TOML text, checked against the format and against its call's rules. A text with git's
+    conflict markers raises conflicts.MergeConflict (a PlanError) naming every conflict's lines."""
+    try:
+        data = parse_toml(text, origin)
+    except PlanError:
+        if found := find_conflicts(text):
+            raise MergeConflict(origin, text, found) from None
+        raise
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

@@ -8,12 +8,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from planner.conflicts import MergeConflict, describe
 from planner.errors import PlanError
-from planner.files import not_a_regular_file, write_protection
+from planner.files import file_fingerprint, not_a_regular_file, write_protection
 from planner.heap import freeze_heap
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
-from planner.storage import load_call_for, read_plan_file
+from planner.storage import load_call_for, parse_plan, read_plan_file
 from planner.tui.document import Document
 from planner.tui.widgets.live import LiveInput
 
@@ -36,6 +37,14 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
     # a new plan is for the most recent call (or the one --call/--rules named), written in the file
     plan = new_plan(rules.id if rules is not None and rules.id in available_calls() else latest_call())
     return Document(plan, rules or load_call_for(plan, "new plan"), held, plan)
+
+
+def resolved_document(path: Path, text: str, rules: CallRules | None = None) -> Document:
+    """The plan of a conflicted file once one side of each conflict is taken (`text`), as an unsaved edit
+    of that file: nothing is written until the user saves, and the save keeps the text's form."""
+    plan = parse_plan(text, str(path), rules)
+    return Document(plan, rules or load_call_for(plan, str(path)), _absolute(path), None, file_fingerprint(path),
+                    protected=write_protection(path), original=text.encode("utf-8"))
 
 
 DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
@@ -377,10 +386,36 @@ class Filing:
             return
         try:
             document = open_document(path, self.session_rules)  # refuses a FIFO, a device or a folder before reading
+        except MergeConflict as exc:
+            said = f"{path.name} is left as it is: {describe(exc.conflicts)}"
+            self.ask_conflicts(path, exc, lambda: self.tell(said, title="Not opened: your current plan is kept",
+                                                            severity="warning", timeout=10))
+            return
         except PlanError as exc:
             self.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
         self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
+
+    def ask_conflicts(self, path: Path, conflict: MergeConflict, left: Callable[[], None]) -> None:
+        """A file with merge conflicts: one side of each taken (screens/conflicts.py), then the plan is
+        open as an unsaved edit of the file; `left` when the user leaves it as it is."""
+        from planner.tui.screens.conflicts import ConflictScreen
+
+        def answered(text: str | None) -> None:
+            if text is None:
+                left()
+                return
+            try:
+                document = resolved_document(path, text, self.session_rules)
+            except PlanError as exc:  # the screen checked it; the file may have changed since
+                self.tell(str(exc), title="Not opened", severity="error", timeout=20)
+                left()
+                return
+            said = (f"{path.name}: every conflict decided, nothing written yet: "
+                    f"{self.key_for('planner.save')} saves the plan")
+            self.keeper.check(document, lambda doc: self._switch_to(doc, path, said), left)
+
+        self.push_screen(ConflictScreen(path, conflict, self.session_rules), answered)
 
     def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
         self.disk_changed = False

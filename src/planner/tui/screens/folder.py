@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from planner import folder as core
+from planner.conflicts import MergeConflict
 from planner.errors import PlanError
 from planner.files import read_user_file, write_bytes_atomically
 from planner.tui.actions import ACTIONS, bound
@@ -403,7 +404,7 @@ class FolderScreen(Screen[None]):
         entry = self.selected()
         if entry is None:
             return
-        if entry.error is not None:
+        if entry.error is not None and not _conflicted(entry.path):
             self.app.tell(entry.error, title="This file cannot be opened", severity="error", timeout=10)
             return
         self._open(entry.path)
@@ -413,6 +414,8 @@ class FolderScreen(Screen[None]):
 
         try:
             open_document(path, self.app.session_rules)  # refused here, the folder view stays
+        except MergeConflict:
+            pass  # opening it offers to take one side of each conflict (Filing.ask_conflicts)
         except PlanError as exc:
             self.app.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=15)
             return
@@ -506,3 +509,16 @@ def _free_name(folder: Path, stem: str) -> str:
         if not (folder / name).exists():
             return name
     return f"{stem}.toml"
+
+
+def _conflicted(path: Path) -> bool:
+    """Does the file hold git's merge conflicts (which the planner offers to resolve when it opens it)?"""
+    from planner.tui.app import open_document
+
+    try:
+        open_document(path)
+    except MergeConflict:
+        return True
+    except PlanError:
+        return False
+    return False
