@@ -211,7 +211,7 @@ def test_any_edit_keeps_the_comments_of_what_it_did_not_touch(count, changes):
     plan = parse_plan(text)
     alive = [f"P{i}" for i in range(count)]
     touched: set[str] = set()
-    for what, n in changes:
+    for step, (what, n) in enumerate(changes):
         partners = list(plan.partners)
         k = n % len(partners) if partners else 0
         if what == "lot":
@@ -222,7 +222,7 @@ def test_any_edit_keeps_the_comments_of_what_it_did_not_touch(count, changes):
             touched.add(partners[k].short_name or "")
             del partners[k]
         elif what == "add":
-            partners.insert(k, partner(f"New {n} {len(partners)}", short_name=f"N{n}x{len(partners)}"))
+            partners.insert(k, partner(f"New partner {step}", short_name=f"NEW{step}"))
         elif what == "country" and partners:
             partners[k] = partners[k].model_copy(update={"country": COUNTRIES[n % len(COUNTRIES)]})
         elif what == "grant" and partners:
@@ -238,3 +238,32 @@ def test_any_edit_keeps_the_comments_of_what_it_did_not_touch(count, changes):
             assert f"# inside {label}\n" in out, out
         elif label in touched:
             assert f"# inside {label}\n" not in out, out
+
+
+def test_partners_split_by_another_table_keep_their_values_and_comments():
+    text = ('format = 1\ntitle = "Split"\nlot = 2\n\n# first\n[[partners]]\nname = "Alpha GmbH"\ncountry = "DE"\n'
+            'kind = "enterprise"\nrole = "coordinator"\n\n[activities]\nskills_strategy = true  # done\n\n'
+            '# second\n[[partners]]\nname = "Beta SA"\ncountry = "FR"\nkind = "enterprise"\nrole = "beneficiary"\n')
+    plan = parse_plan(text)
+    beta = plan.partners[1].model_copy(update={"grant_eur": 5000})
+    edited = plan.model_copy(update={"partners": (plan.partners[0], beta), "lot": 1})
+    out = saved(edited, text)
+    assert parse_plan(out) == edited
+    # tomlkit gathers the entries of an array split by another table (as TOML reads them): the values
+    # and every comment stay, some lines move
+    assert "lot = 1\n" in out and "# first" in out and "# second" in out and "# done" in out
+
+
+def test_a_recovered_plan_keeps_the_tool_tables_and_saves_in_the_files_form(tmp_path):
+    from datetime import datetime, timezone
+
+    from planner import recovery
+
+    plan = parse_plan(HAND)
+    edited = plan.model_copy(update={"title": "Recovered"})
+    holder_path = tmp_path / ".plan.toml.planner"
+    recovery.write_holder(holder_path, tmp_path / "plan.toml", datetime.now(timezone.utc), edited)
+    recovered = recovery.recovered_plan(recovery.read_holder(holder_path))
+    assert recovered == edited and recovered.tool == {"crm": {"proposal_id": 4711, "owner": "marta"}}
+    out = saved(recovered, HAND)
+    assert changed_lines(HAND, out)[1] == ["title = 'Recovered'"]

@@ -148,6 +148,8 @@ def read_plan_file(path: str | Path, rules: CallRules | None = None) -> tuple[Pl
     path = Path(path)
     data = read_user_file(path)
     plan = parse_plan(decode_plan_bytes(path, data), str(path), rules)
+    # its first save need not parse it again (render_plan); whether it is dump_plan's text is seen then
+    _remember(hashlib.sha256(data).hexdigest(), (plan, None, None))
     return plan, Fingerprint.of_bytes(path, data), data
 
 
@@ -230,14 +232,18 @@ def size_problem(plan: Plan, text: str | None = None) -> str | None:
 # other (a person's, another tool's) keeps its form through tomledit. Whether an original is the
 # planner's own, and the plan it holds, are kept for the last few originals (by digest): a save of a
 # large plan, then the next, parse the original once.
-_ORIGINALS: dict[str, tuple[Plan | None, dict[str, object] | None, bool]] = {}
+_ORIGINALS: dict[str, tuple[Plan | None, dict[str, object] | None, bool | None]] = {}
 
 
 def _original(original: bytes) -> tuple[Plan | None, dict[str, object] | None, bool]:
     """(the plan the original holds, or None; its raw TOML data, or None; is it dump_plan's own text)."""
     digest = hashlib.sha256(original).hexdigest()
     if digest in _ORIGINALS:
-        return _ORIGINALS[digest]
+        known, raw, own = _ORIGINALS[digest]
+        if own is None and known is not None:  # read by read_plan_file: is it the planner's own text?
+            own = dump_plan(known).encode("utf-8") == original  # its partners' blocks are cached: a few ms
+            _ORIGINALS[digest] = (known, raw, own)
+        return known, raw, bool(own)
     plan: Plan | None = None
     data: dict[str, object] | None = None
     try:
@@ -246,11 +252,15 @@ def _original(original: bytes) -> tuple[Plan | None, dict[str, object] | None, b
         plan = parse_plan(text, "<original>")
     except (PlanError, ValueError, RecursionError, OverflowError):
         pass
-    found = (plan, data, plan is not None and dump_plan(plan).encode("utf-8") == original)
+    own = plan is not None and dump_plan(plan).encode("utf-8") == original
+    _remember(digest, (plan, data, own))
+    return plan, data, own
+
+
+def _remember(digest: str, found: tuple[Plan | None, dict[str, object] | None, bool | None]) -> None:
     if len(_ORIGINALS) >= 4:
         del _ORIGINALS[next(iter(_ORIGINALS))]
     _ORIGINALS[digest] = found
-    return found
 
 
 def _document(plan: Plan) -> dict[str, object]:
@@ -276,18 +286,20 @@ def render_plan(plan: Plan, original: bytes | None = None) -> bytes:
     if original is None or original == canonical:
         return canonical
     old, data, own = _original(original)
-    if own or data is None:
+    if own or (old is None and data is None):
         return canonical
     from planner.tomledit import edit_text  # a hand-written plan's first save: tomlkit loads there
 
+    before: dict[str, object] = _document(old) if old is not None else data or {}
     try:
-        text = edit_text(original.decode("utf-8"), _document(old) if old is not None else data, _document(plan),
-                         _toml_value)
+        text = edit_text(original.decode("utf-8"), before, _document(plan), _toml_value)
         if parse_plan(text.removeprefix("\ufeff"), "<plan>") != plan:
             return canonical
     except Exception:  # noqa: BLE001 - whatever tomlkit refuses: the plan is still written, canonically
         return canonical
-    return text.encode("utf-8")
+    data_out = text.encode("utf-8")
+    _remember(hashlib.sha256(data_out).hexdigest(), (plan, None, False))  # the next save's original
+    return data_out
 
 
 def write_plan_bytes(path: str | Path, data: bytes) -> Fingerprint:

@@ -16,6 +16,7 @@ commands that only read never load it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from difflib import SequenceMatcher
 from typing import Any
@@ -30,24 +31,84 @@ def line_ending(text: str) -> str:
     return "\r\n" if crlf and crlf == text.count("\n") else "\n"
 
 
-def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Render) -> str:
+def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Render, array: str = "partners") -> str:
     """`text` (a TOML document holding `old`) changed to hold `new`, keeping its form where nothing changed.
 
-    Raises whatever tomlkit raises on a text it cannot edit; the caller checks the result."""
+    `array`: the key of the large array of tables (a plan's [[partners]]). tomlkit reads 1,000 partners
+    in about a second, so its entries are cut out of the text first: an unchanged entry is kept as text,
+    only an edited one is read by tomlkit, a new one is written, a removed one cut out with the comment
+    lines directly above it. The rest (the top-level keys before it, the tables after it) is edited by
+    tomlkit as two small documents. Where the entries cannot be cut out safely (headers out of order, an
+    inline array), the whole text goes through tomlkit. Raises whatever tomlkit raises on a text it cannot
+    edit; the caller checks the result."""
     import tomlkit  # only here: the start and the read-only commands never load it
 
     bom = text.startswith(BOM)
     body = text[1:] if bom else text
     newline = line_ending(body)
-    doc = tomlkit.parse(body)
-    _Editor(render, tomlkit).table(doc, old, new)
-    out = doc.as_string()
     if newline == "\r\n":
-        out = out.replace("\r\n", "\n").replace("\n", "\r\n")
-    ending = newline * 2
-    if out.endswith(ending) and not body.endswith(ending):
-        out = out.rstrip("\r\n") + newline
+        body = body.replace("\r\n", "\n")
+    editor = _Editor(render, tomlkit)
+    cut = _cut_entries(body, array, len(old.get(array) or ()))
+    if cut is None:
+        doc = tomlkit.parse(body)
+        editor.table(doc, old, new)
+        out = doc.as_string()
+    else:
+        out = editor.pieces(*cut, old, new, array)
+    if out.endswith("\n\n") and not body.endswith("\n\n"):
+        out = out.rstrip("\n") + "\n"
+    if newline == "\r\n":
+        out = out.replace("\n", "\r\n")
     return (BOM if bom else "") + out
+
+
+_HEADER = re.compile(r"[ \t]*\[(\[?)[ \t]*([A-Za-z0-9_.\- \t\"']+?)[ \t]*\]\]?[ \t]*(#.*)?\n?")
+_COMMENT = re.compile(r"[ \t]*#.*\n?")
+
+
+def _header(line: str) -> tuple[bool, str] | None:
+    """(an array-of-tables header?, its dotted name without spaces or quotes) for a table header line."""
+    found = _HEADER.fullmatch(line)
+    if found is None:
+        return None
+    return bool(found[1]), re.sub(r"[ \t\"']", "", found[2])
+
+
+def _cut_entries(text: str, array: str, count: int) -> tuple[str, list[str], str] | None:
+    """(the text before the array's entries, each entry's text, the text after them), or None.
+
+    An entry runs from the comment lines directly above its [[header]] to the comment lines directly
+    above the next header; its sub-tables ([partners.budget.WP1]) are in it. None where the entries
+    are not one run of headers, or not `count` of them (a header inside a multi-line string)."""
+    lines = text.splitlines(keepends=True)
+    starts: list[int] = []
+    end = None
+    for n, line in enumerate(lines):
+        if "[" not in line:
+            continue
+        found = _header(line)
+        if found is None:
+            continue
+        is_array, name = found
+        if is_array and name == array:
+            if end is not None:
+                return None  # another table between two entries
+            starts.append(n)
+        elif starts and end is None and not name.startswith(array + "."):
+            end = n
+    if not starts or len(starts) != count:
+        return None
+    end = len(lines) if end is None else end
+
+    def lead(at: int) -> int:
+        while at > 0 and _COMMENT.fullmatch(lines[at - 1]):
+            at -= 1
+        return at
+
+    bounds = [lead(n) for n in starts] + [lead(end) if end < len(lines) else end]
+    entries = ["".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return "".join(lines[:bounds[0]]), entries, "".join(lines[bounds[-1]:])
 
 
 def _is_tables(value: object) -> bool:
@@ -97,6 +158,60 @@ class _Editor:
                 table.append(key, aot)
             else:
                 table.append(key, self.item(item))
+
+    # --- a text cut in pieces (edit_text) ----------------------------------------------------
+
+    def pieces(self, head: str, entries: list[str], tail: str, old: dict[str, Any], new: dict[str, Any],
+               array: str) -> str:
+        import tomllib
+
+        head_keys, tail_keys = set(tomllib.loads(head)), set(tomllib.loads(tail))
+        rest_old = {k: v for k, v in old.items() if k != array}
+        rest_new = {k: v for k, v in new.items() if k != array}
+
+        def to_tail(key: str) -> bool:
+            if key in head_keys:
+                return False
+            return key in tail_keys or not _scalar(rest_new.get(key, rest_old.get(key)))
+
+        head = self._piece(head, {k: v for k, v in rest_old.items() if not to_tail(k)},
+                           {k: v for k, v in rest_new.items() if not to_tail(k)})
+        new_tail = self._piece(tail, {k: v for k, v in rest_old.items() if to_tail(k)},
+                               {k: v for k, v in rest_new.items() if to_tail(k)})
+        entries = self.entries(entries, old.get(array) or [], new.get(array) or [], array)
+        if entries and new_tail.strip() and not entries[-1].endswith("\n\n"):
+            entries[-1] = entries[-1].rstrip("\n") + "\n\n"  # a blank line before a table added after them
+        return head + "".join(entries) + new_tail
+
+    def _piece(self, text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+        if old == new:
+            return text
+        doc = self.tomlkit.parse(text)
+        self.table(doc, old, new)
+        return str(doc.as_string())
+
+    def entries(self, texts: list[str], old: list[dict[str, Any]], new: list[dict[str, Any]], array: str) -> list[str]:
+        """The array's entries as texts: unchanged ones kept, edited ones edited by tomlkit, removed ones
+        gone (each text holds the comments above it), new ones written where they stand in `new`."""
+        out: list[str] = []
+        for i, j in _align(old, new):
+            if j is None:
+                continue  # removed: its text, the comments above it and inside it, goes
+            if i is None:
+                doc = self.tomlkit.document()
+                aot = self.tomlkit.aot()
+                aot.append(self.table_item(new[j], inline=False))
+                doc.append(array, aot)
+                if out and not out[-1].endswith("\n\n"):
+                    out[-1] = out[-1].rstrip("\n") + "\n\n"
+                out.append(doc.as_string().rstrip("\n") + "\n\n")
+            elif old[i] == new[j]:
+                out.append(texts[i])
+            else:
+                doc = self.tomlkit.parse(texts[i])
+                self.table(doc[array][0], old[i], new[j])
+                out.append(doc.as_string())
+        return out
 
     # --- tables ----------------------------------------------------------------------------
 
@@ -179,25 +294,26 @@ class _Editor:
         entries = list(current) if inline else current.body
         if len(entries) != len(old):
             raise ValueError("the array of tables does not hold what was read")
-        keys = [_fingerprint(v) for v in old], [_fingerprint(v) for v in new]
-        ops = SequenceMatcher(None, *keys, autojunk=False).get_opcodes()
-        for tag, i1, i2, j1, j2 in reversed(ops):
-            if tag == "equal":
-                continue
-            paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-            for k in range(paired):  # an entry edited in place keeps its comments
-                self.table(entries[i1 + k] if inline else current.body[i1 + k], old[i1 + k], new[j1 + k])
-            for i in range(i2 - 1, i1 + paired - 1, -1):
-                if not inline:
-                    self._remove_table(current, i, parent)
-                else:
-                    del current[i]
-            for offset, j in enumerate(range(j1 + paired, j2)):
-                at = i1 + paired + offset
+        aligned = _align(old, new)
+        at = 0
+        places = []  # each item's index in the array before any change
+        for i, _j in aligned:
+            places.append(at)
+            at += i is not None
+        for (i, j), place in reversed(list(zip(aligned, places))):
+            if i is not None and j is not None:
+                if old[i] != new[j]:  # an entry edited in place keeps its comments
+                    self.table(entries[i] if inline else current.body[i], old[i], new[j])
+            elif i is not None:
                 if inline:
-                    current.insert(at, self.table_item(new[j], inline=True))
+                    del current[i]
                 else:
-                    self._insert_table(current, at, self.table_item(new[j], inline=False), parent)
+                    self._remove_table(current, i, parent)
+            elif j is not None:
+                if inline:
+                    current.insert(place, self.table_item(new[j], inline=True))
+                else:
+                    self._insert_table(current, place, self.table_item(new[j], inline=False), parent)
 
     # Comments directly above an entry's [[header]]: tomlkit keeps them at the end of the entry before
     # it (above the first entry: in the body that holds the array). Moved, they go into the header's
@@ -257,6 +373,38 @@ def _pop_comments(body: list[tuple[Any, Any]], items: Any) -> list[tuple[Any, An
     while body and body[-1][0] is None and isinstance(body[-1][1], items.Comment):
         taken.insert(0, body.pop())
     return taken
+
+
+IDENTITY = ("id", "short_name", "pic", "name", "title")  # what makes two entries the same one, edited
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return any(a.get(k) is not None and _folded(a.get(k)) == _folded(b.get(k)) for k in IDENTITY)
+
+
+def _folded(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _align(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[tuple[int | None, int | None]]:
+    """Old and new entries in the new order: (i, j) the same entry (unchanged, or edited: the same id,
+    short name, PIC, name or title), (i, None) removed, (None, j) added."""
+    out: list[tuple[int | None, int | None]] = []
+    ops = SequenceMatcher(None, [_fingerprint(v) for v in old], [_fingerprint(v) for v in new],
+                          autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            out.extend((i1 + k, j1 + k) for k in range(i2 - i1))
+            continue
+        olds, news = list(range(i1, i2)), list(range(j1, j2))
+        while olds or news:
+            if olds and news and _same(old[olds[0]], new[news[0]]):
+                out.append((olds.pop(0), news.pop(0)))
+            elif olds and not any(_same(old[olds[0]], new[j]) for j in news):
+                out.append((olds.pop(0), None))
+            else:
+                out.append((None, news.pop(0)))
+    return out
 
 
 def _fingerprint(value: object) -> str:
