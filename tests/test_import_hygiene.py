@@ -32,6 +32,24 @@ PROBE = textwrap.dedent("""
     print("textual modules:", loaded)
     assert "textual" not in sys.modules, loaded
     assert not any(m.startswith("planner.tui") for m in sys.modules)
+    # the style-preserving TOML library is for saving a hand-written plan, nothing the commands do here
+    assert "tomlkit" not in sys.modules
+""")
+
+# The TUI's start (a hand-written plan opened, its screen's modules loaded) does not load tomlkit; its
+# first save of that plan does.
+START = textwrap.dedent("""
+    import sys, shutil, pathlib
+    import planner.cli, planner.tui.app, planner.tui.screens.main
+    from planner.tui.filing import open_document
+    from planner.storage import parse_plan
+    path = pathlib.Path(sys.argv[2])
+    path.write_text("# by hand\\n" + pathlib.Path(sys.argv[1]).read_text(encoding="utf-8"), encoding="utf-8")
+    doc = open_document(path)
+    print("at start:", "tomlkit" in sys.modules)
+    doc.edit(doc.plan.model_copy(update={"title": "Saved by hand"}))
+    doc.save()
+    print("after a save:", "tomlkit" in sys.modules, path.read_text(encoding="utf-8").startswith("# by hand"))
 """)
 
 
@@ -47,3 +65,11 @@ def test_probe_can_see_textual_when_it_is_imported():
     result = subprocess.run([sys.executable, "-c", "import sys, textual.app; print('textual' in sys.modules)"],
                             capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_the_start_leaves_the_style_preserving_writer_to_the_first_save(tmp_path):
+    result = subprocess.run([sys.executable, "-c", START, str(SAMPLES / "lot1-example.toml"),
+                             str(tmp_path / "plan.toml")], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "at start: False" in result.stdout
+    assert "after a save: True True" in result.stdout

@@ -29,6 +29,7 @@ from planner.storage import (
     load_call_for,
     load_plan,
     parse_plan,
+    read_plan_file,
     save_plan,
     size_problem,
 )
@@ -412,7 +413,7 @@ def _pairs(option: str, given: list[str], origin: str) -> list[tuple[str, str]]:
 def _import_partners(args: argparse.Namespace) -> int:
     from planner.importing import MissingColumns, preview_import
 
-    plan = load_plan(args.plan)
+    plan, _fingerprint, original = read_plan_file(args.plan)
     rules = load_call_for(plan, args.plan)
     mapping = dict(_pairs("--map", args.mapping, args.csv))
     fill: dict[str, str] = {}
@@ -455,7 +456,7 @@ def _import_partners(args: argparse.Namespace) -> int:
     if problem := size_problem(added):
         err(f"nothing written: {problem}")
         return EXIT_UNREADABLE
-    save_plan(added, args.plan)
+    save_plan(added, args.plan, original)  # the file's own form kept: comments, order, [tool.*]
     out(f"added {len(preview.accepted)} partner(s) to {shown_path(args.plan)}\n")
     return 0
 

@@ -258,6 +258,9 @@ class Plan(_Model):
     activities: Activities | None = None
     assessment: Assessment | None = None
     work_packages: tuple[WorkPackage, ...] = ()
+    # other tools' tables, [tool.NAME] (spec, "Other tools' data"): kept as read and written back, never
+    # shown, judged or compared as plan fields; only a table of tables is checked
+    tool: dict[str, dict[str, Any]] | None = None
 
     @field_validator("format")
     @classmethod
@@ -316,8 +319,9 @@ class Plan(_Model):
         return bool(self.work_packages) or any(p.budget for p in self.partners)
 
     def to_document(self) -> dict[str, Any]:
-        """The plan as a TOML-ready dict: the spec's key order, unset keys left out."""
-        doc = self.model_dump(mode="json", exclude_none=True)
+        """The plan as a TOML-ready dict: the spec's key order, unset keys left out; other tools' tables
+        (`tool`) too, which are not the plan's (storage.dump_plan writes them back)."""
+        doc = self.model_dump(mode="json", exclude_none=True, exclude={"tool"})
         for table in ("partners", "profiles", "work_packages"):
             if not doc[table]:
                 del doc[table]

@@ -56,6 +56,8 @@ class Change:
             return f"{what} {self.change}"
         if self.field == "partners":
             return "partners reordered"
+        if self.field == "tool":  # other tools' tables are not the plan's: that they differ, no more
+            return "tool data changed"
         name = _field_words(self.section, self.field)
         arrow = f"{_value(self.field, self.old)} → {_value(self.field, self.new, self.old)}"
         if self.section in ("partner", "work package", "budget"):
@@ -145,6 +147,8 @@ def plan_changes(before: Plan, after: Plan) -> list[Change]:
     if [o for o, _ in matched] != kept_before and not any(c.section == "partner" for c in changes):
         changes.append(Change("plan", "changed", "partners", None, "order", "another order"))
     changes += _budget_changes(before, after, matched)
+    if before.tool != after.tool:
+        changes.append(Change("plan", "changed", "tool"))
     old_profiles = [(p.title, p.eqf) for p in before.profiles]
     new_profiles = [(p.title, p.eqf) for p in after.profiles]
     for title, eqf in old_profiles:

@@ -4,12 +4,14 @@ Reading, decoding, TOML and atomic writes are `files`; this module knows what a 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import weakref
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from planner.conflicts import MergeConflict, find_conflicts
 from planner.errors import PlanError, validation_problems
 from planner.files import (
     MAX_FILE_BYTES,
@@ -24,8 +26,14 @@ from planner.rules import DEFAULT_CALL, CallRules, load_call
 
 
 def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None) -> Plan:
-    """A plan from TOML text, checked against the format and against its call's rules."""
-    data = parse_toml(text, origin)
+    """A plan from TOML text, checked against the format and against its call's rules. A text with git's
+    conflict markers raises conflicts.MergeConflict (a PlanError) naming every conflict's lines."""
+    try:
+        data = parse_toml(text, origin)
+    except PlanError:
+        if found := find_conflicts(text):
+            raise MergeConflict(origin, text, found) from None
+        raise
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -141,10 +149,18 @@ def load_plan(path: str | Path, rules: CallRules | None = None) -> Plan:
 
 
 def load_plan_with_fingerprint(path: str | Path, rules: CallRules | None = None) -> tuple[Plan, Fingerprint]:
+    plan, fingerprint, _data = read_plan_file(path, rules)
+    return plan, fingerprint
+
+
+def read_plan_file(path: str | Path, rules: CallRules | None = None) -> tuple[Plan, Fingerprint, bytes]:
+    """The plan, its file's fingerprint and the file's bytes (whose form a save keeps: render_plan)."""
     path = Path(path)
     data = read_user_file(path)
     plan = parse_plan(decode_plan_bytes(path, data), str(path), rules)
-    return plan, Fingerprint.of_bytes(path, data)
+    # its first save need not parse it again (render_plan); whether it is dump_plan's text is seen then
+    _remember(hashlib.sha256(data).hexdigest(), (plan, None, None))
+    return plan, Fingerprint.of_bytes(path, data), data
 
 
 def _toml_value(value: object) -> str:
@@ -180,7 +196,16 @@ def dump_plan(plan: Plan) -> str:
             blocks.append("\n".join([f"[{key}]", *_toml_table(value)]))
         else:
             blocks.extend("\n".join([f"[[{key}]]", *_toml_table(item)]) for item in value)
+    if plan.tool:
+        blocks.append(_tool_tables(plan.tool))
     return "\n\n".join(blocks) + "\n"
+
+
+def _tool_tables(tool: dict[str, dict[str, object]]) -> str:
+    """Other tools' [tool.NAME] tables, last, as tomli-w writes them (their own form is kept by render_plan)."""
+    import tomli_w
+
+    return tomli_w.dumps({"tool": tool}, multiline_strings=True).rstrip("\n")
 
 
 # A partner's block, by partner: partners are immutable and edits keep the objects of the partners
@@ -221,15 +246,102 @@ def size_problem(plan: Plan, text: str | None = None) -> str | None:
             f"{MAX_FILE_BYTES / mb:.1f} MB: shorten notes or split the consortium")
 
 
-def save_plan(plan: Plan, path: str | Path) -> Fingerprint:
+# --- the file's own form -----------------------------------------------------------------------
+#
+# A plan the planner wrote is byte-identical to dump_plan of its own plan: it stays on dump_plan. Any
+# other (a person's, another tool's) keeps its form through tomledit. Whether an original is the
+# planner's own, and the plan it holds, are kept for the last few originals (by digest): a save of a
+# large plan, then the next, parse the original once.
+_ORIGINALS: dict[str, tuple[Plan | None, dict[str, object] | None, bool | None]] = {}
+
+
+def _original(original: bytes) -> tuple[Plan | None, dict[str, object] | None, bool]:
+    """(the plan the original holds, or None; its raw TOML data, or None; is it dump_plan's own text)."""
+    digest = hashlib.sha256(original).hexdigest()
+    if digest in _ORIGINALS:
+        known, raw, own = _ORIGINALS[digest]
+        if own is None and known is not None:  # read by read_plan_file: is it the planner's own text?
+            own = dump_plan(known).encode("utf-8") == original  # its partners' blocks are cached: a few ms
+            _ORIGINALS[digest] = (known, raw, own)
+        return known, raw, bool(own)
+    plan: Plan | None = None
+    data: dict[str, object] | None = None
+    try:
+        text = decode_plan_bytes("<original>", original)
+        data = parse_toml(text, "<original>")
+        plan = parse_plan(text, "<original>")
+    except (PlanError, ValueError, RecursionError, OverflowError):
+        pass
+    own = plan is not None and dump_plan(plan).encode("utf-8") == original
+    _remember(digest, (plan, data, own))
+    return plan, data, own
+
+
+def _remember(digest: str, found: tuple[Plan | None, dict[str, object] | None, bool | None]) -> None:
+    if len(_ORIGINALS) >= 4:
+        del _ORIGINALS[next(iter(_ORIGINALS))]
+    _ORIGINALS[digest] = found
+
+
+def _document(plan: Plan) -> dict[str, object]:
+    doc = plan.to_document()
+    if plan.tool is not None:
+        doc["tool"] = plan.tool
+    return doc
+
+
+def render_plan(plan: Plan, original: bytes | None = None) -> bytes:
+    """The bytes to write for `plan` over a file that held `original` (None: a new file). Pure.
+
+    Every save goes through here: the TUI's save and save as, a recovered plan's save, the commands
+    that write a plan, `planner merge` (which writes the merged plan in OURS's form). A new file, and
+    a file the planner wrote itself (byte-identical to dump_plan of its plan), get dump_plan's
+    canonical text. Any other keeps its own form (spec, "Rules for the writer"): comments, blank lines,
+    key order, quoting, inline tables, CRLF or LF, the byte-order mark; only the lines of the values
+    that changed change; new keys and partners are written in dump_plan's style where they belong; a
+    removed partner takes its comments with it. The result is read back: should it not hold `plan`
+    exactly (a layout tomlkit cannot edit), the canonical text is returned instead.
+    """
+    canonical = dump_plan(plan).encode("utf-8")
+    if original is None or original == canonical:
+        return canonical
+    old, data, own = _original(original)
+    if own or (old is None and data is None):
+        return canonical
+    from planner.tomledit import edit_text  # a hand-written plan's first save: tomlkit loads there
+
+    before: dict[str, object] = _document(old) if old is not None else data or {}
+    try:
+        text = edit_text(original.decode("utf-8"), before, _document(plan), _toml_value)
+        if parse_plan(text.removeprefix("\ufeff"), "<plan>") != plan:
+            return canonical
+    except Exception:  # noqa: BLE001 - whatever tomlkit refuses: the plan is still written, canonically
+        return canonical
+    data_out = text.encode("utf-8")
+    _remember(hashlib.sha256(data_out).hexdigest(), (plan, None, False))  # the next save's original
+    return data_out
+
+
+def write_plan_bytes(path: str | Path, data: bytes) -> Fingerprint:
+    """Write a plan's bytes (from render_plan) atomically; refused (PlanError) when too large to load again."""
+    path = Path(path)
+    if len(data) > MAX_FILE_BYTES:
+        mb = 1024 * 1024
+        raise PlanError(str(path), f"not saved: the plan's file would be {len(data) / mb:.1f} MB, and the planner "
+                                   f"reads plans of up to {MAX_FILE_BYTES / mb:.1f} MB: shorten notes or split "
+                                   "the consortium")
+    write_bytes_atomically(path, data)
+    return Fingerprint.of_bytes(path, data)
+
+
+def save_plan(plan: Plan, path: str | Path, original: bytes | None = None) -> Fingerprint:
     """Write atomically (see write_bytes_atomically): through a symlink, keeping mode, owner and group.
+    `original`: the bytes the file held when the plan was read, whose form the save keeps (render_plan).
     A plan whose file would be too large to load again is refused (PlanError), nothing written."""
     path = Path(path)
     text = dump_plan(plan)
     if problem := size_problem(plan, text):
         raise PlanError(str(path), f"not saved: {problem}")
-    data = text.encode("utf-8")
-    write_bytes_atomically(path, data)
-    return Fingerprint.of_bytes(path, data)
+    return write_plan_bytes(path, render_plan(plan, original))
 
 

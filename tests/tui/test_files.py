@@ -306,10 +306,10 @@ def test_planner_on_a_plan_that_breaks_the_rules_exits_2_naming_the_key(tmp_path
 async def test_a_failed_save_says_why_and_keeps_the_changes(draft, monkeypatch):
     from planner.errors import PlanError
 
-    def refuse(plan, path):
+    def refuse(path, data):
         raise PlanError(str(path), "cannot save: no permission to write in folder /srv/shared")
 
-    monkeypatch.setattr("planner.tui.document.save_plan", refuse)
+    monkeypatch.setattr("planner.tui.document.write_plan_bytes", refuse)
     app, notes = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)

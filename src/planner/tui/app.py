@@ -20,6 +20,7 @@ from textual.notifications import Notification
 from textual.screen import Screen
 
 from planner import recovery
+from planner.conflicts import MergeConflict
 from planner.errors import PlanError
 from planner.heap import freeze_heap
 from planner.rules import CallRules
@@ -63,9 +64,14 @@ class PlannerApp(Filing, App[int]):
     PRIORITY_IDS = priority_ids(ACTIONS)
 
     def __init__(self, document: Document, session_rules: CallRules | None = None,
-                 folder: Path | None = None, ask_if_missing: bool = False) -> None:
+                 folder: Path | None = None, ask_if_missing: bool = False,
+                 conflict: tuple[Path, MergeConflict] | None = None) -> None:
         super().__init__()
         self.document = document
+        # `planner PLAN` on a file with merge conflicts: `document` is a new plan until one side of each
+        # is taken; leaving the file as it is ends the planner with exit status 2 (`conflict_left`)
+        self.start_conflict = conflict
+        self.conflict_left = False
         self.start_folder = folder  # `planner DIR`: the folder view first, over a new plan
         # the plan named on the command line does not exist: say so (and offer similar names) first
         self._ask_if_missing = ask_if_missing
@@ -166,10 +172,17 @@ class PlannerApp(Filing, App[int]):
         # a sign of life for planners on other hosts, which take a holder silent for a day as gone
         self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
         self.set_interval(DISK_CHECK_SECONDS, self.check_disk)
-        self._say_if_missing(lambda: self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0),
-                                                       cancel_label="Quit"))
+        if self.start_conflict is not None:
+            self.ask_conflicts(*self.start_conflict, self._leave_conflict)
+        else:
+            self._say_if_missing(lambda: self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0),
+                                                           cancel_label="Quit"))
         if self.start_folder is not None:
             self.open_folder(self.start_folder, closable=False)
+
+    def _leave_conflict(self) -> None:
+        self.conflict_left = True
+        self.exit(return_code=2)  # as for any file the planner cannot open; run() says why on stderr
 
     def _held_at_start(self, document: Document) -> None:
         if not self.main.up_to_date:
@@ -330,14 +343,21 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
         ending.watch_terminal(sys.__stdin__.fileno())
     except (AttributeError, ValueError, OSError):
         pass
+    conflict: tuple[Path, MergeConflict] | None = None
     try:
         document = open_document(path, rules, read_only)
+    except MergeConflict as exc:  # the screen offers to take one side of each conflict
+        assert path is not None
+        conflict = (Path(path), exc)
+        document = open_document(None, rules)
     except PlanError as exc:
         print(plain(f"planner: {exc}", keep_newlines=True), file=sys.stderr)  # a path may hold an ESC
         return 2
     app = PlannerApp(document, session_rules=rules, folder=Path(folder) if folder is not None else None,
-                     ask_if_missing=path is not None and not read_only)
+                     ask_if_missing=path is not None and not read_only and conflict is None, conflict=conflict)
     ending.app, app.ending = app, ending
     app.run()
     app.keeper.closing()  # a lock taken while a signal's exit was under way goes too
+    if conflict is not None and app.conflict_left:
+        print(plain(f"planner: {conflict[1]}", keep_newlines=True), file=sys.stderr)
     return app.return_code or 0

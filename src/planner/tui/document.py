@@ -11,10 +11,10 @@ from pydantic import ValidationError
 
 from planner.editing import describe_change
 from planner.errors import PlanError, validation_problems
-from planner.files import Fingerprint, file_fingerprint, write_protection
+from planner.files import Fingerprint, decode_plan_bytes, file_fingerprint, write_protection
 from planner.model import Plan, allowed_keys
 from planner.rules import CallRules
-from planner.storage import check_against_rules, dump_plan, parse_plan, save_plan, size_problem
+from planner.storage import check_against_rules, parse_plan, render_plan, size_problem, write_plan_bytes
 
 HISTORY = 200
 
@@ -83,6 +83,9 @@ class Document:
     # the title says [read-only] and saving asks first; `save_anyway` once the user said yes
     protected: str | None = None
     save_anyway: bool = False
+    # the bytes of the file as read or last saved: a save keeps its form (storage.render_plan), None for a
+    # new plan (written canonically)
+    original: bytes | None = None
 
     @property
     def dirty(self) -> bool:
@@ -166,7 +169,7 @@ class Document:
             return now is not None and self.path is not None
         return now != (self.fingerprint.mtime_ns, self.fingerprint.size)
 
-    def reload(self, plan: Plan, fingerprint: Fingerprint | None) -> None:
+    def reload(self, plan: Plan, fingerprint: Fingerprint | None, original: bytes | None = None) -> None:
         """Take the version on disk (another copy saved it) as the saved plan; the plan shown before
         is one undo step back, so nothing typed is lost."""
         if plan != self.plan:
@@ -177,20 +180,25 @@ class Document:
         self.last_merge = None
         self.plan = self.saved = plan
         self.fingerprint = fingerprint
+        self.original = original
         self.checked_by = self.passed = None
 
     def save(self, path: Path | None = None) -> None:
         """Write the plan, after reading its own text back as the loader would: never a file that will not load."""
         target = path or self.path
         assert target is not None
+        if problem := size_problem(self.plan):
+            raise PlanError(str(target), f"not saved: {problem}")
+        data = render_plan(self.plan, self.original)  # the file's own form kept (a copy saved as keeps it too)
         try:
-            parse_plan(dump_plan(self.plan), str(target), self.rules)
+            parse_plan(decode_plan_bytes(target, data), str(target), self.rules)
         except (ValueError, RecursionError, OverflowError) as exc:
             raise PlanError(str(target), f"not saved, the plan would not load again: {exc}") from None
         except PlanError as exc:
             raise PlanError(str(target), "not saved, the plan would not load again: " + exc.message,
                             exc.problems) from None
-        self.fingerprint = save_plan(self.plan, target)
+        self.fingerprint = write_plan_bytes(target, data)
+        self.original = data
         if target != self.path:
             self.save_anyway = False
         self.protected = write_protection(target)

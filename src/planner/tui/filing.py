@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.conflicts import MergeConflict, describe
 from planner.errors import PlanError
-from planner.files import not_a_regular_file
+from planner.files import file_fingerprint, not_a_regular_file, write_protection
 from planner.heap import freeze_heap
 from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import now
-from planner.storage import load_call_for, load_plan_with_fingerprint
+from planner.storage import load_call_for, parse_plan, read_plan_file
 from planner.tui.document import Document
 from planner.tui.opening import absolute, file_name_for, not_found, open_document, similar_names
 from planner.tui.widgets.live import LiveInput
@@ -30,6 +31,14 @@ if TYPE_CHECKING:
     _Host = App[int]  # mypy reads Filing as the App it is mixed into
 else:
     _Host = object
+
+def resolved_document(path: Path, text: str, rules: CallRules | None = None) -> Document:
+    """The plan of a conflicted file once one side of each conflict is taken (`text`), as an unsaved edit
+    of that file: nothing is written until the user saves, and the save keeps the text's form."""
+    plan = parse_plan(text, str(path), rules)
+    return Document(plan, rules or load_call_for(plan, str(path)), absolute(path), None, file_fingerprint(path),
+                    protected=write_protection(path), original=text.encode("utf-8"))
+
 
 DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
 
@@ -147,8 +156,8 @@ class Filing(_Host):
         if problem := not_a_regular_file(path):
             return None, problem
         try:
-            plan, fingerprint = load_plan_with_fingerprint(path, self.session_rules)
-            return (plan, fingerprint, self.session_rules or load_call_for(plan, str(path))), ""
+            plan, fingerprint, data = read_plan_file(path, self.session_rules)
+            return (plan, fingerprint, self.session_rules or load_call_for(plan, str(path)), data), ""
         except PlanError as exc:
             return None, exc.message
 
@@ -184,10 +193,10 @@ class Filing(_Host):
 
         self.push_screen(Choice(question, choices, default="cancel", wide=True), answered)
 
-    def _reload(self, plan, fingerprint, rules: CallRules) -> None:
+    def _reload(self, plan, fingerprint, rules: CallRules, original: bytes | None = None) -> None:
         doc = self.document
         had = doc.dirty or plan != doc.plan
-        doc.reload(plan, fingerprint)
+        doc.reload(plan, fingerprint, original)
         if rules is not doc.rules:
             self.main.use_rules(rules)
         self.disk_changed = False
@@ -352,6 +361,11 @@ class Filing(_Host):
             return
         try:
             document = open_document(path, self.session_rules)  # refuses a FIFO, a device or a folder before reading
+        except MergeConflict as exc:
+            said = f"{path.name} is left as it is: {describe(exc.conflicts)}"
+            self.ask_conflicts(path, exc, lambda: self.tell(said, title="Not opened: your current plan is kept",
+                                                            severity="warning", timeout=10))
+            return
         except PlanError as exc:
             self.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=20)
             return
@@ -363,14 +377,37 @@ class Filing(_Host):
         view, document, path, before = message.view, message.document, message.path, self.document
 
         def go() -> None:
-            if message.new:
+            if message.new and document is not None:
                 self.open_new(document, path)
+            elif document is None:  # a file with merge conflicts: opening it asks about each
+                self.open_path(path)
             else:
                 self.keeper.check(document, lambda doc: self._switch_to(doc, path), lambda: None)
             if self.document is not before:
                 view.plan_replaced()
 
         self.ask_unsaved(go, "starting a new plan" if message.new else "opening another plan")
+
+    def ask_conflicts(self, path: Path, conflict: MergeConflict, left: Callable[[], None]) -> None:
+        """A file with merge conflicts: one side of each taken (screens/conflicts.py), then the plan is
+        open as an unsaved edit of the file; `left` when the user leaves it as it is."""
+        from planner.tui.screens.conflicts import ConflictScreen
+
+        def answered(text: str | None) -> None:
+            if text is None:
+                left()
+                return
+            try:
+                document = resolved_document(path, text, self.session_rules)
+            except PlanError as exc:  # the screen checked it; the file may have changed since
+                self.tell(str(exc), title="Not opened", severity="error", timeout=20)
+                left()
+                return
+            said = (f"{path.name}: every conflict decided, nothing written yet: "
+                    f"{self.key_for('planner.save')} saves the plan")
+            self.keeper.check(document, lambda doc: self._switch_to(doc, path, said), left)
+
+        self.push_screen(ConflictScreen(path, conflict, self.session_rules), answered)
 
     def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
         self.disk_changed = False

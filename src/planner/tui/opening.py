@@ -16,7 +16,7 @@ from planner.files import not_a_regular_file, write_protection
 from planner.model import Plan, new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import now
-from planner.storage import load_call_for, load_plan_with_fingerprint
+from planner.storage import load_call_for, read_plan_file
 from planner.tui.document import Document
 
 
@@ -30,9 +30,9 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
         raise PlanError(str(path), problem)  # before any read: a FIFO or /dev/stdin would block for ever
     held = absolute(Path(path)) if path is not None else None
     if path is not None and Path(path).exists():
-        plan, fingerprint = load_plan_with_fingerprint(path, rules)
+        plan, fingerprint, data = read_plan_file(path, rules)
         return Document(plan, rules or load_call_for(plan, str(path)), held, plan, fingerprint, read_only,
-                        protected=write_protection(path))
+                        protected=write_protection(path), original=data)
     if path is not None and not Path(path).parent.is_dir():
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
     # a new plan is for the call being written now, open or expected (or the one --call/--rules named),

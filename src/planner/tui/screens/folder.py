@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from planner import folder as core
+from planner.conflicts import MergeConflict
 from planner.errors import PlanError
 from planner.files import read_user_file, write_bytes_atomically
 from planner.tui.actions import ACTIONS, bound
@@ -415,7 +416,7 @@ class FolderScreen(Screen[None]):
         entry = self.selected()
         if entry is None:
             return
-        if entry.error is not None:
+        if entry.error is not None and not _conflicted(entry.path):
             self.app.tell(entry.error, title="This file cannot be opened", severity="error", timeout=10)
             return
         self._open(entry.path)
@@ -424,7 +425,9 @@ class FolderScreen(Screen[None]):
         from planner.tui.opening import open_document
 
         try:
-            document = open_document(path, self.app.session_rules)  # refused here, the folder view stays
+            document: Document | None = open_document(path, self.app.session_rules)  # refused here, the view stays
+        except MergeConflict:
+            document = None  # the app offers to take one side of each conflict (Filing.ask_conflicts)
         except PlanError as exc:
             self.app.tell(str(exc), title="Not opened: your current plan is kept", severity="error", timeout=15)
             return
@@ -432,10 +435,11 @@ class FolderScreen(Screen[None]):
 
     class OpenPlan(Message):
         """Asks the app to put `document` (read from `path`, or a new plan to be saved there) in place of
-        the open plan, after the question about unsaved changes. The app closes the view once the
+        the open plan, after the question about unsaved changes (`document` None: a file with merge
+        conflicts, which the app opens by asking about each). The app closes the view once the
         plan is replaced (`PlannerApp.on_folder_screen_open_plan`)."""
 
-        def __init__(self, view: FolderScreen, document: Document, path: Path, new: bool) -> None:
+        def __init__(self, view: FolderScreen, document: Document | None, path: Path, new: bool) -> None:
             super().__init__()
             self.view, self.document, self.path, self.new = view, document, path, new
 
@@ -445,7 +449,7 @@ class FolderScreen(Screen[None]):
         if self.app.screen is self:
             self.dismiss(None)
 
-    def _replace(self, document: Document, path: Path, new: bool) -> None:
+    def _replace(self, document: Document | None, path: Path, new: bool) -> None:
         # after a question (unsaved, recovery, held elsewhere) the view is back on top: see on_screen_resume
         self._opening = self.app.document
         self.post_message(self.OpenPlan(self, document, path, new))
@@ -523,3 +527,16 @@ def _free_name(folder: Path, stem: str) -> str:
         if not (folder / name).exists():
             return name
     return f"{stem}.toml"
+
+
+def _conflicted(path: Path) -> bool:
+    """Does the file hold git's merge conflicts (which the planner offers to resolve when it opens it)?"""
+    from planner.tui.opening import open_document
+
+    try:
+        open_document(path)
+    except MergeConflict:
+        return True
+    except PlanError:
+        return False
+    return False

@@ -1,0 +1,126 @@
+"""A plan file with git's merge conflicts: each conflict with both versions, one side taken per conflict.
+
+Asked for when the planner opens such a file (`planner PLAN`, the folder view, open). `o` takes our side
+(what was in the file before the merge), `t` theirs; `n`/`p` move between conflicts; `enter` opens the
+result, once every conflict is decided and it is a valid plan, as an unsaved edit of the file (nothing
+is written until the user saves); `escape` leaves it as it is, to be edited in an editor.
+Dismisses with the resolved text, or None."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from planner.conflicts import OURS, THEIRS, Conflict, MergeConflict, resolve
+from planner.errors import PlanError
+from planner.rules import CallRules
+from planner.storage import parse_plan
+from planner.tui.screens import DIALOG_CSS
+from planner.tui.text import literal
+from planner.tui.widgets.footer import PlannerFooter
+
+
+def _side_words(side: str, label: str) -> str:
+    who = "ours (the file before the merge)" if side == OURS else "theirs (the branch merged in)"
+    return f"{who}, {label}" if label else who
+
+
+class ConflictScreen(ModalScreen[str | None]):
+    CSS_PATH = DIALOG_CSS
+    BINDINGS = [
+        Binding("o", "take('ours')", "Take ours", id="conflict.ours"),
+        Binding("t", "take('theirs')", "Take theirs", id="conflict.theirs"),
+        Binding("n,down,right", "move(1)", "Next", id="conflict.next"),
+        Binding("p,up,left", "move(-1)", "Previous", id="conflict.previous"),
+        Binding("enter", "open", "Open the result", id="conflict.open"),
+        Binding("escape,q", "leave", "Leave it (edit it in an editor)", id="conflict.leave"),
+    ]
+
+    def __init__(self, path: Path, conflict: MergeConflict, rules: CallRules | None = None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.path = path
+        self.text = conflict.text
+        self.conflicts: list[Conflict] = conflict.conflicts
+        self.rules = rules
+        self.sides: list[str | None] = [None] * len(self.conflicts)
+        self.at = 0
+
+    def compose(self):
+        count = len(self.conflicts)
+        spans = ", ".join(c.lines for c in self.conflicts)
+        what = "a merge conflict" if count == 1 else f"{count} merge conflicts"
+        with Vertical(classes="dialog conflicts"):
+            yield Static(literal(f"{self.path.name} has {what} (lines {spans}): take one side of each. "
+                                 "Nothing is written until you save."), classes="question")
+            yield Static(id="conflict-head")
+            yield Static(id="conflict-ours", classes="conflict-side")
+            yield Static(id="conflict-theirs", classes="conflict-side")
+            yield Static(id="conflict-status")
+        yield PlannerFooter()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def _room(self) -> int:
+        """Lines of each side shown: the rest is cut, with how many more."""
+        return max(2, (self.app.size.height - 15) // 2)
+
+    def _side(self, side: str, conflict: Conflict, key: str) -> str:
+        lines = conflict.ours if side == OURS else conflict.theirs
+        label = conflict.ours_label if side == OURS else conflict.theirs_label
+        mark = "(•)" if self.sides[self.at] == side else "( )"
+        room = self._room()
+        shown = [line.rstrip("\r\n") for line in lines[:room]]
+        if len(lines) > room:
+            shown[-1:] = [f"… and {len(lines) - room + 1} more lines"]
+        body = "\n".join(f"  {line}" for line in shown) if shown else "  (nothing: the lines removed)"
+        return f"{mark} {key}: {_side_words(side, label)}\n{body}"
+
+    def show(self, status: str = "") -> None:
+        conflict = self.conflicts[self.at]
+        side = self.sides[self.at]
+        decided = sum(s is not None for s in self.sides)
+        taken = f"taken: {side}" if side else "not decided yet"
+        self.query_one("#conflict-head", Static).update(literal(
+            f"Conflict {self.at + 1} of {len(self.conflicts)}, lines {conflict.lines}: {taken} "
+            f"({decided} of {len(self.conflicts)} decided)"))
+        self.query_one("#conflict-ours", Static).update(literal(self._side(OURS, conflict, "o"), keep_newlines=True))
+        self.query_one("#conflict-theirs", Static).update(literal(self._side(THEIRS, conflict, "t"),
+                                                                  keep_newlines=True))
+        if not status and decided == len(self.conflicts):
+            status = "Every conflict is decided: enter opens the plan (ctrl+s then saves it)."
+        self.query_one("#conflict-status", Static).update(literal(status, keep_newlines=True))
+
+    def action_take(self, side: str) -> None:
+        self.sides[self.at] = side
+        undecided = [i for i, s in enumerate(self.sides) if s is None]
+        following = [i for i in undecided if i > self.at] or undecided
+        if following:
+            self.at = following[0]
+        self.show()
+
+    def action_move(self, step: int) -> None:
+        self.at = (self.at + step) % len(self.conflicts)
+        self.show()
+
+    def action_open(self) -> None:
+        undecided = [i for i, s in enumerate(self.sides) if s is None]
+        if undecided:
+            self.at = undecided[0]
+            self.show(f"✗ Conflict {self.at + 1} is not decided yet: o takes ours, t theirs.")
+            return
+        text = resolve(self.text, [s or OURS for s in self.sides])
+        try:
+            parse_plan(text, str(self.path), self.rules)
+        except PlanError as exc:
+            self.show(f"✗ With these sides the file is not a valid plan: {exc.message}. Take other sides, "
+                      "or escape to edit it in an editor.")
+            return
+        self.dismiss(text)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,52 @@
+"""A plan written by hand, edited and saved in the TUI: its comments, quoting, line endings and other tools'
+tables stay, and the line diff of the save holds only the values that changed."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from planner.storage import load_plan
+
+from .helpers import SAMPLES, make_app, ready, wait_for
+
+HAND = ("# ask Marta before changing the budget\n"
+        + (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8")
+        .replace("lot = 1\n", "lot = 1   # Lot 2 next year?\n")
+        .replace('acronym = "CIRCLE-SME"', "acronym = 'CIRCLE-SME'")
+        .replace('[[partners]]\nname = "Berufsbildungszentrum Weserland"',
+                 '# the VET school\n[[partners]]\nname = "Berufsbildungszentrum Weserland"  # legal name')
+        + "\n[tool.crm]\nproposal_id = 4711  # the CRM's\n")
+
+
+def line_changes(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+@pytest.mark.parametrize("form", ["lf", "crlf-bom"])
+async def test_a_lot_switch_saved_changes_only_its_lines(tmp_path, size, form):
+    text = HAND if form == "lf" else "\ufeff" + HAND.replace("\n", "\r\n")
+    path = tmp_path / "plan.toml"
+    path.write_bytes(text.encode("utf-8"))
+    app, _notes = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "the lot switch")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        lot, months = app.document.plan.lot, app.document.plan.duration_months
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") == (form != "lf")
+    after = data.decode("utf-8").removeprefix("\ufeff")
+    if form != "lf":
+        assert after.count("\n") == after.count("\r\n")
+    assert lot == 2 and load_plan(path).lot == 2
+    assert line_changes(text.removeprefix("\ufeff"), after) == [
+        "-lot = 1   # Lot 2 next year?", "-duration_months = 24",
+        "+lot = 2   # Lot 2 next year?", f"+duration_months = {months}"]
+    for kept in ("# ask Marta before changing the budget", "# the VET school", "# legal name",
+                 "acronym = 'CIRCLE-SME'", "[tool.crm]", "proposal_id = 4711  # the CRM's"):
+        assert kept in after
