@@ -105,7 +105,7 @@ async def test_a_new_plan_from_the_folder_view_is_on_2027(tmp_path: Path, monkey
         await wait_screen(pilot, FolderScreen)
         post_keys(app, ["n"])
         prompt = await wait_screen(pilot, PathPrompt)
-        assert prompt.query_one(Input).value == "new-plan.toml"
+        assert prompt.query_one(Input).placeholder == "new-plan.toml"  # a suggestion: enter takes it
         post_keys(app, ["enter"])
         await wait_main(pilot)
         await wait_for(pilot, lambda: app.document.path == folder / "new-plan.toml", "the new plan")
