@@ -405,3 +405,27 @@ async def test_a_name_alone_in_the_folder_field_is_read_in_the_folder_shown(tmp_
         await wait_main(pilot)
         await wait_for(pilot, lambda: app.document.path == folder / "lot1-example.toml", "the folder's plan open")
         assert not [n for n in notes if n.severity == "error"], notes
+
+
+async def test_enter_opens_the_plan_the_view_read_without_reading_it_again(plans: Path, monkeypatch):
+    """The view reads the plan first (a bad file is refused while the view stays); the app then opens
+    that same reading (FolderScreen.OpenPlan), not a second one of the file."""
+    import planner.tui.opening as opening
+
+    reads: list[str] = []
+    real = opening.load_plan_with_fingerprint
+
+    def counted(path, rules=None):
+        reads.append(Path(path).name)
+        return real(path, rules)
+
+    monkeypatch.setattr(opening, "load_plan_with_fingerprint", counted)
+    app, notes = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view_of(pilot)
+        post_keys(app, ["/", *"P004", "enter", "enter"])  # nothing unsaved: no question
+        await wait_main(pilot)
+        assert app.document.path == plans / "plan-004.toml"
+        assert app.document.plan.acronym == "P004"
+        assert reads == ["plan-004.toml"]
+        assert not [n for n in notes if n.severity == "error"], notes

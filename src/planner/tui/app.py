@@ -12,10 +12,11 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any, ClassVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.notifications import Notification
 from textual.screen import Screen
 
@@ -59,7 +60,7 @@ class PlannerApp(Filing, App[int]):
     CSS_PATH = "planner.tcss"
     TITLE = "planner"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = bound(ACTIONS, "app")
+    BINDINGS: ClassVar[list[BindingType]] = [*bound(ACTIONS, "app")]
     RESERVED_KEYS = RESERVED_KEYS
     PRIORITY_IDS = priority_ids(ACTIONS)
 
@@ -122,7 +123,7 @@ class PlannerApp(Filing, App[int]):
     @property
     def main(self) -> MainScreen:
         """The main screen: the bottom of the screen stack, under any dialog."""
-        return self.screen_stack[0]  # type: ignore[return-value]
+        return cast(MainScreen, self.screen_stack[0])  # get_default_screen's, never popped
 
     @property
     def board(self) -> Scoreboard | None:
@@ -219,11 +220,11 @@ class PlannerApp(Filing, App[int]):
         if not show_now(self, note):  # in a line of their own (tui/toasts.py), in the frame of the edit
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
-    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False):  # type: ignore[override]
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """A new dialog clears the notices: they spoke of the screen before (an import error must not
-        stand over the next import's preview)."""
+        stand over the next import's preview). Textual's arguments and overloads, passed on as they are."""
         clear_notices(self)
-        return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss)
+        return super().push_screen(*args, **kwargs)
 
     def tell(self, message: str, *, title: str = "", severity="information", timeout: float | None = None) -> None:
         """A notification of the planner: it holds file names, partner names, key paths such as
@@ -256,7 +257,8 @@ class PlannerApp(Filing, App[int]):
 
     def keys_of(self, binding_id: str | None) -> str:
         """The keys of one of the planner's actions, as remapped in config.toml ("d,delete")."""
-        return self._keys.get(binding_id) or next((a.keys for a in ACTIONS if a.id == binding_id), "")
+        remapped = self._keys.get(binding_id) if binding_id is not None else None
+        return remapped or next((a.keys for a in ACTIONS if a.id == binding_id), "")
 
     def key_for(self, binding_id: str) -> str:
         """The key the user presses for a binding, as the footer shows it."""
@@ -340,7 +342,8 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
         return 2
     terminal_size_from_terminal()
     try:
-        ending.watch_terminal(sys.__stdin__.fileno())
+        if sys.__stdin__ is not None:  # None when Python started without one
+            ending.watch_terminal(sys.__stdin__.fileno())
     except (AttributeError, ValueError, OSError):
         pass
     conflict: tuple[Path, MergeConflict] | None = None

@@ -76,14 +76,15 @@ class Filing(_Host):
         """A plan named on the command line that does not exist (a typo?): say so before a new plan
         starts there, and offer the similar names in its folder."""
         doc = self.document
-        if not self._ask_if_missing or doc.path is None or doc.fingerprint is not None or doc.path.exists() \
-                or doc.path.is_symlink():
+        missing = doc.path
+        if not self._ask_if_missing or missing is None or doc.fingerprint is not None or missing.exists() \
+                or missing.is_symlink():
             then()
             return
         from planner.tui.screens.dialogs import Choice  # here: the start of almost every session needs none
 
-        similar = similar_names(doc.path)
-        question = f"{doc.path.name} does not exist: a new plan will be saved there (in {doc.path.parent})."
+        similar = similar_names(missing)
+        question = f"{missing.name} does not exist: a new plan will be saved there (in {missing.parent})."
         if similar:
             question += "\nSimilar names in that folder: " + ", ".join(similar) + "."
         # one Open button, for the closest name, cut: three buttons fit 80 columns (the question names them all)
@@ -94,7 +95,7 @@ class Filing(_Host):
             if choice == "quit":
                 self.exit(0)
             elif choice and choice.startswith("open"):
-                path = doc.path.parent / similar[int(choice.removeprefix("open"))]
+                path = missing.parent / similar[int(choice.removeprefix("open"))]
                 try:
                     self.document = open_document(path, self.session_rules)
                 except PlanError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 from textual.keys import REPLACED_KEYS, Keys, _character_to_key, _get_unicode_name_from_key
 
@@ -68,7 +69,7 @@ def _types_a_character(key: str) -> bool:
 
 
 def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: dict[str, str],
-                   priority_ids: set[str] = frozenset(),
+                   priority_ids: AbstractSet[str] = frozenset(),
                    places: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
     """The remapping to apply, and one line per remap that was ignored (and why).
 
@@ -114,9 +115,9 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
     rooms = sorted(set(where.values()) - {"app"}) or ["app"]  # an app action's keys are taken in each
     while True:
         owners: dict[tuple[str, str], list[str]] = {}
-        for action, keys in {**defaults, **accepted}.items():
+        for action, listed in {**defaults, **accepted}.items():
             for place in rooms if where[action] == "app" else [where[action]]:
-                for key in keys.split(","):
+                for key in listed.split(","):
                     owners.setdefault((place, _normal(key.strip())), []).append(action)
         # a clash is a key some action has by a remap only: the shipped keys may share one (escape closes
         # the folder view, and clears its filter in the filter field)

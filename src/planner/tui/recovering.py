@@ -11,7 +11,7 @@ from planner import recovery
 from planner.errors import PlanError
 from planner.recovery import Holder
 from planner.tui.document import Document
-from planner.tui.text import literal
+from planner.tui.text import plain
 
 DEBOUNCE = 0.5  # seconds after an edit before the recovery file is written (later edits ride along)
 
@@ -174,7 +174,7 @@ class Keeper:
             # each change with its old and new value, in the words of `planner diff`
             from planner import plandiff  # here: only the recovery question lists the changes
 
-            changes = (plandiff.words(plandiff.describe(doc.saved, plan)) if doc.path
+            changes = (plandiff.words(plandiff.describe(doc.saved, plan)) if doc.path and doc.saved is not None
                        else recovery.differences(None, plan))
             if plan == doc.plan:
                 if not h.foreign:
@@ -246,5 +246,5 @@ class Keeper:
              default: str | None = None) -> None:
         from planner.tui.screens.dialogs import Choice
 
-        text = literal(question, keep_newlines=True)  # names and paths are user text: never markup
-        self.app.push_screen(Choice(text, choices, escape=escape, default=default or escape), answered)  # type: ignore[arg-type]
+        text = plain(question, keep_newlines=True)  # names and paths are user text: Choice shows it literally
+        self.app.push_screen(Choice(text, choices, escape=escape, default=default or escape), answered)

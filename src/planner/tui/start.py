@@ -14,6 +14,8 @@ def terminal_size_from_terminal() -> None:
     size look-ups read them first: COLUMNS=20 made an 80x24 terminal "small" for good, COLUMNS=100000
     grew the screen to gigabytes). Without an answer from the terminal they are kept if sensible."""
     try:
+        if sys.__stdout__ is None:  # Python started without one: no terminal to ask
+            raise ValueError("no stdout")
         answer = os.get_terminal_size(sys.__stdout__.fileno())
         answered = answer.columns > 0 and answer.lines > 0
     except (AttributeError, ValueError, OSError):

@@ -108,7 +108,7 @@ class NoticeLine(Vertical, NoRelayout):
     def on_mount(self) -> None:
         for notification in getattr(self, "_pending", ()):
             self.say(notification)
-        self._pending = []
+        self._pending: list[Notification] = []
 
     def say(self, notification: Notification) -> None:
         notices = list(self.query_children(Notice))

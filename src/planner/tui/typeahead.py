@@ -29,12 +29,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from textual import events, messages
 from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 
 MAX_WAIT = 2.0  # seconds a held key waits for the app to settle before it is let through anyway
 POLL = 0.002  # seconds between two looks at the queues while keys are held
@@ -43,7 +44,7 @@ POLL = 0.002  # seconds between two looks at the queues while keys are held
 _NOISE = (events.Timer, messages.Prompt, messages.Update, messages.Layout, messages.UpdateScroll, events.Idle)
 
 
-def is_typed(event: Message) -> bool:
+def is_typed(event: Message | None) -> bool:
     """A key or a paste straight from the terminal (not yet passed to a widget)."""
     return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
 
@@ -51,14 +52,14 @@ def is_typed(event: Message) -> bool:
 class KeyGate:
     """Holds typed events while earlier ones are still being handled, then releases them in order."""
 
-    def __init__(self, app: App, dispatch: Callable[[Message], Awaitable[None]]) -> None:
+    def __init__(self, app: App, dispatch: Callable[[events.Event], Awaitable[None]]) -> None:
         self.app = app
         self.dispatch = dispatch  # Textual's own handling of the event (App.on_event)
-        self.held: deque[Message] = deque()
-        self.released: set[Message] = set()
+        self.held: deque[events.Event] = deque()
+        self.released: set[events.Event] = set()
         self.task: asyncio.Task | None = None
 
-    async def offer(self, event: Message) -> None:
+    async def offer(self, event: events.Event) -> None:
         """Called by the app for each typed event taken from its queue."""
         if event in self.released:
             self.released.discard(event)
@@ -80,8 +81,9 @@ class KeyGate:
             pumps.extend(screen.walk_children(with_self=True))
         for pump in pumps:
             # textual._queue.Queue keeps its messages in `values`
-            waiting = any(not (isinstance(m, _NOISE) or is_typed(m)) for m in pump._message_queue.values)
-            if waiting or pump._next_callbacks or (pump is not app and not pump.is_mounted):
+            queued: Iterable[Message | None] = pump._message_queue.values
+            waiting = any(not (isinstance(m, _NOISE) or is_typed(m)) for m in queued)
+            if waiting or pump._next_callbacks or (isinstance(pump, Widget) and not pump.is_mounted):
                 return False
         return True
 

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Static
 from planner import editing
 from planner.model import Plan
 from planner.rules import CallRules
-from planner.tui.fields import parse_count
+from planner.tui.fields import Invalid, parse_count
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal
@@ -77,16 +77,16 @@ class AssessmentScreen(PlanEditor):
     def _criterion(self, field: LiveInput):
         return next(c for c in self.rules.award if field.id == f"score-{c.id}")
 
-    def _read(self, field: LiveInput) -> tuple[int | None | str, str]:
-        """The typed score (None for none), or why it is not one, as the error line says it."""
+    def _read(self, field: LiveInput) -> tuple[int | None, str]:
+        """The typed score (None for none) and "", or None and why it is not one, as the error line says it."""
         criterion = self._criterion(field)
         text = field.value.strip()
         score = parse_count(text, criterion.maximum) if text else None
-        if not isinstance(score, str):
+        if not isinstance(score, Invalid):
             return score, ""
         # the plan keeps its last good score: the chart and the file never hold a half-typed number
         kept = getattr(self.plan.assessment, criterion.id, None) if self.plan.assessment else None
-        return score, (f"✗ {criterion.label}: {text!r} is not a score from 0 to {criterion.maximum} "
+        return None, (f"✗ {criterion.label}: {text!r} is not a score from 0 to {criterion.maximum} "
                        f"(the plan keeps {'no score' if kept is None else kept})")
 
     def _typed(self, field: LiveInput) -> None:
@@ -111,7 +111,7 @@ class AssessmentScreen(PlanEditor):
             field = self.query_one(f"#score-{c.id}", LiveInput)
             score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
             # what is typed and not applied, or is no score (the error line says so), stays in the field
-            if field.pending or isinstance(self._read(field)[0], str):
+            if field.pending or self._read(field)[1]:
                 continue
             if field.value.strip() != ("" if score is None else str(score)):
                 with field.quietly():

@@ -24,7 +24,7 @@ from planner import editing
 from planner.budget import Estimate, budget, estimate
 from planner.scoring import Scoreboard, evaluate
 from planner.tui.document import refusal
-from planner.tui.fields import parse_amount
+from planner.tui.fields import Invalid, parse_amount
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
@@ -82,13 +82,15 @@ class ShareForm(ModalScreen[int | None | bool]):
         event.stop()
         text = event.value.strip()
         amount = parse_amount(text) if text else None
-        problem = amount if isinstance(amount, str) else self.check(amount) if self.check else None
-        if problem:
-            kept = eur(self.share) if self.share is not None else "no share"
-            shown = f"{text!r} {problem}" if isinstance(amount, str) else f"not taken, {problem}"
-            self.query_one("#share-error", FieldError).say(f"{shown}; the plan keeps {kept}")
+        if isinstance(amount, Invalid):
+            shown = f"{text!r} {amount.why}"
+        elif problem := self.check(amount) if self.check else None:
+            shown = f"not taken, {problem}"
+        else:
+            self.dismiss(amount)
             return
-        self.dismiss(amount)
+        kept = eur(self.share) if self.share is not None else "no share"
+        self.query_one("#share-error", FieldError).say(f"{shown}; the plan keeps {kept}")
 
     def action_cancel(self) -> None:
         self.dismiss(False)

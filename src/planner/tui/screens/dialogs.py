@@ -21,7 +21,7 @@ class ClosingOnce(ModalScreen):
     gone, and a second dismiss would pop the screen under it too."""
     CSS_PATH = DIALOG_CSS  # see screens/__init__.py and dialogs.tcss
 
-    def dismiss(self, result=None):  # type: ignore[override]
+    def dismiss(self, result=None):
         if getattr(self, "_dismissed", False):
             return None
         self._dismissed = True

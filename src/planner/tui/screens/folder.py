@@ -207,7 +207,7 @@ class FolderScreen(Screen[None]):
 
     def on_resize(self, event) -> None:
         if (self.app.size.width < WIDE) != self._narrow and self.entries:
-            self._show(self.selected().name if self.selected() else None)
+            self._show(entry.name if (entry := self.selected()) else None)
 
     def on_mount(self) -> None:
         self.title = "Plans"
@@ -275,8 +275,8 @@ class FolderScreen(Screen[None]):
     def _show(self, select: str | None = None) -> None:
         """Sort, filter and fill the table; the cursor on `select` (default: the plan it is on, if still shown)."""
         table = self.query_one(PlansTable)
-        if select is None and self.selected() is not None:
-            select = self.selected().name
+        if select is None and (entry := self.selected()) is not None:
+            select = entry.name
         typed = self.query_one("#filter", Input).value
         key, words, sort_key = SORTS[self.sort_by]
         entries = sorted(self.entries, key=lambda e: (sort_key(e), e.name.casefold()), reverse=self.reverse)
@@ -362,7 +362,7 @@ class FolderScreen(Screen[None]):
         else:
             self.sort_by = (self.sort_by + 1) % len(SORTS)
             self.reverse = False
-        self._show(self.selected().name if self.selected() else None)
+        self._show(entry.name if (entry := self.selected()) else None)
 
     def action_refresh(self) -> None:
         self.refresh_listing()
@@ -502,8 +502,8 @@ class FolderScreen(Screen[None]):
     def _copy_to(self, entry: core.Entry, typed: Path | None) -> None:
         if typed is None:
             return
-        path = Path(typed).expanduser()
-        path = self._new_file(path if path.is_absolute() else entry.path.parent / path, "a copy", "Not copied")
+        given = Path(typed).expanduser()
+        path = self._new_file(given if given.is_absolute() else entry.path.parent / given, "a copy", "Not copied")
         if path is None:
             return
         try:  # read as every user's file is (a FIFO put there since the listing must not block)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,7 +21,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
 
     def __init__(self, rules: CallRules, keys: list[tuple[str, str]],
-                 more_keys: list[tuple[str, list[tuple[str, str]]]] = ()) -> None:
+                 more_keys: Sequence[tuple[str, list[tuple[str, str]]]] = ()) -> None:
         """`keys`: the main screen's (keys, what they do); `more_keys`: (title, keys) of other screens'."""
         super().__init__(classes="dialog-screen")
         self.rules = rules

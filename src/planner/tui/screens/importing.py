@@ -201,8 +201,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
 
     @property
     def table(self) -> Table:
-        table = self.missing.table if self.missing is not None else self.preview.table  # type: ignore[union-attr]
-        assert table is not None
+        table = self.missing.table if self.missing is not None else self.preview.table if self.preview else None
+        assert table is not None  # one of the two is always there (read, above)
         return table
 
     # --- drawing -----------------------------------------------------------------------------------
@@ -290,8 +290,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
                              f"{how}m reads a column as {KEY_WORDS.get(key, key)}.")
         for unsure in read_columns(table, self.mapping).unsure:
             notes.append(f"? {unsure.words}: m on it says which (or leaves it out); nothing is added until then.")
-        for key, value in self.fill.items():
-            notes.append(f"Every row without a {KEY_WORDS.get(key, key)}: {self._words(key, value)}.")
+        for key, filled in self.fill.items():
+            notes.append(f"Every row without a {KEY_WORDS.get(key, key)}: {self._words(key, filled)}.")
         if self.preview is not None and self.preview.rejected:
             notes.append("? marks what was not understood · on its row, k, r or c fills it")
         hint = self.query_one("#import-columns", Static)
@@ -343,13 +343,14 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             lines = [line for line, _cells in self.table.rows]
             if lines:
                 line = lines[min(max(rows.cursor_row, 0), len(lines) - 1)]
-                row = next((r for r in self.preview.rows if r.line == line), None) if self.preview else None
-                if row is None:
+                preview = self.preview
+                row = next((r for r in preview.rows if r.line == line), None) if preview else None
+                if row is None or preview is None:
                     text = f"Line {line}: waiting for the columns above"
                 elif row.partner is None:
                     text = f"Line {line}: " + "; ".join(row.problems)
                 else:
-                    said = self.preview.describe(row.partner, self.rules)  # type: ignore[union-attr]
+                    said = preview.describe(row.partner, self.rules)
                     text = f"Line {line}: adds {said}" + "".join(f"; {w}" for w in row.warnings)
         detail = self.query_one("#import-detail", Static)
         detail.update(literal(text))

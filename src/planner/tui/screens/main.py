@@ -37,6 +37,7 @@ from planner.tui.widgets.verdict import VerdictBar
 
 if TYPE_CHECKING:
     from textual import getters
+    from textual.widget import Widget
 
     from planner.tui.app import PlannerApp
 
@@ -65,7 +66,7 @@ class MainScreen(Screen):
         self.board: Scoreboard | None = None
         self._drawn: tuple | None = None  # what the last redraw showed (see up_to_date)
         self.pane = 0  # the pane shown below 120 columns: the one that holds the focus
-        self._pane_focus: dict[int, object] = {}  # the widget each pane had the focus on last
+        self._pane_focus: dict[int, Widget] = {}  # the widget each pane had the focus on last
         self._built_with: CallRules | None = None  # the rules the lot pane's lists were made from
         self._rebuild_waiting = False
 

@@ -101,7 +101,7 @@ def kind_items(rules: CallRules) -> list[Item]:
 
 
 def role_items(rules: CallRules) -> list[Item]:
-    return [Item(r, rules.role(r).label if rules.role(r) else r, (r,)) for r in ROLES]
+    return [Item(r, role.label if (role := rules.role(r)) else r, (r,)) for r in ROLES]
 
 
 ECHE_ITEMS = [Item("yes", "Yes: holds the Erasmus Charter for Higher Education", ("eche",)),
@@ -174,13 +174,14 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
 
     def compose(self):
         p = self.partner
+        country: str | None
         if p is not None:
             role, country = p.role, p.country
         else:
             role = "coordinator" if not self.plan.partners else "beneficiary"
             country = self.plan.partners[-1].country if self.plan.partners else None  # carried over
         beneficiaries = [o.label for o in self.others
-                         if self.rules.role(o.role) and self.rules.role(o.role).full_partner]
+                         if (their := self.rules.role(o.role)) and their.full_partner]
         eche = None if p is None else {True: "yes", False: "no", None: "unknown"}[getattr(p, "eche", None)]
         with Vertical(classes="dialog form"):
             yield Label("Edit partner" if p else "Add partner", classes="question")
@@ -343,7 +344,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     def take(self, known: folders.Known) -> None:
         """Fill the form with a known partner: legal name, short name, PIC, country, kind and ECHE."""
         for name, value in (("name", known.name), ("short_name", known.short_name or ""), ("pic", known.pic or "")):
-            field = self.query_one(f"#{name}", Input)
+            field = self.query_one(f"#{name}", LiveInput)  # name, short name, PIC: KnownInputs
             with field.quietly():
                 field.value = editable(value)
             field.cursor_position = len(field.value)
@@ -352,8 +353,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         self._sync()  # shows the ECHE field for a higher education institution
         self.query_one("#eche", Picker).set_value({True: "yes", False: "no", None: "unknown"}[known.eche])
         self._offer(None)
-        for field in FIELDS:
-            self._clear_error(field)
+        for name in FIELDS:
+            self._clear_error(name)
         self._sync()
         missing = [what for what, ok in (("country", self.query_one("#country", Picker).value),
                                          ("kind", self.query_one("#kind", Picker).value)) if not ok]
@@ -458,8 +459,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             widget = self.query_one(f"#{name}")
             if isinstance(widget, Picker):
                 values[name] = widget.value if widget.display else None
-            else:
-                values[name] = widget.value.strip() or None
+            else:  # the others are LiveInputs
+                values[name] = self.query_one(f"#{name}", Input).value.strip() or None
         return values
 
     def _partner_fields(self, values: dict[str, Any]) -> dict[str, Any]:

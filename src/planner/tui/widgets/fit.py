@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -90,10 +91,10 @@ class FittedTable(DataTable):
         if height is None or not height.is_auto:
             return self.size.height
         rows = self.row_count + self.show_header * self.header_height
-        cap = self.styles.max_height
-        if cap is None or self.parent is None:
+        cap, parent = self.styles.max_height, self.parent
+        if cap is None or not isinstance(parent, Widget):
             return rows
-        return min(rows, int(cap.resolve(self.parent.content_size, self.app.size)))
+        return min(rows, int(cap.resolve(parent.content_size, self.app.size)))
 
     def _available(self) -> int:
         width = self.size.width
@@ -160,6 +161,8 @@ class FittedTable(DataTable):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:  # no such cell (the framework's way, as before: no value)
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
                      self._update_count, self._pseudo_class_state)
         cached = self._cell_render_cache.get(cache_key)

@@ -55,9 +55,9 @@ class LiveInput(Input):
 
     def apply(self) -> None:
         """Hand what was typed to the owner, once: confirmed or left."""
-        if self.pending and self.is_mounted:
+        if self.pending and self.is_mounted and self.applied is not None:  # pending: it is not None
             self.settled = self.value
-            self.applied(self)  # type: ignore[misc]
+            self.applied(self)
 
     def revert(self) -> None:
         """Put back the value last applied; the owner hears of it as of a keystroke (its live check goes)."""

@@ -20,7 +20,7 @@ from planner.errors import PlanError
 from planner.model import Plan
 from planner.rules import CallRules, is_provisional, load_call, next_call
 from planner.scoring import Scoreboard, deadline_words
-from planner.tui.fields import parse_amount
+from planner.tui.fields import Invalid, parse_amount
 from planner.tui.text import literal, scrub_input
 from planner.tui.widgets.choice_list import ChoiceList
 from planner.tui.widgets.live import LiveInput
@@ -103,7 +103,7 @@ class LotPane(VerticalScroll, can_focus=False):
         shown = parse_amount(typed) if typed else None
         # an undo, a lot switch or another plan changed it; while it is being typed in, or left with
         # what is not an amount (the hint says so), the field keeps what was typed
-        if (resync or not (grant.has_focus or grant.pending or isinstance(shown, str))) \
+        if (resync or not (grant.has_focus or grant.pending or isinstance(shown, Invalid))) \
                 and shown != plan.requested_grant_eur:
             with grant.quietly():
                 grant.value = wanted
@@ -125,13 +125,13 @@ class LotPane(VerticalScroll, can_focus=False):
         b = budget(plan, self.rules, board.lot, board.duration_months, shares=False)  # the totals: cheap
         kept = eur(b.requested) if b.requested is not None else "no grant"
         prefix = ""
-        if grant.pending and not isinstance(amount, str) and amount != plan.requested_grant_eur:
+        if grant.pending and not isinstance(amount, Invalid) and amount != plan.requested_grant_eur:
             # typed, not applied yet: what it would be, checked against the cap
             prefix = f"→ {eur(amount) if amount is not None else 'no grant'} on enter (now {kept}): "
             b = budget(editing.set_requested_grant(plan, amount), self.rules, board.lot, board.duration_months,
                        shares=False)
-        if typed and isinstance(amount, str):
-            hint = f"✗ {typed!r} {amount}: the plan keeps {kept}."
+        if typed and isinstance(amount, Invalid):
+            hint = f"✗ {typed!r} {amount.why}: the plan keeps {kept}."
         elif typed and amount != plan.requested_grant_eur and self.refused:
             hint = f"✗ {self.refused}: the plan keeps {kept}."
         elif b.cap is None:
@@ -142,7 +142,7 @@ class LotPane(VerticalScroll, can_focus=False):
             left = b.under_cap or 0
             hint = f"Cap {eur(b.cap)}: {eur(left)} left." if left >= 0 else f"Cap {eur(b.cap)}: {eur(-left)} OVER."
             hint += f" Implied total budget at {b.funding_rate_percent}%: {eur(b.implied_total_budget or 0)}."
-        if prefix and b.cap is not None and b.requested is not None and not (typed and isinstance(amount, str)):
+        if prefix and b.cap is not None and b.requested is not None and not (typed and isinstance(amount, Invalid)):
             # typed, not applied: two lines at most in the pane (the implied budget comes once applied)
             left = b.under_cap or 0
             hint = (f"{eur(left)} under the cap." if left >= 0 else f"{eur(-left)} OVER the cap of {eur(b.cap)}.")
@@ -201,7 +201,7 @@ class LotPane(VerticalScroll, can_focus=False):
         """Confirmed or left: the plan takes the amount (what is not one stays in the field, marked)."""
         text = field.value.strip()
         amount = parse_amount(text) if text else None
-        if isinstance(amount, str):
+        if isinstance(amount, Invalid):
             return  # the hint says why; the plan keeps its grant
         self.grant_typed(amount, False)
         typed = field.value.strip()

@@ -10,9 +10,11 @@ changed are redrawn: an edit in a plan of 1,000 partners touches one row.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -57,7 +59,7 @@ def role_words(p: Partner) -> str:
 class PartnersTable(FittedTable):
     """Enter edits the row under the cursor (via RowSelected); d or delete removes it."""
 
-    BINDINGS = bound(ACTIONS, "table")
+    BINDINGS: ClassVar[list[BindingType]] = [*bound(ACTIONS, "table")]
     COLUMNS = (Col("short", "Short"), Col("name", "Name"), Col("country", "Ctry"), Col("kind", "Kind"),
                Col("role", "Role"), Col("counts", "Counts"), Col("pic", "PIC"))
     FLEX = "name"

@@ -94,7 +94,7 @@ def rank_items(query: str, items: list[Item]) -> Ranked:
         how = {0: "exact", 1: "prefix", 2: "prefix"}.get(match_rank(query, shown[0]) or 0, "contains")
         return Ranked([item.id for item in shown], shown[0].id, how)
     q = " ".join(query.lower().split())
-    names = {}
+    names: dict[str, str] = {}
     for item in items:
         for text in (item.label, item.label.split(" (")[0], *item.words):  # "Spain (ES)": "Spain" too
             names.setdefault(text.lower(), item.id)

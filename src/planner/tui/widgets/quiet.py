@@ -34,6 +34,7 @@ class Line(Static, NoRelayout):
 
 def set_border_subtitle(widget: Widget, text: str) -> None:
     if getattr(widget, "_quiet_subtitle", None) != text:
+        # the text last set, kept on the widget itself (any widget with a border: no class of ours to declare it in)
         widget._quiet_subtitle = text  # type: ignore[attr-defined]
         widget.border_subtitle = text
 

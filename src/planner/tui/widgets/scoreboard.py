@@ -92,7 +92,7 @@ class ScoreboardView(Vertical):
         yield CutLines(4, id="rule-detail")  # max-height: 4 in planner.tcss
 
     def on_mount(self) -> None:
-        self.theme_changed = self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
 
     def _restyle(self) -> None:
         if self.board is not None:
