@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,7 +23,7 @@ from planner.budget import line_cost
 from planner.model import MAX_MONTHS, BudgetLine, Plan, WorkPackage
 from planner.rules import CallRules
 from planner.tui.document import refusal
-from planner.tui.fields import parse_amount, parse_count
+from planner.tui.fields import Invalid, parse_amount, parse_count
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import editable, literal
 from planner.tui.widgets.footer import PlannerFooter
@@ -41,7 +42,7 @@ PARTNER_RATE = "partner_staff_cost_eur"
 AMOUNTS_HINT = "amounts as you type them: 12k, 8.000, 1,45 Mio"
 
 
-def parse_person_months(text: str) -> int | float | None | str:
+def parse_person_months(text: str) -> int | float | None | Invalid:
     """6.5, 6,5 or 12 (None when empty), or why not; more than 2 decimals is the model's to refuse."""
     typed = text.strip().replace(" ", "")
     if not typed:
@@ -49,11 +50,11 @@ def parse_person_months(text: str) -> int | float | None | str:
     if typed.count(",") == 1 and "." not in typed:
         typed = typed.replace(",", ".")  # 6,5: the decimal comma
     if len(typed) > 20 or not re.fullmatch(r"\d+(\.\d+)?", typed):
-        return "is not a number of person-months (6.5, 12)"
+        return Invalid("is not a number of person-months (6.5, 12)")
     try:
         value = Decimal(typed)
     except InvalidOperation:
-        return "is not a number of person-months (6.5, 12)"
+        return Invalid("is not a number of person-months (6.5, 12)")
     return int(value) if "." not in typed else float(typed)
 
 
@@ -106,13 +107,13 @@ class LineForm(ClosingOnce, ModalScreen[Plan | None]):
         for key, words in (*LINE_FIELDS, (PARTNER_RATE, "staff cost")):
             text = self.query_one(f"#{key}", Input).value.strip()
             value = parse_person_months(text) if key == "person_months" else parse_amount(text) if text else None
-            if isinstance(value, str):
+            if isinstance(value, Invalid):
                 label = words.split(",")[0].split(" (")[0]
-                return None, None, key, f"{label}: {text!r} {value}"
+                return None, None, key, f"{label}: {text!r} {value.why}"
             values[key] = value
         rate = values.pop(PARTNER_RATE)
         line = None if all(v is None for v in values.values()) else BudgetLine.model_construct(
-            **{k: v for k, v in values.items() if v is not None})
+            **cast(dict[str, Any], {k: v for k, v in values.items() if v is not None}))
         return line, rate if isinstance(rate, int) else None, "", ""
 
     def edited(self) -> tuple[Plan | None, str, str]:
@@ -208,11 +209,11 @@ class WorkPackageForm(ClosingOnce, ModalScreen[Plan | None]):
                 yield Label("Lead (a full partner: type to choose)", classes="field-label")
                 yield Picker(lead_items(self.plan, self.rules), wp.lead if wp else None, id="wp-lead",
                              what="full partner", placeholder="the partner that leads it")
-                for key, words, value in (("wp-start", "Start month", wp.start_month if wp else 1),
+                for key, words, month in (("wp-start", "Start month", wp.start_month if wp else 1),
                                           ("wp-end", "End month", wp.end_month if wp else self.months)):
                     with Horizontal(classes="line-row"):
                         yield Label(words, classes="line-label")
-                        yield Input(str(value), id=key, compact=True)
+                        yield Input(str(month), id=key, compact=True)
                 yield FieldError(id="wp-error")
             yield Static(f"The project has {self.months} months · enter saves · escape cancels", classes="hint")
         yield PlannerFooter()
@@ -229,11 +230,11 @@ class WorkPackageForm(ClosingOnce, ModalScreen[Plan | None]):
         months: dict[str, int] = {}
         for key, words in (("wp-start", "start month"), ("wp-end", "end month")):
             value = parse_count(self.query_one(f"#{key}", Input).value, MAX_MONTHS)
-            if isinstance(value, str):
-                return None, key, f"{words}: {value}"
+            if isinstance(value, Invalid):
+                return None, key, f"{words}: {value.why}"
             months[key] = value
         # built without validation: the loader's own check (refusal) says what is wrong, with its key path
-        wp = WorkPackage.model_construct(id=wp_id, title=title or None, lead=picker.value,
+        wp = WorkPackage.model_construct(id=wp_id, title=title, lead=picker.value,
                                          start_month=months["wp-start"], end_month=months["wp-end"])
         plan = editing.add_work_package(self.plan, wp) if self.index is None else \
             editing.replace_work_package(self.plan, self.index, wp)

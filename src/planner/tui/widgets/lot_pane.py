@@ -183,7 +183,7 @@ class LotPane(VerticalScroll, can_focus=False):
             return
         event.stop()
         text = event.value.strip()
-        if not isinstance(parse_amount(text) if text else None, str) and not self.refused:
+        if not isinstance(parse_amount(text) if text else None, Invalid) and not self.refused:
             self.query_one("#scenario", ChoiceList).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
