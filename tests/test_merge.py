@@ -323,3 +323,21 @@ def test_a_fifo_or_a_folder_is_refused_without_waiting(tmp_path: Path) -> None:
     for path, reason in ((fifo, "is a pipe (FIFO)"), (folder, "is a folder"), (big, "MB")):
         done = run_planner("merge", base, base, path, timeout=60)
         assert done.returncode == 2 and reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_ours_keeps_its_own_form_through_a_merge_comments_quoting_and_crlf() -> None:
+    # a plan written by hand: a comment, single quotes, CRLF line endings (spec, "Rules for the writer")
+    hand = BASE.replace('title = "Circular skills"', "# ask Marta before changing the title\ntitle = 'Circular skills'")
+    ours = hand.replace("\n", "\r\n")
+    theirs = BASE.replace('country = "PT"', 'country = "ES"') + partner_block("Theirs SA", "THEIRS")
+    result = merge.merge_bytes(hand.encode(), ours.encode(), theirs.encode())
+    assert result.conflicts == []
+    text = result.text.decode()
+    assert "# ask Marta before changing the title\r\ntitle = 'Circular skills'\r\n" in text
+    assert 'country = "ES"' in text and 'short_name = "THEIRS"' in text
+    assert "\n" not in text.replace("\r\n", "")  # every line still ends in CRLF
+    # and with a conflict, the markers sit in ours' own lines, the comment kept outside them
+    both = merge.merge_bytes(hand.encode(), ours.replace("lot = 1", "lot = 2").encode(),
+                             hand.replace("lot = 1", "lot = 3").encode()).text.decode()
+    assert "# ask Marta before changing the title" in both and both.count("<<<<<<<") == 1
+    assert "lot = 2" in both and "lot = 3" in both

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from planner.errors import PlanError
 from planner.files import decode_plan_bytes, parse_toml, read_user_file
 from planner.model import Plan, short_name_key
-from planner.storage import dump_plan
+from planner.storage import render_plan
 
 
 class _Missing:
@@ -263,19 +263,18 @@ def resolve(data: object, side: str) -> object:
 # -- writing -------------------------------------------------------------------------------------------
 
 def render(data: dict[str, object], ours_bytes: bytes) -> bytes:
-    """THE ONE SEAM between the merge and the writer: every merged result is written through here.
-
-    `data` is the merged plan as parsed TOML data (no conflict in it); `ours_bytes` is OURS's file as it
-    was, so that the result can keep OURS's form (comments, key order, quoting, line endings, BOM), as
-    the spec asks. Today it writes canonically: through `storage.dump_plan` when the model takes the
-    data, else through the same layout for any data (`dump_data`), and `ours_bytes` is not read yet.
-    When the style-preserving writer lands (`storage.<writer>(plan_or_data, original_bytes) -> bytes`),
-    point this function at it: nothing else in this module writes a plan."""
+    """Every merged result is written through here, in OURS's form: `data` is the merged plan as parsed
+    TOML data (no conflict in it), `ours_bytes` OURS's file as it was. A plan goes through the writer of
+    every save (`storage.render_plan`), which keeps a hand-written file's comments, key order, quoting,
+    line endings and byte-order mark and changes only the lines of the values that changed; data the
+    model refuses (the merge of two valid plans may still break a rule of the format, say two partners
+    with one short name) is written in the canonical layout for any data (`dump_data`), so that
+    `planner check` then names what is wrong."""
     try:
         plan = Plan.model_validate(data)
     except ValidationError:
         return dump_data(data).encode("utf-8")
-    return dump_plan(plan).encode("utf-8")
+    return render_plan(plan, ours_bytes)
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
