@@ -8,7 +8,6 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -470,18 +469,10 @@ def _export(args: argparse.Namespace) -> int:
     if args.output:
         _check_output(Path(args.plan), Path(args.output), args.force)
     plan, rules = _load(args)
-    # a report goes to partners in many time zones: Brussels time only, not the sender's
-    from zoneinfo import ZoneInfo  # here: the TUI's start does not need it
-
-    board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
-    if args.format == "csv":
-        text = export.partners_csv(plan, rules, bom=not args.no_bom, delimiter=args.delimiter or ",")
-    elif args.format == "json":
-        text = json_safe(export.plan_json(plan, board, shown_path(args.plan)))
-    elif args.format == "text":
-        text = export.text_report(plan, rules, board, shown_path(args.plan), for_partners=args.for_partners)
-    else:
-        text = export.markdown_report(plan, rules, board, shown_path(args.plan), for_partners=args.for_partners)
+    text = export.render(args.format, plan, rules, shown_path(args.plan), for_partners=args.for_partners,
+                         bom=not args.no_bom, delimiter=args.delimiter or ",")
+    if isinstance(text, bytes):  # not one of export's choices: the budget's workbook is `planner budget`'s
+        raise PlanError("--format", f"{args.format}: use planner budget")
     if args.output:
         if args.format in ("markdown", "text"):  # as on the terminal: no control, bidi or invisible character raw
             text = visible(text, keep_newlines=True)

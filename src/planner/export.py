@@ -329,3 +329,37 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
         for paragraph in plan.notes.splitlines():
             out += _wrap(paragraph)
     return "\n".join(out) + "\n"
+
+
+# what `planner export --format` and `e` in the planner write; the budget's as `planner budget` does
+FORMATS = ("markdown", "text", "csv", "json")
+BUDGET_FORMATS = ("budget-csv", "budget-xlsx")
+
+
+def render(fmt: str, plan: Plan, rules: CallRules, path: str | None, for_partners: bool = False,
+           bom: bool = True, delimiter: str = ",") -> str | bytes:
+    """The one renderer of an export, for `planner export` and `e` in the planner: FORMATS as text,
+    the budget as CSV (text) or as an .xlsx workbook (bytes). A report goes to partners in many time
+    zones, so it is judged in the call's own time (Brussels), not the sender's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from planner.scoring import evaluate
+
+    if fmt == "csv":
+        return partners_csv(plan, rules, bom=bom, delimiter=delimiter)
+    board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
+    if fmt == "budget-csv":
+        from planner.budget_report import board_estimate
+        return budget_csv(board_estimate(board, plan, rules), plan, bom=bom)
+    if fmt == "budget-xlsx":
+        from planner.workbook import budget_workbook
+        return budget_workbook(plan, rules, board.lot, board.duration_months)
+    if fmt == "json":
+        from planner.safetext import json_safe
+        return json_safe(plan_json(plan, board, path))
+    if fmt == "text":
+        return text_report(plan, rules, board, path, for_partners=for_partners)
+    if fmt == "markdown":
+        return markdown_report(plan, rules, board, path, for_partners=for_partners)
+    raise ValueError(f"no export format {fmt!r}")

@@ -238,7 +238,7 @@ async def test_export_in_the_app_for_partners_and_as_csv(draft, size):
         post_keys(app, ["e"])
         dialog = await wait_screen(pilot, Choice)
         assert [b.id for b in dialog.query("Button")] == ["choice-markdown", "choice-text", "choice-csv",
-                                                          "choice-cancel"]
+                                                          "choice-budget-xlsx", "choice-budget-csv", "choice-cancel"]
         post_keys(app, ["enter"])  # Markdown
         await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "For whom" in question(app.screen),
                        "for whom")
@@ -285,6 +285,40 @@ async def test_export_the_partners_with_semicolons_for_excel(draft, size):
                        "which separator")
         post_keys(app, ["escape"])  # cancelled: nothing more is asked, nothing written
         await wait_main(pilot)
+
+
+async def test_export_the_budget_as_a_workbook_and_as_csv(tmp_path, size):
+    import json
+
+    from python_calamine import CalamineWorkbook
+
+    from support import run_planner
+
+    from .budget_plans import write_budget_plan
+
+    path = write_budget_plan(tmp_path / "circon.toml", problems=False)
+    verdict = json.loads(run_planner("check", path, "--format", "json").stdout)["budget"]
+    app, notes = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        post_keys(app, ["e"])
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "budget" in question(app.screen),
+                       "the export question")
+        assert [b.id for b in app.screen.query("Button")][3:5] == ["choice-budget-xlsx", "choice-budget-csv"]
+        post_keys(app, ["right", "right", "right", "enter"])  # Budget .xlsx
+        written = await take_the_suggestion(pilot, tmp_path, "circon-budget.xlsx")
+        book = CalamineWorkbook.from_path(str(written))
+        rows = book.get_sheet_by_name("Summary").to_python()
+        header = next(row for row in rows if row and row[0] == "Partner")
+        total = next(row for row in rows if row and row[0] == "Total")
+        assert total[header.index("Total cost")] == verdict["cost_eur"]
+        assert total[header.index("EU contribution")] == verdict["contribution_eur"]
+        assert any(n.message.startswith("Exported circon-budget.xlsx (the budget)") for n in notes)
+
+        post_keys(app, ["e", "right", "right", "right", "right", "enter"])  # Budget CSV
+        written = await take_the_suggestion(pilot, tmp_path, "circon-budget.csv")
+        rows = list(csv_module.DictReader(io.StringIO(written.read_text(encoding="utf-8-sig"))))
+        assert int(next(r for r in rows if r["row"] == "total")["contribution_eur"]) == verdict["contribution_eur"]
 
 
 async def test_new_plan_save_as_and_export_are_in_the_palette_and_the_help(draft):

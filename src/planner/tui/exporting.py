@@ -4,31 +4,24 @@ questions and a file name."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from planner.errors import PlanError
-from planner.files import not_a_regular_file, write_text_atomically
+from planner.files import not_a_regular_file, write_bytes_atomically, write_text_atomically
 
-FORMATS = [("markdown", "Markdown", "md"), ("text", "Text", "txt"), ("csv", "CSV", "csv")]
+FORMATS = [("markdown", "Markdown", "md"), ("text", "Text", "txt"), ("csv", "CSV", "csv"),
+           ("budget-xlsx", "Budget .xlsx", "xlsx"), ("budget-csv", "Budget CSV", "csv")]
 # the CSV's separator: the buttons' ids and labels, and the character (export.DELIMITERS)
 SEPARATORS = [("comma", "Comma ,", ","), ("semicolon", "Semicolon ;", ";")]
 
 
-def render(fmt: str, plan, rules, path: Path | None, for_partners: bool, delimiter: str = ",") -> str:
-    """The text `planner export --format FMT [--for-partners] [--delimiter D]` prints for this plan."""
+def render(fmt: str, plan, rules, path: Path | None, for_partners: bool, delimiter: str = ",") -> str | bytes:
+    """What `planner export --format FMT [--for-partners] [--delimiter D]` (or `planner budget` for the
+    budget's formats) writes for this plan; a CSV with the mark, so that Excel shows the accents right."""
     from planner import export
-    from planner.scoring import evaluate
 
-    if fmt == "csv":  # with the mark, Excel shows the accents right (the CLI's default)
-        return export.partners_csv(plan, rules, bom=True, delimiter=delimiter)
-    # a report goes to partners in many time zones: Brussels time only, not the sender's
-    board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
-    shown = str(path) if path is not None else None
-    if fmt == "text":
-        return export.text_report(plan, rules, board, shown, for_partners=for_partners)
-    return export.markdown_report(plan, rules, board, shown, for_partners=for_partners)
+    return export.render(fmt, plan, rules, str(path) if path is not None else None, for_partners,
+                         bom=True, delimiter=delimiter)
 
 
 def suggested_name(app, fmt: str, for_partners: bool) -> str:
@@ -37,7 +30,8 @@ def suggested_name(app, fmt: str, for_partners: bool) -> str:
     doc = app.document
     stem = doc.path.stem if doc.path is not None else file_name_for(doc.plan).removesuffix(".toml")
     ext = dict((f, e) for f, _, e in FORMATS)[fmt]
-    who = "partners" if fmt == "csv" else ("for-partners" if for_partners else "internal")
+    who = "partners" if fmt == "csv" else "budget" if fmt.startswith("budget") else \
+        ("for-partners" if for_partners else "internal")
     return f"{stem}-{who}.{ext}"
 
 
@@ -48,6 +42,8 @@ def ask_export(app) -> None:
     def chose_format(fmt: str | None) -> None:
         if fmt == "csv":
             ask_separator(app)
+        elif fmt in ("budget-xlsx", "budget-csv"):
+            ask_file(app, fmt, False)
         elif fmt in ("markdown", "text"):
             app.push_screen(Choice("For whom is the report?\nFor the partners: without the self-assessment and the "
                                    "notes. Internal: everything.",
@@ -57,7 +53,8 @@ def ask_export(app) -> None:
                             else None)
 
     app.push_screen(Choice(f"Export {app.document.name} as a report to mail, in Markdown or in plain text (for "
-                           "the body of a mail), or the partners as CSV (a spreadsheet)?",
+                           "the body of a mail), the partners as CSV (a spreadsheet), or the budget as a workbook "
+                           "or as CSV?",
                            [(f, label) for f, label, _ in FORMATS] + [("cancel", "Cancel")], default="markdown",
                            wide=True),
                     chose_format)
@@ -108,7 +105,11 @@ def _to(app, path: Path, fmt: str, for_partners: bool, delimiter: str = ",") -> 
 def write(app, path: Path, fmt: str, for_partners: bool, delimiter: str = ",") -> None:
     doc = app.document
     try:
-        write_text_atomically(path, render(fmt, doc.plan, doc.rules, doc.path, for_partners, delimiter))
+        rendered = render(fmt, doc.plan, doc.rules, doc.path, for_partners, delimiter)
+        if isinstance(rendered, bytes):
+            write_bytes_atomically(path, rendered)
+        else:
+            write_text_atomically(path, rendered)
     except PlanError as exc:
         app.tell(str(exc), title="Not exported", severity="error", timeout=15)
         return
@@ -118,6 +119,8 @@ def write(app, path: Path, fmt: str, for_partners: bool, delimiter: str = ",") -
         return
     if fmt == "csv":
         whom = " (semicolons)" if delimiter == ";" else ""
+    elif fmt.startswith("budget"):
+        whom = " (the budget)"
     else:
         whom = " for the partners" if for_partners else " (internal)"
     app.tell(f"Exported {path.name}{whom} in {path.parent}")
