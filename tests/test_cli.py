@@ -462,20 +462,3 @@ def test_a_rules_file_with_a_deadline_out_of_range_says_the_date_as_written(tmp_
     result = run_planner("check", SAMPLES / "lot1-example.toml", "--rules", rules)
     assert result.returncode == 2
     assert "found 3000-03-10T17:00:00" in result.stderr and "datetime.datetime" not in result.stderr
-
-
-@pytest.mark.parametrize("argv", [[], ["plan.toml"], ["my plans/"], ["ünïcode plan.toml"], [""], ["check.toml"]])
-def test_a_plain_start_reads_its_arguments_as_the_parser_does(argv):
-    """`planner` and `planner PLAN` skip building the parser: what they make of the arguments must be what
-    the parser makes of them (an option added to the parser, and not here, fails this)."""
-    from planner import cli
-
-    assert vars(cli._plain_start(argv)) == vars(cli._top_parser().parse_args(argv))
-
-
-@pytest.mark.parametrize("argv", [["--sample", "lot1-example"], ["plan.toml", "--call", "2025"], ["-h"], ["a", "b"],
-                                  ["check", "plan.toml"], ["--"], ["-"]])
-def test_anything_else_goes_through_the_parser(argv):
-    from planner import cli
-
-    assert cli._plain_start(argv) is None

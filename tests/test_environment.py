@@ -211,39 +211,3 @@ def test_no_pydantic_plugin_sees_a_plan(tmp_path: Path, command: list[str]) -> N
     code = f"from planner.storage import load_plan; load_plan({sample!r})"
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
     assert marker.read_text() == "loaded"
-
-
-def test_pydantics_own_switch_is_set_when_its_loader_came_first(tmp_path: Path) -> None:
-    """Something that had pydantic load its plugin loader before the planner starts (a .pth file):
-    the planner sets pydantic's own switch instead, and the plugin is not loaded either."""
-    site = tmp_path / "site"
-    site.mkdir()
-    marker = _installed_plugin(site)
-    code = ("import pydantic.plugin._loader\n"
-            "from planner.validation_plugins import without_plugins\n"
-            "without_plugins()\n"
-            f"from planner.storage import load_plan; load_plan({str(SAMPLES / 'lot2-example.toml')!r})\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert not marker.exists()
-
-
-def test_the_stand_in_for_pydantics_plugin_loader_answers_as_the_loader() -> None:
-    """It finds no plugin, as PYDANTIC_DISABLE_PLUGINS=__all__ would have pydantic's loader say, and
-    whatever else pydantic may ask of the loader comes from the loader itself."""
-    code = ("import sys\n"
-            "from planner.validation_plugins import LOADER, without_plugins\n"
-            "without_plugins()\n"
-            "from pydantic import BaseModel\n"
-            "class M(BaseModel):\n"
-            "    x: int\n"
-            "assert M.model_validate({'x': 1}).x == 1\n"
-            "loader = sys.modules[LOADER]\n"
-            "assert tuple(loader.get_plugins()) == ()\n"
-            "assert 'importlib.metadata' not in sys.modules, 'the plugins were looked for'\n"
-            "print(loader.PYDANTIC_ENTRY_POINT_GROUP)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "pydantic"

@@ -6,7 +6,8 @@ folder under /tmp that `nobody` can reach. Without root those cases are skipped,
 
 `nobody` may not reach this interpreter or the planner's source either (a checkout inside a folder only
 root can enter, as `mktemp -d` makes): then the save runs on an interpreter it can reach, with a copy of
-the planner and the packages it loads in a folder under /tmp (`nobody_python`).
+the planner and the packages it requires (by its declared dependencies) in a folder under /tmp
+(`nobody_python`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from planner.errors import PlanError
 from planner.files import _HOST, STALE_TEMP, remove_stale_temp_files
@@ -58,16 +62,45 @@ def nobody() -> tuple[int, int]:
     return entry.pw_uid, entry.pw_gid
 
 
-# what the save loads: the packages to copy where `nobody` can read them
+# what the save imports (each of these imports more only when it needs it: tomli_w when a plan is
+# written); whether `nobody` can run the planner is checked with the save itself
 SAVE_IMPORTS = "import planner.errors, planner.model, planner.storage, planner.recovery"
-LIST_PACKAGES = SAVE_IMPORTS + """
-import sys
-for name, module in list(sys.modules.items()):
-    if "." not in name and getattr(module, "__file__", None) and "site-packages" in module.__file__:
-        print(name, module.__file__)
-    elif name == "planner":
-        print(name, module.__file__)
-"""
+
+
+def runtime_distributions(name: str = "planner") -> list[metadata.Distribution]:
+    """`name`'s distribution and every one it requires, by their declared dependencies (not by what an
+    import happens to load), without extras: what an install of the planner puts beside it."""
+    found: dict[str, metadata.Distribution] = {}
+    wanted = [name]
+    while wanted:
+        dist = metadata.distribution(wanted.pop())
+        key = canonicalize_name(dist.metadata["Name"])
+        if key in found:
+            continue
+        found[key] = dist
+        for text in dist.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                wanted.append(requirement.name)
+    return list(found.values())
+
+
+def copy_distributions(folder: Path) -> None:
+    """The planner's source and the installed files of every distribution it requires, into `folder`."""
+    import planner
+
+    shutil.copytree(Path(planner.__file__).parent, folder / "planner", ignore=shutil.ignore_patterns("__pycache__"))
+    for dist in runtime_distributions():
+        if canonicalize_name(dist.metadata["Name"]) == "planner":
+            continue  # installed editable: its files point at the source, copied above
+        for file in dist.files or []:
+            if file.parts[0] == ".." or "__pycache__" in file.parts:
+                continue  # scripts in bin/, compiled bytecode
+            target = folder / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(Path(str(dist.locate_file(file))), target)
+
+
 _nobody_python: tuple[list[str], dict[str, str]] | None = None
 
 
@@ -84,7 +117,7 @@ def nobody_python() -> tuple[list[str], dict[str, str]]:
     """The command that starts Python as `nobody` with the planner importable, and the environment it needs.
 
     This interpreter when `nobody` can run it and read the planner; else the first interpreter `nobody` can
-    run (3.11 or newer), with the planner and the packages it loads copied to a folder under /tmp (once per
+    run (3.11 or newer), with the planner and the packages it requires copied to a folder under /tmp (once per
     test process, removed at its exit)."""
     global _nobody_python
     if _nobody_python is not None:
@@ -100,14 +133,7 @@ def nobody_python() -> tuple[list[str], dict[str, str]]:
         pytest.skip("no Python 3.11+ that the user 'nobody' can run (this one is in a folder it cannot enter)")
     folder = Path(tempfile.mkdtemp(prefix="planner-nobody-python-", dir="/tmp"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    listing = subprocess.run([sys.executable, "-c", LIST_PACKAGES], capture_output=True, text=True, check=True)
-    for line in listing.stdout.splitlines():
-        name, file = line.split(" ", 1)
-        source = Path(file)
-        if source.name.startswith("__init__."):
-            shutil.copytree(source.parent, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / source.name)
+    copy_distributions(folder)
     for place in [folder, *folder.rglob("*")]:
         place.chmod(0o755 if place.is_dir() else 0o644)
     env = {"PYTHONPATH": str(folder), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1"}

@@ -213,16 +213,6 @@ def _top_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _plain_start(argv: list[str]) -> argparse.Namespace | None:
-    """`planner` or `planner PLAN`, nearly every start: what the top parser would make of it, without
-    building the parser (1.3 ms, most of it argparse looking up translations of its own words).
-    An option, a second argument or a command goes through the parser; a test checks that both
-    give the same for the arguments taken here."""
-    if len(argv) > 1 or (argv and (argv[0].startswith("-") or argv[0] in HANDLERS)):
-        return None
-    return argparse.Namespace(plan=argv[0] if argv else None, sample=None, call=None, rules=None)
-
-
 def _beside(path: str | os.PathLike[str]) -> Path:
     """The folder of a plan, where a `calls/` folder of the team's own rule sets may be."""
     return Path(path).parent
@@ -693,7 +683,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             resume_collector()  # loaded (see heap.pause_collector); the work may make garbage in cycles
             code = HANDLERS[argv[0]](args)
         else:
-            code = _tui(_plain_start(argv) or _top_parser().parse_args(argv))
+            code = _tui(_top_parser().parse_args(argv))
         sys.stdout.flush()  # a full disk or a closed pipe shows here, while it can still change the exit code
         return code
     except PlanError as exc:

@@ -1,4 +1,11 @@
-"""Python's cyclic garbage collector and the planner's big, long-lived heap.
+"""Python's cyclic garbage collector and the planner's big, long-lived heap: the one module that
+touches `gc`; the others say when, by calling it:
+
+- `pause_collector`: the `planner` command, before its imports (`__main__.main`);
+- `resume_collector`: a command's work begins (`cli.main`, once its parser has read the arguments);
+- `freeze_heap`: the TUI's first frame (`PlannerApp.on_ready`, which lets the collector run again),
+  the lower panes mounted after it (`MainScreen._mount_lower`) and a plan opened (`Filing`,
+  `collect=True`).
 
 Keeps: whether it paused the collector (`_paused`), so that it turns back on only what it turned off.
 """

@@ -65,14 +65,17 @@ async def test_the_partners_first_drawn_are_fitted_to_the_width(draft, size, mon
 async def test_the_collector_paused_for_the_start_runs_again_once_the_first_frame_is_drawn(draft):
     """`planner` pauses Python's cyclic collector while it loads (heap.pause_collector); a planner
     left without it would keep every cycle of garbage for the rest of the session."""
+    gc.unfreeze()  # what an earlier test in this process froze: the freeze below must be this start's
     app, _ = make_app(draft)
     pause_collector()
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             await wait_for(pilot, gc.isenabled, "the collector to run again")
-            # and what the start built is out of the collector's sight (see heap.freeze_heap)
+            # and what the start built is out of the collector's sight (see heap.freeze_heap): its
+            # main screen is frozen (the collector's own list of what it tracks leaves it out)
             assert gc.get_freeze_count() > 0
+            assert not any(o is app.main for o in gc.get_objects())
     finally:
         gc.unfreeze()
         resume_collector()
