@@ -154,7 +154,7 @@ def run_planner(*args: str | os.PathLike[str], cwd: str | os.PathLike[str] | Non
 
 # the modules that read the clock: scoring.now() (new plans, the verdicts), the rules (latest_call),
 # `planner rules` and the CLI's exports
-CLOCK_MODULES = ("planner.scoring", "planner.rules.schema", "planner.rules.cli", "planner.cli")
+CLOCK_MODULES = ("planner.scoring", "planner.rules.loading", "planner.rules.cli", "planner.cli")
 
 
 def run_planner_at(now: datetime, *args: str | os.PathLike[str], cwd: str | os.PathLike[str] | None = None,

@@ -14,8 +14,7 @@ from planner.errors import PlanError
 from planner.rules import own
 from planner.rules.diff import diff
 from planner.rules.extends import builtin_data
-from planner.rules.schema import (
-    CallRules,
+from planner.rules.loading import (
     available_calls,
     load_call,
     load_rules_file,
@@ -23,6 +22,7 @@ from planner.rules.schema import (
     read_rules_file,
     replaced_notice,
 )
+from planner.rules.schema import CallRules
 from planner.safetext import json_safe, shown_path, visible
 
 USAGE = "use: planner rules | planner rules show ID | planner rules diff A B"
