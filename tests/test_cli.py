@@ -118,7 +118,8 @@ def test_check_json_draft_counts():
     full = criterion(verdict, "full-partners")
     assert (full["status"], full["actual"], full["required"]) == (
         "fail", full_partners_in(sample("lot2-draft")), lot2.min_full_partners)
-    assert criterion(verdict, "grant")["status"] == "warn"
+    assert criterion(verdict, "grant")["status"] == "fail"  # the draft's budget is over the Lot 2 cap
+    assert verdict["budget"]["contribution_eur"] > verdict["budget"]["cap_eur"] == RULES_2024.max_grant(2, 48)
     assert criterion(verdict, "occupational-profiles")["status"] == "warn"
 
 
@@ -458,7 +459,8 @@ def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path)
     named = " ".join(lines[at + 1:])
     assert "grant" in named and "vet provider" in named and "full partners" in named
     md = run_planner("compare", plan, "--format", "markdown").stdout
-    assert "**NOT ELIGIBLE** (2): vet provider, grant" in md
+    # Lot 1 36m: no VET provider, the contribution over the cap, and work packages that end in month 48
+    assert "**NOT ELIGIBLE** (3): vet provider, grant, budget" in md
 
 
 def test_a_rules_file_with_a_deadline_out_of_range_says_the_date_as_written(tmp_path):
