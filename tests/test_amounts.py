@@ -83,3 +83,16 @@ def test_a_huge_multiplied_amount_is_described_not_computed():
 @given(st.text(max_size=30))
 def test_never_raises(text):
     assert isinstance(parse_euros(text), (int, str))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("240k", 240_000), ("8.000", 8_000), ("1,45 Mio", 1_450_000), (" 12k ", 12_000),
+    ("-240k", "is negative: an amount is 0 or more"), ("12.5", "has cents; give whole euros"),
+    ("5 apples", "is not an amount in whole euros"), ("9" * 41, "is too long to be an amount (41 characters)"),
+])
+def test_every_amount_field_reads_through_one_function(text, expected):
+    from planner.amounts import read_amount
+    from planner.tui.fields import parse_amount
+
+    assert read_amount(text) == expected
+    assert parse_amount(text) == expected  # the TUI's fields read amounts through it

@@ -16,6 +16,8 @@ from planner.storage import load_plan
 from support import RULES_2024, SAMPLES, run_planner
 
 SPEC_TOP_KEYS = ["plan", "call", "lot", "duration_months", "eligible", "criteria", "to_qualify"]
+# and, for a plan with work packages or budget lines (every sample has them), the spec's `budget` object
+BUDGET_KEYS = ["budget"]
 # provisional: optional, true only
 CRITERION_KEYS = {"id", "label", "status", "actual", "required", "message", "provisional", "days_left"}
 SAMPLE_EXIT = {"lot1-example": 0, "lot2-example": 0, "lot2-draft": 1, "lot3-example": 0}
@@ -89,8 +91,8 @@ def test_check_draft_text_tells_what_is_missing():
 def test_check_json_has_the_specs_shape(name):
     code, verdict = check_json(sample(name))
     assert code == SAMPLE_EXIT[name]
-    assert list(verdict) == SPEC_TOP_KEYS
     plan = load_plan(sample(name))
+    assert list(verdict) == SPEC_TOP_KEYS + (BUDGET_KEYS if plan.has_budget else [])
     assert verdict["plan"] == sample(name)
     assert (verdict["call"], verdict["lot"], verdict["duration_months"]) == (plan.call, plan.lot, plan.duration_months)
     assert verdict["eligible"] is (code == 0)
@@ -116,7 +118,8 @@ def test_check_json_draft_counts():
     full = criterion(verdict, "full-partners")
     assert (full["status"], full["actual"], full["required"]) == (
         "fail", full_partners_in(sample("lot2-draft")), lot2.min_full_partners)
-    assert criterion(verdict, "grant")["status"] == "warn"
+    assert criterion(verdict, "grant")["status"] == "fail"  # the draft's budget is over the Lot 2 cap
+    assert verdict["budget"]["contribution_eur"] > verdict["budget"]["cap_eur"] == RULES_2024.max_grant(2, 48)
     assert criterion(verdict, "occupational-profiles")["status"] == "warn"
 
 
@@ -241,7 +244,7 @@ def test_compare_json_and_markdown():
     data = json.loads(result.stdout)
     assert data["plan"] == sample("lot1-example")
     assert [(v["lot"], v["duration_months"]) for v in data["verdicts"]] == [(1, 24), (1, 36), (2, 48)]
-    assert all(list(v) == SPEC_TOP_KEYS for v in data["verdicts"])
+    assert all(list(v) == SPEC_TOP_KEYS + BUDGET_KEYS for v in data["verdicts"])  # the sample has a budget
     md = run_planner("compare", sample("lot1-example"), "--format", "markdown").stdout.splitlines()
     assert "| Criterion | Lot 1 24m | Lot 1 36m | Lot 2 48m |" in md
     assert any(line.startswith("| Verdict | **ELIGIBLE** | **ELIGIBLE** | **NOT ELIGIBLE**") for line in md)
@@ -448,12 +451,16 @@ def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     grant = next(line for line in lines if line.startswith("Grant"))
-    assert "FAIL EUR 3.95M > 1M cap" in grant and "FAIL EUR 3.95M > 1.5M cap" in grant
+    # the draft has a budget: its contribution, not the typed grant, is judged against each cap
+    contribution = json.loads(run_planner("check", plan, "--format", "json").stdout)["budget"]["contribution_eur"]
+    shown = f"{contribution // 1_000 / 1_000:g}M"
+    assert f"FAIL EUR {shown} > 1M cap" in grant and f"FAIL EUR {shown} > 1.5M cap" in grant
     at = next(i for i, line in enumerate(lines) if line.startswith("Verdict"))
     named = " ".join(lines[at + 1:])
     assert "grant" in named and "vet provider" in named and "full partners" in named
     md = run_planner("compare", plan, "--format", "markdown").stdout
-    assert "**NOT ELIGIBLE** (2): vet provider, grant" in md
+    # Lot 1 36m: no VET provider, the contribution over the cap, and work packages that end in month 48
+    assert "**NOT ELIGIBLE** (3): vet provider, grant, budget" in md
 
 
 def test_a_rules_file_with_a_deadline_out_of_range_says_the_date_as_written(tmp_path):

@@ -23,6 +23,29 @@ _MULTIPLIERS = {
 _SCALED = re.compile(r"(?P<number>\d[\d.,']*)(?P<unit>[^\d.,']+)\.?", re.IGNORECASE)
 
 
+# longer than any amount the plan can hold; int() of thousands of digits is refused by Python itself
+MAX_TYPED = 40
+
+
+def read_amount(text: str) -> int | str:
+    """An amount typed into any field of the planner (the grant, a partner's share, a budget line's
+    euros), or why not ("is not an amount in whole euros", "has cents; give whole euros", "is negative:
+    ..."). The one reading of amounts: '240k', '8.000', '1,45 Mio' mean the same in every field. Never
+    raises, whatever was typed or pasted."""
+    text = text.strip()
+    if len(text) > MAX_TYPED:
+        return f"is too long to be an amount ({len(text)} characters)"
+    try:
+        amount = parse_euros(text)
+        if text.startswith("-") and isinstance(parse_euros(text[1:]), int):
+            return "is negative: an amount is 0 or more"
+    except (ValueError, OverflowError):
+        amount = "is not a whole number of euros"
+    if amount == "is not a whole number of euros":
+        return "is not an amount in whole euros"
+    return amount
+
+
 def parse_euros(text: str) -> int | str:
     """Whole euros, or why not. '250,000.00', '250.000,00', 'EUR 250 000', '€250000' -> 250000;
     '120.000' and '120,000' -> 120000 (three digits after the mark: thousands); '12.50' -> 'has cents; ...';

@@ -294,8 +294,40 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
         for note in notes[2:]:
             out += _bullet(note)
 
+    if board.estimate is not None:
+        out += _budget_text(board, plan)
+    else:
+        out += _shares_text(plan, rules, board)
+    return _text_rest(out, plan, rules, lot, for_partners)
+
+
+def _budget_text(board: Scoreboard, plan: Plan) -> list[str]:
+    """The estimated budget for the text report: the totals, each partner and the work plan."""
+    from planner.budget_report import summary_line
+
+    est = board.estimate
+    assert est is not None
+    out = _heading("Budget")
+    out += _wrap(summary_line(est, board.cap_eur, board.duration_months) + ".")
+    rows = [["Partner", "Person-months", "Cost", "Contribution"]]
+    rows += [[visible(s.key), str(s.person_months), _eur(s.cost_eur), _eur(s.contribution_eur)]
+             for s in est.by_partner]
+    rows.append(["Total", str(est.person_months), _eur(est.cost_eur), _eur(est.contribution_eur)])
+    out += [""] + _columns(rows, right={1, 2, 3})
+    if plan.work_packages:
+        out += _heading("Work plan")
+        by_id = {s.key: s for s in est.by_work_package}
+        for wp in plan.work_packages:
+            s = by_id[wp.id]
+            out += _wrap(f"{wp.id}  months {wp.start_month}-{wp.end_month}, lead {wp.lead or '-'}: {wp.title}")
+            out += _wrap(f"{s.person_months} person-months, {_eur(s.cost_eur)}", 4)
+    return out
+
+
+def _shares_text(plan: Plan, rules: CallRules, board: Scoreboard) -> list[str]:
+    """The typed shares for the text report, for a plan without a budget."""
     b = budget(plan, rules, board.lot, board.duration_months)
-    out += _heading("Budget")
+    out = _heading("Budget")
     out += _wrap(f"Requested grant: {_eur(b.requested) or 'not set'}; cap for {b.months} months: "
                  f"{_eur(b.cap) or 'none'}.")
     if b.implied_total_budget is not None:
@@ -306,8 +338,11 @@ def text_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str | Non
         rows.append([visible(s.label), role_words(s.role, rules), _eur(s.grant_eur) or "-",
                      "" if s.percent is None else f"{s.percent:.1f}%"])
     rows.append(["Total", "", _eur(b.shares_total), ""])
-    out += [""] + _columns(rows, right={2, 3})
+    return out + [""] + _columns(rows, right={2, 3})
 
+
+def _text_rest(out: list[str], plan: Plan, rules: CallRules, lot: Lot, for_partners: bool) -> str:
+    """The text report after its budget: profiles, activities, self-assessment, notes."""
     if plan.profiles:
         out += _heading("Occupational profiles")
         for profile in plan.profiles:

@@ -91,6 +91,17 @@ async def ready(pilot: Pilot) -> None:
     await wait_for(pilot, drawn, "the panes to be drawn")
 
 
+def without_budget(path: Path) -> Path:
+    """The plan at `path` (a sample's copy) without its estimated budget (work packages, staff costs and
+    lines), saved in place: for the tests of typed grants and shares, which a budget replaces."""
+    from planner.storage import load_plan, save_plan
+
+    plan = load_plan(path)
+    partners = tuple(p.model_copy(update={"staff_cost_eur": None, "budget": None}) for p in plan.partners)
+    save_plan(plan.model_copy(update={"work_packages": (), "partners": partners}), path)
+    return path
+
+
 def verdict(app: PlannerApp) -> str:
     return str(app.query_one("#verdict", Static).render())
 

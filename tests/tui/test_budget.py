@@ -19,11 +19,12 @@ from .helpers import (
     wait_for,
     wait_main,
     wait_screen,
+    without_budget,
 )
 
 
 async def test_budget_share_edit_makes_the_shares_add_up(draft: Path, size) -> None:
-    app, _ = make_app(draft)
+    app, _ = make_app(without_budget(draft))  # typed shares, judged when the plan has no budget
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         grant = app.board.get("grant")

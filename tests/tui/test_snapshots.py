@@ -157,7 +157,7 @@ def test_snapshot_comparison_of_a_2026_plan_with_a_grant(snap_compare, tmp_path,
     that asks for more than its partners' shares: over the cap in some columns, shares that do not
     add up in another. All four columns in view at both sizes, what each takes, the cell under the
     cursor in full under the table; then → twice, so that the picture is also the one after a move."""
-    from .helpers import SAMPLES
+    from .helpers import SAMPLES, without_budget
 
     freeze_clock(monkeypatch, NOW)
     path = tmp_path / "plan2026.toml"
@@ -165,6 +165,7 @@ def test_snapshot_comparison_of_a_2026_plan_with_a_grant(snap_compare, tmp_path,
     text = re.sub(r"(?m)^lot = \d+$", "lot = 1", text)
     path.write_text(re.sub(r"(?m)^requested_grant_eur = \d+$", "requested_grant_eur = 1700000", text),
                     encoding="utf-8")
+    without_budget(path)  # the typed grant and shares judged, as before the samples had budgets
     app, _ = make_app(path)
     shown: dict[str, str] = {}
 

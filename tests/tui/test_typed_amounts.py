@@ -110,3 +110,47 @@ async def test_quitting_with_a_typed_amount_asks_about_it(lot1):
         await wait_screen(pilot, Choice)
         assert app.document.plan.requested_grant_eur == 1_200_000 and app.document.dirty
         assert app.return_code is None
+
+
+# --- a partner's share reads amounts as the grant field does -------------------------------------
+
+
+@pytest.mark.parametrize("typed, expected", [("240k", 240_000), ("8.000", 8_000), ("1,45 Mio", 1_450_000),
+                                             ("EUR 12 500", 12_500)])
+async def test_a_share_reads_240k_as_the_grant_field_does(lot1, typed, expected):
+    from planner.tui.screens.budget import BudgetScreen, ShareForm
+
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        screen = await wait_screen(pilot, BudgetScreen)
+        await pilot.press("enter")  # the first partner's share
+        form = await wait_screen(pilot, ShareForm)
+        await pilot.press("end", "ctrl+u", *typed)
+        field = form.query_one("#share", Input)
+        await wait_for(pilot, lambda: field.value == typed, "every character typed, none filtered out")
+        await wait_for(pilot, lambda: static_text(form, "#share-reading") == f"→ EUR {expected:,}", "the reading")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, "back in the budget")
+        await wait_for(pilot, lambda: app.document.plan.partners[0].grant_eur == expected, "the share taken")
+
+
+@pytest.mark.parametrize("typed, why", [("12.5", "has cents; give whole euros"),
+                                        ("5 apples", "is not an amount in whole euros"),
+                                        ("-240k", "is negative")])
+async def test_a_share_that_is_no_amount_is_refused_aloud_and_the_plan_keeps_the_old_one(lot1, typed, why):
+    from planner.tui.screens.budget import BudgetScreen, ShareForm
+
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = app.document.plan.partners[0].grant_eur
+        await pilot.press("b")
+        await wait_screen(pilot, BudgetScreen)
+        await pilot.press("enter")
+        form = await wait_screen(pilot, ShareForm)
+        await pilot.press("end", "ctrl+u", *typed, "enter")
+        await wait_for(pilot, lambda: why in static_text(form, "#share-error"), "the reason under the field")
+        assert app.screen is form and form.query_one("#share", Input).value == typed  # nothing typed is lost
+        assert app.document.plan.partners[0].grant_eur == before

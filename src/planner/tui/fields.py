@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.amounts import parse_euros
-
-# longer than any amount the plan can hold; int() of thousands of digits is refused by Python itself
-MAX_TYPED = 40
+from planner.amounts import MAX_TYPED, read_amount
 
 
 @dataclass(frozen=True)
@@ -21,18 +18,8 @@ class Invalid:
 
 
 def parse_amount(text: str) -> int | Invalid:
-    """Whole euros, or why not ("is not an amount in whole euros", "has cents; give whole euros")."""
-    text = text.strip()
-    if len(text) > MAX_TYPED:
-        return Invalid(f"is too long to be an amount ({len(text)} characters)")
-    try:
-        amount = parse_euros(text)
-        if text.startswith("-") and isinstance(parse_euros(text[1:]), int):
-            return Invalid("is negative: an amount is 0 or more")
-    except (ValueError, OverflowError):
-        amount = "is not a whole number of euros"
-    if amount == "is not a whole number of euros":
-        return Invalid("is not an amount in whole euros")
+    """Whole euros, or why not: `amounts.read_amount`, the one reading of every amount field."""
+    amount = read_amount(text)
     return Invalid(amount) if isinstance(amount, str) else amount
 
 

@@ -73,10 +73,24 @@ class ShareForm(ModalScreen[int | None | bool]):
     def compose(self):
         with Vertical(classes="dialog"):
             yield Label(literal(f"Share of the grant for {self.label} (EUR, empty for none)"), classes="question")
-            yield Input("" if self.share is None else str(self.share), type="integer", id="share", compact=True)
+            # no type="integer": its filter dropped what it did not allow, so '240k' became EUR 240 without
+            # a word; the text goes to the planner's one reading of amounts, which says what it read
+            yield Input("" if self.share is None else str(self.share), id="share", compact=True)
+            yield Static("", id="share-reading", classes="hint")
             yield FieldError(id="share-error")
             yield Static("enter saves · escape cancels", classes="hint")
         yield PlannerFooter()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """What the typed text reads as ('→ EUR 240,000'), so that '240k' is seen to be 240,000."""
+        event.stop()
+        text = event.value.strip()
+        amount = parse_amount(text) if text else None
+        reading = "→ no share" if amount is None else f"→ {eur(amount)}" if isinstance(amount, int) else ""
+        if text == ("" if self.share is None else str(self.share)):
+            reading = ""
+        self.query_one("#share-reading", Static).update(reading)
+        self.query_one("#share-error", FieldError).say("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

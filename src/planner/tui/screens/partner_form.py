@@ -496,7 +496,9 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 errors["short_name"] = f"{values['short_name']} is already used by {same.name} ({same.short_name})"
         partner = None
         if not errors:
-            keep = {k: getattr(self.partner, k) for k in ("grant_eur",)} if self.partner else {}
+            # what the form does not edit stays: the share, and the partner's budget (staff cost, lines)
+            keep = {k: getattr(self.partner, k) for k in ("grant_eur", "staff_cost_eur", "budget")} \
+                if self.partner else {}
             try:
                 partner = Partner(**self._partner_fields(values), **keep)
             except ValidationError as exc:

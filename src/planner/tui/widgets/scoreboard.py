@@ -25,10 +25,10 @@ from planner.tui.widgets.quiet import set_border_subtitle
 MARKS = {"pass": ("✓ PASS", "status-pass"), "fail": ("✗ FAIL", "status-fail"),
          "warn": ("! WARN", "status-warn"), "info": ("i INFO", "status-info")}
 # the screen that edits a rule, by the id of its key binding (the key itself may be remapped)
-SCREEN_FOR_RULE = {"grant": "planner.budget", "occupational-profiles": "planner.content",
+SCREEN_FOR_RULE = {"grant": "planner.budget", "budget": "planner.budget", "occupational-profiles": "planner.content",
                    "activities": "planner.content", "award": "planner.assessment"}
 # enter on a rule goes where it is fixed: its screen, or the pane that edits it
-ACTION_FOR_RULE = {"grant": "budget", "occupational-profiles": "content", "activities": "content",
+ACTION_FOR_RULE = {"grant": "budget", "budget": "budget", "occupational-profiles": "content", "activities": "content",
                    "award": "assessment", "duration": "pane(1)", "ecosystem": "pane(1)", "deadline": "pane(1)"}
 
 
