@@ -267,3 +267,19 @@ def test_a_recovered_plan_keeps_the_tool_tables_and_saves_in_the_files_form(tmp_
     assert recovered == edited and recovered.tool == {"crm": {"proposal_id": 4711, "owner": "marta"}}
     out = saved(recovered, HAND)
     assert changed_lines(HAND, out)[1] == ["title = 'Recovered'"]
+
+
+def test_new_tables_and_profiles_go_where_they_belong():
+    from planner.model import Assessment, Profile
+
+    text = "# mine\n" + (SAMPLES / "lot2-draft.toml").read_text(encoding="utf-8").replace(
+        "\n[activities]", "\n# the must-haves\n[activities]")
+    plan = parse_plan(text)
+    edited = plan.model_copy(update={"profiles": plan.profiles + (Profile(title="Data steward", eqf=6),),
+                                     "assessment": Assessment(relevance=20)})
+    out = saved(edited, text)
+    assert parse_plan(out) == edited
+    removed, added = changed_lines(text, out)
+    assert removed == []
+    assert out.index('title = "Data steward"') < out.index("# the must-haves\n[activities]")
+    assert out.endswith("\n\n[assessment]\nrelevance = 20\n")

@@ -354,11 +354,14 @@ class _Editor:
         moved = self._take_comments_above(aot, index, parent) if index < len(aot.body) else ""
         if index > 0:
             before = aot.body[index - 1].value.body
+            # after the last entry: the comments at its end are about the table after the array
+            after = _pop_comments(before, items) if index == len(aot.body) else []
             spaced = bool(before) and isinstance(before[-1][1], items.Whitespace)  # a blank line before what follows
             if not spaced:
                 before.append((None, items.Whitespace("\n")))
-            if index < len(aot.body) or spaced:
+            if index < len(aot.body) or spaced or after:
                 table.value.body.append((None, items.Whitespace("\n")))
+            table.value.body.extend(after)
         elif aot.body:
             table.value.body.append((None, items.Whitespace("\n")))
         aot.insert(index, table)
