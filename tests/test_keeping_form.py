@@ -283,3 +283,16 @@ def test_new_tables_and_profiles_go_where_they_belong():
     assert removed == []
     assert out.index('title = "Data steward"') < out.index("# the must-haves\n[activities]")
     assert out.endswith("\n\n[assessment]\nrelevance = 20\n")
+
+
+def test_import_partners_keeps_the_files_form(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(HAND, encoding="utf-8")
+    rows = tmp_path / "more.csv"
+    rows.write_text("name,short name,country,kind\nNordic Skills Oy,NSO,FI,vet-provider\n", encoding="utf-8")
+    result = run_planner("import-partners", path, rows)
+    assert result.returncode == 0, result.stderr
+    after = path.read_text(encoding="utf-8")
+    removed, added = changed_lines(HAND, after)
+    assert removed == [] and 'name = "Nordic Skills Oy"' in added
+    assert "# ask Marta before changing the budget" in after and "owner = 'marta'  # set by the CRM" in after
