@@ -296,3 +296,15 @@ def test_import_partners_keeps_the_files_form(tmp_path):
     removed, added = changed_lines(HAND, after)
     assert removed == [] and 'name = "Nordic Skills Oy"' in added
     assert "# ask Marta before changing the budget" in after and "owner = 'marta'  # set by the CRM" in after
+
+
+def test_a_notes_text_that_looks_like_a_header_or_a_comment_changes_nothing_else():
+    text = "# mine\n" + SAMPLE.replace('notes = "Project management (WP1) and the circular design curriculum."',
+                                       'notes = """Project\n[Budget]\n# not a comment"""')
+    plan = parse_plan(text)
+    assert plan.partners[0].notes == "Project\n[Budget]\n# not a comment"
+    edited = plan.model_copy(update={"partners": plan.partners[:1] + plan.partners[2:], "lot": 2,
+                                     "duration_months": 36})
+    out = saved(edited, text)
+    assert parse_plan(out) == edited and out.startswith("# mine\n")
+    assert '"""Project\n[Budget]\n# not a comment"""' in out
