@@ -267,3 +267,44 @@ def test_a_recovered_plan_keeps_the_tool_tables_and_saves_in_the_files_form(tmp_
     assert recovered == edited and recovered.tool == {"crm": {"proposal_id": 4711, "owner": "marta"}}
     out = saved(recovered, HAND)
     assert changed_lines(HAND, out)[1] == ["title = 'Recovered'"]
+
+
+def test_new_tables_and_profiles_go_where_they_belong():
+    from planner.model import Assessment, Profile
+
+    text = "# mine\n" + (SAMPLES / "lot2-draft.toml").read_text(encoding="utf-8").replace(
+        "\n[activities]", "\n# the must-haves\n[activities]")
+    plan = parse_plan(text)
+    edited = plan.model_copy(update={"profiles": plan.profiles + (Profile(title="Data steward", eqf=6),),
+                                     "assessment": Assessment(relevance=20)})
+    out = saved(edited, text)
+    assert parse_plan(out) == edited
+    removed, added = changed_lines(text, out)
+    assert removed == []
+    assert out.index('title = "Data steward"') < out.index("# the must-haves\n[activities]")
+    assert out.endswith("\n\n[assessment]\nrelevance = 20\n")
+
+
+def test_import_partners_keeps_the_files_form(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(HAND, encoding="utf-8")
+    rows = tmp_path / "more.csv"
+    rows.write_text("name,short name,country,kind\nNordic Skills Oy,NSO,FI,vet-provider\n", encoding="utf-8")
+    result = run_planner("import-partners", path, rows)
+    assert result.returncode == 0, result.stderr
+    after = path.read_text(encoding="utf-8")
+    removed, added = changed_lines(HAND, after)
+    assert removed == [] and 'name = "Nordic Skills Oy"' in added
+    assert "# ask Marta before changing the budget" in after and "owner = 'marta'  # set by the CRM" in after
+
+
+def test_a_notes_text_that_looks_like_a_header_or_a_comment_changes_nothing_else():
+    text = "# mine\n" + SAMPLE.replace('notes = "Project management (WP1) and the circular design curriculum."',
+                                       'notes = """Project\n[Budget]\n# not a comment"""')
+    plan = parse_plan(text)
+    assert plan.partners[0].notes == "Project\n[Budget]\n# not a comment"
+    edited = plan.model_copy(update={"partners": plan.partners[:1] + plan.partners[2:], "lot": 2,
+                                     "duration_months": 36})
+    out = saved(edited, text)
+    assert parse_plan(out) == edited and out.startswith("# mine\n")
+    assert '"""Project\n[Budget]\n# not a comment"""' in out

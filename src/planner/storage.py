@@ -311,11 +311,14 @@ def render_plan(plan: Plan, original: bytes | None = None) -> bytes:
     from planner.tomledit import edit_text  # a hand-written plan's first save: tomlkit loads there
 
     before: dict[str, object] = _document(old) if old is not None else data or {}
-    try:
-        text = edit_text(original.decode("utf-8"), before, _document(plan), _toml_value)
-        if parse_plan(text.removeprefix("\ufeff"), "<plan>") != plan:
-            return canonical
-    except Exception:  # noqa: BLE001 - whatever tomlkit refuses: the plan is still written, canonically
+    for whole in (False, True):  # the entries cut out of the text (fast), else the whole text through tomlkit
+        try:
+            text = edit_text(original.decode("utf-8"), before, _document(plan), _toml_value, whole=whole)
+            if parse_plan(text.removeprefix("\ufeff"), "<plan>") == plan:
+                break
+        except Exception:  # noqa: BLE001 - whatever tomlkit refuses: tried whole, then written canonically
+            continue
+    else:
         return canonical
     data_out = text.encode("utf-8")
     _remember(hashlib.sha256(data_out).hexdigest(), (plan, None, False))  # the next save's original

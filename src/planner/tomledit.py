@@ -7,8 +7,9 @@ array-of-tables entry (a partner) takes the comment lines directly above it and 
 
 `edit_text(text, old, new, render)` knows nothing of plans: `old` is what the text holds (one entry
 per array item, in the file's order; a key the text leaves out may be there with its default), `new`
-what it should hold, `render(value)` a value's TOML in the caller's style. Array items are matched
-in order (unchanged ones first, then changed ones in place), so a partner edited keeps its comments.
+what it should hold, `render(value)` a value's TOML in the caller's style. Array entries are matched
+unchanged ones first, then by id, short name, PIC, name or title, so that a partner edited keeps its
+comments and a partner replaced by another does not pass them on.
 
 tomlkit (style-preserving, maintained) is imported by `edit_text` alone: the planner's start and its
 commands that only read never load it.
@@ -31,7 +32,8 @@ def line_ending(text: str) -> str:
     return "\r\n" if crlf and crlf == text.count("\n") else "\n"
 
 
-def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Render, array: str = "partners") -> str:
+def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Render, array: str = "partners",
+              whole: bool = False) -> str:
     """`text` (a TOML document holding `old`) changed to hold `new`, keeping its form where nothing changed.
 
     `array`: the key of the large array of tables (a plan's [[partners]]). tomlkit reads 1,000 partners
@@ -39,8 +41,9 @@ def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Rende
     only an edited one is read by tomlkit, a new one is written, a removed one cut out with the comment
     lines directly above it. The rest (the top-level keys before it, the tables after it) is edited by
     tomlkit as two small documents. Where the entries cannot be cut out safely (headers out of order, an
-    inline array), the whole text goes through tomlkit. Raises whatever tomlkit raises on a text it cannot
-    edit; the caller checks the result."""
+    inline array), or with `whole` (the caller found the result wrong: a line of a multi-line string
+    taken for a header or a comment), the whole text goes through tomlkit. Raises whatever tomlkit
+    raises on a text it cannot edit; the caller checks the result."""
     import tomlkit  # only here: the start and the read-only commands never load it
 
     bom = text.startswith(BOM)
@@ -49,7 +52,7 @@ def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Rende
     if newline == "\r\n":
         body = body.replace("\r\n", "\n")
     editor = _Editor(render, tomlkit)
-    cut = _cut_entries(body, array, len(old.get(array) or ()))
+    cut = None if whole else _cut_entries(body, array, len(old.get(array) or ()))
     if cut is None:
         doc = tomlkit.parse(body)
         editor.table(doc, old, new)
@@ -354,11 +357,14 @@ class _Editor:
         moved = self._take_comments_above(aot, index, parent) if index < len(aot.body) else ""
         if index > 0:
             before = aot.body[index - 1].value.body
+            # after the last entry: the comments at its end are about the table after the array
+            after = _pop_comments(before, items) if index == len(aot.body) else []
             spaced = bool(before) and isinstance(before[-1][1], items.Whitespace)  # a blank line before what follows
             if not spaced:
                 before.append((None, items.Whitespace("\n")))
-            if index < len(aot.body) or spaced:
+            if index < len(aot.body) or spaced or after:
                 table.value.body.append((None, items.Whitespace("\n")))
+            table.value.body.extend(after)
         elif aot.body:
             table.value.body.append((None, items.Whitespace("\n")))
         aot.insert(index, table)
