@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -68,13 +71,49 @@ def test_compare_text_has_a_what_it_takes_row_and_the_steps_under_the_table():
     row = next(line for line in lines if line.startswith("What it takes "))
     columns = [header.index(title) for title in ("Lot 1 24m", "Lot 1 36m", "Lot 2 48m")]
     cells = [row[start:end].strip() for start, end in zip(columns, columns[1:] + [None])]
-    assert cells == ["nothing missing", "nothing missing", "+3 & 1 more"]
+    assert cells == ["nothing missing", "nothing missing", "+3 partners, 1 ecosystem"]  # 250 columns: the room
     block = result.stdout.split("What it takes for Lot 2 48m:\n", 1)[1]
     words = " ".join(block.split())
     assert ("- add 3 full partners, each from an EU/associated country not yet covered, at least 1 of them a "
             "VET or higher education provider") in words
     assert "- keep exactly one industrial ecosystem (Lot 2): 2 chosen" in words
     assert "What it takes for Lot 1" not in result.stdout
+
+
+def _compare_piped(plan: str, columns: str | None) -> list[str]:
+    """`planner compare PLAN` with its output in a pipe (no terminal), COLUMNS as given or unset."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    if columns is not None:
+        env["COLUMNS"] = columns
+    result = subprocess.run([sys.executable, "-m", "planner", "compare", plan], capture_output=True, text=True,
+                            encoding="utf-8", stdin=subprocess.DEVNULL, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_compare_text_fits_80_columns_when_its_output_is_no_terminal():
+    lines = _compare_piped(str(SAMPLES / "lot3-example.toml"), None)
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    header = next(line for line in lines if line.startswith("CRITERION"))
+    assert [header.index(t) for t in ("Lot 1 24m", "Lot 1 36m", "Lot 2 48m", "Lot 3 24m")] == \
+        sorted(header.index(t) for t in ("Lot 1 24m", "Lot 1 36m", "Lot 2 48m", "Lot 3 24m"))
+    # the cells in short, the reason and the steps in full under the table
+    grant = next(line for line in lines if line.startswith("Grant"))
+    assert grant.split()[1:3] == ["FAIL", "*"] and "EUR 1.45M" not in grant
+    takes = next(line for line in lines if line.startswith("What it takes "))
+    assert "+4 & 1 more" in takes
+    assert "  - lower the grant by EUR 450,000 to the EUR 1,000,000 cap" in lines
+    assert any(line.startswith("Education and training") and "…" in line for line in lines)  # cut, not wrapped
+
+
+def test_compare_text_follows_the_width_it_is_given():
+    wide = _compare_piped(str(SAMPLES / "lot3-example.toml"), "200")
+    assert max(len(line) for line in wide) <= 200
+    assert "FAIL EUR 1.45M > 1M cap *" in next(line for line in wide if line.startswith("Grant"))
+    assert "+4 partners, 1 ecosystem" in next(line for line in wide if line.startswith("What it takes "))
+    assert any(line.rstrip().endswith("  education and training providers") for line in wide)  # not cut
+    narrow = _compare_piped(str(SAMPLES / "lot3-example.toml"), "100")
+    assert max(len(line) for line in narrow) <= 100
 
 
 def test_compare_markdown_has_a_what_it_takes_row():

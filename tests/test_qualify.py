@@ -168,10 +168,11 @@ def test_lot1_example_as_lot2_takes_three_partners_from_new_countries_one_a_prov
     assert len(tq.steps) == 2
     assert tq.summary() == "3 more partners: 1 VET or HE provider, from 3 new countries"
     assert tq.short() == "+3 & 1 more"
+    assert tq.in_words() == "+3 partners, 1 ecosystem"  # where the comparison has the room
     for key, board in boards.items():
         if key[0] == 1:
             assert board.to_qualify == ToQualify(0, {s: 0 for s in SORTS}, (), (), ())
-            assert board.to_qualify.short() == "✓ nothing"
+            assert board.to_qualify.short() == board.to_qualify.in_words() == "✓ nothing"
 
 
 def _lot(rules, number=1):
@@ -268,6 +269,7 @@ def test_coordinator_duration_and_excluded_steps_in_the_specs_order():
     allowed = " or ".join(str(d.months) for d in rules.lot(1).durations)
     assert tq.steps[2] == f"choose a duration Lot 1 allows: {allowed} months (now 30)"
     assert tq.short() == "3 changes"
+    assert tq.in_words() == "coordinator, excluded, duration"
 
 
 @pytest.mark.parametrize("call, lot_number, months", TARGETS)

@@ -283,8 +283,9 @@ def _compare(args: argparse.Namespace) -> int:
     shown = shown_path(args.plan)
     render = {"json": lambda: report.compare_json(boards, shown),
               "markdown": lambda: report.compare_markdown(boards, plan, shown, rules),
+              # the terminal's width, as check's; 80 columns when standard output is no terminal
               "text": lambda: report.compare_text(boards, plan, shown, rules,
-                                                  shutil.get_terminal_size((100, 24)).columns)}[args.format]
+                                                  shutil.get_terminal_size((80, 24)).columns)}[args.format]
     _emit(render(), args.format == "json")
     return 0
 

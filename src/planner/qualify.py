@@ -124,7 +124,26 @@ class ToQualify:
             return _SHORT.get(self.step_ids[0] if self.step_ids else "", "1 change")
         return f"{others} changes"
 
+    def in_words(self) -> str:
+        """short() where there is room for every step: '+2 partners, 1 ecosystem', '+1 partner, coordinator,
+        lower grant', 'ECHE, duration'; a step without a word of its own is counted ('1 more change')."""
+        if self.eligible:
+            return self.short()
+        n = self.new_full_partners
+        parts = [f"+{n} partner{_s(n)}"] if n else []
+        ids = list(self.step_ids[:len(self.steps)])
+        if n and "full-partners" in ids:
+            ids.remove("full-partners")  # the step that adds them: said by the count
+        ids += [""] * (len(self.steps) - (1 if n else 0) - len(ids))  # steps without an id
+        parts += [_WORDS.get(i) or _SHORT[i] for i in ids if i in _SHORT]
+        unnamed = sum(1 for i in ids if i not in _SHORT)
+        if unnamed:
+            parts.append(f"{unnamed} {'more ' if parts else ''}change{_s(unnamed)}")
+        return ", ".join(parts)
 
+
+# a step in a few words where the table has the room (in_words); otherwise its _SHORT word
+_WORDS = {"ecosystem": "1 ecosystem"}
 _SHORT = {
     "coordinator": "coordinator", "excluded-countries": "excluded", "third-countries": "3rd country",
     "eche": "ECHE", "affiliations": "affiliation", "duration": "duration", "ecosystem": "ecosystem",

@@ -252,33 +252,72 @@ def comparison_rows(boards: list[Scoreboard], plan: Plan | None = None,
 NOTHING_MISSING = "nothing missing"
 
 
-def takes_cell(board: Scoreboard) -> str:
-    """A comparison cell of the 'What it takes' row: 'nothing missing', '+3 partners', 'ecosystem' ..."""
-    return NOTHING_MISSING if board.to_qualify.eligible else board.to_qualify.short()
+def takes_cell(board: Scoreboard, wide: bool = False) -> str:
+    """A comparison cell of the 'What it takes' row: 'nothing missing', '+3 partners', 'ecosystem' ...;
+    `wide`: every step in a few words ('+3 partners, 1 ecosystem' for '+3 & 1 more')."""
+    tq = board.to_qualify
+    return NOTHING_MISSING if tq.eligible else (tq.in_words() if wide else tq.short())
+
+
+LABEL_MIN = 12  # a criterion's name gives way first (cut with …), down to this
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
 def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None,
                  width: int = 100) -> str:
-    rows = comparison_rows(boards, plan, rules)
-    verdicts = ["ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})" for b in boards]
-    takes = [takes_cell(b) for b in boards]
-    label_w = max(len(label) for _, label, _ in rows + [("", "Verdict", []), ("", "What it takes", [])])
-    col_w = max([len(column_title(b)) for b in boards] + [len(v) for v in verdicts] + [len(t) for t in takes]
-                + [len(cell) for _, _, cells in rows for cell in cells])
-    lines = [_plan_line(plan, path)]
+    """The comparison as a table that fits `width` columns (the terminal's; 80 when it is none): the cells
+    in full where every column has the room, else in short ('FAIL 8/12 *' for 'FAIL EUR 1.45M > 1M cap *',
+    '+4 & 1 more' for '+4 partners, 1 ecosystem'), the criteria's names cut with … first. The steps under
+    the table say everything in full."""
+    long_rows = comparison_rows(boards, plan, rules)
+    short_rows = comparison_rows(boards)
+    n = max(len(boards), 1)
+    # each row's cells in (long, short) form
+    Pair = tuple[list[str], list[str]]
+    criteria: list[Pair] = [(cells, short) for (_, _, cells), (_, _, short) in zip(long_rows, short_rows)]
+    verdicts: Pair = ([("ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})") for b in boards],
+                      [("ELIGIBLE" if b.eligible else f"{len(b.failures)} failing") for b in boards])
+    takes: Pair = ([takes_cell(b, wide=True) for b in boards],
+                   [("nothing" if b.to_qualify.eligible else takes_cell(b)) for b in boards])
+    titles = [column_title(b) for b in boards]
+    labels = [label for _, label, _ in long_rows] + ["Verdict", "What it takes"]
+    label_full = max(len(label) for label in labels)
+    # the failing rules named under each verdict, one a line: in full with the long cells, else cut with …
+    failing = [[f"  {c.label.lower()}" for c in b.failures] for b in boards]
+
+    def col_width(which: int) -> int:
+        cells = [cell for pair in [*criteria, verdicts, takes] for cell in pair[which]]
+        return max(len(text) for text in [*titles, *cells, *(sum(failing, []) if which == 0 else [])])
+
+    gaps = 2 * n
+    if label_full + gaps + n * col_width(0) <= width:
+        label_w, col_w = label_full, col_width(0)
+    else:
+        short_w = col_width(1)
+        label_w = max(min(label_full, width - gaps - n * short_w), min(LABEL_MIN, label_full))
+        col_w = max(short_w, (width - gaps - label_w) // n)
+
+    def cells_of(pair: Pair) -> str:
+        return "  ".join(f"{_cut(long if len(long) <= col_w else short, col_w):<{col_w}}"
+                         for long, short in zip(*pair))
+
+    lines = textwrap.wrap(_plan_line(plan, path), max(width, 40), subsequent_indent="  ", break_long_words=False,
+                          break_on_hyphens=False) or [""]
     note = closed_note(boards[0]) if boards else ""
     if note:
         lines.append(f"Judged {note}")
     lines.append("")
-    lines.append(f"{'CRITERION':<{label_w}}  " + "  ".join(f"{column_title(b):<{col_w}}" for b in boards))
-    for _, label, cells in rows:
-        lines.append(f"{label:<{label_w}}  " + "  ".join(f"{cell:<{col_w}}" for cell in cells))
-    lines.append(f"{'Verdict':<{label_w}}  " + "  ".join(f"{v:<{col_w}}" for v in verdicts))
-    # the failing rules named under each verdict, one a line
-    for i in range(max(len(b.failures) for b in boards)):
-        names = [f"  {b.failures[i].label.lower()}" if i < len(b.failures) else "" for b in boards]
-        lines.append(f"{'':<{label_w}}  " + "  ".join(f"{n:<{col_w}}" for n in names))
-    lines.append(f"{'What it takes':<{label_w}}  " + "  ".join(f"{t:<{col_w}}" for t in takes))
+    lines.append(f"{'CRITERION':<{label_w}}  " + "  ".join(f"{_cut(t, col_w):<{col_w}}" for t in titles))
+    for (_, label, _), pair in zip(long_rows, criteria):
+        lines.append(f"{_cut(label, label_w):<{label_w}}  " + cells_of(pair))
+    lines.append(f"{'Verdict':<{label_w}}  " + cells_of(verdicts))
+    for i in range(max(len(names) for names in failing)):
+        names = [names[i] if i < len(names) else "" for names in failing]
+        lines.append(f"{'':<{label_w}}  " + "  ".join(f"{_cut(name, col_w):<{col_w}}" for name in names))
+    lines.append(f"{'What it takes':<{label_w}}  " + cells_of(takes))
     for b in boards:
         if b.to_qualify.steps:
             lines += ["", f"What it takes for {column_title(b)}:"]
@@ -286,8 +325,8 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
                 lines += textwrap.wrap(step, max(width, 40), initial_indent="  - ", subsequent_indent="    ",
                                        break_on_hyphens=False)
     if any(c.provisional for b in boards for c in b.criteria):
-        lines += ["", "* provisional: the verdict rests on a figure from secondary sources only; "
-                  "'planner check --lot N' names it"]
+        lines += ["", *textwrap.wrap("* provisional: the verdict rests on a figure from secondary sources only; "
+                                     "'planner check --lot N' names it", max(width, 40), subsequent_indent="  ")]
     return visible("\n".join(line.rstrip() for line in lines), keep_newlines=True) + "\n"
 
 

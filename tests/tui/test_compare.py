@@ -18,7 +18,7 @@ from planner import editing
 from planner.storage import load_plan, save_plan
 from planner.tui.screens.compare import CompareScreen, CompareTable
 
-from .helpers import SAMPLES, SIZES, make_app, ready, static_text, wait_for, wait_screen, without_budget
+from .helpers import SAMPLES, SIZES, make_app, ready, screen_text, static_text, wait_for, wait_screen, without_budget
 
 
 def plan_2026(tmp_path: Path, grant: int = 1_700_000) -> Path:
@@ -156,10 +156,11 @@ async def test_every_column_of_the_call_is_in_view_and_no_cell_is_cut_without_an
         else:  # short cells; the reason is in the line under the table
             assert grants == {"Lot 1 24m": "FAIL *", "Lot 1 36m": "FAIL *", "Lot 2 48m": "WARN *",
                               "Lot 3 24m": "FAIL *"}
-        # what each column takes, in short in the table and in full under it; the cursor starts on
-        # the plan's column, on what it takes
+        # what each column takes, in a few words or in short in the table (as its column has the room), in
+        # full under it; the cursor starts on the plan's column, on what it takes
         takes = [table.get_cell("takes", c.key).plain.strip() for c in table.ordered_columns]
-        assert takes == ["What it takes"] + [b.to_qualify.short() for b in screen.boards]
+        words = [b.to_qualify.in_words() if size == (160, 48) else b.to_qualify.short() for b in screen.boards]
+        assert takes == ["What it takes"] + words
         assert takes[1] != "✓ nothing" and "✗" in table.get_cell("verdict", "0").plain  # over the Lot 1 24m cap
         assert (table.cursor_column, screen.rows[table.cursor_row]) == (1, "takes")
         detail = " ".join(static_text(screen, "#compare-detail").split())
@@ -278,3 +279,19 @@ async def test_comparison_gives_the_reason_in_failing_cells(draft):
         await wait_for(pilot, lambda: static_text(screen, "#compare-detail").startswith("Lot 1 36m · NOT ELIGIBLE"),
                        "the Lot 1 36m verdict in full")
         assert "grant" in static_text(screen, "#compare-detail")
+
+
+@pytest.mark.parametrize("size, takes", [((80, 24), "+3 & 1 more"), ((120, 40), "+3 partners, 1 ecosystem"),
+                                         ((160, 48), "+3 partners, 1 ecosystem")])
+async def test_what_it_takes_uses_the_room_it_has(size, takes):
+    # the Lot 1 sample in Lot 2: three more partners and one ecosystem; in words from 120 columns
+    app, _ = make_app(SAMPLES / "lot1-example.toml", read_only=True)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await wait_screen(pilot, CompareScreen)
+        row = lambda: next((line for line in screen_text(app).splitlines() if "What it takes" in line), "")  # noqa: E731
+        await wait_for(pilot, lambda: takes in row(), f"{takes!r} in the row")
+        assert "✓ nothing" in row()  # the columns the plan already qualifies for
+        if size[0] >= 120:
+            assert "& 1 more" not in row()

@@ -70,9 +70,10 @@ def criterion_cell(c: Criterion | None, board: Scoreboard, plan: Plan, rules: Ca
 
 
 def takes_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
-    """What it takes: '+3 partners', 'ecosystem', '✓ nothing' (the whole answer is under the table)."""
+    """What it takes: '+2 partners, 1 ecosystem' where its column has the room (from about 120 columns),
+    else '+2 & 1 more', 'ecosystem', '✓ nothing' (the whole answer is under the table)."""
     tq = board.to_qualify
-    return _both(tq.short(), tq.short(), styles["pass"] if tq.eligible else "bold")
+    return _both(tq.in_words(), tq.short(), styles["pass"] if tq.eligible else "bold")
 
 
 def money_cell(plan: Plan, board: Scoreboard, styles: dict[str, Style]) -> Both:
