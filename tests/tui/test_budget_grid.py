@@ -61,6 +61,10 @@ async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_pa
         assert app.focused.id == "travel_eur"
         await replace_text(pilot, "12k")
         await wait_for(pilot, lambda: "cost EUR" in static_text(form, "#line-preview"), "the line's preview")
+        repainted: list[str] = []  # light on the wire: the edit repaints its partner's row and the totals
+        original_update, original_rebuild = grid.update_row, grid._rebuild
+        grid.update_row = lambda key, cells: (repainted.append(key), original_update(key, cells))[1]
+        grid._rebuild = lambda g: (repainted.append("everything"), original_rebuild(g))[1]
         await pilot.press("enter")
         await wait_screen(pilot, BudgetScreen)
 
@@ -71,6 +75,7 @@ async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_pa
         await wait_for(pilot, lambda: cell(grid, "p1", "wp:WP1") == f"{new_line.cost_eur:,}", "the new cell")
         assert cell(grid, TOTAL_ROW, COST) == f"{after.cost_eur:,}" != old_total
         assert old_cell != cell(grid, "p1", "wp:WP1")
+        assert sorted(repainted) == ["p1", TOTAL_ROW]
         assert f"Costs EUR {after.cost_eur:,}" in static_text(screen, "#budget-summary")
         assert f"EUR {after.contribution_eur:,}" in app.board.get("grant").message  # the scoreboard follows
         assert "travel" in app.document.last_change and "12,000" in app.document.last_change
