@@ -150,6 +150,16 @@ class BudgetScreen(PlanEditor):
     def plan_changed(self) -> None:
         self.show()
 
+    def edit(self, plan, merge: str | None = None, inline: bool = False) -> str | None:
+        """As PlanEditor's, but what the edit changed is said on the screen's own line under the grid,
+        not in a notice: a dialog's notice line moves the dialog box (a repaint of all of it), and an
+        edit here should repaint the rows it changed."""
+        why = self.app.apply(plan, merge=merge, inline=inline, say=False)  # type: ignore[attr-defined]
+        if why is None:
+            change = self.app.document.last_change  # type: ignore[attr-defined]
+            self.query_one("#budget-hint", CutLines).show(literal(f"✓ {change} · ctrl+z undoes it"))
+        return why
+
     # --- drawing ---------------------------------------------------------------------------
 
     @property
