@@ -78,15 +78,21 @@ def month_cell(wp: WorkPackage, months: int) -> str:
     return span
 
 
+Cell = tuple[str, str]  # a cell's text (padded to its column) and style: compared before any Text is made
+
+
 @dataclass(frozen=True)
 class Grid:
     columns: tuple[Col, ...]
-    rows: dict[str, dict[str, Text]]  # row key -> column key -> cell, top to bottom
+    rows: dict[str, dict[str, Cell]]  # row key -> column key -> cell, top to bottom
     rows_of: dict[str, int]  # a partner row's key -> the partner's index in the plan
+    widths: dict[str, int]  # each column's widest cell (its label included)
 
 
-def _text(value: str, style: str = "") -> Text:
-    return cell(literal(value), style)
+def cell_text(key: str, value: Cell) -> Text:
+    """The cell as the table shows it: a partner's name is user text (literal); the rest are figures."""
+    text, style = value
+    return cell(literal(text) if key == PARTNER else Text(text), style)
 
 
 def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid:
@@ -103,7 +109,7 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         by_index.setdefault(line.partner_index, []).append(line.cost_eur)
         months_by[line.partner_index] = months_by.get(line.partner_index, Decimal(0)) + line.person_months
     wp_cost = {s.key: s.cost_eur for s in est.by_work_package}
-    raw: dict[str, dict[str, tuple[str, str]]] = {}  # row -> column -> (text, style)
+    raw: dict[str, dict[str, Cell]] = {}  # row -> column -> (text, style)
     raw[MONTHS_ROW] = {PARTNER: ("Months", "bold"), COST: ("", ""), PM: ("", ""), SHARE: ("", "")}
     for wp in wps:
         shown = month_cell(wp, months)
@@ -133,17 +139,20 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         raw[key] = row
     # the amounts right-aligned: each padded to its column's widest cell (the fast cell render takes
     # left-justified one-line Text only, see FittedTable._render_cell)
-    rows: dict[str, dict[str, Text]] = {key: {} for key in raw}
+    rows: dict[str, dict[str, Cell]] = {key: {} for key in raw}
+    widths: dict[str, int] = {}
     for col in columns:
         if col.key == PARTNER:
+            widths[PARTNER] = max([cell_len(col.label)] + [cell_len(row[PARTNER][0]) for row in raw.values()])
             for key, row in raw.items():
-                rows[key][PARTNER] = _text(*row[PARTNER])
+                rows[key][PARTNER] = row[PARTNER]
             continue
-        width = max([cell_len(col.label)] + [cell_len(row[col.key][0]) for row in raw.values()])
+        # figures and marks: one cell a character (cell_len only where a partner's name is)
+        width = widths[col.key] = max([len(col.label)] + [len(row[col.key][0]) for row in raw.values()])
         for key, row in raw.items():
             text, style = row[col.key]
-            rows[key][col.key] = _text(text.rjust(width - cell_len(text) + len(text)), style)
-    return Grid(columns, rows, rows_of)
+            rows[key][col.key] = (text.rjust(width), style)
+    return Grid(columns, rows, rows_of, widths)
 
 
 class BudgetGrid(FittedTable):
@@ -156,7 +165,7 @@ class BudgetGrid(FittedTable):
         self.cursor_type = "cell"
         self.fixed_rows = 2  # the months and the totals stay in view when the partners scroll
         self.fixed_columns = 1  # the partner's name stays in view when the work packages scroll
-        self.shown: dict[str, dict[str, Text]] = {}
+        self.shown: dict[str, dict[str, Cell]] = {}
         self.grid: Grid | None = None
 
     def fit_columns(self) -> None:
@@ -183,15 +192,15 @@ class BudgetGrid(FittedTable):
     def show(self, grid: Grid) -> None:
         if grid.columns != self.COLUMNS or list(grid.rows) != list(self.shown):
             self._rebuild(grid)
-        else:
+        else:  # the cells compared as strings; a Text made only for a cell that changed
             for key, row in grid.rows.items():
-                changed = {k: v for k, v in row.items() if self.shown[key].get(k) != v}
+                shown = self.shown[key]
+                changed = {k: cell_text(k, v) for k, v in row.items() if shown.get(k) != v}
                 if changed:
                     self.update_row(key, changed)
         self.shown = grid.rows
         self.grid = grid
-        self.set_natural({c.key: max(cell_len(row[c.key].plain) for row in grid.rows.values())
-                          for c in grid.columns})
+        self.set_natural(grid.widths)
 
     def _rebuild(self, grid: Grid) -> None:
         """A work package added, removed or renamed, or a partner more or less: the table anew."""
@@ -204,7 +213,7 @@ class BudgetGrid(FittedTable):
         for c in self.COLUMNS:
             self.add_column(Text(c.label), key=c.key, width=cell_len(c.label))
         for key, cells in grid.rows.items():
-            self.add_row(*(cells[c.key] for c in self.COLUMNS), key=key)
+            self.add_row(*(cell_text(c.key, cells[c.key]) for c in self.COLUMNS), key=key)
         self.move_cursor(row=min(row, self.row_count - 1), column=min(column, len(self.COLUMNS) - 1))
 
     def at_cursor(self) -> tuple[str, str]:
