@@ -251,3 +251,21 @@ async def test_comparison_shows_the_budget_against_each_cap(tmp_path: Path, size
         await wait_for(pilot, lambda: any("no longer fits" in n.message for n in notes), "the notice")
         notice = next(n.message for n in notes if "no longer fits" in n.message)
         assert "WP3 (to month 30) ends after month 24" in notice
+
+
+async def test_a_wide_grid_scrolls_with_the_names_in_view_and_no_amount_cut_on_the_left(tmp_path: Path) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml", more=8))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, grid = await open_budget(pilot)
+        await pilot.press(*["right"] * 9)
+        assert grid.at_cursor()[1] == "wp:WP10"
+        await pilot.pause()
+        assert grid.scroll_x > 0  # twelve work packages do not fit 80 columns
+        shown = screen_text(app)
+        assert "HSNH" in shown  # the names stay (a fixed column)
+        left = grid._get_fixed_offset().left
+        starts = [grid._get_column_region(j).x - left for j in range(1, len(grid.columns))]
+        assert int(grid.scroll_x) in starts  # the first column after the names starts whole
+        await pilot.press("end")
+        await pilot.pause()
+        assert int(grid.scroll_x) in starts and "PM" in screen_text(app)

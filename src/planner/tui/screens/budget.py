@@ -254,7 +254,7 @@ class BudgetScreen(PlanEditor):
                            f"contribution {eur(line.contribution_eur)}")
             return text
         total = next((s for s in est.by_partner if s.key == p.label), None)
-        if needs_lines(p, self.rules):
+        if needs_lines(plan, p, self.rules):
             words = f"! {p.label} has no budget line: enter on a work package's cell gives its costs"
         else:
             words = (f"{p.label}: cost {eur(total.cost_eur if total else 0)}, contribution "

@@ -55,10 +55,11 @@ def holders(plan: Plan, rules: CallRules) -> list[int]:
     return [i for i, p in enumerate(plan.partners) if p.role != "associated-partner"]
 
 
-def needs_lines(partner: Partner, rules: CallRules) -> bool:
-    """A full partner without a budget line: the `budget` criterion warns, the grid marks it."""
+def needs_lines(plan: Plan, partner: Partner, rules: CallRules) -> bool:
+    """A full partner without a budget line in a plan with a budget: the `budget` criterion warns, the
+    grid marks it (a plan without any budget has shares only: nothing to mark)."""
     role = rules.lookup_tables()[1].get(partner.role)
-    return not partner.budget and role is not None and role.full_partner
+    return plan.has_budget and not partner.budget and role is not None and role.full_partner
 
 
 def late(wp: WorkPackage, months: int) -> bool:
@@ -126,7 +127,7 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         p = plan.partners[i]
         key = partner_key(i)
         rows_of[key] = i
-        missing = needs_lines(p, rules)
+        missing = needs_lines(plan, p, rules)
         name = p.label if not p.short_name or p.short_name == p.name else f"{p.short_name} {p.name}"
         row = {PARTNER: (("! " if missing else "") + name, "bold" if missing else "")}
         for wp in wps:
@@ -179,6 +180,16 @@ class BudgetGrid(FittedTable):
         over = sum(widths.values()) - available
         if over > 0:
             widths[PARTNER] = max(widths[PARTNER] - over, min(8, widths[PARTNER]))
+            over = sum(widths.values()) - available
+        if over > 0:
+            # scrolled to the end, the first column after the names should start whole too: the last
+            # column takes the few characters that bring the end of the scroll to a column's start
+            start, pad = 0, 2 * self.cell_padding
+            for c in self.COLUMNS[1:]:
+                if start >= over:
+                    break
+                start += widths[c.key] + pad
+            widths[self.COLUMNS[-1].key] += start - over
         if widths == self._allotted:
             return
         self._allotted = widths
@@ -188,6 +199,19 @@ class BudgetGrid(FittedTable):
         self._require_update_dimensions = True
         self._update_count += 1
         self.refresh()
+
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        """Scrolled sideways, the first column after the names starts whole: DataTable scrolls by
+        characters, and an amount cut on its left ('…,238,523' as ',238,523') reads as another number."""
+        super()._scroll_cursor_into_view(animate=False)
+        left = self._get_fixed_offset().left
+        target = int(self.scroll_target_x)
+        if not target:
+            return
+        starts = [self._get_column_region(j).x for j in range(self.fixed_columns, len(self.columns))]
+        snapped = next((x - left for x in starts if x - left >= target), target)
+        if snapped != target:
+            self.scroll_to(x=snapped, animate=False, force=True)
 
     def show(self, grid: Grid) -> None:
         if grid.columns != self.COLUMNS or list(grid.rows) != list(self.shown):
