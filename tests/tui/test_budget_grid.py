@@ -79,12 +79,15 @@ async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_pa
         assert f"Costs EUR {after.cost_eur:,}" in static_text(screen, "#budget-summary")
         assert f"EUR {after.contribution_eur:,}" in app.board.get("grant").message  # the scoreboard follows
         assert "travel" in app.document.last_change and "12,000" in app.document.last_change
+        hint = static_text(screen, "#budget-hint")  # said on the screen's own line, not in a notice
+        assert "✓" in hint and "travel" in hint
 
         await pilot.press("ctrl+z")  # one undo step, on the budget screen itself
         await wait_for(pilot, lambda: cell(grid, "p1", "wp:WP1") == old_cell, "the cell back")
         assert app.document.plan.partners[1].budget["WP1"].travel_eur == 4000
         assert cell(grid, TOTAL_ROW, COST) == old_total
         assert app.board.get("grant").message == grant_before
+        assert "travel" not in static_text(screen, "#budget-hint")  # undone: the keys again
 
 
 async def test_the_grid_marks_the_three_problems_in_words(tmp_path: Path, size) -> None:

@@ -46,6 +46,8 @@ from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.quiet import set_border_subtitle
 
+KEYS_HINT = Text("enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
+                 "t timeline · ctrl+z undoes · escape closes")
 TALL = 40  # from this height the timeline is shown under the grid; below it, `t` switches between them
 
 
@@ -110,6 +112,7 @@ class BudgetScreen(PlanEditor):
         self.timeline_hidden = False  # from TALL rows: the timeline under the grid, unless `t` hid it
         self.board: Scoreboard | None = None
         self.est: Estimate | None = None
+        self._said = None  # the plan that the hint line's "✓ what changed" is about
 
     def compose(self):
         with Vertical(classes="dialog budget") as dialog:
@@ -128,9 +131,7 @@ class BudgetScreen(PlanEditor):
 
     def on_mount(self) -> None:
         self.show()
-        self.query_one("#budget-hint", CutLines).show(Text(
-            "enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
-            "t timeline · ctrl+z undoes · escape closes"))
+        self.query_one("#budget-hint", CutLines).show(KEYS_HINT)
         grid = self.grid
         first_wp = next((i for i, c in enumerate(grid.COLUMNS) if c.key.startswith(WP_PREFIX)), 1)
         grid.move_cursor(row=min(2, grid.row_count - 1), column=first_wp)
@@ -149,6 +150,9 @@ class BudgetScreen(PlanEditor):
 
     def plan_changed(self) -> None:
         self.show()
+        if self.plan is not self._said:  # an undo, say: what the line said of the last edit is gone
+            self._said = None
+            self.query_one("#budget-hint", CutLines).show(KEYS_HINT)
 
     def edit(self, plan, merge: str | None = None, inline: bool = False) -> str | None:
         """As PlanEditor's, but what the edit changed is said on the screen's own line under the grid,
@@ -157,6 +161,7 @@ class BudgetScreen(PlanEditor):
         why = self.app.apply(plan, merge=merge, inline=inline, say=False)  # type: ignore[attr-defined]
         if why is None:
             change = self.app.document.last_change  # type: ignore[attr-defined]
+            self._said = self.plan
             self.query_one("#budget-hint", CutLines).show(literal(f"✓ {change} · ctrl+z undoes it"))
         return why
 
