@@ -9,10 +9,12 @@ three bordered panes (a table and two lists) takes the same keys in the same run
     .venv/bin/python benchmarks/wire.py                 # lot2-example, 1,000 and 10,000 partners
     .venv/bin/python benchmarks/wire.py --quick         # lot2-example and 1,000 partners only
     .venv/bin/python benchmarks/wire.py --runs 5        # more runs per key (median and best)
+    .venv/bin/python benchmarks/wire.py --budget-only   # the budget screen (50 partners x 12 work packages)
 
 Targets: `tab` and cursor moves at most what the bare app writes for the same key; `l` at
 most 40 KB at 160x48; with 1,000 partners `l` and a keystroke in a field within 50 ms, with 10,000
-within 250 ms. Times include tmux's own latency (a few ms) and the quiet window is not counted.
+within 250 ms; an edit in the budget grid of 50 partners by 12 work packages within 50 ms. Times
+include tmux's own latency (a few ms) and the quiet window is not counted.
 It checks nothing and always exits 0 (a benchmark, not a test). Needs tmux.
 """
 
@@ -146,6 +148,17 @@ def big_plan(n: int, folder: Path) -> Path:
     return path
 
 
+def budget_big_plan(folder: Path) -> Path:
+    from run import budget_plan  # 50 partners by 12 work packages, as the core benchmark counts it
+
+    from planner.rules import load_call
+    from planner.storage import save_plan
+
+    path = folder / "plan-budget.toml"
+    save_plan(budget_plan(50, 12, load_call("2024")), path)
+    return path
+
+
 @dataclass
 class Scenario:
     """Keys from a known focus: `setup` once, then per run `before` (not counted), then each measured key.
@@ -176,6 +189,17 @@ PLANNER = [
     Scenario([("c (the comparison opens)", "c"), ("escape (it closes)", "Escape")], setup=["1"]),
     Scenario([("2 (lot pane) at 80x24", "2"), ("3 (scoreboard) at 80x24", "3"), ("1 (partners) at 80x24", "1")],
              size=(80, 24)),
+]
+# the budget screen (`b`) of 50 partners by 12 work packages: it opens with the cursor on the first
+# partner's first line; `enter` opens that line's form, `tab` `tab` go to travel, `ctrl+u` empties it and
+# `12k` is typed (not counted); the measured `enter` makes the edit (the grid repaints the partner's row
+# and the totals, the scoreboard follows), the measured `ctrl+z` takes it back
+BUDGET = [
+    Scenario([("b (the budget opens)", "b"), ("escape (it closes)", "Escape")], setup=["1"]),
+    Scenario([("cursor down (budget grid)", "Down"), ("cursor up (budget grid)", "Up")], setup=["1", "b"],
+             teardown=["Escape"]),
+    Scenario([("enter: 12k as travel, the edit on screen", "Enter"), ("ctrl+z in the budget", "C-z")],
+             setup=["1", "b"], before=["Enter", "Tab", "Tab", "C-u", "1", "2", "k"], teardown=["Escape"], wait=3.5),
 ]
 # the bare app's `1` focuses its table too
 BARE_SCENARIOS = [
@@ -235,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path, help="run the planner from this src folder (another checkout, "
                         "for before/after figures) instead of the installed one")
     parser.add_argument("--screens", action="store_true", help="print the screen before each measured key")
+    parser.add_argument("--budget-only", action="store_true", help="only the budget screen's keys, on the plan "
+                        "of 50 partners by 12 work packages")
     args = parser.parse_args(argv)
     if not shutil.which("tmux"):
         print("benchmarks/wire.py needs tmux")
@@ -245,10 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         bare_py = folder / "bare.py"
         bare_py.write_text(BARE)
-        plans = [("lot2-example", ROOT / "samples" / "lot2-example.toml")]
-        plans.append(("1,000 partners", big_plan(1000, folder)))
-        if not args.quick:
-            plans.append(("10,000 partners", big_plan(10000, folder)))
+        plans = [] if args.budget_only else [("lot2-example", ROOT / "samples" / "lot2-example.toml", PLANNER)]
+        if not args.budget_only:
+            plans.append(("1,000 partners", big_plan(1000, folder), PLANNER))
+        if not args.quick and not args.budget_only:
+            plans.append(("10,000 partners", big_plan(10000, folder), PLANNER))
+        plans.append(("budget of 50 partners x 12 work packages", budget_big_plan(folder), BUDGET))
         try:
             session, size, elapsed = start("bare", f"{sys.executable} {bare_py}", folder, "Rule 15")
             rows.append(("bare Textual app", "startup", size, elapsed, elapsed))
@@ -256,13 +284,13 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(("bare Textual app", label, int(statistics.median(sizes)),
                              statistics.median(times), min(times)))
             session.close()
-            for i, (name, path) in enumerate(plans):
+            for i, (name, path, scenarios) in enumerate(plans):
                 work = folder / f"work-{i}.toml"
                 shutil.copy(path, work)
                 source = f"env PYTHONPATH={args.src.resolve()} " if args.src else ""
                 session, size, elapsed = start(f"planner{i}", f"{source}{planner} {work}", folder, "participants")
                 rows.append((f"planner, {name}", "startup", size, elapsed, elapsed))
-                for label, (sizes, times) in measure(session, PLANNER, args.runs, args.screens).items():
+                for label, (sizes, times) in measure(session, scenarios, args.runs, args.screens).items():
                     rows.append((f"planner, {name}", label, int(statistics.median(sizes)),
                                  statistics.median(times), min(times)))
                 session.close()

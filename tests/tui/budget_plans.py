@@ -15,13 +15,17 @@ SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lot1-example.toml"
 RATES = {"DE": 5200, "PT": 3100, "NL": 5600, "PL": 2600, "FI": 4900}  # a person-month, by country
 
 
-def budget_plan_text(problems: bool = True) -> str:
+def budget_plan_text(problems: bool = True, more: int = 0) -> str:
+    """`more` work packages after the four, each costed by every partner with lines (a grid wider than
+    80 columns)."""
     plan = load_plan(SAMPLE)
     wps = (WorkPackage(id="WP1", title="Management and quality", lead="HSNH", start_month=1, end_month=24),
            WorkPackage(id="WP2", title="Circular design curricula", lead="IPV", start_month=1, end_month=18),
            WorkPackage(id="WP3", title="Learning labs", lead="JSAO", start_month=6,
                        end_month=30 if problems else 24),
-           WorkPackage(id="WP4", title="Dissemination", lead="BBZW", start_month=12, end_month=24))
+           WorkPackage(id="WP4", title="Dissemination", lead="BBZW", start_month=12, end_month=24),
+           *(WorkPackage(id=f"WP{5 + k}", title=f"Pilot {k + 1}", lead="HSNH", start_month=1, end_month=24)
+             for k in range(more)))
     partners = []
     for p in plan.partners:
         update: dict[str, object] = {"grant_eur": None}
@@ -31,14 +35,15 @@ def budget_plan_text(problems: bool = True) -> str:
                      "WP3": BudgetLine(person_months=8, equipment_eur=2000)}
             if not problems:
                 lines["WP4"] = BudgetLine(person_months=1.5, travel_eur=1200)
+            lines.update({f"WP{5 + k}": BudgetLine(person_months=3, travel_eur=1000 * (k + 1)) for k in range(more)})
             update |= {"staff_cost_eur": RATES[p.country], "budget": Lines(lines)}
         partners.append(p.model_copy(update=update))
     plan = plan.model_copy(update={"work_packages": wps, "partners": tuple(partners), "requested_grant_eur": None})
     return dump_plan(plan)
 
 
-def write_budget_plan(path: Path, problems: bool = True) -> Path:
-    path.write_text(budget_plan_text(problems), encoding="utf-8")
+def write_budget_plan(path: Path, problems: bool = True, more: int = 0) -> Path:
+    path.write_text(budget_plan_text(problems, more), encoding="utf-8")
     return path
 
 

@@ -33,6 +33,7 @@ async def test_budget_share_edit_makes_the_shares_add_up(draft: Path, size) -> N
         screen = await wait_screen(pilot, BudgetScreen)
         assert "EUR 400,000 unassigned" in static_text(screen, "#budget-summary")
         assert "4,875,000" in static_text(screen, "#budget-summary")  # the implied budget at 80%
+        assert "no lines" not in screen_text(app)  # no budget at all: shares only, nothing to mark
         grid = screen.query_one("#budget-grid", BudgetGrid)
         first = app.document.plan.partners[0]
         await pilot.press("s")  # the share of the partner under the cursor: the first one

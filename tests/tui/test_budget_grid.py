@@ -61,6 +61,10 @@ async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_pa
         assert app.focused.id == "travel_eur"
         await replace_text(pilot, "12k")
         await wait_for(pilot, lambda: "cost EUR" in static_text(form, "#line-preview"), "the line's preview")
+        repainted: list[str] = []  # light on the wire: the edit repaints its partner's row and the totals
+        original_update, original_rebuild = grid.update_row, grid._rebuild
+        grid.update_row = lambda key, cells: (repainted.append(key), original_update(key, cells))[1]
+        grid._rebuild = lambda g: (repainted.append("everything"), original_rebuild(g))[1]
         await pilot.press("enter")
         await wait_screen(pilot, BudgetScreen)
 
@@ -71,15 +75,19 @@ async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_pa
         await wait_for(pilot, lambda: cell(grid, "p1", "wp:WP1") == f"{new_line.cost_eur:,}", "the new cell")
         assert cell(grid, TOTAL_ROW, COST) == f"{after.cost_eur:,}" != old_total
         assert old_cell != cell(grid, "p1", "wp:WP1")
+        assert sorted(repainted) == ["p1", TOTAL_ROW]
         assert f"Costs EUR {after.cost_eur:,}" in static_text(screen, "#budget-summary")
         assert f"EUR {after.contribution_eur:,}" in app.board.get("grant").message  # the scoreboard follows
         assert "travel" in app.document.last_change and "12,000" in app.document.last_change
+        hint = static_text(screen, "#budget-hint")  # said on the screen's own line, not in a notice
+        assert "✓" in hint and "travel" in hint
 
         await pilot.press("ctrl+z")  # one undo step, on the budget screen itself
         await wait_for(pilot, lambda: cell(grid, "p1", "wp:WP1") == old_cell, "the cell back")
         assert app.document.plan.partners[1].budget["WP1"].travel_eur == 4000
         assert cell(grid, TOTAL_ROW, COST) == old_total
         assert app.board.get("grant").message == grant_before
+        assert "travel" not in static_text(screen, "#budget-hint")  # undone: the keys again
 
 
 async def test_the_grid_marks_the_three_problems_in_words(tmp_path: Path, size) -> None:
@@ -246,3 +254,21 @@ async def test_comparison_shows_the_budget_against_each_cap(tmp_path: Path, size
         await wait_for(pilot, lambda: any("no longer fits" in n.message for n in notes), "the notice")
         notice = next(n.message for n in notes if "no longer fits" in n.message)
         assert "WP3 (to month 30) ends after month 24" in notice
+
+
+async def test_a_wide_grid_scrolls_with_the_names_in_view_and_no_amount_cut_on_the_left(tmp_path: Path) -> None:
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml", more=8))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, grid = await open_budget(pilot)
+        await pilot.press(*["right"] * 9)
+        assert grid.at_cursor()[1] == "wp:WP10"
+        await pilot.pause()
+        assert grid.scroll_x > 0  # twelve work packages do not fit 80 columns
+        shown = screen_text(app)
+        assert "HSNH" in shown  # the names stay (a fixed column)
+        left = grid._get_fixed_offset().left
+        starts = [grid._get_column_region(j).x - left for j in range(1, len(grid.columns))]
+        assert int(grid.scroll_x) in starts  # the first column after the names starts whole
+        await pilot.press("end")
+        await pilot.pause()
+        assert int(grid.scroll_x) in starts and "PM" in screen_text(app)

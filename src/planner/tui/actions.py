@@ -73,8 +73,9 @@ ACTIONS: list[Action] = [
     Action("planner.content", "p", "{content} content: occupational profiles and activities", "content",
            "Profiles", palette="Profiles and activities",
            palette_help="{content} content: occupational profiles, activities"),
-    Action("planner.budget", "b", "budget: each partner's share of the grant", "budget", "Budget",
-           palette="Budget", palette_help="Each partner's share of the grant"),
+    Action("planner.budget", "b", "budget: partners by work packages against the cap (enter edits a line; there "
+           "a/e/d add, edit, remove a work package, t timeline, s a partner's share)", "budget", "Budget",
+           palette="Budget", palette_help="Work packages, each partner's costs, the grant against the cap"),
     Action("planner.assessment", "s", "award self-assessment", "assessment", "Self-assessment",
            palette="Self-assessment", palette_help="Score the proposal against the award criteria"),
     Action("planner.import", "i", "import partners from a CSV or spreadsheet file (with a preview)",

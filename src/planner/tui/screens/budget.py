@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from planner import editing
 from planner.budget import Estimate, budget, estimate
+from planner.model import Plan
 from planner.scoring import Scoreboard, evaluate
 from planner.tui.document import refusal
 from planner.tui.fields import Invalid, parse_amount
@@ -46,6 +47,8 @@ from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.quiet import set_border_subtitle
 
+KEYS_HINT = Text("enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
+                 "t timeline · ctrl+z undoes · escape closes")
 TALL = 40  # from this height the timeline is shown under the grid; below it, `t` switches between them
 
 
@@ -126,6 +129,7 @@ class BudgetScreen(PlanEditor):
         self.timeline_hidden = False  # from TALL rows: the timeline under the grid, unless `t` hid it
         self.board: Scoreboard | None = None
         self.est: Estimate | None = None
+        self._said: Plan | None = None  # the plan that the hint line's "✓ what changed" is about
 
     def compose(self):
         with Vertical(classes="dialog budget") as dialog:
@@ -144,9 +148,7 @@ class BudgetScreen(PlanEditor):
 
     def on_mount(self) -> None:
         self.show()
-        self.query_one("#budget-hint", CutLines).show(Text(
-            "enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
-            "t timeline · ctrl+z undoes · escape closes"))
+        self.query_one("#budget-hint", CutLines).show(KEYS_HINT)
         grid = self.grid
         first_wp = next((i for i, c in enumerate(grid.COLUMNS) if c.key.startswith(WP_PREFIX)), 1)
         grid.move_cursor(row=min(2, grid.row_count - 1), column=first_wp)
@@ -165,6 +167,20 @@ class BudgetScreen(PlanEditor):
 
     def plan_changed(self) -> None:
         self.show()
+        if self.plan is not self._said:  # an undo, say: what the line said of the last edit is gone
+            self._said = None
+            self.query_one("#budget-hint", CutLines).show(KEYS_HINT)
+
+    def edit(self, plan, merge: str | None = None, inline: bool = False) -> str | None:
+        """As PlanEditor's, but what the edit changed is said on the screen's own line under the grid,
+        not in a notice: a dialog's notice line moves the dialog box (a repaint of all of it), and an
+        edit here should repaint the rows it changed."""
+        why = self.app.apply(plan, merge=merge, inline=inline, say=False)
+        if why is None:
+            change = self.app.document.last_change
+            self._said = self.plan
+            self.query_one("#budget-hint", CutLines).show(literal(f"✓ {change} · ctrl+z undoes it"))
+        return why
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -260,7 +276,7 @@ class BudgetScreen(PlanEditor):
                            f"contribution {eur(line.contribution_eur)}")
             return text
         total = next((s for s in est.by_partner if s.key == p.label), None)
-        if needs_lines(p, self.rules):
+        if needs_lines(plan, p, self.rules):
             words = f"! {p.label} has no budget line: enter on a work package's cell gives its costs"
         else:
             words = (f"{p.label}: cost {eur(total.cost_eur if total else 0)}, contribution "

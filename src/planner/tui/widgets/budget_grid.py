@@ -55,10 +55,11 @@ def holders(plan: Plan, rules: CallRules) -> list[int]:
     return [i for i, p in enumerate(plan.partners) if p.role != "associated-partner"]
 
 
-def needs_lines(partner: Partner, rules: CallRules) -> bool:
-    """A full partner without a budget line: the `budget` criterion warns, the grid marks it."""
+def needs_lines(plan: Plan, partner: Partner, rules: CallRules) -> bool:
+    """A full partner without a budget line in a plan with a budget: the `budget` criterion warns, the
+    grid marks it (a plan without any budget has shares only: nothing to mark)."""
     role = rules.lookup_tables()[1].get(partner.role)
-    return not partner.budget and role is not None and role.full_partner
+    return plan.has_budget and not partner.budget and role is not None and role.full_partner
 
 
 def late(wp: WorkPackage, months: int) -> bool:
@@ -78,15 +79,21 @@ def month_cell(wp: WorkPackage, months: int) -> str:
     return span
 
 
+Cell = tuple[str, str]  # a cell's text (padded to its column) and style: compared before any Text is made
+
+
 @dataclass(frozen=True)
 class Grid:
     columns: tuple[Col, ...]
-    rows: dict[str, dict[str, Text]]  # row key -> column key -> cell, top to bottom
+    rows: dict[str, dict[str, Cell]]  # row key -> column key -> cell, top to bottom
     rows_of: dict[str, int]  # a partner row's key -> the partner's index in the plan
+    widths: dict[str, int]  # each column's widest cell (its label included)
 
 
-def _text(value: str, style: str = "") -> Text:
-    return cell(literal(value), style)
+def cell_text(key: str, value: Cell) -> Text:
+    """The cell as the table shows it: a partner's name is user text (literal); the rest are figures."""
+    text, style = value
+    return cell(literal(text) if key == PARTNER else Text(text), style)
 
 
 def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid:
@@ -103,7 +110,7 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         by_index.setdefault(line.partner_index, []).append(line.cost_eur)
         months_by[line.partner_index] = months_by.get(line.partner_index, Decimal(0)) + line.person_months
     wp_cost = {s.key: s.cost_eur for s in est.by_work_package}
-    raw: dict[str, dict[str, tuple[str, str]]] = {}  # row -> column -> (text, style)
+    raw: dict[str, dict[str, Cell]] = {}  # row -> column -> (text, style)
     raw[MONTHS_ROW] = {PARTNER: ("Months", "bold"), COST: ("", ""), PM: ("", ""), SHARE: ("", "")}
     for wp in wps:
         shown = month_cell(wp, months)
@@ -120,7 +127,7 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         p = plan.partners[i]
         key = partner_key(i)
         rows_of[key] = i
-        missing = needs_lines(p, rules)
+        missing = needs_lines(plan, p, rules)
         name = p.label if not p.short_name or p.short_name == p.name else f"{p.short_name} {p.name}"
         row = {PARTNER: (("! " if missing else "") + name, "bold" if missing else "")}
         for wp in wps:
@@ -133,17 +140,20 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         raw[key] = row
     # the amounts right-aligned: each padded to its column's widest cell (the fast cell render takes
     # left-justified one-line Text only, see FittedTable._render_cell)
-    rows: dict[str, dict[str, Text]] = {key: {} for key in raw}
+    rows: dict[str, dict[str, Cell]] = {key: {} for key in raw}
+    widths: dict[str, int] = {}
     for col in columns:
         if col.key == PARTNER:
+            widths[PARTNER] = max([cell_len(col.label)] + [cell_len(row[PARTNER][0]) for row in raw.values()])
             for key, row in raw.items():
-                rows[key][PARTNER] = _text(*row[PARTNER])
+                rows[key][PARTNER] = row[PARTNER]
             continue
-        width = max([cell_len(col.label)] + [cell_len(row[col.key][0]) for row in raw.values()])
+        # figures and marks: one cell a character (cell_len only where a partner's name is)
+        width = widths[col.key] = max([len(col.label)] + [len(row[col.key][0]) for row in raw.values()])
         for key, row in raw.items():
             text, style = row[col.key]
-            rows[key][col.key] = _text(text.rjust(width - cell_len(text) + len(text)), style)
-    return Grid(columns, rows, rows_of)
+            rows[key][col.key] = (text.rjust(width), style)
+    return Grid(columns, rows, rows_of, widths)
 
 
 class BudgetGrid(FittedTable):
@@ -156,7 +166,7 @@ class BudgetGrid(FittedTable):
         self.cursor_type = "cell"
         self.fixed_rows = 2  # the months and the totals stay in view when the partners scroll
         self.fixed_columns = 1  # the partner's name stays in view when the work packages scroll
-        self.shown: dict[str, dict[str, Text]] = {}
+        self.shown: dict[str, dict[str, Cell]] = {}
         self.grid: Grid | None = None
 
     def fit_columns(self) -> None:
@@ -170,6 +180,16 @@ class BudgetGrid(FittedTable):
         over = sum(widths.values()) - available
         if over > 0:
             widths[PARTNER] = max(widths[PARTNER] - over, min(8, widths[PARTNER]))
+            over = sum(widths.values()) - available
+        if over > 0:
+            # scrolled to the end, the first column after the names should start whole too: the last
+            # column takes the few characters that bring the end of the scroll to a column's start
+            start, pad = 0, 2 * self.cell_padding
+            for c in self.COLUMNS[1:]:
+                if start >= over:
+                    break
+                start += widths[c.key] + pad
+            widths[self.COLUMNS[-1].key] += start - over
         if widths == self._allotted:
             return
         self._allotted = widths
@@ -180,18 +200,31 @@ class BudgetGrid(FittedTable):
         self._update_count += 1
         self.refresh()
 
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        """Scrolled sideways, the first column after the names starts whole: DataTable scrolls by
+        characters, and an amount cut on its left ('…,238,523' as ',238,523') reads as another number."""
+        super()._scroll_cursor_into_view(animate=False)
+        left = self._get_fixed_offset().left
+        target = int(self.scroll_target_x)
+        if not target:
+            return
+        starts = [self._get_column_region(j).x for j in range(self.fixed_columns, len(self.columns))]
+        snapped = next((x - left for x in starts if x - left >= target), target)
+        if snapped != target:
+            self.scroll_to(x=snapped, animate=False, force=True)
+
     def show(self, grid: Grid) -> None:
         if grid.columns != self.COLUMNS or list(grid.rows) != list(self.shown):
             self._rebuild(grid)
-        else:
+        else:  # the cells compared as strings; a Text made only for a cell that changed
             for key, row in grid.rows.items():
-                changed = {k: v for k, v in row.items() if self.shown[key].get(k) != v}
+                shown = self.shown[key]
+                changed = {k: cell_text(k, v) for k, v in row.items() if shown.get(k) != v}
                 if changed:
                     self.update_row(key, changed)
         self.shown = grid.rows
         self.grid = grid
-        self.set_natural({c.key: max(cell_len(row[c.key].plain) for row in grid.rows.values())
-                          for c in grid.columns})
+        self.set_natural(grid.widths)
 
     def _rebuild(self, grid: Grid) -> None:
         """A work package added, removed or renamed, or a partner more or less: the table anew."""
@@ -204,7 +237,7 @@ class BudgetGrid(FittedTable):
         for c in self.COLUMNS:
             self.add_column(Text(c.label), key=c.key, width=cell_len(c.label))
         for key, cells in grid.rows.items():
-            self.add_row(*(cells[c.key] for c in self.COLUMNS), key=key)
+            self.add_row(*(cell_text(c.key, cells[c.key]) for c in self.COLUMNS), key=key)
         self.move_cursor(row=min(row, self.row_count - 1), column=min(column, len(self.COLUMNS) - 1))
 
     def at_cursor(self) -> tuple[str, str]:
