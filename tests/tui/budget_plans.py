@@ -28,7 +28,8 @@ def budget_plan_text(problems: bool = True, more: int = 0) -> str:
              for k in range(more)))
     partners = []
     for p in plan.partners:
-        update: dict[str, object] = {"grant_eur": None, "budget": None, "staff_cost_eur": None}  # the sample's own budget replaced
+        # the sample's own budget is replaced by this one
+        update: dict[str, object] = {"grant_eur": None, "budget": None, "staff_cost_eur": None}
         if p.role != "associated-partner" and not (problems and p.short_name == "KTS"):
             lines = {"WP1": BudgetLine(person_months=6 if p.role == "coordinator" else 2, travel_eur=4000),
                      "WP2": BudgetLine(person_months=10.5, travel_eur=3000, other_eur=1500),
