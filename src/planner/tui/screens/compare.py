@@ -231,7 +231,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             call = self.rules.id
             closed = closed_note(self.boards[0]).removeprefix(f"under call {call}, ") if self.boards else ""
             dialog.border_title = plain(f"What if: every lot and duration of call {call}"
-                                        + (f" ({closed})" if closed else ""))
+                                        + (f", {closed}" if closed else ""))
             columns = (Col(LABEL, "Criterion"),) + tuple(Col(str(i), column_title(b))
                                                          for i, b in enumerate(self.boards))
             table = CompareTable(columns, id="comparison")
