@@ -76,6 +76,8 @@ async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_pa
         assert cell(grid, TOTAL_ROW, COST) == f"{after.cost_eur:,}" != old_total
         assert old_cell != cell(grid, "p1", "wp:WP1")
         assert sorted(repainted) == ["p1", TOTAL_ROW]
+        # the panes under the dialog repaint their regions, not the whole screen (MainScreen._compositor_refresh)
+        assert not app.screen_stack[0]._repaint_required
         assert f"Costs EUR {after.cost_eur:,}" in static_text(screen, "#budget-summary")
         assert f"EUR {after.contribution_eur:,}" in app.board.get("grant").message  # the scoreboard follows
         assert "travel" in app.document.last_change and "12,000" in app.document.last_change
