@@ -12,10 +12,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
-from planner.errors import PlanError
 from planner.report import judged_headline, verdict_bar
-from planner.rules import load_call, next_call
-from planner.scoring import Scoreboard, now
+from planner.scoring import Scoreboard
 from planner.tui.text import literal
 from planner.tui.widgets.quiet import Line
 
@@ -70,18 +68,9 @@ def versions(board: Scoreboard):
 
 def _deadline_tail(board: Scoreboard) -> tuple[str, str]:
     """(' · 40 days left (10 Mar 2027, 17:00 Brussels, 16:00 here)', ' · 40 days left') while the call is
-    open; for a closed call with a later one being written, the offer (' · y: move to 2027, expected');
-    nothing for an expected call (the headline says 'expected')."""
+    open; nothing for a closed call (the headline says 'closed 10 Mar 2026', the lot pane offers the next
+    call: the failing rules keep the bar's room) or an expected one (the headline says 'expected')."""
     c = board.get("deadline")
-    if board.closed_at is not None:
-        target = next_call(board.call, now())
-        if target is None:
-            return "", ""
-        try:
-            status = "expected" if load_call(target).is_expected else "open"
-        except PlanError:
-            return "", ""
-        return f" · y: move to {target}, {status}", f" · y: {target}"
     if c is None or c.days_left is None:
         return "", ""
     return f" · {c.message}", f" · {c.message.partition(' (')[0]}"
