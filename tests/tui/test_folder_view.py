@@ -413,13 +413,13 @@ async def test_enter_opens_the_plan_the_view_read_without_reading_it_again(plans
     import planner.tui.opening as opening
 
     reads: list[str] = []
-    real = opening.load_plan_with_fingerprint
+    real = opening.read_plan_file  # how opening reads a plan since saves keep its form (storage.read_plan_file)
 
     def counted(path, rules=None):
         reads.append(Path(path).name)
         return real(path, rules)
 
-    monkeypatch.setattr(opening, "load_plan_with_fingerprint", counted)
+    monkeypatch.setattr(opening, "read_plan_file", counted)
     app, notes = folder_app(plans)
     async with app.run_test(size=(80, 24)) as pilot:
         await view_of(pilot)
