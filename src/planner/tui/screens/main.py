@@ -127,8 +127,8 @@ class MainScreen(Screen):
         if panes is None or not panes.is_attached:  # the planner is ending already (a signal at the start)
             return
         await panes.mount(self._lower)
-        if not panes.is_attached:  # it began ending meanwhile: the panes may be without their widgets
-            return
+        if not (panes.is_attached and self.app.is_running):  # it began ending meanwhile: the panes may be
+            return  # without their widgets (the app's exit prunes them before they are composed)
         if self.board is not None:  # drawn as redraw draws them
             self.lot_pane.show(self.document.plan, self.board)
             self.scoreboard_view.show(self.board, self._rule_keys)
