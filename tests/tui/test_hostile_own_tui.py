@@ -227,7 +227,9 @@ async def test_ctrl_o_on_a_plan_with_bidi_in_a_name_keeps_the_current_plan(draft
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         post_keys(app, ["ctrl+o", "ctrl+l"])  # the folder view, then its path field
-        await wait_screen(pilot, FolderScreen)
+        view = await wait_screen(pilot, FolderScreen)
+        # ctrl+l waits its turn (KeyGate) until the view is settled: the field has the focus after the view is on top
+        await wait_for(pilot, lambda: app.focused is view.query_one("#folder-path"), "the path field focused")
         await replace_text(pilot, str(path))
         post_keys(app, ["enter"])
         await wait_for(pilot, lambda: any(case.says in n.message for n in notes), "the refusal", timeout=WAIT)
