@@ -141,7 +141,9 @@ def test_cli_export_csv_with_semicolons_for_excel_reads_back_through_the_import(
     assert run_planner("new", plan, "--lot", "2").returncode == 0
     result = run_planner("import-partners", plan, out)
     assert result.returncode == 0, result.stderr
-    assert load_plan(plan).partners == sample.partners
+    # the CSV holds the partners, not their budget lines (planner budget writes those)
+    bare = tuple(p.model_copy(update={"budget": None, "staff_cost_eur": None}) for p in sample.partners)
+    assert load_plan(plan).partners == bare
 
 
 def test_cli_export_delimiter_is_for_csv_only(tmp_path):

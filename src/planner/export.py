@@ -376,14 +376,13 @@ def render(fmt: str, plan: Plan, rules: CallRules, path: str | None, for_partner
     """The one renderer of an export, for `planner export` and `e` in the planner: FORMATS as text,
     the budget as CSV (text) or as an .xlsx workbook (bytes). A report goes to partners in many time
     zones, so it is judged in the call's own time (Brussels), not the sender's."""
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from planner.scoring import evaluate
+    from planner.scoring import evaluate, now
 
     if fmt == "csv":
         return partners_csv(plan, rules, bom=bom, delimiter=delimiter)
-    board = evaluate(plan, rules, now=datetime.now(ZoneInfo(rules.timezone)))
+    board = evaluate(plan, rules, now=now().astimezone(ZoneInfo(rules.timezone)))
     if fmt == "budget-csv":
         from planner.budget_report import board_estimate
         return budget_csv(board_estimate(board, plan, rules), plan, bom=bom)

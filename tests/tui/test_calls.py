@@ -13,7 +13,18 @@ from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.help import HelpScreen
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .helpers import SAMPLES, freeze_clock, make_app, ready, static_text, verdict, wait_for, wait_main, wait_screen
+from .helpers import (
+    SAMPLES,
+    freeze_clock,
+    make_app,
+    post_keys,
+    ready,
+    static_text,
+    verdict,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 
 LATE_2026 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -133,3 +144,63 @@ async def test_compare_covers_every_lot_and_duration_of_2026(tmp_path: Path) -> 
         await wait_main(pilot)
         await wait_for(pilot, lambda: app.document.plan.lot == 3, "Lot 3 applied")
         assert app.document.plan.duration_months == 24
+
+
+async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for_the_rebuild(monkeypatch, size) -> None:
+    """`y` rebuilds the lot pane's lists (its children removed, then composed for the new call): a redraw
+    that comes meanwhile (the folder view's re-read, a reload, the recovery check) must not look for
+    the lists that are not there yet ("No nodes match '#scenario'"), and the pane ends drawn for the new call."""
+    import asyncio
+
+    from planner.rules import load_call
+    from planner.tui.widgets.choice_list import ChoiceList
+    from planner.tui.widgets.lot_pane import LotPane
+
+    freeze_clock(monkeypatch, LATE_2026)  # a new plan is for 2027, which is not closed: y moves to 2024 at once
+    app, _ = make_app(None)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        pane = app.query_one(LotPane)
+
+        def scenarios() -> list[str] | None:  # the lot pane's list of lots and durations, if it is there
+            found = pane.query("#scenario")
+            return [cid for cid, _ in found.first(ChoiceList).choices] if found else None
+
+        assert any(cid.startswith("lot3-") for cid in scenarios() or ())  # 2027 has a Lot 3, 2024 not
+        post_keys(app, "y")  # not pilot.press, which waits until the app is idle: the rebuild would be over
+        wanted = [f"lot{lot.number}-{d.months}" for lot in load_call("2024").lots for d in lot.durations]
+        redrawn_between = 0
+        deadline = asyncio.get_running_loop().time() + 30
+        # turn by turn (each turn lets the rebuild go one step further), redraw whenever the lists are gone
+        while scenarios() != wanted:
+            assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the 2024 lots listed"
+            if pane.is_mounted and scenarios() is None:
+                app.redraw()
+                redrawn_between += 1
+            await asyncio.sleep(0)
+        assert redrawn_between, "the rebuild left no turn without the lists: nothing was provoked"
+        await wait_for(pilot, lambda: app.main.complete, "the rebuild done")
+        await pilot.pause()
+        scenario = pane.query_one("#scenario", ChoiceList)
+        assert scenario.chosen == {f"lot{app.document.plan.lot}-{app.board.duration_months}"}
+        assert call_line(app).startswith("Call 2024") and "7 Mar 2024" in static_text(app, "#deadline")
+
+
+async def test_the_planner_ends_cleanly_when_it_is_told_to_while_the_lot_pane_is_rebuilt(monkeypatch) -> None:
+    """Ending (ctrl+q, a signal) while `y` rebuilds the lot pane: the rebuild must not draw a pane whose
+    new lists were never mounted."""
+    import asyncio
+
+    from planner.tui.widgets.lot_pane import LotPane
+
+    freeze_clock(monkeypatch, LATE_2026)
+    app, _ = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        pane = app.query_one(LotPane)
+        post_keys(app, "y")
+        deadline = asyncio.get_running_loop().time() + 30
+        while pane.query("#scenario"):  # until the rebuild has removed the old lists
+            assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the rebuild to start"
+            await asyncio.sleep(0)
+    assert app.return_code in (None, 0)  # leaving run_test ended the app there; a crash raises out of it

@@ -338,11 +338,15 @@ def outside(inner, outer) -> bool:
     return inner.bottom <= outer.y or inner.y >= outer.bottom or inner.right <= outer.x or inner.x >= outer.right
 
 
-async def test_ctrl_n_says_added_under_the_next_form_never_over_its_buttons(tmp_path, size):
+async def test_ctrl_n_says_added_under_the_next_form_never_over_its_buttons(tmp_path, size, monkeypatch):
     from planner.tui.screens.partner_form import PartnerForm
+    from planner.tui.toasts import Notice
 
     from .helpers import shown_toasts
 
+    # the notice is looked at where it stands, not at how long it stays: its 3 s can pass before the test
+    # looks on a loaded machine, and it would be gone
+    monkeypatch.setattr(Notice, "_expired", lambda self: None)
     app, _ = make_app(tmp_path / "new.toml")
     async with app.run_test(size=size, notifications=True) as pilot:
         await ready(pilot)

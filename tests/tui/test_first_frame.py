@@ -118,6 +118,29 @@ async def test_a_planner_ended_while_its_lower_panes_mount_ends_without_an_error
     assert app.return_code == 0
 
 
+async def test_a_planner_shut_down_while_its_lower_panes_mount_ends_without_an_error(draft, monkeypatch):
+    """Ended without App.exit (Textual's shutdown, as run_test and a closed driver do) while they are being
+    mounted: the panes are still attached, but the app is no longer running and they are taken apart
+    before they are composed; nothing is drawn into them (a NoMatches, or a WrongType, at the end)."""
+    import asyncio
+
+    from textual.containers import Vertical
+
+    original = Vertical.mount
+    started: list[bool] = []
+
+    def mount(self, *widgets, **kwargs):
+        if [w.id for w in widgets] == ["lower"]:  # MainScreen._mount_lower's, after the first frame
+            started.append(True)
+        return original(self, *widgets, **kwargs)
+
+    monkeypatch.setattr(Vertical, "mount", mount)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)):  # an error in the app is raised here
+        while not started:  # no pilot.pause: it would wait until they are mounted
+            await asyncio.sleep(0)
+
+
 async def test_a_pane_asked_for_before_the_lower_panes_are_mounted_is_shown_once_they_are(draft):
     """A click on the footer's `2` (not a typed key, so not held by the type-ahead gate) in the first
     frames shows the lot pane when it is there."""

@@ -26,8 +26,7 @@ async def test_edits_survive_a_deleted_folder_and_save_elsewhere(tmp_path: Path)
         lot = app.document.plan.lot
         shutil.rmtree(folder)
         await pilot.press("l")  # an edit, with nowhere beside the plan to keep it
-        await wait_for(pilot, lambda: any("folder is gone" in n.message for n in notes), "the folder's note",
-                       timeout=10)
+        await wait_for(pilot, lambda: any("folder is gone" in n.message for n in notes), "the folder's note")
         said = next(n.message for n in notes if "folder is gone" in n.message)
         kept = recovery.in_state_dir(folder / "plan.toml")
         assert str(kept) in said and "save as" in said

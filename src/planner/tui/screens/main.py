@@ -69,6 +69,7 @@ class MainScreen(Screen):
         self._pane_focus: dict[int, Widget] = {}  # the widget each pane had the focus on last
         self._built_with: CallRules | None = None  # the rules the lot pane's lists were made from
         self._rebuild_waiting = False
+        self._rebuilding = False  # the lot pane's children are being replaced (_rebuild_lot_pane)
 
     @property
     def document(self):
@@ -117,16 +118,17 @@ class MainScreen(Screen):
     @property
     def complete(self) -> bool:
         """Every pane is mounted (the lot pane and the scoreboard come after the first frame below 120
-        columns): keys typed before wait for it."""
-        return self.lot_pane.is_mounted and self.scoreboard_view.is_mounted
+        columns) and the lot pane is not being rebuilt: keys typed before wait for it, redraws leave the
+        lower panes to the mount or the rebuild, which draws them when it is done."""
+        return not self._rebuilding and self.lot_pane.is_mounted and self.scoreboard_view.is_mounted
 
     async def _mount_lower(self) -> None:
         panes = next(iter(self.query("#panes")), None)
         if panes is None or not panes.is_attached:  # the planner is ending already (a signal at the start)
             return
         await panes.mount(self._lower)
-        if not panes.is_attached:  # it began ending meanwhile: the panes may be without their widgets
-            return
+        if not (panes.is_attached and self.app.is_running):  # it began ending meanwhile: the panes may be
+            return  # without their widgets (the app's exit prunes them before they are composed)
         if self.board is not None:  # drawn as redraw draws them
             self.lot_pane.show(self.document.plan, self.board)
             self.scoreboard_view.show(self.board, self._rule_keys)
@@ -229,7 +231,16 @@ class MainScreen(Screen):
             self.call_after_refresh(self._rebuild_lot_pane)
             return
         self._built_with = rules
-        await pane.recompose()
+        # recompose removes the children, and other tasks run before the new ones are mounted (the app's
+        # redraws: a reload, the recovery check, the folder view's re-read): they skip the lower panes
+        # meanwhile (`complete`), and the redraw below draws them once the new lists are there
+        self._rebuilding = True
+        try:
+            await pane.recompose()
+        finally:
+            self._rebuilding = False
+        if not (pane.is_attached and self.app.is_running):  # the planner began ending meanwhile: its widgets
+            return  # are being removed, the pane's new lists maybe never mounted
         self.app.redraw()
 
     def follow_call(self, plan) -> bool:
