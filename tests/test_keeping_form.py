@@ -18,7 +18,7 @@ from support import SAMPLES, partner, run_planner
 SAMPLE = (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8")
 HAND = ("# ask Marta before changing the budget\n"
         + SAMPLE.replace("lot = 1\n", "lot = 1   # Lot 2 next year?\n")
-        .replace('title = "Circular', "title = 'Circular").replace("Recovery\"\n", "Recovery'\n")
+        .replace('title = "Circular', "title = 'Circular", 1).replace("Recovery\"\n", "Recovery'\n", 1)
         .replace('[[partners]]\nname = "Berufsbildungszentrum Weserland"',
                  '# the VET school in Bremen\n# (second comment line)\n[[partners]]\n'
                  'name = "Berufsbildungszentrum Weserland"  # its legal name\n# staff: ask Jan')
