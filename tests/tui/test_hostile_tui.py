@@ -206,7 +206,7 @@ async def test_budget_share_that_would_not_load_is_refused_in_the_form(lot1, tmp
         share = app.document.plan.partners[0].grant_eur
         await pilot.press("b")
         await wait_screen(pilot, BudgetScreen)
-        await pilot.press("enter")
+        await pilot.press("s")  # the selected partner's share (enter edits a budget line)
         form = await wait_screen(pilot, ShareForm)
         error = form.query_one("#share-error", Static)
         for typed, why in (("-5000", "is negative"), ("-", "is not an amount")):

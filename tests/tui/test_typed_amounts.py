@@ -125,7 +125,7 @@ async def test_a_share_reads_240k_as_the_grant_field_does(lot1, typed, expected)
         await ready(pilot)
         await pilot.press("b")
         screen = await wait_screen(pilot, BudgetScreen)
-        await pilot.press("enter")  # the first partner's share
+        await pilot.press("s")  # the first partner's share (enter edits a budget line)
         form = await wait_screen(pilot, ShareForm)
         await pilot.press("end", "ctrl+u", *typed)
         field = form.query_one("#share", Input)
@@ -148,7 +148,7 @@ async def test_a_share_that_is_no_amount_is_refused_aloud_and_the_plan_keeps_the
         before = app.document.plan.partners[0].grant_eur
         await pilot.press("b")
         await wait_screen(pilot, BudgetScreen)
-        await pilot.press("enter")
+        await pilot.press("s")  # the first partner's share
         form = await wait_screen(pilot, ShareForm)
         await pilot.press("end", "ctrl+u", *typed, "enter")
         await wait_for(pilot, lambda: why in static_text(form, "#share-error"), "the reason under the field")
