@@ -31,10 +31,10 @@ from textual.widgets import Header, Input, Label, Static
 
 from planner import folder as core
 from planner.conflicts import MergeConflict
+from planner.document import Document
 from planner.errors import PlanError
 from planner.files import read_user_file, write_bytes_atomically
 from planner.tui.actions import ACTIONS, bound
-from planner.tui.document import Document
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
