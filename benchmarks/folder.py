@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from folder_plans import hold, write_plans  # noqa: E402
 from planner import folder as core  # noqa: E402
+from planner.folder_partners import known_partners  # noqa: E402
 
 
 def _cpu() -> float:
@@ -78,7 +79,7 @@ def main() -> int:
                 median, best, cpu = timed(run, args.runs)
                 print(f"{label:<50} {median:8.1f} ms  (best {best:.1f}; CPU {cpu:.1f})")
             start = time.perf_counter()
-            known, _ = core.known_partners(folder)
+            known, _ = known_partners(folder)
             print(f"{'known_partners (cached plans)':<50} {(time.perf_counter() - start) * 1000:8.1f} ms "
                   f"({len(known)} organisations)")
         finally:

@@ -92,7 +92,7 @@ def test_never_raises(text):
 ])
 def test_every_amount_field_reads_through_one_function(text, expected):
     from planner.amounts import read_amount
-    from planner.tui.fields import Invalid, parse_amount
+    from planner.typed_numbers import Invalid, parse_amount
 
     assert read_amount(text) == expected
     # the TUI's fields read amounts through it, what is not one as Invalid with the same words

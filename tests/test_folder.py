@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from folder_plans import BROKEN, OULU, hold, write_plans
-from planner import folder, recovery
+from planner import folder, folder_partners, recovery
 from planner.files import this_host
 from planner.storage import dump_plan, load_plan
 from support import SAMPLES, run_planner
@@ -173,17 +173,17 @@ def test_known_partners_from_plans_and_the_directory_file(tmp_path: Path):
     (tmp_path / folder.DIRECTORY_FILE).write_text(
         '[[partners]]\nname = "Tampere Vocational College"\nshort_name = "TREDU"\ncountry = "fi"\n'
         'kind = "vet-provider"\npic = "999555002"\n', encoding="utf-8")
-    known, problems = folder.known_partners(tmp_path)
+    known, problems = folder_partners.known_partners(tmp_path)
     assert problems == []
-    (oulu,) = folder.matching("Ould", known)[:1]
+    (oulu,) = folder_partners.matching("Ould", known)[:1]
     assert (oulu.name, oulu.pic, oulu.country, oulu.kind, oulu.eche) == (
         OULU.name, OULU.pic, OULU.country, OULU.kind, OULU.eche)
     assert oulu.sources == ("plan-001.toml",)
-    tredu = folder.matching("TREDU", known)[0]
+    tredu = folder_partners.matching("TREDU", known)[0]
     assert (tredu.name, tredu.country, tredu.sources) == ("Tampere Vocational College", "FI", (folder.DIRECTORY_FILE,))
-    assert folder.matching("999555002", known)[0] is tredu
+    assert folder_partners.matching("999555002", known)[0] is tredu
     # the plan being edited does not offer its own partners
-    mine, _ = folder.known_partners(tmp_path, exclude=tmp_path / "plan-001.toml")
+    mine, _ = folder_partners.known_partners(tmp_path, exclude=tmp_path / "plan-001.toml")
     assert not any(k.name == OULU.name for k in mine)
 
 
@@ -193,7 +193,7 @@ def test_conflicting_copies_are_each_shown_with_how_they_differ(tmp_path: Path):
     twin = OULU.model_copy(update={"pic": "999555999"})
     (tmp_path / "other.toml").write_text(dump_plan(other.model_copy(update={
         "partners": (*other.partners[:-1], twin)})), encoding="utf-8")
-    known, _ = folder.known_partners(tmp_path)
+    known, _ = folder_partners.known_partners(tmp_path)
     copies = [k for k in known if k.name == OULU.name]
     assert sorted(k.pic for k in copies) == sorted([OULU.pic, twin.pic])
     first = next(k for k in copies if k.pic == OULU.pic)
@@ -202,7 +202,7 @@ def test_conflicting_copies_are_each_shown_with_how_they_differ(tmp_path: Path):
 
 def test_a_broken_directory_file_says_why(tmp_path: Path):
     (tmp_path / folder.DIRECTORY_FILE).write_text('[[partners]]\nname = "X"\ncountry = "FI"\n', encoding="utf-8")
-    known, problems = folder.known_partners(tmp_path)
+    known, problems = folder_partners.known_partners(tmp_path)
     assert known == []
     assert problems and "partners[0]" in problems[0] and "kind" in problems[0]
 
@@ -211,8 +211,8 @@ def test_a_broken_directory_file_says_why(tmp_path: Path):
                                            ("applied sci", True), ("9995550", True), ("Hamburg", False),
                                            ("O", False)])
 def test_matching_what_is_typed(typed: str, found: bool):
-    known = folder.Known(OULU.name, OULU.short_name, OULU.pic, "FI", "higher-education", True, ("a.toml",))
-    assert (folder.match_rank(typed, known) is not None) is found
+    known = folder_partners.Known(OULU.name, OULU.short_name, OULU.pic, "FI", "higher-education", True, ("a.toml",))
+    assert (folder_partners.match_rank(typed, known) is not None) is found
 
 
 def test_planner_dir_without_a_terminal_points_to_planner_ls(plans: Path):

@@ -298,8 +298,8 @@ def test_a_folder_the_os_refuses_to_write_is_a_clear_error_and_keeps_the_old_fil
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("planner.files.tempfile.mkstemp", refuse)
-    monkeypatch.setattr("planner.files.os.open", refuse)
+    monkeypatch.setattr("planner.files.writing.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("planner.files.writing.os.open", refuse)
     with pytest.raises(PlanError) as info:
         save_plan(make_plan(title="Changed"), target)
     assert str(info.value) == f"{target}: cannot save: no permission to write in folder {tmp_path}, " \

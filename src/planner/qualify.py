@@ -18,6 +18,9 @@ and the last term is exact by enumeration: at most two partners close the HEI an
 is both closes two at once (`_fewest`). `of_which` is, for that number, the least of each sort
 any such set of partners holds (`_least_of`). tests/test_qualify.py checks both against a brute
 force over multisets of new partners.
+
+The sentences of the steps and the short forms of the tables are `qualify_words`; this module
+solves and chooses which steps to say.
 """
 
 from __future__ import annotations
@@ -26,7 +29,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
-from planner.rules import CATEGORY_LABELS, CallRules, Kind
+from planner.qualify_words import (
+    SHORT,
+    WORDS,
+    composition_step,
+    coordinator_step,
+    name_of,
+    names_of,
+    plural,
+    sorts_in_short,
+    then_enough,
+    then_needed,
+)
+from planner.rules import CallRules, Kind
 
 if TYPE_CHECKING:
     from planner.model import Partner, Plan
@@ -101,10 +116,10 @@ class ToQualify:
         others = len(self.steps) - (1 if self.new_full_partners else 0)
         if not self.new_full_partners:
             first = self.steps[0]
-            return first if others == 1 else f"{first} (and {others - 1} more change{_s(others - 1)})"
+            return first if others == 1 else f"{first} (and {others - 1} more change{plural(others - 1)})"
         n = self.new_full_partners
-        text = f"{n} more partner{_s(n)}"
-        details = _sorts_in_short(self.of_which, n)
+        text = f"{n} more partner{plural(n)}"
+        details = sorts_in_short(self.of_which, n)
         if details:
             text += ": " + ", ".join(details)
         return text
@@ -118,10 +133,10 @@ class ToQualify:
         others = len(self.steps) - (1 if n else 0)
         if n:
             if not others:
-                return f"+{n} partner{_s(n)}"
+                return f"+{n} partner{plural(n)}"
             return f"+{n} & {others} more"
         if others == 1:
-            return _SHORT.get(self.step_ids[0] if self.step_ids else "", "1 change")
+            return SHORT.get(self.step_ids[0] if self.step_ids else "", "1 change")
         return f"{others} changes"
 
     def in_words(self) -> str:
@@ -130,49 +145,16 @@ class ToQualify:
         if self.eligible:
             return self.short()
         n = self.new_full_partners
-        parts = [f"+{n} partner{_s(n)}"] if n else []
+        parts = [f"+{n} partner{plural(n)}"] if n else []
         ids = list(self.step_ids[:len(self.steps)])
         if n and "full-partners" in ids:
             ids.remove("full-partners")  # the step that adds them: said by the count
         ids += [""] * (len(self.steps) - (1 if n else 0) - len(ids))  # steps without an id
-        parts += [_WORDS.get(i) or _SHORT[i] for i in ids if i in _SHORT]
-        unnamed = sum(1 for i in ids if i not in _SHORT)
+        parts += [WORDS.get(i) or SHORT[i] for i in ids if i in SHORT]
+        unnamed = sum(1 for i in ids if i not in SHORT)
         if unnamed:
-            parts.append(f"{unnamed} {'more ' if parts else ''}change{_s(unnamed)}")
+            parts.append(f"{unnamed} {'more ' if parts else ''}change{plural(unnamed)}")
         return ", ".join(parts)
-
-
-# a step in a few words where the table has the room (in_words); otherwise its _SHORT word
-_WORDS = {"ecosystem": "1 ecosystem"}
-_SHORT = {
-    "coordinator": "coordinator", "excluded-countries": "excluded", "third-countries": "3rd country",
-    "eche": "ECHE", "affiliations": "affiliation", "duration": "duration", "ecosystem": "ecosystem",
-    "grant": "lower grant",
-}
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
-
-
-def _sorts_in_short(of: dict[str, int], n: int) -> list[str]:
-    parts = []
-    if of["labour_market_actors"]:
-        k = of["labour_market_actors"]
-        parts.append(f"{k} labour-market actor{_s(k)}")
-    he, vet, prov = of["higher_education"], of["vet_providers"], of["education_providers"]
-    if he:
-        parts.append(f"{he} HEI{_s(he)}")
-    if vet:
-        parts.append(f"{vet} VET provider{_s(vet)}")
-    more = prov - he - vet
-    if more > 0:
-        parts.append(f"{more} {'more ' if he or vet else ''}VET or HE provider{_s(more)}")
-    c = of["new_countries"]
-    if c:
-        parts.append(f"from {c} new countr{'y' if c == 1 else 'ies'}" if c == n
-                     else f"{c} from new countr{'y' if c == 1 else 'ies'}")
-    return parts
 
 
 # --- the solver ---------------------------------------------------------------------------------
@@ -426,68 +408,6 @@ def _fewer(counts: _Counts, lot, classes: tuple[Bits, ...]) -> int:
     return fewest(_gaps(counts, lot), classes)
 
 
-def _name(p: "Partner") -> str:
-    return f"{p.label} ({p.country})"
-
-
-def _names(partners) -> str:
-    names = [_name(p) for p in partners]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _partners_phrase(n: int) -> str:
-    return "no new full partner" if n == 0 else f"{n} new full partner{_s(n)}"
-
-
-def _then(n: int) -> str:
-    """'then 2 new full partners are enough' / 'then no new full partner is needed'."""
-    if n == 0:
-        return "then no new full partner is needed"
-    return f"then {_partners_phrase(n)} {'is' if n == 1 else 'are'} enough"
-
-
-def _then_needed(n: int, before: int) -> str:
-    """What a step that takes full partners away costs: 'then 2 new full partners in all, 1 more than now'."""
-    if n == before:
-        return f"still {_partners_phrase(n)} in all" if n else "no new full partner is then needed"
-    return f"then {_partners_phrase(n)} in all, {n - before} more than now"
-
-
-def composition_step(n: int, of: dict[str, int]) -> str:
-    """'add 3 full partners, each from an EU/associated country not yet covered, at least 1 of them a
-    VET or higher education provider'."""
-    text = f"add {n} full partner{_s(n)}"
-    c = of["new_countries"]
-    if c == n:
-        text += ", each from an EU/associated country not yet covered" if n > 1 else \
-            " from an EU/associated country not yet covered"
-    elif c:
-        text += (f" from EU/associated countries, {c} of them each from a different country not yet covered"
-                 if c > 1 else " from EU/associated countries, 1 of them from a country not yet covered")
-    else:
-        text += " from an EU/associated country" if n == 1 else " from EU/associated countries"
-    sorts = []
-    k = of["labour_market_actors"]
-    if k:
-        sorts.append((k, "a labour-market actor", "labour-market actors"))
-    prov, he, vet = of["education_providers"], of["higher_education"], of["vet_providers"]
-    if prov:
-        inner = " and ".join(w for w, m in (("a higher education institution", he), ("a VET provider", vet)) if m)
-        if he > 1 or vet > 1:
-            inner = " and ".join(f"{m} {w}{_s(m)}" for w, m in (("higher education institution", he),
-                                                                ("VET provider", vet)) if m)
-        one = "a higher education institution" if he else "a VET provider" if vet else \
-            "a VET or higher education provider"
-        sorts.append((prov, one, "VET or higher education providers" + (f", including {inner}" if inner else "")))
-    if not sorts:
-        return text
-    if n == 1:
-        return text + ", which must be " + " and ".join(one for _, one, _ in sorts)
-    words = [f"{m} of them {one if m == 1 else many}" if i == 0 else f"{m} {one if m == 1 else many}"
-             for i, (m, one, many) in enumerate(sorts)]
-    return text + ", at least " + " and ".join(words)
-
-
 def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     """The least that makes `plan` eligible for the lot and duration `board` judged it for."""
     lot = rules.lot(board.lot)
@@ -525,10 +445,10 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
 
     handled = set(COMPOSITION)
     if "coordinator" in failing:
-        steps.append(("coordinator", _coordinator_step(facts, rules, n)))
+        steps.append(("coordinator", coordinator_step(facts.coordinators, facts.eu_full, rules, n)))
     if "excluded-countries" in failing:
         codes = " ".join(rules.countries.excluded)
-        steps.append(("excluded-countries", f"remove {_names(facts.excluded)}: organisations from {codes} may not "
+        steps.append(("excluded-countries", f"remove {names_of(facts.excluded)}: organisations from {codes} may not "
                       "take part in any role"))
     if "third-countries" in failing and facts.outside_regions:
         after = counts
@@ -537,9 +457,9 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
         names = [r.name for r in rules.third_countries.regions] if rules.third_countries else []
         regions = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         them = "an associated partner" if len(facts.outside_regions) == 1 else "associated partners"
-        steps.append(("third-countries", f"make {_names(p for p, _ in facts.outside_regions)} {them} (a full partner "
+        steps.append(("third-countries", f"make {names_of(p for p, _ in facts.outside_regions)} {them} (a full partner "
                       f"from a third country not associated must come from {regions}): "
-                      f"{_then_needed(_fewer(after, lot, classes), n)}"))
+                      f"{then_needed(_fewer(after, lot, classes), n)}"))
     if "eche" in failing and facts.without_eche:
         after = counts
         for p, bits, country in facts.without_eche:
@@ -547,10 +467,10 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
         leaving = {id(q) for q, _, _ in facts.without_eche}
         remaining = {rules.canonical_country(p.country) for p in facts.eu_full if id(p) not in leaving}
         after = _Counts(after.full, frozenset(remaining), after.lma, after.prov, after.he, after.vet)
-        who = _names(p for p, _, _ in facts.without_eche)
+        who = names_of(p for p, _, _ in facts.without_eche)
         them = "it an associated partner" if len(facts.without_eche) == 1 else "them associated partners"
         steps.append(("eche", f"record an Erasmus Charter (ECHE) for {who}, or make {them} "
-                      f"({_then_needed(_fewer(after, lot, classes), n)})"))
+                      f"({then_needed(_fewer(after, lot, classes), n)})"))
     if "affiliations" in failing:
         steps.append(("affiliations", f"attach each affiliated entity to the coordinator or a beneficiary: "
                       f"{failing['affiliations'].message}"))
@@ -577,32 +497,6 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     # any other failing criterion (a new rule, or a case above that found nothing to name): its own words
     steps += [(cid, f"{c.label.lower()}: {c.message}") for cid, c in failing.items() if cid not in handled]
     return ToQualify(n, of, tuple(text for _, text in steps), tuple(alternatives), tuple(cid for cid, _ in steps))
-
-
-def _coordinator_step(facts: _Facts, rules: CallRules, n: int) -> str:
-    coordinators = facts.coordinators
-    if not coordinators:
-        if facts.eu_full:
-            return (f"make one full partner from an EU/associated country the coordinator (for example "
-                    f"{_name(facts.eu_full[0])})")
-        if n:
-            return "make one of the new full partners the coordinator"
-        return "add a coordinator from an EU Member State or associated country"
-    if len(coordinators) > 1:
-        able = [p for p in coordinators if rules.counts_for_country_minimum(rules.canonical_country(p.country))]
-        if able:  # keep the first one that may coordinate
-            others = [p for p in coordinators if p is not able[0]]
-            return (f"keep exactly one coordinator: {_name(able[0])}, and make {_names(others)} "
-                    f"{'a beneficiary' if len(others) == 1 else 'beneficiaries'}")
-        return (f"keep exactly one coordinator, from an EU Member State or associated country: make "
-                f"{_names(coordinators)} beneficiaries and another full partner the coordinator")
-    c = coordinators[0]
-    category = CATEGORY_LABELS[rules.country_category(rules.canonical_country(c.country))]
-    others = [p for p in facts.eu_full if p is not c]
-    instead = f" (for example {_name(others[0])})" if others else (
-        " (one of the new full partners)" if n else "")
-    return (f"make a full partner from an EU Member State or associated country the coordinator{instead} "
-            f"instead of {_name(c)} ({category})")
 
 
 def _alternatives(counts: _Counts, facts: _Facts, lot, classes: tuple[Bits, ...], n: int) -> list[str]:
@@ -633,7 +527,7 @@ def _alternatives(counts: _Counts, facts: _Facts, lot, classes: tuple[Bits, ...]
             continue
         shown.add(after)
         p = groups[key]
-        out.append(f"make {_name(p)} a beneficiary instead of {roles.get(p.role, p.role)}: {_then(after)}")
+        out.append(f"make {name_of(p)} a beneficiary instead of {roles.get(p.role, p.role)}: {then_enough(after)}")
     if singles:
         chosen: list["Partner"] = []
         taken: set[tuple[Bits, str]] = set()
@@ -648,5 +542,5 @@ def _alternatives(counts: _Counts, facts: _Facts, lot, classes: tuple[Bits, ...]
             chosen.append(groups[key])
             state, current = state.plus(key[0], key[1]), after
         if len(chosen) > 1 and current < singles[0][0]:
-            out.append(f"make {_names(chosen)} beneficiaries: {_then(current)}")
+            out.append(f"make {names_of(chosen)} beneficiaries: {then_enough(current)}")
     return out

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.document import HISTORY, Document, Refused
 from planner.errors import PlanError
 from planner.model import new_plan
 from planner.rules import available_calls, latest_call, load_call
 from planner.storage import dump_plan, load_plan
 from planner.tui.app import open_document
-from planner.tui.document import HISTORY, Document, Refused
 
 from .helpers import SAMPLES, freeze_clock
 

@@ -10,11 +10,11 @@ from textual.widgets import Input
 
 from hostile_corpus_own import cases, make
 from planner import editing
+from planner.document import Document, Refused
 from planner.errors import PlanError
 from planner.rules import load_call
 from planner.storage import load_plan
 from planner.tui.app import open_document
-from planner.tui.document import Document, Refused
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 

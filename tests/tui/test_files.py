@@ -309,7 +309,7 @@ async def test_a_failed_save_says_why_and_keeps_the_changes(draft, monkeypatch):
     def refuse(path, data):
         raise PlanError(str(path), "cannot save: no permission to write in folder /srv/shared")
 
-    monkeypatch.setattr("planner.tui.document.write_plan_bytes", refuse)
+    monkeypatch.setattr("planner.document.write_plan_bytes", refuse)
     app, notes = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)

@@ -14,10 +14,10 @@ import pytest
 from textual.widgets import Input, Static
 
 from planner import editing
+from planner.document import Document
 from planner.model import Plan
 from planner.storage import load_plan, save_plan
 from planner.tui.app import PlannerApp, open_document
-from planner.tui.document import Document
 from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.folder import FolderScreen

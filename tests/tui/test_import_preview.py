@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.tui.screens.importing import ColumnsTable, ImportScreen, PickDialog
+from planner.tui.screens.importing import ColumnsTable, ImportScreen
+from planner.tui.screens.pick import PickDialog
 
 from .helpers import (
     ask_to_import,

@@ -10,10 +10,10 @@ import pytest
 from textual.widgets import Input
 
 from planner import editing
+from planner.document import Refused
 from planner.model import Partner
 from planner.storage import load_plan, save_plan
 from planner.tui.app import open_document
-from planner.tui.document import Refused
 from planner.tui.widgets.partners import PartnersTable
 
 from .helpers import SAMPLES, focus, make_app, ready, type_text, wait_for

@@ -9,7 +9,7 @@ import pytest
 from textual.color import Color
 
 from planner.bundled import themes_dir
-from planner.tui.config import load_settings
+from planner.settings import load_settings
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.themes import DEFAULT_THEME, load_theme_file, load_themes
 

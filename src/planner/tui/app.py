@@ -22,10 +22,12 @@ from textual.screen import Screen
 
 from planner import recovery
 from planner.conflicts import MergeConflict
+from planner.document import Document, Refused
 from planner.errors import PlanError
 from planner.heap import freeze_heap
 from planner.rules import CallRules
 from planner.scoring import Scoreboard
+from planner.settings import load_settings, save_theme
 from planner.tui.actions import (
     ACTIONS,
     MAIN,
@@ -38,8 +40,6 @@ from planner.tui.actions import (
     priority_ids,
     shipped_keys,
 )
-from planner.tui.config import load_settings, save_theme
-from planner.tui.document import Document, Refused
 from planner.tui.ending import Ending
 from planner.tui.filing import DISK_CHECK_SECONDS, Filing
 from planner.tui.keys import checked_keymap

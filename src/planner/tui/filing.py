@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.conflicts import MergeConflict, describe
+from planner.document import Document
 from planner.errors import PlanError
 from planner.files import file_fingerprint, not_a_regular_file, write_protection
 from planner.heap import freeze_heap
@@ -16,7 +17,6 @@ from planner.model import new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import now
 from planner.storage import load_call_for, parse_plan, read_plan_file
-from planner.tui.document import Document
 from planner.tui.opening import absolute, file_name_for, not_found, open_document, similar_names
 from planner.tui.widgets.live import LiveInput
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from planner.document import Document
 from planner.errors import PlanError
 from planner.files import not_a_regular_file, write_protection
 from planner.model import Plan, new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import now
 from planner.storage import load_call_for, read_plan_file
-from planner.tui.document import Document
 
 
 def open_document(path: str | Path | None, rules: CallRules | None = None, read_only: bool = False) -> Document:

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from planner import recovery
+from planner.document import Document
 from planner.errors import PlanError
 from planner.recovery import Holder
-from planner.tui.document import Document
 from planner.tui.text import plain
 
 DEBOUNCE = 0.5  # seconds after an edit before the recovery file is written (later edits ride along)

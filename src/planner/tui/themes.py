@@ -16,7 +16,7 @@ from planner.bundled import themes_dir
 from planner.errors import PlanError, validation_problems
 from planner.files import read_toml_file
 from planner.safetext import visible
-from planner.tui.config import MAX_CONFIG_BYTES, config_dir
+from planner.settings import MAX_CONFIG_BYTES, config_dir
 
 DEFAULT_THEME = "planner-dark"
 

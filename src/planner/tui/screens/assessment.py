@@ -10,12 +10,12 @@ from textual.widgets import Input, Label, Static
 from planner import editing
 from planner.model import Plan
 from planner.rules import CallRules
-from planner.tui.fields import Invalid, parse_count
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput
+from planner.typed_numbers import Invalid, parse_count
 
 BAR = 30
 

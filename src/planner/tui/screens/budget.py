@@ -22,10 +22,9 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from planner import editing
 from planner.budget import Estimate, budget, estimate
+from planner.document import refusal
 from planner.model import Plan
 from planner.scoring import Scoreboard, evaluate
-from planner.tui.document import refusal
-from planner.tui.fields import Invalid, parse_amount
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import FieldError
 from planner.tui.screens.editor import PlanEditor
@@ -46,6 +45,7 @@ from planner.tui.widgets.budget_grid import (
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.quiet import set_border_subtitle
+from planner.typed_numbers import Invalid, parse_amount
 
 KEYS_HINT = Text("enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
                  "t timeline · ctrl+z undoes · escape closes")

@@ -1,8 +1,8 @@
 """The budget screen's two forms: a partner's line in one work package, and a work package itself.
 
 Both dismiss with the edited plan (one edit, one undo step, made by the budget screen through the
-app) or None. Amounts are read as people type them (`tui.fields.parse_amount`: `12k`, `8.000`,
-`1,45 Mio`); the new plan is then checked by `tui.document.refusal`, the loader's own validation,
+app) or None. Amounts are read as people type them (`typed_numbers.parse_amount`: `12k`, `8.000`,
+`1,45 Mio`); the new plan is then checked by `document.refusal`, the loader's own validation,
 so that a form refuses exactly what the loader would refuse and says why under its fields. Nothing
 typed is lost: a refused form stays open with its text.
 """
@@ -20,14 +20,14 @@ from textual.widgets import Input, Label, Static
 
 from planner import editing
 from planner.budget import line_cost
+from planner.document import refusal
 from planner.model import MAX_MONTHS, BudgetLine, Plan, WorkPackage
 from planner.rules import CallRules
-from planner.tui.document import refusal
-from planner.tui.fields import Invalid, parse_amount, parse_count
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import editable, literal
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
+from planner.typed_numbers import Invalid, parse_amount, parse_count
 
 # a line's fields, in the order of the spec's arithmetic (staff first); the partner's rate comes last
 LINE_FIELDS = (

@@ -31,10 +31,9 @@ from textual.widgets import Header, Input, Label, Static
 
 from planner import folder as core
 from planner.conflicts import MergeConflict
+from planner.document import Document
 from planner.errors import PlanError
-from planner.files import read_user_file, write_bytes_atomically
 from planner.tui.actions import ACTIONS, bound
-from planner.tui.document import Document
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
@@ -457,7 +456,7 @@ class FolderScreen(Screen[None]):
     def action_new(self) -> None:
         from planner.tui.screens.dialogs import PathPrompt
 
-        name = _free_name(self.folder, "new-plan")
+        name = core.free_name(self.folder, "new-plan")
         # the folder makes the name a suggestion (greyed, enter takes it) that typing replaces, as in save as
         self.app.push_screen(PathPrompt("A new plan (its file name):", name, self.folder), self._new_at)
 
@@ -483,7 +482,7 @@ class FolderScreen(Screen[None]):
         if entry is None:
             return
         stem = Path(entry.name).name.removesuffix(".toml")
-        name = _free_name(entry.path.parent, f"{stem}-variant")
+        name = core.free_name(entry.path.parent, f"{stem}-variant")
         # the folder makes the name a suggestion (greyed, enter takes it) that typing replaces, as in save as:
         # as the field's text, what was typed was appended to it (plan-variant.tomlplan-lot2.toml)
         self.app.push_screen(PathPrompt(f"Copy {entry.name} as:", name, entry.path.parent),
@@ -491,9 +490,8 @@ class FolderScreen(Screen[None]):
 
     def _new_file(self, path: Path, what: str, title: str) -> Path | None:
         """A new plan's or a copy's path, `.toml` added; None (and said why) when a file is there."""
-        if path.suffix != ".toml":
-            path = path.with_name(path.name + ".toml")
-        if path.exists() or path.is_symlink():
+        path = core.plan_path(path)
+        if core.taken(path):
             self.app.tell(f"{path} exists: choose another name ({what} never replaces a file)",
                           title=title, severity="error", timeout=8)
             return None
@@ -506,8 +504,8 @@ class FolderScreen(Screen[None]):
         path = self._new_file(given if given.is_absolute() else entry.path.parent / given, "a copy", "Not copied")
         if path is None:
             return
-        try:  # read as every user's file is (a FIFO put there since the listing must not block)
-            write_bytes_atomically(path, read_user_file(entry.path))
+        try:
+            core.copy_plan(entry.path, path)
         except PlanError as exc:
             self.app.tell(str(exc), title="Not copied", severity="error", timeout=10)
             return
@@ -518,15 +516,6 @@ class FolderScreen(Screen[None]):
             select = None
         self.refresh_listing(select)
         self.app.tell(f"Copied {entry.name} to {path.name}: {self.app.key_for('folder.open')} opens it", timeout=5)
-
-
-def _free_name(folder: Path, stem: str) -> str:
-    """`stem.toml`, or `stem-2.toml`, ... : the first name not taken in the folder."""
-    for n in range(1, 1000):
-        name = f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml"
-        if not (folder / name).exists():
-            return name
-    return f"{stem}.toml"
 
 
 def _conflicted(path: Path) -> bool:

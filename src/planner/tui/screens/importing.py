@@ -11,7 +11,6 @@ cells too long for their column end in `…`. `enter` adds the accepted rows, `e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,8 +18,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Static
 
 from planner import vocabulary
 from planner.errors import PlanError
@@ -36,12 +34,12 @@ from planner.importing import (
 )
 from planner.model import Plan
 from planner.rules import CallRules
-from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import ClosingOnce
+from planner.tui.screens.pick import Fill, PickDialog
 from planner.tui.text import literal
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
-from planner.tui.widgets.picker import Item, Picker
+from planner.tui.widgets.picker import Item
 
 if TYPE_CHECKING:
     from textual import getters
@@ -52,15 +50,6 @@ IGNORE = "ignore"
 # the keys a column can be read as, in the words a header would use
 READ_AS = [(key, words) for key, words in KEY_WORDS.items()] + [(IGNORE, "— left out")]
 EXAMPLES = 3  # cells shown per column, from the first rows
-
-
-@dataclass(frozen=True)
-class Fill:
-    """What a fill dialog answered: the text to fill in, and where ('row', 'same' or 'all')."""
-
-    key: str
-    value: str
-    scope: str
 
 
 class ColumnsTable(FittedTable):
@@ -75,66 +64,6 @@ class RowsTable(FittedTable):
     FLEX = "note"
     SHRINK = (("note", 16), ("name", 16), ("kind", 14), ("country", 10), ("role", 8), ("note", 10),
               ("name", 10), ("kind", 8), ("short", 5), ("country", 6))
-
-
-class PickDialog(ModalScreen["Fill | None"]):
-    """Choose a value by typing (a Picker, with the vocabulary's words) and, for a fill, where it goes."""
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
-
-    def __init__(self, key: str, question: str, items: list[Item], value: str | None = None,
-                 scopes: list[tuple[str, str]] | None = None, matcher=None, what: str = "choice") -> None:
-        super().__init__(classes="dialog-screen")
-        self.key = key
-        self.question = question
-        self.items = items
-        self.value = value
-        self.scopes = scopes or []
-        self.matcher = matcher
-        self.what = what
-
-    def compose(self):
-        with Vertical(classes="dialog pick"):
-            yield Label(literal(self.question), classes="question")
-            yield Picker(self.items, self.value, id="pick", placeholder="type to choose", matcher=self.matcher,
-                         what=self.what)
-            if self.scopes:
-                yield Label("For:", classes="field-label")
-                scopes = OptionList(*[Option(literal(label), id=scope) for scope, label in self.scopes],
-                                    id="scope", compact=True)
-                yield scopes
-            hint = "enter takes it · tab: for which rows · escape cancels" if len(self.scopes) > 1 else \
-                "enter takes it · escape cancels"
-            yield Static(hint, classes="hint")
-        yield PlannerFooter()
-
-    def on_mount(self) -> None:
-        if self.scopes:
-            self.query_one("#scope", OptionList).highlighted = 0
-        self.query_one(Picker).focus()
-
-    def _answer(self) -> None:
-        picker = self.query_one(Picker)
-        if picker.value is None:
-            return  # its line says why (no match, or which one)
-        scope = ""
-        if self.scopes:
-            options = self.query_one("#scope", OptionList)
-            scope = self.scopes[options.highlighted or 0][0]
-        self.dismiss(Fill(self.key, picker.value, scope))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._answer()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id == "scope":
-            event.stop()
-            self._answer()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def read_as(table: Table, mapping: dict[str, str]) -> list[str]:

@@ -502,7 +502,7 @@ class MainScreen(Screen):
 
     def grant_typed(self, amount: int | None, invalid: bool) -> None:
         """The grant field confirmed or left (LotPane): the plan takes the amount, one edit and one undo step."""
-        from planner.tui.document import Refused
+        from planner.document import Refused
 
         pane = self.lot_pane
         pane.refused = None

@@ -30,7 +30,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner import editing
-from planner import folder as folders
+from planner import folder_partners as folders
 from planner.model import ROLES, Partner, Plan, short_name_key
 from planner.rules import CallRules
 from planner.scoring import evaluate

@@ -20,11 +20,11 @@ from planner.errors import PlanError
 from planner.model import Plan
 from planner.rules import CallRules, is_provisional, load_call, next_call
 from planner.scoring import Scoreboard, deadline_words
-from planner.tui.fields import Invalid, parse_amount
 from planner.tui.text import literal, scrub_input
 from planner.tui.widgets.choice_list import ChoiceList
 from planner.tui.widgets.live import LiveInput
 from planner.tui.widgets.quiet import Line, set_border_subtitle
+from planner.typed_numbers import Invalid, parse_amount
 
 
 class GrantInput(LiveInput):
