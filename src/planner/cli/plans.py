@@ -1,0 +1,205 @@
+"""The commands on plan files: new, fmt, ls, diff, merge, schema and samples."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from planner.bundled import sample_names, sample_path
+from planner.cli.loading import beside, told
+from planner.cli.output import EXIT_UNREADABLE, emit, err, out
+from planner.errors import PlanError
+from planner.files import decode_plan_bytes, read_user_file, write_bytes_atomically
+from planner.model import Plan, new_plan
+from planner.rules import DEFAULT_CALL, latest_call
+from planner.safetext import shown_path
+from planner.scoring import evaluate, now
+from planner.storage import dump_plan, load_call_for, load_plan, parse_plan, save_plan
+
+
+def new_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--lot", type=int, metavar="N", help="the lot (default 1, or the sample's)")
+    p.add_argument("--call", metavar="ID",
+                   help="the call (default the one open or expected now: see `planner rules`; a sample keeps its own)")
+    p.add_argument("--title", help="the project title")
+    p.add_argument("--from-sample", metavar="NAME", help=f"start from a sample ({', '.join(sample_names())})")
+
+
+def new(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if path.exists():
+        raise PlanError(str(path), "already exists; choose another name (planner new never overwrites)")
+    if args.from_sample:
+        source = sample_path(args.from_sample)
+        if source is None:
+            raise PlanError(args.from_sample, f"no such sample; samples: {', '.join(sample_names())}")
+        plan = load_plan(source)
+    else:
+        # the call being written now (open or expected, scoring.now() the clock), written in the file: a
+        # plan says which call it is for; a `calls/` folder beside it may hold the team's own rule sets
+        plan = new_plan(args.call or latest_call(now(), beside(path)))
+        told(load_call_for(plan, "--call", beside(path)))  # an unknown call is refused before anything is written
+    update: dict[str, object] = {}
+    if args.title:
+        update["title"] = args.title
+    if args.lot is not None:
+        rules = load_call_for(plan, str(path), beside(path))
+        if not rules.has_lot(args.lot):
+            raise PlanError("--lot", f"call {rules.id} has no lot {args.lot}")
+        update["lot"] = args.lot
+        if plan.duration_months is not None and rules.lot(args.lot).duration(plan.duration_months) is None:
+            update["duration_months"] = None
+    if update:
+        plan = plan.model_copy(update=update)
+    save_plan(plan, path)
+    call = plan.call or DEFAULT_CALL
+    try:
+        rules = load_call_for(plan, str(path), beside(path))
+        status = {"expected": f", expected {rules.expected or ''}".rstrip() + ", not yet published",
+                  "closed": ", closed"}.get(rules.status_at(now()), "")
+    except PlanError:
+        status = ""
+    out(f"created {shown_path(path)} (call {call}{status}, Lot {plan.lot})\n")
+    return 0
+
+
+def fmt_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("plans", metavar="PLAN", nargs="+")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+
+
+def fmt(args: argparse.Namespace) -> int:
+    changed = unreadable = 0
+    for name in args.plans:
+        try:
+            current = read_user_file(name)  # read once: what is judged is what is compared
+            plan = parse_plan(decode_plan_bytes(name, current), name)
+        except PlanError as exc:
+            err(f"planner: {exc}")
+            unreadable += 1
+            continue
+        if dump_plan(plan).encode("utf-8") == current:
+            continue
+        changed += 1
+        if args.check:
+            out(f"would reformat {shown_path(name)}\n")
+        else:
+            save_plan(plan, name)
+            out(f"reformatted {shown_path(name)}\n")
+    if unreadable:
+        return EXIT_UNREADABLE
+    return 1 if (args.check and changed) else 0
+
+
+def ls_arguments(p: argparse.ArgumentParser) -> None:
+    p.epilog = ("Every *.toml file in the folder is listed, an unreadable one with the reason "
+                "(partners.toml, the folder's directory of partners, is not a plan). Exit 0 when "
+                "the folder was listed, whatever the verdicts; 2 when it cannot be read.")
+    p.add_argument("folder", metavar="DIR", nargs="?", default=".", help="the folder (default: the current one)")
+    p.add_argument("--recursive", "-r", action="store_true", help="the plans in subfolders too")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def ls(args: argparse.Namespace) -> int:
+    import json
+
+    from planner import folder
+
+    try:
+        entries = folder.list_folder(args.folder, recursive=args.recursive)
+    except folder.FolderError as exc:
+        err(f"planner: {exc}")
+        return EXIT_UNREADABLE
+    if args.format == "json":
+        text = json.dumps(folder.listing_json(args.folder, entries), ensure_ascii=False, indent=2) + "\n"
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 (its bytes kept as surrogates): \u escapes
+            text = json.dumps(folder.listing_json(args.folder, entries), indent=2) + "\n"
+        emit(text, True)
+    else:
+        out(folder.listing_text(entries))
+    return 0
+
+
+def diff_arguments(p: argparse.ArgumentParser) -> None:
+    p.epilog = ("As a git diff driver: git config diff.planner.textconv 'planner diff --textconv' and a line "
+                "'*.toml diff=planner' in .gitattributes; git diff then shows what changed in words.")
+    p.add_argument("plans", metavar="PLAN", nargs="+", help="two plans (A B), or one with --textconv")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--textconv", action="store_true", help="print one plan as lines of words (for git's textconv)")
+
+
+def diff(args: argparse.Namespace) -> int:
+    from planner import plandiff
+
+    if args.textconv:
+        if len(args.plans) != 1:
+            raise PlanError("--textconv", f"takes one plan, not {len(args.plans)}")
+        path = args.plans[0]
+        try:
+            plan = load_plan(path)
+            board = evaluate(plan, load_call_for(plan, path))
+        except PlanError as exc:
+            # git shows a file it cannot convert as nothing: show why and the text as it is
+            data = read_user_file(path)
+            out(f"(not a plan the planner can read: {exc.message})\n" + data.decode("utf-8", "replace"))
+            return 0
+        out(plandiff.textconv(plan, board))
+        return 0
+    if len(args.plans) != 2:
+        raise PlanError("diff", f"takes two plans (A B), not {len(args.plans)}")
+    a, b = args.plans
+    plans = [load_plan(a), load_plan(b)]
+    boards = tuple(evaluate(plan, load_call_for(plan, path)) for plan, path in zip(plans, args.plans))
+    changes = plandiff.describe(plans[0], plans[1], boards)  # type: ignore[arg-type]
+    emit(plandiff.as_json(changes, a, b) if args.format == "json" else plandiff.as_text(changes, a, b),
+          args.format == "json")
+    return 1 if changes else 0
+
+
+def merge_arguments(p: argparse.ArgumentParser) -> None:
+    p.epilog = ("Partners are matched by short name, else PIC, else name; work packages by id; every other value "
+                "by its key. A change on one side is taken, both sides' new partners are kept (ours first), and "
+                "where both sides changed a value differently OURS gets git's conflict markers around both "
+                "versions. As git's merge driver: 'planner git-setup' sets it up.")
+    p.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
+    p.add_argument("ours", metavar="OURS", help="our version, which the merge replaces (git's %%A)")
+    p.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
+
+
+def merge_plans(args: argparse.Namespace) -> int:
+    from planner import merge
+
+    merged = merge.merge_files(args.base, args.ours, args.theirs)
+    write_bytes_atomically(Path(args.ours), merged.text)
+    if not merged.conflicts:
+        return 0
+    out(f"{shown_path(args.ours)}: {len(merged.conflicts)} conflict(s), marked in the file:\n")
+    for conflict in merged.conflicts:
+        out(f"  {conflict.words}\n")
+    return 1
+
+
+def no_arguments(_p: argparse.ArgumentParser) -> None:
+    """schema and samples take none."""
+
+
+def schema(_args: argparse.Namespace) -> int:
+    import json
+
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "planner plan file, format 1"
+    print(json.dumps(schema, indent=2))
+    return 0
+
+
+def samples(_args: argparse.Namespace) -> int:
+    for name in sample_names():
+        path = sample_path(name)
+        assert path is not None
+        plan = load_plan(path)
+        out(f"{name:<20} Lot {plan.lot}  {plan.title}\n")
+    return 0
