@@ -149,8 +149,11 @@ def _unreadable_holder(tmp_path: Path) -> None:
     import subprocess
     script = ("import sys; from pathlib import Path; from planner import recovery; "
               "h = recovery.read_holder(Path(sys.argv[1])); print(h.known, h.problem, h.who())")
-    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=WAIT,
-                          user=65534, group=65534, env={**os.environ, "HOME": str(tmp_path)})
+    from test_saving import nobody_python  # this interpreter, or one `nobody` can reach (a mode-700 checkout)
+
+    python, python_env = nobody_python()
+    done = subprocess.run([*python, "-c", script, str(path)], capture_output=True, text=True, timeout=WAIT,
+                          user=65534, group=65534, env={**os.environ, **python_env, "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     known, problem, who = done.stdout.strip().split(" ", 2)
     assert (known, problem) == ("False", "None")
