@@ -62,9 +62,37 @@ def _shown(value: object) -> str:
     return "" if value is None else editable(str(value))
 
 
-class LineForm(ClosingOnce, ModalScreen[Plan | None]):
+class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
+    """What both forms share: enter checks the edit (`edited`, each form's own) and dismisses with the
+    plan, or says why under the fields (`ERROR`) and puts the cursor in the field at fault."""
+
+    ERROR = ""  # the id of the form's FieldError
+    KEPT = ""  # what the plan keeps when the edit is refused, after the reason
+
+    def edited(self) -> tuple[Plan | None, str, str]:
+        raise NotImplementedError
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        plan, field, problem = self.edited()
+        if plan is None:
+            self.query_one(f"#{self.ERROR}", FieldError).say(f"not taken, {problem}{self.KEPT}")
+            if field:
+                self.query_one(f"#{field}", Input).focus()
+            return
+        self.dismiss(plan)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LineForm(_PlanForm):
     """The line of the partner at `index` in work package `wp_id`, and the partner's staff cost."""
 
+    ERROR, KEPT = "line-error", "; the plan keeps its line"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="line.cancel"),
         Binding("ctrl+s", "submit", "Save line", id="line.submit", priority=True),
@@ -157,21 +185,6 @@ class LineForm(ClosingOnce, ModalScreen[Plan | None]):
         self.query_one("#line-error", FieldError).say("")
         self._preview()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def action_submit(self) -> None:
-        plan, field, problem = self.edited()
-        if plan is None:
-            self.query_one("#line-error", FieldError).say(f"not taken, {problem}; the plan keeps its line")
-            if field:
-                self.query_one(f"#{field}", Input).focus()
-            return
-        self.dismiss(plan)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def lead_items(plan: Plan, rules: CallRules) -> list[Item]:
@@ -181,9 +194,10 @@ def lead_items(plan: Plan, rules: CallRules) -> list[Item]:
             for p in plan.partners if (role := roles.get(p.role)) is not None and role.full_partner]
 
 
-class WorkPackageForm(ClosingOnce, ModalScreen[Plan | None]):
+class WorkPackageForm(_PlanForm):
     """A new work package (`index` None) or the one at `index`: id, title, lead and months."""
 
+    ERROR = "wp-error"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="wp.cancel"),
         Binding("ctrl+s", "submit", "Save work package", id="wp.submit", priority=True),
@@ -249,18 +263,3 @@ class WorkPackageForm(ClosingOnce, ModalScreen[Plan | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#wp-error", FieldError).say("")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def action_submit(self) -> None:
-        plan, field, problem = self.edited()
-        if plan is None:
-            self.query_one("#wp-error", FieldError).say(f"not taken, {problem}")
-            if field:
-                self.query_one(f"#{field}", Input).focus()
-            return
-        self.dismiss(plan)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
