@@ -14,13 +14,12 @@ median CPU time. A measuring script, not a test: it checks nothing and exits 0.
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from folder import timed  # benchmarks/folder.py: the same wall and CPU timing
 
 from planner import merge
 
@@ -44,21 +43,6 @@ def versions(n: int) -> tuple[str, str, str]:
     theirs = head + "".join(block(i, notes="checked" if i % 50 == 2 else "") for i in range(n) if i % 200 != 3) \
         + "".join(block(2 * n + i) for i in range(10))
     return base, ours, theirs
-
-
-def _cpu() -> float:
-    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
-
-
-def timed(run, times: int) -> tuple[float, float, float]:
-    spent, cpu = [], []
-    for _ in range(times):
-        start, start_cpu = time.perf_counter(), _cpu()
-        run()
-        spent.append((time.perf_counter() - start) * 1000)
-        cpu.append((_cpu() - start_cpu) * 1000)
-    return statistics.median(spent), min(spent), statistics.median(cpu)
 
 
 def main() -> int:
