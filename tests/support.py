@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from forked import run_command
 from planner.model import FORMAT, Activities, Assessment, BudgetLine, Lines, Partner, Plan, Profile, WorkPackage
 from planner.rules import CallRules, load_call
 
@@ -142,14 +142,10 @@ def with_budget(plan: Plan, rules: CallRules, work_packages: int = 2, staff_cost
 
 def run_planner(*args: str | os.PathLike[str], cwd: str | os.PathLike[str] | None = None,
                 timeout: float = 60, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m planner ARGS` in a fresh interpreter, as a user would run it."""
+    """`python -m planner ARGS` in a process of its own, as a user would run it (see forked.py)."""
     env = {**os.environ, **(env or {})}
     env["COLUMNS"] = "250"  # no wrapping, so a message is one line of the text output
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL,
-        cwd=cwd or ROOT, env=env, timeout=timeout,
-    )
+    return run_command(args, cwd=cwd, env=env, timeout=timeout)
 
 
 # the modules that read the clock: scoring.now() (new plans, the verdicts), the rules (latest_call),
@@ -161,22 +157,5 @@ def run_planner_at(now: datetime, *args: str | os.PathLike[str], cwd: str | os.P
                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real command, as `run_planner`, with its clock frozen at the aware moment `now` (a test must
     not depend on today's date): the modules that read the clock get a datetime whose now() is `now`."""
-    boot = "\n".join([
-        "import datetime as _d, importlib, sys",
-        f"_NOW = _d.datetime.fromisoformat({now.isoformat()!r})",
-        "class _Frozen(_d.datetime):",
-        "    @classmethod",
-        "    def now(cls, tz=None):",
-        "        return _NOW.astimezone(tz) if tz is not None else _NOW.astimezone().replace(tzinfo=None)",
-        f"for _name in {CLOCK_MODULES!r}:",
-        "    importlib.import_module(_name).datetime = _Frozen",
-        "sys.argv[0] = 'planner'",
-        "from planner.__main__ import main",
-        "raise SystemExit(main())",
-    ])
     full = {**os.environ, **(env or {}), "COLUMNS": "250"}
-    return subprocess.run(
-        [sys.executable, "-c", boot, *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL,
-        cwd=cwd or ROOT, env=full, timeout=60,
-    )
+    return run_command(args, cwd=cwd, env=full, now=now, clock_modules=CLOCK_MODULES)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from forked import run_command
 from hostile_corpus import ENTRIES, write_corpus
 from planner.safetext import visible
-from support import ROOT, SAMPLES
+from support import SAMPLES
 
 # a hang, not slowness: a file takes well under a second, but on a loaded machine (the suite runs over every
 # core, beside other work) starting Python alone took more than 5 s
@@ -25,9 +26,7 @@ TIMEOUT = 60
 
 def planner(*args: str | os.PathLike[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     """The CLI with no terminal (stdin from /dev/null, output captured), as bytes so that an ESC is seen."""
-    env = dict(os.environ, COLUMNS="250")
-    return subprocess.run([sys.executable, "-m", "planner", *map(str, args)], stdin=subprocess.DEVNULL,
-                          capture_output=True, env=env, cwd=cwd or ROOT, timeout=TIMEOUT)
+    return run_command(args, env=dict(os.environ, COLUMNS="250"), cwd=cwd, timeout=TIMEOUT, text=False)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

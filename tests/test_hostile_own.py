@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from forked import run_command
 from hostile_corpus_own import BY_NAME, CASES, FAKE_VERDICT, VICTIM, VICTIM_TEXT, available, cases, kind_of, make
 from support import ROOT, SAMPLES
 
@@ -28,6 +29,8 @@ FORMAT_CHARACTERS = [chr(c) for c in (*range(0x200B, 0x2010), 0x2028, 0x2029, *r
 def planner(*args: str | os.PathLike[str], stdout=subprocess.PIPE, timeout: float = TIMEOUT,
             **kw) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ, COLUMNS="250")
+    if stdout is subprocess.PIPE and not kw:  # captured as run_command does: in a child of the forking parent
+        return run_command(args, env=env, timeout=timeout, text=False)
     return subprocess.run([sys.executable, "-m", "planner", *map(os.fsencode, args)], stdin=subprocess.DEVNULL,
                           stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=ROOT, timeout=timeout, **kw)
 

@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 
+from forked import run_command
 from planner.errors import PlanError
 from planner.importing import MissingColumns, preview_import, read_table
 from planner.rules import load_call
@@ -33,8 +34,7 @@ EXPECTED = {"HM": ("DE", "higher-education"), "US": ("ES", "higher-education"), 
 
 
 def run_planner(*args):
-    return subprocess.run([sys.executable, "-m", "planner", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL)
+    return run_command(args)
 
 
 def csv_text(rows, header=HEADER, sep=";"):

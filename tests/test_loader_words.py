@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
+from forked import run_command
 from planner.errors import PlanError
 from planner.storage import parse_plan
-from support import ROOT
 
 PLAN = ('format = 1\ntitle = "T"\nlot = 1\ncall = "2025"\n'
         '[[partners]]\nname = "Acme"\ncountry = "{country}"\nkind = "{kind}"\nrole = "{role}"\n')
@@ -18,8 +15,7 @@ PLAN = ('format = 1\ntitle = "T"\nlot = 1\ncall = "2025"\n'
 def check(tmp_path, country="DE", kind="enterprise", role="beneficiary"):
     path = tmp_path / "plan.toml"
     path.write_text(PLAN.format(country=country, kind=kind, role=role), encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "planner", "check", str(path)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL)
+    return run_command(["check", path])
 
 
 def test_check_suggests_the_country_for_a_typo(tmp_path):
