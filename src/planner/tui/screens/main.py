@@ -356,9 +356,8 @@ class MainScreen(Screen):
 
     def _show_pane(self, index: int) -> None:
         self.pane = index
-        panes = self.query_one("#panes")
-        for i in range(len(PANES)):
-            panes.set_class(i == index, f"-show-{i}")
+        # in one batch: each class changed on its own restyled every widget of the panes again
+        self.query_one("#panes").update_classes({f"-show-{i}": i == index for i in range(len(PANES))})
 
     def _focus_moved(self, focused) -> None:
         """The pane shown follows the focus (tab walks through every pane's fields)."""
