@@ -52,6 +52,8 @@ import planner.__main__
 pause_collector()
 os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
 import planner.cli
+for command in planner.cli.COMMANDS.values():
+    command.load()  # the handlers' modules, which `planner.cli` imports only for their command: once, not per child
 control.send(b"ready")
 
 

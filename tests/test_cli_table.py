@@ -3,15 +3,20 @@ with it come its line in `planner --help`, its own parser and --help, and its ha
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from support import ROOT
 
+# the entry names its module and functions: the module stands in for a new file beside judging.py, found
+# under `planner.cli` when the command is parsed
 ADD_ONE = textwrap.dedent("""
-    import sys
+    import sys, types
     import planner.cli as cli
     from planner.cli.commands import COMMANDS, Command
 
@@ -22,7 +27,11 @@ ADD_ONE = textwrap.dedent("""
         cli.out(f"echoed {args.word}\\n")
         return 1
 
-    COMMANDS["echo-word"] = Command("echo-word", "say a word back (a command added by one entry)", arguments, handler)
+    module = types.ModuleType("planner.cli.echoing")
+    module.echo_arguments, module.echo = arguments, handler
+    sys.modules["planner.cli.echoing"] = module
+    COMMANDS["echo-word"] = Command("echo-word", "say a word back (a command added by one entry)", "cli.echoing",
+                                    "echo_arguments", "echo")
     sys.exit(cli.main(sys.argv[1:]))
 """)
 
@@ -51,3 +60,26 @@ def test_every_command_of_the_table_is_in_the_top_help():
     for name, command in COMMANDS.items():
         assert f"  {name}" in top.stdout, name
         assert command.about.split()[0] in top.stdout, name
+
+
+def test_every_entry_names_a_module_and_two_functions_that_exist():
+    # a typo in a module or function name would otherwise show only when someone runs that command
+    from planner.cli import COMMANDS
+
+    for name, command in COMMANDS.items():
+        module = importlib.import_module(f"planner.{command.module}")
+        assert command.load() is module, name
+        for function in (command.arguments, command.handler):
+            assert callable(getattr(module, function, None)), f"{name}: planner.{command.module}.{function}"
+        assert callable(command.arguments_function()) and callable(command.handler_function()), name
+
+
+def test_an_entry_with_a_misspelt_function_is_refused_by_name():
+    from planner.cli.commands import COMMANDS, Command
+
+    check = COMMANDS["check"]
+    wrong = Command(check.name, check.about, check.module, check.arguments, "chek")
+    with pytest.raises(TypeError, match="planner.cli.judging.chek"):
+        wrong.handler_function()
+    with pytest.raises(ModuleNotFoundError):
+        Command(check.name, check.about, "cli.judgin", check.arguments, check.handler).load()

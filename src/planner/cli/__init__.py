@@ -1,7 +1,7 @@
 """The `planner` command, the process: the arguments read, a command's handler (the table in
 `cli/commands.py`) or the TUI started, the exit codes, one line on standard error for any failure, and
-the streams. The handlers live by job in `judging`, `plans` and `exchange`; what they write goes through
-`output`. Textual is imported only for the TUI."""
+the streams. The handlers live by job in `judging`, `plans` and `exchange`, each imported only when its
+command runs; what they write goes through `output`. Textual is imported only for the TUI."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = COMMANDS[argv[0]]
             args = parser_for(command).parse_args(argv[1:])
             resume_collector()  # loaded (see heap.pause_collector); the work may make garbage in cycles
-            code = command.handler(args)
+            code = command.run(args)
         else:
             code = _tui(_top_parser().parse_args(argv))
         sys.stdout.flush()  # a full disk or a closed pipe shows here, while it can still change the exit code
