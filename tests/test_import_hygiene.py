@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from support import ROOT, SAMPLES
 
 PROBE = textwrap.dedent("""
@@ -51,6 +53,48 @@ START = textwrap.dedent("""
     doc.save()
     print("after a save:", "tomlkit" in sys.modules, path.read_text(encoding="utf-8").startswith("# by hand"))
 """)
+
+
+# The TUI's path through the command line, up to Textual: `planner --help`, then `planner PLAN` parsed by the
+# top parser and run as far as it goes without a terminal (the plan read, then "needs a terminal"). The
+# command handlers and what only they use are imported when their command runs, never on this path. The
+# modules named after the plan are imported first: the probe's check must see them (it can fail).
+TUI_PATH = textwrap.dedent("""
+    import contextlib, importlib, io, sys
+    for name in sys.argv[2:]:
+        importlib.import_module(name)
+    import planner.cli
+    with contextlib.redirect_stdout(io.StringIO()) as shown, contextlib.suppress(SystemExit):
+        planner.cli.main(["--help"])
+    assert "check" in shown.getvalue() and "commands:" in shown.getvalue()
+    with contextlib.redirect_stderr(io.StringIO()) as said:
+        code = planner.cli.main([sys.argv[1]])
+    assert code == 2 and "needs a terminal" in said.getvalue(), (code, said.getvalue())
+    commands_only = ("planner.cli.judging", "planner.cli.plans", "planner.cli.exchange", "planner.cli.loading",
+                     "planner.editing", "planner.budget_report", "planner.rules.diff")
+    loaded = [name for name in commands_only if name in sys.modules]
+    print("command modules:", loaded)
+    assert not loaded, loaded
+""")
+
+
+def tui_path(*first: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", TUI_PATH, str(SAMPLES / "lot1-example.toml"), *first],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def test_the_tui_path_and_help_load_no_command_handler():
+    result = tui_path()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "command modules: []" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["planner.cli.judging", "planner.budget_report"])
+def test_the_tui_path_probe_sees_a_handler_module_when_it_is_imported(module):
+    result = tui_path(module)
+    assert result.returncode != 0
+    shown = [line for line in result.stdout.splitlines() if line.startswith("command modules: ")]
+    assert len(shown) == 1 and f"'{module}'" in shown[0], result.stdout + result.stderr
 
 
 def test_cli_and_core_do_not_import_textual():

@@ -8,8 +8,6 @@ from collections import Counter
 from collections.abc import Collection
 
 from planner.budget import Estimate, budget
-from planner.budget_report import COLUMNS as BUDGET_COLUMNS
-from planner.budget_report import budget_rows, budget_sections
 from planner.editing import counting_note
 from planner.model import Partner, Plan
 from planner.report import STATUS_WORDS, _md_cell, call_heading, provisional_lines, shown_label, verdict_line
@@ -155,7 +153,8 @@ def markdown_report(plan: Plan, rules: CallRules, board: Scoreboard, path: str |
         board, bullet="- ", leave_out=_left_out(for_partners))]
 
     if board.estimate is not None:  # the estimated budget and the work plan, in place of the typed shares
-        from planner.budget_report import summary_line
+        # here: the TUI's partners table loads this module at start (kind_words); only a report needs these
+        from planner.budget_report import budget_sections, summary_line
 
         md += ["", "## Budget", "", summary_line(board.estimate, board.cap_eur, board.duration_months) + "."]
         md += budget_sections(board.estimate, plan, heading="###")
@@ -199,9 +198,11 @@ def budget_csv(est: Estimate, plan: Plan, bom: bool = True) -> str:
     with a byte order mark unless `bom=False`."""
     import csv
 
+    from planner.budget_report import COLUMNS, budget_rows  # here: only a budget export, not the TUI's start
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(BUDGET_COLUMNS)
+    writer.writerow(COLUMNS)
     for row in budget_rows(est, plan):
         writer.writerow([safe_cell(cell) for cell in row])
     return (BOM if bom else "") + buffer.getvalue()

@@ -12,7 +12,6 @@ from typing import Any
 
 from planner.errors import PlanError
 from planner.rules import own
-from planner.rules.diff import diff
 from planner.rules.extends import builtin_data
 from planner.rules.loading import (
     available_calls,
@@ -77,6 +76,8 @@ def _rules(ref: str, beside: Path | None = None) -> CallRules:
 def rule_changes(a: str, b: str, beside: Path | None = None) -> list[str]:
     """What differs between calls `a` and `b` (ids), as `planner rules diff` says it, without the lines
     every new year has (its id, names, and the sources' wording): what would change for a plan."""
+    from planner.rules.diff import diff  # here: the TUI loads this module at start, the diff only for this dialog
+
     skip = ("id:", "name:", "title:")
     return [line for line in diff(_data(a, beside), _data(b, beside))
             if not line.startswith(skip) and "source" not in line.split(":", 1)[0]]
@@ -122,6 +123,8 @@ def show_text(ref: str) -> str:
 
 
 def diff_text(a: str, b: str) -> str:
+    from planner.rules.diff import diff  # here: only `planner rules diff`, not the TUI's start nor other commands
+
     changes = diff(_data(a), _data(b))
     if not changes:
         return f"{shown_path(a)} and {shown_path(b)} give the same rules\n"
