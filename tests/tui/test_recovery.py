@@ -43,6 +43,8 @@ def question(screen: Choice) -> str:
 async def answer(pilot, choice_id: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, Choice)
+    # on top is not composed yet: under load its buttons came a frame after its question
+    await wait_for(pilot, lambda: screen.query(f"#choice-{choice_id}"), f"the {choice_id} button")
     screen.query_one(f"#choice-{choice_id}").press()
     await wait_for(pilot, lambda: pilot.app.screen is not screen, "the dialog to close")
 
