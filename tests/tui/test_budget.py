@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from textual.widgets import Input
@@ -89,3 +90,32 @@ async def test_grant_field_drops_a_cleared_error_and_offers_no_typed_keys(tmp_pa
         await pilot.press("ctrl+u")
         await wait_for(pilot, lambda: "not an amount" not in static_text(app, "#grant-hint"), "the error gone")
         assert app.document.plan.requested_grant_eur is None
+
+
+async def test_the_lot_pane_hint_judges_the_budget_when_the_plan_has_one(draft: Path, lot1: Path, size) -> None:
+    """With a budget the verdict judges its contribution, not the typed grant: the hint under the grant
+    field says so (the draft's typed grant is under the cap, its budget over it)."""
+    typed_only = lot1.with_name("typed-grant-only.toml")
+    shutil.copyfile(lot1, typed_only)
+    for path, over in ((draft, True), (lot1, False), (without_budget(typed_only), None)):
+        app, _ = make_app(path)
+        async with app.run_test(size=size) as pilot:
+            await ready(pilot)
+            await pilot.press("2")
+            board, hint = app.board, lambda: static_text(app, "#grant-hint")
+            if over is None:  # typed grant only: the cap against it, and the budget it implies
+                assert board.estimate is None
+                await wait_for(pilot, lambda: "Implied total budget at 80%" in hint(), "the typed grant's hint")
+                continue
+            est = board.estimate
+            assert est is not None
+            await wait_for(pilot, lambda: f"Budget: EUR {est.contribution_eur:,} (80% of EUR {est.cost_eur:,}):"
+                           in " ".join(hint().split()), f"the budget's hint for {path.name}")
+            words = " ".join(hint().split())
+            if over:
+                assert board.get("grant").status == "fail"
+                assert f"cut EUR {board.cut_to_cap:,} of costs (b) to the cap" in words, words
+                assert f"cut EUR {board.cut_to_cap:,} of estimated costs" in board.get("grant").message
+            else:
+                assert f"EUR {board.cap_eur - est.contribution_eur:,} under the cap" in words, words
+            assert "Implied total budget" not in words  # the typed grant's figure, which the verdict ignores

@@ -84,7 +84,8 @@ class MainScreen(Screen):
         yield Static("", id="small-notice")
         with Vertical(id="panes", classes="-show-0"):
             yield PartnersPane(id="partners-pane", classes="pane")
-            self.lot_pane = LotPane(self.document.rules, self.grant_typed, id="lot-pane", classes="pane")
+            self.lot_pane = LotPane(self.document.rules, self.grant_typed, self.app.key_for("planner.budget"),
+                                    id="lot-pane", classes="pane")
             self.scoreboard_view = ScoreboardView(id="scoreboard", classes="pane")
             self._lower = Horizontal(self.lot_pane, self.scoreboard_view, id="lower")
             # below 120 columns the first frame shows the partners alone: the other two panes are

@@ -52,9 +52,12 @@ class LotPane(VerticalScroll, can_focus=False):
         ids: list[str]
         toggled: str
 
-    def __init__(self, rules: CallRules, grant_typed: Callable[[int | None, bool], None], **kwargs) -> None:
-        """`grant_typed(amount, invalid)`: called when the grant field is confirmed or left with a new value."""
+    def __init__(self, rules: CallRules, grant_typed: Callable[[int | None, bool], None], budget_key: str = "b",
+                 **kwargs) -> None:
+        """`grant_typed(amount, invalid)`: called when the grant field is confirmed or left with a new value;
+        `budget_key`: the budget screen's key, named where the hint says to cut costs."""
         super().__init__(**kwargs)
+        self.budget_key = budget_key
         self.rules = rules
         self.grant_typed = grant_typed
         self.refused: str | None = None  # why the plan did not take the typed grant (the app sets it)
@@ -136,6 +139,16 @@ class LotPane(VerticalScroll, can_focus=False):
             hint = f"✗ {self.refused}: the plan keeps {kept}."
         elif b.cap is None:
             hint = "No cap: the duration is not one this lot allows."
+        elif board.estimate is not None and not prefix:
+            # the plan has a budget: the verdict judges its contribution, the typed grant only against it
+            est, cut = board.estimate, board.cut_to_cap
+            hint = f"Budget: {eur(est.contribution_eur)} ({est.funding_rate_percent}% of {eur(est.cost_eur)}): "
+            if cut is not None:
+                hint += f"cut {eur(cut)} of costs ({self.budget_key}) to the cap."
+            else:
+                hint += f"{eur(b.cap - est.contribution_eur)} under the cap."
+                if plan.requested_grant_eur is not None and plan.requested_grant_eur != est.contribution_eur:
+                    hint += " The grant typed above differs."
         elif b.requested is None:
             hint = f"Cap {eur(b.cap)} for {b.months} months."
         else:
