@@ -253,6 +253,17 @@ def test_grant_above_the_cap_is_one_step_with_the_amount():
     assert tq.summary() == tq.steps[0]
 
 
+def test_a_budget_over_the_cap_takes_a_cost_cut_in_words_too():
+    plan, rules = _sample("lot2-draft")  # its budget's contribution is over the Lot 2 cap
+    board = evaluate(plan, rules, now=BEFORE_DEADLINE)
+    tq = board.to_qualify
+    cut = next(step for step in tq.steps if step.startswith("cut "))
+    assert cut.startswith(f"cut EUR {board.cut_to_cap:,} of estimated costs")
+    assert "cut costs" in tq.in_words().split(", ") and "lower grant" not in tq.in_words()
+    alone = ToQualify(0, tq.of_which, (cut,), step_ids=("grant-cut",))
+    assert alone.short() == "cut costs"
+
+
 def test_coordinator_duration_and_excluded_steps_in_the_specs_order():
     rules = CALLS["2024"]
     partners, new_country = _at_minimum_but_one_country(rules)

@@ -90,7 +90,8 @@ class ToQualify:
     of_which: dict[str, int]
     steps: tuple[str, ...]
     alternatives: tuple[str, ...] = ()
-    # the criterion id of each step, in step order (for short(): "ecosystem", "grant" ...)
+    # the criterion id of each step, in step order (for short(): "ecosystem", "grant" ...); "grant-cut" is
+    # the grant's step when a budget gives it (costs to cut, not a grant to lower)
     step_ids: tuple[str, ...] = ()
 
     @property
@@ -486,7 +487,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
         cap = rules.max_grant(lot.number, board.duration_months)
         asked = plan.requested_grant_eur
         if cap is not None and board.cut_to_cap is not None:  # the budget's contribution is over the cap
-            steps.append(("grant", f"cut EUR {board.cut_to_cap:,} of estimated costs to bring the budget's "
+            steps.append(("grant-cut", f"cut EUR {board.cut_to_cap:,} of estimated costs to bring the budget's "
                           f"contribution to the EUR {cap:,} cap at {rules.funding_rate_percent}%"))
         elif cap is not None and asked is not None and asked > cap:
             steps.append(("grant", f"lower the grant by EUR {asked - cap:,} to the EUR {cap:,} cap"))

@@ -21,7 +21,7 @@ WORDS = {"ecosystem": "1 ecosystem"}
 SHORT = {
     "coordinator": "coordinator", "excluded-countries": "excluded", "third-countries": "3rd country",
     "eche": "ECHE", "affiliations": "affiliation", "duration": "duration", "ecosystem": "ecosystem",
-    "grant": "lower grant",
+    "grant": "lower grant", "grant-cut": "cut costs",
 }
 
 
