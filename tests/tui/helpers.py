@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
 from planner.tui.app import PlannerApp, open_document
+from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
@@ -68,6 +70,15 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str, tim
 async def wait_screen(pilot: Pilot, kind: type[Screen]) -> Screen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind), f"a {kind.__name__} on top")
     return pilot.app.screen
+
+
+async def open_share_form(pilot: Pilot) -> tuple[BudgetScreen, ShareForm]:
+    """From the main screen, `b` then `s`: the budget screen, and on it the share form of the partner
+    under the grid's cursor (the first one as the screen opens; enter there edits a budget line)."""
+    await pilot.press("b")
+    budget = await wait_screen(pilot, BudgetScreen)
+    await pilot.press("s")
+    return cast(BudgetScreen, budget), cast(ShareForm, await wait_screen(pilot, ShareForm))
 
 
 async def wait_main(pilot: Pilot) -> None:

@@ -12,6 +12,7 @@ from planner.tui.widgets.budget_grid import BudgetGrid
 
 from .helpers import (
     make_app,
+    open_share_form,
     ready,
     replace_text,
     screen_text,
@@ -53,15 +54,10 @@ async def test_budget_share_edit_makes_the_shares_add_up(draft: Path, size) -> N
 
 
 async def test_budget_shows_every_amount_whole(lot1):
-    from planner.tui.screens.budget import BudgetScreen, ShareForm
-
     app, _ = make_app(lot1)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("b")
-        screen = await wait_screen(pilot, BudgetScreen)
-        await pilot.press("s")  # the first partner's share
-        await wait_screen(pilot, ShareForm)
+        screen, _ = await open_share_form(pilot)  # the first partner's share
         await replace_text(pilot, "1020000")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen, "back in the budget")

@@ -18,7 +18,7 @@ from planner.document import Document
 from planner.model import Plan
 from planner.storage import load_plan, save_plan
 from planner.tui.app import PlannerApp, open_document
-from planner.tui.screens.budget import BudgetScreen, ShareForm
+from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.importing import ImportScreen
@@ -31,6 +31,7 @@ from .helpers import (
     focus,
     import_rows,
     make_app,
+    open_share_form,
     ready,
     replace_text,
     screen_text,
@@ -204,10 +205,7 @@ async def test_budget_share_that_would_not_load_is_refused_in_the_form(lot1, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         share = app.document.plan.partners[0].grant_eur
-        await pilot.press("b")
-        await wait_screen(pilot, BudgetScreen)
-        await pilot.press("s")  # the selected partner's share (enter edits a budget line)
-        form = await wait_screen(pilot, ShareForm)
+        _, form = await open_share_form(pilot)
         error = form.query_one("#share-error", Static)
         for typed, why in (("-5000", "is negative"), ("-", "is not an amount")):
             await replace_text(pilot, typed)

@@ -8,7 +8,7 @@ from textual.widgets import Input
 from planner.storage import load_plan
 from planner.tui.screens.assessment import AssessmentScreen
 
-from .helpers import focus, make_app, post_keys, ready, static_text, wait_for, wait_screen
+from .helpers import focus, make_app, open_share_form, post_keys, ready, static_text, wait_for, wait_screen
 
 
 def hint(app) -> str:
@@ -118,15 +118,11 @@ async def test_quitting_with_a_typed_amount_asks_about_it(lot1):
 @pytest.mark.parametrize("typed, expected", [("240k", 240_000), ("8.000", 8_000), ("1,45 Mio", 1_450_000),
                                              ("EUR 12 500", 12_500)])
 async def test_a_share_reads_240k_as_the_grant_field_does(lot1, typed, expected):
-    from planner.tui.screens.budget import BudgetScreen, ShareForm
 
     app, _ = make_app(lot1)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("b")
-        screen = await wait_screen(pilot, BudgetScreen)
-        await pilot.press("s")  # the first partner's share (enter edits a budget line)
-        form = await wait_screen(pilot, ShareForm)
+        screen, form = await open_share_form(pilot)
         await pilot.press("end", "ctrl+u", *typed)
         field = form.query_one("#share", Input)
         await wait_for(pilot, lambda: field.value == typed, "every character typed, none filtered out")
@@ -140,16 +136,12 @@ async def test_a_share_reads_240k_as_the_grant_field_does(lot1, typed, expected)
                                         ("5 apples", "is not an amount in whole euros"),
                                         ("-240k", "is negative")])
 async def test_a_share_that_is_no_amount_is_refused_aloud_and_the_plan_keeps_the_old_one(lot1, typed, why):
-    from planner.tui.screens.budget import BudgetScreen, ShareForm
 
     app, _ = make_app(lot1)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         before = app.document.plan.partners[0].grant_eur
-        await pilot.press("b")
-        await wait_screen(pilot, BudgetScreen)
-        await pilot.press("s")  # the first partner's share
-        form = await wait_screen(pilot, ShareForm)
+        _, form = await open_share_form(pilot)
         await pilot.press("end", "ctrl+u", *typed, "enter")
         await wait_for(pilot, lambda: why in static_text(form, "#share-error"), "the reason under the field")
         assert app.screen is form and form.query_one("#share", Input).value == typed  # nothing typed is lost

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.storage import load_plan
-from planner.tui.screens.budget import BudgetScreen, ShareForm
+from planner.tui.screens.budget import BudgetScreen
 from planner.tui.widgets.budget_grid import BudgetGrid
 
 from .helpers import (
     make_app,
+    open_share_form,
     post_keys,
     ready,
     replace_text,
@@ -53,10 +54,7 @@ async def test_undo_inside_a_screen_redraws_it(draft: Path) -> None:
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("b")
-        screen = await wait_screen(pilot, BudgetScreen)
-        await pilot.press("s")  # the selected partner's share (enter edits a budget line)
-        await wait_screen(pilot, ShareForm)
+        screen, _ = await open_share_form(pilot)
         await replace_text(pilot, "1")
         await pilot.press("enter")
         await wait_screen(pilot, BudgetScreen)
