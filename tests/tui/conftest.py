@@ -7,9 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual._compositor import Compositor
+from textual._context import active_app
+from textual.app import App
 
 from .helpers import SAMPLES, SIZES
 
@@ -22,6 +26,44 @@ def utc():
         time.tzset()
         yield
     time.tzset()
+
+
+# PLANNER_TESTS_FRAMES=1: every headless frame drawn, as Textual does (see `frames_unread`)
+DRAW_EVERY_FRAME = os.environ.get("PLANNER_TESTS_FRAMES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def frames_unread(request: pytest.FixtureRequest):
+    """A headless app draws every frame and then drops it (`App._display` writes nothing when headless):
+    a fifth of the TUI tests' time went into frames nobody reads. Here the frame is not drawn; what the
+    tests read is drawn when they read it: a screenshot, `screen_text`, `render_strips` or a widget's
+    `render_line` draw the whole screen or the widget afresh. And every test's last screen is drawn in
+    full before its app stops, so a widget that fails to draw still fails the test that shows it.
+    Tests of the frames themselves (what reaches the terminal, and when) are marked `frames` and keep
+    Textual's drawing, as does the whole suite with PLANNER_TESTS_FRAMES=1."""
+    if DRAW_EVERY_FRAME or request.node.get_closest_marker("frames"):
+        yield
+        return
+    draw, run_test = Compositor.render_update, App.run_test
+
+    def render_update(self: Compositor, full: bool = False, screen_stack=None, simplify: bool = False):
+        app = active_app.get(None)
+        if full or app is None or not app.is_headless:
+            return draw(self, full, screen_stack, simplify)
+        self._dirty_regions.clear()  # as a drawn frame leaves them
+        return None
+
+    @asynccontextmanager
+    async def last_screen_drawn(self: App, *args, **kwargs):
+        async with run_test(self, *args, **kwargs) as pilot:
+            yield pilot
+            if self.is_running:
+                self.screen._compositor.render_update(full=True, screen_stack=self._background_screens)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Compositor, "render_update", render_update)
+        patch.setattr(App, "run_test", last_screen_drawn)
+        yield
 
 
 @pytest.fixture

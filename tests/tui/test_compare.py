@@ -122,6 +122,7 @@ async def open_comparison(pilot, term: Terminal) -> tuple[CompareScreen, Compare
     return screen, table
 
 
+@pytest.mark.frames  # reads what reaches the terminal, frame by frame
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_every_column_of_the_call_is_in_view_and_no_cell_is_cut_without_an_ellipsis(tmp_path, size,
                                                                                              monkeypatch):
@@ -174,6 +175,7 @@ async def test_every_column_of_the_call_is_in_view_and_no_cell_is_cut_without_an
         assert detail.startswith("Lot 1 24m · FAIL Grant: EUR 1,700,000 requested is above the EUR 1,000,000 cap")
 
 
+@pytest.mark.frames  # reads what reaches the terminal, frame by frame
 async def test_arrows_leave_no_stale_text_and_the_line_under_the_table_follows(tmp_path, monkeypatch):
     app, _ = make_app(plan_2026(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -219,6 +221,7 @@ async def test_the_detail_line_ends_in_an_ellipsis_when_the_message_is_longer(tm
         assert cut_lines(Text("short"), 40, 3, app.console).plain == "short"
 
 
+@pytest.mark.frames  # reads what reaches the terminal, frame by frame
 async def test_the_comparison_opens_in_one_frame_at_1000_partners(tmp_path, monkeypatch):
     """The first frame that shows the comparison shows it whole: the columns fitted, every row, the
     selected cell in full under the table. Fitted at the table's Resize event, the first frame had

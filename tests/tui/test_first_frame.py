@@ -14,6 +14,8 @@ from planner.tui.widgets.partners import PartnersTable
 
 from .helpers import SIZES, make_app, ready, wait_for, wait_screen
 
+pytestmark = pytest.mark.frames  # what the first frames draw, and when
+
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 async def test_the_first_layout_has_the_breakpoint_of_the_terminal(draft, size, monkeypatch):
