@@ -39,13 +39,15 @@ class PlannerFooter(Footer):
         return keys, self.show_command_palette, self.compact, app.ENABLE_COMMAND_PALETTE
 
     def compose(self) -> Iterator[Widget]:
-        # a FooterKey starts compact (its own default) and is then bound to the footer's style: mounted,
-        # it took the class -compact and dropped it again, two restyles of each key at every rebuild
-        # (7 s of 150 in the TUI tests); set before the mount, its style is computed once
+        # a FooterKey starts compact (its own default) and a key of a binding is then bound to the footer's
+        # style: mounted, it took the class -compact and dropped it again, two restyles of each key at
+        # every rebuild (7 s of 150 in the TUI tests); set before the mount, its style is computed once.
+        # The palette's key is not bound: it stays compact, as Textual draws it
         for widget in super().compose():
             if isinstance(widget, FooterKey):
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+                compact = self.compact or widget.has_class("-command-palette")
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
             yield widget
 
     async def _rebuild(self) -> None:
