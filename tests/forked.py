@@ -11,6 +11,11 @@ input from /dev/null and its output and error to pipes read here, the test's env
 XDG folders, COLUMNS, TZ) and current folder, running `planner.__main__.main()` as `python -m
 planner` does, and ending with that exit code (or -N, killed by signal N).
 
+The parent has also done, once, two things every run did the same way at its first use: pydantic's
+validators (deferred at import for the TUI's start) and the built-in calls' rules, read from the
+package. What a run reads that a test can change (the plan, the coordinator's own rules, settings)
+the child still reads itself.
+
 What the child does not do again is what Python does before the first line of a program: reading
 the environment for its own settings (the locale, the streams' encoding, PYTHON* variables). A run
 whose environment differs from the parent's in any of those starts a fresh Python instead, as does
@@ -54,6 +59,22 @@ os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
 import planner.cli
 for command in planner.cli.COMMANDS.values():
     command.load()  # the handlers' modules, which `planner.cli` imports only for their command: once, not per child
+# the validators pydantic builds at a model's first use (defer_build, for the start of the TUI) and its plugin
+# loader, imported then: built once here instead of in every child (30 ms of a `check`'s 55)
+import pydantic
+import pydantic.plugin._loader
+for module in list(sys.modules.values()):
+    if (getattr(module, "__name__", "") or "").startswith("planner."):
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and issubclass(value, pydantic.BaseModel) \
+                    and value.__module__ == module.__name__:
+                value.model_rebuild(force=True)
+# the built-in calls' rules, read from the package and kept (frozen) by rules.loading: each child read the same
+# files the same way; the coordinator's own rules (a folder, a settings file) are still read by the child
+from planner.rules.extends import builtin_ids
+from planner.rules.loading import _load_builtin
+for call_id in builtin_ids():
+    _load_builtin(call_id)
 control.send(b"ready")
 
 
