@@ -3,7 +3,7 @@
 
     python3 dev.py run [PLANNER ARGS]    start the planner (default: the sample of the latest call, read-only)
     python3 dev.py lint                  ruff, the import layers contract and mypy; non-zero on any finding
-    python3 dev.py test [PYTEST ARGS]    lint, then the whole test suite over every core (what CI runs)
+    python3 dev.py test [PYTEST ARGS]    lint and the whole test suite over every core (what CI runs)
     python3 dev.py bench                 run the benchmarks
 """
 
@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -63,8 +64,9 @@ def run_command(args: list[str]) -> list[str]:
     return [str(BIN / "planner"), *(args or ["--sample", latest_sample().stem])]
 
 
-def lint() -> int:
-    """Every check, each run even when one before it failed; 0 only when all of them are clean."""
+def lint(write=sys.stderr.write, background: bool = False) -> int:
+    """Every check, each run even when one before it failed; 0 only when all of them are clean.
+    `write` takes what they say; `background`: each at a low priority, its output passed to `write`."""
     with (ROOT / "pyproject.toml").open("rb") as f:
         tool = tomllib.load(f).get("tool", {})
     checks: list[tuple[str, list[str] | None, str]] = [
@@ -77,41 +79,60 @@ def lint() -> int:
     failed = []
     for name, command, why_skipped in checks:
         if command is None:
-            print(f"lint: {name} SKIPPED: {why_skipped}", file=sys.stderr)
+            write(f"lint: {name} SKIPPED: {why_skipped}\n")
             continue
-        print(f"lint: {name} ...", file=sys.stderr, flush=True)
-        if subprocess.call(command, cwd=ROOT) != 0:
+        write(f"lint: {name} ...\n")
+        sys.stderr.flush()
+        if background:
+            done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  errors="replace", preexec_fn=_lower_priority if os.name == "posix" else None)
+            write(done.stdout)
+            code = done.returncode
+        else:
+            code = subprocess.call(command, cwd=ROOT)
+        if code != 0:
             failed.append(name)
     if failed:
-        print(f"lint: FAILED: {', '.join(failed)}", file=sys.stderr)
+        write(f"lint: FAILED: {', '.join(failed)}\n")
         return 1
-    print("lint: clean", file=sys.stderr)
+    write("lint: clean\n")
     return 0
 
 
+def _lower_priority() -> None:
+    os.nice(10)
+
+
 def test(args: list[str]) -> int:
-    """Lint, then pytest over every core; a lint finding fails the run even when every test passes."""
+    """Lint and pytest over every core; a lint finding fails the run even when every test passes."""
     collecting = any(a in ("--co", "--collect-only") for a in args)
     # bytecode is written for this run even where PYTHONDONTWRITEBYTECODE is set (as in some CI images), into
     # the checkout's own __pycache__ folders: without it every pytest worker rewrote the asserts of every test
     # module again (4.5 s of its 6 s of collection), and every `planner` a test starts compiled its modules
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    # meanwhile (lint takes one core): the planner's modules compiled, and for the whole suite, the test
-    # modules collected once, so that the workers find their rewritten asserts ready
+    # first, over both cores: the planner's modules compiled, and for the whole suite the test modules
+    # collected once (in two halves), so that the workers find their rewritten asserts ready
     warm = [subprocess.Popen([str(PYTHON), "-m", "compileall", "-q", str(ROOT / "src")], stdout=subprocess.DEVNULL)]
     if not args:
-        warm.append(subprocess.Popen([str(PYTHON), "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider",
-                                      "--collect-only", "-q"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL))
-    lint_result = 0 if collecting else lint()
+        for half in (["tests/tui"], ["tests", "--ignore=tests/tui"]):
+            warm.append(subprocess.Popen([str(PYTHON), "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider",
+                                          "--collect-only", "-q", *half], cwd=ROOT, env=env,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     for process in warm:
         process.wait()  # a failure here shows again, in full, in the run below
-    # two workers per core, unless the caller chose (-n 0 for one process, e.g. with --pdb; -p no:xdist):
-    # many tests wait (for a frame, a debounce, a signal's end, a subprocess), and a second worker per
-    # core runs while the first waits (on 2 cores: 2:47 against 3:25 with one worker per core)
-    chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
-    workers = [] if collecting or chosen else ["-n", str(2 * (os.cpu_count() or 1)), "--dist", "worksteal"]
-    result = subprocess.call([str(PYTHON), "-m", "pytest", *workers, *args], cwd=ROOT, env=env)
+    # lint runs beside the tests, at a low priority: the workers leave a core idle for moments (a test
+    # waiting for a frame or a subprocess), and lint fills them; what it says is printed after the tests
+    said: list[str] = []
+    with ThreadPoolExecutor(1) as pool:
+        linting = pool.submit(lambda: 0 if collecting else lint(said.append, background=True))
+        # two workers per core, unless the caller chose (-n 0 for one process, e.g. with --pdb; -p no:xdist):
+        # many tests wait (for a frame, a debounce, a signal's end, a subprocess), and a second worker per
+        # core runs while the first waits (on 2 cores: 2:47 against 3:25 with one worker per core)
+        chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
+        workers = [] if collecting or chosen else ["-n", str(2 * (os.cpu_count() or 1)), "--dist", "worksteal"]
+        result = subprocess.call([str(PYTHON), "-m", "pytest", *workers, *args], cwd=ROOT, env=env)
+        lint_result = linting.result()
+    sys.stderr.write("".join(said))
     if lint_result and not result:
         print("lint failed (above): the tests passed, but the run fails", file=sys.stderr)
     return result or lint_result
