@@ -35,7 +35,13 @@ class FieldError(Static):
         super().__init__("", classes="field-error", **kwargs)
         self.display = False
 
+    _said = ""
+
     def say(self, message: str) -> None:
+        # the form clears a field's error at each key typed in it: an unchanged line is not laid out again
+        if message == self._said:
+            return
+        self._said = message
         # a mark as well as the error colour: without colour an error must not read like a hint
         # literal: a message may quote what was typed (x[/]) or a partner's name
         self.update(literal(message if not message or message.startswith("✗") else f"✗ {message}",

@@ -143,6 +143,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     `plan` is the whole plan and `index` the partner being edited (None to add one). After a save
     with ctrl+n, `again` is True: the caller adds the partner and opens the next empty form.
     """
+    _impact_shown: tuple | None = None  # the impact line last shown (see `_sync`)
 
     if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
         app = getters.app(PlannerApp)
@@ -400,7 +401,11 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         kind = self.rules.kind(self.query_one("#kind", Picker).value or "")
         self._show("affiliated_to", role == "affiliated-entity")
         self._show("eche", bool(kind and kind.higher_education))
-        self.query_one("#impact", Static).update(self._impact())
+        impact = self._impact()
+        shown = (impact.plain, str(impact.style), tuple(impact.spans))  # Text's == leaves out its style
+        if shown != self._impact_shown:  # each key typed in the name gives the same line
+            self._impact_shown = shown
+            self.query_one("#impact", Static).update(impact)
 
     def _impact(self) -> Text:
         """What this partner changes in the partner rules, e.g. 'labour-market actors 3/3 ✓ with this partner'."""
