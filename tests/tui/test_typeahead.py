@@ -133,3 +133,33 @@ async def test_keys_typed_as_the_planner_starts_wait_for_the_panes_mounted_after
         assert app.main.pane == 1
         # taken: back to the lot list (the focus moves a turn after the grant is applied: wait, under load)
         await wait_for(pilot, lambda: app.focused is app.main.lot_pane.query_one("#scenario"), "the lot list")
+
+
+async def test_a_key_that_comes_while_a_held_one_is_let_through_waits_behind_it(lot1: Path) -> None:
+    """The gate lets a held key through by posting it to the app again, at the back of its queue: a key
+    that reached the queue just before was taken first (the planner once applied `1`, `tab` as `tab`, `1`)."""
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["3"])
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "rules", "the rules list")
+        gate = app._key_gate
+        busy = [True]
+        settled = gate.settled
+        gate.settled = lambda: not busy[0] and settled()  # the app still busy with an earlier key
+        post = app.post_message
+
+        def tab_first(message) -> bool:  # the tab comes from the terminal as the held 1 is let through
+            if message in gate.released:
+                post_keys(app, ["tab"])
+                app.post_message = post  # once
+            return post(message)
+
+        app.post_message = tab_first
+        post_keys(app, ["1"])
+        await wait_for(pilot, lambda: list(gate.held), "1 held back")
+        busy[0] = False
+        await wait_for(pilot, lambda: not gate.held and gate.task is None and not gate.released, "both keys taken")
+        await pilot.pause()
+        assert app.post_message == post  # the tab came as the 1 was let through
+        assert app.focused.id == "scenario"  # 1 (the partners), then tab (the next stop); not tab, then 1

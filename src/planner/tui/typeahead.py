@@ -64,7 +64,8 @@ class KeyGate:
         if event in self.released:
             self.released.discard(event)
             await self.dispatch(event)
-        elif not self.held and self.settled():
+        elif not self.held and not self.released and self.settled():
+            # (one let through is back at the end of the app's queue: a key before it there waits too)
             await self.dispatch(event)
         else:
             self.held.append(event)
@@ -100,5 +101,7 @@ class KeyGate:
                 # wait for the app to take it, so that the next one is not judged before it
                 while event in self.released and self.app.is_running and time.monotonic() < deadline + MAX_WAIT:
                     await asyncio.sleep(0 if self.app._message_queue.qsize() < 2 else POLL)
+                # never taken (the app ending): a key offered later need not wait behind it (`offer`)
+                self.released.discard(event)
         finally:
             self.task = None
