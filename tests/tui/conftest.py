@@ -15,8 +15,9 @@ import textual._wait
 from textual._compositor import Compositor
 from textual._context import active_app
 from textual.app import App
+from textual.pilot import Pilot
 
-from .helpers import SAMPLES, SIZES
+from .helpers import SAMPLES, SIZES, keys_handled, keys_pending
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +66,22 @@ def frames_unread(request: pytest.FixtureRequest):
         patch.setattr(Compositor, "render_update", render_update)
         patch.setattr(App, "run_test", last_screen_drawn)
         yield
+
+
+@pytest.fixture(autouse=True)
+def press_until_handled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot's `press` returns once the app has gone idle after the keys; but a key the planner holds
+    back until the one before is handled (tui/typeahead.py: a pane still mounting, a dialog opening)
+    waits in a task that sleeps, and the app looks idle meanwhile. On a loaded machine a test then read
+    the focus before its last tab was handled. Here `press` returns when no key is held or queued."""
+    press = Pilot.press
+
+    async def press_handled(self: Pilot, *keys: str) -> None:
+        await press(self, *keys)
+        if keys_pending(self.app):
+            await keys_handled(self)
+
+    monkeypatch.setattr(Pilot, "press", press_handled)
 
 
 @pytest.fixture(autouse=True)

@@ -67,6 +67,22 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str, tim
         await pilot.pause()
 
 
+def keys_pending(app) -> bool:
+    """Typed keys the app has not handled yet: held by its key gate (tui/typeahead.py: a key waits
+    there while the one before is still being handled, a pane mounted, a dialog opened) or queued."""
+    gate = getattr(app, "_key_gate", None)
+    if gate is None:  # not the planner
+        return False
+    queued = any(isinstance(m, events.Key) for m in app._message_queue.values)
+    return bool(gate.held) or gate.task is not None or queued
+
+
+async def keys_handled(pilot: Pilot) -> None:
+    """Until every key typed so far has been handled (see `keys_pending`), then one pause more."""
+    await wait_for(pilot, lambda: not keys_pending(pilot.app), "the typed keys to be handled")
+    await pilot.pause()
+
+
 async def wait_screen(pilot: Pilot, kind: type[Screen]) -> Screen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind), f"a {kind.__name__} on top")
     return pilot.app.screen

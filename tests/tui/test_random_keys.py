@@ -6,13 +6,12 @@ import random
 import string
 
 import pytest
-from textual import events
 
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import Choice
 from planner.tui.widgets.partners import PartnersTable
 
-from .helpers import make_app, post_keys, ready, wait_for, wait_main
+from .helpers import keys_handled, make_app, post_keys, ready, wait_main
 
 # fixed seeds whose key sequences reach the forms and make edits (checked at the end of the test)
 SEEDS = (2, 5)
@@ -41,19 +40,9 @@ async def test_random_keys_never_crash(draft, tmp_path, monkeypatch, seed):
         seen: set[str] = set()
         # Pilot.press lets the app go idle after every key (~0.1 s each here): the keys are posted to
         # the app in bursts instead, through the same key handling, and the app settles after each burst
-        gate = app._key_gate  # typed keys wait there until the ones before were handled (tui/typeahead.py)
-
-        async def keys_handled() -> None:
-            def handled() -> bool:  # none held by the gate, none still queued for the app
-                queued = any(isinstance(m, events.Key) for m in app._message_queue.values)
-                return not gate.held and gate.task is None and not queued
-
-            await wait_for(pilot, handled, "the typed keys to be handled")
-            await pilot.pause()
-
         for start in range(0, PRESSES, BURST):
             post_keys(app, keys[start:start + BURST])
-            await keys_handled()  # on a slow machine a burst is still being handled after one pause
+            await keys_handled(pilot)  # on a slow machine a burst is still being handled after one pause
             assert app.is_running, f"the app stopped after keys {keys[:start + BURST]}"
             seen.add(type(app.screen).__name__)
         assert app.return_code is None
@@ -68,7 +57,7 @@ async def test_random_keys_never_crash(draft, tmp_path, monkeypatch, seed):
                 await pilot.click("#choice-discard")
             else:
                 await pilot.press("escape")
-            await keys_handled()
+            await keys_handled(pilot)
         await wait_main(pilot)
         await pilot.pause()
         assert app.board is not None
