@@ -17,6 +17,7 @@ from typing import Any, ClassVar, cast
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.notifications import Notification
 from textual.screen import Screen
 
@@ -59,7 +60,6 @@ from planner.tui.typeahead import KeyGate, is_typed
 class PlannerApp(Filing, App[int]):
     CSS_PATH = "planner.tcss"
     TITLE = "planner"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [*bound(ACTIONS, "app")]
     RESERVED_KEYS = RESERVED_KEYS
     PRIORITY_IDS = priority_ids(ACTIONS)
@@ -137,6 +137,15 @@ class PlannerApp(Filing, App[int]):
             await self._key_gate.offer(event)
         else:
             await super().on_event(event)
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Restyle `node` and what is under it, when it is in the DOM. A widget being built (a form's
+        inputs and buttons set `compact` and other class-toggling values in their constructors) is
+        styled when it is mounted (App._register applies the stylesheet to each new widget): styling
+        it before, with no parent to match selectors against, was work thrown away, 23 restyles at
+        each partner form."""
+        if node.is_attached:
+            super().update_styles(node, animate)
 
     def on_ready(self) -> None:
         # the first frame is on the screen: what the start built stays (see heap.freeze_heap), and

@@ -66,6 +66,7 @@ class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
     """What both forms share: enter checks the edit (`edited`, each form's own) and dismisses with the
     plan, or says why under the fields (`ERROR`) and puts the cursor in the field at fault."""
 
+    AUTO_FOCUS = ""  # each form's on_mount focuses its first field (see PartnerForm.AUTO_FOCUS)
     ERROR = ""  # the id of the form's FieldError
     KEPT = ""  # what the plan keeps when the edit is refused, after the reason
 

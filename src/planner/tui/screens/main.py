@@ -56,6 +56,11 @@ PANE_TITLES = (("planner.pane_partners", "Partners"), ("planner.pane_lot", "Lot 
 
 
 class MainScreen(Screen):
+    # the layout's two widths (planner.tcss: Screen.-narrow, Screen.-wide). This screen's own, not the
+    # app's: Textual sets an app's breakpoint classes on every screen at its first resize, and each
+    # dialog was restyled whole for classes that no rule of it uses (15 ms at each partner form)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
     if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
         app = getters.app(PlannerApp)
 
@@ -101,8 +106,8 @@ class MainScreen(Screen):
         yield footer
 
     def _fit_breakpoints(self, size: Size) -> None:
-        for _, name in self.app.HORIZONTAL_BREAKPOINTS:
-            self.set_class(name in self._get_breakpoint_classes(size.width, self.app.HORIZONTAL_BREAKPOINTS), name)
+        for _, name in self.HORIZONTAL_BREAKPOINTS:
+            self.set_class(name in self._get_breakpoint_classes(size.width, self.HORIZONTAL_BREAKPOINTS), name)
 
     def on_mount(self) -> None:
         panes = (self.query_one(PartnersPane), self.lot_pane, self.scoreboard_view)
@@ -142,7 +147,7 @@ class MainScreen(Screen):
         # the partners' share of the height (45%, as planner.tcss had it) counted from the terminal's
         # size, not from the panes': a notice's line takes its rows from the lower panes, and the
         # partners table keeps its size (a new size would cost it a second layout after the frame)
-        wide = size.width >= self.app.HORIZONTAL_BREAKPOINTS[-1][0]
+        wide = size.width >= self.HORIZONTAL_BREAKPOINTS[-1][0]
         self.query_one("#partners-pane").styles.max_height = max(5, (size.height - 3) * 45 // 100) if wide else None
         small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         notice = self.query_one("#small-notice", Static)

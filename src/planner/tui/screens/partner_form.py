@@ -148,6 +148,12 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
         app = getters.app(PlannerApp)
 
+    # no first focus from Textual: its default (the first focusable widget, the scrolling body)
+    # restyled the whole body twice, for that focus and as on_mount moved it to the name. Naming the
+    # field here instead focuses it before the form is laid out, and Textual then scrolls the form
+    # down by the name's label; on_mount focuses it once laid out.
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Save partner", id="form.submit", priority=True),

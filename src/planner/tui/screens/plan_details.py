@@ -47,6 +47,8 @@ def call_items(beside: Path | None = None) -> list[Item]:
 class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
     """Dismisses with the plan with its new details, or None (cancelled). `why` is said above the fields."""
 
+    AUTO_FOCUS = ""  # on_mount focuses the title (see PartnerForm.AUTO_FOCUS)
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="details.cancel"),
         Binding("ctrl+s", "submit", "Save details", id="details.submit", priority=True),
