@@ -68,6 +68,11 @@ class PlannerApp(Filing, App[int]):
                  folder: Path | None = None, ask_if_missing: bool = False,
                  conflict: tuple[Path, MergeConflict] | None = None) -> None:
         super().__init__()
+        # no smooth scrolling: a form that scrolls to the field given the focus does it at once, not
+        # in 0.2 s of frames that each cross an SSH link (and keys typed ahead wait behind). Textual's
+        # own TEXTUAL_ANIMATIONS, when set, is the user's choice and is kept
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"
         self.document = document
         # `planner PLAN` on a file with merge conflicts: `document` is a new plan until one side of each
         # is taken; leaving the file as it is ends the planner with exit status 2 (`conflict_left`)
