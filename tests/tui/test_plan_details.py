@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 
 from planner.storage import load_plan
-from planner.tui.screens.dialogs import PathPrompt
+from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.plan_details import PlanDetails
 from planner.tui.widgets.picker import Picker
 
@@ -90,3 +90,34 @@ async def test_a_new_plan_asks_its_title_on_the_first_save(tmp_path):
         await wait_for(pilot, target.exists, "the file")
     assert load_plan(target).title == "Green Skills Alliance"
     assert "Untitled" not in target.read_text(encoding="utf-8")
+
+
+async def test_escape_after_a_change_asks_before_the_details_are_dropped(draft):
+    app, _ = make_app(draft)
+    before = app.document.plan
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        details = await wait_screen(pilot, PlanDetails)
+        await pilot.press("escape")  # nothing changed: it closes at once
+        await wait_main(pilot)
+
+        await pilot.press("t")
+        details = await wait_screen(pilot, PlanDetails)
+        for _ in range(4):
+            await pilot.press("tab")  # to the notes
+        await type_text(pilot, "A paragraph of notes", done=lambda: "A paragraph" in app.focused.text)
+        notes = details.query_one("#notes", TextArea)
+        assert notes.content_region.height >= 3  # lines of it in view at 80x24 (once none: TextArea's 1fr)
+        assert "A paragraph of notes" in notes.render_line(0).text
+        await pilot.press("escape")
+        choice = await wait_screen(pilot, Choice)
+        assert "Discard the changes to the plan details?" in static_text(choice, ".question")
+        await pilot.press("enter")  # the safe answer: back to the details, the notes still there
+        await wait_for(pilot, lambda: app.screen is details, "the details again")
+        assert "A paragraph of notes" in details.query_one("#notes", TextArea).text
+        await pilot.press("escape")
+        await wait_screen(pilot, Choice)
+        await pilot.press("right", "enter")  # Discard
+        await wait_main(pilot)
+        assert app.document.plan == before and not app.document.dirty

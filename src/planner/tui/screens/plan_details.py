@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, load_call
-from planner.tui.screens.dialogs import ClosingOnce, FieldError
+from planner.tui.screens.dialogs import Choice, ClosingOnce, FieldError
 from planner.tui.text import literal
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
@@ -56,6 +56,7 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
 
     def __init__(self, plan: Plan, rules: CallRules, why: str = "") -> None:
         super().__init__(classes="dialog-screen")
+        self._initial: tuple[str, str, str | None, str | None, str] | None = None  # the fields as they opened
         self.plan = plan
         self.rules = rules
         self.why = why
@@ -108,7 +109,14 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
                 for d in lot.durations]
 
     def on_mount(self) -> None:
+        self._initial = self._shown()
         self.query_one("#title", Input).focus()
+
+    def _shown(self) -> tuple[str, str, str | None, str | None, str]:
+        """What the fields hold: the details as the user sees them, to tell whether any was changed."""
+        return (self.query_one("#title", Input).value, self.query_one("#acronym", Input).value,
+                self.query_one("#call", Picker).value, self.query_one("#duration", Picker).value,
+                self.query_one("#notes", TextArea).text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "title":
@@ -126,7 +134,15 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Closes as it opened; with a change in any field (or text waiting for a pick), asks first:
+        the notes may be a paragraph's work."""
+        typed = any(picker.typed for picker in self.query(Picker))
+        if self._shown() == self._initial and not typed:
+            self.dismiss(None)
+            return
+        self.app.push_screen(Choice("Discard the changes to the plan details?",
+                                    [("keep", "Keep editing"), ("discard", "Discard")], escape="keep", default="keep"),
+                             lambda answer: self.dismiss(None) if answer == "discard" else None)
 
     def action_submit(self) -> None:
         values: dict[str, Any] = {
