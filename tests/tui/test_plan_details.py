@@ -121,3 +121,13 @@ async def test_escape_after_a_change_asks_before_the_details_are_dropped(draft):
         await pilot.press("right", "enter")  # Discard
         await wait_main(pilot)
         assert app.document.plan == before and not app.document.dirty
+
+        await pilot.press("t")  # the same from the Cancel button (the answer reaches the dialog's own handler)
+        details = await wait_screen(pilot, PlanDetails)
+        await type_text(pilot, "x")
+        details.query_one("#cancel").focus()
+        await pilot.press("enter")
+        await wait_screen(pilot, Choice)
+        await pilot.press("right", "enter")
+        await wait_main(pilot)
+        assert app.is_running and app.document.plan == before

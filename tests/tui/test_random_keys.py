@@ -14,7 +14,7 @@ from planner.tui.widgets.partners import PartnersTable
 from .helpers import keys_handled, make_app, post_keys, ready, wait_main
 
 # fixed seeds whose key sequences reach the forms and make edits (checked at the end of the test)
-SEEDS = (2, 5)
+SEEDS = (2, 3)  # 3 found a crash: Discard asked from the partner form's Cancel button
 PRESSES = 300
 BURST = 20  # keys sent together, as a fast typist (or a paste) would, before the app may settle
 

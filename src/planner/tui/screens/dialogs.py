@@ -27,6 +27,19 @@ class ClosingOnce(ModalScreen):
         self._dismissed = True
         return super().dismiss(result)
 
+    def ask_to_discard(self, question: str) -> None:
+        """Before dropping what was typed: Keep editing (enter's and escape's answer) or Discard."""
+
+        def answered(answer: str | None) -> None:
+            # dismissed, not returned: Textual awaits what a callback returns, and the answer may come
+            # back in this screen's own handler (its Cancel button), where awaiting its own dismiss
+            # is an error that ended the planner
+            if answer == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(Choice(question, [("keep", "Keep editing"), ("discard", "Discard")],
+                                    escape="keep", default="keep"), answered)
+
 
 class FieldError(Static):
     """An error line under a form field: shown while it has something to say, hidden otherwise."""

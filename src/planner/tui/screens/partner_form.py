@@ -457,12 +457,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         if self._values() == self._initial and not typed:
             self.dismiss(None)
             return
-        from planner.tui.screens.dialogs import Choice
-
-        question = "Discard the changes to this partner?" if self.partner else "Discard this partner?"
-        self.app.push_screen(Choice(question, [("keep", "Keep editing"), ("discard", "Discard")],
-                                    escape="keep", default="keep"),
-                             lambda answer: self.dismiss(None) if answer == "discard" else None)
+        self.ask_to_discard("Discard the changes to this partner?" if self.partner else "Discard this partner?")
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from planner.errors import PlanError
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, CallRules, available_calls, load_call
-from planner.tui.screens.dialogs import Choice, ClosingOnce, FieldError
+from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
@@ -140,9 +140,7 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
         if self._shown() == self._initial and not typed:
             self.dismiss(None)
             return
-        self.app.push_screen(Choice("Discard the changes to the plan details?",
-                                    [("keep", "Keep editing"), ("discard", "Discard")], escape="keep", default="keep"),
-                             lambda answer: self.dismiss(None) if answer == "discard" else None)
+        self.ask_to_discard("Discard the changes to the plan details?")
 
     def action_submit(self) -> None:
         values: dict[str, Any] = {
