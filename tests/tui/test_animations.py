@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 
 from planner.tui.screens.partner_form import PartnerForm
 
-from .helpers import make_app, ready, wait_screen
+from .helpers import make_app, ready, wait_for, wait_screen
 
 
 async def test_the_partner_form_scrolls_to_a_field_below_the_fold_at_once(draft: Path) -> None:
@@ -23,8 +23,7 @@ async def test_the_partner_form_scrolls_to_a_field_below_the_fold_at_once(draft:
         body = form.query_one(VerticalScroll)
         assert body.scroll_y == 0
         form.query_one("#notes").focus()  # the last field: below the fold at 80x24
-        await pilot.pause()
-        await pilot.pause()
+        await wait_for(pilot, lambda: body.scroll_y > 0, "the form to scroll")  # in one step, or the first of many
         assert body.scroll_y > 0 and body.scroll_y == body.scroll_target_y  # there already
         assert not app.animator.is_being_animated(body, "scroll_y")
         assert body.region.contains_region(form.query_one("#notes").region)  # and in view
