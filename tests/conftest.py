@@ -17,6 +17,17 @@ from support import ROOT, RULES_2024
 HOME_VARIABLES = ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `long` (3 to 8 s each on a loaded machine: a long user flow, or waits) first.
+
+    pytest-xdist's worksteal hands each worker a run of the collection in order and lets idle workers
+    take from the end of another's. A long test late in that order started when the others were nearly
+    done, and the run waited for it alone on a core: the lot 1 flow of test_partner_form.py, 8 s on a
+    loaded machine, made the last 6 s of a 2:30 run. Started first, they share the run with the short
+    ones. Every worker collects the same order (xdist requires it): the sort is stable and by marker only."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(autouse=True)
 def own_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """HOME and every XDG folder in this test's own temporary folder (subprocesses inherit them)."""

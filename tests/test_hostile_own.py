@@ -289,6 +289,7 @@ def test_an_internal_error_exits_2_with_one_line_not_a_traceback():
     assert result.stdout == b""
 
 
+@pytest.mark.long
 def test_an_import_that_would_make_the_plan_too_large_to_load_is_refused(tmp_path):
     plan = tmp_path / "plan.toml"
     assert planner("new", plan).returncode == 0

@@ -113,6 +113,7 @@ def plans(draw):
     )
 
 
+@pytest.mark.long
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_new_full_partners_and_of_which_are_the_true_minimum(case):

@@ -94,6 +94,7 @@ async def test_planner_dir_lists_every_plan_with_verdict_and_reason(plans: Path,
         assert app.screen is view  # nothing opened
 
 
+@pytest.mark.long
 async def test_who_has_a_plan_open_is_shown(plans: Path):
     process = hold(plans / "plan-005.toml", user="coord")
     try:

@@ -22,6 +22,7 @@ from .helpers import make_app, ready, replace_text, wait_for, wait_main, wait_sc
 pytestmark = pytest.mark.heap
 
 
+@pytest.mark.long
 async def test_a_dialog_closed_before_a_plan_is_opened_is_freed_then(draft: Path, lot1: Path) -> None:
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -277,6 +277,7 @@ async def test_a_read_only_plan_opens_read_only_and_saving_asks_first(lot1):
         assert "[read-only]" in app.title  # still read-only on disk
 
 
+@pytest.mark.long
 async def test_an_import_that_would_make_the_plan_too_large_to_load_is_refused_with_the_reason(draft, tmp_path):
     from planner.tui.screens.importing import ImportScreen
 

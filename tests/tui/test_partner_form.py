@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
 from textual.widgets import Input, Static
 
 from planner.tui.screens.dialogs import Choice
@@ -41,6 +42,7 @@ class KeyCounter:
         await self.pilot.press(*keys)
 
 
+@pytest.mark.long
 async def test_an_eligible_lot1_consortium_from_an_empty_plan_in_few_keys(tmp_path):
     partners = tomllib.loads((SAMPLES / "lot1-example.toml").read_text(encoding="utf-8"))["partners"]
     app, notes = make_app(tmp_path / "new.toml")

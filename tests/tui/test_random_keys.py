@@ -27,6 +27,7 @@ KEYS = (
 )
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_random_keys_never_crash(draft, tmp_path, monkeypatch, seed):
     monkeypatch.chdir(tmp_path)  # a path typed into a prompt (i imports a CSV) stays in the test's folder

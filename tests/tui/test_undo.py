@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from planner.storage import load_plan
 from planner.tui.screens.budget import BudgetScreen
 from planner.tui.widgets.budget_grid import BudgetGrid
@@ -20,6 +22,7 @@ from .helpers import (
 )
 
 
+@pytest.mark.long
 async def test_undo_and_redo_a_hundred_edits_then_save(draft: Path) -> None:
     """A hundred lot switches and a hundred undos typed in bursts (as fast as keys can come): each undo is
     handled in order and says which step it undid, down to the plan as it was saved."""
