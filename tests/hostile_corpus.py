@@ -197,14 +197,16 @@ def _entries() -> dict[str, Entry]:
 ENTRIES: dict[str, Entry] = _entries()
 
 
-def write_corpus(folder: Path) -> dict[str, Path]:
-    """Write every entry into `folder` (created if missing); returns {entry name: path}.
+def write_entry(folder: Path, name: str) -> Path:
+    """Write the entry `name` into `folder` (created if missing); returns its path.
 
     Entry names are the file names with ESC and BEL spelled out (one file name holds them raw)."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, entry in ENTRIES.items():
-        path = folder / entry.file
-        path.write_bytes(entry.data)
-        paths[name] = path
-    return paths
+    path = folder / ENTRIES[name].file
+    path.write_bytes(ENTRIES[name].data)
+    return path
+
+
+def write_corpus(folder: Path) -> dict[str, Path]:
+    """Write every entry into `folder`; returns {entry name: path}."""
+    return {name: write_entry(folder, name) for name in ENTRIES}
