@@ -40,3 +40,28 @@ async def test_a_dialog_closed_before_a_plan_is_opened_is_freed_then(draft: Path
         await wait_for(pilot, lambda: app.document.path == lot1, "the other plan open")
         await wait_for(pilot, lambda: gc.get_freeze_count() > 0 and form() is None, "the form freed")
     gc.unfreeze()  # what this test froze is not the next one's
+
+
+async def test_a_folder_view_that_opened_a_plan_is_freed_by_the_next_plan_opened(draft: Path, lot1: Path) -> None:
+    """Plans opened one after the other from the folder view, a second or two apart: each opening frees the
+    view that opened the plan before (the view still closing at its own opening is frozen with that plan,
+    and collected at the next). The view's poll timer used to hold it for the 5 s of its last sleep, in
+    the context the timer was started in, and the openings within them froze it for good."""
+    app, _ = make_app(draft)
+    views = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for target in (lot1, draft, lot1):
+            await pilot.press("ctrl+o")
+            view: FolderScreen | None = await wait_screen(pilot, FolderScreen)
+            await wait_for(pilot, lambda: bool(view and view.entries), "the folder listed")
+            views.append(weakref.ref(view))
+            view = None  # the test holds none of them
+            await pilot.press("ctrl+l")
+            await replace_text(pilot, str(target))
+            await pilot.press("enter")
+            await wait_main(pilot)
+            await wait_for(pilot, lambda: app.document.path == target, "the plan open")
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0 and views[0]() is None and views[1]() is None,
+                       "the views but the last one freed")
+    gc.unfreeze()

@@ -233,6 +233,16 @@ class FolderScreen(Screen[None]):
         if self.is_attached and folder == self.folder and not self.entries and not self.problem:
             self.entries, self.problem = entries, problem
             self._show()
+            # started from the app's own queue, not from here: a timer's task keeps the context it was
+            # started in, and so does the event loop's handle of its sleep once the timer is stopped,
+            # until the sleep's 5 s are over. Here that context holds the listing's worker (this runs
+            # through call_from_thread) and the view. A plan opened within those 5 s froze them with
+            # the plan (planner.heap.freeze_heap), and only an opening 5 s later freed them: plans opened
+            # one after the other from the folder view kept a view and its listing each until then.
+            self.app.call_later(self._start_polling)
+
+    def _start_polling(self) -> None:
+        if self.is_attached:
             self.set_interval(POLL_SECONDS, self._poll)
 
     def _poll(self) -> None:
