@@ -20,6 +20,7 @@ from textual.widgets import Input, Select, Static
 
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.budget import BudgetScreen, ShareForm
+from planner.tui.widgets.cut import Cut
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
@@ -134,7 +135,12 @@ def verdict(app: PlannerApp) -> str:
 
 
 def static_text(app_or_screen, selector: str) -> str:
-    return str(app_or_screen.query_one(selector, Static).render())
+    """What the Static `selector` shows; a CutLines' text as cut at the width it has now."""
+    widget = app_or_screen.query_one(selector, Static)
+    shown = widget.render()
+    if isinstance(shown, Cut):
+        return shown.at(widget.content_size.width).plain
+    return str(shown)
 
 
 def failing(app: PlannerApp) -> set[str]:

@@ -26,6 +26,7 @@ from .helpers import (
     post_keys,
     ready,
     screen_text,
+    static_text,
     type_text,
     wait_for,
     wait_main,
@@ -107,7 +108,7 @@ async def test_who_has_a_plan_open_is_shown(plans: Path):
             assert "1 open elsewhere" in text
             post_keys(app, ["/", *"coord", "enter"])
             await wait_for(pilot, lambda: rows(view) == ["plan-005.toml"], "the filter on the holder")
-            detail = str(view.query_one("#folder-detail").render())
+            detail = static_text(view, "#folder-detail")
             assert f"open now by coord on {this_host()} since " in detail and "08:10 ·" in detail
             process.kill()
             process.wait()

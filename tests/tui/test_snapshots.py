@@ -19,7 +19,7 @@ from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.screens.plan_details import PlanDetails
 
-from .helpers import SIZES, freeze_clock, make_app, ready, screen_text, wait_screen
+from .helpers import SIZES, freeze_clock, make_app, ready, screen_text, static_text, wait_screen
 
 SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
 NOW = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)  # after the 2024 deadline: "the call has closed"
@@ -175,7 +175,7 @@ def test_snapshot_comparison_of_a_2026_plan_with_a_grant(snap_compare, tmp_path,
         screen = app.screen
         await pilot.pause()
         shown["text"] = screen_text(app)
-        shown["detail"] = str(screen.query_one("#compare-detail").render())
+        shown["detail"] = static_text(screen, "#compare-detail")
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
     assert all(title in shown["text"] for title in ("▸ Lot 1 24m", "Lot 1 36m", "Lot 2 48m", "Lot 3 24m"))
