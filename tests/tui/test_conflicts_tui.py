@@ -82,6 +82,28 @@ async def test_take_one_side_per_conflict_then_save(tmp_path):
     assert saved == SAMPLE.replace("CIRCLE-SME", "CIRCLE-THEIRS")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_at_the_start_the_conflicts_stand_alone_until_the_plan_is_open(tmp_path, size):
+    """Until a side of each conflict is taken there is no plan: the screen shows the conflicts and
+    nothing of the empty stand-in under them (it read "Untitled plan", "0 participants" and a verdict
+    of NOT ELIGIBLE under another call, for a file with a dozen partners)."""
+    path = conflicted(tmp_path / "plan.toml")
+    app = start(path)
+    async with app.run_test(size=size) as pilot:
+        await wait_screen(pilot, ConflictScreen)
+        await wait_for(pilot, lambda: "CIRCLE-THEIRS" in screen_text(app), "the conflict on screen")
+        text = screen_text(app)
+        assert "plan.toml has 2 merge conflicts" in text
+        for stand_in in ("Untitled plan", "0 participants", "ELIGIBLE", "Partners", "No partners yet"):
+            assert stand_in not in text, stand_in
+        await pilot.press("o", "o", "enter")
+        await wait_main(pilot)
+        await ready(pilot)
+        await wait_for(pilot, lambda: "CIRCLE-OURS" in screen_text(app), "the plan opened")
+        text = screen_text(app)
+        assert "plan.toml" in text and "ELIGIBLE" in text and "Untitled plan" not in text
+
+
 async def test_leaving_the_conflicts_ends_with_status_2_and_writes_nothing(tmp_path):
     path = conflicted(tmp_path / "plan.toml")
     before = path.read_bytes()

@@ -188,7 +188,7 @@ class PlannerApp(Filing, App[int]):
         self.set_interval(recovery.REFRESH_SECONDS, self.keeper.write)
         self.set_interval(DISK_CHECK_SECONDS, self.check_disk)
         if self.start_conflict is not None:
-            self.ask_conflicts(*self.start_conflict, self._leave_conflict)
+            self.ask_conflicts(*self.start_conflict, self._leave_conflict, alone=True)
         else:
             self._say_if_missing(lambda: self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0),
                                                            cancel_label="Quit"))

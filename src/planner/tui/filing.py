@@ -389,9 +389,11 @@ class Filing(_Host):
 
         self.ask_unsaved(go, "starting a new plan" if message.new else "opening another plan")
 
-    def ask_conflicts(self, path: Path, conflict: MergeConflict, left: Callable[[], None]) -> None:
+    def ask_conflicts(self, path: Path, conflict: MergeConflict, left: Callable[[], None],
+                      alone: bool = False) -> None:
         """A file with merge conflicts: one side of each taken (screens/conflicts.py), then the plan is
-        open as an unsaved edit of the file; `left` when the user leaves it as it is."""
+        open as an unsaved edit of the file; `left` when the user leaves it as it is. `alone`: no plan
+        is open yet (the start), so nothing is shown under the conflicts."""
         from planner.tui.screens.conflicts import ConflictScreen
 
         def answered(text: str | None) -> None:
@@ -408,7 +410,7 @@ class Filing(_Host):
                     f"{self.key_for('planner.save')} saves the plan")
             self.keeper.check(document, lambda doc: self._switch_to(doc, path, said), left)
 
-        self.push_screen(ConflictScreen(path, conflict, self.session_rules), answered)
+        self.push_screen(ConflictScreen(path, conflict, self.session_rules, alone), answered)
 
     def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
         self.disk_changed = False

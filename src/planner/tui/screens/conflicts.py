@@ -40,8 +40,11 @@ class ConflictScreen(ModalScreen[str | None]):
         Binding("escape,q", "leave", "Leave it (edit it in an editor)", id="conflict.leave"),
     ]
 
-    def __init__(self, path: Path, conflict: MergeConflict, rules: CallRules | None = None) -> None:
-        super().__init__(classes="dialog-screen")
+    def __init__(self, path: Path, conflict: MergeConflict, rules: CallRules | None = None,
+                 alone: bool = False) -> None:
+        # alone: at the start (`planner PLAN`) there is no plan under the dialog yet, only an empty
+        # stand-in for one; the screen hides it (dialogs.tcss) rather than show its verdict
+        super().__init__(classes="dialog-screen -alone" if alone else "dialog-screen")
         self.path = path
         self.text = conflict.text
         self.conflicts: list[Conflict] = conflict.conflicts
