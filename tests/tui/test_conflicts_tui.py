@@ -104,6 +104,23 @@ async def test_at_the_start_the_conflicts_stand_alone_until_the_plan_is_open(tmp
         assert "plan.toml" in text and "ELIGIBLE" in text and "Untitled plan" not in text
 
 
+async def test_in_a_small_terminal_the_conflict_in_hand_scrolls_into_view(tmp_path):
+    """At 40x12 the dialog cannot hold the explanation and both sides: it scrolls, and each move
+    brings the conflict in hand, with both its versions, into view (the sides were cut off)."""
+    path = conflicted(tmp_path / "plan.toml")
+    app = start(path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_screen(pilot, ConflictScreen)
+        await wait_for(pilot, lambda: "CIRCLE-THEIRS" in screen_text(app), "the first conflict's sides")
+        text = screen_text(app)
+        assert "Conflict 1 of 2" in text and "CIRCLE-OURS" in text
+        await pilot.press("n")
+        await wait_for(pilot, lambda: 'country = "ES"' in screen_text(app), "the second conflict's sides")
+        assert "Conflict 2 of 2" in screen_text(app)
+        await pilot.press("o", "enter")  # the first is not decided: the refusal is in view
+        await wait_for(pilot, lambda: "Conflict 1 is not decided yet" in screen_text(app), "the refusal")
+
+
 async def test_leaving_the_conflicts_ends_with_status_2_and_writes_nothing(tmp_path):
     path = conflicted(tmp_path / "plan.toml")
     before = path.read_bytes()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -22,6 +22,8 @@ from planner.storage import parse_plan
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal
 from planner.tui.widgets.footer import PlannerFooter
+
+SHORT = 20  # rows: below it, no blank lines between the parts of the dialog
 
 
 def _side_words(side: str, label: str) -> str:
@@ -56,7 +58,9 @@ class ConflictScreen(ModalScreen[str | None]):
         count = len(self.conflicts)
         spans = ", ".join(c.lines for c in self.conflicts)
         what = "a merge conflict" if count == 1 else f"{count} merge conflicts"
-        with Vertical(classes="dialog conflicts"):
+        # scrolls in a small terminal (40x12): each move brings the conflict in hand into view (show);
+        # never focused, so that the arrows stay the screen's (next, previous)
+        with VerticalScroll(classes="dialog conflicts", can_focus=False):
             yield Static(literal(f"{self.path.name} has {what} (lines {spans}): take one side of each. "
                                  "Nothing is written until you save."), classes="question")
             yield Static(id="conflict-head")
@@ -67,6 +71,11 @@ class ConflictScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.show()
+
+    def on_resize(self) -> None:
+        # a short terminal: no blank lines between the parts, so that one conflict's head and both
+        # versions fit in 12 rows (the dialog scrolls for the rest: see show)
+        self.set_class(self.app.size.height < SHORT, "-short")
 
     def _room(self) -> int:
         """Lines of each side shown: the rest is cut, with how many more."""
@@ -97,6 +106,16 @@ class ConflictScreen(ModalScreen[str | None]):
         if not status and decided == len(self.conflicts):
             status = "Every conflict is decided: enter opens the plan (ctrl+s then saves it)."
         self.query_one("#conflict-status", Static).update(literal(status, keep_newlines=True))
+        self.call_after_refresh(self._bring_into_view, bool(status))
+
+    def _bring_into_view(self, status: bool) -> None:
+        """The conflict in hand from its first line, or what was just said about it (its last line)."""
+        if not self.is_attached:
+            return
+        if status:
+            self.query_one("#conflict-status", Static).scroll_visible(animate=False)
+        else:
+            self.query_one("#conflict-head", Static).scroll_visible(top=True, animate=False)
 
     def action_take(self, side: str) -> None:
         self.sides[self.at] = side
