@@ -65,6 +65,14 @@ class Budget:
 _PERCENT_CAP = 10**12
 
 
+def cap_percent(contribution: int, cap: int) -> int:
+    """The contribution as a whole percentage of the cap (> 0), rounded away from the cap, never onto
+    it: 99.77% is 99 (under it), 100.1% is 101 (over it); only the cap itself is 100."""
+    if contribution <= cap:
+        return contribution * 100 // cap
+    return -(-contribution * 100 // cap)
+
+
 def percent_of(part: int, whole: int) -> float:
     """part as a percentage of whole (> 0), exact to a float's precision, never raising OverflowError."""
     if whole <= 0:

@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.budget import estimate
+from planner.rules import load_call
+from planner.storage import load_plan
 from planner.model import WorkPackage
 from planner.report import money
 from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.budget_forms import LineForm, WorkPackageForm
 from planner.tui.screens.compare import MONEY, CompareScreen, CompareTable
-from planner.tui.widgets.budget_grid import COST, MONTHS_ROW, PARTNER, TOTAL_ROW, BudgetGrid, Timeline
+from planner.tui.widgets.budget_grid import COST, MONTHS_ROW, PARTNER, TOTAL_ROW, BudgetGrid, Timeline, cap_bar
 
 from .budget_plans import write_budget_plan
 from .helpers import (
@@ -274,3 +276,44 @@ async def test_a_wide_grid_scrolls_with_the_names_in_view_and_no_amount_cut_on_t
         await pilot.press("end")
         await pilot.pause()
         assert int(grid.scroll_x) in starts and "PM" in screen_text(app)
+
+
+def just_under_the_cap(path: Path) -> Path:
+    """The budget plan (Lot 1, 24 months, cap EUR 1,000,000) with subcontracting added to one line until
+    the contribution is between 99.5% and 100% of the cap: rounded to the nearest it read 100%."""
+    write_budget_plan(path, problems=False)
+    plan = load_plan(path)
+    low = estimate(plan, load_call("2024")).contribution_eur
+    extra = (997_000 - low) * 5 // 4  # subcontracting carries no indirect costs: 80% of it is contributed
+    text = path.read_text(encoding="utf-8")
+    first = text.index("[partners.budget.WP1]")
+    text = text[:first] + text[first:].replace("travel_eur = 4000", f"travel_eur = 4000\nsubcontracting_eur = {extra}", 1)
+    path.write_text(text, encoding="utf-8")
+    got = estimate(load_plan(path), load_call("2024")).contribution_eur
+    assert 995_000 < got < 1_000_000, got
+    return path
+
+
+async def test_just_under_the_cap_reads_99_percent_not_100(tmp_path: Path) -> None:
+    app, _ = make_app(just_under_the_cap(tmp_path / "budget.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, _grid = await open_budget(pilot)
+        summary = static_text(screen, "#budget-summary")
+        assert "99% of EUR 1,000,000 cap · ✓ EUR" in summary and "100%" not in summary
+        await pilot.press("escape")
+        await ready(pilot)
+        await pilot.press("c")
+        compare = await wait_screen(pilot, CompareScreen)
+        table = compare.query_one(CompareTable)
+        column = str([b.duration_months for b in compare.boards].index(24))
+        assert table.cells[MONEY][column].short.plain == "✓ 99%"
+
+
+def test_the_cap_bar_never_rounds_onto_the_cap():
+    """Just under and just over the cap read differently: 99.77% said "100% ... left" and 100.1% "100% ... OVER"."""
+    assert cap_bar(3_990_677, 4_000_000).split(" ", 2)[1] == "99%"
+    assert "✓ EUR 9,323 left" in cap_bar(3_990_677, 4_000_000)
+    assert cap_bar(4_003_945, 4_000_000).split(" ", 2)[1] == "101%"
+    assert "✗ OVER by EUR 3,945" in cap_bar(4_003_945, 4_000_000)
+    assert cap_bar(4_000_000, 4_000_000).split(" ", 2)[1] == "100%"
+    assert cap_bar(2_000_000, 4_000_000).split(" ", 2)[1] == "50%"

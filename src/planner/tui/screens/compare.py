@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from planner.budget import cap_percent
 from planner.editing import no_longer_fit, work_packages_after
 from planner.model import Plan
 from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline, money
@@ -88,7 +89,7 @@ def money_cell(plan: Plan, board: Scoreboard, styles: dict[str, Style]) -> Both:
     if cap is None:
         return _both(f"{money(est.contribution_eur)}, no cap{said}", f"no cap{short_late}", styles["info"])
     over = est.contribution_eur > cap
-    percent = (est.contribution_eur * 200 + cap) // (2 * cap)
+    percent = cap_percent(est.contribution_eur, cap)
     long = f"{'✗' if over else '✓'} {money(est.contribution_eur)} {'>' if over else '≤'} {money(cap)} cap{said}"
     short = f"{'✗' if over else '✓'} {percent}%{short_late}"
     return _both(long, short, styles["fail" if over or late else "pass"])

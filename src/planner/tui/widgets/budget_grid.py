@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
-from planner.budget import Estimate
+from planner.budget import Estimate, cap_percent
 from planner.model import Partner, Plan, WorkPackage
 from planner.rules import CallRules
 from planner.tui.text import literal
@@ -260,7 +260,7 @@ def cap_bar(contribution: int, cap: int | None, width: int = BAR_WIDTH) -> str:
     if cap is None or cap <= 0:
         return "no cap for this duration: choose an allowed duration (t on the main screen)"
     filled = min(width, contribution * width // cap)
-    percent = (contribution * 200 + cap) // (2 * cap)
+    percent = cap_percent(contribution, cap)  # 99.77% is 99 (left), 100.1% is 101 (OVER): never 100 for both
     bar = "█" * filled + "░" * (width - filled)
     if contribution > cap:
         return f"{bar} {percent}% of EUR {cap:,} cap · ✗ OVER by EUR {contribution - cap:,}"
