@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.budget import estimate
-from planner.rules import load_call
-from planner.storage import load_plan
 from planner.model import WorkPackage
 from planner.report import money
+from planner.rules import load_call
+from planner.storage import load_plan
 from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.budget_forms import LineForm, WorkPackageForm
 from planner.tui.screens.compare import MONEY, CompareScreen, CompareTable
@@ -287,7 +287,8 @@ def just_under_the_cap(path: Path) -> Path:
     extra = (997_000 - low) * 5 // 4  # subcontracting carries no indirect costs: 80% of it is contributed
     text = path.read_text(encoding="utf-8")
     first = text.index("[partners.budget.WP1]")
-    text = text[:first] + text[first:].replace("travel_eur = 4000", f"travel_eur = 4000\nsubcontracting_eur = {extra}", 1)
+    line = f"travel_eur = 4000\nsubcontracting_eur = {extra}"
+    text = text[:first] + text[first:].replace("travel_eur = 4000", line, 1)
     path.write_text(text, encoding="utf-8")
     got = estimate(load_plan(path), load_call("2024")).contribution_eur
     assert 995_000 < got < 1_000_000, got
