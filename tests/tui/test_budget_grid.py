@@ -318,3 +318,21 @@ def test_the_cap_bar_never_rounds_onto_the_cap():
     assert "✗ OVER by EUR 3,945" in cap_bar(4_003_945, 4_000_000)
     assert cap_bar(4_000_000, 4_000_000).split(" ", 2)[1] == "100%"
     assert cap_bar(2_000_000, 4_000_000).split(" ", 2)[1] == "50%"
+
+
+async def test_a_failure_comes_before_a_warning_in_the_two_lines_of_problems(tmp_path: Path) -> None:
+    """A grant that differs from the budget (a warning) and a work package ending before it starts (a
+    failure): at 80x24 the two lines held the warning's long text only, and the failure was not seen."""
+    path = write_budget_plan(tmp_path / "budget.toml", problems=False)
+    text = path.read_text(encoding="utf-8").replace("start_month = 12\nend_month = 24",
+                                                    "start_month = 20\nend_month = 10")
+    text = text.replace('acronym = "CIRCLE-SME"', 'acronym = "CIRCLE-SME"\nrequested_grant_eur = 500000')
+    path.write_text(text, encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.board
+        assert board is not None and board.get("grant").status == "warn" and board.get("budget").status == "fail"
+        await open_budget(pilot)
+        shown = screen_text(app)
+        assert "✗ FAIL Budget: " in shown
+        assert "! WARN Grant" not in shown or shown.index("✗ FAIL Budget") < shown.index("! WARN Grant")

@@ -206,12 +206,11 @@ class BudgetScreen(PlanEditor):
             summary._shown = text  # type: ignore[attr-defined]
             summary.update(text)
         problems = Text()
-        for cid in ("grant", "budget"):
-            c = board.get(cid)
-            if c is not None and c.status in ("warn", "fail"):
-                problems.append(f"{'✗ FAIL' if c.status == 'fail' else '! WARN'} {c.label}: ", style="bold")
-                problems.append_text(literal(c.message))
-                problems.append("  ")
+        shown = [c for c in map(board.get, ("grant", "budget")) if c is not None and c.status in ("warn", "fail")]
+        for c in sorted(shown, key=lambda c: c.status != "fail"):  # a failure first: two lines may hold one only
+            problems.append(f"{'✗ FAIL' if c.status == 'fail' else '! WARN'} {c.label}: ", style="bold")
+            problems.append_text(literal(c.message))
+            problems.append("  ")
         self.query_one("#budget-problems", CutLines).show(problems)
         self.grid.show(grid_cells(self.plan, self.rules, est, months))
         self.query_one("#timeline", Timeline).show(self.plan.work_packages, months)
