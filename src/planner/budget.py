@@ -66,11 +66,15 @@ _PERCENT_CAP = 10**12
 
 
 def cap_percent(contribution: int, cap: int) -> int:
-    """The contribution as a whole percentage of the cap (> 0), rounded away from the cap, never onto
-    it: 99.77% is 99 (under it), 100.1% is 101 (over it); only the cap itself is 100."""
-    if contribution <= cap:
-        return contribution * 100 // cap
-    return -(-contribution * 100 // cap)
+    """The contribution as a whole percentage of the cap (> 0), rounded to the nearest but never onto
+    the cap from either side: 97.98% is 98, 99.77% is 99 (under it), 100.1% is 101 (over it); only the
+    cap itself is 100."""
+    nearest = (contribution * 200 + cap) // (2 * cap)
+    if contribution < cap:
+        return min(nearest, 99)
+    if contribution > cap:
+        return max(nearest, 101)
+    return 100
 
 
 def percent_of(part: int, whole: int) -> float:

@@ -14,6 +14,7 @@ from planner.storage import load_plan
 from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.budget_forms import LineForm, WorkPackageForm
 from planner.tui.screens.compare import MONEY, CompareScreen, CompareTable
+from planner.tui.screens.dialogs import Choice
 from planner.tui.widgets.budget_grid import COST, MONTHS_ROW, PARTNER, TOTAL_ROW, BudgetGrid, Timeline, cap_bar
 
 from .budget_plans import write_budget_plan
@@ -161,7 +162,12 @@ async def test_work_packages_added_edited_and_removed(tmp_path: Path, size) -> N
         await wait_for(pilot, lambda: "full partner" in static_text(form, "#wp-error"), "the lead refused")
         await pilot.press("escape")
         await wait_screen(pilot, BudgetScreen)
-        await pilot.press("d")
+        await pilot.press("d")  # asks first, as for a partner
+        await wait_screen(pilot, Choice)
+        assert "Remove work package WP5 (Evaluation)?" in screen_text(app)
+        assert "No partner has a line in it." in screen_text(app)
+        await pilot.press("left", "enter")  # Remove (Cancel has the focus)
+        await wait_screen(pilot, BudgetScreen)
         await wait_for(pilot, lambda: "wp:WP5" not in [c.key for c in grid.COLUMNS], "the column gone")
         assert [wp.id for wp in app.document.plan.work_packages] == ["WP1", "WP2", "WP3", "WP4"]
         await pilot.press("ctrl+z")
@@ -171,7 +177,22 @@ async def test_work_packages_added_edited_and_removed(tmp_path: Path, size) -> N
         cost_before = app.document.plan.partners[0].budget["WP1"]
         await pilot.press("home", "right")
         assert grid.at_cursor()[1] == "wp:WP1"
+        holders = sum(1 for p in app.document.plan.partners if p.budget and "WP1" in p.budget)
+        wp1_cost = next(s.cost_eur for s in estimate(app.document.plan, app.document.rules).by_work_package
+                        if s.key == "WP1")
         await pilot.press("d")
+        question = await wait_screen(pilot, Choice)
+        said = static_text(question, ".question")  # as shown, before the dialog's width wraps it
+        assert "Remove work package WP1 (Management and quality)?" in said
+        assert f"Its {holders} partners' lines go with it: EUR {wp1_cost:,} of costs" in said
+        assert "Remove work package WP1" in screen_text(app)
+        await pilot.press("enter")  # enter: Cancel, the safe answer; nothing removed
+        await wait_screen(pilot, BudgetScreen)
+        assert "wp:WP1" in [c.key for c in grid.COLUMNS] and app.document.plan.partners[0].budget["WP1"] == cost_before
+        await pilot.press("d")
+        await wait_screen(pilot, Choice)
+        await pilot.press("left", "enter")
+        await wait_screen(pilot, BudgetScreen)
         await wait_for(pilot, lambda: "wp:WP1" not in [c.key for c in grid.COLUMNS], "WP1 gone")
         assert all("WP1" not in (p.budget or {}) for p in app.document.plan.partners)
         est = estimate(app.document.plan, app.document.rules)
@@ -318,6 +339,8 @@ def test_the_cap_bar_never_rounds_onto_the_cap():
     assert "✗ OVER by EUR 3,945" in cap_bar(4_003_945, 4_000_000)
     assert cap_bar(4_000_000, 4_000_000).split(" ", 2)[1] == "100%"
     assert cap_bar(2_000_000, 4_000_000).split(" ", 2)[1] == "50%"
+    assert cap_bar(3_919_215, 4_000_000).split(" ", 2)[1] == "98%"  # elsewhere, to the nearest (97.98%)
+    assert cap_bar(6_017_000, 4_000_000).split(" ", 2)[1] == "150%"
 
 
 async def test_a_failure_comes_before_a_warning_in_the_two_lines_of_problems(tmp_path: Path) -> None:
