@@ -190,3 +190,35 @@ def test_the_corpus_duplicates_through_every_command(tmp_path: Path, case, comma
         assert len(result.stderr.strip().splitlines()) == 1  # one message
     if command[0] != "fmt" or not case.accepted:
         assert path.read_bytes() == before
+
+
+# --- one organisation in two rows (same legal name and country, another short name) ---------------------
+
+
+def test_check_warns_of_one_organisation_in_two_rows_naming_both(tmp_path: Path) -> None:
+    """The second row of an organisation counts it twice towards every minimum: a plan one partner short
+    read ELIGIBLE with nothing said. `check` says which rows, and that they count twice."""
+    second = SAMPLE_PLAN.partners[1]
+    text = SAMPLE.read_text(encoding="utf-8") + (
+        f'\n[[partners]]\nname = "{second.name.upper()}"\nshort_name = "DUP"\ncountry = "{second.country.lower()}"\n'
+        f'kind = "{second.kind}"\nrole = "beneficiary"\n')
+    plan = tmp_path / "plan.toml"
+    plan.write_text(text, encoding="utf-8")
+    result = run_planner("check", plan)
+    said = f"{second.short_name} and DUP are both {second.name} ({second.country})"
+    assert said in result.stdout, result.stdout + result.stderr
+    assert "counts twice towards the minimums" in result.stdout
+    line = next(line for line in result.stdout.splitlines() if said in line)
+    assert "WARN" in line and "Affiliations and PICs" in line
+
+
+def test_two_faculties_with_one_name_and_pics_of_their_own_are_two_organisations(rules: CallRules) -> None:
+    plan = passing_plan(rules, 1, extra_partners=[
+        partner("Twin Faculty", short_name="TF1", pic="999400101"),
+        partner("Twin Faculty", short_name="TF2", pic="999400102")])
+    c = evaluate(plan, rules, now=BEFORE_DEADLINE).get("affiliations")
+    assert c is not None and c.status == "pass", c
+    same_pic = passing_plan(rules, 1, extra_partners=[
+        partner("Twin Faculty", short_name="TF1", pic="999400101"), partner("Twin Faculty", short_name="TF2")])
+    c = evaluate(same_pic, rules, now=BEFORE_DEADLINE).get("affiliations")
+    assert c is not None and c.status == "warn" and "TF1 and TF2 are both Twin Faculty" in c.message

@@ -180,9 +180,24 @@ def test_import_short_names_are_unique_whatever_the_case(rules, tmp_path):
     _, rows = import_rows(tmp_path, rules, ["Twin,unibp,DE,enterprise,,,",
                                             "First,ABC,DE,enterprise,,,",
                                             "Second,abc,DE,enterprise,,,"], plan)
-    assert rows[2] == "short name 'unibp' is already used"
+    assert rows[2] == "short name 'unibp' is already used in the plan (Uni BP)"
     assert rows[3].short_name == "ABC"
-    assert rows[4] == "short name 'abc' is already used"
+    assert rows[4] == "short name 'abc' is already used by line 3"
+
+
+def test_import_refuses_an_organisation_of_the_plan_or_of_an_earlier_row_under_another_short_name(rules, tmp_path):
+    """A partner list sent round repeats the plan's own partners, often without their short names: each
+    would count a second time towards the minimums (a plan one partner short read ELIGIBLE)."""
+    plan = make_plan([partner("Kiertotalous Solutions Oy", short_name="KTS", country="FI", role="coordinator")])
+    _, rows = import_rows(tmp_path, rules, ["kiertotalous  SOLUTIONS oy,,FI,enterprise,,,",
+                                            "Alpha Industries,,DE,enterprise,,,",
+                                            "Alpha Industries,AI2,DE,enterprise,,,",
+                                            "Alpha Industries,,AT,enterprise,,,"], plan)
+    assert rows[2] == ("'kiertotalous  SOLUTIONS oy' (FI) is already in the plan as KTS: one organisation "
+                       "counts once")
+    assert rows[3].name == "Alpha Industries"
+    assert rows[4] == "'Alpha Industries' (DE) repeats line 3: one organisation counts once"
+    assert rows[5].country == "AT"  # the same name in another country: another organisation
 
 
 def test_import_reasons_are_short_and_the_allowed_words_are_listed_once(rules, tmp_path):

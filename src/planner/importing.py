@@ -17,7 +17,7 @@ from planner import vocabulary
 from planner.amounts import parse_euros
 from planner.errors import PlanError, validation_problems
 from planner.files import MAX_FILE_BYTES, read_user_file
-from planner.model import Partner, Plan
+from planner.model import Partner, Plan, organisation_key
 from planner.rules import CATEGORY_LABELS, CallRules
 from planner.safetext import shown_path
 
@@ -507,7 +507,7 @@ def preview_table(table: Table, plan: Plan, rules: CallRules, mapping: dict[str,
             raw[key] = text.strip()
         row = _row(line, raw, rules, seen)
         if row.partner is not None:
-            seen.add(row.partner)
+            seen.add(row.partner, line)
         preview.rows.append(row)
     # affiliated entities are judged once every row is known: a beneficiary may come later in the file
     preview.rows = [_resolve_affiliation(row, seen) for row in preview.rows]
@@ -538,16 +538,25 @@ class _Seen:
     def __init__(self, plan: Plan, rules: CallRules) -> None:
         self.short_names: dict[str, str] = {}  # case-folded short name -> the partner's label
         self.names: dict[str, str] = {}  # case-folded name -> the partner's label
+        # who holds a short name or an organisation (model.organisation_key), as a row's problem says it
+        self.short_name_holders: dict[str, str] = {}  # 'in the plan (Hochschule Nordhafen)', 'by line 2'
+        self.organisations: dict[tuple[str, str], str] = {}  # 'is already in the plan as HSNH', 'repeats line 2'
+
         self.full_partners: set[str] = set()  # labels of the coordinator and beneficiaries
         self.coordinator: str | None = None
         self._rules = rules
         for partner in plan.partners:
             self.add(partner)
 
-    def add(self, partner: Partner) -> None:
+    def add(self, partner: Partner, line: int | None = None) -> None:
         if partner.short_name:
             self.short_names.setdefault(partner.short_name.casefold(), partner.label)
+            self.short_name_holders.setdefault(partner.short_name.casefold(),
+                                               f"in the plan ({partner.name})" if line is None else f"by line {line}")
         self.names.setdefault(partner.name.casefold(), partner.label)
+        key = organisation_key(partner.name, self._rules.canonical_country(partner.country))
+        self.organisations.setdefault(key, f"is already in the plan as {partner.label}" if line is None
+                                      else f"repeats line {line}")
         role = self._rules.role(partner.role)
         if role is not None and role.full_partner:
             self.full_partners.add(partner.label)
@@ -596,10 +605,14 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     else:
         problems.append("no name")
     if raw.get("short_name"):
-        if raw["short_name"].casefold() in seen.short_names:
-            problems.append(f"short name {_cell(raw['short_name'])} is already used")
+        if (holder := seen.short_name_holders.get(raw["short_name"].casefold())) is not None:
+            problems.append(f"short name {_cell(raw['short_name'])} is already used {holder}")
         values["short_name"] = raw["short_name"]
     country = understood("country") if raw.get("country") else None
+    if raw.get("name") and country is not None:
+        # the same organisation again (the plan's partners in a list sent round): it would count twice
+        if (holder := seen.organisations.get(organisation_key(raw["name"], country))) is not None:
+            problems.append(f"{_cell(raw['name'])} ({country}) {holder}: one organisation counts once")
     if not raw.get("country"):
         problems.append("no country")
     elif country is not None and rules.country_category(country) == "excluded":

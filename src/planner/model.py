@@ -5,6 +5,7 @@
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -210,6 +211,14 @@ class Partner(_Model):
 def short_name_key(short_name: str) -> str:
     """What two short names are compared by: 'HSNH' and 'hsnh' are the same partner to an affiliation."""
     return short_name.casefold()
+
+
+def organisation_key(name: str, country: str) -> tuple[str, str]:
+    """What tells one organisation from another: its legal name compared without case or runs of
+    spaces (and in Unicode's compatible form), and its country (canonical: `rules.canonical_country`).
+    Two partners with one key are one organisation in two rows (`affiliations` warns, an import refuses
+    the second)."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split()), country
 
 
 def duplicate_short_names(partners: Sequence[Partner]) -> Iterator[tuple[int, int]]:

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from planner.budget import Estimate, budget, budget_problems, estimate, share_totals
-from planner.model import Partner, Plan
+from planner.model import Partner, Plan, organisation_key
 from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, load_call, next_call, not_published
 
 if TYPE_CHECKING:
@@ -377,6 +377,13 @@ def _excluded(comp: Composition, rules: CallRules) -> Criterion:
     return Criterion("excluded-countries", label, "pass", f"no participant from an excluded country ({codes})")
 
 
+def _one_pic_apart(owners: list[Partner]) -> bool:
+    """Rows of one name and country whose PICs all differ: two organisations the portal tells apart
+    (two faculties registered each with a PIC of its own), not one organisation twice."""
+    pics = [p.pic for p in owners]
+    return all(pics) and len(set(pics)) == len(pics)
+
+
 def _affiliations(plan: Plan, rules: CallRules) -> Criterion:
     """Every affiliated entity names the coordinator or a beneficiary of the plan (fail); no two
     participants share a PIC (warn: one organisation in two rows, or a typo)."""
@@ -408,16 +415,29 @@ def _affiliations(plan: Plan, rules: CallRules) -> Criterion:
                             f"({(role.label if role else target.role).lower()}): an affiliated entity belongs to "
                             "the coordinator or a beneficiary")
     pics: dict[str, list[Partner]] = {}
+    organisations: dict[tuple[str, str], list[Partner]] = {}
     for p in plan.partners:
         if p.pic:
             pics.setdefault(p.pic, []).append(p)
+        organisations.setdefault(organisation_key(p.name, rules.canonical_country(p.country)), []).append(p)
     shared = [f"PIC {pic} is used by {', '.join(p.label for p in owners)}" for pic, owners in pics.items()
               if len(owners) > 1]
+    # one legal name in one country twice: the same organisation, counted twice towards every minimum
+    # (an imported list that repeats the plan's partners made a plan one partner short ELIGIBLE)
+    twice = [f"{' and '.join(p.label for p in owners)} are both {owners[0].name} "
+             f"({rules.canonical_country(owners[0].country)})"
+             for owners in organisations.values() if len(owners) > 1 and not _one_pic_apart(owners)]
     if problems:
-        return Criterion("affiliations", label, "fail", "; ".join(problems + shared))
-    if shared:
-        return Criterion("affiliations", label, "warn", "; ".join(shared) + ": each organisation has one PIC, "
-                         "so two rows with the same PIC are one organisation twice, or a typo")
+        return Criterion("affiliations", label, "fail", "; ".join(problems + shared + twice))
+    if shared or twice:
+        said = []
+        if shared:
+            said.append("; ".join(shared) + ": each organisation has one PIC, so two rows with the same PIC are "
+                        "one organisation twice, or a typo")
+        if twice:
+            said.append("; ".join(twice) + ": one organisation in two rows counts twice towards the minimums; "
+                        "remove one, or give each its own legal name if they are two organisations")
+        return Criterion("affiliations", label, "warn", "; ".join(said))
     n = len(affiliated)
     what = {0: "no affiliated entities", 1: "1 affiliated entity, attached to a full partner"}.get(
         n, f"{n} affiliated entities, each attached to a full partner")
