@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from planner import editing
 from planner.model import Profile
+from planner.rules import load_call
+from planner.scoring import evaluate
 from planner.storage import load_plan
 from support import SAMPLES, make_plan, partner, passing_plan
 
@@ -75,6 +77,24 @@ def test_renaming_a_beneficiary_follows_its_affiliated_entities(rules):
                       partner("Uni Foundation", short_name="UF", role="affiliated-entity", affiliated_to="UNI")])
     renamed = editing.replace_partner(plan, 0, plan.partners[0].model_copy(update={"short_name": "UNIV"}))
     assert renamed.partners[1].affiliated_to == "UNIV"
+
+
+def test_renaming_a_partner_follows_the_work_packages_it_leads(rules):
+    """A lead names its partner by short name or name, in any case: renamed, the lead follows (it was
+    left on the old short name, and the budget failed: 'UTC' is no partner of the plan)."""
+    plan = load_plan(SAMPLES / "lot2-example.toml")
+    index = next(i for i, p in enumerate(plan.partners) if p.short_name == "UTC")
+    led = [wp.id for wp in plan.work_packages if wp.lead == "UTC"]
+    assert led, "the sample has a work package led by UTC"
+    plan = plan.model_copy(update={"work_packages": tuple(
+        wp.model_copy(update={"lead": "utc"}) if wp.id == led[0] else wp for wp in plan.work_packages)})
+    renamed = editing.replace_partner(plan, index, plan.partners[index].model_copy(update={"short_name": "UTEC"}))
+    assert [wp.id for wp in renamed.work_packages if wp.lead == "UTEC"] == led
+    rules_2024 = load_call("2024")
+    assert evaluate(renamed, rules_2024).get("budget").status == evaluate(plan, rules_2024).get("budget").status
+    # another field edited, the short name kept: the work packages are the very same
+    kept = editing.replace_partner(plan, index, plan.partners[index].model_copy(update={"name": "Other"}))
+    assert kept.work_packages is plan.work_packages or kept.work_packages == plan.work_packages
 
 
 def test_switching_lot_keeps_an_allowed_duration_and_replaces_another(rules):

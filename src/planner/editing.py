@@ -11,16 +11,30 @@ def add_partner(plan: Plan, partner: Partner) -> Plan:
 
 
 def replace_partner(plan: Plan, index: int, partner: Partner) -> Plan:
+    """The partner at `index` replaced; what named it by a name or short name it no longer has follows the
+    rename: affiliated entities (`affiliated_to`) and the work packages it leads (`lead`), both matched
+    as the rules match them, in any case. (A lead left on the old short name failed the budget.)"""
     old = plan.partners[index]
     partners = list(plan.partners)
     partners[index] = partner
-    if old.label != partner.label:
-        # affiliated entities name their beneficiary by label: follow a rename
-        partners = [
-            p.model_copy(update={"affiliated_to": partner.label}) if p.affiliated_to == old.label else p
-            for p in partners
-        ]
-    return plan.model_copy(update={"partners": tuple(partners)})
+    update: dict[str, object] = {}
+    old_keys = {k.casefold() for k in (old.name, old.short_name) if k}
+    new_keys = {k.casefold() for k in (partner.name, partner.short_name) if k}
+
+    def renamed(reference: str | None) -> bool:
+        """It named the partner by what changed: a key it no longer has, or its old label."""
+        if reference is None or (key := reference.casefold()) not in old_keys:
+            return False
+        return key not in new_keys or (key == old.label.casefold() and old.label != partner.label)
+
+    if old_keys != new_keys or old.label != partner.label:
+        partners = [p.model_copy(update={"affiliated_to": partner.label}) if renamed(p.affiliated_to) else p
+                    for p in partners]
+        leads = tuple(wp.model_copy(update={"lead": partner.label}) if renamed(wp.lead) else wp
+                      for wp in plan.work_packages)
+        if leads != plan.work_packages:
+            update["work_packages"] = leads
+    return plan.model_copy(update={"partners": tuple(partners), **update})
 
 
 def remove_partner(plan: Plan, index: int) -> Plan:

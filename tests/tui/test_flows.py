@@ -21,6 +21,7 @@ from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.picker import Picker
 
 from .helpers import (
+    SAMPLES,
     choose,
     failing,
     focus,
@@ -527,3 +528,49 @@ async def test_removing_a_beneficiary_warns_about_its_affiliated_entity_and_defa
         await wait_main(pilot)
         assert app.document.plan.partners == partners
         assert dialog.default == "cancel"
+
+
+async def test_a_new_short_name_is_followed_by_the_work_packages_it_leads(tmp_path):
+    """UTC renamed UTEC in the form: its work package's lead follows, as its affiliated entity does, and
+    the plan stays ELIGIBLE (the lead stayed 'UTC' and the budget failed: 'UTC' is no partner)."""
+    path = tmp_path / "plan.toml"
+    path.write_bytes((SAMPLES / "lot2-example.toml").read_bytes())
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        plan = app.document.plan
+        index = next(i for i, p in enumerate(plan.partners) if p.short_name == "UTC")
+        led = [wp.id for wp in plan.work_packages if wp.lead == "UTC"]
+        assert led and app.board.eligible
+        await pilot.press(*["down"] * index, "enter")
+        form = await wait_screen(pilot, PartnerForm)
+        await focus(pilot, form.query_one("#short_name", Input))
+        await replace_text(pilot, "UTEC")
+        await pilot.press("ctrl+s")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.partners[index].short_name == "UTEC", "the edit")
+        assert [wp.id for wp in app.document.plan.work_packages if wp.lead == "UTEC"] == led
+        await wait_for(pilot, lambda: "✓ ELIGIBLE" in screen_text(app), "the verdict")
+        assert "is no partner of the plan" not in screen_text(app)
+
+
+async def test_removing_a_partner_says_the_work_packages_it_leads_and_its_budget(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_bytes((SAMPLES / "lot2-example.toml").read_bytes())
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        plan = app.document.plan
+        index = next(i for i, p in enumerate(plan.partners) if p.short_name == "UTC")
+        led = [wp.id for wp in plan.work_packages if wp.lead == "UTC"]
+        cost = next(s.cost_eur for s in app.board.estimate.by_partner if s.key == "UTC")
+        await pilot.press(*["down"] * index, "d")
+        question = await wait_screen(pilot, Choice)
+        said = static_text(question, ".question")
+        assert "FUTC is affiliated to it" in said
+        assert f"It leads {', '.join(led)}: name another lead there" in said
+        assert f"Its budget lines in {len(plan.partners[index].budget)} work packages (EUR {cost:,} of costs) " \
+               "go with it." in said
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan is plan

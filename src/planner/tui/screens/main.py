@@ -460,9 +460,20 @@ class MainScreen(Screen):
                                   select_row=max(index - 1, 0), say=False) is None:
                     self.app.tell(f"Removed {partner.label} (ctrl+z undoes)")
 
-        orphans = [p.label for p in self.document.plan.partners if p.affiliated_to == partner.label]
+        plan = self.document.plan
+        orphans = [p.label for p in plan.partners if p.affiliated_to == partner.label]
         warning = (f"\n{', '.join(orphans)} {'is' if len(orphans) == 1 else 'are'} affiliated to it and will point "
                    "to no partner: edit or remove them too." if orphans else "")
+        keys = {k.casefold() for k in (partner.name, partner.short_name) if k}
+        led = [wp.id for wp in plan.work_packages if wp.lead and wp.lead.casefold() in keys]
+        if led:
+            warning += (f"\nIt leads {', '.join(led)}: name another lead there (b, then e on the work package).")
+        if partner.budget:
+            est = self.board.estimate if self.board is not None else None
+            cost = next((s.cost_eur for s in est.by_partner if s.key == partner.label), None) if est else None
+            n = len(partner.budget)
+            warning += (f"\nIts budget lines in {n} work package{'s' if n != 1 else ''}"
+                        + (f" (EUR {cost:,} of costs)" if cost else "") + " go with it.")
         self.app.push_screen(Choice(f"Remove {partner.label} ({partner.name}) from the plan?{warning}",
                                     [("remove", "Remove"), ("cancel", "Cancel")], default="cancel"), answered)
 
