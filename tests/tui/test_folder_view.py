@@ -293,6 +293,32 @@ async def test_ould_offers_oulu_from_another_plan_and_one_key_fills_it(plans: Pa
             OULU.name, OULU.pic, OULU.country, OULU.kind, True)
 
 
+async def test_a_known_partner_without_a_pic_keeps_the_pic_in_the_form(plans: Path):
+    """The folder knows Oulu without its PIC; the PIC typed in the form stays when ctrl+t takes Oulu, and
+    the line under the suggestions says so (taking a copy without a PIC erased a partner's PIC)."""
+    for path in plans.glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        if OULU.pic in text:
+            path.write_text(text.replace(f'pic = "{OULU.pic}"\n', ""), encoding="utf-8")
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _new_plan_form(pilot, app)
+        pic = form.query_one("#pic", Input)
+        await focus(pilot, pic)
+        await type_text(pilot, "999111222", done=lambda: pic.value == "999111222")
+        await focus(pilot, form.query_one("#name", Input))
+        post_keys(app, [*"Ould", "ctrl+t"])
+        await wait_for(pilot, lambda: form.query_one("#name", Input).value == OULU.name, "Oulu taken")
+        assert pic.value == "999111222"
+        assert form.query_one("#country", Picker).value == OULU.country
+        hint = str(form.query_one("#known-hint").render())
+        assert hint.startswith("Filled in from plan-003.toml; PIC kept as it was (not in plan-003.toml)"), hint
+        post_keys(app, ["enter"])
+        await wait_main(pilot)
+        (added,) = app.document.plan.partners
+        assert (added.name, added.pic) == (OULU.name, "999111222")
+
+
 async def test_the_list_shows_what_is_known_and_enter_saves_when_nothing_was_chosen(plans: Path):
     app, _ = folder_app(plans)
     async with app.run_test(size=(80, 24)) as pilot:

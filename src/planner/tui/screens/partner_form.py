@@ -349,16 +349,26 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         self.take(self._offered[index])
 
     def take(self, known: folders.Known) -> None:
-        """Fill the form with a known partner: legal name, short name, PIC, country, kind and ECHE."""
+        """Fill the form with a known partner: legal name, short name, PIC, country, kind and ECHE. What
+        the known copy lacks (a short name, a PIC, whether it holds the ECHE) is not blanked: what the
+        form holds of it stays, and the line under the field says so (a partner's PIC was erased)."""
+        kept = []
         for name, value in (("name", known.name), ("short_name", known.short_name or ""), ("pic", known.pic or "")):
             field = self.query_one(f"#{name}", LiveInput)  # name, short name, PIC: KnownInputs
+            if not value and field.value.strip():
+                kept.append({"short_name": "short name", "pic": "PIC"}[name])
+                continue
             with field.quietly():
                 field.value = editable(value)
             field.cursor_position = len(field.value)
         self.query_one("#country", Picker).set_value(known.country)
         self.query_one("#kind", Picker).set_value(known.kind)
         self._sync()  # shows the ECHE field for a higher education institution
-        self.query_one("#eche", Picker).set_value({True: "yes", False: "no", None: "unknown"}[known.eche])
+        eche = self.query_one("#eche", Picker)
+        if known.eche is None and eche.value in ("yes", "no"):
+            kept.append("ECHE")
+        else:
+            eche.set_value({True: "yes", False: "no", None: "unknown"}[known.eche])
         self._offer(None)
         for name in FIELDS:
             self._clear_error(name)
@@ -366,6 +376,9 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         missing = [what for what, ok in (("country", self.query_one("#country", Picker).value),
                                          ("kind", self.query_one("#kind", Picker).value)) if not ok]
         note = f"; its {' and '.join(missing)} is not in call {self.rules.id}: choose one" if missing else ""
+        if kept:
+            was = "it was" if len(kept) == 1 else "they were"
+            note += f"; {' and '.join(kept)} kept as {was} (not in {known.sources[0]})"
         hint = self.query_one("#known-hint", Static)
         hint.update(literal(f"Filled in from {known.sources[0]}{note}"))
         hint.display = True
