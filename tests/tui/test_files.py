@@ -14,6 +14,7 @@ from planner.storage import load_plan
 from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.folder import FolderScreen
+from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.screens.plan_details import PlanDetails
 
 from .helpers import (
@@ -211,6 +212,46 @@ async def test_quit_with_unsaved_changes(draft, size):
         await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
         assert app.return_code == 0
     assert draft.read_bytes() == on_disk
+
+
+async def test_quit_with_a_partner_typed_in_the_form_asks_about_it_first(draft):
+    """ctrl+q in the partner form quit at once, the typed partner lost; with other unsaved changes, Save
+    saved the plan without it and said nothing. The form's work is named first, Back is the default."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")  # an unsaved change in the plan too
+        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await type_text(pilot, "Unsaved In Form")
+        await pilot.press("ctrl+q")
+        question = await wait_screen(pilot, Choice)
+        assert "A form is open with the partner being added (Unsaved In Form), which is not in the plan yet" \
+            in question.question
+        await pilot.press("enter")  # Back to the form: nothing lost
+        await wait_screen(pilot, PartnerForm)
+        assert app.screen is form and form.query_one("#name", Input).value == "Unsaved In Form"
+        assert app.is_running and app.return_code is None
+        await pilot.press("ctrl+q")
+        await wait_screen(pilot, Choice)
+        await pilot.click("#choice-quit")  # then the plan's own question, as always
+        dialog = await wait_screen(pilot, Choice)
+        assert "unsaved changes" in dialog.question
+        await pilot.click("#choice-save")
+        await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
+    saved = load_plan(draft)
+    assert saved.lot == app.document.plan.lot and "Unsaved In Form" not in [p.name for p in saved.partners]
+
+
+async def test_quit_with_an_untouched_form_open_asks_nothing_more(lot1):
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await wait_screen(pilot, PartnerForm)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
 
 
 async def test_quit_from_a_dialog_save_writes_then_exits_and_a_clean_quit_asks_nothing(draft, lot1):

@@ -332,9 +332,26 @@ class Filing(_Host):
                                 default="cancel"), answered)
 
     async def action_quit(self) -> None:
+        from planner.tui.screens.dialogs import Choice, ClosingOnce
+
         if isinstance(self.focused, LiveInput):
             self.focused.apply()  # a number typed and not applied yet is unsaved work too
-        self.ask_unsaved(self._quit, "quitting")
+        # a form open with what is typed in it: not in the plan, so no save keeps it; say so first (ctrl+q
+        # in the partner form quit at once, and Save in the question below saved the plan without it)
+        work = next((w for s in reversed(self.screen_stack) if isinstance(s, ClosingOnce)
+                     and (w := s.unsaved_work()) is not None), None)
+        if work is None:
+            self.ask_unsaved(self._quit, "quitting")
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "quit":
+                self.ask_unsaved(self._quit, "quitting")
+
+        self.push_screen(Choice(f"A form is open with {work}, which is not in the plan yet: quitting loses it "
+                                "(save the form first to keep it).",
+                                [("back", "Back to the form"), ("quit", "Quit without it")],
+                                escape="back", default="back"), answered)
 
     def _quit(self) -> None:
         self.keeper.release()  # a clean quit leaves no recovery file

@@ -27,6 +27,11 @@ class ClosingOnce(ModalScreen):
         self._dismissed = True
         return super().dismiss(result)
 
+    def unsaved_work(self) -> str | None:
+        """What the screen holds that is not in the plan yet, in words ('the partner being added'), for
+        the question before quitting (Filing.action_quit); None when there is nothing to lose."""
+        return None
+
     def ask_to_discard(self, question: str) -> None:
         """Before dropping what was typed: Keep editing (enter's and escape's answer) or Discard."""
 

@@ -466,11 +466,19 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         self.action_submit()
 
     def action_cancel(self) -> None:
-        typed = any(picker.typed for picker in self.query(Picker))  # text waiting for a pick is work too
-        if self._values() == self._initial and not typed:
+        if self.unsaved_work() is None:
             self.dismiss(None)
             return
         self.ask_to_discard("Discard the changes to this partner?" if self.partner else "Discard this partner?")
+
+    def unsaved_work(self) -> str | None:
+        typed = any(picker.typed for picker in self.query(Picker))  # text waiting for a pick is work too
+        if self._values() == self._initial and not typed:
+            return None
+        if self.partner is not None:
+            return f"your changes to {self.partner.label}"
+        name = self.query_one("#name", Input).value.strip()
+        return f"the partner being added ({name})" if name else "the partner being added"
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}

@@ -136,11 +136,14 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
     def action_cancel(self) -> None:
         """Closes as it opened; with a change in any field (or text waiting for a pick), asks first:
         the notes may be a paragraph's work."""
-        typed = any(picker.typed for picker in self.query(Picker))
-        if self._shown() == self._initial and not typed:
+        if self.unsaved_work() is None:
             self.dismiss(None)
             return
         self.ask_to_discard("Discard the changes to the plan details?")
+
+    def unsaved_work(self) -> str | None:
+        typed = any(picker.typed for picker in self.query(Picker))
+        return None if self._shown() == self._initial and not typed else "your changes to the plan details"
 
     def action_submit(self) -> None:
         values: dict[str, Any] = {
