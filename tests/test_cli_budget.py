@@ -50,6 +50,21 @@ def test_budget_over_the_cap_exits_1_and_says_by_how_much(tmp_path):
     assert wider["budget"]["cap_eur"] == RULES.max_grant(1, 36)
 
 
+def test_over_the_cap_the_grant_still_says_what_disagrees_with_the_budget(tmp_path):
+    """Over the cap, the grant's failure said only 'cut EUR X': a requested grant and shares far off the
+    budget came up only once the costs were cut (the spec: a disagreeing figure warns, with both)."""
+    path = _plan(tmp_path, BudgetLine(person_months=40, travel_eur=5000))
+    text = path.read_text(encoding="utf-8").replace("\n[[partners]]",
+                                                    "\nrequested_grant_eur = 900000\n\n[[partners]]", 1)
+    path.write_text(text, encoding="utf-8")
+    out = json.loads(run_planner("check", path, "--format", "json").stdout)
+    grant = next(c for c in out["criteria"] if c["id"] == "grant")
+    contribution = out["budget"]["contribution_eur"]
+    assert grant["status"] == "fail"
+    assert grant["message"].startswith("the budget's contribution ")
+    assert f"requested_grant_eur is EUR 900,000, the budget gives EUR {contribution:,}" in grant["message"]
+
+
 def test_budget_csv_has_every_partners_total_and_the_grant(tmp_path):
     path = _plan(tmp_path)
     result = run_planner("budget", path, "--format", "csv", "--no-bom")

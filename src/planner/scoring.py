@@ -489,10 +489,6 @@ def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
         return _grant_from_budget(plan, rules, b.cap, months)
     if b.requested is None:
         return Criterion("grant", label, "info", f"no requested grant yet; the cap is {_eur(b.cap)}")
-    if b.requested > b.cap:
-        return Criterion("grant", label, "fail",
-                         f"{_eur(b.requested)} requested is above the {_eur(b.cap)} cap for {months} months: "
-                         f"reduce it by {_eur(b.requested - b.cap)}")
     problems = []
     shares_total, without_share = share_totals(plan, rules)
     unassigned = b.requested - shares_total
@@ -503,6 +499,10 @@ def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
     if without_share:
         names = ", ".join(without_share[:5]) + (" ..." if len(without_share) > 5 else "")
         problems.append(f"no share for {len(without_share)} full partner{_plural(len(without_share))}: {names}")
+    if b.requested > b.cap:  # the shares' problems too: cutting the request alone does not make them add up
+        return Criterion("grant", label, "fail",
+                         "; ".join([f"{_eur(b.requested)} requested is above the {_eur(b.cap)} cap for {months} "
+                                    f"months: reduce it by {_eur(b.requested - b.cap)}", *problems]))
     if problems:
         return Criterion("grant", label, "warn", "; ".join(problems))
     return Criterion("grant", label, "pass", f"{_eur(b.requested)} requested, within the {_eur(b.cap)} cap; "
@@ -516,10 +516,6 @@ def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> C
     est = estimate(plan, rules)
     grant = est.contribution_eur
     of = f"{_eur(grant)} ({est.funding_rate_percent}% of {_eur(est.cost_eur)} estimated costs)"
-    if grant > cap:
-        return Criterion("grant", label, "fail",
-                         f"the budget's contribution {of} is above the {_eur(cap)} cap for {months} months: "
-                         f"cut {_eur(est.cut_to_cap(cap))} of estimated costs")
     problems = []
     if plan.requested_grant_eur is not None and plan.requested_grant_eur != grant:
         problems.append(f"requested_grant_eur is {_eur(plan.requested_grant_eur)}, the budget gives {_eur(grant)}")
@@ -527,8 +523,12 @@ def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> C
         if p.grant_eur is not None and p.grant_eur != (share := est.partner_contribution(i)):
             problems.append(f"{p.label}'s grant_eur (partners[{i}].grant_eur) is {_eur(p.grant_eur)}, "
                             f"its budget gives {_eur(share)}")
+    shown = problems[:5] + ([f"{len(problems) - 5} more"] if len(problems) > 5 else [])
+    if grant > cap:  # and what disagrees with the budget: a coordinator cutting costs must see the shares too
+        return Criterion("grant", label, "fail",
+                         "; ".join([f"the budget's contribution {of} is above the {_eur(cap)} cap for {months} "
+                                    f"months: cut {_eur(est.cut_to_cap(cap))} of estimated costs", *shown]))
     if problems:
-        shown = problems[:5] + ([f"{len(problems) - 5} more"] if len(problems) > 5 else [])
         return Criterion("grant", label, "warn", "; ".join(shown))
     return Criterion("grant", label, "pass", f"the budget's contribution {of} is within the {_eur(cap)} cap")
 

@@ -16,18 +16,24 @@ from textual.visual import RenderOptions, Visual
 from planner.tui.widgets.quiet import Line
 
 
-def cut_lines(text: Text, width: int, lines: int, console) -> Text:
-    """`text` wrapped to `width`, at most `lines` lines, the last one ending in … when there was more."""
+def cut_lines(text: Text, width: int, lines: int, console, tail: Text | None = None) -> Text:
+    """`text` wrapped to `width`, at most `lines` lines, the last one ending in … when there was more.
+    `tail` (a key to press: '(enter or b: edit)') follows the text and is kept whole when the text is cut,
+    after its …, where it takes at most two thirds of the width."""
+    whole = text if tail is None else Text.assemble(text, tail)
     if width <= 0:
-        return text
-    wrapped = text.wrap(console, width)
+        return whole
+    wrapped = whole.wrap(console, width)
     if len(wrapped) <= lines:
         return Text("\n").join(wrapped)
-    kept = list(wrapped[:lines])
+    keep_tail = tail is not None and tail.cell_len <= width * 2 // 3
+    kept = list((text if keep_tail else whole).wrap(console, width)[:lines])
     last = kept[-1]
     last.rstrip()
-    last.truncate(width - 1)
+    last.truncate(width - 1 - (tail.cell_len if keep_tail and tail is not None else 0))
     last.append("…")
+    if keep_tail and tail is not None:
+        last.append_text(tail)
     return Text("\n").join(kept)
 
 
@@ -37,14 +43,14 @@ class Cut(Visual):
     and draws it at the width it laid out; a render that read the widget's own width (`content_size`)
     asked for the screen's layout from inside it: a second, whole one, 5 ms of the first frame."""
 
-    def __init__(self, text: Text, lines: int, console: Console) -> None:
-        self.text, self.lines, self.console = text, lines, console
+    def __init__(self, text: Text, lines: int, console: Console, tail: Text | None = None) -> None:
+        self.text, self.lines, self.console, self.tail = text, lines, console, tail
         self._cut: tuple[int, Content] | None = None  # the last width asked for, and the text cut to it
 
     def at(self, width: int) -> Content:
         if self._cut is None or self._cut[0] != width:
-            self._cut = width, Content.from_rich_text(cut_lines(self.text, width, self.lines, self.console),
-                                                      console=self.console)
+            self._cut = width, Content.from_rich_text(cut_lines(self.text, width, self.lines, self.console,
+                                                                self.tail), console=self.console)
         return self._cut[1]
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
@@ -67,11 +73,13 @@ class CutLines(Line):
         super().__init__(**kwargs)
         self.lines = lines
         self.full = Text()
+        self.tail: Text | None = None
 
-    def show(self, text: Text) -> None:
-        if text != self.full:  # unchanged: not laid out and drawn again
-            self.full = text
+    def show(self, text: Text, tail: Text | None = None) -> None:
+        """`tail`: kept whole after the … when `text` is cut (see cut_lines)."""
+        if (text, tail) != (self.full, self.tail):  # unchanged: not laid out and drawn again
+            self.full, self.tail = text, tail
             self.refresh(layout=self.styles.height is None or self.styles.height.is_auto)
 
     def render(self) -> Cut:
-        return Cut(self.full, self.lines, self.app.console)
+        return Cut(self.full, self.lines, self.app.console, self.tail)

@@ -189,5 +189,6 @@ class ScoreboardView(Vertical):
         if c.provisional:
             # the figure behind this verdict rests on secondary sources only
             text.append("  * provisional figure: check the call document", style="bold")
-        text.append(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
-        self.query_one("#rule-detail", CutLines).show(text)  # unchanged: not laid out and drawn again
+        # the key stays in view when the message is cut: it is where the rest can be read and fixed
+        tail = Text(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
+        self.query_one("#rule-detail", CutLines).show(text, tail)  # unchanged: not laid out and drawn again
