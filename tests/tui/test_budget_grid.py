@@ -4,6 +4,7 @@ keys, every edit one undo step and the scoreboard following; and the comparison'
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from planner.budget import estimate
@@ -19,6 +20,7 @@ from planner.tui.widgets.budget_grid import COST, MONTHS_ROW, PARTNER, TOTAL_ROW
 
 from .budget_plans import write_budget_plan
 from .helpers import (
+    SAMPLES,
     choose,
     make_app,
     ready,
@@ -359,3 +361,23 @@ async def test_a_failure_comes_before_a_warning_in_the_two_lines_of_problems(tmp
         shown = screen_text(app)
         assert "✗ FAIL Budget: " in shown
         assert "! WARN Grant" not in shown or shown.index("✗ FAIL Budget") < shown.index("! WARN Grant")
+
+
+async def test_no_amount_is_shown_cut_at_the_edge_of_the_grid(tmp_path: Path) -> None:
+    """At 80x24 the grid scrolls sideways, and the column at its right edge showed the start of its
+    amounts: 4,899 for 4,899,025, 711 for 711,664, 1-4 for months 1-48, with nothing to say they were cut.
+    A column that is not whole in view is left blank: every number the grid draws is a whole cell's."""
+    path = tmp_path / "plan.toml"
+    path.write_bytes((SAMPLES / "lot2-example.toml").read_bytes())
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _screen, grid = await open_budget(pilot)
+        cells = {grid.get_cell(row, c.key).plain.strip() for row in grid.shown for c in grid.COLUMNS}
+        for keys in ([], ["end"], ["home", "right", "right", "right"], ["right", "right"], ["left"] * 4):
+            await pilot.press(*keys)
+            await pilot.pause()
+            drawn = [grid.render_line(y).text for y in range(1, grid.size.height)]  # below the header
+            assert any(re.search(r"\d{3},\d{3}", line) for line in drawn)  # amounts are drawn
+            for line in drawn:
+                for number in re.findall(r"\d[\d,.\-]*\d|\d", line):
+                    assert number in cells, (keys, number, line)

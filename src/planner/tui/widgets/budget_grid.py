@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
@@ -213,6 +216,23 @@ class BudgetGrid(FittedTable):
         if snapped != target:
             self.scroll_to(x=snapped, animate=False, force=True)
 
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """DataTable's line, with a column that is not whole in view left blank (its styles kept: the
+        cursor's and the row's). Scrolled sideways, the column at the edge showed the start of its
+        amounts, 4,899 for 4,899,025 or 1-4 for months 1-48, and nothing said they were cut."""
+        strip = super()._render_line(y, x1, x2, base_style)
+        visible = min(self.size.width, self.scrollable_content_region.width)  # not under the scrollbar
+        fixed = self.fixed_columns
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        left = sum(widths[:fixed])  # the fixed columns' right edge: scrolled columns pass under it
+        start = left
+        for width in widths[fixed:]:
+            a, b = start - x1, start + width - x1  # on the screen
+            start += width
+            if a < left < b or a < visible < b:
+                strip = _blank(strip, max(a, left), min(b, strip.cell_length))
+        return strip
+
     def show(self, grid: Grid) -> None:
         if grid.columns != self.COLUMNS or list(grid.rows) != list(self.shown):
             self._rebuild(grid)
@@ -253,6 +273,14 @@ class BudgetGrid(FittedTable):
         cols = [c.key for c in self.COLUMNS]
         if row_key in keys and col_key in cols:
             self.move_cursor(row=keys.index(row_key), column=cols.index(col_key))
+
+
+def _blank(strip: Strip, start: int, end: int) -> Strip:
+    """`strip` with the cells from `start` to `end` as spaces in the styles they had."""
+    if end <= start:
+        return strip
+    middle = [Segment(" " * cell_len(text), style) for text, style, _ in strip.crop(start, end)]
+    return Strip.join([strip.crop(0, start), Strip(middle), strip.crop(end, strip.cell_length)])
 
 
 def cap_bar(contribution: int, cap: int | None, width: int = BAR_WIDTH) -> str:
