@@ -366,8 +366,11 @@ def budget_problems(plan: Plan, rules: CallRules, months: int) -> BudgetProblems
         for wp_id, line in lines.items():
             where = f"partners[{i}].budget.{wp_id}"
             if wp_id not in ids:
+                # ids are compared without case when a work package is added: 'wp2' cannot be added beside WP2
+                same = next((i for i in ids if i.casefold() == wp_id.casefold()), None)
                 fails.append(f"{p.label} has a budget line for work package {wp_id} ({where}), which the plan does "
-                             "not have: add the work package or move the line")
+                             + (f"not have: {same} differs only in case; rename one of them" if same
+                                else "not have: add the work package or move the line"))
             if line.person_months and line.staff_cost_eur is None and p.staff_cost_eur is None:
                 fails.append(f"{p.label} in {wp_id} ({where}.person_months): {line.person_months} person-months "
                              f"without a staff cost: set partners[{i}].staff_cost_eur or the line's staff_cost_eur")

@@ -381,3 +381,37 @@ async def test_no_amount_is_shown_cut_at_the_edge_of_the_grid(tmp_path: Path) ->
             for line in drawn:
                 for number in re.findall(r"\d[\d,.\-]*\d|\d", line):
                     assert number in cells, (keys, number, line)
+
+
+async def test_lines_the_plan_cannot_place_get_a_row_or_a_column_and_say_why(tmp_path: Path) -> None:
+    """Lines for a work package the plan does not have (HSNH's WP2 renamed WP9 by hand, BBZW's 'wp3'),
+    and an associated partner's lines (RVNH), count in the totals: the grid showed neither, so its rows
+    and columns did not add up to the totals, and nothing in the screen led to them."""
+    path = write_budget_plan(tmp_path / "budget.toml", problems=False)
+    text = path.read_text(encoding="utf-8").replace("[partners.budget.WP2]", "[partners.budget.WP9]", 1)
+    second = text.index("[partners.budget.WP3]") + 1
+    text = text[:second] + text[second:].replace("[partners.budget.WP3]", "[partners.budget.wp3]", 1)
+    notes = next(line for line in text.splitlines() if line.startswith('notes = "Regional authority;'))
+    text = text.replace(notes, notes + "\n\n[partners.budget.WP1]\nperson_months = 1\nstaff_cost_eur = 5000", 1)
+    path.write_text(text, encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen, grid = await open_budget(pilot)
+        est = estimate(app.document.plan, app.document.rules)
+        keys = [c.key for c in grid.COLUMNS]
+        assert "wp:WP9" in keys and "wp:wp3" in keys
+        assert cell(grid, MONTHS_ROW, "wp:WP9") == "✗ no such WP"
+        wp_keys = [k for k in keys if k.startswith("wp:")]
+        # every cost is in a column now: the work packages' totals add up to the total
+        assert sum(int(cell(grid, TOTAL_ROW, k).replace(",", "")) for k in wp_keys) == est.cost_eur
+        rvnh = next(i for i, p in enumerate(app.document.plan.partners) if p.short_name == "RVNH")
+        assert cell(grid, f"p{rvnh}", PARTNER).startswith("✗ RVNH")
+        rows = [r for r in grid.shown if r.startswith("p")]
+        assert sum(int(cell(grid, r, COST).replace(",", "")) for r in rows) == est.cost_eur
+        grid.go_to(MONTHS_ROW, "wp:wp3")
+        await wait_for(pilot, lambda: "✗ wp3 is no work package of the plan" in static_text(screen, "#budget-detail"),
+                       "the column's words")
+        assert "WP3 differs only in case" in static_text(screen, "#budget-detail")
+        grid.go_to(f"p{rvnh}", PARTNER)
+        await wait_for(pilot, lambda: "is an associated partner, which has no budget" in static_text(
+            screen, "#budget-detail"), "the row's words")

@@ -252,6 +252,9 @@ class BudgetScreen(PlanEditor):
         row, col = grid.at_cursor()
         wp = self._wp_of(col)
         index = grid.grid.rows_of.get(row)
+        stray = col.removeprefix(WP_PREFIX) if col.startswith(WP_PREFIX) and wp is None else None
+        if stray is not None and (row in (MONTHS_ROW, TOTAL_ROW) or index is None):
+            return literal(self._stray_words(stray))
         if wp is not None and row in (MONTHS_ROW, TOTAL_ROW):
             lead = wp.lead or "no lead"
             cost = next((s for s in est.by_work_package if s.key == wp.id), None)
@@ -263,18 +266,25 @@ class BudgetScreen(PlanEditor):
         if index is None:
             return Text("Totals of every partner · the months each work package runs", style="dim")
         p = plan.partners[index]
-        if wp is not None:
-            line = next((x for x in est.lines if x.partner_index == index and x.work_package == wp.id), None)
+        if wp is not None or stray is not None:
+            wp_id = wp.id if wp is not None else str(stray)
+            line = next((x for x in est.lines if x.partner_index == index and x.work_package == wp_id), None)
             if line is None:
-                return literal(f"{p.label} has no line in {wp.id}: enter adds one")
+                return literal(f"{p.label} has no line in {wp_id}: enter adds one" if wp is not None
+                               else f"{p.label} has no line in {wp_id} · {self._stray_words(wp_id)}")
             rate = f" x EUR {line.staff_cost_eur:,}" if line.staff_cost_eur is not None else " (no staff cost)"
-            text = literal(f"{p.label} in {wp.id}: {line.person_months} PM{rate} = {line.personnel_eur:,}"
+            text = literal(f"{p.label} in {wp_id}: {line.person_months} PM{rate} = {line.personnel_eur:,}"
                            f" · travel {line.travel_eur:,} · equipment {line.equipment_eur:,} · other "
                            f"{line.other_eur:,} · subcontracting {line.subcontracting_eur:,} · indirect "
                            f"{line.indirect_eur:,} · cost {eur(line.cost_eur)}, "
                            f"contribution {eur(line.contribution_eur)}")
+            if stray is not None:
+                text.append_text(literal(f" · {self._stray_words(wp_id)}"))
             return text
         total = next((s for s in est.by_partner if s.key == p.label), None)
+        if p.role == "associated-partner":  # a row only because it has lines (budget_grid.holders)
+            return literal(f"✗ {p.label} is an associated partner, which has no budget: its lines count in the "
+                           "totals until they go (enter on a cell, then empty the line)")
         if needs_lines(plan, p, self.rules):
             words = f"! {p.label} has no budget line: enter on a work package's cell gives its costs"
         else:
@@ -282,6 +292,13 @@ class BudgetScreen(PlanEditor):
                      f"{eur(total.contribution_eur if total else 0)}")
         rate = f"EUR {p.staff_cost_eur:,}" if p.staff_cost_eur is not None else "not set"
         return literal(f"{words} · staff cost {rate} a person-month · share {eur(p.grant_eur)} (s edits it)")
+
+    def _stray_words(self, wp_id: str) -> str:
+        """What a column of lines for a work package the plan does not have is, and the ways out."""
+        same = next((w.id for w in self.plan.work_packages if w.id.casefold() == wp_id.casefold()), None)
+        near = f" ({same} differs only in case: e on {same} renames it {wp_id})" if same else ""
+        return (f"✗ {wp_id} is no work package of the plan{near}, but lines name it and count in the totals: "
+                f"a adds {wp_id}, or enter on a cell edits a line (empty it to remove it)")
 
     def _wp_of(self, col: str):
         if not col.startswith(WP_PREFIX):
@@ -312,6 +329,9 @@ class BudgetScreen(PlanEditor):
         if col == SHARE or not self.plan.work_packages:  # no budget yet: the share is what there is to edit
             self.action_share()
             return
+        if col.startswith(WP_PREFIX) and wp is None:  # a line for a work package the plan does not have
+            self._form(LineForm(self.plan, self.rules, index, col.removeprefix(WP_PREFIX)))
+            return
         if wp is None:  # the partner's name, cost or person-months: its line in the first work package
             wp = self.plan.work_packages[0]
         self._form(LineForm(self.plan, self.rules, index, wp.id))
@@ -328,9 +348,11 @@ class BudgetScreen(PlanEditor):
         self.app.push_screen(form, done)
 
     def _wp_index(self) -> int | None:
-        wp = self._wp_of(self.grid.at_cursor()[1])
+        col = self.grid.at_cursor()[1]
+        wp = self._wp_of(col)
         if wp is None:
-            self.app.tell("Put the cursor on a work package's column first (its id is on top)", timeout=4)
+            self.app.tell(self._stray_words(col.removeprefix(WP_PREFIX)) if col.startswith(WP_PREFIX)
+                          else "Put the cursor on a work package's column first (its id is on top)", timeout=6)
             return None
         return self.plan.work_packages.index(wp)
 

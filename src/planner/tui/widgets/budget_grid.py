@@ -54,8 +54,13 @@ def eur(amount: int | None) -> str:
 
 
 def holders(plan: Plan, rules: CallRules) -> list[int]:
-    """The partners that hold a budget, as rows: every participant but associated partners."""
-    return [i for i, p in enumerate(plan.partners) if p.role != "associated-partner"]
+    """The partners shown as rows: every participant but associated partners, and an associated partner
+    with budget lines all the same (they count in the totals, and the budget fails until they go: its
+    row is where they are seen and removed)."""
+    return [i for i, p in enumerate(plan.partners) if p.role != "associated-partner" or p.budget]
+
+
+STRAY = "✗ no such WP"  # the months cell of a column of lines for a work package the plan does not have
 
 
 def needs_lines(plan: Plan, partner: Partner, rules: CallRules) -> bool:
@@ -104,7 +109,12 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
     wps = plan.work_packages
     # the hand-set shares: those of a plan without a budget, or set beside one (the grant rule compares)
     with_shares = not plan.has_budget or any(p.grant_eur is not None for p in plan.partners)
-    columns = (Col(PARTNER, "Partner"), *(Col(wp_key(wp.id), wp.id) for wp in wps), Col(COST, "Cost"),
+    # lines for a work package the plan does not have (a typo, another case, a package removed by hand):
+    # they count in the totals, so they get a column of their own, after the plan's work packages
+    known = {wp.id for wp in wps}
+    stray = list(dict.fromkeys(line.work_package for line in est.lines if line.work_package not in known))
+    columns = (Col(PARTNER, "Partner"), *(Col(wp_key(wp.id), wp.id) for wp in wps),
+               *(Col(wp_key(wp_id), f"{wp_id} ✗") for wp_id in stray), Col(COST, "Cost"),
                Col(PM, "PM"), *((Col(SHARE, "Share"),) if with_shares else ()))
     costs: dict[tuple[int, str], int] = {(line.partner_index, line.work_package): line.cost_eur for line in est.lines}
     by_index: dict[int, list[int]] = {}
@@ -125,6 +135,9 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
     for wp in wps:
         cost = wp_cost.get(wp.id, 0)
         raw[TOTAL_ROW][wp_key(wp.id)] = (f"{cost:,}", "bold") if cost else (NO_COSTS, "bold")
+    for wp_id in stray:
+        raw[MONTHS_ROW][wp_key(wp_id)] = (STRAY, "bold")
+        raw[TOTAL_ROW][wp_key(wp_id)] = (f"{sum(c for (_, w), c in costs.items() if w == wp_id):,}", "bold")
     rows_of: dict[str, int] = {}
     for i in holders(plan, rules):
         p = plan.partners[i]
@@ -132,10 +145,11 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         rows_of[key] = i
         missing = needs_lines(plan, p, rules)
         name = p.label if not p.short_name or p.short_name == p.name else f"{p.short_name} {p.name}"
-        row = {PARTNER: (("! " if missing else "") + name, "bold" if missing else "")}
-        for wp in wps:
-            amount = costs.get((i, wp.id))
-            row[wp_key(wp.id)] = (f"{amount:,}", "") if amount is not None else ("·", "dim")
+        mark = "! " if missing else "✗ " if p.role == "associated-partner" else ""  # see holders
+        row = {PARTNER: (mark + name, "bold" if mark else "")}
+        for wp_id in [*(wp.id for wp in wps), *stray]:
+            amount = costs.get((i, wp_id))
+            row[wp_key(wp_id)] = (f"{amount:,}", "") if amount is not None else ("·", "dim")
         total = sum(by_index.get(i, []))
         row[COST] = (NO_LINES, "bold") if missing else (f"{total:,}", "") if i in by_index else ("·", "dim")
         row[PM] = (months_text(months_by[i]), "") if i in months_by else ("·", "dim")
