@@ -235,3 +235,15 @@ def test_ls_over_the_hostile_corpus_lists_every_file_and_prints_no_control(tmp_p
     assert names == {p.name for p in folder.iterdir() if p.name.endswith(".toml") and not p.name.startswith(".")}
     valid = {p.name for n, p in corpus.items() if ENTRIES[n].kind == "plan" and ENTRIES[n].valid}
     assert {Path(e["path"]).name for e in listing["plans"] if e["error"] is None} == valid & names
+
+
+def test_ls_names_the_steps_besides_partners_in_the_verdict(tmp_path: Path):
+    """lot2-draft needs 2 new partners and costs cut to the cap: 'NOT ELIGIBLE: 2 new partners to go' read
+    as the whole fix, while check's 'What it takes' has the second step."""
+    shutil.copyfile(SAMPLES / "lot2-draft.toml", tmp_path / "lot2-draft.toml")
+    text = run_planner("ls", tmp_path).stdout
+    line = next(line for line in text.splitlines() if line.startswith("lot2-draft.toml"))
+    assert "NOT ELIGIBLE: 2 new partners to go, cut costs" in line
+    check = run_planner("check", tmp_path / "lot2-draft.toml", "--format", "json").stdout
+    steps = json.loads(check)["to_qualify"]["steps"]
+    assert len(steps) == 2 and steps[1].startswith("cut EUR ")

@@ -32,6 +32,7 @@ from planner import recovery
 from planner.errors import PlanError
 from planner.files import decode_plan_bytes, not_regular, read_user_file, state_dir, write_bytes_atomically
 from planner.model import Plan
+from planner.qualify import ToQualify
 from planner.scoring import evaluate
 from planner.storage import load_call_for, parse_plan
 
@@ -79,6 +80,10 @@ class Entry:
     failing_labels: tuple[str, ...] = ()
     new_full_partners: int | None = None
     summary: str = ""  # what it takes, in words ('3 more partners: 1 VET or HE provider, ...')
+    # the steps besides the partners to add ('cut EUR 182,790 of estimated costs ...'), and them in a
+    # word or two each ('cut costs'): a verdict of partners to go alone read as the whole fix
+    other_steps: tuple[str, ...] = ()
+    other_words: str = ""
 
     @property
     def verdict(self) -> str:
@@ -89,7 +94,8 @@ class Entry:
             return "ELIGIBLE"
         n = self.new_full_partners or 0
         if n:
-            return f"NOT ELIGIBLE: {n} new partner{'' if n == 1 else 's'} to go"
+            more = f", {self.other_words}" if self.other_words else ""
+            return f"NOT ELIGIBLE: {n} new partner{'' if n == 1 else 's'} to go{more}"
         if len(self.failing_labels) == 1:
             return f"NOT ELIGIBLE: {self.failing_labels[0].lower()}"
         return f"NOT ELIGIBLE: {len(self.failing_labels)} rules fail"
@@ -100,6 +106,9 @@ class Entry:
         'UNREADABLE' (a mark before it says eligible or not)."""
         if self.error is not None or self.eligible:
             return self.verdict
+        n = self.new_full_partners or 0
+        if n and self.other_steps:  # '2 partners & 1 more': the line under the table says what
+            return f"{n} partner{'' if n == 1 else 's'} & {len(self.other_steps)} more"
         return self.verdict.removeprefix("NOT ELIGIBLE: ").replace(" new partner", " partner")
 
     def as_dict(self) -> dict[str, object]:
@@ -153,7 +162,17 @@ def _judge(path: Path) -> dict[str, object]:
     return {"plan": plan, "title": plan.title, "acronym": plan.acronym, "call": board.call, "lot": board.lot,
             "duration_months": board.duration_months, "partners": len(plan.partners), "eligible": board.eligible,
             "failing": tuple(c.id for c in board.failures), "failing_labels": tuple(c.label for c in board.failures),
-            "new_full_partners": needed.new_full_partners, "summary": needed.summary()}
+            "new_full_partners": needed.new_full_partners, "summary": needed.summary(),
+            **_other_steps(needed)}
+
+
+def _other_steps(needed: ToQualify) -> dict[str, object]:
+    """The steps of what it takes besides adding partners, in full and in words (see Entry.other_steps)."""
+    if not needed.new_full_partners:
+        return {}  # the summary names the first step and counts the others
+    rest = tuple(text for cid, text in zip(needed.step_ids, needed.steps) if cid != "full-partners")
+    words = needed.in_words().split(", ", 1)  # '+2 partners, cut costs'
+    return {"other_steps": rest, "other_words": words[1] if rest and len(words) > 1 else ""}
 
 
 def _one_line(message: str) -> str:

@@ -341,6 +341,8 @@ class FolderScreen(Screen[None]):
             text = f"{entry.name}{held} · cannot be opened: {entry.error.removeprefix(str(entry.path) + ': ')}"
         else:
             takes = f"what it takes: {entry.summary}" if entry.summary else "eligible as it is"
+            if entry.other_steps:
+                takes += "; and " + "; ".join(entry.other_steps)
             text = (f"{entry.name}{held} · {entry.title} · {entry.call} Lot {entry.lot}, "
                     f"{entry.duration_months} months · saved {when(entry.modified, full=True)} · {takes}")
         detail.show(literal(text))
