@@ -107,8 +107,8 @@ class Entry:
         if self.error is not None or self.eligible:
             return self.verdict
         n = self.new_full_partners or 0
-        if n and self.other_steps:  # '2 partners & 1 more': the line under the table says what
-            return f"{n} partner{'' if n == 1 else 's'} & {len(self.other_steps)} more"
+        if n and self.other_steps:  # '2 partners & more': the line under the table says what more
+            return f"{n} partner{'' if n == 1 else 's'} & more"
         return self.verdict.removeprefix("NOT ELIGIBLE: ").replace(" new partner", " partner")
 
     def as_dict(self) -> dict[str, object]:

@@ -82,9 +82,9 @@ async def test_planner_dir_lists_every_plan_with_verdict_and_reason(plans: Path,
         eligible = sum(1 for e in view.entries if e.eligible)
         assert f"8 plans · {eligible} eligible · 3 unreadable" in text
         not_eligible = next(e for e in view.entries if e.error is None and not e.eligible)
-        words = ("✗ NOT ELIGIBLE: " if size[0] >= 120 else "✗ ") + (
-            f"{not_eligible.new_full_partners} new partners to go" if size[0] >= 120
-            else f"{not_eligible.new_full_partners} partners to go")
+        n = not_eligible.new_full_partners
+        assert not_eligible.other_steps  # costs to cut as well: said after the partners
+        words = f"✗ NOT ELIGIBLE: {n} new partners to go, cut costs" if size[0] >= 120 else f"✗ {n} partners & more"
         assert words in text
         # the cursor on an unreadable plan: its reason in full under the table
         await pilot.press("home")
