@@ -44,6 +44,7 @@ from planner.tui.widgets.budget_grid import (
 )
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.live import TextField
 from planner.tui.widgets.quiet import set_border_subtitle
 from planner.typed_numbers import Invalid, parse_amount
 
@@ -78,7 +79,7 @@ class ShareForm(ModalScreen[int | None | bool]):
             yield Label(literal(f"Share of the grant for {self.label} (EUR, empty for none)"), classes="question")
             # no type="integer": its filter dropped what it did not allow, so '240k' became EUR 240 without
             # a word; the text goes to the planner's one reading of amounts, which says what it read
-            yield Input("" if self.share is None else str(self.share), id="share", compact=True)
+            yield TextField("" if self.share is None else str(self.share), id="share", compact=True)
             yield Static("", id="share-reading", classes="hint")
             yield FieldError(id="share-error")
             yield Static("enter saves · escape cancels", classes="hint")

@@ -26,6 +26,7 @@ from planner.rules import CallRules
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import editable, literal
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.live import TextField
 from planner.tui.widgets.picker import Item, Picker
 from planner.typed_numbers import Invalid, parse_amount, parse_count
 
@@ -115,11 +116,11 @@ class LineForm(_PlanForm):
                 for key, words in LINE_FIELDS:
                     with Horizontal(classes="line-row"):
                         yield Label(words, classes="line-label")
-                        yield Input(_shown(getattr(self.line, key, None)), id=key, compact=True,
+                        yield TextField(_shown(getattr(self.line, key, None)), id=key, compact=True,
                                     placeholder="the partner's" if key == "staff_cost_eur" else "0")
                 with Horizontal(classes="line-row"):
                     yield Label(literal(f"{p.label}'s staff cost, EUR/PM"), classes="line-label")
-                    yield Input(_shown(p.staff_cost_eur), id=PARTNER_RATE, compact=True, placeholder="not set")
+                    yield TextField(_shown(p.staff_cost_eur), id=PARTNER_RATE, compact=True, placeholder="not set")
                 yield FieldError(id="line-error")
                 yield Static("", id="line-preview", classes="hint")
             yield Static(f"enter saves · tab next field · escape cancels · all empty removes the line · "
@@ -220,7 +221,7 @@ class WorkPackageForm(_PlanForm):
                         ("wp-title", "Title", wp.title if wp else "", "")):
                     with Horizontal(classes="line-row"):
                         yield Label(words, classes="line-label")
-                        yield Input(_shown(value or None), id=key, compact=True, placeholder=hint)
+                        yield TextField(_shown(value or None), id=key, compact=True, placeholder=hint)
                 yield Label("Lead (a full partner: type to choose)", classes="field-label")
                 yield Picker(lead_items(self.plan, self.rules), wp.lead if wp else None, id="wp-lead",
                              what="full partner", placeholder="the partner that leads it")
@@ -228,7 +229,7 @@ class WorkPackageForm(_PlanForm):
                                           ("wp-end", "End month", wp.end_month if wp else self.months)):
                     with Horizontal(classes="line-row"):
                         yield Label(words, classes="line-label")
-                        yield Input(str(month), id=key, compact=True)
+                        yield TextField(str(month), id=key, compact=True)
                 yield FieldError(id="wp-error")
             yield Static(f"The project has {self.months} months · enter saves · escape cancels", classes="hint")
         yield PlannerFooter()

@@ -20,6 +20,7 @@ from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import editable, literal
 from planner.tui.widgets.choice_list import ChoiceList
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.live import TextField
 
 
 def coverage(plan: Plan, rules: CallRules) -> Text:
@@ -47,10 +48,10 @@ class ProfileForm(ModalScreen[Profile | None]):
             yield Label("Edit occupational profile" if p else "Add occupational profile", classes="question")
             yield Label("Title", classes="field-label")
             # an Input draws control characters raw
-            yield Input(editable(p.title) if p else "", id="title", compact=True)
+            yield TextField(editable(p.title) if p else "", id="title", compact=True)
             yield FieldError(id="error-title")
             yield Label("EQF level of its qualification (1-8)", classes="field-label")
-            yield Input(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
+            yield TextField(str(p.eqf) if p else "", id="eqf", restrict=r"[1-8]?", max_length=1, compact=True)
             yield FieldError(id="error-eqf")
             yield Static("enter saves · escape cancels", classes="hint")
         yield PlannerFooter()

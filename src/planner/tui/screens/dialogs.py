@@ -14,6 +14,7 @@ from planner.tui.opening import folder_words
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.live import TextField
 
 
 class ClosingOnce(ModalScreen):
@@ -149,7 +150,7 @@ class PathPrompt(ModalScreen[Path | None]):
             # a caller without a folder (it resolves the path itself) has its text in the field, as before,
             # the cursor after it and nothing selected
             legacy = self.relative_to is None and self.suggestion
-            yield Input(self.suggestion if legacy else "", placeholder=self.suggestion or "plan.toml", id="path",
+            yield TextField(self.suggestion if legacy else "", placeholder=self.suggestion or "plan.toml", id="path",
                         select_on_focus=False)
             yield Static("", id="matches", classes="hint")
             accept = f"enter: {self.suggestion}" if self.suggestion and not legacy else "enter: accept"

@@ -39,6 +39,7 @@ from planner.tui.text import literal, plain
 from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.live import TextField
 
 if TYPE_CHECKING:
     from textual import getters
@@ -142,7 +143,7 @@ def matches(entry: core.Entry, typed: str) -> bool:
     return all(word in line for word in words)
 
 
-class FilterInput(Input):
+class FilterInput(TextField):
     """The filter: the table follows each letter; up/down move its cursor, enter or escape go back to it."""
 
     BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False)]
@@ -189,7 +190,7 @@ class FolderScreen(Screen[None]):
         yield Header(icon="≡")
         with Horizontal(classes="folder-line"):
             yield Label("Folder ", classes="folder-label")
-            yield Input(self._folder_text(), id="folder-path", compact=True,
+            yield TextField(self._folder_text(), id="folder-path", compact=True,
                         placeholder="a folder of plans, or a plan file; a name alone is read in this folder")
         with Horizontal(classes="folder-line"):
             yield Label("Filter ", classes="folder-label")

@@ -22,6 +22,7 @@ from planner.rules import DEFAULT_CALL, CallRules, available_calls, load_call
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import literal
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.live import TextField
 from planner.tui.widgets.picker import Item, Picker
 
 PLACEHOLDER_TITLE = new_plan(DEFAULT_CALL).title  # what a new plan holds until the user gives a title
@@ -70,10 +71,10 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
                 yield Static(literal(self.why), classes="hint", id="why")
             with VerticalScroll():
                 yield Label("Title", classes="field-label")
-                yield Input(title, id="title", compact=True, placeholder="the proposal's full title")
+                yield TextField(title, id="title", compact=True, placeholder="the proposal's full title")
                 yield FieldError(id="error-title")
                 yield Label("Acronym", classes="field-label")
-                yield Input(p.acronym or "", id="acronym", compact=True, placeholder="e.g. CIRCLE-SME")
+                yield TextField(p.acronym or "", id="acronym", compact=True, placeholder="e.g. CIRCLE-SME")
                 yield Label("Call (type to choose)", classes="field-label")
                 yield Picker(call_items(self._beside), p.call or self.rules.id, id="call", placeholder="e.g. 2025")
                 yield FieldError(id="error-call")

@@ -22,14 +22,39 @@ takes the callback ignores that message for its live fields.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from textual import events
 from textual.widgets import Input
 
+_LINE_BREAKS_AND_TABS = re.compile(r"[\t\r\n]+")
 
-class LiveInput(Input):
+
+def one_line(text: str) -> str:
+    """Pasted text as one line of a field: line breaks and tabs as one space each run ('Dissemination<TAB>
+    and exploitation<LF>of results' is 'Dissemination and exploitation of results')."""
+    return _LINE_BREAKS_AND_TABS.sub(" ", text.strip("\r\n"))
+
+
+class TextField(Input):
+    """The planner's one-line field. Textual's Input kept the first line of a paste and wrote a tab in it
+    as the four characters \\x09: a title copied from a document or a spreadsheet lost its end and
+    gained text nobody typed. Here a paste is made one line (`one_line`) and nothing of it is lost."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Input's own handler (called after this one) would paste it again
+        text = one_line(event.text)
+        if text:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+        event.stop()
+
+
+class LiveInput(TextField):
     def __init__(self, value: str | None = None, *, changed: Callable[[LiveInput], None],
                  applied: Callable[[LiveInput], None] | None = None, **kwargs) -> None:
         self.changed = changed
