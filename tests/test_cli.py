@@ -457,10 +457,10 @@ def test_cli_compare_says_why_a_cell_fails_and_names_the_failing_rules(tmp_path)
     assert f"FAIL EUR {shown} > 1M cap" in grant and f"FAIL EUR {shown} > 1.5M cap" in grant
     at = next(i for i, line in enumerate(lines) if line.startswith("Verdict"))
     named = " ".join(lines[at + 1:])
-    assert "grant" in named and "vet provider" in named and "full partners" in named
+    assert "grant" in named and "VET provider" in named and "full partners" in named
     md = run_planner("compare", plan, "--format", "markdown").stdout
     # Lot 1 36m: no VET provider, the contribution over the cap, and work packages that end in month 48
-    assert "**NOT ELIGIBLE** (3): vet provider, grant, budget" in md
+    assert "**NOT ELIGIBLE** (3): VET provider, grant, budget" in md
 
 
 def test_a_rules_file_with_a_deadline_out_of_range_says_the_date_as_written(tmp_path):

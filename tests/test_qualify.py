@@ -355,3 +355,13 @@ def test_a_university_without_an_eche_records_one_or_goes_and_says_what_that_cos
     assert tq.steps == (f"record an Erasmus Charter (ECHE) for NOE ({new_country}), or make it an associated "
                         "partner (then 1 new full partner in all, 1 more than now)",)
     assert tq.short() == "ECHE"
+
+
+def test_a_rule_named_inside_a_sentence_keeps_its_acronyms_and_names():
+    from planner.qualify_words import in_sentence
+
+    assert in_sentence("Full partners") == "full partners"
+    assert in_sentence("VET provider") == "VET provider"
+    assert in_sentence("Affiliations and PICs") == "affiliations and PICs"
+    assert in_sentence("Erasmus Charter (ECHE)") == "Erasmus Charter (ECHE)"
+    assert in_sentence("Grant") == "grant"

@@ -33,6 +33,7 @@ from planner.errors import PlanError
 from planner.files import decode_plan_bytes, not_regular, read_user_file, state_dir, write_bytes_atomically
 from planner.model import Plan
 from planner.qualify import ToQualify
+from planner.qualify_words import in_sentence
 from planner.scoring import evaluate
 from planner.storage import load_call_for, parse_plan
 
@@ -97,7 +98,7 @@ class Entry:
             more = f", {self.other_words}" if self.other_words else ""
             return f"NOT ELIGIBLE: {n} new partner{'' if n == 1 else 's'} to go{more}"
         if len(self.failing_labels) == 1:
-            return f"NOT ELIGIBLE: {self.failing_labels[0].lower()}"
+            return f"NOT ELIGIBLE: {in_sentence(self.failing_labels[0])}"
         return f"NOT ELIGIBLE: {len(self.failing_labels)} rules fail"
 
     @property

@@ -34,6 +34,7 @@ from planner.qualify_words import (
     WORDS,
     composition_step,
     coordinator_step,
+    in_sentence,
     name_of,
     names_of,
     plural,
@@ -441,7 +442,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
                 text += "; or " + "; or ".join(alternatives)
             steps.append(("full-partners", text))
     elif any(cid in failing for cid in COMPOSITION):  # cannot happen: the gaps are the failures
-        steps += [(cid, f"{failing[cid].label.lower()}: {failing[cid].message}") for cid in COMPOSITION
+        steps += [(cid, f"{in_sentence(failing[cid].label)}: {failing[cid].message}") for cid in COMPOSITION
                   if cid in failing]
 
     handled = set(COMPOSITION)
@@ -496,7 +497,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     handled |= {"coordinator", "excluded-countries", "affiliations", "duration", "ecosystem", "grant"}
     handled |= {cid for cid, _ in steps}
     # any other failing criterion (a new rule, or a case above that found nothing to name): its own words
-    steps += [(cid, f"{c.label.lower()}: {c.message}") for cid, c in failing.items() if cid not in handled]
+    steps += [(cid, f"{in_sentence(c.label)}: {c.message}") for cid, c in failing.items() if cid not in handled]
     return ToQualify(n, of, tuple(text for _, text in steps), tuple(alternatives), tuple(cid for cid, _ in steps))
 
 

@@ -132,3 +132,16 @@ def coordinator_step(coordinators: tuple["Partner", ...], eu_full: tuple["Partne
         " (one of the new full partners)" if n else "")
     return (f"make a full partner from an EU Member State or associated country the coordinator{instead} "
             f"instead of {name_of(c)} ({category})")
+
+
+PROPER_NOUNS = ("Erasmus",)  # first words of a rule's name that keep their capital inside a sentence
+
+
+def in_sentence(label: str) -> str:
+    """A rule's name as it reads inside a sentence: 'Full partners' is 'full partners', but an acronym or
+    a name keeps its capitals ('VET provider', 'Erasmus Charter (ECHE)', 'affiliations and PICs').
+    Lowered whole, they read 'vet provider' and 'affiliations and pics'."""
+    first, _, rest = label.partition(" ")
+    if not first or first in PROPER_NOUNS or any(ch.isupper() for ch in first[1:]):
+        return label
+    return first[:1].lower() + first[1:] + (" " + rest if rest else "")

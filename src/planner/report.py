@@ -6,6 +6,7 @@ import textwrap
 
 from planner.budget import budget, budget_problems
 from planner.model import Plan
+from planner.qualify_words import in_sentence
 from planner.rules import CallRules
 from planner.safetext import visible
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard
@@ -286,7 +287,7 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
     labels = [label for _, label, _ in long_rows] + ["Verdict", "What it takes"]
     label_full = max(len(label) for label in labels)
     # the failing rules named under each verdict, one a line: in full with the long cells, else cut with …
-    failing = [[f"  {c.label.lower()}" for c in b.failures] for b in boards]
+    failing = [[f"  {in_sentence(c.label)}" for c in b.failures] for b in boards]
 
     def col_width(which: int) -> int:
         cells = [cell for pair in [*criteria, verdicts, takes] for cell in pair[which]]
@@ -350,7 +351,7 @@ def compare_markdown(boards: list[Scoreboard], plan: Plan, path: str | None, rul
     for _, label, cells in comparison_rows(boards, plan, rules):
         lines.append(f"| {_md_cell(label)} | " + " | ".join(_md_cell(cell) for cell in cells) + " |")
     verdicts = ["**ELIGIBLE**" if b.eligible else
-                f"**NOT ELIGIBLE** ({len(b.failures)}): {', '.join(c.label.lower() for c in b.failures)}"
+                f"**NOT ELIGIBLE** ({len(b.failures)}): {', '.join(in_sentence(c.label) for c in b.failures)}"
                 for b in boards]
     lines.append("| Verdict | " + " | ".join(verdicts) + " |")
     lines.append("| What it takes | " + " | ".join(_md_cell(takes_markdown(b)) for b in boards) + " |")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from planner.qualify_words import in_sentence
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.dialogs import PathPrompt
 from planner.tui.screens.plan_details import PlanDetails
@@ -59,7 +60,7 @@ async def test_the_verdict_bar_keeps_the_days_left_when_the_middle_gives_way(tmp
         await ready(pilot)
         assert app.document.plan.call == "2026"
         await wait_for(pilot, lambda: "40 days left" in verdict(app), "the days left in the verdict bar")
-        assert all(f.label.lower() in verdict(app) for f in app.board.failures)
+        assert all(in_sentence(f.label) in verdict(app) for f in app.board.failures)
 
 
 async def test_closes_today_in_the_lot_pane(tmp_path: Path, monkeypatch) -> None:

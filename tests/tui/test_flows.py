@@ -69,7 +69,7 @@ async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
         await ready(pilot)
         plan, before = app.document.plan, verdict(app)
         assert "vet-provider" in failing(app)
-        assert "vet provider 0/1" in before
+        assert "VET provider 0/1" in before
         # the layout for the size: panes stacked below 120 columns, side by side from there; no notice
         assert app.screen.has_class("-wide") is (size[0] >= 120)
         assert not app.query_one("#small-notice").display
@@ -145,7 +145,7 @@ async def test_partner_form_escape_errors_then_add_a_vet_provider(draft, size):
         assert app.board.get("full-partners").count == "11/12"
         assert app.board.get("countries").count == "7/8"
         assert verdict(app) != before
-        assert "vet provider" not in verdict(app)
+        assert "VET provider" not in verdict(app)
         assert "full partners 11/12" in verdict(app)
         assert table(app).row_count == 12
         # kinds read in words, from the rules' labels

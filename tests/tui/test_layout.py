@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from planner.qualify_words import in_sentence
 from planner.tui.toasts import MAX_SHOWN
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
@@ -135,7 +136,7 @@ async def test_one_pane_per_key_at_80x24(draft):
             # the failing rules stay on screen, whichever pane is shown
             text = one_line(app)
             for failure in app.board.failures:
-                assert f"{failure.label.lower()} {failure.count}" in text
+                assert f"{in_sentence(failure.label)} {failure.count}" in text
         assert app.document.plan is plan  # the pane keys change nothing else
 
         # the scoreboard: the cursor starts on the first failing rule; the line under it says it in full
@@ -190,8 +191,8 @@ async def test_empty_plan_says_how_to_add_and_names_every_failure(tmp_path):
             # partners to go fill the verdict bar's three lines, so the later counts give way (the
             # scoreboard has them all)
             for failure in app.board.failures:
-                assert failure.label.lower() in text
-            assert f"{app.board.failures[0].label.lower()} {app.board.failures[0].count}" in text
+                assert in_sentence(failure.label) in text
+            assert f"{in_sentence(app.board.failures[0].label)} {app.board.failures[0].count}" in text
         # once there is a partner, the hint goes and Remove is offered on the table
         await pilot.press("a")
         from planner.tui.screens.partner_form import PartnerForm

@@ -24,6 +24,7 @@ from textual.widgets.data_table import ColumnKey
 from planner.budget import cap_percent
 from planner.editing import no_longer_fit, work_packages_after
 from planner.model import Plan
+from planner.qualify_words import in_sentence
 from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline, money
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
@@ -305,7 +306,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         if row == VERDICT:
             text.append(judged_headline(board), style="bold")
             if not board.eligible:
-                text.append(": " + ", ".join(c.label.lower() for c in board.failures))
+                text.append(": " + ", ".join(in_sentence(c.label) for c in board.failures))
             return text
         if row == TAKES:
             tq = board.to_qualify

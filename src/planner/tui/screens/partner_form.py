@@ -32,6 +32,7 @@ from textual.widgets.option_list import Option
 from planner import editing
 from planner import folder_partners as folders
 from planner.model import ROLES, Partner, Plan, short_name_key
+from planner.qualify_words import in_sentence
 from planner.rules import CallRules
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
@@ -441,7 +442,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             old, new = before.get(cid), after.get(cid)
             if new is None or (old is not None and (old.status, old.count) == (new.status, new.count)):
                 continue
-            changes.append(f"{new.label.lower()} {new.count} {MARKS[new.status]}".replace("  ", " "))
+            changes.append(f"{in_sentence(new.label)} {new.count} {MARKS[new.status]}".replace("  ", " "))
         verdict = "plan ELIGIBLE" if after.eligible else f"{len(after.failures)} rule(s) still fail"
         if not changes:
             return literal(f"With this partner: no composition rule changes ({verdict}).")

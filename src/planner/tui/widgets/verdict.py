@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from planner.qualify_words import in_sentence
 from planner.report import judged_headline, verdict_bar
 from planner.scoring import Scoreboard
 from planner.tui.text import literal
@@ -46,11 +47,11 @@ def versions(board: Scoreboard):
         if n_warn:
             out += f"  · {n_warn} warning{_s(n_warn)}"
             if warning_names:
-                out += ": " + ", ".join(WARNING_NAMES.get(c.id, c.label.lower()) for c in board.warnings)
+                out += ": " + ", ".join(WARNING_NAMES.get(c.id, in_sentence(c.label)) for c in board.warnings)
         return out + to_go + tail
 
-    counted = [f"{c.label.lower()} {c.count}".rstrip() for c in board.failures]
-    names = [c.label.lower() for c in board.failures]
+    counted = [f"{in_sentence(c.label)} {c.count}".rstrip() for c in board.failures]
+    names = [in_sentence(c.label) for c in board.failures]
     yield text(counted, True)
     yield text(counted, False)
     if short_when != when:
