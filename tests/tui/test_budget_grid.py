@@ -357,7 +357,9 @@ async def test_a_failure_comes_before_a_warning_in_the_two_lines_of_problems(tmp
     async with app.run_test(size=(80, 24)) as pilot:
         board = app.board
         assert board is not None and board.get("grant").status == "warn" and board.get("budget").status == "fail"
-        await open_budget(pilot)
+        _screen, grid = await open_budget(pilot)
+        # 20-10 is within the project's 24 months: what is wrong is the order, as the rule says
+        assert cell(grid, MONTHS_ROW, "wp:WP4") == "✗ 20-10 ends first"
         shown = screen_text(app)
         assert "✗ FAIL Budget: " in shown
         assert "! WARN Grant" not in shown or shown.index("✗ FAIL Budget") < shown.index("! WARN Grant")

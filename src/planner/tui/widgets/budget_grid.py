@@ -78,10 +78,16 @@ def out_of_range(wp: WorkPackage, months: int) -> bool:
     return not (1 <= wp.start_month <= wp.end_month <= months)
 
 
+def backwards(wp: WorkPackage) -> bool:
+    return wp.end_month < wp.start_month
+
+
 def month_cell(wp: WorkPackage, months: int) -> str:
     span = f"{wp.start_month}-{wp.end_month}"
     if late(wp, months):
         return f"✗ {span} past {months}"
+    if backwards(wp):  # 20-10 is within 1-48: what is wrong is the order (the budget rule's words)
+        return f"✗ {span} ends first"
     if out_of_range(wp, months):
         return f"✗ {span} outside 1-{months}"
     return span
@@ -316,6 +322,7 @@ def timeline_text(wps: tuple[WorkPackage, ...], months: int, width: int) -> Text
     axis = max([months] + [wp.end_month for wp in wps])
     labels = [f"{wp.id} {wp.lead or '-'}"[:18] for wp in wps]
     ends = [f" {wp.start_month}-{wp.end_month}" + (f" ✗ past {months}" if late(wp, months) else
+                                                    " ✗ ends first" if backwards(wp) else
                                                     " ✗ outside" if out_of_range(wp, months) else "") for wp in wps]
     label_w = max(cell_len(t) for t in labels) + 1
     end_w = max(cell_len(t) for t in ends)
