@@ -126,6 +126,11 @@ def test_a_plan_without_a_budget_says_so(tmp_path):
     result = run_planner("budget", path)
     assert result.returncode == 0 and "No budget yet" in result.stdout
     assert "budget" not in json.loads(run_planner("check", path, "--format", "json").stdout)
+    # no estimate of EUR 0 'within the cap (EUR 1,000,000 to spare)' beside the grant's own line, no tables of
+    # zeros: the grant typed against the cap, as the grant's line says it
+    assert "Estimated costs" not in result.stdout and "BY PARTNER" not in result.stdout
+    assert passing_plan(RULES, 1).requested_grant_eur == 1_000_000
+    assert "Requested grant EUR 1,000,000; the cap for 24 months is EUR 1,000,000 (EUR 0 to spare)" in result.stdout
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])

@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 from decimal import Decimal
 
-from planner.budget import CATEGORIES, Estimate, LineCost, estimate, json_months
+from planner.budget import CATEGORIES, Estimate, LineCost, budget, estimate, json_months
 from planner.model import Plan
 from planner.report import STATUS_WORDS, _md_cell, judged_headline, shown_label, verdict_line
 from planner.rules import CallRules
@@ -85,6 +85,26 @@ def summary_line(est: Estimate, cap: int | None, months: int) -> str:
     return text + f", within the {_eur(cap)} cap for {months} months ({_eur(cap - est.contribution_eur)} to spare)"
 
 
+def no_budget_line(board: Scoreboard, plan: Plan, rules: CallRules) -> str:
+    """For a plan without work packages or costs: what there is instead (the grant typed, the shares),
+    against the cap. Its estimated costs of EUR 0 'within the cap (EUR 1,000,000 to spare)' contradicted
+    the grant's own line below them."""
+    b = budget(plan, rules, board.lot, board.duration_months)
+    text = "No budget yet: add work packages and each partner's costs (planner, key b). "
+    if b.requested is None:
+        text += "No requested grant either"
+    else:
+        text += f"Requested grant {_eur(b.requested)}"
+    if b.cap is None:
+        return text + f"; no cap for {b.months} months."
+    text += f"; the cap for {b.months} months is {_eur(b.cap)}"
+    if b.under_cap is not None:
+        text += f" ({_eur(abs(b.under_cap))} {'to spare' if b.under_cap >= 0 else 'over it'})"
+    if b.shares:
+        text += f"; partners' shares add up to {_eur(b.shares_total)}"
+    return text + "."
+
+
 def _tables(est: Estimate, plan: Plan) -> list[tuple[str, list[str], list[list[str]], set[int]]]:
     """(title, header, rows, right-aligned columns) of the partners, the work packages and the categories."""
     partners = [[s.key, str(json_months(s.person_months)), _eur(s.cost_eur), _eur(s.contribution_eur)]
@@ -128,11 +148,12 @@ def budget_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | Non
     est = board_estimate(board, plan, rules)
     name = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
     lines = [f"{path}: {name}" if path else name,
-             f"Call {board.call}, Lot {board.lot}, {board.duration_months} months: budget", "",
-             summary_line(est, board.cap_eur, board.duration_months), *_notes(est, rules)]
-    if not plan.has_budget:
-        lines += ["", "No budget yet: add work packages and each partner's costs (planner, key b)."]
-    for title, header, rows, right in _tables(est, plan):
+             f"Call {board.call}, Lot {board.lot}, {board.duration_months} months: budget", ""]
+    if not plan.has_budget:  # no tables of zeros: what there is, and the grant's line below
+        lines.append(no_budget_line(board, plan, rules))
+    else:
+        lines += [summary_line(est, board.cap_eur, board.duration_months), *_notes(est, rules)]
+    for title, header, rows, right in _tables(est, plan) if plan.has_budget else ():
         if rows and (title != "Work packages" or plan.work_packages):
             cut = [[_cut(cell, TITLE_WIDTH) for cell in row] for row in rows]
             lines += ["", title.upper(), *_columns([h.upper() for h in header], cut, right)]
@@ -147,9 +168,12 @@ def budget_markdown(board: Scoreboard, plan: Plan, rules: CallRules, path: str |
     est = board_estimate(board, plan, rules)
     name = f"{plan.title} ({plan.acronym})" if plan.acronym else plan.title
     md = [f"## Budget: {_md_cell(f'{path}: {name}' if path else name)}", "",
-          f"Call {board.call}, Lot {board.lot}, {board.duration_months} months: **{judged_headline(board)}**", "",
-          summary_line(est, board.cap_eur, board.duration_months) + ".", "", *_notes(est, rules)]
-    md += budget_sections(est, plan, heading="###")
+          f"Call {board.call}, Lot {board.lot}, {board.duration_months} months: **{judged_headline(board)}**", ""]
+    if not plan.has_budget:
+        md.append(_md_cell(no_budget_line(board, plan, rules)))
+    else:
+        md += [summary_line(est, board.cap_eur, board.duration_months) + ".", "", *_notes(est, rules)]
+        md += budget_sections(est, plan, heading="###")
     md += ["", "| Status | Criterion | What it means |", "|---|---|---|"]
     md += [f"| {status} | {_md_cell(label).replace('*', chr(92) + '*')} | {_md_cell(message)} |"
            for status, label, message in _judged(board)]
