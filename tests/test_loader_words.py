@@ -63,3 +63,20 @@ def test_a_role_of_another_type_keeps_the_format_message():
     with pytest.raises(PlanError) as caught:
         parse_plan(PLAN.format(country="DE", kind="enterprise", role="x").replace('role = "x"', "role = 3"))
     assert "partners[0].role" in str(caught.value) and "did you mean" not in str(caught.value)
+
+
+def test_bounds_and_booleans_are_said_as_a_person_would(tmp_path):
+    """pydantic's 'Input should be greater than or equal to 0; found -7600' and Python's 'True' for TOML's
+    true: the loader's words say 'cannot be negative' and 'true' (the plan format's own spelling)."""
+    path = tmp_path / "plan.toml"
+    path.write_text(PLAN.format(country="DE", kind="enterprise", role="beneficiary")
+                    + "grant_eur = -7600\nstaff_cost_eur = true\n", encoding="utf-8")
+    result = run_command(["check", path])
+    assert result.returncode == 2
+    assert "partners[0].grant_eur: cannot be negative; found -7600" in result.stderr
+    assert "partners[0].staff_cost_eur: expected integer, found boolean true" in result.stderr
+    assert "Input should be" not in result.stderr and "True" not in result.stderr
+    path.write_text(PLAN.replace("lot = 1\n", "lot = 1\nduration_months = 0\n").format(
+        country="DE", kind="enterprise", role="beneficiary"), encoding="utf-8")
+    result = run_command(["check", path])
+    assert "duration_months: must be more than 0; found 0" in result.stderr, result.stderr

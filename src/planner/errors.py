@@ -36,6 +36,11 @@ def key_path(loc: Iterable[Any]) -> str:
     return out or "(top level)"
 
 
+# pydantic's error types for a bound: (the key of the bound in its context, the words before it)
+BOUNDS = {"greater_than_equal": ("ge", "must be at least"), "greater_than": ("gt", "must be more than"),
+          "less_than_equal": ("le", "must be at most"), "less_than": ("lt", "must be less than")}
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -57,6 +62,8 @@ def _shown(value: Any) -> str:
     described, not printed (Python refuses to print integers of more than 4,300 digits)."""
     if isinstance(value, (date, time)):  # as TOML writes it, not Python's datetime.datetime(3000, 3, 10, ...)
         return value.isoformat()
+    if isinstance(value, bool):  # as TOML writes it: true, not Python's True
+        return "true" if value else "false"
     if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 64:
         digits = f"{len(str(abs(value))):,}" if abs(value).bit_length() < 14_000 else "more than 4,000"
         return f"a number of {digits} digits"
@@ -102,6 +109,10 @@ def validation_problems(
         elif kind in ("string_too_long", "too_long") and isinstance(value, str):
             limit = (error.get("ctx") or {}).get("max_length")
             text = f"longer than {limit:,} characters; found {len(value):,}" if limit else error["msg"]
+        elif kind in BOUNDS and isinstance(bound := (error.get("ctx") or {}).get(BOUNDS[kind][0]), (int, float)):
+            # pydantic's 'Input should be greater than or equal to 0': said as a person would
+            text = ("cannot be negative" if kind == "greater_than_equal" and bound == 0
+                    else f"{BOUNDS[kind][1]} {bound:,}") + f"; found {_shown(value)}"
         elif kind.endswith("_type") or kind in ("model_type", "model_attributes_type"):
             expected = kind.removesuffix("_type").replace("model_attributes", "table").replace("model", "table")
             expected = {"int": "integer", "str": "string", "bool": "boolean", "list": "array", "tuple": "array",
