@@ -163,7 +163,8 @@ def test_a_full_partner_from_the_united_states_fails_third_countries_in_2025():
     board = judge(plan, R2025)
     c = board.get("third-countries")
     assert c.status == "fail" and "third-countries" in [f.id for f in board.failures]
-    assert "ACME (United States)" in c.message and "associated partner" in c.message
+    # the fix first: at 80x24 the scoreboard's detail kept only the regions' lists before it
+    assert c.message.startswith("ACME (United States): make it an associated partner; ")
     assert board.get("countries").actual == R2025.lot(1).min_countries  # US counts towards nothing
 
 

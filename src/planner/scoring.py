@@ -691,9 +691,11 @@ def third_countries_criteria(plan: Plan, rules: CallRules) -> list[Criterion]:
     regions = "; ".join(f"{r.name}: {' '.join(r.countries)}" for r in rule.regions)
     if outside:
         names = ", ".join(f"{p.label} ({rules.country_name(rules.canonical_country(p.country))})" for p in outside)
+        them = "it an associated partner" if len(outside) == 1 else "them associated partners"
         return [Criterion("third-countries", label, "fail",
-                          f"{names}: a full partner from a third country not associated must come from {regions}; "
-                          f"make {'it an associated partner' if len(outside) == 1 else 'them associated partners'}")]
+                          # the fix first: the regions' lists are long, and a cut line kept only them
+                          f"{names}: make {them}; a full partner from a third country not associated must come "
+                          f"from {regions}")]
     if inside:
         return [Criterion("third-countries", label, "pass",
                           f"{_names(inside)}: from an allowed region (their countries count towards no minimum)")]
