@@ -315,3 +315,23 @@ async def test_headers_in_other_words_the_words_shown_an_ambiguous_one_asked(dra
         await wait_main(pilot)
         assert [(p.short_name, p.pic) for p in app.document.plan.partners[-2:]] == [("AVL", "999300001"),
                                                                                    ("KO", None)]
+
+
+async def test_enter_in_the_fill_dialog_takes_the_guess_offered_for_a_typo(draft, tmp_path):
+    """A row with 'Spian': c opens the country dialog with 'Spain (ES)' offered first; enter (the hint
+    says 'enter takes it') took nothing and said nothing until a down and an up chose it."""
+    rows = [OWN_WORDS[0], ["Centro Integrado Santander", "CIFPS", "Spian", "Berufsschule", ""]]
+    source = tmp_path / "partners.csv"
+    source.write_text("\n".join(";".join(row) for row in [HEADER, *rows]) + "\n", encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_preview(pilot, source)
+        await wait_for(pilot, lambda: "1 rejected" in static_text(screen, "#import-summary"), "the typo's row")
+        await pilot.press("down", "c")
+        dialog = await wait_screen(pilot, PickDialog)
+        await pilot.pause()
+        assert "Spain (ES)" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not dialog, "the dialog answered")
+        await wait_for(pilot, lambda: import_rows(screen)[1]["country"] == "Spain", "line 3's country")
+        assert "2 to add" in static_text(screen, "#import-summary")

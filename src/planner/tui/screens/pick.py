@@ -67,6 +67,10 @@ class PickDialog(ModalScreen["Fill | None"]):
 
     def _answer(self) -> None:
         picker = self.query_one(Picker)
+        options = picker.options
+        if picker.value is None and options.display and options.highlighted is not None:
+            # the guess highlighted in the list ('Spain (ES)' for 'Spian'): enter takes it, as the hint says
+            picker.move(0)
         if picker.value is None:
             return  # its line says why (no match, or which one)
         scope = ""
