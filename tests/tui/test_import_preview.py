@@ -335,3 +335,22 @@ async def test_enter_in_the_fill_dialog_takes_the_guess_offered_for_a_typo(draft
         await wait_for(pilot, lambda: app.screen is not dialog, "the dialog answered")
         await wait_for(pilot, lambda: import_rows(screen)[1]["country"] == "Spain", "line 3's country")
         assert "2 to add" in static_text(screen, "#import-summary")
+
+
+async def test_s_passes_over_an_empty_sheet_to_the_next_one(draft, tmp_path):
+    """Sheets 'Leer' (empty), 'Partner' and 'Second': s went to Second, then stopped on Leer for ever
+    ('the sheet is empty'), and Partner could not be reached again without starting over."""
+    rows = [[name, short, country, kind, pic or None] for name, short, country, kind, pic in OWN_WORDS]
+    source = write_xlsx(tmp_path / "partners.xlsx", {"Leer": [], "Partner": [HEADER, *rows[:2]],
+                                                     "Second": [HEADER, *rows[2:]]})
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_preview(pilot, source)
+        sheet = lambda: static_text(screen, "#import-sheets")  # noqa: E731
+        assert sheet().startswith("Sheet 2 of 3")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: sheet().startswith("Sheet 3 of 3"), "the second sheet")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: sheet().startswith("Sheet 2 of 3"), "round to Partner, past Leer")
+        assert any(n.message.startswith("Passed over: 'Leer'") for n in notes)
+        assert [r["short"] for r in import_rows(screen)] == ["HNWF", "CIFPS"]

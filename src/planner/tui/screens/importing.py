@@ -361,11 +361,28 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             self.action_cancel()
 
     def action_next_sheet(self) -> None:
+        """The next sheet that can be read; an empty one (or one that cannot be read) is passed over, and
+        said: stopping at it left `s` refusing on it for ever, the sheets after it out of reach."""
         sheets = self.table.sheets
-        if len(sheets) > 1:
-            at = sheets.index(self.table.sheet) if self.table.sheet in sheets else -1
+        if len(sheets) <= 1:
+            return
+        at = sheets.index(self.table.sheet) if self.table.sheet in sheets else -1
+        passed: list[str] = []
+        for step in range(1, len(sheets)):
+            name = sheets[(at + step) % len(sheets)]
+            try:
+                read = _read(self.path, self.plan, self.rules, name)
+            except PlanError as exc:
+                passed.append(f"{name!r} ({exc.message.rsplit(': ', 1)[-1] if ': ' in exc.message else exc.message})")
+                continue
             self.mapping, self.fill, self.fill_rows = {}, {}, {}  # another sheet: other columns
-            self._again(sheet=sheets[(at + 1) % len(sheets)])
+            self._take(read)
+            self.show()
+            if passed:
+                self.app.tell(f"Passed over: {'; '.join(passed)}", timeout=6)
+            return
+        self.app.tell(f"No other sheet can be read: {'; '.join(passed)}", title="Not changed", severity="error",
+                      timeout=10)
 
     def action_map(self) -> None:
         table, columns = self.table, self.query_one(ColumnsTable)
