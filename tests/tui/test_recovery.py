@@ -20,14 +20,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from planner import recovery
 from planner.files import this_host
 from planner.model import new_plan
 from planner.rules import latest_call
 from planner.storage import load_plan
-from planner.tui.screens.dialogs import Choice
+from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.folder import FolderScreen
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
@@ -144,6 +144,12 @@ async def test_a_plan_open_elsewhere_says_who_and_opens_read_only(draft: Path, o
         await answer(pilot, "read-only")
         await wait_main(pilot)
         assert app.document.read_only and "[read-only]" in app.title
+        # saving asks for another file, naming this plan (it said 'the sample stays as it is')
+        await pilot.press("l", "ctrl+s")
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert str(prompt.query_one(Label).render()) == "Save as (a new file; draft.toml stays as it is):"
+        await pilot.press("escape")
+        await wait_main(pilot)
     assert theirs.read_bytes() == before  # theirs is left alone
     assert sorted(p.name for p in draft.parent.iterdir()) == [".draft.toml.planner", "draft.toml"]
 

@@ -130,7 +130,8 @@ class Filing(_Host):
                                         doc.path.name), lambda path: self._save_as(path, after) if path else None)
             return
         if doc.read_only or doc.path is None:
-            title = ("Save as (a new file; the sample stays as it is):" if doc.read_only
+            # read-only: a bundled sample, or a plan a colleague has open (opened read-only when asked)
+            title = (f"Save as (a new file; {doc.name} stays as it is):" if doc.read_only
                      else "Save the new plan as:")
             self.ask_path_then_save(title, file_name_for(doc.plan), after)
             return
