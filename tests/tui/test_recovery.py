@@ -337,3 +337,33 @@ async def test_killed_after_an_edit_the_edit_is_offered_back(draft: Path, sig: i
         await wait_main(pilot)
         assert app.document.plan.lot != lot and app.document.dirty
         assert f"lot {lot} → {app.document.plan.lot}" in asked  # each change with its old and new value
+
+
+async def test_save_then_recover_from_the_folder_view_opens_the_plan_and_closes_the_view(
+        draft: Path, lot1: Path) -> None:
+    """The current plan with unsaved changes, another with a killed planner's changes: from the folder
+    view, Save (the current one), then Recover (the other's changes). The view stayed up over the plan
+    just opened, and enter on it again asked about that plan's own unsaved changes."""
+    saved = load_plan(draft)
+    edited = saved.model_copy(update={"title": "Edited before the link dropped"})
+    write_other(draft, dead_pid(), unsaved=edited)
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "an unsaved edit")
+        await pilot.press("ctrl+o")
+        view = await wait_screen(pilot, FolderScreen)
+        await wait_for(pilot, lambda: any(e.name == draft.name for e in view.entries), "the listing")
+        post_keys(app, ["/", *draft.stem, "enter", "enter"])
+        dialog = await wait_screen(pilot, Choice)
+        assert "unsaved changes" in question(dialog)
+        await answer(pilot, "save")
+        dialog = await wait_screen(pilot, Choice)
+        assert "has changes that were never saved" in question(dialog)
+        await answer(pilot, "recover")
+        await wait_main(pilot)
+        assert app.document.path == draft and app.document.plan == edited
+        await pilot.pause()
+        assert not any(isinstance(s, FolderScreen) for s in app.screen_stack)
+    assert load_plan(lot1).lot == 2  # the first plan was saved, with its lot switched by l

@@ -260,11 +260,13 @@ class FolderScreen(Screen[None]):
             self._show()
 
     def on_screen_resume(self) -> None:
-        if self._opening is not None:
-            before, self._opening = self._opening, None
-            if self.app.document is not before:  # opened after a question (unsaved, recovery): done here
-                self.dismiss(None)
-                return
+        # opened after questions (unsaved, recovery): done here. The view is back on top between them too
+        # (after 'Save', before the recovery file's question): the plan is not replaced yet then, and
+        # the view waits for the next time (it let go at the first, and stayed up over the opened plan)
+        if self._opening is not None and self.app.document is not self._opening:
+            self._opening = None
+            self.dismiss(None)
+            return
         if self.is_mounted and (self.entries or self.problem):
             self.refresh_listing()
 
