@@ -19,7 +19,7 @@ from planner.model import Plan
 from planner.storage import load_plan, save_plan
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.budget import BudgetScreen
-from planner.tui.screens.dialogs import Choice
+from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.importing import ImportScreen
 from planner.tui.screens.partner_form import PartnerForm
@@ -333,10 +333,13 @@ async def test_importing_from_a_fifo_or_a_folder_keeps_the_plan_at_once(lot1, tm
         await ready(pilot)
         plan = app.document.plan
         for path, why in not_files(tmp_path):
-            await ask_to_import(pilot, path)
-            await wait_for(pilot, lambda: any(str(path) in n.message for n in notes), f"the note on {path}")
-            assert why in next(n for n in notes if str(path) in n.message).message
+            await ask_to_import(pilot, path)  # said in the prompt at once, nothing read (a FIFO would block)
+            prompt = await wait_screen(pilot, PathPrompt)
+            matches = prompt.query_one("#matches", Static)
+            await wait_for(pilot, lambda: why in str(matches.render()), f"the reason for {path}")
+            assert str(matches.render()).startswith(f"✗ {Path(path).name}: ")
             assert app.document.plan is plan
+            await pilot.press("escape")
             await wait_main(pilot)
 
 

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from planner import recovery
 from planner.files import this_host
@@ -147,7 +147,7 @@ async def test_a_plan_open_elsewhere_says_who_and_opens_read_only(draft: Path, o
         # saving asks for another file, naming this plan (it said 'the sample stays as it is')
         await pilot.press("l", "ctrl+s")
         prompt = await wait_screen(pilot, PathPrompt)
-        assert str(prompt.query_one(Label).render()) == "Save as (a new file; draft.toml stays as it is):"
+        assert str(prompt.query_one(".question", Static).render()) == "Save as (a new file; draft.toml stays as it is):"
         await pilot.press("escape")
         await wait_main(pilot)
     assert theirs.read_bytes() == before  # theirs is left alone

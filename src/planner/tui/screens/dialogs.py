@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from planner.tui.opening import folder_words
 from planner.tui.screens import DIALOG_CSS
@@ -130,10 +131,16 @@ class PathPrompt(ModalScreen[Path | None]):
                 Binding("tab", "complete", "Complete name", id="dialog.complete", priority=True)]
     LISTED = 8
 
-    def __init__(self, title: str, suggestion: str = "", folder: Path | None = None) -> None:
+    def __init__(self, title: str, suggestion: str = "", folder: Path | None = None, placeholder: str = "",
+                 check: Callable[[Path], str | None] | None = None) -> None:
+        """`placeholder`: what the empty field shows without a suggestion (an example of what to type);
+        `check`: why a path is not taken ('file not found in ~/plans/'), said under the field, which keeps
+        what was typed (the prompt closed, and the path had to be typed again)."""
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.suggestion = suggestion
+        self.placeholder = placeholder
+        self.check = check
         # without a folder (a caller that resolves the path itself), the path comes back as typed
         self.relative_to = Path(folder) if folder is not None else None
         self.folder = self.relative_to or Path.cwd()
@@ -143,15 +150,15 @@ class PathPrompt(ModalScreen[Path | None]):
 
     def compose(self):
         with Vertical(classes="dialog"):
-            yield Label(literal(self.title_text), classes="question")
+            yield Static(literal(self.title_text), classes="question")  # wraps: a Label was cut at 80 columns
             if self.relative_to is not None:
                 yield Static(plain(f"in {folder_words(self.folder)} (a relative path starts there)"),
                              id="folder", classes="hint")
             # a caller without a folder (it resolves the path itself) has its text in the field, as before,
             # the cursor after it and nothing selected
             legacy = self.relative_to is None and self.suggestion
-            yield TextField(self.suggestion if legacy else "", placeholder=self.suggestion or "plan.toml", id="path",
-                        select_on_focus=False)
+            yield TextField(self.suggestion if legacy else "", id="path", select_on_focus=False,
+                            placeholder=self.suggestion or self.placeholder or "plan.toml")
             yield Static("", id="matches", classes="hint")
             accept = f"enter: {self.suggestion}" if self.suggestion and not legacy else "enter: accept"
             yield Static(plain(f"{accept} · tab: complete the name · escape: cancel"), classes="hint")
@@ -168,8 +175,15 @@ class PathPrompt(ModalScreen[Path | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip() or self.suggestion
-        if text:
-            self.dismiss(self.resolve(text))
+        matches = self.query_one("#matches", Static)
+        if not text:  # nothing typed and nothing offered: say so (enter did nothing, in silence)
+            matches.update("✗ type a file's name first (tab completes it)")
+            return
+        path = self.resolve(text)
+        if self.check is not None and (problem := self.check(path)):
+            matches.update(plain(f"✗ {problem}"))
+            return
+        self.dismiss(path)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._cycle and event.value not in self._cycle and event.value != self._cycle_from:

@@ -481,14 +481,19 @@ class MainScreen(Screen):
         from planner.tui.screens.dialogs import PathPrompt
         from planner.tui.screens.importing import ImportScreen
 
+        def unreadable(path: Path) -> str | None:
+            """Said in the prompt, which stays open with the path typed."""
+            from planner.tui.opening import not_found
+
+            if problem := not_a_regular_file(path, "file"):
+                return f"{path.name}: {problem}"
+            return None if path.exists() else f"{path.name}: {not_found(path)}"
+
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
-            if (problem := not_a_regular_file(path, "file")) or not path.exists():
-                from planner.tui.opening import not_found
-
-                self.app.tell(f"{path}: {problem}" if problem else f"{path.name}: {not_found(path)}",
-                              title="Not imported", severity="error", timeout=15)
+            if problem := unreadable(path):  # gone since the prompt looked
+                self.app.tell(problem, title="Not imported", severity="error", timeout=15)
                 return
             try:  # a missing column is not an error here: the preview asks for it
                 screen = ImportScreen.read(path, self.document.plan, self.document.rules)
@@ -505,7 +510,8 @@ class MainScreen(Screen):
             self.app.push_screen(screen, decided)
 
         self.app.push_screen(PathPrompt("Import partners from a CSV file or a spreadsheet (.xlsx, .ods):",
-                                        folder=self.app.plan_folder), chosen)
+                                        folder=self.app.plan_folder, placeholder="partners.xlsx",
+                                        check=unreadable), chosen)
 
     # --- lot, call and plan ----------------------------------------------------------------
 
