@@ -82,4 +82,7 @@ async def test_random_keys_never_crash(draft, tmp_path, monkeypatch, seed):
         assert app.is_running
     # the keys did something: edits, dialogs (the run is fixed by the seed, so this is stable)
     assert edits > 0, keys
-    assert {"MainScreen", "PartnerForm"} <= seen, seen  # the main screen and at least the partner form
+    # at least the partner form (and the edits above); which screen is on top at the end of a burst
+    # depends on the run: seed 3's keys now spend most bursts in the import's prompt, which stays open
+    # on a name it cannot find
+    assert "PartnerForm" in seen, seen
