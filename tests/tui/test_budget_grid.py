@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from textual.widgets import Input
+
 from planner.budget import estimate
 from planner.model import WorkPackage
 from planner.report import money
@@ -22,6 +24,7 @@ from .budget_plans import write_budget_plan
 from .helpers import (
     SAMPLES,
     choose,
+    focus,
     make_app,
     ready,
     replace_text,
@@ -212,17 +215,30 @@ async def test_the_line_form_refuses_what_the_loader_refuses(tmp_path: Path) -> 
         await pilot.press("enter")
         form = await wait_screen(pilot, LineForm)
         await replace_text(pilot, "6.125")  # person-months: the model allows 2 decimals
+        # said while typing, as enter says it: the preview showed 6.12 PM and its cost, then enter refused
+        await wait_for(pilot, lambda: "2 decimals" in static_text(form, "#line-preview"), "the preview's refusal")
+        assert static_text(form, "#line-preview").startswith("✗ not taken as it is: ")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "2 decimals" in static_text(form, "#line-error"), "the months refused")
         assert "partners[0].budget.WP1.person_months" in static_text(form, "#line-error")
         await replace_text(pilot, "6,5")  # the decimal comma
         await pilot.press("tab", "tab")
         await replace_text(pilot, "12x")
+        await wait_for(pilot, lambda: "not an amount" in static_text(form, "#line-preview"), "said while typing")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "not an amount" in static_text(form, "#line-error"), "the travel refused")
         assert app.screen is form and app.document.plan is plan  # nothing taken, nothing typed lost
         assert app.focused.value == "12x"
         await replace_text(pilot, "8.000")
+        await wait_for(pilot, lambda: "cost EUR" in static_text(form, "#line-preview"), "the figures again")
+        # the partner's staff cost, at the end of the form, is the partner's: said to reach its other lines
+        rate = form.query_one("#partner_staff_cost_eur", Input)
+        await focus(pilot, rate)
+        await replace_text(pilot, "")
+        n = len(plan.partners[0].budget or {})
+        await wait_for(pilot, lambda: f"staff cost cleared: it applies to all {n} of its lines" in
+                       static_text(form, "#line-preview"), "the rate's reach")
+        await replace_text(pilot, str(plan.partners[0].staff_cost_eur))
         await pilot.press("enter")
         await wait_screen(pilot, BudgetScreen)
         line = app.document.plan.partners[0].budget["WP1"]

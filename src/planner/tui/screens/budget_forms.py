@@ -163,11 +163,24 @@ class LineForm(_PlanForm):
         return plan, "", ""
 
     def _preview(self) -> None:
-        """What the line comes to as typed (the spec's arithmetic), or nothing while a field is wrong."""
-        line, rate, _, problem = self.read()
+        """What the line comes to as typed (the spec's arithmetic), or why enter would not take it: the
+        same check as enter's, so that the preview never shows a figure enter then refuses (6.555
+        person-months previewed as 6.55, 100001 as EUR 749,007,490) nor goes blank without a reason
+        (-5, abc). A change of the partner's staff cost is said to reach all of its lines."""
+        line, rate, _, _ = self.read()
         preview = self.query_one("#line-preview", Static)
-        if problem or line is None:
-            preview.update("" if problem else "no line: the partner has no costs in this work package")
+        checked, _field, why = self.edited()
+        if checked is None:
+            preview.update(literal(f"✗ not taken as it is: {why}"))
+            return
+        others = len([k for k in (self.partner.budget or {}) if k != self.wp_id]) + (line is not None)
+        reach = "" if rate == self.partner.staff_cost_eur else (
+            f" · {self.partner.label}'s staff cost {'cleared' if rate is None else 'changed'}: it applies to "
+            f"{'all ' if others > 1 else ''}{others} of its lines" + (
+                " (person-months without a rate of their own then fail the budget)" if rate is None and others
+                else ""))
+        if line is None:
+            preview.update(literal("no line: the partner has no costs in this work package" + reach))
             return
         try:
             partner = self.partner.model_copy(update={"staff_cost_eur": rate})
@@ -178,9 +191,10 @@ class LineForm(_PlanForm):
             return
         rate_words = f" x EUR {counted.staff_cost_eur:,}" if counted.staff_cost_eur is not None else \
             " (no staff cost set)"
-        preview.update(f"{counted.person_months} PM{rate_words} = EUR {counted.personnel_eur:,} personnel; "
-                       f"+ {self.rules.indirect_rate_percent}% indirect EUR {counted.indirect_eur:,}: cost "
-                       f"EUR {counted.cost_eur:,}, EU contribution EUR {counted.contribution_eur:,}")
+        preview.update(literal(
+            f"{counted.person_months} PM{rate_words} = EUR {counted.personnel_eur:,} personnel; "
+            f"+ {self.rules.indirect_rate_percent}% indirect EUR {counted.indirect_eur:,}: cost "
+            f"EUR {counted.cost_eur:,}, EU contribution EUR {counted.contribution_eur:,}{reach}"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
