@@ -574,3 +574,15 @@ async def test_removing_a_partner_says_the_work_packages_it_leads_and_its_budget
         await pilot.press("escape")
         await wait_main(pilot)
         assert app.document.plan is plan
+
+
+async def test_home_and_end_go_to_the_first_and_the_last_partner(draft):
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        rows = len(app.document.plan.partners)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table(app).cursor_row == rows - 1, "the last partner")
+        assert shown(app, rows - 1, "short") == [app.document.plan.partners[-1].label]
+        await pilot.press("home")
+        await wait_for(pilot, lambda: table(app).cursor_row == 0, "the first partner")

@@ -147,6 +147,21 @@ class FittedTable(DataTable):
     def on_resize(self) -> None:
         self.fit_columns()
 
+    def action_scroll_home(self) -> None:
+        """home: the first row, in a table of rows (the columns are fitted: DataTable's sideways scroll to
+        the left moved nothing, and home and end seemed to do nothing at all)."""
+        if self.cursor_type == "row" and self.show_cursor and self.row_count:
+            self.move_cursor(row=0)
+        else:
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        """end: the last row, in a table of rows (see action_scroll_home)."""
+        if self.cursor_type == "row" and self.show_cursor and self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+        else:
+            super().action_scroll_end()
+
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
         """DataTable's cell render, the same segments, without Rich's general layout for a plain cell.
