@@ -586,3 +586,17 @@ async def test_home_and_end_go_to_the_first_and_the_last_partner(draft):
         assert shown(app, rows - 1, "short") == [app.document.plan.partners[-1].label]
         await pilot.press("home")
         await wait_for(pilot, lambda: table(app).cursor_row == 0, "the first partner")
+
+
+async def test_editing_a_partner_starts_after_its_name_not_with_it_selected(draft):
+    """The first key typed in the edit form replaced the whole legal name: it was selected on focus."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        old = app.document.plan.partners[0].name
+        await pilot.press("enter")
+        form = await wait_screen(pilot, PartnerForm)
+        name = form.query_one("#name", Input)
+        assert app.focused is name
+        await pilot.press("space", "X")
+        await wait_for(pilot, lambda: name.value == f"{old} X", "typed after the name")

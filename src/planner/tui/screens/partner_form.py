@@ -196,9 +196,11 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             with VerticalScroll():
                 # the live line follows each keystroke in the keystroke's turn: one frame (LiveInput)
                 live = self._typed
+                # an edit starts with the cursor after the name, not the name selected: the first key typed
+                # replaced a registered name whole
                 yield from self._field("name", "Legal name", KnownInput(
                     editable(p.name) if p else "", changed=live, id="name", compact=True,
-                    placeholder="as registered, e.g. Hochschule Nordhafen"))
+                    placeholder="as registered, e.g. Hochschule Nordhafen", select_on_focus=p is None))
                 known = OptionList(compact=True, id="known")
                 known.can_focus = False
                 known.display = False
