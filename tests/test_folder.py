@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,27 @@ def test_ls_names_the_steps_besides_partners_in_the_verdict(tmp_path: Path):
     check = run_planner("check", tmp_path / "lot2-draft.toml", "--format", "json").stdout
     steps = json.loads(check)["to_qualify"]["steps"]
     assert len(steps) == 2 and steps[1].startswith("cut EUR ")
+
+
+def test_ls_says_when_a_planner_that_ended_left_unsaved_changes(plans: Path):
+    """A planner killed with unsaved changes leaves them in its recovery file, which opening the plan offers
+    back; 'ls' (and the folder view) said nothing of them, and the plan looked as saved."""
+    import tomli_w
+
+    from planner.storage import dump_plan
+
+    plan = plans / "lot1-example.toml"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    edited = load_plan(plan).model_copy(update={"title": "Edited, never saved"})
+    text = (f'format = 1\nfile = "{os.path.realpath(plan)}"\nuser = "coord"\nhost = "{this_host()}"\n'
+            f"pid = {gone.pid}\nsince = 2026-12-01T08:10:00Z\nupdated = 2026-12-01T09:30:00Z\n"
+            + tomli_w.dumps({"unsaved": dump_plan(edited)}, multiline_strings=True))
+    recovery.beside(plan).write_text(text, encoding="utf-8")
+    entry = next(e for e in ls_json(plans)["plans"] if e["path"].endswith("lot1-example.toml"))
+    assert entry["open_by"] is None  # nobody has it open
+    assert entry["unsaved_left"] == f"coord on {this_host()}, last written 2026-12-01 09:30Z"
+    others = [e for e in ls_json(plans)["plans"] if not e["path"].endswith("lot1-example.toml")]
+    assert all("unsaved_left" not in e for e in others)  # an optional key, only where there are such changes
+    line = next(line for line in run_planner("ls", plans).stdout.splitlines() if line.startswith("lot1-example"))
+    assert "unsaved changes left" in line

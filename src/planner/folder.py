@@ -34,6 +34,7 @@ from planner.files import decode_plan_bytes, not_regular, read_user_file, state_
 from planner.model import Plan
 from planner.qualify import ToQualify
 from planner.qualify_words import in_sentence
+from planner.safetext import visible
 from planner.scoring import evaluate
 from planner.storage import load_call_for, parse_plan
 
@@ -85,6 +86,8 @@ class Entry:
     # word or two each ('cut costs'): a verdict of partners to go alone read as the whole fix
     other_steps: tuple[str, ...] = ()
     other_words: str = ""
+    # changes a planner that ended without saving left in a recovery file (see unsaved_left): who, when
+    unsaved_left: str | None = None
 
     @property
     def verdict(self) -> str:
@@ -121,7 +124,9 @@ class Entry:
                 "lot": self.lot, "duration_months": self.duration_months, "partners": self.partners,
                 "eligible": self.eligible, "failing": list(self.failing) if self.failing is not None else None,
                 "new_full_partners": self.new_full_partners, "modified": _iso(self.modified),
-                "open_by": self.open_by.as_dict() if self.open_by else None, "error": self.error}
+                "open_by": self.open_by.as_dict() if self.open_by else None, "error": self.error,
+                # an optional key (the spec allows extending): only when there are such changes
+                **({"unsaved_left": self.unsaved_left} if self.unsaved_left else {})}
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -204,25 +209,32 @@ def recovery_index(names: Iterable[str]) -> dict[str, list[str]]:
     return index
 
 
+def _holder_files(path: Path, beside: list[str] | None, state_names: Iterable[str] | None,
+                  real: Path | None) -> list[Path]:
+    """The plan's recovery files: beside it, and in the state folder (see open_by)."""
+    if beside is None or real is None:
+        return recovery.holder_files(path)
+    files = [real.parent / n for n in beside]
+    if state_names:
+        quoted = urllib.parse.quote(str(real), safe="")
+        files += [state_dir() / n for n in sorted(state_names, key=lambda n: (len(n), n))
+                  if n.startswith(quoted) and re.fullmatch(rf"(\.\d+)?{re.escape(recovery.SUFFIX)}",
+                                                           n[len(quoted):])]
+    return files
+
+
 def open_by(path: Path, beside: list[str] | None = None, state_names: Iterable[str] | None = None,
-            now: datetime | None = None, real: Path | None = None) -> OpenBy | None:
+            now: datetime | None = None, real: Path | None = None,
+            files: list[Path] | None = None) -> OpenBy | None:
     """Another live session that holds the plan, from its recovery files (beside the plan, or in the
     state folder); None when there is none (this process's own does not count).
 
     `beside`: the names of the plan's recovery files in its folder (`recovery_index`), and
     `state_names` the state folder's listing, when the caller has them (one listing for a whole
-    folder of plans); `real`: the plan's real path. Without them, recovery.holder_files finds them."""
+    folder of plans); `real`: the plan's real path. Without them, recovery.holder_files finds them.
+    `files`: the recovery files, when the caller has them already."""
     now = now or datetime.now(timezone.utc)
-    if beside is None or real is None:
-        files = recovery.holder_files(path)
-    else:
-        files = [real.parent / n for n in beside]
-        if state_names:
-            quoted = urllib.parse.quote(str(real), safe="")
-            files += [state_dir() / n for n in sorted(state_names, key=lambda n: (len(n), n))
-                      if n.startswith(quoted) and re.fullmatch(rf"(\.\d+)?{re.escape(recovery.SUFFIX)}",
-                                                               n[len(quoted):])]
-    for file in files:
+    for file in files if files is not None else _holder_files(path, beside, state_names, real):
         holder = recovery.read_holder(file)
         if holder is None:
             continue
@@ -233,6 +245,20 @@ def open_by(path: Path, beside: list[str] | None = None, state_names: Iterable[s
         who = _private_holder(file, now)
         if who is not None:
             return who
+    return None
+
+
+def unsaved_left(files: list[Path], now: datetime | None = None) -> str | None:
+    """Changes a planner left unsaved when it ended without saving (killed, its terminal gone), from the
+    plan's recovery files: 'alice on srv1, last written 3 Dec 14:02'; None when there are none. Opening
+    the plan offers them back; the folder said nothing of them, and the plan looked as it was saved."""
+    now = now or datetime.now(timezone.utc)
+    for file in files:
+        holder = recovery.read_holder(file)
+        if holder is not None and holder.problem is None and holder.unsaved and not holder.alive(now):
+            host = f" on {visible(holder.host)}" if holder.host and holder.host != "?" else ""
+            when = holder.updated or holder.since
+            return f"{visible(holder.user)}{host}" + (f", last written {_when(when)}" if when else "")
     return None
 
 
@@ -330,13 +356,16 @@ def list_folder(folder: str | Path, recursive: bool = False, now: datetime | Non
         real_parent, index = places[parent]
         if path.is_symlink():  # its recovery files are beside the file it points to
             real = Path(os.path.realpath(path))
-            holder = open_by(path, None, state_names, now)
+            recovery_files = _holder_files(path, None, state_names, None)
         else:
             real = real_parent / path.name
-            holder = open_by(path, index.get(path.name, []), state_names, now, real)
+            recovery_files = _holder_files(path, index.get(path.name, []), state_names, real)
+        holder = open_by(path, now=now, files=recovery_files)
+        left = unsaved_left(recovery_files, now) if recovery_files else None
         fields = _judged(real, info, path)
         modified = datetime.fromtimestamp(info.st_mtime, timezone.utc).replace(microsecond=0)
-        out.append(Entry(path, name, modified=modified, open_by=holder, **fields))  # type: ignore[arg-type]
+        out.append(Entry(path, name, modified=modified, open_by=holder, unsaved_left=left,
+                         **fields))  # type: ignore[arg-type]
     return out
 
 
@@ -355,7 +384,8 @@ def listing_text(entries: list[Entry]) -> str:
             rows.append([e.name, "-", "-", "UNREADABLE", "-", _when(e.modified), "", e.error])
             continue
         rows.append([e.name, e.acronym or "-", f"{e.call} L{e.lot}", e.verdict, str(e.partners),
-                     _when(e.modified), e.open_by.words() if e.open_by else "", e.title or ""])
+                     _when(e.modified), e.open_by.words() if e.open_by else "unsaved changes left" if
+                     e.unsaved_left else "", e.title or ""])
     head = ["FILE", "ACRONYM", "CALL", "VERDICT", "PARTNERS", "CHANGED", "OPEN BY", "TITLE / PROBLEM"]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]
     lines = []

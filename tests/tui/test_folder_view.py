@@ -459,3 +459,31 @@ async def test_enter_opens_the_plan_the_view_read_without_reading_it_again(plans
         assert app.document.plan.acronym == "P004"
         assert reads == ["plan-004.toml"]
         assert not [n for n in notes if n.severity == "error"], notes
+
+
+async def test_a_plan_with_changes_left_unsaved_says_so_in_the_view(plans: Path):
+    import os
+    import subprocess
+    import sys
+
+    import tomli_w
+
+    from planner import recovery
+    from planner.files import this_host
+
+    plan = plans / "plan-004.toml"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    edited = load_plan(plan).model_copy(update={"title": "Edited, never saved"})
+    recovery.beside(plan).write_text(
+        f'format = 1\nfile = "{os.path.realpath(plan)}"\nuser = "coord"\nhost = "{this_host()}"\n'
+        f"pid = {gone.pid}\nsince = 2026-12-01T08:10:00Z\nupdated = 2026-12-01T09:30:00Z\n"
+        + tomli_w.dumps({"unsaved": dump_plan(edited)}, multiline_strings=True), encoding="utf-8")
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = await view_of(pilot)
+        await wait_for(pilot, lambda: "! unsaved left" in screen_text(app), "the mark in the Open by column")
+        post_keys(app, ["/", *"P004"])
+        await wait_for(pilot, lambda: "changes left unsaved by coord" in screen_text(app), "the line under it")
+        assert "opening it offers them back" in " ".join(screen_text(app).split())
+        assert view.entries

@@ -89,9 +89,10 @@ def _seen(entry: core.Entry) -> tuple:
 
 
 def held_by(entry: core.Entry, narrow: bool = False) -> str:
-    """'coord on srv1'; below 120 columns the user only (the line under the table names the host)."""
+    """'coord on srv1'; below 120 columns the user only (the line under the table names the host). A plan
+    nobody has open, with changes a planner left unsaved when it ended: '! unsaved left'."""
     if entry.open_by is None:
-        return ""
+        return "! unsaved left" if entry.unsaved_left else ""
     return entry.open_by.user if narrow else entry.open_by.words()
 
 
@@ -340,6 +341,9 @@ class FolderScreen(Screen[None]):
         if entry.open_by is not None:
             since = f" since {when(entry.open_by.since, full=True)}" if entry.open_by.since else ""
             held = f" · open now by {entry.open_by.words()}{since}"
+        elif entry.unsaved_left:
+            held = (f" · ! changes left unsaved by {entry.unsaved_left} (a planner that ended without saving): "
+                    "opening it offers them back")
         if entry.error is not None:
             text = f"{entry.name}{held} · cannot be opened: {entry.error.removeprefix(str(entry.path) + ': ')}"
         else:
