@@ -170,11 +170,15 @@ class ImportPreview:
         return out
 
     def describe(self, partner: Partner, rules: CallRules) -> str:
-        """A partner in words: 'UNIG (Austria, Higher education institution, beneficiary)'."""
+        """A partner in words: 'UNIG (Austria, Higher education institution, beneficiary)', then its PIC and
+        the grant read from its row, when there are ('Zuschuss 1.500' and '1,500' read as EUR 1,500: the
+        preview showed neither, so a grant read a thousand times off went unseen)."""
         kind = rules.kind(partner.kind)
         role = rules.role(partner.role)
+        extra = (f", PIC {partner.pic}" if partner.pic else "") + (
+            f", grant EUR {partner.grant_eur:,}" if partner.grant_eur is not None else "")
         return (f"{partner.label} ({rules.country_name(partner.country)}, {kind.label if kind else partner.kind}, "
-                f"{role.label.lower() if role else partner.role})")
+                f"{role.label.lower() if role else partner.role}){extra}")
 
     def summary(self, rules: CallRules | None = None) -> str:
         where = shown_path(self.source)

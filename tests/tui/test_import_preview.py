@@ -354,3 +354,17 @@ async def test_s_passes_over_an_empty_sheet_to_the_next_one(draft, tmp_path):
         await wait_for(pilot, lambda: sheet().startswith("Sheet 2 of 3"), "round to Partner, past Leer")
         assert any(n.message.startswith("Passed over: 'Leer'") for n in notes)
         assert [r["short"] for r in import_rows(screen)] == ["HNWF", "CIFPS"]
+
+
+async def test_the_line_under_the_rows_says_the_pic_and_the_grant_read(draft, tmp_path):
+    """'Zuschuss' 1.500 is read as EUR 1,500: the preview showed neither the grant nor the PIC read."""
+    source = tmp_path / "partners.csv"
+    source.write_text("Organisation name;Acronym;Country;Organisation type;PIC;Zuschuss\n"
+                      "Hochschule Nordwestfalen;HNWF;Deutschland;Hochschule;999200001;1.500\n", encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_preview(pilot, source)
+        await wait_for(pilot, lambda: "Line 2: adds HNWF" in static_text(screen, "#import-detail"), "line 2")
+        assert static_text(screen, "#import-detail").startswith(
+            "Line 2: adds HNWF (Germany, Higher education institution, beneficiary), PIC 999200001, "
+            "grant EUR 1,500")
