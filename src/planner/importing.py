@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -576,6 +577,20 @@ class _Seen:
         return label in self.full_partners
 
 
+def _pic_digits(cell: str) -> str:
+    """A PIC as partners' sheets write it: '999 500 003', '999-500-004', '999.500.005', or as a spreadsheet
+    shows a long number ('9.99500006E8'): its 9 digits. Anything else comes back without its spaces."""
+    text = cell.strip().replace(" ", "")
+    grouped = text.replace("-", "").replace(".", "")
+    if len(grouped) == 9 and grouped.isdigit():
+        return grouped
+    if re.fullmatch(r"\d(\.\d+)?[eE]\+?8", text):  # 9.99500006E8: Excel's way with a 9-digit number
+        digits = Decimal(text)
+        if digits == digits.to_integral_value():
+            return str(int(digits))
+    return text
+
+
 def _unquoted(cell: str) -> str:
     """A cell without the apostrophe that `planner export` (and spreadsheet users) put before a formula sign."""
     return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
@@ -636,7 +651,7 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     elif role == "affiliated-entity" and not raw.get("affiliated_to"):
         problems.append("an affiliated entity needs the short name of its beneficiary (column 'affiliated to')")
     values["role"] = role
-    pic = raw.get("pic", "").replace(" ", "")
+    pic = _pic_digits(raw.get("pic", ""))
     if pic and vocabulary.means_not_known("pic", raw["pic"]):
         warnings.append(f"PIC {_cell(raw['pic'])} is not known yet: added without a PIC (set it in the partner "
                         "form once the organisation has one)")
