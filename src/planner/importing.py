@@ -584,10 +584,10 @@ def _pic_digits(cell: str) -> str:
     grouped = text.replace("-", "").replace(".", "")
     if len(grouped) == 9 and grouped.isdigit():
         return grouped
-    if re.fullmatch(r"\d(\.\d+)?[eE]\+?8", text):  # 9.99500006E8: Excel's way with a 9-digit number
-        digits = Decimal(text)
-        if digits == digits.to_integral_value():
-            return str(int(digits))
+    # 9.99500006E+08: a spreadsheet's way with a 9-digit number, all nine digits there. With fewer
+    # (9.995E+08) the display rounded it: not read as 999500000, which would be another organisation's PIC
+    if re.fullmatch(r"\d\.\d{8}[eE]\+?0?8", text):
+        return str(int(Decimal(text)))
     return text
 
 
@@ -658,6 +658,9 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     elif pic:
         if len(pic) == 9 and pic.isdigit():
             values["pic"] = pic
+        elif re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", pic):
+            problems.append(f"PIC {_cell(raw['pic'])} is a number the spreadsheet rounded: format the column as "
+                            "text and type the 9 digits")
         else:
             problems.append(f"PIC {_cell(raw['pic'])} is not 9 digits")
     if raw.get("grant_eur"):
