@@ -323,3 +323,11 @@ def test_import_reads_a_pic_grouped_or_as_a_spreadsheet_shows_a_long_number(rule
     assert rows[6] == ("PIC '9.995E8' is a number the spreadsheet rounded: format the column as text and type "
                        "the 9 digits")
     assert rows[7] == "PIC '12-34' is not 9 digits"
+
+
+def test_import_reads_a_name_with_a_line_break_typed_in_its_cell_as_one_line(rules, tmp_path):
+    """Alt+enter in a spreadsheet's cell: the name was refused as 'control character U+000A'."""
+    csv = 'name,short name,country,kind\n"Hochschule\nNordhafen",HSNH,DE,higher-education\n'
+    preview = preview_import(write(tmp_path, "rows.csv", csv), make_plan([]), rules)
+    (row,) = preview.rows
+    assert row.partner is not None and row.partner.name == "Hochschule Nordhafen"

@@ -619,6 +619,9 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
                 unknown.add(key)
         return found.value
 
+    for key in ("name", "short_name"):  # a line break typed in the cell (alt+enter): one line, as pasted
+        if raw.get(key) and ("\n" in raw[key] or "\r" in raw[key]):
+            raw[key] = " ".join(raw[key].split())
     if raw.get("name"):
         values["name"] = raw["name"]
     else:
