@@ -6,6 +6,7 @@ a few related steps of a flow (each step checked before the next) rather than re
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -530,18 +531,22 @@ async def test_removing_a_beneficiary_warns_about_its_affiliated_entity_and_defa
         assert dialog.default == "cancel"
 
 
+def utc(app) -> tuple[int, list[str]]:
+    """In lot2-example: UTC's row, and the work packages it leads (WP4); FUTC is affiliated to it."""
+    plan = app.document.plan
+    led = [wp.id for wp in plan.work_packages if wp.lead == "UTC"]
+    assert led, "the sample's UTC leads a work package"
+    return next(i for i, p in enumerate(plan.partners) if p.short_name == "UTC"), led
+
+
 async def test_a_new_short_name_is_followed_by_the_work_packages_it_leads(tmp_path):
     """UTC renamed UTEC in the form: its work package's lead follows, as its affiliated entity does, and
     the plan stays ELIGIBLE (the lead stayed 'UTC' and the budget failed: 'UTC' is no partner)."""
-    path = tmp_path / "plan.toml"
-    path.write_bytes((SAMPLES / "lot2-example.toml").read_bytes())
-    app, _ = make_app(path)
+    app, _ = make_app(Path(shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / "plan.toml")))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        plan = app.document.plan
-        index = next(i for i, p in enumerate(plan.partners) if p.short_name == "UTC")
-        led = [wp.id for wp in plan.work_packages if wp.lead == "UTC"]
-        assert led and app.board.eligible
+        index, led = utc(app)
+        assert app.board.eligible
         await pilot.press(*["down"] * index, "enter")
         form = await wait_screen(pilot, PartnerForm)
         await focus(pilot, form.query_one("#short_name", Input))
@@ -555,14 +560,11 @@ async def test_a_new_short_name_is_followed_by_the_work_packages_it_leads(tmp_pa
 
 
 async def test_removing_a_partner_says_the_work_packages_it_leads_and_its_budget(tmp_path):
-    path = tmp_path / "plan.toml"
-    path.write_bytes((SAMPLES / "lot2-example.toml").read_bytes())
-    app, _ = make_app(path)
+    app, _ = make_app(Path(shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / "lot2.toml")))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         plan = app.document.plan
-        index = next(i for i, p in enumerate(plan.partners) if p.short_name == "UTC")
-        led = [wp.id for wp in plan.work_packages if wp.lead == "UTC"]
+        index, led = utc(app)
         cost = next(s.cost_eur for s in app.board.estimate.by_partner if s.key == "UTC")
         await pilot.press(*["down"] * index, "d")
         question = await wait_screen(pilot, Choice)
