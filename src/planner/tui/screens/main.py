@@ -498,7 +498,10 @@ class MainScreen(Screen):
             try:  # a missing column is not an error here: the preview asks for it
                 screen = ImportScreen.read(path, self.document.plan, self.document.rules)
             except PlanError as exc:
-                self.app.tell(str(exc), title="Not imported", severity="error", timeout=15)
+                # the file by its name (the prompt said the folder): a long path first left no room in the
+                # notice's line for the name or the reason
+                said = str(exc) if exc.origin != str(path) else str(exc).replace(str(path), path.name, 1)
+                self.app.tell(said, title="Not imported", severity="error", timeout=15)
                 return
 
             def decided(preview) -> None:
