@@ -433,3 +433,22 @@ async def test_lines_the_plan_cannot_place_get_a_row_or_a_column_and_say_why(tmp
         grid.go_to(f"p{rvnh}", PARTNER)
         await wait_for(pilot, lambda: "is an associated partner, which has no budget" in static_text(
             screen, "#budget-detail"), "the row's words")
+
+
+async def test_question_mark_in_the_budget_lists_its_keys_redo_among_them(tmp_path: Path) -> None:
+    """? did nothing in the budget dialog, and ctrl+y (redo) was shown nowhere there."""
+    from planner.tui.screens.help import HelpScreen
+
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, _grid = await open_budget(pilot)
+        await pilot.press("question_mark")
+        help_screen = await wait_screen(pilot, HelpScreen)
+        await pilot.pause()
+        assert "Keys here" in screen_text(app)  # on top; the main screen's keys further down
+        shown = " ".join(str(s.render()) for s in help_screen.query("Static"))
+        assert "On the main screen" in shown
+        for key, what in (("^y", "redo"), ("d", "remove wp"), ("t", "timeline"), ("^z", "undo")):
+            assert f"{key}" in shown and what in shown, (key, what)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "back in the budget")

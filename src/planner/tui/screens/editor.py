@@ -30,11 +30,28 @@ class PlanEditor(ClosingOnce, ModalScreen[None]):
         Binding("ctrl+s", "app.save", "Save", id="editor.save"),
         Binding("ctrl+z", "app.undo", "Undo", id="editor.undo"),
         Binding("ctrl+y", "app.redo", "Redo", id="editor.redo", show=False),
+        Binding("question_mark,f1", "help", "Help", id="editor.help", show=False),
     ]
 
     def __init__(self, rules: CallRules) -> None:
         super().__init__(classes="dialog-screen")
         self.rules = rules
+
+    def action_help(self) -> None:
+        """? and f1: this screen's keys as bound now (remapped ones too, ctrl+y among them, which the footer
+        has no room for), then the main screen's. The main screen's help was out of reach here: ? did nothing."""
+        from planner.tui.screens.help import HelpScreen
+
+        app = self.app
+        # the planner's own keys of this screen (they have ids; not Textual's focus and copy keys, nor the
+        # focused table's cursor keys); a binding of several keys on one line ('d, del')
+        keys: dict[str, list[str]] = {}
+        for node, binding, _, _ in self.active_bindings.values():
+            if node is self and binding.id and binding.description and binding.action != "help":
+                keys.setdefault(binding.description.lower(), []).append(app.get_key_display(binding))
+        own = [(", ".join(shown), what) for what, shown in keys.items()]
+        self.app.push_screen(HelpScreen(self.rules, own, [("On the main screen", app.key_help())],
+                                        first="Keys here"))
 
 
     @property

@@ -21,11 +21,12 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
 
     def __init__(self, rules: CallRules, keys: list[tuple[str, str]],
-                 more_keys: Sequence[tuple[str, list[tuple[str, str]]]] = ()) -> None:
-        """`keys`: the main screen's (keys, what they do); `more_keys`: (title, keys) of other screens'."""
+                 more_keys: Sequence[tuple[str, list[tuple[str, str]]]] = (), first: str = "Keys") -> None:
+        """`keys`: the main screen's (keys, what they do), or those of the screen it was asked from, under
+        the title `first`; `more_keys`: (title, keys) of other screens'."""
         super().__init__(classes="dialog-screen")
         self.rules = rules
-        self.sections = [("Keys", keys), *more_keys]
+        self.sections = [(first, keys), *more_keys]
 
     def compose(self):
         text = Text()
