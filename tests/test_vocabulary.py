@@ -196,6 +196,9 @@ def test_kind_prefixes_and_typos():
     ("partner", "beneficiary"), ("Beneficiary", "beneficiary"), ("partenaire", "beneficiary"),
     ("affiliated", "affiliated-entity"), ("linked third party", "affiliated-entity"),
     ("associated", "associated-partner"), ("Associated partner", "associated-partner"),
+    # Greek, as a Greek partner's sheet writes them (Ελλάδα and Πανεπιστήμιο were known, εταίρος was not)
+    ("εταίρος", "beneficiary"), ("Δικαιούχος", "beneficiary"), ("συντονιστής", "coordinator"),
+    ("συνεργαζόμενος εταίρος", "associated-partner"), ("συνδεδεμένη οντότητα", "affiliated-entity"),
 ])
 def test_roles_as_people_write_them(text, role):
     assert match_role(text, RULES).value == role
