@@ -13,6 +13,7 @@ import pytest
 
 from planner.tui.screens.importing import ColumnsTable, ImportScreen
 from planner.tui.screens.pick import PickDialog
+from planner.tui.widgets.picker import Picker
 
 from .helpers import (
     ask_to_import,
@@ -306,6 +307,11 @@ async def test_headers_in_other_words_the_words_shown_an_ambiguous_one_asked(dra
                                                          "as something else")
         assert len(app.document.plan.partners) == before
         await send(pilot, ["m"], burst)
+        dialog = await wait_screen(pilot, PickDialog)
+        picker = dialog.query_one(Picker)
+        # the two it could be first, the first chosen (it opened on '— left out', both out of view)
+        assert picker.value == "name"
+        assert [picker.options.get_option_at_index(i).id for i in range(2)] == ["name", "pic"]
         await pick(pilot, burst, "pic")
         await wait_for(pilot, lambda: "2 to add" in static_text(screen, "#import-summary"), "the column read")
         assert str(columns.get_row_at(4)[1]) == "PIC"

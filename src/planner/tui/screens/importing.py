@@ -390,8 +390,16 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             return
         position = min(max(columns.cursor_row, 0), len(table.header) - 1)
         header = table.header[position]
-        current = read_as(table, self.mapping)[position] or IGNORE
+        reading = read_columns(table, self.mapping)
+        current: str | None = reading.keys[position] or IGNORE
         items = [Item(key, words, (key,)) for key, words in READ_AS]
+        unsure = next((u for u in reading.unsure if u.header == header), None)
+        if unsure is not None and not reading.keys[position]:
+            # a header the import asks about ('Name and type of organisation': name or kind?): its
+            # candidates first, the first of them chosen; it opened on '— left out', them out of view
+            first = [i for k in unsure.keys for i in items if i.id == k]
+            items = first + [i for i in items if i not in first]
+            current = first[0].id if first else current
 
         def chosen(answer: Fill | None) -> None:
             if answer is not None:
