@@ -56,6 +56,14 @@ async def send(pilot, keys: list[str], burst: bool) -> None:
         await pilot.press(*keys)
 
 
+def partners_csv(tmp_path: Path, rows: list[list[str]] | str) -> Path:
+    """tmp_path/partners.csv: `rows` as cells, joined by ';' as a European Excel saves them, or as text."""
+    source = tmp_path / "partners.csv"
+    text = rows if isinstance(rows, str) else "\n".join(";".join(row) for row in rows) + "\n"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
 async def open_preview(pilot, source: Path) -> ImportScreen:
     await ready(pilot)
     await ask_to_import(pilot, source)
@@ -76,8 +84,7 @@ def added(app, count: int) -> list[tuple]:
 
 @pytest.mark.parametrize("burst", [False, True], ids=HOW)
 async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draft, tmp_path, size, burst):
-    source = tmp_path / "partners.csv"
-    source.write_text("\n".join(";".join(row) for row in [HEADER, *OWN_WORDS]) + "\n", encoding="utf-8")
+    source = partners_csv(tmp_path, [HEADER, *OWN_WORDS])
     app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:
         screen = await open_preview(pilot, source)
@@ -174,9 +181,8 @@ async def test_the_sheet_is_chosen_and_a_column_mapped_by_keys(draft, tmp_path, 
 
 @pytest.mark.parametrize("burst", [False, True], ids=HOW)
 async def test_a_word_of_two_kinds_is_filled_for_every_row_that_says_it(draft, tmp_path, burst):
-    source = tmp_path / "partners.csv"
-    source.write_text("Organisation;Acronym;Country;Type\nCollege One;C1;Ireland;college\n"
-                      "College Two;C2;Malta;college\nGhost;GH;Atlantis;sme\n", encoding="utf-8")
+    source = partners_csv(tmp_path, "Organisation;Acronym;Country;Type\nCollege One;C1;Ireland;college\n"
+                                    "College Two;C2;Malta;college\nGhost;GH;Atlantis;sme\n")
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_preview(pilot, source)
@@ -209,8 +215,7 @@ CSV = "Organisation;Acronym;Country;Type;Role\nAgro VET Lyon;AVL;France;vet scho
 
 
 async def test_import_preview_shows_rejections_before_anything_changes(draft: Path, tmp_path: Path, size) -> None:
-    source = tmp_path / "partners.csv"
-    source.write_text(CSV, encoding="utf-8")
+    source = partners_csv(tmp_path, CSV)
     app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
@@ -266,9 +271,8 @@ async def test_import_of_a_csv_without_the_needed_columns_asks_for_them_and_keep
 async def test_import_preview_enter_adds(draft, tmp_path):
     from planner.tui.screens.importing import ImportScreen
 
-    source = tmp_path / "partners.csv"
-    source.write_text("Organisation;Acronym;Country;Type of organisation\nAgro VET Lyon;AVL;France;vet school\n",
-                      encoding="utf-8")
+    source = partners_csv(tmp_path, "Organisation;Acronym;Country;Type of organisation\n"
+                                    "Agro VET Lyon;AVL;France;vet school\n")
     app, notes = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
@@ -285,10 +289,9 @@ async def test_import_preview_enter_adds(draft, tmp_path):
 async def test_headers_in_other_words_the_words_shown_an_ambiguous_one_asked(draft, tmp_path, size, burst):
     """Read by their words (the words shown), a header of two keys asked (nothing added until m says which),
     and a PIC not known yet added without it, the row saying so."""
-    source = tmp_path / "partners.csv"
-    source.write_text("Full name of the organisation;Acronym;Pays d'établissement;Type;Name and PIC\n"
-                      "Agro VET Lyon;AVL;France;VET provider;999300001\n"
-                      "Kamer Oost;KO;Nederland;Kammer;tbc\n", encoding="utf-8")
+    source = partners_csv(tmp_path, "Full name of the organisation;Acronym;Pays d'établissement;Type;Name and PIC\n"
+                                    "Agro VET Lyon;AVL;France;VET provider;999300001\n"
+                                    "Kamer Oost;KO;Nederland;Kammer;tbc\n")
     app, _ = make_app(draft)
     async with app.run_test(size=size) as pilot:
         screen = await open_preview(pilot, source)
@@ -327,8 +330,7 @@ async def test_enter_in_the_fill_dialog_takes_the_guess_offered_for_a_typo(draft
     """A row with 'Spian': c opens the country dialog with 'Spain (ES)' offered first; enter (the hint
     says 'enter takes it') took nothing and said nothing until a down and an up chose it."""
     rows = [OWN_WORDS[0], ["Centro Integrado Santander", "CIFPS", "Spian", "Berufsschule", ""]]
-    source = tmp_path / "partners.csv"
-    source.write_text("\n".join(";".join(row) for row in [HEADER, *rows]) + "\n", encoding="utf-8")
+    source = partners_csv(tmp_path, [HEADER, *rows])
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_preview(pilot, source)
@@ -364,9 +366,9 @@ async def test_s_passes_over_an_empty_sheet_to_the_next_one(draft, tmp_path):
 
 async def test_the_line_under_the_rows_says_the_pic_and_the_grant_read(draft, tmp_path):
     """'Zuschuss' 1.500 is read as EUR 1,500: the preview showed neither the grant nor the PIC read."""
-    source = tmp_path / "partners.csv"
-    source.write_text("Organisation name;Acronym;Country;Organisation type;PIC;Zuschuss\n"
-                      "Hochschule Nordwestfalen;HNWF;Deutschland;Hochschule;999200001;1.500\n", encoding="utf-8")
+    source = partners_csv(tmp_path, [
+        ["Organisation name", "Acronym", "Country", "Organisation type", "PIC", "Zuschuss"],
+        ["Hochschule Nordwestfalen", "HNWF", "Deutschland", "Hochschule", "999200001", "1.500"]])
     app, _ = make_app(draft)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_preview(pilot, source)
