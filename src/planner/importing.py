@@ -9,7 +9,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,7 +17,7 @@ from planner import vocabulary
 from planner.amounts import parse_euros
 from planner.errors import PlanError, validation_problems
 from planner.files import MAX_FILE_BYTES, read_user_file
-from planner.model import Partner, Plan, organisation_key
+from planner.model import Partner, Plan, organisation_key, pic_digits
 from planner.rules import CATEGORY_LABELS, CallRules
 from planner.safetext import shown_path
 
@@ -577,20 +576,6 @@ class _Seen:
         return label in self.full_partners
 
 
-def _pic_digits(cell: str) -> str:
-    """A PIC as partners' sheets write it: '999 500 003', '999-500-004', '999.500.005', or as a spreadsheet
-    shows a long number ('9.99500006E8'): its 9 digits. Anything else comes back without its spaces."""
-    text = cell.strip().replace(" ", "")
-    grouped = text.replace("-", "").replace(".", "")
-    if len(grouped) == 9 and grouped.isdigit():
-        return grouped
-    # 9.99500006E+08: a spreadsheet's way with a 9-digit number, all nine digits there. With fewer
-    # (9.995E+08) the display rounded it: not read as 999500000, which would be another organisation's PIC
-    if re.fullmatch(r"\d\.\d{8}[eE]\+?0?8", text):
-        return str(int(Decimal(text)))
-    return text
-
-
 def _unquoted(cell: str) -> str:
     """A cell without the apostrophe that `planner export` (and spreadsheet users) put before a formula sign."""
     return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
@@ -654,7 +639,7 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     elif role == "affiliated-entity" and not raw.get("affiliated_to"):
         problems.append("an affiliated entity needs the short name of its beneficiary (column 'affiliated to')")
     values["role"] = role
-    pic = _pic_digits(raw.get("pic", ""))
+    pic = pic_digits(raw.get("pic", ""))
     if pic and vocabulary.means_not_known("pic", raw["pic"]):
         warnings.append(f"PIC {_cell(raw['pic'])} is not known yet: added without a PIC (set it in the partner "
                         "form once the organisation has one)")

@@ -67,6 +67,21 @@ def _no_format(value: object) -> object:
     return value
 
 
+def pic_digits(cell: str) -> str:
+    """A PIC as partners' sheets and documents write it: '999 500 003', '999-500-004', '999.500.005', or as
+    a spreadsheet shows a long number ('9.99500006E8'): its 9 digits. Anything else comes back without its
+    spaces. Read by the import (a sheet's PIC cell) and the partner form (a pasted PIC)."""
+    text = cell.strip().replace(" ", "")
+    grouped = text.replace("-", "").replace(".", "")
+    if len(grouped) == 9 and grouped.isdigit():
+        return grouped
+    # 9.99500006E+08: a spreadsheet's way with a 9-digit number, all nine digits there. With fewer
+    # (9.995E+08) the display rounded it: not read as 999500000, which would be another organisation's PIC
+    if re.fullmatch(r"\d\.\d{8}[eE]\+?0?8", text):
+        return str(int(Decimal(text)))
+    return text
+
+
 def _unix_newlines(value: object) -> object:
     # notes pasted on Windows or old Macs: CRLF and CR mean a new line, stored as LF
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value

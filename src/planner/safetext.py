@@ -64,6 +64,16 @@ def find_format(value: str) -> str | None:
     return found.group() if found else None
 
 
+def without_format(value: str) -> tuple[str, list[str]]:
+    """value without its bidirectional controls and invisible format characters, and those it had (each
+    once, in order): for a name pasted from a web page or a document, which often carries them unseen."""
+    if value.isprintable():
+        return value, []
+    pattern = _pattern(_FORMAT)
+    found = list(dict.fromkeys(pattern.findall(value)))
+    return (pattern.sub("", value), found) if found else (value, [])
+
+
 def describe_format(char: str) -> str:
     """'bidirectional control U+202E' or 'invisible character U+200B', for error messages."""
     code = ord(char)

@@ -4,6 +4,7 @@ four characters \\x09; the planner's fields take the whole paste as one line."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.budget_forms import WorkPackageForm
 from planner.tui.screens.partner_form import PartnerForm
 
-from .helpers import SAMPLES, make_app, ready, wait_for, wait_screen
+from .helpers import SAMPLES, choose, make_app, ready, static_text, type_text, wait_for, wait_screen
 
 PASTED = "Dissemination\tand exploitation\r\nof results\n"
 
@@ -51,3 +52,47 @@ async def test_a_pasted_name_in_the_partner_form_replaces_the_selection_as_one_l
         name.select_all()
         name.post_message(events.Paste("Hochschule\nNordhafen\tgGmbH"))
         await wait_for(pilot, lambda: name.value == "Hochschule Nordhafen gGmbH", "the paste")
+
+
+def under(form, field: str) -> str:
+    """The line under a field of the form as shown (wrapped lines joined), "" while it is hidden."""
+    line = form.query_one(f"#error-{field}")
+    return re.sub(r"\s+", " ", static_text(form, f"#error-{field}")) if line.region.height else ""
+
+
+async def test_a_name_and_a_pic_pasted_from_a_document_are_read_as_the_plan_writes_them(tmp_path: Path) -> None:
+    """A name copied from a web page often carries a bidi control or a zero-width space unseen, which the
+    plan refuses in names; a PIC is written '999 500 004' in documents, which the digits-only field
+    dropped whole with a bell. Both are taken in the plan's form, and the form says what it did."""
+    path = Path(shutil.copyfile(SAMPLES / "lot1-example.toml", tmp_path / "plan.toml"))
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = len(app.document.plan.partners)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        name = form.query_one("#name", Input)
+        assert app.focused is name
+        name.post_message(events.Paste("Hochschule\u202e Nordhafen\u200b"))
+        await wait_for(pilot, lambda: name.value == "Hochschule Nordhafen", "the name without its invisible characters")
+        await wait_for(pilot, lambda: "· left out of the paste: bidirectional control U+202E, invisible character "
+                       "U+200B (not allowed in names)" in under(form, "name"), "the note under the name")
+        await pilot.press("tab", "tab")
+        pic = form.query_one("#pic", Input)
+        assert app.focused is pic
+        await type_text(pilot, "123", done=lambda: pic.value == "123")
+        pic.post_message(events.Paste("999 500 004\n"))  # the whole PIC, in place of the digits typed
+        await wait_for(pilot, lambda: pic.value == "999500004", "the PIC's digits")
+        await wait_for(pilot, lambda: "· read as PIC 999500004" in under(form, "pic"), "the note under the PIC")
+        pic.post_message(events.Paste("tel. +49 30 1234"))  # no PIC in it: refused, said
+        await wait_for(pilot, lambda: "· not pasted: 'tel. +49 30 1234' is not a PIC (9 digits)" in under(form, "pic"),
+                       "the refusal")
+        assert pic.value == "999500004"
+        await pilot.press("tab")
+        await choose(pilot, "germ")
+        await pilot.press("tab")
+        await choose(pilot, "univ")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == before + 1, "the partner saved")
+        added = app.document.plan.partners[-1]
+        assert (added.name, added.pic) == ("Hochschule Nordhafen", "999500004")

@@ -57,14 +57,18 @@ class FieldError(Static):
 
     _said = ""
 
-    def say(self, message: str) -> None:
+    def say(self, message: str, *, note: bool = False) -> None:
+        """An error (marked ✗), or with `note` a word on what the field did (marked ·, not in the error
+        colour: a paste read another way is not a mistake of the user's)."""
         # the form clears a field's error at each key typed in it: an unchanged line is not laid out again
-        if message == self._said:
+        if message == self._said and note == self.has_class("-note"):
             return
         self._said = message
+        self.set_class(note, "-note")
         # a mark as well as the error colour: without colour an error must not read like a hint
         # literal: a message may quote what was typed (x[/]) or a partner's name
-        self.update(literal(message if not message or message.startswith("✗") else f"✗ {message}",
+        mark = "· " if note else "✗ "
+        self.update(literal(message if not message or message.startswith(mark[0]) else mark + message,
                             keep_newlines=True))
         self.display = bool(message)
 

@@ -17,6 +17,7 @@ organisation that differ (two PICs for one name) are each offered, saying how th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,14 +32,15 @@ from textual.widgets.option_list import Option
 
 from planner import editing
 from planner import folder_partners as folders
-from planner.model import ROLES, Partner, Plan, short_name_key
+from planner.model import ROLES, Partner, Plan, pic_digits, short_name_key
 from planner.qualify_words import in_sentence
 from planner.rules import CallRules
+from planner.safetext import describe_format, without_format
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import editable, literal
 from planner.tui.widgets.footer import PlannerFooter
-from planner.tui.widgets.live import LiveInput
+from planner.tui.widgets.live import LiveInput, Pasted, TextField
 from planner.tui.widgets.picker import Item, Picker, Ranked
 from planner.vocabulary import fold, match_country, match_kind, match_role, rank_countries, rank_kinds, rank_roles
 
@@ -124,6 +126,39 @@ class KnownInput(LiveInput):
     ]
 
 
+def pasted_name(line: str) -> Pasted:
+    """A name or short name pasted from a web page or a document: without the bidi controls and
+    invisible characters that often come with it unseen (the plan refuses them in names), said."""
+    text, found = without_format(line)
+    if not found:
+        return Pasted(line)
+    left_out = ", ".join(describe_format(char) for char in found)
+    return Pasted(text, f"left out of the paste: {left_out} (not allowed in names)")
+
+
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def pasted_pic(line: str) -> Pasted:
+    """A PIC pasted as documents write it ('999 500 004', '999-500-004', 'PIC: 999500004'): its 9 digits,
+    in place of what the field held. A paste with no PIC in it is refused, said (the field takes only
+    digits, and Textual's Input would drop such a paste with a bell)."""
+    digits = pic_digits(line)
+    if len(digits) == 9 and digits.isdigit():
+        return Pasted(digits, "" if digits == line.strip() else f"read as PIC {digits}", whole=True)
+    if digits.isdigit():
+        return Pasted(digits)  # part of a PIC: pasted where the cursor is, as typed digits are
+    found = _NINE_DIGITS.findall(line)
+    if len(found) == 1:
+        return Pasted(found[0], f"read as PIC {found[0]}", whole=True)
+    return Pasted("", f"not pasted: {shown_paste(line)} is not a PIC (9 digits)")
+
+
+def shown_paste(line: str, limit: int = 40) -> str:
+    """A paste quoted in a note: one line, cut to `limit` characters with …"""
+    return repr(line if len(line) <= limit else line[: limit - 1] + "…")
+
+
 def known_words(k: folders.Known, width: int = 0) -> Text:
     """'Oulu University of Applied Sciences (OAMK) · FI · PIC 999555001 · higher-education · plan-003.toml'
     on one line (cut with …), and under it how another copy differs."""
@@ -199,7 +234,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 # an edit starts with the cursor after the name, not the name selected: the first key typed
                 # replaced a registered name whole
                 yield from self._field("name", "Legal name", KnownInput(
-                    editable(p.name) if p else "", changed=live, id="name", compact=True,
+                    editable(p.name) if p else "", changed=live, id="name", compact=True, paste_filter=pasted_name,
                     placeholder="as registered, e.g. Hochschule Nordhafen", select_on_focus=p is None))
                 known = OptionList(compact=True, id="known")
                 known.can_focus = False
@@ -208,11 +243,11 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 yield Static("", id="known-hint", classes="hint")
                 yield from self._field("short_name", "Short name (acronym)",
                                        KnownInput(editable(p.short_name or "") if p else "", changed=live,
-                                                 id="short_name", compact=True,
+                                                 id="short_name", compact=True, paste_filter=pasted_name,
                                                  placeholder="used in tables, e.g. HSNH"))
                 yield from self._field("pic", "PIC (9 digits, optional)", KnownInput(
                     p.pic or "" if p else "", changed=live, id="pic", restrict=r"[0-9]*", max_length=9, compact=True,
-                    placeholder="9 digits"))
+                    placeholder="9 digits", paste_filter=pasted_pic))
                 yield from self._field("country", "Country (type a name or code: fin, DE)", Picker(
                     country_items(self.rules), country, id="country", placeholder="type to choose a country",
                     changed=live, what="country",
@@ -400,6 +435,12 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         if isinstance(field, KnownInput):
             self._offer(field)
         self._sync()
+
+    def on_text_field_noted(self, event: TextField.Noted) -> None:
+        """A paste the field took in another form (pasted_name, pasted_pic): said under the field, after
+        the change the paste made cleared the field's line."""
+        if event.field.id in FIELDS:
+            self.query_one(f"#error-{event.field.id}", FieldError).say(event.note, note=True)
 
     def on_descendant_focus(self, event) -> None:
         # the suggestions follow the field: those of the name, the short name or the PIC, none elsewhere

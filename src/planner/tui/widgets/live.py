@@ -25,8 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from textual import events
+from textual.message import Message
 from textual.widgets import Input
 
 _LINE_BREAKS_AND_TABS = re.compile(r"[\t\r\n]+")
@@ -38,20 +40,59 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS_AND_TABS.sub(" ", text.strip("\r\n"))
 
 
+class Pasted(NamedTuple):
+    """What a field takes of a paste (TextField's `paste_filter`): the text; a note for the user when
+    something was left out or read another way ("" when there is nothing to say); whether the text
+    replaces the field's whole value (a PIC is pasted whole, not into the digits already there)."""
+
+    text: str
+    note: str = ""
+    whole: bool = False
+
+
 class TextField(Input):
     """The planner's one-line field. Textual's Input kept the first line of a paste and wrote a tab in it
     as the four characters \\x09: a title copied from a document or a spreadsheet lost its end and
-    gained text nobody typed. Here a paste is made one line (`one_line`) and nothing of it is lost."""
+    gained text nobody typed. Here a paste is made one line (`one_line`) and nothing of it is lost.
+
+    A field whose value has a form of its own takes `paste_filter` as well: it reads the pasted line
+    the way the field's value is written (a PIC's 9 digits out of '999 500 004'; a name without the
+    invisible characters a web page left in it, which the plan refuses). What it left out is said in
+    a `Noted` message to the owner, never dropped unseen."""
+
+    class Noted(Message):
+        """A paste the field took in another form than it came: `note` says what changed."""
+
+        def __init__(self, field: TextField, note: str) -> None:
+            self.field = field
+            self.note = note
+            super().__init__()
+
+    def __init__(self, *args, paste_filter: Callable[[str], Pasted] | None = None, **kwargs) -> None:
+        self.paste_filter = paste_filter
+        super().__init__(*args, **kwargs)
 
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # Input's own handler (called after this one) would paste it again
-        text = one_line(event.text)
-        if text:
-            if self.selection.is_empty:
-                self.insert_text_at_cursor(text)
-            else:
-                self.replace(text, *self.selection)
+        self.take_paste(event.text)
         event.stop()
+
+    def action_paste(self) -> None:
+        """ctrl+v: the app's own clipboard (what ctrl+c copied in a field), taken as a paste is."""
+        self.take_paste(self.app.clipboard)
+
+    def take_paste(self, text: str) -> None:
+        line = one_line(text)
+        pasted = self.paste_filter(line) if self.paste_filter is not None and line else Pasted(line)
+        if pasted.text:
+            if pasted.whole:
+                self.replace(pasted.text, 0, len(self.value))
+            elif self.selection.is_empty:
+                self.insert_text_at_cursor(pasted.text)
+            else:
+                self.replace(pasted.text, *self.selection)
+        if pasted.note:
+            self.post_message(self.Noted(self, pasted.note))
 
 
 class LiveInput(TextField):
