@@ -367,3 +367,25 @@ async def test_save_then_recover_from_the_folder_view_opens_the_plan_and_closes_
         await pilot.pause()
         assert not any(isinstance(s, FolderScreen) for s in app.screen_stack)
     assert load_plan(lot1).lot == 2  # the first plan was saved, with its lot switched by l
+
+
+async def test_a_new_plan_never_saved_under_its_name_is_offered_as_a_new_plan(draft: Path, tmp_path: Path) -> None:
+    """`planner new.toml`, a partner added, the terminal killed before the first save: new.toml does not
+    exist. The question offered to "open the saved file" and spoke of changes to it; there is none."""
+    missing = tmp_path / "new.toml"
+    partner = load_plan(draft).partners[0]
+    unsaved = new_plan(latest_call()).model_copy(update={"partners": (partner,)})
+    write_other(missing, dead_pid(), unsaved=unsaved)
+    app, _ = make_app(missing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        dialog = await wait_screen(pilot, Choice)
+        text = question(dialog)
+        assert f"A new plan for new.toml was never saved, kept at {SINCE.astimezone():%Y-%m-%d %H:%M}" in text
+        assert "saved file" not in text
+        assert f"  - {partner.label} added" in text
+        labels = [str(button.label) for button in dialog.query("Button")]
+        assert labels == ["Recover", "Start empty (keep them)", "Delete them"]
+        await answer(pilot, "recover")
+        await wait_main(pilot)
+        assert app.document.plan == unsaved and app.document.dirty and not missing.exists()

@@ -198,10 +198,14 @@ class Keeper:
         what = "\n".join(f"  - {c}" for c in changes[:8]) + (f"\n  - and {len(changes) - 8} more"
                                                             if len(changes) > 8 else "")
         kept = (f"kept at {updated} by the planner of {holder.who()}, which is no longer running ({where})")
-        if doc.path:
+        on_disk = doc.path is not None and doc.original is not None  # a plan file to open instead
+        if on_disk:
             question = (f"{doc.name} has changes that were never saved, {kept}.\n"
                         f"What they change in the saved file:\n{what}\n"
                         "Recover them (then save), open the saved file (the recovery file is kept), or delete them?")
+        elif doc.path:  # `planner new.toml` again after a new plan for it was never saved: no file to open
+            question = (f"A new plan for {doc.name} was never saved, {kept}:\n{what}\n"
+                        "Recover it (then save), start empty (the recovery file is kept), or delete it?")
         else:
             question = (f"A new plan was never saved, {kept}:\n{what}\n"
                         "Recover it (then save), start empty (the recovery file is kept), or delete it?")
@@ -223,7 +227,7 @@ class Keeper:
                 recovery.remove(holder.path)
             self._offer_unreadable(unreadable, lambda: ready(doc))
 
-        keep = "Open the saved file" if doc.path else "Start empty (keep them)"
+        keep = "Open the saved file" if on_disk else "Start empty (keep them)"
         # enter recovers: it loses nothing (the saved file stays as it is until ctrl+s); escape keeps both
         self._ask(question, [("recover", "Recover"), ("open", keep), ("delete", "Delete them")],
                   answered, escape="open", default="open" if holder.foreign else "recover")
