@@ -408,19 +408,20 @@ class MainScreen(Screen):
         partners = self.document.plan.partners
         return table.cursor_row if partners and 0 <= table.cursor_row < len(partners) else None
 
-    def action_add_partner(self) -> None:
+    def action_add_partner(self, after: str = "") -> None:
+        """The empty partner form; `after`: the partner ctrl+n added before it, named in its title."""
         from planner.tui.screens.partner_form import PartnerForm
 
-        form = PartnerForm(self.document.rules, self.document.plan)
+        form = PartnerForm(self.document.rules, self.document.plan, after=after)
 
         def added(partner: Partner | None) -> None:
             if partner is not None:
                 plan = editing.add_partner(self.document.plan, partner)
                 again = form.again
                 if self.app.apply(plan, select_row=len(plan.partners) - 1, say=not again) is None and again:
-                    self.action_add_partner()  # ctrl+n: saved, and the next empty form
-                    # said on the new form, under it: the new dialog cleared the notices of the one before
-                    self.app.tell(f"Added {partner.label}: the next partner", timeout=3)
+                    # ctrl+n: saved, and the next empty form, whose title says so. Not a notice: under the
+                    # form it took a line from the form's room at 80x24 and hid the country for 3 s
+                    self.action_add_partner(after=partner.label)
 
         self.app.push_screen(form, added)
 

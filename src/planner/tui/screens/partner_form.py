@@ -197,9 +197,10 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     ]
 
     def __init__(self, rules: CallRules, plan: Plan, index: int | None = None,
-                 known: list[folders.Known] | None = None, folder: Path | None = None) -> None:
+                 known: list[folders.Known] | None = None, folder: Path | None = None, after: str = "") -> None:
         """`known`: the partners to offer; without it, those of `folder` (default: the folder of the
-        app's plan, or the current folder for a new plan), read when the form opens."""
+        app's plan, or the current folder for a new plan), read when the form opens. `after`: the
+        partner just added with ctrl+n, said in the title ("Add partner · KTS added")."""
         super().__init__(classes="dialog-screen")
         self.rules = rules
         self._known_given = known
@@ -213,6 +214,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         self.partner = plan.partners[index] if index is not None else None
         self.others = [p for i, p in enumerate(plan.partners) if i != index]
         self.again = False
+        self.after = after
         self._initial: dict[str, Any] = {}
 
     def compose(self):
@@ -227,7 +229,9 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                          if (their := self.rules.role(o.role)) and their.full_partner]
         eche = None if p is None else {True: "yes", False: "no", None: "unknown"}[getattr(p, "eche", None)]
         with Vertical(classes="dialog form"):
-            yield Label("Edit partner" if p else "Add partner", classes="question")
+            after = self.after if len(self.after) <= 30 else self.after[:29] + "…"  # one line at 80 columns
+            title = "Edit partner" if p else "Add partner" + (f" · {after} added" if after else "")
+            yield Label(literal(title), classes="question")
             with VerticalScroll():
                 # the live line follows each keystroke in the keystroke's turn: one frame (LiveInput)
                 live = self._typed
