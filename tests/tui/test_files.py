@@ -61,7 +61,7 @@ async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft,
         dialog = await wait_screen(pilot, Choice)
         assert "was saved by someone else" in dialog.question
         assert "acronym “AGRI-DATA” → “THEIRS”" in dialog.question  # their change, old and new
-        assert buttons(dialog) == ["choice-reload", "choice-keep", "choice-copy", "choice-cancel"]
+        assert buttons(dialog) == ["choice-reload", "choice-merge", "choice-keep", "choice-copy", "choice-cancel"]
         await pilot.click("#choice-cancel")
         await wait_main(pilot)
         assert draft.read_text(encoding="utf-8") == theirs
@@ -74,6 +74,90 @@ async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft,
         await wait_for(pilot, lambda: not app.document.dirty, "the overwrite")
         assert load_plan(draft) == app.document.plan
         assert load_plan(draft).acronym == "AGRI-DATA"
+
+
+async def ask_merge(pilot) -> None:
+    """ctrl+s on a file someone else saved, then Merge chosen with the keys (from Cancel, the default)."""
+    await pilot.press("ctrl+s")
+    dialog = await wait_screen(pilot, Choice)
+    assert buttons(dialog) == ["choice-reload", "choice-merge", "choice-keep", "choice-copy", "choice-cancel"]
+    assert "merge theirs with yours" in dialog.question
+    await pilot.press("left", "left", "left")
+    await wait_for(pilot, lambda: pilot.app.focused is dialog.query_one("#choice-merge"), "Merge in focus")
+    await pilot.press("enter")
+
+
+async def test_merge_takes_their_changes_and_mine_and_saves_over_theirs_without_asking_again(draft, size):
+    """Someone else saved the file (a new acronym, a comment of theirs) while mine has an unsaved change
+    (the lot): Merge keeps both, as an unsaved edit of their version; ctrl+z goes back to theirs, then to
+    mine; ctrl+s then saves over theirs without asking, their comment kept."""
+    app, notes = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        mine_before = app.document.plan
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "my edit")
+        lot = app.document.plan.lot
+        assert lot != mine_before.lot
+        theirs = draft.read_text(encoding="utf-8").replace('acronym = "AGRI-DATA"', 'acronym = "THEIRS"').replace(
+            "\n[[partners]]", "\n# agreed with the partners on 3 December\n[[partners]]", 1)
+        draft.write_text(theirs, encoding="utf-8")
+        await ask_merge(pilot)
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.acronym == "THEIRS", "their change taken")
+        merged = app.document.plan
+        assert merged.lot == lot and app.document.dirty
+        assert draft.read_text(encoding="utf-8") == theirs  # nothing written yet
+        assert any(n.message.startswith("Merged your changes with theirs: not saved yet") for n in notes)
+        assert "●" in app.title
+
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan == load_plan(draft), "back to theirs")
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.document.plan.acronym == "AGRI-DATA", "back to mine")
+        assert app.document.plan.lot == lot
+        await pilot.press("ctrl+y", "ctrl+y")
+        await wait_for(pilot, lambda: app.document.plan == merged, "the merge again")
+
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        assert len(app.screen_stack) == 1  # theirs is the version we hold now: no question
+        saved = draft.read_text(encoding="utf-8")
+        assert load_plan(draft) == merged
+        assert "# agreed with the partners on 3 December" in saved and f"lot = {lot}" in saved
+
+
+async def test_merge_with_a_value_both_changed_asks_which_side_of_it_to_take(draft, size):
+    """Both changed the requested grant; they the acronym too, I the lot: the conflict screen shows the
+    grant as mine and as theirs; t takes theirs, and their acronym and my lot come with it."""
+    from planner.tui.screens.conflicts import ConflictScreen
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("g", "end", "ctrl+u")
+        await type_text(pilot, "3,800,000")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 3_800_000, "my grant")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "my lot")
+        theirs = draft.read_text(encoding="utf-8").replace('acronym = "AGRI-DATA"', 'acronym = "THEIRS"').replace(
+            "requested_grant_eur = 3900000", "requested_grant_eur = 3700000")
+        draft.write_text(theirs, encoding="utf-8")
+        await ask_merge(pilot)
+        screen = await wait_screen(pilot, ConflictScreen)
+        question = static_text(screen, ".question")
+        assert question.startswith("You and they changed a value of draft.toml differently: take one side of "
+                                   "each; every other change of both is kept.")
+        ours, theirs_side = static_text(screen, "#conflict-ours"), static_text(screen, "#conflict-theirs")
+        assert ours.startswith("( ) o: yours (your unsaved changes)") and "requested_grant_eur = 3800000" in ours
+        assert theirs_side.startswith("( ) t: theirs (saved by someone else)")
+        assert "requested_grant_eur = 3700000" in theirs_side
+        await pilot.press("t", "enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 3_700_000, "their grant taken")
+        assert app.document.plan.acronym == "THEIRS" and app.document.plan.lot == 1 and app.document.dirty
+        assert draft.read_text(encoding="utf-8") == theirs
 
 
 async def test_save_as_for_a_read_only_sample(tmp_path, size):

@@ -70,7 +70,7 @@ async def test_reload_lists_their_changes_and_keeps_mine_one_undo_away(draft, si
         text = question(dialog)
         assert "CAM-BIL added" in text and "grant EUR 3,900,000 → 3,950,000" in text
         assert app.focused.id == "choice-cancel"  # enter loses nothing
-        post_keys(app, ["left", "left", "left", "enter"])  # Reload
+        post_keys(app, ["left", "left", "left", "left", "enter"])  # Reload (Cancel, Save a copy, Keep, Merge)
         await wait_main(pilot)
         await wait_for(pilot, lambda: app.document.plan == theirs, "their version")
         assert not app.document.dirty and "CAM-BIL" in [p.short_name for p in app.document.plan.partners]
@@ -110,7 +110,7 @@ async def test_the_title_says_when_another_copy_saved(draft):
         assert len(app.screen_stack) == 1  # a notice, no question in the way
         post_keys(app, ["ctrl+s"])
         await wait_screen(pilot, Choice)
-        post_keys(app, ["left", "left", "left", "enter"])  # Reload
+        post_keys(app, ["left", "left", "left", "enter"])  # Reload (nothing unsaved: no Merge)
         await wait_main(pilot)
         await wait_for(pilot, lambda: "changed on disk" not in app.title, "the mark gone after the reload")
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.conflicts import MergeConflict, describe
-from planner.document import Document
+from planner.document import Document, Refused
 from planner.errors import PlanError
 from planner.files import file_fingerprint, not_a_regular_file, write_protection
 from planner.heap import freeze_heap
-from planner.model import new_plan
+from planner.model import Plan, new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import now
 from planner.storage import load_call_for, parse_plan, read_plan_file
@@ -179,14 +179,20 @@ class Filing(_Host):
         else:
             what = f"It cannot be read now: {problem}"
         mine = "your unsaved changes stay one ctrl+z away" if doc.dirty else "you had no unsaved changes"
+        # a merge needs the file as it was read (the base) and something of ours to merge
+        mergeable = theirs is not None and doc.dirty and doc.original is not None
+        merge = "merge theirs with yours, " if mergeable else ""
         question = (f"{doc.path} was saved by someone else (another copy of the planner?) since you opened it.\n"
-                    f"{what}\nReload theirs ({mine}), keep mine (overwrite theirs), or save mine as a copy?")
-        choices = ([("reload", "Reload")] if theirs is not None else []) + [
+                    f"{what}\nReload theirs ({mine}), {merge}keep mine (overwrite theirs), or save mine as a copy?")
+        choices = ([("reload", "Reload")] if theirs is not None else []) + (
+            [("merge", "Merge")] if mergeable else []) + [
             ("keep", "Keep mine"), ("copy", "Save a copy"), ("cancel", "Cancel")]
 
         def answered(choice: str | None) -> None:
             if choice == "reload" and theirs is not None:
                 self._reload(*theirs)
+            elif choice == "merge" and theirs is not None:
+                self.merge_theirs(*theirs)
             elif choice == "keep":
                 self._write(doc.path, after)
             elif choice == "copy":
@@ -195,7 +201,7 @@ class Filing(_Host):
 
         self.push_screen(Choice(question, choices, default="cancel", wide=True), answered)
 
-    def _reload(self, plan, fingerprint, rules: CallRules, original: bytes | None = None) -> None:
+    def _reload(self, plan, fingerprint, rules: CallRules, original: bytes | None = None, say: bool = True) -> None:
         doc = self.document
         had = doc.dirty or plan != doc.plan
         doc.reload(plan, fingerprint, original)
@@ -203,7 +209,75 @@ class Filing(_Host):
             self.main.use_rules(rules)
         self.disk_changed = False
         self.redraw(resync=True)
-        self.tell(f"Reloaded {doc.name}" + (": ctrl+z brings your version back" if had else ""))
+        if say:
+            self.tell(f"Reloaded {doc.name}" + (": ctrl+z brings your version back" if had else ""))
+
+    def merge_theirs(self, plan: Plan, fingerprint, rules: CallRules, original: bytes) -> None:
+        """Someone else saved the file while ours had unsaved changes: the two merged by meaning, as
+        `planner merge` does (merge.py), with the file as we read it as the base. What only one side
+        changed is taken; where both changed one value differently, one side of each is chosen
+        (screens/conflicts.py). The result is an unsaved edit of their version: ctrl+s saves it over
+        theirs without asking again, ctrl+z goes back to theirs, and once more to ours."""
+        from planner import merge
+        from planner.conflicts import find_conflicts
+        from planner.storage import render_plan
+        from planner.tui.screens.conflicts import ConflictScreen
+
+        doc = self.document
+        path, base = doc.path, doc.original
+        assert path is not None and base is not None  # offered only then (ask_changed_on_disk)
+        try:
+            merged = merge.merge_bytes(base, render_plan(doc.plan, base), original,
+                                       names=(f"{path.name} as you opened it", "your version", "theirs"))
+        except PlanError as exc:
+            self.tell(f"Not merged: {exc}", title="Merge", severity="error", timeout=15)
+            return
+        text = merged.text.decode("utf-8")
+        if not merged.conflicts:
+            self._take_merged(plan, fingerprint, rules, original, text, conflicts=0)
+            return
+
+        def answered(resolved: str | None) -> None:
+            if resolved is None:
+                self.tell(f"Not merged: your version is kept, unsaved; {self.key_for('planner.save')} asks again.",
+                          title="Merge")
+            else:
+                self._take_merged(plan, fingerprint, rules, original, resolved, conflicts=len(merged.conflicts))
+
+        count = len(merged.conflicts)
+        question = (f"You and they changed {'a value' if count == 1 else f'{count} values'} of {path.name} "
+                    "differently: take one side of each; every other change of both is kept.")
+        self.push_screen(ConflictScreen(path, MergeConflict(str(path), text, find_conflicts(text)),
+                                        self.session_rules, question=question,
+                                        sides=("yours (your unsaved changes)", "theirs (saved by someone else)")),
+                         answered)
+
+    def _take_merged(self, plan: Plan, fingerprint, rules: CallRules, original: bytes, text: str,
+                     conflicts: int) -> None:
+        doc = self.document
+        try:
+            merged = parse_plan(text, str(doc.path), self.session_rules or rules)
+        except PlanError as exc:
+            self.tell(f"Not merged: {exc}", title="Merge", severity="error", timeout=15)
+            return
+        mine = doc.plan
+        self._reload(plan, fingerprint, rules, original, say=False)
+        undo = self.key_for("planner.undo")
+        try:
+            self.document.edit(merged)
+        except Refused as exc:  # parse_plan took it: not seen, but never a merge half done in silence
+            self.tell(f"Not merged: {exc}. Their version is open; {undo} brings yours back.", title="Merge",
+                      severity="error", timeout=15)
+            return
+        self.redraw(resync=True)
+        decided = f", {conflicts} {'value' if conflicts == 1 else 'values'} chosen by you" if conflicts else ""
+        if merged == plan:
+            said = f"the result is their version, as saved: nothing to save; {undo} brings yours back."
+        else:
+            same = " (the result is your version)" if merged == mine else ""
+            said = (f"not saved yet{same}, {self.key_for('planner.save')} saves it; {undo} goes back to theirs, "
+                    "then to yours.")
+        self.tell(f"Merged your changes with theirs{decided}: {said}", title="Merge")
 
     def check_disk(self) -> None:
         """At intervals and when the terminal gets the focus back: one stat; the file is read only when
@@ -221,8 +295,10 @@ class Filing(_Host):
             self.disk_changed = changed
             self.redraw()
             if changed:
+                merge = "merge them with yours, " if doc.dirty and doc.original is not None else ""
                 self.tell(f"{doc.name} was saved by someone else: {self.key_for('planner.save')} offers to "
-                          "reload theirs, keep yours or save yours as a copy.", title="Changed on disk",
+                          f"reload theirs, {merge}keep yours or save yours as a copy.",
+                          title="Changed on disk",
                           severity="warning", timeout=10)
 
     def on_app_focus(self, _event) -> None:

@@ -43,11 +43,16 @@ class ConflictScreen(ModalScreen[str | None]):
     ]
 
     def __init__(self, path: Path, conflict: MergeConflict, rules: CallRules | None = None,
-                 alone: bool = False) -> None:
+                 alone: bool = False, question: str = "", sides: tuple[str, str] | None = None) -> None:
+        """`question` and `sides` for conflicts that are not a file's: those of a merge with a copy someone
+        else saved (filing.Filing.merge_theirs) say what they are in place of the file's name and of
+        git's two sides."""
         # alone: at the start (`planner PLAN`) there is no plan under the dialog yet, only an empty
         # stand-in for one; the screen hides it (dialogs.tcss) rather than show its verdict
         super().__init__(classes="dialog-screen -alone" if alone else "dialog-screen")
         self.path = path
+        self.question = question
+        self.sides_words = sides
         self.text = conflict.text
         self.conflicts: list[Conflict] = conflict.conflicts
         self.rules = rules
@@ -61,8 +66,8 @@ class ConflictScreen(ModalScreen[str | None]):
         # scrolls in a small terminal (40x12): each move brings the conflict in hand into view (show);
         # never focused, so that the arrows stay the screen's (next, previous)
         with VerticalScroll(classes="dialog conflicts", can_focus=False):
-            yield Static(literal(f"{self.path.name} has {what} (lines {spans}): take one side of each. "
-                                 "Nothing is written until you save."), classes="question")
+            question = self.question or f"{self.path.name} has {what} (lines {spans}): take one side of each."
+            yield Static(literal(f"{question} Nothing is written until you save."), classes="question")
             yield Static(id="conflict-head")
             yield Static(id="conflict-ours", classes="conflict-side")
             yield Static(id="conflict-theirs", classes="conflict-side")
@@ -84,13 +89,17 @@ class ConflictScreen(ModalScreen[str | None]):
     def _side(self, side: str, conflict: Conflict, key: str) -> str:
         lines = conflict.ours if side == OURS else conflict.theirs
         label = conflict.ours_label if side == OURS else conflict.theirs_label
+        if self.sides_words is not None:
+            label, words = "", self.sides_words[0 if side == OURS else 1]
+        else:
+            words = _side_words(side, label)
         mark = "(•)" if self.sides[self.at] == side else "( )"
         room = self._room()
         shown = [line.rstrip("\r\n") for line in lines[:room]]
         if len(lines) > room:
             shown[-1:] = [f"… and {len(lines) - room + 1} more lines"]
         body = "\n".join(f"  {line}" for line in shown) if shown else "  (nothing: the lines removed)"
-        return f"{mark} {key}: {_side_words(side, label)}\n{body}"
+        return f"{mark} {key}: {words}\n{body}"
 
     def show(self, status: str = "") -> None:
         conflict = self.conflicts[self.at]
@@ -98,7 +107,9 @@ class ConflictScreen(ModalScreen[str | None]):
         decided = sum(s is not None for s in self.sides)
         taken = f"taken: {side}" if side else "not decided yet"
         self.query_one("#conflict-head", Static).update(literal(
-            f"Conflict {self.at + 1} of {len(self.conflicts)}, lines {conflict.lines}: {taken} "
+            # the lines of a file the user opened; a merge with someone else's copy has no such file
+            f"Conflict {self.at + 1} of {len(self.conflicts)}{'' if self.question else f', lines {conflict.lines}'}: "
+            f"{taken} "
             f"({decided} of {len(self.conflicts)} decided)"))
         self.query_one("#conflict-ours", Static).update(literal(self._side(OURS, conflict, "o"), keep_newlines=True))
         self.query_one("#conflict-theirs", Static).update(literal(self._side(THEIRS, conflict, "t"),

@@ -97,7 +97,9 @@ class Choice(ModalScreen[str]):
         self.default = default or (escape if escape in ids else ids[0])
 
     def compose(self):
-        with Vertical(classes="dialog -wide-choice" if self.wide else "dialog"):
+        # five buttons or more: narrower ones (Textual's are at least 16 wide), so that all fit 80 columns
+        many = " -many" if len(self.choices) >= 5 else ""
+        with Vertical(classes=("dialog -wide-choice" if self.wide else "dialog") + many):
             yield Static(literal(self.question, keep_newlines=True), classes="question")
             with Horizontal(classes="buttons"):
                 for choice_id, label in self.choices:
