@@ -40,6 +40,12 @@ def question(screen: Choice) -> str:
     return str(screen.query_one(".question", Static).render())
 
 
+async def first_question(pilot) -> Choice:
+    """The question the planner asks as it starts (a plan left open, unsaved changes to recover)."""
+    await ready(pilot)
+    return await wait_screen(pilot, Choice)
+
+
 async def answer(pilot, choice_id: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, Choice)
@@ -137,8 +143,7 @@ async def test_a_plan_open_elsewhere_says_who_and_opens_read_only(draft: Path, o
     before = theirs.read_bytes()
     app, _ = make_app(draft)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(pilot)
-        dialog = await wait_screen(pilot, Choice)
+        dialog = await first_question(pilot)
         assert question(dialog).startswith(
             f"ATTENTION: draft.toml is open in planner by alice on {this_host()}, process {other_process}, since ")
         await answer(pilot, "read-only")
@@ -158,8 +163,7 @@ async def test_edit_anyway_keeps_a_file_of_its_own(draft: Path, other_process: i
     theirs = write_other(draft, other_process, unsaved=new_plan(latest_call(), title="Alice's edits"))
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        dialog = await wait_screen(pilot, Choice)
+        dialog = await first_question(pilot)
         assert "(with unsaved changes)" in question(dialog)
         await answer(pilot, "edit")
         await wait_main(pilot)
@@ -200,8 +204,7 @@ async def test_stale_changes_are_offered_with_what_differs_and_recovered(draft: 
     theirs = write_other(draft, dead_pid(), unsaved=edited)
     app, notes = make_app(draft)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(pilot)
-        dialog = await wait_screen(pilot, Choice)
+        dialog = await first_question(pilot)
         text = question(dialog)
         assert "has changes that were never saved" in text and "which is no longer running" in text
         assert f"title “{saved.title}” → “Edited before the link dropped”" in text
@@ -249,8 +252,7 @@ async def test_a_lock_on_another_host_older_than_a_day_is_stale(draft: Path) -> 
                 host="another-server.example")  # SINCE is long ago
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        dialog = await wait_screen(pilot, Choice)
+        dialog = await first_question(pilot)
         assert "on another host, no sign for a day" in question(dialog)
         await answer(pilot, "recover")
         await wait_main(pilot)
@@ -267,8 +269,7 @@ async def test_a_new_plan_of_a_killed_planner_is_offered_back(tmp_path: Path) ->
     path.write_text(text, encoding="utf-8")
     app, _ = make_app(None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        dialog = await wait_screen(pilot, Choice)
+        dialog = await first_question(pilot)
         assert "a new plan: Never saved anywhere" in question(dialog)
         await answer(pilot, "recover")
         await wait_main(pilot)
@@ -329,8 +330,7 @@ async def test_killed_after_an_edit_the_edit_is_offered_back(draft: Path, sig: i
 
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        dialog = await wait_screen(pilot, Choice)
+        dialog = await first_question(pilot)
         asked = question(dialog)
         assert f"process {child.pid}" in asked
         await answer(pilot, "recover")
@@ -378,8 +378,7 @@ async def test_a_new_plan_never_saved_under_its_name_is_offered_as_a_new_plan(dr
     write_other(missing, dead_pid(), unsaved=unsaved)
     app, _ = make_app(missing)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        dialog = await wait_screen(pilot, Choice)
+        dialog = await first_question(pilot)
         text = question(dialog)
         assert f"A new plan for new.toml was never saved, kept at {SINCE.astimezone():%Y-%m-%d %H:%M}" in text
         assert "saved file" not in text
