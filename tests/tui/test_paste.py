@@ -81,7 +81,7 @@ async def test_a_name_and_a_pic_pasted_from_a_document_are_read_as_the_plan_writ
         pic = form.query_one("#pic", Input)
         assert app.focused is pic
         await type_text(pilot, "123", done=lambda: pic.value == "123")
-        pic.post_message(events.Paste("999 500 004\n"))  # the whole PIC, in place of the digits typed
+        pic.post_message(events.Paste("PIC: 999 500 004\n"))  # the whole PIC, in place of the digits typed
         await wait_for(pilot, lambda: pic.value == "999500004", "the PIC's digits")
         await wait_for(pilot, lambda: "· read as PIC 999500004" in under(form, "pic"), "the note under the PIC")
         pic.post_message(events.Paste("tel. +49 30 1234"))  # no PIC in it: refused, said

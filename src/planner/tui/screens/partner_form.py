@@ -136,7 +136,8 @@ def pasted_name(line: str) -> Pasted:
     return Pasted(text, f"left out of the paste: {left_out} (not allowed in names)")
 
 
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# a PIC inside other words ('PIC: 999-500-004'): nine digits, grouped by threes or not
+_NINE_DIGITS = re.compile(r"(?<![\d.,-])\d{3}[ .-]?\d{3}[ .-]?\d{3}(?![\d])")
 
 
 def pasted_pic(line: str) -> Pasted:
@@ -150,7 +151,10 @@ def pasted_pic(line: str) -> Pasted:
         return Pasted(digits)  # part of a PIC: pasted where the cursor is, as typed digits are
     found = _NINE_DIGITS.findall(line)
     if len(found) == 1:
-        return Pasted(found[0], f"read as PIC {found[0]}", whole=True)
+        pic = re.sub(r"\D", "", found[0])
+        return Pasted(pic, f"read as PIC {pic}", whole=True)
+    if found:
+        return Pasted("", f"not pasted: {shown_paste(line)} holds {len(found)} PICs: paste one")
     return Pasted("", f"not pasted: {shown_paste(line)} is not a PIC (9 digits)")
 
 
