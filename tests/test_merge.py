@@ -305,7 +305,13 @@ def test_every_hostile_plan_merges_or_is_refused_with_a_plan_error(tmp_path: Pat
                 refused_some = True
                 continue
             merged_some = True
-            if not result.conflicts:
+            if result.invalid:  # a valid ours and a hostile theirs: their changes marked, ours' side whole
+                from planner.conflicts import OURS, find_conflicts, resolve
+
+                text = result.text.decode("utf-8-sig")
+                assert sides[1] == base and find_conflicts(text)
+                assert tomllib.loads(resolve(text, [OURS] * len(find_conflicts(text)))) == tomllib.loads(BASE)
+            elif not result.conflicts:
                 assert tomllib.loads(result.text.decode("utf-8-sig")) == tomllib.loads(
                     merge.render(result.data, b"").decode("utf-8"))
     assert merged_some and refused_some
@@ -341,3 +347,57 @@ def test_ours_keeps_its_own_form_through_a_merge_comments_quoting_and_crlf() -> 
                              hand.replace("lot = 1", "lot = 3").encode()).text.decode()
     assert "# ask Marta before changing the title" in both and both.count("<<<<<<<") == 1
     assert "lot = 2" in both and "lot = 3" in both
+
+
+COMMENTED = BASE.replace('title = "Circular skills"', '# the title: ask Marta first\ntitle = "Circular skills"')
+
+
+def test_a_merge_whose_result_breaks_the_rules_is_a_conflict_not_a_clean_merge(tmp_path: Path) -> None:
+    """Each side valid, the two together not a plan (ours adds a partner with the short name theirs gives
+    another): a merge driver's exit 0 let git commit a plan `planner check` refuses, and the file lost its comments.
+    Now exit 1, with each of their changes marked in OURS (its comments kept), and the reason said."""
+    base = write(tmp_path / "base.toml", COMMENTED)
+    ours = write(tmp_path / "ours.toml", COMMENTED + partner_block("Ours Ltd", "XY"))
+    theirs = write(tmp_path / "theirs.toml", COMMENTED.replace('short_name = "BBZW"', 'short_name = "XY"')
+                   .replace('title = "Circular skills"', 'title = "New title"'))
+    assert run_planner("check", ours).returncode != 2 and run_planner("check", theirs).returncode != 2
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "not a valid plan" in done.stdout and "'XY' is already the short name" in done.stdout
+    text = ours.read_text(encoding="utf-8")
+    assert "# the title: ask Marta first\n" in text
+    # their two changes, each a conflict of its own; ours' partner stays outside the markers
+    assert '<<<<<<< ours\ntitle = "Circular skills"\n=======\ntitle = "New title"\n>>>>>>> theirs\n' in text
+    assert '<<<<<<< ours\nshort_name = "BBZW"\n=======\nshort_name = "XY"\n>>>>>>> theirs\n' in text
+    assert text.count("<<<<<<<") == 2
+    checked = run_planner("check", ours)
+    assert checked.returncode == 2 and "merge conflict" in checked.stderr
+    # taking ours of the short name and theirs of the title gives a valid plan with both sides' changes
+    from planner.conflicts import OURS, THEIRS, resolve
+
+    plan = load_plan(write(tmp_path / "taken.toml", resolve(text, [THEIRS, OURS])))
+    assert plan.title == "New title" and [p.short_name for p in plan.partners][-1] == "XY"
+
+
+def test_a_merge_against_the_call_rules_keeps_ours_form_and_says_why(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", COMMENTED)
+    ours = write(tmp_path / "ours.toml", COMMENTED.replace("lot = 1", "lot = 3"))  # Lot 3: from call 2026
+    theirs = write(tmp_path / "theirs.toml", COMMENTED.replace('call = "2026"', 'call = "2024"'))
+    assert run_planner("check", ours).returncode != 2 and run_planner("check", theirs).returncode != 2
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    text = ours.read_text(encoding="utf-8")
+    assert '<<<<<<< ours\ncall = "2026"\n=======\ncall = "2024"\n>>>>>>> theirs\n' in text
+    assert "# the title: ask Marta first\n" in text and text.count("<<<<<<<") == 1
+    assert "call 2024 has no lot 3" in done.stdout
+
+
+def test_conflict_markers_in_theirs_are_named_as_a_merge_conflict(tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", BASE)
+    ours = write(tmp_path / "ours.toml", BASE)
+    marked = "<<<<<<< HEAD\nlot = 1\n=======\nlot = 2\n>>>>>>> b\n"
+    theirs = write(tmp_path / "theirs.toml", BASE.replace("lot = 1", marked))
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 2
+    assert "theirs.toml" in done.stderr and "merge conflict at lines 4-8" in done.stderr
+    assert "not valid TOML" not in done.stderr

@@ -23,12 +23,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from planner.errors import PlanError
-from planner.files import decode_plan_bytes, parse_toml, read_user_file
-from planner.model import Plan, short_name_key
-from planner.storage import render_plan
+from planner.files import decode_plan_bytes, read_user_file
+from planner.model import short_name_key
+from planner.storage import parse_plan, plan_data, render_data, render_plan
 
 
 class _Missing:
@@ -73,6 +71,9 @@ class Merged:
     data: dict[str, object]
     conflicts: list[Conflict] = field(default_factory=list)
     text: bytes = b""
+    # no value changed both ways, but the result is not a valid plan (ours and theirs each are): why, as
+    # `planner check` says it; `text` then marks each of their changes as a conflict
+    invalid: str = ""
 
 
 # -- matching items ----------------------------------------------------------------------------------
@@ -271,10 +272,20 @@ def render(data: dict[str, object], ours_bytes: bytes) -> bytes:
     with one short name) is written in the canonical layout for any data (`dump_data`), so that
     `planner check` then names what is wrong."""
     try:
-        plan = Plan.model_validate(data)
-    except ValidationError:
-        return dump_data(data).encode("utf-8")
+        plan = parse_plan(dump_data(data), "<merge>")  # the format, and the rules of its call
+    except PlanError:
+        kept = render_data(data, ours_bytes)
+        return kept if kept is not None else dump_data(data).encode("utf-8")
     return render_plan(plan, ours_bytes)
+
+
+def _not_a_plan(data: bytes, name: str) -> str:
+    """Why `data` is not a plan, in `planner check`'s words ("" when it is one)."""
+    try:
+        parse_plan(decode_plan_bytes(name, data), name)
+    except PlanError as exc:
+        return "; ".join([exc.message, *exc.problems]) if exc.problems else exc.message
+    return ""
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -354,7 +365,8 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, 
                 ) -> Merged:
     """The merge of three plan files' bytes: the result's text is what OURS becomes. A file that is not
     TOML raises PlanError naming it."""
-    parsed = [parse_toml(decode_plan_bytes(name, data), name) for name, data in zip(names, (base, ours, theirs))]
+    texts = [decode_plan_bytes(name, data) for name, data in zip(names, (base, ours, theirs))]
+    parsed = [plan_data(text, name) for name, text in zip(names, texts)]
     for name, data in zip(names, parsed):
         if (where := _huge_number(data)) is not None:
             # TOML reads 0xFFFF... of any length; no plan holds such a number, and Python will not write it
@@ -362,7 +374,16 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, 
     merged = merge_data(*parsed)
     if not merged.conflicts:
         # nothing of theirs to take: ours stays byte for byte (its comments and layout too)
-        merged.text = ours if merged.data == parsed[1] else render(merged.data, ours)
+        if merged.data == parsed[1]:
+            merged.text = ours
+            return merged
+        merged.text = render(merged.data, ours)
+        if (problem := _not_a_plan(merged.text, names[1])) and not _not_a_plan(ours, names[1]):
+            # each side a plan, the two together not (a short name both given to different partners, a lot
+            # the other side's call does not have): exit 0 would let git commit what `check` refuses.
+            # Each of their changes becomes a conflict: ours without it, theirs with it
+            merged.invalid = problem
+            merged.text = with_markers(ours.decode("utf-8"), merged.text.decode("utf-8")).encode("utf-8")
         return merged
     ours_side = render(resolve(merged.data, "ours"), ours)  # type: ignore[arg-type]
     theirs_side = render(resolve(merged.data, "theirs"), ours)  # type: ignore[arg-type]

@@ -25,15 +25,21 @@ from planner.model import Partner, Plan, allowed_keys
 from planner.rules import DEFAULT_CALL, CallRules, load_call
 
 
-def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None) -> Plan:
-    """A plan from TOML text, checked against the format and against its call's rules. A text with git's
-    conflict markers raises conflicts.MergeConflict (a PlanError) naming every conflict's lines."""
+def plan_data(text: str, origin: str = "<plan>") -> dict[str, object]:
+    """A plan file's TOML data, not checked yet. A text with git's conflict markers raises
+    conflicts.MergeConflict (a PlanError) naming every conflict's lines, not a TOML syntax error."""
     try:
-        data = parse_toml(text, origin)
+        return parse_toml(text, origin)
     except PlanError:
         if found := find_conflicts(text):
             raise MergeConflict(origin, text, found) from None
         raise
+
+
+def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None) -> Plan:
+    """A plan from TOML text, checked against the format and against its call's rules. A text with git's
+    conflict markers raises conflicts.MergeConflict (a PlanError) naming every conflict's lines."""
+    data = plan_data(text, origin)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -323,6 +329,29 @@ def render_plan(plan: Plan, original: bytes | None = None) -> bytes:
     data_out = text.encode("utf-8")
     _remember(hashlib.sha256(data_out).hexdigest(), (plan, None, False))  # the next save's original
     return data_out
+
+
+def render_data(data: dict[str, object], original: bytes) -> bytes | None:
+    """TOML `data` that need not be a valid plan (a merge of two plans that breaks a rule) written over
+    the file that held `original` in its form, as render_plan writes a plan: its comments, order and
+    layout kept, only the lines of the values that changed changed. None when the form cannot be kept
+    (the caller writes the data canonically)."""
+    from planner.tomledit import edit_text
+
+    try:
+        text = decode_plan_bytes("<original>", original)
+        before = parse_toml(text, "<original>")
+    except PlanError:
+        return None
+    bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
+    for whole in (False, True):
+        try:
+            out = edit_text(bom + text, before, data, _toml_value, whole=whole)
+            if parse_toml(out.removeprefix("\ufeff"), "<merge>") == data:
+                return out.encode("utf-8")
+        except Exception:  # noqa: BLE001 - whatever tomlkit refuses: the caller writes canonically
+            continue
+    return None
 
 
 def write_plan_bytes(path: str | Path, data: bytes) -> Fingerprint:

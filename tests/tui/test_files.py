@@ -20,6 +20,7 @@ from planner.tui.screens.plan_details import PlanDetails
 from .helpers import (
     ROOT,
     SAMPLES,
+    fill_partner,
     make_app,
     post_keys,
     ready,
@@ -158,6 +159,36 @@ async def test_merge_with_a_value_both_changed_asks_which_side_of_it_to_take(dra
         await wait_for(pilot, lambda: app.document.plan.requested_grant_eur == 3_700_000, "their grant taken")
         assert app.document.plan.acronym == "THEIRS" and app.document.plan.lot == 1 and app.document.dirty
         assert draft.read_text(encoding="utf-8") == theirs
+
+
+async def test_merge_of_two_versions_that_together_break_a_rule_shows_each_of_their_changes(draft):
+    """I add a partner XY, they give HZD the short name XY: each version is a plan, the two merged are not.
+    The conflict screen says why and shows their change as a conflict; taking mine of it keeps both my
+    partner and HZD as it was."""
+    from planner.tui.screens.conflicts import ConflictScreen
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = len(app.document.plan.partners)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await fill_partner(pilot, form, "Xylo Data Oy", "XY", country=("fin", "FI"), kind=("sme", "enterprise"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.document.plan.partners) == before + 1, "my partner")
+        draft.write_text(draft.read_text(encoding="utf-8").replace('short_name = "HZD"', 'short_name = "XY"'),
+                         encoding="utf-8")
+        await ask_merge(pilot)
+        screen = await wait_screen(pilot, ConflictScreen)
+        question = re.sub(r"\s+", " ", static_text(screen, ".question"))
+        assert question.startswith("Your changes and theirs together are not a valid plan (")
+        assert "'XY' is already the short name" in question
+        assert 'short_name = "HZD"' in static_text(screen, "#conflict-ours")
+        assert 'short_name = "XY"' in static_text(screen, "#conflict-theirs")
+        await pilot.press("o", "enter")
+        await wait_main(pilot)
+        shorts = [p.short_name for p in app.document.plan.partners]
+        assert "HZD" in shorts and shorts[-1] == "XY" and app.document.dirty
 
 
 async def test_save_as_for_a_read_only_sample(tmp_path, size):

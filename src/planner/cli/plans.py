@@ -174,6 +174,12 @@ def merge_plans(args: argparse.Namespace) -> int:
 
     merged = merge.merge_files(args.base, args.ours, args.theirs)
     write_bytes_atomically(Path(args.ours), merged.text)
+    if merged.invalid:
+        marked = merged.text.count(merge.OURS_MARK.encode("utf-8"))
+        out(f"{shown_path(args.ours)}: the two versions merged are not a valid plan: {merged.invalid}\n"
+            f"  Each of their changes ({marked}) is marked in the file as a conflict: take ours or theirs of each "
+            "(the planner offers it when it opens the file).\n")
+        return 1
     if not merged.conflicts:
         return 0
     out(f"{shown_path(args.ours)}: {len(merged.conflicts)} conflict(s), marked in the file:\n")

@@ -233,21 +233,26 @@ class Filing(_Host):
             self.tell(f"Not merged: {exc}", title="Merge", severity="error", timeout=15)
             return
         text = merged.text.decode("utf-8")
-        if not merged.conflicts:
+        if not merged.conflicts and not merged.invalid:
             self._take_merged(plan, fingerprint, rules, original, text, conflicts=0)
             return
+        found = find_conflicts(text)
 
         def answered(resolved: str | None) -> None:
             if resolved is None:
                 self.tell(f"Not merged: your version is kept, unsaved; {self.key_for('planner.save')} asks again.",
                           title="Merge")
             else:
-                self._take_merged(plan, fingerprint, rules, original, resolved, conflicts=len(merged.conflicts))
+                self._take_merged(plan, fingerprint, rules, original, resolved, conflicts=len(found))
 
         count = len(merged.conflicts)
-        question = (f"You and they changed {'a value' if count == 1 else f'{count} values'} of {path.name} "
-                    "differently: take one side of each; every other change of both is kept.")
-        self.push_screen(ConflictScreen(path, MergeConflict(str(path), text, find_conflicts(text)),
+        if merged.invalid:  # each of their changes is a conflict: together with yours they are not a plan
+            question = (f"Your changes and theirs together are not a valid plan ({merged.invalid}): each of their "
+                        "changes is shown; take yours or theirs of each.")
+        else:
+            question = (f"You and they changed {'a value' if count == 1 else f'{count} values'} of {path.name} "
+                        "differently: take one side of each; every other change of both is kept.")
+        self.push_screen(ConflictScreen(path, MergeConflict(str(path), text, found),
                                         self.session_rules, question=question,
                                         sides=("yours (your unsaved changes)", "theirs (saved by someone else)")),
                          answered)
