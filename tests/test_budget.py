@@ -167,9 +167,38 @@ def test_grant_fails_over_the_cap_and_the_step_cuts_exactly_enough(rules):
     cut = est.cut_to_cap(cap)
     assert any(step.startswith(f"cut EUR {cut:,} of estimated costs") for step in board.to_qualify.steps)
     assert board.as_dict()["budget"]["over_cap_eur"] == est.contribution_eur - cap
-    # X is the least cut: at the funding rate, cost - X gives the cap or less, cost - X + 1 more than the cap
-    rate = rules.funding_rate_percent
-    assert ((est.cost_eur - cut) * rate + 50) // 100 <= cap < ((est.cost_eur - cut + 1) * rate + 50) // 100
+    assert cut == (est.contribution_eur - cap) * 100 // rules.funding_rate_percent + 1
+
+
+def test_the_cut_to_the_cap_taken_from_one_line_brings_the_contribution_within_it(rules):
+    """The step, followed to the letter: a plan within the cap, then one partner's line over it by its
+    subcontracting (estimated costs with no indirect costs on them, so X of them is X). Cutting the
+    step's X from that line brings the contribution (a sum of rounded lines) within the cap, whatever the
+    roundings; the cut counted from the costs (cost - cap / rate) left some of these EUR 1-3 over."""
+    # each line's contribution rounds up by 0.4 (0.8 x 11,772 = 9,417.6): the sum stands above 0.8 x costs
+    plan = with_budget(passing_plan(rules, 1), rules, line=BudgetLine(person_months=2, travel_eur=1002))
+    cap = rules.max_grant(1, 24)
+    est = estimate(plan, rules)
+    assert est.contribution_eur * 100 > est.cost_eur * rules.funding_rate_percent + 500
+    room = cap - est.contribution_eur
+    partner = plan.partners[3]
+    wp, line = next(iter(partner.budget.items()))
+
+    def subcontracting(amount: int):
+        changed = partner.model_copy(update={"budget": {**partner.budget, wp: line.model_copy(
+            update={"subcontracting_eur": amount})}})
+        return estimate(plan.model_copy(update={"partners": (*plan.partners[:3], changed, *plan.partners[4:])}),
+                        rules)
+
+    for over in range(1, 40):
+        before = subcontracting(room * 100 // rules.funding_rate_percent + over)
+        if before.contribution_eur <= cap:
+            continue
+        cut = before.cut_to_cap(cap)
+        assert before.cut_to_cap(cap) <= (before.contribution_eur - cap) * 100 // rules.funding_rate_percent + 1
+        after = subcontracting(room * 100 // rules.funding_rate_percent + over - cut)
+        assert after.cost_eur == before.cost_eur - cut
+        assert after.contribution_eur <= cap, (over, cut, before.contribution_eur, after.contribution_eur)
 
 
 def test_a_hand_set_grant_or_share_that_disagrees_warns_with_both_figures(rules):

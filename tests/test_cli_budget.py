@@ -159,3 +159,32 @@ def test_the_markdown_report_for_partners_has_the_budget_and_the_work_plan(tmp_p
     assert result.returncode == 0, result.stderr
     assert "## Budget" in result.stdout and "### Work packages" in result.stdout
     assert "### Staff effort (person-months)" in result.stdout
+
+
+def test_following_the_cut_step_to_the_letter_brings_the_plan_within_the_cap(tmp_path):
+    """The step said 'cut EUR 0' to a plan EUR 1 over the cap: the contribution is a sum of lines rounded
+    to the euro, which stood above 80% of the costs. Cut from one line's subcontracting as the step
+    says, the plan passes."""
+    import re
+
+    from planner.budget import estimate
+
+    plan = with_budget(passing_plan(RULES, 1), RULES, line=BudgetLine(person_months=2, travel_eur=1002))
+    room = RULES.max_grant(1, 24) - estimate(plan, RULES).contribution_eur
+    sub = room * 100 // RULES.funding_rate_percent + 2  # over the cap by the lines' roundings
+    path = tmp_path / "over.toml"
+    save_plan(plan, path)
+    text = path.read_text(encoding="utf-8")
+    first_line = "[partners.budget.WP1]\nperson_months = 2\n"
+    assert first_line in text
+    path.write_text(text.replace(first_line, first_line + f"subcontracting_eur = {sub}\n", 1), encoding="utf-8")
+    over = json.loads(run_planner("check", path, "--format", "json").stdout)
+    assert over["budget"]["over_cap_eur"] > 0 and not over["eligible"]
+    (step,) = [s for s in over["to_qualify"]["steps"] if s.startswith("cut EUR")]
+    cut = int(re.match(r"cut EUR ([\d,]+) ", step).group(1).replace(",", ""))
+    assert cut > 0
+    path.write_text(text.replace(first_line, first_line + f"subcontracting_eur = {sub - cut}\n", 1),
+                    encoding="utf-8")
+    done = run_planner("check", path, "--format", "json")
+    assert done.returncode == 0, done.stdout
+    assert json.loads(done.stdout)["budget"]["over_cap_eur"] == 0

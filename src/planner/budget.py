@@ -227,10 +227,16 @@ class Estimate:
         return max(0, self.contribution_eur - cap) if cap is not None else 0
 
     def cut_to_cap(self, cap: int) -> int:
-        """The estimated costs to cut so that the contribution, at the funding rate, comes to the cap:
-        the cost above the largest C with round(rate x C) <= cap (0 when within it)."""
-        largest = (cap * 100 + 49) // self.funding_rate_percent
-        return max(0, self.cost_eur - largest) if self.contribution_eur > cap else 0
+        """The estimated costs to cut so that the contribution comes within the cap (0 when it is).
+
+        The contribution is the sum of the lines' contributions, each rounded to the euro, so it can stand
+        a few euros above the funding rate times the costs: a cut counted from the costs (the cost above
+        cap / rate) could leave the plan EUR 3 over, and then ask to cut EUR 0. It is counted from the
+        contribution's excess E instead. Cutting X euros of one line's estimated costs lowers that line's
+        rounded contribution by at least rate x X - 1 (each rounding moves it by half a euro at most), so
+        the least X that surely covers E is the least with rate x X > E: E / rate, rounded down, plus 1."""
+        excess = self.contribution_eur - cap
+        return excess * 100 // self.funding_rate_percent + 1 if excess > 0 else 0
 
     def as_dict(self, cap: int | None) -> dict[str, object]:
         """The spec's `budget` object of a verdict for a lot and duration whose cap is `cap`."""
