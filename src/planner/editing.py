@@ -289,7 +289,10 @@ def describe_change(before: Plan, after: Plan, rules: CallRules | None = None) -
         parts.append(f"Lot {before.lot} → Lot {after.lot}"
                      + (f", {after.duration_months} months" if after.duration_months else ""))
     elif before.duration_months != after.duration_months:
-        parts.append(f"duration {before.duration_months or 'not set'} → {after.duration_months or 'not set'} months")
+        def months(value: int | None) -> str:
+            return f"{value} months" if value else "not set (the lot's shortest)"
+
+        parts.append(f"duration {months(before.duration_months)} → {months(after.duration_months)}")
     if before.requested_grant_eur != after.requested_grant_eur:
         parts.append(f"requested grant {_eur(before.requested_grant_eur)} → {_eur(after.requested_grant_eur)}")
     if before.ecosystems != after.ecosystems:

@@ -131,3 +131,59 @@ async def test_escape_after_a_change_asks_before_the_details_are_dropped(draft):
         await pilot.press("right", "enter")
         await wait_main(pilot)
         assert app.is_running and app.document.plan == before
+
+
+async def test_a_duration_typed_and_not_picked_is_not_saved_as_not_set(lot1):
+    """'3x' in the duration matches nothing: enter saved the plan with no duration (the lot's shortest, a
+    lower cap) and said 'duration 36 → not set months'. It now stays, says what to choose, keeps 36."""
+    app, _ = make_app(lot1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        details = await wait_screen(pilot, PlanDetails)
+        await pilot.press("tab", "tab", "tab")
+        duration = details.query_one("#duration", Picker)
+        assert app.focused is duration.input
+        await type_text(pilot, "36", done=lambda: duration.value == "36")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.duration_months == 36, "36 months")
+        await pilot.press("t")
+        details = await wait_screen(pilot, PlanDetails)
+        await pilot.press("tab", "tab", "tab")
+        duration = details.query_one("#duration", Picker)
+        await replace_text(pilot, "3x")
+        await wait_for(pilot, lambda: duration.typed == "3x", "the typed text")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "not saved: '3x' is no duration of this lot; choose one: 24 months, 36 months"
+                       in static_text(details, "#error-duration"), "the error under the duration")
+        assert app.screen is details and app.document.plan.duration_months == 36
+
+
+async def test_a_call_that_does_not_fit_the_plan_keeps_the_dialog_and_what_was_typed(tmp_path):
+    """Lot 3 exists from call 2026: choosing call 2024 closed the dialog, said 'Call not changed' and
+    dropped the acronym typed with it. The dialog now stays, with the reason under the call."""
+    import shutil
+
+    from .helpers import SAMPLES
+
+    path = shutil.copyfile(SAMPLES / "lot3-example.toml", tmp_path / "lot3.toml")
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        plan = app.document.plan
+        assert plan.lot == 3
+        await pilot.press("t")
+        details = await wait_screen(pilot, PlanDetails)
+        await pilot.press("tab")
+        await replace_text(pilot, "VOLT-NEW")
+        await pilot.press("tab")
+        call = details.query_one("#call", Picker)
+        await replace_text(pilot, "2024")
+        await wait_for(pilot, lambda: call.value == "2024", "call 2024 picked")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "not saved: lot: call 2024 has no lot 3; allowed: 1, 2: change the lot first "
+                       "(l), or choose another call" in static_text(details, "#error-call").replace("\n", " "),
+                       "the reason under the call")
+        assert app.screen is details and details.query_one("#acronym", Input).value == "VOLT-NEW"
+        assert app.document.plan == plan

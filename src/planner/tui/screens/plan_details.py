@@ -170,6 +170,24 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
                     errors["duration"] = "not a duration of this lot in that call"
             except PlanError as exc:
                 errors["call"] = exc.message
+        for field in ("call", "duration"):  # typed and not picked: never saved as "not set"
+            picker = self.query_one(f"#{field}", Picker)
+            if picker.value is None and picker.typed:
+                what = "call" if field == "call" else "duration of this lot"
+                choices = ", ".join(item.label for item in picker.items) or "none"
+                errors[field] = f"not saved: {picker.typed!r} is no {what}; choose one: {choices}"
+        if "call" not in errors and values["call"] is not None and values["call"] != (self.plan.call or self.rules.id):
+            # another call: the plan must fit it (its lot above all), or the dialog closed, said "Call not
+            # changed" and dropped every other field typed with it
+            from planner.storage import check_against_rules
+
+            try:
+                check_against_rules(self.plan.model_copy(update=values), load_call(values["call"], self._beside),
+                                    "the plan")
+            except PlanError as exc:
+                said = "; ".join(exc.problems) or exc.message
+                hint = ": change the lot first (l), or choose another call" if said.startswith("lot:") else ""
+                errors["call"] = f"not saved: {said}{hint}"
         for field in ("title", "call", "duration"):
             self.query_one(f"#error-{field}", FieldError).say(errors.get(field, ""))
         if errors:
