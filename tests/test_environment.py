@@ -211,3 +211,22 @@ def test_no_pydantic_plugin_sees_a_plan(tmp_path: Path, command: list[str]) -> N
     code = f"from planner.storage import load_plan; load_plan({sample!r})"
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
     assert marker.read_text() == "loaded"
+
+
+def test_a_byte_that_is_not_utf8_from_the_terminal_is_a_replacement_character_not_the_end(
+        plan: Path, tmp_path: Path, terminals) -> None:
+    """A terminal set to Latin-1 (over SSH, say) sends é as the byte 0xE9. Textual's input thread decoded
+    strictly and died on it (Textual issue 6456): the planner was gone, with no word about unsaved changes.
+    The byte comes in as U+FFFD, shown in the field, and the planner goes on."""
+    terminal = Terminal(plan, planner_env(tmp_path), size=(80, 24))
+    terminals.append(terminal)
+    terminal.wait_shown(b"participants")
+    terminal.type(b"a")
+    terminal.wait_shown(b"Add partner")
+    terminal.type(b"Caf\xe9 Lisboa")
+    terminal.wait_shown("Caf\ufffd Lisboa".encode("utf-8"))
+    terminal.type(b"\x1b")  # escape: the form asks before dropping what was typed
+    terminal.wait_shown(b"Discard")
+    assert terminal.child.poll() is None
+    assert b"UnicodeDecodeError" not in terminal.shown()
+    _ends_on_sigterm(terminal)

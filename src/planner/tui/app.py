@@ -50,7 +50,7 @@ from planner.tui.opening import open_document as open_document
 from planner.tui.recovering import Keeper
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.main import MainScreen, is_text_field
-from planner.tui.start import DUMB_TERMINAL, terminal_size_from_terminal
+from planner.tui.start import DUMB_TERMINAL, replace_bytes_not_utf8, terminal_size_from_terminal
 from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.toasts import clear_notices, show_now
@@ -355,6 +355,7 @@ def run(path: str | None, rules: CallRules | None = None, read_only: bool = Fals
         print(DUMB_TERMINAL, file=sys.stderr)  # no colour codes, no screen: a plain line, exit 2
         return 2
     terminal_size_from_terminal()
+    replace_bytes_not_utf8()
     try:
         if sys.__stdin__ is not None:  # None when Python started without one
             ending.watch_terminal(sys.__stdin__.fileno())

@@ -1,4 +1,5 @@
-"""Before the screen: the terminal's own size over COLUMNS/LINES, and a terminal that cannot show it."""
+"""Before the screen: the terminal's own size over COLUMNS/LINES, a terminal that cannot show it, and bytes
+from the terminal that are not UTF-8."""
 
 from __future__ import annotations
 
@@ -30,6 +31,25 @@ def terminal_size_from_terminal() -> None:
             sensible = False
         if answered or not sensible:
             del os.environ[name]
+
+
+def replace_bytes_not_utf8() -> None:
+    """A byte from the terminal that is not UTF-8 (a terminal set to Latin-1 sends é as 0xE9, over SSH
+    often; a paste of raw bytes) killed Textual's input thread: its driver decodes the keys with a
+    strict decoder, UnicodeDecodeError ended the planner, and the question before losing unsaved
+    changes was never asked (Textual issue 6456, open for the pinned 8.2.8). The driver makes that
+    decoder with `codecs.getincrementaldecoder("utf-8")()`, a name of its module: here it gets one that
+    replaces such a byte with U+FFFD, which a field shows. tests/test_environment.py types one into a
+    real terminal, so a Textual that decodes otherwise is seen at its upgrade."""
+    import codecs
+    import functools
+
+    from textual.drivers import linux_driver
+
+    def replacing(encoding: str):  # what the driver calls: a decoder class, here with errors="replace"
+        return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+    linux_driver.getincrementaldecoder = replacing
 
 
 DUMB_TERMINAL = ("planner: this terminal (TERM=dumb) cannot show the planner's screen; "
