@@ -111,11 +111,25 @@ async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monke
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2026"), "2026 back after one undo")
         await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2027"), "2027 again after redo")
+        # 2027 is not closed: on to the next call known, 2024, which has closed and has no Lot 3: asked first,
+        # "keep" in focus (a plan there can no longer be submitted)
+        await pilot.press("y")
+        question = await wait_screen(pilot, Choice)
+        asked = str(question.query_one(".question", Static).render())
+        assert asked.startswith("Call 2024 closed on 7 Mar 2024: a plan on it can no longer be submitted.")
+        assert "Lot 3 → Lot 1: call 2024 has no Lot 3." in asked
+        assert app.focused.id == "choice-keep"
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert app.document.plan.call == "2027"
         told = len(notes)
-        await pilot.press("y")  # 2027 is not closed: on to the next call known, 2024, which has no Lot 3
+        await pilot.press("y")
+        await wait_screen(pilot, Choice)
+        await pilot.press("left", "enter")
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2024"), "the 2024 call shown")
         await pilot.pause()
         assert [n.message.split(" (")[0] for n in notes[told:]] == ["Call 2024"]  # one toast says it
+        assert "Lot 3 → Lot 1" in notes[-1].message
         plan = app.document.plan
         assert (plan.call, plan.lot, app.document.rules.id, app.board.call) == ("2024", 1, "2024", "2024")
         assert "third-countries" not in [c.id for c in app.board.criteria]
@@ -156,7 +170,7 @@ async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for
     from planner.tui.widgets.choice_list import ChoiceList
     from planner.tui.widgets.lot_pane import LotPane
 
-    freeze_clock(monkeypatch, LATE_2026)  # a new plan is for 2027, which is not closed: y moves to 2024 at once
+    freeze_clock(monkeypatch, LATE_2026)  # a new plan is for 2027, which is not closed: y goes on to 2024
     app, _ = make_app(None)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
@@ -167,7 +181,9 @@ async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for
             return [cid for cid, _ in found.first(ChoiceList).choices] if found else None
 
         assert any(cid.startswith("lot3-") for cid in scenarios() or ())  # 2027 has a Lot 3, 2024 not
-        post_keys(app, "y")  # not pilot.press, which waits until the app is idle: the rebuild would be over
+        # not pilot.press, which waits until the app is idle: the rebuild would be over. 2024 has closed:
+        # y asks first (Keep in focus), left and enter move the plan there
+        post_keys(app, ["y", "left", "enter"])
         wanted = [f"lot{lot.number}-{d.months}" for lot in load_call("2024").lots for d in lot.durations]
         redrawn_between = 0
         deadline = asyncio.get_running_loop().time() + 30
@@ -198,7 +214,7 @@ async def test_the_planner_ends_cleanly_when_it_is_told_to_while_the_lot_pane_is
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         pane = app.query_one(LotPane)
-        post_keys(app, "y")
+        post_keys(app, ["y", "left", "enter"])  # 2024 has closed: asked first, then moved there
         deadline = asyncio.get_running_loop().time() + 30
         while pane.query("#scenario"):  # until the rebuild has removed the old lists
             assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the rebuild to start"

@@ -276,7 +276,37 @@ class MainScreen(Screen):
             self._offer_call(current, later, beside)
             return
         target = calls[(calls.index(current) + 1) % len(calls)] if current in calls else calls[-1]
-        self._switch_call(target)
+        self._ask_closed_call(target, beside) if target != current else self._switch_call(target)
+
+    def _ask_closed_call(self, target: str, beside) -> None:
+        """The next call in turn, asked first when it has closed (from the newest call, `y` goes round to
+        the oldest): a plan moved there can no longer be submitted, and may lose its lot."""
+        from planner.tui.screens.dialogs import Choice
+
+        try:
+            rules = load_call(target, beside)
+        except PlanError as exc:
+            self.app.tell(str(exc), title="Call not changed", severity="error", timeout=15)
+            return
+        if rules.status_at(now()) != "closed":
+            self._switch_call(target)
+            return
+        plan = self.document.plan
+        closed = rules.deadline_aware()
+        when = f" on {closed.day} {closed:%b %Y}" if closed is not None else ""
+        moved = editing.set_call(plan, rules)
+        lot = (f"\nLot {plan.lot} → Lot {moved.lot}: call {target} has no Lot {plan.lot}."
+               if moved.lot != plan.lot else "")
+        current = plan.call or self.document.rules.id
+        question = (f"Call {target} closed{when}: a plan on it can no longer be submitted. Move this plan "
+                    f"there anyway, to compare?{lot}\nctrl+z takes it back.")
+
+        def answered(answer: str | None) -> None:
+            if answer == "move":
+                self._switch_call(target)
+
+        self.app.push_screen(Choice(question, [("move", f"Move to {target}"), ("keep", f"Keep {current}")],
+                                    escape="keep", default="keep"), answered)
 
     def _offer_call(self, current: str, later: str, beside) -> None:
         """'Call 2026 closed on 10 Mar 2026. Move this plan to call 2027 ...?' with the rules' changes."""
@@ -317,6 +347,7 @@ class MainScreen(Screen):
         except PlanError as exc:
             self.app.tell(str(exc), title="Call not changed", severity="error", timeout=15)
             return
+        before_lot = doc.plan.lot
         plan = editing.set_call(doc.plan, rules)
         self.use_rules(rules)
         if self.app.apply(plan, say=False) is not None:  # refused (it said why): the plan keeps its call
@@ -324,7 +355,8 @@ class MainScreen(Screen):
             self.app.redraw()
             return
         # one toast: the edit's own ("Plan details (call)") would say less, twice
-        self.app.tell(f"Call {rules.id} ({rules.name}), Lot {plan.lot} (ctrl+z undoes)")
+        lot = f"Lot {before_lot} → Lot {plan.lot}" if plan.lot != before_lot else f"Lot {plan.lot}"
+        self.app.tell(f"Call {rules.id} ({rules.name}), {lot} (ctrl+z undoes)")
 
     # --- panes -----------------------------------------------------------------------------
 
