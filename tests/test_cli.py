@@ -284,6 +284,23 @@ def test_new_from_sample_into_another_lot_drops_a_disallowed_duration(tmp_path):
     assert (plan.lot, plan.duration_months) == (2, None)
 
 
+def test_new_from_sample_on_another_call(tmp_path):
+    """--call with --from-sample was left out without a word: the copy stayed on the sample's call."""
+    path = tmp_path / "moved.toml"
+    result = run_planner("new", path, "--from-sample", "lot2-example", "--call", "2026")
+    assert result.returncode == 0, result.stderr
+    assert "(call 2026" in result.stdout and "Lot 2)" in result.stdout
+    plan = load_plan(path)
+    assert (plan.call, plan.lot, plan.partners) == ("2026", 2, load_plan(sample("lot2-example")).partners)
+    stem = tmp_path / "stem.toml"
+    result = run_planner("new", stem, "--from-sample", "lot3-example", "--call", "2024")
+    assert result.returncode == 0, result.stderr
+    assert "call 2024 has no Lot 3: the plan is on Lot 1" in result.stdout
+    assert (load_plan(stem).call, load_plan(stem).lot) == ("2024", 1)
+    unknown = run_planner("new", tmp_path / "x.toml", "--from-sample", "lot2-example", "--call", "2031")
+    assert unknown.returncode == 2 and "2031" in unknown.stderr and not (tmp_path / "x.toml").exists()
+
+
 def test_new_from_unknown_sample(tmp_path):
     result = run_planner("new", tmp_path / "x.toml", "--from-sample", "nope")
     assert result.returncode == 2

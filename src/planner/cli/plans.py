@@ -21,7 +21,8 @@ def new_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--lot", type=int, metavar="N", help="the lot (default 1, or the sample's)")
     p.add_argument("--call", metavar="ID",
-                   help="the call (default the one open or expected now: see `planner rules`; a sample keeps its own)")
+                   help="the call (default the one open or expected now: see `planner rules`; a sample keeps its "
+                   "own unless --call is given)")
     p.add_argument("--title", help="the project title")
     p.add_argument("--from-sample", metavar="NAME", help=f"start from a sample ({', '.join(sample_names())})")
 
@@ -35,6 +36,15 @@ def new(args: argparse.Namespace) -> int:
         if source is None:
             raise PlanError(args.from_sample, f"no such sample; samples: {', '.join(sample_names())}")
         plan = load_plan(source)
+        if args.call:  # the sample moved to the call asked for, as `y` moves a plan: its lot where it has it
+            from planner.editing import set_call
+            from planner.storage import check_against_rules
+
+            rules = load_call_for(plan.model_copy(update={"call": args.call}), "--call", beside(path))
+            moved = set_call(plan, rules)
+            if moved.lot != plan.lot:
+                out(f"call {rules.id} has no Lot {plan.lot}: the plan is on Lot {moved.lot}\n")
+            plan = check_against_rules(moved, rules, f"sample {args.from_sample} in call {rules.id}")
     else:
         # the call being written now (open or expected, scoring.now() the clock), written in the file: a
         # plan says which call it is for; a `calls/` folder beside it may hold the team's own rule sets
