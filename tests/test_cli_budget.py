@@ -188,3 +188,16 @@ def test_following_the_cut_step_to_the_letter_brings_the_plan_within_the_cap(tmp
     done = run_planner("check", path, "--format", "json")
     assert done.returncode == 0, done.stdout
     assert json.loads(done.stdout)["budget"]["over_cap_eur"] == 0
+
+
+def test_budget_as_json_without_a_budget_says_null_not_zeros_within_the_cap(tmp_path):
+    """A plan without work packages, its requested grant over the cap: the JSON gave a budget of zeros
+    'over_cap_eur: 0' while the command exited 1 (check leaves the budget out)."""
+    path = tmp_path / "plain.toml"
+    save_plan(passing_plan(RULES, 1).model_copy(update={"requested_grant_eur": 1_200_000}), path)
+    result = run_planner("budget", path, "--format", "json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["budget"] is None and not out["eligible"]
+    assert (out["requested_grant_eur"], out["cap_eur"]) == (1_200_000, 1_000_000)
+    assert "budget" not in json.loads(run_planner("check", path, "--format", "json").stdout)

@@ -58,9 +58,15 @@ def budget_rows(est: Estimate, plan: Plan) -> list[list[object]]:
 
 
 def budget_json(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
-    """The verdict's frame (plan, call, lot, duration, eligible) and the spec's `budget` object."""
+    """The verdict's frame (plan, call, lot, duration, eligible) and the spec's `budget` object; `budget`
+    is null for a plan without work packages or budget lines (as `check` leaves it out: zeros
+    'within the cap' said the opposite of the exit status), `requested_grant_eur` and `cap_eur` then
+    say what the grant is judged on."""
+    budget = board_estimate(board, plan, rules).as_dict(board.cap_eur) if plan.has_budget else None
     out = {"plan": path, "call": board.call, "lot": board.lot, "duration_months": board.duration_months,
-           "eligible": board.eligible, "budget": board_estimate(board, plan, rules).as_dict(board.cap_eur)}
+           "eligible": board.eligible, "budget": budget}
+    if budget is None:
+        out |= {"requested_grant_eur": plan.requested_grant_eur, "cap_eur": board.cap_eur}
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 

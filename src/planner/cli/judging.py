@@ -71,7 +71,8 @@ def budget_arguments(p: argparse.ArgumentParser) -> None:
     add_rules_options(p)
     p.add_argument("--format", choices=("text", "markdown", "csv", "json", "xlsx"), default="text",
                    help="text (default), markdown, csv (a row per line, partner, work package and the total), "
-                   "json (the verdict's budget object), xlsx (a workbook: summary, "
+                   "json (plan, call, lot, duration_months, eligible and the verdict's budget object as "
+                   "'budget', null without a budget), xlsx (a workbook: summary, "
                    "a sheet per beneficiary, the work plan)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output; "
                    "never over the plan itself, and over an existing file only with --force")
