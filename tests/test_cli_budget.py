@@ -201,3 +201,39 @@ def test_budget_as_json_without_a_budget_says_null_not_zeros_within_the_cap(tmp_
     assert out["budget"] is None and not out["eligible"]
     assert (out["requested_grant_eur"], out["cap_eur"]) == (1_200_000, 1_000_000)
     assert "budget" not in json.loads(run_planner("check", path, "--format", "json").stdout)
+
+
+def test_budget_tables_add_up_to_the_total_with_lines_the_budget_rule_refuses(tmp_path):
+    """A line for a work package the plan lacks, and an associated partner's line: the plan's total counts
+    them (the spec), the tables left them out, so the rows summed to less than the Total row."""
+    path = _plan(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("[partners.budget.WP1]", "[partners.budget.WP9]\nperson_months = 1\n\n[partners.budget.WP1]", 1)
+    text += ('\n[[partners]]\nname = "Associated Org"\nshort_name = "ASSOC"\ncountry = "DE"\nkind = "enterprise"\n'
+             'role = "associated-partner"\n\n[partners.budget.WP1]\ntravel_eur = 1000\n')
+    path.write_text(text, encoding="utf-8")
+    result = run_planner("budget", path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    data = json.loads(run_planner("budget", path, "--format", "json").stdout)["budget"]
+
+    def table(title: str) -> list[str]:
+        start = lines.index(title) + 2
+        return lines[start:lines.index("", start)]
+
+    def cost(row: str) -> int:
+        return int(row.split("EUR ")[-2].strip().replace(",", ""))
+
+    for title in ("BY PARTNER", "WORK PACKAGES"):
+        rows = table(title)
+        assert rows[-1].startswith("Total") and cost(rows[-1]) == data["cost_eur"]
+        assert sum(cost(row) for row in rows[:-1]) == data["cost_eur"], rows
+    assert any(row.startswith("ASSOC ✗ associated partner") for row in table("BY PARTNER"))
+    assert any(row.startswith("WP9") and "✗ no such work package" in row for row in table("WORK PACKAGES"))
+    # the CSV's partner and work package rows add up too
+    rows = list(csv.reader(io.StringIO(run_planner("budget", path, "--format", "csv").stdout.lstrip("\ufeff"))))
+    header, body = rows[0], rows[1:]
+    at = header.index("cost_eur")
+    total = next(int(r[at]) for r in body if r[0] == "total")
+    for kind in ("partner", "work package"):
+        assert sum(int(r[at]) for r in body if r[0] == kind) == total

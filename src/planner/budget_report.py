@@ -43,16 +43,40 @@ def _months_text(hundredths: int) -> str:
     return str(json_months(Decimal(hundredths).scaleb(-2)))
 
 
+def stray_lines(est: Estimate, plan: Plan) -> tuple[dict[str, list[LineCost]], dict[str, list[LineCost]]]:
+    """The lines no row or column of the tables holds, which the `budget` rule refuses but the plan's
+    totals count (the spec: the total is the sum of the lines): by partner, those of a partner
+    `by_partner` leaves out (an associated partner); by work package, those naming one the plan does
+    not have. Shown as rows of their own, marked, so that every table adds up to its total."""
+    listed = {s.key for s in est.by_partner}
+    known = {wp.id for wp in plan.work_packages}
+    partners: dict[str, list[LineCost]] = {}
+    work_packages: dict[str, list[LineCost]] = {}
+    for line in est.lines:
+        if line.partner not in listed:
+            partners.setdefault(line.partner, []).append(line)
+        if line.work_package not in known:
+            work_packages.setdefault(line.work_package, []).append(line)
+    return partners, work_packages
+
+
+STRAY_PARTNER = "✗ associated partner"  # beside a partner whose lines the budget rule refuses
+STRAY_WORK_PACKAGE = "✗ no such work package"
+
+
 def budget_rows(est: Estimate, plan: Plan) -> list[list[object]]:
     """COLUMNS' rows: each line ('line'), each partner but associated partners ('partner', in the plan's
     order), each work package ('work package', in the plan's order), then the plan ('total')."""
     rows: list[list[object]] = [["line", line.partner, line.work_package, *_figures([line])] for line in est.lines]
     listed = {s.key for s in est.by_partner}
+    stray_partners, stray_wps = stray_lines(est, plan)
     for index, partner in enumerate(plan.partners):
-        if partner.label in listed:
+        if partner.label in listed or partner.label in stray_partners:
             rows.append(["partner", partner.label, "", *_figures([x for x in est.lines if x.partner_index == index])])
     for wp in plan.work_packages:
         rows.append(["work package", "", wp.id, *_figures([x for x in est.lines if x.work_package == wp.id])])
+    for wp_id, lines in stray_wps.items():
+        rows.append(["work package", "", wp_id, *_figures(lines)])
     rows.append(["total", "", "", *_figures(list(est.lines))])
     return rows
 
@@ -113,13 +137,23 @@ def no_budget_line(board: Scoreboard, plan: Plan, rules: CallRules) -> str:
 
 def _tables(est: Estimate, plan: Plan) -> list[tuple[str, list[str], list[list[str]], set[int]]]:
     """(title, header, rows, right-aligned columns) of the partners, the work packages and the categories."""
+    def sums(lines: list[LineCost]) -> list[str]:
+        return [_months_text(sum(x.hundredths for x in lines)), _eur(sum(x.cost_eur for x in lines)),
+                _eur(sum(x.contribution_eur for x in lines))]
+
+    stray_partners, stray_wps = stray_lines(est, plan)
+    total = [str(json_months(est.person_months)), _eur(est.cost_eur), _eur(est.contribution_eur)]
     partners = [[s.key, str(json_months(s.person_months)), _eur(s.cost_eur), _eur(s.contribution_eur)]
                 for s in est.by_partner]
-    partners.append(["Total", str(json_months(est.person_months)), _eur(est.cost_eur), _eur(est.contribution_eur)])
+    partners += [[f"{key} {STRAY_PARTNER}", *sums(lines)] for key, lines in stray_partners.items()]
+    partners.append(["Total", *total])
     by_id = {s.key: s for s in est.by_work_package}
     wps = [[wp.id, wp.title, wp.lead or "-", f"{wp.start_month}-{wp.end_month}",
             str(json_months(by_id[wp.id].person_months)), _eur(by_id[wp.id].cost_eur),
             _eur(by_id[wp.id].contribution_eur)] for wp in plan.work_packages]
+    wps += [[wp_id, STRAY_WORK_PACKAGE, "-", "-", *sums(lines)] for wp_id, lines in stray_wps.items()]
+    if wps:
+        wps.append(["Total", "", "", "", *total])
     categories = [[CATEGORY_WORDS[c], _eur(est.by_category[c])] for c in CATEGORIES]
     categories.append(["Total", _eur(est.cost_eur)])
     return [("By partner", ["Partner", "Person-months", "Cost", "Contribution"], partners, {1, 2, 3}),

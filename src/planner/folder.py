@@ -82,7 +82,7 @@ class Entry:
     failing_labels: tuple[str, ...] = ()
     new_full_partners: int | None = None
     summary: str = ""  # what it takes, in words ('3 more partners: 1 VET or HE provider, ...')
-    # the steps besides the partners to add ('cut EUR 182,790 of estimated costs ...'), and them in a
+    # the steps besides the partners to add ('cut EUR 182,794 of estimated costs ...'), and them in a
     # word or two each ('cut costs'): a verdict of partners to go alone read as the whole fix
     other_steps: tuple[str, ...] = ()
     other_words: str = ""
