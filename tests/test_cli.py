@@ -486,3 +486,17 @@ def test_a_rules_file_with_a_deadline_out_of_range_says_the_date_as_written(tmp_
     result = run_planner("check", SAMPLES / "lot1-example.toml", "--rules", rules)
     assert result.returncode == 2
     assert "found 3000-03-10T17:00:00" in result.stderr and "datetime.datetime" not in result.stderr
+
+
+def test_an_empty_file_is_said_to_be_empty(tmp_path):
+    """A file of 0 bytes (a save that never happened, a touch) was 'not a valid plan' with a list of
+    three missing keys; it is said to be empty, with what to do, on one line."""
+    empty = tmp_path / "empty.toml"
+    empty.write_bytes(b"")
+    result = run_planner("check", empty)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"planner: {empty}: is empty: a plan needs at least format, title and lot ('planner new PATH' writes one "
+        "to start from)"]
+    empty.write_text("# to do: the plan\n\n", encoding="utf-8")
+    assert "holds no plan (only comments)" in run_planner("check", empty).stderr

@@ -40,6 +40,10 @@ def parse_plan(text: str, origin: str = "<plan>", rules: CallRules | None = None
     """A plan from TOML text, checked against the format and against its call's rules. A text with git's
     conflict markers raises conflicts.MergeConflict (a PlanError) naming every conflict's lines."""
     data = plan_data(text, origin)
+    if not data:  # not three lines of 'missing' keys: what the file is, and what to do
+        what = "is empty" if not text.strip() else "holds no plan (only comments)"
+        raise PlanError(origin, f"{what}: a plan needs at least format, title and lot ('planner new PATH' "
+                                "writes one to start from)")
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
