@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -500,3 +501,15 @@ def test_an_empty_file_is_said_to_be_empty(tmp_path):
         "to start from)"]
     empty.write_text("# to do: the plan\n\n", encoding="utf-8")
     assert "holds no plan (only comments)" in run_planner("check", empty).stderr
+
+
+def test_json_names_a_plan_by_its_path_as_given_however_odd(tmp_path):
+    """A file name holding an escape sequence: check's JSON gave "\\\\x1b[31m..." (the text output's
+    visible form), which no script can open; ls gave the name itself. JSON escapes it itself."""
+    odd = tmp_path / "\x1b[31mred.toml"
+    shutil.copyfile(sample("lot1-example"), odd)
+    for command in (("check",), ("compare",), ("budget",)):
+        result = run_planner(*command, odd, "--format", "json")
+        assert result.returncode in (0, 1), result.stderr
+        assert "\x1b" not in result.stdout  # escaped in the JSON text, never raw on a terminal
+        assert json.loads(result.stdout)["plan"] == str(odd), command

@@ -34,7 +34,7 @@ from planner.files import decode_plan_bytes, not_regular, read_user_file, state_
 from planner.model import Plan
 from planner.qualify import ToQualify
 from planner.qualify_words import in_sentence
-from planner.safetext import visible
+from planner.safetext import json_path, visible
 from planner.scoring import evaluate
 from planner.storage import load_call_for, parse_plan
 
@@ -119,8 +119,8 @@ class Entry:
         """The spec's keys, in its order; for an unreadable file every key but path and error is null
         (the folder view shows its last change and holder all the same)."""
         if self.error is not None:
-            return {**{key: None for key in SPEC_KEYS}, "path": str(self.path), "error": self.error}
-        return {"path": str(self.path), "title": self.title, "acronym": self.acronym, "call": self.call,
+            return {**{key: None for key in SPEC_KEYS}, "path": json_path(self.path), "error": self.error}
+        return {"path": json_path(self.path), "title": self.title, "acronym": self.acronym, "call": self.call,
                 "lot": self.lot, "duration_months": self.duration_months, "partners": self.partners,
                 "eligible": self.eligible, "failing": list(self.failing) if self.failing is not None else None,
                 "new_full_partners": self.new_full_partners, "modified": _iso(self.modified),

@@ -112,6 +112,14 @@ def shown_path(path: object) -> str:
     return visible(str(path))
 
 
+def json_path(path: object) -> str:
+    """A file name as JSON gives it: the name itself (JSON escapes a control character as \\u001b, a newline
+    as \\n: a script opens the file by it), but a name that is not UTF-8 as the text outputs show it
+    ('\\xff'): JSON holds no bytes, and a lone surrogate breaks strict JSON readers."""
+    text = str(path)
+    return shown_path(text) if _pattern(f"[{_SURROGATE}]").search(text) else text
+
+
 _JSON_UNSAFE = f"[{FORMAT_CHARACTERS}{_SURROGATE}]"
 
 

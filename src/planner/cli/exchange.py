@@ -10,7 +10,7 @@ from planner.cli.output import EXIT_UNREADABLE, check_output, emit, err, out
 from planner.errors import PlanError
 from planner.files import write_bytes_atomically
 from planner.rules.cli import add_rules_options
-from planner.safetext import shown_path, visible
+from planner.safetext import json_path, shown_path, visible
 from planner.storage import load_call_for, read_plan_file, save_plan, size_problem
 
 
@@ -128,7 +128,8 @@ def export_plan(args: argparse.Namespace) -> int:
     if args.output:
         check_output(Path(args.plan), Path(args.output), args.force)
     plan, rules = load(args)
-    text = export.render(args.format, plan, rules, shown_path(args.plan), for_partners=args.for_partners,
+    named = json_path(args.plan) if args.format == "json" else shown_path(args.plan)
+    text = export.render(args.format, plan, rules, named, for_partners=args.for_partners,
                          bom=not args.no_bom, delimiter=args.delimiter or ",")
     if isinstance(text, bytes):  # not one of export's choices: the budget's workbook is `planner budget`'s
         raise PlanError("--format", f"{args.format}: use planner budget")

@@ -12,7 +12,7 @@ from planner.cli.output import EXIT_ELIGIBLE, EXIT_NOT_ELIGIBLE, check_output, e
 from planner.errors import PlanError
 from planner.files import write_bytes_atomically
 from planner.rules.cli import add_rules_options
-from planner.safetext import json_safe, shown_path
+from planner.safetext import json_path, json_safe, shown_path
 from planner.scoring import compare, evaluate
 
 
@@ -31,8 +31,8 @@ def check(args: argparse.Namespace) -> int:
     if args.duration is not None and args.duration <= 0:
         raise PlanError("--duration", f"{args.duration} is not a number of months")
     board = evaluate(plan, rules, lot=args.lot, duration=args.duration)
-    if args.format == "json":
-        out = report.check_json(board, shown_path(args.plan))
+    if args.format == "json":  # the path as given: JSON escapes what a terminal must not see itself
+        out = report.check_json(board, json_path(args.plan))
     elif args.format == "markdown":
         out = report.check_markdown(board, plan, rules, shown_path(args.plan))
     else:
@@ -54,7 +54,7 @@ def compare_lots(args: argparse.Namespace) -> int:
     plan, rules = load(args)
     boards = compare(plan, rules)
     shown = shown_path(args.plan)
-    render = {"json": lambda: report.compare_json(boards, shown),
+    render = {"json": lambda: report.compare_json(boards, json_path(args.plan)),
               "markdown": lambda: report.compare_markdown(boards, plan, shown, rules),
               # the terminal's width, as check's; 80 columns when standard output is no terminal
               "text": lambda: report.compare_text(boards, plan, shown, rules,
@@ -105,7 +105,7 @@ def budget(args: argparse.Namespace) -> int:
     if args.format == "csv":
         text = export.budget_csv(budget_report.board_estimate(board, plan, rules), plan, bom=not args.no_bom)
     elif args.format == "json":
-        text = json_safe(budget_report.budget_json(board, plan, rules, shown))
+        text = json_safe(budget_report.budget_json(board, plan, rules, json_path(args.plan)))
     elif args.format == "markdown":
         text = budget_report.budget_markdown(board, plan, rules, shown)
     else:
