@@ -308,3 +308,27 @@ def test_a_notes_text_that_looks_like_a_header_or_a_comment_changes_nothing_else
     out = saved(edited, text)
     assert parse_plan(out) == edited and out.startswith("# mine\n")
     assert '"""Project\n[Budget]\n# not a comment"""' in out
+
+
+# a tool wrote its table at the end of the file; a person then added a partner after it, by hand
+INTERLEAVED = HAND + ('\n[[partners]]\nname = "Zuiderhaven Logistics B.V."\nshort_name = "ZHL"\ncountry = "NL"\n'
+                      'kind = "enterprise"\nrole = "beneficiary"\n')
+
+
+def test_a_tool_table_between_two_partners_stays_where_it_is():
+    """[tool.crm] between the partners: a title changed moved it below the last partner, without the
+    blank line before it ('role = "beneficiary"' then '[tool.crm]'), and a merge did the same."""
+    plan = parse_plan(INTERLEAVED)
+    assert plan.partners[-1].short_name == "ZHL"
+    out = saved(plan.model_copy(update={"title": "Another title"}), INTERLEAVED)
+    assert hunks(INTERLEAVED, out) == 1 and changed_lines(INTERLEAVED, out)[1] == ["title = 'Another title'"]
+    # a new partner goes after the last one, the tool's table stays between
+    added = saved(plan.model_copy(update={"partners": (*plan.partners, partner("Nouvelle Entreprise", "FR"))}),
+                  INTERLEAVED)
+    assert added.startswith(INTERLEAVED.rstrip("\n") + "\n\n[[partners]]\n")
+    assert parse_plan(added).partners[-1].name == "Nouvelle Entreprise"
+    # a partner before the tool's table removed: the table stays, with its comment
+    gone = saved(plan.model_copy(update={"partners": (*plan.partners[:-2], plan.partners[-1])}), INTERLEAVED)
+    assert "[tool.crm]\nproposal_id = 4711\nowner = 'marta'  # set by the CRM\n" in gone
+    assert gone.index("[tool.crm]") < gone.index('short_name = "ZHL"')
+    assert [p.short_name for p in parse_plan(gone).partners] == [p.short_name for p in plan.partners[:-2]] + ["ZHL"]

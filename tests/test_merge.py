@@ -401,3 +401,17 @@ def test_conflict_markers_in_theirs_are_named_as_a_merge_conflict(tmp_path: Path
     assert done.returncode == 2
     assert "theirs.toml" in done.stderr and "merge conflict at lines 4-8" in done.stderr
     assert "not valid TOML" not in done.stderr
+
+
+def test_a_tool_table_between_partners_stays_where_it_is_through_a_merge(tmp_path: Path) -> None:
+    """Ours: a tool's table, then a partner added after it by hand; theirs adds a partner. The merge moved
+    the tool's tables below the last partner without a blank line, changing lines nobody touched."""
+    tool = '\n[tool.crm]\nid = 42\ntags = ["a", "b"]  # crm comment\n'
+    base = write(tmp_path / "base.toml", BASE + tool)
+    ours = write(tmp_path / "ours.toml", BASE + tool + partner_block("Ours Ltd", "OURS"))
+    theirs = write(tmp_path / "theirs.toml", BASE + partner_block("Theirs SA", "THRS") + tool)
+    before = ours.read_text(encoding="utf-8")
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    # ours' text as it was, their partner after ours (both sides' new partners: ours first)
+    assert ours.read_text(encoding="utf-8") == before + partner_block("Theirs SA", "THRS")

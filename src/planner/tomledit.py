@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, NamedTuple
 
 Render = Callable[[object], str]
 BOM = "\ufeff"
@@ -53,12 +53,13 @@ def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Rende
         body = body.replace("\r\n", "\n")
     editor = _Editor(render, tomlkit)
     cut = None if whole else _cut_entries(body, array, len(old.get(array) or ()))
-    if cut is None:
+    pieced = None if cut is None else editor.pieces(cut, old, new, array)
+    if pieced is None:
         doc = tomlkit.parse(body)
         editor.table(doc, old, new)
         out = doc.as_string()
     else:
-        out = editor.pieces(*cut, old, new, array)
+        out = pieced
     if out.endswith("\n\n") and not body.endswith("\n\n"):
         out = out.rstrip("\n") + "\n"
     if newline == "\r\n":
@@ -78,15 +79,26 @@ def _header(line: str) -> tuple[bool, str] | None:
     return bool(found[1]), re.sub(r"[ \t\"']", "", found[2])
 
 
-def _cut_entries(text: str, array: str, count: int) -> tuple[str, list[str], str] | None:
-    """(the text before the array's entries, each entry's text, the text after them), or None.
+class Cut(NamedTuple):
+    """A document cut around the entries of its large array: `head` before the first entry, each entry's
+    text, `gaps` (the text of other tables standing between two entries, by the entry they follow: a
+    tool's [tool.crm] written at the end of the file, then a partner added after it by hand) and `tail`."""
+
+    head: str
+    entries: list[str]
+    gaps: dict[int, str]
+    tail: str
+
+
+def _cut_entries(text: str, array: str, count: int) -> Cut | None:
+    """The document cut around the array's entries (Cut), or None.
 
     An entry runs from the comment lines directly above its [[header]] to the comment lines directly
-    above the next header; its sub-tables ([partners.budget.WP1]) are in it. None where the entries
-    are not one run of headers, or not `count` of them (a header inside a multi-line string)."""
+    above the next header that is not one of its sub-tables ([partners.budget.WP1] is in it). None
+    where there are not `count` entries (a header inside a multi-line string)."""
     lines = text.splitlines(keepends=True)
     starts: list[int] = []
-    end = None
+    stops: dict[int, int] = {}  # entry (by its start line) -> the line of the other table that ends it
     for n, line in enumerate(lines):
         if "[" not in line:
             continue
@@ -95,23 +107,28 @@ def _cut_entries(text: str, array: str, count: int) -> tuple[str, list[str], str
             continue
         is_array, name = found
         if is_array and name == array:
-            if end is not None:
-                return None  # another table between two entries
             starts.append(n)
-        elif starts and end is None and not name.startswith(array + "."):
-            end = n
+        elif starts and starts[-1] not in stops and not name.startswith(array + "."):
+            stops[starts[-1]] = n
     if not starts or len(starts) != count:
         return None
-    end = len(lines) if end is None else end
 
     def lead(at: int) -> int:
         while at > 0 and _COMMENT.fullmatch(lines[at - 1]):
             at -= 1
         return at
 
-    bounds = [lead(n) for n in starts] + [lead(end) if end < len(lines) else end]
-    entries = ["".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
-    return "".join(lines[:bounds[0]]), entries, "".join(lines[bounds[-1]:])
+    entries: list[str] = []
+    gaps: dict[int, str] = {}
+    for k, begin in enumerate(starts):
+        following = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        stop = stops.get(begin, following)
+        entries.append("".join(lines[lead(begin):lead(stop) if stop < len(lines) else stop]))
+        if k + 1 < len(starts) and stop < following:
+            gaps[k] = "".join(lines[lead(stop):lead(following)])
+    last_stop = stops.get(starts[-1], len(lines))
+    tail = "".join(lines[lead(last_stop):]) if last_stop < len(lines) else ""
+    return Cut("".join(lines[:lead(starts[0])]), entries, gaps, tail)
 
 
 def _is_tables(value: object) -> bool:
@@ -164,13 +181,20 @@ class _Editor:
 
     # --- a text cut in pieces (edit_text) ----------------------------------------------------
 
-    def pieces(self, head: str, entries: list[str], tail: str, old: dict[str, Any], new: dict[str, Any],
-               array: str) -> str:
+    def pieces(self, cut: Cut, old: dict[str, Any], new: dict[str, Any], array: str) -> str | None:
+        """The document edited piece by piece; None when a table standing between two entries changed
+        (the caller then edits the whole text)."""
         import tomllib
 
+        head, tail = cut.head, cut.tail
+        gap_keys = {key for gap in cut.gaps.values() for key in tomllib.loads(gap)}
+        if any(old.get(key) != new.get(key) for key in gap_keys):
+            return None
         head_keys, tail_keys = set(tomllib.loads(head)), set(tomllib.loads(tail))
-        rest_old = {k: v for k, v in old.items() if k != array}
-        rest_new = {k: v for k, v in new.items() if k != array}
+        if gap_keys & (head_keys | tail_keys):
+            return None  # one table written in pieces around the entries: only the whole text is safe
+        rest_old = {k: v for k, v in old.items() if k != array and k not in gap_keys}
+        rest_new = {k: v for k, v in new.items() if k != array and k not in gap_keys}
 
         def to_tail(key: str) -> bool:
             if key in head_keys:
@@ -181,7 +205,7 @@ class _Editor:
                            {k: v for k, v in rest_new.items() if not to_tail(k)})
         new_tail = self._piece(tail, {k: v for k, v in rest_old.items() if to_tail(k)},
                                {k: v for k, v in rest_new.items() if to_tail(k)})
-        entries = self.entries(entries, old.get(array) or [], new.get(array) or [], array)
+        entries = self.entries(cut.entries, old.get(array) or [], new.get(array) or [], array, cut.gaps)
         if entries and new_tail.strip() and not entries[-1].endswith("\n\n"):
             entries[-1] = entries[-1].rstrip("\n") + "\n\n"  # a blank line before a table added after them
         return head + "".join(entries) + new_tail
@@ -193,12 +217,17 @@ class _Editor:
         self.table(doc, old, new)
         return str(doc.as_string())
 
-    def entries(self, texts: list[str], old: list[dict[str, Any]], new: list[dict[str, Any]], array: str) -> list[str]:
+    def entries(self, texts: list[str], old: list[dict[str, Any]], new: list[dict[str, Any]], array: str,
+                gaps: dict[int, str] | None = None) -> list[str]:
         """The array's entries as texts: unchanged ones kept, edited ones edited by tomlkit, removed ones
-        gone (each text holds the comments above it), new ones written where they stand in `new`."""
+        gone (each text holds the comments above it), new ones written where they stand in `new`. A gap
+        (another table after entry i) stays after it, or where it stood when the entry goes."""
         out: list[str] = []
         for i, j in _align(old, new):
+            gap = (gaps or {}).get(i) if i is not None else None
             if j is None:
+                if gap is not None:
+                    out.append(gap)
                 continue  # removed: its text, the comments above it and inside it, goes
             if i is None:
                 doc = self.tomlkit.document()
@@ -214,6 +243,10 @@ class _Editor:
                 doc = self.tomlkit.parse(texts[i])
                 self.table(doc[array][0], old[i], new[j])
                 out.append(doc.as_string())
+            if gap is not None:
+                if out and not out[-1].endswith("\n\n"):
+                    out[-1] = out[-1].rstrip("\n") + "\n\n"
+                out.append(gap)
         return out
 
     # --- tables ----------------------------------------------------------------------------
