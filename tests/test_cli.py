@@ -513,3 +513,18 @@ def test_json_names_a_plan_by_its_path_as_given_however_odd(tmp_path):
         assert result.returncode in (0, 1), result.stderr
         assert "\x1b" not in result.stdout  # escaped in the JSON text, never raw on a terminal
         assert json.loads(result.stdout)["plan"] == str(odd), command
+
+
+def test_a_mistyped_command_is_said_with_the_one_meant(tmp_path):
+    """'planner chek plan.toml' said 'unrecognized arguments: plan.toml' (chek was taken for a plan)."""
+    plan = shutil.copyfile(sample("lot1-example"), tmp_path / "plan.toml")
+    result = run_planner("chek", plan, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("planner: chek: not a command: did you mean 'check'? (commands: check, ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    # a plan's name near a command is still a plan where the file is there
+    shutil.copyfile(plan, tmp_path / "chek")
+    assert "did you mean" not in run_planner("chek", "--help", cwd=tmp_path).stderr
+    # every command's help says what --format gives
+    for command in ("check", "compare", "ls", "diff", "budget", "export"):
+        assert re.search(r"--format \{[a-z,]+\}\s+\w", run_planner(command, "--help").stdout), command

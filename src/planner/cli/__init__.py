@@ -95,6 +95,17 @@ class NoTerminal(Exception):
         return text
 
 
+def _mistyped_command(word: str) -> str | None:
+    """The command `word` was probably meant to be ('chek': 'check'), or None: a word that could be a plan
+    (an existing file, a name with a dot or a slash) or that is near no command is not one."""
+    if not word or word.startswith("-") or "." in word or "/" in word or Path(word).exists():
+        return None
+    import difflib  # only for a word that is no command and no file
+
+    close = difflib.get_close_matches(word.lower(), list(COMMANDS), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _safe_streams() -> None:
     """Print whatever the locale: a stream that cannot encode a character shows it as an escape
     (the glyphs and accents of a plan under LANG=C on an old Python, or a Latin-1 terminal)."""
@@ -122,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if sys.stdout is None or sys.stderr is None:
             raise OutputClosed()
+        if argv and argv[0] not in COMMANDS and (close := _mistyped_command(argv[0])):
+            raise PlanError(argv[0], f"not a command: did you mean {close!r}? (commands: {', '.join(COMMANDS)})")
         if argv and argv[0] in COMMANDS:
             command = COMMANDS[argv[0]]
             args = parser_for(command).parse_args(argv[1:])

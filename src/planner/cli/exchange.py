@@ -26,7 +26,7 @@ def import_partners_arguments(p: argparse.ArgumentParser) -> None:
         "employers' organisation, lead partner). CSV (comma, semicolon or tab "
         "separated), .xlsx, .xls or .ods. Nothing is written when a row is rejected, unless --skip-rejected. "
         "Exit 0 added, 1 rows rejected (nothing written), 2 unreadable.")
-    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("plan", metavar="PLAN", help="the plan file to add the partners to")
     p.add_argument("csv", metavar="FILE", help="a .csv, .xlsx, .xls or .ods file")
     p.add_argument("--dry-run", action="store_true", help="only show what would be added and rejected")
     p.add_argument("--skip-rejected", action="store_true", help="add the good rows even if some are rejected")
@@ -103,7 +103,7 @@ def import_partners(args: argparse.Namespace) -> int:
 
 
 def export_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("plan", metavar="PLAN", help="the plan file to export")
     p.add_argument("--format", choices=("csv", "markdown", "text", "json"), default="markdown",
                    help="markdown (default) or text: a report to mail (text: plain, lines of at most 72 "
                    "characters, for any mail client); csv: the partners; json: plan and verdict")
@@ -114,8 +114,9 @@ def export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
     p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 byte order mark (by default it has "
                    "one, so that Excel shows accents right)")
-    p.add_argument("--delimiter", choices=(",", ";"), help="CSV: the separator, ',' (the default) or ';', which "
-                   "Excel expects in Dutch, German, French or Spanish settings (the comma is their decimal mark)")
+    p.add_argument("--delimiter", choices=(",", ";"), metavar="SEP",
+                   help="CSV: the separator, ',' (the default) or ';', which Excel expects in Dutch, German, "
+                   "French or Spanish settings (the comma is their decimal mark)")
     add_rules_options(p)
 
 

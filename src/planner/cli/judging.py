@@ -17,11 +17,14 @@ from planner.scoring import compare, evaluate
 
 
 def check_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("plan", metavar="PLAN")
+    p.epilog = "Exit 0 eligible, 1 not eligible, 2 unreadable (the message on standard error)."
+    p.add_argument("plan", metavar="PLAN", help="the plan file (TOML) to judge")
     p.add_argument("--lot", type=int, metavar="N", help="what-if: judge against this lot")
     p.add_argument("--duration", type=int, metavar="M", help="what-if: judge for this many months")
     add_rules_options(p)
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="text (default: every rule and what it takes, for a terminal), json (the verdict for "
+                   "scripts and CI, as the plan format's spec gives it) or markdown (a table to paste)")
 
 
 def check(args: argparse.Namespace) -> int:
@@ -43,9 +46,12 @@ def check(args: argparse.Namespace) -> int:
 
 
 def compare_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("plan", metavar="PLAN")
+    p.epilog = "Exit 0 when the plan was judged (whatever the verdicts), 2 unreadable."
+    p.add_argument("plan", metavar="PLAN", help="the plan file (TOML) to judge for every lot and duration")
     add_rules_options(p)
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="text (default: a column per lot and duration, fitted to the terminal), json "
+                   "(every verdict with what it takes) or markdown")
 
 
 def compare_lots(args: argparse.Namespace) -> int:
@@ -65,7 +71,7 @@ def compare_lots(args: argparse.Namespace) -> int:
 
 def budget_arguments(p: argparse.ArgumentParser) -> None:
     p.epilog = "Exit 0 eligible, 1 not eligible, 2 unreadable (as planner check)."
-    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("plan", metavar="PLAN", help="the plan file (TOML) whose budget to show")
     p.add_argument("--lot", type=int, metavar="N", help="what-if: the cap of this lot")
     p.add_argument("--duration", type=int, metavar="M", help="what-if: the cap and months for this many months")
     add_rules_options(p)

@@ -75,7 +75,7 @@ def new(args: argparse.Namespace) -> int:
 
 
 def fmt_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("plans", metavar="PLAN", nargs="+")
+    p.add_argument("plans", metavar="PLAN", nargs="+", help="the plan files to rewrite in the canonical layout")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
 
 
@@ -108,7 +108,8 @@ def ls_arguments(p: argparse.ArgumentParser) -> None:
                 "the folder was listed, whatever the verdicts; 2 when it cannot be read.")
     p.add_argument("folder", metavar="DIR", nargs="?", default=".", help="the folder (default: the current one)")
     p.add_argument("--recursive", "-r", action="store_true", help="the plans in subfolders too")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (default: a line per plan) or json (the spec's listing, for scripts)")
 
 
 def ls(args: argparse.Namespace) -> int:
@@ -137,7 +138,8 @@ def diff_arguments(p: argparse.ArgumentParser) -> None:
     p.epilog = ("As a git diff driver: git config diff.planner.textconv 'planner diff --textconv' and a line "
                 "'*.toml diff=planner' in .gitattributes; git diff then shows what changed in words.")
     p.add_argument("plans", metavar="PLAN", nargs="+", help="two plans (A B), or one with --textconv")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (default: each change in words) or json (the same as data)")
     p.add_argument("--textconv", action="store_true", help="print one plan as lines of words (for git's textconv)")
 
 
