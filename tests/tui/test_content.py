@@ -78,3 +78,33 @@ async def test_content_screen_says_lot2_content_is_not_required_for_lot1(lot1: P
         screen = await wait_screen(pilot, ContentScreen)
         assert "Not required for Lot 1" in static_text(screen, "#content-lot")
         assert app.board.get("occupational-profiles") is None
+
+
+async def test_escape_in_the_profile_form_asks_before_dropping_a_typed_title(draft: Path) -> None:
+    """escape dropped a typed profile without a word, where the partner and plan-details forms ask."""
+    from planner.tui.screens.dialogs import Choice
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        before = app.document.plan.profiles
+        await pilot.press("p")
+        await wait_screen(pilot, ContentScreen)
+        await pilot.press("a")
+        form = await wait_screen(pilot, ProfileForm)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await wait_screen(pilot, ContentScreen)
+        await pilot.press("a")
+        form = await wait_screen(pilot, ProfileForm)
+        await type_text(pilot, "Agri-drone operator")
+        await pilot.press("escape")
+        question = await wait_screen(pilot, Choice)
+        assert "Discard the occupational profile typed?" in question.question
+        await pilot.press("enter")  # Keep editing, in focus
+        await wait_for(pilot, lambda: app.screen is form, "back in the form")
+        assert form.query_one("#title").value == "Agri-drone operator"
+        await pilot.press("escape")
+        await wait_screen(pilot, Choice)
+        await pilot.press("right", "enter")  # Discard
+        await wait_screen(pilot, ContentScreen)
+        assert app.document.plan.profiles == before

@@ -15,7 +15,7 @@ from planner.model import Plan, Profile
 from planner.report import content_lots
 from planner.rules import CallRules
 from planner.tui.screens import DIALOG_CSS
-from planner.tui.screens.dialogs import FieldError
+from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import editable, literal
 from planner.tui.widgets.choice_list import ChoiceList
@@ -34,13 +34,14 @@ def coverage(plan: Plan, rules: CallRules) -> Text:
     return text
 
 
-class ProfileForm(ModalScreen[Profile | None]):
+class ProfileForm(ClosingOnce, ModalScreen[Profile | None]):
     CSS_PATH = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="profile.cancel")]
 
     def __init__(self, profile: Profile | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.profile = profile
+        self._initial: tuple[str, str] | None = None  # the fields as they opened
 
     def compose(self):
         p = self.profile
@@ -72,8 +73,21 @@ class ProfileForm(ModalScreen[Profile | None]):
         else:
             self.query_one("#title" if not title else "#eqf").focus()
 
+    def on_mount(self) -> None:
+        self._initial = self._shown()
+
+    def _shown(self) -> tuple[str, str]:
+        return self.query_one("#title", Input).value, self.query_one("#eqf", Input).value
+
+    def unsaved_work(self) -> str | None:
+        return None if self._shown() == self._initial else "the occupational profile being edited"
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Closes as it opened; with a title or level typed, asks first (as the partner form does)."""
+        if self.unsaved_work() is None:
+            self.dismiss(None)
+        else:
+            self.ask_to_discard("Discard the occupational profile typed?")
 
 
 class ContentScreen(PlanEditor):
