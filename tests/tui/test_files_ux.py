@@ -420,3 +420,48 @@ async def test_the_folder_views_message_stands_in_a_line_of_its_own(draft, size)
         assert "nope.toml" in str(notice.render())
         for selector in ("#plans", "#folder-detail", "#folder-path"):
             assert outside(notice.region, view.query_one(selector).region), selector
+
+
+async def test_a_budget_export_of_a_plan_without_a_budget_says_where_the_budget_is_made(tmp_path):
+    """It wrote a workbook of zeros and said 'Exported ... (the budget)'."""
+    app, notes = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["e"])
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "budget" in question(app.screen),
+                       "the export question")
+        post_keys(app, ["right", "right", "right", "enter"])  # Budget .xlsx
+        await wait_for(pilot, lambda: any(n.message.startswith("No budget to export yet: b opens the budget")
+                                          for n in notes), "the notice")
+        assert not isinstance(app.screen, Choice) and not list(tmp_path.glob("*.xlsx"))
+
+
+async def test_at_40x12_every_button_of_a_question_is_in_view_and_a_long_question_scrolls(draft):
+    """At 40x12 the export question showed three of its six buttons (tab went to ones out of sight), and
+    the question to move to the next call was taller than the screen: its buttons never came into view."""
+    from textual.containers import VerticalScroll
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["e"])
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice), "the export question")
+        await pilot.pause()
+        screen = app.screen.region
+        buttons = list(app.screen.query("Button"))
+        assert len(buttons) == 6
+        for button in buttons:
+            assert screen.contains_region(button.region) and button.region.width >= 8, (button.id, button.region)
+        await pilot.press("escape")
+        await wait_main(pilot)
+        post_keys(app, ["y"])  # call 2024 has closed: the question lists what would change
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice) and "Move this plan" in question(app.screen),
+                       "the call question")
+        await pilot.pause()
+        for button in app.screen.query("Button"):
+            assert screen.contains_region(button.region), (button.id, button.region)
+        scroll = app.screen.query_one(".question-scroll", VerticalScroll)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: scroll.scroll_y == 2, "the question scrolled by down")
+        assert app.focused.id == "choice-move"  # the keys scrolled; the answer in focus stays

@@ -40,6 +40,11 @@ def ask_export(app) -> None:
     from planner.tui.screens.dialogs import Choice
 
     def chose_format(fmt: str | None) -> None:
+        if fmt in ("budget-xlsx", "budget-csv") and not app.document.plan.has_budget:
+            # not a workbook of zeros: say where the budget is made
+            app.tell(f"No budget to export yet: {app.key_for('planner.budget')} opens the budget (work packages "
+                     "and each partner's costs).", title="Not exported", severity="warning", timeout=10)
+            return
         if fmt == "csv":
             ask_separator(app)
         elif fmt in ("budget-xlsx", "budget-csv"):

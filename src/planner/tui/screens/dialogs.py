@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -17,11 +17,16 @@ from planner.tui.text import literal, plain
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import TextField
 
+# below 60 columns (a 40x12 terminal) a dialog's buttons stand two to a row (dialogs.tcss, -slim): in one
+# row, those past the edge were out of sight, and tab moved the focus onto a button nobody could see
+SLIM = [(0, "-slim"), (60, "-roomy")]
+
 
 class ClosingOnce(ModalScreen):
     """A modal screen that closes once: keys typed fast (enter, enter) may ask twice before it is
     gone, and a second dismiss would pop the screen under it too."""
     CSS_PATH = DIALOG_CSS  # see screens/__init__.py and dialogs.tcss
+    HORIZONTAL_BREAKPOINTS = SLIM
 
     def dismiss(self, result=None):
         if getattr(self, "_dismissed", False):
@@ -81,9 +86,14 @@ class Choice(ModalScreen[str]):
     can lose data.
     """
     CSS_PATH = DIALOG_CSS
+    HORIZONTAL_BREAKPOINTS = SLIM
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-                Binding("left", "app.focus_previous", show=False), Binding("right", "app.focus_next", show=False)]
+                Binding("left", "app.focus_previous", show=False), Binding("right", "app.focus_next", show=False),
+                # a question longer than the screen scrolls (the buttons stay in view under it)
+                Binding("up", "scroll_question(-1)", show=False), Binding("down", "scroll_question(1)", show=False),
+                Binding("pageup", "scroll_question(-5)", show=False),
+                Binding("pagedown", "scroll_question(5)", show=False)]
 
     def __init__(self, question: str, choices: list[tuple[str, str]], escape: str = "cancel",
                  default: str | None = None, wide: bool = False) -> None:
@@ -100,7 +110,8 @@ class Choice(ModalScreen[str]):
         # five buttons or more: narrower ones (Textual's are at least 16 wide), so that all fit 80 columns
         many = " -many" if len(self.choices) >= 5 else ""
         with Vertical(classes=("dialog -wide-choice" if self.wide else "dialog") + many):
-            yield Static(literal(self.question, keep_newlines=True), classes="question")
+            with VerticalScroll(classes="question-scroll", can_focus=False):
+                yield Static(literal(self.question, keep_newlines=True), classes="question")
             with Horizontal(classes="buttons"):
                 for choice_id, label in self.choices:
                     yield Button(label, id=f"choice-{choice_id}", compact=True,
@@ -109,6 +120,14 @@ class Choice(ModalScreen[str]):
 
     def on_mount(self) -> None:
         self.query_one(f"#choice-{self.default}", Button).focus()
+
+    def on_resize(self) -> None:
+        # the question takes what the buttons, the frame and the footer leave: it scrolls, they stay
+        buttons = 2 * ((len(self.choices) + 1) // 2) if self.has_class("-slim") else 1
+        self.query_one(".question-scroll").styles.max_height = max(2, self.app.size.height - buttons - 6)
+
+    def action_scroll_question(self, lines: int) -> None:
+        self.query_one(".question-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
