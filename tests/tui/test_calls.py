@@ -220,3 +220,19 @@ async def test_the_planner_ends_cleanly_when_it_is_told_to_while_the_lot_pane_is
             assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the rebuild to start"
             await asyncio.sleep(0)
     assert app.return_code in (None, 0)  # leaving run_test ended the app there; a crash raises out of it
+
+
+async def test_the_question_to_move_to_the_next_call_lists_the_new_rules_first(draft, monkeypatch) -> None:
+    """From 2024 to 2027, ten lines of 'how sure (grade): official → secondary' came first and the new
+    third-countries and ECHE rules were among '... 18 more'."""
+    freeze_clock(monkeypatch, LATE_2026)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("y")
+        question = await wait_screen(pilot, Choice)
+        asked = str(question.query_one(".question", Static).render())
+        assert "Move this plan to call 2027 (expected early 2027, deadline not yet published)?" in asked
+        shown = asked.split("What changes", 1)[1].split("\n- …", 1)[0]
+        assert "- third-countries: new rule" in shown and "- eche: new rule" in shown
+        assert "how sure (grade)" not in shown  # how sure each source is: after the rules, not shown here

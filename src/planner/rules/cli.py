@@ -79,8 +79,21 @@ def rule_changes(a: str, b: str, beside: Path | None = None) -> list[str]:
     from planner.rules.diff import diff  # here: the TUI loads this module at start, the diff only for this dialog
 
     skip = ("id:", "name:", "title:")
-    return [line for line in diff(_data(a, beside), _data(b, beside))
-            if not line.startswith(skip) and "source" not in line.split(":", 1)[0]]
+    changes = [line for line in diff(_data(a, beside), _data(b, beside))
+               if not line.startswith(skip) and "source" not in line.split(":", 1)[0]]
+    # what changes most for a plan first: rules new or gone, then the lots, countries and the rest, then
+    # each ecosystem's details, how sure each source is last. In the diff's order, ten lines of 'how sure
+    # (grade): official → secondary' and eight of ecosystems hid the new third-countries and ECHE rules
+    # behind '... 18 more'
+    def rank(line: str) -> int:
+        field, _, said = line.partition(":")
+        if "grade" in field:
+            return 3
+        if said.strip().startswith(("new rule", "rule removed")) or "no longer" in said:
+            return 0
+        return 2 if field.startswith("ecosystem") else 1
+
+    return sorted(changes, key=rank)
 
 
 def _deadline(rules: CallRules, now: datetime) -> str:

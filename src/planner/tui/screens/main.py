@@ -23,7 +23,7 @@ from planner.errors import PlanError
 from planner.files import not_a_regular_file
 from planner.heap import freeze_heap
 from planner.model import Partner
-from planner.rules import CallRules, available_calls, load_call, next_call, not_published, replaced_notice
+from planner.rules import CallRules, available_calls, load_call, next_call, replaced_notice
 from planner.scoring import Scoreboard, evaluate, now
 from planner.tui.actions import ACTIONS, FOLDER, bound
 from planner.tui.text import plain
@@ -323,7 +323,8 @@ class MainScreen(Screen):
         more = len(changes) - len(shown)
         closed = self.document.rules.deadline_aware()
         when = f" on {closed.day} {closed:%b %Y}" if closed is not None else ""
-        status = f"expected, deadline {not_published(rules)}" if rules.is_expected else "open"
+        status = ((f"expected {rules.expected}" if rules.expected else "expected") + ", deadline not yet published"
+                  if rules.is_expected else "open")
         moved = editing.set_call(self.document.plan, rules)
         verdict = evaluate(moved, rules, moved.lot, moved.duration_months).headline
         question = (f"Call {current} closed{when}. Move this plan to call {later} ({status})?\n"
