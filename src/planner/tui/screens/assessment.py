@@ -15,36 +15,40 @@ from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput
-from planner.typed_numbers import Invalid, parse_count
+from planner.typed_numbers import MAX_TYPED, Invalid, parse_count
 
 BAR = 30
 
 
 def chart(plan: Plan, rules: CallRules) -> Text:
-    """One bar per criterion and one for the total, with the threshold marked by '|' and the verdict in words."""
+    """One bar per criterion and one for the total, with the threshold marked by '|' and the verdict in
+    words; thresholds from secondary sources marked * and said so under the bars, as the scoreboard does."""
     text = Text()
     total = 0
+    star = "*" if rules.provisional(rules.award_rules.grade) else ""
     for c in rules.award:
         score = getattr(plan.assessment, c.id, None) if plan.assessment else None
         need = rules.award_threshold(c)
         total += score or 0
-        text.append_text(_bar(c.label, score, c.maximum, need))
+        text.append_text(_bar(c.label, score, c.maximum, need, star))
     text.append_text(_bar("Total", total if plan.assessment else None, rules.award_maximum,
-                          rules.award_rules.min_total))
+                          rules.award_rules.min_total, star))
+    if star:
+        text.append("* the thresholds are provisional: check the call document\n", style="dim")
     return text
 
 
-def _bar(label: str, score: int | None, maximum: int, need: int) -> Text:
+def _bar(label: str, score: int | None, maximum: int, need: int, star: str = "") -> Text:
     filled = 0 if score is None else round(BAR * min(score, maximum) / maximum)
     mark = round(BAR * need / maximum)
     cells = ["█" if i < filled else "░" for i in range(BAR)]
     cells.insert(mark, "|")
     if score is None:
-        verdict, style = "not scored", "dim"
+        verdict, style = f"not scored (needs {need}{star})", "dim"
     elif score >= need:
-        verdict, style = f"✓ {score}/{maximum} (needs {need})", "green"
+        verdict, style = f"✓ {score}/{maximum} (needs {need}{star})", "green"
     else:
-        verdict, style = f"✗ {score}/{maximum}: under {need}", "bold red"
+        verdict, style = f"✗ {score}/{maximum}: under {need}{star}", "bold red"
     return Text.assemble((label, "bold"), "\n  ", ("".join(cells), style), f" {verdict}\n")
 
 
@@ -61,8 +65,10 @@ class AssessmentScreen(PlanEditor):
                     score = getattr(self.plan.assessment, c.id, None) if self.plan.assessment else None
                     # the chart follows each keystroke in its own turn (LiveInput); the plan takes the
                     # score on enter, tab or leaving: a half-typed one is never the plan's, nor an undo step
+                    # no type="integer": its filter dropped what it did not allow without a word ('17.5'
+                    # became 175, '12a' 12); the text goes to parse_count, which says what it is not
                     yield LiveInput("" if score is None else str(score), changed=self._typed, applied=self._applied,
-                                    type="integer", id=f"score-{c.id}", max_length=3, compact=True)
+                                    id=f"score-{c.id}", max_length=MAX_TYPED, compact=True)
                     yield Label(literal(f"of {c.maximum}: {c.label}"), classes="score-label")
             yield Static("enter or tab applies a score · escape closes", classes="hint")
         yield PlannerFooter()
