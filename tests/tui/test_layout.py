@@ -272,6 +272,15 @@ async def test_notices_cover_no_pane_and_not_the_verdict_bar(draft, size):
         assert {s: app.query_one(s).region for s in (*PANES, "#verdict")} == regions  # nothing moved
         rows = screen_text(app).splitlines()
         assert rows[0].strip().startswith("Notification 2")
+        # words of the size a line breaks at: the cut counted characters, and the second line ended in
+        # the middle of the message without the mark (wrapping at word ends used up the room)
+        app.notify("Plan set to Lot 1, 24 months. " + "WP1 (to month 48), " * 12 + "end after month 24: "
+                   "they no longer fit the project; change their months in the budget (b).", timeout=60)
+        await wait_for(pilot, lambda: "Plan set" in str(shown_toasts(app)[-1].render()), "the long notice")
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        shown = rows[0].strip() + " " + rows[1].strip("┏━┓ ")
+        assert shown.endswith("…") and "Plan set to Lot 1, 24 months." in shown, rows[:2]
         bar = regions["#verdict"]
         assert re.sub(r"\s+", " ", "\n".join(rows[bar.y:])).startswith(re.sub(r"\s+", " ", verdict(app)))
 

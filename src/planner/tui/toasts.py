@@ -45,6 +45,20 @@ MAX_SHOWN = 3
 MARKS = {"error": "✗ ", "warning": "! ", "information": ""}  # the meaning without colour (NO_COLOR)
 
 
+def _two_lines(head: str, message: str, width: int) -> str:
+    """`message` cut so that, after `head`, it wraps to at most two lines of `width`, its end marked with
+    …: counted by characters, a message that wrapped at word ends lost its last words without a mark
+    ('... end after month 24: they no')."""
+    import textwrap  # a notice on the main screen: a few hundred characters at most
+
+    width = max(width, 2)
+    lines = textwrap.wrap(head + message, width, break_on_hyphens=False, drop_whitespace=True)
+    if len(lines) <= 2:
+        return message
+    kept = textwrap.wrap(head + message, width, break_on_hyphens=False, max_lines=2, placeholder=" …")
+    return " ".join(kept)[len(head):] if " ".join(kept).startswith(head) else message[:width - 1] + "…"
+
+
 class Notice(Static, NoRelayout):
     """One notice: its title and message on one line (wrapped when long); a click takes it away."""
 
@@ -64,9 +78,7 @@ class Notice(Static, NoRelayout):
         message = notification.message
         if width is not None:
             message = " · ".join(line.strip() for line in message.splitlines() if line.strip())
-            room = 2 * width - len(head)
-            if len(message) > room:
-                message = message[:max(room - 1, 0)] + "…"
+            message = _two_lines(head, message, width)
         if notification.markup:  # Textual's own ("Press [b]ctrl+q[/b]"), checked by PlannerApp.notify
             self.update(escape(head) + message)
         else:
