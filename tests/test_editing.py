@@ -103,3 +103,22 @@ def test_switching_lot_keeps_an_allowed_duration_and_replaces_another(rules):
     lot2 = editing.set_lot(lot1_36, rules, 2)
     assert editing.set_lot(lot2, rules, 1).duration_months == rules.lot(1).shortest_duration
     assert editing.set_lot(lot1_36, rules, 1, 24).duration_months == 24
+
+
+def test_the_content_and_the_self_assessment_say_what_changed_not_only_where():
+    """Their notices said 'Self-assessment', 'Activities', 'Occupational profiles' and nothing more."""
+    from planner.model import Activities
+
+    plan = load_plan(SAMPLES / "lot2-draft.toml")
+    scored = editing.set_score(plan, "relevance", 20)
+    assert editing.describe_change(plan, scored) == "self-assessment: relevance none → 20"
+    assert editing.describe_change(scored, editing.set_score(scored, "relevance", 22)) == \
+        "self-assessment: relevance 20 → 22"
+    profile = Profile(title="Agri-drone operator", eqf=5)
+    added = plan.model_copy(update={"profiles": (*plan.profiles, profile)})
+    assert editing.describe_change(plan, added) == "occupational profile added: Agri-drone operator (EQF 5)"
+    assert editing.describe_change(added, plan) == "occupational profile removed: Agri-drone operator"
+    assert plan.activities is not None and plan.activities.core_curricula and not plan.activities.cvet_programmes
+    changed = plan.model_copy(update={"activities": Activities(skills_strategy=True, cvet_programmes=True)})
+    assert editing.describe_change(plan, changed) == \
+        "activities planned: CVET programmes; no longer planned: core curricula"

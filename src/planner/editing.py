@@ -304,11 +304,54 @@ def describe_change(before: Plan, after: Plan, rules: CallRules | None = None) -
                if getattr(before, name) != getattr(after, name)]
     if details:
         parts.append(f"plan details ({', '.join(details)})")
-    for name, words in (("profiles", "occupational profiles"), ("activities", "activities"),
-                        ("assessment", "self-assessment")):
-        if getattr(before, name) != getattr(after, name):
-            parts.append(words)
+    if before.profiles != after.profiles:
+        parts.append(_profiles_change(before.profiles, after.profiles))
+    if before.activities != after.activities:
+        parts.append(_activities_change(before.activities, after.activities))
+    if before.assessment != after.assessment:
+        parts.append(_assessment_change(before.assessment, after.assessment))
     return "; ".join(parts) or "no change"
+
+
+# the words of the content and the self-assessment in a notice: what changed, not only where
+_ACTIVITY_WORDS = {"skills_strategy": "skills strategy", "cvet_programmes": "CVET programmes",
+                   "core_curricula": "core curricula", "long_term_action_plan": "long-term action plan"}
+
+
+def _cut(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _profiles_change(before: tuple[Profile, ...], after: tuple[Profile, ...]) -> str:
+    """'occupational profile added: Agri-drone operator (EQF 5)', '... removed: ...', '... edited: ...'."""
+    added = [p for p in after if p not in before]
+    removed = [p for p in before if p not in after]
+    if len(added) == 1 and len(removed) == 1:
+        return f"occupational profile edited: {_cut(added[0].title)} (EQF {added[0].eqf})"
+    if len(added) == 1 and not removed:
+        return f"occupational profile added: {_cut(added[0].title)} (EQF {added[0].eqf})"
+    if len(removed) == 1 and not added:
+        return f"occupational profile removed: {_cut(removed[0].title)}"
+    return f"occupational profiles: {len(after)} (were {len(before)})"
+
+
+def _activities_change(before: Activities | None, after: Activities | None) -> str:
+    """'activity planned: skills strategy', 'activity no longer planned: core curricula'."""
+    old, new = before or Activities(), after or Activities()
+    planned = [w for k, w in _ACTIVITY_WORDS.items() if getattr(new, k) and not getattr(old, k)]
+    dropped = [w for k, w in _ACTIVITY_WORDS.items() if getattr(old, k) and not getattr(new, k)]
+    words = ([f"planned: {', '.join(planned)}"] if planned else []) + (
+        [f"no longer planned: {', '.join(dropped)}"] if dropped else [])
+    return "activities " + "; ".join(words) if words else "activities"
+
+
+def _assessment_change(before: Assessment | None, after: Assessment | None) -> str:
+    """'self-assessment: relevance 20 → 22' (each score changed, 'none' where there is none)."""
+    old, new = before or Assessment(), after or Assessment()
+    changed = [f"{name} {'none' if getattr(old, name) is None else getattr(old, name)} → "
+               f"{'none' if getattr(new, name) is None else getattr(new, name)}"
+               for name in ("relevance", "design", "partnership", "impact") if getattr(old, name) != getattr(new, name)]
+    return "self-assessment: " + ", ".join(changed) if changed else "self-assessment"
 
 
 # --- work packages that a duration leaves out (the budget screen, the comparison and its notice) --------

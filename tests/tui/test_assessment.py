@@ -21,7 +21,7 @@ from .helpers import (
 
 
 async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> None:
-    app, _ = make_app(draft)
+    app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         assert app.board.get("award").status == "info"
@@ -30,6 +30,8 @@ async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> N
         for i, score in enumerate(("20", "12", "20", "16")):
             await type_text(pilot, score, done=lambda s=score, i=i: screen.query(Input)[i].value == s)
             await pilot.press("tab")
+        # each score's notice says which and what (it said 'Self-assessment')
+        assert any(n.message == "Self-assessment: relevance none → 20" for n in notes), [n.message for n in notes]
         award = app.board.get("award")
         assert award.status == "warn" and "total 68 is under 70" in award.message
         chart = static_text(screen, "#chart")
