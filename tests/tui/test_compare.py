@@ -122,6 +122,31 @@ async def open_comparison(pilot, term: Terminal) -> tuple[CompareScreen, Compare
     return screen, table
 
 
+async def test_a_cell_longer_than_the_line_under_the_table_is_shown_in_full_by_space(draft):
+    """The line under the table holds three lines: the steps of 'What it takes' were cut there with no
+    way to read the rest, though the legend said 'a cell in full below'."""
+    from planner.tui.screens.dialogs import Choice
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        screen = await wait_screen(pilot, CompareScreen)
+        await pilot.pause()
+        shown = re.sub(r"\s+", " ", static_text(screen, "#compare-detail"))
+        assert shown.startswith("Lot 2 48m · What it takes:") and shown.endswith("… (space: in full)")
+        await pilot.press("space")
+        full = await wait_screen(pilot, Choice)
+        text = re.sub(r"\s+", " ", full.question)
+        assert text == re.sub(r"\s+", " ", screen.detail().plain)
+        assert "cut EUR 182,794 of estimated costs" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "back to the comparison")
+        await pilot.press("down", "down")  # Budget vs cap, then Coordinator: short, no key to read more
+        await wait_for(pilot, lambda: "Coordinator" in static_text(screen, "#compare-detail"), "the coordinator")
+        assert "(space: in full)" not in static_text(screen, "#compare-detail")
+
+
 @pytest.mark.frames  # reads what reaches the terminal, frame by frame
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_every_column_of_the_call_is_in_view_and_no_cell_is_cut_without_an_ellipsis(tmp_path, size,

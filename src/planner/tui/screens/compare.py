@@ -215,6 +215,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
     BINDINGS = [
         Binding("escape,c", "close", "Close", id="compare.close"),
         Binding("enter", "apply", "Apply column", id="compare.apply", priority=True),
+        Binding("space", "full", "Cell in full", id="compare.full"),
         Binding("1", "apply_number(0)", "Apply 1", show=False),
         Binding("2", "apply_number(1)", "Apply 2", show=False),
         Binding("3", "apply_number(2)", "Apply 3", show=False),
@@ -239,9 +240,10 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             table = CompareTable(columns, id="comparison")
             table.fixed_rows = 2
             yield table
-            yield CutLines(3, id="compare-detail")  # its height in screens/dialogs.tcss
+            # its height in screens/dialogs.tcss; a cell longer than its three lines says how to read it all
+            yield CutLines(3, tail_when_cut=True, id="compare-detail")
             yield Line(f"{NOW.strip()} the plan now · * provisional figure · ≠ rules that differ · "
-                       f"arrows: a cell in full below · enter or 1-{len(self.boards)}: apply that column · "
+                       f"arrows: a cell below (space: in full) · enter or 1-{len(self.boards)}: apply that column · "
                        "escape closes", classes="hint")
         yield PlannerFooter()
 
@@ -339,7 +341,14 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         return text
 
     def _detail(self) -> None:
-        self.query_one("#compare-detail", CutLines).show(self.detail())
+        self.query_one("#compare-detail", CutLines).show(self.detail(), Text(" (space: in full)", style="bold"))
+
+    def action_full(self) -> None:
+        """The cell under the cursor in full, in a question of its own that scrolls (the line under the
+        table holds three lines: 'What it takes' and a budget's rule often need more)."""
+        from planner.tui.screens.dialogs import Choice
+
+        self.app.push_screen(Choice(self.detail().plain, [("close", "Close")], escape="close"))
 
     def action_apply(self) -> None:
         column = self.query_one(CompareTable).cursor_column - 1

@@ -16,10 +16,14 @@ from textual.visual import RenderOptions, Visual
 from planner.tui.widgets.quiet import Line
 
 
-def cut_lines(text: Text, width: int, lines: int, console, tail: Text | None = None) -> Text:
+def cut_lines(text: Text, width: int, lines: int, console, tail: Text | None = None,
+              tail_when_cut: bool = False) -> Text:
     """`text` wrapped to `width`, at most `lines` lines, the last one ending in … when there was more.
     `tail` (a key to press: '(enter or b: edit)') follows the text and is kept whole when the text is cut,
-    after its …, where it takes at most two thirds of the width."""
+    after its …, where it takes at most two thirds of the width; with `tail_when_cut`, only then (a key
+    that shows the rest: '(space: in full)')."""
+    if tail_when_cut and width > 0 and len(wrapped := text.wrap(console, width)) <= lines:
+        return Text("\n").join(wrapped)
     whole = text if tail is None else Text.assemble(text, tail)
     if width <= 0:
         return whole
@@ -43,14 +47,17 @@ class Cut(Visual):
     and draws it at the width it laid out; a render that read the widget's own width (`content_size`)
     asked for the screen's layout from inside it: a second, whole one, 5 ms of the first frame."""
 
-    def __init__(self, text: Text, lines: int, console: Console, tail: Text | None = None) -> None:
+    def __init__(self, text: Text, lines: int, console: Console, tail: Text | None = None,
+                 tail_when_cut: bool = False) -> None:
         self.text, self.lines, self.console, self.tail = text, lines, console, tail
+        self.tail_when_cut = tail_when_cut
         self._cut: tuple[int, Content] | None = None  # the last width asked for, and the text cut to it
 
     def at(self, width: int) -> Content:
         if self._cut is None or self._cut[0] != width:
             self._cut = width, Content.from_rich_text(cut_lines(self.text, width, self.lines, self.console,
-                                                                self.tail), console=self.console)
+                                                                self.tail, self.tail_when_cut),
+                                                      console=self.console)
         return self._cut[1]
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
@@ -69,11 +76,12 @@ class Cut(Visual):
 class CutLines(Line):
     """At most `lines` lines (its height in the CSS, fixed or a max-height), cut with …"""
 
-    def __init__(self, lines: int, **kwargs) -> None:
+    def __init__(self, lines: int, tail_when_cut: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.lines = lines
         self.full = Text()
         self.tail: Text | None = None
+        self.tail_when_cut = tail_when_cut
 
     def show(self, text: Text, tail: Text | None = None) -> None:
         """`tail`: kept whole after the … when `text` is cut (see cut_lines)."""
@@ -82,4 +90,4 @@ class CutLines(Line):
             self.refresh(layout=self.styles.height is None or self.styles.height.is_auto)
 
     def render(self) -> Cut:
-        return Cut(self.full, self.lines, self.app.console, self.tail)
+        return Cut(self.full, self.lines, self.app.console, self.tail, self.tail_when_cut)
