@@ -108,3 +108,32 @@ async def test_escape_in_the_profile_form_asks_before_dropping_a_typed_title(dra
         await pilot.press("right", "enter")  # Discard
         await wait_screen(pilot, ContentScreen)
         assert app.document.plan.profiles == before
+
+
+async def test_a_profile_added_is_in_view_and_d_is_offered_only_on_the_profiles(draft: Path) -> None:
+    """At 80x24 the table shows four profiles: the fifth, just added, stayed out of sight below them;
+    and the footer offered 'd Remove profile' on the activities, where d does nothing."""
+    from planner.tui.widgets.choice_list import ChoiceList
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("p")
+        screen = await wait_screen(pilot, ContentScreen)
+        table = screen.query_one("#profiles")
+        for i in (1, 2, 3):
+            await pilot.press("a")
+            await wait_screen(pilot, ProfileForm)
+            await type_text(pilot, f"Agri-drone operator {i}")
+            await pilot.press("tab", "5", "enter")
+            await wait_for(pilot, lambda i=i: app.screen is screen and len(app.document.plan.profiles) == 3 + i,
+                           f"profile {i} added")
+        await wait_for(pilot, lambda: "Agri-drone operator 3" in screen_text(app), "the last profile in view")
+        assert table.cursor_row == len(app.document.plan.profiles) - 1
+        assert "Remove profile" in screen_text(app).splitlines()[-1]
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: isinstance(app.focused, ChoiceList), "the activities")
+        await wait_for(pilot, lambda: "Remove profile" not in screen_text(app).splitlines()[-1], "the footer")
+        await pilot.press("d")  # does nothing here, and is not offered
+        await pilot.pause()
+        assert len(app.document.plan.profiles) == 6 and app.screen is screen

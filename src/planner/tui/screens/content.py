@@ -138,8 +138,12 @@ class ContentScreen(PlanEditor):
 
     def action_add_profile(self) -> None:
         def added(profile: Profile | None) -> None:
-            if profile is not None:
-                self.edit(editing.set_profiles(self.plan, (*self.plan.profiles, profile)))  # refused: notified
+            if profile is not None and self.edit(editing.set_profiles(self.plan, (*self.plan.profiles, profile))) \
+                    is None:  # refused: notified
+                # the new profile under the cursor and in view: the table shows four rows at 80x24, and
+                # the fifth stayed out of sight below them
+                table = self.query_one("#profiles", DataTable)
+                table.move_cursor(row=len(self.plan.profiles) - 1, scroll=True)
 
         self.app.push_screen(ProfileForm(), added)
 
@@ -155,6 +159,16 @@ class ContentScreen(PlanEditor):
 
         if 0 <= index < len(self.plan.profiles):
             self.app.push_screen(ProfileForm(self.plan.profiles[index]), edited)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # d removes the profile under the cursor: offered (in the footer too) only while the profiles
+        # have the focus, not on the activities, where it did nothing
+        if action == "remove_profile":
+            return self.is_mounted and self.query_one("#profiles", DataTable).has_focus
+        return super().check_action(action, parameters)
+
+    def on_descendant_focus(self, _event) -> None:
+        self.refresh_bindings()
 
     def action_remove_profile(self) -> None:
         from planner.tui.screens.dialogs import Choice
