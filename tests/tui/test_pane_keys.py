@@ -75,3 +75,36 @@ async def test_g_types_the_grant_escape_puts_it_back_and_the_keys_work_again(lot
         post_keys(app, ["g", *"950k", "enter", "t"])  # taken by enter: back to the list, where t works
         await wait_screen(pilot, PlanDetails)
         assert app.document.plan.requested_grant_eur == 950_000
+
+
+async def test_a_call_switched_from_the_lot_pane_keeps_the_lot_pane_at_80x24(draft, monkeypatch):
+    """At 80x24, 2 then y (and enter on the question): the lot pane's lists were rebuilt for the new
+    call with the focus on them, Textual gave the focus to the partners' table, and the screen showed
+    the partners pane in place of the lot pane the user was in."""
+    from datetime import datetime, timezone
+
+    from planner.tui.screens.dialogs import Choice
+
+    from .helpers import freeze_clock, screen_text, wait_main, wait_screen
+
+    freeze_clock(monkeypatch, datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc))
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        pane = app.query_one("#lot-pane")
+        await wait_for(pilot, lambda: pane.region.height > 0 and pane in app.focused.ancestors, "the lot pane")
+        await pilot.press("y")
+        await wait_screen(pilot, Choice)
+        await pilot.press("enter")  # move to the call being written
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.call == "2027", "call 2027")
+        # rebuilt for 2027, which has a Lot 3
+        await wait_for(pilot, lambda: any(node.id == "scenario" and "Lot 3" in str(node.render())
+                                          for node in pane.query("*")) or "Lot 3" in screen_text(app),
+                       "the lot pane for 2027")
+        for _ in range(5):
+            await pilot.pause()
+        assert app.screen.pane == 1 and pane.region.height > 0
+        assert app.focused is not None and pane in app.focused.ancestors
+        assert app.query_one("#partners-pane").region.height == 0

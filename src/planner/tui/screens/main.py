@@ -241,12 +241,19 @@ class MainScreen(Screen):
         # redraws: a reload, the recovery check, the folder view's re-read): they skip the lower panes
         # meanwhile (`complete`), and the redraw below draws them once the new lists are there
         self._rebuilding = True
+        shown, focused = self.pane, self.focused  # the call switched from the lot pane (y, t): it stays
+        in_pane = focused is not None and pane in focused.ancestors
         try:
             await pane.recompose()
         finally:
             self._rebuilding = False
         if not (pane.is_attached and self.app.is_running):  # the planner began ending meanwhile: its widgets
             return  # are being removed, the pane's new lists maybe never mounted
+        if in_pane or (shown == 1 and self.has_class("-narrow")):
+            # its lists were removed with the focus on them: Textual gave the focus to the partners' table,
+            # and the screen showed the partners pane in its place
+            self._pane_focus.pop(1, None)
+            self.action_pane(1)
         self.app.redraw()
 
     def follow_call(self, plan) -> bool:
