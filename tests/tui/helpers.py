@@ -315,3 +315,13 @@ def import_rows(screen) -> list[dict[str, str]]:
     table = screen.query_one("#import-rows")
     keys = [c.key for c in table.COLUMNS]
     return [dict(zip(keys, (str(c) for c in table.get_row_at(i)))) for i in range(table.row_count)]
+
+
+def help_text(help_screen) -> str:
+    """The help screen's text as drawn at its width (the keys and their wrapped descriptions), on one line:
+    every line of it, in view or scrolled."""
+    from textual.geometry import Region
+
+    static = help_screen.query_one(Static)
+    lines = static.render_lines(Region(0, 0, static.size.width, static.size.height))
+    return " ".join(" ".join(strip.text for strip in lines).split())

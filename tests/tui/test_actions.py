@@ -4,7 +4,6 @@ help and a command in the palette; config.toml remaps it by its id."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from planner.tui import actions
@@ -13,7 +12,7 @@ from planner.tui.screens.dialogs import PathPrompt
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.help import HelpScreen
 
-from .helpers import make_app, ready, type_text, wait_for, wait_main, wait_screen
+from .helpers import help_text, make_app, ready, type_text, wait_for, wait_main, wait_screen
 
 RING = Action("planner.ring", "g", "ring the bell: the call has {lots} lots", "app.notify('Ring rang')", "Ring",
               footer=10, palette="Ring the bell", palette_help="A test entry for call {call}")
@@ -43,7 +42,7 @@ async def test_one_new_entry_is_a_key_a_footer_item_a_help_line_and_a_palette_co
 
         await pilot.press("question_mark")
         help_screen = await wait_screen(pilot, HelpScreen)
-        shown = " ".join(str(help_screen.query_one(Static).render()).split())
+        shown = help_text(help_screen)
         assert "g ring the bell: the call has 1, 2 lots" in shown  # from the rules, as the others
         await pilot.press("escape")
         await wait_main(pilot)
@@ -84,10 +83,6 @@ def peek():
     actions.ACTIONS.append(PEEK)
     yield PEEK
     actions.ACTIONS.remove(PEEK)
-
-
-def help_text(help_screen) -> str:
-    return " ".join(str(help_screen.query_one(Static).render()).split())
 
 
 async def test_a_folder_view_entry_is_a_key_a_footer_item_and_a_line_in_the_helps_folder_section(draft, peek):

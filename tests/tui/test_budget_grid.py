@@ -25,6 +25,7 @@ from .helpers import (
     SAMPLES,
     choose,
     focus,
+    help_text,
     make_app,
     ready,
     replace_text,
@@ -446,7 +447,7 @@ async def test_question_mark_in_the_budget_lists_its_keys_redo_among_them(tmp_pa
         help_screen = await wait_screen(pilot, HelpScreen)
         await pilot.pause()
         assert "Keys here" in screen_text(app)  # on top; the main screen's keys further down
-        shown = " ".join(str(s.render()) for s in help_screen.query("Static"))
+        shown = help_text(help_screen)
         assert "On the main screen" in shown
         for key, what in (("^y", "redo"), ("d", "remove wp"), ("t", "timeline"), ("^z", "undo")):
             assert f"{key}" in shown and what in shown, (key, what)

@@ -16,6 +16,7 @@ from planner.tui.widgets.scoreboard import RulesTable
 from .helpers import (
     SAMPLES,
     freeze_clock,
+    help_text,
     make_app,
     post_keys,
     ready,
@@ -77,13 +78,13 @@ async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path, monkeypat
         assert "provisional figure: check the call document" in static_text(app, "#rule-detail")
         await pilot.press("f1")
         screen = await wait_screen(pilot, HelpScreen)
-        shown = " ".join(str(screen.query_one(Static).render()).split())
+        shown = help_text(screen)
         assert "8 / 4 / 3 / 3 for Lot 3 is provisional" in shown
         assert "No source for this call says whether only one proposal per ecosystem can be funded" in shown
         assert "Third countries: a full partner from a third country not associated" in shown
         # the keys' help names this call's lots and every call the planner has, from the rules
         assert "the next lot of the call (1, 2, 3 in call 2026)" in shown
-        assert "the next call (2024, 2025, 2026, 2027): its rules apply" in shown
+        assert "else the next call (2024, 2025, 2026, 2027; asks first when it has closed): its rules apply" in shown
         assert "p Lot 2 content: occupational profiles" in shown  # Lot 3 has no content rules (2026.toml)
 
 

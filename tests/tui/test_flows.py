@@ -27,6 +27,7 @@ from .helpers import (
     failing,
     focus,
     freeze_clock,
+    help_text,
     make_app,
     post_keys,
     ready,
@@ -462,7 +463,7 @@ async def test_lot_pane_keys_compare_cursor_and_help(draft):
         # help: ? opens it, f1 (or ? or escape) closes it
         await pilot.press("question_mark")
         help_screen = await wait_screen(pilot, HelpScreen)
-        assert "Keys" in str(help_screen.query_one("Static").render())
+        assert "Keys" in help_text(help_screen)
         await pilot.press("f1")
         await wait_main(pilot)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .helpers import (
+    help_text,
     make_app,
     ready,
     screen_text,
@@ -42,5 +43,26 @@ async def test_help_names_the_flemish_call_page_plainly(draft):
         await ready(pilot)
         await pilot.press("question_mark")
         screen = await wait_screen(pilot, HelpScreen)
-        text = " ".join(str(w.render()) for w in screen.query("Static"))
+        text = help_text(screen)
         assert "the Flemish call page" in text and "(seed)" not in text
+
+
+async def test_a_long_description_wraps_in_its_own_column_at_80x24(draft: Path) -> None:
+    """At 80 columns a description longer than its line wrapped to the left edge, under the keys."""
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    from planner.tui.screens.help import HelpScreen
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        screen = await wait_screen(pilot, HelpScreen)
+        await pilot.pause()
+        static = screen.query_one(Static)
+        rows = [strip.text for strip in static.render_lines(Region(0, 0, static.size.width, static.size.height))]
+        at = next(i for i, row in enumerate(rows) if "type the requested grant" in row)
+        column = rows[at].index("type the requested grant")
+        assert len(rows[at]) <= static.size.width and not rows[at + 1][:column].strip(), rows[at:at + 2]
+        assert rows[at + 1][column:].startswith("the field)"), rows[at:at + 2]  # under the description

@@ -68,7 +68,8 @@ ACTIONS: list[Action] = [
            "Grant", palette="Requested grant", palette_help="Type the grant the plan requests (key g)"),
     Action("planner.compare", "c", "what-if comparison of all lots and durations of the call", "compare",
            "Compare", footer=4, palette="Compare lots", palette_help="What-if: all lots and durations side by side"),
-    Action("planner.switch_call", "y", "the next call ({calls}): its rules apply", "switch_call", "Call",
+    Action("planner.switch_call", "y", "on a closed call, the one being written (asks first); else the next call "
+           "({calls}; asks first when it has closed): its rules apply", "switch_call", "Call",
            palette="Switch call", palette_help="Judge the plan by the next call's rules ({calls})"),
     Action("planner.content", "p", "{content} content: occupational profiles and activities", "content",
            "Profiles", palette="Profiles and activities",
@@ -97,8 +98,8 @@ ACTIONS: list[Action] = [
     Action("planner.new_plan", "ctrl+n", "a new plan (asks first when there are unsaved changes)", "app.new_plan",
            "New", palette="New plan", palette_help="Start a new, empty plan"),
     Action("planner.export", "e", "export: partners CSV, a report to mail (Markdown or text), for the partners "
-           "or internal", "app.export", "Export",
-           palette="Export", palette_help="Partners as CSV, or a report to mail (Markdown, text)"),
+           "or internal, or the budget (.xlsx or CSV)", "app.export", "Export",
+           palette="Export", palette_help="Partners as CSV, a report to mail (Markdown, text), or the budget"),
     Action(None, "ctrl+p", "command palette: every action and theme"),
     Action("planner.help", "question_mark,f1", "this help", "help", "Help", footer=9, help_keys="? / f1",
            key_display="?", palette="Help", palette_help="Keys, the scoreboard and where the rules come from"),

@@ -29,14 +29,21 @@ class HelpScreen(ModalScreen[None]):
         self.sections = [(first, keys), *more_keys]
 
     def compose(self):
-        text = Text()
+        from rich.console import Group
+        from rich.table import Table
+
+        parts: list = []
         for i, (title, keys) in enumerate(self.sections):
-            text.append("\n" if i else "")
-            text.append(plain(title), style="bold")  # it names a key from config.toml
-            text.append("\n")
+            parts.append(Text(("\n" if i else "") + plain(title), style="bold"))  # it names a key from config.toml
+            # two columns: a long description wraps in its own (at 80 columns it wrapped to the left edge,
+            # under the keys)
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=max([16, *(len(plain(key)) for key, _ in keys)]) + 2, no_wrap=True)
+            grid.add_column(ratio=1)
             for key, what in keys:
-                text.append(plain(f"  {key:<16}"), style="bold")  # the user's keys, from config.toml
-                text.append(f"{what}\n")
+                grid.add_row(Text(plain(f"  {key}"), style="bold"), Text(what))  # the user's keys, from config.toml
+            parts.append(grid)
+        text = Text()
         text.append("\nThe scoreboard\n", style="bold")
         text.append(
             "Each row is one rule of the chosen lot. FAIL rules make the proposal ineligible; "
@@ -87,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
         text.append(f"Deadline: {self.rules.deadline_source}\nAward: {self.rules.award_rules.source}\n")
         text.append("\nescape closes this help.", style="dim")
         with VerticalScroll(classes="dialog help"):
-            yield Static(text)
+            yield Static(Group(*parts, text))
         yield PlannerFooter()
 
     def action_close(self) -> None:
