@@ -208,9 +208,9 @@ def test_a_hand_set_grant_or_share_that_disagrees_warns_with_both_figures(rules)
     plan = editing.set_share(plan, 1, 123)
     grant = evaluate(plan, rules, now=BEFORE_DEADLINE).get("grant")
     assert grant.status == "warn"
-    assert f"requested_grant_eur is EUR {est.contribution_eur + 10:,}, the budget gives EUR {est.contribution_eur:,}" \
-        in grant.message
-    assert (f"{plan.partners[1].label}'s grant_eur (partners[1].grant_eur) is EUR 123, its budget gives "
+    assert (f"the requested grant (requested_grant_eur) is EUR {est.contribution_eur + 10:,}, the budget gives "
+            f"EUR {est.contribution_eur:,}") in grant.message
+    assert (f"{plan.partners[1].label}'s share of the grant (partners[1].grant_eur) is EUR 123, its budget gives "
             f"EUR {est.partner_contribution(1):,}") in grant.message
     agreeing = editing.set_share(editing.set_requested_grant(plan, est.contribution_eur), 1,
                                  est.partner_contribution(1))

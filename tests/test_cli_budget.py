@@ -62,7 +62,8 @@ def test_over_the_cap_the_grant_still_says_what_disagrees_with_the_budget(tmp_pa
     contribution = out["budget"]["contribution_eur"]
     assert grant["status"] == "fail"
     assert grant["message"].startswith("the budget's contribution ")
-    assert f"requested_grant_eur is EUR 900,000, the budget gives EUR {contribution:,}" in grant["message"]
+    assert (f"the requested grant (requested_grant_eur) is EUR 900,000, the budget gives EUR {contribution:,}"
+            in grant["message"])
 
 
 def test_budget_csv_has_every_partners_total_and_the_grant(tmp_path):

@@ -518,10 +518,12 @@ def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> C
     of = f"{_eur(grant)} ({est.funding_rate_percent}% of {_eur(est.cost_eur)} estimated costs)"
     problems = []
     if plan.requested_grant_eur is not None and plan.requested_grant_eur != grant:
-        problems.append(f"requested_grant_eur is {_eur(plan.requested_grant_eur)}, the budget gives {_eur(grant)}")
+        # in words first, the key to change in the file after them (a coordinator reads this on screen)
+        problems.append(f"the requested grant (requested_grant_eur) is {_eur(plan.requested_grant_eur)}, "
+                        f"the budget gives {_eur(grant)}")
     for i, p in enumerate(plan.partners):
         if p.grant_eur is not None and p.grant_eur != (share := est.partner_contribution(i)):
-            problems.append(f"{p.label}'s grant_eur (partners[{i}].grant_eur) is {_eur(p.grant_eur)}, "
+            problems.append(f"{p.label}'s share of the grant (partners[{i}].grant_eur) is {_eur(p.grant_eur)}, "
                             f"its budget gives {_eur(share)}")
     shown = problems[:5] + ([f"{len(problems) - 5} more"] if len(problems) > 5 else [])
     if grant > cap:  # and what disagrees with the budget: a coordinator cutting costs must see the shares too

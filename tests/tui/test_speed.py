@@ -79,7 +79,7 @@ async def test_typing_in_the_grant_field_does_not_touch_the_partners_table(tmp_p
         # the lot pane follows the plan: the sample has a budget, which the grant typed now differs from
         assert "under the cap. The grant typed above differs." in " ".join(hint.split())
         # and so does the scoreboard (the sample has a budget: the typed grant is set against it)
-        assert "requested_grant_eur is EUR 2,500,000" in app.board.get("grant").message
+        assert "the requested grant (requested_grant_eur) is EUR 2,500,000" in app.board.get("grant").message
         assert touched == []
         # an edit of a partner updates its row only: no clear, no row added
         await pilot.press("ctrl+z", "ctrl+z")  # two applied values: two undo steps
