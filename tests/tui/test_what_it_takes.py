@@ -16,7 +16,7 @@ from planner.qualify import COMPOSITION
 from planner.qualify_words import in_sentence
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .helpers import SAMPLES, freeze_clock, make_app, ready, screen_text, static_text, verdict, wait_for
+from .helpers import SAMPLES, freeze_clock, help_text, make_app, ready, screen_text, static_text, verdict, wait_for
 
 
 def advice_cells(app) -> dict[str, str]:
@@ -141,5 +141,5 @@ async def test_a_partner_from_a_third_country_not_associated_reads_as_counted(dr
         assert table.get_cell(str(i), "counts").plain == "✓ not ctry"
         await pilot.press("question_mark")
         help_screen = await wait_screen(pilot, HelpScreen)
-        shown = " ".join(" ".join(str(w.render()) for w in help_screen.query("Static")).split())
+        shown = help_text(help_screen)
         assert "✓ not ctry is a full partner from a third country not associated: it counts as a partner" in shown
