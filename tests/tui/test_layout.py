@@ -309,3 +309,25 @@ async def test_notices_go_when_they_expire_or_are_clicked_and_are_used_again(dra
         for i in range(MAX_SHOWN + 2):
             app.tell(f"Toast {i}", timeout=60)
         assert [str(t.render()) for t in shown_toasts(app)] == [f"Toast {MAX_SHOWN + 1}"]
+
+
+async def test_the_last_rule_stays_in_view_when_its_detail_takes_more_lines(draft):
+    """At 80x24, end on the scoreboard: the Deadline's detail is four lines, taken from the table, and the
+    highlighted row went out of view under it."""
+    from planner.tui.widgets.scoreboard import RulesTable
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        table = app.query_one(RulesTable)
+        await wait_for(pilot, lambda: app.focused is table, "the scoreboard")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.cursor_row == table.row_count - 1, "the last rule")
+        for _ in range(3):
+            await pilot.pause()
+        assert "Deadline" in static_text(app, "#rule-detail")
+        # the row's line (under the fixed header) is within the table's window
+        y = table.header_height + table.cursor_row
+        assert table.scroll_y + table.header_height <= y < table.scroll_y + table.scrollable_content_region.height
+        assert re.search(r"i INFO\s+Deadline", screen_text(app))

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
+from textual.geometry import Region, Spacing
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -146,6 +146,20 @@ class FittedTable(DataTable):
 
     def on_resize(self) -> None:
         self.fit_columns()
+        self.keep_cursor_row_in_view()
+
+    def keep_cursor_row_in_view(self) -> None:
+        """The row under the cursor back in view when the table got shorter: the scoreboard's detail of four
+        lines takes them from the table, and the highlighted last rule (Deadline) was under it."""
+        row = self.cursor_row
+        if self.cursor_type != "row" or not self.show_cursor or not 0 <= row < self.row_count:
+            return
+        header = self.header_height if self.show_header else 0
+        y = header + sum(r.height for r in self.ordered_rows[:row])
+        height = self.ordered_rows[row].height
+        # the header is fixed above the rows: the window the row must be in starts under it
+        self.scroll_to_region(Region(0, y, 1, height), spacing=Spacing(header, 0, 0, 0), animate=False,
+                              force=True)
 
     def action_scroll_home(self) -> None:
         """home: the first row, in a table of rows (the columns are fitted: DataTable's sideways scroll to

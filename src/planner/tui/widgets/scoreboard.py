@@ -192,3 +192,4 @@ class ScoreboardView(Vertical):
         # the key stays in view when the message is cut: it is where the rest can be read and fixed
         tail = Text(f"  (enter{' or ' + key.split(',')[0] if key else ''}: edit)", style="dim")
         self.query_one("#rule-detail", CutLines).show(text, tail)  # unchanged: not laid out and drawn again
+        # a detail of more lines takes them from the table: the table keeps its row in view (FittedTable)
