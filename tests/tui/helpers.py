@@ -325,3 +325,11 @@ def help_text(help_screen) -> str:
     static = help_screen.query_one(Static)
     lines = static.render_lines(Region(0, 0, static.size.width, static.size.height))
     return " ".join(" ".join(strip.text for strip in lines).split())
+
+
+async def open_screen(pilot: Pilot, key: str, kind: type[Screen]) -> Screen:
+    """Press `key` and wait for a `kind` screen on top, laid out: the opening of most screen tests."""
+    await pilot.press(key)
+    screen = await wait_screen(pilot, kind)
+    await pilot.pause()
+    return screen

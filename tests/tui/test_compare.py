@@ -18,7 +18,18 @@ from planner import editing
 from planner.storage import load_plan, save_plan
 from planner.tui.screens.compare import CompareScreen, CompareTable
 
-from .helpers import SAMPLES, SIZES, make_app, ready, screen_text, static_text, wait_for, wait_screen, without_budget
+from .helpers import (
+    SAMPLES,
+    SIZES,
+    make_app,
+    open_screen,
+    ready,
+    screen_text,
+    static_text,
+    wait_for,
+    wait_screen,
+    without_budget,
+)
 
 
 def plan_2026(tmp_path: Path, grant: int = 1_700_000) -> Path:
@@ -130,9 +141,7 @@ async def test_a_cell_longer_than_the_line_under_the_table_is_shown_in_full_by_s
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("c")
-        screen = await wait_screen(pilot, CompareScreen)
-        await pilot.pause()
+        screen = await open_screen(pilot, "c", CompareScreen)
         shown = re.sub(r"\s+", " ", static_text(screen, "#compare-detail"))
         assert shown.startswith("Lot 2 48m · What it takes:") and shown.endswith("… (space: in full)")
         await pilot.press("space")

@@ -8,6 +8,7 @@ from planner.tui.screens.content import ContentScreen, ProfileForm
 
 from .helpers import (
     make_app,
+    open_screen,
     ready,
     screen_text,
     static_text,
@@ -16,6 +17,14 @@ from .helpers import (
     wait_main,
     wait_screen,
 )
+
+
+async def open_profile_form(pilot) -> tuple[ContentScreen, ProfileForm]:
+    """From the main screen: p (the content screen), then a (the empty profile form)."""
+    await pilot.press("p")
+    screen = await wait_screen(pilot, ContentScreen)
+    await pilot.press("a")
+    return screen, await wait_screen(pilot, ProfileForm)
 
 
 async def test_profiles_and_activities_clear_the_lot2_warnings(draft: Path, size) -> None:
@@ -57,10 +66,7 @@ async def test_profile_form_refuses_an_empty_title(draft: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         before = app.document.plan.profiles
-        await pilot.press("p")
-        await wait_screen(pilot, ContentScreen)
-        await pilot.press("a")
-        form = await wait_screen(pilot, ProfileForm)
+        _, form = await open_profile_form(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert "a title is required" in static_text(form, "#error-title")
@@ -88,10 +94,7 @@ async def test_escape_in_the_profile_form_asks_before_dropping_a_typed_title(dra
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         before = app.document.plan.profiles
-        await pilot.press("p")
-        await wait_screen(pilot, ContentScreen)
-        await pilot.press("a")
-        form = await wait_screen(pilot, ProfileForm)
+        await open_profile_form(pilot)
         await pilot.press("escape")  # nothing typed: closes at once
         await wait_screen(pilot, ContentScreen)
         await pilot.press("a")
@@ -118,8 +121,7 @@ async def test_a_profile_added_is_in_view_and_d_is_offered_only_on_the_profiles(
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("p")
-        screen = await wait_screen(pilot, ContentScreen)
+        screen = await open_screen(pilot, "p", ContentScreen)
         table = screen.query_one("#profiles")
         for i in (1, 2, 3):
             await pilot.press("a")

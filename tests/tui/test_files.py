@@ -22,6 +22,7 @@ from .helpers import (
     SAMPLES,
     fill_partner,
     make_app,
+    open_screen,
     post_keys,
     ready,
     replace_text,
@@ -171,8 +172,7 @@ async def test_merge_of_two_versions_that_together_break_a_rule_shows_each_of_th
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         before = len(app.document.plan.partners)
-        await pilot.press("a")
-        form = await wait_screen(pilot, PartnerForm)
+        form = await open_screen(pilot, "a", PartnerForm)
         await fill_partner(pilot, form, "Xylo Data Oy", "XY", country=("fin", "FI"), kind=("sme", "enterprise"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(app.document.plan.partners) == before + 1, "my partner")

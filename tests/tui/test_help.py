@@ -7,6 +7,7 @@ from pathlib import Path
 from .helpers import (
     help_text,
     make_app,
+    open_screen,
     ready,
     screen_text,
     wait_for,
@@ -57,9 +58,7 @@ async def test_a_long_description_wraps_in_its_own_column_at_80x24(draft: Path) 
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("question_mark")
-        screen = await wait_screen(pilot, HelpScreen)
-        await pilot.pause()
+        screen = await open_screen(pilot, "question_mark", HelpScreen)
         static = screen.query_one(Static)
         rows = [strip.text for strip in static.render_lines(Region(0, 0, static.size.width, static.size.height))]
         at = next(i for i, row in enumerate(rows) if "type the requested grant" in row)

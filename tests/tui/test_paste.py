@@ -15,7 +15,7 @@ from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.budget_forms import WorkPackageForm
 from planner.tui.screens.partner_form import PartnerForm
 
-from .helpers import SAMPLES, choose, make_app, ready, static_text, type_text, wait_for, wait_screen
+from .helpers import SAMPLES, choose, make_app, open_screen, ready, static_text, type_text, wait_for, wait_screen
 
 PASTED = "Dissemination\tand exploitation\r\nof results\n"
 
@@ -69,8 +69,7 @@ async def test_a_name_and_a_pic_pasted_from_a_document_are_read_as_the_plan_writ
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         before = len(app.document.plan.partners)
-        await pilot.press("a")
-        form = await wait_screen(pilot, PartnerForm)
+        form = await open_screen(pilot, "a", PartnerForm)
         name = form.query_one("#name", Input)
         assert app.focused is name
         name.post_message(events.Paste("Hochschule\u202e Nordhafen\u200b"))
