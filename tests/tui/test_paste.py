@@ -95,3 +95,20 @@ async def test_a_name_and_a_pic_pasted_from_a_document_are_read_as_the_plan_writ
         await wait_for(pilot, lambda: len(app.document.plan.partners) == before + 1, "the partner saved")
         added = app.document.plan.partners[-1]
         assert (added.name, added.pic) == ("Hochschule Nordhafen", "999500004")
+
+
+async def test_a_title_copied_from_a_coloured_terminal_is_pasted_without_its_colour_codes(tmp_path: Path) -> None:
+    """Textual's Input wrote ESC as the four characters \\x1b: 'Hello \\x1b[31mred' for 'Hello red'."""
+    from planner.tui.screens.plan_details import PlanDetails
+
+    path = Path(shutil.copyfile(SAMPLES / "lot1-example.toml", tmp_path / "plan.toml"))
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        details = await open_screen(pilot, "t", PlanDetails)
+        title = details.query_one("#title", Input)
+        title.select_all()
+        title.post_message(events.Paste("Circular \x1b[1;31mSkills\x1b[0m for\x07 SMEs\x1b]0;x\x07"))
+        await wait_for(pilot, lambda: title.value == "Circular Skills for SMEs", "the paste without its codes")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.document.plan.title == "Circular Skills for SMEs", "the title saved")

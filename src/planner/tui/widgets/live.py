@@ -32,12 +32,19 @@ from textual.message import Message
 from textual.widgets import Input
 
 _LINE_BREAKS_AND_TABS = re.compile(r"[\t\r\n]+")
+# a terminal's escape sequences (colours, titles: text copied from a coloured terminal carries them) and
+# the other control characters, which no field holds
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: a window title, a link
+                      r"|\x1b[@-_]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # any other ESC, C0 and C1
 
 
 def one_line(text: str) -> str:
     """Pasted text as one line of a field: line breaks and tabs as one space each run ('Dissemination<TAB>
-    and exploitation<LF>of results' is 'Dissemination and exploitation of results')."""
-    return _LINE_BREAKS_AND_TABS.sub(" ", text.strip("\r\n"))
+    and exploitation<LF>of results' is 'Dissemination and exploitation of results'); a terminal's colour
+    codes and other control characters left out (Textual's Input wrote ESC as the four characters \\x1b:
+    'Hello \\x1b[31mred' for 'Hello red' copied from a coloured terminal)."""
+    return _LINE_BREAKS_AND_TABS.sub(" ", _ESCAPES.sub("", text.strip("\r\n")))
 
 
 class Pasted(NamedTuple):
