@@ -181,8 +181,9 @@ async def test_ctrl_o_on_a_plan_open_elsewhere_can_be_cancelled(draft: Path, lot
         post_keys(app, ["ctrl+o", "ctrl+l", *str(lot1), "enter"])
         dialog = await wait_screen(pilot, Choice)
         assert "ATTENTION: lot1.toml is open in planner by alice" in question(dialog)
-        await answer(pilot, "cancel")
+        await pilot.press("escape")  # as the footer says: Cancel (it opened the plan read-only)
         await wait_screen(pilot, FolderScreen)  # back in the folder view, to choose another
+        assert app.document.path == draft
         await pilot.press("escape")
         await wait_main(pilot)
         assert app.document.path == draft
@@ -388,3 +389,31 @@ async def test_a_new_plan_never_saved_under_its_name_is_offered_as_a_new_plan(dr
         await answer(pilot, "recover")
         await wait_main(pilot)
         assert app.document.plan == unsaved and app.document.dirty and not missing.exists()
+
+
+async def test_planner_dir_leaves_another_sessions_new_plan_alone_when_a_plan_is_opened(tmp_path: Path,
+                                                                                         draft: Path) -> None:
+    """`planner DIR` over a state folder holding a killed session's new plan: its recovery question stood
+    under the folder view, came up once a plan was opened from it, and Recover put that new plan into
+    the stand-in no longer shown and deleted the file: the plan was gone."""
+    from planner.tui.screens.folder import FolderScreen
+
+    state = Path(os.environ["XDG_STATE_HOME"]) / "planner"
+    state.mkdir(parents=True)
+    lost = new_plan(latest_call(), title="Never saved anywhere")
+    path = state / f"new-{this_host()}-{dead_pid()}.planner"
+    recovery.write_holder(path, None, SINCE, lost)
+    text = path.read_text(encoding="utf-8").replace(f"pid = {os.getpid()}", f"pid = {path.stem.rsplit('-', 1)[1]}")
+    path.write_text(text, encoding="utf-8")
+    app, _ = make_app(None, folder=draft.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, FolderScreen)
+        await pilot.pause()
+        post_keys(app, ["ctrl+l", *str(draft), "enter"])  # the folder view's path field: open the plan
+        await wait_for(pilot, lambda: app.document.path == draft, "the plan opened")
+        await wait_main(pilot)
+        for _ in range(3):
+            await pilot.pause()
+        assert not isinstance(app.screen, Choice)  # no question about another session's new plan
+        kept = recovery.read_holder(path)
+        assert path.exists() and kept is not None and recovery.recovered_plan(kept, app.document.rules) == lost

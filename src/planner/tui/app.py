@@ -189,11 +189,16 @@ class PlannerApp(Filing, App[int]):
         self.set_interval(DISK_CHECK_SECONDS, self.check_disk)
         if self.start_conflict is not None:
             self.ask_conflicts(*self.start_conflict, self._leave_conflict, alone=True)
+        elif self.start_folder is not None:
+            # `planner DIR`: the new plan under the folder view is a stand-in, not a plan the user opened. Its
+            # recovery question stood under the folder view and came up once a plan was opened from it, and
+            # its Recover put another session's new plan into the stand-in no longer shown, the file deleted.
+            # A new plan made in the folder view (n) is checked when it is made (Filing.open_new).
+            self.keeper.hold()
+            self.open_folder(self.start_folder, closable=False)
         else:
             self._say_if_missing(lambda: self.keeper.check(self.document, self._held_at_start, lambda: self.exit(0),
                                                            cancel_label="Quit"))
-        if self.start_folder is not None:
-            self.open_folder(self.start_folder, closable=False)
 
     def _leave_conflict(self) -> None:
         self.conflict_left = True
