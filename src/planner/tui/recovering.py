@@ -141,8 +141,10 @@ class Keeper:
                  + (" (with unsaved changes)" if h.unsaved else "") for h in live]
         question = "\n".join(lines) + ("\nTwo people editing one plan overwrite each other's work. "
                                        "Open it read-only, or edit anyway?")
+        # escape: Cancel where it keeps the plan open before (opening another plan: the footer's 'esc Cancel'
+        # said so, and escape opened it read-only); at the start, where Cancel quits, read-only
         self._ask(question, [("read-only", "Open read-only"), ("edit", "Edit anyway"), ("cancel", cancel_label)],
-                  after_live, escape="read-only")
+                  after_live, escape="cancel" if cancel_label == "Cancel" else "read-only")
 
     def _check_stale(self, doc: Document, stale: list[Holder], ready: Callable[[Document], None]) -> None:
         notes = []
