@@ -279,6 +279,16 @@ async def test_import_preview_enter_adds(draft, tmp_path):
         await ask_to_import(pilot, source)
         screen = await wait_screen(pilot, ImportScreen)
         assert "enter" in screen.active_bindings and screen.active_bindings["enter"].binding.show
+        # enter on the focused Cancel button is Cancel's (it added the partners: enter is the screen's)
+        before = app.document.plan
+        cancel = screen.query_one("#cancel")
+        cancel.focus()
+        await wait_for(pilot, lambda: app.focused is cancel, "Cancel in focus")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert app.document.plan == before
+        await ask_to_import(pilot, source)
+        await wait_screen(pilot, ImportScreen)
         await pilot.press("enter")
         await wait_main(pilot)
         assert app.document.plan.partners[-1].short_name == "AVL"

@@ -347,6 +347,11 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         return True
 
     def action_add(self) -> None:
+        # enter is the screen's (priority: the table's cursor must not take it), but on a focused button it
+        # is that button's: on Cancel it added the partners
+        if isinstance(self.focused, Button):
+            self.focused.press()
+            return
         if self.preview is not None and self.preview.accepted and not self.preview.unsure:
             self.dismiss(self.preview)
 
@@ -356,7 +361,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "add":
-            self.action_add()
+            if self.preview is not None and self.preview.accepted and not self.preview.unsure:
+                self.dismiss(self.preview)
         else:
             self.action_cancel()
 
