@@ -359,6 +359,33 @@ async def test_quit_with_a_partner_typed_in_the_form_asks_about_it_first(draft):
     assert saved.lot == app.document.plan.lot and "Unsaved In Form" not in [p.name for p in saved.partners]
 
 
+async def test_quit_with_a_budget_line_typed_in_its_form_asks_about_it_first(draft):
+    """The budget's line form: ctrl+q asked only about the plan's unsaved changes, and Save saved the plan
+    without the 7 typed in the form, and nothing said it was left out."""
+    from planner.tui.screens.budget import BudgetScreen
+    from planner.tui.screens.budget_forms import LineForm
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await open_screen(pilot, "b", BudgetScreen)
+        await open_screen(pilot, "enter", LineForm)
+        await pilot.press("ctrl+q")  # nothing typed in the form, nothing unsaved in the plan: it quits
+        await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await open_screen(pilot, "b", BudgetScreen)
+        form = await open_screen(pilot, "enter", LineForm)
+        await replace_text(pilot, "7")
+        await pilot.press("ctrl+q")
+        question = await wait_screen(pilot, Choice)
+        assert "A form is open with the budget line being edited, which is not in the plan yet" in question.question
+        await pilot.press("enter")  # Back to the form
+        await wait_for(pilot, lambda: app.screen is form, "back in the form")
+        assert app.is_running
+
+
 async def test_quit_with_an_untouched_form_open_asks_nothing_more(lot1):
     app, _ = make_app(lot1)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -90,11 +90,30 @@ class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    WORK = "the form's changes"  # what unsaved_work calls them, each form its own
+
+    _opened_with: dict[str, str] | None = None
+
+    def _fields(self) -> dict[str, str]:
+        return {str(field.id): field.value for field in self.query(Input)}
+
+    def _on_mount(self, event) -> None:
+        # the fields as the form opened (each form's own on_mount fills and focuses them after this)
+        self.call_after_refresh(lambda: setattr(self, "_opened_with", self._fields()))
+
+    def unsaved_work(self) -> str | None:
+        """What was typed and not saved, for the question before quitting (Filing.action_quit): Save there
+        saved the plan without it, and nothing said it would be left out."""
+        if self._opened_with is None or not self.is_attached:
+            return None
+        return None if self._fields() == self._opened_with else self.WORK
+
 
 class LineForm(_PlanForm):
     """The line of the partner at `index` in work package `wp_id`, and the partner's staff cost."""
 
     ERROR, KEPT = "line-error", "; the plan keeps its line"
+    WORK = "the budget line being edited"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="line.cancel"),
         Binding("ctrl+s", "submit", "Save line", id="line.submit", priority=True),
@@ -214,6 +233,7 @@ class WorkPackageForm(_PlanForm):
     """A new work package (`index` None) or the one at `index`: id, title, lead and months."""
 
     ERROR = "wp-error"
+    WORK = "the work package being edited"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="wp.cancel"),
         Binding("ctrl+s", "submit", "Save work package", id="wp.submit", priority=True),
