@@ -70,6 +70,14 @@ async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_pa
         assert app.focused.id == "travel_eur"
         await replace_text(pilot, "12k")
         await wait_for(pilot, lambda: "cost EUR" in static_text(form, "#line-preview"), "the line's preview")
+        # every category with costs is named, and the figures add up to the cost (travel was left out)
+        preview = re.sub(r"\s+", " ", static_text(form, "#line-preview"))
+        assert "+ EUR 12,000 travel" in preview
+        figures = preview.split("EU contribution")[0]
+        parts = [int(x.replace(",", "")) for x in re.findall(r"(?:=|\+) EUR ([\d,]+)", figures)]
+        indirect = int(re.search(r"indirect EUR ([\d,]+)", preview).group(1).replace(",", ""))
+        cost = int(re.search(r"cost EUR ([\d,]+)", preview).group(1).replace(",", ""))
+        assert sum(parts) + indirect == cost, preview
         repainted: list[str] = []  # light on the wire: the edit repaints its partner's row and the totals
         original_update, original_rebuild = grid.update_row, grid._rebuild
         grid.update_row = lambda key, cells: (repainted.append(key), original_update(key, cells))[1]

@@ -210,8 +210,14 @@ class LineForm(_PlanForm):
             return
         rate_words = f" x EUR {counted.staff_cost_eur:,}" if counted.staff_cost_eur is not None else \
             " (no staff cost set)"
+        # every category that has costs, so that the sum can be followed: with travel and other costs left
+        # out, '58,750 personnel + 4,366 indirect: cost 66,741' did not add up
+        direct = [(words, amount) for words, amount in (
+            ("subcontracting", counted.subcontracting_eur), ("travel", counted.travel_eur),
+            ("equipment", counted.equipment_eur), ("other", counted.other_eur)) if amount]
+        parts = "".join(f" + EUR {amount:,} {words}" for words, amount in direct)
         preview.update(literal(
-            f"{counted.person_months} PM{rate_words} = EUR {counted.personnel_eur:,} personnel; "
+            f"{counted.person_months} PM{rate_words} = EUR {counted.personnel_eur:,} personnel{parts}; "
             f"+ {self.rules.indirect_rate_percent}% indirect EUR {counted.indirect_eur:,}: cost "
             f"EUR {counted.cost_eur:,}, EU contribution EUR {counted.contribution_eur:,}{reach}"))
 
