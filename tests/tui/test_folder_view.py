@@ -419,6 +419,23 @@ async def test_lot_and_a_number_filter_one_lot_not_every_plan_of_a_year(tmp_path
         await wait_for(pilot, lambda: rows(view) == ["lot2-draft.toml", "lot2-example.toml"], "the Lot 2 plans")
 
 
+async def test_eligible_in_the_filter_is_the_verdict_not_a_part_of_not_eligible(tmp_path: Path):
+    """'eligible', a word the field's hint suggests, matched the NOT ELIGIBLE plans too."""
+    for sample in ("lot1-example", "lot2-example", "lot2-draft", "lot3-example"):
+        shutil.copyfile(SAMPLES / f"{sample}.toml", tmp_path / f"{sample}.toml")
+    app, _ = folder_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await view_of(pilot)
+        await wait_for(pilot, lambda: len(rows(view)) == 4, "the four samples")
+        post_keys(app, ["/", *"eligible"])
+        await wait_for(pilot, lambda: rows(view) == ["lot1-example.toml", "lot2-example.toml", "lot3-example.toml"],
+                       "the eligible plans")
+        view.query_one("#filter", Input).value = ""
+        post_keys(app, [*"not eligible"])
+        await wait_for(pilot, lambda: view.query_one("#filter", Input).value == "not eligible", "the filter typed")
+        await wait_for(pilot, lambda: rows(view) == ["lot2-draft.toml"], f"the plan that is not eligible {rows(view)}")
+
+
 async def test_a_name_alone_in_the_folder_field_is_read_in_the_folder_shown(tmp_path: Path, monkeypatch):
     """Started elsewhere: `lot1-example.toml` typed in the folder field opens the plan of the folder shown,
     not a file of the folder the planner was started in."""

@@ -129,19 +129,22 @@ class PlansTable(FittedTable):
                 "open": cell(literal(held_by(entry, narrow)))}
 
 
-_WORDS = re.compile(r"lot\s+\d+|\S+")
+_WORDS = re.compile(r"lot\s+\d+|not\s+eligible|\S+")
+VERDICT_WORDS = {"eligible": "ELIGIBLE", "not eligible": "NOT ELIGIBLE"}
 
 
 def matches(entry: core.Entry, typed: str) -> bool:
     """Every word typed is in the line (file, title, acronym, call, verdict, who has it open), any case;
-    'lot 2' is one word (else 'lot' and '2' would match every plan of call 2024)."""
+    'lot 2' is one word (else 'lot' and '2' would match every plan of call 2024); 'eligible' and 'not
+    eligible' are the verdict (the field's own hint suggests 'eligible', and it matched NOT ELIGIBLE)."""
     words = [" ".join(word.split()) for word in _WORDS.findall(typed.casefold())]
     if not words:
         return True
     line = " ".join(str(v) for v in (entry.name, entry.title, entry.acronym, entry.call and f"{entry.call}",
                                      entry.lot and f"L{entry.lot} lot {entry.lot}", entry.verdict,
                                      entry.open_by.words() if entry.open_by else "", entry.error) if v).casefold()
-    return all(word in line for word in words)
+    verdict = entry.verdict.split(":")[0]  # 'NOT ELIGIBLE: 3 new partners to go' is NOT ELIGIBLE
+    return all(verdict == VERDICT_WORDS[word] if word in VERDICT_WORDS else word in line for word in words)
 
 
 class FilterInput(TextField):
