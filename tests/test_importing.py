@@ -331,3 +331,16 @@ def test_import_reads_a_name_with_a_line_break_typed_in_its_cell_as_one_line(rul
     preview = preview_import(write(tmp_path, "rows.csv", csv), make_plan([]), rules)
     (row,) = preview.rows
     assert row.partner is not None and row.partner.name == "Hochschule Nordhafen"
+
+
+def test_a_plan_file_given_to_the_import_is_said_to_be_a_plan_not_read_as_a_csv(tmp_path):
+    """It was read as a CSV: 'Column in the file: format = 1 — left out', then three missing columns."""
+    from support import SAMPLES, run_planner
+
+    target = tmp_path / "plan.toml"
+    shutil.copyfile(SAMPLES / "lot1-example.toml", target)
+    other = shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / "other.toml")
+    result = run_planner("import-partners", target, other)
+    assert result.returncode == 2
+    assert "other.toml: is a plan file, not a list of partners" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -346,6 +346,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     """A CSV file (comma, semicolon or tab separated) or one sheet of a spreadsheet, as text cells.
     `sheet`: its name (any case); default the first sheet that is not empty (visible ones first)."""
     path = Path(path)
+    if path.suffix.casefold() == ".toml":
+        # read as a CSV it gave 'Column in the file: format = 1 — left out' and three missing columns
+        raise PlanError(str(path), "is a plan file, not a list of partners: open it (ctrl+o, or planner PLAN); "
+                        "to take its partners, export them as CSV (e, or planner export --format csv) and import that")
     is_sheet = path.suffix.casefold() in SPREADSHEET_SUFFIXES
     data = read_user_file(path, "spreadsheet" if is_sheet else "CSV file")
     book = None

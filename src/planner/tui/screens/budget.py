@@ -200,7 +200,8 @@ class BudgetScreen(PlanEditor):
         title = plain(f"Budget · Lot {board.lot}, {months} months · costs in EUR")
         if dialog.border_title != title:
             dialog.border_title = title
-        set_border_subtitle(dialog, f"{len(self.plan.work_packages)} work packages")
+        count = len(self.plan.work_packages)
+        set_border_subtitle(dialog, f"{count} work package{'' if count == 1 else 's'}")
         summary = self.query_one("#budget-summary", Static)
         text = self._summary(board, est)
         if getattr(summary, "_shown", None) != text:  # unchanged: not drawn again
@@ -291,8 +292,8 @@ class BudgetScreen(PlanEditor):
         else:
             words = (f"{p.label}: cost {eur(total.cost_eur if total else 0)}, contribution "
                      f"{eur(total.contribution_eur if total else 0)}")
-        rate = f"EUR {p.staff_cost_eur:,}" if p.staff_cost_eur is not None else "not set"
-        return literal(f"{words} · staff cost {rate} a person-month · share {eur(p.grant_eur)} (s edits it)")
+        rate = f"EUR {p.staff_cost_eur:,} a person-month" if p.staff_cost_eur is not None else "not set"
+        return literal(f"{words} · staff cost {rate} · share {eur(p.grant_eur)} (s edits it)")
 
     def _stray_words(self, wp_id: str) -> str:
         """What a column of lines for a work package the plan does not have is, and the ways out."""

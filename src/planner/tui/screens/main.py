@@ -553,7 +553,7 @@ class MainScreen(Screen):
 
             self.app.push_screen(screen, decided)
 
-        self.app.push_screen(PathPrompt("Import partners from a CSV file or a spreadsheet (.xlsx, .ods):",
+        self.app.push_screen(PathPrompt("Import partners from a CSV file or a spreadsheet (.xlsx, .xls, .ods):",
                                         folder=self.app.plan_folder, placeholder="partners.xlsx",
                                         check=unreadable), chosen)
 
