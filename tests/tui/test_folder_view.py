@@ -226,7 +226,9 @@ async def test_c_copies_a_plan_as_a_variant(plans: Path):
         assert suggested(prompt) == "plan-004-variant-variant.toml"
         await type_text(pilot, "plan-005")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("exists" in n.message for n in notes), "the refusal")
+        # refused in the prompt, which keeps the name typed
+        await wait_for(pilot, lambda: "plan-005.toml exists" in static_text(prompt, "#matches"), "the refusal")
+        assert app.screen is prompt
         assert load_plan(plans / "plan-005.toml").acronym == "P005"  # untouched
 
 
@@ -257,6 +259,24 @@ async def test_a_name_typed_for_a_new_plan_replaces_the_one_offered(plans: Path)
         post_keys(app, [*"volt", "enter"])
         await wait_main(pilot)
         assert app.document.path == plans / "volt.toml"
+
+
+async def test_a_name_taken_for_a_new_plan_is_said_in_the_prompt_which_keeps_it(plans: Path):
+    """A file's name typed for a new plan closed the prompt with 'exists: choose another name', and the
+    name had to be typed again."""
+    taken = sorted(plans.glob("*.toml"))[0]
+    app, _ = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view_of(pilot)
+        post_keys(app, ["n"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        post_keys(app, [*taken.stem, "enter"])
+        await wait_for(pilot, lambda: "exists: choose another name" in static_text(prompt, "#matches"),
+                       "the reason in the prompt")
+        assert app.screen is prompt and prompt.query_one("#path", Input).value == taken.stem
+        post_keys(app, [*"-2", "enter"])
+        await wait_main(pilot)
+        assert app.document.path == plans / f"{taken.stem}-2.toml"
 
 
 # --- partners the folder knows ---------------------------------------------------------------------

@@ -480,7 +480,10 @@ class FolderScreen(Screen[None]):
 
         name = core.free_name(self.folder, "new-plan")
         # the folder makes the name a suggestion (greyed, enter takes it) that typing replaces, as in save as
-        self.app.push_screen(PathPrompt("A new plan (its file name):", name, self.folder), self._new_at)
+        # a name taken is said under the field, which keeps it (the prompt closed and it was typed again)
+        self.app.push_screen(PathPrompt("A new plan (its file name):", name, self.folder,
+                                        check=lambda typed: self._taken(self._resolve(str(typed)), "a new plan")),
+                             self._new_at)
 
     def _new_at(self, typed: Path | None) -> None:
         from planner.tui.opening import open_document
@@ -507,8 +510,18 @@ class FolderScreen(Screen[None]):
         name = core.free_name(entry.path.parent, f"{stem}-variant")
         # the folder makes the name a suggestion (greyed, enter takes it) that typing replaces, as in save as:
         # as the field's text, what was typed was appended to it (plan-variant.tomlplan-lot2.toml)
-        self.app.push_screen(PathPrompt(f"Copy {entry.name} as:", name, entry.path.parent),
+        def taken(typed: Path) -> str | None:
+            given = Path(typed).expanduser()
+            return self._taken(given if given.is_absolute() else entry.path.parent / given, "a copy")
+
+        self.app.push_screen(PathPrompt(f"Copy {entry.name} as:", name, entry.path.parent, check=taken),
                              lambda typed: self._copy_to(entry, typed))
+
+    @staticmethod
+    def _taken(path: Path, what: str) -> str | None:
+        """Why a new plan's or a copy's name cannot be taken (a file is there), or None."""
+        path = core.plan_path(path)
+        return f"{path.name} exists: choose another name ({what} never replaces a file)" if core.taken(path) else None
 
     def _new_file(self, path: Path, what: str, title: str) -> Path | None:
         """A new plan's or a copy's path, `.toml` added; None (and said why) when a file is there."""
