@@ -346,7 +346,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     """A CSV file (comma, semicolon or tab separated) or one sheet of a spreadsheet, as text cells.
     `sheet`: its name (any case); default the first sheet that is not empty (visible ones first)."""
     path = Path(path)
-    if path.suffix.casefold() == ".toml":
+    if path.suffix.casefold() == ".toml" and path.is_file():  # a folder or a FIFO so named: its own reason
         # read as a CSV it gave 'Column in the file: format = 1 — left out' and three missing columns
         raise PlanError(str(path), "is a plan file, not a list of partners: open it (ctrl+o, or planner PLAN); "
                         "to take its partners, export them as CSV (e, or planner export --format csv) and import that")
