@@ -426,14 +426,24 @@ async def test_a_folder_of_200_plans_lists_each_verdict_and_holder_and_enter_ope
         process.wait()
 
 
-async def test_lot_and_a_number_filter_one_lot_not_every_plan_of_a_year(tmp_path: Path):
-    """'lot 2' is the words of the hint: as two words 'lot' and '2' it matched every plan of call 2024."""
+def samples_folder(tmp_path: Path) -> PlannerApp:
+    """The folder view of a folder holding the four samples."""
     for sample in ("lot1-example", "lot2-example", "lot2-draft", "lot3-example"):
         shutil.copyfile(SAMPLES / f"{sample}.toml", tmp_path / f"{sample}.toml")
-    app, _ = folder_app(tmp_path)
+    return folder_app(tmp_path)[0]
+
+
+async def four_samples(pilot) -> FolderScreen:
+    view = await view_of(pilot)
+    await wait_for(pilot, lambda: len(rows(view)) == 4, "the four samples")
+    return view
+
+
+async def test_lot_and_a_number_filter_one_lot_not_every_plan_of_a_year(tmp_path: Path):
+    """'lot 2' is the words of the hint: as two words 'lot' and '2' it matched every plan of call 2024."""
+    app = samples_folder(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await view_of(pilot)
-        await wait_for(pilot, lambda: len(rows(view)) == 4, "the four samples")
+        view = await four_samples(pilot)
         post_keys(app, ["/", *"lot 2"])
         await wait_for(pilot, lambda: view.query_one("#filter", Input).value == "lot 2", "the filter typed")
         await wait_for(pilot, lambda: rows(view) == ["lot2-draft.toml", "lot2-example.toml"], "the Lot 2 plans")
@@ -441,12 +451,9 @@ async def test_lot_and_a_number_filter_one_lot_not_every_plan_of_a_year(tmp_path
 
 async def test_eligible_in_the_filter_is_the_verdict_not_a_part_of_not_eligible(tmp_path: Path):
     """'eligible', a word the field's hint suggests, matched the NOT ELIGIBLE plans too."""
-    for sample in ("lot1-example", "lot2-example", "lot2-draft", "lot3-example"):
-        shutil.copyfile(SAMPLES / f"{sample}.toml", tmp_path / f"{sample}.toml")
-    app, _ = folder_app(tmp_path)
+    app = samples_folder(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await view_of(pilot)
-        await wait_for(pilot, lambda: len(rows(view)) == 4, "the four samples")
+        view = await four_samples(pilot)
         post_keys(app, ["/", *"eligible"])
         await wait_for(pilot, lambda: rows(view) == ["lot1-example.toml", "lot2-example.toml", "lot3-example.toml"],
                        "the eligible plans")

@@ -260,7 +260,8 @@ async def test_a_lock_on_another_host_older_than_a_day_is_stale(draft: Path) -> 
         assert app.document.plan.title == "From the other server"
 
 
-async def test_a_new_plan_of_a_killed_planner_is_offered_back(tmp_path: Path) -> None:
+def killed_new_plan():
+    """A new plan never saved, left in the state folder by a planner that was killed: (its file, the plan)."""
     state = Path(os.environ["XDG_STATE_HOME"]) / "planner"
     state.mkdir(parents=True)
     lost = new_plan(latest_call(), title="Never saved anywhere")
@@ -268,6 +269,11 @@ async def test_a_new_plan_of_a_killed_planner_is_offered_back(tmp_path: Path) ->
     recovery.write_holder(path, None, SINCE, lost)
     text = path.read_text(encoding="utf-8").replace(f"pid = {os.getpid()}", f"pid = {path.stem.rsplit('-', 1)[1]}")
     path.write_text(text, encoding="utf-8")
+    return path, lost
+
+
+async def test_a_new_plan_of_a_killed_planner_is_offered_back(tmp_path: Path) -> None:
+    path, lost = killed_new_plan()
     app, _ = make_app(None)
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await first_question(pilot)
@@ -398,13 +404,7 @@ async def test_planner_dir_leaves_another_sessions_new_plan_alone_when_a_plan_is
     the stand-in no longer shown and deleted the file: the plan was gone."""
     from planner.tui.screens.folder import FolderScreen
 
-    state = Path(os.environ["XDG_STATE_HOME"]) / "planner"
-    state.mkdir(parents=True)
-    lost = new_plan(latest_call(), title="Never saved anywhere")
-    path = state / f"new-{this_host()}-{dead_pid()}.planner"
-    recovery.write_holder(path, None, SINCE, lost)
-    text = path.read_text(encoding="utf-8").replace(f"pid = {os.getpid()}", f"pid = {path.stem.rsplit('-', 1)[1]}")
-    path.write_text(text, encoding="utf-8")
+    path, lost = killed_new_plan()
     app, _ = make_app(None, folder=draft.parent)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_screen(pilot, FolderScreen)
