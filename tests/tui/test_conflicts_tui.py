@@ -90,17 +90,24 @@ async def test_at_the_start_the_conflicts_stand_alone_until_the_plan_is_open(tmp
     path = conflicted(tmp_path / "plan.toml")
     app = start(path)
     async with app.run_test(size=size) as pilot:
-        await wait_screen(pilot, ConflictScreen)
-        await wait_for(pilot, lambda: "CIRCLE-THEIRS" in screen_text(app), "the conflict on screen")
+        screen = await wait_screen(pilot, ConflictScreen)
+        # the sides' text first (cheap), then the whole screen once: a screenshot in every turn of the wait
+        # made this test take seconds
+        await wait_for(pilot, lambda: "CIRCLE-THEIRS" in static_text(screen, "#conflict-theirs"), "the conflict")
+        await pilot.pause()
         text = screen_text(app)
-        assert "plan.toml has 2 merge conflicts" in text
+        assert "CIRCLE-THEIRS" in text and "plan.toml has 2 merge conflicts" in text
         for stand_in in ("Untitled plan", "0 participants", "ELIGIBLE", "Partners", "No partners yet"):
             assert stand_in not in text, stand_in
         await pilot.press("o", "o", "enter")
         await wait_main(pilot)
         await ready(pilot)
-        await wait_for(pilot, lambda: "CIRCLE-OURS" in screen_text(app), "the plan opened")
+        await wait_for(pilot, lambda: app.document.plan.acronym == "CIRCLE-OURS" and app.sub_title == "CIRCLE-OURS",
+                       "the plan opened")
+        await pilot.pause()
         text = screen_text(app)
+        # the header's line holds the notice for 3 s (its acronym after): the plan's partners say it is open
+        assert "plan.toml: every conflict decided" in text and app.document.plan.partners[0].label in text
         assert "plan.toml" in text and "ELIGIBLE" in text and "Untitled plan" not in text
 
 
