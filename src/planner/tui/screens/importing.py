@@ -431,7 +431,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         scopes = []
         if column or key in self.fill:
             scopes.append(("row", f"line {line} only"))
-        same = [ln for ln in lines if said and self._cell_of(ln, key) == said]
+        # the same word in any case and spacing ('Partner', 'partner '): the sheet's own words, typed by hand
+        same = [ln for ln in lines if said and vocabulary.fold(self._cell_of(ln, key)) == vocabulary.fold(said)]
         if len(same) > 1:
             scopes.append(("same", f"every row that says {said!r} ({len(same)})"))
         if blank:
