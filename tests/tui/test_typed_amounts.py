@@ -142,7 +142,10 @@ async def test_a_share_that_is_no_amount_is_refused_aloud_and_the_plan_keeps_the
         await ready(pilot)
         before = app.document.plan.partners[0].grant_eur
         _, form = await open_share_form(pilot)
-        await pilot.press("end", "ctrl+u", *typed, "enter")
+        await pilot.press("end", "ctrl+u", *typed)
+        # said while typing, as the line form says it (the line stayed blank until enter)
+        await wait_for(pilot, lambda: f"✗ {typed!r} {why}" in static_text(form, "#share-reading"), "said as typed")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: why in static_text(form, "#share-error"), "the reason under the field")
         assert app.screen is form and form.query_one("#share", Input).value == typed  # nothing typed is lost
         assert app.document.plan.partners[0].grant_eur == before

@@ -90,7 +90,9 @@ class ShareForm(ModalScreen[int | None | bool]):
         event.stop()
         text = event.value.strip()
         amount = parse_amount(text) if text else None
-        reading = "→ no share" if amount is None else f"→ {eur(amount)}" if isinstance(amount, int) else ""
+        # what it is not, while typing, as the line form says it ('1e6', '12,5', '-5000' were silent until enter)
+        reading = "→ no share" if amount is None else f"→ {eur(amount)}" if isinstance(amount, int) else \
+            f"✗ {text!r} {amount.why}" if isinstance(amount, Invalid) else ""
         if text == ("" if self.share is None else str(self.share)):
             reading = ""
         self.query_one("#share-reading", Static).update(reading)
