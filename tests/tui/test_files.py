@@ -390,8 +390,7 @@ async def test_quit_with_an_untouched_form_open_asks_nothing_more(lot1):
     app, _ = make_app(lot1)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("a")
-        await wait_screen(pilot, PartnerForm)
+        await open_screen(pilot, "a", PartnerForm)
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app.return_code is not None, "the app to exit")
 

@@ -29,6 +29,7 @@ from .helpers import (
     freeze_clock,
     help_text,
     make_app,
+    open_screen,
     post_keys,
     ready,
     replace_text,
@@ -597,8 +598,7 @@ async def test_editing_a_partner_starts_after_its_name_not_with_it_selected(draf
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         old = app.document.plan.partners[0].name
-        await pilot.press("enter")
-        form = await wait_screen(pilot, PartnerForm)
+        form = await open_screen(pilot, "enter", PartnerForm)
         name = form.query_one("#name", Input)
         assert app.focused is name
         await pilot.press("space", "X")

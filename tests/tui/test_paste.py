@@ -25,10 +25,8 @@ async def test_a_pasted_title_with_a_tab_and_a_line_break_is_one_line_and_whole(
     app, _ = make_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("b")
-        await wait_screen(pilot, BudgetScreen)
-        await pilot.press("a")
-        form = await wait_screen(pilot, WorkPackageForm)
+        await open_screen(pilot, "b", BudgetScreen)
+        form = await open_screen(pilot, "a", WorkPackageForm)
         await pilot.press("tab")  # the id offered, then the title
         title = form.query_one("#wp-title", Input)
         assert app.focused is title
