@@ -147,6 +147,13 @@ async def test_work_packages_added_edited_and_removed(tmp_path: Path, size) -> N
         await replace_text(pilot, "WP 5!")  # refused with the loader's words, the form stays
         await pilot.press("enter")
         await wait_for(pilot, lambda: "letters, digits" in static_text(form, "#wp-error"), "the id refused")
+        # in the form's words: the key path in the file (work_packages[4].id) is nowhere on this screen
+        assert static_text(form, "#wp-error").startswith("✗ not taken, Id: ")
+        assert "work_packages[" not in static_text(form, "#wp-error")
+        await replace_text(pilot, "wp1")  # taken: the one that has it is named by its id, not by its place
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "already the id" in static_text(form, "#wp-error"), "the id taken")
+        assert "Id: 'wp1' is already the id of work package WP1;" in static_text(form, "#wp-error")
         assert app.screen is form and len(app.document.plan.work_packages) == 4
         await replace_text(pilot, "WP5")
         await pilot.press("tab")
@@ -174,6 +181,7 @@ async def test_work_packages_added_edited_and_removed(tmp_path: Path, size) -> N
         await type_text(pilot, "RVNH")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "full partner" in static_text(form, "#wp-error"), "the lead refused")
+        assert form.query_one("#wp-lead-input") is app.focused  # the cursor in the field at fault
         await pilot.press("escape")
         await wait_screen(pilot, BudgetScreen)
         await pilot.press("d")  # asks first, as for a partner
@@ -229,7 +237,9 @@ async def test_the_line_form_refuses_what_the_loader_refuses(tmp_path: Path) -> 
         assert static_text(form, "#line-preview").startswith("✗ not taken as it is: ")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "2 decimals" in static_text(form, "#line-error"), "the months refused")
-        assert "partners[0].budget.WP1.person_months" in static_text(form, "#line-error")
+        # in the form's words, not the key path in the file (partners[0].budget.WP1.person_months)
+        assert static_text(form, "#line-error").startswith("✗ not taken, Person-months: at most 2 decimals")
+        assert "partners[" not in static_text(form, "#line-error") + static_text(form, "#line-preview")
         await replace_text(pilot, "6,5")  # the decimal comma
         await pilot.press("tab", "tab")
         await replace_text(pilot, "12x")

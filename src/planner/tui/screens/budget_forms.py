@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Static
 from planner import editing
 from planner.budget import line_cost
 from planner.document import refusal
+from planner.errors import key_path
 from planner.model import MAX_MONTHS, BudgetLine, Plan, WorkPackage
 from planner.rules import CallRules
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
@@ -61,6 +62,33 @@ def parse_person_months(text: str) -> int | float | None | Invalid:
 
 def _shown(value: object) -> str:
     return "" if value is None else editable(str(value))
+
+
+def _label(words: str) -> str:
+    """A field's label as its messages name it: 'Person-months (6.5)' -> 'Person-months'."""
+    return words.split(",")[0].split(" (")[0]
+
+
+def in_words(problems: list[str], fields: dict[str, tuple[str, str]], plan: Plan) -> tuple[str, str]:
+    """(why, the field at fault): the loader's problems, each one about a field of the form said with the
+    field's words ('Person-months: at most 2 decimals; found 6.555') instead of its key path in the file
+    ('partners[4].budget.WP2.person_months: ...'), which the form's user never sees; a work package or
+    partner it names by place ('already the id of work_packages[0]') named by its id or short name.
+    `fields` maps a key path to (the field's id, its words); the field at fault is the first one named."""
+    names = {f"work_packages[{i}]": f"work package {wp.id}" for i, wp in enumerate(plan.work_packages)}
+    names |= {f"partners[{i}]": p.label for i, p in enumerate(plan.partners)}
+    said: list[str] = []
+    where = ""
+    for problem in problems:
+        path, sep, rest = problem.partition(": ")
+        if sep and path in fields:
+            field, words = fields[path]
+            said.append(f"{words}: " + re.sub(r"\b(?:work_packages|partners)\[\d+\]",
+                                              lambda m: names.get(m[0], m[0]), rest))
+            where = where or field
+        else:
+            said.append(problem)
+    return "; ".join(said), where
 
 
 class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
@@ -157,8 +185,7 @@ class LineForm(_PlanForm):
             text = self.query_one(f"#{key}", Input).value.strip()
             value = parse_person_months(text) if key == "person_months" else parse_amount(text) if text else None
             if isinstance(value, Invalid):
-                label = words.split(",")[0].split(" (")[0]
-                return None, None, key, f"{label}: {text!r} {value.why}"
+                return None, None, key, f"{_label(words)}: {text!r} {value.why}"
             values[key] = value
         rate = values.pop(PARTNER_RATE)
         line = None if all(v is None for v in values.values()) else BudgetLine.model_construct(
@@ -175,9 +202,12 @@ class LineForm(_PlanForm):
             plan = editing.set_staff_cost(plan, self.index, rate)
         checked, problems = refusal(plan, self.rules, self.plan)
         if checked is None:
-            why = "; ".join(problems)
-            where = next((key for key, _ in LINE_FIELDS if f".{key}" in why and "budget." in why),
-                         PARTNER_RATE if "staff_cost_eur" in why else "")
+            line_path = ("partners", self.index, "budget", self.wp_id)
+            fields = {key_path((*line_path, key)): (key, _label(words)) for key, words in LINE_FIELDS}
+            fields[key_path(line_path)] = ("person_months", "this line")
+            fields[key_path(("partners", self.index, "staff_cost_eur"))] = (
+                PARTNER_RATE, f"{self.partner.label}'s staff cost")
+            why, where = in_words(problems, fields, self.plan)
             return None, where, why
         return plan, "", ""
 
@@ -296,9 +326,11 @@ class WorkPackageForm(_PlanForm):
             editing.replace_work_package(self.plan, self.index, wp)
         checked, problems = refusal(plan, self.rules, self.plan)
         if checked is None:
-            why = "; ".join(problems)
-            where = "wp-id" if ".id" in why else "wp-title" if ".title" in why else "wp-lead-input" \
-                if ".lead" in why else "wp-start" if "start_month" in why else "wp-end" if "end_month" in why else ""
+            at = self.index if self.index is not None else len(self.plan.work_packages)  # a new one: the last
+            fields = {key_path(("work_packages", at, key)): (field, words) for key, field, words in (
+                ("id", "wp-id", "Id"), ("title", "wp-title", "Title"), ("lead", "wp-lead-input", "Lead"),
+                ("start_month", "wp-start", "Start month"), ("end_month", "wp-end", "End month"))}
+            why, where = in_words(problems, fields, self.plan)
             return None, where, why
         return plan, "", ""
 
