@@ -74,7 +74,9 @@ async def test_planner_dir_lists_every_plan_with_verdict_and_reason(plans: Path,
         assert rows(view) == sorted(p.name for p in plans.iterdir())  # broken ones too, by name
         text = screen_text(app)
         for name in BROKEN:
-            assert name.removesuffix(".toml")[:10] in text  # literally: "markup-[red]x[-red]" is no markup
+            # literally: "markup-[red]x[-red]" is no markup; cut in the middle where the column is narrow
+            stem = name.removesuffix(".toml")
+            assert stem in text or (stem[:5] in text and stem[-4:] in text), stem
         assert "✓ ELIGIBLE" in text and "! UNREADABLE" in text
         header = next(line for line in text.splitlines() if "Verdict" in line)
         # a column shrunk below its label shows its short label, not the label cut ("Partn")
@@ -531,3 +533,24 @@ async def test_a_plan_with_changes_left_unsaved_says_so_in_the_view(plans: Path)
         await wait_for(pilot, lambda: "changes left unsaved by coord" in screen_text(app), "the line under it")
         assert "opening it offers them back" in " ".join(screen_text(app).split())
         assert view.entries
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+async def test_variants_of_one_long_name_are_told_apart_when_their_names_are_cut(tmp_path: Path, size):
+    """Cut at the end, three variants of one long name read alike ('erasmus-alliance…' three times) at 80
+    columns: the cut is in the middle, where it keeps the end in which they differ."""
+    stem = "erasmus-alliance-renewables-consortium-2027"
+    ends = ("draft-a", "draft-b", "final")
+    for end in ends:
+        shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / f"{stem}-{end}.toml")
+    app = folder_app(tmp_path)[0]
+    async with app.run_test(size=size) as pilot:
+        view = await view_of(pilot)
+        await wait_for(pilot, lambda: len(rows(view)) == 3, "the three variants")
+        lines = [line for line in screen_text(app).splitlines() if line.strip().startswith("erasm")]
+        shown = [line.split()[0] for line in lines if ".toml" not in line]  # not the line under the table
+        assert len(shown) == 3 and len(set(shown)) == 3, shown
+        for name, end in zip(shown, ends):
+            assert "…" in name and f"{stem}-{end}".endswith(name.split("…")[1]) and stem.startswith(name.split("…")[0]), name
+        # the title gone below 80 columns is gone, not a column of "…" one cell wide
+        assert "T  " not in screen_text(app).splitlines()[4] and " … " not in lines[0]

@@ -102,7 +102,7 @@ def shown_name(entry: core.Entry) -> str:
 
 
 class PlansTable(FittedTable):
-    COLUMNS = (Col("file", "File"), Col("title", "Title"), Col("acronym", "Acronym"), Col("call", "Call"),
+    COLUMNS = (Col("file", "File", middle=True), Col("title", "Title"), Col("acronym", "Acronym"), Col("call", "Call"),
                Col("verdict", "Verdict"), Col("partners", "Partners", "Ptnrs"), Col("changed", "Saved"),
                Col("open", "Open by"))
     FLEX = "title"

@@ -28,6 +28,9 @@ class Col:
     key: str
     label: str
     short: str = ""  # the label when the column is shrunk below the label's width ("Partn" reads as a bug)
+    # cut in the middle, not at the end: names that differ at the end (plan-2027-draft-a, plan-2027-draft-b)
+    # read alike as 'plan-2027-d…' and apart as 'plan-2…draft-a'
+    middle: bool = False
 
 
 def cell(value: Text, style: str = "") -> Text:
@@ -39,6 +42,28 @@ def cell(value: Text, style: str = "") -> Text:
     return value
 
 
+def cut_middle(value: Text, width: int) -> Text:
+    """`value` in `width` cells, cut in the middle with …: its start and its end (one style over it all)."""
+    plain = value.plain
+    if cell_len(plain) <= width or width < 3:
+        return value
+    tail_cells = (width - 1) // 2
+    head, used = "", 0
+    for char in plain:
+        if used + cell_len(char) > width - 1 - tail_cells:
+            break
+        head, used = head + char, used + cell_len(char)
+    tail, used = "", 0
+    for char in reversed(plain):
+        if used + cell_len(char) > width - 1 - cell_len(head):
+            break
+        tail, used = char + tail, used + cell_len(char)
+    cut = Text(head + "…" + tail, style=value.style, no_wrap=True, overflow=value.overflow)
+    for span in value.spans:  # each over the whole text (the only cells cut here)
+        cut.stylize(span.style)
+    return cut
+
+
 def allot(natural: dict[str, int], available: int, flex: str,
           shrink: tuple[tuple[str, int], ...]) -> dict[str, int]:
     """Widths for the columns: natural ones, the spare to `flex`; if too wide, shrink in `shrink`'s order."""
@@ -47,13 +72,20 @@ def allot(natural: dict[str, int], available: int, flex: str,
     if spare >= 0:
         widths[flex] += spare
         return widths
-    for key, minimum in shrink:
+    for i, (key, minimum) in enumerate(shrink):
         # a minimum of 0 means all or nothing: a PIC cut to "9991001…" is no use to anyone
         cut = widths[key] if minimum == 0 else min(-spare, max(widths[key] - minimum, 0))
         widths[key] -= cut
         spare += cut
         if spare >= 0:
-            widths[flex] += spare  # what an all-or-nothing cut freed beyond the need
+            # what an all-or-nothing cut freed beyond the need: to the flexible column, or, when that is the
+            # one gone, back to the columns cut before it (it showed as a column of "…" one cell wide)
+            if widths[flex] == 0:
+                for back, _ in reversed(shrink[:i]):
+                    give = min(spare, natural[back] - widths[back])
+                    widths[back] += give
+                    spare -= give
+            widths[flex] += spare
             break
     return widths
 
@@ -67,6 +99,7 @@ class FittedTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", **kwargs)
         self._natural = {c.key: cell_len(c.label) for c in self.COLUMNS}
+        self._middle = {c.key for c in self.COLUMNS if c.middle}
         self._fitted: tuple[int, dict[str, int]] | None = None
         self._allotted: dict[str, int] = {}
         self._sized: tuple | None = None  # what the scrollbars were last fitted to
@@ -218,6 +251,8 @@ class FittedTable(DataTable):
             style = pre + style
             return style + post_style if style else post_style
 
+        if column_key.value in self._middle:
+            value = cut_middle(value, inner)
         if value.plain:
             line = value.copy()  # as Text.wrap: a copy cut to the width, then joined as Text.__rich_console__
             line.truncate(inner, overflow=value.overflow)
