@@ -471,3 +471,22 @@ async def test_question_mark_in_the_budget_lists_its_keys_redo_among_them(tmp_pa
             assert f"{key}" in shown and what in shown, (key, what)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "back in the budget")
+
+
+async def test_at_40x12_the_grid_keeps_a_partner_s_row_in_view(tmp_path: Path) -> None:
+    """At 40x12 the summary's six lines, two empty lines of problems and the detail's two left the grid its
+    header alone: the lines around it now take one or two lines each, none when empty."""
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen, grid = await open_budget(pilot)
+        first = app.document.plan.partners[0].label
+        await wait_for(pilot, lambda: any(line.strip(" █").startswith(first) for line in screen_text(app).splitlines()),
+                       "the first partner's row on the screen")
+        text = screen_text(app)
+        assert "Contribution" in text and "% of" in text  # the summary's first words
+        await pilot.press("down")
+        second = app.document.plan.partners[1].label
+        await wait_for(pilot, lambda: any(line.strip(" █").startswith(second) for line in screen_text(app).splitlines()),
+                       "the next row in view")
+        await pilot.resize_terminal(80, 24)  # taller: every line back as it was
+        await wait_for(pilot, lambda: "consortium covers" in screen_text(app), "the summary in full")

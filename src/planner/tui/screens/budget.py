@@ -51,6 +51,10 @@ from planner.typed_numbers import Invalid, parse_amount
 KEYS_HINT = Text("enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
                  "t timeline · ctrl+z undoes · escape closes")
 TALL = 40  # from this height the timeline is shown under the grid; below it, `t` switches between them
+# below this height the lines around the grid take what they need, at most one or two each: at 40x12 the
+# summary's six lines, two blank lines of problems and the detail's two left the grid its header alone
+SHORT = 20
+SUMMARY_LINES = 8  # the summary's lines at most, wrapped at 40 columns
 
 
 def eur(amount: int | None) -> str:
@@ -137,7 +141,7 @@ class BudgetScreen(PlanEditor):
     def compose(self):
         with Vertical(classes="dialog budget") as dialog:
             dialog.border_title = "Budget"
-            yield Static(id="budget-summary")
+            yield CutLines(SUMMARY_LINES, id="budget-summary")
             yield CutLines(2, id="budget-problems")
             yield BudgetGrid(id="budget-grid")
             yield Timeline(id="timeline")
@@ -164,9 +168,23 @@ class BudgetScreen(PlanEditor):
 
     def _layout_views(self) -> None:
         tall = self.size.height >= TALL
+        short = self.size.height < SHORT
+        if short != self.has_class("-short"):
+            self.set_class(short, "-short")
+            for selector, lines in (("#budget-summary", SUMMARY_LINES), ("#budget-problems", 2),
+                                    ("#budget-detail", 2)):
+                widget = self.query_one(selector, CutLines)
+                widget.lines = (2 if selector == "#budget-summary" else 1) if short else lines
+                widget.refresh(layout=True)
+            self._fit_problems()
         self.set_class(tall, "-tall")  # the grid as tall as its rows, the timeline right under it
         self.query_one("#timeline", Timeline).display = not self.timeline_hidden if tall else self.timeline_only
         self.grid.display = tall or not self.timeline_only
+
+    def _fit_problems(self) -> None:
+        """On a short screen the problems' line only when there is one (an empty line is a row of the grid)."""
+        problems = self.query_one("#budget-problems", CutLines)
+        problems.display = not self.has_class("-short") or bool(problems.full.plain)
 
     def plan_changed(self) -> None:
         self.show()
@@ -204,11 +222,7 @@ class BudgetScreen(PlanEditor):
             dialog.border_title = title
         count = len(self.plan.work_packages)
         set_border_subtitle(dialog, f"{count} work package{'' if count == 1 else 's'}")
-        summary = self.query_one("#budget-summary", Static)
-        text = self._summary(board, est)
-        if getattr(summary, "_shown", None) != text:  # unchanged: not drawn again
-            summary._shown = text  # type: ignore[attr-defined]
-            summary.update(text)
+        self.query_one("#budget-summary", CutLines).show(self._summary(board, est))  # unchanged: not drawn again
         problems = Text()
         shown = [c for c in map(board.get, ("grant", "budget")) if c is not None and c.status in ("warn", "fail")]
         for c in sorted(shown, key=lambda c: c.status != "fail"):  # a failure first: two lines may hold one only
@@ -216,6 +230,7 @@ class BudgetScreen(PlanEditor):
             problems.append_text(literal(c.message))
             problems.append("  ")
         self.query_one("#budget-problems", CutLines).show(problems)
+        self._fit_problems()
         self.grid.show(grid_cells(self.plan, self.rules, est, months))
         self.query_one("#timeline", Timeline).show(self.plan.work_packages, months)
         if self.is_mounted:
