@@ -479,14 +479,15 @@ async def test_at_40x12_the_grid_keeps_a_partner_s_row_in_view(tmp_path: Path) -
     app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
     async with app.run_test(size=(40, 12)) as pilot:
         screen, grid = await open_budget(pilot)
+        def row_shown(label: str) -> bool:
+            return any(line.strip(" █").startswith(label) for line in screen_text(app).splitlines())
+
         first = app.document.plan.partners[0].label
-        await wait_for(pilot, lambda: any(line.strip(" █").startswith(first) for line in screen_text(app).splitlines()),
-                       "the first partner's row on the screen")
+        await wait_for(pilot, lambda: row_shown(first), "the first partner's row on the screen")
         text = screen_text(app)
         assert "Contribution" in text and "% of" in text  # the summary's first words
         await pilot.press("down")
         second = app.document.plan.partners[1].label
-        await wait_for(pilot, lambda: any(line.strip(" █").startswith(second) for line in screen_text(app).splitlines()),
-                       "the next row in view")
+        await wait_for(pilot, lambda: row_shown(second), "the next row in view")
         await pilot.resize_terminal(80, 24)  # taller: every line back as it was
         await wait_for(pilot, lambda: "consortium covers" in screen_text(app), "the summary in full")

@@ -551,6 +551,7 @@ async def test_variants_of_one_long_name_are_told_apart_when_their_names_are_cut
         shown = [line.split()[0] for line in lines if ".toml" not in line]  # not the line under the table
         assert len(shown) == 3 and len(set(shown)) == 3, shown
         for name, end in zip(shown, ends):
-            assert "…" in name and f"{stem}-{end}".endswith(name.split("…")[1]) and stem.startswith(name.split("…")[0]), name
+            head, _, tail = name.partition("…")
+            assert tail and f"{stem}-{end}".endswith(tail) and stem.startswith(head), name
         # the title gone below 80 columns is gone, not a column of "…" one cell wide
         assert "T  " not in screen_text(app).splitlines()[4] and " … " not in lines[0]
