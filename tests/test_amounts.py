@@ -97,3 +97,20 @@ def test_every_amount_field_reads_through_one_function(text, expected):
     assert read_amount(text) == expected
     # the TUI's fields read amounts through it, what is not one as Invalid with the same words
     assert parse_amount(text) == (Invalid(expected) if isinstance(expected, str) else expected)
+
+
+SPACE_NOT_GROUPING = "has a space between digits that is no thousands separator ('8 000'): is it two amounts?"
+
+
+@pytest.mark.parametrize("text", [
+    "8000 1500",  # two cells of a spreadsheet pasted into one field: was EUR 80,001,500
+    "1 5", "3 919 215 4 000 000", "12 34", "1 2345", "1\u00a05", "EUR 8000 1500", "1 500 2k",
+])
+def test_a_space_between_digits_that_groups_no_thousands_is_refused(text):
+    assert parse_euros(text) == SPACE_NOT_GROUPING
+
+
+@given(st.integers(min_value=1000, max_value=10**12), st.sampled_from([" ", "\u00a0", "\u202f"]))
+def test_a_space_between_thousands_is_still_read(n, space):
+    assert parse_euros(_grouped(n, space)) == n
+    assert parse_euros(_grouped(n, space) + ",00") == n

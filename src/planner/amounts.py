@@ -20,6 +20,12 @@ _MULTIPLIERS = {
     "milionów": 6, "millió": 6, "milionu": 6,
     "bn": 9, "billion": 9, "mrd": 9, "milliard": 9, "milliarde": 9, "milliarden": 9,
 }
+# digits with spaces between them ('3 950 000', as a spreadsheet writes thousands): each space must group
+# thousands, or '8000 1500' (two cells pasted into one field) was read as EUR 80,001,500
+_SPACE = r"[\s\u00a0\u202f]"
+_DIGITS_AND_SPACES = re.compile(rf"\d+(?:{_SPACE}+\d+)+")
+_THOUSANDS_BY_SPACES = re.compile(rf"\d{{1,3}}(?:{_SPACE}\d{{3}})+")
+SPACE_NOT_GROUPING = "has a space between digits that is no thousands separator ('8 000'): is it two amounts?"
 _SCALED = re.compile(r"(?P<number>\d[\d.,']*)(?P<unit>[^\d.,']+)\.?", re.IGNORECASE)
 
 
@@ -50,7 +56,9 @@ def parse_euros(text: str) -> int | str:
     """Whole euros, or why not. '250,000.00', '250.000,00', 'EUR 250 000', '€250000' -> 250000;
     '120.000' and '120,000' -> 120000 (three digits after the mark: thousands); '12.50' -> 'has cents; ...';
     '1.45M', '1,45 Mio', '1450k', '1.45 million' -> 1450000."""
-    compact = re.sub(r"[\s\u00a0\u202f]", "", _CURRENCY.sub("", text))
+    if any(not _THOUSANDS_BY_SPACES.fullmatch(run[0]) for run in _DIGITS_AND_SPACES.finditer(text)):
+        return SPACE_NOT_GROUPING
+    compact = re.sub(_SPACE, "", _CURRENCY.sub("", text))
     scaled = _SCALED.fullmatch(compact)
     if scaled is not None and scaled["unit"].casefold().rstrip(".") in _MULTIPLIERS:
         return _scaled(scaled["number"], _MULTIPLIERS[scaled["unit"].casefold().rstrip(".")])

@@ -240,8 +240,13 @@ async def test_the_line_form_refuses_what_the_loader_refuses(tmp_path: Path) -> 
         # in the form's words, not the key path in the file (partners[0].budget.WP1.person_months)
         assert static_text(form, "#line-error").startswith("✗ not taken, Person-months: at most 2 decimals")
         assert "partners[" not in static_text(form, "#line-error") + static_text(form, "#line-preview")
+        for typed, why in (("3 4", "is not a number of person-months"), ("-3", "is negative")):
+            await replace_text(pilot, typed)  # '3 4' was read as 34 PM
+            await wait_for(pilot, lambda: why in static_text(form, "#line-preview"), f"{typed!r} refused")
         await replace_text(pilot, "6,5")  # the decimal comma
         await pilot.press("tab", "tab")
+        await replace_text(pilot, "8000 1500")  # two cells pasted into one field: was EUR 80,001,500
+        await wait_for(pilot, lambda: "no thousands separator" in static_text(form, "#line-preview"), "two amounts")
         await replace_text(pilot, "12x")
         await wait_for(pilot, lambda: "not an amount" in static_text(form, "#line-preview"), "said while typing")
         await pilot.press("enter")

@@ -46,9 +46,14 @@ AMOUNTS_HINT = "amounts as you type them: 12k, 8.000, 1,45 Mio"
 
 def parse_person_months(text: str) -> int | float | None | Invalid:
     """6.5, 6,5 or 12 (None when empty), or why not; more than 2 decimals is the model's to refuse."""
-    typed = text.strip().replace(" ", "")
+    typed = text.strip()
     if not typed:
         return None
+    if re.search(r"\d\s+\d", typed):  # '3 4' was read as 34
+        return Invalid("is not a number of person-months (6.5, 12): a space between digits")
+    typed = re.sub(r"\s", "", typed)
+    if typed.startswith("-") and re.fullmatch(r"-\d+([.,]\d+)?", typed):
+        return Invalid("is negative: person-months are 0 or more")
     if typed.count(",") == 1 and "." not in typed:
         typed = typed.replace(",", ".")  # 6,5: the decimal comma
     if len(typed) > 20 or not re.fullmatch(r"\d+(\.\d+)?", typed):
