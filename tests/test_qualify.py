@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from planner.qualify import SORTS, ToQualify
+from planner.report import verdict_bar
 from planner.rules import available_calls, load_call
 from planner.scoring import compare, evaluate
 from planner.storage import load_call_for, load_plan
@@ -240,6 +241,14 @@ def test_a_beneficiary_from_a_region_the_call_does_not_allow_says_how_many_more_
     tq = evaluate(make_plan(fewer, lot=1, call="2026", duration_months=24), rules, now=BEFORE_DEADLINE).to_qualify
     assert tq.new_full_partners == 0
     assert tq.steps[0].endswith(": then 1 new full partner in all, 1 more than now")
+    # the verdict bar's count is the spec's (the participants as they are), then the count once it is moved:
+    # '0 to go' alone, or nothing at all, read as the whole of it
+    board = evaluate(make_plan(fewer, lot=1, call="2026", duration_months=24), rules, now=BEFORE_DEADLINE)
+    assert verdict_bar(board).endswith(" · 1 new partner to go once USU (US) is an associated partner")
+    board = evaluate(make_plan(fewer[1:], lot=1, call="2026", duration_months=24), rules, now=BEFORE_DEADLINE)
+    n = board.to_qualify.new_full_partners
+    assert n and verdict_bar(board).endswith(f" · {n} new partner{'s' if n > 1 else ''} to go, {n + 1} once USU (US) "
+                                             "is an associated partner")
 
 
 def test_grant_above_the_cap_is_one_step_with_the_amount():

@@ -94,6 +94,12 @@ class ToQualify:
     # the criterion id of each step, in step order (for short(): "ecosystem", "grant" ...); "grant-cut" is
     # the grant's step when a budget gives it (costs to cut, not a grant to lower)
     step_ids: tuple[str, ...] = ()
+    # the new full partners needed once the full partners that may only be associated partners (from a
+    # region the call does not allow) are made so, when that is more than `new_full_partners` (the spec's
+    # count takes the participants as they are); and the words of that change ('UWM (GB) is an
+    # associated partner'), for the verdict bar: '3 new partners to go' read as the whole of it
+    in_all: int = 0
+    in_all_once: str = ""
 
     @property
     def eligible(self) -> bool:
@@ -446,6 +452,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
                   if cid in failing]
 
     handled = set(COMPOSITION)
+    in_all, in_all_once = 0, ""
     if "coordinator" in failing:
         steps.append(("coordinator", coordinator_step(facts.coordinators, facts.eu_full, rules, n)))
     if "excluded-countries" in failing:
@@ -459,9 +466,14 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
         names = [r.name for r in rules.third_countries.regions] if rules.third_countries else []
         regions = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         them = "an associated partner" if len(facts.outside_regions) == 1 else "associated partners"
+        after_n = _fewer(after, lot, classes)
         steps.append(("third-countries", f"make {names_of(p for p, _ in facts.outside_regions)} {them} (a full partner "
                       f"from a third country not associated must come from {regions}): "
-                      f"{then_needed(_fewer(after, lot, classes), n)}"))
+                      f"{then_needed(after_n, n)}"))
+        if after_n > n:
+            in_all = after_n
+            in_all_once = f"{names_of(p for p, _ in facts.outside_regions)} " + \
+                ("is " if len(facts.outside_regions) == 1 else "are ") + them
     if "eche" in failing and facts.without_eche:
         after = counts
         for p, bits, country in facts.without_eche:
@@ -498,7 +510,8 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     handled |= {cid for cid, _ in steps}
     # any other failing criterion (a new rule, or a case above that found nothing to name): its own words
     steps += [(cid, f"{in_sentence(c.label)}: {c.message}") for cid, c in failing.items() if cid not in handled]
-    return ToQualify(n, of, tuple(text for _, text in steps), tuple(alternatives), tuple(cid for cid, _ in steps))
+    return ToQualify(n, of, tuple(text for _, text in steps), tuple(alternatives), tuple(cid for cid, _ in steps),
+                     in_all, in_all_once)
 
 
 def _alternatives(counts: _Counts, facts: _Facts, lot, classes: tuple[Bits, ...], n: int) -> list[str]:

@@ -68,9 +68,15 @@ def verdict_bar(board: Scoreboard) -> str:
     """The verdict bar's words: the judged headline, and for a plan short of partners the total to go:
     'NOT ELIGIBLE under call 2024, closed 7 Mar 2024: 4 rules fail · 3 new partners to go'."""
     text = judged_headline(board)
-    n = 0 if board.eligible else board.to_qualify.new_full_partners
+    if board.eligible:
+        return text
+    tq = board.to_qualify
+    n = tq.new_full_partners
     if n:
         text += f" · {n} new partner{'s' if n != 1 else ''} to go"
+    if tq.in_all:  # a beneficiary that may only be an associated partner: the count once it is one
+        text += f", {tq.in_all} once {tq.in_all_once}" if n else \
+            f" · {tq.in_all} new partner{'s' if tq.in_all != 1 else ''} to go once {tq.in_all_once}"
     return text
 
 

@@ -14,8 +14,10 @@ from planner.tui.widgets.picker import Picker
 from .helpers import (
     SAMPLES,
     fill_partner,
+    focus,
     make_app,
     ready,
+    replace_text,
     static_text,
     type_text,
     verdict,
@@ -232,3 +234,71 @@ async def test_a_pickers_list_comes_into_view_when_the_layout_comes_later_than_w
         form, country = await country_field(pilot)
         await wait_for(pilot, lambda: country.options.region.height and
                        country.options.region.bottom <= form.query_one(".dialog").region.bottom, "the list in view")
+
+
+async def test_the_edit_form_says_what_the_change_does_against_the_partner_as_it_was(tmp_path):
+    """A beneficiary from a region the call does not allow, made an associated partner: the line compared
+    the plan without the partner to the plan with it, said 'no composition rule changes', and on saving the
+    full partners and providers fell by one while the third-countries rule came to pass."""
+    path = tmp_path / "uwm.toml"
+    path.write_text(UWM_PLAN, encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("end", "enter")
+        form = await wait_screen(pilot, PartnerForm)
+        assert form.query_one("#short_name", Input).value == "UWM"
+        role = form.query_one("#role", Picker)
+        await focus(pilot, role.input)
+        await replace_text(pilot, "assoc")
+        await wait_for(pilot, lambda: role.value == "associated-partner", "the role chosen")
+        await wait_for(pilot, lambda: "With these changes:" in static_text(form, "#impact"), "the line")
+        said = static_text(form, "#impact")
+        assert "full partners 4/8 ✗" in said and "education and training providers 2/3 ✗" in said, said
+        assert "third countries ✓" in said and "3 rules still fail" in said, said
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert {c.id for c in app.board.failures} == {"full-partners", "labour-market-actors", "education-providers"}
+
+
+UWM_PLAN = """format = 1
+title = "A beneficiary from a region the call does not allow"
+call = "2027"
+lot = 1
+
+[[partners]]
+short_name = "HZK"
+name = "Hogeschool Zeeland Kust"
+country = "NL"
+kind = "higher-education"
+role = "coordinator"
+eche = true
+
+[[partners]]
+short_name = "BBZB"
+name = "Berufsbildungszentrum Bern"
+country = "CH"
+kind = "vet-provider"
+role = "beneficiary"
+
+[[partners]]
+short_name = "WKN"
+name = "Windkraft Nord GmbH"
+country = "DE"
+kind = "enterprise"
+role = "beneficiary"
+
+[[partners]]
+short_name = "IPHG"
+name = "Izba Przemyslowo-Handlowa Gdansk"
+country = "PL"
+kind = "chamber"
+role = "beneficiary"
+
+[[partners]]
+short_name = "UWM"
+name = "University of Westmoor"
+country = "GB"
+kind = "higher-education"
+role = "beneficiary"
+"""

@@ -57,7 +57,7 @@ COUNTRY_NOTES = {"eu": "EU Member State", "associated": "associated country",
 ECHE = {"yes": True, "no": False, "unknown": None}
 # what a partner can change: the composition rules (the others do not depend on partners)
 PARTNER_RULES = ("coordinator", "full-partners", "countries", "labour-market-actors", "education-providers",
-                 "higher-education", "vet-provider", "excluded-countries")
+                 "higher-education", "vet-provider", "excluded-countries", "third-countries", "eche")
 MARKS = {"pass": "✓", "fail": "✗", "warn": "!", "info": "·"}
 RANKED = 30  # matches listed under a picker (it shows a few rows; the rest scroll)
 SURE_FROM = 3  # letters from which a prefix that starts several choices is asked, not taken
@@ -484,20 +484,27 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         if not (values["country"] and values["kind"] and values["role"]):
             return literal("Choose a country and a kind to see what this partner changes.", style="dim")
         draft = Partner.model_construct(**{**self._partner_fields(values), "name": values["name"] or "(new)"})
-        base = self.plan if self.index is None else editing.remove_partner(self.plan, self.index)
         with_it = (editing.add_partner(self.plan, draft) if self.index is None
                    else editing.replace_partner(self.plan, self.index, draft))
-        before, after = evaluate(base, self.rules), evaluate(with_it, self.rules)
+        # against the plan as it is: an edited partner against itself as it was (against the plan without it,
+        # a beneficiary made an associated partner changed 'no rule', and then the counts fell on saving)
+        before, after = evaluate(self.plan, self.rules), evaluate(with_it, self.rules)
         changes = []
         for cid in PARTNER_RULES:
             old, new = before.get(cid), after.get(cid)
+            if new is None and old is not None:  # a rule that no longer applies (ECHE without a HEI)
+                changes.append(f"{in_sentence(old.label)} ✓")
+                continue
             if new is None or (old is not None and (old.status, old.count) == (new.status, new.count)):
                 continue
             changes.append(f"{in_sentence(new.label)} {new.count} {MARKS[new.status]}".replace("  ", " "))
-        verdict = "plan ELIGIBLE" if after.eligible else f"{len(after.failures)} rule(s) still fail"
+        n = len(after.failures)
+        verdict = "plan ELIGIBLE" if after.eligible else \
+            f"{n} rule{'' if n == 1 else 's'} still fail{'s' if n == 1 else ''}"
+        what = "With this partner" if self.index is None else "With these changes"
         if not changes:
-            return literal(f"With this partner: no composition rule changes ({verdict}).")
-        return literal(f"With this partner: {', '.join(changes)} · {verdict}")
+            return literal(f"{what}: no partner rule changes ({verdict}).")
+        return literal(f"{what}: {', '.join(changes)} · {verdict}")
 
     # --- buttons and keys -------------------------------------------------------------------
 
