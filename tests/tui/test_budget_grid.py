@@ -14,7 +14,7 @@ from planner.model import WorkPackage
 from planner.report import money
 from planner.rules import load_call
 from planner.storage import load_plan
-from planner.tui.screens.budget import BudgetScreen
+from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.budget_forms import LineForm, WorkPackageForm
 from planner.tui.screens.compare import MONEY, CompareScreen, CompareTable
 from planner.tui.screens.dialogs import Choice
@@ -182,7 +182,9 @@ async def test_work_packages_added_edited_and_removed(tmp_path: Path, size) -> N
         await pilot.press("enter")
         await wait_for(pilot, lambda: "full partner" in static_text(form, "#wp-error"), "the lead refused")
         assert form.query_one("#wp-lead-input") is app.focused  # the cursor in the field at fault
-        await pilot.press("escape")
+        await pilot.press("escape")  # what was typed: asked first
+        await wait_screen(pilot, Choice)
+        await pilot.press("right", "enter")  # Discard
         await wait_screen(pilot, BudgetScreen)
         await pilot.press("d")  # asks first, as for a partner
         await wait_screen(pilot, Choice)
@@ -496,3 +498,62 @@ async def test_at_40x12_the_grid_keeps_a_partner_s_row_in_view(tmp_path: Path) -
         await wait_for(pilot, lambda: row_shown(second), "the next row in view")
         await pilot.resize_terminal(80, 24)  # taller: every line back as it was
         await wait_for(pilot, lambda: "consortium covers" in screen_text(app), "the summary in full")
+
+
+async def test_escape_in_the_budget_forms_asks_before_it_drops_what_was_typed(tmp_path: Path) -> None:
+    """The line, work-package and share forms closed on escape and dropped what was typed, where the
+    partner form asks first."""
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, grid = await open_budget(pilot)
+        plan = app.document.plan
+        for key, form_type, question in (("enter", LineForm, "Discard the changes to this line?"),
+                                         ("a", WorkPackageForm, "Discard this work package?"),
+                                         ("s", ShareForm, "Discard the share typed?")):
+            await pilot.press(key)
+            form = await wait_screen(pilot, form_type)
+            await pilot.press("escape")  # nothing typed: closes at once
+            await wait_screen(pilot, BudgetScreen)
+            await pilot.press(key)
+            form = await wait_screen(pilot, form_type)
+            await type_text(pilot, "7")
+            await pilot.press("escape")
+            await wait_screen(pilot, Choice)
+            assert question in screen_text(app)
+            await pilot.press("enter")  # Keep editing, the safe answer
+            assert await wait_screen(pilot, form_type) is form and app.focused.value.endswith("7")
+            await pilot.press("escape")
+            await wait_screen(pilot, Choice)
+            await pilot.press("right", "enter")  # Discard
+            await wait_screen(pilot, BudgetScreen)
+            assert app.document.plan is plan  # nothing taken: a discarded share is not a cleared one
+
+
+async def test_shift_tab_from_the_first_field_of_the_line_form_goes_to_the_last(tmp_path: Path) -> None:
+    """shift+tab went to a stop of its own (the fields' scrolling box), where what was typed went nowhere."""
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_budget(pilot)
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        assert app.focused is form.query_one("#person_months", Input)
+        await pilot.press("shift+tab")
+        assert app.focused is form.query_one("#partner_staff_cost_eur", Input)
+
+
+async def test_at_40x12_the_line_form_shows_the_field_being_typed_in(tmp_path: Path) -> None:
+    """Below 60 columns the labels' 34 cells left the fields no width: the label now stands over its field,
+    and the field with the cursor is in view."""
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await open_budget(pilot)
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        months = form.query_one("#person_months", Input)
+        await wait_for(pilot, lambda: months.size.width >= 10 and months.value in screen_text(app), "the field shown")
+        await pilot.press("tab", "tab")  # travel
+        travel = form.query_one("#travel_eur", Input)
+        await wait_for(pilot, lambda: app.focused is travel, "travel")
+        await type_text(pilot, "9")
+        await wait_for(pilot, lambda: travel.value in screen_text(app) and "Travel and subsistence" in screen_text(app),
+                       "the travel field in view")

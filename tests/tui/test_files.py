@@ -380,7 +380,7 @@ async def test_quit_with_a_budget_line_typed_in_its_form_asks_about_it_first(dra
         await replace_text(pilot, "7")
         await pilot.press("ctrl+q")
         question = await wait_screen(pilot, Choice)
-        assert "A form is open with the budget line being edited, which is not in the plan yet" in question.question
+        assert "A form is open with an edit of a budget line, which is not in the plan yet" in question.question
         await pilot.press("enter")  # Back to the form
         await wait_for(pilot, lambda: app.screen is form, "back in the form")
         assert app.is_running

@@ -26,7 +26,7 @@ from planner.document import refusal
 from planner.model import Plan
 from planner.scoring import Scoreboard, evaluate
 from planner.tui.screens import DIALOG_CSS
-from planner.tui.screens.dialogs import FieldError
+from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.screens.editor import PlanEditor
 from planner.tui.text import literal, plain
 from planner.tui.widgets.budget_grid import (
@@ -61,7 +61,7 @@ def eur(amount: int | None) -> str:
     return "-" if amount is None else f"EUR {amount:,}"
 
 
-class ShareForm(ModalScreen[int | None | bool]):
+class ShareForm(ClosingOnce, ModalScreen[int | None | bool]):
     """Dismisses with the new share, None to clear it, or False when cancelled.
 
     A share that the plan cannot hold (negative, not a number, refused by `check`, which runs the
@@ -117,7 +117,14 @@ class ShareForm(ModalScreen[int | None | bool]):
         self.query_one("#share-error", FieldError).say(f"{shown}; the plan keeps {kept}")
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if self.unsaved_work() is None:
+            self.dismiss(False)
+        else:  # False: cancelled (None clears the share)
+            self.ask_to_discard("Discard the share typed?", cancelled=False)
+
+    def unsaved_work(self) -> str | None:
+        typed = self.query_one("#share", Input).value.strip() if self.is_attached else ""
+        return None if typed == ("" if self.share is None else str(self.share)) else "a share typed"
 
 
 class BudgetScreen(PlanEditor):

@@ -120,8 +120,14 @@ class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
             return
         self.dismiss(plan)
 
+    DISCARD = ""  # the question escape asks when something was typed ("Discard the changes to this line?")
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        # escape dropped what was typed without a word, where the partner form asks first
+        if self.unsaved_work() is None:
+            self.dismiss(None)
+        else:
+            self.ask_to_discard(self.DISCARD)
 
     WORK = "the form's changes"  # what unsaved_work calls them, each form its own
 
@@ -146,7 +152,7 @@ class LineForm(_PlanForm):
     """The line of the partner at `index` in work package `wp_id`, and the partner's staff cost."""
 
     ERROR, KEPT = "line-error", "; the plan keeps its line"
-    WORK = "the budget line being edited"
+    WORK = "an edit of a budget line"  # the line may be in the plan already: its edit is not
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="line.cancel"),
         Binding("ctrl+s", "submit", "Save line", id="line.submit", priority=True),
@@ -157,6 +163,7 @@ class LineForm(_PlanForm):
         self.plan, self.rules, self.index, self.wp_id = plan, rules, index, wp_id
         self.partner = plan.partners[index]
         self.line = (self.partner.budget or {}).get(wp_id)
+        self.DISCARD = "Discard the changes to this line?" if self.line is not None else "Discard this line?"
 
     def compose(self):
         p = self.partner
@@ -164,7 +171,7 @@ class LineForm(_PlanForm):
         title = f" {wp.title}" if wp is not None and wp.title else ""
         with Vertical(classes="dialog form line-form"):
             yield Label(literal(f"{p.label} in {self.wp_id}{title}"), classes="question")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):  # a tab stop of its own took typed text nowhere
                 for key, words in LINE_FIELDS:
                     with Horizontal(classes="line-row"):
                         yield Label(words, classes="line-label")
@@ -274,7 +281,7 @@ class WorkPackageForm(_PlanForm):
     """A new work package (`index` None) or the one at `index`: id, title, lead and months."""
 
     ERROR = "wp-error"
-    WORK = "the work package being edited"
+    WORK = "an edit of a work package"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="wp.cancel"),
         Binding("ctrl+s", "submit", "Save work package", id="wp.submit", priority=True),
@@ -284,13 +291,14 @@ class WorkPackageForm(_PlanForm):
         super().__init__(classes="dialog-screen")
         self.plan, self.rules, self.months, self.index = plan, rules, months, index
         self.wp = plan.work_packages[index] if index is not None else None
+        self.DISCARD = "Discard the changes to this work package?" if self.wp else "Discard this work package?"
 
     def compose(self):
         wp = self.wp
         n = len(self.plan.work_packages) + 1
         with Vertical(classes="dialog form line-form"):
             yield Label(literal(f"Work package {wp.id}") if wp else "A new work package", classes="question")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):
                 for key, words, value, hint in (
                         ("wp-id", "Id (WP1, T2.3)", wp.id if wp else f"WP{n}", ""),
                         ("wp-title", "Title", wp.title if wp else "", "")):

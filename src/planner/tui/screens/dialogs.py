@@ -39,15 +39,16 @@ class ClosingOnce(ModalScreen):
         the question before quitting (Filing.action_quit); None when there is nothing to lose."""
         return None
 
-    def ask_to_discard(self, question: str) -> None:
-        """Before dropping what was typed: Keep editing (enter's and escape's answer) or Discard."""
+    def ask_to_discard(self, question: str, cancelled: object = None) -> None:
+        """Before dropping what was typed: Keep editing (enter's and escape's answer) or Discard, which
+        dismisses with `cancelled` (the screen's own result for a cancel)."""
 
         def answered(answer: str | None) -> None:
             # dismissed, not returned: Textual awaits what a callback returns, and the answer may come
             # back in this screen's own handler (its Cancel button), where awaiting its own dismiss
             # is an error that ended the planner
             if answer == "discard":
-                self.dismiss(None)
+                self.dismiss(cancelled)
 
         self.app.push_screen(Choice(question, [("keep", "Keep editing"), ("discard", "Discard")],
                                     escape="keep", default="keep"), answered)
