@@ -18,11 +18,12 @@ commands that only read never load it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from typing import Any, NamedTuple
 
 Render = Callable[[object], str]
+Place = tuple[Any, tuple[str, ...]]  # a table written as dotted keys: the Container of its lines, its path
 BOM = "\ufeff"
 
 
@@ -251,14 +252,15 @@ class _Editor:
 
     # --- tables ----------------------------------------------------------------------------
 
-    def table(self, container: Any, old: dict[str, Any], new: dict[str, Any]) -> None:
-        """Make the tomlkit table `container` (holding `old`) hold `new`."""
+    def table(self, container: Any, old: dict[str, Any], new: dict[str, Any], place: Place | None = None) -> None:
+        """Make the tomlkit table `container` (holding `old`) hold `new`. `place`: where `container` is
+        written as dotted keys (`budget.WP1.travel_eur = 100`), the lines a new key joins (`_dotted`)."""
         for key in [k for k in old if k not in new and k in container]:
             del container[key]
         for key, value in new.items():
             if key not in container:
                 if key not in old or old[key] != value:
-                    self.add(container, key, value, list(new))
+                    self.add(container, key, value, list(new), place)
                 continue
             if key in old and old[key] == value:
                 continue
@@ -266,7 +268,7 @@ class _Editor:
             before = old.get(key)
             items = self.items
             if isinstance(value, dict) and isinstance(before, dict) and isinstance(current, (dict, items.Table)):
-                self.table(current, before, value)
+                self.table(current, before, value, self._dotted(container, key, place))
             elif (isinstance(value, list) and isinstance(before, list) and _is_tables(value) and _is_tables(before)
                   and isinstance(current, (items.AoT, items.Array))):
                 body = container.body if hasattr(container, "body") else container.value.body
@@ -277,11 +279,18 @@ class _Editor:
             else:
                 container[key] = self.item(value, current)
 
-    def add(self, container: Any, key: str, value: object, order: list[str]) -> None:
-        """A key the text does not have, after the key before it in `order` (scalars before tables)."""
+    def add(self, container: Any, key: str, value: object, order: list[str], place: Place | None = None) -> None:
+        """A key the text does not have, after the key before it in `order` (scalars before tables); in a
+        table written as dotted keys, as dotted lines of its own (`_add_dotted`)."""
         items = self.items
         if isinstance(container, items.InlineTable):
             container[key] = self.table_item(value, inline=True) if isinstance(value, dict) else self.item(value)
+            return
+        if place is None and isinstance(value, dict) and value:  # a table beside siblings written dotted
+            owner = next((body for body in self._bodies(container) if any(self._dotted_lines(body))), None)
+            place = None if owner is None else (owner, ())
+        if place is not None:
+            self._add_dotted(place, key, value, order)
             return
         body = container.body if hasattr(container, "body") else container.value.body
         target = container if hasattr(container, "_insert_at") else container.value
@@ -300,6 +309,77 @@ class _Editor:
             target.append(key, self.item(value))
         else:
             target._insert_at(index, key, self.item(value))
+
+    # --- tables written as dotted keys ------------------------------------------------------------
+    # `budget.WP1.travel_eur = 100` inside a partner's table: tomlkit reads each such line as a table of
+    # its own in the body of the table that holds it (the partner's), and several lines of one table as
+    # one view over them (an OutOfOrderTableProxy), which has no body to add a key to. A value changed or
+    # removed is tomlkit's own edit of its line; a new key is written here, as a dotted line of its own
+    # beside its siblings in the body that holds them.
+
+    def _dotted(self, container: Any, key: str, place: Place | None) -> Place | None:
+        """Where the table at `key` in `container` is written as dotted keys: (the tomlkit Container
+        that holds its lines, the table's path from there), or None (a [header] table, an inline one)."""
+        if place is not None:
+            owner, path = place[0], (*place[1], key)
+            if any(_under(line, path) for _, line, _ in self._dotted_lines(owner)):
+                return owner, path
+        for owner in self._bodies(container):
+            if any(_under(line, (key,)) for _, line, _ in self._dotted_lines(owner)):
+                return owner, (key,)
+        return None
+
+    def _bodies(self, container: Any) -> list[Any]:
+        """The tomlkit Containers whose lines make `container`: a document's, a table's, each part's of
+        a table written in several places."""
+        if isinstance(container, self.tomlkit.container.Container):
+            return [container]
+        if isinstance(container, self.items.Table):
+            return [container.value]
+        if isinstance(container, self.tomlkit.container.OutOfOrderTableProxy):
+            return [part.value for part in container._tables]
+        return []
+
+    def _dotted_lines(self, owner: Any) -> Iterator[tuple[int, tuple[str, ...], Any]]:
+        """Each dotted line of `owner`'s body: (its index there, its key path, the item of its value)."""
+        for index, (key, item) in enumerate(owner.body):
+            if key is None or not key.is_dotted():
+                continue
+            path = [key.key]
+            while key.is_dotted() and isinstance(item, self.items.Table):
+                inner = [(k, v) for k, v in item.value.body if k is not None]
+                if len(inner) != 1:
+                    break
+                key, item = inner[0]
+                path.append(key.key)
+            yield index, tuple(path), item
+
+    def _add_dotted(self, place: Place, key: str, value: object, order: list[str]) -> None:
+        """`key` of the dotted table at `place`, written as dotted lines (a table: one line per value) with
+        their neighbour's indent, after the last line of a key before it in `order`, else before the
+        table's first line."""
+        owner, path = place
+        previous = set(order[:order.index(key)])
+        lines = [(index, line, item) for index, line, item in self._dotted_lines(owner) if _under(line, path)]
+        after = [n for n, (_, line, _) in enumerate(lines) if line[len(path)] in previous]
+        if not lines:
+            raise ValueError("the dotted table has no line")
+        index, _, neighbour = lines[after[-1]] if after else lines[0]
+        at = index + 1 if after else index
+        trivia = getattr(neighbour, "trivia", None)
+        indent = trivia.indent if trivia is not None and not trivia.indent.strip() else ""
+        text = "".join(f"{indent}{line}\n" for line in _dotted_text((*path, key), value, self.render))
+        written = self.tomlkit.parse(text)
+        if at == len(owner.body) and trivia is not None and "\n" not in trivia.trail:
+            trivia.trail += "\n"  # after the text's last line, which has no newline: nor has the new last line
+            *_, (_, _, last) = self._dotted_lines(written)
+            last.trivia.trail = last.trivia.trail.removesuffix("\n")
+        for k, item in [(k, v) for k, v in written.body if k is not None]:
+            if at < len(owner.body):
+                owner._insert_at(at, k, item)
+            else:
+                owner._raw_append(k, item)
+            at += 1
 
     def _aot(self, value: list[dict[str, Any]]) -> Any:
         aot = self.tomlkit.aot()
@@ -412,6 +492,25 @@ def _pop_comments(body: list[tuple[Any, Any]], items: Any) -> list[tuple[Any, An
     while body and body[-1][0] is None and isinstance(body[-1][1], items.Comment):
         taken.insert(0, body.pop())
     return taken
+
+
+def _under(line: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    """The dotted line `line` (its key path) is a value of the table at `path`, or of one inside it."""
+    return len(line) > len(path) and line[:len(path)] == path
+
+
+def _dotted_text(path: tuple[str, ...], value: object, render: Render) -> Iterator[str]:
+    """`value` at `path` as dotted-key lines: `budget.WP2.travel_eur = 5`, one per value of a table."""
+    if _is_tables(value):
+        # [[x]] cannot stand among dotted lines, and `render` writes no inline table: this edit fails, and the
+        # caller writes the file canonically (render_plan, render_data). No plan's key is one (a tool's may be)
+        raise ValueError("an array of tables is not written as dotted keys")
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _dotted_text((*path, key), item, render)
+        return
+    shown = "{}" if isinstance(value, dict) else render(value)
+    yield ".".join(_key(k) for k in path) + " = " + shown
 
 
 IDENTITY = ("id", "short_name", "pic", "name", "title")  # what makes two entries the same one, edited

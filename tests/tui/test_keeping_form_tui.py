@@ -6,10 +6,13 @@ from __future__ import annotations
 import difflib
 
 import pytest
+from textual.widgets import Input
 
 from planner.storage import load_plan
+from planner.tui.screens.budget import BudgetScreen
+from planner.tui.screens.budget_forms import LineForm
 
-from .helpers import SAMPLES, make_app, ready, wait_for
+from .helpers import SAMPLES, focus, make_app, ready, replace_text, wait_for, wait_screen
 
 HAND = ("# ask Marta before changing the budget\n"
         + (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8")
@@ -50,3 +53,34 @@ async def test_a_lot_switch_saved_changes_only_its_lines(tmp_path, size, form):
     for kept in ("# ask Marta before changing the budget", "# the VET school", "# legal name",
                  "acronym = 'CIRCLE-SME'", "[tool.crm]", "proposal_id = 4711  # the CRM's"):
         assert kept in after
+
+
+DOTTED = ('format = 1\ntitle = "M"  # keep\nlot = 1\n\n[tool.x]\na = 1\n\n[[partners]]\nname = "Org A"\n'
+          'short_name = "A"\ncountry = "DE"\nkind = "higher-education"\nrole = "coordinator"\nstaff_cost_eur = 5000\n'
+          "budget.WP1.travel_eur = 100\nbudget.WP1.person_months = 1.0\nnotes = '''\nraw \\n notes'''\n\n"
+          '[[work_packages]]\nid = "WP1"\ntitle = "M"\nlead = "A"\nstart_month = 1\nend_month = 24\n')
+
+
+async def test_a_budget_line_written_with_dotted_keys_saved_after_the_line_form_adds_one_line(tmp_path):
+    """The line form adds other costs to a line the file writes as `budget.WP1.travel_eur = 100`: the save
+    rewrote the whole file canonically (the comment, [tool.x]'s place and the notes' quoting lost)."""
+    path = tmp_path / "plan.toml"
+    path.write_text(DOTTED, encoding="utf-8")
+    app, _notes = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        await wait_screen(pilot, BudgetScreen)
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        await focus(pilot, form.query_one("#other_eur", Input))
+        await replace_text(pilot, "7")
+        await pilot.press("enter")
+        await wait_screen(pilot, BudgetScreen)
+        await wait_for(pilot, lambda: app.document.dirty, "the line's edit")
+        assert app.document.plan.partners[0].budget["WP1"].other_eur == 7
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+    after = path.read_text(encoding="utf-8")
+    assert line_changes(DOTTED, after) == ["+budget.WP1.other_eur = 7"]
+    assert after == DOTTED.replace("person_months = 1.0\n", "person_months = 1.0\nbudget.WP1.other_eur = 7\n")
