@@ -415,3 +415,27 @@ def test_a_tool_table_between_partners_stays_where_it_is_through_a_merge(tmp_pat
     assert done.returncode == 0, (done.stdout, done.stderr)
     # ours' text as it was, their partner after ours (both sides' new partners: ours first)
     assert ours.read_text(encoding="utf-8") == before + partner_block("Theirs SA", "THRS")
+
+
+def test_theirs_side_of_a_conflict_is_theirs_own_lines(tmp_path: Path) -> None:
+    """Theirs' side of a conflict was theirs' value written in ours' line: `country = "EL"  # second` shown as
+    `country = "GR"  # first` (ours' comment, the country's canonical code), `title = 'Theirs'` with ours'
+    comment. The spec: the markers go around the smallest whole lines that hold the two versions."""
+    hand = BASE.replace('title = "Circular skills"', "title = 'Circular skills'   # single-quoted title").replace(
+        'country = "PT"', 'country = "PT"  # first')
+    base = write(tmp_path / "base.toml", hand)
+    ours = write(tmp_path / "ours.toml", hand.replace("'Circular skills'", "'Ours'").replace('"PT"  #', '"ES"  #'))
+    theirs = write(tmp_path / "theirs.toml", hand.replace("title = 'Circular skills'   # single-quoted title",
+                                                          "title = 'Theirs'").replace('"PT"  # first',
+                                                                                      '"EL"  # second'))
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    text = ours.read_text(encoding="utf-8")
+    assert ("<<<<<<< ours\ntitle = 'Ours'   # single-quoted title\n=======\ntitle = 'Theirs'\n>>>>>>> theirs\n"
+            in text)
+    assert '<<<<<<< ours\ncountry = "ES"  # first\n=======\ncountry = "EL"  # second\n>>>>>>> theirs\n' in text
+    assert text.count("<<<<<<<") == 2
+    from planner.conflicts import THEIRS, resolve
+
+    taken = write(tmp_path / "taken.toml", resolve(text, [THEIRS, THEIRS]))
+    assert taken.read_text(encoding="utf-8") == theirs.read_text(encoding="utf-8")

@@ -9,7 +9,8 @@ merge too. Partners (`[[partners]]`) are matched by `short_name` (without case),
 once; items added on both sides are all kept, ours first; an item removed on one side and unchanged on
 the other is removed. Where both sides changed one value differently, the result holds a `Conflict`
 (both values); the file then gets git's markers around the smallest whole lines that differ between the
-merge rendered with ours' values and the merge rendered with theirs'.
+merge rendered with ours' values and the merge rendered with theirs', theirs' side in theirs' own lines
+(its comments and quoting; `with_markers`).
 
 Every merged result is written through `render`, the one seam to the writer (see its docstring).
 """
@@ -27,6 +28,7 @@ from planner.errors import PlanError
 from planner.files import decode_plan_bytes, read_user_file
 from planner.model import short_name_key
 from planner.storage import parse_plan, plan_data, render_data, render_plan
+from planner.tomledit import line_ending
 
 
 class _Missing:
@@ -334,27 +336,75 @@ def _table_lines(prefix: list[str], table: dict[str, object]) -> Iterator[str]:
                 yield from _table_lines([*prefix, key], item)
 
 
-def with_markers(ours_text: str, theirs_text: str) -> str:
-    """Ours' rendering with git's conflict markers around the smallest whole lines where theirs differs."""
+def with_markers(ours_text: str, theirs_text: str, theirs_own: tuple[str, str] | None = None) -> str:
+    """Ours' rendering with git's conflict markers around the smallest whole lines where theirs differs.
+
+    `theirs_own`: theirs' file rendered with ours' values and with theirs' (the conflicts' values), whose
+    changed lines are the same conflicts written as theirs wrote them (its comments, quoting, its own
+    words such as `country = "EL"`): theirs' side of each marker then holds those lines. Used only where
+    they pair off one for one with the conflicts here and read as the same values, else theirs' side is
+    `theirs_text`'s lines (theirs' values in ours' lines)."""
     a, b = ours_text.splitlines(keepends=True), theirs_text.splitlines(keepends=True)
+    hunks = _hunks(a, b)
+    sides = [_ended(b[j1:j2]) for _, _, j1, j2 in hunks]
+    if theirs_own is not None:
+        sides = _own_sides(b, hunks, theirs_own, line_ending(ours_text)) or sides
     out: list[str] = []
+    at = 0
+    for (i1, i2, _, _), side in zip(hunks, sides):
+        out.extend(a[at:i1])
+        out.append(OURS_MARK + "\n")
+        out.extend(_ended(a[i1:i2]))
+        out.append(SEPARATOR + "\n")
+        out.extend(side)
+        out.append(THEIRS_MARK + "\n")
+        at = i2
+    out.extend(a[at:])
+    return "".join(out)
+
+
+def _hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
+    """The line ranges (a from, a to, b from, b to) where `a` and `b` differ, their common ends left out."""
+    hunks = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
         if tag == "equal":
-            out.extend(a[i1:i2])
             continue
         while i1 < i2 and j1 < j2 and a[i1] == b[j1]:  # the smallest lines: common ends stay outside
-            out.append(a[i1])
             i1, j1 = i1 + 1, j1 + 1
-        tail = 0
-        while i2 - tail > i1 and j2 - tail > j1 and a[i2 - tail - 1] == b[j2 - tail - 1]:
-            tail += 1
-        out.append(OURS_MARK + "\n")
-        out.extend(_ended(a[i1:i2 - tail]))
-        out.append(SEPARATOR + "\n")
-        out.extend(_ended(b[j1:j2 - tail]))
-        out.append(THEIRS_MARK + "\n")
-        out.extend(a[i2 - tail:i2])
-    return "".join(out)
+        while i2 > i1 and j2 > j1 and a[i2 - 1] == b[j2 - 1]:
+            i2, j2 = i2 - 1, j2 - 1
+        hunks.append((i1, i2, j1, j2))
+    return hunks
+
+
+def _own_sides(b: list[str], hunks: list[tuple[int, int, int, int]], theirs_own: tuple[str, str],
+               newline: str) -> list[list[str]] | None:
+    """Theirs' own lines for each hunk (see with_markers), ending in ours' `newline`; None where they do not
+    pair off with `hunks`, or, put in place of theirs' lines in `b`, do not read as the same plan."""
+    c, d = (text.removeprefix("\ufeff").splitlines(keepends=True) for text in theirs_own)
+    own = _hunks(c, d)
+    if len(own) != len(hunks):
+        return None
+    sides = [[line.rstrip("\r\n") + newline for line in d[j1:j2]] for _, _, j1, j2 in own]
+    rebuilt: list[str] = []
+    at = 0
+    for (_, _, j1, j2), side in zip(hunks, sides):
+        rebuilt += [*b[at:j1], *side]
+        at = j2
+    rebuilt += b[at:]
+    return sides if _same_values("".join(b), "".join(rebuilt)) else None
+
+
+def _same_values(text: str, other: str) -> bool:
+    """The two texts hold the same TOML data, or the same plan (`country = "EL"` is Greece's "GR")."""
+    import tomllib
+
+    try:
+        if tomllib.loads(text.removeprefix("\ufeff")) == tomllib.loads(other.removeprefix("\ufeff")):
+            return True
+        return parse_plan(text.removeprefix("\ufeff")) == parse_plan(other.removeprefix("\ufeff"))
+    except (tomllib.TOMLDecodeError, PlanError):
+        return False
 
 
 def _ended(lines: list[str]) -> list[str]:
@@ -385,9 +435,12 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, 
             merged.invalid = problem
             merged.text = with_markers(ours.decode("utf-8"), merged.text.decode("utf-8")).encode("utf-8")
         return merged
-    ours_side = render(resolve(merged.data, "ours"), ours)  # type: ignore[arg-type]
-    theirs_side = render(resolve(merged.data, "theirs"), ours)  # type: ignore[arg-type]
-    merged.text = with_markers(ours_side.decode("utf-8"), theirs_side.decode("utf-8")).encode("utf-8")
+    ours_data: dict[str, object] = resolve(merged.data, "ours")  # type: ignore[assignment]
+    theirs_data: dict[str, object] = resolve(merged.data, "theirs")  # type: ignore[assignment]
+    ours_side, theirs_side = render(ours_data, ours).decode("utf-8"), render(theirs_data, ours).decode("utf-8")
+    # theirs' side of each conflict in theirs' own lines: theirs' file with ours' values, and with theirs'
+    theirs_own = render(ours_data, theirs).decode("utf-8"), render(theirs_data, theirs).decode("utf-8")
+    merged.text = with_markers(ours_side, theirs_side, theirs_own).encode("utf-8")
     return merged
 
 
