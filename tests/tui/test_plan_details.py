@@ -106,10 +106,11 @@ async def test_escape_after_a_change_asks_before_the_details_are_dropped(draft):
         details = await wait_screen(pilot, PlanDetails)
         for _ in range(4):
             await pilot.press("tab")  # to the notes
-        await type_text(pilot, "A paragraph of notes", done=lambda: "A paragraph" in app.focused.text)
+        # until all of it is in: under load the last letters were still on their way when it was looked at
+        await type_text(pilot, "A paragraph of notes", done=lambda: "A paragraph of notes" in app.focused.text)
         notes = details.query_one("#notes", TextArea)
         assert notes.content_region.height >= 3  # lines of it in view at 80x24 (once none: TextArea's 1fr)
-        assert "A paragraph of notes" in notes.render_line(0).text
+        await wait_for(pilot, lambda: "A paragraph of notes" in notes.render_line(0).text, "the notes drawn")
         await pilot.press("escape")
         choice = await wait_screen(pilot, Choice)
         assert "Discard the changes to the plan details?" in static_text(choice, ".question")
