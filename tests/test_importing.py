@@ -344,3 +344,79 @@ def test_a_plan_file_given_to_the_import_is_said_to_be_a_plan_not_read_as_a_csv(
     assert result.returncode == 2
     assert "other.toml: is a plan file, not a list of partners" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- a quote opened and never closed: the row refused, the rows after it read on their own lines ----------
+
+UNCLOSED = (  # the reviewer's file: line 4 ends in a quote that opens a field and never closes it
+    '"Organisation name (full legal)";"Acronym ";"Land / Country";"Type of org.";"Rolle";"PIC no."\n'
+    '"Istituto Tecnico Superiore Energia Adriatica";"ITSEA";"Italia";"ITS Academy";"beneficiary";"912345678"\n'
+    '"Latvijas Enerģētikas Arodbiedrība";"LEA";"Latvija";"arodbiedrība";"partneris";"tbc"\n'
+    '"Fundación Eólica del Cantábrico";"FEC";"España";"fundación";"socio";"\n'
+    '"Centrum Kształcenia Zawodowego Gdynia";"CKZG";"Polska";"Berufsschule";"Partner";"987654321"\n'
+    '"Tallinna Tööstushariduskeskus";"TTHK";"Eesti";"kutsekool";"beneficiary";""\n'
+)
+
+
+def test_an_unclosed_quote_refuses_its_row_and_the_next_lines_are_rows_of_their_own(tmp_path):
+    """It merged line 5 into line 4's PIC ("PIC 'Centrum Kształcenia Zawodowego Gdynia\"' is not 9 digits"),
+    CKZG vanished, and the row of line 6 was reported as line 5."""
+    plan = tmp_path / "plan.toml"
+    shutil.copy(SAMPLES / "lot1-example.toml", plan)
+    before = plan.read_bytes()
+    result = run_planner("import-partners", plan, write(tmp_path, "partners.csv", UNCLOSED))
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    (broken,) = [line for line in lines if "line 4:" in line]
+    assert broken.startswith("  REJECT line 4: a quote opens the 'PIC no.' cell here and is not closed before "
+                             "line 5"), broken
+    assert "Centrum" not in broken
+    assert any(line.startswith("  add    line 5: CKZG (Poland") for line in lines), result.stdout
+    assert any(line.startswith("  add    line 6: TTHK (Estonia") for line in lines), result.stdout
+    assert plan.read_bytes() == before
+
+
+def test_an_unclosed_quote_on_the_last_line_is_said_to_run_to_the_end_of_the_file(rules, tmp_path):
+    csv = 'name;short name;country;kind\nAcme;AC;DE;enterprise\nBeta GmbH;BG;DE;"enterprise\n'
+    rows = {r.line: r for r in preview_import(write(tmp_path, "rows.csv", csv), make_plan([]), rules).rows}
+    assert rows[2].partner is not None
+    assert rows[3].partner is None
+    assert rows[3].problems == ("a quote opens the 'kind' cell here and is not closed before the end of the file: "
+                                "the row is not read (close the quote, or take it out)",)
+
+
+def test_rows_are_numbered_by_their_line_in_the_file_a_cell_with_a_line_break_by_its_first(rules, tmp_path):
+    """A quoted cell that holds a line break (alt+enter in a spreadsheet) is one row: it is numbered by the
+    line where it starts, and the rows after it by their own lines (they were counted by rows)."""
+    csv = ('name,short name,country,kind,notes\n'
+           'Acme,AC,DE,enterprise,"two\nlines"\n'
+           'Beta GmbH,BG,DE,enterprise,\n'
+           '\n'
+           'Gamma,GA,Atlantis,enterprise,"three\r\nlines\nhere"\n'
+           'Delta,DL,FR,enterprise,\n')
+    preview = preview_import(write(tmp_path, "rows.csv", csv), make_plan([]), rules)
+    assert [(r.line, r.partner.short_name if r.partner else r.problems[0][:16]) for r in preview.rows] == [
+        (2, "AC"), (4, "BG"), (6, "unknown country "), (9, "DL")]
+    assert preview.rows[0].partner.notes == "two\nlines"
+
+
+def test_an_unclosed_quote_in_the_header_refuses_the_file(tmp_path):
+    plan = tmp_path / "plan.toml"
+    shutil.copy(SAMPLES / "lot1-example.toml", plan)
+    csv = 'name;short name;"country;kind\nAcme;AC;DE;enterprise\n'
+    result = run_planner("import-partners", plan, write(tmp_path, "rows.csv", csv))
+    assert result.returncode == 2
+    assert ("rows.csv: line 1: a quote opens a cell here and is not closed before line 2: the first line must "
+            "name the columns (close the quote, or take it out)") in result.stderr, result.stderr
+
+
+def test_a_file_of_quotes_not_closed_is_refused_after_ten_of_them(rules, tmp_path):
+    """Each such row is read on to the end of the file before the next line is read: the file is refused at
+    the eleventh, not read again for each of its lines."""
+    from planner.errors import PlanError
+
+    csv = "name;short name;country;kind\n" + 'Acme;AC;DE;"enterprise\n' * 2000
+    with pytest.raises(PlanError, match=r"rows.csv: line 12: a quote opens a cell here and is not closed, as on "
+                                        r"lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: not read as CSV \(a CSV file's "
+                                        r"quotes come in pairs around a cell"):
+        preview_import(write(tmp_path, "rows.csv", csv), make_plan([]), rules)

@@ -51,6 +51,8 @@ class Table:
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     sheet: str | None = None  # the sheet read, for a spreadsheet
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in its order
+    # line -> why the row is not read (a CSV row with a quote not closed); these rows are in `rows` too
+    unread: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,8 +246,80 @@ def decode_csv(origin: str, data: bytes) -> str:
     raise PlanError(origin, "not a text file (neither UTF-8 nor Windows-1252)")
 
 
-def _records(path: Path, text: str) -> list[list[str]]:
-    """Every record of the file, whatever its line endings (LF, CRLF, or CR alone from old Mac Excel)."""
+@dataclass(frozen=True)
+class Unclosed:
+    """A quote that opens a cell of a CSV row and does not close it before the row's line ends (or closes
+    it only where no cell can end): the csv module read on through the lines after it as the one cell.
+    `line`: where the row starts; `opened`: where the quote is; `column`: the cell's position in the row;
+    `cells`: the row read from its lines alone (the open cell from the quote to the line's end)."""
+
+    line: int
+    opened: int
+    column: int
+    next_line: int | None  # the line read next, as a row of its own; None at the end of the file
+    cells: tuple[str, ...]
+
+
+class _Lines:
+    """The file's lines for csv.reader, which the reader may be moved back in (`at`, counted from 0)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.at = 0
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        if self.at >= len(self.lines):
+            raise StopIteration
+        self.at += 1
+        return self.lines[self.at - 1]
+
+
+def _line_breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+# rows with a quote not closed that a CSV file may have before it is refused: the csv module reads each
+# such row on to the end of the file, and the lines after it are read again
+MAX_UNCLOSED = 10
+# the inside of a quoted cell: anything but a quote, and doubled quotes (an escaped one)
+_QUOTED = re.compile(r'[^"]*(?:""[^"]*)*')
+
+
+def _unclosed_quote(text: str, delimiter: str) -> tuple[int, int] | None:
+    """In one record's text (the csv module's reading of it, excel dialect, not strict): the line (counted
+    from 0) and the cell position of a quote that opens a cell and is not closed as a cell closes (by a
+    quote followed by the separator, a line's end or the file's end) once it has crossed a line's end, or
+    not at all before the file ends; None when every quoted cell closes. A quoted cell that holds a line
+    break and closes as a cell closes is a cell typed with alt+enter, not a mistake."""
+    unquoted = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    i, n, column = 0, len(text), 0
+    while i < n:
+        if text[i] == '"':
+            inside = _QUOTED.match(text, i + 1)
+            assert inside is not None  # it matches the empty string
+            end = inside.end()
+            crossed = "\n" in text[i:end] or "\r" in text[i:end]
+            if end >= n or (crossed and end + 1 < n and text[end + 1] not in (delimiter, "\r", "\n")):
+                return _line_breaks(text[:i]), column
+            i = end + 1  # after the closing quote; text after it (not strict) runs to the cell's end
+        cell = unquoted.match(text, i)
+        i = cell.end() if cell else i
+        if i < n and text[i] == delimiter:
+            column += 1
+        elif i < n:  # a line's end outside any quote: only at the record's end
+            column = 0
+        i += 1
+    return None
+
+
+def _records(path: Path, text: str) -> tuple[list[tuple[int, list[str]]], list[Unclosed]]:
+    """Every record of the file with the line it starts on, whatever its line endings (LF, CRLF, or CR
+    alone from old Mac Excel); and the rows whose quote is not closed (`Unclosed`). The rows after one
+    are read from the line after its quote, as rows of their own: the csv module alone would read them
+    as the rest of the open cell, and so lose them silently."""
     # the separator is the one the header line uses most; spreadsheets always quote with '"' (csv.Sniffer
     # would guess "'" from the apostrophes `planner export` puts before formula signs)
     header = re.split(r"[\r\n]", text[:65536], maxsplit=1)[0]
@@ -253,11 +327,36 @@ def _records(path: Path, text: str) -> list[list[str]]:
     # a field may be as large as the file may be (the default is 128 KB)
     if csv.field_size_limit() < MAX_FILE_BYTES:
         csv.field_size_limit(MAX_FILE_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise PlanError(str(path), f"line {reader.line_num}: not readable as CSV: {exc}") from None
+    lines = _Lines(io.StringIO(text, newline="").readlines())
+    reader = csv.reader(lines, csv.excel, delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    unclosed: list[Unclosed] = []
+    while True:
+        start = lines.at
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise PlanError(str(path), f"line {lines.at}: not readable as CSV: {exc}") from None
+        # the cheap test first: a record that spans lines, or ends the file (where a quote may be open)
+        if lines.at - start > 1 or lines.at == len(lines.lines):
+            found = _unclosed_quote("".join(lines.lines[start:lines.at]), delimiter)
+            if found is not None:
+                opened = start + found[0]
+                if len(unclosed) == MAX_UNCLOSED:  # each was read on to the file's end, then read again
+                    raise PlanError(str(path), f"line {opened + 1}: a quote opens a cell here and is not closed, as "
+                                    "on lines " + ", ".join(str(u.opened) for u in unclosed) + ": not read as CSV "
+                                    "(a CSV file's quotes come in pairs around a cell: \"a cell; with a separator\")")
+                # the row as its lines up to the quote's say it, the open cell up to that line's end
+                own = [*lines.lines[start:opened], lines.lines[opened].rstrip("\r\n")]
+                cells = next(csv.reader(own, csv.excel, delimiter=delimiter), [])
+                lines.at = opened + 1
+                unclosed.append(Unclosed(start + 1, opened + 1, found[1],
+                                         opened + 2 if lines.at < len(lines.lines) else None, tuple(cells)))
+                continue
+        records.append((start + 1, row))
+    return records, unclosed
 
 
 def _read_text(path: Path, data: bytes) -> str:
@@ -353,6 +452,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     is_sheet = path.suffix.casefold() in SPREADSHEET_SUFFIXES
     data = read_user_file(path, "spreadsheet" if is_sheet else "CSV file")
     book = None
+    unclosed: list[Unclosed] = []  # a CSV's rows with a quote not closed
     if not is_sheet and data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         # a workbook under another name (saved as 'partners.csv', or without a suffix): read it as one
         # if it is one; if not, the CSV reader says what the bytes are
@@ -369,16 +469,34 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
         if sheet is not None:
             raise PlanError(str(path), "a CSV file has no sheets (a sheet is chosen in an .xlsx or .ods file)")
         chosen, names = None, ()
-        records = [(i + 1, row) for i, row in enumerate(_records(path, _read_text(path, data)))]
+        read, unclosed = _records(path, _read_text(path, data))
+        records = sorted([*read, *((u.line, list(u.cells)) for u in unclosed)])
         if not records or not any(c.strip() for c in records[0][1]):
             raise PlanError(str(path), "the file is empty: the first line must name the columns")
-        records = [records[0], *((line, row) for line, row in records[1:] if any(c.strip() for c in row))]
+        kept = {u.line for u in unclosed}  # shown even when blank: the reason is the row's
+        records = [records[0], *((line, row) for line, row in records[1:] if any(c.strip() for c in row)
+                                 or line in kept)]
     if not records:
         raise PlanError(str(path), "the sheet is empty: the first row must name the columns")
     at = _header_row(records)
     header_line, header = records[at]
+    unread = []
+    for u in unclosed:
+        until = f"line {u.next_line}" if u.next_line is not None else "the end of the file"
+        where = "here" if u.opened == u.line else f"on line {u.opened}"
+        if u.line == header_line:
+            first = "the first line must" if header_line == 1 else f"line {header_line} must"
+            raise PlanError(str(path), f"line {u.opened}: a quote opens a cell here and is not closed before "
+                            f"{until}: {first} name the columns (close the quote, or take it out)")
+        if u.line < header_line:  # above the header, as a title is: not a row
+            continue
+        title = header[u.column].strip() if u.column < len(header) else ""
+        unread.append((u.line, f"a quote opens the {_cell(title) if title else f'cell {u.column + 1}'} cell "
+                       f"{where} and is not closed before {until}: the row is not read (close the quote, or "
+                       "take it out)" + (f"; line {u.next_line} is read as a row of its own"
+                                         if u.next_line is not None else "")))
     return Table(str(path), tuple(header), header_line, tuple((line, tuple(row)) for line, row in records[at + 1:]),
-                 chosen, names)
+                 chosen, names, tuple(unread))
 
 
 def mapping_key(word: str) -> str | None:
@@ -506,8 +624,12 @@ def preview_table(table: Table, plan: Plan, rules: CallRules, mapping: dict[str,
         labels={"kind": {k.id: k.label for k in rules.kinds}, "role": {r.id: r.label for r in rules.roles}},
         words={reading.keys[p]: words for p, words in reading.words.items()}, unsure=reading.unsure)
     seen = _Seen(plan, rules)
+    unread = dict(table.unread)
     for line, cells in table.rows:
         raw = {k: _unquoted(cells[i].strip()) if i < len(cells) else "" for k, i in positions.items()}
+        if line in unread:  # a quote not closed: what the row says is not known, nothing is taken from it
+            preview.rows.append(Row(line, None, (unread[line],), cells=tuple((k, v) for k, v in raw.items() if v)))
+            continue
         for key, text in fill.items():
             if not raw.get(key):
                 raw[key] = text.strip()

@@ -387,3 +387,33 @@ async def test_the_line_under_the_rows_says_the_pic_and_the_grant_read(draft, tm
         assert static_text(screen, "#import-detail").startswith(
             "Line 2: adds HNWF (Germany, Higher education institution, beneficiary), PIC 999200001, "
             "grant EUR 1,500")
+
+
+async def test_a_quote_not_closed_refuses_its_row_and_the_next_rows_keep_their_lines(draft, tmp_path, size):
+    """Line 4 ended in a quote never closed: line 5 was read into its PIC cell (CKZG vanished) and the row of
+    line 6 was shown as line 5."""
+    source = partners_csv(tmp_path, [
+        ["Organisation name", "Acronym", "Country", "Organisation type", "PIC"],
+        ["Hochschule Nordwestfalen", "HNWF", "Deutschland", "Hochschule", "999200001"],
+        ["Fachhochschule Wien", "FHW", "Österreich", "UAS", ""],
+        ["Fundación Eólica del Cantábrico", "FEC", "España", "fundación", '"'],
+        ["Centrum Kształcenia Zawodowego Gdynia", "CKZG", "Polska", "Berufsschule", "987654321"],
+        ["Tallinna Tööstushariduskeskus", "TTHK", "Eesti", "kutsekool", ""]])
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_preview(pilot, source)
+        assert "4 to add, 1 rejected" in static_text(screen, "#import-summary")
+        rows = import_rows(screen)
+        assert [(r["line"], r["result"], r["short"]) for r in rows] == [
+            ("2", "✓ add", "HNWF"), ("3", "✓ add", "FHW"), ("4", "✗ REJECT", "FEC"), ("5", "✓ add", "CKZG"),
+            ("6", "✓ add", "TTHK")]
+        assert rows[2]["note"].startswith("a quote opens the 'PIC' cell here and is not closed before line 5")
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: static_text(screen, "#import-detail").startswith("Line 4: "), "line 4")
+        assert static_text(screen, "#import-detail") == (
+            "Line 4: a quote opens the 'PIC' cell here and is not closed before line 5: the row is not read "
+            "(close the quote, or take it out); line 5 is read as a row of its own")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert [(p.short_name, p.country) for p in app.document.plan.partners[-4:]] == [
+            ("HNWF", "DE"), ("FHW", "AT"), ("CKZG", "PL"), ("TTHK", "EE")]
