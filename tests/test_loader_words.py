@@ -80,3 +80,49 @@ def test_bounds_and_booleans_are_said_as_a_person_would(tmp_path):
         country="DE", kind="enterprise", role="beneficiary"), encoding="utf-8")
     result = run_command(["check", path])
     assert "duration_months: must be more than 0; found 0" in result.stderr, result.stderr
+
+
+HEAD = 'format = 1\ntitle = "T"\nlot = 1\ncall = "2025"\n'
+PARTNER = '[[partners]]\nname = "Acme"\ncountry = "DE"\nkind = "enterprise"\nrole = "beneficiary"\n'
+
+
+@pytest.mark.parametrize("text,said", [
+    (HEAD + PARTNER + 'pic = "12345"\n', "partners[0].pic: a PIC is 9 digits; found '12345'"),
+    (HEAD + PARTNER + 'pic = "123 456 789"\n', "partners[0].pic: a PIC is 9 digits; found '123 456 789'"),
+    (HEAD + PARTNER.replace('"Acme"', '""'), "partners[0].name: cannot be empty; found ''"),
+    (HEAD + PARTNER + 'short_name = ""\n', "partners[0].short_name: cannot be empty; found ''"),
+    (HEAD + PARTNER + 'affiliated_to = ""\n', "partners[0].affiliated_to: cannot be empty; found ''"),
+    (HEAD + PARTNER.replace('"DE"', '""'), "partners[0].country: cannot be empty; found ''"),
+    (HEAD.replace('"2025"', '""'), "call: cannot be empty; found ''"),
+    (HEAD + 'ecosystems = [""]\n', "ecosystems[0]: cannot be empty; found ''"),
+    (HEAD + "[tool]\ncrm = [{x = 1}]\n", "tool.crm: expected table, found array [{x = 1}]"),
+    (HEAD + "[tool]\ncrm = [{x = 1}, {y = 'a b'}, {\"z w\" = [1, true]}]\n",
+     "tool.crm: expected table, found array [{x = 1}, {y = 'a b'}, {'z w' = [1, true]}]"),
+    (HEAD + "[tool]\ncrm = [" + ", ".join(f"{{x = {i}}}" for i in range(30)) + "]\n",
+     "tool.crm: expected table, found an array of 30 tables"),
+    (HEAD + "[tool]\ncrm = [1979-05-27T07:32:00Z]\n",
+     "tool.crm: expected table, found array [1979-05-27T07:32:00+00:00]"),
+    (HEAD + "[profiles]\ntitle = 'x'\n", "profiles: expected array, found table {title = 'x'}"),
+    (HEAD.replace('title = "T"', 'title = {a = "x", b = [1, 2]}'),
+     "title: expected string, found table {a = 'x', b = [1, 2]}"),
+    (HEAD + PARTNER.replace('role = "beneficiary"', "role = 3"),
+     "partners[0].role: expected one of 'coordinator', 'beneficiary', 'affiliated-entity' or 'associated-partner'; "
+     "found integer 3"),
+    (HEAD + PARTNER.replace('role = "beneficiary"', 'role = ["coordinator"]'),
+     "partners[0].role: expected one of 'coordinator', 'beneficiary', 'affiliated-entity' or 'associated-partner'; "
+     "found array ['coordinator']"),
+    (HEAD.replace("lot = 1", "lot = -99999999999999999999"),
+     "lot: must be at least 1; found a negative number of 20 digits"),
+], ids=["pic", "pic-spaces", "name", "short-name", "affiliated-to", "country", "call", "ecosystem", "tool-array",
+        "tool-array-3", "tool-array-30", "tool-datetime", "profiles-table", "title-table", "role-integer",
+        "role-array", "lot-huge-negative"])
+def test_the_loader_says_what_it_found_and_what_is_allowed_in_its_own_words(tmp_path, text, said):
+    """pydantic's words ('String should match pattern', 'Value should have at least 1 item after validation')
+    and Python's reprs ([{'x': 1}]) reached the user: the planner says them in its own."""
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run_command(["check", path])
+    assert result.returncode == 2
+    assert said in result.stderr, result.stderr
+    for leak in ("should", "Input", "after validation", "': ", "datetime"):
+        assert leak not in result.stderr, result.stderr
