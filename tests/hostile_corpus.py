@@ -144,7 +144,7 @@ def _entries() -> dict[str, Entry]:
         Entry("long-name.toml", "plan", False, "a name of 5,000 characters",
               _plan(_partner("N" * 5000, "LONG")), place="partners[1].name: longer than 300 characters"),
         Entry("eleven-mb.toml", "plan", False, "an 11 MB plan (refused before reading)",
-              (HEAD + "notes = '''" + "x" * (ELEVEN_MB) + "'''\n").encode(), place="is 11.0 MB"),
+              (HEAD + "notes = '''" + "x" * (ELEVEN_MB) + "'''\n").encode(), place="up to 10 MiB (10,485,760 bytes)"),
         Entry("utf16-plan.toml", "plan", False, "a plan saved as UTF-16",
               _plan().decode().encode("utf-16"), place="UTF-16"),
         Entry("binary.toml", "plan", False, "binary data (a zip, a picture)",
@@ -189,7 +189,8 @@ def _entries() -> dict[str, Entry]:
         Entry("binary.csv", "csv", False, "binary data with NUL bytes (an .xlsx renamed)",
               b"PK\x03\x04" + b"\x00" * 16 + bytes(range(1, 256)), place="NUL"),
         Entry("eleven-mb.csv", "csv", False, "an 11 MB CSV (refused before reading)",
-              _csv("A,A,DE,enterprise,,,,," + _csv_cell("x" * ELEVEN_MB)).encode(), place="is 11.0 MB"),
+              _csv("A,A,DE,enterprise,,,,," + _csv_cell("x" * ELEVEN_MB)).encode(),
+              place="up to 10 MiB (10,485,760 bytes)"),
     ]
     return {entry.file.replace("\x1b", "ESC").replace("\x07", "BEL"): entry for entry in e}
 

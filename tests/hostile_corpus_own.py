@@ -235,7 +235,7 @@ CASES = [
     Case("recovery-huge-int", "recovery", _recovery(_recovery_fields(pid="9" * 5000)),
          "a 5,000-digit pid", "4,300 digits"),
     Case("recovery-binary", "recovery", _recovery(b"\x00\xff\xfe garbage"), "not text", "NUL"),
-    Case("recovery-12mb", "recovery", _recovery(b"#" * (ELEVEN_MB + 1024 * 1024)), "larger than any plan", "MB"),
+    Case("recovery-12mb", "recovery", _recovery(b"#" * (ELEVEN_MB + 1024 * 1024)), "larger than any plan", "MiB"),
     Case("recovery-markup-user", "recovery",
          _recovery(_recovery_fields(user='"[b]x[/b] \\u001b]0;pwned\\u0007 \\u202eevil"', host='"h"',
                                     updated="2999-01-01T00:00:00Z")),
@@ -254,7 +254,7 @@ CASES = [
           ("huge-int", HUGE_INT, None, "4,300 digits"),
           ("binary", b"\x00\xff garbage", None, "NUL"),
           ("utf16", "theme = 'x'\n".encode("utf-16"), None, "UTF-16"),
-          ("11mb", b"#" * ELEVEN_MB, None, "MB"),
+          ("11mb", b"#" * ELEVEN_MB, None, "1 MiB (1,048,576 bytes)"),
       )),
     # --- what an export or a save-as writes to --------------------------------------------------------
     Case("target-fifo-no-reader", "target", _target("fifo"), "a FIFO nobody reads: refused, stays a FIFO",

@@ -272,7 +272,7 @@ def test_a_broken_rule_set_is_refused_naming_its_file_and_the_others_still_work(
 def test_an_own_rule_set_is_read_with_the_planners_own_limits(tmp_path):
     big = write(tmp_path / "calls", "big.toml", MINE.format(id="big") + "# " + "x" * (1024 * 1024) + "\n")
     result = run_planner("check", _plan_on("big", tmp_path))
-    assert result.returncode == 2 and str(big) in result.stderr and "MB" in result.stderr
+    assert result.returncode == 2 and str(big) in result.stderr and "1 MiB (1,048,576 bytes)" in result.stderr
     os.mkfifo(tmp_path / "calls" / "fifo.toml")
     fifo = run_planner("check", _plan_on("fifo", tmp_path), timeout=20)
     assert fifo.returncode == 2 and "pipe" in fifo.stderr

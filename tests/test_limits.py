@@ -17,7 +17,7 @@ from planner.files import not_a_regular_file, read_user_file
 from planner.importing import decode_csv
 from planner.model import MAX_EUROS, MAX_MONTHS, MAX_NOTES, MAX_TEXT, Partner, Plan, Profile
 from planner.safetext import visible
-from support import make_plan, partner
+from support import SAMPLES, make_plan, partner, run_planner
 
 PARTNER_TEXT = ("name", "short_name", "country", "kind", "affiliated_to")
 CONTROLS = ["\x00", "\x07", "\x1b", "\r", "\x7f", "\x85", "\x9b"]
@@ -151,11 +151,29 @@ def test_csv_with_bom_and_cp1252_decode():
 # --- files that are not regular files, or too large --------------------------------------------
 
 
+def test_a_file_a_byte_over_the_limit_is_said_in_bytes(tmp_path):
+    """It said 'is 10.0 MB; the planner reads plan files of up to 10.0 MB': both rounded, it read as a
+    contradiction."""
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * (10 * 1024 * 1024 + 1))
+    result = run_planner("check", big)
+    assert result.returncode == 2
+    assert ("big.toml: is 10,485,761 bytes; the planner reads plan files of up to 10 MiB (10,485,760 bytes)"
+            in result.stderr), result.stderr
+    csv = tmp_path / "big.csv"
+    csv.write_bytes(b"name,country,kind\n" + b"x" * (12 * 1024 * 1024))
+    plan = tmp_path / "plan.toml"
+    plan.write_bytes((SAMPLES / "lot1-example.toml").read_bytes())
+    result = run_planner("import-partners", plan, csv)
+    assert ("big.csv: is 12,582,930 bytes; the planner reads CSV files of up to 10 MiB (10,485,760 bytes)"
+            in result.stderr), result.stderr
+
+
 def test_read_user_file_refuses_before_reading(tmp_path):
     small = tmp_path / "small.toml"
     small.write_bytes(b"x" * 100)
     assert read_user_file(small, limit=100) == b"x" * 100
-    with pytest.raises(PlanError, match=r"small.toml: is 0.0 MB; the planner reads plan files of up to 0.0 MB"):
+    with pytest.raises(PlanError, match=r"small.toml: is 100 bytes; the planner reads plan files of up to 99 bytes"):
         read_user_file(small, limit=99)
     with pytest.raises(PlanError, match="is a folder, not a CSV file"):
         read_user_file(tmp_path, "CSV file")

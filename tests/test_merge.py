@@ -326,7 +326,7 @@ def test_a_fifo_or_a_folder_is_refused_without_waiting(tmp_path: Path) -> None:
     folder.mkdir()
     big = tmp_path / "big.toml"
     big.write_bytes(b"# " + b"x" * (MAX_FILE_BYTES + 10) + b"\n")
-    for path, reason in ((fifo, "is a pipe (FIFO)"), (folder, "is a folder"), (big, "MB")):
+    for path, reason in ((fifo, "is a pipe (FIFO)"), (folder, "is a folder"), (big, "10 MiB (10,485,760 bytes)")):
         done = run_planner("merge", base, base, path, timeout=60)
         assert done.returncode == 2 and reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
 

@@ -78,8 +78,14 @@ def not_a_regular_file(path: Path, what: str = "plan file") -> str | None:
     return not_regular(mode, what)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def size_words(size: int) -> str:
+    """A size as it is, to the byte: '10,485,761 bytes'; a limit of whole mebibytes says them too, '10 MiB
+    (10,485,760 bytes)'. Rounded to '10.0 MB' both, a file one byte too large was said to be 10.0 MB where
+    the planner reads up to 10.0 MB."""
+    mib = 1024 * 1024
+    if size >= mib and size % mib == 0:
+        return f"{size // mib:,} MiB ({size:,} bytes)"
+    return f"{size:,} byte{'s' if size != 1 else ''}"
 
 
 def read_user_file(path: str | Path, what: str = "plan file", limit: int = MAX_FILE_BYTES) -> bytes:
@@ -131,8 +137,8 @@ def read_file_and_stat(path: str | Path, what: str = "plan file", limit: int = M
         if problem:
             raise PlanError(origin, problem)
         if info.st_size > limit:
-            raise PlanError(origin, f"is {_megabytes(info.st_size)}; the planner reads {what}s of up to "
-                            f"{_megabytes(limit)} (is this the right file?)")
+            raise PlanError(origin, f"is {info.st_size:,} bytes; the planner reads {what}s of up to "
+                            f"{size_words(limit)} (is this the right file?)")
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -142,8 +148,8 @@ def read_file_and_stat(path: str | Path, what: str = "plan file", limit: int = M
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
-            raise PlanError(origin, f"is larger than {_megabytes(limit)}; the planner reads {what}s of up to "
-                            f"{_megabytes(limit)} (is this the right file?)")
+            raise PlanError(origin, f"holds more than the {size_words(limit)} the planner reads in a {what} "
+                            "(is this the right file?)")
         return b"".join(chunks), info
     except BlockingIOError:
         raise PlanError(origin, f"cannot read the file now (it would block); not a {what}?") from None
