@@ -25,6 +25,7 @@ from planner.files.reading import parse_toml as parse_toml
 from planner.files.reading import read_file_and_stat as read_file_and_stat
 from planner.files.reading import read_toml_file as read_toml_file
 from planner.files.reading import read_user_file as read_user_file
+from planner.files.reading import size_words as size_words
 from planner.files.writing import _HOST as _HOST
 from planner.files.writing import NAME_MAX as NAME_MAX
 from planner.files.writing import STALE_TEMP as STALE_TEMP
