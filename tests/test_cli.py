@@ -270,6 +270,17 @@ def test_new_creates_a_loadable_plan_and_never_overwrites(tmp_path):
     assert checked.returncode == 1  # readable, not eligible
 
 
+@pytest.mark.parametrize(("title", "words"), [("   ", "a plan needs its project title"),
+                                             ("a\x1bb", "control character U+001B")])
+def test_new_refuses_a_title_the_loader_would_refuse(tmp_path, title, words):
+    # --title was set without the model's checks: the file written was one no command could read
+    path = tmp_path / "mine.toml"
+    result = run_planner("new", path, "--title", title)
+    assert result.returncode == 2, result.stdout
+    assert "--title: " in result.stderr and words in result.stderr
+    assert not path.exists()
+
+
 def test_new_from_sample(tmp_path):
     path = tmp_path / "copy.toml"
     result = run_planner("new", path, "--from-sample", "lot2-example")

@@ -17,6 +17,7 @@ from planner.files import not_a_regular_file, read_user_file
 from planner.importing import decode_csv
 from planner.model import MAX_EUROS, MAX_MONTHS, MAX_NOTES, MAX_TEXT, Partner, Plan, Profile
 from planner.safetext import visible
+from planner.storage import parse_plan
 from support import SAMPLES, make_plan, partner, run_planner
 
 PARTNER_TEXT = ("name", "short_name", "country", "kind", "affiliated_to")
@@ -53,6 +54,17 @@ def test_plan_text_refuses_escapes_and_length(key):
     (problem,) = problems_of(lambda: make_plan(**{key: "x" * (MAX_TEXT + 1)}))
     assert problem == f"{key}: longer than {MAX_TEXT} characters; found {MAX_TEXT + 1:,}"
     assert getattr(make_plan(**{key: "x" * MAX_TEXT}), key) == "x" * MAX_TEXT
+
+
+@pytest.mark.parametrize("title", ["", "   ", "\u3000 \u00a0"])
+def test_a_blank_title_is_refused(title):
+    # the spec: `title` is required text (the project title), as a partner's name is
+    (problem,) = problems_of(lambda: make_plan(title=title))
+    assert problem.startswith("title: a plan needs its project title (it is empty"), problem
+    with pytest.raises(PlanError) as caught:
+        parse_plan(f'format = 1\ntitle = "{title}"\nlot = 1\n', "plan.toml")
+    assert str(caught.value).startswith("plan.toml: title: a plan needs its project title")
+    assert make_plan(title=" T ").title == " T "  # spaces around a title are kept as written
 
 
 def test_profile_titles_and_ecosystem_ids_are_text_too():

@@ -28,6 +28,7 @@ printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
 text = st.lists(st.one_of(hard_chars, st.text(printable, max_size=8)), max_size=6).map("".join)
 notes_text = st.lists(st.one_of(hard_chars, line_chars, st.text(printable, max_size=8)), max_size=6).map("".join)
 nonempty = text.filter(bool)
+title_text = text.filter(lambda value: bool(value.strip()))  # a plan's title: not empty, nor only spaces
 # names, short names and affiliations refuse bidi and invisible characters (U+2028 and U+FEFF among them)
 name_text = text.filter(lambda value: bool(value) and find_format(value) is None)
 euros = st.integers(0, MAX_EUROS)
@@ -58,7 +59,7 @@ plans = st.builds(
     Plan,
     format=st.just(1),
     call=optional(st.sampled_from(["2024", "2025", "2026"])),
-    title=text,
+    title=title_text,
     acronym=optional(text),
     lot=st.sampled_from([lot.number for lot in RULES_2024.lots]),
     duration_months=optional(st.integers(1, MAX_MONTHS)),

@@ -100,6 +100,14 @@ Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT), AfterValid
 Name = Annotated[StrictStr, BeforeValidator(_no_format), Field(min_length=1, max_length=MAX_TEXT),
                  AfterValidator(_no_control)]
 OptionalText = Annotated[StrictStr, Field(max_length=MAX_TEXT), AfterValidator(_no_control)]
+def _not_blank(value: str) -> str:
+    # the spec: `title` is required text, as a partner's name is; spaces alone are no title either
+    if not value.strip():
+        raise PydanticCustomError("blank", "a plan needs its project title (it is empty or only spaces)")
+    return value
+
+
+Title = Annotated[OptionalText, AfterValidator(_not_blank)]
 Notes = Annotated[StrictStr, BeforeValidator(_unix_newlines), Field(max_length=MAX_NOTES),
                   AfterValidator(_no_control_but_lines)]
 Euros = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_EUROS, f"EUR {MAX_EUROS:,}"))]
@@ -270,7 +278,7 @@ class Assessment(_Model):
 class Plan(_Model):
     format: StrictInt
     call: Text = CALL_WHEN_ABSENT  # the spec: a file without `call` means 2024; the writer always writes it
-    title: OptionalText
+    title: Title
     acronym: OptionalText | None = None
     lot: Annotated[StrictInt, Field(ge=1), AfterValidator(_at_most(MAX_LOT, str(MAX_LOT)))]
     duration_months: Months | None = None

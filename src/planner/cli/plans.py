@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from planner.bundled import sample_names, sample_path
 from planner.cli.loading import beside, told
 from planner.cli.output import EXIT_UNREADABLE, emit, err, out
-from planner.errors import PlanError
+from planner.errors import PlanError, validation_problems
 from planner.files import decode_plan_bytes, read_user_file, write_bytes_atomically
 from planner.model import Plan, new_plan
 from planner.rules import DEFAULT_CALL, latest_call
@@ -61,7 +63,12 @@ def new(args: argparse.Namespace) -> int:
         if plan.duration_months is not None and rules.lot(args.lot).duration(plan.duration_months) is None:
             update["duration_months"] = None
     if update:
-        plan = plan.model_copy(update=update)
+        # validated as the loader does (a copy's update is not): a title of spaces or with an escape in it
+        # would be written into a file that no command could read
+        try:
+            plan = Plan.model_validate({**dict(plan), **update})
+        except ValidationError as exc:
+            raise PlanError("--title", "; ".join(validation_problems(exc))) from None
     save_plan(plan, path)
     call = plan.call or DEFAULT_CALL
     try:
