@@ -1,6 +1,7 @@
-"""Duplicates: an ecosystem listed twice or two partners with one short name (in any case) are refused on
-load with the key path, by the CLI, the CSV import and the TUI's edits alike (the same model); and
-"exactly one coordinator" counts every participant marked coordinator, whatever its country."""
+"""Duplicates: an ecosystem listed twice or two partners with one short name (in any case, composed or
+not, spaces around it or not) are refused on load with the key path, by the CLI, the CSV import and the
+TUI's edits alike (the same model); and "exactly one coordinator" counts every participant marked
+coordinator, whatever its country."""
 
 from __future__ import annotations
 
@@ -222,3 +223,39 @@ def test_two_faculties_with_one_name_and_pics_of_their_own_are_two_organisations
         partner("Twin Faculty", short_name="TF1", pic="999400101"), partner("Twin Faculty", short_name="TF2")])
     c = evaluate(same_pic, rules, now=BEFORE_DEADLINE).get("affiliations")
     assert c is not None and c.status == "warn" and "TF1 and TF2 are both Twin Faculty" in c.message
+
+
+# --- short names that look the same: compared in Unicode's composed form, spaces around them ignored --------
+
+
+@pytest.mark.parametrize(("first", "second"), [("É", "E\u0301"), ("e\u0301", "É"), ("A", "A "), (" hsnh", "HSNH"),
+                                               ("Å", "A\u030a"), ("ÅB ", "\u212bb")])
+def test_short_names_that_look_the_same_are_one_short_name(first: str, second: str) -> None:
+    text = _with_line(f'short_name = "{SAMPLE_PLAN.partners[0].short_name}"', f'short_name = "{first}"')
+    text = text.replace(f'short_name = "{SAMPLE_PLAN.partners[1].short_name}"', f'short_name = "{second}"', 1)
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "plan.toml")
+    assert f"partners[1].short_name: {second!r} is already the short name of partners[0]" in str(caught.value)
+    assert "compared without case" in str(caught.value)
+
+
+def test_short_names_that_only_look_alike_stay_two() -> None:
+    # the comparison is canonical, not by look: a Cyrillic letter or a ligature is another short name
+    text = _with_line(f'short_name = "{SAMPLE_PLAN.partners[0].short_name}"', 'short_name = "AB"')
+    text = text.replace(f'short_name = "{SAMPLE_PLAN.partners[1].short_name}"', 'short_name = "\u0410B"', 1)
+    plan = parse_plan(text, "plan.toml")
+    assert [p.short_name for p in plan.partners[:2]] == ["AB", "\u0410B"]
+
+
+def test_the_csv_import_refuses_a_short_name_that_looks_like_one_of_the_plan(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.toml"
+    first = SAMPLE_PLAN.partners[0]
+    plan.write_text(_with_line(f'short_name = "{first.short_name}"', 'short_name = "ÉCOLE"'), encoding="utf-8")
+    before = plan.read_bytes()
+    csv = tmp_path / "more.csv"
+    csv.write_text("name,short name,country,kind,role\n"
+                   f"Another School,E\u0301cole,{first.country},{first.kind},beneficiary\n", encoding="utf-8")
+    result = run_planner("import-partners", plan, csv, timeout=30)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "already used" in result.stdout + result.stderr
+    assert plan.read_bytes() == before

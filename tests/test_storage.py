@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.errors import PlanError
-from planner.model import MAX_EUROS, MAX_MONTHS, Activities, Assessment, Partner, Plan, Profile
+from planner.model import MAX_EUROS, MAX_MONTHS, Activities, Assessment, Partner, Plan, Profile, short_name_key
 from planner.safetext import find_format
 from planner.storage import dump_plan, load_plan, parse_plan, save_plan
 from support import RULES_2024, SAMPLES, make_plan, partner
@@ -67,9 +67,9 @@ plans = st.builds(
                                    unique=True).map(tuple)),  # the format lists each once
     requested_grant_eur=optional(euros),
     notes=optional(notes_text),
-    # no two short names alike in any case (the format's rule); partners without one are all distinct
-    partners=st.lists(partners, max_size=5, unique_by=lambda p: p.short_name.casefold() if p.short_name else object())
-    .map(tuple),
+    # no two short names alike (the format's rule: model.short_name_key); partners without one are all distinct
+    partners=st.lists(partners, max_size=5, unique_by=lambda p: short_name_key(p.short_name) if p.short_name
+                      else object()).map(tuple),
     profiles=st.lists(profiles, max_size=3).map(tuple),
     activities=optional(activities),
     assessment=optional(assessments),

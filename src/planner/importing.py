@@ -17,7 +17,7 @@ from planner import vocabulary
 from planner.amounts import parse_euros
 from planner.errors import PlanError, validation_problems
 from planner.files import MAX_FILE_BYTES, read_user_file
-from planner.model import Partner, Plan, organisation_key, pic_digits
+from planner.model import Partner, Plan, organisation_key, pic_digits, short_name_key
 from planner.rules import CATEGORY_LABELS, CallRules
 from planner.safetext import shown_path
 
@@ -680,8 +680,8 @@ class _Seen:
 
     def add(self, partner: Partner, line: int | None = None) -> None:
         if partner.short_name:
-            self.short_names.setdefault(partner.short_name.casefold(), partner.label)
-            self.short_name_holders.setdefault(partner.short_name.casefold(),
+            self.short_names.setdefault(short_name_key(partner.short_name), partner.label)
+            self.short_name_holders.setdefault(short_name_key(partner.short_name),
                                                f"in the plan ({partner.name})" if line is None else f"by line {line}")
         self.names.setdefault(partner.name.casefold(), partner.label)
         key = organisation_key(partner.name, self._rules.canonical_country(partner.country))
@@ -695,8 +695,8 @@ class _Seen:
 
     def label(self, short_name_or_name: str) -> str | None:
         """The label of the partner a cell names (a short name before another partner's name), or None."""
-        wanted = short_name_or_name.casefold()
-        return self.short_names.get(wanted) or self.names.get(wanted)
+        return (self.short_names.get(short_name_key(short_name_or_name))
+                or self.names.get(short_name_or_name.casefold()))
 
     def is_full_partner(self, label: str) -> bool:
         return label in self.full_partners
@@ -738,7 +738,7 @@ def _row(line: int, raw: dict[str, str], rules: CallRules, seen: _Seen) -> Row:
     else:
         problems.append("no name")
     if raw.get("short_name"):
-        if (holder := seen.short_name_holders.get(raw["short_name"].casefold())) is not None:
+        if (holder := seen.short_name_holders.get(short_name_key(raw["short_name"]))) is not None:
             problems.append(f"short name {_cell(raw['short_name'])} is already used {holder}")
         values["short_name"] = raw["short_name"]
     country = understood("country") if raw.get("country") else None

@@ -232,8 +232,10 @@ class Partner(_Model):
 
 
 def short_name_key(short_name: str) -> str:
-    """What two short names are compared by: 'HSNH' and 'hsnh' are the same partner to an affiliation."""
-    return short_name.casefold()
+    """What two short names are compared by: 'HSNH' and 'hsnh' are the same partner to an affiliation, and so
+    are short names that look the same: 'É' composed and 'E' with a combining accent (compared in Unicode's
+    composed form, NFC, after case folding as Unicode's canonical caseless match does), 'A' and 'A '."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", short_name.strip()).casefold())
 
 
 def organisation_key(name: str, country: str) -> tuple[str, str]:
