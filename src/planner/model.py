@@ -19,6 +19,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -42,6 +43,25 @@ MAX_NOTES = 10_000  # notes, in characters: three pages of text
 MAX_PERSON_MONTHS = 100_000  # a budget line's person-months (8,000 people for a year): a typo stays visible
 # a work package's id (spec, "The budget"): letters, digits, '.' and '-', at most 12 characters
 WORK_PACKAGE_ID = r"^[A-Za-z0-9.\-]{1,12}$"
+PIC = r"^[0-9]{9}$"
+COUNTRY_CODE = r"^[A-Za-z]{2}$"  # what the spec allows; the loader also reads one with spaces around it
+
+# The characters the loader refuses (safetext.find_control, find_format), as JSON Schema patterns for
+# `planner schema` (ECMA-262 regular expressions, which Python's re reads alike; tests/test_plan_schema.py
+# holds them equal to safetext's). The schema says them as `"not": {"pattern": ...}`: a search, where an
+# anchored `^[^...]*$` would let a final newline through in Python's re (`$` matches before one).
+JSON_CONTROL = r"[\u0000-\u001f\u007f-\u009f]"
+JSON_CONTROL_IN_NOTES = r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"  # a CR is read as a newline
+JSON_CONTROL_OR_FORMAT = r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+# some character that is not white space (str.isspace: what str.strip() takes away), for a title
+JSON_NOT_BLANK = (r"[^\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
+                  r"\u3000]")
+
+
+def _json(**extra: Any) -> Any:
+    """What `planner schema` says of a type beside pydantic's own keywords (the loader's bounds that its
+    validators check with their own messages): a Field that only adds to the JSON Schema."""
+    return Field(json_schema_extra=extra)
 
 
 def _no_control(value: str) -> str:
@@ -96,10 +116,6 @@ def _at_most(limit: int, what: str) -> Callable[[int], int]:
     return check
 
 
-Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_no_control)]
-Name = Annotated[StrictStr, BeforeValidator(_no_format), Field(min_length=1, max_length=MAX_TEXT),
-                 AfterValidator(_no_control)]
-OptionalText = Annotated[StrictStr, Field(max_length=MAX_TEXT), AfterValidator(_no_control)]
 def _not_blank(value: str) -> str:
     # the spec: `title` is required text, as a partner's name is; spaces alone are no title either
     if not value.strip():
@@ -107,11 +123,19 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Title = Annotated[OptionalText, AfterValidator(_not_blank)]
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_no_control),
+                 _json(**{"not": {"pattern": JSON_CONTROL}})]
+Name = Annotated[StrictStr, BeforeValidator(_no_format), Field(min_length=1, max_length=MAX_TEXT),
+                 AfterValidator(_no_control), _json(**{"not": {"pattern": JSON_CONTROL_OR_FORMAT}})]
+OptionalText = Annotated[StrictStr, Field(max_length=MAX_TEXT), AfterValidator(_no_control),
+                         _json(**{"not": {"pattern": JSON_CONTROL}})]
+Title = Annotated[OptionalText, AfterValidator(_not_blank), _json(minLength=1, pattern=JSON_NOT_BLANK)]
 Notes = Annotated[StrictStr, BeforeValidator(_unix_newlines), Field(max_length=MAX_NOTES),
-                  AfterValidator(_no_control_but_lines)]
-Euros = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_EUROS, f"EUR {MAX_EUROS:,}"))]
-Months = Annotated[StrictInt, Field(gt=0), AfterValidator(_at_most(MAX_MONTHS, f"{MAX_MONTHS} months"))]
+                  AfterValidator(_no_control_but_lines), _json(**{"not": {"pattern": JSON_CONTROL_IN_NOTES}})]
+Euros = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_EUROS, f"EUR {MAX_EUROS:,}")),
+                  _json(maximum=MAX_EUROS)]
+Months = Annotated[StrictInt, Field(gt=0), AfterValidator(_at_most(MAX_MONTHS, f"{MAX_MONTHS} months")),
+                   _json(maximum=MAX_MONTHS)]
 def _person_months(value: object) -> object:
     # the spec: a number with at most 2 decimals (6.5, 12, 0.25). TOML gives an int or a float; the float
     # is kept as the file wrote it (its shortest repr is the text: 6.5 is "6.5") and the budget counts
@@ -136,7 +160,8 @@ def person_months_decimal(value: float | int | None) -> Decimal:
     return Decimal(0) if value is None else Decimal(repr(value))
 
 
-Score = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_SCORE, f"{MAX_SCORE} points"))]
+Score = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_SCORE, f"{MAX_SCORE} points")),
+                  _json(maximum=MAX_SCORE)]
 
 
 class _Model(BaseModel):
@@ -147,7 +172,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-PersonMonths = Annotated[int | float, BeforeValidator(_person_months)]
+PersonMonths = Annotated[int | float, BeforeValidator(_person_months), WithJsonSchema({
+    "type": "number", "minimum": 0, "maximum": MAX_PERSON_MONTHS,
+    # multipleOf 0.01 would refuse 0.07 (0.07 / 0.01 is 7.000000000000001 in binary floating point)
+    "description": "at most 2 decimals (6.5, 0.25; not 6.125), which JSON Schema cannot say of binary "
+                   "floating point numbers; the planner refuses nan too"})]
 def _work_package_id(value: str) -> str:
     if re.fullmatch(WORK_PACKAGE_ID, value) is None:
         raise PydanticCustomError("work_package_id", "a work package id is letters, digits, '.' and '-', "
@@ -155,10 +184,12 @@ def _work_package_id(value: str) -> str:
     return value
 
 
-WorkPackageId = Annotated[StrictStr, AfterValidator(_work_package_id)]
+WorkPackageId = Annotated[StrictStr, AfterValidator(_work_package_id),
+                          _json(pattern=WORK_PACKAGE_ID, maxLength=12, **{"not": {"pattern": JSON_CONTROL}})]
 # a work package's months: the format's bound only; months outside 1 .. the plan's duration, or an end
 # before the start, load and fail the `budget` criterion (the user fixes them on screen, nothing lost)
-Month = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_MONTHS, f"month {MAX_MONTHS}"))]
+Month = Annotated[StrictInt, Field(ge=0), AfterValidator(_at_most(MAX_MONTHS, f"month {MAX_MONTHS}")),
+                  _json(maximum=MAX_MONTHS)]
 
 
 class Lines(dict[str, "BudgetLine"]):
@@ -204,10 +235,13 @@ class WorkPackage(_Model):
 class Partner(_Model):
     name: Name
     short_name: Name | None = None
-    country: Text
+    country: Annotated[Text, _json(pattern=COUNTRY_CODE)] = Field(description=(
+        "ISO 3166-1 alpha-2, any case (written upper case); EL and UK are read as GR and GB. Which codes a plan "
+        "may use is its call's rules' (`planner rules show CALL`), which this schema does not know"))
     kind: Text
     role: Role
-    pic: Annotated[StrictStr, BeforeValidator(_no_format), Field(pattern=r"^[0-9]{9}$")] | None = None
+    pic: Annotated[StrictStr, BeforeValidator(_no_format), Field(pattern=PIC),
+                   _json(pattern=PIC, minLength=9, maxLength=9)] | None = None
     grant_eur: Euros | None = None
     affiliated_to: Name | None = None
     eche: bool | None = None  # holds an Erasmus Charter for Higher Education; None: not known yet
@@ -278,13 +312,13 @@ class Assessment(_Model):
 
 
 class Plan(_Model):
-    format: StrictInt
+    format: Annotated[StrictInt, _json(const=FORMAT)]
     call: Text = CALL_WHEN_ABSENT  # the spec: a file without `call` means 2024; the writer always writes it
     title: Title
     acronym: OptionalText | None = None
-    lot: Annotated[StrictInt, Field(ge=1), AfterValidator(_at_most(MAX_LOT, str(MAX_LOT)))]
+    lot: Annotated[StrictInt, Field(ge=1), AfterValidator(_at_most(MAX_LOT, str(MAX_LOT))), _json(maximum=MAX_LOT)]
     duration_months: Months | None = None
-    ecosystems: tuple[Text, ...] | None = None
+    ecosystems: Annotated[tuple[Text, ...], _json(uniqueItems=True)] | None = None
     requested_grant_eur: Euros | None = None
     notes: Notes | None = None
     partners: tuple[Partner, ...] = ()

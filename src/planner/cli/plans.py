@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -214,11 +215,81 @@ def no_arguments(_p: argparse.ArgumentParser) -> None:
 def schema(_args: argparse.Namespace) -> int:
     import json
 
-    schema = Plan.model_json_schema()
+    print(json.dumps(plan_schema(), indent=2))
+    return 0
+
+
+# What the loader refuses and JSON Schema cannot say (tests/test_plan_schema.py holds each to a refused plan)
+SCHEMA_CANNOT_SAY = (
+    "Plan file format 1 (TOML; docs/formats.md, \"Plan files\"). The planner refuses more than this schema "
+    "can say: a float where an integer is expected (TOML tells 100 from 100.0; JSON Schema's integer takes "
+    "both, as JSON has one kind of number); person-months with more than 2 decimals (JSON Schema's multipleOf "
+    "is inexact on binary floating point numbers), and nan; two partners with one short name (compared "
+    "without case, in Unicode's composed form and without spaces around it), two work packages with one id "
+    "(compared without case); and what the plan's call decides, which this schema knows only for the "
+    "planner's built-in calls: which calls exist (a coordinator's own rule sets add theirs, and may replace one), "
+    "the lots of a call, the country codes it knows, and the maximum of each self-assessment score. It also "
+    "reads a country code with spaces around it, and writes it without."
+)
+
+
+def plan_schema() -> dict[str, Any]:
+    """The plan format as JSON Schema (draft 2020-12): the model's, with the format's bounds the model's
+    types add (model._json), and what the built-in calls' rules decide (kinds, ecosystems, lots, the
+    self-assessment's maxima: the spec's lists, which live in rules/calls/*.toml). What it cannot say is
+    its description."""
+    from pydantic.json_schema import GenerateJsonSchema
+
+    from planner.rules import builtin_calls
+    from planner.rules.own import ID_PATTERN
+
+    class FileSchema(GenerateJsonSchema):
+        """A plan file's: TOML has no null (an unset key is left out of the file), and a table whose keys
+        have a pattern (a partner's budget lines by work package id) refuses keys that do not match it
+        (pydantic's patternProperties would let them through unchecked)."""
+
+        def nullable_schema(self, schema: Any) -> Any:
+            return self.generate_inner(schema["schema"])
+
+        def default_schema(self, schema: Any) -> Any:
+            json_schema = super().default_schema(schema)
+            if "default" in json_schema and json_schema["default"] is None:
+                del json_schema["default"]
+            return json_schema
+
+        def dict_schema(self, schema: Any) -> Any:
+            json_schema = super().dict_schema(schema)
+            if patterns := json_schema.pop("patternProperties", None):
+                ((pattern, values),) = patterns.items()
+                json_schema["propertyNames"] = {"pattern": pattern, **json_schema.get("propertyNames", {})}
+                json_schema["additionalProperties"] = values
+            return json_schema
+
+    schema = Plan.model_json_schema(schema_generator=FileSchema)
+    calls = builtin_calls()
+    top, partner = schema["properties"], schema["$defs"]["Partner"]["properties"]
+    top["call"]["pattern"] = f"^{ID_PATTERN}$"
+    top["call"]["description"] = ("the id of a call's rule set: a built-in one (" + ", ".join(r.id for r in calls)
+                                  + ") or a coordinator's own; without it, " + DEFAULT_CALL)
+    top["lot"]["enum"] = sorted({lot.number for rules in calls for lot in rules.lots})
+    # the lots of each built-in call; a plan without `call` is on DEFAULT_CALL
+    def on(call_id: str) -> dict[str, Any]:
+        named = {"properties": {"call": {"const": call_id}}, "required": ["call"]}
+        return named if call_id != DEFAULT_CALL else {"anyOf": [named, {"not": {"required": ["call"]}}]}
+
+    schema["allOf"] = [{"if": on(rules.id), "then": {"properties": {"lot": {"enum": [n.number for n in rules.lots]}}}}
+                       for rules in calls]
+    top["ecosystems"]["items"]["enum"] = list(dict.fromkeys(e.id for rules in calls for e in rules.ecosystems))
+    partner["kind"]["enum"] = list(dict.fromkeys(k.id for rules in calls for k in rules.kinds))
+    partner["kind"]["description"] = ("an organisation kind id of the spec; a coordinator's own rule set may add "
+                                      "others, which this schema does not know")
+    scores = schema["$defs"]["Assessment"]["properties"]
+    for criterion in {c.id for rules in calls for c in rules.award} & set(scores):
+        scores[criterion]["maximum"] = max(c.maximum for rules in calls for c in rules.award if c.id == criterion)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner plan file, format 1"
-    print(json.dumps(schema, indent=2))
-    return 0
+    schema["description"] = SCHEMA_CANNOT_SAY
+    return schema
 
 
 def samples(_args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@
 from planner.rules.loading import (
     DEFAULT_CALL,
     available_calls,
+    builtin_calls,
     latest_call,
     load_call,
     load_rules_file,
@@ -64,6 +65,7 @@ __all__ = [
     "Role",
     "ThirdCountries",
     "available_calls",
+    "builtin_calls",
     "is_provisional",
     "latest_call",
     "load_call",

@@ -26,6 +26,12 @@ def available_calls(beside: Path | None = None) -> list[str]:
     return sorted(set(builtin_ids()) | {f.call_id for f in own.listed(beside)})
 
 
+def builtin_calls() -> list[CallRules]:
+    """The built-in calls' rules (calls/*.toml), by id: the spec's, whatever rule sets of the user's own say
+    (`planner schema` takes their kinds, ecosystems, lots and maxima)."""
+    return [_load_builtin(call_id) for call_id in sorted(builtin_ids())]
+
+
 def _year_ids(beside: Path | None) -> list[str]:
     return sorted((i for i in available_calls(beside) if i.isdigit()), key=int)
 

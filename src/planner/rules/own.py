@@ -23,7 +23,8 @@ from planner.files import NO_HOME, home_dir
 OWN_LIMIT = 1024 * 1024  # a rule set is a few hundred lines: the plans' and the config's limit
 FOLDER = "calls"
 # an id a file name can be and a plan can name: letters, digits, '-', '_', '.', not starting with '.'
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"  # also `planner schema`'s pattern of a plan's `call`
+_ID = re.compile(ID_PATTERN)
 
 
 @dataclass(frozen=True)
