@@ -208,3 +208,23 @@ def test_unsaved_edits_reach_the_disk_before_the_rename_and_a_holder_alone_does_
     assert synced == [] and recovery.read_holder(path).unsaved is None
     recovery.write_holder(path, plan_path, SINCE, make_plan(title="edited"))
     assert len(synced) == 1 and recovery.read_holder(path).unsaved is not None
+
+
+def test_a_partner_form_s_draft_round_trips_and_a_bad_one_is_left_out_not_the_plan(tmp_path: Path) -> None:
+    plan_path = tmp_path / "plan.toml"
+    save_plan(make_plan(), plan_path)
+    unsaved = make_plan(title="Edited")
+    path = recovery.beside(plan_path)
+    draft = recovery.Draft(None, {"name": "Oulu '''UAS''' \"x\"", "country": "fin", "notes": "a\nb"})
+    recovery.write_holder(path, plan_path, SINCE, unsaved, draft=draft)
+    holder = recovery.read_holder(path)
+    assert holder.draft == draft and recovery.recovered_plan(holder) == unsaved
+    text = path.read_text(encoding="utf-8")
+    for bad in ('form = "budget"', "index = -2", 'index = "1"'):  # not what a planner writes: no draft
+        key = bad.split(" = ")[0]
+        broken = "\n".join(bad if line.startswith(f"{key} = ") else line for line in text.splitlines()) + "\n"
+        path.write_text(broken, encoding="utf-8")
+        holder = recovery.read_holder(path)
+        assert holder.problem is None and holder.draft is None and recovery.recovered_plan(holder) == unsaved
+    path.write_text(text.replace("fin", "f" * (recovery.MAX_DRAFT_TEXT + 1)), encoding="utf-8")
+    assert recovery.read_holder(path).draft.fields.keys() == {"name", "notes"}  # the field too long left out

@@ -31,6 +31,11 @@ The layout (TOML; `planner check` and every other command never read these files
     since = 2026-11-27T14:02:00Z     # when the plan was opened
     updated = 2026-11-27T14:10:31Z   # when this file was last written
     unsaved = '''...'''              # optional: the unsaved plan, in the canonical layout
+    [draft]                          # optional: the partner form open when the planner ended (a signal)
+    form = "partner"
+    index = -1                       # the partner edited (its place), -1 for a partner being added
+    [draft.fields]                   # what was typed in each field, as typed
+    name = "Oulu University of Applied Sciences"
 
 No Textual here: the TUI (tui/recovering.py) asks the questions.
 """
@@ -71,6 +76,31 @@ REFRESH_SECONDS = 3600  # a holder rewrites its file this often, so that other h
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A partner form's typed text, kept when the planner ends on a signal with the form open (a dropped
+    SSH link): the form opens again with it when the plan is recovered. `index`: the partner edited, or
+    None for one being added; `fields`: each field's text as typed (the form reads it as it read the keys)."""
+
+    index: int | None
+    fields: dict[str, str]
+
+    def as_data(self) -> dict[str, object]:
+        return {"form": "partner", "index": -1 if self.index is None else self.index, "fields": dict(self.fields)}
+
+    def words(self, plan: Plan) -> str:
+        """'a partner being added in its form: Oulu University of Applied Sciences' for the recovery question."""
+        named = self.fields.get("name") or self.fields.get("short_name") or ""
+        shown = repr(visible(named)) if named else "(no name typed yet)"
+        if self.index is not None and 0 <= self.index < len(plan.partners):
+            return f"changes to {plan.partners[self.index].label} being typed in its form, not saved: {shown}"
+        return f"a partner being added in its form, not saved: {shown}"
+
+
+DRAFT_FIELDS = ("name", "short_name", "pic", "country", "kind", "role", "eche", "affiliated_to", "notes")
+MAX_DRAFT_TEXT = 4000  # characters of one field kept (a partner's notes are the longest)
+
+
+@dataclass(frozen=True)
 class Holder:
     """One recovery file: who holds the plan, and the unsaved plan text if there is one."""
 
@@ -85,6 +115,8 @@ class Holder:
     problem: str | None = None  # why the file could not be read; then only deleting it is offered
     owner: int | None = None  # the uid that owns the file (None: not known)
     known: bool = True  # False: another user's file that cannot be read; `user` is its owner, `updated` its mtime
+    draft: Draft | None = None  # the partner form open when its planner ended, with what was typed in it
+
 
     @property
     def foreign(self) -> bool:
@@ -233,7 +265,7 @@ def read_holder(path: Path) -> Holder | None:
         holder = Holder(path, file=_text(data.get("file", ""), "file"), user=_text(data["user"], "user"),
                         host=_text(data["host"], "host"), pid=_pid(data["pid"]), since=_aware(data.get("since")),
                         updated=_aware(data.get("updated")), unsaved=_unsaved(data.get("unsaved")),
-                        owner=info.st_uid)
+                        owner=info.st_uid, draft=_draft(data.get("draft")))
     except KeyError as exc:
         return Holder(path, problem=f"is not a planner recovery file ({exc.args[0]} is missing)", owner=info.st_uid)
     except ValueError as exc:
@@ -259,6 +291,19 @@ def _unsaved(value: object) -> str | None:
     return value
 
 
+def _draft(value: object) -> Draft | None:
+    """The partner form's draft, or None (also for one a planner would not have written: it is only a help,
+    and the unsaved plan beside it must not be lost for it)."""
+    if not isinstance(value, dict) or value.get("form") != "partner":
+        return None
+    index, fields = value.get("index"), value.get("fields")
+    if not isinstance(index, int) or isinstance(index, bool) or not -1 <= index <= MAX_PID or \
+            not isinstance(fields, dict):
+        return None
+    kept = {k: v for k, v in fields.items() if k in DRAFT_FIELDS and isinstance(v, str) and len(v) <= MAX_DRAFT_TEXT}
+    return Draft(None if index == -1 else index, kept) if kept else None
+
+
 def _aware(value: object) -> datetime | None:
     """A time from the file, or None for anything a planner would not have written (year 1, 9999, a string)."""
     if not isinstance(value, datetime) or not FIRST_YEAR <= value.year <= LAST_YEAR:
@@ -272,9 +317,9 @@ def _aware(value: object) -> datetime | None:
 
 
 def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: Plan | None,
-                 now: datetime | None = None) -> None:
-    """Write who holds the plan, and the unsaved plan if any: mode 600, never through a symlink
-    (`files.write_private_file`). Raises PlanError."""
+                 now: datetime | None = None, draft: Draft | None = None) -> None:
+    """Write who holds the plan, the unsaved plan if any, and the partner form's `draft` if any: mode 600,
+    never through a symlink (`files.write_private_file`). Raises PlanError."""
     import tomli_w  # the first write comes after the first frame
 
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
@@ -287,6 +332,8 @@ def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: P
     data = header + tomli_w.dumps({"format": FORMAT, **fields}, multiline_strings=True)
     if unsaved is not None:
         data += _unsaved_line(dump_plan(unsaved))
+    if draft is not None:  # a table: after every key
+        data += tomli_w.dumps({"draft": draft.as_data()})
     if path.parent == state_dir():
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -294,7 +341,8 @@ def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: P
             raise PlanError(str(path.parent), f"cannot make the folder: {exc.strerror or exc}") from None
     # who holds the plan, with no edit in it, is not worth the wait of a sync to the disk (on a shared
     # server's network disk, tens of ms at every start): a crash of the machine ends the holder anyway
-    write_private_file(path, data.encode("utf-8", "backslashreplace"), durable=unsaved is not None)
+    write_private_file(path, data.encode("utf-8", "backslashreplace"),
+                       durable=unsaved is not None or draft is not None)
 
 
 # what a TOML multi-line literal string may not hold: control characters but tab and newline, and '''

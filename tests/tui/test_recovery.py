@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from planner import recovery
 from planner.files import this_host
@@ -29,6 +29,7 @@ from planner.rules import latest_call
 from planner.storage import load_plan
 from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.folder import FolderScreen
+from planner.tui.screens.partner_form import PartnerForm
 
 from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
 
@@ -417,3 +418,40 @@ async def test_planner_dir_leaves_another_sessions_new_plan_alone_when_a_plan_is
         assert not isinstance(app.screen, Choice)  # no question about another session's new plan
         kept = recovery.read_holder(path)
         assert path.exists() and kept is not None and recovery.recovered_plan(kept, app.document.rules) == lost
+
+
+async def test_killed_with_a_partner_half_typed_the_form_comes_back_with_it(draft: Path) -> None:
+    """A dropped link (SIGHUP) while a partner was being typed: the recovery file kept the plan's edits but
+    not the form, and the partner typed was lost although the guide says a dropped link loses nothing."""
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
+    child, master = run_in_pty(draft, env)
+    typed = "Typed but not saved"
+    try:
+        read_until(master, lambda out: rec(draft).exists() and b"Partners" in out)
+        os.write(master, b"a")  # the partner form: nothing in the plan changes while it is typed in
+        read_until(master, lambda out: b"Add partner" in out)
+        os.write(master, typed.encode() + b"\tTBNS")
+        read_until(master, lambda out: b"TBNS" in out)
+        os.kill(child.pid, signal.SIGHUP)
+        read_until(master, lambda out: child.poll() is not None, timeout=60)
+        assert child.wait(timeout=60) == 128 + signal.SIGHUP
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(master)
+    kept = recovery.read_holder(rec(draft))
+    assert kept is not None and kept.unsaved is None and kept.draft is not None
+    saved = load_plan(draft)
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await first_question(pilot)
+        assert f"a partner being added in its form, not saved: '{typed}'" in question(dialog)
+        await answer(pilot, "recover")
+        form = await wait_screen(pilot, PartnerForm)  # the form again, with what was typed
+        await wait_for(pilot, lambda: form.query_one("#name", Input).value == typed, "the name back")
+        assert form.query_one("#short_name", Input).value == "TBNS"
+        assert app.document.plan == saved  # nothing added until the form is saved
+        await pilot.press("escape")  # typed work: asked before it goes
+        await wait_screen(pilot, Choice)

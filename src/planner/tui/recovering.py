@@ -25,6 +25,7 @@ class Keeper:
         self.since = datetime.now(timezone.utc)
         self.timer = None
         self.problem_said = False
+        self.kept_draft: recovery.Draft | None = None  # the partner form's text kept on a signal
 
     @property
     def document(self) -> Document:
@@ -49,17 +50,17 @@ class Keeper:
         if self.timer is None and self.path is not None:
             self.timer = self.app.set_timer(DEBOUNCE, self.write)
 
-    def write(self) -> None:
+    def write(self, draft: recovery.Draft | None = None) -> None:
         self.timer = None
         doc = self.document
         if self.path is None:
             return
-        if self._unlocked(doc) and not doc.dirty:
+        if self._unlocked(doc) and not doc.dirty and draft is None:
             recovery.remove(self.path)  # nothing to keep, and no one to tell
             return
         try:
             recovery.write_holder(self.path, None if doc.path is None else doc.path, self.since,
-                                  doc.plan if doc.dirty else None)
+                                  doc.plan if doc.dirty else None, draft=draft)
         except PlanError as exc:
             if self._folder_gone(doc):
                 return
@@ -106,13 +107,26 @@ class Keeper:
             self.on_signal()
 
     def on_signal(self) -> None:
-        """SIGHUP / SIGTERM: keep the unsaved changes now; with none, leave nothing behind."""
+        """SIGHUP / SIGTERM: keep the unsaved changes now, and a partner form's typed text (a dropped link
+        lost the partner being typed); with neither, leave nothing behind."""
         if self.timer is not None:
             self.timer.stop()
-        if self.document.dirty:
-            self.write()
+        # kept from the first call: the exit that follows the signal calls this again (closing) once the
+        # form's screen is gone, and then removed the file with the draft in it
+        draft = self.kept_draft = self._form_draft() or self.kept_draft
+        if self.document.dirty or draft is not None:
+            self.write(draft)
         else:
             self.release()
+
+    def _form_draft(self) -> recovery.Draft | None:
+        """What is typed in the partner form on the screen, if one is open with something typed."""
+        from planner.tui.screens.dialogs import ClosingOnce
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, ClosingOnce) and (draft := screen.recovery_draft()) is not None:
+                return draft
+        return None
 
     # --- opening a plan that has recovery files ---------------------------------------------------
 
@@ -158,7 +172,7 @@ class Keeper:
                 notes.append(f"{doc.name} was opened by {h.who()}; its recovery file is not yours to read "
                              "or remove.")
                 continue
-            if h.unsaved is None:
+            if h.unsaved is None and h.draft is None:
                 if h.foreign:  # another user's file: not ours to remove
                     notes.append(f"{doc.name} was left open by {h.who()}, which is no longer running; "
                                  f"its recovery file ({h.path}) belongs to that user.")
@@ -168,7 +182,7 @@ class Keeper:
                              "it had no unsaved changes.")
                 continue
             try:
-                plan = recovery.recovered_plan(h, doc.rules)
+                plan = recovery.recovered_plan(h, doc.rules) if h.unsaved is not None else doc.plan
             except PlanError as exc:
                 unreadable.append(Holder(h.path, problem=f"its unsaved plan cannot be read: {exc.message}",
                                          owner=h.owner))
@@ -176,9 +190,12 @@ class Keeper:
             # each change with its old and new value, in the words of `planner diff`
             from planner import plandiff  # here: only the recovery question lists the changes
 
-            changes = (plandiff.words(plandiff.describe(doc.saved, plan)) if doc.path and doc.saved is not None
-                       else recovery.differences(None, plan))
-            if plan == doc.plan:
+            changes = [] if h.unsaved is None else (
+                plandiff.words(plandiff.describe(doc.saved, plan)) if doc.path and doc.saved is not None
+                else recovery.differences(None, plan))
+            if h.draft is not None:
+                changes.append(h.draft.words(plan))
+            if plan == doc.plan and h.draft is None:
                 if not h.foreign:
                     recovery.remove(h.path)  # the saved file already has them
                 continue
@@ -219,15 +236,26 @@ class Keeper:
             question += f"\n({more} older recovery file(s) are kept for later.)"
 
         def answered(choice: str | None) -> None:
+            draft = None
             if choice == "recover":
-                doc.edit(plan)  # one undo step back to the saved file
+                if plan != doc.plan:
+                    doc.edit(plan)  # one undo step back to the saved file
                 if not holder.foreign:
                     recovery.remove(holder.path)  # ours, written as soon as the plan is held, takes over
-                self.app.tell(f"Recovered the unsaved changes of {doc.name}: save with ctrl+s to keep them.",
-                                title="Recovery")
+                draft = holder.draft
+                form = " and the partner form as it was" if draft is not None else ""
+                what = f"the unsaved changes of {doc.name}{form}" if holder.unsaved is not None else \
+                    f"the partner form of {doc.name} as it was"
+                self.app.tell(f"Recovered {what}: save with ctrl+s to keep them.", title="Recovery")
             elif choice == "delete":
                 recovery.remove(holder.path)
-            self._offer_unreadable(unreadable, lambda: ready(doc))
+
+            def then() -> None:
+                ready(doc)
+                if draft is not None:  # the form again, over the plan it was typed in
+                    self.app.call_after_refresh(self.app.main.open_partner_form, draft.index, draft.fields)
+
+            self._offer_unreadable(unreadable, then)
 
         keep = "Open the saved file" if on_disk else "Start empty (keep them)"
         # enter recovers: it loses nothing (the saved file stays as it is until ctrl+s); escape keeps both

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from planner.tui.opening import folder_words
+
+if TYPE_CHECKING:
+    from planner.recovery import Draft
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
 from planner.tui.widgets.footer import PlannerFooter
@@ -37,6 +41,11 @@ class ClosingOnce(ModalScreen):
     def unsaved_work(self) -> str | None:
         """What the screen holds that is not in the plan yet, in words ('the partner being added'), for
         the question before quitting (Filing.action_quit); None when there is nothing to lose."""
+        return None
+
+    def recovery_draft(self) -> Draft | None:
+        """What is typed here, kept in the recovery file when the planner ends on a signal (tui/recovering.py);
+        None when the screen keeps nothing (only the partner form does)."""
         return None
 
     def ask_to_discard(self, question: str, cancelled: object = None) -> None:

@@ -448,11 +448,20 @@ class MainScreen(Screen):
         partners = self.document.plan.partners
         return table.cursor_row if partners and 0 <= table.cursor_row < len(partners) else None
 
-    def action_add_partner(self, after: str = "") -> None:
-        """The empty partner form; `after`: the partner ctrl+n added before it, named in its title."""
+    def open_partner_form(self, index: int | None, fields: dict[str, str]) -> None:
+        """The partner form again with what was typed in it when the planner ended (recovery): adding a
+        partner, or editing the one at `index` if the plan still has it."""
+        if index is None:
+            self.action_add_partner(fill=fields)
+        else:
+            self.edit_partner(index, fill=fields)
+
+    def action_add_partner(self, after: str = "", fill: dict[str, str] | None = None) -> None:
+        """The empty partner form; `after`: the partner ctrl+n added before it, named in its title; `fill`:
+        a draft's text (recovery)."""
         from planner.tui.screens.partner_form import PartnerForm
 
-        form = PartnerForm(self.document.rules, self.document.plan, after=after)
+        form = PartnerForm(self.document.rules, self.document.plan, after=after, fill=fill)
 
         def added(partner: Partner | None) -> None:
             if partner is not None:
@@ -469,7 +478,7 @@ class MainScreen(Screen):
         if isinstance(event.data_table, PartnersTable):
             self.edit_partner(event.cursor_row)
 
-    def edit_partner(self, index: int) -> None:
+    def edit_partner(self, index: int, fill: dict[str, str] | None = None) -> None:
         from planner.tui.screens.partner_form import PartnerForm
 
         partners = self.document.plan.partners
@@ -484,7 +493,7 @@ class MainScreen(Screen):
                 else:
                     self.app.apply(changed, select_row=index)
 
-        self.app.push_screen(PartnerForm(self.document.rules, self.document.plan, index), edited)
+        self.app.push_screen(PartnerForm(self.document.rules, self.document.plan, index, fill=fill), edited)
 
     def action_remove_partner(self) -> None:
         from planner.tui.screens.dialogs import Choice

@@ -34,6 +34,7 @@ from planner import editing
 from planner import folder_partners as folders
 from planner.model import ROLES, Partner, Plan, pic_digits, short_name_key
 from planner.qualify_words import in_sentence
+from planner.recovery import Draft
 from planner.rules import CallRules
 from planner.safetext import describe_format, without_format
 from planner.scoring import evaluate
@@ -201,10 +202,13 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     ]
 
     def __init__(self, rules: CallRules, plan: Plan, index: int | None = None,
-                 known: list[folders.Known] | None = None, folder: Path | None = None, after: str = "") -> None:
+                 known: list[folders.Known] | None = None, folder: Path | None = None, after: str = "",
+                 fill: dict[str, str] | None = None) -> None:
         """`known`: the partners to offer; without it, those of `folder` (default: the folder of the
         app's plan, or the current folder for a new plan), read when the form opens. `after`: the
-        partner just added with ctrl+n, said in the title ("Add partner · KTS added")."""
+        partner just added with ctrl+n, said in the title ("Add partner · KTS added"). `fill`: a draft's
+        text typed into the fields as the form opens (recovery)."""
+        self._fill = fill
         super().__init__(classes="dialog-screen")
         self.rules = rules
         self._known_given = known
@@ -292,6 +296,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     def on_mount(self) -> None:
         self._sync()
         self._initial = self._values()
+        if self._fill:
+            self.fill_in(self._fill)  # after _initial: what a draft gives back is work not saved yet
         self.query_one("#known-hint", Static).display = False
         self.query_one("#name", Input).focus()
         if self._known_given is not None:
@@ -538,6 +544,32 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             return f"your changes to {self.partner.label}"
         name = self.query_one("#name", Input).value.strip()
         return f"the partner being added ({name})" if name else "the partner being added"
+
+    def recovery_draft(self) -> Draft | None:
+        """Each field's text as typed, when something was typed: a dropped link lost the partner being typed."""
+        if not self.is_attached or self.unsaved_work() is None:
+            return None
+        fields = {}
+        for name in FIELDS:
+            widget = self.query_one(f"#{name}")
+            text = widget.input.value if isinstance(widget, Picker) else self.query_one(f"#{name}", Input).value
+            if text.strip():
+                fields[name] = text
+        return Draft(self.index, fields) if fields else None
+
+    def fill_in(self, fields: dict[str, str]) -> None:
+        """The fields as a draft had them (recovery): typed in again, each matched as typing matches it."""
+        for name, text in fields.items():
+            if name not in FIELDS:
+                continue
+            widget = self.query_one(f"#{name}")
+            if isinstance(widget, Picker):
+                widget.type_in(text)
+            else:
+                field = self.query_one(f"#{name}", Input)
+                field.value = text
+                field.cursor_position = len(text)
+        self._sync()
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}

@@ -286,6 +286,13 @@ class Picker(Vertical):
 
     # --- set by code ----------------------------------------------------------------------
 
+    def type_in(self, text: str) -> None:
+        """`text` in the field as if typed (a draft given back by recovery): matched as typing matches it."""
+        with self.input.quietly():
+            self.input.value = text
+        self.input.cursor_position = len(text)
+        self._typed(self.input)
+
     def set_value(self, value: str | None) -> None:
         self._set_value(value if value in self._by_id else None)
         self._show_choice(clear=True)
