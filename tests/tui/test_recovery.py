@@ -447,6 +447,7 @@ async def test_killed_with_a_partner_half_typed_the_form_comes_back_with_it(draf
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await first_question(pilot)
+        assert question(dialog).startswith(f"{draft.name} had a partner form open with text never saved")
         assert f"a partner being added in its form, not saved: '{typed}'" in question(dialog)
         await answer(pilot, "recover")
         form = await wait_screen(pilot, PartnerForm)  # the form again, with what was typed

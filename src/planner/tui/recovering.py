@@ -218,7 +218,11 @@ class Keeper:
                                                             if len(changes) > 8 else "")
         kept = (f"kept at {updated} by the planner of {holder.who()}, which is no longer running ({where})")
         on_disk = doc.path is not None and doc.original is not None  # a plan file to open instead
-        if on_disk:
+        if holder.unsaved is None:  # only a partner form's text: the plan itself had no unsaved change
+            question = (f"{doc.name} had a partner form open with text never saved, {kept}:\n{what}\n"
+                        "Recover it (the form opens again with it), open the plan without it (the recovery "
+                        "file is kept), or delete it?")
+        elif on_disk:
             question = (f"{doc.name} has changes that were never saved, {kept}.\n"
                         f"What they change in the saved file:\n{what}\n"
                         "Recover them (then save), open the saved file (the recovery file is kept), or delete them?")
