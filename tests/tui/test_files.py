@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 from textual.widgets import Input
 
@@ -26,6 +27,7 @@ from .helpers import (
     post_keys,
     ready,
     replace_text,
+    screen_text,
     static_text,
     through_path_prompt,
     type_text,
@@ -539,3 +541,26 @@ async def test_path_prompt_completes_names_with_tab(tmp_path, draft):
         await pilot.press("tab")
         assert "starts with 'zz'" in static_text(prompt, "#matches")
         assert app.focused is field
+
+
+async def test_the_import_prompt_offers_the_newest_sheet_of_the_folder_and_no_file_that_is_not_there(tmp_path):
+    """Its grey text was 'partners.xlsx', a file that was not there, in the grey that means 'enter takes it'
+    in the other prompts; enter then said to type a name first."""
+    plan = tmp_path / "plan.toml"
+    shutil.copyfile(SAMPLES / "lot2-draft.toml", plan)
+    app, _ = make_app(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        prompt = await wait_screen(pilot, PathPrompt)
+        field = prompt.query_one("#path", Input)
+        assert field.placeholder == "the name of a .csv, .xlsx, .xls or .ods file"  # no sheet here: none offered
+        await pilot.press("escape")
+        await wait_main(pilot)
+        for age, name in ((200, "old.xlsx"), (100, "partners.csv"), (300, ".hidden.csv"), (0, "notes.txt")):
+            (tmp_path / name).write_text("Name;Country\n", encoding="utf-8")
+            os.utime(tmp_path / name, (time.time() - age, time.time() - age))
+        await pilot.press("i")
+        prompt = await wait_screen(pilot, PathPrompt)
+        assert prompt.query_one("#path", Input).placeholder == "partners.csv"  # the newest sheet or CSV
+        assert "enter: partners.csv" in screen_text(app)

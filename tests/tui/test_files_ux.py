@@ -193,7 +193,16 @@ async def test_paths_start_in_the_plans_folder_tab_completes_not_found_names_the
         await wait_for(pilot, lambda: "partners2.csv" in str(matches.render()), "the reason in the prompt")
         assert str(matches.render()) == f"✗ partners2.csv: file not found in {draft.parent}/"
         assert prompt.query_one("#path", Input).value == "partners2.csv"
-        post_keys(app, ["ctrl+u", "enter"])  # nothing typed, nothing offered: said too
+        post_keys(app, ["ctrl+u", "enter"])  # nothing typed: the folder's newest sheet or CSV, offered, is taken
+        preview = await wait_screen(pilot, ImportScreen)
+        assert [r.partner.short_name for r in preview.preview.accepted] == ["OAMK"]
+        post_keys(app, ["escape"])
+        await wait_main(pilot)
+        (draft.parent / "partners.csv").unlink()
+        post_keys(app, ["i"])
+        prompt = await wait_screen(pilot, PathPrompt)
+        matches = prompt.query_one("#matches", Static)
+        post_keys(app, ["enter"])  # nothing typed, nothing offered: said too
         await wait_for(pilot, lambda: str(matches.render()).startswith("✗ type a file's name first"), "the empty")
         post_keys(app, ["escape"])
         await wait_main(pilot)

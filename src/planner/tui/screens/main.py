@@ -55,6 +55,19 @@ PANE_TITLES = (("planner.pane_partners", "Partners"), ("planner.pane_lot", "Lot 
                ("planner.pane_scoreboard", "Scoreboard"))
 
 
+def newest_importable(folder: Path) -> str | None:
+    """The name of the most recently changed CSV file or spreadsheet in `folder`, or None."""
+    from planner.importing import SPREADSHEET_SUFFIXES
+
+    try:
+        found = [(entry.stat().st_mtime, entry.name) for entry in folder.iterdir()
+                 if entry.suffix.casefold() in (".csv", *SPREADSHEET_SUFFIXES) and not entry.name.startswith(".")
+                 and entry.is_file()]
+    except OSError:
+        return None
+    return max(found)[1] if found else None
+
+
 class MainScreen(Screen):
     # the layout's two widths (planner.tcss: Screen.-narrow, Screen.-wide). This screen's own, not the
     # app's: Textual sets an app's breakpoint classes on every screen at its first resize, and each
@@ -562,8 +575,12 @@ class MainScreen(Screen):
 
             self.app.push_screen(screen, decided)
 
+        # the newest sheet or CSV in the plan's folder, offered (enter takes it); with none, the field's grey
+        # text is no file name: 'partners.xlsx' read as one offered, and enter then said to type a name
+        newest = newest_importable(self.app.plan_folder)
         self.app.push_screen(PathPrompt("Import partners from a CSV file or a spreadsheet (.xlsx, .xls, .ods):",
-                                        folder=self.app.plan_folder, placeholder="partners.xlsx",
+                                        folder=self.app.plan_folder, suggestion=newest or "",
+                                        placeholder="the name of a .csv, .xlsx, .xls or .ods file",
                                         check=unreadable), chosen)
 
     # --- lot, call and plan ----------------------------------------------------------------
