@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -555,3 +556,31 @@ async def test_variants_of_one_long_name_are_told_apart_when_their_names_are_cut
             assert tail and f"{stem}-{end}".endswith(tail) and stem.startswith(head), name
         # the title gone below 80 columns is gone, not a column of "…" one cell wide
         assert "T  " not in screen_text(app).splitlines()[4] and " … " not in lines[0]
+
+
+async def test_started_on_a_folder_the_footer_offers_no_way_back_to_a_plan(plans: Path):
+    """'esc Back' stood in the footer with no plan open to go back to."""
+    app, notes = folder_app(plans)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await view_of(pilot)
+
+        def footer_keys() -> set[str]:
+            return {key.key_display for key in view.query("FooterKey")}
+
+        await wait_for(pilot, lambda: "n" in footer_keys(), "the footer")
+        assert "esc" not in footer_keys()
+        post_keys(app, ["/", "p"])  # a filter typed: escape clears it, and says so
+        await wait_for(pilot, lambda: "esc" in footer_keys(), "esc offered with a filter")
+
+
+async def test_ctrl_o_from_a_new_plan_names_the_folder_not_a_dot(plans: Path, monkeypatch):
+    """A new plan has no folder of its own: the view showed the one the planner started in as 'Plans — .'."""
+    monkeypatch.chdir(plans)
+    app, _ = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+o")
+        view = await view_of(pilot)
+        assert view.folder == plans  # by its name, whatever its length: the screen cuts a long one
+        text = screen_text(app)
+        assert not re.search(r"Plans — \.\s", text) and "Folder ./" not in text, text

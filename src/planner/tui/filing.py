@@ -442,7 +442,8 @@ class Filing(_Host):
     def action_open(self) -> None:
         """The folder view of the plan's folder (the current folder for a new plan): its plans at a
         glance, and a field to type another folder or a plan file in."""
-        self.open_folder(self.document.path.parent if self.document.path else Path("."))
+        # a new plan: the folder the planner started in, by its name ('.' titled the view "Plans — .")
+        self.open_folder(self.plan_folder)
 
     def open_folder(self, folder: Path, closable: bool = True) -> None:
         from planner.tui.screens.folder import FolderScreen

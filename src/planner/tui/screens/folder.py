@@ -363,6 +363,8 @@ class FolderScreen(Screen[None]):
         if event.input.id == "filter":
             event.stop()
             self._show()
+            if not self.closable:
+                self.refresh_bindings()  # escape clears a filter typed: offered only then
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -388,6 +390,17 @@ class FolderScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.refresh_listing()
         self.app.tell(f"Read {self.folder} again", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # escape goes back to the plan underneath: not offered when none is open (a filter typed: it clears it)
+        if action == "close" and not self.closable:
+            return self.is_mounted and bool(self.query_one("#filter", Input).value)
+        return super().check_action(action, parameters)
+
+    def on_key(self, event) -> None:
+        if event.key == "escape" and not self.closable and not self.check_action("close", ()):
+            event.stop()
+            self.action_close()  # not in the footer (no plan to go back to), but said when pressed
 
     def action_close(self) -> None:
         if self.query_one("#filter", Input).value:
