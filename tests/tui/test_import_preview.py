@@ -90,6 +90,9 @@ async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draf
         screen = await open_preview(pilot, source)
         before = len(app.document.plan.partners)
         assert static_text(screen, "#import-summary").startswith("Import partners.csv: 4 to add, 0 rejected")
+        # every fill key in the footer: c (a country for the rows) was left out while it worked
+        await wait_for(pilot, lambda: {"k", "r", "c"} <= {key.key_display for key in screen.query("FooterKey")},
+                       "k, r and c in the footer")
         # the columns as read: each header and the key it is read as
         columns = screen.query_one(ColumnsTable)
         read = [(str(columns.get_row_at(i)[0]), str(columns.get_row_at(i)[1])) for i in range(columns.row_count)]

@@ -100,7 +100,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         Binding("m", "map", "Column as…", id="import.map"),
         Binding("k", "fill('kind')", "Kind", id="import.fill_kind"),
         Binding("r", "fill('role')", "Role", id="import.fill_role"),
-        Binding("c", "fill('country')", "Country", id="import.fill_country", show=False),
+        Binding("c", "fill('country')", "Country", id="import.fill_country"),
         Binding("s", "next_sheet", "Next sheet", id="import.next_sheet"),
     ]
 
