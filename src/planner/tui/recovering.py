@@ -257,7 +257,7 @@ class Keeper:
             def then() -> None:
                 ready(doc)
                 if draft is not None:  # the form again, over the plan it was typed in
-                    self.app.call_after_refresh(self.app.main.open_partner_form, draft.index, draft.fields)
+                    self.app.call_after_refresh(self.app.main.open_partner_form, draft.at, draft.fields)
 
             self._offer_unreadable(unreadable, then)
 
