@@ -198,7 +198,8 @@ def dump_plan(plan: Plan) -> str:
     scalars = {k: v for k, v in doc.items() if not isinstance(v, dict) and not (
         isinstance(v, list) and v and isinstance(v[0], dict))}
     blocks = ["\n".join(_toml_table(scalars))]
-    blocks.extend(_partner_block(p) for p in plan.partners)
+    order = tuple(wp.id for wp in plan.work_packages)
+    blocks.extend(_partner_block(p, order) for p in plan.partners)
     for key, value in doc.items():
         if key in scalars:
             continue
@@ -221,21 +222,39 @@ def _tool_tables(tool: dict[str, dict[str, object]]) -> str:
 # A partner's block, by partner: partners are immutable and edits keep the objects of the partners
 # they do not change, so the recovery file of a plan of 10,000 partners, written after each edit,
 # formats one partner instead of 10,000 (0.4 s that the screen would wait for). Equal partners
-# share an entry; an entry goes with the last plan that holds its partner.
-_BLOCKS: weakref.WeakKeyDictionary[Partner, str] = weakref.WeakKeyDictionary()
+# share an entry (1 == 1.0, lines in any order: their canonical blocks are the same); an entry holds
+# the order of the work packages it was written for, and goes with the last plan that holds its partner.
+_BLOCKS: weakref.WeakKeyDictionary[Partner, tuple[tuple[str, ...], str]] = weakref.WeakKeyDictionary()
 
 
-def _partner_block(partner: Partner) -> str:
-    block = _BLOCKS.get(partner)
-    if block is None:
-        fields = partner.model_dump(mode="json", exclude_none=True)
-        lines = fields.pop("budget", {})
-        # the partner's keys, then one [partners.budget.WPID] table per line, in the partner's order
-        block = "\n".join(["[[partners]]", *_toml_table(fields)])
-        for wp_id, line in lines.items():
-            block += "\n\n" + "\n".join([f"[partners.budget.{_toml_key(wp_id)}]", *_toml_table(line)])
-        _BLOCKS[partner] = block
+def _partner_block(partner: Partner, order: tuple[str, ...] = ()) -> str:
+    """The partner's keys, then one [partners.budget.WPID] table per line: in `order` (the plan's
+    [[work_packages]]), then the lines of work packages the plan does not have, by id. The file's own
+    order of the tables is not the plan's: two files of one plan get one canonical text."""
+    cached = _BLOCKS.get(partner)
+    if cached is not None and cached[0] == order:
+        return cached[1]
+    fields = partner.model_dump(mode="json", exclude_none=True)
+    lines = fields.pop("budget", {})
+    block = "\n".join(["[[partners]]", *_toml_table(fields)])
+    known = [wp_id for wp_id in order if wp_id in lines]
+    others = sorted((wp_id for wp_id in lines if wp_id not in order), key=lambda k: (k.casefold(), k))
+    for wp_id in (*known, *others):
+        line = {key: _canonical_number(value) for key, value in lines[wp_id].items()}
+        block += "\n\n" + "\n".join([f"[partners.budget.{_toml_key(wp_id)}]", *_toml_table(line)])
+    _BLOCKS[partner] = (order, block)
     return block
+
+
+def _canonical_number(value: object) -> object:
+    """One text for one number: a whole float is written as the integer (person_months = 1.0, 1e0, 25.0 and
+    2.5e1 are `1`, `1`, `25` and `25`), as the spec writes whole person-months (`"person_months": 0` in its
+    budget object; "6.5, 12" in the model's words) and as the format writes every other number, whole
+    euros and months; any other float as its shortest repr (6.50 is `6.5`), which is what tomli-w writes.
+    The value is the same one (1 == 1.0, and the budget counts Decimal(repr) of either alike)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _toml_key(key: str) -> str:
