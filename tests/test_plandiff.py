@@ -127,3 +127,75 @@ def test_git_diff_with_the_textconv_driver_speaks_in_words(tmp_path: Path) -> No
     (repo / "plan.toml").write_text("lot = [\n", encoding="utf-8")
     shown = git("diff")
     assert "+(not a plan the planner can read: at the end of the file: not valid TOML" in shown and "+lot = [" in shown
+
+
+# --- defaults: a diff by meaning, as the checker judges ------------------------------------------
+#
+# A key left out means its default, for every key alike: a file without `call` is call 2024, a plan
+# without `duration_months` is the lot's shortest duration (what `planner check` judges). So a missing
+# call against "2024", and a missing duration against the lot's shortest, are no difference; a change
+# of either is said in what it means ("duration 24 months → 36 months").
+
+BASE = """format = 1
+{call}title = "T"
+lot = {lot}
+{duration}
+[[partners]]
+name = "Org A"
+short_name = "A"
+country = "DE"
+kind = "higher-education"
+role = "coordinator"
+"""
+
+
+def plan_file(path: Path, *, call: str | None = '"2024"', lot: int = 1, duration: int | None = None) -> Path:
+    path.write_text(BASE.format(call=f"call = {call}\n" if call else "", lot=lot,
+                                duration=f"duration_months = {duration}\n" if duration else ""), encoding="utf-8")
+    return path
+
+
+def test_a_duration_left_out_is_the_lots_shortest_as_a_call_left_out_is_2024(tmp_path: Path) -> None:
+    base = plan_file(tmp_path / "base.toml")
+    for other in (plan_file(tmp_path / "d_dur.toml", duration=24), plan_file(tmp_path / "no_call.toml", call=None)):
+        result = run_planner("diff", base, other)
+        assert (result.returncode, result.stdout) == (0, f"{base} and {other}: no difference\n"), result.stdout
+        back = run_planner("diff", other, base, "--format", "json")
+        assert back.returncode == 0 and json.loads(back.stdout)["changes"] == []
+
+
+def test_a_duration_left_out_against_another_is_said_in_months(tmp_path: Path) -> None:
+    base = plan_file(tmp_path / "base.toml")
+    longer = plan_file(tmp_path / "longer.toml", duration=36)
+    result = run_planner("diff", base, longer)
+    assert result.returncode == 1
+    assert "  duration 24 months → 36 months\n" in result.stdout, result.stdout
+    data = json.loads(run_planner("diff", longer, base, "--format", "json").stdout)
+    (change,) = [c for c in data["changes"] if c["field"] == "duration_months"]
+    assert (change["old"], change["new"], change["text"]) == (36, 24, "duration 36 months → 24 months")
+    other_call = plan_file(tmp_path / "c2025.toml", call='"2025"')
+    said = run_planner("diff", plan_file(tmp_path / "no_call.toml", call=None), other_call).stdout
+    assert "  call 2024 → 2025\n" in said, said
+
+
+def test_a_new_lot_with_no_duration_says_the_duration_it_now_means(tmp_path: Path) -> None:
+    lot1, lot2 = plan_file(tmp_path / "lot1.toml"), plan_file(tmp_path / "lot2.toml", lot=2)
+    said = run_planner("diff", lot1, lot2).stdout
+    assert "  lot 1 → 2\n" in said and "  duration 24 months → 48 months\n" in said, said
+
+
+def test_the_reload_and_recovery_questions_compare_by_meaning_too() -> None:
+    """plandiff.describe without verdicts (the TUI's questions): the same rule, from the call's rules."""
+    unset = make_plan([partner("Org A")])
+    assert unset.duration_months is None
+    assert plandiff.describe(unset, unset.model_copy(update={"duration_months": 24})) == []
+    assert plandiff.words(plandiff.describe(unset, unset.model_copy(update={"duration_months": 36}))) == [
+        "duration 24 months → 36 months"]
+
+
+def test_textconv_writes_the_duration_a_plan_means(tmp_path: Path) -> None:
+    """git diff with the textconv driver agrees with planner diff: no line for a default written out."""
+    unset = run_planner("diff", "--textconv", plan_file(tmp_path / "a.toml"))
+    written = run_planner("diff", "--textconv", plan_file(tmp_path / "b.toml", duration=24))
+    assert "duration: 24 months\n" in unset.stdout
+    assert unset.stdout == written.stdout

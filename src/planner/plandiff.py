@@ -1,9 +1,17 @@
 """What differs between two plans, in words: `planner diff A B`, the reload question when another copy
 saved the file, the recovery question, and `planner diff --textconv` for git.
 
-Pure: plans in, changes out (no file is read here). Partners are matched by their label (short name,
-or name), then by PIC, then by legal name, so a partner whose short name changed is one partner
+Pure: plans in, changes out (no plan file is read here). Partners are matched by their label (short
+name, or name), then by PIC, then by legal name, so a partner whose short name changed is one partner
 with its short name changed, not one removed and one added.
+
+Plans are compared by meaning: a key left out is its default, for every key alike. A file without
+`call` is call 2024 (the model reads it so), one without `duration_months` the lot's shortest duration,
+as `planner check` judges it (the spec: "default the lot's shortest"); a missing `[activities]` is
+every activity false. So a default written out is no difference, and a change is said in what each
+plan means ("duration 24 months → 36 months", also when a new lot changes what an unset duration
+means). The duration a plan means comes from its verdict where one is given (`describe(..., boards)`,
+the CLI: the plan's own rules, a coordinator's beside it too), else from its call's rules (cached).
 """
 
 from __future__ import annotations
@@ -128,11 +136,39 @@ def _pair_partners(before: tuple[Partner, ...], after: tuple[Partner, ...]
     return matched, left, added
 
 
-def plan_changes(before: Plan, after: Plan) -> list[Change]:
-    """Every difference from `before` to `after`, in the order they are listed."""
+def meant_duration(plan: Plan, board: Scoreboard | None = None) -> int | None:
+    """The months the plan means: its `duration_months`, else its lot's shortest duration (what the
+    checker judges: `board.duration_months` of its verdict, else the call's rules). None when the
+    call's rules cannot be found (then the file's value is compared as it is)."""
+    if plan.duration_months is not None:
+        return plan.duration_months
+    if board is not None:
+        return board.duration_months
+    from planner.errors import PlanError
+    from planner.rules import load_call
+
+    try:
+        rules = load_call(plan.call)
+    except PlanError:
+        return None
+    return rules.lot(plan.lot).shortest_duration if rules.has_lot(plan.lot) else None
+
+
+def _plan_value(plan: Plan, field: str, duration: int | None) -> object:
+    if field == "duration_months" and duration is not None:
+        return duration
+    return getattr(plan, field)
+
+
+def plan_changes(before: Plan, after: Plan,
+                 durations: tuple[int | None, int | None] | None = None) -> list[Change]:
+    """Every difference from `before` to `after`, in the order they are listed. `durations`: the
+    months each plan means (meant_duration); by default looked up from the plans' calls."""
+    if durations is None:
+        durations = (meant_duration(before), meant_duration(after))
     changes: list[Change] = []
     for field, _ in PLAN_FIELDS:
-        old, new = getattr(before, field), getattr(after, field)
+        old, new = _plan_value(before, field, durations[0]), _plan_value(after, field, durations[1])
         if old != new:
             changes.append(Change("plan", "changed", field, None, old, new))
     matched, removed, added = _pair_partners(before.partners, after.partners)
@@ -209,7 +245,8 @@ def verdict_change(before: Scoreboard | None, after: Scoreboard | None) -> Chang
 
 def describe(before: Plan, after: Plan, boards: tuple[Scoreboard, Scoreboard] | None = None) -> list[Change]:
     """The changes, then the verdict's if it differs (boards: each plan judged by its own call)."""
-    changes = plan_changes(before, after)
+    durations = None if boards is None else (meant_duration(before, boards[0]), meant_duration(after, boards[1]))
+    changes = plan_changes(before, after, durations)
     if boards is not None and (verdict := verdict_change(*boards)) is not None:
         changes.append(verdict)
     return changes
@@ -241,8 +278,9 @@ def textconv(plan: Plan, board: Scoreboard | None = None) -> str:
     """A plan as lines of words, one field a line, for git's `textconv`: `git diff` then shows
     "-partner UNIBP: country HU" / "+partner UNIBP: country AT"."""
     lines = []
+    duration = meant_duration(plan, board)
     for field, name in PLAN_FIELDS:
-        value = getattr(plan, field)
+        value = _plan_value(plan, field, duration)
         if value is not None:
             lines.append(f"{name}: {_value(field, value, cut=False)}")
     for partner in plan.partners:
