@@ -17,7 +17,7 @@ from planner.files import not_a_regular_file, read_user_file
 from planner.importing import decode_csv
 from planner.model import MAX_EUROS, MAX_MONTHS, MAX_NOTES, MAX_TEXT, Partner, Plan, Profile
 from planner.safetext import visible
-from planner.storage import parse_plan
+from planner.storage import dump_plan, parse_plan, save_plan, size_problem, write_plan_bytes
 from support import SAMPLES, make_plan, partner, run_planner
 
 PARTNER_TEXT = ("name", "short_name", "country", "kind", "affiliated_to")
@@ -234,3 +234,24 @@ def test_visible_escapes_what_the_loader_refuses():
 def test_plans_built_in_memory_are_validated_like_loaded_ones():
     with pytest.raises(ValidationError):
         Plan(format=1, title="T", lot=1, partners=(), notes="\x1b[2J")
+
+
+def test_a_save_too_large_to_read_back_says_sizes_as_reading_does(tmp_path):
+    """The save refusal said 'would be 10.0 MB, ... up to 10.0 MB' where reading says the size to the byte
+    and the limit as '10 MiB (10,485,760 bytes)': one file, one way of saying its size."""
+    target = tmp_path / "plan.toml"
+    with pytest.raises(PlanError) as caught:
+        write_plan_bytes(target, b"#" * (10 * 1024 * 1024 + 1))
+    assert str(caught.value) == (f"{target}: not saved: the plan's file would be 10,485,761 bytes, and the planner "
+                                 "reads plan files of up to 10 MiB (10,485,760 bytes): shorten notes or split the "
+                                 "consortium")
+    assert not target.exists()
+    big = make_plan([partner(f"Org {i}").model_copy(update={"short_name": f"O{i}", "notes": "n" * MAX_NOTES})
+                     for i in range(1050)])
+    size = len(dump_plan(big).encode("utf-8"))
+    assert size > 10 * 1024 * 1024
+    assert size_problem(big) == (f"the plan's file would be {size:,} bytes, and the planner reads plan files of "
+                                 "up to 10 MiB (10,485,760 bytes): shorten notes or split the consortium")
+    with pytest.raises(PlanError, match=r"not saved: the plan's file would be [\d,]+ bytes, .* up to 10 MiB "):
+        save_plan(big, target)
+    assert not target.exists()

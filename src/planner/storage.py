@@ -19,6 +19,7 @@ from planner.files import (
     decode_plan_bytes,
     parse_toml,
     read_user_file,
+    size_words,
     write_bytes_atomically,
 )
 from planner.model import Partner, Plan, allowed_keys
@@ -270,9 +271,13 @@ def size_problem(plan: Plan, text: str | None = None) -> str | None:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size <= MAX_FILE_BYTES:
         return None
-    mb = 1024 * 1024
-    return (f"the plan's file would be {size / mb:.1f} MB, and the planner reads plans of up to "
-            f"{MAX_FILE_BYTES / mb:.1f} MB: shorten notes or split the consortium")
+    return _too_large(size)
+
+
+def _too_large(size: int) -> str:
+    """Sizes said as reading says them (files.size_words): to the byte, the limit in MiB and bytes."""
+    return (f"the plan's file would be {size_words(size)}, and the planner reads plan files of up to "
+            f"{size_words(MAX_FILE_BYTES)}: shorten notes or split the consortium")
 
 
 # --- the file's own form -----------------------------------------------------------------------
@@ -381,10 +386,7 @@ def write_plan_bytes(path: str | Path, data: bytes) -> Fingerprint:
     """Write a plan's bytes (from render_plan) atomically; refused (PlanError) when too large to load again."""
     path = Path(path)
     if len(data) > MAX_FILE_BYTES:
-        mb = 1024 * 1024
-        raise PlanError(str(path), f"not saved: the plan's file would be {len(data) / mb:.1f} MB, and the planner "
-                                   f"reads plans of up to {MAX_FILE_BYTES / mb:.1f} MB: shorten notes or split "
-                                   "the consortium")
+        raise PlanError(str(path), f"not saved: {_too_large(len(data))}")
     write_bytes_atomically(path, data)
     return Fingerprint.of_bytes(path, data)
 

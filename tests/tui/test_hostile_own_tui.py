@@ -7,6 +7,7 @@ nothing written through a link, no control, bidi or invisible character drawn ra
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -300,9 +301,11 @@ async def test_an_import_that_would_make_the_plan_too_large_to_load_is_refused_w
         await ask_to_import(pilot, tmp_path / "B.csv")
         await wait_screen(pilot, ImportScreen)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("MB" in n.message for n in notes_shown), "the refusal", timeout=30)
-        said = next(n.message for n in notes_shown if "MB" in n.message)
-        assert "would be 10." in said and "up to 10.0 MB" in said, said
+        await wait_for(pilot, lambda: any("MiB" in n.message for n in notes_shown), "the refusal", timeout=30)
+        said = next(n.message for n in notes_shown if "MiB" in n.message)
+        # sizes said as reading says them: to the byte, the limit in MiB and bytes
+        assert re.search(r"would be 1\d,\d{3},\d{3} bytes, and the planner reads plan files of up to 10 MiB "
+                         r"\(10,485,760 bytes\)", said), said
         assert app.document.plan is plan  # the plan as it was after the first import
 
 
