@@ -126,3 +126,45 @@ def test_the_loader_says_what_it_found_and_what_is_allowed_in_its_own_words(tmp_
     assert said in result.stderr, result.stderr
     for leak in ("should", "Input", "after validation", "': ", "datetime"):
         assert leak not in result.stderr, result.stderr
+
+
+# --- a country is two ASCII letters; a partner's name is not blank ---------------------------------------
+
+
+@pytest.mark.parametrize("country", [" de", "de ", " DE ", "  fr  "])
+def test_a_country_code_with_spaces_is_refused_saying_so(tmp_path, country):
+    """The spec: ISO 3166-1 alpha-2, read in any case. Spaces are not a case: refused, as `planner schema`
+    refuses them (^[A-Za-z]{2}$), not stripped behind the user's back."""
+    result = check(tmp_path, country=country)
+    assert result.returncode == 2, result.stdout
+    assert f"partners[0].country: {country!r} is not a country code: a plan file takes two letters" in result.stderr, \
+        result.stderr
+    assert "without spaces around them" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(("country", "was_read_as"), [("ß", "SS"), ("ﬁ", "FI"), ("ıt", "IT")])
+def test_a_country_of_letters_that_upper_case_into_a_code_is_refused(tmp_path, country, was_read_as):
+    """'ß'.upper() is 'SS' (South Sudan), 'ﬁ'.upper() 'FI' (Finland), 'ıt'.upper() 'IT': a code is checked
+    to be two ASCII letters before it is upper-cased."""
+    assert country.upper() == was_read_as
+    result = check(tmp_path, country=country)
+    assert result.returncode == 2, result.stdout
+    assert f"partners[0].country: {country!r} is not a country code: a plan file takes two letters" \
+        in result.stderr, result.stderr
+    with pytest.raises(PlanError, match=r"partners\[0\]\.country: "):
+        parse_plan(PLAN.format(country=country, kind="enterprise", role="beneficiary"), "plan.toml")
+
+
+@pytest.mark.parametrize("name", ["   ", "\u3000", " \u00a0 "])
+def test_a_partner_name_of_only_spaces_is_refused_as_a_blank_title_is(tmp_path, name):
+    path = tmp_path / "plan.toml"
+    path.write_text(PLAN.format(country="DE", kind="enterprise", role="beneficiary")
+                    .replace('name = "Acme"', f'name = "{name}"'), encoding="utf-8")
+    result = run_command(["check", path])
+    assert result.returncode == 2, result.stdout
+    assert "partners[0].name: a partner needs its legal name (it is empty or only spaces)" in result.stderr, \
+        result.stderr
+    # spaces around a name are kept as written, as around a title
+    kept = parse_plan(PLAN.format(country="DE", kind="enterprise", role="beneficiary")
+                      .replace('name = "Acme"', 'name = " Acme "'), "plan.toml")
+    assert kept.partners[0].name == " Acme "

@@ -44,7 +44,7 @@ MAX_PERSON_MONTHS = 100_000  # a budget line's person-months (8,000 people for a
 # a work package's id (spec, "The budget"): letters, digits, '.' and '-', at most 12 characters
 WORK_PACKAGE_ID = r"^[A-Za-z0-9.\-]{1,12}$"
 PIC = r"^[0-9]{9}$"
-COUNTRY_CODE = r"^[A-Za-z]{2}$"  # what the spec allows; the loader also reads one with spaces around it
+COUNTRY_CODE = r"^[A-Za-z]{2}$"  # what the spec allows, checked before upper-casing ('ß'.upper() is 'SS')
 
 # The characters the loader refuses (safetext.find_control, find_format), as JSON Schema patterns for
 # `planner schema` (ECMA-262 regular expressions, which Python's re reads alike; tests/test_plan_schema.py
@@ -120,6 +120,13 @@ def _not_blank(value: str) -> str:
     # the spec: `title` is required text, as a partner's name is; spaces alone are no title either
     if not value.strip():
         raise PydanticCustomError("blank", "a plan needs its project title (it is empty or only spaces)")
+    return value
+
+
+def _named(value: str) -> str:
+    # the spec: a partner's `name` (its legal name) is required; spaces alone name no organisation
+    if not value.strip():
+        raise PydanticCustomError("blank", "a partner needs its legal name (it is empty or only spaces)")
     return value
 
 
@@ -233,7 +240,7 @@ class WorkPackage(_Model):
 
 
 class Partner(_Model):
-    name: Name
+    name: Annotated[Name, AfterValidator(_named), _json(pattern=JSON_NOT_BLANK)]
     short_name: Name | None = None
     country: Annotated[Text, _json(pattern=COUNTRY_CODE)] = Field(description=(
         "ISO 3166-1 alpha-2, any case (written upper case); EL and UK are read as GR and GB. Which codes a plan "

@@ -22,7 +22,7 @@ from planner.files import (
     size_words,
     write_bytes_atomically,
 )
-from planner.model import Partner, Plan, allowed_keys
+from planner.model import COUNTRY_CODE, Partner, Plan, allowed_keys
 from planner.rules import DEFAULT_CALL, CallRules, load_call
 
 
@@ -89,6 +89,20 @@ def _unknown_word(what: str, text: str, rules: CallRules) -> str:
     return vocabulary.did_you_mean(what, text, found, ids=True)
 
 
+def _not_a_code(text: str) -> str | None:
+    """Why `text` is not the two letters of a country code, where it looks like one: spaces around it
+    (' de'), or letters beyond ASCII that upper-case into a code ('ß'.upper() is 'SS', South Sudan;
+    'ﬁ' is 'FI'). None for a code, and for text no code was meant by (a name: 'Deutschland', which
+    the unknown-country message answers with a guess). Checked before the code is upper-cased."""
+    if re.fullmatch(COUNTRY_CODE, text):
+        return None
+    if re.fullmatch(COUNTRY_CODE, text.strip()):
+        return ", without spaces around them"
+    if not text.isascii() and len(text) <= 3:
+        return " A to Z"
+    return None
+
+
 def _role_problems(problems: list[str], data: dict[str, object], rules: CallRules | None) -> list[str]:
     """A role the format does not know, with what was probably meant ('partner': beneficiary)."""
     partners = data.get("partners")
@@ -133,7 +147,10 @@ def check_against_rules(plan: Plan, rules: CallRules, origin: str = "<plan>",
             continue
         where = f"partners[{i}]"
         country = rules.canonical_country(partner.country)
-        if not rules.is_known_country(country):
+        if (unlike := _not_a_code(partner.country)) is not None:
+            problems.append(f"{where}.country: {partner.country!r} is not a country code: a plan file takes two "
+                            f"letters{unlike} (ISO 3166-1 alpha-2 such as DE, FR, EL or NO; {partner.name})")
+        elif not rules.is_known_country(country):
             problems.append(f"{where}.country: {_unknown_word('country', partner.country, rules)} "
                             f"({partner.name}; a plan file takes ISO 3166-1 alpha-2 codes such as DE, FR, EL or NO)")
         if rules.kind(partner.kind) is None:

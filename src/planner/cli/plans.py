@@ -228,8 +228,7 @@ SCHEMA_CANNOT_SAY = (
     "without case, in Unicode's composed form and without spaces around it), two work packages with one id "
     "(compared without case); and what the plan's call decides, which this schema knows only for the "
     "planner's built-in calls: which calls exist (a coordinator's own rule sets add theirs, and may replace one), "
-    "the lots of a call, the country codes it knows, and the maximum of each self-assessment score. It also "
-    "reads a country code with spaces around it, and writes it without."
+    "the lots of a call, the country codes it knows, and the maximum of each self-assessment score."
 )
 
 
