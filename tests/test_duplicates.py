@@ -5,6 +5,7 @@ coordinator, whatever its country."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,67 @@ def test_the_csv_import_refuses_a_short_name_that_looks_like_one_of_the_plan(tmp
     assert result.returncode == 1, result.stdout + result.stderr
     assert "already used" in result.stdout + result.stderr
     assert plan.read_bytes() == before
+
+
+# --- references resolve with the key duplicates are found by ------------------------------------------------
+#
+# An affiliated entity's `affiliated_to` and a work package's `lead` name a partner by short name (or name).
+# Two short names the loader calls one (model.short_name_key: without case, composed, spaces around them
+# ignored) are one partner to a reference too: 'E\u0301COLE ' names 'ÉCOLE'.
+
+REFERENCED = """format = 1
+call = "2024"
+title = "T"
+lot = 1
+
+[[partners]]
+name = "École Supérieure"
+short_name = "ÉCOLE"
+country = "FR"
+kind = "higher-education"
+role = "coordinator"
+staff_cost_eur = 5000
+
+[partners.budget.WP1]
+person_months = 1
+
+[[partners]]
+name = "Filiale"
+short_name = "FIL"
+country = "FR"
+kind = "vet-provider"
+role = "affiliated-entity"
+affiliated_to = "{reference}"
+
+[[work_packages]]
+id = "WP1"
+title = "M"
+lead = "{reference}"
+start_month = 1
+end_month = 24
+"""
+
+
+@pytest.mark.parametrize("reference", ["ÉCOLE", "école", "E\u0301COLE", "e\u0301cole", " ÉCOLE", "ÉCOLE ",
+                                       "\u00c9cole Supe\u0301rieure ", "école supérieure"])
+def test_a_reference_finds_its_partner_as_the_loader_compares_short_names(tmp_path: Path, reference: str) -> None:
+    text = REFERENCED.format(reference=reference)
+    board = evaluate(parse_plan(text), RULES_2024, now=BEFORE_DEADLINE)
+    affiliations = board.get("affiliations")
+    assert affiliations is not None and affiliations.status == "pass", affiliations
+    budget = board.get("budget")
+    assert budget is not None and "lead" not in budget.message, budget.message
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run_planner("check", path, "--format", "json")
+    found = {c["id"]: c for c in json.loads(result.stdout)["criteria"]}
+    assert found["affiliations"]["status"] == "pass", found["affiliations"]
+    assert "no partner of the plan" not in found["budget"]["message"], found["budget"]
+
+
+@pytest.mark.parametrize("reference", ["ECOLE", "\u0415COLE", "ÉCOL"])
+def test_a_reference_that_only_looks_alike_names_no_partner(reference: str) -> None:
+    board = evaluate(parse_plan(REFERENCED.format(reference=reference)), RULES_2024, now=BEFORE_DEADLINE)
+    affiliations, budget = board.get("affiliations"), board.get("budget")
+    assert affiliations is not None and affiliations.status == "fail" and "which is no partner" in affiliations.message
+    assert budget is not None and budget.status == "fail" and "is no partner of the plan" in budget.message

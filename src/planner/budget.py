@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from planner.model import BudgetLine, Partner, Plan, person_months_decimal
+from planner.model import BudgetLine, Partner, Plan, person_months_decimal, short_name_key
 from planner.rules import CallRules
 
 
@@ -353,11 +353,11 @@ def budget_problems(plan: Plan, rules: CallRules, months: int) -> BudgetProblems
     roles = rules.lookup_tables()[1]
     fails: list[str] = []
     warnings: list[str] = []
-    by_name: dict[str, Partner] = {}
+    by_name: dict[str, Partner] = {}  # a lead is found as the loader compares short names (short_name_key)
     for p in plan.partners:
         for key in (p.name, p.short_name):
             if key:
-                by_name.setdefault(key.casefold(), p)
+                by_name.setdefault(short_name_key(key), p)
     ids = {wp.id for wp in plan.work_packages}
     costs: set[str] = set()
     for i, p in enumerate(plan.partners):
@@ -385,7 +385,7 @@ def budget_problems(plan: Plan, rules: CallRules, months: int) -> BudgetProblems
         if wp.lead is None:
             fails.append(f"work package {wp.id} ({where}.lead) has no lead: name a full partner")
         else:
-            lead = by_name.get(wp.lead.casefold())
+            lead = by_name.get(short_name_key(wp.lead))
             role = roles.get(lead.role) if lead is not None else None
             if lead is None:
                 fails.append(f"work package {wp.id} ({where}.lead): {wp.lead!r} is no partner of the plan")

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from planner.budget import Estimate, budget, budget_problems, estimate, share_totals
-from planner.model import Partner, Plan, organisation_key
+from planner.model import Partner, Plan, organisation_key, short_name_key
 from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, load_call, next_call, not_published
 
 if TYPE_CHECKING:
@@ -390,21 +390,21 @@ def _affiliations(plan: Plan, rules: CallRules) -> Criterion:
     label = "Affiliations and PICs"
     problems = []
     affiliated = [p for p in plan.partners if p.role == "affiliated-entity"]
-    # the partners by name and short name (casefolded), for the names the affiliated entities give only
-    wanted = {p.affiliated_to.casefold() for p in affiliated if p.affiliated_to}
+    # the partners by name and short name, for the names the affiliated entities give only; compared as the
+    # loader compares short names (model.short_name_key: without case, composed, spaces around ignored)
+    wanted = {short_name_key(p.affiliated_to) for p in affiliated if p.affiliated_to}
     by_label: dict[str, list[Partner]] = {}
     if wanted:
         for p in plan.partners:
-            for key in (p.name, p.short_name) if p.short_name and p.short_name != p.name else (p.name,):
-                folded = key.casefold()
-                if folded in wanted:
-                    by_label.setdefault(folded, []).append(p)
+            keys = {short_name_key(k) for k in (p.name, p.short_name) if k}
+            for folded in keys & wanted:
+                by_label.setdefault(folded, []).append(p)
     for p in affiliated:
         if not p.affiliated_to:
             problems.append(f"{p.label} ({p.country}) names no partner it is affiliated to: set 'affiliated to' "
                             "to its coordinator or beneficiary")
             continue
-        targets = by_label.get(p.affiliated_to.casefold(), [])
+        targets = by_label.get(short_name_key(p.affiliated_to), [])
         if not targets:
             problems.append(f"{p.label} ({p.country}) is affiliated to {p.affiliated_to!r}, which is no partner "
                             "of the plan")
