@@ -77,6 +77,12 @@ def test_renaming_a_beneficiary_follows_its_affiliated_entities(rules):
                       partner("Uni Foundation", short_name="UF", role="affiliated-entity", affiliated_to="UNI")])
     renamed = editing.replace_partner(plan, 0, plan.partners[0].model_copy(update={"short_name": "UNIV"}))
     assert renamed.partners[1].affiliated_to == "UNIV"
+    # named as the rules match it (the composed form, spaces around): it follows too, as the checks find it
+    plan = make_plan([partner("École", short_name="ÉCOLE", role="beneficiary"),
+                      partner("École Fondation", short_name="EF", role="affiliated-entity",
+                              affiliated_to="E\u0301cole ")])
+    renamed = editing.replace_partner(plan, 0, plan.partners[0].model_copy(update={"short_name": "ECL"}))
+    assert renamed.partners[1].affiliated_to == "ECL"
 
 
 def test_renaming_a_partner_follows_the_work_packages_it_leads(rules):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.model import Activities, Assessment, BudgetLine, Lines, Partner, Plan, Profile, WorkPackage
+from planner.model import Activities, Assessment, BudgetLine, Lines, Partner, Plan, Profile, WorkPackage, short_name_key
 from planner.rules import CallRules
 
 
@@ -18,14 +18,15 @@ def replace_partner(plan: Plan, index: int, partner: Partner) -> Plan:
     partners = list(plan.partners)
     partners[index] = partner
     update: dict[str, object] = {}
-    old_keys = {k.casefold() for k in (old.name, old.short_name) if k}
-    new_keys = {k.casefold() for k in (partner.name, partner.short_name) if k}
+    # matched as the rules match them (model.short_name_key: case, Unicode's composed form, spaces around)
+    old_keys = {short_name_key(k) for k in (old.name, old.short_name) if k}
+    new_keys = {short_name_key(k) for k in (partner.name, partner.short_name) if k}
 
     def renamed(reference: str | None) -> bool:
         """It named the partner by what changed: a key it no longer has, or its old label."""
-        if reference is None or (key := reference.casefold()) not in old_keys:
+        if reference is None or (key := short_name_key(reference)) not in old_keys:
             return False
-        return key not in new_keys or (key == old.label.casefold() and old.label != partner.label)
+        return key not in new_keys or (key == short_name_key(old.label) and old.label != partner.label)
 
     if old_keys != new_keys or old.label != partner.label:
         partners = [p.model_copy(update={"affiliated_to": partner.label}) if renamed(p.affiliated_to) else p

@@ -22,7 +22,7 @@ from planner import editing
 from planner.errors import PlanError
 from planner.files import not_a_regular_file
 from planner.heap import freeze_heap
-from planner.model import Partner
+from planner.model import Partner, short_name_key
 from planner.rules import CallRules, available_calls, load_call, next_call, replaced_notice
 from planner.scoring import Scoreboard, evaluate, now
 from planner.tui.actions import ACTIONS, FOLDER, bound
@@ -527,8 +527,8 @@ class MainScreen(Screen):
         orphans = [p.label for p in plan.partners if p.affiliated_to == partner.label]
         warning = (f"\n{', '.join(orphans)} {'is' if len(orphans) == 1 else 'are'} affiliated to it and will point "
                    "to no partner: edit or remove them too." if orphans else "")
-        keys = {k.casefold() for k in (partner.name, partner.short_name) if k}
-        led = [wp.id for wp in plan.work_packages if wp.lead and wp.lead.casefold() in keys]
+        keys = {short_name_key(k) for k in (partner.name, partner.short_name) if k}  # as the rules match a lead
+        led = [wp.id for wp in plan.work_packages if wp.lead and short_name_key(wp.lead) in keys]
         if led:
             warning += (f"\nIt leads {', '.join(led)}: name another lead there (b, then e on the work package).")
         if partner.budget:
