@@ -244,6 +244,12 @@ def _wp(plan, index, **update):
      "ASSOC (partners[8].budget) is an associated partner, which has no budget"),
     (lambda p: editing.set_staff_cost(p, 0, None), "(partners[0].budget.WP1.person_months): 2 person-months "
      "without a staff cost: set partners[0].staff_cost_eur"),
+    # a rate of EUR 0 gave personnel of EUR 0 and passed: it is no staff cost either
+    (lambda p: editing.set_staff_cost(p, 0, 0), "(partners[0].budget.WP1.person_months): 2 person-months at a "
+     "staff cost of EUR 0: ORG1's staff cost (partners[0].staff_cost_eur) is 0"),
+    (lambda p: editing.set_budget_line(p, 1, "WP2", BudgetLine(person_months=1, staff_cost_eur=0)),
+     "(partners[1].budget.WP2.person_months): 1 person-months at a staff cost of EUR 0: the line's staff cost "
+     "(partners[1].budget.WP2.staff_cost_eur) is 0"),
 ])
 def test_each_broken_budget_fails_naming_partner_work_package_and_key_path(rules, change, expected):
     found = _broken(rules, change)
@@ -359,6 +365,8 @@ def test_describe_change_and_the_diff_say_budget_changes_in_words(rules):
     assert editing.describe_change(plan, after) == "T2.1: months 3-18 → 3-20"
     assert plandiff.words(plandiff.plan_changes(plan, after)) == ["T2.1: end month 18 → 20"]
     after = editing.set_budget_line(plan, 0, "T2.1", None)
+    # the line, not the work package: 'HSNH's budget: removed T2.1' read as if T2.1 had gone
+    assert editing.describe_change(plan, after) == "HSNH's budget: removed its line in T2.1"
     assert plandiff.words(plandiff.plan_changes(plan, after)) == ["budget line of HSNH in T2.1 removed"]
     assert "budget HSNH in WP1: travel EUR 8,000" in plandiff.textconv(plan)
 
@@ -369,3 +377,8 @@ def test_a_partner_with_lines_stays_frozen_and_hashable():
     hash(plan.partners[0])
     with pytest.raises(TypeError):
         plan.partners[0].budget["WP1"] = BudgetLine()
+
+
+def test_a_rate_of_zero_without_person_months_is_no_problem(rules):
+    plan = with_budget(passing_plan(rules, 1), rules, line=BudgetLine(person_months=0, travel_eur=1000))
+    assert not budget_problems(editing.set_staff_cost(plan, 0, 0), rules, 24).fails

@@ -32,6 +32,8 @@ def spec_budget(plan: dict, funding: int, indirect: int, cap: int) -> dict:
     lines = []
     for p in plan["partners"]:
         label = p.get("short_name") or p["name"]
+        if p["role"] == "associated-partner":
+            continue  # an associated partner's lines count in no total (the budget rule fails them)
         for wp_id in wp_ids:  # the plan's order of work packages
             line = p.get("budget", {}).get(wp_id)
             if line is None:

@@ -61,7 +61,7 @@ def test_over_the_cap_the_grant_still_says_what_disagrees_with_the_budget(tmp_pa
     grant = next(c for c in out["criteria"] if c["id"] == "grant")
     contribution = out["budget"]["contribution_eur"]
     assert grant["status"] == "fail"
-    assert grant["message"].startswith("the budget's contribution ")
+    assert grant["message"].startswith("cut EUR ")  # the step first: a screen's line may hold no more
     assert (f"the requested grant (requested_grant_eur) is EUR 900,000, the budget gives EUR {contribution:,}"
             in grant["message"])
 
@@ -205,8 +205,9 @@ def test_budget_as_json_without_a_budget_says_null_not_zeros_within_the_cap(tmp_
 
 
 def test_budget_tables_add_up_to_the_total_with_lines_the_budget_rule_refuses(tmp_path):
-    """A line for a work package the plan lacks, and an associated partner's line: the plan's total counts
-    them (the spec), the tables left them out, so the rows summed to less than the Total row."""
+    """A line for a work package the plan lacks counts in the total (a typo must not make the grant look
+    smaller) and has a row of its own; an associated partner's line counts in no total and is shown after
+    it, marked: the rows summed to less than the Total row."""
     path = _plan(tmp_path)
     text = path.read_text(encoding="utf-8")
     text = text.replace("[partners.budget.WP1]", "[partners.budget.WP9]\nperson_months = 1\n\n[partners.budget.WP1]", 1)
@@ -227,14 +228,115 @@ def test_budget_tables_add_up_to_the_total_with_lines_the_budget_rule_refuses(tm
 
     for title in ("BY PARTNER", "WORK PACKAGES"):
         rows = table(title)
-        assert rows[-1].startswith("Total") and cost(rows[-1]) == data["cost_eur"]
-        assert sum(cost(row) for row in rows[:-1]) == data["cost_eur"], rows
-    assert any(row.startswith("ASSOC ✗ associated partner") for row in table("BY PARTNER"))
+        total = next(i for i, row in enumerate(rows) if row.startswith("Total"))
+        assert cost(rows[total]) == data["cost_eur"]
+        assert sum(cost(row) for row in rows[:total]) == data["cost_eur"], rows
+    assert table("BY PARTNER")[-1].startswith("ASSOC ✗ associated, not counted")
+    assert cost(table("BY PARTNER")[-1]) == 1070
     assert any(row.startswith("WP9") and "✗ no such work package" in row for row in table("WORK PACKAGES"))
-    # the CSV's partner and work package rows add up too
+    # the CSV's partner and work package rows add up too; the associated partner's line after the total
     rows = list(csv.reader(io.StringIO(run_planner("budget", path, "--format", "csv").stdout.lstrip("\ufeff"))))
     header, body = rows[0], rows[1:]
     at = header.index("cost_eur")
     total = next(int(r[at]) for r in body if r[0] == "total")
-    for kind in ("partner", "work package"):
+    assert total == data["cost_eur"]
+    for kind in ("line", "partner", "work package"):
         assert sum(int(r[at]) for r in body if r[0] == kind) == total
+    assert body[-1][:3] == ["not counted", "ASSOC", "WP1"] and body[-1][at] == "1070"
+
+
+def test_an_associated_partner_s_lines_count_in_no_total_in_any_output(tmp_path):
+    """B, an associated partner, with EUR 5 of travel: the contribution (4,370) counted it, the JSON's
+    by_partner (4,366) did not, the text and the CSV listed it. Now no total counts it, every output
+    agrees, and the budget rule still fails naming it."""
+    path = tmp_path / "assoc.toml"
+    path.write_text('''format = 1
+call = "2024"
+title = "T"
+lot = 1
+
+[[partners]]
+name = "Org A"
+short_name = "A"
+country = "DE"
+kind = "higher-education"
+role = "coordinator"
+staff_cost_eur = 5000
+
+[partners.budget.WP1]
+person_months = 1
+travel_eur = 100
+
+[[partners]]
+name = "Org B"
+short_name = "B"
+country = "DE"
+kind = "ngo"
+role = "associated-partner"
+
+[partners.budget.WP1]
+travel_eur = 5
+
+[[work_packages]]
+id = "WP1"
+title = "M"
+lead = "A"
+start_month = 1
+end_month = 24
+''', encoding="utf-8")
+    out = json.loads(run_planner("budget", path, "--format", "json").stdout)
+    data = out["budget"]
+    assert (data["cost_eur"], data["contribution_eur"]) == (5457, 4366)
+    assert data["by_partner"] == [{"partner": "A", "cost_eur": 5457, "contribution_eur": 4366, "person_months": 1}]
+    assert [x["partner"] for x in data["lines"]] == ["A"]
+    assert data["by_work_package"][0]["cost_eur"] == 5457 and data["by_category"]["travel_eur"] == 100
+    budget_rule = next(c for c in out["criteria"] if c["id"] == "budget")
+    assert budget_rule["status"] == "fail"
+    assert "B (partners[1].budget) is an associated partner" in budget_rule["message"]
+    text = run_planner("budget", path)
+    assert text.returncode == 1
+    assert "Estimated costs EUR 5,457; EU contribution EUR 4,366 (80% of each line, rounded)" in text.stdout
+    assert "B ✗ associated, not counted" in text.stdout
+    markdown = run_planner("budget", path, "--format", "markdown").stdout
+    assert "| Total | 1 | EUR 5,457 | EUR 4,366 |" in markdown and "| B ✗ associated, not counted |" in markdown
+    check = json.loads(run_planner("check", path, "--format", "json").stdout)
+    assert check["budget"] == data
+
+
+def test_budget_as_json_carries_the_requested_grant_and_the_grant_and_budget_rules(tmp_path):
+    """'"eligible": true' hid the two warnings the text prints beside the budget."""
+    path = _plan(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("\n[[partners]]",
+                                                    "\nrequested_grant_eur = 900000\n\n[[partners]]", 1)
+    path.write_text(text, encoding="utf-8")
+    result = run_planner("budget", path, "--format", "json")
+    out = json.loads(result.stdout)
+    check = json.loads(run_planner("check", path, "--format", "json").stdout)
+    assert out["requested_grant_eur"] == 900_000
+    assert out["criteria"] == [c for c in check["criteria"] if c["id"] in ("grant", "budget")]
+    assert [c["id"] for c in out["criteria"]] == ["grant", "budget"]
+    assert out["criteria"][0]["status"] == "warn" and "EUR 900,000" in out["criteria"][0]["message"]
+    plain = tmp_path / "plain.toml"
+    save_plan(passing_plan(RULES, 1), plain)
+    none = json.loads(run_planner("budget", plain, "--format", "json").stdout)
+    assert none["budget"] is None and none["requested_grant_eur"] == 1_000_000
+    assert [(c["id"], c["status"]) for c in none["criteria"]] == [("grant", "pass"), ("budget", "info")]
+
+
+def test_a_plan_without_a_budget_gives_no_rows_of_zeros_in_csv_or_xlsx(tmp_path):
+    """The JSON said "budget": null, the CSV a row of zeros for every partner and a total of 0."""
+    path = tmp_path / "plain.toml"
+    save_plan(passing_plan(RULES, 1), path)
+    result = run_planner("budget", path, "--format", "csv")
+    assert result.returncode == 0
+    rows = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert rows == [["row", "partner", "work_package", "person_months", "personnel_eur", "subcontracting_eur",
+                     "travel_eur", "equipment_eur", "other_eur", "indirect_eur", "cost_eur", "contribution_eur"]]
+    calamine = pytest.importorskip("python_calamine")
+    target = tmp_path / "plain.xlsx"
+    assert run_planner("budget", path, "--format", "xlsx", "-o", target).returncode == 0
+    book = calamine.CalamineWorkbook.from_path(str(target))
+    assert book.sheet_names == ["Summary"]
+    cells = [cell for row in book.get_sheet_by_name("Summary").to_python() for cell in row if cell != ""]
+    assert any(str(cell).startswith("No budget yet") for cell in cells)
+    assert not any(isinstance(cell, (int, float)) for cell in cells)

@@ -124,9 +124,12 @@ def share_totals(plan: Plan, rules: CallRules) -> tuple[int, list[str]]:
 #
 # Every figure is a whole number of euros computed with integers: person-months are hundredths (6.5 is
 # 650), a rate is a whole percentage, and "round" is to the nearest euro, halves up. No binary float
-# is ever multiplied. Every line the plan holds counts, also a line for a work package the plan does not
-# have or an associated partner's: the `budget` criterion fails those, and the grant must not look
-# smaller for a typo in a work package's id. `by_partner` and `by_work_package` list what the spec says.
+# is ever multiplied. Every line of a participant that receives part of the lump sum counts, also a line
+# for a work package the plan does not have: the `budget` criterion fails it, and the grant must not look
+# smaller for a typo in a work package's id. An associated partner's lines count in no total (they are
+# `Estimate.uncounted`, not `lines`): an associated partner receives nothing of the lump sum, the spec's
+# `by_partner` leaves it out, and counted they made the plan's totals more than the partners' (the
+# `budget` criterion fails them all the same). `by_partner` and `by_work_package` list what the spec says.
 
 
 def _round_percent(amount: int, percent: int) -> int:
@@ -200,6 +203,7 @@ class Subtotal(NamedTuple):
     person_months: Decimal
 
 
+ASSOCIATED = "associated-partner"  # the role whose lines count in no total (the spec's by_partner leaves it out)
 CATEGORIES = ("personnel_eur", "subcontracting_eur", "travel_eur", "equipment_eur", "other_eur", "indirect_eur")
 
 
@@ -217,6 +221,9 @@ class Estimate:
     cost_eur: int
     contribution_eur: int
     person_months: Decimal
+    # associated partners' lines, counted as lines are but in no total, no `lines` and no `by_partner`:
+    # the screens and tables show them as rows marked "not counted" until they are removed
+    uncounted: tuple[LineCost, ...] = ()
 
     def partner_contribution(self, index: int) -> int:
         """The contribution of the partner at `index` in the plan (0 where it has no line)."""
@@ -255,6 +262,13 @@ class Estimate:
                                  "person_months": json_months(s.person_months)} for s in self.by_work_package],
             "lines": [line.as_dict() for line in self.lines],
         }
+
+
+def contribution_words(contribution: int, funding_rate_percent: int) -> str:
+    """'EUR 3,919,215 (80% of each line, rounded)': the contribution is the sum of each line's rounded
+    share, a few euros off the rate times the total costs, so it is never written '80% of' the total
+    (a user with a calculator found EUR 5 missing). The one wording of the screens, reports and rules."""
+    return f"EUR {contribution:,} ({funding_rate_percent}% of each line, rounded)"
 
 
 def json_months(value: Decimal) -> int | float:
@@ -299,6 +313,7 @@ def count_budget(plan: Plan, rules: CallRules) -> Estimate:
     order = {wp.id: i for i, wp in enumerate(plan.work_packages)}
     known = len(order)
     lines: list[LineCost] = []
+    uncounted: list[LineCost] = []
     by_partner: list[Subtotal] = []
     wp_cost = [0] * known
     wp_contribution = [0] * known
@@ -307,9 +322,13 @@ def count_budget(plan: Plan, rules: CallRules) -> Estimate:
     personnel = sub = travel = equipment = other = indirect_total = 0
     for index, partner in enumerate(plan.partners):
         cost = contribution = months = 0
+        associated = partner.role == ASSOCIATED
         if partner.budget:
             own = sorted(partner.budget.items(), key=lambda item: order.get(item[0], known)) \
                 if known else partner.budget.items()
+            if associated:
+                uncounted += (line_cost(index, partner, wp_id, line, indirect, funding) for wp_id, line in own)
+                continue
             for wp_id, line in own:
                 counted = line_cost(index, partner, wp_id, line, indirect, funding)
                 lines.append(counted)
@@ -329,14 +348,14 @@ def count_budget(plan: Plan, rules: CallRules) -> Estimate:
                 other += counted.other_eur
                 indirect_total += counted.indirect_eur
         total_months += months
-        if partner.role != "associated-partner":
+        if not associated:
             by_partner.append(Subtotal(partner.label, cost, contribution, _months(months)))
     categories = dict(zip(CATEGORIES, (personnel, sub, travel, equipment, other, indirect_total)))
     by_wp = tuple(Subtotal(wp.id, wp_cost[i], wp_contribution[i], _months(wp_months[i]))
                   for i, wp in enumerate(plan.work_packages))
     return Estimate(funding, indirect, tuple(lines), tuple(by_partner), by_wp, categories,
                     sum(line.cost_eur for line in lines), sum(line.contribution_eur for line in lines),
-                    _months(total_months))
+                    _months(total_months), tuple(uncounted))
 
 
 @dataclass(frozen=True)
@@ -364,9 +383,9 @@ def budget_problems(plan: Plan, rules: CallRules, months: int) -> BudgetProblems
         role = roles.get(p.role)
         lines = p.budget or {}
         costs.update(wp_id for wp_id, line in lines.items() if _has_costs(line))
-        if lines and p.role == "associated-partner":
+        if lines and p.role == ASSOCIATED:
             fails.append(f"{p.label} (partners[{i}].budget) is an associated partner, which has no budget: "
-                         "remove its budget lines")
+                         "remove its budget lines (they count in no total)")
         elif not lines and role is not None and role.full_partner:
             warnings.append(f"no budget line for {p.label} (partners[{i}].budget)")
         for wp_id, line in lines.items():
@@ -377,9 +396,15 @@ def budget_problems(plan: Plan, rules: CallRules, months: int) -> BudgetProblems
                 fails.append(f"{p.label} has a budget line for work package {wp_id} ({where}), which the plan does "
                              + (f"not have: {same} differs only in case; rename one of them" if same
                                 else "not have: add the work package or move the line"))
-            if line.person_months and line.staff_cost_eur is None and p.staff_cost_eur is None:
+            rate = line.staff_cost_eur if line.staff_cost_eur is not None else p.staff_cost_eur
+            if line.person_months and rate is None:
                 fails.append(f"{p.label} in {wp_id} ({where}.person_months): {line.person_months} person-months "
                              f"without a staff cost: set partners[{i}].staff_cost_eur or the line's staff_cost_eur")
+            elif line.person_months and not rate:  # EUR 0 a month: personnel of EUR 0 is no staff cost either
+                whose = f"the line's staff cost ({where}.staff_cost_eur)" if line.staff_cost_eur is not None \
+                    else f"{p.label}'s staff cost (partners[{i}].staff_cost_eur)"
+                fails.append(f"{p.label} in {wp_id} ({where}.person_months): {line.person_months} person-months "
+                             f"at a staff cost of EUR 0: {whose} is 0; set the cost of a person-month")
     for j, wp in enumerate(plan.work_packages):
         where = f"work_packages[{j}]"
         if wp.lead is None:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 from decimal import Decimal
 
-from planner.budget import CATEGORIES, Estimate, LineCost, budget, estimate, json_months
+from planner.budget import ASSOCIATED, CATEGORIES, Estimate, LineCost, budget, contribution_words, estimate, json_months
 from planner.model import Plan
 from planner.report import STATUS_WORDS, _md_cell, judged_headline, shown_label, verdict_line
 from planner.rules import CallRules
@@ -44,53 +44,61 @@ def _months_text(hundredths: int) -> str:
 
 
 def stray_lines(est: Estimate, plan: Plan) -> tuple[dict[str, list[LineCost]], dict[str, list[LineCost]]]:
-    """The lines no row or column of the tables holds, which the `budget` rule refuses but the plan's
-    totals count (the spec: the total is the sum of the lines): by partner, those of a partner
-    `by_partner` leaves out (an associated partner); by work package, those naming one the plan does
-    not have. Shown as rows of their own, marked, so that every table adds up to its total."""
-    listed = {s.key for s in est.by_partner}
+    """The lines the `budget` rule refuses that no row of the tables holds: by partner, an associated
+    partner's (`Estimate.uncounted`: in no total, shown after the Total row, marked "not counted"); by
+    work package, counted lines naming one the plan does not have (the plan's totals count them: shown
+    as rows of their own, marked, so that the table adds up to its total)."""
     known = {wp.id for wp in plan.work_packages}
     partners: dict[str, list[LineCost]] = {}
     work_packages: dict[str, list[LineCost]] = {}
+    for line in est.uncounted:
+        partners.setdefault(line.partner, []).append(line)
     for line in est.lines:
-        if line.partner not in listed:
-            partners.setdefault(line.partner, []).append(line)
         if line.work_package not in known:
             work_packages.setdefault(line.work_package, []).append(line)
     return partners, work_packages
 
 
-STRAY_PARTNER = "✗ associated partner"  # beside a partner whose lines the budget rule refuses
+STRAY_PARTNER = "✗ associated, not counted"  # an associated partner's lines: the budget rule fails them
 STRAY_WORK_PACKAGE = "✗ no such work package"
+NOT_COUNTED = "not counted"  # the CSV's row for an associated partner's line, after the total
 
 
 def budget_rows(est: Estimate, plan: Plan) -> list[list[object]]:
     """COLUMNS' rows: each line ('line'), each partner but associated partners ('partner', in the plan's
-    order), each work package ('work package', in the plan's order), then the plan ('total')."""
+    order), each work package ('work package', in the plan's order), the plan ('total'), then each line
+    of an associated partner ('not counted': in no total, the `budget` rule fails it). None for a plan
+    without a budget (the header alone, as the JSON's `budget` is null: no rows of zeros)."""
+    if not plan.has_budget:
+        return []
     rows: list[list[object]] = [["line", line.partner, line.work_package, *_figures([line])] for line in est.lines]
-    listed = {s.key for s in est.by_partner}
-    stray_partners, stray_wps = stray_lines(est, plan)
-    for index, partner in enumerate(plan.partners):
-        if partner.label in listed or partner.label in stray_partners:
+    _, stray_wps = stray_lines(est, plan)
+    for index, partner in enumerate(plan.partners):  # by_partner's: every participant but associated partners
+        if partner.role != ASSOCIATED:
             rows.append(["partner", partner.label, "", *_figures([x for x in est.lines if x.partner_index == index])])
     for wp in plan.work_packages:
         rows.append(["work package", "", wp.id, *_figures([x for x in est.lines if x.work_package == wp.id])])
     for wp_id, lines in stray_wps.items():
         rows.append(["work package", "", wp_id, *_figures(lines)])
     rows.append(["total", "", "", *_figures(list(est.lines))])
+    rows += [[NOT_COUNTED, line.partner, line.work_package, *_figures([line])] for line in est.uncounted]
     return rows
 
 
 def budget_json(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None) -> str:
     """The verdict's frame (plan, call, lot, duration, eligible) and the spec's `budget` object; `budget`
     is null for a plan without work packages or budget lines (as `check` leaves it out: zeros
-    'within the cap' said the opposite of the exit status), `requested_grant_eur` and `cap_eur` then
-    say what the grant is judged on."""
+    'within the cap' said the opposite of the exit status), and `cap_eur` then says what the grant is
+    judged against. Beside them, as the text says them: `requested_grant_eur` (null where not set) and
+    `criteria`, the `grant` and `budget` criteria as `check` gives them (a warning of either left
+    `"eligible": true` alone without a word)."""
     budget = board_estimate(board, plan, rules).as_dict(board.cap_eur) if plan.has_budget else None
-    out = {"plan": path, "call": board.call, "lot": board.lot, "duration_months": board.duration_months,
-           "eligible": board.eligible, "budget": budget}
+    out: dict[str, object] = {"plan": path, "call": board.call, "lot": board.lot,
+                              "duration_months": board.duration_months, "eligible": board.eligible,
+                              "budget": budget, "requested_grant_eur": plan.requested_grant_eur}
     if budget is None:
-        out |= {"requested_grant_eur": plan.requested_grant_eur, "cap_eur": board.cap_eur}
+        out["cap_eur"] = board.cap_eur
+    out["criteria"] = [c.as_dict() for c in board.criteria if c.id in ("grant", "budget")]
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -103,10 +111,11 @@ def _cut(text: str, width: int) -> str:
 
 
 def summary_line(est: Estimate, cap: int | None, months: int) -> str:
-    """'Estimated costs EUR 1,262,145; EU contribution (80%) EUR 1,009,716: EUR 9,716 over the EUR 1,000,000
-    cap for 24 months'."""
-    text = (f"Estimated costs {_eur(est.cost_eur)}; EU contribution ({est.funding_rate_percent}%) "
-            f"{_eur(est.contribution_eur)}")
+    """'Estimated costs EUR 1,262,145; EU contribution EUR 1,009,716 (80% of each line, rounded): EUR 9,716
+    over the EUR 1,000,000 cap for 24 months'. Not '(80%)' beside the total: the contribution is the sum
+    of each line's rounded 80%, a few euros off 80% of the costs."""
+    text = (f"Estimated costs {_eur(est.cost_eur)}; EU contribution "
+            f"{contribution_words(est.contribution_eur, est.funding_rate_percent)}")
     if cap is None:
         return text + f"; no cap for {months} months"
     over = est.over_cap(cap)
@@ -145,8 +154,8 @@ def _tables(est: Estimate, plan: Plan) -> list[tuple[str, list[str], list[list[s
     total = [str(json_months(est.person_months)), _eur(est.cost_eur), _eur(est.contribution_eur)]
     partners = [[s.key, str(json_months(s.person_months)), _eur(s.cost_eur), _eur(s.contribution_eur)]
                 for s in est.by_partner]
-    partners += [[f"{key} {STRAY_PARTNER}", *sums(lines)] for key, lines in stray_partners.items()]
     partners.append(["Total", *total])
+    partners += [[f"{key} {STRAY_PARTNER}", *sums(lines)] for key, lines in stray_partners.items()]
     by_id = {s.key: s for s in est.by_work_package}
     wps = [[wp.id, wp.title, wp.lead or "-", f"{wp.start_month}-{wp.end_month}",
             str(json_months(by_id[wp.id].person_months)), _eur(by_id[wp.id].cost_eur),

@@ -228,7 +228,8 @@ def _partners_change(before: tuple[Partner, ...], after: tuple[Partner, ...]) ->
 
 
 def _lines_change(label: str, before: dict[str, BudgetLine], after: dict[str, BudgetLine]) -> str:
-    """'HSNH's budget in WP1: travel EUR 8,000 → 9,000', 'HSNH's budget: added WP2', 'removed WP2'."""
+    """'HSNH's budget in WP1: travel EUR 8,000 → 9,000', 'HSNH's budget: added its line in WP2', 'removed its
+    line in WP2' (the line, not the work package: 'removed WP2' read as if the work package had gone)."""
     added = [k for k in after if k not in before]
     removed = [k for k in before if k not in after]
     changed = [k for k in after if k in before and after[k] != before[k]]
@@ -243,9 +244,12 @@ def _lines_change(label: str, before: dict[str, BudgetLine], after: dict[str, Bu
                 if f == "person_months" else (_eur(a), _eur(b))
             return f"{label}'s budget in {wp}: {BUDGET_WORDS[f]} {shown[0]} → {shown[1]}"
         return f"{label}'s budget in {wp}: {', '.join(BUDGET_WORDS[f] for f in fields)}"
-    parts = [f"added {', '.join(added)}"] if added else []
-    parts += [f"removed {', '.join(removed)}"] if removed else []
-    parts += [f"changed {', '.join(changed)}"] if changed else []
+    def its(ids: list[str]) -> str:
+        return f"its line{'s' if len(ids) > 1 else ''} in {', '.join(ids)}"
+
+    parts = [f"added {its(added)}"] if added else []
+    parts += [f"removed {its(removed)}"] if removed else []
+    parts += [f"changed {its(changed)}"] if changed else []
     return f"{label}'s budget: {'; '.join(parts) or 'reordered'}"
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from planner.budget import Estimate, budget, budget_problems, estimate, share_totals
+from planner.budget import Estimate, budget, budget_problems, contribution_words, estimate, share_totals
 from planner.model import Partner, Plan, organisation_key, short_name_key
 from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, load_call, next_call, not_published
 
@@ -515,7 +515,8 @@ def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> C
     label = "Grant"
     est = estimate(plan, rules)
     grant = est.contribution_eur
-    of = f"{_eur(grant)} ({est.funding_rate_percent}% of {_eur(est.cost_eur)} estimated costs)"
+    # the sum of each line's rounded share: '80% of EUR 4,946,050' beside it was EUR 5 off on a calculator
+    of = f"{contribution_words(grant, est.funding_rate_percent)}, from {_eur(est.cost_eur)} of estimated costs,"
     problems = []
     if plan.requested_grant_eur is not None and plan.requested_grant_eur != grant:
         # in words first, the key to change in the file after them (a coordinator reads this on screen)
@@ -527,9 +528,11 @@ def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> C
                             f"its budget gives {_eur(share)}")
     shown = problems[:5] + ([f"{len(problems) - 5} more"] if len(problems) > 5 else [])
     if grant > cap:  # and what disagrees with the budget: a coordinator cutting costs must see the shares too
+        # the step first: a screen's line of problems cut the long sentence before the amount to cut
         return Criterion("grant", label, "fail",
-                         "; ".join([f"the budget's contribution {of} is above the {_eur(cap)} cap for {months} "
-                                    f"months: cut {_eur(est.cut_to_cap(cap))} of estimated costs", *shown]))
+                         "; ".join([f"cut {_eur(est.cut_to_cap(cap))} of estimated costs: the budget's contribution "
+                                    f"{of} is {_eur(grant - cap)} above the {_eur(cap)} cap for {months} months",
+                                    *shown]))
     if problems:
         return Criterion("grant", label, "warn", "; ".join(shown))
     return Criterion("grant", label, "pass", f"the budget's contribution {of} is within the {_eur(cap)} cap")

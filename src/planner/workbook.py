@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from planner.budget import Estimate, estimate
+from planner.budget import ASSOCIATED, Estimate, estimate
 from planner.model import Plan
 from planner.rules import CallRules
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 NOT_OFFICIAL = ("A workbook to copy from, not the official detailed budget table of the call: enter the "
                 "figures in the template of the Funding & Tenders Portal.")
+NO_BUDGET = "No budget yet: add work packages and each partner's costs (planner, key b)."
 EUR_FORMAT = '#,##0 "EUR"'
 MONTHS_FORMAT = "0.00"
 MAX_SHEET_NAME = 31  # Excel's limit
@@ -129,7 +130,14 @@ def budget_workbook(plan: Plan, rules: CallRules, lot: int, months: int) -> byte
         "months_total": book.add_format({"num_format": MONTHS_FORMAT, "bold": True, "top": 1}),
         "whole": book.add_format({"num_format": "0"}),
     }
-    holders = [(i, p) for i, p in enumerate(plan.partners) if p.role != "associated-partner"]
+    if not plan.has_budget:  # as the CSV's header alone and the JSON's null: no sheets of zeros
+        sheet = _Sheet(book, "Summary", formats)
+        sheet.text(0, 0, f"Estimated budget: {plan.acronym or plan.title}", "title", fit=False)
+        sheet.text(1, 0, NO_BUDGET, fit=False)
+        sheet.text(2, 0, NOT_OFFICIAL, "note", fit=False)
+        book.close()
+        return out.getvalue()
+    holders = [(i, p) for i, p in enumerate(plan.partners) if p.role != ASSOCIATED]
     _summary(book, formats, plan, rules, lot, months, cap, counted, holders)
     names = sheet_names([p.label for _, p in holders], ["Summary", "Work plan"])
     for (index, partner), name in zip(holders, names):
