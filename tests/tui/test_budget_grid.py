@@ -429,8 +429,8 @@ async def test_no_amount_is_shown_cut_at_the_edge_of_the_grid(tmp_path: Path) ->
 
 async def test_lines_the_plan_cannot_place_get_a_row_or_a_column_and_say_why(tmp_path: Path) -> None:
     """Lines for a work package the plan does not have (HSNH's WP2 renamed WP9 by hand, BBZW's 'wp3'),
-    and an associated partner's lines (RVNH), count in the totals: the grid showed neither, so its rows
-    and columns did not add up to the totals, and nothing in the screen led to them."""
+    count in the totals, and an associated partner's lines (RVNH) count in none: the grid showed neither,
+    so its rows and columns did not add up to the totals, and nothing in the screen led to them."""
     path = write_budget_plan(tmp_path / "budget.toml", problems=False)
     text = path.read_text(encoding="utf-8").replace("[partners.budget.WP2]", "[partners.budget.WP9]", 1)
     second = text.index("[partners.budget.WP3]") + 1
@@ -450,15 +450,17 @@ async def test_lines_the_plan_cannot_place_get_a_row_or_a_column_and_say_why(tmp
         assert sum(int(cell(grid, TOTAL_ROW, k).replace(",", "")) for k in wp_keys) == est.cost_eur
         rvnh = next(i for i, p in enumerate(app.document.plan.partners) if p.short_name == "RVNH")
         assert cell(grid, f"p{rvnh}", PARTNER).startswith("✗ RVNH")
-        rows = [r for r in grid.shown if r.startswith("p")]
+        # its lines count in no total: the row says so where its cost would be, and the others add up
+        assert cell(grid, f"p{rvnh}", COST) == "✗ not counted"
+        rows = [r for r in grid.shown if r.startswith("p") and r != f"p{rvnh}"]
         assert sum(int(cell(grid, r, COST).replace(",", "")) for r in rows) == est.cost_eur
         grid.go_to(MONTHS_ROW, "wp:wp3")
         await wait_for(pilot, lambda: "✗ wp3 is no work package of the plan" in static_text(screen, "#budget-detail"),
                        "the column's words")
         assert "WP3 differs only in case" in static_text(screen, "#budget-detail")
         grid.go_to(f"p{rvnh}", PARTNER)
-        await wait_for(pilot, lambda: "is an associated partner, which has no budget" in static_text(
-            screen, "#budget-detail"), "the row's words")
+        words = "is an associated partner, which has no budget: its lines count in no total"
+        await wait_for(pilot, lambda: words in static_text(screen, "#budget-detail"), "the row's words")
 
 
 async def test_question_mark_in_the_budget_lists_its_keys_redo_among_them(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from planner import editing
-from planner.budget import Estimate, budget, estimate
+from planner.budget import ASSOCIATED, Estimate, budget, contribution_words, estimate
 from planner.document import refusal
 from planner.model import Plan
 from planner.scoring import Scoreboard, evaluate
@@ -49,7 +49,12 @@ from planner.tui.widgets.quiet import set_border_subtitle
 from planner.typed_numbers import Invalid, parse_amount
 
 KEYS_HINT = Text("enter edits a line · a adds a work package, e edits it, d removes it · s a partner's share · "
-                 "t timeline · ctrl+z undoes · escape closes")
+                 "t timeline · p problems · ctrl+z undoes · escape closes")
+# the grid's own keys, which are the table's (no binding of the screen's): the help lists them first
+GRID_KEYS = [("↑ ↓ ← →", "move between partners and work packages"),
+             ("enter", "edit the line under the cursor (on a work package's months or total: the work package)"),
+             ("home / end", "the first / last column"),
+             ("pageup / pagedown", "a page of partners up / down")]
 TALL = 40  # from this height the timeline is shown under the grid; below it, `t` switches between them
 # below this height the lines around the grid take what they need, at most one or two each: at 40x12 the
 # summary's six lines, two blank lines of problems and the detail's two left the grid its header alone
@@ -94,12 +99,14 @@ class ShareForm(ClosingOnce, ModalScreen[int | None | bool]):
         event.stop()
         text = event.value.strip()
         amount = parse_amount(text) if text else None
-        # what it is not, while typing, as the line form says it ('1e6', '12,5', '-5000' were silent until enter)
-        reading = "→ no share" if amount is None else f"→ {eur(amount)}" if isinstance(amount, int) else \
-            f"✗ {text!r} {amount.why}" if isinstance(amount, Invalid) else ""
+        # what it is not, while typing, as the line form says it ('1e6', '12,5', '-5000' were silent until enter);
+        # and the check enter runs: 2000000000 read '→ EUR 2,000,000,000', then enter refused it
+        problem = self.check(amount) if self.check and not isinstance(amount, Invalid) else None
+        reading = f"✗ not taken as it is: {problem}" if problem else "→ no share" if amount is None else \
+            f"→ {eur(amount)}" if isinstance(amount, int) else f"✗ {text!r} {amount.why}"
         if text == ("" if self.share is None else str(self.share)):
             reading = ""
-        self.query_one("#share-reading", Static).update(reading)
+        self.query_one("#share-reading", Static).update(literal(reading))
         self.query_one("#share-error", FieldError).say("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -135,6 +142,7 @@ class BudgetScreen(PlanEditor):
         Binding("d,delete", "remove_work_package", "Remove WP", id="budget.remove_wp"),
         Binding("s", "share", "Share", id="budget.share"),
         Binding("t", "timeline", "Timeline", id="budget.timeline"),
+        Binding("p", "problems", "Problems in full", id="budget.problems"),
     ]
 
     def __init__(self, rules) -> None:
@@ -149,7 +157,7 @@ class BudgetScreen(PlanEditor):
         with Vertical(classes="dialog budget") as dialog:
             dialog.border_title = "Budget"
             yield CutLines(SUMMARY_LINES, id="budget-summary")
-            yield CutLines(2, id="budget-problems")
+            yield CutLines(2, tail_when_cut=True, id="budget-problems")
             yield BudgetGrid(id="budget-grid")
             yield Timeline(id="timeline")
             yield CutLines(2, id="budget-detail")
@@ -236,7 +244,7 @@ class BudgetScreen(PlanEditor):
             problems.append(f"{'✗ FAIL' if c.status == 'fail' else '! WARN'} {c.label}: ", style="bold")
             problems.append_text(literal(c.message))
             problems.append("  ")
-        self.query_one("#budget-problems", CutLines).show(problems)
+        self.query_one("#budget-problems", CutLines).show(problems, Text(" (p: in full)", style="bold"))
         self._fit_problems()
         self.grid.show(grid_cells(self.plan, self.rules, est, months))
         self.query_one("#timeline", Timeline).show(self.plan.work_packages, months)
@@ -261,9 +269,11 @@ class BudgetScreen(PlanEditor):
                 text.append(f" · at {b.funding_rate_percent}% an estimated budget of {eur(b.implied_total_budget)}")
             return text
         text.append("Contribution ", style="bold")
-        text.append(cap_bar(est.contribution_eur, board.cap_eur),
+        text.append(cap_bar(est.contribution_eur, board.cap_eur, cut=board.cut_to_cap),
                     style="bold" if board.cap_eur is not None and est.contribution_eur > board.cap_eur else "")
-        text.append(f"\nCosts {eur(est.cost_eur)} · EU {est.funding_rate_percent}% {eur(est.contribution_eur)} · "
+        # not 'EU 80%' of the costs beside it: the contribution is each line's 80%, rounded, added up
+        text.append(f"\nCosts {eur(est.cost_eur)} · EU contribution "
+                    f"{contribution_words(est.contribution_eur, est.funding_rate_percent)} · "
                     f"consortium covers {eur(est.cost_eur - est.contribution_eur)}")
         return text
 
@@ -294,7 +304,8 @@ class BudgetScreen(PlanEditor):
         p = plan.partners[index]
         if wp is not None or stray is not None:
             wp_id = wp.id if wp is not None else str(stray)
-            line = next((x for x in est.lines if x.partner_index == index and x.work_package == wp_id), None)
+            line = next((x for x in (*est.lines, *est.uncounted)
+                         if x.partner_index == index and x.work_package == wp_id), None)
             if line is None:
                 return literal(f"{p.label} has no line in {wp_id}: enter adds one" if wp is not None
                                else f"{p.label} has no line in {wp_id} · {self._stray_words(wp_id)}")
@@ -306,11 +317,13 @@ class BudgetScreen(PlanEditor):
                            f"contribution {eur(line.contribution_eur)}")
             if stray is not None:
                 text.append_text(literal(f" · {self._stray_words(wp_id)}"))
+            if p.role == ASSOCIATED:
+                text.append_text(literal(f" · ✗ not counted: {p.label} is an associated partner (empty the line)"))
             return text
         total = next((s for s in est.by_partner if s.key == p.label), None)
-        if p.role == "associated-partner":  # a row only because it has lines (budget_grid.holders)
-            return literal(f"✗ {p.label} is an associated partner, which has no budget: its lines count in the "
-                           "totals until they go (enter on a cell, then empty the line)")
+        if p.role == ASSOCIATED:  # a row only because it has lines (budget_grid.holders)
+            return literal(f"✗ {p.label} is an associated partner, which has no budget: its lines count in no "
+                           "total, and the budget fails until they go (enter on a cell, then empty the line)")
         if needs_lines(plan, p, self.rules):
             words = f"! {p.label} has no budget line: enter on a work package's cell gives its costs"
         else:
@@ -431,9 +444,42 @@ class BudgetScreen(PlanEditor):
                 self.edit(editing.set_share(self.plan, index, amount))
 
         def check(amount: int | None) -> str | None:
-            return "; ".join(refusal(editing.set_share(self.plan, index, amount), self.rules, self.plan)[1]) or None
+            """Why the plan would not take it, in the form's words ('Share: more than EUR 1,000,000,000'), not
+            the key path in the file (partners[0].grant_eur), which the form's user never sees."""
+            from planner.errors import key_path
+            from planner.tui.screens.budget_forms import in_words
+
+            problems = refusal(editing.set_share(self.plan, index, amount), self.rules, self.plan)[1]
+            fields = {key_path(("partners", index, "grant_eur")): ("share", "Share")}
+            return in_words(list(problems), fields, self.plan)[0] or None
 
         self.app.push_screen(ShareForm(partner.label, partner.grant_eur, check), chosen)
+
+    def action_problems(self) -> None:
+        """The grant's and the budget's warnings and failures in full, each in a paragraph of its own: the
+        line over the grid holds two lines of them (at 160x48 too, a failure's words ended in '…')."""
+        from planner.tui.screens.dialogs import Choice
+
+        board = self.board
+        shown = [c for c in map(board.get, ("grant", "budget")) if c is not None] if board is not None else []
+        marks = {"fail": "✗ FAIL", "warn": "! WARN", "pass": "✓ PASS", "info": "INFO"}
+        words = "\n\n".join(f"{marks[c.status]} {c.label}: {c.message}"
+                            for c in sorted(shown, key=lambda c: c.status != "fail"))
+        self.app.push_screen(Choice(words or "No budget rule in this call", [("close", "Close")], escape="close"))
+
+    def action_help(self) -> None:
+        """PlanEditor's help (this screen's bindings, then the main screen's), with the grid's own keys on
+        top: enter, the arrows, home and end and the page keys are the table's, which no binding of the
+        screen names, and the help left them out."""
+        from planner.tui.screens.help import HelpScreen
+
+        keys: dict[str, list[str]] = {}
+        for node, binding, _, _ in self.active_bindings.values():
+            if node is self and binding.id and binding.description and binding.action != "help":
+                keys.setdefault(binding.description.lower(), []).append(self.app.get_key_display(binding))
+        own = GRID_KEYS + [(", ".join(shown), what) for what, shown in keys.items()]
+        self.app.push_screen(HelpScreen(self.rules, own, [("On the main screen", self.app.key_help())],
+                                        first="Keys here"))
 
     def action_timeline(self) -> None:
         if self.size.height >= TALL:

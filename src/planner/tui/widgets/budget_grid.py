@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
-from planner.budget import Estimate, cap_percent
+from planner.budget import ASSOCIATED, Estimate, cap_percent
 from planner.model import Partner, Plan, WorkPackage
 from planner.rules import CallRules
 from planner.tui.text import literal
@@ -55,12 +55,13 @@ def eur(amount: int | None) -> str:
 
 def holders(plan: Plan, rules: CallRules) -> list[int]:
     """The partners shown as rows: every participant but associated partners, and an associated partner
-    with budget lines all the same (they count in the totals, and the budget fails until they go: its
-    row is where they are seen and removed)."""
-    return [i for i, p in enumerate(plan.partners) if p.role != "associated-partner" or p.budget]
+    with budget lines all the same (they count in no total, and the budget fails until they go: its row,
+    marked `NOT_COUNTED` in the Cost column, is where they are seen and removed)."""
+    return [i for i, p in enumerate(plan.partners) if p.role != ASSOCIATED or p.budget]
 
 
 STRAY = "✗ no such WP"  # the months cell of a column of lines for a work package the plan does not have
+NOT_COUNTED = "✗ not counted"  # the Cost cell of an associated partner's row: its lines are in no total
 
 
 def needs_lines(plan: Plan, partner: Partner, rules: CallRules) -> bool:
@@ -118,14 +119,15 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
     # lines for a work package the plan does not have (a typo, another case, a package removed by hand):
     # they count in the totals, so they get a column of their own, after the plan's work packages
     known = {wp.id for wp in wps}
-    stray = list(dict.fromkeys(line.work_package for line in est.lines if line.work_package not in known))
+    every = (*est.lines, *est.uncounted)  # an associated partner's lines too: in no total, but edited here
+    stray = list(dict.fromkeys(line.work_package for line in every if line.work_package not in known))
     columns = (Col(PARTNER, "Partner"), *(Col(wp_key(wp.id), wp.id) for wp in wps),
                *(Col(wp_key(wp_id), f"{wp_id} ✗") for wp_id in stray), Col(COST, "Cost"),
                Col(PM, "PM"), *((Col(SHARE, "Share"),) if with_shares else ()))
-    costs: dict[tuple[int, str], int] = {(line.partner_index, line.work_package): line.cost_eur for line in est.lines}
+    costs: dict[tuple[int, str], int] = {(line.partner_index, line.work_package): line.cost_eur for line in every}
     by_index: dict[int, list[int]] = {}
     months_by: dict[int, Decimal] = {}
-    for line in est.lines:
+    for line in every:
         by_index.setdefault(line.partner_index, []).append(line.cost_eur)
         months_by[line.partner_index] = months_by.get(line.partner_index, Decimal(0)) + line.person_months
     wp_cost = {s.key: s.cost_eur for s in est.by_work_package}
@@ -143,7 +145,8 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         raw[TOTAL_ROW][wp_key(wp.id)] = (f"{cost:,}", "bold") if cost else (NO_COSTS, "bold")
     for wp_id in stray:
         raw[MONTHS_ROW][wp_key(wp_id)] = (STRAY, "bold")
-        raw[TOTAL_ROW][wp_key(wp_id)] = (f"{sum(c for (_, w), c in costs.items() if w == wp_id):,}", "bold")
+        raw[TOTAL_ROW][wp_key(wp_id)] = (f"{sum(x.cost_eur for x in est.lines if x.work_package == wp_id):,}",
+                                          "bold")
     rows_of: dict[str, int] = {}
     for i in holders(plan, rules):
         p = plan.partners[i]
@@ -151,14 +154,17 @@ def grid_cells(plan: Plan, rules: CallRules, est: Estimate, months: int) -> Grid
         rows_of[key] = i
         missing = needs_lines(plan, p, rules)
         name = p.label if not p.short_name or p.short_name == p.name else f"{p.short_name} {p.name}"
-        mark = "! " if missing else "✗ " if p.role == "associated-partner" else ""  # see holders
+        mark = "! " if missing else "✗ " if p.role == ASSOCIATED else ""  # see holders
         row = {PARTNER: (mark + name, "bold" if mark else "")}
         for wp_id in [*(wp.id for wp in wps), *stray]:
             amount = costs.get((i, wp_id))
             row[wp_key(wp_id)] = (f"{amount:,}", "") if amount is not None else ("·", "dim")
         total = sum(by_index.get(i, []))
-        row[COST] = (NO_LINES, "bold") if missing else (f"{total:,}", "") if i in by_index else ("·", "dim")
-        row[PM] = (months_text(months_by[i]), "") if i in months_by else ("·", "dim")
+        if p.role == ASSOCIATED:  # the Cost and PM columns add up to the totals: its lines are in neither
+            row[COST], row[PM] = (NOT_COUNTED, "bold"), ("-", "dim")
+        else:
+            row[COST] = (NO_LINES, "bold") if missing else (f"{total:,}", "") if i in by_index else ("·", "dim")
+            row[PM] = (months_text(months_by[i]), "") if i in months_by else ("·", "dim")
         row[SHARE] = (f"{p.grant_eur:,}", "") if p.grant_eur is not None else ("-", "dim")
         raw[key] = row
     # the amounts right-aligned: each padded to its column's widest cell (the fast cell render takes
@@ -191,6 +197,19 @@ class BudgetGrid(FittedTable):
         self.fixed_columns = 1  # the partner's name stays in view when the work packages scroll
         self.shown: dict[str, dict[str, Cell]] = {}
         self.grid: Grid | None = None
+
+    def _available(self) -> int:
+        """FittedTable's, with the row a horizontal scrollbar takes: a grid wider than the screen scrolls
+        sideways, and with exactly as many rows as lines the scrollbar's row brought a vertical scrollbar
+        the fit had not counted (scrolled to the end, the columns then started off their edges)."""
+        width = self.size.width
+        padding = 2 * self.cell_padding * len(self.COLUMNS)
+        height = self._height_to_come()
+        if sum(self._natural.values()) + padding > width:
+            height -= self.styles.scrollbar_size_horizontal
+        if self.row_count + self.show_header * self.header_height > height:
+            width -= self.styles.scrollbar_size_vertical
+        return width - padding
 
     def fit_columns(self) -> None:
         """Each column at its natural width (the room left over stays blank, as in a spreadsheet: the
@@ -303,15 +322,18 @@ def _blank(strip: Strip, start: int, end: int) -> Strip:
     return Strip.join([strip.crop(0, start), Strip(middle), strip.crop(end, strip.cell_length)])
 
 
-def cap_bar(contribution: int, cap: int | None, width: int = BAR_WIDTH) -> str:
-    """'█████████████░░░░░░░ 66% of EUR 1,000,000 cap · ✓ EUR 340,000 left', over the cap in words."""
+def cap_bar(contribution: int, cap: int | None, width: int = BAR_WIDTH, cut: int | None = None) -> str:
+    """'█████████████░░░░░░░ 66% of EUR 1,000,000 cap · ✓ EUR 340,000 left', over the cap in words, with
+    `cut`, the estimated costs to cut: '✗ OVER by EUR 21,713 · cut EUR 27,142 of costs' (the contribution
+    over the cap beside the step, which is in costs: two figures that, alone, read as a contradiction)."""
     if cap is None or cap <= 0:
         return "no cap for this duration: choose an allowed duration (t on the main screen)"
     filled = min(width, contribution * width // cap)
     percent = cap_percent(contribution, cap)  # 99.77% is 99 (left), 100.1% is 101 (OVER): never 100 for both
     bar = "█" * filled + "░" * (width - filled)
     if contribution > cap:
-        return f"{bar} {percent}% of EUR {cap:,} cap · ✗ OVER by EUR {contribution - cap:,}"
+        step = f" · cut EUR {cut:,} of costs" if cut else ""
+        return f"{bar} {percent}% of EUR {cap:,} cap · ✗ OVER by EUR {contribution - cap:,}{step}"
     return f"{bar} {percent}% of EUR {cap:,} cap · ✓ EUR {cap - contribution:,} left"
 
 
