@@ -172,7 +172,7 @@ def test_reports_keep_the_provisional_marks_and_their_footnote(fmt):
         assert re.search(rf"{label} \\?\*", result.stdout), label
     words = " ".join(result.stdout.split())
     assert "provisional: rests on secondary sources only" in words
-    assert "for Lot 3 is provisional: check the call document" in words
+    assert "3 labour-market actors, 3 providers) are provisional: check the call document" in words
     if fmt == "text":
         assert max(len(line) for line in result.stdout.splitlines()) <= 72
 

@@ -51,7 +51,8 @@ def test_every_built_in_call_loads():
 
 def test_2024_composition_follows_the_commission_not_the_swapped_summary(rules):
     # Commission's Alliances for Innovation page (IT, PL) and NA-BIBB: Lot 1 = 4 countries, 8 full partners,
-    # 3 labour-market actors, 3 providers; Lot 2 = 8 / 12 / 5 / 5. The Flemish summary swaps the two blocks.
+    # 3 labour-market actors, 3 providers; Lot 2 = 8 countries, 12 full partners, 5 + 5. The Flemish summary
+    # swaps the two blocks.
     def composition(lot):
         return (lot.min_countries, lot.min_full_partners, lot.min_labour_market_actors, lot.min_education_providers)
 

@@ -71,7 +71,8 @@ class Scoreboard:
     lot_name: str
     duration_months: int
     criteria: tuple[Criterion, ...]
-    # "8 / 4 / 3 / 3 for Lot 3 is provisional: check the call document", one per provisional figure
+    # "Lot 3's minimums (4 countries, 8 full partners, ...) are provisional: check the call document", one per
+    # provisional figure
     provisional_notes: tuple[str, ...] = ()
     failures: tuple[Criterion, ...] = field(init=False)
     # what the board judged, for `to_qualify` (computed on first use: evaluate stays one pass)
@@ -773,9 +774,7 @@ def mark_provisional(criteria: list[Criterion], rules: CallRules, lot: Lot, mont
         return marked, (f"call {rules.id} is expected, not published: every rule is provisional (the call before "
                         "it carried forward, and what a source says will change) until the call text is out",)
     if is_provisional(lot.grade):
-        notes.append(f"{lot.min_full_partners} / {lot.min_countries} / {lot.min_labour_market_actors} / "
-                     f"{lot.min_education_providers} for {lot.label} is provisional: {_CHECK}; "
-                     "full partners / countries / labour-market actors / providers")
+        notes.append(f"{lot.label}'s minimums ({lot.minimums}) are provisional: {_CHECK}")
     if duration is not None and is_provisional(duration.grade):
         notes.append(f"{months} months, up to EUR {duration.max_grant_eur:,} for {lot.label} is provisional: {_CHECK}")
     if with_budget and is_provisional(rules.indirect_rate_grade):

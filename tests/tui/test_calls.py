@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,7 +80,9 @@ async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path, monkeypat
         await pilot.press("f1")
         screen = await wait_screen(pilot, HelpScreen)
         shown = help_text(screen)
-        assert "8 / 4 / 3 / 3 for Lot 3 is provisional" in shown
+        assert ("Lot 3 (STEM): 4 countries, 8 full partners, 3 labour-market actors, 3 providers "
+                "(provisional: check the call document, secondary sources only)") in shown
+        assert not re.search(r"\b\d+ / \d+ / \d+ / \d+\b", shown)  # bare figures read both ways
         assert "No source for this call says whether only one proposal per ecosystem can be funded" in shown
         assert "Third countries: a full partner from a third country not associated" in shown
         # the keys' help names this call's lots and every call the planner has, from the rules

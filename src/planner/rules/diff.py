@@ -73,8 +73,9 @@ def _summary(path: str, entry: dict[str, Any]) -> str:
     if path == "lots":
         durations = "; ".join(f"{d['months']} months up to {_value('max_grant_eur', d['max_grant_eur'])}"
                               for d in entry.get("durations", []))
-        return (f"{entry.get('name')}: {entry.get('min_full_partners')} full partners from "
-                f"{entry.get('min_countries')} countries, {entry.get('min_labour_market_actors')} labour-market "
+        # the order of Lot.minimums: countries first
+        return (f"{entry.get('name')}: {entry.get('min_countries')} countries, {entry.get('min_full_partners')} "
+                f"full partners, {entry.get('min_labour_market_actors')} labour-market "
                 f"actors, {entry.get('min_education_providers')} providers; {durations}; grade {entry.get('grade')}")
     if path == "lots.durations":
         return f"up to {_value('max_grant_eur', entry.get('max_grant_eur'))}; grade {entry.get('grade')}"

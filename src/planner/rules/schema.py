@@ -66,6 +66,14 @@ class Lot(_Strict):
     def label(self) -> str:
         return f"Lot {self.number}"
 
+    @property
+    def minimums(self) -> str:
+        """'4 countries, 8 full partners, 3 labour-market actors, 3 providers': the one order the planner
+        writes a lot's minimums in (the Commission's table: countries first), each figure named. Bare
+        figures ('8 / 4 / 3 / 3') read both ways, and the call text itself swaps the lots' rules."""
+        return (f"{self.min_countries} countries, {self.min_full_partners} full partners, "
+                f"{self.min_labour_market_actors} labour-market actors, {self.min_education_providers} providers")
+
 
 class Ecosystem(_Strict):
     number: int

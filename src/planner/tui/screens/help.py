@@ -66,13 +66,11 @@ class HelpScreen(ModalScreen[None]):
             text.append(f"{self.rules.country_name(code)} ({code}): {condition}. "
                         f"Source: {self.rules.countries.source}\n")
         for lot in self.rules.lots:
-            text.append(f"Lot {lot.number} ({lot.code}): {lot.min_countries} countries, "
-                        f"{lot.min_full_partners} full partners, {lot.min_labour_market_actors} labour-market "
-                        f"actors, {lot.min_education_providers} providers. Source: {lot.source}\n")
+            # the minimums once, named (bare figures read both ways), and whether they are provisional
+            text.append(f"Lot {lot.number} ({lot.code}): {lot.minimums}")
             if is_provisional(lot.grade):
-                text.append(f"  {lot.min_full_partners} / {lot.min_countries} / {lot.min_labour_market_actors} / "
-                            f"{lot.min_education_providers} for Lot {lot.number} is provisional: check the call "
-                            "document (secondary sources only).\n", style="bold")
+                text.append(" (provisional: check the call document, secondary sources only)", style="bold")
+            text.append(f". Source: {lot.source}\n")
             for d in lot.durations:
                 if is_provisional(d.grade):
                     text.append(f"  {d.months} months, up to EUR {d.max_grant_eur:,} for Lot {lot.number} is "
