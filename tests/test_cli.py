@@ -379,6 +379,12 @@ def test_samples_command():
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == sorted(SAMPLE_EXIT)
+    # each sample's call, from its file: lot3-example is 2026's, not the newest call's
+    calls = {line.split()[0]: line.split()[1:3] for line in result.stdout.splitlines()}
+    for name, shown in calls.items():
+        written = tomllib.loads((SAMPLES / f"{name}.toml").read_text(encoding="utf-8")).get("call", "2024")
+        assert shown == ["call", written], name
+    assert calls["lot3-example"] == ["call", "2026"]
 
 
 # --- the bad-input corpus ------------------------------------------------------------------

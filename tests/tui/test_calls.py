@@ -87,7 +87,8 @@ async def test_l_cycles_through_the_three_lots_of_2026(tmp_path: Path, monkeypat
         assert "Third countries: a full partner from a third country not associated" in shown
         # the keys' help names this call's lots and every call the planner has, from the rules
         assert "the next lot of the call (1, 2, 3 in call 2026)" in shown
-        assert "else the next call (2024, 2025, 2026, 2027; asks first when it has closed): its rules apply" in shown
+        assert ("on the newest call, the one before it; else the next call (2024, 2025, 2026, 2027); asks first "
+                "when that one has closed: its rules apply") in shown
         assert "p Lot 2 content: occupational profiles" in shown  # Lot 3 has no content rules (2026.toml)
 
 
@@ -115,13 +116,14 @@ async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monke
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2026"), "2026 back after one undo")
         await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2027"), "2027 again after redo")
-        # 2027 is not closed: on to the next call known, 2024, which has closed and has no Lot 3: asked first,
-        # "keep" in focus (a plan there can no longer be submitted)
+        # 2027 is the newest call: y says so and offers the one before it, 2026, which has closed: asked first,
+        # "keep" in focus (a plan there can no longer be submitted); never round to 2024
         await pilot.press("y")
         question = await wait_screen(pilot, Choice)
         asked = str(question.query_one(".question", Static).render())
-        assert asked.startswith("Call 2024 closed on 7 Mar 2024: a plan on it can no longer be submitted.")
-        assert "Lot 3 → Lot 1: call 2024 has no Lot 3." in asked
+        assert asked.startswith("Call 2027 is the newest call the planner knows (expected). The one before it, "
+                                "call 2026, closed on 10 Mar 2026: a plan on it can no longer be submitted.")
+        assert "2024" not in asked and "Lot 3 →" not in asked  # 2026 has a Lot 3
         assert app.focused.id == "choice-keep"
         await pilot.press("enter")
         await wait_main(pilot)
@@ -130,20 +132,32 @@ async def test_y_switches_the_call_and_undo_brings_it_back(tmp_path: Path, monke
         await pilot.press("y")
         await wait_screen(pilot, Choice)
         await pilot.press("left", "enter")
-        await wait_for(pilot, lambda: call_line(app).startswith("Call 2024"), "the 2024 call shown")
+        await wait_for(pilot, lambda: call_line(app).startswith("Call 2026"), "the 2026 call shown")
         await pilot.pause()
-        assert [n.message.split(" (")[0] for n in notes[told:]] == ["Call 2024"]  # one toast says it
-        assert "Lot 3 → Lot 1" in notes[-1].message
+        assert [n.message.split(" (")[0] for n in notes[told:]] == ["Call 2026"]  # one toast says it
         plan = app.document.plan
-        assert (plan.call, plan.lot, app.document.rules.id, app.board.call) == ("2024", 1, "2024", "2024")
-        assert "third-countries" not in [c.id for c in app.board.criteria]
-        assert any(n.message.startswith("Call 2024") for n in notes)
-        deadline = static_text(app, "#deadline")
-        assert "7 Mar 2024" in deadline and deadline.endswith("; next call: 2027, expected (y).")
+        assert (plan.call, plan.lot, app.document.rules.id, app.board.call) == ("2026", 3, "2026", "2026")
+        assert static_text(app, "#deadline").endswith("; next call: 2027, expected (y).")
         await pilot.press("ctrl+z", "ctrl+z")
         await wait_for(pilot, lambda: call_line(app).startswith("Call 2026"), "2026 back after undo")
         assert (app.document.plan.call, app.document.plan.lot, app.board.lot) == ("2026", 3, 3)
         assert not app.document.dirty
+
+
+async def test_y_on_a_closed_2024_plan_offers_the_call_being_written(tmp_path: Path, monkeypatch) -> None:
+    """2024 has closed and has no Lot 3; y offers 2027 (the call being written), not 2025."""
+    freeze_clock(monkeypatch, LATE_2026)
+    plan = Path(shutil.copyfile(SAMPLES / "lot1-example.toml", tmp_path / "lot1.toml"))
+    app, _ = make_app(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("y")
+        question = await wait_screen(pilot, Choice)
+        asked = str(question.query_one(".question", Static).render())
+        assert asked.startswith("Call 2024 closed on 7 Mar 2024. Move this plan to call 2027")
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.plan.call == "2024"
 
 
 async def test_compare_covers_every_lot_and_duration_of_2026(tmp_path: Path) -> None:
@@ -164,7 +178,8 @@ async def test_compare_covers_every_lot_and_duration_of_2026(tmp_path: Path) -> 
         assert app.document.plan.duration_months == 24
 
 
-async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for_the_rebuild(monkeypatch, size) -> None:
+async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for_the_rebuild(
+        tmp_path: Path, monkeypatch, size) -> None:
     """`y` rebuilds the lot pane's lists (its children removed, then composed for the new call): a redraw
     that comes meanwhile (the folder view's re-read, a reload, the recovery check) must not look for
     the lists that are not there yet ("No nodes match '#scenario'"), and the pane ends drawn for the new call."""
@@ -174,8 +189,8 @@ async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for
     from planner.tui.widgets.choice_list import ChoiceList
     from planner.tui.widgets.lot_pane import LotPane
 
-    freeze_clock(monkeypatch, LATE_2026)  # a new plan is for 2027, which is not closed: y goes on to 2024
-    app, _ = make_app(None)
+    freeze_clock(monkeypatch, LATE_2026)  # 2024 has closed: y offers 2027, "move" in focus
+    app, _ = make_app(Path(shutil.copyfile(SAMPLES / "lot1-example.toml", tmp_path / "lot1.toml")))
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         pane = app.query_one(LotPane)
@@ -184,16 +199,16 @@ async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for
             found = pane.query("#scenario")
             return [cid for cid, _ in found.first(ChoiceList).choices] if found else None
 
-        assert any(cid.startswith("lot3-") for cid in scenarios() or ())  # 2027 has a Lot 3, 2024 not
-        # not pilot.press, which waits until the app is idle: the rebuild would be over. 2024 has closed:
-        # y asks first (Keep in focus), left and enter move the plan there
-        post_keys(app, ["y", "left", "enter"])
-        wanted = [f"lot{lot.number}-{d.months}" for lot in load_call("2024").lots for d in lot.durations]
+        assert not any(cid.startswith("lot3-") for cid in scenarios() or ())  # 2027 has a Lot 3, 2024 not
+        # not pilot.press, which waits until the app is idle: the rebuild would be over. y asks first
+        # (Move in focus), enter moves the plan to 2027
+        post_keys(app, ["y", "enter"])
+        wanted = [f"lot{lot.number}-{d.months}" for lot in load_call("2027").lots for d in lot.durations]
         redrawn_between = 0
         deadline = asyncio.get_running_loop().time() + 30
         # turn by turn (each turn lets the rebuild go one step further), redraw whenever the lists are gone
         while scenarios() != wanted:
-            assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the 2024 lots listed"
+            assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the 2027 lots listed"
             if pane.is_mounted and scenarios() is None:
                 app.redraw()
                 redrawn_between += 1
@@ -203,7 +218,7 @@ async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for
         await pilot.pause()
         scenario = pane.query_one("#scenario", ChoiceList)
         assert scenario.chosen == {f"lot{app.document.plan.lot}-{app.board.duration_months}"}
-        assert call_line(app).startswith("Call 2024") and "7 Mar 2024" in static_text(app, "#deadline")
+        assert call_line(app).startswith("Call 2027") and "expected early 2027" in static_text(app, "#deadline")
 
 
 async def test_the_planner_ends_cleanly_when_it_is_told_to_while_the_lot_pane_is_rebuilt(monkeypatch) -> None:
@@ -218,7 +233,7 @@ async def test_the_planner_ends_cleanly_when_it_is_told_to_while_the_lot_pane_is
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         pane = app.query_one(LotPane)
-        post_keys(app, ["y", "left", "enter"])  # 2024 has closed: asked first, then moved there
+        post_keys(app, ["y", "left", "enter"])  # 2027 is the newest: 2026 (closed) asked first, then moved there
         deadline = asyncio.get_running_loop().time() + 30
         while pane.query("#scenario"):  # until the rebuild has removed the old lists
             assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the rebuild to start"

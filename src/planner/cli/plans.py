@@ -296,5 +296,6 @@ def samples(_args: argparse.Namespace) -> int:
         path = sample_path(name)
         assert path is not None
         plan = load_plan(path)
-        out(f"{name:<20} Lot {plan.lot}  {plan.title}\n")
+        # the sample's own call (a sample keeps it in a new plan made from it), not the newest one's
+        out(f"{name:<20} call {plan.call or DEFAULT_CALL}  Lot {plan.lot}  {plan.title}\n")
     return 0

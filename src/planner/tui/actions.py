@@ -68,8 +68,9 @@ ACTIONS: list[Action] = [
            "Grant", palette="Requested grant", palette_help="Type the grant the plan requests (key g)"),
     Action("planner.compare", "c", "what-if comparison of all lots and durations of the call", "compare",
            "Compare", footer=4, palette="Compare lots", palette_help="What-if: all lots and durations side by side"),
-    Action("planner.switch_call", "y", "on a closed call, the one being written (asks first); else the next call "
-           "({calls}; asks first when it has closed): its rules apply", "switch_call", "Call",
+    Action("planner.switch_call", "y", "on a closed call, the one being written (asks first); on the newest call, "
+           "the one before it; else the next call ({calls}); asks first when that one has closed: its rules apply",
+           "switch_call", "Call",
            palette="Switch call", palette_help="Judge the plan by the next call's rules ({calls})"),
     Action("planner.content", "p", "{content} content: occupational profiles and activities", "content",
            "Profiles", palette="Profiles and activities",

@@ -285,8 +285,10 @@ class MainScreen(Screen):
 
     def action_switch_call(self) -> None:
         """The next call: for a plan on a closed call, the call being written now (open or expected),
-        asked first with what would change (`planner rules diff`); else the next call the planner knows
-        (2024 -> 2025 -> ... -> 2024), at once. Either is one edit, and ctrl+z takes it back."""
+        asked first with what would change (`planner rules diff`); on the newest call the planner knows,
+        the one before it (2027 -> 2026: going round to the oldest, 2024, was no what-if anyone wants, and
+        the question did not say why 2024); else the next call the planner knows (2024 -> 2025 -> ...).
+        A call that has closed is asked first. Either is one edit, and ctrl+z takes it back."""
         doc = self.document
         beside = self.app.plan_folder
         calls = available_calls(beside)
@@ -295,12 +297,16 @@ class MainScreen(Screen):
         if later is not None:
             self._offer_call(current, later, beside)
             return
-        target = calls[(calls.index(current) + 1) % len(calls)] if current in calls else calls[-1]
+        if current in calls and current == calls[-1] and len(calls) > 1:
+            self._ask_closed_call(calls[-2], beside, newest=doc.rules)
+            return
+        target = calls[calls.index(current) + 1] if current in calls else calls[-1]
         self._ask_closed_call(target, beside) if target != current else self._switch_call(target)
 
-    def _ask_closed_call(self, target: str, beside) -> None:
-        """The next call in turn, asked first when it has closed (from the newest call, `y` goes round to
-        the oldest): a plan moved there can no longer be submitted, and may lose its lot."""
+    def _ask_closed_call(self, target: str, beside, newest: CallRules | None = None) -> None:
+        """The next call in turn, asked first when it has closed: a plan moved there can no longer be
+        submitted, and may lose its lot. `newest`: the plan's call is the newest the planner knows, and
+        `target` the one before it: the question says so first."""
         from planner.tui.screens.dialogs import Choice
 
         try:
@@ -318,8 +324,13 @@ class MainScreen(Screen):
         lot = (f"\nLot {plan.lot} → Lot {moved.lot}: call {target} has no Lot {plan.lot}."
                if moved.lot != plan.lot else "")
         current = plan.call or self.document.rules.id
-        question = (f"Call {target} closed{when}: a plan on it can no longer be submitted. Move this plan "
-                    f"there anyway, to compare?{lot}\nctrl+z takes it back.")
+        if newest is not None:
+            question = (f"Call {current} is the newest call the planner knows ({newest.status_at(now())}). "
+                        f"The one before it, call {target}, closed{when}: a plan on it can no longer be submitted. "
+                        f"Move this plan back there, to compare?{lot}\nctrl+z takes it back.")
+        else:
+            question = (f"Call {target} closed{when}: a plan on it can no longer be submitted. Move this plan "
+                        f"there anyway, to compare?{lot}\nctrl+z takes it back.")
 
         def answered(answer: str | None) -> None:
             if answer == "move":
