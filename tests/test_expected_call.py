@@ -276,3 +276,44 @@ def test_an_own_rule_set_is_read_with_the_planners_own_limits(tmp_path):
     os.mkfifo(tmp_path / "calls" / "fifo.toml")
     fifo = run_planner("check", _plan_on("fifo", tmp_path), timeout=20)
     assert fifo.returncode == 2 and "pipe" in fifo.stderr
+
+
+# --- every verdict of a plan on an expected call says it is provisional ---------------------------
+
+
+def test_ls_marks_the_verdict_of_a_plan_on_an_expected_call_provisional(tmp_path):
+    """`planner ls` showed a 2027 plan as plain ELIGIBLE, and its JSON had no word of the call's status."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "a-2027.toml").write_text(dump_plan(passing_plan(R2027, 1).model_copy(update={"call": "2027"})),
+                                        encoding="utf-8")
+    (folder / "b-2026.toml").write_text(dump_plan(passing_plan(R2026, 1).model_copy(update={"call": "2026"})),
+                                        encoding="utf-8")
+    listed = run_planner_at(DECEMBER_2026, "ls", folder)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    row = {line.split()[0]: line for line in lines[1:] if line}
+    assert "2027 L1  ELIGIBLE *" in row["a-2027.toml"]
+    assert "ELIGIBLE *" not in row["b-2026.toml"] and "ELIGIBLE" in row["b-2026.toml"]
+    assert lines[-1] == "* provisional: the plan's call is expected, not published (every rule is provisional)"
+    data = json.loads(run_planner_at(DECEMBER_2026, "ls", folder, "--format", "json").stdout)
+    by_name = {Path(p["path"]).name: p for p in data["plans"]}
+    assert by_name["a-2027.toml"]["provisional"] is True
+    assert "provisional" not in by_name["b-2026.toml"]  # an optional key, only where it is so
+
+
+def test_compare_says_why_an_expected_calls_verdicts_are_provisional(tmp_path):
+    """The footnote blamed 'a figure from secondary sources only' where check says the call is expected."""
+    path = tmp_path / "plan.toml"
+    path.write_text(dump_plan(passing_plan(R2027, 1).model_copy(update={"call": "2027"})), encoding="utf-8")
+    out = run_planner_at(DECEMBER_2026, "compare", path).stdout
+    words = " ".join(out.split())
+    assert "* provisional: the call is expected, not published: every rule is provisional" in words
+    assert "secondary sources only" not in words
+    verdicts = next(line for line in out.splitlines() if line.startswith("Verdict"))
+    assert "ELIGIBLE *" in verdicts  # the verdicts themselves, as check's "(provisional)"
+    closed = tmp_path / "closed.toml"
+    closed.write_text(dump_plan(passing_plan(R2026, 3).model_copy(update={"call": "2026"})), encoding="utf-8")
+    out_2026 = run_planner_at(DECEMBER_2026, "compare", closed).stdout
+    assert "secondary sources only" in " ".join(out_2026.split())  # 2026's own secondary figures
+    assert "ELIGIBLE *" not in out_2026

@@ -42,6 +42,9 @@ SPEC_KEYS = ("path", "title", "acronym", "call", "lot", "duration_months", "part
              "new_full_partners", "modified", "open_by", "error")
 DIRECTORY_FILE = "partners.toml"  # the folder's own list of organisations, in the plan's [[partners]] format
 SUFFIX = ".toml"
+# a verdict under an expected call, as check's scoreboard marks a provisional rule; and its legend
+PROVISIONAL_MARK = " *"
+PROVISIONAL_LEGEND = "* provisional: the plan's call is expected, not published (every rule is provisional)"
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,13 @@ class Entry:
     other_words: str = ""
     # changes a planner that ended without saving left in a recovery file (see unsaved_left): who, when
     unsaved_left: str | None = None
+    # the plan's call is expected, not published: every rule, and so the verdict, is provisional
+    provisional: bool = False
+
+    @property
+    def marked_verdict(self) -> str:
+        """The verdict as shown, marked ' *' (PROVISIONAL_MARK) when it is provisional: 'ELIGIBLE *'."""
+        return self.verdict + (PROVISIONAL_MARK if self.provisional and self.error is None else "")
 
     @property
     def verdict(self) -> str:
@@ -125,8 +135,10 @@ class Entry:
                 "eligible": self.eligible, "failing": list(self.failing) if self.failing is not None else None,
                 "new_full_partners": self.new_full_partners, "modified": _iso(self.modified),
                 "open_by": self.open_by.as_dict() if self.open_by else None, "error": self.error,
-                # an optional key (the spec allows extending): only when there are such changes
-                **({"unsaved_left": self.unsaved_left} if self.unsaved_left else {})}
+                # optional keys (the spec allows extending): only when there are such changes, only when
+                # the plan's call is expected (its verdict provisional)
+                **({"unsaved_left": self.unsaved_left} if self.unsaved_left else {}),
+                **({"provisional": True} if self.provisional else {})}
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -169,7 +181,7 @@ def _judge(path: Path) -> dict[str, object]:
             "duration_months": board.duration_months, "partners": len(plan.partners), "eligible": board.eligible,
             "failing": tuple(c.id for c in board.failures), "failing_labels": tuple(c.label for c in board.failures),
             "new_full_partners": needed.new_full_partners, "summary": needed.summary(),
-            **_other_steps(needed)}
+            "provisional": board.expected, **_other_steps(needed)}
 
 
 def _other_steps(needed: ToQualify) -> dict[str, object]:
@@ -383,7 +395,7 @@ def listing_text(entries: list[Entry]) -> str:
         if e.error is not None:
             rows.append([e.name, "-", "-", "UNREADABLE", "-", _when(e.modified), "", e.error])
             continue
-        rows.append([e.name, e.acronym or "-", f"{e.call} L{e.lot}", e.verdict, str(e.partners),
+        rows.append([e.name, e.acronym or "-", f"{e.call} L{e.lot}", e.marked_verdict, str(e.partners),
                      _when(e.modified), e.open_by.words() if e.open_by else "unsaved changes left" if
                      e.unsaved_left else "", e.title or ""])
     head = ["FILE", "ACRONYM", "CALL", "VERDICT", "PARTNERS", "CHANGED", "OPEN BY", "TITLE / PROBLEM"]
@@ -392,6 +404,8 @@ def listing_text(entries: list[Entry]) -> str:
     for row in [head, *rows]:
         cells = [row[i].ljust(widths[i]) for i in range(len(widths))]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
+    if any(e.provisional for e in entries):
+        lines.append(PROVISIONAL_LEGEND)
     return "\n".join(lines) + "\n"
 
 

@@ -285,8 +285,9 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
     # each row's cells in (long, short) form
     Pair = tuple[list[str], list[str]]
     criteria: list[Pair] = [(cells, short) for (_, _, cells), (_, _, short) in zip(long_rows, short_rows)]
-    verdicts: Pair = ([("ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})") for b in boards],
-                      [("ELIGIBLE" if b.eligible else f"{len(b.failures)} failing") for b in boards])
+    star = " *" if any(b.expected for b in boards) else ""  # an expected call: every verdict is provisional
+    verdicts: Pair = ([("ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})") + star for b in boards],
+                      [("ELIGIBLE" if b.eligible else f"{len(b.failures)} failing") + star for b in boards])
     takes: Pair = ([takes_cell(b, wide=True) for b in boards],
                    [("nothing" if b.to_qualify.eligible else takes_cell(b)) for b in boards])
     titles = [column_title(b) for b in boards]
@@ -331,7 +332,10 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
             for step in b.to_qualify.steps:
                 lines += textwrap.wrap(step, max(width, 40), initial_indent="  - ", subsequent_indent="    ",
                                        break_on_hyphens=False)
-    if any(c.provisional for b in boards for c in b.criteria):
+    if star:  # as check says it: the call, not a figure, is why
+        lines += ["", *textwrap.wrap("* provisional: the call is expected, not published: every rule is provisional "
+                                     "until the call text is out", max(width, 40), subsequent_indent="  ")]
+    elif any(c.provisional for b in boards for c in b.criteria):
         lines += ["", *textwrap.wrap("* provisional: the verdict rests on a figure from secondary sources only; "
                                      "'planner check --lot N' names it", max(width, 40), subsequent_indent="  ")]
     return visible("\n".join(line.rstrip() for line in lines), keep_newlines=True) + "\n"

@@ -584,3 +584,28 @@ async def test_ctrl_o_from_a_new_plan_names_the_folder_not_a_dot(plans: Path, mo
         assert view.folder == plans  # by its name, whatever its length: the screen cuts a long one
         text = screen_text(app)
         assert not re.search(r"Plans — \.\s", text) and "Folder ./" not in text, text
+
+
+async def test_a_plan_on_an_expected_call_is_marked_provisional_in_the_folder_view(tmp_path: Path, size):
+    """A 2027 plan showed a plain '✓ ELIGIBLE': the call is expected, its every rule provisional."""
+    from planner.rules import load_call
+    from support import passing_plan
+
+    where = tmp_path / "plans"
+    where.mkdir()
+    rules = load_call("2027")
+    (where / "next.toml").write_text(dump_plan(passing_plan(rules, 1).model_copy(update={"call": "2027"})),
+                                     encoding="utf-8")
+    shutil.copyfile(SAMPLES / "lot1-example.toml", where / "old.toml")
+    app, _ = folder_app(where)
+    async with app.run_test(size=size) as pilot:
+        view = await view_of(pilot)
+        table = view.query_one(PlansTable)
+        cells = {e.name: table.get_row(e.name) for e in view.shown}
+        verdict = PlansTable.COLUMNS.index(next(c for c in PlansTable.COLUMNS if c.key == "verdict"))
+        assert str(getattr(cells["next.toml"][verdict], "plain", "")) == "✓ ELIGIBLE *"
+        assert str(getattr(cells["old.toml"][verdict], "plain", "")) == "✓ ELIGIBLE"
+        assert "* provisional: call expected" in static_text(view, "#folder-sort")
+        table.move_cursor(row=rows(view).index("next.toml"))
+        await wait_for(pilot, lambda: "(provisional: call 2027 is expected, not published)"
+                       in " ".join(static_text(view, "#folder-detail").split()), "the line under the table says why")

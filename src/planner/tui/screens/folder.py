@@ -67,7 +67,8 @@ def verdict_cell(entry: core.Entry, narrow: bool = False) -> Text:
     """'✓ ELIGIBLE', '✗ NOT ELIGIBLE: 3 new partners to go', '! UNREADABLE'; below 120 columns the ✗
     alone says NOT ELIGIBLE: '✗ 3 partners to go'."""
     mark, style = MARKS[entry.verdict.split(":")[0]]
-    return cell(literal(mark + (entry.short_verdict if narrow else entry.verdict)), style)
+    star = core.PROVISIONAL_MARK if entry.provisional and entry.error is None else ""  # the call is expected
+    return cell(literal(mark + (entry.short_verdict if narrow else entry.verdict) + star), style)
 
 
 def when(moment: datetime | None, now: datetime | None = None, full: bool = False) -> str:
@@ -85,7 +86,8 @@ def when(moment: datetime | None, now: datetime | None = None, full: bool = Fals
 
 def _seen(entry: core.Entry) -> tuple:
     """What the view shows of an entry: when it differs, the table is redrawn."""
-    return (entry.name, entry.modified, entry.open_by, entry.error, entry.title, entry.verdict, entry.partners)
+    return (entry.name, entry.modified, entry.open_by, entry.error, entry.title, entry.marked_verdict,
+            entry.partners)
 
 
 def held_by(entry: core.Entry, narrow: bool = False) -> str:
@@ -313,6 +315,7 @@ class FolderScreen(Screen[None]):
                  else f"{len(self.entries)} plan{'' if len(self.entries) == 1 else 's'}")
         parts = [count, f"{eligible} eligible", *([f"{len(self.entries) - readable} unreadable"]
                                                   if readable < len(self.entries) else []),
+                 *(["* provisional: call expected"] if any(e.provisional for e in self.shown) else []),
                  *([f"{held} open elsewhere"] if held else []),
                  f"sorted by {words}{' (reversed)' if self.reverse else ''} ({self.app.key_for('folder.sort')})"]
         self.query_one("#folder-sort", Static).update(literal(" · ".join(parts)))
@@ -353,8 +356,9 @@ class FolderScreen(Screen[None]):
             takes = f"what it takes: {entry.summary}" if entry.summary else "eligible as it is"
             if entry.other_steps:
                 takes += "; and " + "; ".join(entry.other_steps)
+            status = f" (provisional: call {entry.call} is expected, not published)" if entry.provisional else ""
             text = (f"{entry.name}{held} · {entry.title} · {entry.call} Lot {entry.lot}, "
-                    f"{entry.duration_months} months · saved {when(entry.modified, full=True)} · {takes}")
+                    f"{entry.duration_months} months{status} · saved {when(entry.modified, full=True)} · {takes}")
         detail.show(literal(text))
 
     # --- keys ------------------------------------------------------------------------------------
