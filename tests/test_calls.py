@@ -206,6 +206,15 @@ def test_eche_of_eu_higher_education_institutions(eche, status):
     assert board.eligible == (status != "fail")
 
 
+def test_eche_passing_says_one_institution_in_the_singular_and_several_in_the_plural():
+    one = judge(_hei_plan(R2025, True), R2025).get("eche")
+    assert one.message == "the 1 higher education institution holds an ECHE"  # not "all 1 ... hold"
+    plan = _hei_plan(R2025, True)
+    two = plan.model_copy(update={"partners": (*plan.partners, partner("Second Uni", "FR", "higher-education",
+                                                                       eche=True))})
+    assert judge(two, R2025).get("eche").message == "all 2 higher education institutions hold an ECHE"
+
+
 def test_eche_ignores_hei_outside_eu_and_associated_countries_and_associated_partners():
     plan = _hei_plan(R2025, True)
     plan = plan.model_copy(update={"partners": (*plan.partners,
@@ -329,7 +338,8 @@ def test_cli_check_and_compare_on_the_lot_3_sample():
     assert not re.search(r"\b\d+ / \d+ / \d+ / \d+ for Lot", text + md)
     compared = run_planner("compare", sample).stdout.splitlines()
     header = next(line for line in compared if line.startswith("CRITERION"))
-    assert header.split()[1:] == ["Lot", "1", "24m", "Lot", "1", "36m", "Lot", "2", "48m", "Lot", "3", "24m"]
+    # ▸ the plan's own column, as in the TUI
+    assert header.split()[1:] == ["Lot", "1", "24m", "Lot", "1", "36m", "Lot", "2", "48m", "▸", "Lot", "3", "24m"]
 
 
 def test_cli_check_with_another_calls_rules(tmp_path):

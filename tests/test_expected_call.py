@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 import planner
+from forked import run_command
 from planner.model import Plan
 from planner.rules import latest_call, load_call
 from planner.rules.extends import builtin_data
 from planner.scoring import evaluate
 from planner.storage import dump_plan
-from support import passing_plan, run_planner, run_planner_at
+from support import CLOCK_MODULES, passing_plan, run_planner, run_planner_at
 
 CALLS_DIR = Path(planner.__file__).parent / "rules" / "calls"
 DECEMBER_2026 = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)  # 2026 closed, 2027 not published
@@ -317,3 +318,27 @@ def test_compare_says_why_an_expected_calls_verdicts_are_provisional(tmp_path):
     out_2026 = run_planner_at(DECEMBER_2026, "compare", closed).stdout
     assert "secondary sources only" in " ".join(out_2026.split())  # 2026's own secondary figures
     assert "ELIGIBLE *" not in out_2026
+
+
+def test_check_wraps_the_expected_calls_note_as_its_other_lines():
+    """The 160-character 'call 2027 is expected, ...' note came out on one line at 100 columns (piped)."""
+    from planner.report import check_text
+
+    plan = swiss_led(R2027)
+    text = check_text(evaluate(plan, R2027, now=DECEMBER_2026), plan, R2027, "plan.toml", width=100)
+    # the verdict line stays one line, for scripts (grep '^Verdict:'); every other line is wrapped
+    assert max(len(line) for line in text.splitlines() if not line.startswith("Verdict: ")) <= 100
+    assert "call 2027 is expected, not published: every rule is provisional" in " ".join(text.split())
+
+
+def test_compare_text_marks_the_plans_own_column(tmp_path):
+    """The TUI's comparison marks the plan's own column '▸'; the text had no mark."""
+    path = tmp_path / "plan.toml"
+    plan = passing_plan(R2026, 3).model_copy(update={"call": "2026"})
+    path.write_text(dump_plan(plan), encoding="utf-8")
+    for columns in ("80", "250"):
+        out = run_command(("compare", path), env={**os.environ, "COLUMNS": columns}, now=DECEMBER_2026,
+                          clock_modules=CLOCK_MODULES).stdout
+        header = next(line for line in out.splitlines() if line.startswith("CRITERION"))
+        assert header.split("  ")[1:] and "▸ Lot 3 24m" in header and header.count("▸") == 1, header
+

@@ -95,8 +95,8 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
     lot = rules.lot(board.lot)
     lines = [
         _plan_line(plan, path),
-        f"Call {rules.id} ({rules.name}{_open_status(board)}), Lot {lot.number} {lot.name}, "
-        f"{board.duration_months} months",
+        *textwrap.wrap(f"Call {rules.id} ({rules.name}{_open_status(board)}), Lot {lot.number} {lot.name}, "
+                       f"{board.duration_months} months", max(width, 40), subsequent_indent="  "),
         "",
     ]
     label_w = max(len(shown_label(c.label, c.provisional)) for c in board.criteria)
@@ -119,7 +119,9 @@ def check_text(board: Scoreboard, plan: Plan, rules: CallRules, path: str | None
             wrapped = textwrap.wrap(c.message, message_w) or [""]
             lines.append(first + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
-    lines += provisional_lines(board)
+    # the notes wrapped to the width, as the rules' messages are (a note is up to 160 characters)
+    lines += [wrapped for line in provisional_lines(board)
+              for wrapped in (textwrap.wrap(line, max(width, 40), subsequent_indent="  ") or [""])]
     lines += ["", f"Verdict: {verdict_line(board)}"]
     lines += steps_lines(board, width)
     return visible("\n".join(lines), keep_newlines=True) + "\n"
@@ -276,6 +278,13 @@ def _cut(text: str, width: int) -> str:
 def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None,
                  width: int = 100) -> str:
     """The comparison as a table that fits `width` columns (the terminal's; 80 when it is none): the cells
+def own_column(boards: list[Scoreboard], plan: Plan) -> int | None:
+    """The index of the board of the plan as it is (its lot, its duration or the lot's own), None without one."""
+    board = next((b for b in boards if b.lot == plan.lot), None)
+    months = plan.duration_months or (board.duration_months if board else None)
+    return next((i for i, b in enumerate(boards) if (b.lot, b.duration_months) == (plan.lot, months)), None)
+
+
     in full where every column has the room, else in short ('FAIL 8/12 *' for 'FAIL EUR 1.45M > 1M cap *',
     '+4 & 1 more' for '+4 partners, 1 ecosystem'), the criteria's names cut with … first. The steps under
     the table say everything in full."""
@@ -290,7 +299,9 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
                       [("ELIGIBLE" if b.eligible else f"{len(b.failures)} failing") + star for b in boards])
     takes: Pair = ([takes_cell(b, wide=True) for b in boards],
                    [("nothing" if b.to_qualify.eligible else takes_cell(b)) for b in boards])
-    titles = [column_title(b) for b in boards]
+    # '▸' the plan's own column, as in the TUI's comparison; 2 characters a title has room for
+    own = own_column(boards, plan)
+    titles = [("▸ " if i == own else "") + column_title(b) for i, b in enumerate(boards)]
     labels = [label for _, label, _ in long_rows] + ["Verdict", "What it takes"]
     label_full = max(len(label) for label in labels)
     # the failing rules named under each verdict, one a line: in full with the long cells, else cut with …

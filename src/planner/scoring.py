@@ -737,8 +737,8 @@ def eche_criteria(plan: Plan, rules: CallRules) -> list[Criterion]:
         return [Criterion("eche", label, "warn",
                           f"not known whether {_names(unknown)} hold{'s' if len(unknown) == 1 else ''} an ECHE: "
                           "check and record it", len(holding), n)]
-    return [Criterion("eche", label, "pass",
-                      f"all {n} higher education institution{_plural(n)} hold an ECHE", len(holding), n)]
+    said = "the 1 higher education institution holds" if n == 1 else f"all {n} higher education institutions hold"
+    return [Criterion("eche", label, "pass", f"{said} an ECHE", len(holding), n)]
 
 
 # --- provisional figures ---------------------------------------------------------------------

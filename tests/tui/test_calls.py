@@ -255,3 +255,18 @@ async def test_the_question_to_move_to_the_next_call_lists_the_new_rules_first(d
         shown = asked.split("What changes", 1)[1].split("\n- …", 1)[0]
         assert "- third-countries: new rule" in shown and "- eche: new rule" in shown
         assert "how sure (grade)" not in shown  # how sure each source is: after the rules, not shown here
+
+
+async def test_the_priority_legend_shows_only_where_an_ecosystem_shown_is_a_priority(tmp_path: Path) -> None:
+    """'* priority' stood under 2026 and 2027's ecosystems, where no source names a priority (no star)."""
+    app, _ = make_app(_lot3(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        hint = static_text(app, "#ecosystem-hint")
+        assert hint.startswith("Ecosystems · Lot 3: no ecosystem rule") and "priority" not in hint
+    older = Path(shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / "lot2.toml"))  # 2024: 1-8 have priority
+    app, _ = make_app(older)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        assert static_text(app, "#ecosystem-hint").endswith("· * priority")
+

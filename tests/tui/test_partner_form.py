@@ -151,6 +151,26 @@ async def test_eche_is_saved_for_a_university(tmp_path):
         assert (partner.role, partner.eche) == ("coordinator", True)
 
 
+async def test_the_eche_question_is_not_asked_for_a_university_of_a_third_country_not_associated(tmp_path):
+    """The ECHE is for higher education institutions of EU/associated countries: a UK university was asked."""
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await type_text(pilot, "University of Westminster")
+        await pilot.press("tab", "tab", "tab")
+        country = form.query_one("#country", Picker)
+        await type_text(pilot, "united kingdom", done=lambda: country.value in ("UK", "GB"))
+        await pilot.press("tab")
+        await type_text(pilot, "univ", done=lambda: form.query_one("#kind", Picker).value == "higher-education")
+        await wait_for(pilot, lambda: not form.query_one("#eche").display, "no ECHE question for the UK")
+        await pilot.press("shift+tab")  # back to the country: Finland is EU, the question is there again
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "fin", done=lambda: country.value == "FI")
+        await wait_for(pilot, lambda: form.query_one("#eche").display, "the ECHE question for Finland")
+
+
 async def test_ctrl_n_saves_and_opens_the_next_empty_form(tmp_path):
     app, _ = make_app(tmp_path / "new.toml")
     async with app.run_test(size=(80, 24)) as pilot:

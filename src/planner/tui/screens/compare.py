@@ -25,7 +25,7 @@ from planner.budget import cap_percent
 from planner.editing import no_longer_fit, work_packages_after
 from planner.model import Plan
 from planner.qualify_words import in_sentence
-from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline, money
+from planner.report import STATUS_WORDS, cell_reason, closed_note, column_title, judged_headline, money, own_column
 from planner.rules import CallRules
 from planner.scoring import CRITERIA_ORDER, Criterion, Scoreboard, compare
 from planner.tui.screens import DIALOG_CSS
@@ -284,9 +284,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         self._detail()
 
     def _current_index(self) -> int:
-        board = next((b for b in self.boards if b.lot == self.plan.lot), None)
-        months = self.plan.duration_months or (board.duration_months if board else None)
-        return next((i for i, b in enumerate(self.boards) if (b.lot, b.duration_months) == (self.plan.lot, months)), 0)
+        own = own_column(self.boards, self.plan)  # the text format's '▸' column too
+        return 0 if own is None else own
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()

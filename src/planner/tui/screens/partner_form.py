@@ -477,7 +477,11 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         role = self.query_one("#role", Picker).value
         kind = self.rules.kind(self.query_one("#kind", Picker).value or "")
         self._show("affiliated_to", role == "affiliated-entity")
-        self._show("eche", bool(kind and kind.higher_education))
+        # the ECHE is for higher education institutions of EU/associated countries: not asked of a third
+        # country not associated (a UK university), nor of an excluded one; asked while the country is not known
+        country = self.query_one("#country", Picker).value
+        category = self.rules.lookup_tables()[0].get(self.rules.canonical_country(country)) if country else None
+        self._show("eche", bool(kind and kind.higher_education) and category not in ("third", "excluded"))
         impact = self._impact()
         shown = (impact.plain, str(impact.style), tuple(impact.spans))  # Text's == leaves out its style
         if shown != self._impact_shown:  # each key typed in the name gives the same line

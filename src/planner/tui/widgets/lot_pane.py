@@ -115,7 +115,9 @@ class LotPane(VerticalScroll, can_focus=False):
 
         self.query_one("#ecosystems", ChoiceList).show(set(plan.ecosystems or ()))
         rule = {"exactly-one": "exactly one", "none": "no ecosystem rule"}.get(lot.ecosystems, "any number")
-        self._update("#ecosystem-hint", literal(f"Ecosystems · Lot {lot.number}: {rule} · * priority"))
+        # the legend only where a star is shown: no source names priorities from 2025
+        legend = " · * priority" if any(e.priority for e in self.rules.ecosystems) else ""
+        self._update("#ecosystem-hint", literal(f"Ecosystems · Lot {lot.number}: {rule}{legend}"))
 
         set_border_subtitle(self, _call_line(self.rules))  # in the border: no spare line at 160x48 (docs/layout.md)
         self._update("#deadline", literal(deadline_line(self.rules)))
