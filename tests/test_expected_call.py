@@ -151,7 +151,8 @@ def test_planner_new_starts_on_2027_and_check_says_it_is_provisional(tmp_path):
     out = checked.stdout
     assert "Call 2027 (ERASMUS-EDU-2027-PI-ALL-INNO; expected early 2027, not yet published)" in out
     assert "Coordinator *" in out and "* provisional: the call is expected, not published" in out
-    assert "Verdict: ELIGIBLE under call 2027, expected (provisional): Lot 1, 24 months" in out
+    assert ("Verdict: ELIGIBLE under call 2027, expected (provisional), if Switzerland is associated: "
+            "Lot 1, 24 months") in out
     data = json.loads(run_planner_at(DECEMBER_2026, "check", path, "--format", "json").stdout)
     assert all(c.get("provisional") is True for c in data["criteria"])
     deadline = next(c for c in data["criteria"] if c["id"] == "deadline")
@@ -342,3 +343,26 @@ def test_compare_text_marks_the_plans_own_column(tmp_path):
         header = next(line for line in out.splitlines() if line.startswith("CRITERION"))
         assert header.split("  ")[1:] and "▸ Lot 3 24m" in header and header.count("▸") == 1, header
 
+
+# --- a verdict that rests on Switzerland's association ---------------------------------------------
+
+
+def test_a_verdict_that_needs_switzerland_says_so_in_the_headline():
+    """A Swiss coordinator passes in 2027 only if Switzerland's association comes (Parliament's funding,
+    Movetia's accreditation, ratification): the verdict says it, not only a rule's message cut at 80."""
+    board = evaluate(swiss_led(R2027), R2027, now=DECEMBER_2026)
+    assert board.eligible and board.depends_on == ("CH",)
+    assert board.headline == "ELIGIBLE if Switzerland is associated: Lot 1, 24 months"
+    assert board.as_dict()["conditional_on"] == ["CH"]
+    plain = evaluate(passing_plan(R2027, 1), R2027, now=DECEMBER_2026)  # no Swiss partner: nothing to say
+    assert plain.depends_on == () and plain.headline == "ELIGIBLE: Lot 1, 24 months"
+    assert "conditional_on" not in plain.as_dict()
+
+
+def test_check_names_the_condition_on_switzerland_in_its_verdict_line(tmp_path):
+    path = tmp_path / "swiss.toml"
+    path.write_text(dump_plan(swiss_led(R2027)), encoding="utf-8")
+    checked = run_planner_at(DECEMBER_2026, "check", path)
+    assert checked.returncode == 0, checked.stdout  # not a failure: the brief says what is known
+    assert ("Verdict: ELIGIBLE under call 2027, expected (provisional), if Switzerland is associated: "
+            "Lot 1, 24 months") in checked.stdout

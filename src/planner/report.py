@@ -61,7 +61,10 @@ def judged_headline(board: Scoreboard) -> str:
     if not note:
         return board.headline
     word, _, rest = board.headline.partition(": ")
-    return f"{word} {note}: {rest}"
+    # the condition after the call: 'ELIGIBLE under call 2027, expected (provisional), if Switzerland is ...'
+    condition = board.condition
+    word = word.removesuffix(condition)
+    return f"{word} {note}{',' if condition else ''}{condition}: {rest}"
 
 
 def verdict_bar(board: Scoreboard) -> str:
@@ -275,9 +278,6 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
-def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None,
-                 width: int = 100) -> str:
-    """The comparison as a table that fits `width` columns (the terminal's; 80 when it is none): the cells
 def own_column(boards: list[Scoreboard], plan: Plan) -> int | None:
     """The index of the board of the plan as it is (its lot, its duration or the lot's own), None without one."""
     board = next((b for b in boards if b.lot == plan.lot), None)
@@ -285,6 +285,9 @@ def own_column(boards: list[Scoreboard], plan: Plan) -> int | None:
     return next((i for i, b in enumerate(boards) if (b.lot, b.duration_months) == (plan.lot, months)), None)
 
 
+def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None,
+                 width: int = 100) -> str:
+    """The comparison as a table that fits `width` columns (the terminal's; 80 when it is none): the cells
     in full where every column has the room, else in short ('FAIL 8/12 *' for 'FAIL EUR 1.45M > 1M cap *',
     '+4 & 1 more' for '+4 partners, 1 ecosystem'), the criteria's names cut with … first. The steps under
     the table say everything in full."""

@@ -86,6 +86,9 @@ class Scoreboard:
     # duration's cap: the spec's `budget` object (`budget_dict`)
     estimate: Estimate | None = field(default=None, repr=False, compare=False)
     cap_eur: int | None = None
+    # the countries whose conditional standing ([countries] conditions: CH in 2027, associated "subject
+    # to ...") an ELIGIBLE verdict depends on: without their association it would not be eligible
+    depends_on: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "failures", tuple(c for c in self.criteria if c.status == "fail"))
@@ -124,11 +127,20 @@ class Scoreboard:
 
     @property
     def headline(self) -> str:
-        """'ELIGIBLE: Lot 2, 48 months' or 'NOT ELIGIBLE: 3 rules fail'."""
+        """'ELIGIBLE: Lot 2, 48 months' or 'NOT ELIGIBLE: 3 rules fail'; 'ELIGIBLE if Switzerland is
+        associated: Lot 3, 24 months' when the verdict depends on a conditional association."""
         if self.eligible:
-            return f"ELIGIBLE: Lot {self.lot}, {self.duration_months} months"
+            return f"ELIGIBLE{self.condition}: Lot {self.lot}, {self.duration_months} months"
         n = len(self.failures)
         return f"NOT ELIGIBLE: {n} rule{'s' if n != 1 else ''} fail{'s' if n == 1 else ''}"
+
+    @property
+    def condition(self) -> str:
+        """' if Switzerland is associated' when the eligible verdict depends on it (depends_on), else ''."""
+        if not (self.eligible and self.depends_on):
+            return ""
+        names = " and ".join(self.rules.country_name(c) if self.rules else c for c in self.depends_on)
+        return f" if {names} {'is' if len(self.depends_on) == 1 else 'are'} associated"
 
     def as_dict(self, plan_path: str | None = None) -> dict[str, object]:
         return {
@@ -140,6 +152,8 @@ class Scoreboard:
             "criteria": [c.as_dict() for c in self.criteria],
             **({"to_qualify": self.to_qualify.as_dict()} if self.plan is not None and self.rules is not None else {}),
             **({"budget": self.budget_dict()} if self.estimate is not None else {}),
+            # optional: the countries whose conditional association the eligible verdict needs (CH in 2027)
+            **({"conditional_on": list(self.depends_on)} if self.depends_on else {}),
         }
 
 
@@ -277,11 +291,41 @@ def evaluate(
     criteria.append(_deadline(rules, now))
     marked, notes = mark_provisional(criteria, rules, the_lot, months, with_budget=plan.has_budget)
     deadline = rules.deadline_aware()
-    return Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes, plan=plan, rules=rules,
-                      closed_at=deadline if deadline is not None and deadline <= now else None,
-                      expected=rules.is_expected,
-                      estimate=estimate(plan, rules) if plan.has_budget else None,
-                      cap_eur=rules.max_grant(lot_number, months))
+    board = Scoreboard(rules.id, lot_number, the_lot.name, months, marked, notes, plan=plan, rules=rules,
+                       closed_at=deadline if deadline is not None and deadline <= now else None,
+                       expected=rules.is_expected,
+                       estimate=estimate(plan, rules) if plan.has_budget else None,
+                       cap_eur=rules.max_grant(lot_number, months))
+    depends = _depends_on(plan, rules, lot_number, months, now) if board.eligible else ()
+    return replace(board, depends_on=depends) if depends else board
+
+
+def _depends_on(plan: Plan, rules: CallRules, lot: int, months: int, now: datetime) -> tuple[str, ...]:
+    """The conditionally associated countries (CH in 2027) whose full partners the eligible verdict needs:
+    the plan judged again as if their association had not come (only when it has such a full partner)."""
+    conditional = rules.countries.conditions
+    if not conditional:
+        return ()
+    _, roles, _ = rules.lookup_tables()
+    used = sorted({code for p in plan.partners if (role := roles.get(p.role)) is not None and role.full_partner
+                   and (code := rules.canonical_country(p.country)) in conditional})
+    if not used:
+        return ()
+    without = _unassociated(rules, tuple(used))
+    if without is None:
+        return ()
+    return () if evaluate(plan, without, lot, months, now).eligible else tuple(used)
+
+
+def _unassociated(rules: CallRules, codes: tuple[str, ...]) -> CallRules | None:
+    """The rules with `codes` third countries not associated, without conditions (None if they do not load)."""
+    data = rules.model_dump()
+    data["countries"]["associated"] = [c for c in data["countries"]["associated"] if c not in codes]
+    data["countries"]["conditions"] = {}
+    try:
+        return CallRules.model_validate(data)
+    except Exception:  # noqa: BLE001 - scoring never raises; without the other judgement, no condition said
+        return None
 
 
 def compare(plan: Plan, rules: CallRules, now: datetime | None = None) -> list[Scoreboard]:

@@ -270,3 +270,21 @@ async def test_the_priority_legend_shows_only_where_an_ecosystem_shown_is_a_prio
         await ready(pilot)
         assert static_text(app, "#ecosystem-hint").endswith("· * priority")
 
+
+async def test_the_verdict_bar_says_when_the_verdict_needs_switzerland_at_80x24(tmp_path: Path, monkeypatch) -> None:
+    """'ETHD (CH) coordinates; Switze…' cut at 80 columns was the only word of the condition."""
+    from planner.rules import load_call
+    from planner.storage import dump_plan
+    from support import passing_plan
+
+    freeze_clock(monkeypatch, LATE_2026)
+    rules = load_call("2027")
+    plan = passing_plan(rules, 1)
+    partners = tuple(p.model_copy(update={"country": "CH"}) if p.role == "coordinator" else p for p in plan.partners)
+    path = tmp_path / "swiss.toml"
+    path.write_text(dump_plan(plan.model_copy(update={"partners": partners, "call": "2027"})), encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        shown = " ".join(verdict(app).split())
+        assert shown.startswith("✓ ELIGIBLE under call 2027, expected (provisional), if Switzerland is associated:")
