@@ -105,7 +105,8 @@ async def test_the_lot_pane_hint_judges_the_budget_when_the_plan_has_one(draft: 
                 continue
             est = board.estimate
             assert est is not None
-            await wait_for(pilot, lambda: f"Budget: EUR {est.contribution_eur:,} (80% of EUR {est.cost_eur:,}):"
+            # the contribution is the sum of each line's rounded 80%: said so, not '80% of' the costs
+            await wait_for(pilot, lambda: f"Budget: EUR {est.contribution_eur:,} (80% of each line, rounded):"
                            in " ".join(hint().split()), f"the budget's hint for {path.name}")
             words = " ".join(hint().split())
             if over:

@@ -76,10 +76,11 @@ def budget_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--duration", type=int, metavar="M", help="what-if: the cap and months for this many months")
     add_rules_options(p)
     p.add_argument("--format", choices=("text", "markdown", "csv", "json", "xlsx"), default="text",
-                   help="text (default), markdown, csv (a row per line, partner, work package and the total), "
-                   "json (plan, call, lot, duration_months, eligible and the verdict's budget object as "
-                   "'budget', null without a budget), xlsx (a workbook: summary, "
-                   "a sheet per beneficiary, the work plan)")
+                   help="text (default), markdown, csv (a row per line, partner, work package and the total; "
+                   "an associated partner's lines in a 'not counted' row; the header only without a budget), "
+                   "json (plan, call, lot, duration_months, eligible, requested_grant_eur, the grant and budget "
+                   "criteria and the verdict's budget object as 'budget', null without a budget), xlsx (a "
+                   "workbook: summary, a sheet per beneficiary, the work plan; a summary alone without a budget)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output; "
                    "never over the plan itself, and over an existing file only with --force")
     p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from planner.budget import cap_percent
+from planner.budget import cap_percent, contribution_words
 from planner.editing import no_longer_fit, work_packages_after
 from planner.model import Plan
 from planner.qualify_words import in_sentence
@@ -101,8 +101,8 @@ def money_detail(plan: Plan, board: Scoreboard) -> str:
     est, cap, months = board.estimate, board.cap_eur, board.duration_months
     if est is None:
         return "no budget"
-    text = (f"the contribution EUR {est.contribution_eur:,} ({est.funding_rate_percent}% of EUR {est.cost_eur:,} "
-            f"estimated costs)")
+    text = (f"estimated costs EUR {est.cost_eur:,}, the contribution "
+            f"{contribution_words(est.contribution_eur, est.funding_rate_percent)}")
     if cap is None:
         text += f"; no cap for {months} months"
     elif est.contribution_eur > cap:

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from planner import editing
-from planner.budget import budget
+from planner.budget import budget, contribution_words
 from planner.errors import PlanError
 from planner.model import Plan
 from planner.rules import CallRules, is_provisional, load_call, next_call
@@ -144,7 +144,7 @@ class LotPane(VerticalScroll, can_focus=False):
         elif board.estimate is not None and not prefix:
             # the plan has a budget: the verdict judges its contribution, the typed grant only against it
             est, cut = board.estimate, board.cut_to_cap
-            hint = f"Budget: {eur(est.contribution_eur)} ({est.funding_rate_percent}% of {eur(est.cost_eur)}): "
+            hint = f"Budget: {contribution_words(est.contribution_eur, est.funding_rate_percent)}: "
             if cut is not None:
                 hint += f"cut {eur(cut)} of costs ({self.budget_key}) to the cap."
             else:
