@@ -132,11 +132,13 @@ def test(args: list[str]) -> int:
     said: list[str] = []
     with ThreadPoolExecutor(1) as pool:
         linting = pool.submit(lambda: 0 if collecting else lint(said.append, background=True))
-        # two workers per core, unless the caller chose (-n 0 for one process, e.g. with --pdb; -p no:xdist):
-        # many tests wait (for a frame, a debounce, a signal's end, a subprocess), and a second worker per
-        # core runs while the first waits (on 2 cores: 2:47 against 3:25 with one worker per core)
+        # three workers for two cores, unless the caller chose (-n 0 for one process, e.g. with --pdb; -p
+        # no:xdist): many tests wait (for a frame, a debounce, a signal's end, a subprocess), and a worker more
+        # than the cores runs while one waits; two per core fought over the cores instead (on 2 cores, 2,164
+        # tests: 3:42 with 2 workers, 2:59 with 3, 3:16 with 4, whose 4 processes took 50 s more CPU than 3)
         chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
-        workers = [] if collecting or chosen else ["-n", str(2 * (os.cpu_count() or 1)), "--dist", "worksteal"]
+        n = max(2, 3 * (os.cpu_count() or 1) // 2)
+        workers = [] if collecting or chosen else ["-n", str(n), "--dist", "worksteal"]
         result = subprocess.call([str(PYTHON), "-m", "pytest", *workers, *args], cwd=ROOT, env=env)
         lint_result = linting.result()
     sys.stderr.write("".join(said))
