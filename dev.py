@@ -134,8 +134,9 @@ def test(args: list[str]) -> int:
         linting = pool.submit(lambda: 0 if collecting else lint(said.append, background=True))
         # three workers for two cores, unless the caller chose (-n 0 for one process, e.g. with --pdb; -p
         # no:xdist): many tests wait (for a frame, a debounce, a signal's end, a subprocess), and a worker more
-        # than the cores runs while one waits; two per core fought over the cores instead (on 2 cores, 2,164
-        # tests: 3:42 with 2 workers, 2:59 with 3, 3:16 with 4, whose 4 processes took 50 s more CPU than 3)
+        # than the cores runs while one waits. On 2 cores, 2,164 tests, runs of 3 and 4 workers in turn: the
+        # same time within this machine's noise (179 s and 187 s, then 161 s and 155 s), 3 with 9-34 s less
+        # CPU; 2 workers took 222 s
         chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
         n = max(2, 3 * (os.cpu_count() or 1) // 2)
         workers = [] if collecting or chosen else ["-n", str(n), "--dist", "worksteal"]
