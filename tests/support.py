@@ -22,6 +22,17 @@ RULES_2024: CallRules = load_call("2024")
 # a moment before the 2024 deadline: keeps "deadline" an info line and the output reproducible
 BEFORE_DEADLINE = datetime(2024, 1, 15, 12, 0, tzinfo=timezone.utc)
 
+# the one coordinator of the hand-written test plans, as a plan file writes it; ORG_A_PLAN: a plan of call
+# 2024, Lot 1 with it and its staff cost (a budget's lines follow it)
+ORG_A = """[[partners]]
+name = "Org A"
+short_name = "A"
+country = "DE"
+kind = "higher-education"
+role = "coordinator"
+"""
+ORG_A_PLAN = 'format = 1\ncall = "2024"\ntitle = "T"\nlot = 1\n\n' + ORG_A + "staff_cost_eur = 5000\n"
+
 
 # --- building partners and plans ------------------------------------------------------------
 

@@ -10,21 +10,9 @@ import pytest
 
 from planner.model import BudgetLine, Lines
 from planner.storage import dump_plan, parse_plan, render_plan
-from support import run_planner
+from support import ORG_A_PLAN, run_planner
 
-HEAD = """format = 1
-call = "2024"
-title = "T"
-lot = 1
-
-[[partners]]
-name = "Org A"
-short_name = "A"
-country = "DE"
-kind = "higher-education"
-role = "coordinator"
-staff_cost_eur = 5000
-"""
+HEAD = ORG_A_PLAN
 WORK_PACKAGES = "".join(f"""
 [[work_packages]]
 id = "{wp}"

@@ -14,7 +14,7 @@ import pytest
 from planner.model import BudgetLine
 from planner.rules import load_call
 from planner.storage import save_plan
-from support import passing_plan, run_planner, with_budget
+from support import ORG_A_PLAN, passing_plan, run_planner, with_budget
 
 RULES = load_call("2024")
 
@@ -250,19 +250,7 @@ def test_an_associated_partner_s_lines_count_in_no_total_in_any_output(tmp_path)
     by_partner (4,366) did not, the text and the CSV listed it. Now no total counts it, every output
     agrees, and the budget rule still fails naming it."""
     path = tmp_path / "assoc.toml"
-    path.write_text('''format = 1
-call = "2024"
-title = "T"
-lot = 1
-
-[[partners]]
-name = "Org A"
-short_name = "A"
-country = "DE"
-kind = "higher-education"
-role = "coordinator"
-staff_cost_eur = 5000
-
+    path.write_text(ORG_A_PLAN + '''
 [partners.budget.WP1]
 person_months = 1
 travel_eur = 100

@@ -15,16 +15,9 @@ from planner.editing import set_budget_line
 from planner.model import Activities, BudgetLine
 from planner.storage import _toml_value, dump_plan, parse_plan, render_plan
 from planner.tomledit import edit_text
-from support import run_planner
+from support import ORG_A, run_planner
 
-PARTNER_A = """[[partners]]
-name = "Org A"
-short_name = "A"
-country = "DE"
-kind = "higher-education"
-role = "coordinator"
-staff_cost_eur = 5000
-"""
+PARTNER_A = ORG_A + "staff_cost_eur = 5000\n"
 WORK_PACKAGES = """
 [[work_packages]]
 id = "WP1"

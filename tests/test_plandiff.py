@@ -16,7 +16,7 @@ import pytest
 from planner import plandiff
 from planner.scoring import evaluate
 from planner.storage import load_call_for, load_plan, save_plan
-from support import SAMPLES, make_plan, partner, run_planner
+from support import ORG_A, SAMPLES, make_plan, partner, run_planner
 
 
 def two_versions() -> tuple:
@@ -140,13 +140,7 @@ BASE = """format = 1
 {call}title = "T"
 lot = {lot}
 {duration}
-[[partners]]
-name = "Org A"
-short_name = "A"
-country = "DE"
-kind = "higher-education"
-role = "coordinator"
-"""
+""" + ORG_A
 
 
 def plan_file(path: Path, *, call: str | None = '"2024"', lot: int = 1, duration: int | None = None) -> Path:

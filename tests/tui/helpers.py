@@ -98,6 +98,24 @@ async def open_share_form(pilot: Pilot) -> tuple[BudgetScreen, ShareForm]:
     return cast(BudgetScreen, budget), cast(ShareForm, await wait_screen(pilot, ShareForm))
 
 
+async def open_budget(pilot: Pilot):
+    """From the main screen, `b`: (the budget screen, its grid), once the grid has its rows."""
+    from planner.tui.screens.budget import BudgetScreen
+    from planner.tui.widgets.budget_grid import BudgetGrid
+
+    await ready(pilot)
+    await pilot.press("b")
+    screen = await wait_screen(pilot, BudgetScreen)
+    grid = screen.query_one("#budget-grid", BudgetGrid)
+    await wait_for(pilot, lambda: grid.row_count > 2, "the grid's rows")
+    return screen, grid
+
+
+def cell(grid, row: str, column: str) -> str:
+    """A budget grid's cell as shown, without its padding."""
+    return grid.get_cell(row, column).plain.strip()
+
+
 async def wait_main(pilot: Pilot) -> None:
     """Until the main screen is on top again (every dialog closed)."""
     await wait_for(pilot, lambda: len(pilot.app.screen_stack) == 1, "the main screen on top")

@@ -9,13 +9,12 @@ from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.budget_forms import LINE_FIELDS, LineForm, WorkPackageForm
 
 from .budget_plans import write_budget_plan
-from .helpers import focus, make_app, ready, replace_text, static_text, wait_for, wait_screen
+from .helpers import focus, make_app, replace_text, static_text, wait_for, wait_screen
+from .helpers import open_budget as open_grid
 
 
 async def open_budget(pilot) -> BudgetScreen:
-    await ready(pilot)
-    await pilot.press("b")
-    return await wait_screen(pilot, BudgetScreen)
+    return (await open_grid(pilot))[0]
 
 
 async def test_the_work_package_form_refuses_months_outside_the_project_or_backwards(tmp_path: Path, size) -> None:

@@ -18,15 +18,17 @@ from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.budget_forms import LineForm, WorkPackageForm
 from planner.tui.screens.compare import MONEY, CompareScreen, CompareTable
 from planner.tui.screens.dialogs import Choice
-from planner.tui.widgets.budget_grid import COST, MONTHS_ROW, PARTNER, TOTAL_ROW, BudgetGrid, Timeline, cap_bar
+from planner.tui.widgets.budget_grid import COST, MONTHS_ROW, PARTNER, TOTAL_ROW, Timeline, cap_bar
 
 from .budget_plans import write_budget_plan
 from .helpers import (
     SAMPLES,
+    cell,
     choose,
     focus,
     help_text,
     make_app,
+    open_budget,
     ready,
     replace_text,
     screen_text,
@@ -35,19 +37,6 @@ from .helpers import (
     wait_for,
     wait_screen,
 )
-
-
-def cell(grid: BudgetGrid, row: str, column: str) -> str:
-    return grid.get_cell(row, column).plain.strip()
-
-
-async def open_budget(pilot) -> tuple[BudgetScreen, BudgetGrid]:
-    await ready(pilot)
-    await pilot.press("b")
-    screen = await wait_screen(pilot, BudgetScreen)
-    grid = screen.query_one("#budget-grid", BudgetGrid)
-    await wait_for(pilot, lambda: grid.row_count > 2, "the grid's rows")
-    return screen, grid
 
 
 async def test_a_line_edited_with_12k_moves_the_totals_and_the_scoreboard(tmp_path: Path, size) -> None:

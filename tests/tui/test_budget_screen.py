@@ -13,15 +13,16 @@ from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.budget_forms import LineForm
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.help import HelpScreen
-from planner.tui.widgets.budget_grid import COST, PARTNER, PM, TOTAL_ROW, BudgetGrid
+from planner.tui.widgets.budget_grid import COST, PARTNER, PM, TOTAL_ROW
 
 from .budget_plans import write_budget_plan
 from .helpers import (
     SAMPLES,
+    cell,
     focus,
     help_text,
     make_app,
-    ready,
+    open_budget,
     replace_text,
     screen_text,
     static_text,
@@ -30,21 +31,8 @@ from .helpers import (
 )
 
 
-def cell(grid: BudgetGrid, row: str, column: str) -> str:
-    return grid.get_cell(row, column).plain.strip()
-
-
 def amount(text: str) -> int:
     return int(text.replace(",", ""))
-
-
-async def open_budget(pilot) -> tuple[BudgetScreen, BudgetGrid]:
-    await ready(pilot)
-    await pilot.press("b")
-    screen = await wait_screen(pilot, BudgetScreen)
-    grid = screen.query_one("#budget-grid", BudgetGrid)
-    await wait_for(pilot, lambda: grid.row_count > 2, "the grid's rows")
-    return screen, grid
 
 
 async def test_an_associated_partner_s_lines_are_shown_not_counted_and_the_grid_adds_up(tmp_path: Path) -> None:
