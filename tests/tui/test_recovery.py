@@ -16,6 +16,7 @@ import subprocess
 import sys
 import termios
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -296,6 +297,28 @@ def run_in_pty(plan: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     return child, master
 
 
+@contextmanager
+def planner_in_pty(plan: Path, env: dict[str, str]):
+    """(the planner's process, the terminal's master end) for `plan`; the process ended and the terminal
+    closed when the block is left, whatever happened in it."""
+    child, master = run_in_pty(plan, env)
+    try:
+        yield child, master
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(master)
+
+
+def killed(child: subprocess.Popen, master: int, sig: int) -> bytes:
+    """`sig` sent to the planner: what it wrote until it ended, which it did with status 128 + sig."""
+    os.kill(child.pid, sig)
+    out = read_until(master, lambda out: child.poll() is not None, timeout=60)
+    assert child.wait(timeout=60) == 128 + sig
+    return out
+
+
 def read_until(master: int, done, timeout: float = 30.0) -> bytes:
     out = b""
     deadline = time.monotonic() + timeout
@@ -313,8 +336,7 @@ def read_until(master: int, done, timeout: float = 30.0) -> bytes:
 @pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
 async def test_killed_after_an_edit_the_edit_is_offered_back(draft: Path, sig: int) -> None:
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
-    child, master = run_in_pty(draft, env)
-    try:
+    with planner_in_pty(draft, env) as (child, master):
         read_until(master, lambda out: rec(draft).exists() and b"Partners" in out)  # the main screen is drawn
         lot = load_plan(draft).lot
         os.write(master, b"l")  # switch lot: one unsaved edit
@@ -323,15 +345,8 @@ async def test_killed_after_an_edit_the_edit_is_offered_back(draft: Path, sig: i
             assert time.monotonic() < deadline, "the edit never reached the recovery file"
             read_until(master, lambda out: True)
             time.sleep(0.05)
-        os.kill(child.pid, sig)
-        out = read_until(master, lambda out: child.poll() is not None, timeout=60)
-        assert child.wait(timeout=60) == 128 + sig
+        out = killed(child, master, sig)
         assert b"\x1b[?1049l" in out  # the terminal was given back (alternate screen left)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        os.close(master)
     kept = recovery.read_holder(rec(draft))
     assert kept is not None and kept.pid == child.pid
     assert load_plan(draft).lot == lot  # the saved file is untouched
@@ -424,22 +439,14 @@ async def test_killed_with_a_partner_half_typed_the_form_comes_back_with_it(draf
     """A dropped link (SIGHUP) while a partner was being typed: the recovery file kept the plan's edits but
     not the form, and the partner typed was lost although the guide says a dropped link loses nothing."""
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
-    child, master = run_in_pty(draft, env)
     typed = "Typed but not saved"
-    try:
+    with planner_in_pty(draft, env) as (child, master):
         read_until(master, lambda out: rec(draft).exists() and b"Partners" in out)
         os.write(master, b"a")  # the partner form: nothing in the plan changes while it is typed in
         read_until(master, lambda out: b"Add partner" in out)
         os.write(master, typed.encode() + b"\tTBNS")
         read_until(master, lambda out: b"TBNS" in out)
-        os.kill(child.pid, signal.SIGHUP)
-        read_until(master, lambda out: child.poll() is not None, timeout=60)
-        assert child.wait(timeout=60) == 128 + signal.SIGHUP
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        os.close(master)
+        killed(child, master, signal.SIGHUP)
     kept = recovery.read_holder(rec(draft))
     assert kept is not None and kept.unsaved is None and kept.draft is not None
     saved = load_plan(draft)
