@@ -31,6 +31,16 @@ from .helpers import (
 )
 
 
+async def travel_typed(pilot, text: str) -> None:
+    """enter on the grid's cell, `text` as the line's travel, enter: back on the budget screen."""
+    await pilot.press("enter")
+    form = await wait_screen(pilot, LineForm)
+    await focus(pilot, form.query_one("#travel_eur"))
+    await replace_text(pilot, text)
+    await pilot.press("enter")
+    await wait_screen(pilot, BudgetScreen)
+
+
 def amount(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -59,12 +69,7 @@ async def test_an_associated_partner_s_lines_are_shown_not_counted_and_the_grid_
         assert app.board.get("budget").status == "fail" and "RVNH" in app.board.get("budget").message
         grid.go_to(f"p{rvnh}", "wp:WP1")
         await wait_for(pilot, lambda: "not counted" in static_text(screen, "#budget-detail"), "the cell's words")
-        await pilot.press("enter")  # emptied: the budget no longer fails, the totals do not move
-        form = await wait_screen(pilot, LineForm)
-        await focus(pilot, form.query_one("#travel_eur"))
-        await replace_text(pilot, "")
-        await pilot.press("enter")
-        await wait_screen(pilot, BudgetScreen)
+        await travel_typed(pilot, "")  # emptied: the budget no longer fails, the totals do not move
         await wait_for(pilot, lambda: app.board.get("budget").status == "pass", "the budget passes")
         assert app.board.estimate.cost_eur == est.cost_eur
 
@@ -97,12 +102,7 @@ async def test_over_the_cap_the_amount_to_cut_is_in_view_at_80x24_and_the_failur
         screen, grid = await open_budget(pilot)
         vtu = next(i for i, p in enumerate(app.document.plan.partners) if p.short_name == "VTU")
         grid.go_to(f"p{vtu}", "wp:WP1")
-        await pilot.press("enter")
-        form = await wait_screen(pilot, LineForm)
-        await focus(pilot, form.query_one("#travel_eur"))
-        await replace_text(pilot, "150k")
-        await pilot.press("enter")
-        await wait_screen(pilot, BudgetScreen)
+        await travel_typed(pilot, "150k")
         await wait_for(pilot, lambda: app.board.get("grant").status == "fail", "over the cap")
         board = app.board
         over = board.estimate.contribution_eur - board.cap_eur

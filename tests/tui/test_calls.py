@@ -42,6 +42,14 @@ def _lot3(tmp_path: Path) -> Path:
     return Path(shutil.copyfile(SAMPLES / "lot3-example.toml", tmp_path / "lot3.toml"))
 
 
+
+async def next_call_question(pilot):
+    """`y` once the planner is ready: (the question, its words)."""
+    await ready(pilot)
+    await pilot.press("y")
+    question = await wait_screen(pilot, Choice)
+    return question, str(question.query_one(".question", Static).render())
+
 async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) -> None:
     freeze_clock(monkeypatch, LATE_2026)  # 2026 closed: a new plan is for the expected 2027
     app, _ = make_app(None)
@@ -150,10 +158,7 @@ async def test_y_on_a_closed_2024_plan_offers_the_call_being_written(tmp_path: P
     plan = Path(shutil.copyfile(SAMPLES / "lot1-example.toml", tmp_path / "lot1.toml"))
     app, _ = make_app(plan)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("y")
-        question = await wait_screen(pilot, Choice)
-        asked = str(question.query_one(".question", Static).render())
+        question, asked = await next_call_question(pilot)
         assert asked.startswith("Call 2024 closed on 7 Mar 2024. Move this plan to call 2027")
         await pilot.press("escape")
         await wait_main(pilot)
@@ -247,10 +252,7 @@ async def test_the_question_to_move_to_the_next_call_lists_the_new_rules_first(d
     freeze_clock(monkeypatch, LATE_2026)
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("y")
-        question = await wait_screen(pilot, Choice)
-        asked = str(question.query_one(".question", Static).render())
+        question, asked = await next_call_question(pilot)
         assert "Move this plan to call 2027 (expected early 2027, deadline not yet published)?" in asked
         shown = asked.split("What changes", 1)[1].split("\n- …", 1)[0]
         assert "- third-countries: new rule" in shown and "- eche: new rule" in shown

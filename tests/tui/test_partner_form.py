@@ -141,11 +141,7 @@ async def test_eche_is_saved_for_a_university(tmp_path):
         await ready(pilot)
         await pilot.press("a")
         form = await wait_screen(pilot, PartnerForm)
-        await type_text(pilot, "Tampere University")
-        await pilot.press("tab", "tab", "tab")
-        await type_text(pilot, "fin", done=lambda: form.query_one("#country", Picker).value == "FI")
-        await pilot.press("tab")
-        await type_text(pilot, "univ", done=lambda: form.query_one("#kind", Picker).value == "higher-education")
+        await fill_partner(pilot, form, "Tampere University", country=("fin", "FI"), kind=("univ", "higher-education"))
         await pilot.press("tab", "tab")  # past the role (coordinator) to the ECHE question
         eche = form.query_one("#eche", Picker)
         assert app.focused is eche.input
@@ -163,12 +159,9 @@ async def test_the_eche_question_is_not_asked_for_a_university_of_a_third_countr
         await ready(pilot)
         await pilot.press("a")
         form = await wait_screen(pilot, PartnerForm)
-        await type_text(pilot, "University of Westminster")
-        await pilot.press("tab", "tab", "tab")
+        await fill_partner(pilot, form, "University of Westminster", country=("united kingdom", "GB"),
+                           kind=("univ", "higher-education"))
         country = form.query_one("#country", Picker)
-        await type_text(pilot, "united kingdom", done=lambda: country.value in ("UK", "GB"))
-        await pilot.press("tab")
-        await type_text(pilot, "univ", done=lambda: form.query_one("#kind", Picker).value == "higher-education")
         await wait_for(pilot, lambda: not form.query_one("#eche").display, "no ECHE question for the UK")
         await pilot.press("shift+tab")  # back to the country: Finland is EU, the question is there again
         await pilot.press("ctrl+u")
