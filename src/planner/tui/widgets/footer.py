@@ -6,21 +6,32 @@ widget that got it), often with the same keys as before, and each rebuild takes 
 (old keys removed, new ones mounted, then laid out): `tab` drew the footer three times after the
 panes, about 90 ms and 2.6 KB on the wire. Notices that come while a rebuild is waiting
 share it, and a rebuild that would show the keys already shown is skipped.
+
+Every key is shown whole. Textual's footer cuts the row at the terminal's edge, mid-word ("t Timel"
+on the budget screen at 80 columns) and with no sign that keys are missing. Here the keys that do
+not fit are left out from the end, and the last item names the key that lists them all ("? More
+keys"), the screen's help, whose key is then shown even where the footer does not offer it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from textual.binding import Binding
+from textual.events import Resize
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 from textual.widgets._footer import FooterKey
+
+MORE = "More keys"  # the last item's words when keys are left out
 
 
 class PlannerFooter(Footer):
     _rebuild_waiting = False
     _shown: tuple | None = None  # what the last rebuild showed (see `offer`)
+    _more: FooterKey | None = None  # the last item, "? More keys", shown when keys are left out (`_fit`)
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -49,6 +60,44 @@ class PlannerFooter(Footer):
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
             yield widget
+        self._more = None
+        help_key = self._help_binding() if self._bindings_ready else None
+        if help_key is not None:
+            self._more = FooterKey(help_key.key, self.app.get_key_display(help_key), MORE, help_key.action,
+                                   classes="-more")
+            self._more.display = False
+            self._more.set_reactive(FooterKey.compact, self.compact)
+            self._more.set_class(self.compact, "-compact", update=False)
+            yield self._more
+
+    def _help_binding(self) -> Binding | None:
+        """The screen's key for its help (the list of every key), as a user can press it now: `?` unless
+        a text field has the focus (it would type a '?'), else f1."""
+        found = [b for _, b, enabled, _ in self.screen.active_bindings.values()
+                 if enabled and b.action.rsplit(".", 1)[-1] == "help"]
+        typing = isinstance(self.screen.focused, (Input, TextArea))
+        return next((b for b in found if not (typing and b.key == "question_mark")), None)
+
+    def _fit(self) -> None:
+        """Keys left out from the end until the rest and "? More keys" fit the footer's width."""
+        more = self._more
+        items = [child for child in self.children if child is not more and not child.has_class("-command-palette")]
+        room = (self.size.width or self.app.size.width) - sum(
+            _outer_width(child) for child in self.children if child.has_class("-command-palette"))
+        widths = _widths(items)
+        fits = sum(widths) <= room
+        if not fits and more is not None:
+            room -= _widths([*items, more])[-1]
+        used, cut = 0, fits
+        for item, width in zip(items, widths):
+            used += width
+            cut = cut or used > room
+            item.display = fits or not cut
+        if more is not None:
+            more.display = not fits
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit()
 
     async def _rebuild(self) -> None:
         self._rebuild_waiting = False
@@ -59,3 +108,26 @@ class PlannerFooter(Footer):
             return
         self._shown = offer
         await self.recompose()
+        self._fit()
+
+
+def _outer_width(widget: Widget) -> int:
+    """The columns `widget` takes in the footer's row, its margins aside: its text, padding and border."""
+    if widget.children:  # a group of keys ("1 2 3 Panes")
+        inner = sum(_widths(list(widget.children)))
+    else:
+        inner = widget.get_content_width(Size(0, 0), Size(0, 0))
+    return inner + widget.styles.gutter.width
+
+
+def _widths(widgets: list[Widget]) -> list[int]:
+    """Each widget's columns in a row, its margin included as Textual lays out a row: the space between two
+    neighbours is the larger of their two margins."""
+    widths, right = [], 0
+    for widget in widgets:
+        margin = widget.styles.margin
+        widths.append(max(right, margin.left) + _outer_width(widget))
+        right = margin.right
+    if widths:
+        widths[-1] += right
+    return widths

@@ -1,0 +1,89 @@
+"""The footer never cuts a key: the keys that do not fit the terminal's width are left out from the end,
+and the last item says which key lists them all ("? More keys", widgets/footer.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
+
+from planner.tui.screens.help import HelpScreen
+
+from .helpers import SAMPLES, help_text, make_app, open_budget, ready, screen_text, wait_for, wait_screen
+
+BUDGET_KEYS = ["^s Save", "^z Undo", "esc Close", "a Add WP", "e Edit WP", "d Remove WP", "s Share", "t Timeline",
+               "p Problems in full"]
+
+
+def sample(tmp_path: Path) -> Path:
+    """A copy of the sample (a plan open in two tests at once would ask whose it is)."""
+    copy = tmp_path / "lot2-example.toml"
+    shutil.copyfile(SAMPLES / "lot2-example.toml", copy)
+    return copy
+
+
+def footer_line(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def shown_keys(app) -> list[str]:
+    return [f"{key.key_display} {key.description}".strip() for key in app.screen.query(FooterKey)
+            if key.display and key.parent.display]
+
+
+async def test_the_budget_screen_at_80_columns_shows_whole_keys_and_names_the_key_for_the_rest(tmp_path):
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_budget(pilot)
+        await wait_for(pilot, lambda: "More keys" in footer_line(app), "? More keys in the footer")
+        line = footer_line(app)
+        assert line.rstrip().endswith("? More keys")
+        shown = [k for k in BUDGET_KEYS if k in line]
+        assert shown == BUDGET_KEYS[:len(shown)] and 4 <= len(shown) < len(BUDGET_KEYS)  # from the start, in order
+        assert "Timel" not in line or "t Timeline" in line  # no key cut mid-word (Textual's footer: "t Timel")
+        assert "Problems in full" not in line
+        await pilot.press("question_mark")  # what the last item promises: every key of the screen
+        help_screen = await wait_screen(pilot, HelpScreen)
+        assert "timeline" in help_text(help_screen) and "problems in full" in help_text(help_screen)
+
+
+async def test_a_wide_terminal_shows_every_key_and_a_narrower_one_then_leaves_some_out(tmp_path):
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_budget(pilot)
+        await wait_for(pilot, lambda: all(k in footer_line(app) for k in BUDGET_KEYS), "every key in the footer")
+        assert "More keys" not in footer_line(app)
+        await pilot.resize_terminal(90, 30)
+        await wait_for(pilot, lambda: "More keys" in footer_line(app), "? More keys once narrower")
+        assert "p Problems in full" not in footer_line(app)
+        await pilot.resize_terminal(160, 48)
+        await wait_for(pilot, lambda: "More keys" not in footer_line(app), "every key again once wide")
+        assert all(k in footer_line(app) for k in BUDGET_KEYS)
+
+
+async def test_the_main_screen_at_40_columns_names_the_help_key_and_it_opens_the_help(tmp_path):
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "More keys" in footer_line(app), "? More keys in the footer")
+        line = footer_line(app)
+        assert len(line.rstrip()) <= 40 and line.rstrip().endswith("? More keys")
+        assert all(k in line for k in shown_keys(app))  # each key shown is whole
+        await pilot.press("question_mark")
+        await wait_screen(pilot, HelpScreen)
+
+
+async def test_where_a_field_has_the_focus_the_last_item_names_f1_not_a_key_that_types(tmp_path):
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(32, 12)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: footer_line(app).rstrip().endswith("? More keys"), "? More keys in the footer")
+        # (at 40 columns the field's keys fit: "esc Done ^q Quit ^s Save f1 Help")
+        await pilot.press("g")  # the requested grant's field: it types every letter, ? included
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), "the grant field")
+        await wait_for(pilot, lambda: footer_line(app).rstrip().endswith("f1 More keys"), "f1 More keys")
+        assert "?" not in footer_line(app)
+        await pilot.press("f1")
+        await wait_screen(pilot, HelpScreen)
