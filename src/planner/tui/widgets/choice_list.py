@@ -1,4 +1,5 @@
-"""A list of choices marked with glyphs, not only colour: (•)/( ) for one choice, [x]/[ ] for many."""
+"""A list of choices marked with glyphs, not only colour: (•)/( ) for one choice, [x]/[ ] for many; and
+the option list under them whose cursor shows without colour (`CursorList`)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,29 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.style import Style as VisualStyle
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from planner.tui.text import literal
 
 
-class ChoiceList(OptionList):
+class CursorList(OptionList):
+    """An OptionList that draws the `reverse` of its CSS text-style: under NO_COLOR (planner.tcss,
+    `App:nocolor`) reverse video is what shows the highlighted option, as in the tables.
+
+    Textual 8 draws an option with `Widget.get_visual_style`, which keeps bold, dim, italic, underline
+    and strike of a text-style and drops reverse: the cursor was a bar of another grey, which a
+    monochrome terminal does not show."""
+
+    def get_visual_style(self, *component_classes: str, partial: bool = False) -> VisualStyle:
+        style = super().get_visual_style(*component_classes, partial=partial)
+        if component_classes and self.get_component_styles(*component_classes).text_style.reverse:
+            return style + VisualStyle(reverse=True)
+        return style
+
+
+class ChoiceList(CursorList):
     """enter or space toggles the highlighted choice and posts Toggled; show() sets the marks."""
 
     BINDINGS = [Binding("space", "select", "Toggle", show=False)]

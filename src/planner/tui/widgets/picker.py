@@ -27,6 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.tui.text import literal
+from planner.tui.widgets.choice_list import CursorList
 from planner.tui.widgets.live import LiveInput
 
 
@@ -159,7 +160,7 @@ class Picker(Vertical):
     def compose(self):
         yield PickerInput(self.shown_text(), changed=self._typed, placeholder=self._placeholder, compact=True,
                           id=f"{self.id}-input")
-        options = OptionList(compact=True, id=f"{self.id}-list")
+        options = CursorList(compact=True, id=f"{self.id}-list")  # its cursor shows under NO_COLOR too
         options.can_focus = False
         yield options
         yield Static("", classes="picker-mark", id=f"{self.id}-mark")

@@ -1,0 +1,122 @@
+"""Without colour (NO_COLOR set): every cursor, in the tables and in the lists, is drawn in reverse video,
+the one mark of the highlighted row that a monochrome terminal shows (planner.tcss, `App:nocolor`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import DataTable, OptionList
+
+from planner.tui.screens.content import ContentScreen
+from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.widgets.choice_list import ChoiceList
+from planner.tui.widgets.partners import PartnersTable
+from planner.tui.widgets.scoreboard import RulesTable
+
+from .helpers import SAMPLES, make_app, open_screen, ready, type_text, wait_for, wait_screen
+
+
+@pytest.fixture
+def plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the Lot 2 sample, opened without colour (Textual reads NO_COLOR as the app starts)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    return Path(shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / "plan.toml"))
+
+
+def in_reverse(app, widget) -> list[str]:
+    """The lines of the screen where `widget` is, as drawn, keeping only what is in reverse video there
+    (the rest as spaces)."""
+    lines = []
+    region = widget.region
+    for strip in app.screen._compositor.render_strips()[region.y:region.bottom]:
+        line = "".join(s.text if s.style is not None and s.style.reverse else " " * cell_len(s.text)
+                       for s in strip if not s.control)
+        lines.append(line[region.x:region.right])
+    return lines
+
+
+def shown_in_reverse(app, widget, text: str) -> bool:
+    return any(text in line for line in in_reverse(app, widget))
+
+
+def option_text(options: OptionList, index: int) -> str:
+    return str(options.get_option_at_index(index).prompt)
+
+
+def assert_list_cursor(app, options: OptionList, index: int) -> None:
+    """The option at `index` is the highlighted one, in reverse video; no other option of the list is."""
+    assert options.highlighted == index, (options.id, options.highlighted)
+    assert shown_in_reverse(app, options, option_text(options, index)), in_reverse(app, options)
+    others = [option_text(options, i) for i in range(options.option_count) if i != index]
+    assert not [o for o in others if shown_in_reverse(app, options, o)]
+
+
+def assert_table_cursor(app, table: DataTable, column: int) -> None:
+    """The row under the table's cursor is in reverse video (its cell `column`); no other row is."""
+    cells = [str(table.get_row_at(r)[column]).strip() for r in range(table.row_count)]
+    assert shown_in_reverse(app, table, cells[table.cursor_row]), in_reverse(app, table)
+    assert not [c for r, c in enumerate(cells) if r != table.cursor_row and c and shown_in_reverse(app, table, c)]
+
+
+async def test_the_lot_panes_lists_show_their_cursor_in_reverse_as_the_tables_do(plan, size):
+    app, _ = make_app(plan)
+    assert app.no_color
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        table = app.query_one(PartnersTable)
+        await pilot.press("1", "down")
+        assert table.cursor_row == 1
+        assert_table_cursor(app, table, 0)  # the short name
+
+        await pilot.press("2")
+        scenario = app.query_one("#scenario", ChoiceList)
+        assert app.focused is scenario
+        start = scenario.highlighted or 0
+        await pilot.press("down")
+        assert_list_cursor(app, scenario, start + 1)
+
+        await pilot.press("tab")
+        ecosystems = app.query_one("#ecosystems", ChoiceList)
+        assert app.focused is ecosystems
+        start = ecosystems.highlighted or 0
+        await pilot.press("down", "down")
+        assert_list_cursor(app, ecosystems, start + 2)
+
+        await pilot.press("3", "down")
+        rules = app.query_one(RulesTable)
+        assert app.focused is rules and rules.cursor_row == 1
+        assert_table_cursor(app, rules, 1)  # the rule's name
+
+
+async def test_the_content_screens_table_and_list_show_their_cursor_in_reverse(plan, size):
+    app, _ = make_app(plan)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        screen = await open_screen(pilot, "p", ContentScreen)
+        profiles = screen.query_one("#profiles", DataTable)
+        await pilot.press("down")
+        assert app.focused is profiles and profiles.cursor_row == 1
+        assert_table_cursor(app, profiles, 0)
+
+        await pilot.press("tab", "down")
+        activities = screen.query_one("#activities", ChoiceList)
+        assert app.focused is activities
+        assert_list_cursor(app, activities, 1)
+
+
+async def test_a_pickers_highlighted_match_shows_in_reverse(plan, size):
+    app, _ = make_app(plan)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await pilot.press("tab", "tab", "tab")
+        matches = form.query_one("#country-list", OptionList)
+        await type_text(pilot, "ger", done=lambda: matches.option_count >= 2 and matches.highlighted == 0)
+        assert_list_cursor(app, matches, 0)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: matches.highlighted == 1, "the next match highlighted")
+        assert_list_cursor(app, matches, 1)
