@@ -266,10 +266,12 @@ async def test_notices_cover_no_pane_and_not_the_verdict_bar(draft, size):
         await wait_for(pilot, lambda: "Notification 2" in str(shown_toasts(app)[-1].render()), "the newest")
         await pilot.pause()
         (notice,) = shown_toasts(app)  # the newest replaces the one before
-        assert notice.region.y == 0 and notice.region.height <= 2
-        assert str(notice.render()).endswith("…")  # cut to its two lines, and says so
+        assert notice.region.y == 0 and notice.region.height == 1
+        assert notice.rest.region.y == 1 and notice.rest.region.height == 1  # its second line, on the border
+        assert screen_text(app).splitlines()[1].rstrip().endswith("…")  # cut to its two lines, and says so
         for region in work:
-            assert not overlaps(notice.region, region), (notice.region, region)
+            for line in (notice.region, notice.rest.region):
+                assert not overlaps(line, region), (line, region)
         assert {s: app.query_one(s).region for s in (*PANES, "#verdict")} == regions  # nothing moved
         rows = screen_text(app).splitlines()
         assert rows[0].strip().startswith("Notification 2")
@@ -284,6 +286,42 @@ async def test_notices_cover_no_pane_and_not_the_verdict_bar(draft, size):
         assert shown.endswith("…") and "Plan set to Lot 1, 24 months." in shown, rows[:2]
         bar = regions["#verdict"]
         assert re.sub(r"\s+", " ", "\n".join(rows[bar.y:])).startswith(re.sub(r"\s+", " ", verdict(app)))
+
+
+async def test_a_two_line_notice_leaves_the_pane_title_in_view(draft, size):
+    """A notice too long for the header's line goes on over the border of the pane under it, after the
+    pane's title ("1 Partners", the key and the name): the title stays readable while the notice shows,
+    whichever pane is shown under it. The notice's two lines read as the message (cut with … at the end
+    if it is longer)."""
+    from .helpers import through_path_prompt
+
+    app, notes = make_app(draft)
+    width = size[0]
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        # save as, into a folder that is not there: an error naming the file and the folder (15 s)
+        missing = draft.parent / ("a-folder-that-is-not-there-" * 2).rstrip("-") / "the-plan-of-the-alliance.toml"
+        await through_path_prompt(pilot, "w", missing)
+        await wait_for(pilot, lambda: shown_toasts(app), "the notice")
+        said = next(n for n in notes if n.title == "Not saved")
+        full = f"✗ Not saved: {said.message}"
+        assert len(full) > width  # two lines
+        for key, title in (("1", "1 Partners"), ("2", "2 Lot & ecosystem"), ("3", "3 Scoreboard")):
+            if width >= 120 and key != "1":
+                break  # from 120 columns the partners are always under the header
+            await pilot.press(key)
+            assert shown_toasts(app)
+            rows = screen_text(app).splitlines()
+            border = f"━ {title} ━"
+            assert rows[1].startswith(f"┏{border}"), rows[:2]  # the pane's title, in view
+            second = rows[1][len(border) + 1:]
+            shown = " ".join((rows[0] + " " + second).split())
+            assert rows[0].strip().startswith("✗ Not saved:") and second.strip(), rows[:2]
+            assert " ".join(full.split()).replace(" ", "").startswith(shown.removesuffix("…").replace(" ", ""))
+            assert shown.endswith("…") or shown.replace(" ", "") == full.replace(" ", ""), (shown, full)
+            # the pane under it keeps its place and its work: the title row is the pane's border
+            pane = app.query_one(PANES[int(key) - 1 if width < 120 else 0])
+            assert pane.region.y == 1
 
 
 async def test_notices_go_when_they_expire_or_are_clicked_and_are_used_again(draft):

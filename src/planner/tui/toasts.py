@@ -6,10 +6,12 @@ scoreboard's rows, "Added TREDU" over the next partner form's buttons, an import
 the next import preview. The planner's notices stand instead:
 
 - on the main screen, on the header's line (the file name and acronym come back when the notice
-  goes) and, for a long one, the partners pane's top border under it: two lines that hold no work.
-  The newest notice replaces the one before; a longer text is cut with `…` (at 80 columns that is
-  past 150 characters). Giving the notices rows of their own would take them from the panes: the
-  scoreboard's rules would scroll, which hides rows as surely as a toast over them.
+  goes) and, for a long one, the top border of the pane under it, after the pane's title: the
+  title names the pane and its key, and stays in view (`HeaderNotices`). The newest notice
+  replaces the one before; a longer text is cut with `…` (at 80 columns that is past 130
+  characters). Giving the notices rows of their own would take them from the panes: the
+  scoreboard's rules would scroll, which hides rows as surely as a toast over them; and panes that
+  moved down and back for a notice would move what the user is reading, twice.
 - in a dialog, at the bottom of the screen above its footer, outside the dialog box (the box is
   centred in the room left), up to MAX_SHOWN of them, the newest lowest.
 
@@ -27,10 +29,14 @@ Textual's toasts.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.containers import Vertical
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.notifications import Notification
@@ -45,18 +51,46 @@ MAX_SHOWN = 3
 MARKS = {"error": "✗ ", "warning": "! ", "information": ""}  # the meaning without colour (NO_COLOR)
 
 
-def _two_lines(head: str, message: str, width: int) -> str:
-    """`message` cut so that, after `head`, it wraps to at most two lines of `width`, its end marked with
-    …: counted by characters, a message that wrapped at word ends lost its last words without a mark
-    ('... end after month 24: they no')."""
-    import textwrap  # a notice on the main screen: a few hundred characters at most
+def _break(text: str, width: int, words: bool = True) -> tuple[int, int]:
+    """Where `text` wrapped at `width` cells breaks: (the end of its first line, where the rest starts).
+    After the last word that fits; a word longer than the line (a path), or with `words` false any, is
+    cut at the width."""
+    if cell_len(text) <= width:
+        return len(text), len(text)
+    fits, used = 0, 0
+    for char in text:
+        used += cell_len(char)
+        if used > width:
+            break
+        fits += 1
+    space = text.rfind(" ", 0, fits + 1) if words else -1
+    if space <= 0 or not text[:space].strip():
+        return max(fits, 1), max(fits, 1)
+    start = space
+    while start < len(text) and text[start] == " ":
+        start += 1
+    return len(text[:space].rstrip()), start
 
-    width = max(width, 2)
-    lines = textwrap.wrap(head + message, width, break_on_hyphens=False, drop_whitespace=True)
-    if len(lines) <= 2:
-        return message
-    kept = textwrap.wrap(head + message, width, break_on_hyphens=False, max_lines=2, placeholder=" …")
-    return " ".join(kept)[len(head):] if " ".join(kept).startswith(head) else message[:width - 1] + "…"
+
+def _on_two_lines(shown: Text | Content, first: int, second: int) -> tuple[Text | Content, Text | Content]:
+    """`shown` as two lines, the first `first` cells wide and the second `second` (the second empty when
+    it all fits the first), a longer text cut at a word's end and marked with …: counted by characters,
+    a message that wrapped at word ends lost its last words without a mark ('... after month 24: they no')."""
+    text = shown.plain
+    end, start = _break(text, max(first, 2))
+    rest = text[start:]
+    if start < len(text) and cell_len(rest.split(" ", 1)[0]) > second:
+        # a word longer than the second line (a path) is cut anyway: it starts on the first line, filling it
+        end = _break(text, max(first, 2), words=False)[0]
+        rest = text[end:].lstrip(" ")
+        start = len(text) - len(rest)
+    if cell_len(rest) <= second:
+        return shown[:end], shown[start:]
+    room = max(second - 2, 1)  # for " …"
+    cut, _ = _break(rest, room)
+    if cell_len(rest[:cut]) < room * 2 // 3:  # a long word (a path) would leave the line a third empty: cut in it
+        cut, _ = _break(rest, room, words=False)
+    return shown[:end], shown[start:start + cut] + " …"
 
 
 class Notice(Static, NoRelayout):
@@ -67,25 +101,43 @@ class Notice(Static, NoRelayout):
         self.display = False
         self.notification: Notification | None = None
         self.timer: Timer | None = None
+        self.rest: NoticeRest | None = None  # the main screen's: its second line (HeaderNotices)
 
-    def present(self, notification: Notification, width: int | None = None) -> None:
-        """Show `notification`; with a `width`, on at most two lines of it (cut with …)."""
+    def present(self, notification: Notification, fit: tuple[int, int] | None = None) -> None:
+        """Show `notification`; with `fit`, the widths of its two lines, on those two lines (cut with …)."""
         if self.notification is not None:
-            self.remove_class(f"-{self.notification.severity}")
+            self._mark(self.notification.severity, False)
         self.notification = notification
-        self.add_class(f"-{notification.severity}")
-        head = MARKS.get(notification.severity, "") + (f"{notification.title}: " if notification.title else "")
-        message = notification.message
-        if width is not None:
-            message = " · ".join(line.strip() for line in message.splitlines() if line.strip())
-            message = _two_lines(head, message, width)
-        if notification.markup:  # Textual's own ("Press [b]ctrl+q[/b]"), checked by PlannerApp.notify
-            self.update(escape(head) + message)
-        else:
-            self.update(literal(head + message, keep_newlines=True))
+        self._mark(notification.severity, True)
+        self.draw(fit)
         self._stop()
         self.timer = self.set_timer(max(notification.timeout, 0.01), self._expired)
         self.display = True
+
+    def draw(self, fit: tuple[int, int] | None) -> None:
+        """The text again: on one line and the `rest` (with `fit`, their widths), or wrapped (a dialog's)."""
+        notification = self.notification
+        if notification is None:
+            return
+        head = MARKS.get(notification.severity, "") + (f"{notification.title}: " if notification.title else "")
+        message = notification.message
+        if fit is None or self.rest is None:
+            if notification.markup:  # Textual's own ("Press [b]ctrl+q[/b]"), checked by PlannerApp.notify
+                self.update(escape(head) + message)
+            else:
+                self.update(literal(head + message, keep_newlines=True))
+            return
+        message = " · ".join(line.strip() for line in message.splitlines() if line.strip())
+        shown = Content.from_markup(escape(head) + message) if notification.markup else literal(head + message)
+        first, second = _on_two_lines(shown, *fit)
+        self.update(first)
+        self.rest.update(second)
+        self.rest.display = bool(second.plain)
+
+    def _mark(self, severity: str, on: bool) -> None:
+        self.set_class(on, f"-{severity}")
+        if self.rest is not None:
+            self.rest.set_class(on, f"-{severity}")
 
     def _stop(self) -> None:
         if self.timer is not None:
@@ -102,8 +154,22 @@ class Notice(Static, NoRelayout):
         self._expired()
 
 
+class NoticeRest(Static, NoRelayout):
+    """The second line of the main screen's notice, on the pane's border after its title; a click takes
+    the notice away."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__("", classes="notice notice-rest")
+        self.display = False
+        self.notice = notice
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.notice._expired()
+
+
 class NoticeLine(Vertical, NoRelayout):
-    """The notices of one screen: `slots` at once (the main screen's header line holds one)."""
+    """The notices of one screen: `slots` at once, each wrapped (a dialog's, above its footer)."""
 
     def __init__(self, slots: int = MAX_SHOWN, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -131,23 +197,55 @@ class NoticeLine(Vertical, NoRelayout):
         notice = free[0] if free else notices[0]  # full: the oldest (the top one) goes
         if notice is not notices[-1]:
             self.move_child(notice, after=notices[-1])  # the newest lowest
-        notice.present(notification, self.line_width if self.slots == 1 else None)
+        notice.present(notification, self.fit())
         self.set_class(True, "-shown")
 
-    @property
-    def line_width(self) -> int:
-        return max(self.app.size.width - 2, 10)  # the notice's padding
+    def fit(self) -> tuple[int, int] | None:
+        """The widths of a notice's two lines; None: wrapped at the width it has."""
+        return None
 
     def withdraw(self, notice: Notice) -> None:
         notice._stop()
         notice.display = False
         notice.notification = None
+        if notice.rest is not None:
+            notice.rest.display = False
         if not self.shown:
             self.set_class(False, "-shown")
 
     def clear(self) -> None:
         for notice in self.shown:
             self.withdraw(notice)
+
+
+class HeaderNotices(NoticeLine):
+    """The main screen's notice: on the header's line, and a long one on the top border of the pane under
+    it too, after the pane's title (`title_end()`: the column where the title and a stroke after it end).
+    That second line, `rest`, is the screen's child beside this one (the main screen composes it): inside
+    this line's region it would blank the title out."""
+
+    def __init__(self, title_end: Callable[[], int], **kwargs) -> None:
+        super().__init__(1, **kwargs)
+        self.title_end = title_end
+        self.notice = Notice()
+        self.rest = self.notice.rest = NoticeRest(self.notice)
+
+    def compose(self):
+        yield self.notice
+
+    def fit(self) -> tuple[int, int]:
+        width = self.app.size.width
+        room = min(max(self.title_end(), 0), width - 12)  # a second line of 10 characters at least
+        styles = self.rest.styles
+        if (styles.offset.x.value, styles.width and styles.width.value) != (room, width - room):
+            styles.offset = (room, 1)
+            styles.width = width - room
+        return max(width - 2, 10), width - room - 2  # less the notice's padding
+
+    def refit(self) -> None:
+        """The shown notice again, for the width and the pane's title of now (another pane, a new size)."""
+        for notice in self.shown:
+            notice.draw(self.fit())
 
 
 def _line_of(screen: Screen, mount: bool) -> NoticeLine | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
@@ -27,7 +28,7 @@ from planner.rules import CallRules, available_calls, load_call, next_call, repl
 from planner.scoring import Scoreboard, evaluate, now
 from planner.tui.actions import ACTIONS, FOLDER, bound
 from planner.tui.text import plain
-from planner.tui.toasts import NoticeLine
+from planner.tui.toasts import HeaderNotices
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersPane, PartnersTable
@@ -112,11 +113,21 @@ class MainScreen(Screen):
             if not self.has_class("-narrow"):
                 yield self._lower
         yield VerdictBar(id="verdict")
-        # over the header's line, on a layer of its own: invisible while there is nothing to say
-        yield NoticeLine(1, id="notices")
+        # over the header's line (a long one over the pane's border too, after its title), on a layer of
+        # its own: invisible while there is nothing to say
+        notices = HeaderNotices(self._title_end, id="notices")
+        yield notices
+        yield notices.rest
         footer = PlannerFooter()
         footer.show_command_palette = self.app.size.width >= 100  # see resized()
         yield footer
+
+    def _title_end(self) -> int:
+        """The column after the border title of the pane under the header (the partners from 120 columns,
+        else the pane shown) and a stroke: a notice's second line starts there, the title stays in view."""
+        pane = self.query_one(f"#{PANES[0 if self.has_class('-wide') else self.pane]}")
+        title = pane.border_title
+        return pane.region.x + cell_len(str(title)) + 5 if title else 0  # "┏━ 1 Partners ━"
 
     def _fit_breakpoints(self, size: Size) -> None:
         for _, name in self.HORIZONTAL_BREAKPOINTS:
@@ -170,6 +181,7 @@ class MainScreen(Screen):
         if small:
             notice.update(plain(f"The terminal is small ({size.width}x{size.height}): "
                           f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile."))
+        self.query_one(HeaderNotices).refit()  # the shown notice's lines at the new width
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -428,6 +440,7 @@ class MainScreen(Screen):
         self.pane = index
         # in one batch: each class changed on its own restyled every widget of the panes again
         self.query_one("#panes").update_classes({f"-show-{i}": i == index for i in range(len(PANES))})
+        self.query_one(HeaderNotices).refit()  # clear of this pane's title
 
     def _focus_moved(self, focused) -> None:
         """The pane shown follows the focus (tab walks through every pane's fields)."""
