@@ -11,12 +11,14 @@ from rich.cells import cell_len
 from textual.widgets import DataTable, OptionList
 
 from planner.tui.screens.content import ContentScreen
+from planner.tui.screens.importing import ImportScreen
 from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.screens.pick import PickDialog
 from planner.tui.widgets.choice_list import ChoiceList
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .helpers import SAMPLES, make_app, open_screen, ready, type_text, wait_for, wait_screen
+from .helpers import SAMPLES, ask_to_import, make_app, open_screen, ready, type_text, wait_for, wait_screen
 
 
 @pytest.fixture
@@ -120,3 +122,40 @@ async def test_a_pickers_highlighted_match_shows_in_reverse(plan, size):
         await pilot.press("down")
         await wait_for(pilot, lambda: matches.highlighted == 1, "the next match highlighted")
         assert_list_cursor(app, matches, 1)
+
+
+async def test_the_partner_forms_known_organisations_show_their_cursor_in_reverse(plan, size):
+    app, _ = make_app(plan.with_name("new.toml"))  # beside the sample: its partners are offered
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        known = form.query_one("#known", OptionList)
+        await type_text(pilot, "vest", done=lambda: known.display and known.option_count >= 2)
+        await wait_for(pilot, lambda: known.highlighted is not None, "an organisation highlighted")
+        start = known.highlighted or 0
+        assert_list_cursor(app, known, start)
+        await pilot.press("down")  # in the legal name: the next organisation of the list
+        await wait_for(pilot, lambda: known.highlighted == start + 1, "the next organisation highlighted")
+        assert_list_cursor(app, known, start + 1)
+
+
+async def test_the_pick_dialogs_rows_to_fill_show_their_cursor_in_reverse(plan, tmp_path, size):
+    source = tmp_path / "partners.csv"
+    source.write_text("Organisation;Acronym;Country;Type\nCollege One;C1;Ireland;college\n"
+                      "College Two;C2;Malta;College\n", encoding="utf-8")
+    app, _ = make_app(plan)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await ask_to_import(pilot, source)
+        screen = await wait_screen(pilot, ImportScreen)
+        await pilot.press("k")  # a kind for the row: 'college' may mean two kinds
+        dialog = await wait_screen(pilot, PickDialog)
+        scopes = dialog.query_one("#scope", OptionList)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is scopes, "the rows to fill focused")
+        assert_list_cursor(app, scopes, 0)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: scopes.highlighted == 1, "every row that says it highlighted")
+        assert_list_cursor(app, scopes, 1)
+        assert screen.is_attached

@@ -40,6 +40,7 @@ from planner.safetext import describe_format, without_format
 from planner.scoring import evaluate
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.text import editable, literal
+from planner.tui.widgets.choice_list import CursorList
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import LiveInput, Pasted, TextField
 from planner.tui.widgets.picker import Item, Picker, Ranked
@@ -248,7 +249,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 yield from self._field("name", "Legal name", KnownInput(
                     editable(p.name) if p else "", changed=live, id="name", compact=True, paste_filter=pasted_name,
                     placeholder="as registered, e.g. Hochschule Nordhafen", select_on_focus=p is None))
-                known = OptionList(compact=True, id="known")
+                known = CursorList(compact=True, id="known")
                 known.can_focus = False
                 known.display = False
                 yield known

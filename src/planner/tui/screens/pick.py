@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal
+from planner.tui.widgets.choice_list import CursorList
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
 
@@ -52,7 +53,7 @@ class PickDialog(ModalScreen["Fill | None"]):
                          what=self.what)
             if self.scopes:
                 yield Label("For:", classes="field-label")
-                scopes = OptionList(*[Option(literal(label), id=scope) for scope, label in self.scopes],
+                scopes = CursorList(*[Option(literal(label), id=scope) for scope, label in self.scopes],
                                     id="scope", compact=True)
                 yield scopes
             hint = "enter takes it · tab: for which rows · escape cancels" if len(self.scopes) > 1 else \
