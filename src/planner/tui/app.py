@@ -49,12 +49,13 @@ from planner.tui.opening import not_found as not_found
 from planner.tui.opening import open_document as open_document
 from planner.tui.recovering import Keeper
 from planner.tui.screens import DIALOG_CSS
-from planner.tui.screens.main import MainScreen, is_text_field
+from planner.tui.screens.main import MainScreen
 from planner.tui.start import DUMB_TERMINAL, replace_bytes_not_utf8, terminal_size_from_terminal
 from planner.tui.text import markup_or_literal, plain, scrub_input
 from planner.tui.themes import DEFAULT_THEME, load_themes
 from planner.tui.toasts import clear_notices, show_now
 from planner.tui.typeahead import KeyGate, is_typed
+from planner.tui.widgets.live import is_text_field
 
 
 class PlannerApp(Filing, App[int]):

@@ -7,7 +7,6 @@ full width on top, the lot pane and the scoreboard side by side under them; belo
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Header, Static
 
 from planner import editing
 from planner.errors import PlanError
@@ -30,6 +29,7 @@ from planner.tui.actions import ACTIONS, FOLDER, bound
 from planner.tui.text import plain
 from planner.tui.toasts import HeaderNotices
 from planner.tui.widgets.footer import PlannerFooter
+from planner.tui.widgets.live import is_text_field
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersPane, PartnersTable
 from planner.tui.widgets.quiet import set_titles
@@ -45,11 +45,6 @@ if TYPE_CHECKING:
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 MAX_CHANGES_SHOWN = 8  # the rules' changes in the question before a plan moves to the next call (80x24)
 PANES = ("partners-pane", "lot-pane", "scoreboard")  # keys 1, 2, 3; below 120 columns one is shown at a time
-def is_text_field(widget) -> bool:
-    """An Input or a TextArea (keys type into them), without importing TextArea for the question: only a
-    dialog has one, and its import is slow."""
-    text_area = sys.modules.get("textual.widgets._text_area")
-    return isinstance(widget, Input) or (text_area is not None and isinstance(widget, text_area.TextArea))
 
 
 PANE_TITLES = (("planner.pane_partners", "Partners"), ("planner.pane_lot", "Lot & ecosystem"),

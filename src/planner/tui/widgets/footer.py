@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.events import Resize
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+from planner.tui.widgets.live import is_text_field
 
 MORE = "More keys"  # the last item's words when keys are left out
 
@@ -60,22 +63,14 @@ class PlannerFooter(Footer):
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
             yield widget
-        self._more = None
-        help_key = self._help_binding() if self._bindings_ready else None
-        if help_key is not None:
-            self._more = FooterKey(help_key.key, self.app.get_key_display(help_key), MORE, help_key.action,
-                                   classes="-more")
-            self._more.display = False
-            self._more.set_reactive(FooterKey.compact, self.compact)
-            self._more.set_class(self.compact, "-compact", update=False)
-            yield self._more
+        self._more = None  # made by _fit when keys are left out
 
     def _help_binding(self) -> Binding | None:
         """The screen's key for its help (the list of every key), as a user can press it now: `?` unless
         a text field has the focus (it would type a '?'), else f1."""
         found = [b for _, b, enabled, _ in self.screen.active_bindings.values()
                  if enabled and b.action.rsplit(".", 1)[-1] == "help"]
-        typing = isinstance(self.screen.focused, (Input, TextArea))
+        typing = is_text_field(self.screen.focused)
         return next((b for b in found if not (typing and b.key == "question_mark")), None)
 
     def _fit(self) -> None:
@@ -84,10 +79,22 @@ class PlannerFooter(Footer):
         items = [child for child in self.children if child is not more and not child.has_class("-command-palette")]
         room = (self.size.width or self.app.size.width) - sum(
             _outer_width(child) for child in self.children if child.has_class("-command-palette"))
+        if sum(_at_most(item) for item in items) <= room:  # the usual case, counted without drawing a key
+            for item in items:
+                item.display = True
+            if more is not None:
+                more.display = False
+            return
         widths = _widths(items)
         fits = sum(widths) <= room
+        if not fits and more is None and (help_key := self._help_binding()) is not None:
+            more = self._more = FooterKey(help_key.key, self.app.get_key_display(help_key), MORE, help_key.action,
+                                          classes="-more")
+            more.set_reactive(FooterKey.compact, self.compact)
+            more.set_class(self.compact, "-compact", update=False)
+            self.mount(more)
         if not fits and more is not None:
-            room -= _widths([*items, more])[-1]
+            room -= _at_most(more)  # (it may not be styled yet: its words, with room to spare)
         used, cut = 0, fits
         for item, width in zip(items, widths):
             used += width
@@ -131,3 +138,14 @@ def _widths(widgets: list[Widget]) -> list[int]:
     if widths:
         widths[-1] += right
     return widths
+
+
+def _at_most(widget: Widget) -> int:
+    """At least the columns `widget` takes in the row, from its words alone: a key, its label, and room for
+    the widest padding and margins of the footer's CSS (Textual's: 1 on each side of a key, 1 after its
+    label, a margin of 1 on each side)."""
+    if isinstance(widget, FooterKey):
+        return cell_len(widget.key_display) + cell_len(widget.description) + 5
+    if widget.children:  # a group of keys and its label
+        return sum(_at_most(child) for child in widget.children) + 2
+    return cell_len(str(getattr(widget, "content", ""))) + 4

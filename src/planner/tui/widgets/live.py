@@ -23,6 +23,7 @@ takes the callback ignores that message for its live fields.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -37,6 +38,13 @@ _LINE_BREAKS_AND_TABS = re.compile(r"[\t\r\n]+")
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
                       r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: a window title, a link
                       r"|\x1b[@-_]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # any other ESC, C0 and C1
+
+
+def is_text_field(widget) -> bool:
+    """An Input or a TextArea (keys type into them), without importing TextArea for the question: only a
+    dialog has one, and its import is slow."""
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return isinstance(widget, Input) or (text_area is not None and isinstance(widget, text_area.TextArea))
 
 
 def one_line(text: str) -> str:
