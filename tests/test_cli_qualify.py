@@ -14,7 +14,7 @@ import pytest
 from planner.report import closed_note, judged_headline, verdict_line
 from planner.scoring import evaluate
 from planner.storage import load_call_for, load_plan
-from support import SAMPLES, run_planner
+from support import SAMPLES, run_command, run_planner
 
 LOT1 = str(SAMPLES / "lot1-example.toml")
 SORT_KEYS = ["new_countries", "labour_market_actors", "education_providers", "higher_education", "vet_providers"]
@@ -197,3 +197,83 @@ def test_verdict_bar_ends_with_the_partners_to_go():
     assert n > 0
     assert verdict_bar(lot2) == f"{lot2.headline} · {n} new partners to go"
     assert verdict_bar(evaluate(plan, rules, now=before)) == f"ELIGIBLE: Lot {plan.lot}, {plan.duration_months} months"
+
+
+# a call of the coordinator's own with five lots and durations: Lot 1 in 24, 36 and 48 months, Lot 2 in 36 and 48
+FIVE_COLUMNS = """extends = "2024"
+id = "five"
+
+[[lots]]
+number = 1
+
+[[lots.durations]]
+months = 48
+max_grant_eur = 2000000
+source = "a test's own figure"
+grade = "official"
+
+[[lots]]
+number = 2
+
+[[lots.durations]]
+months = 36
+max_grant_eur = 3000000
+source = "a test's own figure"
+grade = "official"
+"""
+
+
+def _tables(lines: list[str]) -> list[dict[str, dict[str, str]]]:
+    """Each table of a compare's text: {column title: {row label: cell}}, the columns found from the header's
+    titles (words one space apart, two spaces or more between columns)."""
+    tables = []
+    for at, header in enumerate(lines):
+        if not header.startswith("CRITERION"):
+            continue
+        spans = [m.span() for m in re.finditer(r"\S+(?: \S+)*", header)][1:]
+        table: dict[str, dict[str, str]] = {header[a:b].removeprefix("▸ "): {} for a, b in spans}
+        for row in lines[at + 1:]:
+            if not row:
+                break
+            for (a, _), (b, _), title in zip(spans, spans[1:] + [(None, None)], table):
+                table[title][row[:spans[0][0]].strip()] = row[a:b].strip()
+        tables.append(table)
+    return tables
+
+
+@pytest.mark.parametrize("assessed", [True, False], ids=["self-assessment", "none"])
+@pytest.mark.parametrize("own_call", [True, False], ids=["five-columns", "built-in"])
+def test_compare_text_fits_the_terminal_and_keeps_every_column(tmp_path, assessed, own_call):
+    """At 80 columns, a self-assessment's 'PASS 81/70 *' made five columns one too wide for the criteria's
+    names: lines of 82 characters and more, which the terminal wrapped, breaking the table. The columns
+    that do not fit go on in a second table, every cell as it was; JSON does not change with the width."""
+    text = (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8")
+    if not assessed:
+        head, _, rest = text.partition("[assessment]\n")
+        text = head + rest.split("\n\n", 1)[1]
+    (tmp_path / "plan.toml").write_text(text, encoding="utf-8")
+    rules = ("--rules", "five.toml") if own_call else ()
+    (tmp_path / "five.toml").write_text(FIVE_COLUMNS, encoding="utf-8")
+    verdicts = None
+    for columns in ("80", "200"):
+        env = {**os.environ, "COLUMNS": columns}
+        shown = run_command(("compare", "plan.toml", *rules), cwd=tmp_path, env=env)
+        assert shown.returncode == 0, shown.stderr
+        lines = shown.stdout.splitlines()
+        assert max(len(line) for line in lines) <= int(columns), max(lines, key=len)
+        as_json = run_command(("compare", "plan.toml", *rules, "--format", "json"), cwd=tmp_path, env=env)
+        assert verdicts is None or json.loads(as_json.stdout) == verdicts
+        verdicts = json.loads(as_json.stdout)
+        tables = _tables(lines)
+        # every lot and duration once, in the verdicts' order, and its self-assessment's cell as the JSON has it
+        titles = [title for table in tables for title in table]
+        assert titles == [f"Lot {v['lot']} {v['duration_months']}m" for v in verdicts["verdicts"]]
+        assert len(titles) == (5 if own_call else 3)
+        assert len(tables) == (2 if own_call and assessed and columns == "80" else 1)
+        for v in verdicts["verdicts"]:
+            award = next(c for c in v["criteria"] if c["id"] == "award")
+            cells = next(t for t in tables if f"Lot {v['lot']} {v['duration_months']}m" in t)
+            cell = next(cell for label, cell in cells[f"Lot {v['lot']} {v['duration_months']}m"].items()
+                        if label.startswith("Award"))
+            count = f" {award['actual']}/{award['required']}" if assessed else ""
+            assert cell == f"{award['status'].upper()}{count}{' *' if award['provisional'] else ''}", cell

@@ -271,7 +271,8 @@ def takes_cell(board: Scoreboard, wide: bool = False) -> str:
     return NOTHING_MISSING if tq.eligible else (tq.in_words() if wide else tq.short())
 
 
-LABEL_MIN = 12  # a criterion's name gives way first (cut with …), down to this
+# a criterion's name gives way first (cut with …), down to this: 'What it takes', the one label kept whole
+LABEL_MIN = 13
 
 
 def _cut(text: str, width: int) -> str:
@@ -287,10 +288,12 @@ def own_column(boards: list[Scoreboard], plan: Plan) -> int | None:
 
 def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: CallRules | None = None,
                  width: int = 100) -> str:
-    """The comparison as a table that fits `width` columns (the terminal's; 80 when it is none): the cells
-    in full where every column has the room, else in short ('FAIL 8/12 *' for 'FAIL EUR 1.45M > 1M cap *',
-    '+4 & 1 more' for '+4 partners, 1 ecosystem'), the criteria's names cut with … first. The steps under
-    the table say everything in full."""
+    """The comparison as a table that fits `width` columns (the terminal's; 80 when it is none; 40 at the
+    least, as every wrapped line of the CLI): the cells in full where every column has the room, else in
+    short ('FAIL 8/12 *' for 'FAIL EUR 1.45M > 1M cap *', '+4 & 1 more' for '+4 partners, 1 ecosystem'),
+    the criteria's names cut with … first; columns that do not fit even so go on in a table under it, the
+    names again on its left. The steps under the table say everything in full."""
+    width = max(width, 40)
     long_rows = comparison_rows(boards, plan, rules)
     short_rows = comparison_rows(boards)
     n = max(len(boards), 1)
@@ -307,6 +310,7 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
     titles = [("▸ " if i == own else "") + column_title(b) for i, b in enumerate(boards)]
     labels = [label for _, label, _ in long_rows] + ["Verdict", "What it takes"]
     label_full = max(len(label) for label in labels)
+    label_min = min(LABEL_MIN, label_full)
     # the failing rules named under each verdict, one a line: in full with the long cells, else cut with …
     failing = [[f"  {in_sentence(c.label)}" for c in b.failures] for b in boards]
 
@@ -314,44 +318,48 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
         cells = [cell for pair in [*criteria, verdicts, takes] for cell in pair[which]]
         return max(len(text) for text in [*titles, *cells, *(sum(failing, []) if which == 0 else [])])
 
-    gaps = 2 * n
-    if label_full + gaps + n * col_width(0) <= width:
+    # as many columns a table as fit beside the names cut to label_min (at least one, its cells cut to fit)
+    short_w = col_width(1)
+    per = max(1, min(n, (width - label_min) // (short_w + 2)))
+    per = -(-n // -(-n // per))  # the tables' columns evened out: 3 and 3, not 5 and 1
+    if label_full + 2 * per + per * col_width(0) <= width:
         label_w, col_w = label_full, col_width(0)
     else:
-        short_w = col_width(1)
-        label_w = max(min(label_full, width - gaps - n * short_w), min(LABEL_MIN, label_full))
-        col_w = max(short_w, (width - gaps - label_w) // n)
+        label_w = max(min(label_full, width - 2 * per - per * short_w), label_min)
+        col_w = (width - 2 * per - label_w) // per  # short_w or more, but where one column is too wide
 
-    def cells_of(pair: Pair) -> str:
-        return "  ".join(f"{_cut(long if len(long) <= col_w else short, col_w):<{col_w}}"
-                         for long, short in zip(*pair))
+    def cells_of(pair: Pair, shown: range) -> str:
+        return "  ".join(f"{_cut(pair[0][i] if len(pair[0][i]) <= col_w else pair[1][i], col_w):<{col_w}}"
+                         for i in shown)
 
-    lines = textwrap.wrap(_plan_line(plan, path), max(width, 40), subsequent_indent="  ", break_long_words=False,
+    lines = textwrap.wrap(_plan_line(plan, path), width, subsequent_indent="  ", break_long_words=False,
                           break_on_hyphens=False) or [""]
     note = closed_note(boards[0]) if boards else ""
     if note:
-        lines.append(f"Judged {note}")
-    lines.append("")
-    lines.append(f"{'CRITERION':<{label_w}}  " + "  ".join(f"{_cut(t, col_w):<{col_w}}" for t in titles))
-    for (_, label, _), pair in zip(long_rows, criteria):
-        lines.append(f"{_cut(label, label_w):<{label_w}}  " + cells_of(pair))
-    lines.append(f"{'Verdict':<{label_w}}  " + cells_of(verdicts))
-    for i in range(max(len(names) for names in failing)):
-        names = [names[i] if i < len(names) else "" for names in failing]
-        lines.append(f"{'':<{label_w}}  " + "  ".join(f"{_cut(name, col_w):<{col_w}}" for name in names))
-    lines.append(f"{'What it takes':<{label_w}}  " + cells_of(takes))
+        lines += textwrap.wrap(f"Judged {note}", width, subsequent_indent="  ")
+    for start in range(0, len(boards), per):
+        shown = range(start, min(start + per, len(boards)))
+        lines.append("")
+        lines.append(f"{'CRITERION':<{label_w}}  " + "  ".join(f"{_cut(titles[i], col_w):<{col_w}}" for i in shown))
+        for (_, label, _), pair in zip(long_rows, criteria):
+            lines.append(f"{_cut(label, label_w):<{label_w}}  " + cells_of(pair, shown))
+        lines.append(f"{'Verdict':<{label_w}}  " + cells_of(verdicts, shown))
+        for k in range(max(len(failing[i]) for i in shown)):
+            names = [failing[i][k] if k < len(failing[i]) else "" for i in shown]
+            lines.append(f"{'':<{label_w}}  " + "  ".join(f"{_cut(name, col_w):<{col_w}}" for name in names))
+        lines.append(f"{'What it takes':<{label_w}}  " + cells_of(takes, shown))
     for b in boards:
         if b.to_qualify.steps:
             lines += ["", f"What it takes for {column_title(b)}:"]
             for step in b.to_qualify.steps:
-                lines += textwrap.wrap(step, max(width, 40), initial_indent="  - ", subsequent_indent="    ",
+                lines += textwrap.wrap(step, width, initial_indent="  - ", subsequent_indent="    ",
                                        break_on_hyphens=False)
     if star:  # as check says it: the call, not a figure, is why
         lines += ["", *textwrap.wrap("* provisional: the call is expected, not published: every rule is provisional "
-                                     "until the call text is out", max(width, 40), subsequent_indent="  ")]
+                                     "until the call text is out", width, subsequent_indent="  ")]
     elif any(c.provisional for b in boards for c in b.criteria):
         lines += ["", *textwrap.wrap("* provisional: the verdict rests on a figure from secondary sources only; "
-                                     "'planner check --lot N' names it", max(width, 40), subsequent_indent="  ")]
+                                     "'planner check --lot N' names it", width, subsequent_indent="  ")]
     return visible("\n".join(line.rstrip() for line in lines), keep_newlines=True) + "\n"
 
 
