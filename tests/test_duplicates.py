@@ -324,3 +324,55 @@ def test_a_reference_that_only_looks_alike_names_no_partner(reference: str) -> N
     affiliations, budget = board.get("affiliations"), board.get("budget")
     assert affiliations is not None and affiliations.status == "fail" and "which is no partner" in affiliations.message
     assert budget is not None and budget.status == "fail" and "is no partner of the plan" in budget.message
+
+
+# --- the import finds a partner by its legal name as organisations are told apart -------------------------
+#
+# A cell naming a partner by its legal name (an affiliated entity's 'affiliated to') was compared with a plain
+# casefold: 'Universite\u0301 de Lie\u0300ge' (decomposed, as some sheets and macOS file names give it), a
+# double space or a trailing one in the plan named no partner. The import compares legal names by
+# model.legal_name_key, the name half of model.organisation_key.
+
+NAMED = """format = 1
+call = "2024"
+title = "T"
+lot = 1
+
+[[partners]]
+name = "{name}"
+{short}country = "BE"
+kind = "higher-education"
+role = "coordinator"
+"""
+
+LIEGE = "Universit\u00e9 de Li\u00e8ge"  # composed (NFC)
+LIEGE_NFD = "Universite\u0301 de Lie\u0300ge"
+
+
+@pytest.mark.parametrize("short", ["ULIEGE", None], ids=["short-name", "no-short-name"])
+@pytest.mark.parametrize("in_plan, in_sheet", [
+    (LIEGE, LIEGE_NFD),  # decomposed in the sheet
+    (LIEGE_NFD, LIEGE),  # decomposed in the plan
+    (LIEGE, "UNIVERSIT\u00c9  DE   LI\u00c8GE"),  # another case, runs of spaces
+    (LIEGE + " ", "universit\u00e9 de li\u00e8ge"),  # a space after the plan's name
+    ("Universit\u00e9  de Li\u00e8ge", LIEGE_NFD),  # a double space in the plan's name
+], ids=["nfd-sheet", "nfd-plan", "case-spaces", "trailing-space", "double-space"])
+def test_the_import_finds_a_partner_by_its_legal_name_as_organisations_are_compared(
+        tmp_path: Path, short: str | None, in_plan: str, in_sheet: str) -> None:
+    plan = tmp_path / "plan.toml"
+    plan.write_text(NAMED.format(name=in_plan, short=f'short_name = "{short}"\n' if short else ""), encoding="utf-8")
+    label = short or in_plan
+    csv = tmp_path / "more.csv"
+    csv.write_text("name,short name,country,kind,role,affiliated to\n"
+                   f'Centre de recherche,CRL,BE,research,affiliated entity,"{in_sheet}"\n'
+                   # a look-alike (a Cyrillic 'е') is another name: no partner
+                   'Labo voisin,LV,BE,research,affiliated entity,Universit\u0435 de Li\u00e8ge\n', encoding="utf-8")
+    result = run_planner("import-partners", plan, csv, "--skip-rejected", timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "add    line 2: CRL" in result.stdout, result.stdout
+    assert "REJECT line 3: affiliated to 'Universit\u0435 de Li\u00e8ge', which is no partner" in result.stdout
+    added = load_plan(plan).partners
+    assert [(p.short_name, p.affiliated_to) for p in added[1:]] == [("CRL", label)]  # named by its label
+    checked = run_planner("check", plan, "--format", "json")
+    found = {c["id"]: c for c in json.loads(checked.stdout)["criteria"]}
+    assert found["affiliations"]["status"] == "pass", found["affiliations"]

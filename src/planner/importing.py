@@ -17,7 +17,7 @@ from planner import vocabulary
 from planner.amounts import parse_euros
 from planner.errors import PlanError, validation_problems
 from planner.files import MAX_FILE_BYTES, read_user_file
-from planner.model import Partner, Plan, organisation_key, pic_digits, short_name_key
+from planner.model import Partner, Plan, legal_name_key, organisation_key, pic_digits, short_name_key
 from planner.rules import CATEGORY_LABELS, CallRules
 from planner.safetext import shown_path
 
@@ -666,8 +666,8 @@ class _Seen:
     """The partners a row is judged against: the plan's, then every row accepted so far."""
 
     def __init__(self, plan: Plan, rules: CallRules) -> None:
-        self.short_names: dict[str, str] = {}  # case-folded short name -> the partner's label
-        self.names: dict[str, str] = {}  # case-folded name -> the partner's label
+        self.short_names: dict[str, str] = {}  # model.short_name_key -> the partner's label
+        self.names: dict[str, str] = {}  # model.legal_name_key -> the partner's label
         # who holds a short name or an organisation (model.organisation_key), as a row's problem says it
         self.short_name_holders: dict[str, str] = {}  # 'in the plan (Hochschule Nordhafen)', 'by line 2'
         self.organisations: dict[tuple[str, str], str] = {}  # 'is already in the plan as HSNH', 'repeats line 2'
@@ -683,7 +683,7 @@ class _Seen:
             self.short_names.setdefault(short_name_key(partner.short_name), partner.label)
             self.short_name_holders.setdefault(short_name_key(partner.short_name),
                                                f"in the plan ({partner.name})" if line is None else f"by line {line}")
-        self.names.setdefault(partner.name.casefold(), partner.label)
+        self.names.setdefault(legal_name_key(partner.name), partner.label)
         key = organisation_key(partner.name, self._rules.canonical_country(partner.country))
         self.organisations.setdefault(key, f"is already in the plan as {partner.label}" if line is None
                                       else f"repeats line {line}")
@@ -694,9 +694,10 @@ class _Seen:
             self.coordinator = partner.label
 
     def label(self, short_name_or_name: str) -> str | None:
-        """The label of the partner a cell names (a short name before another partner's name), or None."""
+        """The label of the partner a cell names (a short name before another partner's name), or None;
+        a legal name as organisations are told apart (any case, spacing, composed or not)."""
         return (self.short_names.get(short_name_key(short_name_or_name))
-                or self.names.get(short_name_or_name.casefold()))
+                or self.names.get(legal_name_key(short_name_or_name)))
 
     def is_full_partner(self, label: str) -> bool:
         return label in self.full_partners

@@ -279,12 +279,18 @@ def short_name_key(short_name: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", short_name.strip()).casefold())
 
 
+def legal_name_key(name: str) -> str:
+    """What two legal names are compared by: without case, runs of spaces or spaces around them, in
+    Unicode's compatible form ('é' composed or 'e' and an accent, as NFKC composes them): the name half
+    of `organisation_key`, and how an import finds the partner a cell names by its legal name."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def organisation_key(name: str, country: str) -> tuple[str, str]:
-    """What tells one organisation from another: its legal name compared without case or runs of
-    spaces (and in Unicode's compatible form), and its country (canonical: `rules.canonical_country`).
-    Two partners with one key are one organisation in two rows (`affiliations` warns, an import refuses
-    the second)."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split()), country
+    """What tells one organisation from another: its legal name (`legal_name_key`) and its country
+    (canonical: `rules.canonical_country`). Two partners with one key are one organisation in two rows
+    (`affiliations` warns, an import refuses the second)."""
+    return legal_name_key(name), country
 
 
 def duplicate_short_names(partners: Sequence[Partner]) -> Iterator[tuple[int, int]]:
