@@ -17,6 +17,7 @@ from planner.tui.widgets.picker import Picker
 
 from .helpers import (
     ask_to_import,
+    help_text,
     import_rows,
     make_app,
     post_keys,
@@ -43,6 +44,11 @@ OWN_WORDS = [  # as partners fill in a coordinator's sheet
 ]
 EXPECTED = [("HNWF", "DE", "higher-education"), ("CIFPS", "ES", "vet-provider"), ("SPD", "CZ", "trade-association"),
             ("FHW", "AT", "higher-education")]
+
+
+def said(screen, selector: str) -> str:
+    """What a line around the tables says, its lines as wrapped at the screen's width joined by one space."""
+    return " ".join(static_text(screen, selector).split())
 
 
 def keys_of(text: str) -> list[str]:
@@ -89,7 +95,7 @@ async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draf
     async with app.run_test(size=size) as pilot:
         screen = await open_preview(pilot, source)
         before = len(app.document.plan.partners)
-        assert static_text(screen, "#import-summary").startswith("Import partners.csv: 4 to add, 0 rejected")
+        assert said(screen, "#import-summary").startswith("Import partners.csv: 4 to add, 0 rejected")
         # every fill key in the footer: c (a country for the rows) was left out while it worked
         await wait_for(pilot, lambda: {"k", "r", "c"} <= {key.key_display for key in screen.query("FooterKey")},
                        "k, r and c in the footer")
@@ -108,7 +114,7 @@ async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draf
         shown = screen_text(app)
         assert "Centro Integrado de Formación Profesional Santander" not in shown and "…" in shown
         await send(pilot, ["down"], burst)
-        await wait_for(pilot, lambda: "Line 3: adds CIFPS" in static_text(screen, "#import-detail"), "line 3's detail")
+        await wait_for(pilot, lambda: "Line 3: adds CIFPS" in said(screen, "#import-detail"), "line 3's detail")
         await send(pilot, ["enter"], burst)
         await wait_main(pilot)
         assert len(app.document.plan.partners) == before + 4 and added(app, 4) == EXPECTED
@@ -125,8 +131,8 @@ async def test_an_xlsx_without_a_type_column_imports_once_the_kinds_are_filled_i
         screen = await open_preview(pilot, source)
         before = len(app.document.plan.partners)
         # the column mapping step, not an error: what is missing, what was looked for, how to give it
-        assert "nothing to add until every row has a kind" in static_text(screen, "#import-summary")
-        assert "✗ No column for kind (looked for 'kind', 'type'" in static_text(screen, "#import-columns")
+        assert "nothing to add until every row has a kind" in said(screen, "#import-summary")
+        assert "✗ No column for kind (looked for 'kind', 'type'" in said(screen, "#import-columns")
         assert {r["result"] for r in import_rows(screen)} == {"· waiting"}
         assert not screen.query_one("#import-sheets").display  # one sheet: no sheet line
         # k: a kind for every row (the column is missing: there is no other choice)
@@ -134,8 +140,8 @@ async def test_an_xlsx_without_a_type_column_imports_once_the_kinds_are_filled_i
         dialog = await wait_screen(pilot, PickDialog)
         assert str(dialog.query_one(".question").render()) == "Kind for every row without one (4):"
         await pick(pilot, burst, "uas")
-        await wait_for(pilot, lambda: "4 to add" in static_text(screen, "#import-summary"), "the rows judged")
-        assert "Every row without a kind: Higher education institution." in static_text(screen, "#import-columns")
+        await wait_for(pilot, lambda: "4 to add" in said(screen, "#import-summary"), "the rows judged")
+        assert "Every row without a kind: Higher education institution." in said(screen, "#import-columns")
         # then one row its own kind: line 3 (CIFPS) is a VET school
         await send(pilot, ["down", "k"], burst)
         dialog = await wait_screen(pilot, PickDialog)
@@ -161,19 +167,19 @@ async def test_the_sheet_is_chosen_and_a_column_mapped_by_keys(draft, tmp_path, 
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_preview(pilot, source)
-        assert "sheet 'Contacts'" in static_text(screen, "#import-summary")
+        assert "sheet 'Contacts'" in said(screen, "#import-summary")
         assert static_text(screen, "#import-sheets") == "Sheet 1 of 2: [Contacts]  Partners · s: next sheet"
         await send(pilot, ["s"], burst)
-        await wait_for(pilot, lambda: "sheet 'Partners'" in static_text(screen, "#import-summary"), "the next sheet")
-        assert "✗ No column for kind" in static_text(screen, "#import-columns")
+        await wait_for(pilot, lambda: "sheet 'Partners'" in said(screen, "#import-summary"), "the next sheet")
+        assert "✗ No column for kind" in said(screen, "#import-columns")
         # shift+tab to the columns, down to 'Sector', m: read it as the kind
         await send(pilot, ["shift+tab", "down", "down", "down"], burst)
         columns = screen.query_one(ColumnsTable)
         await wait_for(pilot, lambda: app.focused is columns and columns.cursor_row == 3, "the Sector column")
-        assert static_text(screen, "#import-detail") == "Column 'Sector': left out · m reads it as something else"
+        assert said(screen, "#import-detail") == "Column 'Sector': left out · m reads it as something else"
         await send(pilot, ["m"], burst)
         await pick(pilot, burst, "kind")
-        await wait_for(pilot, lambda: "2 to add" in static_text(screen, "#import-summary"), "the kinds read")
+        await wait_for(pilot, lambda: "2 to add" in said(screen, "#import-summary"), "the kinds read")
         assert str(columns.get_row_at(3)[1]) == "kind"
         assert [(r["country"], r["kind"]) for r in import_rows(screen)] == [("France", "VET provider"),
                                                                            ("Netherlands", "Chamber")]
@@ -193,7 +199,7 @@ async def test_a_word_of_two_kinds_is_filled_for_every_row_that_says_it(draft, t
         rows = import_rows(screen)
         assert [r["result"] for r in rows] == ["✗ REJECT"] * 3
         assert rows[0]["kind"] == "? college" and rows[2]["country"] == "? Atlantis"  # marked, not guessed
-        assert static_text(screen, "#import-detail").startswith("Line 2: kind 'college' could be")
+        assert said(screen, "#import-detail").startswith("Line 2: kind 'college' could be")
         await send(pilot, ["k"], burst)
         dialog = await wait_screen(pilot, PickDialog)
         # what 'college' may mean comes first; the rows it can go to are offered
@@ -227,7 +233,7 @@ async def test_import_preview_shows_rejections_before_anything_changes(draft: Pa
         await ask_to_import(pilot, source)
         screen = await wait_screen(pilot, ImportScreen)
         # the widgets' content, not the wrapped screen: the wrap moves with the temporary folder's path
-        assert "1 to add, 1 rejected" in str(screen.query_one("#import-summary").render())
+        assert "1 to add, 1 rejected" in said(screen, "#import-summary")
         rows = import_rows(screen)
         assert rows[1]["result"] == "✗ REJECT" and rows[1]["country"] == "? Atlantis"  # the cell not understood, marked
         assert rows[1]["note"].startswith("unknown country 'Atlantis'")
@@ -259,11 +265,11 @@ async def test_import_of_a_csv_without_the_needed_columns_asks_for_them_and_keep
         await ask_to_import(pilot, source)
         screen = await wait_screen(pilot, ImportScreen)
         # the column mapping step: what is missing, what was looked for, how to give it
-        columns = static_text(screen, "#import-columns")
+        columns = said(screen, "#import-columns")
         assert "✗ No column for name (looked for 'name'" in columns and "m reads a column as name" in columns
         assert "✗ No column for kind" in columns and "k gives every row one" in columns
         assert "nothing to add until every row has a name and a country and a kind" in \
-            static_text(screen, "#import-summary")
+            said(screen, "#import-summary")
         assert import_rows(screen)[0]["result"] == "· waiting"
         assert "enter" not in screen.active_bindings or not screen.check_action("add", ())
         await pilot.press("enter")  # nothing to add: enter does nothing
@@ -312,15 +318,14 @@ async def test_headers_in_other_words_the_words_shown_an_ambiguous_one_asked(dra
         columns = screen.query_one(ColumnsTable)
         read = [str(columns.get_row_at(i)[1]) for i in range(columns.row_count)]
         assert read == ["name (by 'full', 'name')", "short name", "country (by 'pays')", "kind", "? name or PIC"]
-        assert "say what the columns marked ? hold" in static_text(screen, "#import-summary")
-        assert "? 'Name and PIC' could be the name or the PIC: m on it says which" in static_text(
-            screen, "#import-columns")
+        assert "say what the columns marked ? hold" in said(screen, "#import-summary")
+        assert "? 'Name and PIC' could be the name or the PIC: m on it says which" in said(screen, "#import-columns")
         assert screen.query_one("#add").disabled
         before = len(app.document.plan.partners)
         await send(pilot, ["enter"], burst)  # not offered: nothing is added while a column is asked
         await send(pilot, ["shift+tab", "down", "down", "down", "down"], burst)
         await wait_for(pilot, lambda: app.focused is columns and columns.cursor_row == 4, "the asked column")
-        assert static_text(screen, "#import-detail") == ("Column 'Name and PIC': could be name or PIC · m reads it "
+        assert said(screen, "#import-detail") == ("Column 'Name and PIC': could be name or PIC · m reads it "
                                                          "as something else")
         assert len(app.document.plan.partners) == before
         await send(pilot, ["m"], burst)
@@ -330,7 +335,7 @@ async def test_headers_in_other_words_the_words_shown_an_ambiguous_one_asked(dra
         assert picker.value == "name"
         assert [picker.options.get_option_at_index(i).id for i in range(2)] == ["name", "pic"]
         await pick(pilot, burst, "pic")
-        await wait_for(pilot, lambda: "2 to add" in static_text(screen, "#import-summary"), "the column read")
+        await wait_for(pilot, lambda: "2 to add" in said(screen, "#import-summary"), "the column read")
         assert str(columns.get_row_at(4)[1]) == "PIC"
         rows = import_rows(screen)
         assert rows[1]["note"].startswith("PIC 'tbc' is not known yet: added without a PIC")
@@ -348,7 +353,7 @@ async def test_enter_in_the_fill_dialog_takes_the_guess_offered_for_a_typo(draft
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_preview(pilot, source)
-        await wait_for(pilot, lambda: "1 rejected" in static_text(screen, "#import-summary"), "the typo's row")
+        await wait_for(pilot, lambda: "1 rejected" in said(screen, "#import-summary"), "the typo's row")
         await pilot.press("down", "c")
         dialog = await wait_screen(pilot, PickDialog)
         await pilot.pause()
@@ -356,7 +361,7 @@ async def test_enter_in_the_fill_dialog_takes_the_guess_offered_for_a_typo(draft
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is not dialog, "the dialog answered")
         await wait_for(pilot, lambda: import_rows(screen)[1]["country"] == "Spain", "line 3's country")
-        assert "2 to add" in static_text(screen, "#import-summary")
+        assert "2 to add" in said(screen, "#import-summary")
 
 
 async def test_s_passes_over_an_empty_sheet_to_the_next_one(draft, tmp_path):
@@ -386,8 +391,8 @@ async def test_the_line_under_the_rows_says_the_pic_and_the_grant_read(draft, tm
     app, _ = make_app(draft)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_preview(pilot, source)
-        await wait_for(pilot, lambda: "Line 2: adds HNWF" in static_text(screen, "#import-detail"), "line 2")
-        assert static_text(screen, "#import-detail").startswith(
+        await wait_for(pilot, lambda: "Line 2: adds HNWF" in said(screen, "#import-detail"), "line 2")
+        assert said(screen, "#import-detail").startswith(
             "Line 2: adds HNWF (Germany, Higher education institution, beneficiary), PIC 999200001, "
             "grant EUR 1,500")
 
@@ -405,18 +410,87 @@ async def test_a_quote_not_closed_refuses_its_row_and_the_next_rows_keep_their_l
     app, _ = make_app(draft)
     async with app.run_test(size=size) as pilot:
         screen = await open_preview(pilot, source)
-        assert "4 to add, 1 rejected" in static_text(screen, "#import-summary")
+        assert "4 to add, 1 rejected" in said(screen, "#import-summary")
         rows = import_rows(screen)
         assert [(r["line"], r["result"], r["short"]) for r in rows] == [
             ("2", "✓ add", "HNWF"), ("3", "✓ add", "FHW"), ("4", "✗ REJECT", "FEC"), ("5", "✓ add", "CKZG"),
             ("6", "✓ add", "TTHK")]
         assert rows[2]["note"].startswith("a quote opens the 'PIC' cell here and is not closed before line 5")
         await pilot.press("down", "down")
-        await wait_for(pilot, lambda: static_text(screen, "#import-detail").startswith("Line 4: "), "line 4")
-        assert static_text(screen, "#import-detail") == (
+        await wait_for(pilot, lambda: said(screen, "#import-detail").startswith("Line 4: "), "line 4")
+        assert said(screen, "#import-detail") == (
             "Line 4: a quote opens the 'PIC' cell here and is not closed before line 5: the row is not read "
             "(close the quote, or take it out); line 5 is read as a row of its own")
         await pilot.press("enter")
         await wait_main(pilot)
         assert [(p.short_name, p.country) for p in app.document.plan.partners[-4:]] == [
             ("HNWF", "DE"), ("FHW", "AT"), ("CKZG", "PL"), ("TTHK", "EE")]
+
+
+# --- a 40x12 terminal ------------------------------------------------------------------------------------
+
+SCROLLBAR = " ▁▂▃▄▅▆▇█▔▍▎▏▐"
+
+
+async def test_at_40x12_every_row_what_it_says_and_every_key_are_on_the_screen(draft, tmp_path):
+    """At 40x12 the preview showed its summary and three of the file's columns, nothing more: the rows to
+    import (the cursor moved among them out of sight), the line saying why a row is rejected and the buttons
+    were under the screen's edge, and r and c were past the footer's, named nowhere. Now each row under the
+    cursor is on the screen, its cells cut with …, the line under it says it (cut with … and 'space: in
+    full'), space shows it whole, and ? lists the keys the footer has no room for."""
+    from planner.tui.screens.dialogs import Choice
+    from planner.tui.screens.help import HelpScreen
+
+    source = partners_csv(tmp_path, [HEADER, *OWN_WORDS[:3],
+                                     ["Fachhochschule Wien", "FHW", "Österreich", "college", ""],
+                                     ["Ghost Org", "GO", "Narnia", "enterprise", ""]])
+    app, _ = make_app(draft)
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await open_preview(pilot, source)
+        preview = screen.preview
+        assert preview is not None and preview.rejected and preview.accepted
+        names = dict(preview.table.rows)
+        before = len(app.document.plan.partners)
+        for i, row in enumerate(preview.rows):
+            if i:
+                await pilot.press("down")
+            await wait_for(pilot, lambda: said(screen, "#import-detail").startswith(f"Line {row.line}: "),
+                           f"line {row.line} under the cursor")
+            shown = screen_text(app).splitlines()
+            assert len(shown) == 12 and all(len(line) <= 40 for line in shown)
+            # the row on the screen: its line, its result, its name whole or cut with …
+            on_screen = [line for line in shown if line.split()[:1] == [str(row.line)]]
+            assert on_screen, (row.line, shown)
+            result = "✓ add" if row.partner is not None else "✗ REJECT"
+            assert result in on_screen[0], on_screen
+            name = on_screen[0].split(result, 1)[1].strip(SCROLLBAR)
+            whole = names[row.line][0]
+            assert name == whole or (name.endswith("…") and whole.startswith(name[:-1])), (name, whole)
+            # what the row says, under it: its start on the screen, and a sign where it is cut
+            detail = said(screen, "#import-detail")
+            words = f"Line {row.line}: " + ("; ".join(row.problems) if row.partner is None else "adds")
+            assert words.startswith(detail.removesuffix(" (space: in full)").removesuffix("…")) \
+                or detail.startswith(words), (detail, words)
+            text = " ".join(" ".join(shown).split())
+            assert " ".join(detail.split()[:4]) in text
+            assert detail == words or "(space: in full)" in text
+            if row.partner is None:  # a rejected row: its reasons whole, a key away
+                await pilot.press("space")
+                full = await wait_screen(pilot, Choice)
+                question = " ".join(str(full.query_one(".question").render()).split())
+                assert " ".join(words.split()) in question, (words, question)
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: app.screen is screen, "back in the preview")
+        # the keys: the footer has room for four; ? lists the others
+        footer = screen_text(app).splitlines()[-1]
+        assert "⏎ Add" in footer and "esc Cancel" in footer and "? " in footer  # ? names what is left out
+        await pilot.press("question_mark")
+        keys = " ".join(help_text(await wait_screen(pilot, HelpScreen)).split())
+        for key, what in (("k", "fill in the kind"), ("r", "fill in the role"), ("c", "fill in the country"),
+                          ("m", "read the file's column"), ("space", "the summary, the notes")):
+            assert f"{key} {what}" in keys, (key, keys)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "back in the preview")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert len(app.document.plan.partners) == before + len(preview.accepted)

@@ -6,7 +6,11 @@ as another partner key (or leaves it out), as LibreOffice's text import lets one
 On a row, `k`, `r` and `c` fill its kind, role or country: for that row, for every row that says the
 same, or for every row without one (a sheet without a type column imports once the kinds are filled
 in). `s` goes to the next sheet of a workbook. The rows speak in words (country names, kind labels);
-cells too long for their column end in `…`. `enter` adds the accepted rows, `escape` changes nothing.
+cells too long for their column end in `…`, and so do the lines around the tables where they have not the
+room: `space` shows the summary, the notes and the row under the cursor in full, `?` the keys (the footer
+has no room for them all at 40 columns). Below 20 rows (a 40x12 terminal) the columns keep one row in view
+and the buttons give way to the footer's keys, so that the rows to import keep a few lines.
+`enter` adds the accepted rows, `escape` changes nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from planner.rules import CallRules
 from planner.tui.screens.dialogs import ClosingOnce
 from planner.tui.screens.pick import Fill, PickDialog
 from planner.tui.text import literal
+from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item
@@ -50,20 +55,42 @@ IGNORE = "ignore"
 # the keys a column can be read as, in the words a header would use
 READ_AS = [(key, words) for key, words in KEY_WORDS.items()] + [(IGNORE, "— left out")]
 EXAMPLES = 3  # cells shown per column, from the first rows
+SHORT, TINY = 40, 20  # fewer rows than these: the columns a few rows high; and the lines around the tables cut
+# the lines each text around the tables takes at most below TINY rows (the rest: space); above, all it needs
+LINES = {"#import-summary": 2, "#import-columns": 1, "#import-detail": 2}
+UNCUT = 1_000
+IN_FULL = Text(" (space: in full)", style="bold")
+# the help's line of each key of the screen (`?`), by its action: the footer's words are one or two each
+KEYS_HELP = {
+    "add": "add the rows marked ✓ to the plan (one undo step)",
+    "cancel": "close, changing nothing",
+    "full": "the summary, the notes on the columns and the line under the table in full",
+    "map": "read the file's column under the cursor (in the table of columns) as another key, or leave it out",
+    "fill('kind')": "fill in the kind of the row under the cursor: that row, every row that says the same, "
+                    "or every row without one",
+    "fill('role')": "fill in the role, likewise",
+    "fill('country')": "fill in the country, likewise",
+    "next_sheet": "the next sheet of the workbook",
+}
 
 
 class ColumnsTable(FittedTable):
-    COLUMNS = (Col("column", "Column in the file"), Col("read", "Read as"), Col("first", "First rows"))
+    COLUMNS = (Col("column", "Column in the file", short="Column"), Col("read", "Read as"),
+               Col("first", "First rows"))
     FLEX = "first"
     SHRINK = (("first", 10), ("column", 14), ("read", 8), ("first", 0))
 
 
 class RowsTable(FittedTable):
     COLUMNS = (Col("line", "Line"), Col("result", "Result"), Col("name", "Name"), Col("short", "Short"),
-               Col("country", "Country"), Col("kind", "Kind"), Col("role", "Role"), Col("note", "Why not / note"))
+               Col("country", "Country"), Col("kind", "Kind"), Col("role", "Role"),
+               Col("note", "Why not / note", short="Why not"))
     FLEX = "note"
+    # at 40 columns, after the minimums, the line, its result and the name: the line under the table says
+    # the row under the cursor in full (the columns left out stood cut off at the edge, a scrollbar under them)
     SHRINK = (("note", 16), ("name", 16), ("kind", 14), ("country", 10), ("role", 8), ("note", 10),
-              ("name", 10), ("kind", 8), ("short", 5), ("country", 6))
+              ("name", 10), ("kind", 8), ("short", 5), ("country", 6),
+              ("short", 0), ("country", 0), ("role", 0), ("kind", 0), ("note", 0))
 
 
 def read_as(table: Table, mapping: dict[str, str]) -> list[str]:
@@ -97,11 +124,14 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         # enter adds (the footer says so); priority: a table would take enter for its own row
         Binding("enter", "add", "Add", id="import.add", priority=True),
         Binding("escape", "cancel", "Cancel", id="import.cancel"),
+        # third: in the footer at 40 columns too, where the keys after it are cut off
+        Binding("question_mark,f1", "help", "Keys", id="import.help", key_display="?"),
         Binding("m", "map", "Column as…", id="import.map"),
         Binding("k", "fill('kind')", "Kind", id="import.fill_kind"),
         Binding("r", "fill('role')", "Role", id="import.fill_role"),
         Binding("c", "fill('country')", "Country", id="import.fill_country"),
         Binding("s", "next_sheet", "Next sheet", id="import.next_sheet"),
+        Binding("space", "full", "In full", id="import.full", show=False),
     ]
 
     def __init__(self, path: Path, plan: Plan, rules: CallRules, read: ImportPreview | MissingColumns) -> None:
@@ -139,12 +169,12 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
     def compose(self):
         with Vertical(classes="dialog import"):
             # the file name, the headers and the cells are the sender's text: literal, never markup
-            yield Static(id="import-summary", classes="question")
+            yield CutLines(UNCUT, id="import-summary", classes="question")
             yield Static(id="import-sheets", classes="hint")
             yield ColumnsTable(id="import-map", zebra_stripes=True)
-            yield Static(id="import-columns", classes="hint")
+            yield CutLines(UNCUT, tail_when_cut=True, id="import-columns", classes="hint")
             yield RowsTable(id="import-rows", zebra_stripes=True)
-            yield Static(id="import-detail", classes="hint")
+            yield CutLines(UNCUT, tail_when_cut=True, id="import-detail", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Add (enter)", id="add", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -155,8 +185,16 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         self.query_one(RowsTable).focus()
 
     def on_resize(self, event) -> None:
-        # 24 lines: the columns get a few rows (they scroll), the rows to import the rest
-        self.set_class(event.size.height < 40, "-short")
+        # 24 lines: the columns get a few rows (they scroll), the rows to import the rest; 12 lines: the
+        # columns one row, the lines around the tables cut (space: in full), no buttons (the footer's keys)
+        self.set_class(event.size.height < SHORT, "-short")
+        tiny = event.size.height < TINY
+        if tiny != self.has_class("-tiny"):
+            self.set_class(tiny, "-tiny")
+            for selector, lines in LINES.items():
+                widget = self.query_one(selector, CutLines)
+                widget.lines = lines if tiny else UNCUT
+                widget.refresh(layout=True)
 
     def show(self) -> None:
         table, p = self.table, self.preview
@@ -169,7 +207,7 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         else:
             summary = (f"Import {where}: {len(p.accepted)} to add, {len(p.rejected)} rejected · "
                        "nothing changes until you choose")
-        self.query_one("#import-summary", Static).update(literal(summary))
+        self.query_one("#import-summary", CutLines).show(literal(summary))
         sheets = self.query_one("#import-sheets", Static)
         if len(table.sheets) > 1:
             at = table.sheets.index(table.sheet) if table.sheet in table.sheets else 0
@@ -223,8 +261,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
             notes.append(f"Every row without a {KEY_WORDS.get(key, key)}: {self._words(key, filled)}.")
         if self.preview is not None and self.preview.rejected:
             notes.append("? marks what was not understood · on its row, k, r or c fills it")
-        hint = self.query_one("#import-columns", Static)
-        hint.update(literal("\n".join(notes), keep_newlines=True))
+        hint = self.query_one("#import-columns", CutLines)
+        hint.show(literal("\n".join(notes), keep_newlines=True), IN_FULL)
         hint.display = bool(notes)
 
     def _words(self, key: str, value: str) -> str:
@@ -281,8 +319,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
                 else:
                     said = preview.describe(row.partner, self.rules)
                     text = f"Line {line}: adds {said}" + "".join(f"; {w}" for w in row.warnings)
-        detail = self.query_one("#import-detail", Static)
-        detail.update(literal(text))
+        detail = self.query_one("#import-detail", CutLines)
+        detail.show(literal(text), IN_FULL)
         detail.display = bool(text)
 
     def _row_cells(self) -> list[tuple[int, dict[str, Text]]]:
@@ -357,6 +395,30 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_full(self) -> None:
+        """The summary, the notes on the columns and the line under the table in full, in a question of its
+        own that scrolls: each is cut with … where the screen has not the room (below 20 rows, one or two
+        lines each)."""
+        from planner.tui.screens.dialogs import Choice
+
+        said = [self.query_one(selector, CutLines).full.plain for selector in LINES]
+        self.app.push_screen(Choice("\n\n".join(text for text in said if text), [("close", "Close")],
+                                    escape="close"))
+
+    def action_help(self) -> None:
+        """? and f1: this screen's keys as bound now (remapped ones too, those not on offer now left out),
+        and the tables' own: at 40 columns the footer shows the first three or four."""
+        from planner.tui.screens.help import HelpScreen
+
+        keys: dict[str, list[str]] = {}
+        for node, binding, _, _ in self.active_bindings.values():
+            if node is self and binding.action in KEYS_HELP:
+                keys.setdefault(binding.action, []).append(self.app.get_key_display(binding))
+        own = [(", ".join(keys[action]), what) for action, what in KEYS_HELP.items() if action in keys]
+        own += [("↑ ↓", "the row (or the file's column) under the cursor, said in full under the table"),
+                ("tab", "from the rows to the file's columns (and the buttons), and back")]
+        self.app.push_screen(HelpScreen(self.rules, own, first="Keys here"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
