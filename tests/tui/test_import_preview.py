@@ -494,3 +494,30 @@ async def test_at_40x12_every_row_what_it_says_and_every_key_are_on_the_screen(d
         await pilot.press("enter")
         await wait_main(pilot)
         assert len(app.document.plan.partners) == before + len(preview.accepted)
+
+
+async def test_at_40x12_the_fill_dialog_shows_its_question_its_choices_and_for_whom(draft, tmp_path):
+    """At 40x12 the fill dialog's question was cut off at its one line ("which says 'colleg"), and the list of
+    choices, seven lines high, ran past the dialog's edge: the choices under it and the rows it goes to
+    ("For: line 5 only") were out of sight until tab closed the list."""
+    from textual.widgets import OptionList
+
+    source = partners_csv(tmp_path, [HEADER, OWN_WORDS[0], ["Fachhochschule Wien", "FHW", "Österreich", "college", ""]])
+    app, _ = make_app(draft)
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await open_preview(pilot, source)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: said(screen, "#import-detail").startswith("Line 3: kind 'college'"), "line 3")
+        await pilot.press("k")
+        dialog = await wait_screen(pilot, PickDialog)
+        choices = dialog.query_one("#pick", Picker).query_one(OptionList)
+        await wait_for(pilot, lambda: choices.display and choices.region.height > 0, "the choices listed")
+        # the screen's lines inside the dialog's frame, read on as one text
+        shown = " ".join(" ".join(line.strip(" █▀▄") for line in screen_text(app).splitlines()).split())
+        assert "Kind for line 3, which says 'college':" in shown, shown
+        assert "For: line 3 only" in shown, shown
+        box = dialog.query_one(".dialog").content_region
+        assert box.contains_region(choices.region), (choices.region, box)
+        assert choices.max_scroll_y > 0 and choices.show_vertical_scrollbar  # more choices: they scroll
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "back in the preview")

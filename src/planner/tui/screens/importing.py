@@ -83,14 +83,16 @@ class ColumnsTable(FittedTable):
 
 class RowsTable(FittedTable):
     COLUMNS = (Col("line", "Line"), Col("result", "Result"), Col("name", "Name"), Col("short", "Short"),
-               Col("country", "Country"), Col("kind", "Kind"), Col("role", "Role"),
+               Col("country", "Country", short="Ctry"), Col("kind", "Kind"), Col("role", "Role"),
                Col("note", "Why not / note", short="Why not"))
     FLEX = "note"
     # at 40 columns, after the minimums, the line, its result and the name: the line under the table says
-    # the row under the cursor in full (the columns left out stood cut off at the edge, a scrollbar under them)
+    # the row under the cursor in full (the columns left out stood cut off at the edge, a scrollbar under them).
+    # The name again just before the note: what the note's going frees beyond the need goes back to the name,
+    # not two cells to the kind ('Ki')
     SHRINK = (("note", 16), ("name", 16), ("kind", 14), ("country", 10), ("role", 8), ("note", 10),
               ("name", 10), ("kind", 8), ("short", 5), ("country", 6),
-              ("short", 0), ("country", 0), ("role", 0), ("kind", 0), ("note", 0))
+              ("short", 0), ("country", 0), ("role", 0), ("kind", 0), ("name", 10), ("note", 0))
 
 
 def read_as(table: Table, mapping: dict[str, str]) -> list[str]:

@@ -18,6 +18,8 @@ from planner.tui.widgets.choice_list import CursorList
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.picker import Item, Picker
 
+TINY = 20  # fewer rows than this: the list of choices a few lines high (it scrolls)
+
 
 @dataclass(frozen=True)
 class Fill:
@@ -60,6 +62,11 @@ class PickDialog(ModalScreen["Fill | None"]):
                 "enter takes it · escape cancels"
             yield Static(hint, classes="hint")
         yield PlannerFooter()
+
+    def on_resize(self, event) -> None:
+        # below 20 rows (a 40x12 terminal) the list under the field was cut off at the dialog's edge, with no
+        # sign of the choices under it, and the line of keys under the rows for which it goes with it
+        self.set_class(event.size.height < TINY, "-tiny")
 
     def on_mount(self) -> None:
         if self.scopes:
