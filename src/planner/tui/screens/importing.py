@@ -126,8 +126,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         # enter adds (the footer says so); priority: a table would take enter for its own row
         Binding("enter", "add", "Add", id="import.add", priority=True),
         Binding("escape", "cancel", "Cancel", id="import.cancel"),
-        # third: in the footer at 40 columns too, where the keys after it are cut off
-        Binding("question_mark,f1", "help", "Keys", id="import.help", key_display="?"),
+        # not in the footer: where its keys do not all fit, the footer ends with "? More keys"
+        Binding("question_mark,f1", "help", "Keys", id="import.help", key_display="?", show=False),
         Binding("m", "map", "Column as…", id="import.map"),
         Binding("k", "fill('kind')", "Kind", id="import.fill_kind"),
         Binding("r", "fill('role')", "Role", id="import.fill_role"),
