@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -545,3 +546,27 @@ def test_a_mistyped_command_is_said_with_the_one_meant(tmp_path):
     # every command's help says what --format gives
     for command in ("check", "compare", "ls", "diff", "budget", "export"):
         assert re.search(r"--format \{[a-z,]+\}\s+\w", run_planner(command, "--help").stdout), command
+
+
+@pytest.mark.parametrize("named", [
+    "Universidad  Técnica del Cantábrico",  # a double space
+    unicodedata.normalize("NFD", "Universidad Técnica del Cantábrico"),  # accents as combining marks
+    "universidad técnica del cantábrico ",  # another case, a space after
+])
+def test_an_affiliated_entity_names_its_beneficiary_by_legal_name_as_organisations_are_told_apart(tmp_path, named):
+    # the spec: `affiliated_to` is the beneficiary's short_name or name; a name is compared as the planner
+    # tells organisations apart (model.legal_name_key), not only in the one spelling of the plan
+    plan = tmp_path / "plan.toml"
+    text = (SAMPLES / "lot2-example.toml").read_text(encoding="utf-8")
+    plan.write_text(text + f'\n[[partners]]\nname = "Laboratorio Eólico"\nshort_name = "LABE"\ncountry = "ES"\n'
+                    f'kind = "research"\nrole = "affiliated-entity"\naffiliated_to = "{named}"\n', encoding="utf-8")
+    result = run_planner("check", plan, "--format", "json")
+    verdict = json.loads(result.stdout)
+    affiliations = criterion(verdict, "affiliations")
+    assert affiliations["status"] == "pass", affiliations["message"]
+    assert result.returncode == 0
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace(f'affiliated_to = "{named}"', 'affiliated_to = "Universidad Tecnica"'),
+                    encoding="utf-8")
+    affiliations = criterion(json.loads(run_planner("check", plan, "--format", "json").stdout), "affiliations")
+    assert affiliations["status"] == "fail" and "'Universidad Tecnica', which is no partner" in affiliations["message"]

@@ -286,6 +286,20 @@ def legal_name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+def reference_keys(name: str) -> set[str]:
+    """What a partner's name in another field (`affiliated_to`: its short_name or name) is compared by: as a
+    short name (`short_name_key`) and as a legal name (`legal_name_key`)."""
+    return {short_name_key(name), legal_name_key(name)}
+
+
+def partner_keys(partner: "Partner") -> set[str]:
+    """The keys a reference to `partner` may have (`reference_keys`): its short name's and its legal name's."""
+    keys = {legal_name_key(partner.name)}
+    if partner.short_name:
+        keys.add(short_name_key(partner.short_name))
+    return keys
+
+
 def organisation_key(name: str, country: str) -> tuple[str, str]:
     """What tells one organisation from another: its legal name (`legal_name_key`) and its country
     (canonical: `rules.canonical_country`). Two partners with one key are one organisation in two rows

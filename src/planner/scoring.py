@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from planner.budget import Estimate, budget, budget_problems, contribution_words, estimate, share_totals
-from planner.model import Partner, Plan, organisation_key, short_name_key
+from planner.model import Partner, Plan, organisation_key, partner_keys, reference_keys
 from planner.rules import CATEGORY_LABELS, CallRules, Lot, is_provisional, load_call, next_call, not_published
 
 if TYPE_CHECKING:
@@ -435,21 +435,22 @@ def _affiliations(plan: Plan, rules: CallRules) -> Criterion:
     label = "Affiliations and PICs"
     problems = []
     affiliated = [p for p in plan.partners if p.role == "affiliated-entity"]
-    # the partners by name and short name, for the names the affiliated entities give only; compared as the
-    # loader compares short names (model.short_name_key: without case, composed, spaces around ignored)
-    wanted = {short_name_key(p.affiliated_to) for p in affiliated if p.affiliated_to}
+    # the partners by short name and legal name, for the names the affiliated entities give only: a short
+    # name compared as the loader compares them (model.short_name_key: without case, composed, spaces around
+    # ignored), a legal name as organisations are told apart (model.legal_name_key: runs of spaces too)
+    wanted = {key for p in affiliated if p.affiliated_to for key in reference_keys(p.affiliated_to)}
     by_label: dict[str, list[Partner]] = {}
     if wanted:
         for p in plan.partners:
-            keys = {short_name_key(k) for k in (p.name, p.short_name) if k}
-            for folded in keys & wanted:
+            for folded in partner_keys(p) & wanted:
                 by_label.setdefault(folded, []).append(p)
     for p in affiliated:
         if not p.affiliated_to:
             problems.append(f"{p.label} ({p.country}) names no partner it is affiliated to: set 'affiliated to' "
                             "to its coordinator or beneficiary")
             continue
-        targets = by_label.get(short_name_key(p.affiliated_to), [])
+        named = {id(t) for key in reference_keys(p.affiliated_to) for t in by_label.get(key, [])}
+        targets = [t for t in plan.partners if id(t) in named]  # in the plan's order
         if not targets:
             problems.append(f"{p.label} ({p.country}) is affiliated to {p.affiliated_to!r}, which is no partner "
                             "of the plan")

@@ -533,6 +533,25 @@ async def test_removing_a_beneficiary_warns_about_its_affiliated_entity_and_defa
         assert dialog.default == "cancel"
 
 
+async def test_removing_a_beneficiary_warns_about_an_entity_that_names_it_by_legal_name(tmp_path) -> None:
+    # affiliated_to may give the beneficiary's legal name, in any case or spacing (the rules match it so):
+    # the warning used to look for the short name alone
+    plan = tmp_path / "example.toml"
+    text = (Path(__file__).parents[2] / "samples" / "lot2-example.toml").read_text(encoding="utf-8")
+    plan.write_text(text.replace('affiliated_to = "UTC"', 'affiliated_to = "universidad técnica del  cantábrico"'),
+                    encoding="utf-8")
+    app, _ = make_app(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        partners = app.document.plan.partners
+        assert "affiliations" not in failing(app)  # the rules find UTC by that name
+        index = next(i for i, p in enumerate(partners) if p.short_name == "UTC")
+        app.query_one("#partners", DataTable).move_cursor(row=index)
+        await pilot.press("d")
+        await wait_screen(pilot, Choice)
+        assert "FUTC is affiliated to it and will point to no partner" in screen_text(app)
+
+
 def utc(app) -> tuple[int, list[str]]:
     """In lot2-example: UTC's row, and the work packages it leads (WP4); FUTC is affiliated to it."""
     plan = app.document.plan

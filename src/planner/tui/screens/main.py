@@ -22,7 +22,7 @@ from planner import editing
 from planner.errors import PlanError
 from planner.files import not_a_regular_file
 from planner.heap import freeze_heap
-from planner.model import Partner, short_name_key
+from planner.model import Partner, partner_keys, reference_keys, short_name_key
 from planner.rules import CallRules, available_calls, load_call, next_call, replaced_notice
 from planner.scoring import Scoreboard, evaluate, now
 from planner.tui.actions import ACTIONS, FOLDER, bound
@@ -543,7 +543,9 @@ class MainScreen(Screen):
                     self.app.tell(f"Removed {partner.label} (ctrl+z undoes)")
 
         plan = self.document.plan
-        orphans = [p.label for p in plan.partners if p.affiliated_to == partner.label]
+        named = partner_keys(partner)  # as the rules match an affiliation: its short name or legal name
+        orphans = [p.label for p in plan.partners
+                   if p is not partner and p.affiliated_to and reference_keys(p.affiliated_to) & named]
         warning = (f"\n{', '.join(orphans)} {'is' if len(orphans) == 1 else 'are'} affiliated to it and will point "
                    "to no partner: edit or remove them too." if orphans else "")
         keys = {short_name_key(k) for k in (partner.name, partner.short_name) if k}  # as the rules match a lead
