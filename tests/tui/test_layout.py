@@ -268,7 +268,8 @@ async def test_notices_cover_no_pane_and_not_the_verdict_bar(draft, size):
         (notice,) = shown_toasts(app)  # the newest replaces the one before
         assert notice.region.y == 0 and notice.region.height == 1
         assert notice.rest.region.y == 1 and notice.rest.region.height == 1  # its second line, on the border
-        assert screen_text(app).splitlines()[1].rstrip().endswith("…")  # cut to its two lines, and says so
+        # cut to its two lines, and says so, and where to read it whole
+        assert screen_text(app).splitlines()[1].rstrip().endswith("… (m: in full)")
         for region in work:
             for line in (notice.region, notice.rest.region):
                 assert not overlaps(line, region), (line, region)
@@ -283,7 +284,7 @@ async def test_notices_cover_no_pane_and_not_the_verdict_bar(draft, size):
         await pilot.pause()
         rows = screen_text(app).splitlines()
         shown = rows[0].strip() + " " + rows[1].strip("┏━┓ ")
-        assert shown.endswith("…") and "Plan set to Lot 1, 24 months." in shown, rows[:2]
+        assert shown.endswith("… (m: in full)") and "Plan set to Lot 1, 24 months." in shown, rows[:2]
         bar = regions["#verdict"]
         assert re.sub(r"\s+", " ", "\n".join(rows[bar.y:])).startswith(re.sub(r"\s+", " ", verdict(app)))
 
@@ -315,7 +316,7 @@ async def test_a_two_line_notice_leaves_the_pane_title_in_view(draft, size):
             border = f"━ {title} ━"
             assert rows[1].startswith(f"┏{border}"), rows[:2]  # the pane's title, in view
             second = rows[1][len(border) + 1:]
-            shown = " ".join((rows[0] + " " + second).split())
+            shown = " ".join((rows[0] + " " + second).split()).removesuffix(" (m: in full)")
             assert rows[0].strip().startswith("✗ Not saved:") and second.strip(), rows[:2]
             assert " ".join(full.split()).replace(" ", "").startswith(shown.removesuffix("…").replace(" ", ""))
             assert shown.endswith("…") or shown.replace(" ", "") == full.replace(" ", ""), (shown, full)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -57,6 +59,8 @@ from planner.tui.toasts import clear_notices, show_now
 from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.live import is_text_field
 
+MAX_SAID = 100  # the notifications `m` keeps (a long session says a few hundred; the last hundred tell what happened)
+
 
 class PlannerApp(Filing, App[int]):
     CSS_PATH = "planner.tcss"
@@ -75,6 +79,8 @@ class PlannerApp(Filing, App[int]):
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
         self.document = document
+        # every notification so far, with its time, the newest last: `m` shows them whole (MainScreen.action_messages)
+        self.said: deque[tuple[datetime, Notification]] = deque(maxlen=MAX_SAID)
         # `planner PLAN` on a file with merge conflicts: `document` is a new plan until one side of each
         # is taken; leaving the file as it is ends the planner with exit status 2 (`conflict_left`)
         self.start_conflict = conflict
@@ -237,6 +243,7 @@ class PlannerApp(Filing, App[int]):
         title = plain(title)
         note = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
                             markup=markup)
+        self.said.append((datetime.now().astimezone(), note))  # m shows them again, whole (action_messages)
         if not show_now(self, note):  # in a line of their own (tui/toasts.py), in the frame of the edit
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 

@@ -72,10 +72,12 @@ def _break(text: str, width: int, words: bool = True) -> tuple[int, int]:
     return len(text[:space].rstrip()), start
 
 
-def _on_two_lines(shown: Text | Content, first: int, second: int) -> tuple[Text | Content, Text | Content]:
+def _on_two_lines(shown: Text | Content, first: int, second: int,
+                  tail: str = "") -> tuple[Text | Content, Text | Content]:
     """`shown` as two lines, the first `first` cells wide and the second `second` (the second empty when
-    it all fits the first), a longer text cut at a word's end and marked with …: counted by characters,
-    a message that wrapped at word ends lost its last words without a mark ('... after month 24: they no')."""
+    it all fits the first), a longer text cut at a word's end and marked with … and `tail` (where to read
+    it all: "m: in full"): counted by characters, a message that wrapped at word ends lost its last words
+    without a mark ('... after month 24: they no')."""
     text = shown.plain
     end, start = _break(text, max(first, 2))
     rest = text[start:]
@@ -86,11 +88,12 @@ def _on_two_lines(shown: Text | Content, first: int, second: int) -> tuple[Text 
         start = len(text) - len(rest)
     if cell_len(rest) <= second:
         return shown[:end], shown[start:]
-    room = max(second - 2, 1)  # for " …"
+    mark = f" … ({tail})" if tail and cell_len(tail) + 14 <= second else " …"
+    room = max(second - cell_len(mark), 1)
     cut, _ = _break(rest, room)
     if cell_len(rest[:cut]) < room * 2 // 3:  # a long word (a path) would leave the line a third empty: cut in it
         cut, _ = _break(rest, room, words=False)
-    return shown[:end], shown[start:start + cut] + " …"
+    return shown[:end], shown[start:start + cut] + mark
 
 
 class Notice(Static, NoRelayout):
@@ -129,7 +132,9 @@ class Notice(Static, NoRelayout):
             return
         message = " · ".join(line.strip() for line in message.splitlines() if line.strip())
         shown = Content.from_markup(escape(head) + message) if notification.markup else literal(head + message)
-        first, second = _on_two_lines(shown, *fit)
+        line = self.parent
+        tail = line.tail() if isinstance(line, HeaderNotices) else ""
+        first, second = _on_two_lines(shown, *fit, tail=tail)
         self.update(first)
         self.rest.update(second)
         self.rest.display = bool(second.plain)
@@ -224,9 +229,11 @@ class HeaderNotices(NoticeLine):
     That second line, `rest`, is the screen's child beside this one (the main screen composes it): inside
     this line's region it would blank the title out."""
 
-    def __init__(self, title_end: Callable[[], int], **kwargs) -> None:
+    def __init__(self, title_end: Callable[[], int], tail: Callable[[], str] = str, **kwargs) -> None:
+        """`tail`: where a notice cut with … is read in full ("m: in full"), said after the …"""
         super().__init__(1, **kwargs)
         self.title_end = title_end
+        self.tail = tail
         self.notice = Notice()
         self.rest = self.notice.rest = NoticeRest(self.notice)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
@@ -27,7 +28,7 @@ from planner.rules import CallRules, available_calls, load_call, next_call, repl
 from planner.scoring import Scoreboard, evaluate, now
 from planner.tui.actions import ACTIONS, FOLDER, bound
 from planner.tui.text import plain
-from planner.tui.toasts import HeaderNotices
+from planner.tui.toasts import MARKS, HeaderNotices
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.live import is_text_field
 from planner.tui.widgets.lot_pane import LotPane
@@ -110,7 +111,8 @@ class MainScreen(Screen):
         yield VerdictBar(id="verdict")
         # over the header's line (a long one over the pane's border too, after its title), on a layer of
         # its own: invisible while there is nothing to say
-        notices = HeaderNotices(self._title_end, id="notices")
+        notices = HeaderNotices(self._title_end, lambda: f"{self.app.key_for('planner.messages')}: in full",
+                                id="notices")
         yield notices
         yield notices.rest
         footer = PlannerFooter()
@@ -465,6 +467,18 @@ class MainScreen(Screen):
             if len(shown) == 1 or keys.split(",")[0] in ("question_mark", "space"):
                 typed.add(binding.action)
         return typed
+
+    def action_messages(self) -> None:
+        """The notices said so far (`PlannerApp.said`), newest first, each whole with its time: a notice
+        on the header is cut to two lines and goes after a few seconds."""
+        from planner.tui.screens.dialogs import Choice
+
+        said = [f"{at:%H:%M:%S}  {MARKS.get(n.severity, '')}{n.title + ': ' if n.title else ''}"
+                f"{Content.from_markup(n.message).plain if n.markup else n.message}"  # Textual's are markup
+                for at, n in reversed(self.app.said)]
+        text = "\n\n".join(said) if said else "No notices yet."
+        self.app.push_screen(Choice(f"The notices of this session, newest first\n\n{text}", [("close", "Close")],
+                                    escape="close"))
 
     def action_help(self) -> None:
         from planner.tui.screens.help import HelpScreen

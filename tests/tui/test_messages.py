@@ -1,0 +1,76 @@
+"""`m`: the notices said so far, whole and newest first. A notice on the header is cut to two lines
+(and says where to read it all) and goes after a few seconds; what it said stays readable."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from planner.tui.screens.dialogs import Choice
+from planner.tui.screens.help import HelpScreen
+
+from .helpers import SAMPLES, help_text, make_app, ready, screen_text, through_path_prompt, wait_for, wait_main
+
+MISSING = "/nonexistent/deep/folder/that/does/not/exist/plan-copy.toml"
+
+
+def sample(tmp_path: Path) -> Path:
+    return Path(shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / "plan.toml"))
+
+
+def question(dialog: Choice) -> str:
+    """The dialog's text, on one line (drawn literally: Choice shows its question as it is given)."""
+    return " ".join(dialog.question.split())
+
+
+async def test_a_cut_notice_says_m_and_m_shows_it_whole(tmp_path):
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await through_path_prompt(pilot, "w", MISSING)  # save as, into a folder that is not there
+        await wait_for(pilot, lambda: "Not saved" in screen_text(app), "the save's error")
+        top = screen_text(app).splitlines()[:2]
+        assert top[1].rstrip(" ┓").endswith("… (m: in full)"), top  # cut on the pane's border
+        assert "does not exist" not in " ".join(top)  # the reason is past the cut
+        await pilot.press("m")
+        dialog = await wait_for_choice(pilot)
+        shown = question(dialog)
+        assert "✗ Not saved:" in shown and "does not exist" in shown
+        assert MISSING in shown  # the path whole
+        assert "does not exist" in screen_text(app)  # on screen: the dialog has the room at 80x24
+        await pilot.press("escape")
+        await wait_main(pilot)
+        assert app.document.path == tmp_path / "plan.toml"  # nothing else happened
+
+
+async def test_m_lists_what_was_said_newest_first_and_says_when_nothing_was(tmp_path):
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("m")
+        dialog = await wait_for_choice(pilot)
+        assert "No notices yet." in question(dialog)
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("l")  # the next lot: a notice says what changed
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "lot 1")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "saved")
+        await pilot.press("m")
+        shown = question(await wait_for_choice(pilot))
+        saved, lot = shown.find("Saved"), shown.find("Lot 1")
+        assert 0 <= saved < lot, shown  # the save first: the newest
+
+
+async def test_the_help_names_m(tmp_path):
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        assert "m the notices said so far, in full and newest first" in help_text(app.screen)
+
+
+async def wait_for_choice(pilot) -> Choice:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, Choice), "the notices' dialog")
+    return pilot.app.screen
