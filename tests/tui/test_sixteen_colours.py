@@ -7,15 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
+from planner.tui.screens.budget_forms import LineForm
+from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.folder import FolderScreen
+from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .helpers import make_app, ready, type_text, wait_screen
-from .terminal_colours import VISIBLE, screen_cells, sixteen_colours, text_cell
+from .helpers import make_app, open_budget, ready, type_text, wait_main, wait_screen
+from .terminal_colours import VISIBLE, contrast, find, screen_cells, sixteen_colours, text_cell
 
 
 @pytest.fixture
@@ -90,3 +93,61 @@ async def test_a_pickers_highlighted_match_shows(draft, ansi16, size):
         assert "Germany" in str(matches.get_option_at_index(0).prompt)
         assert "Niger" in str(matches.get_option_at_index(1).prompt)
         assert_marked(screen_cells(app), "Germany", "Niger")
+
+
+async def test_a_dialogs_frame_title_default_button_and_scrollbar_show(draft, ansi16, size):
+    """What was dark blue (the theme's primary, ansi_blue, and Textual's ANSI scrollbar) on a dark
+    terminal's black, 1.6:1 in the VGA palette: a dialog's frame and title, its default button, the thumb
+    of a scrollbar on its black track."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        help_ = await wait_screen(pilot, HelpScreen)
+        await pilot.pause()
+        box = help_.query_one(".dialog")
+        scrollbar = box.vertical_scrollbar.region
+        cells = screen_cells(app)
+        frame = cells[box.region.y][box.region.x]
+        assert frame.text == "█" and frame.contrast >= VISIBLE, frame
+        thumb_and_track = {cells[y][scrollbar.x].bg for y in range(scrollbar.y, scrollbar.bottom)}
+        assert len(thumb_and_track) == 2, thumb_and_track
+        assert contrast(*thumb_and_track) >= VISIBLE, thumb_and_track
+        await pilot.press("escape")
+        await wait_main(pilot)
+
+        await pilot.press("c")
+        await wait_screen(pilot, CompareScreen)
+        await pilot.pause()
+        title = text_cell(screen_cells(app), "What if")
+        assert title.contrast >= VISIBLE, title
+        await pilot.press("escape")
+        await wait_main(pilot)
+
+        await pilot.press("a")
+        await wait_screen(pilot, PartnerForm)
+        await pilot.pause()
+        save = text_cell(screen_cells(app), "Save (enter)")
+        assert save.contrast >= VISIBLE, save
+
+
+async def test_what_is_typed_into_a_dialogs_field_and_its_selection_show(draft, ansi16, size):
+    """A focused field of a dialog was filled with the primary colour (dialogs.tcss): light grey on bright
+    blue is 2.2:1, and the selection a field opens with is bright blue too, told from the rest only by its
+    black letters. With an ANSI theme the field keeps the terminal's background."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await open_budget(pilot)
+        await pilot.press("enter")  # the line of the partner and work package under the cursor
+        form = await wait_screen(pilot, LineForm)
+        await pilot.pause()
+        field = app.focused
+        assert isinstance(field, Input) and field.value == "34" and field.selected_text == "34"
+        cells = screen_cells(app)
+        selected = text_cell(cells, "34", y=field.region.y)
+        after = cells[field.region.y][find(cells, "34", y=field.region.y)[0] + 3]
+        assert selected.contrast >= VISIBLE and selected.bg != after.bg, (selected, after)
+        await pilot.press("end", "backspace", "5")
+        typed = text_cell(screen_cells(app), "35", y=field.region.y)
+        assert typed.contrast >= VISIBLE, typed
+        assert form.is_attached
