@@ -151,3 +151,27 @@ async def test_what_is_typed_into_a_dialogs_field_and_its_selection_show(draft, 
         typed = text_cell(screen_cells(app), "35", y=field.region.y)
         assert typed.contrast >= VISIBLE, typed
         assert form.is_attached
+
+
+async def test_the_fixed_rows_and_columns_of_tables_read(draft, ansi16, size):
+    """The budget grid's partners and its Months and Total rows, the comparison's verdicts: a table's fixed
+    cells were on $secondary-muted, ansi_cyan: the default light grey on cyan is 1.2:1."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        _, grid = await open_budget(pilot)
+        await pilot.pause()
+        cells = screen_cells(app)
+        for text in ("Total", "ESAVL", "1-48"):
+            cell = text_cell(cells, text, y=grid.region.y)
+            assert cell.contrast >= VISIBLE, (text, cell)
+        await pilot.press("escape")
+        await wait_main(pilot)
+
+        await pilot.press("c")
+        await wait_screen(pilot, CompareScreen)
+        await pilot.pause()
+        cells = screen_cells(app)
+        _, verdicts = find(cells, "Verdict")
+        for text in ("Verdict", "✗", "What it takes"):  # ✗ 3 failing, ✗ NOT ELIGIBLE (3) from 120 columns
+            cell = text_cell(cells, text, y=verdicts)
+            assert cell.contrast >= VISIBLE, (text, cell)
