@@ -17,7 +17,17 @@ from planner.tui.screens.partner_form import PartnerForm
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .helpers import make_app, open_budget, ready, type_text, wait_main, wait_screen
+from .helpers import (
+    make_app,
+    open_budget,
+    ready,
+    screen_text,
+    through_path_prompt,
+    type_text,
+    wait_for,
+    wait_main,
+    wait_screen,
+)
 from .terminal_colours import VISIBLE, contrast, find, screen_cells, sixteen_colours, text_cell
 
 
@@ -175,3 +185,30 @@ async def test_the_fixed_rows_and_columns_of_tables_read(draft, ansi16, size):
         for text in ("Verdict", "✗", "What it takes"):  # ✗ 3 failing, ✗ NOT ELIGIBLE (3) from 120 columns
             cell = text_cell(cells, text, y=verdicts)
             assert cell.contrast >= VISIBLE, (text, cell)
+
+
+async def test_the_verdict_and_the_notices_read_on_their_colour(draft, lot1, ansi16, xdg, size):
+    """The verdict bar and the notices are on the status colour itself with an ANSI theme (an ANSI colour
+    cannot be mixed at 40% or 30% with the background): their text was the terminal's default colour, light
+    grey, on green 1.3:1 and on yellow 2.3:1 (1.3:1 in xterm's palette). Black on green and on yellow,
+    bright white on red."""
+    (xdg / "planner" / "themes").mkdir()
+    (xdg / "planner" / "themes" / "broken.toml").write_text("name = \n", encoding="utf-8")  # a warning at start
+    app, _ = make_app(lot1)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "Some settings were not loaded" in screen_text(app), "the warning")
+        cells = screen_cells(app)
+        for text in ("✓ ELIGIBLE", "Some settings were not loaded"):
+            cell = text_cell(cells, text)
+            assert cell.bg is not None and cell.contrast >= VISIBLE, (text, cell)
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await through_path_prompt(pilot, "w", draft.parent / "no-such-folder" / "plan.toml")
+        await wait_for(pilot, lambda: "Not saved" in screen_text(app), "the error")
+        cells = screen_cells(app)
+        for text in ("✗ NOT ELIGIBLE", "Not saved"):
+            cell = text_cell(cells, text)
+            assert cell.bg is not None and cell.contrast >= VISIBLE, (text, cell)
