@@ -284,3 +284,25 @@ async def test_the_start_reads_the_css_once_and_in_the_remembered_theme(draft, x
         app.theme = DEFAULT_THEME  # a change later still restyles
         await pilot.pause()
         assert readings and app.has_class("-dark-mode") and not app.has_class(f"-theme-{chosen}")
+
+
+async def test_a_users_ansi_theme_needs_no_variables_of_its_own(draft, xdg):
+    """`ansi = true` and a primary colour are a whole theme: Textual's widgets use $ansi-background and
+    $ansi-foreground with an ANSI theme, and its own ANSI themes define them; a theme file without them
+    stopped the planner at start ('reference to undefined variable', exit status 1)."""
+    (user_themes(xdg) / "mine.toml").write_text('name = "mine"\nansi = true\nprimary = "ansi_magenta"\n',
+                                                encoding="utf-8")
+    (user_themes(xdg) / "light.toml").write_text('name = "light"\nansi = true\ndark = false\nprimary = "ansi_blue"\n'
+                                                 '[variables]\n"ansi-foreground" = "ansi_blue"\n', encoding="utf-8")
+    write_config(xdg, 'theme = "mine"\n')
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "mine" and warnings(app) == []
+        variables = app.get_css_variables()
+        assert (variables["ansi-background"], variables["ansi-foreground"]) == ("ansi_black", "ansi_white")
+        app.theme = "light"
+        await wait_for(pilot, lambda: app.theme == "light", "the light theme")
+        variables = app.get_css_variables()
+        assert (variables["ansi-background"], variables["ansi-foreground"]) == ("ansi_white", "ansi_blue")
+        assert "NOT ELIGIBLE" in screen_text(app)

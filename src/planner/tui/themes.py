@@ -28,6 +28,11 @@ _VARIABLE = re.compile(r"[a-z][a-z0-9-]{0,63}")
 _ALPHA = re.compile(r"(?P<colour>.+?) (?P<percent>\d{1,3}(\.\d+)?)%")
 _KEYWORDS = {"auto", "initial", "transparent", "inherit"}
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+# Textual's widgets use these two with an ANSI theme (a button's background, a toggle's), and its generator
+# leaves them to the theme: a theme file without them stopped the app at start. Textual's own ANSI themes'
+# values, for a dark and a light terminal; a theme file's own win
+_ANSI_DEFAULTS = {True: {"ansi-background": "ansi_black", "ansi-foreground": "ansi_white"},
+                  False: {"ansi-background": "ansi_white", "ansi-foreground": "ansi_black"}}
 
 
 def _is_colour(value: str) -> bool:
@@ -119,7 +124,10 @@ class ThemeFile(BaseModel):
     def to_theme(self, check: bool = True) -> Theme:
         """`check`: have Textual build the theme's colours now. Off for the bundled themes: the tests
         build each of them (tests/tui/test_themes.py), and four builds were 1.5 ms of every start."""
-        theme = Theme(**self.model_dump())
+        data = self.model_dump()
+        if self.ansi:
+            data["variables"] = {**_ANSI_DEFAULTS[self.dark], **self.variables}
+        theme = Theme(**data)
         if not check:
             return theme
         try:  # what the app does with it at start: any error here would crash it there
