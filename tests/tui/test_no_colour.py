@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from textual.filter import NoColor
 from textual.widgets import DataTable, OptionList
 
 from planner.tui.screens.content import ContentScreen
@@ -159,3 +160,38 @@ async def test_the_pick_dialogs_rows_to_fill_show_their_cursor_in_reverse(plan, 
         await wait_for(pilot, lambda: scopes.highlighted == 1, "every row that says it highlighted")
         assert_list_cursor(app, scopes, 1)
         assert screen.is_attached
+
+
+def same_colour_words(app) -> list[str]:
+    """The words drawn in the same colour as their background (the terminal's default colours apart)."""
+    found = []
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            style = segment.style
+            if segment.text.strip() and style is not None and style.color is not None \
+                    and not style.color.is_default and style.color == style.bgcolor and not style.reverse:
+                found.append(segment.text.strip())
+    return found
+
+
+async def test_the_ansi_16_theme_keeps_the_terminals_own_colours(plan, xdg, size):
+    """Textual chooses what NO_COLOR does when the app is made, before the planner sets its theme: for a
+    theme of 24-bit colours Monochrome, which turns the terminal's default colour black. With ansi-16 (in
+    config.toml or from the palette) every word was black on black. An ANSI theme takes Textual's NoColor:
+    the terminal's own colours, as when Textual starts in one; the others keep Monochrome."""
+    (xdg / "planner").mkdir(parents=True)
+    (xdg / "planner" / "config.toml").write_text('theme = "ansi-16"\n', encoding="utf-8")
+    app, _ = make_app(plan)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert app.theme == "ansi-16"
+        assert same_colour_words(app) == []
+        await pilot.press("3", "down")
+        assert_table_cursor(app, app.query_one(RulesTable), 1)
+        app.theme = "planner-dark"
+        await pilot.pause()
+        assert not [f for f in app._filters if isinstance(f, NoColor)]
+        app.theme = "ansi-16"
+        await pilot.pause()
+        assert same_colour_words(app) == []
+        assert_table_cursor(app, app.query_one(RulesTable), 1)

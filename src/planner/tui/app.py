@@ -20,6 +20,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.filter import Monochrome, NoColor
 from textual.notifications import Notification
 from textual.screen import Screen
 
@@ -122,6 +123,17 @@ class PlannerApp(Filing, App[int]):
                              "-light-mode": not theme.dark}, update=False)
         self._refresh_truecolor_filter(self.ansi_theme)  # as App._watch_theme does (Textual is pinned)
         self.stylesheet.set_variables(self.get_css_variables())
+
+    def _refresh_truecolor_filter(self, theme) -> None:
+        """Textual's, run on every change of theme (and by `_start_theme`); and, under NO_COLOR, the filter
+        for the theme's kind. Textual chooses that one once, as the app is made, for its own default
+        theme: Monochrome, which turns an ANSI theme's default colour black (ansi-16 was black on black).
+        An ANSI theme takes NoColor, the terminal's own colours, as when Textual starts in one."""
+        super()._refresh_truecolor_filter(theme)
+        if self.no_color:
+            kind = NoColor if self.native_ansi_color else Monochrome
+            self._filters[:] = [f if not isinstance(f, (NoColor, Monochrome)) or type(f) is kind else kind()
+                                for f in self._filters]
 
     def on_load(self) -> None:
         if self.ending is not None:
