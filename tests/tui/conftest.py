@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import textual._wait
+import textual.constants
 from textual._compositor import Compositor
 from textual._context import active_app
 from textual.app import App
@@ -66,6 +67,14 @@ def frames_unread(request: pytest.FixtureRequest):
         patch.setattr(Compositor, "render_update", render_update)
         patch.setattr(App, "run_test", last_screen_drawn)
         yield
+
+
+@pytest.fixture(autouse=True)
+def colours_of_24_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app writes to a terminal of 24-bit colour, whatever terminal runs the tests: under TERM=xterm
+    alone (16 colours) the planner starts in ansi-16 (tui/themes.start_theme), and the snapshots and the
+    themes' tests would change with the terminal. A test of 16 colours says so (terminal_colours.py)."""
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import textual.constants
 from textual.widgets import Input, OptionList
 
 from planner.tui.screens.budget_forms import LineForm
@@ -14,6 +15,7 @@ from planner.tui.screens.compare import CompareScreen
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.partner_form import PartnerForm
+from planner.tui.themes import DEFAULT_THEME
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
@@ -212,3 +214,63 @@ async def test_the_verdict_and_the_notices_read_on_their_colour(draft, lot1, ans
         for text in ("✗ NOT ELIGIBLE", "Not saved"):
             cell = text_cell(cells, text)
             assert cell.bg is not None and cell.contrast >= VISIBLE, (text, cell)
+
+
+# --- a terminal of 16 colours starts in ansi-16 ---------------------------------------------------
+
+
+async def test_a_terminal_of_16_colours_starts_in_ansi_16(draft, monkeypatch):
+    """planner-dark's colours rounded to the nearest of 16 (what Textual's console does): an orange WARN and
+    a red FAIL both bright red, green PASS cyan, the frames of the panes without the focus black on black
+    (their grey, 1.04:1 over the background even in 24-bit colour), the verdict bar grey."""
+    sixteen_colours(monkeypatch)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        assert app.theme == "ansi-16"
+        await pilot.press("3")
+        cells = screen_cells(app)
+        scoreboard = app.query_one("#scoreboard").region
+        warn, fail = (text_cell(cells, word, x=scoreboard.x, y=scoreboard.y + 3) for word in ("! WARN", "✗ FAIL"))
+        assert warn.fg != fail.fg, (warn, fail)
+        corner = cells[app.query_one("#lot-pane").region.y][app.query_one("#lot-pane").region.x]
+        assert corner.contrast >= VISIBLE, corner
+        verdict = text_cell(cells, "✗ NOT ELIGIBLE")
+        assert verdict.bg in (1, 9), verdict  # red
+
+
+@pytest.mark.parametrize("remembered", ["planner-light", "high-contrast"])
+async def test_a_remembered_theme_of_24_bit_colours_is_drawn_as_ansi_16_and_kept(draft, xdg, monkeypatch, remembered):
+    sixteen_colours(monkeypatch)
+    config = xdg / "planner" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'theme = "{remembered}"\n', encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "ansi-16"
+        app.theme = remembered  # the palette still offers every theme, for the session and the next one
+        await wait_for(pilot, lambda: app.theme == remembered, "the theme")
+    assert config.read_text(encoding="utf-8") == f'theme = "{remembered}"\n'
+
+
+async def test_an_ansi_theme_of_the_users_own_is_kept(draft, xdg, monkeypatch):
+    sixteen_colours(monkeypatch)
+    (xdg / "planner" / "themes").mkdir(parents=True)
+    (xdg / "planner" / "themes" / "mine.toml").write_text(
+        'name = "mine"\nansi = true\nprimary = "ansi_magenta"\n', encoding="utf-8")
+    (xdg / "planner" / "config.toml").write_text('theme = "mine"\n', encoding="utf-8")
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "mine"
+
+
+@pytest.mark.parametrize("system", ["256", "truecolor"])
+async def test_a_terminal_of_more_colours_keeps_the_default_theme(draft, monkeypatch, system):
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", system)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.console.color_system == system
+        assert app.theme == DEFAULT_THEME

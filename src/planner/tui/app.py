@@ -55,7 +55,7 @@ from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.main import MainScreen
 from planner.tui.start import DUMB_TERMINAL, replace_bytes_not_utf8, terminal_size_from_terminal
 from planner.tui.text import markup_or_literal, plain, scrub_input
-from planner.tui.themes import DEFAULT_THEME, load_themes
+from planner.tui.themes import load_themes, start_theme
 from planner.tui.toasts import clear_notices, show_now
 from planner.tui.typeahead import KeyGate, is_typed
 from planner.tui.widgets.live import is_text_field
@@ -98,8 +98,7 @@ class PlannerApp(Filing, App[int]):
             self.register_theme(theme)
         if settings.problem:
             self._settings_problems.append(settings.problem)
-        wanted = settings.theme or DEFAULT_THEME
-        self._start_theme(wanted if wanted in self.available_themes else DEFAULT_THEME)
+        self._start_theme(start_theme(settings.theme, self.available_themes, self.console.color_system))
         self._keys, key_problems = checked_keymap(settings.keys, shipped_keys(ACTIONS), self.RESERVED_KEYS,
                                                   self.PRIORITY_IDS, places(ACTIONS))
         self._settings_problems.extend(key_problems)

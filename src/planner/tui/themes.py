@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,10 @@ from planner.safetext import visible
 from planner.settings import MAX_CONFIG_BYTES, config_dir
 
 DEFAULT_THEME = "planner-dark"
+# the theme of a terminal of 16 colours (`start_theme`): Rich's names of their colour systems, as Textual's
+# console detects them (TERM=xterm without COLORTERM, TEXTUAL_COLOR_SYSTEM=standard, a legacy Windows console)
+SIXTEEN_COLOURS_THEME = "ansi-16"
+SIXTEEN_COLOURS = frozenset({"standard", "windows"})
 
 # a theme is validated completely at load: a value that would break the app's CSS, or show markup in
 # the command palette, never reaches Textual. Names and variables are plain words; values are colours,
@@ -178,3 +183,16 @@ def load_themes() -> tuple[list[Theme], list[str]]:
             except RecursionError:
                 problems.append(f"{visible(str(path))}: nested too deep to be a theme")
     return themes, problems
+
+
+def start_theme(wanted: str | None, available: Mapping[str, Theme], colour_system: str | None) -> str:
+    """The theme the planner starts in: `wanted` (config.toml's) if there is one by that name, else the
+    default; but in a terminal of 16 colours, ansi-16 for a theme of 24-bit colours (any but an ANSI one).
+    Such a terminal gets each colour rounded to the nearest of its 16, and planner-dark came out with its
+    orange WARN as red as a FAIL, its green PASS cyan, the panes without the focus without a frame (black
+    on black) and the verdict bar grey whatever the verdict; planner-light worse (white on white). The
+    remembered theme stays in config.toml, and ctrl+p still switches to any theme for the session."""
+    name = wanted if wanted is not None and wanted in available else DEFAULT_THEME
+    if colour_system in SIXTEEN_COLOURS and not available[name].ansi and SIXTEEN_COLOURS_THEME in available:
+        return SIXTEEN_COLOURS_THEME
+    return name
