@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import textual.constants
+from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
 from planner.tui.screens.budget_forms import LineForm
@@ -30,7 +31,7 @@ from .helpers import (
     wait_main,
     wait_screen,
 )
-from .terminal_colours import VISIBLE, contrast, find, screen_cells, sixteen_colours, text_cell
+from .terminal_colours import VISIBLE, contrast, find, row_text, screen_cells, sixteen_colours, text_cell
 
 
 @pytest.fixture
@@ -274,3 +275,21 @@ async def test_a_terminal_of_more_colours_keeps_the_default_theme(draft, monkeyp
         await ready(pilot)
         assert app.console.color_system == system
         assert app.theme == DEFAULT_THEME
+
+
+async def test_the_command_palettes_lines_show(draft, size, monkeypatch):
+    """ctrl+p: Textual draws the palette's lines (above and under its field, under its list) in black,
+    and with an ANSI theme nothing under it: on a dark terminal the palette ran into the screen under it."""
+    sixteen_colours(monkeypatch)
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await type_text(pilot, "theme", done=lambda: "Change the current theme" in screen_text(app))
+        cells = screen_cells(app)
+        for line in ("▔", "▁"):
+            cell = text_cell(cells, line * 3)
+            assert cell.contrast >= VISIBLE, (line, cell)
+        _, under = find(cells, "Change the current theme")
+        assert row_text(cells, under + 1).strip(" ▁") == "", "a line under the list"
