@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import textual.constants
 from textual.command import CommandPalette
-from textual.widgets import Input, OptionList
+from textual.widgets import Button, Input, OptionList
 
 from planner.tui.screens.budget_forms import LineForm
 from planner.tui.screens.compare import CompareScreen
+from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.help import HelpScreen
 from planner.tui.screens.partner_form import PartnerForm
@@ -142,6 +143,24 @@ async def test_a_dialogs_frame_title_default_button_and_scrollbar_show(draft, an
         await pilot.pause()
         save = text_cell(screen_cells(app), "Save (enter)")
         assert save.contrast >= VISIBLE, save
+
+
+async def test_a_questions_focused_answer_reads(draft, ansi16, size):
+    """The safe answer of a question has the focus and is the primary button, drawn in reverse video: its
+    label in the terminal's black on the primary colour, 1.6:1 on ansi_blue."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("l")  # an unsaved change
+        await wait_for(pilot, lambda: app.document.dirty, "the change")
+        await pilot.press("ctrl+q")
+        question = await wait_screen(pilot, Choice)
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, Button) and str(focused.label) == "Cancel"
+        label = text_cell(screen_cells(app), "Cancel", y=focused.region.y)
+        assert label.contrast >= VISIBLE, label
+        assert question.is_attached
 
 
 async def test_what_is_typed_into_a_dialogs_field_and_its_selection_show(draft, ansi16, size):
