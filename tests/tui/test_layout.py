@@ -325,6 +325,50 @@ async def test_a_two_line_notice_leaves_the_pane_title_in_view(draft, size):
             assert pane.region.y == 1
 
 
+
+async def test_a_two_line_notice_follows_the_terminal_as_it_is_resized(draft):
+    """The notice is fitted again to each new size while it shows: the width of now, not the one before
+    (it was one resize behind: at 160 columns it kept the 80 columns' cut, and at 100 the second line was
+    the 160 columns' text cut at the edge, without a mark). Below 60x18 the line under the header is the
+    one saying the terminal is small: the notice takes its rows whole, never half of its words, and the
+    line is back whole when the notice goes."""
+    from .helpers import through_path_prompt
+
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        missing = draft.parent / ("a-folder-that-is-not-there-" * 2).rstrip("-") / "the-plan-of-the-alliance.toml"
+        await through_path_prompt(pilot, "w", missing)
+        await wait_for(pilot, lambda: shown_toasts(app), "the notice")
+        said = next(n for n in notes if n.title == "Not saved")
+        full = " ".join(f"✗ Not saved: {said.message}".split())
+
+        def read(rows: int) -> str:
+            """The notice as shown on the top `rows` rows, the pane's title left out."""
+            lines = screen_text(app).splitlines()[:rows]
+            lines[1:] = [re.sub(r"^┏━ 1 Partners ━", "", line).rstrip(" ━┓") for line in lines[1:]]
+            return " ".join(" ".join(lines).split())
+
+        for width, height, rows in ((160, 48, 2), (100, 30, 2), (50, 16, 3), (80, 24, 2)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            shown = read(rows)
+            assert max(len(line) for line in screen_text(app).splitlines()[:rows]) <= width
+            assert shown.startswith("✗ Not saved:") and "The terminal is small" not in shown, (width, shown)
+            if shown.endswith("… (m: in full)"):
+                start = shown.removesuffix("… (m: in full)").rstrip()
+                assert full.replace(" ", "").startswith(start.replace(" ", "")), (width, shown)
+                # the room is used: the first line's text reaches the right edge (less its padding)
+                assert len(screen_text(app).splitlines()[0].rstrip()) >= width - 3, (width, shown)
+            else:
+                assert shown.replace(" ", "") == full.replace(" ", ""), (width, shown)
+        await pilot.resize_terminal(50, 16)
+        await pilot.pause()
+        await pilot.click(shown_toasts(app)[0])
+        await wait_for(pilot, lambda: not shown_toasts(app), "the clicked notice to go")
+        await pilot.pause()
+        assert "The terminal is small (50x16): enlarge it to 60x18 or more." in one_line(app)
+
 async def test_notices_go_when_they_expire_or_are_clicked_and_are_used_again(draft):
     """The main screen keeps its notice mounted (tui/toasts.py): an expired or clicked one is hidden
     and the title is back; the next notification shows in it at once, in the same turn."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import cast
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -38,6 +39,7 @@ from textual.app import App
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual.markup import escape
 from textual.notifications import Notification
 from textual.screen import Screen
@@ -48,6 +50,8 @@ from planner.tui.text import literal
 from planner.tui.widgets.quiet import NoRelayout
 
 MAX_SHOWN = 3
+# a main-screen notice's room: the cells of its first line, of each line of the rest, and the rest's rows
+Fit = tuple[int, int, int]
 MARKS = {"error": "✗ ", "warning": "! ", "information": ""}  # the meaning without colour (NO_COLOR)
 
 
@@ -72,12 +76,13 @@ def _break(text: str, width: int, words: bool = True) -> tuple[int, int]:
     return len(text[:space].rstrip()), start
 
 
-def _on_two_lines(shown: Text | Content, first: int, second: int,
-                  tail: str = "") -> tuple[Text | Content, Text | Content]:
+def _on_two_lines(shown: Text | Content, first: int, second: int, tail: str = "",
+                  rows: int = 1) -> tuple[Text | Content, Text | Content]:
     """`shown` as two lines, the first `first` cells wide and the second `second` (the second empty when
     it all fits the first), a longer text cut at a word's end and marked with … and `tail` (where to read
     it all: "m: in full"): counted by characters, a message that wrapped at word ends lost its last words
-    without a mark ('... after month 24: they no')."""
+    without a mark ('... after month 24: they no'). With `rows`, the second line is that many lines of
+    `second` cells (joined by newlines), filled at word ends, the last one cut as said."""
     text = shown.plain
     end, start = _break(text, max(first, 2))
     rest = text[start:]
@@ -86,14 +91,28 @@ def _on_two_lines(shown: Text | Content, first: int, second: int,
         end = _break(text, max(first, 2), words=False)[0]
         rest = text[end:].lstrip(" ")
         start = len(text) - len(rest)
+    lines = []
+    for _ in range(rows - 1):  # the rows before the last, each filled up to a word's end
+        if cell_len(text[start:]) <= second:
+            break
+        line_end, next_start = _break(text[start:], max(second, 2))
+        lines.append(shown[start:start + line_end])
+        start += next_start
+    rest = text[start:]
     if cell_len(rest) <= second:
-        return shown[:end], shown[start:]
-    mark = f" … ({tail})" if tail and cell_len(tail) + 14 <= second else " …"
-    room = max(second - cell_len(mark), 1)
-    cut, _ = _break(rest, room)
-    if cell_len(rest[:cut]) < room * 2 // 3:  # a long word (a path) would leave the line a third empty: cut in it
-        cut, _ = _break(rest, room, words=False)
-    return shown[:end], shown[start:start + cut] + mark
+        last = shown[start:]
+    else:
+        mark = f" … ({tail})" if tail and cell_len(tail) + 14 <= second else " …"
+        room = max(second - cell_len(mark), 1)
+        cut, _ = _break(rest, room)
+        if cell_len(rest[:cut]) < room * 2 // 3:  # a long word (a path) would leave the line a third empty: cut in it
+            cut, _ = _break(rest, room, words=False)
+        last = shown[start:start + cut] + mark
+    if not lines:
+        return shown[:end], last
+    if isinstance(shown, Content):
+        return shown[:end], Content("\n").join(cast("list[Content]", [*lines, last]))
+    return shown[:end], Text("\n").join(cast("list[Text]", [*lines, last]))
 
 
 class Notice(Static, NoRelayout):
@@ -106,8 +125,8 @@ class Notice(Static, NoRelayout):
         self.timer: Timer | None = None
         self.rest: NoticeRest | None = None  # the main screen's: its second line (HeaderNotices)
 
-    def present(self, notification: Notification, fit: tuple[int, int] | None = None) -> None:
-        """Show `notification`; with `fit`, the widths of its two lines, on those two lines (cut with …)."""
+    def present(self, notification: Notification, fit: Fit | None = None) -> None:
+        """Show `notification`; with `fit`, the room of its two lines (HeaderNotices.fit), in it (cut with …)."""
         if self.notification is not None:
             self._mark(self.notification.severity, False)
         self.notification = notification
@@ -117,8 +136,8 @@ class Notice(Static, NoRelayout):
         self.timer = self.set_timer(max(notification.timeout, 0.01), self._expired)
         self.display = True
 
-    def draw(self, fit: tuple[int, int] | None) -> None:
-        """The text again: on one line and the `rest` (with `fit`, their widths), or wrapped (a dialog's)."""
+    def draw(self, fit: Fit | None) -> None:
+        """The text again: on one line and the `rest` (with `fit`, their room), or wrapped (a dialog's)."""
         notification = self.notification
         if notification is None:
             return
@@ -134,10 +153,11 @@ class Notice(Static, NoRelayout):
         shown = Content.from_markup(escape(head) + message) if notification.markup else literal(head + message)
         line = self.parent
         tail = line.tail() if isinstance(line, HeaderNotices) else ""
-        first, second = _on_two_lines(shown, *fit, tail=tail)
+        first_width, rest_width, rows = fit
+        first, rest = _on_two_lines(shown, first_width, rest_width, tail=tail, rows=rows)
         self.update(first)
-        self.rest.update(second)
-        self.rest.display = bool(second.plain)
+        self.rest.update(rest)
+        self.rest.display = bool(rest.plain)
 
     def _mark(self, severity: str, on: bool) -> None:
         self.set_class(on, f"-{severity}")
@@ -205,8 +225,8 @@ class NoticeLine(Vertical, NoRelayout):
         notice.present(notification, self.fit())
         self.set_class(True, "-shown")
 
-    def fit(self) -> tuple[int, int] | None:
-        """The widths of a notice's two lines; None: wrapped at the width it has."""
+    def fit(self) -> Fit | None:
+        """The room of a notice's two lines; None: wrapped at the width it has."""
         return None
 
     def withdraw(self, notice: Notice) -> None:
@@ -225,14 +245,17 @@ class NoticeLine(Vertical, NoRelayout):
 
 class HeaderNotices(NoticeLine):
     """The main screen's notice: on the header's line, and a long one on the top border of the pane under
-    it too, after the pane's title (`title_end()`: the column where the title and a stroke after it end).
-    That second line, `rest`, is the screen's child beside this one (the main screen composes it): inside
-    this line's region it would blank the title out."""
+    it too, after the pane's title (`under_header(size)`: the column where the title and a stroke after it
+    end, and 1 row; below 60x18, where the line saying the terminal is small stands there, column 0 and its
+    rows, which the notice covers whole while it shows, never half of its words). That second line, `rest`,
+    is the screen's child beside this one (the main screen composes it): inside this line's region it would
+    blank the title out."""
 
-    def __init__(self, title_end: Callable[[], int], tail: Callable[[], str] = str, **kwargs) -> None:
+    def __init__(self, under_header: Callable[[Size], tuple[int, int]], tail: Callable[[], str] = str,
+                 **kwargs) -> None:
         """`tail`: where a notice cut with … is read in full ("m: in full"), said after the …"""
         super().__init__(1, **kwargs)
-        self.title_end = title_end
+        self.under_header = under_header
         self.tail = tail
         self.notice = Notice()
         self.rest = self.notice.rest = NoticeRest(self.notice)
@@ -240,19 +263,26 @@ class HeaderNotices(NoticeLine):
     def compose(self):
         yield self.notice
 
-    def fit(self) -> tuple[int, int]:
-        width = self.app.size.width
-        room = min(max(self.title_end(), 0), width - 12)  # a second line of 10 characters at least
+    def fit(self, size: Size | None = None) -> Fit:
+        """The room for the notice at `size` (the terminal's new size on a resize: the app's is set after
+        its handlers ran, and the panes are laid out later still), and the rest placed there."""
+        size = size or self.app.size
+        width = size.width
+        column, rows = self.under_header(size)
+        room = min(max(column, 0), width - 12)  # a second line of 10 characters at least
+        rows = max(rows, 1)
         styles = self.rest.styles
-        if (styles.offset.x.value, styles.width and styles.width.value) != (room, width - room):
+        placed = (styles.offset.x.value, styles.width and styles.width.value, styles.height and styles.height.value)
+        if placed != (room, width - room, rows):
             styles.offset = (room, 1)
             styles.width = width - room
-        return max(width - 2, 10), width - room - 2  # less the notice's padding
+            styles.height = rows
+        return max(width - 2, 10), width - room - 2, rows  # less the notice's padding
 
-    def refit(self) -> None:
-        """The shown notice again, for the width and the pane's title of now (another pane, a new size)."""
+    def refit(self, size: Size | None = None) -> None:
+        """The shown notice again, for the size and the pane's title of now (another pane), or `size`."""
         for notice in self.shown:
-            notice.draw(self.fit())
+            notice.draw(self.fit(size))
 
 
 def _line_of(screen: Screen, mount: bool) -> NoticeLine | None:

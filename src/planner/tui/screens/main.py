@@ -111,7 +111,7 @@ class MainScreen(Screen):
         yield VerdictBar(id="verdict")
         # over the header's line (a long one over the pane's border too, after its title), on a layer of
         # its own: invisible while there is nothing to say
-        notices = HeaderNotices(self._title_end, lambda: f"{self.app.key_for('planner.messages')}: in full",
+        notices = HeaderNotices(self._under_header, lambda: f"{self.app.key_for('planner.messages')}: in full",
                                 id="notices")
         yield notices
         yield notices.rest
@@ -119,12 +119,18 @@ class MainScreen(Screen):
         footer.show_command_palette = self.app.size.width >= 100  # see resized()
         yield footer
 
-    def _title_end(self) -> int:
-        """The column after the border title of the pane under the header (the partners from 120 columns,
-        else the pane shown) and a stroke: a notice's second line starts there, the title stays in view."""
-        pane = self.query_one(f"#{PANES[0 if self.has_class('-wide') else self.pane]}")
+    def _under_header(self, size: Size) -> tuple[int, int]:
+        """Where a notice's second line goes at `size` (its column, its rows): on the top border of the pane
+        under the header (the partners from 120 columns, else the pane shown), after its title and a stroke,
+        so that the title stays in view; below 60x18 over the line saying the terminal is small, its rows
+        whole (it is back when the notice goes). Reckoned from the size, not from the regions: on a resize
+        the panes are laid out after the notice is fitted."""
+        if size.width < MIN_WIDTH or size.height < MIN_HEIGHT:
+            small = self.query_one("#small-notice", Static)
+            return 0, small.get_content_height(size, size, max(size.width - 2, 1))  # less its padding
+        pane = self.query_one(f"#{PANES[0 if size.width >= self.HORIZONTAL_BREAKPOINTS[-1][0] else self.pane]}")
         title = pane.border_title
-        return pane.region.x + cell_len(str(title)) + 5 if title else 0  # "┏━ 1 Partners ━"
+        return (cell_len(str(title)) + 5 if title else 0), 1  # "┏━ 1 Partners ━"
 
     def _fit_breakpoints(self, size: Size) -> None:
         for _, name in self.HORIZONTAL_BREAKPOINTS:
@@ -178,7 +184,7 @@ class MainScreen(Screen):
         if small:
             notice.update(plain(f"The terminal is small ({size.width}x{size.height}): "
                           f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile."))
-        self.query_one(HeaderNotices).refit()  # the shown notice's lines at the new width
+        self.query_one(HeaderNotices).refit(size)  # the shown notice's lines at the new size
 
     # --- drawing ---------------------------------------------------------------------------
 
