@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from textual.widgets import Input
+
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.help import HelpScreen
 
@@ -62,15 +64,39 @@ async def test_m_lists_what_was_said_newest_first_and_says_when_nothing_was(tmp_
         assert 0 <= saved < lot, shown  # the save first: the newest
 
 
-async def test_the_help_names_m(tmp_path):
+async def wait_for_choice(pilot) -> Choice:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, Choice), "the notices' dialog")
+    return pilot.app.screen
+
+
+async def test_in_a_field_the_cut_notice_names_f2_which_shows_it_whole(tmp_path):
+    """`m` types into a field (the requested grant: 1.5m is an amount), so while one has the focus a cut
+    notice names f2, which shows the notices there as m does elsewhere; the footer's help likewise
+    says f1, and the help lists both keys."""
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await through_path_prompt(pilot, "w", MISSING)
+        await wait_for(pilot, lambda: "Not saved" in screen_text(app), "the save's error")
+        assert screen_text(app).splitlines()[1].rstrip(" ┓").endswith("… (m: in full)")
+        grant = app.query_one("#grant", Input)
+        before = grant.value
+        await pilot.press("g")  # the grant's field: every letter types there
+        await wait_for(pilot, lambda: app.focused is grant, "the grant field")
+        await wait_for(pilot, lambda: screen_text(app).splitlines()[1].rstrip(" ┓").endswith("… (f2: in full)"),
+                       "the notice naming f2")
+        await pilot.press("f2")
+        dialog = await wait_for_choice(pilot)
+        assert "does not exist" in question(dialog) and MISSING in question(dialog)
+        assert grant.value == before  # nothing typed
+        await pilot.press("escape")
+        await wait_main(pilot)
+
+
+async def test_the_help_lists_m_and_f2(tmp_path):
     app, _ = make_app(sample(tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
-        assert "m the notices said so far, in full and newest first" in help_text(app.screen)
-
-
-async def wait_for_choice(pilot) -> Choice:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, Choice), "the notices' dialog")
-    return pilot.app.screen
+        assert "m / f2 the notices said so far" in help_text(app.screen)

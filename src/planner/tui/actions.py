@@ -101,9 +101,10 @@ ACTIONS: list[Action] = [
     Action("planner.export", "e", "export: partners CSV, a report to mail (Markdown or text), for the partners "
            "or internal, or the budget (.xlsx or CSV)", "app.export", "Export",
            palette="Export", palette_help="Partners as CSV, a report to mail (Markdown, text), or the budget"),
-    Action("planner.messages", "m", "the notices said so far, in full and newest first (a long one is cut to two "
-           "lines, and each goes after a few seconds)", "messages", "Messages", palette="Messages",
-           palette_help="What the notices said, in full: a save's error, what an edit changed"),
+    # f2 as help's f1: a cut notice names it while a field has the focus (m types there: '1.5m' is an amount)
+    Action("planner.messages", "m,f2", "the notices said so far, in full and newest first (a long one is cut to two "
+           "lines, and each goes after a few seconds)", "messages", "Messages", help_keys="m / f2", key_display="m",
+           palette="Messages", palette_help="What the notices said, in full: a save's error, what an edit changed"),
     Action(None, "ctrl+p", "command palette: every action and theme"),
     Action("planner.help", "question_mark,f1", "this help", "help", "Help", footer=9, help_keys="? / f1",
            key_display="?", palette="Help", palette_help="Keys, the scoreboard and where the rules come from"),

@@ -46,7 +46,7 @@ from planner.tui.actions import (
 )
 from planner.tui.ending import Ending
 from planner.tui.filing import DISK_CHECK_SECONDS, Filing
-from planner.tui.keys import checked_keymap
+from planner.tui.keys import checked_keymap, types_in_a_field
 from planner.tui.opening import file_name_for as file_name_for  # the names tests and callers know here
 from planner.tui.opening import not_found as not_found
 from planner.tui.opening import open_document as open_document
@@ -303,10 +303,19 @@ class PlannerApp(Filing, App[int]):
         keys = self.keys_of(binding_id)
         return super().get_key_display(Binding(keys.split(",")[0].strip(), "")) if keys else ""
 
+    def key_now(self, binding_id: str) -> str:
+        """The key for a binding that works where the focus is: while a text field has it, the first of the
+        binding's keys that types nothing there (f1 for help, f2 for the notices), else `key_for`'s."""
+        if is_text_field(self.focused):
+            for key in self.keys_of(binding_id).split(","):
+                if not types_in_a_field(key.strip()):
+                    return super().get_key_display(Binding(key.strip(), ""))
+        return self.key_for(binding_id)
+
     def get_key_display(self, binding: Binding) -> str:
         """Help is `f1` while a field has the focus (`?` types into it)."""
         if binding.id == "planner.help" and is_text_field(self.focused):
-            return "f1"
+            return self.key_now("planner.help")
         return super().get_key_display(binding)
 
     def apply(self, plan, select_row: int | None = None, merge: str | None = None,

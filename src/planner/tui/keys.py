@@ -68,6 +68,12 @@ def _types_a_character(key: str) -> bool:
     return not (set(mods) - {"shift"}) and (len(name) == 1 or name not in _NAMED_BASE)
 
 
+def types_in_a_field(key: str) -> bool:
+    """A key that a text field takes as typing (a character, `question_mark`, `space`): no binding of a
+    screen under the field sees it."""
+    return key == "space" or _types_a_character(key)
+
+
 def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: dict[str, str],
                    priority_ids: AbstractSet[str] = frozenset(),
                    places: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:

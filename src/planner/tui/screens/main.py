@@ -82,6 +82,7 @@ class MainScreen(Screen):
         self._drawn: tuple | None = None  # what the last redraw showed (see up_to_date)
         self.pane = 0  # the pane shown below 120 columns: the one that holds the focus
         self._pane_focus: dict[int, Widget] = {}  # the widget each pane had the focus on last
+        self._typing = False  # a text field has the focus (the grant): a cut notice names f2, not m
         self._built_with: CallRules | None = None  # the rules the lot pane's lists were made from
         self._rebuild_waiting = False
         self._rebuilding = False  # the lot pane's children are being replaced (_rebuild_lot_pane)
@@ -111,7 +112,8 @@ class MainScreen(Screen):
         yield VerdictBar(id="verdict")
         # over the header's line (a long one over the pane's border too, after its title), on a layer of
         # its own: invisible while there is nothing to say
-        notices = HeaderNotices(self._under_header, lambda: f"{self.app.key_for('planner.messages')}: in full",
+        # the key that shows the notices whole, where the focus is (f2 in a field, where m types)
+        notices = HeaderNotices(self._under_header, lambda: f"{self.app.key_now('planner.messages')}: in full",
                                 id="notices")
         yield notices
         yield notices.rest
@@ -449,6 +451,9 @@ class MainScreen(Screen):
         """The pane shown follows the focus (tab walks through every pane's fields)."""
         if focused is None or focused.screen is not self:
             return
+        if is_text_field(focused) != self._typing:  # a cut notice names the key for the notices that works here
+            self._typing = not self._typing
+            self.query_one(HeaderNotices).refit()
         for index, pane in enumerate(PANES):
             if any(node.id == pane for node in focused.ancestors):
                 self._pane_focus[index] = focused
@@ -462,7 +467,8 @@ class MainScreen(Screen):
         if action == "remove_partner" and not self.document.plan.partners:
             return False
         if is_text_field(self.focused) and action in self._typed_actions():
-            return action == "help"  # `?` types, but f1 still helps (get_key_display shows f1 then)
+            # `?` and `m` type, but f1 still helps and f2 shows the notices (PlannerApp.key_now names them)
+            return action in ("help", "messages")
         return True
 
     def _typed_actions(self) -> set[str]:
