@@ -28,6 +28,11 @@ def footer_line(app) -> str:
     return screen_text(app).splitlines()[-1]
 
 
+def footer_row(app) -> str:
+    """The screen's last row as drawn, column for column (screen_text joins a group's keys: '123Panes')."""
+    return app.screen._compositor.render_strips()[-1].text
+
+
 def shown_keys(app) -> list[str]:
     return [f"{key.key_display} {key.description}".strip() for key in app.screen.query(FooterKey)
             if key.display and key.parent.display]
@@ -87,3 +92,53 @@ async def test_where_a_field_has_the_focus_the_last_item_names_f1_not_a_key_that
         assert "?" not in footer_line(app)
         await pilot.press("f1")
         await wait_screen(pilot, HelpScreen)
+
+
+MAIN_KEYS = ["d Remove", "^q Quit", "a Add", "l Lot", "c Compare", "1 2 3 Panes", "^s Save", "? Help"]
+
+
+async def test_the_main_screen_leaves_out_only_the_keys_that_do_not_fit_and_a_group_with_its_words(tmp_path):
+    """From 80 columns down to 32, each width: the keys shown are the first ones, whole, and the next one
+    would not have fitted beside '? More keys' (at 40 columns 'a Add' was left out with 2 columns to
+    spare: the room kept for '? More keys' was reckoned 2 wider than it is). The panes' keys and their
+    word go together: '1 2 3' stood without 'Panes' from 66 to 70 columns."""
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for width in range(80, 31, -1):
+            await pilot.resize_terminal(width, 24)
+            await wait_for(pilot, lambda: len(footer_row(app).rstrip()) <= width, f"the footer fitted to {width}")
+            await pilot.pause()
+            line = footer_row(app).rstrip()
+            shown = [key for key in MAIN_KEYS if f" {key} " in f"{line} "]
+            assert shown == MAIN_KEYS[:len(shown)], (width, line)
+            assert ("1 2 3" in line) == ("1 2 3 Panes" in line), (width, line)
+            if line.endswith("? More keys"):
+                left_out = MAIN_KEYS[len(shown)]
+                # the key left out first, in its place before '? More keys' (2 columns of padding, no margin)
+                assert len(line) + 1 + len(left_out) + 2 > width, (width, line, left_out)
+            else:
+                assert shown == MAIN_KEYS, (width, line)
+
+
+async def test_a_screen_without_a_help_key_ends_its_cut_footer_with_an_ellipsis(tmp_path):
+    """The comparison has no key that lists its keys: where they do not all fit, its footer ends with …
+    instead of leaving 'space Cell in full' out without a sign (Textual's footer at least cut it
+    mid-word: 'space Cell i')."""
+    from planner.tui.screens.compare import CompareScreen
+
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await wait_screen(pilot, CompareScreen)
+        await wait_for(pilot, lambda: "space Cell in full" in footer_row(app), "every key at 80 columns")
+        assert "…" not in footer_row(app)
+        await pilot.resize_terminal(40, 12)
+        await wait_for(pilot, lambda: footer_row(app).rstrip().endswith("…"), "… where keys are left out")
+        line = footer_row(app).rstrip()
+        assert len(line) <= 40 and "⏎ Apply column" in line and "space Cell in full" not in line, line
+        assert all(k in line for k in shown_keys(app))  # each key shown is whole
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: "space Cell in full" in footer_row(app), "every key again")
+        assert "…" not in footer_row(app)

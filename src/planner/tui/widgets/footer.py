@@ -10,7 +10,9 @@ share it, and a rebuild that would show the keys already shown is skipped.
 Every key is shown whole. Textual's footer cuts the row at the terminal's edge, mid-word ("t Timel"
 on the budget screen at 80 columns) and with no sign that keys are missing. Here the keys that do
 not fit are left out from the end, and the last item names the key that lists them all ("? More
-keys"), the screen's help, whose key is then shown even where the footer does not offer it.
+keys"), the screen's help, whose key is then shown even where the footer does not offer it; on a
+screen without one (the comparison, the forms) it is "…". A group of keys ("1 2 3 Panes") is shown or
+left out whole.
 """
 
 from __future__ import annotations
@@ -24,17 +26,18 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 from planner.tui.widgets.live import is_text_field
 
 MORE = "More keys"  # the last item's words when keys are left out
+LEFT_OUT = "…"  # the last item where keys are left out and no key lists them (the screen has no help)
 
 
 class PlannerFooter(Footer):
     _rebuild_waiting = False
     _shown: tuple | None = None  # what the last rebuild showed (see `offer`)
-    _more: FooterKey | None = None  # the last item, "? More keys", shown when keys are left out (`_fit`)
+    _more: Widget | None = None  # the last item, "? More keys" (or "…"), shown when keys are left out (`_fit`)
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -74,7 +77,9 @@ class PlannerFooter(Footer):
         return next((b for b in found if not (typing and b.key == "question_mark")), None)
 
     def _fit(self) -> None:
-        """Keys left out from the end until the rest and "? More keys" fit the footer's width."""
+        """Keys left out from the end until the rest and "? More keys" fit the footer's width; where the
+        screen has no help key, "…" says that keys are left out. A group of keys ("1 2 3") goes with its
+        words ("Panes"): left out together."""
         more = self._more
         items = [child for child in self.children if child is not more and not child.has_class("-command-palette")]
         room = (self.size.width or self.app.size.width) - sum(
@@ -87,19 +92,25 @@ class PlannerFooter(Footer):
             return
         widths = _widths(items)
         fits = sum(widths) <= room
-        if not fits and more is None and (help_key := self._help_binding()) is not None:
-            more = self._more = FooterKey(help_key.key, self.app.get_key_display(help_key), MORE, help_key.action,
-                                          classes="-more")
-            more.set_reactive(FooterKey.compact, self.compact)
-            more.set_class(self.compact, "-compact", update=False)
+        if not fits and more is None:
+            help_key = self._help_binding()
+            if help_key is not None:
+                more = FooterKey(help_key.key, self.app.get_key_display(help_key), MORE, help_key.action,
+                                 classes="-more")
+                more.set_reactive(FooterKey.compact, self.compact)
+                more.set_class(self.compact, "-compact", update=False)
+            else:  # nothing lists the screen's keys: at least say that some are left out
+                more = FooterLabel(LEFT_OUT, classes="-more")
+            self._more = more
             self.mount(more)
         if not fits and more is not None:
-            room -= _at_most(more)  # (it may not be styled yet: its words, with room to spare)
+            room -= _width_beside(more, items)  # (it may not be styled yet: reckoned from its neighbours)
         used, cut = 0, fits
-        for item, width in zip(items, widths):
-            used += width
+        for unit in _units(items, widths):
+            used += sum(width for _, width in unit)
             cut = cut or used > room
-            item.display = fits or not cut
+            for item, _ in unit:
+                item.display = fits or not cut
         if more is not None:
             more.display = not fits
 
@@ -116,6 +127,31 @@ class PlannerFooter(Footer):
         self._shown = offer
         await self.recompose()
         self._fit()
+
+
+def _units(items: list[Widget], widths: list[int]) -> list[list[tuple[Widget, int]]]:
+    """The items as they are shown or left out, each with its width: one key, or a group of keys and the
+    words after it (Textual composes "1 2 3" and "Panes" as two siblings)."""
+    units: list[list[tuple[Widget, int]]] = []
+    for item, width in zip(items, widths):
+        if isinstance(item, FooterLabel) and units and isinstance(units[-1][-1][0], KeyGroup):
+            units[-1].append((item, width))
+        else:
+            units.append([(item, width)])
+    return units
+
+
+def _width_beside(more: Widget, items: list[Widget]) -> int:
+    """The columns the last item ("? More keys", "…") takes after the keys: a key's as its styled neighbours
+    are drawn (their padding and margins, from the footer's CSS), from its words alone where it has none."""
+    if isinstance(more, FooterLabel):
+        return cell_len(LEFT_OUT) + 1  # its character and the margin after it (Textual's FooterLabel)
+    if isinstance(more, FooterKey):
+        words = cell_len(more.key_display) + cell_len(more.description)
+        for item in items:
+            if isinstance(item, FooterKey) and item.is_mounted:
+                return _widths([item])[0] - cell_len(item.key_display) - cell_len(item.description) + words
+    return _at_most(more)
 
 
 def _outer_width(widget: Widget) -> int:
