@@ -521,3 +521,36 @@ async def test_at_40x12_the_fill_dialog_shows_its_question_its_choices_and_for_w
         assert choices.max_scroll_y > 0 and choices.show_vertical_scrollbar  # more choices: they scroll
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "back in the preview")
+
+
+@pytest.mark.frames  # reads what reaches the terminal, frame by frame
+async def test_at_40x12_the_preview_and_its_fill_dialog_are_drawn_small_from_their_first_frame(
+        draft, tmp_path, monkeypatch):
+    """Their small layout (the preview without its frame and buttons, the lines around its tables cut; the
+    dialog's list of choices two lines high) came with the screen's first Resize, after it had been
+    drawn: a frame of the layout for 24 rows came first, the list running past the dialog's edge, and
+    now and then a test read it."""
+    from textual.app import App
+
+    drawn: list[tuple[str, bool]] = []
+    display = App._display
+
+    def record(self, screen, renderable) -> None:
+        top = self.screen
+        if renderable is not None and isinstance(top, (ImportScreen, PickDialog)):
+            drawn.append((type(top).__name__, top.has_class("-tiny")))
+        display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", record)
+    source = partners_csv(tmp_path, [HEADER, OWN_WORDS[0], ["Fachhochschule Wien", "FHW", "Österreich", "college", ""]])
+    app, _ = make_app(draft)
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await open_preview(pilot, source)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: said(screen, "#import-detail").startswith("Line 3: kind 'college'"), "line 3")
+        await pilot.press("k")
+        await wait_screen(pilot, PickDialog)
+        await pilot.pause()
+        await pilot.pause()
+    assert {name for name, _ in drawn} == {"ImportScreen", "PickDialog"}, drawn
+    assert all(tiny for _, tiny in drawn), drawn

@@ -169,14 +169,20 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
     # --- drawing -----------------------------------------------------------------------------------
 
     def compose(self):
+        # the layout for the terminal's height from the first frame: the first Resize comes after it, and a
+        # frame of the 24 rows' layout squashed into 12 came first
+        height = self.app.size.height
+        self.set_class(height < SHORT, "-short")
+        self.set_class(height < TINY, "-tiny")
+        lines = {selector: n if height < TINY else UNCUT for selector, n in LINES.items()}
         with Vertical(classes="dialog import"):
             # the file name, the headers and the cells are the sender's text: literal, never markup
-            yield CutLines(UNCUT, id="import-summary", classes="question")
+            yield CutLines(lines["#import-summary"], id="import-summary", classes="question")
             yield Static(id="import-sheets", classes="hint")
             yield ColumnsTable(id="import-map", zebra_stripes=True)
-            yield CutLines(UNCUT, tail_when_cut=True, id="import-columns", classes="hint")
+            yield CutLines(lines["#import-columns"], tail_when_cut=True, id="import-columns", classes="hint")
             yield RowsTable(id="import-rows", zebra_stripes=True)
-            yield CutLines(UNCUT, tail_when_cut=True, id="import-detail", classes="hint")
+            yield CutLines(lines["#import-detail"], tail_when_cut=True, id="import-detail", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Add (enter)", id="add", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)

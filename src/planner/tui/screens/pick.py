@@ -49,6 +49,7 @@ class PickDialog(ModalScreen["Fill | None"]):
         self.what = what
 
     def compose(self):
+        self.set_class(self.app.size.height < TINY, "-tiny")  # from the first frame (the first Resize comes after it)
         with Vertical(classes="dialog pick"):
             yield Label(literal(self.question), classes="question")
             yield Picker(self.items, self.value, id="pick", placeholder="type to choose", matcher=self.matcher,
