@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from planner.model import Activities, Assessment, BudgetLine, Lines, Partner, Plan, Profile, WorkPackage, short_name_key
+from planner.model import (
+    Activities,
+    Assessment,
+    BudgetLine,
+    Lines,
+    Partner,
+    Plan,
+    Profile,
+    WorkPackage,
+    partner_keys,
+    reference_keys,
+    short_name_key,
+)
 from planner.rules import CallRules
 
 
@@ -12,24 +24,35 @@ def add_partner(plan: Plan, partner: Partner) -> Plan:
 
 def replace_partner(plan: Plan, index: int, partner: Partner) -> Plan:
     """The partner at `index` replaced; what named it by a name or short name it no longer has follows the
-    rename: affiliated entities (`affiliated_to`) and the work packages it leads (`lead`), both matched
-    as the rules match them, in any case. (A lead left on the old short name failed the budget.)"""
+    rename: affiliated entities (`affiliated_to`) and the work packages it leads (`lead`), each matched as
+    the rules match it, in any case (an affiliation's legal name in any spacing too: model.reference_keys).
+    (A lead left on the old short name failed the budget; an affiliation left on the old legal name failed
+    the affiliations rule.)"""
     old = plan.partners[index]
     partners = list(plan.partners)
     partners[index] = partner
     update: dict[str, object] = {}
-    # matched as the rules match them (model.short_name_key: case, Unicode's composed form, spaces around)
+    # a lead as the budget matches it (model.short_name_key: case, Unicode's composed form, spaces around)
     old_keys = {short_name_key(k) for k in (old.name, old.short_name) if k}
     new_keys = {short_name_key(k) for k in (partner.name, partner.short_name) if k}
+    # an affiliation as the rules match it (its short name's key or its legal name's: model.partner_keys)
+    old_refs, new_refs = partner_keys(old), partner_keys(partner)
+    relabelled = old.label != partner.label
 
     def renamed(reference: str | None) -> bool:
         """It named the partner by what changed: a key it no longer has, or its old label."""
         if reference is None or (key := short_name_key(reference)) not in old_keys:
             return False
-        return key not in new_keys or (key == short_name_key(old.label) and old.label != partner.label)
+        return key not in new_keys or (key == short_name_key(old.label) and relabelled)
 
-    if old_keys != new_keys or old.label != partner.label:
-        partners = [p.model_copy(update={"affiliated_to": partner.label}) if renamed(p.affiliated_to) else p
+    def affiliated(reference: str | None) -> bool:
+        """Likewise for an affiliated entity's `affiliated_to`."""
+        if reference is None or not (keys := reference_keys(reference)) & old_refs:
+            return False
+        return not keys & new_refs or (short_name_key(reference) == short_name_key(old.label) and relabelled)
+
+    if old_refs != new_refs or old_keys != new_keys or relabelled:
+        partners = [p.model_copy(update={"affiliated_to": partner.label}) if affiliated(p.affiliated_to) else p
                     for p in partners]
         leads = tuple(wp.model_copy(update={"lead": partner.label}) if renamed(wp.lead) else wp
                       for wp in plan.work_packages)

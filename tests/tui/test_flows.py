@@ -552,6 +552,39 @@ async def test_removing_a_beneficiary_warns_about_an_entity_that_names_it_by_leg
         assert "FUTC is affiliated to it and will point to no partner" in screen_text(app)
 
 
+def named_by_legal_name(tmp_path: Path) -> Path:
+    """lot2-example with FUTC affiliated to UTC by its legal name, in lower case with a double space: the
+    spec lets affiliated_to give the name, and the rules find UTC by it in any case or spacing."""
+    plan = tmp_path / "example.toml"
+    text = (SAMPLES / "lot2-example.toml").read_text(encoding="utf-8")
+    plan.write_text(text.replace('affiliated_to = "UTC"', 'affiliated_to = "universidad técnica del  cantábrico"'),
+                    encoding="utf-8")
+    return plan
+
+
+async def test_a_new_legal_name_is_followed_by_the_entity_that_names_it_so(tmp_path) -> None:
+    """UTC's legal name edited in the form: FUTC, which names UTC by its legal name in other spacing, follows
+    it as the rules match it. It stayed on the old name, and the plan that was ELIGIBLE failed on the edit
+    of a name: 'FUTC (ES) is affiliated to ..., which is no partner of the plan'."""
+    app, _ = make_app(named_by_legal_name(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.board.eligible
+        index, _ = utc(app)
+        await pilot.press(*["down"] * index, "enter")
+        form = await wait_screen(pilot, PartnerForm)
+        await focus(pilot, form.query_one("#name", Input))
+        await replace_text(pilot, "Universidad Técnica de Cantabria")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        await wait_for(pilot, lambda: app.document.plan.partners[index].name == "Universidad Técnica de Cantabria",
+                       "the edit")
+        entity = next(p for p in app.document.plan.partners if p.short_name == "FUTC")
+        assert entity.affiliated_to == "UTC"
+        await wait_for(pilot, lambda: "✓ ELIGIBLE" in screen_text(app), "the verdict")
+        assert "affiliations" not in failing(app)
+
+
 def utc(app) -> tuple[int, list[str]]:
     """In lot2-example: UTC's row, and the work packages it leads (WP4); FUTC is affiliated to it."""
     plan = app.document.plan
