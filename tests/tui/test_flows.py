@@ -585,6 +585,34 @@ async def test_a_new_legal_name_is_followed_by_the_entity_that_names_it_so(tmp_p
         assert "affiliations" not in failing(app)
 
 
+async def test_an_entity_that_names_its_beneficiary_by_legal_name_is_edited_with_it(tmp_path) -> None:
+    """FUTC's form, opened on a plan where it names UTC by its legal name: the beneficiary's field showed
+    nothing, the line under the fields said a rule fails that does not, and enter refused to save ('✗
+    choose the beneficiary this entity is affiliated to'). It shows UTC now, and a save that changes
+    something else keeps the reference as it was written."""
+    app, _ = make_app(named_by_legal_name(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.board.eligible
+        index = next(i for i, p in enumerate(app.document.plan.partners) if p.short_name == "FUTC")
+        await pilot.press(*["down"] * index, "enter")
+        form = await wait_screen(pilot, PartnerForm)
+        picker = form.query_one("#affiliated_to", Picker)
+        assert picker.value == "UTC" and picker.input.value == "UTC"
+        await wait_for(pilot, lambda: "With these changes" in static_text(form, "#impact"), "the line under the fields")
+        assert "fail" not in static_text(form, "#impact"), static_text(form, "#impact")
+        await focus(pilot, form.query_one("#notes", Input))
+        await type_text(pilot, " Also in Santander.")
+        await pilot.press("enter")
+        await wait_main(pilot)
+        entity = app.document.plan.partners[index]
+        await wait_for(pilot, lambda: app.document.plan.partners[index].notes.endswith("Also in Santander."),
+                       "the edit")
+        entity = app.document.plan.partners[index]
+        assert entity.affiliated_to == "universidad técnica del  cantábrico"
+        assert app.board.eligible
+
+
 def utc(app) -> tuple[int, list[str]]:
     """In lot2-example: UTC's row, and the work packages it leads (WP4); FUTC is affiliated to it."""
     plan = app.document.plan

@@ -32,7 +32,7 @@ from textual.widgets.option_list import Option
 
 from planner import editing
 from planner import folder_partners as folders
-from planner.model import ROLES, Partner, Plan, pic_digits, short_name_key
+from planner.model import ROLES, Partner, Plan, partner_keys, pic_digits, reference_keys, short_name_key
 from planner.qualify_words import in_sentence
 from planner.recovery import Draft
 from planner.rules import CallRules
@@ -225,6 +225,9 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         self.again = False
         self.after = after
         self._initial: dict[str, Any] = {}
+        # (its label, the text) where the partner's affiliated_to names its beneficiary otherwise than by the
+        # label the field shows (a legal name, another case): see compose
+        self._named: tuple[str, str] | None = None
 
     def compose(self):
         p = self.partner
@@ -234,8 +237,14 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         else:
             role = "coordinator" if not self.plan.partners else "beneficiary"
             country = self.plan.partners[-1].country if self.plan.partners else None  # carried over
-        beneficiaries = [o.label for o in self.others
-                         if (their := self.rules.role(o.role)) and their.full_partner]
+        full = [o for o in self.others if (their := self.rules.role(o.role)) and their.full_partner]
+        beneficiaries = [o.label for o in full]
+        # the beneficiary this entity names, found as the rules find it: by its short name or its legal name,
+        # in any case or spacing (the spec lets affiliated_to give either): the field shows its label
+        named = [o.label for o in full if p is not None and p.affiliated_to
+                 and reference_keys(p.affiliated_to) & partner_keys(o)]
+        if p is not None and p.affiliated_to and p.affiliated_to not in beneficiaries and len(named) == 1:
+            self._named = (named[0], p.affiliated_to)
         eche = None if p is None else {True: "yes", False: "no", None: "unknown"}[getattr(p, "eche", None)]
         with Vertical(classes="dialog form"):
             after = self.after if len(self.after) <= 30 else self.after[:29] + "…"  # one line at 80 columns
@@ -278,7 +287,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                                               changed=live))
                 yield from self._field("affiliated_to", "Affiliated to (its beneficiary)", Picker(
                     [Item(label, label) for label in beneficiaries],
-                    p.affiliated_to if p else None, id="affiliated_to", placeholder="type to choose", changed=live))
+                    self._named[0] if self._named else p.affiliated_to if p else None, id="affiliated_to",
+                    placeholder="type to choose", changed=live))
                 yield from self._field("notes", "Notes", LiveInput(editable(p.notes or "") if p else "", changed=live,
                                                                     id="notes", compact=True, placeholder="optional"))
             yield Static("", id="impact")
@@ -584,6 +594,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 values[name] = widget.value if widget.display else None
             else:  # the others are LiveInputs
                 values[name] = self.query_one(f"#{name}", Input).value.strip() or None
+        if self._named is not None and values["affiliated_to"] == self._named[0]:
+            values["affiliated_to"] = self._named[1]  # the same beneficiary: its reference kept as written
         return values
 
     def _partner_fields(self, values: dict[str, Any]) -> dict[str, Any]:
