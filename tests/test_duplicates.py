@@ -376,3 +376,19 @@ def test_the_import_finds_a_partner_by_its_legal_name_as_organisations_are_compa
     checked = run_planner("check", plan, "--format", "json")
     found = {c["id"]: c for c in json.loads(checked.stdout)["criteria"]}
     assert found["affiliations"]["status"] == "pass", found["affiliations"]
+
+
+def test_the_import_says_which_partner_a_name_was_found_to_be(tmp_path: Path) -> None:
+    """A name found in any case or spacing, or by the legal name for a short one, is a guess the
+    coordinator checks before anything is written: the dry run says which partner each affiliated entity
+    was found to belong to (it said 'affiliated entity' and nothing of whom; the TUI's rows said it)."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(NAMED.format(name=LIEGE, short='short_name = "ULIEGE"\n'), encoding="utf-8")
+    csv = tmp_path / "more.csv"
+    csv.write_text("name,short name,country,kind,role,affiliated to\n"
+                   'Centre de recherche,CRL,BE,research,affiliated entity,"UNIVERSIT\u00c9  DE   LI\u00c8GE"\n',
+                   encoding="utf-8")
+    result = run_planner("import-partners", plan, csv, "--dry-run", timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "add    line 2: CRL (Belgium, " in result.stdout and "affiliated entity of ULIEGE)" in result.stdout, \
+        result.stdout

@@ -174,13 +174,16 @@ class ImportPreview:
     def describe(self, partner: Partner, rules: CallRules) -> str:
         """A partner in words: 'UNIG (Austria, Higher education institution, beneficiary)', then its PIC and
         the grant read from its row, when there are ('Zuschuss 1.500' and '1,500' read as EUR 1,500: the
-        preview showed neither, so a grant read a thousand times off went unseen)."""
+        preview showed neither, so a grant read a thousand times off went unseen); an affiliated entity
+        says whose ('affiliated entity of ULIEGE'): its cell may have named it in another case or spacing,
+        or by its legal name."""
         kind = rules.kind(partner.kind)
         role = rules.role(partner.role)
+        whose = f" of {partner.affiliated_to}" if partner.affiliated_to else ""
         extra = (f", PIC {partner.pic}" if partner.pic else "") + (
             f", grant EUR {partner.grant_eur:,}" if partner.grant_eur is not None else "")
         return (f"{partner.label} ({rules.country_name(partner.country)}, {kind.label if kind else partner.kind}, "
-                f"{role.label.lower() if role else partner.role}){extra}")
+                f"{role.label.lower() if role else partner.role}{whose}){extra}")
 
     def summary(self, rules: CallRules | None = None) -> str:
         where = shown_path(self.source)
