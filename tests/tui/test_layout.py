@@ -269,7 +269,7 @@ async def test_notices_cover_no_pane_and_not_the_verdict_bar(draft, size):
         assert notice.region.y == 0 and notice.region.height == 1
         assert notice.rest.region.y == 1 and notice.rest.region.height == 1  # its second line, on the border
         # cut to its two lines, and says so, and where to read it whole
-        assert screen_text(app).splitlines()[1].rstrip().endswith("… (m: in full)")
+        assert screen_text(app).splitlines()[1].rstrip(" ━┓").endswith("… (m: in full)")
         for region in work:
             for line in (notice.region, notice.rest.region):
                 assert not overlaps(line, region), (line, region)
@@ -368,6 +368,23 @@ async def test_a_two_line_notice_follows_the_terminal_as_it_is_resized(draft):
         await wait_for(pilot, lambda: not shown_toasts(app), "the clicked notice to go")
         await pilot.pause()
         assert "The terminal is small (50x16): enlarge it to 60x18 or more." in one_line(app)
+
+async def test_a_short_second_line_leaves_the_rest_of_the_pane_border_in_view(draft):
+    """A notice's second line takes the columns its words need: the pane's border goes on after them to its
+    corner (the line was as wide as the screen, and a few words blanked the rest of the border out)."""
+    from .helpers import through_path_prompt
+
+    app, notes = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await through_path_prompt(pilot, "w", draft.parent / "gone" / "plan.toml")
+        await wait_for(pilot, lambda: shown_toasts(app), "the notice")
+        said = next(n for n in notes if n.title == "Not saved")
+        row = screen_text(app).splitlines()[1]
+        words = row.removeprefix("┏━ 1 Partners ━").rstrip(" ━┓").strip()
+        assert words and said.message.endswith(words) and len(words) < 100, row  # a second line of a few words
+        assert row.endswith("━┓"), row  # the border, to its corner
+
 
 async def test_notices_go_when_they_expire_or_are_clicked_and_are_used_again(draft):
     """The main screen keeps its notice mounted (tui/toasts.py): an expired or clicked one is hidden

@@ -157,6 +157,11 @@ class Notice(Static, NoRelayout):
         first, rest = _on_two_lines(shown, first_width, rest_width, tail=tail, rows=rows)
         self.update(first)
         self.rest.update(rest)
+        # one line as wide as its words (and padding): the pane's border goes on after them to its corner;
+        # over the small terminal's line, its rows whole
+        wide = rest_width + 2 if rows > 1 else min(cell_len(rest.plain) + 2, rest_width + 2)
+        if self.rest.styles.width is None or self.rest.styles.width.value != wide:
+            self.rest.styles.width = wide
         self.rest.display = bool(rest.plain)
 
     def _mark(self, severity: str, on: bool) -> None:
@@ -272,12 +277,10 @@ class HeaderNotices(NoticeLine):
         room = min(max(column, 0), width - 12)  # a second line of 10 characters at least
         rows = max(rows, 1)
         styles = self.rest.styles
-        placed = (styles.offset.x.value, styles.width and styles.width.value, styles.height and styles.height.value)
-        if placed != (room, width - room, rows):
+        if (styles.offset.x.value, styles.height and styles.height.value) != (room, rows):
             styles.offset = (room, 1)
-            styles.width = width - room
             styles.height = rows
-        return max(width - 2, 10), width - room - 2, rows  # less the notice's padding
+        return max(width - 2, 10), width - room - 2, rows  # less the notice's padding (its width: Notice.draw)
 
     def refit(self, size: Size | None = None) -> None:
         """The shown notice again, for the size and the pane's title of now (another pane), or `size`."""
