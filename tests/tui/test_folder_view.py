@@ -611,3 +611,26 @@ async def test_a_plan_on_an_expected_call_is_marked_provisional_in_the_folder_vi
         table.move_cursor(row=rows(view).index("next.toml"))
         await wait_for(pilot, lambda: "(provisional: call 2027 is expected, not published)"
                        in " ".join(static_text(view, "#folder-detail").split()), "the line under the table says why")
+
+
+async def test_at_40x12_a_notice_too_long_for_its_lines_ends_with_an_ellipsis(tmp_path: Path):
+    """A dialog's notice (here the folder view's) has four lines at most: at 40 columns the reason why a plan
+    in a deep folder cannot be opened ("lot: expected integer...") fell past them, cut without a sign."""
+    where = tmp_path / "shared-drive-of-the-consortium" / "proposals-2027"
+    where.mkdir(parents=True)
+    text = (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8").replace("\nlot = 1\n", '\nlot = "one"\n')
+    (where / "alliance-plan-for-the-offshore-wind-skills-consortium.toml").write_text(text, encoding="utf-8")
+    app, notes = folder_app(where)
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = await view_of(pilot)
+        post_keys(app, ["enter"])
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "the reason")
+        await pilot.pause()
+        full = " ".join(f"✗ {notes[-1].title}: {notes[-1].message}".split())
+        assert len(full) > 4 * 38  # more than its four lines hold
+        lines = [line for line in screen_text(app).splitlines()[:-1] if line.strip()][-4:]
+        assert lines[0].strip().startswith("✗ This file cannot be opened"), lines
+        assert lines[-1].rstrip().endswith("…"), lines
+        shown = "".join(line.strip() for line in lines).removesuffix("…")
+        assert full.replace(" ", "").startswith(shown.replace(" ", "")), (shown, full)
+        assert app.screen is view

@@ -33,6 +33,8 @@ from collections.abc import Callable
 from typing import cast
 
 from rich.cells import cell_len
+from rich.errors import MarkupError
+from rich.markup import escape as rich_escape
 from rich.text import Text
 from textual import events
 from textual.app import App
@@ -47,9 +49,11 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from planner.tui.text import literal
+from planner.tui.widgets.cut import Cut
 from planner.tui.widgets.quiet import NoRelayout
 
 MAX_SHOWN = 3
+DIALOG_LINES = 4  # the lines of a dialog's notice (planner.tcss: .notice's max-height), the last cut with …
 # a main-screen notice's room: the cells of its first line, of each line of the rest, and the rest's rows
 Fit = tuple[int, int, int]
 MARKS = {"error": "✗ ", "warning": "! ", "information": ""}  # the meaning without colour (NO_COLOR)
@@ -143,11 +147,14 @@ class Notice(Static, NoRelayout):
             return
         head = MARKS.get(notification.severity, "") + (f"{notification.title}: " if notification.title else "")
         message = notification.message
-        if fit is None or self.rest is None:
+        if fit is None or self.rest is None:  # a dialog's: wrapped, cut with … past its lines (a Static cut it mute)
+            text = literal(head + message, keep_newlines=True)
             if notification.markup:  # Textual's own ("Press [b]ctrl+q[/b]"), checked by PlannerApp.notify
-                self.update(escape(head) + message)
-            else:
-                self.update(literal(head + message, keep_newlines=True))
+                try:
+                    text = Text.from_markup(rich_escape(head) + message)
+                except MarkupError:  # Textual's markup that Rich reads otherwise: its words
+                    text = literal(head + Content.from_markup(message).plain, keep_newlines=True)
+            self.update(Cut(text, DIALOG_LINES, self.app.console))
             return
         message = " · ".join(line.strip() for line in message.splitlines() if line.strip())
         shown = Content.from_markup(escape(head) + message) if notification.markup else literal(head + message)

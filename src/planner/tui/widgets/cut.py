@@ -53,6 +53,10 @@ class Cut(Visual):
         self.tail_when_cut = tail_when_cut
         self._cut: tuple[int, Content] | None = None  # the last width asked for, and the text cut to it
 
+    def __str__(self) -> str:
+        """What it says, whole (as str() of the Text or Content a Static renders)."""
+        return self.text.plain
+
     def at(self, width: int) -> Content:
         if self._cut is None or self._cut[0] != width:
             self._cut = width, Content.from_rich_text(cut_lines(self.text, width, self.lines, self.console,
