@@ -100,3 +100,31 @@ async def test_the_help_lists_m_and_f2(tmp_path):
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
         assert "m / f2 the notices said so far" in help_text(app.screen)
+
+
+async def test_a_notice_of_another_day_says_its_day(tmp_path, monkeypatch):
+    """A planner left open over night (in tmux on the server) lists yesterday's notices under today's: a
+    time alone read as today's, earlier than the newer ones yet listed under them. Today's keep the time
+    alone; another day's say the day."""
+    from datetime import datetime, timezone
+
+    clock = {"now": datetime(2026, 12, 7, 23, 59, 30, tzinfo=timezone.utc)}
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return clock["now"].astimezone(tz) if tz is not None else clock["now"].replace(tzinfo=None)
+
+    monkeypatch.setattr("planner.tui.app.datetime", Clock)
+    monkeypatch.setattr("planner.tui.screens.main.datetime", Clock)
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")  # said at 23:59:30
+        await wait_for(pilot, lambda: app.document.plan.lot == 1, "lot 1")
+        clock["now"] = datetime(2026, 12, 8, 0, 0, 10, tzinfo=timezone.utc)
+        await pilot.press("ctrl+s")  # said at 00:00:10, the next day
+        await wait_for(pilot, lambda: not app.document.dirty, "saved")
+        await pilot.press("m")
+        shown = question(await wait_for_choice(pilot))
+        assert "00:00:10 Saved" in shown and "7 Dec 23:59:30 Lot 2 → Lot 1" in shown, shown

@@ -8,6 +8,7 @@ full width on top, the lot pane and the scoreboard side by side under them; belo
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -485,7 +486,9 @@ class MainScreen(Screen):
         on the header is cut to two lines and goes after a few seconds."""
         from planner.tui.screens.dialogs import Choice
 
-        said = [f"{at:%H:%M:%S}  {MARKS.get(n.severity, '')}{n.title + ': ' if n.title else ''}"
+        today = datetime.now().astimezone().date()  # a notice of another day says its day (a session over night)
+        said = [f"{'' if at.date() == today else f'{at.day} {at:%b} '}{at:%H:%M:%S}  "
+                f"{MARKS.get(n.severity, '')}{n.title + ': ' if n.title else ''}"
                 f"{Content.from_markup(n.message).plain if n.markup else n.message}"  # Textual's are markup
                 for at, n in reversed(self.app.said)]
         text = "\n\n".join(said) if said else "No notices yet."
