@@ -128,3 +128,21 @@ async def test_a_notice_of_another_day_says_its_day(tmp_path, monkeypatch):
         await pilot.press("m")
         shown = question(await wait_for_choice(pilot))
         assert "00:00:10 Saved" in shown and "7 Dec 23:59:30 Lot 2 → Lot 1" in shown, shown
+
+
+async def test_when_the_oldest_notices_are_dropped_the_list_says_so(tmp_path):
+    """m keeps the last MAX_SAID notices: past them the oldest went from the list without a word, under a
+    heading that promised 'the notices of this session'. It says how many it shows of how many now."""
+    from planner.tui.app import MAX_SAID
+
+    from .helpers import keys_handled, post_keys
+
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        post_keys(app, ["l"] * (MAX_SAID + 5))  # each lot switch says what it changed
+        await keys_handled(pilot)
+        await pilot.press("m")
+        shown = question(await wait_for_choice(pilot))
+        assert f"the last {MAX_SAID} of {MAX_SAID + 5}" in shown, shown[:200]
+        assert shown.count("→ Lot") == MAX_SAID

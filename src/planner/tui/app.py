@@ -82,6 +82,7 @@ class PlannerApp(Filing, App[int]):
         self.document = document
         # every notification so far, with its time, the newest last: `m` shows them whole (MainScreen.action_messages)
         self.said: deque[tuple[datetime, Notification]] = deque(maxlen=MAX_SAID)
+        self.said_in_all = 0  # and how many were said: past MAX_SAID, m says it shows the last ones
         # `planner PLAN` on a file with merge conflicts: `document` is a new plan until one side of each
         # is taken; leaving the file as it is ends the planner with exit status 2 (`conflict_left`)
         self.start_conflict = conflict
@@ -255,6 +256,7 @@ class PlannerApp(Filing, App[int]):
         note = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
                             markup=markup)
         self.said.append((datetime.now().astimezone(), note))  # m shows them again, whole (action_messages)
+        self.said_in_all += 1
         if not show_now(self, note):  # in a line of their own (tui/toasts.py), in the frame of the edit
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 

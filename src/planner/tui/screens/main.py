@@ -492,8 +492,10 @@ class MainScreen(Screen):
                 f"{Content.from_markup(n.message).plain if n.markup else n.message}"  # Textual's are markup
                 for at, n in reversed(self.app.said)]
         text = "\n\n".join(said) if said else "No notices yet."
-        self.app.push_screen(Choice(f"The notices of this session, newest first\n\n{text}", [("close", "Close")],
-                                    escape="close"))
+        dropped = self.app.said_in_all - len(said)  # the oldest go past PlannerApp's MAX_SAID: say so
+        which = f" (the last {len(said)} of {self.app.said_in_all})" if dropped > 0 else ""
+        self.app.push_screen(Choice(f"The notices of this session, newest first{which}\n\n{text}",
+                                    [("close", "Close")], escape="close"))
 
     def action_help(self) -> None:
         from planner.tui.screens.help import HelpScreen
