@@ -625,6 +625,7 @@ async def test_at_40x12_a_notice_too_long_for_its_lines_ends_with_an_ellipsis(tm
         view = await view_of(pilot)
         post_keys(app, ["enter"])
         await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), "the reason")
+        await wait_for(pilot, lambda: "✗ This file cannot be opened" in screen_text(app), "the notice drawn")
         await pilot.pause()
         full = " ".join(f"✗ {notes[-1].title}: {notes[-1].message}".split())
         assert len(full) > 4 * 38  # more than its four lines hold

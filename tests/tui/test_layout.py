@@ -351,6 +351,8 @@ async def test_a_two_line_notice_follows_the_terminal_as_it_is_resized(draft):
 
         for width, height, rows in ((160, 48, 2), (100, 30, 2), (50, 16, 3), (80, 24, 2)):
             await pilot.resize_terminal(width, height)
+            await wait_for(pilot, lambda: len(screen_text(app).splitlines()) == height  # laid out at the new size
+                           and read(rows).startswith("✗ Not saved:"), f"the notice at {width}x{height}")
             await pilot.pause()
             shown = read(rows)
             assert max(len(line) for line in screen_text(app).splitlines()[:rows]) <= width
@@ -380,6 +382,7 @@ async def test_a_short_second_line_leaves_the_rest_of_the_pane_border_in_view(dr
         await through_path_prompt(pilot, "w", draft.parent / "gone" / "plan.toml")
         await wait_for(pilot, lambda: shown_toasts(app), "the notice")
         said = next(n for n in notes if n.title == "Not saved")
+        await wait_for(pilot, lambda: "does not exist" in screen_text(app).splitlines()[1], "its second line drawn")
         row = screen_text(app).splitlines()[1]
         words = row.removeprefix("┏━ 1 Partners ━").rstrip(" ━┓").strip()
         assert words and said.message.endswith(words) and len(words) < 100, row  # a second line of a few words
