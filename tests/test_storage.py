@@ -31,6 +31,7 @@ nonempty = text.filter(bool)
 title_text = text.filter(lambda value: bool(value.strip()))  # a plan's title: not empty, nor only spaces
 # names, short names and affiliations refuse bidi and invisible characters (U+2028 and U+FEFF among them)
 name_text = text.filter(lambda value: bool(value) and find_format(value) is None)
+legal_name_text = name_text.filter(lambda value: bool(value.strip()))  # a partner's name: nor only spaces
 euros = st.integers(0, MAX_EUROS)
 
 
@@ -40,7 +41,7 @@ def optional(strategy):
 
 partners = st.builds(
     Partner,
-    name=name_text,
+    name=legal_name_text,
     short_name=optional(name_text),
     country=st.sampled_from(sorted(RULES_2024.country_names)),
     kind=st.sampled_from([k.id for k in RULES_2024.kinds]),
