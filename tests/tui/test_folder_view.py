@@ -635,3 +635,17 @@ async def test_at_40x12_a_notice_too_long_for_its_lines_ends_with_an_ellipsis(tm
         shown = "".join(line.strip() for line in lines).removesuffix("…")
         assert full.replace(" ", "").startswith(shown.replace(" ", "")), (shown, full)
         assert app.screen is view
+
+
+async def test_the_footer_offers_enter_to_open_and_enter_opens(plans: Path, size):
+    # the table's own enter (Textual's 'select', never shown) hid the view's first key from its footer
+    app, _ = folder_app(plans)
+    async with app.run_test(size=size) as pilot:
+        view = await view_of(pilot)
+        await wait_for(pilot, lambda: "⏎ Open" in screen_text(app).splitlines()[-1], "⏎ Open in the footer")
+        table = view.query_one(PlansTable)
+        assert app.focused is table
+        table.move_cursor(row=[e.name for e in view.shown].index("plan-003.toml"))
+        await pilot.press("enter")
+        await wait_main(pilot)
+        assert app.document.path is not None and app.document.path.name == "plan-003.toml"

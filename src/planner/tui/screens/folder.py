@@ -116,6 +116,13 @@ class PlansTable(FittedTable):
         super().__init__(*args, **kwargs)
         self.zebra_stripes = True
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The table's own enter (Textual's `select_cursor`, never in the footer) is off: the view's open key
+        (folder.open, enter as shipped) takes it, and the footer shows it ("⏎ Open")."""
+        if action == "select_cursor":
+            return False
+        return super().check_action(action, parameters)
+
     @staticmethod
     def row(entry: core.Entry, narrow: bool = False) -> dict[str, Text]:
         if entry.error is not None:
