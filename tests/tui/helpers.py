@@ -281,6 +281,21 @@ def screen_text(app: PlannerApp) -> str:
     return "\n".join("".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items()))
 
 
+async def country_matches(pilot: Pilot, typed: str = "ger"):
+    """From the main screen, `a`, tab to the country, `typed`: (the partner form, its list of matching countries),
+    once it has two matches or more, the first highlighted (ger: Germany, then Niger)."""
+    from textual.widgets import OptionList
+
+    from planner.tui.screens.partner_form import PartnerForm
+
+    await pilot.press("a")
+    form = await wait_screen(pilot, PartnerForm)
+    await pilot.press("tab", "tab", "tab")
+    matches = form.query_one("#country-list", OptionList)
+    await type_text(pilot, typed, done=lambda: matches.option_count >= 2 and matches.highlighted == 0)
+    return form, matches
+
+
 async def focus(pilot: Pilot, widget) -> None:
     """Move the focus to `widget` (as a click would) and wait until it has it."""
     widget.focus()

@@ -571,12 +571,7 @@ async def test_a_new_legal_name_is_followed_by_the_entity_that_names_it_so(tmp_p
         await ready(pilot)
         assert app.board.eligible
         index, _ = utc(app)
-        await pilot.press(*["down"] * index, "enter")
-        form = await wait_screen(pilot, PartnerForm)
-        await focus(pilot, form.query_one("#name", Input))
-        await replace_text(pilot, "Universidad Técnica de Cantabria")
-        await pilot.press("enter")
-        await wait_main(pilot)
+        await edit_in_form(pilot, index, "#name", "Universidad Técnica de Cantabria", "enter")
         await wait_for(pilot, lambda: app.document.plan.partners[index].name == "Universidad Técnica de Cantabria",
                        "the edit")
         entity = next(p for p in app.document.plan.partners if p.short_name == "FUTC")
@@ -613,6 +608,17 @@ async def test_an_entity_that_names_its_beneficiary_by_legal_name_is_edited_with
         assert app.board.eligible
 
 
+async def edit_in_form(pilot, index: int, field: str, text: str, key: str) -> None:
+    """The partners table's row `index` opened with enter, `text` typed over `field`, `key` (enter or ctrl+s)
+    saves the form: back on the main screen."""
+    await pilot.press(*["down"] * index, "enter")
+    form = await wait_screen(pilot, PartnerForm)
+    await focus(pilot, form.query_one(field, Input))
+    await replace_text(pilot, text)
+    await pilot.press(key)
+    await wait_main(pilot)
+
+
 def utc(app) -> tuple[int, list[str]]:
     """In lot2-example: UTC's row, and the work packages it leads (WP4); FUTC is affiliated to it."""
     plan = app.document.plan
@@ -629,12 +635,7 @@ async def test_a_new_short_name_is_followed_by_the_work_packages_it_leads(tmp_pa
         await ready(pilot)
         index, led = utc(app)
         assert app.board.eligible
-        await pilot.press(*["down"] * index, "enter")
-        form = await wait_screen(pilot, PartnerForm)
-        await focus(pilot, form.query_one("#short_name", Input))
-        await replace_text(pilot, "UTEC")
-        await pilot.press("ctrl+s")
-        await wait_main(pilot)
+        await edit_in_form(pilot, index, "#short_name", "UTEC", "ctrl+s")
         await wait_for(pilot, lambda: app.document.plan.partners[index].short_name == "UTEC", "the edit")
         assert [wp.id for wp in app.document.plan.work_packages if wp.lead == "UTEC"] == led
         await wait_for(pilot, lambda: "✓ ELIGIBLE" in screen_text(app), "the verdict")

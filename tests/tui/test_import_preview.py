@@ -42,6 +42,8 @@ OWN_WORDS = [  # as partners fill in a coordinator's sheet
     ["Svaz průmyslu a dopravy", "SPD", "Czech Republic", "Employers organisation", ""],
     ["Fachhochschule Wien", "FHW", "Österreich", "UAS", ""],
 ]
+# line 3's kind, 'college', may mean two kinds: k asks which (the fill dialog)
+COLLEGE_ON_LINE_3 = [HEADER, OWN_WORDS[0], ["Fachhochschule Wien", "FHW", "Österreich", "college", ""]]
 EXPECTED = [("HNWF", "DE", "higher-education"), ("CIFPS", "ES", "vet-provider"), ("SPD", "CZ", "trade-association"),
             ("FHW", "AT", "higher-education")]
 
@@ -74,6 +76,13 @@ async def open_preview(pilot, source: Path) -> ImportScreen:
     await ready(pilot)
     await ask_to_import(pilot, source)
     return await wait_screen(pilot, ImportScreen)
+
+
+async def kind_asked_for_line_3(pilot, screen: ImportScreen) -> None:
+    """In the preview of COLLEGE_ON_LINE_3: down to line 3, whose kind 'college' may mean two, and `k`."""
+    await pilot.press("down")
+    await wait_for(pilot, lambda: said(screen, "#import-detail").startswith("Line 3: kind 'college'"), "line 3")
+    await pilot.press("k")
 
 
 async def pick(pilot, burst: bool, typed: str, scope_steps: int = 0) -> None:
@@ -502,13 +511,11 @@ async def test_at_40x12_the_fill_dialog_shows_its_question_its_choices_and_for_w
     ("For: line 5 only") were out of sight until tab closed the list."""
     from textual.widgets import OptionList
 
-    source = partners_csv(tmp_path, [HEADER, OWN_WORDS[0], ["Fachhochschule Wien", "FHW", "Österreich", "college", ""]])
+    source = partners_csv(tmp_path, COLLEGE_ON_LINE_3)
     app, _ = make_app(draft)
     async with app.run_test(size=(40, 12)) as pilot:
         screen = await open_preview(pilot, source)
-        await pilot.press("down")
-        await wait_for(pilot, lambda: said(screen, "#import-detail").startswith("Line 3: kind 'college'"), "line 3")
-        await pilot.press("k")
+        await kind_asked_for_line_3(pilot, screen)
         dialog = await wait_screen(pilot, PickDialog)
         choices = dialog.query_one("#pick", Picker).query_one(OptionList)
         await wait_for(pilot, lambda: choices.display and choices.region.height > 0, "the choices listed")
@@ -542,13 +549,11 @@ async def test_at_40x12_the_preview_and_its_fill_dialog_are_drawn_small_from_the
         display(self, screen, renderable)
 
     monkeypatch.setattr(App, "_display", record)
-    source = partners_csv(tmp_path, [HEADER, OWN_WORDS[0], ["Fachhochschule Wien", "FHW", "Österreich", "college", ""]])
+    source = partners_csv(tmp_path, COLLEGE_ON_LINE_3)
     app, _ = make_app(draft)
     async with app.run_test(size=(40, 12)) as pilot:
         screen = await open_preview(pilot, source)
-        await pilot.press("down")
-        await wait_for(pilot, lambda: said(screen, "#import-detail").startswith("Line 3: kind 'college'"), "line 3")
-        await pilot.press("k")
+        await kind_asked_for_line_3(pilot, screen)
         await wait_screen(pilot, PickDialog)
         await pilot.pause()
         await pilot.pause()

@@ -19,7 +19,17 @@ from planner.tui.widgets.choice_list import ChoiceList
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
-from .helpers import SAMPLES, ask_to_import, make_app, open_screen, ready, type_text, wait_for, wait_screen
+from .helpers import (
+    SAMPLES,
+    ask_to_import,
+    country_matches,
+    make_app,
+    open_screen,
+    ready,
+    type_text,
+    wait_for,
+    wait_screen,
+)
 
 
 @pytest.fixture
@@ -114,11 +124,7 @@ async def test_a_pickers_highlighted_match_shows_in_reverse(plan, size):
     app, _ = make_app(plan)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("a")
-        form = await wait_screen(pilot, PartnerForm)
-        await pilot.press("tab", "tab", "tab")
-        matches = form.query_one("#country-list", OptionList)
-        await type_text(pilot, "ger", done=lambda: matches.option_count >= 2 and matches.highlighted == 0)
+        _, matches = await country_matches(pilot)
         assert_list_cursor(app, matches, 0)
         await pilot.press("down")
         await wait_for(pilot, lambda: matches.highlighted == 1, "the next match highlighted")

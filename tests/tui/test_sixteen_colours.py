@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import textual.constants
 from textual.command import CommandPalette
-from textual.widgets import Button, Input, OptionList
+from textual.widgets import Button, Input
 
 from planner.tui.screens.budget_forms import LineForm
 from planner.tui.screens.compare import CompareScreen
@@ -22,6 +22,7 @@ from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import RulesTable
 
 from .helpers import (
+    country_matches,
     make_app,
     open_budget,
     ready,
@@ -33,6 +34,17 @@ from .helpers import (
     wait_screen,
 )
 from .terminal_colours import VISIBLE, contrast, find, row_text, screen_cells, sixteen_colours, text_cell
+
+
+async def assert_reads_on(pilot, key: str, kind, text: str) -> None:
+    """`key` opens a `kind` screen, where `text` reads on its background; escape goes back to the main screen."""
+    await pilot.press(key)
+    await wait_screen(pilot, kind)
+    await pilot.pause()
+    cell = text_cell(screen_cells(pilot.app), text)
+    assert cell.contrast >= VISIBLE, cell
+    await pilot.press("escape")
+    await wait_main(pilot)
 
 
 @pytest.fixture
@@ -98,11 +110,7 @@ async def test_a_pickers_highlighted_match_shows(draft, ansi16, size):
     app, _ = make_app(draft)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("a")
-        form = await wait_screen(pilot, PartnerForm)
-        await pilot.press("tab", "tab", "tab")
-        matches = form.query_one("#country-list", OptionList)
-        await type_text(pilot, "ger", done=lambda: matches.option_count >= 2 and matches.highlighted == 0)
+        _, matches = await country_matches(pilot)
         await pilot.pause()
         assert "Germany" in str(matches.get_option_at_index(0).prompt)
         assert "Niger" in str(matches.get_option_at_index(1).prompt)
@@ -130,19 +138,8 @@ async def test_a_dialogs_frame_title_default_button_and_scrollbar_show(draft, an
         await pilot.press("escape")
         await wait_main(pilot)
 
-        await pilot.press("c")
-        await wait_screen(pilot, CompareScreen)
-        await pilot.pause()
-        title = text_cell(screen_cells(app), "What if")
-        assert title.contrast >= VISIBLE, title
-        await pilot.press("escape")
-        await wait_main(pilot)
-
-        await pilot.press("a")
-        await wait_screen(pilot, PartnerForm)
-        await pilot.pause()
-        save = text_cell(screen_cells(app), "Save (enter)")
-        assert save.contrast >= VISIBLE, save
+        await assert_reads_on(pilot, "c", CompareScreen, "What if")
+        await assert_reads_on(pilot, "a", PartnerForm, "Save (enter)")
 
 
 async def test_a_questions_focused_answer_reads(draft, ansi16, size):
