@@ -24,8 +24,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     take from the end of another's. A long test late in that order started when the others were nearly
     done, and the run waited for it alone on a core: the lot 1 flow of test_partner_form.py, 8 s on a
     loaded machine, made the last 6 s of a 2:30 run. Started first, they share the run with the short
-    ones. Every worker collects the same order (xdist requires it): the sort is stable and by marker only."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    ones. Every worker collects the same order (xdist requires it): the sort is stable and by marker only.
+
+    The tests marked `heap` come before them: they collect the whole process (tests/tui/test_heap.py), and
+    a worker that had run the long tests before them held every earlier test's frozen objects: its folder-view
+    test took 12 s of CPU there, and 1.5 s as a worker's first test."""
+    items.sort(key=lambda item: (item.get_closest_marker("heap") is None, item.get_closest_marker("long") is None))
 
 
 @pytest.fixture(autouse=True)
