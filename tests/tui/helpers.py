@@ -21,6 +21,7 @@ from textual.widgets import Input, Select, Static
 from planner.tui.app import PlannerApp, open_document
 from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.widgets.cut import Cut
+from planner.tui.widgets.footer import FooterItem, PlannerFooter
 from planner.tui.widgets.lot_pane import LotPane
 from planner.tui.widgets.partners import PartnersTable
 from planner.tui.widgets.scoreboard import ScoreboardView
@@ -279,6 +280,18 @@ def screen_text(app: PlannerApp) -> str:
         rows.setdefault(float(m.group(2)), []).append(
             (float(m.group(1)), html.unescape(m.group(3)).replace("\xa0", " ")))
     return "\n".join("".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items()))
+
+
+def footer_items(screen: Screen) -> list[FooterItem]:
+    """What the footer of `screen` shows now, at its width: each key (its key, as shown, and its words), a
+    group's words, and the last item when keys are left out; not the palette's key, docked right."""
+    footers = screen.query(PlannerFooter)
+    return footers.first().shown() if footers else []
+
+
+def footer_keys(screen: Screen) -> dict[str, str]:
+    """The keys the footer of `screen` shows, as shown ("^s", "?", "1"), each with its words."""
+    return {item.key_display: item.description for item in footer_items(screen) if item.key}
 
 
 async def country_matches(pilot: Pilot, typed: str = "ger"):

@@ -4,7 +4,6 @@ help and a command in the palette; config.toml remaps it by its id."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets._footer import FooterKey
 
 from planner.tui import actions
 from planner.tui.actions import Action
@@ -12,14 +11,14 @@ from planner.tui.screens.dialogs import PathPrompt
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.help import HelpScreen
 
-from .helpers import help_text, make_app, ready, type_text, wait_for, wait_main, wait_screen
+from .helpers import footer_items, help_text, make_app, ready, type_text, wait_for, wait_main, wait_screen
 
 RING = Action("planner.ring", "g", "ring the bell: the call has {lots} lots", "app.notify('Ring rang')", "Ring",
               footer=10, palette="Ring the bell", palette_help="A test entry for call {call}")
 
 
 def footer_keys(app) -> dict[str, str]:
-    return {key.key: key.description for key in app.screen.query(FooterKey)}
+    return {item.key: item.description for item in footer_items(app.screen) if item.key}
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.widgets.budget_grid import BudgetGrid
 
 from .helpers import (
+    footer_keys,
     make_app,
     open_share_form,
     ready,
@@ -70,17 +71,17 @@ async def test_grant_field_drops_a_cleared_error_and_offers_no_typed_keys(tmp_pa
     app, _ = make_app(tmp_path / "new.toml")
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
-        def footer_keys() -> set[str]:  # what the footer shows
-            return {key.key_display for key in app.screen.query("FooterKey")}
+        def shown() -> set[str]:  # the keys the footer shows
+            return set(footer_keys(app.screen))
 
-        await wait_for(pilot, lambda: {"?", "a"} <= footer_keys(), "? and a in the footer on the table")
+        await wait_for(pilot, lambda: {"?", "a"} <= shown(), "? and a in the footer on the table")
         grant = app.query_one("#grant", Input)
         grant.focus()
         await wait_for(pilot, lambda: app.focused is grant, "the grant field")
         # ? and the letters type into the field: the footer does not offer them there
-        await wait_for(pilot, lambda: not {"?", "a"} & footer_keys(), "? and a gone from the footer")
-        assert "^s" in footer_keys()
-        assert "f1" in footer_keys()  # help stays reachable from a field, by the key that does not type
+        await wait_for(pilot, lambda: not {"?", "a"} & shown(), "? and a gone from the footer")
+        assert "^s" in shown()
+        assert "f1" in shown()  # help stays reachable from a field, by the key that does not type
         await type_text(pilot, "abc")
         await wait_for(pilot, lambda: "not an amount" in static_text(app, "#grant-hint"), "the error")
         await pilot.press("ctrl+u")

@@ -23,6 +23,7 @@ from .helpers import (
     TIMEOUT,
     Note,
     focus,
+    footer_keys,
     make_app,
     post_keys,
     ready,
@@ -566,13 +567,13 @@ async def test_started_on_a_folder_the_footer_offers_no_way_back_to_a_plan(plans
     async with app.run_test(size=(80, 24)) as pilot:
         view = await view_of(pilot)
 
-        def footer_keys() -> set[str]:
-            return {key.key_display for key in view.query("FooterKey")}
+        def shown() -> set[str]:
+            return set(footer_keys(view))
 
-        await wait_for(pilot, lambda: "n" in footer_keys(), "the footer")
-        assert "esc" not in footer_keys()
+        await wait_for(pilot, lambda: "n" in shown(), "the footer")
+        assert "esc" not in shown()
         post_keys(app, ["/", "p"])  # a filter typed: escape clears it, and says so
-        await wait_for(pilot, lambda: "esc" in footer_keys(), "esc offered with a filter")
+        await wait_for(pilot, lambda: "esc" in shown(), "esc offered with a filter")
 
 
 async def test_ctrl_o_from_a_new_plan_names_the_folder_not_a_dot(plans: Path, monkeypatch):

@@ -7,11 +7,10 @@ import shutil
 from pathlib import Path
 
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 from planner.tui.screens.help import HelpScreen
 
-from .helpers import SAMPLES, help_text, make_app, open_budget, ready, screen_text, wait_for, wait_screen
+from .helpers import SAMPLES, footer_items, help_text, make_app, open_budget, ready, screen_text, wait_for, wait_screen
 
 BUDGET_KEYS = ["^s Save", "^z Undo", "esc Close", "a Add WP", "e Edit WP", "d Remove WP", "s Share", "t Timeline",
                "p Problems in full"]
@@ -34,8 +33,7 @@ def footer_row(app) -> str:
 
 
 def shown_keys(app) -> list[str]:
-    return [f"{key.key_display} {key.description}".strip() for key in app.screen.query(FooterKey)
-            if key.display and key.parent.display]
+    return [f"{item.key_display} {item.description}".strip() for item in footer_items(app.screen)]
 
 
 async def test_the_budget_screen_at_80_columns_shows_whole_keys_and_names_the_key_for_the_rest(tmp_path):
@@ -144,3 +142,22 @@ async def test_a_screen_without_a_help_key_ends_its_cut_footer_with_an_ellipsis(
         await pilot.resize_terminal(80, 24)
         await wait_for(pilot, lambda: "space Cell in full" in footer_row(app), "every key again")
         assert "…" not in footer_row(app)
+
+
+async def test_a_click_on_a_key_in_the_footer_presses_it(tmp_path):
+    """The footer draws its keys in one line (widgets/footer.py): a click on a key's words presses it, as
+    on Textual's footer; a click on the blank after the keys presses nothing."""
+    from planner.tui.screens.partner_form import PartnerForm
+    from planner.tui.widgets.footer import KeysLine
+
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "a Add" in footer_line(app), "a Add in the footer")
+        row = footer_row(app)
+        line = app.screen.query_one(KeysLine)
+        await pilot.click(line, offset=(len(row.rstrip()) + 2, 0))
+        await pilot.pause()
+        assert not isinstance(app.screen, PartnerForm)
+        await pilot.click(line, offset=(row.index("Add "), 0))
+        await wait_screen(pilot, PartnerForm)

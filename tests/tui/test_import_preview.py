@@ -17,6 +17,7 @@ from planner.tui.widgets.picker import Picker
 
 from .helpers import (
     ask_to_import,
+    footer_keys,
     help_text,
     import_rows,
     make_app,
@@ -106,7 +107,7 @@ async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draf
         before = len(app.document.plan.partners)
         assert said(screen, "#import-summary").startswith("Import partners.csv: 4 to add, 0 rejected")
         # every fill key in the footer: c (a country for the rows) was left out while it worked
-        await wait_for(pilot, lambda: {"k", "r", "c"} <= {key.key_display for key in screen.query("FooterKey")},
+        await wait_for(pilot, lambda: {"k", "r", "c"} <= set(footer_keys(screen)),
                        "k, r and c in the footer")
         # the columns as read: each header and the key it is read as
         columns = screen.query_one(ColumnsTable)

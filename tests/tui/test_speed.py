@@ -225,13 +225,14 @@ async def test_a_keystroke_in_a_field_reaches_the_plan_and_the_panes_in_its_own_
         assert app.document.plan.assessment.relevance is None
 
 
-async def test_a_focus_move_rebuilds_the_footer_once(tmp_path, monkeypatch):
-    """Textual's footer rebuilds (two or three frames each) every time the screen says its keys
+async def test_a_focus_move_redraws_the_footer_once_and_mounts_nothing(tmp_path, monkeypatch):
+    """Textual's footer rebuilds its widgets (two or three frames each) every time the screen says its keys
     changed, and a focus move says so more than once: `tab` drew the footer three times after the
-    panes. PlannerFooter shares one rebuild between the notices and skips one that shows the same keys."""
-    from planner.tui.widgets.footer import PlannerFooter
+    panes. PlannerFooter shares one redraw between the notices, skips one that shows the same keys, and
+    draws the keys itself: a change of keys mounts no widget, it repaints the one line."""
+    from planner.tui.widgets.footer import KeysLine, PlannerFooter
 
-    from .helpers import focus
+    from .helpers import focus, footer_keys
 
     app, _ = make_app(many_partners(tmp_path, 20))
     async with app.run_test(size=(160, 48)) as pilot:
@@ -240,23 +241,25 @@ async def test_a_focus_move_rebuilds_the_footer_once(tmp_path, monkeypatch):
         for _ in range(5):
             await pilot.pause()
         footer = app.query_one(PlannerFooter)
-        rebuilds: list[int] = []
-        recompose = PlannerFooter.recompose
+        widgets = list(footer.children)
+        redraws: list[int] = []
+        show = KeysLine.show
 
-        async def counted(self):
-            rebuilds.append(1)
-            await recompose(self)
+        def counted(self, *args):
+            redraws.append(1)
+            show(self, *args)
 
-        monkeypatch.setattr(PlannerFooter, "recompose", counted)
-        keys = lambda: {k.description for k in footer.query("FooterKey")}  # noqa: E731
+        monkeypatch.setattr(KeysLine, "show", counted)
+        keys = lambda: set(footer_keys(app.screen).values())  # noqa: E731
         assert "Remove" in keys()  # the table's own key
         await pilot.press("tab")
-        await wait_for(pilot, lambda: "Remove" not in keys() and footer.children, "the lot pane's keys")
+        await wait_for(pilot, lambda: "Remove" not in keys(), "the lot pane's keys")
         for _ in range(10):
             await pilot.pause()
-        assert len(rebuilds) == 1
+        assert len(redraws) == 1
         await pilot.press("shift+tab")
         await wait_for(pilot, lambda: "Remove" in keys(), "the table's keys again")
         for _ in range(10):
             await pilot.pause()
-        assert len(rebuilds) == 2
+        assert len(redraws) == 2
+        assert list(footer.children) == widgets  # the same line (and palette key): nothing mounted

@@ -1,32 +1,39 @@
-"""Textual's footer, redrawn once per change of the keys on offer rather than once per notice of it.
+"""The footer: the keys on offer, drawn as one line by one widget, and redrawn once per change of them.
 
-The footer rebuilds itself (recompose) after the next frame each time the screen says its bindings
-changed, and a focus move says so two or three times in a row (the focus, then the bindings of the
-widget that got it), often with the same keys as before, and each rebuild takes two or three frames
-(old keys removed, new ones mounted, then laid out): `tab` drew the footer three times after the
-panes, about 90 ms and 2.6 KB on the wire. Notices that come while a rebuild is waiting
-share it, and a rebuild that would show the keys already shown is skipped.
+Textual's footer composes a widget for every key (a `FooterKey`, a group of them, a label for the
+group) and rebuilds them all (recompose: old ones removed, new ones mounted, styled and laid out, two
+or three frames) each time the screen says its bindings changed. A focus move says so two or three
+times in a row, often with the same keys as before. Here `KeysLine` draws every key itself, as
+`FooterKey` draws one (the same styles, from the same theme variables), and a change of keys is a
+repaint of that one line: no widget is mounted. In the TUI tests the footer's widgets were a tenth of
+the CPU. Notices that come while a redraw is waiting share it, and one that would show the keys
+already shown is skipped. The command palette's key stays Textual's own, docked right.
 
 Every key is shown whole. Textual's footer cuts the row at the terminal's edge, mid-word ("t Timel"
 on the budget screen at 80 columns) and with no sign that keys are missing. Here the keys that do
 not fit are left out from the end, and the last item names the key that lists them all ("? More
 keys"), the screen's help, whose key is then shown even where the footer does not offer it; on a
 screen without one (the comparison, the forms) it is "…". A group of keys ("1 2 3 Panes") is shown or
-left out whole.
+left out whole. The fit is made as the line is drawn, at the width it has then (a resize included).
+
+A key is pressed by a click on it (a disabled one rings the bell), as on Textual's footer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
+from typing import NamedTuple
 
 from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.events import Resize
-from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+from textual.widgets._footer import FooterKey
 
 from planner.tui.widgets.live import is_text_field
 
@@ -34,10 +41,206 @@ MORE = "More keys"  # the last item's words when keys are left out
 LEFT_OUT = "…"  # the last item where keys are left out and no key lists them (the screen has no help)
 
 
+class FooterItem(NamedTuple):
+    """One thing the footer shows: a key with its words, a key of a group (`grouped`, no words), or the
+    words after a group's keys (`key` empty)."""
+
+    key: str
+    key_display: str
+    description: str
+    action: str = ""
+    enabled: bool = True
+    tooltip: str = ""
+    grouped: bool = False
+
+
+class _Piece(NamedTuple):
+    """An item as drawn: its columns from `start` to `end`, the gap before it included in `start`'s count."""
+
+    item: FooterItem
+    start: int
+    end: int
+
+
+# what Textual's footer CSS gives each kind of item, outside its text: (margin left, margin right)
+_KEY_MARGINS = (0, 0)  # FooterKey (not compact)
+_GROUPED_MARGINS = (1, 1)  # FooterKey.-grouped in a KeyGroup (not compact)
+_LABEL_MARGINS = (0, 1)  # FooterLabel (a group's words, "…")
+
+
+def offered(screen: Screen) -> list[list[FooterItem]]:
+    """The keys `screen` offers, as Textual's footer groups them: one list per item it shows, a key alone or
+    the keys of a group followed by the group's words. The first binding of each action is shown."""
+    app = screen.app
+    by_action: dict[str, list[tuple[Binding, bool, str]]] = {}
+    for _, binding, enabled, tooltip in screen.active_bindings.values():
+        if binding.show:
+            by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
+    units: list[list[FooterItem]] = []
+    for group, same in groupby(by_action.values(), lambda bindings: bindings[0][0].group):
+        actions = list(same)
+        if group is not None and len(actions) > 1:
+            units.append([FooterItem(b.key, app.get_key_display(b), "", b.action, enabled, tooltip or b.description,
+                                     grouped=True) for b, enabled, tooltip in (bindings[0] for bindings in actions)]
+                         + [FooterItem("", "", group.description)])
+        else:
+            units.extend([FooterItem(b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip)]
+                         for b, enabled, tooltip in (bindings[0] for bindings in actions))
+    return units
+
+
+def _margins(item: FooterItem) -> tuple[int, int]:
+    if item.grouped:
+        return _GROUPED_MARGINS
+    return _KEY_MARGINS if item.key else _LABEL_MARGINS
+
+
+def _text_width(item: FooterItem) -> int:
+    if not item.key:
+        return cell_len(item.description)
+    if item.description:
+        return cell_len(item.key_display) + cell_len(item.description) + 3  # " k " and "words "
+    return cell_len(item.key_display)
+
+
+def _unit_width(unit: list[FooterItem], before: int = 0) -> tuple[int, int]:
+    """The columns `unit` takes after an item whose right margin is `before` (the larger of two neighbours'
+    margins is the space between them, as Textual lays out a row), and its own right margin."""
+    used, right = 0, before
+    for item in unit:
+        left, new_right = _margins(item)
+        used += max(right, left) + _text_width(item)
+        right = new_right
+    return used, right
+
+
+class KeysLine(Widget):
+    """The footer's keys, drawn in one line (see the module's docstring)."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"footer-key--key", "footer-key--description", "footer-key--item", "footer-key--hover",
+                         "footer-label"}
+    # the styles of Textual's FooterKey, FooterKey:hover and the footer's FooterLabel
+    DEFAULT_CSS = """
+    KeysLine {
+        width: 1fr;
+        height: 1;
+        text-wrap: nowrap;
+        .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .footer-key--item {
+            background: $footer-item-background;
+        }
+        .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        .footer-label {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.units: list[list[FooterItem]] = []
+        self.more: FooterItem | None = None  # the last item where keys are left out: "? More keys" or "…"
+        self._pieces: list[_Piece] = []  # as last drawn, for the mouse
+        self._hover: FooterItem | None = None
+
+    def show(self, units: list[list[FooterItem]], more: FooterItem | None) -> None:
+        self.units, self.more = units, more
+        self._hover = None
+        self.refresh()
+
+    def fitted(self, width: int | None = None) -> list[FooterItem]:
+        """The items shown at `width` columns (the line's own by default), the last item included."""
+        return [piece.item for piece in self._fit(self.size.width if width is None else width)]
+
+    def _fit(self, room: int) -> list[_Piece]:
+        """Whole units from the start while they and, when some are left out, the last item fit in `room`."""
+        pieces: list[_Piece] = []
+        used, right = 0, 0
+        total, _ = _unit_width([item for unit in self.units for item in unit])
+        fits, more = total <= room, self.more
+        for unit in self.units:
+            width, after = _unit_width(unit, right)
+            if not fits and used + width + (_unit_width([more], after)[0] if more is not None else 0) > room:
+                break
+            for item in unit:
+                left, item_right = _margins(item)
+                start = used + max(right, left)
+                used = start + _text_width(item)
+                pieces.append(_Piece(item, start, used))
+                right = item_right
+        if not fits and more is not None:
+            start = used + max(right, _margins(more)[0])
+            pieces.append(_Piece(more, start, start + _text_width(more)))
+        return pieces
+
+    def render(self) -> Text:
+        self._pieces = pieces = self._fit(self.size.width)
+        key_style = self.get_component_rich_style("footer-key--key")
+        words_style = self.get_component_rich_style("footer-key--description")
+        item_style = self.get_component_rich_style("footer-key--item")
+        hover_style = self.get_component_rich_style("footer-key--hover")
+        label_style = self.get_component_rich_style("footer-label")
+        line = Text(no_wrap=True, end="")
+        for item, start, end in pieces:
+            line.append(" " * (start - line.cell_len))
+            if not item.key:
+                line.append(item.description, label_style)
+                continue
+            base = item_style if item is not self._hover else item_style + hover_style
+            if not item.enabled:
+                base += Style(dim=True)
+            if item.description:
+                drawn = Text.assemble((f" {item.key_display} ", key_style), (f"{item.description} ", words_style))
+            else:
+                drawn = Text.assemble((item.key_display, key_style))  # a span, as the words are: under `base`
+            if item is self._hover:
+                drawn.stylize(Style(bgcolor=hover_style.bgcolor))
+            drawn.stylize_before(base)
+            line.append_text(drawn)
+        return line
+
+    def _at(self, x: int) -> FooterItem | None:
+        return next((item for item, start, end in self._pieces if start <= x < end and item.key), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        item = self._at(event.x)
+        if item is not self._hover:
+            self._hover = item
+            self.tooltip = item.tooltip if item is not None and item.tooltip else None
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        item = self._at(event.x)
+        if item is None:
+            return
+        if item.enabled:
+            self.app.simulate_key(item.key)
+        else:
+            self.app.bell()
+
+
 class PlannerFooter(Footer):
     _rebuild_waiting = False
     _shown: tuple | None = None  # what the last rebuild showed (see `offer`)
-    _more: Widget | None = None  # the last item, "? More keys" (or "…"), shown when keys are left out (`_fit`)
+    _palette_shown: tuple | None = None  # the part of it that needs a recompose: the palette's key
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -48,140 +251,63 @@ class PlannerFooter(Footer):
             self.call_after_refresh(self._rebuild)
 
     def offer(self) -> tuple:
-        """What Footer.compose would show now: the keys, their labels and states, and the palette key."""
-        app = self.app
-        keys = tuple((b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip,
-                      (b.group.description, b.group.compact) if b.group else None)
-                     for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
-        return keys, self.show_command_palette, self.compact, app.ENABLE_COMMAND_PALETTE
+        """What the footer would show now: the keys, their labels and states, the last item, and the palette."""
+        units = tuple(tuple(unit) for unit in offered(self.screen))
+        return units, self._more_item(), self._palette()
 
-    def compose(self) -> Iterator[Widget]:
-        # a FooterKey starts compact (its own default) and a key of a binding is then bound to the footer's
-        # style: mounted, it took the class -compact and dropped it again, two restyles of each key at
-        # every rebuild (7 s of 150 in the TUI tests); set before the mount, its style is computed once.
-        # The palette's key is not bound: it stays compact, as Textual draws it
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                compact = self.compact or widget.has_class("-command-palette")
-                widget.set_reactive(FooterKey.compact, compact)
-                widget.set_class(compact, "-compact", update=False)
-            yield widget
-        self._more = None  # made by _fit when keys are left out
+    def _palette(self) -> tuple:
+        return self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE
 
-    def _help_binding(self) -> Binding | None:
-        """The screen's key for its help (the list of every key), as a user can press it now: `?` unless
-        a text field has the focus (it would type a '?'), else f1."""
+    def _more_item(self) -> FooterItem:
+        """The last item, for when keys are left out: the screen's key for its help (the list of every key), as
+        a user can press it now (`?` unless a text field has the focus, where it would type a '?', else f1);
+        "…" on a screen without one."""
         found = [b for _, b, enabled, _ in self.screen.active_bindings.values()
                  if enabled and b.action.rsplit(".", 1)[-1] == "help"]
         typing = is_text_field(self.screen.focused)
-        return next((b for b in found if not (typing and b.key == "question_mark")), None)
+        help_key = next((b for b in found if not (typing and b.key == "question_mark")), None)
+        if help_key is None:
+            return FooterItem("", "", LEFT_OUT)
+        return FooterItem(help_key.key, self.app.get_key_display(help_key), MORE, help_key.action)
 
-    def _fit(self) -> None:
-        """Keys left out from the end until the rest and "? More keys" fit the footer's width; where the
-        screen has no help key, "…" says that keys are left out. A group of keys ("1 2 3") goes with its
-        words ("Panes"): left out together."""
-        more = self._more
-        items = [child for child in self.children if child is not more and not child.has_class("-command-palette")]
-        room = (self.size.width or self.app.size.width) - sum(
-            _outer_width(child) for child in self.children if child.has_class("-command-palette"))
-        if sum(_at_most(item) for item in items) <= room:  # the usual case, counted without drawing a key
-            for item in items:
-                item.display = True
-            if more is not None:
-                more.display = False
+    @property
+    def line(self) -> KeysLine | None:
+        return next((child for child in self.children if isinstance(child, KeysLine)), None)
+
+    def shown(self) -> list[FooterItem]:
+        """The items the footer shows now, at its width: the keys that fit and the last item if keys are left
+        out (the palette's key aside)."""
+        line = self.line
+        return line.fitted() if line is not None else []
+
+    def compose(self) -> Iterator[Widget]:
+        if not self._bindings_ready:
             return
-        widths = _widths(items)
-        fits = sum(widths) <= room
-        if not fits and more is None:
-            help_key = self._help_binding()
-            if help_key is not None:
-                more = FooterKey(help_key.key, self.app.get_key_display(help_key), MORE, help_key.action,
-                                 classes="-more")
-                more.set_reactive(FooterKey.compact, self.compact)
-                more.set_class(self.compact, "-compact", update=False)
-            else:  # nothing lists the screen's keys: at least say that some are left out
-                more = FooterLabel(LEFT_OUT, classes="-more")
-            self._more = more
-            self.mount(more)
-        if not fits and more is not None:
-            room -= _width_beside(more, items)  # (it may not be styled yet: reckoned from its neighbours)
-        used, cut = 0, fits
-        for unit in _units(items, widths):
-            used += sum(width for _, width in unit)
-            cut = cut or used > room
-            for item, _ in unit:
-                item.display = fits or not cut
-        if more is not None:
-            more.display = not fits
-
-    def on_resize(self, event: Resize) -> None:
-        self._fit()
+        line = KeysLine()
+        units, more, _ = self._shown = self.offer()
+        self._palette_shown = self._palette()
+        line.units, line.more = [list(unit) for unit in units], more
+        yield line
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:  # as Textual's footer does
+            try:
+                _, binding, enabled, tooltip = self.screen.active_bindings[self.app.COMMAND_PALETTE_BINDING]
+            except KeyError:
+                return
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
 
     async def _rebuild(self) -> None:
         self._rebuild_waiting = False
         if not self.is_attached:
             return  # its screen closed meanwhile
         offer = self.offer()
-        if offer == self._shown and self.children:
+        line = self.line
+        if offer == self._shown and line is not None:
+            return
+        if line is None or self._palette() != self._palette_shown:
+            await self.recompose()
             return
         self._shown = offer
-        await self.recompose()
-        self._fit()
-
-
-def _units(items: list[Widget], widths: list[int]) -> list[list[tuple[Widget, int]]]:
-    """The items as they are shown or left out, each with its width: one key, or a group of keys and the
-    words after it (Textual composes "1 2 3" and "Panes" as two siblings)."""
-    units: list[list[tuple[Widget, int]]] = []
-    for item, width in zip(items, widths):
-        if isinstance(item, FooterLabel) and units and isinstance(units[-1][-1][0], KeyGroup):
-            units[-1].append((item, width))
-        else:
-            units.append([(item, width)])
-    return units
-
-
-def _width_beside(more: Widget, items: list[Widget]) -> int:
-    """The columns the last item ("? More keys", "…") takes after the keys: a key's as its styled neighbours
-    are drawn (their padding and margins, from the footer's CSS), from its words alone where it has none."""
-    if isinstance(more, FooterLabel):
-        return cell_len(LEFT_OUT) + 1  # its character and the margin after it (Textual's FooterLabel)
-    if isinstance(more, FooterKey):
-        words = cell_len(more.key_display) + cell_len(more.description)
-        for item in items:
-            if isinstance(item, FooterKey) and item.is_mounted:
-                return _widths([item])[0] - cell_len(item.key_display) - cell_len(item.description) + words
-    return _at_most(more)
-
-
-def _outer_width(widget: Widget) -> int:
-    """The columns `widget` takes in the footer's row, its margins aside: its text, padding and border."""
-    if widget.children:  # a group of keys ("1 2 3 Panes")
-        inner = sum(_widths(list(widget.children)))
-    else:
-        inner = widget.get_content_width(Size(0, 0), Size(0, 0))
-    return inner + widget.styles.gutter.width
-
-
-def _widths(widgets: list[Widget]) -> list[int]:
-    """Each widget's columns in a row, its margin included as Textual lays out a row: the space between two
-    neighbours is the larger of their two margins."""
-    widths, right = [], 0
-    for widget in widgets:
-        margin = widget.styles.margin
-        widths.append(max(right, margin.left) + _outer_width(widget))
-        right = margin.right
-    if widths:
-        widths[-1] += right
-    return widths
-
-
-def _at_most(widget: Widget) -> int:
-    """At least the columns `widget` takes in the row, from its words alone: a key, its label, and room for
-    the widest padding and margins of the footer's CSS (Textual's: 1 on each side of a key, 1 after its
-    label, a margin of 1 on each side)."""
-    if isinstance(widget, FooterKey):
-        return cell_len(widget.key_display) + cell_len(widget.description) + 5
-    if widget.children:  # a group of keys and its label
-        return sum(_at_most(child) for child in widget.children) + 2
-    return cell_len(str(getattr(widget, "content", ""))) + 4
+        units, more, _ = offer
+        line.show([list(unit) for unit in units], more)
