@@ -161,3 +161,27 @@ async def test_a_click_on_a_key_in_the_footer_presses_it(tmp_path):
         assert not isinstance(app.screen, PartnerForm)
         await pilot.click(line, offset=(row.index("Add "), 0))
         await wait_screen(pilot, PartnerForm)
+
+
+async def test_the_key_under_the_mouse_is_highlighted_whole(tmp_path):
+    """As on Textual's footer (FooterKey:hover): the key under the pointer, its key and its words, takes the
+    theme's hover background; the others keep theirs, and it goes when the pointer leaves."""
+    from planner.tui.widgets.footer import KeysLine
+
+    def backgrounds() -> dict[str, str]:
+        strip = app.screen._compositor.render_strips()[-1]
+        return {segment.text.strip(): str(segment.style.bgcolor) for segment in strip if segment.text.strip()}
+
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "a Add" in footer_line(app), "a Add in the footer")
+        before = backgrounds()
+        assert before["a"] == before["Add"] == before["Lot"]
+        line = app.screen.query_one(KeysLine)
+        await pilot.hover(line, offset=(footer_row(app).index("Add "), 0))
+        await wait_for(pilot, lambda: backgrounds()["Add"] != before["Add"], "the key under the mouse highlighted")
+        now = backgrounds()
+        assert now["a"] == now["Add"] and now["Lot"] == before["Lot"] and now["Quit"] == before["Quit"]
+        await pilot.hover(line, offset=(len(footer_row(app).rstrip()) + 2, 0))
+        await wait_for(pilot, lambda: backgrounds() == before, "no key highlighted once the mouse left it")
