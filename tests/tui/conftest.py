@@ -144,4 +144,17 @@ def lot1(tmp_path: Path) -> Path:
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """Both sizes: a flow runs at 80x24 and at 160x48, unless it is marked `one_size` (below)."""
     return request.param
+
+
+@pytest.hookimpl(tryfirst=True)  # before the fixture's own parametrization, which then leaves `size` alone
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked `one_size` runs at 80x24 only: a flow through dialogs, forms, files or colours, whose
+    screens are laid out alike at 160x48 (a dialog has the same room; the main screen behind it is not what
+    the test reads). 80x24 is the size where text is cut, lines wrap and panes scroll. The flows of the main
+    screen (all three panes in view at 160x48), of the tables that fit their columns to the width, the
+    footer, the layout and the snapshots keep both sizes. Both sizes for everything had the suite over its
+    3 minutes on 2 cores, for nothing a test at 160x48 of these ever caught alone."""
+    if "size" in metafunc.fixturenames and metafunc.definition.get_closest_marker("one_size"):
+        metafunc.parametrize("size", [SIZES[0]], ids=[f"{SIZES[0][0]}x{SIZES[0][1]}"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from planner.tui.screens.assessment import AssessmentScreen
@@ -20,6 +21,7 @@ from .helpers import (
 )
 
 
+@pytest.mark.one_size
 async def test_self_assessment_chart_and_award_criterion(draft: Path, size) -> None:
     app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from planner.tui.screens.budget import BudgetScreen, ShareForm
@@ -26,6 +27,7 @@ from .helpers import (
 )
 
 
+@pytest.mark.one_size
 async def test_budget_share_edit_makes_the_shares_add_up(draft: Path, size) -> None:
     app, _ = make_app(without_budget(draft))  # typed shares, judged when the plan has no budget
     async with app.run_test(size=size) as pilot:

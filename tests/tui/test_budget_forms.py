@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.budget_forms import LINE_FIELDS, LineForm, WorkPackageForm
 
@@ -17,6 +19,7 @@ async def open_budget(pilot) -> BudgetScreen:
     return (await open_grid(pilot))[0]
 
 
+@pytest.mark.one_size
 async def test_the_work_package_form_refuses_months_outside_the_project_or_backwards(tmp_path: Path, size) -> None:
     """Start 50 and end 10 were added ('✓ added work package WP5', then the header read '✗ 50-10 ends
     first'), end 0 was taken, and the error said 'a whole number from 0 to 120' of a 24-month project."""

@@ -7,6 +7,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from planner.tui.screens.compare import CompareScreen
@@ -50,6 +51,7 @@ async def next_call_question(pilot):
     question = await wait_screen(pilot, Choice)
     return question, str(question.query_one(".question", Static).render())
 
+@pytest.mark.one_size
 async def test_a_new_plan_is_for_the_newest_call_and_says_so(monkeypatch, size) -> None:
     freeze_clock(monkeypatch, LATE_2026)  # 2026 closed: a new plan is for the expected 2027
     app, _ = make_app(None)
@@ -183,6 +185,7 @@ async def test_compare_covers_every_lot_and_duration_of_2026(tmp_path: Path) -> 
         assert app.document.plan.duration_months == 24
 
 
+@pytest.mark.one_size
 async def test_a_redraw_while_the_lot_pane_is_rebuilt_for_another_call_waits_for_the_rebuild(
         tmp_path: Path, monkeypatch, size) -> None:
     """`y` rebuilds the lot pane's lists (its children removed, then composed for the new call): a redraw

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from planner.tui.screens.content import ContentScreen, ProfileForm
 
 from .helpers import (
@@ -27,6 +29,7 @@ async def open_profile_form(pilot) -> tuple[ContentScreen, ProfileForm]:
     return screen, await wait_screen(pilot, ProfileForm)
 
 
+@pytest.mark.one_size
 async def test_profiles_and_activities_clear_the_lot2_warnings(draft: Path, size) -> None:
     app, _ = make_app(draft)
     async with app.run_test(size=size) as pilot:

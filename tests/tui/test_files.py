@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from textual.widgets import Input
 
 from planner.storage import load_plan
@@ -42,6 +43,7 @@ def buttons(screen) -> list[str]:
     return [b.id for b in screen.query("Button")]
 
 
+@pytest.mark.one_size
 async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft, size):
     app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:
@@ -91,6 +93,7 @@ async def ask_merge(pilot) -> None:
     await pilot.press("enter")
 
 
+@pytest.mark.one_size
 async def test_merge_takes_their_changes_and_mine_and_saves_over_theirs_without_asking_again(draft, size):
     """Someone else saved the file (a new acronym, a comment of theirs) while mine has an unsaved change
     (the lot): Merge keeps both, as an unsaved edit of their version; ctrl+z goes back to theirs, then to
@@ -131,6 +134,7 @@ async def test_merge_takes_their_changes_and_mine_and_saves_over_theirs_without_
         assert "# agreed with the partners on 3 December" in saved and f"lot = {lot}" in saved
 
 
+@pytest.mark.one_size
 async def test_merge_with_a_value_both_changed_asks_which_side_of_it_to_take(draft, size):
     """Both changed the requested grant; they the acronym too, I the lot: the conflict screen shows the
     grant as mine and as theirs; t takes theirs, and their acronym and my lot come with it."""
@@ -193,6 +197,7 @@ async def test_merge_of_two_versions_that_together_break_a_rule_shows_each_of_th
         assert "HZD" in shorts and shorts[-1] == "XY" and app.document.dirty
 
 
+@pytest.mark.one_size
 async def test_save_as_for_a_read_only_sample(tmp_path, size):
     folder = tmp_path / "samples"
     folder.mkdir()
@@ -261,6 +266,7 @@ async def test_save_as_refuses_a_folder_and_asks_before_replacing(tmp_path):
         assert load_plan(existing) == app.document.plan
 
 
+@pytest.mark.one_size
 async def test_open_a_broken_file_keeps_the_plan_then_open_a_good_one(draft, lot1, size):
     broken = draft.parent / "broken.toml"
     broken.write_text('format = 1\ntitle = "Broken"\nlot = = 2\n', encoding="utf-8")
@@ -306,6 +312,7 @@ async def test_open_a_broken_file_keeps_the_plan_then_open_a_good_one(draft, lot
         assert load_plan(draft).lot == 2  # discarded, not saved
 
 
+@pytest.mark.one_size
 async def test_quit_with_unsaved_changes(draft, size):
     on_disk = draft.read_bytes()
     app, _ = make_app(draft)

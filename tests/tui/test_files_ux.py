@@ -9,6 +9,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input, Static
 
@@ -57,6 +58,7 @@ def another_copy_saves(path):
     return load_plan(path)
 
 
+@pytest.mark.one_size
 async def test_reload_lists_their_changes_and_keeps_mine_one_undo_away(draft, size):
     app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:
@@ -115,6 +117,7 @@ async def test_the_title_says_when_another_copy_saved(draft):
         await wait_for(pilot, lambda: "changed on disk" not in app.title, "the mark gone after the reload")
 
 
+@pytest.mark.one_size
 async def test_a_missing_plan_on_the_command_line_is_said_with_similar_names(tmp_path, size):
     real = tmp_path / "my-plan.toml"
     shutil.copyfile(SAMPLES / "lot1-example.toml", real)
@@ -162,6 +165,7 @@ OULU_CSV = ("Name,Short name,Country,Kind,Role\nOulu University of Applied Scien
             "beneficiary\n")
 
 
+@pytest.mark.one_size
 async def test_paths_start_in_the_plans_folder_tab_completes_not_found_names_the_folder(
         draft, tmp_path, monkeypatch, size):
     from planner.tui.screens.importing import ImportScreen
@@ -228,6 +232,7 @@ async def test_tab_with_several_matches_lists_them_then_goes_through_them(draft)
         await wait_for(pilot, lambda: field.value == "plan-b.csvx", "typed after the name")
 
 
+@pytest.mark.one_size
 async def test_new_plan_and_save_as_offer_a_name_from_the_acronym(draft, size):
     app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:
@@ -247,6 +252,7 @@ async def test_new_plan_and_save_as_offer_a_name_from_the_acronym(draft, size):
         assert load_plan(saved).lot == load_plan(draft).lot  # the discarded edit was not written
 
 
+@pytest.mark.one_size
 async def test_export_in_the_app_for_partners_and_as_csv(draft, size):
     app, notes = make_app(draft)
     plan = load_plan(draft)
@@ -276,6 +282,7 @@ async def test_export_in_the_app_for_partners_and_as_csv(draft, size):
         assert any(n.message.startswith("Exported draft-partners.csv in") for n in notes)
 
 
+@pytest.mark.one_size
 async def test_export_the_partners_with_semicolons_for_excel(draft, size):
     # Excel in Dutch, German, French or Spanish settings splits a CSV on ';', and reads accents with the mark
     app, notes = make_app(draft)
@@ -304,6 +311,7 @@ async def test_export_the_partners_with_semicolons_for_excel(draft, size):
         await wait_main(pilot)
 
 
+@pytest.mark.one_size
 async def test_export_the_budget_as_a_workbook_and_as_csv(tmp_path, size):
     import json
 
@@ -355,6 +363,7 @@ def outside(inner, outer) -> bool:
     return inner.bottom <= outer.y or inner.y >= outer.bottom or inner.right <= outer.x or inner.x >= outer.right
 
 
+@pytest.mark.one_size
 async def test_ctrl_n_says_added_in_the_next_forms_title_and_the_form_keeps_its_room(tmp_path, size):
     """ctrl+n said "Added TREDU" in a notice under the next form: at 80x24 the notice's line came out of
     the form's room, and the country (carried over from the partner before) was scrolled out of view
@@ -409,6 +418,7 @@ async def test_an_import_error_is_gone_when_the_next_import_opens(draft, tmp_pat
         assert "partners2.csv" not in "".join(str(t.render()) for t in app.screen.query("Notice"))
 
 
+@pytest.mark.one_size
 async def test_the_folder_views_message_stands_in_a_line_of_its_own(draft, size):
     from planner.tui.screens.folder import FolderScreen
 

@@ -127,6 +127,7 @@ async def test_who_has_a_plan_open_is_shown(plans: Path):
         process.wait()
 
 
+@pytest.mark.one_size
 async def test_filter_as_you_type_in_a_burst_and_escape_clears_it(plans: Path, size):
     app, _ = folder_app(plans)
     async with app.run_test(size=size) as pilot:
@@ -238,6 +239,7 @@ async def test_c_copies_a_plan_as_a_variant(plans: Path):
         assert load_plan(plans / "plan-005.toml").acronym == "P005"  # untouched
 
 
+@pytest.mark.one_size
 async def test_a_name_typed_for_a_copy_replaces_the_one_offered(plans: Path, size):
     # the name offered stood in the field as text, and what was typed was appended to it
     # (plan-004-variant.tomlplan-004-lot1.toml): typing replaces it, as in save as
@@ -297,6 +299,7 @@ async def _new_plan_form(pilot, app) -> PartnerForm:
     return await wait_screen(pilot, PartnerForm)
 
 
+@pytest.mark.one_size
 async def test_ould_offers_oulu_from_another_plan_and_one_key_fills_it(plans: Path, size):
     app, _ = folder_app(plans)
     async with app.run_test(size=size) as pilot:
@@ -589,6 +592,7 @@ async def test_ctrl_o_from_a_new_plan_names_the_folder_not_a_dot(plans: Path, mo
         assert not re.search(r"Plans — \.\s", text) and "Folder ./" not in text, text
 
 
+@pytest.mark.one_size
 async def test_a_plan_on_an_expected_call_is_marked_provisional_in_the_folder_view(tmp_path: Path, size):
     """A 2027 plan showed a plain '✓ ELIGIBLE': the call is expected, its every rule provisional."""
     from planner.rules import load_call

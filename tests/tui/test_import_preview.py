@@ -99,6 +99,7 @@ def added(app, count: int) -> list[tuple]:
 
 
 @pytest.mark.parametrize("burst", [False, True], ids=HOW)
+@pytest.mark.one_size
 async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draft, tmp_path, size, burst):
     source = partners_csv(tmp_path, [HEADER, *OWN_WORDS])
     app, notes = make_app(draft)
@@ -132,6 +133,7 @@ async def test_a_csv_in_partners_own_words_imports_every_row_shown_in_words(draf
 
 
 @pytest.mark.parametrize("burst", [False, True], ids=HOW)
+@pytest.mark.one_size
 async def test_an_xlsx_without_a_type_column_imports_once_the_kinds_are_filled_in(draft, tmp_path, size, burst):
     rows = [[name, short, country, pic or None] for name, short, country, _kind, pic in OWN_WORDS]
     source = write_xlsx(tmp_path / "partners.xlsx", {"Partners": [["Organisation name", "Acronym", "Country", "PIC"],
@@ -316,6 +318,7 @@ async def test_import_preview_enter_adds(draft, tmp_path):
 
 
 @pytest.mark.parametrize("burst", [False, True], ids=HOW)
+@pytest.mark.one_size
 async def test_headers_in_other_words_the_words_shown_an_ambiguous_one_asked(draft, tmp_path, size, burst):
     """Read by their words (the words shown), a header of two keys asked (nothing added until m says which),
     and a PIC not known yet added without it, the row saying so."""
@@ -407,6 +410,7 @@ async def test_the_line_under_the_rows_says_the_pic_and_the_grant_read(draft, tm
             "grant EUR 1,500")
 
 
+@pytest.mark.one_size
 async def test_a_quote_not_closed_refuses_its_row_and_the_next_rows_keep_their_lines(draft, tmp_path, size):
     """Line 4 ended in a quote never closed: line 5 was read into its PIC cell (CKZG vanished) and the row of
     line 6 was shown as line 5."""

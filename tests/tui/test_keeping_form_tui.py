@@ -29,6 +29,7 @@ def line_changes(before: str, after: str) -> list[str]:
 
 
 @pytest.mark.parametrize("form", ["lf", "crlf-bom"])
+@pytest.mark.one_size
 async def test_a_lot_switch_saved_changes_only_its_lines(tmp_path, size, form):
     text = HAND if form == "lf" else "\ufeff" + HAND.replace("\n", "\r\n")
     path = tmp_path / "plan.toml"

@@ -74,6 +74,7 @@ def assert_table_cursor(app, table: DataTable, column: int) -> None:
     assert not [c for r, c in enumerate(cells) if r != table.cursor_row and c and shown_in_reverse(app, table, c)]
 
 
+@pytest.mark.one_size
 async def test_the_lot_panes_lists_show_their_cursor_in_reverse_as_the_tables_do(plan, size):
     app, _ = make_app(plan)
     assert app.no_color
@@ -104,6 +105,7 @@ async def test_the_lot_panes_lists_show_their_cursor_in_reverse_as_the_tables_do
         assert_table_cursor(app, rules, 1)  # the rule's name
 
 
+@pytest.mark.one_size
 async def test_the_content_screens_table_and_list_show_their_cursor_in_reverse(plan, size):
     app, _ = make_app(plan)
     async with app.run_test(size=size) as pilot:
@@ -120,6 +122,7 @@ async def test_the_content_screens_table_and_list_show_their_cursor_in_reverse(p
         assert_list_cursor(app, activities, 1)
 
 
+@pytest.mark.one_size
 async def test_a_pickers_highlighted_match_shows_in_reverse(plan, size):
     app, _ = make_app(plan)
     async with app.run_test(size=size) as pilot:
@@ -131,6 +134,7 @@ async def test_a_pickers_highlighted_match_shows_in_reverse(plan, size):
         assert_list_cursor(app, matches, 1)
 
 
+@pytest.mark.one_size
 async def test_the_partner_forms_known_organisations_show_their_cursor_in_reverse(plan, size):
     app, _ = make_app(plan.with_name("new.toml"))  # beside the sample: its partners are offered
     async with app.run_test(size=size) as pilot:
@@ -147,6 +151,7 @@ async def test_the_partner_forms_known_organisations_show_their_cursor_in_revers
         assert_list_cursor(app, known, start + 1)
 
 
+@pytest.mark.one_size
 async def test_the_pick_dialogs_rows_to_fill_show_their_cursor_in_reverse(plan, tmp_path, size):
     source = tmp_path / "partners.csv"
     source.write_text("Organisation;Acronym;Country;Type\nCollege One;C1;Ireland;college\n"
@@ -180,6 +185,7 @@ def same_colour_words(app) -> list[str]:
     return found
 
 
+@pytest.mark.one_size
 async def test_the_ansi_16_theme_keeps_the_terminals_own_colours(plan, xdg, size):
     """Textual chooses what NO_COLOR does when the app is made, before the planner sets its theme: for a
     theme of 24-bit colours Monochrome, which turns the terminal's default colour black. With ansi-16 (in

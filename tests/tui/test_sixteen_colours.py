@@ -70,6 +70,7 @@ async def test_the_frames_of_the_panes_without_the_focus_show(draft, ansi16):
             assert corner.contrast >= VISIBLE, (pane, corner)
 
 
+@pytest.mark.one_size
 async def test_the_folder_views_line_over_the_plan_in_full_shows(draft, ansi16, size):
     app, _ = make_app(draft)
     async with app.run_test(size=size) as pilot:
@@ -104,6 +105,7 @@ async def test_the_cursor_of_a_table_without_the_focus_shows(draft, ansi16):
         assert_marked(screen_cells(app), "UNIBP", "ESAVL")
 
 
+@pytest.mark.one_size
 async def test_a_pickers_highlighted_match_shows(draft, ansi16, size):
     """The country the field takes on enter, while the focus stays in the field: the list's highlight is
     the blurred cursor's."""
@@ -117,6 +119,7 @@ async def test_a_pickers_highlighted_match_shows(draft, ansi16, size):
         assert_marked(screen_cells(app), "Germany", "Niger")
 
 
+@pytest.mark.one_size
 async def test_a_dialogs_frame_title_default_button_and_scrollbar_show(draft, ansi16, size):
     """What was dark blue (the theme's primary, ansi_blue, and Textual's ANSI scrollbar) on a dark
     terminal's black, 1.6:1 in the VGA palette: a dialog's frame and title, its default button, the thumb
@@ -142,6 +145,7 @@ async def test_a_dialogs_frame_title_default_button_and_scrollbar_show(draft, an
         await assert_reads_on(pilot, "a", PartnerForm, "Save (enter)")
 
 
+@pytest.mark.one_size
 async def test_a_questions_focused_answer_reads(draft, ansi16, size):
     """The safe answer of a question has the focus and is the primary button, drawn in reverse video: its
     label in the terminal's black on the primary colour, 1.6:1 on ansi_blue."""
@@ -160,6 +164,7 @@ async def test_a_questions_focused_answer_reads(draft, ansi16, size):
         assert question.is_attached
 
 
+@pytest.mark.one_size
 async def test_what_is_typed_into_a_dialogs_field_and_its_selection_show(draft, ansi16, size):
     """A focused field of a dialog was filled with the primary colour (dialogs.tcss): light grey on bright
     blue is 2.2:1, and the selection a field opens with is bright blue too, told from the rest only by its
@@ -182,6 +187,7 @@ async def test_what_is_typed_into_a_dialogs_field_and_its_selection_show(draft, 
         assert form.is_attached
 
 
+@pytest.mark.one_size
 async def test_the_fixed_rows_and_columns_of_tables_read(draft, ansi16, size):
     """The budget grid's partners and its Months and Total rows, the comparison's verdicts: a table's fixed
     cells were on $secondary-muted, ansi_cyan: the default light grey on cyan is 1.2:1."""
@@ -206,6 +212,7 @@ async def test_the_fixed_rows_and_columns_of_tables_read(draft, ansi16, size):
             assert cell.contrast >= VISIBLE, (text, cell)
 
 
+@pytest.mark.one_size
 async def test_the_verdict_and_the_notices_read_on_their_colour(draft, lot1, ansi16, xdg, size):
     """The verdict bar and the notices are on the status colour itself with an ANSI theme (an ANSI colour
     cannot be mixed at 40% or 30% with the background): their text was the terminal's default colour, light
@@ -293,6 +300,7 @@ async def test_a_terminal_of_more_colours_keeps_the_default_theme(draft, monkeyp
         assert app.theme == DEFAULT_THEME
 
 
+@pytest.mark.one_size
 async def test_the_command_palettes_lines_show(draft, size, monkeypatch):
     """ctrl+p: Textual draws the palette's lines (above and under its field, under its list) in black,
     and with an ANSI theme nothing under it: on a dark terminal the palette ran into the screen under it."""

@@ -68,6 +68,7 @@ async def test_default_theme_and_every_bundled_theme_renders(draft):
             assert "NOT ELIGIBLE" in screen_text(app)  # it draws
 
 
+@pytest.mark.one_size
 async def test_broken_user_themes_give_one_warning_and_no_crash(draft, xdg, size):
     folder = user_themes(xdg)
     (folder / "a-not-toml.toml").write_text("name = \n", encoding="utf-8")

@@ -16,6 +16,7 @@ def hint(app) -> str:
 
 
 @pytest.mark.parametrize("burst", [False, True], ids=["press", "burst"])
+@pytest.mark.one_size
 async def test_1_45m_then_enter_sets_the_grant_in_one_undo_step(lot1, size, burst):
     app, _ = make_app(lot1)
     async with app.run_test(size=size) as pilot:
