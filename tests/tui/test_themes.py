@@ -68,6 +68,42 @@ async def test_default_theme_and_every_bundled_theme_renders(draft):
             assert "NOT ELIGIBLE" in screen_text(app)  # it draws
 
 
+def _wcag_contrast(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    """WCAG's contrast ratio of two colours (red, green, blue, 0-255)."""
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("theme", [name for name in BUNDLED if name != "ansi-16"])  # ansi-16: test_sixteen_colours
+async def test_the_frames_of_the_panes_without_the_focus_show_in_every_theme(draft, theme):
+    """At 160x48 the lot pane and the scoreboard, without the focus, are framed in the theme's border-blurred:
+    Textual's default for it is the surface darkened by 2.5%, and the frames of planner-dark and planner-light
+    stood at 1.04:1 against what is around them, no frame to see. WCAG asks 3:1 of the parts of a control."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        app.theme = theme
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()
+        for pane in ("#lot-pane", "#scoreboard"):
+            assert app.focused is None or pane not in [f"#{node.id}" for node in app.focused.ancestors_with_self]
+            region = app.query_one(pane).region
+            segments = list(strips[region.y])
+            column = 0
+            for segment in segments:  # the segment that draws the pane's top left corner
+                if column + len(segment.text) > region.x:
+                    break
+                column += len(segment.text)
+            assert segment.text[region.x - column] == "╭", (pane, segment)
+            style = segment.style
+            assert style is not None and style.color is not None and style.bgcolor is not None
+            ratio = _wcag_contrast(style.color.get_truecolor(), style.bgcolor.get_truecolor())
+            assert ratio >= 3, (theme, pane, style, round(ratio, 2))
+
+
 @pytest.mark.one_size
 async def test_broken_user_themes_give_one_warning_and_no_crash(draft, xdg, size):
     folder = user_themes(xdg)
