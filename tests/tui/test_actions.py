@@ -161,3 +161,45 @@ def test_an_action_keeps_its_own_keys_beside_new_ones_even_reserved_ones():
     accepted, problems = checked({"folder.open": "enter,o", "folder.close": "escape,q", "folder.new": "enter"})
     assert accepted == {"folder.open": "enter,o", "folder.close": "escape,q"}
     assert problems == ["[keys] folder.new ignored, 'enter' is kept for edit the selected partner; it keeps n"]
+
+
+def test_a_remap_to_a_letter_keeps_the_shipped_key_that_works_in_a_field():
+    """Help ships with ? and f1, the notices with m and f2: f1 and f2 are how they are reached while a text
+    field has the focus (a letter types there). A remap to letters only kept no key for a field, and a cut
+    notice in the grant field named a key that typed a letter. The remap takes the letters, and the key
+    for fields stays; a remap that names a key for fields itself is taken as it is."""
+    accepted, problems = checked({"planner.messages": "j", "planner.help": "h", "planner.undo": "x"})
+    assert problems == []
+    assert accepted == {"planner.messages": "j,f2", "planner.help": "h,f1", "planner.undo": "x"}
+    accepted, _ = checked({"planner.messages": "j,f6"})
+    assert accepted == {"planner.messages": "j,f6"}
+
+
+async def test_remapped_to_letters_help_and_the_notices_still_open_from_a_field(draft, xdg):
+    (xdg / "planner").mkdir(parents=True, exist_ok=True)
+    (xdg / "planner" / "config.toml").write_text('[keys]\n"planner.messages" = "j"\n"planner.help" = "h"\n',
+                                                  encoding="utf-8")
+    from planner.tui.screens.dialogs import Choice
+    from planner.tui.screens.help import HelpScreen
+
+    async def the_notices() -> None:
+        choice = await wait_screen(pilot, Choice)
+        assert "The notices of this session" in str(choice.query_one(".question").render())
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("j")  # the remap
+        await the_notices()
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("g")  # into the grant field, where j and h type
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "grant", "the grant field")
+        await wait_for(pilot, lambda: footer_keys(app).get("f1") == "Help", "f1 Help in the footer")
+        assert app.key_now("planner.messages") == "f2"  # what a cut notice names here
+        await pilot.press("f2")
+        await the_notices()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "grant", "back in the field")
+        await pilot.press("f1")
+        await wait_screen(pilot, HelpScreen)

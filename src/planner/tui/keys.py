@@ -86,7 +86,8 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
     actions clash only on one screen ("screen" and "table" are the main screen, "folder" and
     "folder-filter" the folder view) or when one is the app's, bound everywhere; without it every
     key clashes. `priority_ids` and the actions of a text field (`folder-filter`) need keys that
-    type no character.
+    type no character. An action shipped with a letter and a key for text fields, remapped to keys that
+    all type in a field, keeps its key for fields: `"planner.help" = "h"` gives `h,f1`.
     """
     problems: list[str] = []
     accepted: dict[str, str] = {}
@@ -109,6 +110,13 @@ def checked_keymap(wanted: dict[str, str], defaults: dict[str, str], reserved: d
         if why is not None:
             problems.append(f"[keys] {action} ignored, {why}; it keeps {defaults[action]}")
             continue
+        shipped_keys = [k.strip() for k in defaults[action].split(",")]
+        for_fields = [k for k in shipped_keys if not types_in_a_field(k)]
+        if for_fields and len(for_fields) < len(shipped_keys) and all(types_in_a_field(k) for k in keys):
+            # an action shipped with a letter and a key for text fields (? and f1 for help, m and f2 for the
+            # notices), remapped to letters only: the key for fields stays, or nothing would reach the action
+            # while a field has the focus (and a cut notice there would name a key that types)
+            keys += for_fields
         accepted[action] = ",".join(keys)
     # one key, one action in each place: drop the remaps that clash until none do
     shipped = {a: {_normal(k.strip()) for k in keys.split(",")} for a, keys in defaults.items()}

@@ -35,6 +35,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from planner.tui.keys import types_in_a_field
 from planner.tui.widgets.live import is_text_field
 
 MORE = "More keys"  # the last item's words when keys are left out
@@ -70,22 +71,29 @@ _LABEL_MARGINS = (0, 1)  # FooterLabel (a group's words, "…")
 
 def offered(screen: Screen) -> list[list[FooterItem]]:
     """The keys `screen` offers, as Textual's footer groups them: one list per item it shows, a key alone or
-    the keys of a group followed by the group's words. The first binding of each action is shown."""
+    the keys of a group followed by the group's words. The first binding of each action is shown, or while
+    a text field has the focus the first whose key types nothing there (help's f1, not ?): the key shown is
+    the one a click presses."""
     app = screen.app
+    typing = is_text_field(screen.focused)
     by_action: dict[str, list[tuple[Binding, bool, str]]] = {}
     for _, binding, enabled, tooltip in screen.active_bindings.values():
         if binding.show:
             by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
+
+    def shown(bindings: list[tuple[Binding, bool, str]]) -> tuple[Binding, bool, str]:
+        return next((b for b in bindings if not (typing and types_in_a_field(b[0].key))), bindings[0])
+
     units: list[list[FooterItem]] = []
     for group, same in groupby(by_action.values(), lambda bindings: bindings[0][0].group):
         actions = list(same)
         if group is not None and len(actions) > 1:
             units.append([FooterItem(b.key, app.get_key_display(b), "", b.action, enabled, tooltip or b.description,
-                                     grouped=True) for b, enabled, tooltip in (bindings[0] for bindings in actions)]
+                                     grouped=True) for b, enabled, tooltip in map(shown, actions)]
                          + [FooterItem("", "", group.description)])
         else:
             units.extend([FooterItem(b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip)]
-                         for b, enabled, tooltip in (bindings[0] for bindings in actions))
+                         for b, enabled, tooltip in map(shown, actions))
     return units
 
 
@@ -248,7 +256,10 @@ class PlannerFooter(Footer):
             return
         if self.is_attached and screen is self.screen and not self._rebuild_waiting:
             self._rebuild_waiting = True
-            self.call_after_refresh(self._rebuild)
+            # on the footer's own queue, after the notices already sent: not `call_after_refresh`, which
+            # hands the call to the screen on top, and a dialog closing then dropped it with itself (the
+            # footer kept its keys from before the dialog, for good)
+            self.call_later(self._rebuild)
 
     def offer(self) -> tuple:
         """What the footer would show now: the keys, their labels and states, the last item, and the palette."""
