@@ -240,6 +240,24 @@ async def test_arrows_leave_no_stale_text_and_the_line_under_the_table_follows(t
         assert table.cursor_column == 1  # ← stops at the first column: the rules' names are no cell
 
 
+async def test_at_40x12_the_line_under_the_table_is_on_the_screen_with_its_key_to_read_it_all(draft):
+    """At 40x12 the table took 65% of the rows, and the three lines under it ran past the dialog's edge:
+    one showed, cut mid-sentence with no '…' and no '(space: in full)'. Below 20 rows the table takes
+    less, and the whole line under it is in the dialog."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        screen = await open_screen(pilot, "c", CompareScreen)
+        await pilot.pause()
+        detail = screen.query_one("#compare-detail")
+        dialog = detail.parent
+        assert dialog is not None
+        assert detail.region.bottom <= dialog.scrollable_content_region.bottom, (detail.region, dialog.region)
+        text = re.sub(r"\s+", " ", screen_text(app))
+        assert "What it takes:" in text and "… (space: in full)" in text
+        assert screen.query_one(CompareTable).region.height >= 4  # the titles, a fixed row and a row at least
+
+
 async def test_the_detail_line_ends_in_an_ellipsis_when_the_message_is_longer(tmp_path):
     from planner.tui.widgets.cut import cut_lines
 

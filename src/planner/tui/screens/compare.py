@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
@@ -37,6 +38,7 @@ from planner.tui.widgets.quiet import Line
 
 NOW = "▸ "  # the column of the plan as it is now
 LABEL = "criterion"
+TINY = 20  # fewer rows than this: the table a smaller share of them, the lines under it in view (dialogs.tcss)
 VERDICT, TAKES = "verdict", "takes"  # the two rows on top, kept in view when the rules scroll
 MONEY = "money"  # a plan with a budget: its contribution against each column's cap, the work packages too long
 LABEL_MIN = 12  # the rule's name gives way first, down to this ("≠ Education …")
@@ -230,6 +232,7 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         self.rows: list[str] = []  # row keys, top to bottom
 
     def compose(self):
+        self.set_class(self.app.size.height < TINY, "-tiny")  # from the first frame (the first Resize comes after it)
         with Vertical(classes="dialog compare") as dialog:
             call = self.rules.id
             closed = closed_note(self.boards[0]).removeprefix(f"under call {call}, ") if self.boards else ""
@@ -246,6 +249,11 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
                        f"arrows: a cell below (space: in full) · enter or 1-{len(self.boards)}: apply that column · "
                        "escape closes", classes="hint")
         yield PlannerFooter()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # below 20 rows (a 40x12 terminal) the table at 65% of the rows pushed the lines under it past the
+        # dialog's edge: one showed, cut with no '…' and no '(space: in full)' (screens/dialogs.tcss)
+        self.set_class(event.size.height < TINY, "-tiny")
 
     def on_mount(self) -> None:
         table = self.query_one(CompareTable)
