@@ -8,6 +8,7 @@ for the terminal's own default colour."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -21,8 +22,10 @@ from rich.console import COLOR_SYSTEMS
 VGA = ("000000", "AA0000", "00AA00", "AA5500", "0000AA", "AA00AA", "00AAAA", "AAAAAA",
        "555555", "FF5555", "55FF55", "FFFF55", "5555FF", "FF55FF", "55FFFF", "FFFFFF")
 # what the terminal's default colours stand for here: those of a dark terminal (PuTTY's, tmux's, most SSH
-# clients'): light grey on black
-DEFAULT_FOREGROUND, DEFAULT_BACKGROUND = 7, 0
+# clients'): light grey on black; `on_a_terminal` makes them those of a light one (macOS Terminal's, black
+# on white), where a theme of the terminal's own colours must read as well
+TERMINALS = {"dark": (7, 0), "light": (0, 15)}
+DEFAULT_FOREGROUND, DEFAULT_BACKGROUND = TERMINALS["dark"]
 # the least contrast at which a mark shows: bright black on black (2.8 in this palette), the dimmest one a
 # 16-colour theme uses; the same colour twice is 1.0, dark blue on black 1.6, light grey on cyan 1.2
 VISIBLE = 2.5
@@ -45,6 +48,14 @@ def sixteen_colours(monkeypatch: pytest.MonkeyPatch) -> None:
     """Apps made from now on write to a terminal of 16 colours (as under TERM=xterm without COLORTERM, or
     TEXTUAL_COLOR_SYSTEM=standard)."""
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")
+
+
+def on_a_terminal(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """The terminal's default colours from now on: those of a `kind` ("dark" or "light") terminal."""
+    foreground, background = TERMINALS[kind]
+    this = sys.modules[__name__]
+    monkeypatch.setattr(this, "DEFAULT_FOREGROUND", foreground)
+    monkeypatch.setattr(this, "DEFAULT_BACKGROUND", background)
 
 
 def _number(colour: Color | None, system) -> int | None:

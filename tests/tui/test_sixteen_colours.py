@@ -33,7 +33,16 @@ from .helpers import (
     wait_main,
     wait_screen,
 )
-from .terminal_colours import VISIBLE, contrast, find, row_text, screen_cells, sixteen_colours, text_cell
+from .terminal_colours import (
+    VISIBLE,
+    contrast,
+    find,
+    on_a_terminal,
+    row_text,
+    screen_cells,
+    sixteen_colours,
+    text_cell,
+)
 
 
 async def assert_reads_on(pilot, key: str, kind, text: str) -> None:
@@ -47,10 +56,12 @@ async def assert_reads_on(pilot, key: str, kind, text: str) -> None:
     await wait_main(pilot)
 
 
-@pytest.fixture
-def ansi16(xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A terminal of 16 colours, and the ansi-16 theme chosen in config.toml."""
+@pytest.fixture(params=["dark", "light"])
+def ansi16(xdg: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """A terminal of 16 colours, dark or light (the theme draws on the terminal's own background, which
+    may be either: every mark must read on both), and the ansi-16 theme chosen in config.toml."""
     sixteen_colours(monkeypatch)
+    on_a_terminal(monkeypatch, request.param)
     (xdg / "planner").mkdir(parents=True, exist_ok=True)
     (xdg / "planner" / "config.toml").write_text('theme = "ansi-16"\n', encoding="utf-8")
 
