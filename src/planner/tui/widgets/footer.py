@@ -256,10 +256,12 @@ class PlannerFooter(Footer):
             return
         if self.is_attached and screen is self.screen and not self._rebuild_waiting:
             self._rebuild_waiting = True
-            # on the footer's own queue, after the notices already sent: not `call_after_refresh`, which
-            # hands the call to the screen on top, and a dialog closing then dropped it with itself (the
-            # footer kept its keys from before the dialog, for good)
-            self.call_later(self._rebuild)
+            if screen is self.app.screen:  # after the next frame: the notices of one focus move share it
+                self.call_after_refresh(self._rebuild)
+            else:
+                # `call_after_refresh` hands the call to the screen on top, and a dialog closing took it along
+                # (the footer kept its keys from before the dialog, for good): on the footer's own queue
+                self.call_later(self._rebuild)
 
     def offer(self) -> tuple:
         """What the footer would show now: the keys, their labels and states, the last item, and the palette."""
