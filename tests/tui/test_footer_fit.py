@@ -183,5 +183,140 @@ async def test_the_key_under_the_mouse_is_highlighted_whole(tmp_path):
         await wait_for(pilot, lambda: backgrounds()["Add"] != before["Add"], "the key under the mouse highlighted")
         now = backgrounds()
         assert now["a"] == now["Add"] and now["Lot"] == before["Lot"] and now["Quit"] == before["Quit"]
+        assert line.styles.pointer == "pointer"  # a hand over a key, as FooterKey:hover asks the terminal
         await pilot.hover(line, offset=(len(footer_row(app).rstrip()) + 2, 0))
         await wait_for(pilot, lambda: backgrounds() == before, "no key highlighted once the mouse left it")
+        assert line.styles.pointer == "default"
+
+
+async def test_a_keys_tooltip_goes_when_the_keys_change_under_the_mouse(tmp_path):
+    """The pointer resting on '1' (its tooltip 'Partners'): tab changes the keys, and the tooltip of a key
+    no longer there stood over the words that moved under the pointer."""
+    from planner.tui.widgets.footer import KeysLine
+
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "1 2 3 Panes" in footer_row(app), "the panes' keys")
+        line = app.screen.query_one(KeysLine)
+        await pilot.hover(line, offset=(footer_row(app).index(" 1 2 3") + 1, 0))
+        await wait_for(pilot, lambda: line.tooltip is not None, "the tooltip of 1")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: "d Remove" not in footer_row(app), "the lot pane's keys")
+        assert line.tooltip is None and line.styles.pointer == "default"
+
+
+# --- as Textual's footer draws them (a reviewer's findings, 7 December) -----------------------------------
+
+def _bindings_app(footer_class, bindings):
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Keys(App):
+        BINDINGS = bindings
+
+        def compose(self):
+            yield Static("body")
+            yield footer_class()
+
+        def check_action(self, action, parameters):
+            return action != "off" or None  # None: shown dim and disabled
+
+        def action_on(self) -> None:
+            pass
+
+    return Keys()
+
+
+def _cells(app) -> list[tuple[str, object, object, bool, bool]]:
+    """The footer's row, cell by cell: its character, colour and background (none for a blank), bold, dim."""
+    cells = []
+    for segment in app.screen._compositor.render_strips()[-1]:
+        style = segment.style
+        for character in segment.text:
+            cells.append((character, style and character.strip() and style.color, style and style.bgcolor,
+                          bool(style and style.bold), bool(style and style.dim)))
+    return cells
+
+
+async def test_every_kind_of_key_is_drawn_as_textuals_footer_draws_it():
+    """Keys alone, a key without words, wide characters, a disabled key, two groups side by side (each
+    group's margins are its own: two spaces between them), a compact group ("12 Nums"): the same row,
+    cell for cell, as Textual's footer, the palette's key included."""
+    from textual.binding import Binding
+    from textual.widgets import Footer
+
+    from planner.tui.widgets.footer import PlannerFooter
+
+    panes, other, nums = Binding.Group("Panes"), Binding.Group("Other"), Binding.Group("Nums", compact=True)
+    bindings = [Binding("a", "on", "追加"), Binding("z", "on2", ""), Binding("b", "off", "Off", key_display="⏎"),
+                Binding("1", "p1", "P1", group=panes), Binding("2", "p2", "P2", group=panes),
+                Binding("x", "q1", "Q1", group=other), Binding("y", "q2", "Q2", group=other),
+                Binding("3", "n1", "N1", group=nums), Binding("4", "n2", "N2", group=nums), Binding("c", "on3", "Cee")]
+    rows = []
+    for footer_class in (Footer, PlannerFooter):
+        app = _bindings_app(footer_class, bindings)
+        async with app.run_test(size=(100, 5)) as pilot:
+            for _ in range(5):
+                await pilot.pause()
+            rows.append(_cells(app))
+    textuals, ours = rows
+    assert "".join(c[0] for c in ours) == "".join(c[0] for c in textuals)
+    assert "Panes  x y" in "".join(c[0] for c in ours) and "34 Nums" in "".join(c[0] for c in ours)
+    assert ours == textuals
+
+
+async def test_the_palette_key_follows_the_terminal_across_100_columns(tmp_path):
+    """Below 100 columns the palette's key gives its room to the keys (the help names ctrl+p). It came or
+    went only at the next change of keys: at 80 columns after 120 it stood there, and '? More keys'
+    with it, though every key fitted."""
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "^p palette" in footer_row(app), "the palette's key at 120 columns")
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: "^p palette" not in footer_row(app), "no palette key at 80 columns")
+        assert "More keys" not in footer_row(app) and "? Help" in footer_row(app)
+        await pilot.resize_terminal(100, 24)
+        await wait_for(pilot, lambda: "^p palette" in footer_row(app), "the palette's key again at 100")
+
+
+async def test_where_not_even_more_keys_fits_the_footer_says_so_with_an_ellipsis(tmp_path):
+    """Under 14 columns '? More keys' itself was cut ('? More key', '? Mor'): '…' stands there instead,
+    and nothing is cut mid-word."""
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for width in (16, 14, 12, 8):
+            await pilot.resize_terminal(width, 24)
+            await wait_for(pilot, lambda: footer_row(app).rstrip().endswith(("? More keys", "…")),
+                           f"the footer at {width} columns")
+            line = footer_row(app).rstrip()
+            assert "More key" not in line or line.endswith("? More keys"), (width, line)
+
+
+async def test_a_dialog_opened_and_closed_before_the_footer_redraws_does_not_stop_it(tmp_path):
+    """The footer's redraw waits for its screen's next frame. Through `call_after_refresh` it went, once its
+    message was read, to the screen on top then: a dialog opened in between took it along when it closed,
+    and the footer, still waiting, kept the table's keys for good."""
+    from textual.screen import ModalScreen
+    from textual.widgets import Static
+
+    from planner.tui.widgets.footer import PlannerFooter
+
+    class Dialog(ModalScreen):
+        def compose(self):
+            yield Static("a dialog")
+
+    app, _ = make_app(sample(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        main_screen = app.screen
+        footer = main_screen.query_one(PlannerFooter)
+        await wait_for(pilot, lambda: "d Remove" in footer_row(app), "the table's keys")
+        footer.bindings_changed(main_screen)  # a change of keys noticed: the redraw asked for
+        app.push_screen(Dialog())  # and a dialog opened and closed before it ran
+        footer.call_later(app.pop_screen)
+        await wait_for(pilot, lambda: app.screen is main_screen, "the dialog closed")
+        await pilot.press("tab")  # the lot pane: its keys, not the table's
+        await wait_for(pilot, lambda: "d Remove" not in footer_row(app), "the footer following the focus")

@@ -43,8 +43,8 @@ LEFT_OUT = "…"  # the last item where keys are left out and no key lists them 
 
 
 class FooterItem(NamedTuple):
-    """One thing the footer shows: a key with its words, a key of a group (`grouped`, no words), or the
-    words after a group's keys (`key` empty)."""
+    """One thing the footer shows: a key with its words, a key of a group (`grouped`, no words; `compact`:
+    the group's, `Binding.Group(compact=True)`), or the words after a group's keys (`key` empty)."""
 
     key: str
     key_display: str
@@ -53,20 +53,25 @@ class FooterItem(NamedTuple):
     enabled: bool = True
     tooltip: str = ""
     grouped: bool = False
+    compact: bool = False
 
 
 class _Piece(NamedTuple):
-    """An item as drawn: its columns from `start` to `end`, the gap before it included in `start`'s count."""
+    """An item as drawn: its columns from `start` to `end`."""
 
     item: FooterItem
     start: int
     end: int
 
 
-# what Textual's footer CSS gives each kind of item, outside its text: (margin left, margin right)
-_KEY_MARGINS = (0, 0)  # FooterKey (not compact)
-_GROUPED_MARGINS = (1, 1)  # FooterKey.-grouped in a KeyGroup (not compact)
-_LABEL_MARGINS = (0, 1)  # FooterLabel (a group's words, "…")
+class _Box(NamedTuple):
+    """What Textual's footer lays out side by side: a key, a group's words (a label), or a group of keys
+    (a container: its keys' margins are inside it, and do not meet its neighbours')."""
+
+    left: int  # margins, from the footer's CSS: the larger of two neighbours' is the space between them
+    right: int
+    width: int
+    items: tuple[tuple[int, FooterItem], ...]  # each item at its column inside the box
 
 
 def offered(screen: Screen) -> list[list[FooterItem]]:
@@ -89,18 +94,13 @@ def offered(screen: Screen) -> list[list[FooterItem]]:
         actions = list(same)
         if group is not None and len(actions) > 1:
             units.append([FooterItem(b.key, app.get_key_display(b), "", b.action, enabled, tooltip or b.description,
-                                     grouped=True) for b, enabled, tooltip in map(shown, actions)]
+                                     grouped=True, compact=group.compact)
+                          for b, enabled, tooltip in map(shown, actions)]
                          + [FooterItem("", "", group.description)])
         else:
             units.extend([FooterItem(b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip)]
                          for b, enabled, tooltip in map(shown, actions))
     return units
-
-
-def _margins(item: FooterItem) -> tuple[int, int]:
-    if item.grouped:
-        return _GROUPED_MARGINS
-    return _KEY_MARGINS if item.key else _LABEL_MARGINS
 
 
 def _text_width(item: FooterItem) -> int:
@@ -111,15 +111,37 @@ def _text_width(item: FooterItem) -> int:
     return cell_len(item.key_display)
 
 
-def _unit_width(unit: list[FooterItem], before: int = 0) -> tuple[int, int]:
-    """The columns `unit` takes after an item whose right margin is `before` (the larger of two neighbours'
-    margins is the space between them, as Textual lays out a row), and its own right margin."""
-    used, right = 0, before
+def _boxes(unit: list[FooterItem]) -> list[_Box]:
+    """The boxes of a unit, with the margins and padding of Textual's footer CSS (not compact): a key has
+    none; a label (FooterLabel) a margin of 1 after it; in a group (KeyGroup) each key a margin of 1 on
+    each side, or, in a compact group, none, the group a padding of 1 before its keys and a margin of 1
+    after it."""
+    boxes: list[_Box] = []
+    keys = [item for item in unit if item.grouped]
+    if keys:
+        compact = keys[0].compact
+        placed, x, right = [], 1 if compact else 0, 0
+        for item in keys:
+            x += 0 if compact else max(right, 1)
+            placed.append((x, item))
+            x += _text_width(item)
+            right = 0 if compact else 1
+        boxes.append(_Box(0, 1 if compact else 0, x + right, tuple(placed)))
     for item in unit:
-        left, new_right = _margins(item)
-        used += max(right, left) + _text_width(item)
-        right = new_right
-    return used, right
+        if not item.grouped:
+            boxes.append(_Box(0, 0 if item.key else 1, _text_width(item), ((0, item),)))
+    return boxes
+
+
+def _place(boxes: list[_Box], used: int, right: int) -> tuple[list[_Piece], int, int]:
+    """`boxes` laid out after column `used` and a neighbour with the right margin `right`: the pieces, and
+    where the row ends and with what margin."""
+    pieces: list[_Piece] = []
+    for box in boxes:
+        start = used + max(right, box.left)
+        pieces.extend(_Piece(item, start + x, start + x + _text_width(item)) for x, item in box.items)
+        used, right = start + box.width, box.right
+    return pieces, used, right
 
 
 class KeysLine(Widget):
@@ -166,33 +188,37 @@ class KeysLine(Widget):
 
     def show(self, units: list[list[FooterItem]], more: FooterItem | None) -> None:
         self.units, self.more = units, more
-        self._hover = None
+        self._point_at(None)
         self.refresh()
+
+    def _point_at(self, item: FooterItem | None) -> None:
+        """The key under the mouse: highlighted, its tooltip shown and the pointer a hand (FooterKey:hover)."""
+        self._hover = item
+        self.tooltip = item.tooltip if item is not None and item.tooltip else None
+        self.styles.pointer = "pointer" if item is not None else "default"
 
     def fitted(self, width: int | None = None) -> list[FooterItem]:
         """The items shown at `width` columns (the line's own by default), the last item included."""
         return [piece.item for piece in self._fit(self.size.width if width is None else width)]
 
     def _fit(self, room: int) -> list[_Piece]:
-        """Whole units from the start while they and, when some are left out, the last item fit in `room`."""
-        pieces: list[_Piece] = []
-        used, right = 0, 0
-        total, _ = _unit_width([item for unit in self.units for item in unit])
-        fits, more = total <= room, self.more
-        for unit in self.units:
-            width, after = _unit_width(unit, right)
-            if not fits and used + width + (_unit_width([more], after)[0] if more is not None else 0) > room:
+        """Whole units from the start while they and, when some are left out, the last item fit in `room`.
+        Where not even "? More keys" fits, "…" says that keys are left out."""
+        units = [_boxes(unit) for unit in self.units]
+        pieces, used, right = _place([box for unit in units for box in unit], 0, 0)
+        if used <= room or self.more is None:
+            return pieces
+        more = self.more
+        if _place(_boxes([more]), 0, 0)[1] > room:
+            more = FooterItem("", "", LEFT_OUT)
+        pieces, used, right = [], 0, 0
+        for unit in units:
+            placed, after, after_right = _place(unit, used, right)
+            if _place(_boxes([more]), after, after_right)[1] > room:
                 break
-            for item in unit:
-                left, item_right = _margins(item)
-                start = used + max(right, left)
-                used = start + _text_width(item)
-                pieces.append(_Piece(item, start, used))
-                right = item_right
-        if not fits and more is not None:
-            start = used + max(right, _margins(more)[0])
-            pieces.append(_Piece(more, start, start + _text_width(more)))
-        return pieces
+            pieces.extend(placed)
+            used, right = after, after_right
+        return pieces + _place(_boxes([more]), used, right)[0]
 
     def render(self) -> Text:
         self._pieces = pieces = self._fit(self.size.width)
@@ -226,13 +252,12 @@ class KeysLine(Widget):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         item = self._at(event.x)
         if item is not self._hover:
-            self._hover = item
-            self.tooltip = item.tooltip if item is not None and item.tooltip else None
+            self._point_at(item)
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
         if self._hover is not None:
-            self._hover = None
+            self._point_at(None)
             self.refresh()
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
@@ -254,14 +279,26 @@ class PlannerFooter(Footer):
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
-        if self.is_attached and screen is self.screen and not self._rebuild_waiting:
+        if self.is_attached and screen is self.screen:
+            self._rebuild_soon()
+
+    def watch_show_command_palette(self) -> None:
+        """The palette's key shown or left out (the main screen's width crossed 100 columns): at once, not at
+        the next change of keys (it stood at 80 columns, where the keys needed its room)."""
+        if self.is_attached and self._bindings_ready:
+            self._rebuild_soon()
+
+    def _rebuild_soon(self) -> None:
+        """One rebuild, after the next frame of the footer's own screen, for the notices that come before it.
+
+        Not `call_after_refresh`: that hands the call, when its message is read, to whatever screen is on
+        top then, and a dialog opened and closed in between took it along; the footer, still waiting for
+        it, then kept its old keys for good (after a remapped key's dialog, in a test). The footer's screen
+        keeps the call until it is drawn again, under a dialog too (Textual's `Screen._invoke_later`, the
+        end of `call_after_refresh`)."""
+        if not self._rebuild_waiting:
             self._rebuild_waiting = True
-            if screen is self.app.screen:  # after the next frame: the notices of one focus move share it
-                self.call_after_refresh(self._rebuild)
-            else:
-                # `call_after_refresh` hands the call to the screen on top, and a dialog closing took it along
-                # (the footer kept its keys from before the dialog, for good): on the footer's own queue
-                self.call_later(self._rebuild)
+            self.screen._invoke_later(self._rebuild, self)
 
     def offer(self) -> tuple:
         """What the footer would show now: the keys, their labels and states, the last item, and the palette."""
