@@ -185,6 +185,7 @@ class KeysLine(Widget):
         self.more: FooterItem | None = None  # the last item where keys are left out: "? More keys" or "…"
         self._pieces: list[_Piece] = []  # as last drawn, for the mouse
         self._hover: FooterItem | None = None
+        self._hover_pointer = False  # the pointer set to a hand (until the mouse leaves the keys)
 
     def show(self, units: list[list[FooterItem]], more: FooterItem | None) -> None:
         self.units, self.more = units, more
@@ -194,8 +195,12 @@ class KeysLine(Widget):
     def _point_at(self, item: FooterItem | None) -> None:
         """The key under the mouse: highlighted, its tooltip shown and the pointer a hand (FooterKey:hover)."""
         self._hover = item
-        self.tooltip = item.tooltip if item is not None and item.tooltip else None
-        self.styles.pointer = "pointer" if item is not None else "default"
+        tooltip = item.tooltip if item is not None and item.tooltip else None
+        if tooltip != self.tooltip:  # (setting it, even to the same, has the screen look at its tooltip)
+            self.tooltip = tooltip
+        if item is not None or self._hover_pointer:
+            self.styles.pointer = "pointer" if item is not None else "default"
+            self._hover_pointer = item is not None
 
     def fitted(self, width: int | None = None) -> list[FooterItem]:
         """The items shown at `width` columns (the line's own by default), the last item included."""
