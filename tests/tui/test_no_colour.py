@@ -59,10 +59,13 @@ def option_text(options: OptionList, index: int) -> str:
     return str(options.get_option_at_index(index).prompt)
 
 
-def assert_list_cursor(app, options: OptionList, index: int) -> None:
-    """The option at `index` is the highlighted one, in reverse video; no other option of the list is."""
+async def assert_list_cursor(pilot, options: OptionList, index: int) -> None:
+    """The option at `index` is the highlighted one, in reverse video; no other option of the list is.
+    (The list drawn first: on a loaded machine it was read once a frame before its options were.)"""
+    app = pilot.app
     assert options.highlighted == index, (options.id, options.highlighted)
-    assert shown_in_reverse(app, options, option_text(options, index)), in_reverse(app, options)
+    text = option_text(options, index)
+    await wait_for(pilot, lambda: shown_in_reverse(app, options, text), f"{text!r} in reverse")
     others = [option_text(options, i) for i in range(options.option_count) if i != index]
     assert not [o for o in others if shown_in_reverse(app, options, o)]
 
@@ -90,14 +93,14 @@ async def test_the_lot_panes_lists_show_their_cursor_in_reverse_as_the_tables_do
         assert app.focused is scenario
         start = scenario.highlighted or 0
         await pilot.press("down")
-        assert_list_cursor(app, scenario, start + 1)
+        await assert_list_cursor(pilot, scenario, start + 1)
 
         await pilot.press("tab")
         ecosystems = app.query_one("#ecosystems", ChoiceList)
         assert app.focused is ecosystems
         start = ecosystems.highlighted or 0
         await pilot.press("down", "down")
-        assert_list_cursor(app, ecosystems, start + 2)
+        await assert_list_cursor(pilot, ecosystems, start + 2)
 
         await pilot.press("3", "down")
         rules = app.query_one(RulesTable)
@@ -119,7 +122,7 @@ async def test_the_content_screens_table_and_list_show_their_cursor_in_reverse(p
         await pilot.press("tab", "down")
         activities = screen.query_one("#activities", ChoiceList)
         assert app.focused is activities
-        assert_list_cursor(app, activities, 1)
+        await assert_list_cursor(pilot, activities, 1)
 
 
 @pytest.mark.one_size
@@ -128,10 +131,10 @@ async def test_a_pickers_highlighted_match_shows_in_reverse(plan, size):
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         _, matches = await country_matches(pilot)
-        assert_list_cursor(app, matches, 0)
+        await assert_list_cursor(pilot, matches, 0)
         await pilot.press("down")
         await wait_for(pilot, lambda: matches.highlighted == 1, "the next match highlighted")
-        assert_list_cursor(app, matches, 1)
+        await assert_list_cursor(pilot, matches, 1)
 
 
 @pytest.mark.one_size
@@ -145,10 +148,10 @@ async def test_the_partner_forms_known_organisations_show_their_cursor_in_revers
         await type_text(pilot, "vest", done=lambda: known.display and known.option_count >= 2)
         await wait_for(pilot, lambda: known.highlighted is not None, "an organisation highlighted")
         start = known.highlighted or 0
-        assert_list_cursor(app, known, start)
+        await assert_list_cursor(pilot, known, start)
         await pilot.press("down")  # in the legal name: the next organisation of the list
         await wait_for(pilot, lambda: known.highlighted == start + 1, "the next organisation highlighted")
-        assert_list_cursor(app, known, start + 1)
+        await assert_list_cursor(pilot, known, start + 1)
 
 
 @pytest.mark.one_size
@@ -166,10 +169,10 @@ async def test_the_pick_dialogs_rows_to_fill_show_their_cursor_in_reverse(plan, 
         scopes = dialog.query_one("#scope", OptionList)
         await pilot.press("tab")
         await wait_for(pilot, lambda: app.focused is scopes, "the rows to fill focused")
-        assert_list_cursor(app, scopes, 0)
+        await assert_list_cursor(pilot, scopes, 0)
         await pilot.press("down")
         await wait_for(pilot, lambda: scopes.highlighted == 1, "every row that says it highlighted")
-        assert_list_cursor(app, scopes, 1)
+        await assert_list_cursor(pilot, scopes, 1)
         assert screen.is_attached
 
 
