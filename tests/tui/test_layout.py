@@ -434,3 +434,26 @@ async def test_the_last_rule_stays_in_view_when_its_detail_takes_more_lines(draf
         y = table.header_height + table.cursor_row
         assert table.scroll_y + table.header_height <= y < table.scroll_y + table.scrollable_content_region.height
         assert re.search(r"i INFO\s+Deadline", screen_text(app))
+
+
+async def test_at_40x12_the_line_saying_the_terminal_is_small_leaves_room_for_partners(tmp_path):
+    """At 40 columns the sentence took three of the twelve rows, and the table had one row left for a
+    partner. Where it would take more than two, a shorter one says the same in two."""
+    import shutil
+
+    plan = Path(shutil.copyfile(SAMPLES / "lot2-example.toml", tmp_path / "plan.toml"))
+    app, _ = make_app(plan)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "is small" in static_text(app, "#small-notice"), "the line")
+        notice = app.screen.query_one("#small-notice")
+        assert notice.region.height == 2, notice.region
+        text = " ".join(static_text(app, "#small-notice").split())
+        assert text == "Terminal 40x12 is small: enlarge it to 60x18. Everything scrolls.", text
+        table = app.screen.query_one(PartnersTable)
+        shown = [line for line in screen_text(app).splitlines() if re.search(r"\b(VTU|VJE)\b", line)]
+        assert len(shown) == 2 and table.row_count == 16, shown
+        await pilot.resize_terminal(50, 12)  # room for the whole sentence in two rows: the whole sentence
+        await wait_for(pilot, lambda: "The terminal is small (50x12)" in static_text(app, "#small-notice"),
+                       "the whole sentence at 50 columns")
+        assert app.screen.query_one("#small-notice").region.height == 2

@@ -7,6 +7,7 @@ full width on top, the lot pane and the scoreboard side by side under them; belo
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -65,6 +66,17 @@ def newest_importable(folder: Path) -> str | None:
         return None
     return max(found)[1] if found else None
 
+
+
+def small_notice(width: int, height: int) -> str:
+    """The line saying the terminal is small, in two rows at most where the words allow: at 40x12 the whole
+    sentence took three of the twelve rows, and the partners' table had one left for a partner."""
+    full = (f"The terminal is small ({width}x{height}): enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. "
+            "Everything scrolls meanwhile.")
+    room = max(1, width - 2)  # its padding (planner.tcss)
+    if len(textwrap.wrap(full, room)) <= 2:
+        return full
+    return f"Terminal {width}x{height} is small: enlarge it to {MIN_WIDTH}x{MIN_HEIGHT}. Everything scrolls."
 
 class MainScreen(Screen):
     # the layout's two widths (planner.tcss: Screen.-narrow, Screen.-wide). This screen's own, not the
@@ -185,8 +197,7 @@ class MainScreen(Screen):
         # below 100 columns the footer needs the room of "^p palette" for the keys (help names ctrl+p)
         self.query_one(PlannerFooter).show_command_palette = size.width >= 100
         if small:
-            notice.update(plain(f"The terminal is small ({size.width}x{size.height}): "
-                          f"enlarge it to {MIN_WIDTH}x{MIN_HEIGHT} or more. Everything scrolls meanwhile."))
+            notice.update(plain(small_notice(size.width, size.height)))
         self.query_one(HeaderNotices).refit(size)  # the shown notice's lines at the new size
 
     # --- drawing ---------------------------------------------------------------------------
