@@ -5,8 +5,8 @@ group) and rebuilds them all (recompose: old ones removed, new ones mounted, sty
 or three frames) each time the screen says its bindings changed. A focus move says so two or three
 times in a row, often with the same keys as before. Here `KeysLine` draws every key itself, as
 `FooterKey` draws one (the same styles, from the same theme variables), and a change of keys is a
-repaint of that one line: no widget is mounted. In the TUI tests the footer's widgets were a tenth of
-the CPU. Notices that come while a redraw is waiting share it, and one that would show the keys
+repaint of that one line: no widget is mounted. In the TUI tests the footer's widgets were a quarter
+of the CPU. Notices that come while a redraw is waiting share it, and one that would show the keys
 already shown is skipped. The command palette's key stays Textual's own, docked right.
 
 Every key is shown whole. Textual's footer cuts the row at the terminal's edge, mid-word ("t Timel"
@@ -16,7 +16,8 @@ keys"), the screen's help, whose key is then shown even where the footer does no
 screen without one (the comparison, the forms) it is "…". A group of keys ("1 2 3 Panes") is shown or
 left out whole. The fit is made as the line is drawn, at the width it has then (a resize included).
 
-A key is pressed by a click on it (a disabled one rings the bell), as on Textual's footer.
+As on Textual's footer, a click on a key presses it (a disabled one, drawn dim, rings the bell), and the
+key under the mouse is highlighted, shows its tooltip and turns the pointer into a hand.
 """
 
 from __future__ import annotations
