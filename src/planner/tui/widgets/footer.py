@@ -75,15 +75,16 @@ class _Box(NamedTuple):
     items: tuple[tuple[int, FooterItem], ...]  # each item at its column inside the box
 
 
-def offered(screen: Screen) -> list[list[FooterItem]]:
+def offered(screen: Screen, active: dict | None = None) -> list[list[FooterItem]]:
     """The keys `screen` offers, as Textual's footer groups them: one list per item it shows, a key alone or
     the keys of a group followed by the group's words. The first binding of each action is shown, or while
     a text field has the focus the first whose key types nothing there (help's f1, not ?): the key shown is
-    the one a click presses."""
+    the one a click presses. `active`: the screen's `active_bindings`, when the caller has them already (Textual
+    builds them anew at each reading, from the focus up)."""
     app = screen.app
     typing = is_text_field(screen.focused)
     by_action: dict[str, list[tuple[Binding, bool, str]]] = {}
-    for _, binding, enabled, tooltip in screen.active_bindings.values():
+    for _, binding, enabled, tooltip in (screen.active_bindings if active is None else active).values():
         if binding.show:
             by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
 
@@ -308,17 +309,18 @@ class PlannerFooter(Footer):
 
     def offer(self) -> tuple:
         """What the footer would show now: the keys, their labels and states, the last item, and the palette."""
-        units = tuple(tuple(unit) for unit in offered(self.screen))
-        return units, self._more_item(), self._palette()
+        active = self.screen.active_bindings
+        units = tuple(tuple(unit) for unit in offered(self.screen, active))
+        return units, self._more_item(active), self._palette()
 
     def _palette(self) -> tuple:
         return self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE
 
-    def _more_item(self) -> FooterItem:
+    def _more_item(self, active: dict) -> FooterItem:
         """The last item, for when keys are left out: the screen's key for its help (the list of every key), as
         a user can press it now (`?` unless a text field has the focus, where it would type a '?', else f1);
         "…" on a screen without one."""
-        found = [b for _, b, enabled, _ in self.screen.active_bindings.values()
+        found = [b for _, b, enabled, _ in active.values()
                  if enabled and b.action.rsplit(".", 1)[-1] == "help"]
         typing = is_text_field(self.screen.focused)
         help_key = next((b for b in found if not (typing and b.key == "question_mark")), None)
