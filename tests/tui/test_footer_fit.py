@@ -32,6 +32,14 @@ def footer_row(app) -> str:
     return app.screen._compositor.render_strips()[-1].text
 
 
+async def line_ending_in(pilot, last: str = "? More keys") -> str:
+    """The footer's line (as screen_text reads it) once it ends with `last`, the item that names the key
+    for the keys left out."""
+    app = pilot.app
+    await wait_for(pilot, lambda: footer_line(app).rstrip().endswith(last), f"{last} at the footer's end")
+    return footer_line(app).rstrip()
+
+
 def shown_keys(app) -> list[str]:
     return [f"{item.key_display} {item.description}".strip() for item in footer_items(app.screen)]
 
@@ -40,9 +48,7 @@ async def test_the_budget_screen_at_80_columns_shows_whole_keys_and_names_the_ke
     app, _ = make_app(sample(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_budget(pilot)
-        await wait_for(pilot, lambda: "More keys" in footer_line(app), "? More keys in the footer")
-        line = footer_line(app)
-        assert line.rstrip().endswith("? More keys")
+        line = await line_ending_in(pilot)
         shown = [k for k in BUDGET_KEYS if k in line]
         assert shown == BUDGET_KEYS[:len(shown)] and 4 <= len(shown) < len(BUDGET_KEYS)  # from the start, in order
         assert "Timel" not in line or "t Timeline" in line  # no key cut mid-word (Textual's footer: "t Timel")
@@ -70,9 +76,8 @@ async def test_the_main_screen_at_40_columns_names_the_help_key_and_it_opens_the
     app, _ = make_app(sample(tmp_path))
     async with app.run_test(size=(40, 12)) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: "More keys" in footer_line(app), "? More keys in the footer")
-        line = footer_line(app)
-        assert len(line.rstrip()) <= 40 and line.rstrip().endswith("? More keys")
+        line = await line_ending_in(pilot)
+        assert len(line) <= 40
         assert all(k in line for k in shown_keys(app))  # each key shown is whole
         await pilot.press("question_mark")
         await wait_screen(pilot, HelpScreen)
@@ -82,12 +87,11 @@ async def test_where_a_field_has_the_focus_the_last_item_names_f1_not_a_key_that
     app, _ = make_app(sample(tmp_path))
     async with app.run_test(size=(32, 12)) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: footer_line(app).rstrip().endswith("? More keys"), "? More keys in the footer")
+        await line_ending_in(pilot)
         # (at 40 columns the field's keys fit: "esc Done ^q Quit ^s Save f1 Help")
         await pilot.press("g")  # the requested grant's field: it types every letter, ? included
         await wait_for(pilot, lambda: isinstance(app.focused, Input), "the grant field")
-        await wait_for(pilot, lambda: footer_line(app).rstrip().endswith("f1 More keys"), "f1 More keys")
-        assert "?" not in footer_line(app)
+        assert "?" not in await line_ending_in(pilot, "f1 More keys")
         await pilot.press("f1")
         await wait_screen(pilot, HelpScreen)
 
