@@ -279,6 +279,25 @@ async def test_the_edit_form_says_what_the_change_does_against_the_partner_as_it
         assert {c.id for c in app.board.failures} == {"full-partners", "labour-market-actors", "education-providers"}
 
 
+
+async def test_the_edit_form_counts_the_partners_budget_as_the_verdict_bar_does(tmp_path):
+    """The line under the form judged the plan with the partner's budget left out (the save keeps it):
+    with VTU's travel over the cap, the verdict bar said 'grant' fails and the form 'plan ELIGIBLE'."""
+    text = (SAMPLES / "lot2-example.toml").read_text(encoding="utf-8")
+    travel = next(line for line in text.splitlines() if line.startswith("travel_eur = "))
+    path = tmp_path / "over.toml"
+    path.write_text(text.replace(travel, "travel_eur = 900000", 1), encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert [c.id for c in app.board.failures] == ["grant"], verdict(app)
+        await pilot.press("enter")
+        form = await wait_screen(pilot, PartnerForm)
+        assert form.query_one("#short_name", Input).value == "VTU"
+        await wait_for(pilot, lambda: "With these changes:" in static_text(form, "#impact"), "the line")
+        said = static_text(form, "#impact")
+        assert "1 rule still fails" in said and "ELIGIBLE" not in said, said
+
 UWM_PLAN = """format = 1
 title = "A beneficiary from a region the call does not allow"
 call = "2027"

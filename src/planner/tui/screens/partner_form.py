@@ -599,9 +599,14 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
         return values
 
     def _partner_fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The partner the form's values make: what the form edits, and what it does not edit kept as
+        it was (the share, and the partner's budget: staff cost, lines), for the save and for the line
+        that says what the change does alike."""
         fields = {k: v for k, v in values.items() if v is not None and k != "eche"}
         if values["eche"] is not None and ECHE[values["eche"]] is not None and "eche" in Partner.model_fields:
             fields["eche"] = ECHE[values["eche"]]
+        if self.partner is not None:
+            fields.update({k: getattr(self.partner, k) for k in ("grant_eur", "staff_cost_eur", "budget")})
         return fields
 
     def action_submit_next(self) -> None:
@@ -631,11 +636,8 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 errors["short_name"] = f"{values['short_name']} is already used by {same.name} ({same.short_name})"
         partner = None
         if not errors:
-            # what the form does not edit stays: the share, and the partner's budget (staff cost, lines)
-            keep = {k: getattr(self.partner, k) for k in ("grant_eur", "staff_cost_eur", "budget")} \
-                if self.partner else {}
             try:
-                partner = Partner(**self._partner_fields(values), **keep)
+                partner = Partner(**self._partner_fields(values))
             except ValidationError as exc:
                 for error in exc.errors(include_url=False):
                     errors.setdefault(str(error["loc"][0]), error["msg"])
