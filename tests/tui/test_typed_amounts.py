@@ -47,6 +47,24 @@ async def test_1_45m_then_enter_sets_the_grant_in_one_undo_step(lot1, size, burs
         assert grant.value == f"{before:,}" and len(app.document.undo_stack) == steps
 
 
+@pytest.mark.one_size
+async def test_a_grant_over_the_models_limit_is_refused_while_typed_not_only_on_enter(lot1, size):
+    """'2 Mrd' read as EUR 2,000,000,000: the line said what it would be 'on enter', and enter then refused
+    it (no grant above EUR 1,000,000,000), in the words of the file's key path."""
+    app, _ = make_app(lot1)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        before = app.document.plan.requested_grant_eur
+        grant = app.query_one("#grant", Input)
+        await focus(pilot, grant)
+        await pilot.press("end", "ctrl+u", *"2 Mrd")
+        await wait_for(pilot, lambda: grant.value == "2 Mrd", "2 Mrd in the field")
+        refused = (f"✗ Grant: more than EUR 1,000,000,000; found 2000000000: the plan keeps EUR {before:,}.")
+        await wait_for(pilot, lambda: hint(app) == refused, "the refusal while typing")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: hint(app) == refused, "the same refusal on enter")
+        assert app.document.plan.requested_grant_eur == before and not app.document.dirty
+
 async def test_tab_applies_ctrl_z_takes_the_typing_back_and_ctrl_s_saves_what_was_typed(lot1):
     app, _ = make_app(lot1)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from planner import editing
 from planner.budget import budget, contribution_words
+from planner.document import refusal
 from planner.errors import PlanError
 from planner.model import Plan
 from planner.rules import CallRules, is_provisional, load_call, next_call
@@ -130,15 +131,20 @@ class LotPane(VerticalScroll, can_focus=False):
         b = budget(plan, self.rules, board.lot, board.duration_months, shares=False)  # the totals: cheap
         kept = eur(b.requested) if b.requested is not None else "no grant"
         prefix = ""
+        refused = self.refused
         if grant.pending and not isinstance(amount, Invalid) and amount != plan.requested_grant_eur:
-            # typed, not applied yet: what it would be, checked against the cap
-            prefix = f"→ {eur(amount) if amount is not None else 'no grant'} on enter (now {kept}): "
-            b = budget(editing.set_requested_grant(plan, amount), self.rules, board.lot, board.duration_months,
-                       shares=False)
+            # typed, not applied yet: what it would be, checked against the cap, or why enter would not
+            # take it (over EUR 1,000,000,000): the model's check, as enter's
+            typed_plan = editing.set_requested_grant(plan, amount)
+            refused = "; ".join(refusal(typed_plan, self.rules, plan, self.rules)[1]) or None
+            if refused is None:
+                prefix = f"→ {eur(amount) if amount is not None else 'no grant'} on enter (now {kept}): "
+                b = budget(typed_plan, self.rules, board.lot, board.duration_months, shares=False)
         if typed and isinstance(amount, Invalid):
             hint = f"✗ {typed!r} {amount.why}: the plan keeps {kept}."
-        elif typed and amount != plan.requested_grant_eur and self.refused:
-            hint = f"✗ {self.refused}: the plan keeps {kept}."
+        elif typed and amount != plan.requested_grant_eur and refused:
+            # the loader's words without the file's key path, which the field's user never sees
+            hint = f"✗ Grant: {refused.removeprefix('requested_grant_eur: ')}: the plan keeps {kept}."
         elif b.cap is None:
             hint = "No cap: the duration is not one this lot allows."
         elif board.estimate is not None and not prefix:
