@@ -74,6 +74,31 @@ async def test_an_associated_partner_s_lines_are_shown_not_counted_and_the_grid_
         assert app.board.estimate.cost_eur == est.cost_eur
 
 
+async def test_no_line_is_added_for_an_associated_partner_but_its_lines_can_be_emptied(tmp_path: Path) -> None:
+    """RVNH, associated, with a line in WP1: its WP2 cell said 'RVNH has no line in WP2: enter adds one',
+    and enter gave a form that added one, which made the budget fail. Now the cell says there is none to
+    add and enter says so; the name still opens its one line (in WP1), to be emptied."""
+    path = write_budget_plan(tmp_path / "budget.toml", problems=False)
+    text = path.read_text(encoding="utf-8")
+    notes_line = next(line for line in text.splitlines() if line.startswith('notes = "Regional authority;'))
+    path.write_text(text.replace(notes_line, notes_line + "\n\n[partners.budget.WP1]\ntravel_eur = 5000", 1),
+                    encoding="utf-8")
+    app, notes = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen, grid = await open_budget(pilot)
+        rvnh = next(i for i, p in enumerate(app.document.plan.partners) if p.short_name == "RVNH")
+        grid.go_to(f"p{rvnh}", "wp:WP2")
+        await wait_for(pilot, lambda: "no line to add in WP2" in static_text(screen, "#budget-detail"),
+                       "the cell's words")
+        assert "enter adds one" not in static_text(screen, "#budget-detail")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("no line to add" in n.message for n in notes), "enter's answer")
+        assert app.screen is screen and "WP2" not in (app.document.plan.partners[rvnh].budget or {})
+        grid.go_to(f"p{rvnh}", PARTNER)
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        assert form.wp_id == "WP1", form.wp_id
+
 async def test_the_contribution_is_never_called_80_percent_of_the_costs(tmp_path: Path) -> None:
     """'Costs EUR 4,899,025 · EU 80% EUR 3,919,215': 80% of 4,899,025 is 3,919,220. The contribution is
     each line's 80%, rounded, added up: the screen says so, in the rule's words too."""

@@ -306,6 +306,9 @@ class BudgetScreen(PlanEditor):
             wp_id = wp.id if wp is not None else str(stray)
             line = next((x for x in (*est.lines, *est.uncounted)
                          if x.partner_index == index and x.work_package == wp_id), None)
+            if line is None and p.role == ASSOCIATED:
+                return literal(f"✗ {p.label} is an associated partner, which has no budget: no line to add "
+                               f"in {wp_id} (empty its lines in the other work packages)")
             if line is None:
                 return literal(f"{p.label} has no line in {wp_id}: enter adds one" if wp is not None
                                else f"{p.label} has no line in {wp_id} · {self._stray_words(wp_id)}")
@@ -368,12 +371,21 @@ class BudgetScreen(PlanEditor):
         if col == SHARE or not self.plan.work_packages:  # no budget yet: the share is what there is to edit
             self.action_share()
             return
+        partner = self.plan.partners[index]
         if col.startswith(WP_PREFIX) and wp is None:  # a line for a work package the plan does not have
-            self._form(LineForm(self.plan, self.rules, index, col.removeprefix(WP_PREFIX)))
+            wp_id = col.removeprefix(WP_PREFIX)
+        elif wp is not None:
+            wp_id = wp.id
+        elif partner.role == ASSOCIATED:  # the name, cost or person-months: its first line, if any
+            wp_id = next(iter(partner.budget or ()), "")
+        else:  # the name, cost or person-months: the partner's line in the first work package
+            wp_id = self.plan.work_packages[0].id
+        if partner.role == ASSOCIATED and wp_id not in (partner.budget or {}):
+            # its lines may be emptied (the budget fails until they go); none is added
+            self.app.tell(f"{partner.label} is an associated partner, which has no budget: no line to add",
+                          timeout=5)
             return
-        if wp is None:  # the partner's name, cost or person-months: its line in the first work package
-            wp = self.plan.work_packages[0]
-        self._form(LineForm(self.plan, self.rules, index, wp.id))
+        self._form(LineForm(self.plan, self.rules, index, wp_id))
 
     def _form(self, form) -> None:
         def done(plan) -> None:
