@@ -110,3 +110,29 @@ async def test_a_line_emptied_is_said_to_be_the_line_not_the_work_package(tmp_pa
         assert [wp.id for wp in app.document.plan.work_packages][0] == "WP1"
         await wait_for(pilot, lambda: f"✓ {label}'s budget: removed its line in WP1" in static_text(
             screen, "#budget-hint"), "the edit in words")
+
+
+@pytest.mark.one_size
+async def test_person_months_with_three_decimals_are_refused_not_read_as_one(tmp_path: Path, size) -> None:
+    """'1.000' in an amount is EUR 1,000; in Person-months it was 1 PM ('1 PM x EUR 6,900'), and '1,250' 1.25:
+    the same text, two amounts, in one form. Three decimals or more are now refused as typed."""
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=size) as pilot:
+        await open_budget(pilot)
+        plan = app.document.plan
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        months = form.query_one("#person_months")
+        for typed, why in (("1.000", "has 3 decimals"), ("1,250", "has 3 decimals"),
+                           ("6.1250", "has more than 3 decimals")):
+            await focus(pilot, months)
+            await replace_text(pilot, typed)
+            await wait_for(pilot, lambda typed=typed, why=why: static_text(form, "#line-preview").startswith(
+                f"✗ not taken as it is: Person-months: {typed!r} {why}"), f"{typed} refused as typed")
+        await replace_text(pilot, "1.25")
+        await wait_for(pilot, lambda: "1.25 PM" in static_text(form, "#line-preview"), "1.25 taken")
+        await replace_text(pilot, "1.000")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: static_text(form, "#line-error").startswith(
+            "✗ not taken, Person-months: '1.000' has 3 decimals"), "enter refuses it")
+        assert app.document.plan == plan

@@ -229,7 +229,8 @@ async def test_the_line_form_refuses_what_the_loader_refuses(tmp_path: Path) -> 
         await pilot.press("enter")
         await wait_for(pilot, lambda: "2 decimals" in static_text(form, "#line-error"), "the months refused")
         # in the form's words, not the key path in the file (partners[0].budget.WP1.person_months)
-        assert static_text(form, "#line-error").startswith("✗ not taken, Person-months: at most 2 decimals")
+        assert static_text(form, "#line-error").startswith(
+            "✗ not taken, Person-months: '6.125' has 3 decimals: person-months take at most 2 decimals")
         assert "partners[" not in static_text(form, "#line-error") + static_text(form, "#line-preview")
         for typed, why in (("3 4", "is not a number of person-months"), ("-3", "is negative")):
             await replace_text(pilot, typed)  # '3 4' was read as 34 PM

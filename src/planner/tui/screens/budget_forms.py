@@ -45,7 +45,8 @@ AMOUNTS_HINT = "amounts as you type them: 12k, 8.000, 1,45 Mio"
 
 
 def parse_person_months(text: str) -> int | float | None | Invalid:
-    """6.5, 6,5 or 12 (None when empty), or why not; more than 2 decimals is the model's to refuse."""
+    """6.5, 6,5 or 12 (None when empty), or why not: 3 decimals or more too (1.000 is a thousand in an
+    amount field, and would be 1 here), which the model would refuse on enter."""
     typed = text.strip()
     if not typed:
         return None
@@ -58,6 +59,12 @@ def parse_person_months(text: str) -> int | float | None | Invalid:
         typed = typed.replace(",", ".")  # 6,5: the decimal comma
     if len(typed) > 20 or not re.fullmatch(r"\d+(\.\d+)?", typed):
         return Invalid("is not a number of person-months (6.5, 12)")
+    decimals = typed.partition(".")[2]
+    if len(decimals) == 3:  # 1.000 or 1,250: in an amount a thousands separator, here it would be 1 and 1.25
+        return Invalid("has 3 decimals: person-months take at most 2 decimals (6.25), and a thousand is "
+                       "written 1000, without a separator")
+    if len(decimals) > 3:  # 6.1250 as well: the file's rule (at most 2) said before enter
+        return Invalid("has more than 3 decimals: person-months take at most 2 decimals (6.25)")
     try:
         value = Decimal(typed)
     except InvalidOperation:
