@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from planner.budget import estimate
@@ -286,6 +287,25 @@ async def test_page_keys_jump_and_the_timeline(tmp_path: Path, size) -> None:
         await pilot.press("t")
         await wait_for(pilot, lambda: grid.display, "the grid")
 
+
+@pytest.mark.one_size
+async def test_the_timeline_in_the_grids_place_says_so_and_escape_goes_back_to_the_grid(tmp_path: Path, size):
+    """At 80x24 `t` puts the timeline in the grid's place: the line under it still said 'enter edits a
+    line', where enter did nothing, and escape closed the whole budget instead of going back."""
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=size) as pilot:
+        screen, grid = await open_budget(pilot)
+        timeline = screen.query_one("#timeline", Timeline)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: timeline.display and not grid.display, "the timeline in the grid's place")
+        await wait_for(pilot, lambda: "back to the grid" in static_text(screen, "#budget-detail"), "its words")
+        assert "enter adds" not in static_text(screen, "#budget-detail")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: grid.display and not timeline.display, "the grid again")
+        assert app.screen is screen and grid.has_focus
+        assert "back to the grid" not in static_text(screen, "#budget-detail")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, type(screen)), "the budget closed")
 
 async def test_comparison_shows_the_budget_against_each_cap(tmp_path: Path, size) -> None:
     path = write_budget_plan(tmp_path / "budget.toml")

@@ -176,7 +176,6 @@ class BudgetScreen(PlanEditor):
         grid.move_cursor(row=min(2, grid.row_count - 1), column=first_wp)
         grid.focus()
         self._layout_views()
-        self._detail()
 
     def on_resize(self) -> None:
         self._layout_views()
@@ -195,6 +194,19 @@ class BudgetScreen(PlanEditor):
         self.set_class(tall, "-tall")  # the grid as tall as its rows, the timeline right under it
         self.query_one("#timeline", Timeline).display = not self.timeline_hidden if tall else self.timeline_only
         self.grid.display = tall or not self.timeline_only
+        self._detail()  # the grid's cell, or the timeline's words in its place
+
+    @property
+    def showing_timeline_only(self) -> bool:
+        """The timeline in the grid's place (`t` below TALL rows)."""
+        return self.timeline_only and self.size.height < TALL
+
+    def action_close(self) -> None:
+        """escape (or b): from the timeline shown in the grid's place back to the grid, as `t`; else closed."""
+        if self.showing_timeline_only:
+            self.action_timeline()
+        else:
+            super().action_close()
 
     def _fit_problems(self) -> None:
         """On a short screen the problems' line only when there is one (an empty line is a row of the grid)."""
@@ -282,6 +294,9 @@ class BudgetScreen(PlanEditor):
 
     def detail(self) -> Text:
         """The cell under the cursor in full: a line's arithmetic, a work package, a partner's totals."""
+        if self.showing_timeline_only:  # no cell under a cursor: the grid is not on the screen
+            return Text("The months each work package runs · t or escape: back to the grid, where enter "
+                        "edits a cell", style="dim")
         grid, plan, est = self.grid, self.plan, self.est
         if grid.grid is None or est is None:
             return Text()
