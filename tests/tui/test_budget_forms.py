@@ -136,3 +136,34 @@ async def test_person_months_with_three_decimals_are_refused_not_read_as_one(tmp
         await wait_for(pilot, lambda: static_text(form, "#line-error").startswith(
             "✗ not taken, Person-months: '1.000' has 3 decimals"), "enter refuses it")
         assert app.document.plan == plan
+
+
+async def test_a_refused_line_says_why_in_view_at_60x18_and_only_once(tmp_path: Path) -> None:
+    """At 60x18 enter on '12x' seemed to do nothing: the error was under the fields, out of the dialog's
+    view. Back at 80x24 it showed twice, the preview's '✗ not taken as it is' under enter's '✗ not taken'."""
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=(60, 18)) as pilot:
+        await open_budget(pilot)
+        await pilot.press("enter")
+        form = await wait_screen(pilot, LineForm)
+        travel = form.query_one("#travel_eur")
+        await focus(pilot, travel)
+        await replace_text(pilot, "12x")
+        await pilot.press("enter")
+        error = form.query_one("#line-error")
+        await wait_for(pilot, lambda: static_text(form, "#line-error").startswith("✗ not taken, Travel"), "the error")
+        view = error.parent.region  # the fields' scrolling part of the dialog
+
+        def in_view(widget) -> bool:
+            return widget.region.height > 0 and view.contains_region(widget.region)
+
+        await wait_for(pilot, lambda: in_view(error) and in_view(travel), "the error and its field in view")
+        assert travel.has_focus and not form.query_one("#line-preview").display
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: app.size == (80, 24), "80x24")
+        assert "not taken as it is" not in static_text(form, "#line-preview") or \
+            not form.query_one("#line-preview").display
+        await pilot.press("backspace")  # typing again: the preview says what the line comes to
+        await wait_for(pilot, lambda: form.query_one("#line-preview").display and "EUR 12 travel"
+                       in static_text(form, "#line-preview"), "the preview again")
+        assert not error.display

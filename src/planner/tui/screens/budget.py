@@ -121,7 +121,10 @@ class ShareForm(ClosingOnce, ModalScreen[int | None | bool]):
             self.dismiss(amount)
             return
         kept = eur(self.share) if self.share is not None else "no share"
-        self.query_one("#share-error", FieldError).say(f"{shown}; the plan keeps {kept}")
+        error = self.query_one("#share-error", FieldError)
+        error.say(f"{shown}; the plan keeps {kept}")
+        self.query_one("#share-reading", Static).update("")  # it said the same while typing: once is enough
+        self.call_after_refresh(error.scroll_visible, animate=False)
 
     def action_cancel(self) -> None:
         if self.unsaved_work() is None:

@@ -110,6 +110,7 @@ class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
     AUTO_FOCUS = ""  # each form's on_mount focuses its first field (see PartnerForm.AUTO_FOCUS)
     ERROR = ""  # the id of the form's FieldError
     KEPT = ""  # what the plan keeps when the edit is refused, after the reason
+    PREVIEW = ""  # the id of the line saying, as typed, what the edit comes to or why enter would refuse it
 
     def edited(self) -> tuple[Plan | None, str, str]:
         raise NotImplementedError
@@ -121,9 +122,22 @@ class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
     def action_submit(self) -> None:
         plan, field, problem = self.edited()
         if plan is None:
-            self.query_one(f"#{self.ERROR}", FieldError).say(f"not taken, {problem}{self.KEPT}")
-            if field:
-                self.query_one(f"#{field}", Input).focus()
+            error = self.query_one(f"#{self.ERROR}", FieldError)
+            error.say(f"not taken, {problem}{self.KEPT}")
+            if self.PREVIEW:  # it said the same reason while typing: once is enough (the next key brings it back)
+                self.query_one(f"#{self.PREVIEW}").display = False
+            at_fault = self.query_one(f"#{field}", Input) if field else None
+            if at_fault is not None:
+                at_fault.focus()
+
+            def in_view() -> None:
+                # under the fields: in a short dialog (60x18) out of view, and enter seemed to do nothing;
+                # then the field at fault, so that both are in view where they fit
+                error.scroll_visible(animate=False)
+                if at_fault is not None:
+                    at_fault.scroll_visible(animate=False)
+
+            self.call_after_refresh(in_view)
             return
         self.dismiss(plan)
 
@@ -158,7 +172,10 @@ class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
 class LineForm(_PlanForm):
     """The line of the partner at `index` in work package `wp_id`, and the partner's staff cost."""
 
-    ERROR, KEPT = "line-error", "; the plan keeps its line"
+    ERROR, KEPT, PREVIEW = "line-error", "; the plan keeps its line", "line-preview"
+    # below 20 rows (60x18) the hint under the fields (four rows there) left them seven: a refused field and
+    # the error under the fields could not both be in view (dialogs.tcss, -low); the footer has the keys
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (20, "-high")]
     WORK = "an edit of a budget line"  # the line may be in the plan already: its edit is not
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="line.cancel"),
@@ -273,6 +290,7 @@ class LineForm(_PlanForm):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.query_one("#line-error", FieldError).say("")
+        self.query_one("#line-preview").display = True
         self._preview()
 
 
