@@ -555,9 +555,18 @@ def _grant(plan: Plan, rules: CallRules, lot: Lot, months: int) -> Criterion:
                      "partner shares add up")
 
 
-def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> Criterion:
+def grant_in_full(plan: Plan, rules: CallRules, board: Scoreboard) -> Criterion | None:
+    """The board's grant criterion with every disagreement said (the board names five, then 'N more'):
+    for a screen that shows the problems in full."""
+    if plan.has_budget and board.cap_eur is not None:
+        return _grant_from_budget(plan, rules, board.cap_eur, board.duration_months, named=None)
+    return board.get("grant")
+
+
+def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int, named: int | None = 5) -> Criterion:
     """The spec: with a budget, the grant is the sum of its contributions, judged against the cap; a
-    hand-set requested grant or partner share that disagrees with the budget warns, with both figures."""
+    hand-set requested grant or partner share that disagrees with the budget warns, with both figures
+    (the first `named` of them, then how many more)."""
     label = "Grant"
     est = estimate(plan, rules)
     grant = est.contribution_eur
@@ -572,7 +581,8 @@ def _grant_from_budget(plan: Plan, rules: CallRules, cap: int, months: int) -> C
         if p.grant_eur is not None and p.grant_eur != (share := est.partner_contribution(i)):
             problems.append(f"{p.label}'s share of the grant (partners[{i}].grant_eur) is {_eur(p.grant_eur)}, "
                             f"its budget gives {_eur(share)}")
-    shown = problems[:5] + ([f"{len(problems) - 5} more"] if len(problems) > 5 else [])
+    shown = problems if named is None or len(problems) <= named else \
+        [*problems[:named], f"{len(problems) - named} more"]
     if grant > cap:  # and what disagrees with the budget: a coordinator cutting costs must see the shares too
         # the step first: a screen's line of problems cut the long sentence before the amount to cut
         return Criterion("grant", label, "fail",

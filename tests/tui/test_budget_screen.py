@@ -4,6 +4,7 @@ naming the grid's own keys."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from planner.budget import estimate
@@ -147,6 +148,27 @@ async def test_over_the_cap_the_amount_to_cut_is_in_view_at_80x24_and_the_failur
         await pilot.press("escape")
         await wait_screen(pilot, BudgetScreen)
 
+
+async def test_problems_in_full_name_every_share_that_disagrees_with_the_budget(tmp_path: Path) -> None:
+    """'p' showed the grant's words as the scoreboard has them, five shares and then '; 11 more': in full,
+    but not every partner. Seven shares typed by hand, each EUR 1,000 off its budget: all seven named."""
+    text = (SAMPLES / "lot2-example.toml").read_text(encoding="utf-8")
+    names = re.findall(r'^short_name = "(\w+)"$', text, flags=re.M)[:7]
+    shares = re.findall(r"^grant_eur = (\d+)$", text, flags=re.M)[:7]
+    assert len(shares) == 7
+    for share in shares:  # the first seven partners' shares (each partner has one), EUR 1,000 more
+        text = text.replace(f"grant_eur = {share}\n", f"grant_eur = {int(share) + 1000}\n", 1)
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_budget(pilot)
+        assert app.board.get("grant").message.endswith("; 2 more")  # the scoreboard's words stay short
+        await pilot.press("p")
+        dialog = await wait_screen(pilot, Choice)
+        for name in names:
+            assert f"{name}'s share of the grant (partners[" in dialog.question, name
+        assert "more" not in dialog.question
 
 async def test_question_mark_lists_the_grid_s_own_keys(tmp_path: Path) -> None:
     """enter, the arrows, home and end and the page keys are the table's: ? listed none of them."""

@@ -24,7 +24,7 @@ from planner import editing
 from planner.budget import ASSOCIATED, Estimate, budget, contribution_words, estimate
 from planner.document import refusal
 from planner.model import Plan
-from planner.scoring import Scoreboard, evaluate
+from planner.scoring import Scoreboard, evaluate, grant_in_full
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.screens.dialogs import ClosingOnce, FieldError
 from planner.tui.screens.editor import PlanEditor
@@ -491,7 +491,8 @@ class BudgetScreen(PlanEditor):
         from planner.tui.screens.dialogs import Choice
 
         board = self.board
-        shown = [c for c in map(board.get, ("grant", "budget")) if c is not None] if board is not None else []
+        shown = [c for c in (grant_in_full(self.plan, self.rules, board), board.get("budget"))
+                 if c is not None] if board is not None else []
         marks = {"fail": "✗ FAIL", "warn": "! WARN", "pass": "✓ PASS", "info": "INFO"}
         words = "\n\n".join(f"{marks[c.status]} {c.label}: {c.message}"
                             for c in sorted(shown, key=lambda c: c.status != "fail"))
