@@ -170,6 +170,25 @@ async def test_problems_in_full_name_every_share_that_disagrees_with_the_budget(
             assert f"{name}'s share of the grant (partners[" in dialog.question, name
         assert "more" not in dialog.question
 
+async def test_the_budget_says_the_plan_is_unsaved_where_it_covers_the_header(tmp_path: Path) -> None:
+    """At 80x24 the budget covers the whole screen, the header's ● with it: an edit left no sign that the
+    file was not saved. Its title says so until ctrl+s."""
+    path = tmp_path / "plan.toml"
+    path.write_bytes((SAMPLES / "lot2-example.toml").read_bytes())
+    app, _ = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, grid = await open_budget(pilot)
+        dialog = screen.query_one(".dialog.budget")
+        assert "unsaved" not in str(dialog.border_title)
+        vtu = next(i for i, p in enumerate(app.document.plan.partners) if p.short_name == "VTU")
+        grid.go_to(f"p{vtu}", "wp:WP1")
+        await travel_typed(pilot, "15000")
+        await wait_for(pilot, lambda: str(dialog.border_title).endswith("costs in EUR · ● unsaved"), "the mark")
+        assert "● unsaved" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "saved")
+        await wait_for(pilot, lambda: "unsaved" not in str(dialog.border_title), "the mark gone")
+
 async def test_question_mark_lists_the_grid_s_own_keys(tmp_path: Path) -> None:
     """enter, the arrows, home and end and the page keys are the table's: ? listed none of them."""
     app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))

@@ -247,7 +247,9 @@ class BudgetScreen(PlanEditor):
         self.est = est = board.estimate if board.estimate is not None else estimate(self.plan, self.rules)
         months = board.duration_months
         dialog = self.query_one(".dialog.budget")
-        title = plain(f"Budget · Lot {board.lot}, {months} months · costs in EUR")
+        # the screen covers the header and its ●: the plan not yet saved is said here too
+        unsaved = " · ● unsaved" if self.app.document.dirty else ""
+        title = plain(f"Budget · Lot {board.lot}, {months} months · costs in EUR{unsaved}")
         if dialog.border_title != title:
             dialog.border_title = title
         count = len(self.plan.work_packages)
