@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -328,3 +329,14 @@ def test_a_plan_without_a_budget_gives_no_rows_of_zeros_in_csv_or_xlsx(tmp_path)
     cells = [cell for row in book.get_sheet_by_name("Summary").to_python() for cell in row if cell != ""]
     assert any(str(cell).startswith("No budget yet") for cell in cells)
     assert not any(isinstance(cell, (int, float)) for cell in cells)
+
+
+def test_the_help_names_every_format_the_command_writes() -> None:
+    """'planner budget --help' said '(text, Markdown, CSV, JSON)' above a --format that also takes xlsx."""
+    shown = subprocess.run([sys.executable, "-m", "planner", "budget", "--help"], capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=60, env={**os.environ, "COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    description = shown.stdout.split("positional arguments")[0]
+    assert "{text,markdown,csv,json,xlsx}" in shown.stdout
+    for words in ("text", "Markdown", "CSV", "JSON", "Excel"):
+        assert words in description.split("against the cap")[1], (words, description)

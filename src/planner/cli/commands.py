@@ -58,7 +58,7 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
     Command("compare", "the plan against every lot and duration of its call, side by side",
             "cli.judging", "compare_arguments", "compare_lots"),
     Command("budget", "the estimated budget: costs per partner and work package, the EU contribution against the "
-            "cap (text, Markdown, CSV, JSON); exit as check",
+            "cap (text, Markdown, CSV, JSON, Excel); exit as check",
             "cli.judging", "budget_arguments", "budget"),
     Command("new", "create a new plan file (empty, or from a bundled sample)", "cli.plans", "new_arguments", "new"),
     Command("fmt", "rewrite plan files in canonical form (--check: only report)", "cli.plans", "fmt_arguments", "fmt"),
