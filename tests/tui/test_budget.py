@@ -109,12 +109,12 @@ async def test_the_lot_pane_hint_judges_the_budget_when_the_plan_has_one(draft: 
             est = board.estimate
             assert est is not None
             # the contribution is the sum of each line's rounded 80%: said so, not '80% of' the costs
-            await wait_for(pilot, lambda: f"Budget: EUR {est.contribution_eur:,} (80% of each line, rounded):"
+            await wait_for(pilot, lambda: f"EU contribution EUR {est.contribution_eur:,} (80% of each line, rounded):"
                            in " ".join(hint().split()), f"the budget's hint for {path.name}")
             words = " ".join(hint().split())
             if over:
                 assert board.get("grant").status == "fail"
-                assert f"cut EUR {board.cut_to_cap:,} of costs (b) to the cap" in words, words
+                assert f"cut EUR {board.cut_to_cap:,} of costs (b) to fit." in words, words
                 assert f"cut EUR {board.cut_to_cap:,} of estimated costs" in board.get("grant").message
             else:
                 assert f"EUR {board.cap_eur - est.contribution_eur:,} under the cap" in words, words

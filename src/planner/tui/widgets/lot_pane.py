@@ -150,9 +150,11 @@ class LotPane(VerticalScroll, can_focus=False):
         elif board.estimate is not None and not prefix:
             # the plan has a budget: the verdict judges its contribution, the typed grant only against it
             est, cut = board.estimate, board.cut_to_cap
-            hint = f"Budget: {contribution_words(est.contribution_eur, est.funding_rate_percent)}: "
+            hint = f"EU contribution {contribution_words(est.contribution_eur, est.funding_rate_percent)}: "
             if cut is not None:
-                hint += f"cut {eur(cut)} of costs ({self.budget_key}) to the cap."
+                # 'to fit': the line keeps to two rows of the pane at 160x48, whichever lot it is judged
+                # by, so that a lot switch lays the screen out once (tests/tui/test_speed.py)
+                hint += f"cut {eur(cut)} of costs ({self.budget_key}) to fit."
             else:
                 hint += f"{eur(b.cap - est.contribution_eur)} under the cap."
                 if plan.requested_grant_eur is not None and plan.requested_grant_eur != est.contribution_eur:
