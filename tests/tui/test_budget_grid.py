@@ -486,7 +486,7 @@ async def test_question_mark_in_the_budget_lists_its_keys_redo_among_them(tmp_pa
         assert "Keys here" in screen_text(app)  # on top; the main screen's keys further down
         shown = help_text(help_screen)
         assert "On the main screen" in shown
-        for key, what in (("^y", "redo"), ("d", "remove wp"), ("t", "timeline"), ("^z", "undo")):
+        for key, what in (("^y", "redo"), ("d", "remove WP"), ("t", "timeline"), ("^z", "undo")):
             assert f"{key}" in shown and what in shown, (key, what)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "back in the budget")

@@ -138,6 +138,7 @@ class ShareForm(ClosingOnce, ModalScreen[int | None | bool]):
 
 
 class BudgetScreen(PlanEditor):
+    OWN_KEYS = GRID_KEYS  # enter, the arrows, home and end and the page keys are the grid's: no binding names them
     BINDINGS = [
         Binding("escape,b", "close", "Close", id="budget.close"),
         Binding("a", "add_work_package", "Add WP", id="budget.add_wp"),
@@ -499,20 +500,6 @@ class BudgetScreen(PlanEditor):
         words = "\n\n".join(f"{marks[c.status]} {c.label}: {c.message}"
                             for c in sorted(shown, key=lambda c: c.status != "fail"))
         self.app.push_screen(Choice(words or "No budget rule in this call", [("close", "Close")], escape="close"))
-
-    def action_help(self) -> None:
-        """PlanEditor's help (this screen's bindings, then the main screen's), with the grid's own keys on
-        top: enter, the arrows, home and end and the page keys are the table's, which no binding of the
-        screen names, and the help left them out."""
-        from planner.tui.screens.help import HelpScreen
-
-        keys: dict[str, list[str]] = {}
-        for node, binding, _, _ in self.active_bindings.values():
-            if node is self and binding.id and binding.description and binding.action != "help":
-                keys.setdefault(binding.description.lower(), []).append(self.app.get_key_display(binding))
-        own = GRID_KEYS + [(", ".join(shown), what) for what, shown in keys.items()]
-        self.app.push_screen(HelpScreen(self.rules, own, [("On the main screen", self.app.key_help())],
-                                        first="Keys here"))
 
     def action_timeline(self) -> None:
         if self.size.height >= TALL:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -32,6 +32,9 @@ class PlanEditor(ClosingOnce, ModalScreen[None]):
         Binding("ctrl+y", "app.redo", "Redo", id="editor.redo", show=False),
         Binding("question_mark,f1", "help", "Help", id="editor.help", show=False),
     ]
+    # keys of a widget of the screen that no binding of the screen names (the budget grid's arrows), on
+    # top of the help's list: (keys, what they do)
+    OWN_KEYS: ClassVar[list[tuple[str, str]]] = []
 
     def __init__(self, rules: CallRules) -> None:
         super().__init__(classes="dialog-screen")
@@ -48,8 +51,10 @@ class PlanEditor(ClosingOnce, ModalScreen[None]):
         keys: dict[str, list[str]] = {}
         for node, binding, _, _ in self.active_bindings.values():
             if node is self and binding.id and binding.description and binding.action != "help":
-                keys.setdefault(binding.description.lower(), []).append(app.get_key_display(binding))
-        own = [(", ".join(shown), what) for what, shown in keys.items()]
+                # 'remove WP' as the footer's 'Remove WP' says it, not 'remove wp'
+                what = binding.description[:1].lower() + binding.description[1:]
+                keys.setdefault(what, []).append(app.get_key_display(binding))
+        own = self.OWN_KEYS + [(", ".join(shown), what) for what, shown in keys.items()]
         self.app.push_screen(HelpScreen(self.rules, own, [("On the main screen", app.key_help())],
                                         first="Keys here"))
 
