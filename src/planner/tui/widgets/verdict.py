@@ -18,8 +18,6 @@ from planner.scoring import Scoreboard
 from planner.tui.text import literal
 from planner.tui.widgets.quiet import Line
 
-# a grant warns only about the partner shares (over the cap fails): say so
-WARNING_NAMES = {"grant": "grant shares"}
 LINES = 3  # #verdict's max-height in planner.tcss
 
 
@@ -47,7 +45,7 @@ def versions(board: Scoreboard):
         if n_warn:
             out += f"  · {n_warn} warning{_s(n_warn)}"
             if warning_names:
-                out += ": " + ", ".join(WARNING_NAMES.get(c.id, in_sentence(c.label)) for c in board.warnings)
+                out += ": " + ", ".join(in_sentence(c.label) for c in board.warnings)
         return out + to_go + tail
 
     counted = [f"{in_sentence(c.label)} {c.count}".rstrip() for c in board.failures]
