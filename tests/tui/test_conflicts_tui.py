@@ -82,6 +82,23 @@ async def test_take_one_side_per_conflict_then_save(tmp_path):
     assert saved == SAMPLE.replace("CIRCLE-SME", "CIRCLE-THEIRS")
 
 
+async def test_a_conflicted_file_with_a_byte_order_mark_and_crlf_keeps_both_once_resolved(tmp_path):
+    """The file's text reached the conflict screen without its BOM (read as text), and the save after the
+    sides were taken wrote the file without it: the spec keeps a file's byte-order mark and line endings."""
+    path = conflicted(tmp_path / "plan.toml")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    app = start(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, ConflictScreen)
+        await pilot.press("t", "o", "enter")
+        await wait_main(pilot)
+        await ready(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+    saved = path.read_bytes()
+    expected = SAMPLE.replace("CIRCLE-SME", "CIRCLE-THEIRS").replace("\n", "\r\n").encode("utf-8")
+    assert saved == b"\xef\xbb\xbf" + expected, saved[:40]
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_at_the_start_the_conflicts_stand_alone_until_the_plan_is_open(tmp_path, size):
     """Until a side of each conflict is taken there is no plan: the screen shows the conflicts and

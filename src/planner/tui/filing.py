@@ -36,8 +36,14 @@ def resolved_document(path: Path, text: str, rules: CallRules | None = None) -> 
     """The plan of a conflicted file once one side of each conflict is taken (`text`), as an unsaved edit
     of that file: nothing is written until the user saves, and the save keeps the text's form."""
     plan = parse_plan(text, str(path), rules)
+    # the text was read without the file's byte-order mark: the save keeps it, as any save does (spec)
+    try:
+        with open(path, "rb") as file:
+            bom = b"\xef\xbb\xbf" if file.read(3) == b"\xef\xbb\xbf" else b""
+    except OSError:
+        bom = b""
     return Document(plan, rules or load_call_for(plan, str(path)), absolute(path), None, file_fingerprint(path),
-                    protected=write_protection(path), original=text.encode("utf-8"))
+                    protected=write_protection(path), original=bom + text.encode("utf-8"))
 
 
 DISK_CHECK_SECONDS = 2.0  # one stat of the plan file: has another copy saved it?
