@@ -210,6 +210,19 @@ def test_the_command_writes_ours_and_exits_0_1_or_2(tmp_path: Path) -> None:
     assert ours.read_bytes() == before  # nothing written
 
 
+def test_a_table_inside_an_array_of_another_tools_data_merges_in_ours_form(tmp_path: Path) -> None:
+    """Theirs changed `{ z = 3 }` inside an array of an inline table in [tool.othertool]: the value was
+    written 'z = 4' without its braces, the form could not be kept, and the merge wrote the whole file
+    canonically, every comment and literal string of ours gone, with exit 0 and no word."""
+    hand = ("# kept by hand\n" + BASE.replace('call = "2026"', "call = '2026'  # literal") +
+            "\n[tool.othertool]\nid = 42\nnested = { x = 1, y = [1, 2, { z = 3 }] }  # theirs changes z\n")
+    base = write(tmp_path / "base.toml", hand)
+    ours = write(tmp_path / "ours.toml", hand.replace("id = 42", "id = 43"))
+    theirs = write(tmp_path / "theirs.toml", hand.replace("{ z = 3 }", "{ z = 4 }"))
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 0, done.stderr
+    assert ours.read_text(encoding="utf-8") == hand.replace("id = 42", "id = 43").replace("{ z = 3 }", "{ z = 4 }")
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_git_merge_with_the_planner_driver(tmp_path: Path) -> None:
     repo = tmp_path / "repo"

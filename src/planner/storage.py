@@ -196,6 +196,11 @@ def _toml_value(value: object) -> str:
 
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):  # an inline table, as in an array (another tool's [tool.*] data): tomli-w
+        # wrote it as a [table] and the slice below made 'z = 4' of { z = 4 }
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
     # tomli-w does the escaping; the layout below is ours, so that diffs stay one hunk per edit.
     # Its multi-line strings turn CRLF into LF, so a string holding a CR stays escaped on one line.
     multiline = not (isinstance(value, str) and "\r" in value)
@@ -276,8 +281,13 @@ def _canonical_number(value: object) -> object:
 
 
 def _toml_key(key: str) -> str:
-    """A bare key where TOML allows one (WP1), else quoted ("WP1.2": a dot would make two keys)."""
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+    """A bare key where TOML allows one (WP1), else quoted ("WP1.2": a dot would make two keys), on one
+    line whatever it holds (a key of another tool's data may hold a line break)."""
+    import tomli_w
+
+    if re.fullmatch(r"[A-Za-z0-9_-]+", key):
+        return key
+    return tomli_w.dumps({"v": key}, multiline_strings=False)[4:-1]
 
 
 def size_problem(plan: Plan, text: str | None = None) -> str | None:
