@@ -332,3 +332,21 @@ def test_a_tool_table_between_two_partners_stays_where_it_is():
     assert "[tool.crm]\nproposal_id = 4711\nowner = 'marta'  # set by the CRM\n" in gone
     assert gone.index("[tool.crm]") < gone.index('short_name = "ZHL"')
     assert [p.short_name for p in parse_plan(gone).partners] == [p.short_name for p in plan.partners[:-2]] + ["ZHL"]
+
+
+def test_a_tool_table_split_around_the_partners_stays_and_an_unchanged_save_writes_the_same_bytes():
+    """`tool.inline.flag` at the top and [tool.crm] between two partners: one table in pieces around the
+    entries, so the save went through tomlkit whole, which moved [tool.crm] below the last partner (and
+    its blank line with it) on a save with no change at all."""
+    text = ('format = 1\ntitle = "Split"\nlot = 1\ntool.inline.flag = true   # dotted tool key\n\n'
+            '[[partners]]\nname = "Alpha"\nshort_name = "ALP"\ncountry = "DE"\nkind = "higher-education"\n'
+            'role = "coordinator"\n\n[tool.crm]\n# crm data\nid = 1\n\n[tool.crm.sub]\ndeep = "x"\n\n'
+            '[[partners]]\nname = "Beta"\nshort_name = "BET"\ncountry = "FR"\nkind = "vet-provider"\n'
+            'role = "beneficiary"\n')
+    plan = parse_plan(text)
+    assert saved(plan, text) == text
+    beta = plan.partners[1].model_copy(update={"name": "Beta Renamed"})
+    out = saved(plan.model_copy(update={"partners": (plan.partners[0], beta)}), text)
+    assert hunks(text, out) == 1 and changed_lines(text, out) == (['name = "Beta"'], ['name = "Beta Renamed"'])
+    out = saved(plan.model_copy(update={"lot": 2}), text)
+    assert changed_lines(text, out) == (["lot = 1"], ["lot = 2"])

@@ -45,6 +45,8 @@ def edit_text(text: str, old: dict[str, Any], new: dict[str, Any], render: Rende
     inline array), or with `whole` (the caller found the result wrong: a line of a multi-line string
     taken for a header or a comment), the whole text goes through tomlkit. Raises whatever tomlkit
     raises on a text it cannot edit; the caller checks the result."""
+    if old == new:  # nothing to change: the same text, whatever tomlkit would make of its layout
+        return text
     import tomlkit  # only here: the start and the read-only commands never load it
 
     bom = text.startswith(BOM)
@@ -191,9 +193,9 @@ class _Editor:
         gap_keys = {key for gap in cut.gaps.values() for key in tomllib.loads(gap)}
         if any(old.get(key) != new.get(key) for key in gap_keys):
             return None
+        # a table written in pieces around the entries ([tool] by dotted keys at the top, [tool.crm] between
+        # two partners) is unchanged here (above): each piece keeps its text, and no piece edits that key
         head_keys, tail_keys = set(tomllib.loads(head)), set(tomllib.loads(tail))
-        if gap_keys & (head_keys | tail_keys):
-            return None  # one table written in pieces around the entries: only the whole text is safe
         rest_old = {k: v for k, v in old.items() if k != array and k not in gap_keys}
         rest_new = {k: v for k, v in new.items() if k != array and k not in gap_keys}
 
