@@ -59,7 +59,7 @@ def test_yes_writes_it_all_at_the_top_of_the_repository_and_a_second_run_changes
     assert (repo / ".gitattributes").read_text(encoding="utf-8") == "*.toml diff=planner merge=planner\n"
     assert (repo / ".gitignore").read_text(encoding="utf-8") == "build/\n.*.planner\n"
     driver, textconv = git_config(repo, "merge.planner.driver"), git_config(repo, "diff.planner.textconv")
-    assert driver is not None and driver.endswith("planner merge %O %A %B")
+    assert driver is not None and driver.endswith("planner merge %O %A %B --path %P")
     assert textconv is not None and textconv.endswith("planner diff --textconv")
     # git now sees the attributes and ignores the recovery files
     checked = subprocess.run(["git", "-C", str(repo), "check-attr", "merge", "diff", "--", "plans/a.toml"],

@@ -265,9 +265,27 @@ def test_git_merge_with_the_planner_driver(tmp_path: Path) -> None:
     done = git("merge", "-q", "--no-edit", "carla", check=False)
     assert done.returncode != 0
     assert "CONFLICT" in done.stdout + done.stderr
+    # the driver's words name the plan (git's %P), not git's temporary copy of it (.merge_file_Uaa8tS)
+    assert "plan.toml: 1 conflict(s), marked in the file:" in done.stdout + done.stderr
+    assert ".merge_file" not in done.stdout + done.stderr
     text = plan.read_text(encoding="utf-8")
     assert "<<<<<<< ours\nlot = 3\n=======\nlot = 2\n>>>>>>> theirs\n" in text
     assert text.count("<<<<<<<") == 1
+
+
+def test_conflict_markers_in_a_crlf_file_end_in_crlf(tmp_path: Path) -> None:
+    """The merge wrote '<<<<<<< ours', '=======' and '>>>>>>> theirs' with LF in a CRLF file: mixed endings."""
+    crlf = BASE.replace("\n", "\r\n")
+    base = write(tmp_path / "base.toml", crlf)
+    ours = tmp_path / "ours.toml"
+    ours.write_bytes(crlf.replace("lot = 1", "lot = 2").encode("utf-8"))
+    theirs = tmp_path / "theirs.toml"
+    theirs.write_bytes(crlf.replace("lot = 1", "lot = 3").encode("utf-8"))
+    done = run_planner("merge", base, ours, theirs, "--path", "plans/shared.toml")
+    assert done.returncode == 1 and "plans/shared.toml: 1 conflict(s)" in done.stdout
+    data = ours.read_bytes()
+    assert b"<<<<<<< ours\r\nlot = 2\r\n=======\r\nlot = 3\r\n>>>>>>> theirs\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
 
 
 def test_a_plan_added_on_both_branches_merges_from_an_empty_base() -> None:

@@ -1,6 +1,6 @@
 """`planner git-setup [DIR]`: a git repository set up for plans. It shows, before writing anything, the
 `.gitattributes` line that sends `*.toml` through the planner's diff and merge drivers, the `git config`
-of those drivers (`planner diff --textconv`, `planner merge %O %A %B`) and the `.gitignore` line for the
+of those drivers (`planner diff --textconv`, `planner merge %O %A %B --path %P`) and the `.gitignore` line for the
 planner's recovery files (`.PLAN.toml.planner`); it writes them with `--yes` or after the user says yes
 at a prompt. What is there already is left alone: running it twice changes nothing."""
 
@@ -34,7 +34,8 @@ def planner_command() -> str:
 def wanted_config(command: str) -> tuple[tuple[str, str], ...]:
     return (("diff.planner.textconv", f"{command} diff --textconv"),
             ("merge.planner.name", "planner: plans merged by meaning (partners by short name, PIC or name)"),
-            ("merge.planner.driver", f"{command} merge %O %A %B"))
+            # --path %P: the messages name the plan, not git's temporary copy of it (.merge_file_Uaa8tS)
+            ("merge.planner.driver", f"{command} merge %O %A %B --path %P"))
 
 
 @dataclass(frozen=True)

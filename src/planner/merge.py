@@ -345,19 +345,20 @@ def with_markers(ours_text: str, theirs_text: str, theirs_own: tuple[str, str] |
     they pair off one for one with the conflicts here and read as the same values, else theirs' side is
     `theirs_text`'s lines (theirs' values in ours' lines)."""
     a, b = ours_text.splitlines(keepends=True), theirs_text.splitlines(keepends=True)
+    newline = line_ending(ours_text)  # the markers end as ours' lines do: CRLF in a CRLF file
     hunks = _hunks(a, b)
-    sides = [_ended(b[j1:j2]) for _, _, j1, j2 in hunks]
+    sides = [_ended(b[j1:j2], newline) for _, _, j1, j2 in hunks]
     if theirs_own is not None:
-        sides = _own_sides(b, hunks, theirs_own, line_ending(ours_text)) or sides
+        sides = _own_sides(b, hunks, theirs_own, newline) or sides
     out: list[str] = []
     at = 0
     for (i1, i2, _, _), side in zip(hunks, sides):
         out.extend(a[at:i1])
-        out.append(OURS_MARK + "\n")
-        out.extend(_ended(a[i1:i2]))
-        out.append(SEPARATOR + "\n")
+        out.append(OURS_MARK + newline)
+        out.extend(_ended(a[i1:i2], newline))
+        out.append(SEPARATOR + newline)
         out.extend(side)
-        out.append(THEIRS_MARK + "\n")
+        out.append(THEIRS_MARK + newline)
         at = i2
     out.extend(a[at:])
     return "".join(out)
@@ -407,8 +408,9 @@ def _same_values(text: str, other: str) -> bool:
         return False
 
 
-def _ended(lines: list[str]) -> list[str]:
-    return [line if line.endswith("\n") else line + "\n" for line in lines]
+def _ended(lines: list[str], newline: str) -> list[str]:
+    """The lines, the last one ended too (the file's last line may have no line break)."""
+    return [line if line.endswith("\n") else line + newline for line in lines]
 
 
 def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, str] = ("BASE", "OURS", "THEIRS")

@@ -187,6 +187,8 @@ def merge_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
     p.add_argument("ours", metavar="OURS", help="our version, which the merge replaces (git's %%A)")
     p.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
+    p.add_argument("--path", metavar="PATH", help="the plan's path in the repository, as the messages name it "
+                   "(git's %%P: OURS is then a temporary file of git's)")
 
 
 def merge_plans(args: argparse.Namespace) -> int:
@@ -194,15 +196,16 @@ def merge_plans(args: argparse.Namespace) -> int:
 
     merged = merge.merge_files(args.base, args.ours, args.theirs)
     write_bytes_atomically(Path(args.ours), merged.text)
+    name = shown_path(args.path or args.ours)
     if merged.invalid:
         marked = merged.text.count(merge.OURS_MARK.encode("utf-8"))
-        out(f"{shown_path(args.ours)}: the two versions merged are not a valid plan: {merged.invalid}\n"
+        out(f"{name}: the two versions merged are not a valid plan: {merged.invalid}\n"
             f"  Each of their changes ({marked}) is marked in the file as a conflict: take ours or theirs of each "
             "(the planner offers it when it opens the file).\n")
         return 1
     if not merged.conflicts:
         return 0
-    out(f"{shown_path(args.ours)}: {len(merged.conflicts)} conflict(s), marked in the file:\n")
+    out(f"{name}: {len(merged.conflicts)} conflict(s), marked in the file:\n")
     for conflict in merged.conflicts:
         out(f"  {conflict.words}\n")
     return 1
