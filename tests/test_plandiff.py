@@ -15,7 +15,7 @@ import pytest
 
 from planner import plandiff
 from planner.scoring import evaluate
-from planner.storage import load_call_for, load_plan, save_plan
+from planner.storage import dump_plan, load_call_for, load_plan, save_plan
 from support import ORG_A, SAMPLES, make_plan, partner, run_planner
 
 
@@ -122,8 +122,19 @@ def test_git_diff_with_the_textconv_driver_speaks_in_words(tmp_path: Path) -> No
     assert f"+grant: EUR {after.requested_grant_eur:,}" in shown
     assert "[[partners]]" not in shown  # words, not the TOML
 
-    # a version that does not load still diffs: why, then its text as it is
+    # only another tool's data changed: `git diff` showed nothing at all, where `planner diff` said so
     git("commit", "-qam", "second")
+    crm = "\n[tool.crm]\nproposal_id = ID\nstage = { step = 2, notes = ['a', 'b'] }\n"
+    (repo / "plan.toml").write_text(dump_plan(after) + crm.replace("ID", "4711"), encoding="utf-8")
+    git("commit", "-qam", "the CRM's data")
+    (repo / "plan.toml").write_text(dump_plan(after) + crm.replace("ID", "4712"), encoding="utf-8")
+    shown = git("diff")
+    assert "-tool crm.proposal_id: 4711" in shown and "+tool crm.proposal_id: 4712" in shown, shown
+    assert "+tool crm.stage" not in shown and "-tool crm.stage" not in shown  # unchanged: context at most
+    assert 'tool crm.stage.notes: ["a", "b"]' in git("show", "--textconv", "HEAD:plan.toml")
+
+    # a version that does not load still diffs: why, then its text as it is
+    git("commit", "-qam", "third")
     (repo / "plan.toml").write_text("lot = [\n", encoding="utf-8")
     shown = git("diff")
     assert "+(not a plan the planner can read: at the end of the file: not valid TOML" in shown and "+lot = [" in shown

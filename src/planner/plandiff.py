@@ -17,7 +17,7 @@ the CLI: the plan's own rules, a coordinator's beside it too), else from its cal
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from planner.model import Activities, Assessment, BudgetLine, Partner, Plan, WorkPackage
@@ -307,6 +307,18 @@ def textconv(plan: Plan, board: Scoreboard | None = None) -> str:
     for field in Assessment.model_fields:
         if getattr(scores, field) is not None:
             lines.append(f"self-assessment {field}: {getattr(scores, field)}")
+    # other tools' data, a line a value: a commit that changes only [tool.*] showed nothing in `git diff`
+    lines.extend(f"tool {'.'.join(path)}: {json.dumps(value, ensure_ascii=False, default=str)}"
+                 for path, value in _flat(plan.tool or {}, ()))
     if board is not None:
         lines.append(f"verdict: {board.headline}")
     return "\n".join(lines) + "\n"
+
+
+def _flat(table: dict, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], object]]:
+    """Each value of nested tables with its key path; an array (of tables too) is one value."""
+    for key, value in table.items():
+        if isinstance(value, dict) and value:
+            yield from _flat(value, (*path, key))
+        else:
+            yield (*path, key), value
