@@ -470,3 +470,17 @@ def test_theirs_side_of_a_conflict_is_theirs_own_lines(tmp_path: Path) -> None:
 
     taken = write(tmp_path / "taken.toml", resolve(text, [THEIRS, THEIRS]))
     assert taken.read_text(encoding="utf-8") == theirs.read_text(encoding="utf-8")
+
+
+def test_a_value_changed_in_another_tools_rows_keeps_its_comment(tmp_path: Path) -> None:
+    """[[tool.othertool.rows]] holds no id, short name or title: `a = 2 # row 2` made `a = 5` by theirs was
+    taken for a row removed and one added, which dropped the comment and left a blank line behind."""
+    hand = BASE + ("\n[[tool.othertool.rows]]\na = 1\n\n[[tool.othertool.rows]]\na = 2 # row 2\n"
+                   "# the last comment\n")
+    base = write(tmp_path / "base.toml", hand)
+    ours = write(tmp_path / "ours.toml", hand.replace('title = "Circular skills"', 'title = "Ours"'))
+    theirs = write(tmp_path / "theirs.toml", hand.replace("a = 2 # row 2", "a = 5 # row 2"))
+    done = run_planner("merge", base, ours, theirs)
+    assert done.returncode == 0, done.stderr
+    assert ours.read_text(encoding="utf-8") == hand.replace('title = "Circular skills"', 'title = "Ours"').replace(
+        "a = 2 # row 2", "a = 5 # row 2")

@@ -522,13 +522,19 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return any(a.get(k) is not None and _folded(a.get(k)) == _folded(b.get(k)) for k in IDENTITY)
 
 
+def _named(entry: dict[str, Any]) -> bool:
+    return any(entry.get(k) is not None for k in IDENTITY)
+
+
 def _folded(value: object) -> object:
     return value.casefold() if isinstance(value, str) else value
 
 
 def _align(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[tuple[int | None, int | None]]:
     """Old and new entries in the new order: (i, j) the same entry (unchanged, or edited: the same id,
-    short name, PIC, name or title), (i, None) removed, (None, j) added."""
+    short name, PIC, name or title; or, where neither has any of these, as another tool's rows of plain
+    values, the one in its place when as many changed as stand there), (i, None) removed, (None, j)
+    added."""
     out: list[tuple[int | None, int | None]] = []
     ops = SequenceMatcher(None, [_fingerprint(v) for v in old], [_fingerprint(v) for v in new],
                           autojunk=False).get_opcodes()
@@ -539,6 +545,9 @@ def _align(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[tuple[i
         olds, news = list(range(i1, i2)), list(range(j1, j2))
         while olds or news:
             if olds and news and _same(old[olds[0]], new[news[0]]):
+                out.append((olds.pop(0), news.pop(0)))
+            elif (olds and len(olds) == len(news) and not _named(old[olds[0]]) and not _named(new[news[0]])):
+                # `a = 2 # row 2` made `a = 5`: edited in place, its comment kept, not removed and added
                 out.append((olds.pop(0), news.pop(0)))
             elif olds and not any(_same(old[olds[0]], new[j]) for j in news):
                 out.append((olds.pop(0), None))
