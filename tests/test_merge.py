@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -484,3 +485,23 @@ def test_a_value_changed_in_another_tools_rows_keeps_its_comment(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert ours.read_text(encoding="utf-8") == hand.replace('title = "Circular skills"', 'title = "Ours"').replace(
         "a = 2 # row 2", "a = 5 # row 2")
+
+
+def test_a_merge_that_cannot_keep_ours_form_says_so(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Where ours' layout cannot be edited in place, the merge wrote it canonically, exit 0, not a word."""
+    import planner.tomledit
+    from planner.cli import main
+
+    def cannot(*_args, **_kwargs):
+        raise ValueError("a layout the writer cannot edit")
+
+    hand = "# ask Marta first\n" + BASE
+    base = write(tmp_path / "base.toml", hand)
+    ours = write(tmp_path / "ours.toml", hand.replace('title = "Circular skills"', 'title = "Ours"'))
+    theirs = write(tmp_path / "theirs.toml", hand.replace("lot = 1", "lot = 2"))
+    monkeypatch.setattr(planner.tomledit, "edit_text", cannot)
+    monkeypatch.setattr(sys, "argv", ["planner", "merge", str(base), str(ours), str(theirs), "--path", "plan.toml"])
+    assert main() == 0
+    said = capsys.readouterr().err
+    assert "plan.toml: written in the planner's own layout: its form (comments, key order) could not be kept" in said
+    assert load_plan(ours).lot == 2 and load_plan(ours).title == "Ours"

@@ -14,7 +14,7 @@ from planner.errors import PlanError, validation_problems
 from planner.files import Fingerprint, decode_plan_bytes, file_fingerprint, write_protection
 from planner.model import Plan, allowed_keys
 from planner.rules import CallRules
-from planner.storage import check_against_rules, parse_plan, render_plan, size_problem, write_plan_bytes
+from planner.storage import check_against_rules, parse_plan, render_plan_kept, size_problem, write_plan_bytes
 
 HISTORY = 200
 
@@ -86,6 +86,8 @@ class Document:
     # the bytes of the file as read or last saved: a save keeps its form (storage.render_plan), None for a
     # new plan (written canonically)
     original: bytes | None = None
+    # the last save could not keep the file's own form (its comments, order): written canonically
+    form_lost: bool = False
 
     @property
     def dirty(self) -> bool:
@@ -189,7 +191,8 @@ class Document:
         assert target is not None
         if problem := size_problem(self.plan):
             raise PlanError(str(target), f"not saved: {problem}")
-        data = render_plan(self.plan, self.original)  # the file's own form kept (a copy saved as keeps it too)
+        # the file's own form kept (a copy saved as keeps it too), or said where it could not be
+        data, kept = render_plan_kept(self.plan, self.original)
         try:
             parse_plan(decode_plan_bytes(target, data), str(target), self.rules)
         except (ValueError, RecursionError, OverflowError) as exc:
@@ -199,6 +202,7 @@ class Document:
                             exc.problems) from None
         self.fingerprint = write_plan_bytes(target, data)
         self.original = data
+        self.form_lost = not kept
         if target != self.path:
             self.save_anyway = False
         self.protected = write_protection(target)

@@ -27,7 +27,7 @@ from pathlib import Path
 from planner.errors import PlanError
 from planner.files import decode_plan_bytes, read_user_file
 from planner.model import short_name_key
-from planner.storage import parse_plan, plan_data, render_data, render_plan
+from planner.storage import parse_plan, plan_data, render_data, render_plan_kept
 from planner.tomledit import line_ending
 
 
@@ -76,6 +76,8 @@ class Merged:
     # no value changed both ways, but the result is not a valid plan (ours and theirs each are): why, as
     # `planner check` says it; `text` then marks each of their changes as a conflict
     invalid: str = ""
+    # False where the merge could not keep OURS's form (its comments, order): written canonically
+    form_kept: bool = True
 
 
 # -- matching items ----------------------------------------------------------------------------------
@@ -266,19 +268,24 @@ def resolve(data: object, side: str) -> object:
 # -- writing -------------------------------------------------------------------------------------------
 
 def render(data: dict[str, object], ours_bytes: bytes) -> bytes:
+    """The merged data's bytes in OURS's form (render_kept, without whether that form was kept)."""
+    return render_kept(data, ours_bytes)[0]
+
+
+def render_kept(data: dict[str, object], ours_bytes: bytes) -> tuple[bytes, bool]:
     """Every merged result is written through here, in OURS's form: `data` is the merged plan as parsed
     TOML data (no conflict in it), `ours_bytes` OURS's file as it was. A plan goes through the writer of
     every save (`storage.render_plan`), which keeps a hand-written file's comments, key order, quoting,
     line endings and byte-order mark and changes only the lines of the values that changed; data the
     model refuses (the merge of two valid plans may still break a rule of the format, say two partners
     with one short name) is written in the canonical layout for any data (`dump_data`), so that
-    `planner check` then names what is wrong."""
+    `planner check` then names what is wrong. The flag: False where OURS's form could not be kept."""
     try:
         plan = parse_plan(dump_data(data), "<merge>")  # the format, and the rules of its call
     except PlanError:
         kept = render_data(data, ours_bytes)
-        return kept if kept is not None else dump_data(data).encode("utf-8")
-    return render_plan(plan, ours_bytes)
+        return (kept, True) if kept is not None else (dump_data(data).encode("utf-8"), False)
+    return render_plan_kept(plan, ours_bytes)
 
 
 def _not_a_plan(data: bytes, name: str) -> str:
@@ -429,7 +436,7 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, names: tuple[str, str, 
         if merged.data == parsed[1]:
             merged.text = ours
             return merged
-        merged.text = render(merged.data, ours)
+        merged.text, merged.form_kept = render_kept(merged.data, ours)
         if (problem := _not_a_plan(merged.text, names[1])) and not _not_a_plan(ours, names[1]):
             # each side a plan, the two together not (a short name both given to different partners, a lot
             # the other side's call does not have): exit 0 would let git commit what `check` refuses.

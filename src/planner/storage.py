@@ -352,7 +352,14 @@ def _document(plan: Plan) -> dict[str, object]:
 
 
 def render_plan(plan: Plan, original: bytes | None = None) -> bytes:
-    """The bytes to write for `plan` over a file that held `original` (None: a new file). Pure.
+    """The bytes to write for `plan` over a file that held `original` (render_plan_kept, without whether
+    the file's own form was kept)."""
+    return render_plan_kept(plan, original)[0]
+
+
+def render_plan_kept(plan: Plan, original: bytes | None = None) -> tuple[bytes, bool]:
+    """The bytes to write for `plan` over a file that held `original` (None: a new file), and False when
+    the file had a form of its own that could not be kept (its comments are then gone). Pure.
 
     Every save goes through here: the TUI's save and save as, a recovered plan's save, the commands
     that write a plan, `planner merge` (which writes the merged plan in OURS's form). A new file, and
@@ -365,10 +372,10 @@ def render_plan(plan: Plan, original: bytes | None = None) -> bytes:
     """
     canonical = dump_plan(plan).encode("utf-8")
     if original is None or original == canonical:
-        return canonical
+        return canonical, True
     old, data, own = _original(original)
     if own or (old is None and data is None):
-        return canonical
+        return canonical, True
     from planner.tomledit import edit_text  # a hand-written plan's first save: tomlkit loads there
 
     before: dict[str, object] = _document(old) if old is not None else data or {}
@@ -380,10 +387,10 @@ def render_plan(plan: Plan, original: bytes | None = None) -> bytes:
         except Exception:  # noqa: BLE001 - whatever tomlkit refuses: tried whole, then written canonically
             continue
     else:
-        return canonical
+        return canonical, False
     data_out = text.encode("utf-8")
     _remember(hashlib.sha256(data_out).hexdigest(), (plan, None, False))  # the next save's original
-    return data_out
+    return data_out, True
 
 
 def render_data(data: dict[str, object], original: bytes) -> bytes | None:

@@ -571,3 +571,30 @@ async def test_the_import_prompt_offers_the_newest_sheet_of_the_folder_and_no_fi
         prompt = await wait_screen(pilot, PathPrompt)
         assert prompt.query_one("#path", Input).placeholder == "partners.csv"  # the newest sheet or CSV
         assert "enter: partners.csv" in screen_text(app)
+
+
+@pytest.mark.one_size
+async def test_a_save_that_cannot_keep_the_files_form_says_so(tmp_path, size, monkeypatch):
+    """The writer keeps a hand-written file's comments; where it cannot (a layout tomlkit cannot edit), the
+    file was written in the planner's layout with a plain 'Saved': its comments gone without a word."""
+    import planner.tomledit
+
+    path = tmp_path / "plan.toml"
+    path.write_text("# ask Marta first\n" + (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+
+    def cannot(*_args, **_kwargs):
+        raise ValueError("a layout the writer cannot edit")
+
+    monkeypatch.setattr(planner.tomledit, "edit_text", cannot)
+    app, notes = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "an edit")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        said = next(n for n in notes if n.message.startswith("Saved"))
+        assert said.severity == "warning" and "could not be kept" in said.message, said
+    assert "# ask Marta first" not in path.read_text(encoding="utf-8")  # the case: the form was not kept
+    assert load_plan(path).lot == app.document.plan.lot

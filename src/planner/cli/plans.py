@@ -197,6 +197,8 @@ def merge_plans(args: argparse.Namespace) -> int:
     merged = merge.merge_files(args.base, args.ours, args.theirs)
     write_bytes_atomically(Path(args.ours), merged.text)
     name = shown_path(args.path or args.ours)
+    if not merged.form_kept:  # rare: a layout the writer cannot edit in place (never silent)
+        err(f"{name}: written in the planner's own layout: its form (comments, key order) could not be kept\n")
     if merged.invalid:
         marked = merged.text.count(merge.OURS_MARK.encode("utf-8"))
         out(f"{name}: the two versions merged are not a valid plan: {merged.invalid}\n"

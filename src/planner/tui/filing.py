@@ -394,7 +394,12 @@ class Filing(_Host):
             return
         self.disk_changed = False
         self._disk_seen = None
-        self.tell(f"Saved {shown}")
+        if self.document.form_lost:  # rare: a layout the writer cannot edit in place (never silent)
+            self.tell(f"Saved {shown} in the planner's own layout: the file's form (its comments, key order) "
+                      "could not be kept. Its previous version is in git or your backups.", title="Saved",
+                      severity="warning", timeout=20)
+        else:
+            self.tell(f"Saved {shown}")
         if (self.document.path, self.document.read_only) != before:
             self.keeper.hold()  # saved as another file: the recovery file moves with it
         self.redraw()
