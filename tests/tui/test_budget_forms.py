@@ -167,3 +167,30 @@ async def test_a_refused_line_says_why_in_view_at_60x18_and_only_once(tmp_path: 
         await wait_for(pilot, lambda: form.query_one("#line-preview").display and "EUR 12 travel"
                        in static_text(form, "#line-preview"), "the preview again")
         assert not error.display
+
+
+@pytest.mark.one_size
+async def test_a_long_title_shows_its_start_once_the_cursor_leaves_it(tmp_path: Path, size) -> None:
+    """'Project management and quality' showed as 't management and quality' in the work package form: an
+    Input keeps its view at the cursor, at the end. A field not in use shows its start; the terminal's
+    focus going to another window and back leaves the cursor where it was."""
+    from textual import events
+
+    app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
+    async with app.run_test(size=size) as pilot:
+        await open_budget(pilot)
+        await pilot.press("e")
+        form = await wait_screen(pilot, WorkPackageForm)
+        title = form.query_one("#wp-title")
+        await focus(pilot, title)
+        await replace_text(pilot, "Project management and quality of the whole alliance")
+        assert title.scroll_offset.x > 0  # in use: the end, where the cursor is
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: not title.has_focus and title.scroll_offset.x == 0, "its start in view")
+        await focus(pilot, title)
+        await pilot.press("home", "right", "right", "right")
+        app.post_message(events.AppBlur())
+        await wait_for(pilot, lambda: not app.app_focus, "the terminal left")
+        app.post_message(events.AppFocus())
+        await wait_for(pilot, lambda: app.app_focus and title.has_focus, "back")
+        assert title.cursor_position == 3

@@ -87,6 +87,21 @@ class TextField(Input):
         self.paste_filter = paste_filter
         super().__init__(*args, **kwargs)
 
+    # A value longer than the field showed its end ('t management and quality' for 'Project management
+    # and quality'): Input keeps the cursor, and the view, at the end. A field not in use shows its start;
+    # one taken into use has the cursor at the end as before (or all selected, `select_on_focus`).
+    def on_mount(self) -> None:
+        if not self.has_focus:
+            self.cursor_position = 0
+
+    def on_focus(self, event: events.Focus) -> None:
+        if not self.select_on_focus and not event.from_app_focus:
+            self.cursor_position = len(self.value)
+
+    def on_blur(self) -> None:
+        if self.app.app_focus:  # left for another field, not the terminal for another window
+            self.cursor_position = 0
+
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # Input's own handler (called after this one) would paste it again
         self.take_paste(event.text)
