@@ -116,6 +116,21 @@ async def test_a_typo_keeps_the_text_offers_the_country_and_save_says_what_is_mi
 
 
 @pytest.mark.parametrize("burst", [False, True], ids=HOW)
+async def test_down_picks_the_first_kind_when_the_last_letter_made_the_word_ambiguous(tmp_path, burst):
+    """'un' is sure (a university), 'uni' could be a university or a trade union: the list was filled while
+    'un''s match was still the value, so it highlighted the first entry, and ↓ picked the second: a
+    Universidad saved as a trade union. Nothing is highlighted now, and ↓ takes the first."""
+    app, _ = make_app(tmp_path / "new.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        kind = await type_into(pilot, form, "kind", "uni", burst, then="")
+        assert kind.value is None and [item.id for item in kind._shown] == ["higher-education", "trade-union"]
+        assert kind.options.highlighted is None  # nothing looks chosen
+        await send(pilot, ["down"], burst)
+        await wait_for(pilot, lambda: kind.value == "higher-education", "the first one picked")
+        assert kind.options.highlighted == 0
+
+@pytest.mark.parametrize("burst", [False, True], ids=HOW)
 async def test_a_word_of_several_kinds_is_asked_not_guessed(tmp_path, burst):
     app, _ = make_app(tmp_path / "new.toml")
     async with app.run_test(size=(80, 24)) as pilot:

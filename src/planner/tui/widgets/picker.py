@@ -205,11 +205,13 @@ class Picker(Vertical):
             self._set_value(None)
         else:
             self.ranked = self.matcher(text)
-            self._fill([self._by_id[i] for i in self.ranked.ids if i in self._by_id])
             # a sure match is the value: tab moves on with it, enter saves with it; a close or
-            # ambiguous one is only offered (up/down pick it)
+            # ambiguous one is only offered (up/down pick it). The value first, then the list: filled
+            # while the last word's sure match ('un') was still the value, the list highlighted its
+            # first entry for 'uni', which no longer was one, and ↓ then picked the second
             self._set_value(self.ranked.value if self.ranked.how in SURE and self.ranked.value in self._by_id
                             else None)
+            self._fill([self._by_id[i] for i in self.ranked.ids if i in self._by_id])
         self._mark()
 
     def question(self, short: bool = False) -> str:
