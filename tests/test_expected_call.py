@@ -366,3 +366,19 @@ def test_check_names_the_condition_on_switzerland_in_its_verdict_line(tmp_path):
     assert checked.returncode == 0, checked.stdout  # not a failure: the brief says what is known
     assert ("Verdict: ELIGIBLE under call 2027, expected (provisional), if Switzerland is associated: "
             "Lot 1, 24 months") in checked.stdout
+
+
+def test_compare_and_ls_say_the_condition_on_switzerland_as_check_does(tmp_path):
+    """check said 'ELIGIBLE ... if Switzerland is associated'; compare said 'ELIGIBLE' and 'What it takes:
+    nothing', and ls 'ELIGIBLE *': a first-time coordinator read that nothing was left to do."""
+    path = tmp_path / "plans" / "swiss.toml"
+    path.parent.mkdir()
+    path.write_text(dump_plan(swiss_led(R2027)), encoding="utf-8")
+    compared = run_planner_at(DECEMBER_2026, "compare", path)
+    own = [line for line in compared.stdout.splitlines() if line.startswith(("Verdict", "What it takes  "))]
+    assert own and all("if CH" in line for line in own), compared.stdout
+    assert "if CH: eligible only if Switzerland is associated" in " ".join(compared.stdout.split())
+    listed = run_planner_at(DECEMBER_2026, "ls", path.parent)
+    assert "ELIGIBLE if Switzerland is associated *" in listed.stdout, listed.stdout
+    data = json.loads(run_planner_at(DECEMBER_2026, "ls", path.parent, "--format", "json").stdout)
+    assert data["plans"][0]["eligible"] is True and data["plans"][0]["conditional_on"] == ["CH"]

@@ -93,6 +93,9 @@ class Entry:
     unsaved_left: str | None = None
     # the plan's call is expected, not published: every rule, and so the verdict, is provisional
     provisional: bool = False
+    # the countries whose conditional association the eligible verdict needs (CH in 2027), and in words
+    conditional_on: tuple[str, ...] = ()
+    condition: str = ""  # ' if Switzerland is associated'
 
     @property
     def marked_verdict(self) -> str:
@@ -100,12 +103,17 @@ class Entry:
         return self.verdict + (PROVISIONAL_MARK if self.provisional and self.error is None else "")
 
     @property
+    def verdict_kind(self) -> str:
+        """'ELIGIBLE', 'NOT ELIGIBLE' or 'UNREADABLE': the verdict without its words."""
+        return "UNREADABLE" if self.error is not None else "ELIGIBLE" if self.eligible else "NOT ELIGIBLE"
+
+    @property
     def verdict(self) -> str:
         """'ELIGIBLE', 'NOT ELIGIBLE: 3 new partners to go', 'NOT ELIGIBLE: ecosystem', or 'UNREADABLE'."""
         if self.error is not None:
             return "UNREADABLE"
         if self.eligible:
-            return "ELIGIBLE"
+            return "ELIGIBLE" + self.condition  # 'ELIGIBLE if Switzerland is associated'
         n = self.new_full_partners or 0
         if n:
             more = f", {self.other_words}" if self.other_words else ""
@@ -118,6 +126,8 @@ class Entry:
     def short_verdict(self) -> str:
         """The verdict in a narrow column: 'ELIGIBLE', '2 partners to go', 'ecosystem', '3 rules fail',
         'UNREADABLE' (a mark before it says eligible or not)."""
+        if self.eligible and self.conditional_on:  # 'ELIGIBLE if CH'
+            return f"ELIGIBLE if {' and '.join(self.conditional_on)}"
         if self.error is not None or self.eligible:
             return self.verdict
         n = self.new_full_partners or 0
@@ -138,7 +148,8 @@ class Entry:
                 # optional keys (the spec allows extending): only when there are such changes, only when
                 # the plan's call is expected (its verdict provisional)
                 **({"unsaved_left": self.unsaved_left} if self.unsaved_left else {}),
-                **({"provisional": True} if self.provisional else {})}
+                **({"provisional": True} if self.provisional else {}),
+                **({"conditional_on": list(self.conditional_on)} if self.conditional_on else {})}
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -181,7 +192,8 @@ def _judge(path: Path) -> dict[str, object]:
             "duration_months": board.duration_months, "partners": len(plan.partners), "eligible": board.eligible,
             "failing": tuple(c.id for c in board.failures), "failing_labels": tuple(c.label for c in board.failures),
             "new_full_partners": needed.new_full_partners, "summary": needed.summary(),
-            "provisional": board.expected, **_other_steps(needed)}
+            "provisional": board.expected, "conditional_on": board.depends_on if board.eligible else (),
+            "condition": board.condition, **_other_steps(needed)}
 
 
 def _other_steps(needed: ToQualify) -> dict[str, object]:

@@ -268,7 +268,7 @@ def takes_cell(board: Scoreboard, wide: bool = False) -> str:
     """A comparison cell of the 'What it takes' row: 'nothing missing', '+3 partners', 'ecosystem' ...;
     `wide`: every step in a few words ('+3 partners, 1 ecosystem' for '+3 & 1 more')."""
     tq = board.to_qualify
-    return NOTHING_MISSING if tq.eligible else (tq.in_words() if wide else tq.short())
+    return NOTHING_MISSING + board.condition_codes if tq.eligible else (tq.in_words() if wide else tq.short())
 
 
 # a criterion's name gives way first (cut with …), down to this: 'What it takes', the one label kept whole
@@ -301,10 +301,13 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
     Pair = tuple[list[str], list[str]]
     criteria: list[Pair] = [(cells, short) for (_, _, cells), (_, _, short) in zip(long_rows, short_rows)]
     star = " *" if any(b.expected for b in boards) else ""  # an expected call: every verdict is provisional
-    verdicts: Pair = ([("ELIGIBLE" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})") + star for b in boards],
-                      [("ELIGIBLE" if b.eligible else f"{len(b.failures)} failing") + star for b in boards])
+    # 'ELIGIBLE if CH', 'nothing missing if CH': eligible once Switzerland's association is in force
+    verdicts: Pair = ([(f"ELIGIBLE{b.condition_codes}" if b.eligible else f"NOT ELIGIBLE ({len(b.failures)})") + star
+                       for b in boards],
+                      [(f"ELIGIBLE{b.condition_codes}" if b.eligible else f"{len(b.failures)} failing") + star
+                       for b in boards])
     takes: Pair = ([takes_cell(b, wide=True) for b in boards],
-                   [("nothing" if b.to_qualify.eligible else takes_cell(b)) for b in boards])
+                   [(f"nothing{b.condition_codes}" if b.to_qualify.eligible else takes_cell(b)) for b in boards])
     # '▸' the plan's own column, as in the TUI's comparison; 2 characters a title has room for
     own = own_column(boards, plan)
     titles = [("▸ " if i == own else "") + column_title(b) for i, b in enumerate(boards)]
@@ -354,6 +357,11 @@ def compare_text(boards: list[Scoreboard], plan: Plan, path: str | None, rules: 
             for step in b.to_qualify.steps:
                 lines += textwrap.wrap(step, width, initial_indent="  - ", subsequent_indent="    ",
                                        break_on_hyphens=False)
+    conditional = next((b for b in boards if b.condition_codes), None)
+    if conditional is not None:  # 'if CH' in a cell, in words under the table
+        codes = conditional.condition_codes.strip()
+        lines += ["", *textwrap.wrap(f"{codes}: eligible only{conditional.condition} (a condition of the call; "
+                                     "'planner check' says which)", width, subsequent_indent="  ")]
     if star:  # as check says it: the call, not a figure, is why
         lines += ["", *textwrap.wrap("* provisional: the call is expected, not published: every rule is provisional "
                                      "until the call text is out", width, subsequent_indent="  ")]

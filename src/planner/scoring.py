@@ -142,6 +142,11 @@ class Scoreboard:
         names = " and ".join(self.rules.country_name(c) if self.rules else c for c in self.depends_on)
         return f" if {names} {'is' if len(self.depends_on) == 1 else 'are'} associated"
 
+    @property
+    def condition_codes(self) -> str:
+        """The condition in a table's cell: ' if CH' (see condition), else ''."""
+        return f" if {' and '.join(self.depends_on)}" if self.eligible and self.depends_on else ""
+
     def as_dict(self, plan_path: str | None = None) -> dict[str, object]:
         return {
             "plan": plan_path,

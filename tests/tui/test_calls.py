@@ -293,3 +293,40 @@ async def test_the_verdict_bar_says_when_the_verdict_needs_switzerland_at_80x24(
         await ready(pilot)
         shown = " ".join(verdict(app).split())
         assert shown.startswith("✓ ELIGIBLE under call 2027, expected (provisional), if Switzerland is associated:")
+
+
+async def test_the_comparison_and_the_partner_form_say_the_condition_on_switzerland(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    """The verdict bar said 'if Switzerland is associated'; the comparison said 'ELIGIBLE' and 'What it takes:
+    nothing, the plan is eligible as it is', and the partner form's line 'plan ELIGIBLE'."""
+    from planner.rules import load_call
+    from planner.storage import dump_plan
+    from planner.tui.screens.partner_form import PartnerForm
+    from support import passing_plan
+
+    freeze_clock(monkeypatch, LATE_2026)
+    rules = load_call("2027")
+    plan = passing_plan(rules, 1)
+    partners = tuple(p.model_copy(update={"country": "CH"}) if p.role == "coordinator" else p for p in plan.partners)
+    path = tmp_path / "swiss.toml"
+    path.write_text(dump_plan(plan.model_copy(update={"partners": partners, "call": "2027"})), encoding="utf-8")
+    app, _ = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        screen = await wait_screen(pilot, CompareScreen)
+        table = screen.query_one(DataTable)
+        own = table.get_row_at(0)[1:] + table.get_row_at(1)[1:]  # the verdicts, what it takes
+        assert any("✓ ELIGIBLE if CH" in str(cell) for cell in own), own
+        assert any("nothing" in str(cell) and "if CH" in str(cell) for cell in own), own
+        # the cursor starts on the row of what it takes
+        await wait_for(pilot, lambda: "What it takes:" in static_text(screen, "#compare-detail"), "its detail")
+        detail = " ".join(static_text(screen, "#compare-detail").split())
+        assert "eligible as it is (only if Switzerland is associated)" in detail, detail
+        await pilot.press("escape")
+        await wait_main(pilot)
+        await pilot.press("1", "enter")
+        form = await wait_screen(pilot, PartnerForm)
+        await wait_for(pilot, lambda: "plan ELIGIBLE" in static_text(form, "#impact"), "the form's line")
+        assert "plan ELIGIBLE if Switzerland is associated" in static_text(form, "#impact")
+

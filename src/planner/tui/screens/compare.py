@@ -77,7 +77,9 @@ def takes_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
     """What it takes: '+2 partners, 1 ecosystem' where its column has the room (from about 120 columns),
     else '+2 & 1 more', 'ecosystem', '✓ nothing' (the whole answer is under the table)."""
     tq = board.to_qualify
-    return _both(tq.in_words(), tq.short(), styles["pass"] if tq.eligible else "bold")
+    if tq.eligible:  # '✓ nothing if CH': eligible once Switzerland's association is in force
+        return _both(tq.in_words() + board.condition_codes, tq.short() + board.condition_codes, styles["pass"])
+    return _both(tq.in_words(), tq.short(), "bold")
 
 
 def money_cell(plan: Plan, board: Scoreboard, styles: dict[str, Style]) -> Both:
@@ -118,8 +120,9 @@ def money_detail(plan: Plan, board: Scoreboard) -> str:
 
 
 def verdict_cell(board: Scoreboard, styles: dict[str, Style]) -> Both:
-    if board.eligible:
-        return _both("✓ ELIGIBLE", "✓ ELIGIBLE", styles["pass"] + Style(bold=True))
+    if board.eligible:  # '✓ ELIGIBLE if CH' where it rests on a conditional association
+        said = "✓ ELIGIBLE" + board.condition_codes
+        return _both(said, said, styles["pass"] + Style(bold=True))
     n = len(board.failures)
     return _both(f"✗ NOT ELIGIBLE ({n})", f"✗ {n} failing", styles["fail"])
 
@@ -321,7 +324,8 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
             tq = board.to_qualify
             text.append("What it takes: ", style="bold")
             if tq.eligible:
-                text.append("nothing, the plan is eligible as it is")
+                only = f" (only{board.condition})" if board.condition else ""
+                text.append(f"nothing, the plan is eligible as it is{only}")
                 return text
             # the answer in short, then every step in words (they name partners: user text); a
             # single change is its own summary

@@ -66,7 +66,7 @@ MARKS = {"ELIGIBLE": ("✓ ", "green"), "NOT ELIGIBLE": ("✗ ", "bold red"), "U
 def verdict_cell(entry: core.Entry, narrow: bool = False) -> Text:
     """'✓ ELIGIBLE', '✗ NOT ELIGIBLE: 3 new partners to go', '! UNREADABLE'; below 120 columns the ✗
     alone says NOT ELIGIBLE: '✗ 3 partners to go'."""
-    mark, style = MARKS[entry.verdict.split(":")[0]]
+    mark, style = MARKS[entry.verdict_kind]
     star = core.PROVISIONAL_MARK if entry.provisional and entry.error is None else ""  # the call is expected
     return cell(literal(mark + (entry.short_verdict if narrow else entry.verdict) + star), style)
 
@@ -152,7 +152,7 @@ def matches(entry: core.Entry, typed: str) -> bool:
     line = " ".join(str(v) for v in (entry.name, entry.title, entry.acronym, entry.call and f"{entry.call}",
                                      entry.lot and f"L{entry.lot} lot {entry.lot}", entry.verdict,
                                      entry.open_by.words() if entry.open_by else "", entry.error) if v).casefold()
-    verdict = entry.verdict.split(":")[0]  # 'NOT ELIGIBLE: 3 new partners to go' is NOT ELIGIBLE
+    verdict = entry.verdict_kind  # 'NOT ELIGIBLE: 3 new partners to go' is NOT ELIGIBLE
     return all(verdict == VERDICT_WORDS[word] if word in VERDICT_WORDS else word in line for word in words)
 
 

@@ -520,7 +520,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
                 continue
             changes.append(f"{in_sentence(new.label)} {new.count} {MARKS[new.status]}".replace("  ", " "))
         n = len(after.failures)
-        verdict = "plan ELIGIBLE" if after.eligible else \
+        verdict = f"plan ELIGIBLE{after.condition}" if after.eligible else \
             f"{n} rule{'' if n == 1 else 's'} still fail{'s' if n == 1 else ''}"
         what = "With this partner" if self.index is None else "With these changes"
         if not changes:
