@@ -362,7 +362,8 @@ def test_a_university_without_an_eche_records_one_or_goes_and_says_what_that_cos
     assert [c.id for c in board.failures] == ["eche"]
     assert tq.new_full_partners == 0
     assert tq.steps == (f"record an Erasmus Charter (ECHE) for NOE ({new_country}), or make it an associated "
-                        "partner (then 1 new full partner in all, 1 more than now)",)
+                        "partner: then 1 new full partner in all, 1 more than now (add 1 full partner from an "
+                        "EU/associated country not yet covered)",)
     assert tq.short() == "ECHE"
 
 
@@ -374,3 +375,29 @@ def test_a_rule_named_inside_a_sentence_keeps_its_acronyms_and_names():
     assert in_sentence("Affiliations and PICs") == "affiliations and PICs"
     assert in_sentence("Erasmus Charter (ECHE)") == "Erasmus Charter (ECHE)"
     assert in_sentence("Grant") == "grant"
+
+
+def test_a_beneficiary_made_associated_says_which_sorts_it_then_takes_and_doing_the_steps_qualifies():
+    """LF (GB), an enterprise from a third country not associated, counted as a labour-market actor: the
+    step 'make LF an associated partner: still 3 new full partners in all' left out that one of the three
+    must then be a labour-market actor, and a coordinator who did exactly the steps was one short."""
+    rules = load_call("2027")
+    plan = make_plan([partner("Kyiv Polytechnic", "UA", "higher-education", "coordinator", short_name="KPI"),
+                      partner("Athens Uni", "GR", "higher-education", short_name="AU", eche=True),
+                      partner("Thessaloniki VET", "GR", "vet-provider", short_name="TV"),
+                      partner("Greek SME", "GR", short_name="GS"),
+                      partner("Greek SME Two", "GR", short_name="GS2"),
+                      partner("London Firm", "GB", short_name="LF")], call="2027")
+    needed = evaluate(plan, rules, now=BEFORE_DEADLINE).to_qualify
+    assert needed.new_full_partners == 3 and needed.of_which["labour_market_actors"] == 0  # as they are (spec)
+    step = next(s for s in needed.steps if s.startswith("make LF (GB) an associated partner"))
+    assert step.endswith("still 3 new full partners in all (add 3 full partners, each from an EU/associated "
+                         "country not yet covered, at least 1 of them a labour-market actor)"), step
+    assert needed.summary() == "3 more partners: 1 labour-market actor, from 3 new countries"
+    # the steps, done as said: LF associated, AU the coordinator, three new partners (one an enterprise)
+    done = [p.model_copy(update={"role": {"LF": "associated-partner", "AU": "coordinator",
+                                          "KPI": "beneficiary"}.get(p.short_name, p.role)}) for p in plan.partners]
+    done += [partner("Wiener Betrieb", "AT", short_name="WB"), partner("Institut Bruxelles", "BE", "research"),
+             partner("Ceska Skola", "CZ", "research")]
+    judged = evaluate(plan.model_copy(update={"partners": tuple(done)}), rules, now=BEFORE_DEADLINE)
+    assert judged.eligible, [(c.id, c.message) for c in judged.failures]

@@ -100,6 +100,9 @@ class ToQualify:
     # associated partner'), for the verdict bar: '3 new partners to go' read as the whole of it
     in_all: int = 0
     in_all_once: str = ""
+    # as many new full partners once that change is made, but of other sorts (the partner made associated
+    # was a labour-market actor): what the scoreboard's advice says of them (not the spec's of_which)
+    then_of: dict[str, int] | None = None
 
     @property
     def eligible(self) -> bool:
@@ -127,7 +130,7 @@ class ToQualify:
             return first if others == 1 else f"{first} (and {others - 1} more change{plural(others - 1)})"
         n = self.new_full_partners
         text = f"{n} more partner{plural(n)}"
-        details = sorts_in_short(self.of_which, n)
+        details = sorts_in_short(self.then_of if self.then_of is not None else self.of_which, n)
         if details:
             text += ": " + ", ".join(details)
         return text
@@ -416,6 +419,18 @@ def _fewer(counts: _Counts, lot, classes: tuple[Bits, ...]) -> int:
     return fewest(_gaps(counts, lot), classes)
 
 
+def _then(after: _Counts, lot, classes: tuple[Bits, ...], n: int, of: dict[str, int]
+          ) -> tuple[int, str, dict[str, int]]:
+    """What a step that takes full partners away then takes: 'still 3 new full partners in all', and what
+    sorts where they change (the partner taken away counted as a labour-market actor: 'at least 1 of them
+    a labour-market actor' was missing, and those steps done left the plan one short)."""
+    after_n, after_of = _new(after, lot, classes)
+    said = then_needed(after_n, n)
+    if after_n and after_of != of:
+        said += f" ({composition_step(after_n, after_of)})"
+    return after_n, said, after_of
+
+
 def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     """The least that makes `plan` eligible for the lot and duration `board` judged it for."""
     lot = rules.lot(board.lot)
@@ -453,6 +468,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
 
     handled = set(COMPOSITION)
     in_all, in_all_once = 0, ""
+    then_of: dict[str, int] | None = None
     if "coordinator" in failing:
         steps.append(("coordinator", coordinator_step(facts.coordinators, facts.eu_full, rules, n)))
     if "excluded-countries" in failing:
@@ -466,10 +482,11 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
         names = [r.name for r in rules.third_countries.regions] if rules.third_countries else []
         regions = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         them = "an associated partner" if len(facts.outside_regions) == 1 else "associated partners"
-        after_n = _fewer(after, lot, classes)
+        after_n, then, after_of = _then(after, lot, classes, n, of)
+        if after_n == n and after_n and after_of != of:
+            then_of = after_of
         steps.append(("third-countries", f"make {names_of(p for p, _ in facts.outside_regions)} {them} (a full partner "
-                      f"from a third country not associated must come from {regions}): "
-                      f"{then_needed(after_n, n)}"))
+                      f"from a third country not associated must come from {regions}): {then}"))
         if after_n > n:
             in_all = after_n
             in_all_once = f"{names_of(p for p, _ in facts.outside_regions)} " + \
@@ -483,8 +500,8 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
         after = _Counts(after.full, frozenset(remaining), after.lma, after.prov, after.he, after.vet)
         who = names_of(p for p, _, _ in facts.without_eche)
         them = "it an associated partner" if len(facts.without_eche) == 1 else "them associated partners"
-        steps.append(("eche", f"record an Erasmus Charter (ECHE) for {who}, or make {them} "
-                      f"({then_needed(_fewer(after, lot, classes), n)})"))
+        steps.append(("eche", f"record an Erasmus Charter (ECHE) for {who}, or make {them}: "
+                      f"{_then(after, lot, classes, n, of)[1]}"))
     if "affiliations" in failing:
         steps.append(("affiliations", f"attach each affiliated entity to the coordinator or a beneficiary: "
                       f"{failing['affiliations'].message}"))
@@ -511,7 +528,7 @@ def to_qualify(plan: "Plan", rules: CallRules, board: Judged) -> ToQualify:
     # any other failing criterion (a new rule, or a case above that found nothing to name): its own words
     steps += [(cid, f"{in_sentence(c.label)}: {c.message}") for cid, c in failing.items() if cid not in handled]
     return ToQualify(n, of, tuple(text for _, text in steps), tuple(alternatives), tuple(cid for cid, _ in steps),
-                     in_all, in_all_once)
+                     in_all, in_all_once, then_of)
 
 
 def _alternatives(counts: _Counts, facts: _Facts, lot, classes: tuple[Bits, ...], n: int) -> list[str]:
