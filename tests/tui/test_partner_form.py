@@ -298,6 +298,22 @@ async def test_the_edit_form_counts_the_partners_budget_as_the_verdict_bar_does(
         said = static_text(form, "#impact")
         assert "1 rule still fails" in said and "ELIGIBLE" not in said, said
 
+
+async def test_an_organisation_already_in_the_plan_is_said_at_entry_as_the_import_says_it(draft):
+    """The import refuses a partner already in the plan ('one organisation counts once'); the form counted
+    it as one more full partner without a word, and the plan could pass with the same organisation twice."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        first = app.document.plan.partners[0]
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await fill_partner(pilot, form, first.name.upper(), "AGAIN", country=("ital", first.country),
+                           kind=("univ", first.kind))
+        said = f"is already in the plan as {first.label}: one organisation counts once"
+        await wait_for(pilot, lambda: said in static_text(form, "#impact"), "the line says so")
+        assert static_text(form, "#impact").startswith("With this partner:")
+
 UWM_PLAN = """format = 1
 title = "A beneficiary from a region the call does not allow"
 call = "2027"

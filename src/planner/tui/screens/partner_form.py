@@ -32,7 +32,16 @@ from textual.widgets.option_list import Option
 
 from planner import editing
 from planner import folder_partners as folders
-from planner.model import ROLES, Partner, Plan, partner_keys, pic_digits, reference_keys, short_name_key
+from planner.model import (
+    ROLES,
+    Partner,
+    Plan,
+    organisation_key,
+    partner_keys,
+    pic_digits,
+    reference_keys,
+    short_name_key,
+)
 from planner.qualify_words import in_sentence
 from planner.recovery import Draft
 from planner.rules import CallRules
@@ -519,13 +528,19 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             if new is None or (old is not None and (old.status, old.count) == (new.status, new.count)):
                 continue
             changes.append(f"{in_sentence(new.label)} {new.count} {MARKS[new.status]}".replace("  ", " "))
+        # the same organisation again (its legal name in its country): it would count twice, as an import refuses
+        key = organisation_key(values["name"] or "", self.rules.canonical_country(values["country"]))
+        again = next((o for o in self.others
+                      if organisation_key(o.name, self.rules.canonical_country(o.country)) == key), None)
+        twice = (f" · ! {values['name']} ({values['country']}) is already in the plan as {again.label}: one "
+                 "organisation counts once") if again is not None and values["name"] else ""
         n = len(after.failures)
         verdict = f"plan ELIGIBLE{after.condition}" if after.eligible else \
             f"{n} rule{'' if n == 1 else 's'} still fail{'s' if n == 1 else ''}"
         what = "With this partner" if self.index is None else "With these changes"
         if not changes:
-            return literal(f"{what}: no partner rule changes ({verdict}).")
-        return literal(f"{what}: {', '.join(changes)} · {verdict}")
+            return literal(f"{what}: no partner rule changes ({verdict}).{twice}")
+        return literal(f"{what}: {', '.join(changes)} · {verdict}{twice}")
 
     # --- buttons and keys -------------------------------------------------------------------
 
