@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.model import Activities, Assessment, Profile
-from planner.rules import CallRules
+from planner.rules import CallRules, load_call
 from planner.scoring import Scoreboard, compare, evaluate
 from planner.storage import parse_plan
 from support import (
@@ -890,3 +890,15 @@ def test_the_passes_over_the_partners_are_reused_only_for_the_same_partners_and_
     other = RULES_2024.model_copy(deep=True)
     evaluate(plan, other, now=BEFORE_DEADLINE)
     assert runs.count("_composition") == 3 and runs.count("_affiliations") == 3
+
+
+def test_a_coordinator_from_a_third_country_fails_without_a_count_that_reads_satisfied():
+    """'✗ FAIL Coordinator 1/1': one coordinator is there, and it is the problem (in Ukraine); the count
+    read as satisfied beside the FAIL. Where the country is why, no count is given."""
+    rules = load_call("2027")
+    plan = make_plan([partner("Kyiv Polytechnic", "UA", "higher-education", "coordinator", short_name="KPI"),
+                      partner("Athens Uni", "GR", "higher-education", short_name="AU")], call="2027")
+    coordinator = evaluate(plan, rules).get("coordinator")
+    assert coordinator.status == "fail" and "Ukraine" in coordinator.message
+    assert (coordinator.actual, coordinator.required, coordinator.count) == (None, None, "")
+    assert "actual" not in coordinator.as_dict()

@@ -369,9 +369,10 @@ def _coordinator(comp: Composition, rules: CallRules) -> Criterion:
     country = rules.canonical_country(coordinator.country)
     if not rules.counts_for_country_minimum(country):
         category = CATEGORY_LABELS[rules.country_category(country)]
+        # no count: '✗ FAIL Coordinator 1/1' read as satisfied, where the one coordinator is the problem
         return Criterion("coordinator", label, "fail",
                          f"{coordinator.label} is in {rules.country_name(country)} ({category}): "
-                         "the coordinator must be in an EU Member State or associated country", 1, 1)
+                         "the coordinator must be in an EU Member State or associated country")
     return Criterion("coordinator", label, "pass",
                      f"{coordinator.label} ({coordinator.country}) coordinates{_conditions((country,), rules)}", 1, 1)
 
