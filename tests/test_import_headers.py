@@ -27,6 +27,9 @@ from support import make_plan, partner, run_planner
     ("Category of the organisation", "kind"), ("Type of partner organisation", "kind"),
     ("Tipo de entidad participante", "kind"), ("Organisation PIC number", "pic"),
     ("Role of the organisation in the project", "role"),
+    # French and Spanish lists headed by the organisation alone (as "Organisation" is): 'Organisme' was no column
+    ("Organisme", "name"), ("Nom de l'organisme", "name"), ("Établissement", "name"), ("Organización", "name"),
+    ("Type d'organisme", "kind"), ("Pays de l'organisme", "country"),
 ])
 def test_a_header_is_matched_as_a_whole_or_by_its_words(title: str, key: str) -> None:
     assert vocabulary.match_header(title).key == key
@@ -144,3 +147,17 @@ def test_the_not_known_words_are_data() -> None:
     assert {"tbc", "pending", "n/a", "tbd"} <= set(data["not_known"]["pic"])
     assert vocabulary.means_not_known("pic", "TBC") and not vocabulary.means_not_known("pic", "999100201")
     assert not vocabulary.means_not_known("pic", "")
+
+
+def test_a_french_list_headed_organisme_imports_from_the_command_line(tmp_path) -> None:
+    """'Organisme;Pays;Type d'organisme;Rôle' (semicolons, Windows-1252, as Excel saves it in France): the
+    command stopped with 'no column for name'."""
+    plan = tmp_path / "plan.toml"
+    save_plan(make_plan([partner("Hochschule Nordhafen", "DE", "higher-education", "coordinator")]), plan)
+    sheet = tmp_path / "partenaires.csv"
+    sheet.write_bytes("Organisme;Pays;Type d'organisme;Rôle\r\nLycée des Métiers de la Mer;France;lycée "
+                      "professionnel;partenaire\r\n".encode("cp1252"))
+    done = run_planner("import-partners", plan, sheet)
+    assert done.returncode == 0, done.stderr
+    assert "'Organisme' -> name" in done.stdout
+    assert load_plan(plan).partners[-1].name == "Lycée des Métiers de la Mer"
