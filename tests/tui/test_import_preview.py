@@ -566,3 +566,18 @@ async def test_at_40x12_the_preview_and_its_fill_dialog_are_drawn_small_from_the
         await pilot.pause()
     assert {name for name, _ in drawn} == {"ImportScreen", "PickDialog"}, drawn
     assert all(tiny for _, tiny in drawn), drawn
+
+
+async def test_a_list_with_nothing_to_add_says_so_and_enter_says_why(draft: Path, tmp_path: Path) -> None:
+    """A list whose every row is rejected (imported a second time): the button read 'Add 0 partners
+    (enter)', and enter did nothing, without a word."""
+    source = partners_csv(tmp_path, "Organisation;Acronym;Country;Type\nGhost;GH;Atlantis;sme\n")
+    app, notes = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_preview(pilot, source)
+        assert [r["result"] for r in import_rows(screen)] == ["✗ REJECT"]
+        assert screen.query_one("#add").label.plain == "Nothing to add"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.message.startswith("Nothing to add: every row is rejected")
+                                          for n in notes), "enter's answer")
+        assert app.screen is screen

@@ -226,7 +226,8 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         self._show_rows()
         button = self.query_one("#add", Button)
         count = len(p.accepted) if p is not None else 0
-        button.label = f"Add {count} partner{'s' if count != 1 else ''} (enter)"
+        # 'Add 0 partners (enter)' offered what enter then did not do
+        button.label = f"Add {count} partner{'s' if count != 1 else ''} (enter)" if count else "Nothing to add"
         button.disabled = not count or bool(p is not None and p.unsure)
         self.refresh_bindings()
 
@@ -292,6 +293,14 @@ class ImportScreen(ClosingOnce, ModalScreen["ImportPreview | None"]):
         if rows.row_count:
             rows.move_cursor(row=min(max(cursor, 0), rows.row_count - 1))
         self._detail()
+
+    def on_data_table_row_selected(self, event) -> None:
+        """enter where there is nothing to add (the binding is off, the table has it): it did nothing,
+        without a word."""
+        event.stop()
+        if self.preview is not None and not self.preview.accepted:
+            self.app.tell("Nothing to add: every row is rejected, each with its reason in the table "
+                          "(escape closes)", timeout=6)
 
     def on_data_table_row_highlighted(self, event) -> None:
         event.stop()
