@@ -43,7 +43,7 @@ def versions(board: Scoreboard):
         if failures:
             out += ": " + ", ".join(failures)
         if n_warn:
-            out += f"  · {n_warn} warning{_s(n_warn)}"
+            out += f" · {n_warn} warning{_s(n_warn)}"
             if warning_names:
                 out += ": " + ", ".join(in_sentence(c.label) for c in board.warnings)
         return out + to_go + tail
