@@ -142,3 +142,39 @@ async def test_a_profile_added_is_in_view_and_d_is_offered_only_on_the_profiles(
         await pilot.press("d")  # does nothing here, and is not offered
         await pilot.pause()
         assert len(app.document.plan.profiles) == 6 and app.screen is screen
+
+
+@pytest.mark.parametrize("size", [(60, 18), (40, 12)], ids=["60x18", "40x12"])
+async def test_in_a_short_terminal_the_activity_in_hand_and_close_come_into_view(tmp_path: Path, size) -> None:
+    """At 60x18 the fourth activity and Close stood below the dialog's edge: down moved the cursor there
+    unseen, and space un-ticked an activity nobody could see. The dialog scrolls to what has the focus."""
+    from textual.geometry import Region
+    from textual.widgets import Button
+
+    from planner.tui.widgets.choice_list import ChoiceList
+
+    from .helpers import SAMPLES, focus
+
+    path = tmp_path / "plan.toml"
+    path.write_bytes((SAMPLES / "lot2-example.toml").read_bytes())
+    app, _ = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("p")
+        screen = await wait_screen(pilot, ContentScreen)
+        dialog = screen.query_one(".dialog.content")
+        activities = screen.query_one("#activities", ChoiceList)
+        await focus(pilot, activities)
+        await pilot.press("end")
+        last = activities.option_count - 1
+        await wait_for(pilot, lambda: activities.highlighted == last, "the last activity")
+
+        def last_row() -> Region:  # the highlighted option's line on the screen
+            line = activities._index_to_line[last] - int(activities.scroll_offset.y)
+            return Region(activities.region.x, activities.region.y + line, activities.region.width, 1)
+
+        await wait_for(pilot, lambda: dialog.region.contains_region(last_row()), "its row in view")
+        close = screen.query_one("#close", Button)
+        await focus(pilot, close)
+        await wait_for(pilot, lambda: close.region.height and dialog.region.contains_region(close.region),
+                       "Close in view")
