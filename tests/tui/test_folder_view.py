@@ -654,3 +654,26 @@ async def test_the_footer_offers_enter_to_open_and_enter_opens(plans: Path, size
         await pilot.press("enter")
         await wait_main(pilot)
         assert app.document.path is not None and app.document.path.name == "plan-003.toml"
+
+
+async def test_question_mark_and_f1_show_the_folder_views_keys(tmp_path: Path) -> None:
+    """The footer ended '…' at 40 columns ('S', 'r' and ctrl+q out of sight), and ? and f1 did nothing."""
+    from planner.tui.screens.help import HelpScreen
+
+    from .helpers import help_text
+
+    write_plans(tmp_path, 3)
+    app, _ = folder_app(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = await view_of(pilot)
+        assert list(footer_keys(view))[-1] == "?"  # '? More keys', not '…'
+        await pilot.press("question_mark")
+        shown = await wait_screen(pilot, HelpScreen)
+        text = help_text(shown)
+        assert "sort the other way" in text and "read the folder again" in text and "On the main screen" in text
+        await pilot.press("escape")
+        await wait_screen(pilot, FolderScreen)
+        await pilot.press("slash")  # in the filter ? types: f1 is the help there
+        await wait_for(pilot, lambda: app.focused is view.query_one("#filter"), "the filter")
+        await pilot.press("f1")
+        await wait_screen(pilot, HelpScreen)

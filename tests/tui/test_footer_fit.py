@@ -29,7 +29,8 @@ def footer_line(app) -> str:
 
 def footer_row(app) -> str:
     """The screen's last row as drawn, column for column (screen_text joins a group's keys: '123Panes')."""
-    return app.screen._compositor.render_strips()[-1].text
+    strips = app.screen._compositor.render_strips()
+    return strips[-1].text if strips else ""  # a screen not drawn yet
 
 
 async def line_ending_in(pilot, last: str = "? More keys") -> str:
@@ -126,25 +127,25 @@ async def test_the_main_screen_leaves_out_only_the_keys_that_do_not_fit_and_a_gr
 
 
 async def test_a_screen_without_a_help_key_ends_its_cut_footer_with_an_ellipsis(tmp_path):
-    """The comparison has no key that lists its keys: where they do not all fit, its footer ends with …
-    instead of leaving 'space Cell in full' out without a sign (Textual's footer at least cut it
-    mid-word: 'space Cell i')."""
-    from planner.tui.screens.compare import CompareScreen
+    """The merge conflicts have no key that lists their keys: where they do not all fit, the footer ends
+    with … instead of leaving keys out without a sign (Textual's footer at least cut one mid-word). (The
+    comparison, tested so before, now has its help: test_compare.py.)"""
+    from planner.tui.screens.conflicts import ConflictScreen
 
-    app, _ = make_app(sample(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("c")
-        await wait_screen(pilot, CompareScreen)
-        await wait_for(pilot, lambda: "space Cell in full" in footer_row(app), "every key at 80 columns")
+    from .test_conflicts_tui import conflicted, start
+
+    app = start(conflicted(tmp_path / "plan.toml"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_screen(pilot, ConflictScreen)
+        await wait_for(pilot, lambda: "esc Leave it" in footer_row(app), "every key at 160 columns")
         assert "…" not in footer_row(app)
         await pilot.resize_terminal(40, 12)
         await wait_for(pilot, lambda: footer_row(app).rstrip().endswith("…"), "… where keys are left out")
         line = footer_row(app).rstrip()
-        assert len(line) <= 40 and "⏎ Apply column" in line and "space Cell in full" not in line, line
+        assert len(line) <= 40 and "o Take ours" in line and "esc Leave it" not in line, line
         assert all(k in line for k in shown_keys(app))  # each key shown is whole
-        await pilot.resize_terminal(80, 24)
-        await wait_for(pilot, lambda: "space Cell in full" in footer_row(app), "every key again")
+        await pilot.resize_terminal(160, 48)
+        await wait_for(pilot, lambda: "esc Leave it" in footer_row(app), "every key again")
         assert "…" not in footer_row(app)
 
 

@@ -128,6 +128,8 @@ ACTIONS: list[Action] = [
     Action("folder.path", "ctrl+l", "type another folder, or a plan's path", "folder_field", "Path", footer=6,
            on="folder"),
     Action("folder.close", "escape", "back to the plan (when one is open)", "close", "Back", footer=7, on="folder"),
+    Action("folder.help", "question_mark,f1", "this help (the filter's field types ?: f1 there)", "help", "Help",
+           help_keys="? / f1", key_display="?", on="folder"),
 ]
 
 MAIN = ("screen", "table", "app")  # where the main screen's actions are bound (the help's first list)

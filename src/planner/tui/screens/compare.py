@@ -10,6 +10,7 @@ figure (a cell), `≠` a rule whose verdict differs between the columns (a row).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -35,6 +36,11 @@ from planner.tui.widgets.cut import CutLines
 from planner.tui.widgets.fit import Col, FittedTable, cell
 from planner.tui.widgets.footer import PlannerFooter
 from planner.tui.widgets.quiet import Line
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from planner.tui.app import PlannerApp
 
 NOW = "▸ "  # the column of the plan as it is now
 LABEL = "criterion"
@@ -215,12 +221,17 @@ class CompareTable(FittedTable):
 
 class CompareScreen(ModalScreen[tuple[int, int] | None]):
     """Dismisses with (lot, months) of the column to apply, or None."""
+    if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
+        app = getters.app(PlannerApp)
+
     CSS_PATH = DIALOG_CSS
 
     BINDINGS = [
         Binding("escape,c", "close", "Close", id="compare.close"),
         Binding("enter", "apply", "Apply column", id="compare.apply", priority=True),
         Binding("space", "full", "Cell in full", id="compare.full"),
+        # its own keys and the main screen's: the footer ended '…' at 40 columns, and ? did nothing
+        Binding("question_mark,f1", "help", "Help", show=False, id="compare.help"),
         Binding("1", "apply_number(0)", "Apply 1", show=False),
         Binding("2", "apply_number(1)", "Apply 2", show=False),
         Binding("3", "apply_number(2)", "Apply 3", show=False),
@@ -369,6 +380,13 @@ class CompareScreen(ModalScreen[tuple[int, int] | None]):
         if 0 <= index < len(self.boards):
             board = self.boards[index]
             self.dismiss((board.lot, board.duration_months))
+
+    def action_help(self) -> None:
+        from planner.tui.screens.help import HelpScreen, own_keys
+
+        keys = [*own_keys(self), ("1 2 3 4", "apply that column")]
+        self.app.push_screen(HelpScreen(self.rules, keys, [("On the main screen", self.app.key_help())],
+                                        first="Keys here"))
 
     def action_close(self) -> None:
         self.dismiss(None)

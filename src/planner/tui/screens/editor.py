@@ -43,20 +43,10 @@ class PlanEditor(ClosingOnce, ModalScreen[None]):
     def action_help(self) -> None:
         """? and f1: this screen's keys as bound now (remapped ones too, ctrl+y among them, which the footer
         has no room for), then the main screen's. The main screen's help was out of reach here: ? did nothing."""
-        from planner.tui.screens.help import HelpScreen
+        from planner.tui.screens.help import HelpScreen, own_keys
 
-        app = self.app
-        # the planner's own keys of this screen (they have ids; not Textual's focus and copy keys, nor the
-        # focused table's cursor keys); a binding of several keys on one line ('d, del')
-        keys: dict[str, list[str]] = {}
-        for node, binding, _, _ in self.active_bindings.values():
-            if node is self and binding.id and binding.description and binding.action != "help":
-                # 'remove WP' as the footer's 'Remove WP' says it, not 'remove wp'
-                what = binding.description[:1].lower() + binding.description[1:]
-                keys.setdefault(what, []).append(app.get_key_display(binding))
-        own = self.OWN_KEYS + [(", ".join(shown), what) for what, shown in keys.items()]
-        self.app.push_screen(HelpScreen(self.rules, own, [("On the main screen", app.key_help())],
-                                        first="Keys here"))
+        self.app.push_screen(HelpScreen(self.rules, self.OWN_KEYS + own_keys(self),
+                                        [("On the main screen", self.app.key_help())], first="Keys here"))
 
 
     @property

@@ -413,6 +413,15 @@ class FolderScreen(Screen[None]):
             event.stop()
             self.action_close()  # not in the footer (no plan to go back to), but said when pressed
 
+    def action_help(self) -> None:
+        """? and f1: the folder view's keys as bound now, then the main screen's (the footer ended '…' and
+        ? did nothing)."""
+        from planner.tui.actions import FOLDER
+        from planner.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.document.rules, self.app.key_help(FOLDER),
+                                        [("On the main screen", self.app.key_help())], first="Keys here"))
+
     def action_close(self) -> None:
         if self.query_one("#filter", Input).value:
             self.query_one("#filter", Input).value = ""

@@ -7,13 +7,25 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from planner.rules import CallRules, is_provisional, not_published
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import plain
 from planner.tui.widgets.footer import PlannerFooter
+
+
+def own_keys(screen: Screen) -> list[tuple[str, str]]:
+    """A screen's own keys as bound now (remapped ones too), for its help: those of its bindings with an id
+    and words, not Textual's focus and copy keys; one line for a binding of several keys ('d, del'), and
+    the words as the footer has them but for the first letter ('remove WP')."""
+    keys: dict[str, list[str]] = {}
+    for node, binding, _, _ in screen.active_bindings.values():
+        if node is screen and binding.id and binding.description and binding.action != "help":
+            what = binding.description[:1].lower() + binding.description[1:]
+            keys.setdefault(what, []).append(screen.app.get_key_display(binding))
+    return [(", ".join(shown), what) for what, shown in keys.items()]
 
 
 class HelpScreen(ModalScreen[None]):
