@@ -104,6 +104,29 @@ async def test_the_frames_of_the_panes_without_the_focus_show_in_every_theme(dra
             assert ratio >= 3, (theme, pane, style, round(ratio, 2))
 
 
+
+@pytest.mark.parametrize("theme", [name for name in BUNDLED if name != "ansi-16"])  # ansi-16: test_sixteen_colours
+async def test_every_status_word_of_the_scoreboard_reads_in_every_theme(draft, theme):
+    """'i INFO' was $text-muted, whose 'auto' a component style resolves with no background: white, on the
+    white of planner-light (1.16:1), and full white, not muted, in planner-dark. Each status word is read off
+    the screen as drawn, against the cell behind it."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        app.theme = theme
+        await pilot.pause()
+        seen = set()
+        for strip in app.screen._compositor.render_strips():
+            for segment in strip:
+                word = segment.text.strip()
+                if word in ("✓ PASS", "✗ FAIL", "! WARN", "i INFO") and segment.style is not None:
+                    style = segment.style
+                    assert style.color is not None and style.bgcolor is not None, (theme, word)
+                    ratio = _wcag_contrast(style.color.get_truecolor(), style.bgcolor.get_truecolor())
+                    assert ratio >= 3, (theme, word, style, round(ratio, 2))
+                    seen.add(word)
+        assert "i INFO" in seen and "✗ FAIL" in seen, seen
+
 @pytest.mark.one_size
 async def test_broken_user_themes_give_one_warning_and_no_crash(draft, xdg, size):
     folder = user_themes(xdg)
