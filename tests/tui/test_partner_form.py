@@ -355,3 +355,19 @@ country = "GB"
 kind = "higher-education"
 role = "beneficiary"
 """
+
+
+@pytest.mark.parametrize("key", ["a", "t"], ids=["partner form", "plan details"])
+async def test_tab_and_shift_tab_stop_only_on_what_shows_the_focus(draft, key):
+    """In the partner form and the plan details, the first shift+tab went to the scrolling part of the
+    form itself: nothing showed the focus, and what was typed went nowhere."""
+    from textual.containers import VerticalScroll
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: app.screen is not app.main and app.focused is not None, "the form")
+        for step in ["shift+tab"] * 4 + ["tab"] * 12:
+            await pilot.press(step)
+            assert type(app.focused) is not VerticalScroll, (step, app.focused)  # a field or a button

@@ -259,7 +259,7 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
             after = self.after if len(self.after) <= 30 else self.after[:29] + "…"  # one line at 80 columns
             title = "Edit partner" if p else "Add partner" + (f" · {after} added" if after else "")
             yield Label(literal(title), classes="question")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):  # a tab stop of its own: shift+tab went nowhere to be seen
                 # the live line follows each keystroke in the keystroke's turn: one frame (LiveInput)
                 live = self._typed
                 # an edit starts with the cursor after the name, not the name selected: the first key typed

@@ -69,7 +69,7 @@ class PlanDetails(ClosingOnce, ModalScreen[Plan | None]):
             yield Label("Plan details", classes="question")
             if self.why:
                 yield Static(literal(self.why), classes="hint", id="why")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):  # a tab stop of its own: shift+tab went nowhere to be seen
                 yield Label("Title", classes="field-label")
                 yield TextField(title, id="title", compact=True, placeholder="the proposal's full title")
                 yield FieldError(id="error-title")
