@@ -199,3 +199,30 @@ def test_a_vanished_folder_keeps_the_edit_in_the_state_folder(tmp_path: Path, te
     kept = [recovery.read_holder(path) for path in state.glob("*.planner")]
     assert len(kept) == 1 and kept[0] is not None and kept[0].unsaved is not None
     assert recovery.recovered_plan(kept[0]).lot != lot  # the unsaved edit is in the state folder
+
+
+def test_a_second_hang_up_during_the_recovery_write_waits_for_it(monkeypatch) -> None:
+    """bash sends a closing terminal's job a second SIGHUP: handled inside the first one's write of the
+    recovery file, it ended the process at once, the write cut short (the partner form typed was lost, a
+    temporary file left). The second now ends the process once the write is done."""
+    from planner.tui.ending import Ending
+
+    ending = Ending(grace=3600)  # no watchdog ending the test's own process
+    steps: list[str] = []
+    exits: list[int] = []
+
+    class App:
+        def keep_for_recovery(self) -> None:
+            steps.append("writing")
+            ending._on_signal(signal.SIGHUP, None)  # the second hang-up, arriving in the middle of the write
+            steps.append("written")
+
+    def exit_(code: int) -> None:
+        exits.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", exit_)
+    ending.app = App()
+    with pytest.raises(SystemExit):
+        ending._on_signal(signal.SIGHUP, None)
+    assert steps == ["writing", "written"] and exits == [128 + signal.SIGHUP]

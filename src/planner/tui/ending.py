@@ -9,7 +9,8 @@ hang-up nor a later SIGTERM was ever handled.
 
 On a signal the unsaved changes are kept for recovery first, then the app is asked to exit the usual
 way (the terminal given back), and a watchdog thread, which needs no event loop, ends the process
-after GRACE seconds if that exit has not finished. A second signal ends it at once.
+after GRACE seconds if that exit has not finished. A second signal ends it at once, once the unsaved
+changes are written.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ class Ending:
         self.app: Any = None  # the PlannerApp, once there is one
         self.loop: asyncio.AbstractEventLoop | None = None  # its event loop, once it runs
         self.code: int | None = None  # set on the first signal
+        # the first signal's handler is writing the recovery file: a second signal (bash sends a closing
+        # terminal's job a second SIGHUP) waits for it, where it ended the process in the middle of the
+        # write (the partner form typed lost, a temporary file left)
+        self.keeping = False
+        self.again = False
 
     def install(self) -> None:
         for sig in SIGNALS:
@@ -71,15 +77,23 @@ class Ending:
     def _on_signal(self, signum: int, frame: object) -> None:
         code = 128 + signum
         if self.code is not None:
+            if self.keeping:  # handled inside the first one's write: that one ends the process once written
+                self.again = True
+                return
             os._exit(self.code)  # asked again: no more waiting
         self.code = code
         threading.Thread(target=self._watchdog, name="planner-ending", daemon=True).start()
         app, loop = self.app, self.loop
         if app is not None:
+            self.keeping = True
             try:
                 app.keep_for_recovery()
             except Exception:  # never let a failed write keep the process alive
                 pass
+            finally:
+                self.keeping = False
+            if self.again:  # asked again while writing: no more waiting now that it is written
+                os._exit(code)
         if app is None or loop is None or loop.is_closed() or not loop.is_running():
             os._exit(code)  # no app running: nothing to give back but the process
         try:
