@@ -373,3 +373,32 @@ def test_a_folder_in_the_way_is_still_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "plan.toml").mkdir()
     with pytest.raises(PlanError, match="a folder has that name"):
         save_plan(make_plan(), tmp_path / "plan.toml")
+
+
+def test_a_save_landing_right_after_ours_is_noticed_by_the_check_at_intervals(tmp_path, monkeypatch) -> None:
+    """Two planners saving in the same instant: the file's time and size were read after our rename,
+    so when the other save landed in between they were theirs, beside our content's digest, and the
+    check at intervals (time and size) never saw that our edit was gone: both said 'Saved'."""
+    import planner.files.writing as writing
+    from planner import editing
+    from planner.tui.opening import open_document
+
+    path = tmp_path / "plan.toml"
+    path.write_text((Path(__file__).parent.parent / "samples" / "lot1-example.toml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    doc = open_document(path)
+    theirs = path.read_bytes().replace(b'title = "', b'title = "Their ', 1)
+    replace = os.replace
+
+    def ours_then_theirs(source, target) -> None:
+        replace(source, target)
+        other = Path(str(target) + ".theirs")
+        other.write_bytes(theirs)
+        replace(other, target)  # their save, right after ours, before we look at the file again
+
+    monkeypatch.setattr(writing.os, "replace", ours_then_theirs)
+    doc.edit(editing.set_lot(doc.plan, doc.rules, 2))
+    doc.save()
+    monkeypatch.setattr(writing.os, "replace", replace)
+    assert path.read_bytes() == theirs
+    assert doc.maybe_changed_on_disk() and doc.changed_on_disk()

@@ -421,8 +421,8 @@ def write_plan_bytes(path: str | Path, data: bytes) -> Fingerprint:
     path = Path(path)
     if len(data) > MAX_FILE_BYTES:
         raise PlanError(str(path), f"not saved: {_too_large(len(data))}")
-    write_bytes_atomically(path, data)
-    return Fingerprint.of_bytes(path, data)
+    written = write_bytes_atomically(path, data)
+    return Fingerprint.of_bytes(path, data, written)
 
 
 def save_plan(plan: Plan, path: str | Path, original: bytes | None = None) -> Fingerprint:

@@ -24,8 +24,11 @@ class Fingerprint:
     digest: str
 
     @classmethod
-    def of_bytes(cls, path: Path, data: bytes) -> "Fingerprint":
-        stat = path.stat()
+    def of_bytes(cls, path: Path, data: bytes, written: os.stat_result | None = None) -> "Fingerprint":
+        """`data` as the file at `path` holds it; `written`: the stat of the file the planner itself wrote
+        (write_bytes_atomically), not one taken afterwards: another process's save landing in between
+        gave our digest beside their time and size, and the check at intervals never saw their change."""
+        stat = written or path.stat()
         return cls(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
 
 

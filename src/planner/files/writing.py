@@ -139,8 +139,10 @@ def special_kind(path: str | Path) -> str | None:
         return None
 
 
-def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) -> None:
-    """Replace the file at `path` with `data` as described above; PlanError says why not.
+def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) -> os.stat_result | None:
+    """Replace the file at `path` with `data` as described above; PlanError says why not. Returns the
+    written file's own stat (taken before the rename: its time and size, not those of a file another
+    process put there a moment later), or None where the file was written in place.
 
     A FIFO, device or socket standing at `path` is never replaced by a regular file (as root, a
     rename over /dev/null would make it one). With `into_special` (an export, as a shell's `>`
@@ -159,7 +161,7 @@ def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) 
     if old is not None and (kind := _special(old.st_mode)):
         if into_special and (stat.S_ISFIFO(old.st_mode) or stat.S_ISCHR(old.st_mode)):
             _write_into_special(path, target, data, kind)
-            return
+            return None
         raise PlanError(str(path), f"cannot save: it is {kind}, not a regular file; the planner never "
                                    "replaces one (nothing was written)")
     remove_stale_temp_files(target)
@@ -172,7 +174,7 @@ def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) 
         if old is None:
             raise PlanError(str(path), f"cannot save: no permission to write in folder {folder}") from None
         _write_in_place(path, target, data)
-        return
+        return None
     except OSError as exc:
         raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
     try:
@@ -181,6 +183,7 @@ def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) 
             handle.flush()
             os.fsync(handle.fileno())
         _keep_owner_and_mode(tmp_name, old)
+        written = os.stat(tmp_name)  # ours: the rename keeps its inode and time
         os.replace(tmp_name, target)
     except OSError as exc:
         try:
@@ -191,6 +194,7 @@ def write_bytes_atomically(path: Path, data: bytes, into_special: bool = False) 
             raise PlanError(str(path), "cannot save: a folder has that name") from None
         raise PlanError(str(path), f"cannot save: {exc.strerror or exc}") from None
     _sync_folder(folder)
+    return written
 
 
 def _write_into_special(path: Path, target: Path, data: bytes, kind: str) -> None:
