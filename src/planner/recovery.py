@@ -117,6 +117,9 @@ class Holder:
     owner: int | None = None  # the uid that owns the file (None: not known)
     known: bool = True  # False: another user's file that cannot be read; `user` is its owner, `updated` its mtime
     draft: Draft | None = None  # the partner form open when its planner ended, with what was typed in it
+    # the digest (sha256) of the file as that planner last read or saved it: the unsaved changes are an edit
+    # of that; "" where it was not written (an older planner, a new plan)
+    base: str = ""
 
 
     @property
@@ -266,7 +269,7 @@ def read_holder(path: Path) -> Holder | None:
         holder = Holder(path, file=_text(data.get("file", ""), "file"), user=_text(data["user"], "user"),
                         host=_text(data["host"], "host"), pid=_pid(data["pid"]), since=_aware(data.get("since")),
                         updated=_aware(data.get("updated")), unsaved=_unsaved(data.get("unsaved")),
-                        owner=info.st_uid, draft=_draft(data.get("draft")))
+                        owner=info.st_uid, draft=_draft(data.get("draft")), base=_base(data.get("base", "")))
     except KeyError as exc:
         return Holder(path, problem=f"is not a planner recovery file ({exc.args[0]} is missing)", owner=info.st_uid)
     except ValueError as exc:
@@ -278,6 +281,11 @@ def _text(value: object, key: str) -> str:
     if not isinstance(value, str) or len(value) > MAX_VALUE:
         raise ValueError(f"{key} is not a short text")
     return value
+
+
+def _base(value: object) -> str:
+    """A sha256 digest as hex (what write_holder writes), else '' (not known)."""
+    return value if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) else ""
 
 
 def _pid(value: object) -> int:
@@ -318,14 +326,17 @@ def _aware(value: object) -> datetime | None:
 
 
 def write_holder(path: Path, plan_path: Path | None, since: datetime, unsaved: Plan | None,
-                 now: datetime | None = None, draft: Draft | None = None) -> None:
+                 now: datetime | None = None, draft: Draft | None = None, base: str = "") -> None:
     """Write who holds the plan, the unsaved plan if any, and the partner form's `draft` if any: mode 600,
-    never through a symlink (`files.write_private_file`). Raises PlanError."""
+    never through a symlink (`files.write_private_file`); `base`, the digest of the file the unsaved plan is
+    an edit of (the recovery then tells a file saved since). Raises PlanError."""
     import tomli_w  # the first write comes after the first frame
 
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     fields = me(plan_path, since.replace(microsecond=0))
     fields["updated"] = now
+    if unsaved is not None and base:
+        fields["base"] = base
     name = visible(Path(str(fields["file"])).name) or "a new plan"
     header = (f"# planner recovery file for {name}: who has it open, and the changes not saved yet.\n"
               "# The planner offers to recover them when the plan is opened; delete it only when no planner\n"

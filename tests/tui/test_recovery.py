@@ -463,3 +463,38 @@ async def test_killed_with_a_partner_half_typed_the_form_comes_back_with_it(draf
         assert app.document.plan == saved  # nothing added until the form is saved
         await pilot.press("escape")  # typed work: asked before it goes
         await wait_screen(pilot, Choice)
+
+
+async def test_changes_left_before_the_file_was_saved_again_are_offered_with_a_warning(draft: Path) -> None:
+    """A planner killed with the lot changed; a colleague then removed a partner and saved. Recovering put
+    the partner back without a word, undoing their save: the recovery file now holds the digest of the file
+    it is an edit of, and where the file is another now the question says so and enter opens the file."""
+    import hashlib
+
+    # the file as the killed planner read it: its keeper writes the digest beside the unsaved plan
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.document.dirty, "an edit")
+        app.keeper.write()
+        held = recovery.read_holder(rec(draft))
+        assert held is not None and held.base == hashlib.sha256(draft.read_bytes()).hexdigest()
+        left = held.unsaved
+        app.keeper.release = lambda: None  # ends as if killed: the recovery file stays
+    text = rec(draft).read_text(encoding="utf-8").replace(f"pid = {os.getpid()}", f"pid = {dead_pid()}")
+    rec(draft).write_text(text, encoding="utf-8")
+    saved = load_plan(draft)  # a colleague removes the last partner and saves
+    from planner.storage import save_plan
+
+    save_plan(saved.model_copy(update={"partners": saved.partners[:-1]}), draft)
+    app, _ = make_app(draft)
+    async with app.run_test(size=(160, 48)) as pilot:
+        dialog = await first_question(pilot)
+        text = question(dialog)
+        assert text.startswith(f"WARNING: {draft.name} was saved after these changes were made"), text
+        assert f"{saved.partners[-1].label} added" in text  # what recovering would put back
+        await pilot.press("enter")  # the safe answer is the one in focus
+        await wait_main(pilot)
+        assert app.document.plan == load_plan(draft) and not app.document.dirty
+    assert left and recovery.read_holder(rec(draft)) is not None  # kept for later

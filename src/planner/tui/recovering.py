@@ -60,7 +60,8 @@ class Keeper:
             return
         try:
             recovery.write_holder(self.path, None if doc.path is None else doc.path, self.since,
-                                  doc.plan if doc.dirty else None, draft=draft)
+                                  doc.plan if doc.dirty else None, draft=draft,
+                                  base=doc.fingerprint.digest if doc.fingerprint is not None else "")
         except PlanError as exc:
             if self._folder_gone(doc):
                 return
@@ -218,6 +219,9 @@ class Keeper:
                                                             if len(changes) > 8 else "")
         kept = (f"kept at {updated} by the planner of {holder.who()}, which is no longer running ({where})")
         on_disk = doc.path is not None and doc.original is not None  # a plan file to open instead
+        # the file is no longer the one the changes were made to: recovering them would silently undo that save
+        saved_since = bool(on_disk and holder.unsaved is not None and holder.base and doc.fingerprint is not None
+                           and holder.base != doc.fingerprint.digest)
         if holder.unsaved is None:  # only a partner form's text: the plan itself had no unsaved change
             question = (f"{doc.name} had a partner form open with text never saved, {kept}:\n{what}\n"
                         "Recover it (the form opens again with it), open the plan without it (the recovery "
@@ -226,6 +230,10 @@ class Keeper:
             question = (f"{doc.name} has changes that were never saved, {kept}.\n"
                         f"What they change in the saved file:\n{what}\n"
                         "Recover them (then save), open the saved file (the recovery file is kept), or delete them?")
+            if saved_since:
+                question = (f"WARNING: {doc.name} was saved after these changes were made (by someone else, or "
+                            "in another window): recovering them puts back what that save changed, listed "
+                            "below with the rest. Open the saved file to see it first.\n" + question)
         elif doc.path:  # `planner new.toml` again after a new plan for it was never saved: no file to open
             question = (f"A new plan for {doc.name} was never saved, {kept}:\n{what}\n"
                         "Recover it (then save), start empty (the recovery file is kept), or delete it?")
@@ -264,7 +272,7 @@ class Keeper:
         keep = "Open the saved file" if on_disk else "Start empty (keep them)"
         # enter recovers: it loses nothing (the saved file stays as it is until ctrl+s); escape keeps both
         self._ask(question, [("recover", "Recover"), ("open", keep), ("delete", "Delete them")],
-                  answered, escape="open", default="open" if holder.foreign else "recover")
+                  answered, escape="open", default="open" if holder.foreign or saved_since else "recover")
 
     def _offer_unreadable(self, unreadable: list[Holder], then: Callable[[], None]) -> None:
         if not unreadable:
