@@ -273,3 +273,18 @@ def test_ls_says_when_a_planner_that_ended_left_unsaved_changes(plans: Path):
     assert all("unsaved_left" not in e for e in others)  # an optional key, only where there are such changes
     line = next(line for line in run_planner("ls", plans).stdout.splitlines() if line.startswith("lot1-example"))
     assert "unsaved changes left" in line
+
+
+def test_ls_says_so_of_a_partner_form_left_typed_too(plans: Path):
+    """A planner killed with a partner half typed (its plan otherwise saved) leaves the form's text in its
+    recovery file, and opening the plan offers it back; 'ls' and the folder view said nothing of it."""
+    plan = plans / "lot1-example.toml"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    text = (f'format = 1\nfile = "{os.path.realpath(plan)}"\nuser = "coord"\nhost = "{this_host()}"\n'
+            f"pid = {gone.pid}\nsince = 2026-12-01T08:10:00Z\nupdated = 2026-12-01T09:30:00Z\n\n"
+            '[draft]\nform = "partner"\nindex = -1\n\n[draft.fields]\nname = "Fachhochschule Nordhafen"\n')
+    recovery.beside(plan).write_text(text, encoding="utf-8")
+    assert recovery.read_holder(recovery.beside(plan)).draft is not None  # the file as a planner writes it
+    entry = next(e for e in ls_json(plans)["plans"] if e["path"].endswith("lot1-example.toml"))
+    assert entry["unsaved_left"] == f"coord on {this_host()}, last written 2026-12-01 09:30Z"

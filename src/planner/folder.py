@@ -279,7 +279,9 @@ def unsaved_left(files: list[Path], now: datetime | None = None) -> str | None:
     now = now or datetime.now(timezone.utc)
     for file in files:
         holder = recovery.read_holder(file)
-        if holder is not None and holder.problem is None and holder.unsaved and not holder.alive(now):
+        # a partner form's text left is unsaved work too: opening the plan offers it back, the list said nothing
+        if holder is not None and holder.problem is None and (holder.unsaved or holder.draft) \
+                and not holder.alive(now):
             host = f" on {visible(holder.host)}" if holder.host and holder.host != "?" else ""
             when = holder.updated or holder.since
             return f"{visible(holder.user)}{host}" + (f", last written {_when(when)}" if when else "")
