@@ -677,3 +677,23 @@ async def test_question_mark_and_f1_show_the_folder_views_keys(tmp_path: Path) -
         await wait_for(pilot, lambda: app.focused is view.query_one("#filter"), "the filter")
         await pilot.press("f1")
         await wait_screen(pilot, HelpScreen)
+
+
+async def test_unsaved_in_the_filter_finds_the_plans_with_unsaved_changes_left(tmp_path: Path):
+    """A plan marked '! unsaved left' was not found by typing 'unsaved' in the filter."""
+    import subprocess
+
+    from planner import recovery
+
+    app = samples_folder(tmp_path)
+    plan = next(tmp_path.rglob("lot3-example.toml"))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    recovery.beside(plan).write_text(
+        f'format = 1\nfile = "{plan.resolve()}"\nuser = "coord"\nhost = "{this_host()}"\npid = {gone.pid}\n'
+        'since = 2026-12-01T08:10:00Z\nupdated = 2026-12-01T09:30:00Z\n\n[draft]\nform = "partner"\nindex = -1\n\n'
+        '[draft.fields]\nname = "Typed, never saved"\n', encoding="utf-8")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await four_samples(pilot)
+        post_keys(app, ["/", *"unsaved"])
+        await wait_for(pilot, lambda: rows(view) == ["lot3-example.toml"], "the plan with unsaved changes left")

@@ -151,7 +151,9 @@ def matches(entry: core.Entry, typed: str) -> bool:
         return True
     line = " ".join(str(v) for v in (entry.name, entry.title, entry.acronym, entry.call and f"{entry.call}",
                                      entry.lot and f"L{entry.lot} lot {entry.lot}", entry.verdict,
-                                     entry.open_by.words() if entry.open_by else "", entry.error) if v).casefold()
+                                     entry.open_by.words() if entry.open_by else "", entry.error,
+                                     # '! unsaved left' in its line: 'unsaved' found none
+                                     entry.unsaved_left and f"unsaved left {entry.unsaved_left}") if v).casefold()
     verdict = entry.verdict_kind  # 'NOT ELIGIBLE: 3 new partners to go' is NOT ELIGIBLE
     return all(verdict == VERDICT_WORDS[word] if word in VERDICT_WORDS else word in line for word in words)
 
