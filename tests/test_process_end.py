@@ -199,6 +199,15 @@ def test_a_vanished_folder_keeps_the_edit_in_the_state_folder(tmp_path: Path, te
     kept = [recovery.read_holder(path) for path in state.glob("*.planner")]
     assert len(kept) == 1 and kept[0] is not None and kept[0].unsaved is not None
     assert recovery.recovered_plan(kept[0]).lot != lot  # the unsaved edit is in the state folder
+    # and opening the plan again reaches it: 'folder ... does not exist' (exit 2) left it out of reach
+    again = Terminal(folder / "plan.toml", env, cwd=tmp_path)
+    terminals.append(again)
+    again.wait_shown(b"no longer exists")
+    again.type(b"\r")
+    again.wait_shown(b"never saved")
+    again.type(b"\r")  # recover
+    again.wait_shown(b"Recovered")
+    assert b"Traceback" not in again.shown()
 
 
 def test_a_second_hang_up_during_the_recovery_write_waits_for_it(monkeypatch) -> None:

@@ -91,6 +91,9 @@ class Filing(_Host):
 
         similar = similar_names(missing)
         question = f"{missing.name} does not exist: a new plan will be saved there (in {missing.parent})."
+        if not missing.parent.is_dir():  # opened only for the changes kept of it (opening._kept_in_state)
+            question = (f"The folder of {missing.name}, {missing.parent}, no longer exists. Changes of the plan were "
+                        "kept when it went: they are offered next, and saving asks where to.")
         if similar:
             question += "\nSimilar names in that folder: " + ", ".join(similar) + "."
         # one Open button, for the closest name, cut: three buttons fit 80 columns (the question names them all)

@@ -33,7 +33,9 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
         plan, fingerprint, data = read_plan_file(path, rules)
         return Document(plan, rules or load_call_for(plan, str(path)), held, plan, fingerprint, read_only,
                         protected=write_protection(path), original=data)
-    if path is not None and not Path(path).parent.is_dir():
+    if path is not None and not Path(path).parent.is_dir() and not _kept_in_state(Path(path)):
+        # (a plan whose folder was deleted while it was open, its changes then kept in the state folder:
+        # opened as a new plan for that path, which offers them back and asks where to save)
         raise PlanError(str(path), f"folder {Path(path).parent} does not exist")
     # a new plan is for the call being written now, open or expected (or the one --call/--rules named),
     # written in the file; a `calls/` folder beside it may hold the team's own rule sets
@@ -41,6 +43,19 @@ def open_document(path: str | Path | None, rules: CallRules | None = None, read_
     plan = new_plan(rules.id if rules is not None and rules.id in available_calls(beside)
                     else latest_call(now(), beside))
     return Document(plan, rules or load_call_for(plan, "new plan", beside), held, plan)
+
+
+def _kept_in_state(path: Path) -> bool:
+    """Unsaved changes of the plan at `path` kept in the state folder (its own folder was deleted while it
+    was open): they are offered back when it is opened, which its missing folder refused."""
+    from planner import recovery
+
+    for file in recovery.holder_files(path):
+        if file.parent == recovery.state_dir():
+            holder = recovery.read_holder(file)
+            if holder is not None and holder.problem is None and (holder.unsaved or holder.draft):
+                return True
+    return False
 
 
 def folder_words(folder: Path) -> str:
