@@ -697,3 +697,23 @@ async def test_unsaved_in_the_filter_finds_the_plans_with_unsaved_changes_left(t
         view = await four_samples(pilot)
         post_keys(app, ["/", *"unsaved"])
         await wait_for(pilot, lambda: rows(view) == ["lot3-example.toml"], "the plan with unsaved changes left")
+
+
+async def test_the_palette_over_the_folder_view_offers_no_action_on_the_plan_out_of_sight(tmp_path: Path):
+    """ctrl+p, 'Add partner' from the folder view opened the partner form of the plan hidden under it."""
+    from textual.command import CommandPalette
+
+    app = samples_folder(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await four_samples(pilot)
+        titles = [c.title for c in app.get_system_commands(view)]
+        assert "Quit" in titles and not any("partner" in t.casefold() for t in titles), titles
+        await pilot.press("ctrl+p")
+        await wait_screen(pilot, CommandPalette)
+        post_keys(app, [*"add partner"])
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is view, "back on the folder view")
+        main_titles = [c.title for c in app.get_system_commands(app.main)]
+        assert any("partner" in t.casefold() for t in main_titles)  # over the plan itself they are there

@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.filter import Monochrome, NoColor
 from textual.notifications import Notification
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from planner import recovery
 from planner.conflicts import MergeConflict
@@ -368,8 +368,10 @@ class PlannerApp(Filing, App[int]):
         return key_help(ACTIONS, self._keys, known(self.document.rules), where)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for title, help_text, action in in_palette(ACTIONS, known(self.document.rules)):
-            # on the main screen even when the palette was opened over a dialog
+        # on the main screen even when the palette was opened over a dialog; not from a screen of its own
+        # that hides it (the folder view), where 'Add partner' opened a form for a plan out of sight
+        over_main = screen is self.main or isinstance(screen, ModalScreen)
+        for title, help_text, action in in_palette(ACTIONS, known(self.document.rules)) if over_main else ():
             yield SystemCommand(title, help_text, partial(self.main.run_action, action.removeprefix("screen.")))
         for command in super().get_system_commands(screen):
             if command.title == "Quit":  # Textual's says "as soon as possible"; ours asks first
