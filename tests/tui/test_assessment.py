@@ -80,3 +80,29 @@ async def test_a_score_typed_with_a_letter_or_a_decimal_is_said_not_read_as_anot
             await wait_for(pilot, lambda t=typed: f"'{t}' is not a score from 0 to 25" in
                            static_text(screen, "#score-error"), f"the error for {typed}")
             assert app.document.plan.assessment is None or app.document.plan.assessment.relevance is None
+
+
+async def test_a_score_that_is_no_score_stays_marked_while_another_is_typed(draft) -> None:
+    """'26' in Relevance, then a score typed in Impact: the line saying '26' is no score went, and the
+    field still read 26, unmarked, as if taken. Each field that holds no score stays marked and said."""
+    app, _ = make_app(draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        screen = await wait_screen(pilot, AssessmentScreen)
+        first, second = (screen.query_one(f"#score-{c.id}", Input) for c in app.document.rules.award[:2])
+        await focus(pilot, first)
+        await replace_text(pilot, "26")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: "'26' is not a score" in static_text(screen, "#score-error"), "the error")
+        await focus(pilot, second)
+        await replace_text(pilot, "9")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: second.value == "9" and not second.has_class("-invalid"), "the good one")
+        assert "'26' is not a score" in static_text(screen, "#score-error")
+        assert first.value == "26" and first.has_class("-invalid")
+        await focus(pilot, first)
+        await replace_text(pilot, "20")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: not first.has_class("-invalid"), "fixed")
+        assert "is not a score" not in static_text(screen, "#score-error")

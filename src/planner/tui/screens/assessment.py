@@ -100,16 +100,29 @@ class AssessmentScreen(PlanEditor):
         score, error = self._read(field)
         draft = self.plan if error else editing.set_score(self.plan, self._criterion(field).id, score)
         self.query_one("#chart", Static).update(chart(draft, self.rules))
-        self.query_one("#score-error", FieldError).say(error)
+        self._say()
 
     def _applied(self, field: LiveInput) -> None:
         """enter, tab, leaving the field or the screen: the plan takes the score, one undo step."""
         score, error = self._read(field)
+        refused = ""
         if not error:
-            refused = self.edit(editing.set_score(self.plan, self._criterion(field).id, score), inline=True)
+            refused = self.edit(editing.set_score(self.plan, self._criterion(field).id, score), inline=True) or ""
             if refused:
-                error = f"✗ {self._criterion(field).label}: not taken, {refused}"
-        self.query_one("#score-error", FieldError).say(error)
+                refused = f"✗ {self._criterion(field).label}: not taken, {refused}"
+        self._say(refused)
+
+    def _say(self, refused: str = "") -> None:
+        """Every field whose text is no score, marked and said (the line said only the field typed in last:
+        '26' stayed in its field unmarked once another was typed in), and a refusal of the plan's."""
+        errors = []
+        for c in self.rules.award:
+            field = self.query_one(f"#score-{c.id}", LiveInput)
+            error = self._read(field)[1]
+            field.set_class(bool(error), "-invalid")
+            if error:
+                errors.append(error)
+        self.query_one("#score-error", FieldError).say("\n".join([*errors, *([refused] if refused else [])]))
 
     def plan_changed(self) -> None:
         self.query_one("#chart", Static).update(chart(self.plan, self.rules))
