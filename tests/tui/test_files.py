@@ -598,3 +598,22 @@ async def test_a_save_that_cannot_keep_the_files_form_says_so(tmp_path, size, mo
         assert said.severity == "warning" and "could not be kept" in said.message, said
     assert "# ask Marta first" not in path.read_text(encoding="utf-8")  # the case: the form was not kept
     assert load_plan(path).lot == app.document.plan.lot
+
+
+@pytest.mark.one_size
+async def test_a_plan_renamed_while_open_is_said_gone_and_saved_there_again_knowingly(tmp_path, size):
+    """mv plan.toml plan-renamed.toml while it was open: no word, and ctrl+s wrote plan.toml again beside
+    the renamed one. The title and a notice now say the file is gone from disk, and what ctrl+s does."""
+    path = tmp_path / "plan.toml"
+    path.write_bytes((SAMPLES / "lot1-example.toml").read_bytes())
+    app, notes = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        path.rename(tmp_path / "plan-renamed.toml")
+        app.check_disk()  # at intervals, or when the terminal has the focus again
+        await wait_for(pilot, lambda: "[gone from disk]" in app.title, "the title says so")
+        said = next(n for n in notes if n.title == "Gone from disk")
+        assert "plan.toml is no longer in" in said.message and "(moved, renamed or deleted)" in said.message
+        await pilot.press("l", "ctrl+s")  # an edit, saved where the file was, as the notice said
+        await wait_for(pilot, lambda: path.exists() and not app.document.dirty, "saved again")
+        await wait_for(pilot, lambda: "[gone from disk]" not in app.title, "the title back")

@@ -139,6 +139,7 @@ class PlannerApp(Filing, App[int]):
         if self.ending is not None:
             self.ending.loop = asyncio.get_running_loop()  # from now on a signal exits through the app
         self.disk_changed = False  # someone else saved the file since we read or saved it (the title says so)
+        self.disk_gone = False  # the file is no longer at its path (moved, renamed, deleted; the title says so)
         self._disk_seen: tuple[int, int] | None = None  # the file's (mtime, size) at the last check
 
     def get_default_screen(self) -> MainScreen:

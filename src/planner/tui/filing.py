@@ -17,7 +17,7 @@ from planner.model import Plan, new_plan
 from planner.rules import CallRules, available_calls, latest_call
 from planner.scoring import now
 from planner.storage import load_call_for, parse_plan, read_plan_file
-from planner.tui.opening import absolute, file_name_for, not_found, open_document, similar_names
+from planner.tui.opening import absolute, file_name_for, folder_words, not_found, open_document, similar_names
 from planner.tui.widgets.live import LiveInput
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ class Filing(_Host):
         session_rules: CallRules | None
         keeper: Keeper
         disk_changed: bool
+        disk_gone: bool
         _disk_seen: tuple[int, int] | None
         _ask_if_missing: bool
 
@@ -216,7 +217,7 @@ class Filing(_Host):
         doc.reload(plan, fingerprint, original)
         if rules is not doc.rules:
             self.main.use_rules(rules)
-        self.disk_changed = False
+        self.disk_changed = self.disk_gone = False
         self.redraw(resync=True)
         if say:
             self.tell(f"Reloaded {doc.name}" + (": ctrl+z brings your version back" if had else ""))
@@ -300,6 +301,20 @@ class Filing(_Host):
         if doc.path is None or doc.read_only:
             return
         seen = doc.stat_on_disk()
+        # the file moved, renamed or deleted (its folder still there: a folder gone is said when saving):
+        # ctrl+s wrote it again under the old name without a word, beside the renamed one
+        gone = seen is None and doc.fingerprint is not None and doc.path.parent.is_dir()
+        if gone != self.disk_gone:
+            self.disk_gone = gone
+            self.redraw()
+            if gone:
+                self.tell(f"{doc.name} is no longer in {folder_words(doc.path.parent)} (moved, renamed or "
+                          f"deleted): {self.key_for('planner.save')} writes it there again, "
+                          f"{self.key_for('planner.save_as')} under another name.", title="Gone from disk",
+                          severity="warning", timeout=10)
+        if gone:
+            self._disk_seen = seen
+            return
         if seen == self._disk_seen or not doc.maybe_changed_on_disk():
             self._disk_seen = seen
             return
@@ -348,7 +363,7 @@ class Filing(_Host):
         plan = new_plan(rules.id if rules is not None and rules.id in available_calls(beside)
                         else latest_call(now(), beside))
         document = Document(plan, rules or load_call_for(plan, "new plan", beside), None, plan)
-        self.disk_changed = False
+        self.disk_changed = self.disk_gone = False
         self.document = document
         self.main.use_rules(document.rules)
         self.keeper.hold()
@@ -395,7 +410,7 @@ class Filing(_Host):
             self.tell(f"{path}: {getattr(exc, 'strerror', None) or exc}", title="Not saved", severity="error",
                       timeout=15)
             return
-        self.disk_changed = False
+        self.disk_changed = self.disk_gone = False
         self._disk_seen = None
         if self.document.form_lost:  # rare: a layout the writer cannot edit in place (never silent)
             self.tell(f"Saved {shown} in the planner's own layout: the file's form (its comments, key order) "
@@ -527,7 +542,7 @@ class Filing(_Host):
         self.push_screen(ConflictScreen(path, conflict, self.session_rules, alone), answered)
 
     def _switch_to(self, document: Document, path: Path, said: str | None = None) -> None:
-        self.disk_changed = False
+        self.disk_changed = self.disk_gone = False
         self._disk_seen = None
         self.document = document
         self.main.use_rules(document.rules)  # another call: other lots, caps, ecosystems, deadline

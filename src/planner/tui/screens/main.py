@@ -232,7 +232,8 @@ class MainScreen(Screen):
             self.scoreboard_view.show(self.board, self._rule_keys)
         self.query_one(VerdictBar).show(self.board)
         marks = (" ●" if doc.dirty else "") + (" [read-only]" if doc.read_only or doc.protected else "") + (
-            " [changed on disk]" if getattr(app, "disk_changed", False) else "")
+            " [changed on disk]" if getattr(app, "disk_changed", False) else "") + (
+            " [gone from disk]" if getattr(app, "disk_gone", False) else "")
         # the header shows them as plain text (Content), but a file name or title may hold an ESC
         set_titles(app, plain(f"{doc.name}{marks}"), plain(doc.plan.acronym or doc.plan.title))
         self._drawn = self._state()
