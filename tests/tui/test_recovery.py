@@ -498,3 +498,25 @@ async def test_changes_left_before_the_file_was_saved_again_are_offered_with_a_w
         await wait_main(pilot)
         assert app.document.plan == load_plan(draft) and not app.document.dirty
     assert left and recovery.read_holder(rec(draft)) is not None  # kept for later
+
+
+async def test_killed_with_a_budget_line_typed_and_not_entered_the_line_is_kept(draft: Path) -> None:
+    """A dropped link while a budget line was typed, not yet entered: only a partner form was kept, and the
+    line was lost. Where enter would take it, the plan is now kept with the line in it."""
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
+    saved = load_plan(draft)
+    with planner_in_pty(draft, env) as (child, master):
+        read_until(master, lambda out: rec(draft).exists() and b"Partners" in out)
+        os.write(master, b"b")  # the budget, then enter on the first partner's line
+        read_until(master, lambda out: b"work packages" in out)
+        os.write(master, b"\r")
+        read_until(master, lambda out: b"Travel and subsistence" in out)
+        os.write(master, b"\t\t\x15" + b"12345")  # travel, cleared (ctrl+u) and typed; no enter
+        read_until(master, lambda out: b"12345" in out)
+        killed(child, master, signal.SIGHUP)
+    kept = recovery.read_holder(rec(draft))
+    assert kept is not None and kept.unsaved is not None
+    plan = recovery.recovered_plan(kept)
+    lines = [line for p in plan.partners for line in (p.budget or {}).values()]
+    assert any(line.travel_eur == 12345 for line in lines)
+    assert plan != saved

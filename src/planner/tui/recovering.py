@@ -10,6 +10,7 @@ from pathlib import Path
 from planner import recovery
 from planner.document import Document
 from planner.errors import PlanError
+from planner.model import Plan
 from planner.recovery import Holder
 from planner.tui.text import plain
 
@@ -26,6 +27,7 @@ class Keeper:
         self.timer = None
         self.problem_said = False
         self.kept_draft: recovery.Draft | None = None  # the partner form's text kept on a signal
+        self.kept_typed: Plan | None = None  # a budget form's typed line, taken into the plan kept on a signal
 
     @property
     def document(self) -> Document:
@@ -50,17 +52,19 @@ class Keeper:
         if self.timer is None and self.path is not None:
             self.timer = self.app.set_timer(DEBOUNCE, self.write)
 
-    def write(self, draft: recovery.Draft | None = None) -> None:
+    def write(self, draft: recovery.Draft | None = None, typed: Plan | None = None) -> None:
+        """`typed`: the plan with a form's typed text taken (on a signal), kept instead of the document's."""
         self.timer = None
         doc = self.document
         if self.path is None:
             return
-        if self._unlocked(doc) and not doc.dirty and draft is None:
+        unsaved = typed if typed is not None and typed != doc.saved else doc.plan if doc.dirty else None
+        if self._unlocked(doc) and unsaved is None and draft is None:
             recovery.remove(self.path)  # nothing to keep, and no one to tell
             return
         try:
             recovery.write_holder(self.path, None if doc.path is None else doc.path, self.since,
-                                  doc.plan if doc.dirty else None, draft=draft,
+                                  unsaved, draft=draft,
                                   base=doc.fingerprint.digest if doc.fingerprint is not None else "")
         except PlanError as exc:
             if self._folder_gone(doc):
@@ -115,8 +119,9 @@ class Keeper:
         # kept from the first call: the exit that follows the signal calls this again (closing) once the
         # form's screen is gone, and then removed the file with the draft in it
         draft = self.kept_draft = self._form_draft() or self.kept_draft
-        if self.document.dirty or draft is not None:
-            self.write(draft)
+        typed = self.kept_typed = self._form_plan() or self.kept_typed
+        if self.document.dirty or draft is not None or typed is not None:
+            self.write(draft, typed)
         else:
             self.release()
 
@@ -127,6 +132,15 @@ class Keeper:
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, ClosingOnce) and (draft := screen.recovery_draft()) is not None:
                 return draft
+        return None
+
+    def _form_plan(self) -> Plan | None:
+        """The plan with what is typed in a budget form on the screen taken, if enter would take it."""
+        from planner.tui.screens.dialogs import ClosingOnce
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, ClosingOnce) and screen.is_attached and (plan := screen.recovery_plan()) is not None:
+                return plan
         return None
 
     # --- opening a plan that has recovery files ---------------------------------------------------

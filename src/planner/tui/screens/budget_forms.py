@@ -161,6 +161,12 @@ class _PlanForm(ClosingOnce, ModalScreen[Plan | None]):
         # the fields as the form opened (each form's own on_mount fills and focuses them after this)
         self.call_after_refresh(lambda: setattr(self, "_opened_with", self._fields()))
 
+    def recovery_plan(self) -> Plan | None:
+        """The plan with the line or work package as typed, where enter would take it (see ClosingOnce)."""
+        if self.unsaved_work() is None:
+            return None
+        return self.edited()[0]
+
     def unsaved_work(self) -> str | None:
         """What was typed and not saved, for the question before quitting (Filing.action_quit): Save there
         saved the plan without it, and nothing said it would be left out."""

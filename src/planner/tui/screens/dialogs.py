@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Static
 from planner.tui.opening import folder_words
 
 if TYPE_CHECKING:
+    from planner.model import Plan
     from planner.recovery import Draft
 from planner.tui.screens import DIALOG_CSS
 from planner.tui.text import literal, plain
@@ -46,6 +47,12 @@ class ClosingOnce(ModalScreen):
     def recovery_draft(self) -> Draft | None:
         """What is typed here, kept in the recovery file when the planner ends on a signal (tui/recovering.py);
         None when the screen keeps nothing (only the partner form does)."""
+        return None
+
+    def recovery_plan(self) -> Plan | None:
+        """The plan with what is typed here taken, where enter would take it, kept as the unsaved plan when
+        the planner ends on a signal (the budget's forms: a line typed and not entered was lost); None when
+        nothing is typed or it would not be taken."""
         return None
 
     def ask_to_discard(self, question: str, cancelled: object = None) -> None:
