@@ -210,3 +210,25 @@ async def test_the_ansi_16_theme_keeps_the_terminals_own_colours(plan, xdg, size
         await pilot.pause()
         assert same_colour_words(app) == []
         assert_table_cursor(app, app.query_one(RulesTable), 1)
+
+
+async def test_the_focused_field_of_a_form_is_marked_without_colour(plan: Path) -> None:
+    """Without colour the focused field's ▊ and the others' were alike: only the blinking text cursor told
+    them apart. The focused one now begins with a full block, and the others keep their ▊."""
+    from textual.widgets import Input
+
+    app, _ = make_app(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_screen(pilot, "enter", PartnerForm)
+        name, short = form.query_one("#name", Input), form.query_one("#short_name", Input)
+        await wait_for(pilot, lambda: name.has_focus, "the name in focus")
+
+        def first_cell(widget) -> str:
+            strip = app.screen._compositor.render_strips()[widget.region.y]
+            return "".join(s.text for s in strip if not s.control)[widget.region.x]
+
+        await wait_for(pilot, lambda: first_cell(name) == "█", "a full block beside the field in focus")
+        assert first_cell(short) == "▊"
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: first_cell(short) == "█" and first_cell(name) == "▊", "the mark moves")
