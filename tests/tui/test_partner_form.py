@@ -371,3 +371,27 @@ async def test_tab_and_shift_tab_stop_only_on_what_shows_the_focus(draft, key):
         for step in ["shift+tab"] * 4 + ["tab"] * 12:
             await pilot.press(step)
             assert type(app.focused) is not VerticalScroll, (step, app.focused)  # a field or a button
+
+
+async def test_at_40x12_the_field_typed_in_shows_its_question(draft):
+    """At 40x12 the fields had one row: the country typed in, without its label or the line that says no
+    country matches. Below 20 rows the line of what the partner changes and the buttons give way."""
+    from textual.widgets import Static
+
+    from planner.tui.widgets.picker import Picker
+
+    app, _ = make_app(draft)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        form = await wait_screen(pilot, PartnerForm)
+        await fill_partner(pilot, form, "X Uni", "XU")
+        country = form.query_one("#country", Picker)
+        await type_text(pilot, "xq", done=lambda: country.input.value == "xq")
+        mark = country.query_one(".picker-mark", Static)
+        dialog = form.query_one(".dialog")
+        await wait_for(pilot, lambda: mark.display and mark.region.height
+                       and dialog.region.contains_region(mark.region), "the question in view")
+        assert not form.query_one(".buttons").display or not form.query_one(".buttons").region.height
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: form.query_one(".buttons").region.height > 0, "the buttons at 80x24")

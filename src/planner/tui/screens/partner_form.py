@@ -194,6 +194,10 @@ class PartnerForm(ClosingOnce, ModalScreen[Partner | None]):
     `plan` is the whole plan and `index` the partner being edited (None to add one). After a save
     with ctrl+n, `again` is True: the caller adds the partner and opens the next empty form.
     """
+    # below 20 rows (40x12) the fields had one row: the field typed in, without its label or its hint
+    # (dialogs.tcss, -low: the line of what the partner changes gives way)
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (20, "-high")]
+
     _impact_shown: tuple | None = None  # the impact line last shown (see `_sync`)
 
     if TYPE_CHECKING:  # the app as mypy sees it (PlannerApp); at run time Textual's, nothing imported
