@@ -276,19 +276,23 @@ async def test_the_priority_legend_shows_only_where_an_ecosystem_shown_is_a_prio
         assert static_text(app, "#ecosystem-hint").endswith("· * priority")
 
 
-async def test_the_verdict_bar_says_when_the_verdict_needs_switzerland_at_80x24(tmp_path: Path, monkeypatch) -> None:
-    """'ETHD (CH) coordinates; Switze…' cut at 80 columns was the only word of the condition."""
+def swiss_led(tmp_path: Path, monkeypatch) -> Path:
+    """A 2027 plan that passes Lot 1 only if Switzerland is associated (its coordinator is Swiss), in late 2026."""
     from planner.rules import load_call
     from planner.storage import dump_plan
     from support import passing_plan
 
     freeze_clock(monkeypatch, LATE_2026)
-    rules = load_call("2027")
-    plan = passing_plan(rules, 1)
+    plan = passing_plan(load_call("2027"), 1)
     partners = tuple(p.model_copy(update={"country": "CH"}) if p.role == "coordinator" else p for p in plan.partners)
     path = tmp_path / "swiss.toml"
     path.write_text(dump_plan(plan.model_copy(update={"partners": partners, "call": "2027"})), encoding="utf-8")
-    app, _ = make_app(path)
+    return path
+
+
+async def test_the_verdict_bar_says_when_the_verdict_needs_switzerland_at_80x24(tmp_path: Path, monkeypatch) -> None:
+    """'ETHD (CH) coordinates; Switze…' cut at 80 columns was the only word of the condition."""
+    app, _ = make_app(swiss_led(tmp_path, monkeypatch))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         shown = " ".join(verdict(app).split())
@@ -299,18 +303,9 @@ async def test_the_comparison_and_the_partner_form_say_the_condition_on_switzerl
                                                                                       monkeypatch) -> None:
     """The verdict bar said 'if Switzerland is associated'; the comparison said 'ELIGIBLE' and 'What it takes:
     nothing, the plan is eligible as it is', and the partner form's line 'plan ELIGIBLE'."""
-    from planner.rules import load_call
-    from planner.storage import dump_plan
     from planner.tui.screens.partner_form import PartnerForm
-    from support import passing_plan
 
-    freeze_clock(monkeypatch, LATE_2026)
-    rules = load_call("2027")
-    plan = passing_plan(rules, 1)
-    partners = tuple(p.model_copy(update={"country": "CH"}) if p.role == "coordinator" else p for p in plan.partners)
-    path = tmp_path / "swiss.toml"
-    path.write_text(dump_plan(plan.model_copy(update={"partners": partners, "call": "2027"})), encoding="utf-8")
-    app, _ = make_app(path)
+    app, _ = make_app(swiss_led(tmp_path, monkeypatch))
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
         await pilot.press("c")
