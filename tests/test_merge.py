@@ -184,6 +184,16 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def merged_clean(tmp_path: Path, base: str, ours: tuple[str, str], theirs: tuple[str, str]) -> str:
+    """`planner merge` of `base` changed one way by ours and another by theirs (each a text replaced):
+    exit 0, and what OURS holds then."""
+    ours_file = write(tmp_path / "ours.toml", base.replace(*ours))
+    done = run_planner("merge", write(tmp_path / "base.toml", base), ours_file,
+                       write(tmp_path / "theirs.toml", base.replace(*theirs)))
+    assert done.returncode == 0, done.stderr
+    return ours_file.read_text(encoding="utf-8")
+
+
 def test_the_command_writes_ours_and_exits_0_1_or_2(tmp_path: Path) -> None:
     base = write(tmp_path / "base.toml", BASE)
     ours = write(tmp_path / "ours.toml", BASE + partner_block("Ours Ltd", "OURS"))
@@ -217,12 +227,8 @@ def test_a_table_inside_an_array_of_another_tools_data_merges_in_ours_form(tmp_p
     canonically, every comment and literal string of ours gone, with exit 0 and no word."""
     hand = ("# kept by hand\n" + BASE.replace('call = "2026"', "call = '2026'  # literal") +
             "\n[tool.othertool]\nid = 42\nnested = { x = 1, y = [1, 2, { z = 3 }] }  # theirs changes z\n")
-    base = write(tmp_path / "base.toml", hand)
-    ours = write(tmp_path / "ours.toml", hand.replace("id = 42", "id = 43"))
-    theirs = write(tmp_path / "theirs.toml", hand.replace("{ z = 3 }", "{ z = 4 }"))
-    done = run_planner("merge", base, ours, theirs)
-    assert done.returncode == 0, done.stderr
-    assert ours.read_text(encoding="utf-8") == hand.replace("id = 42", "id = 43").replace("{ z = 3 }", "{ z = 4 }")
+    ours, theirs = ("id = 42", "id = 43"), ("{ z = 3 }", "{ z = 4 }")
+    assert merged_clean(tmp_path, hand, ours, theirs) == hand.replace(*ours).replace(*theirs)
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_git_merge_with_the_planner_driver(tmp_path: Path) -> None:
@@ -478,13 +484,8 @@ def test_a_value_changed_in_another_tools_rows_keeps_its_comment(tmp_path: Path)
     taken for a row removed and one added, which dropped the comment and left a blank line behind."""
     hand = BASE + ("\n[[tool.othertool.rows]]\na = 1\n\n[[tool.othertool.rows]]\na = 2 # row 2\n"
                    "# the last comment\n")
-    base = write(tmp_path / "base.toml", hand)
-    ours = write(tmp_path / "ours.toml", hand.replace('title = "Circular skills"', 'title = "Ours"'))
-    theirs = write(tmp_path / "theirs.toml", hand.replace("a = 2 # row 2", "a = 5 # row 2"))
-    done = run_planner("merge", base, ours, theirs)
-    assert done.returncode == 0, done.stderr
-    assert ours.read_text(encoding="utf-8") == hand.replace('title = "Circular skills"', 'title = "Ours"').replace(
-        "a = 2 # row 2", "a = 5 # row 2")
+    ours, theirs = ('title = "Circular skills"', 'title = "Ours"'), ("a = 2 # row 2", "a = 5 # row 2")
+    assert merged_clean(tmp_path, hand, ours, theirs) == hand.replace(*ours).replace(*theirs)
 
 
 def test_a_merge_that_cannot_keep_ours_form_says_so(tmp_path: Path, monkeypatch, capsys) -> None:

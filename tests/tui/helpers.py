@@ -112,6 +112,25 @@ async def open_budget(pilot: Pilot):
     return screen, grid
 
 
+async def open_budget_form(pilot: Pilot, key: str, form_class):
+    """From the main screen, the budget, then `key` (enter: a line; a: a new work package): the form."""
+    await open_budget(pilot)
+    await pilot.press(key)
+    return await wait_screen(pilot, form_class)
+
+
+async def lot_switched(pilot: Pilot) -> None:
+    """`l`, the edit most tests make (the next lot), until the plan has an unsaved change."""
+    await pilot.press("l")
+    await wait_for(pilot, lambda: pilot.app.document.dirty, "the lot switched")
+
+
+async def saved_with_ctrl_s(pilot: Pilot) -> None:
+    """ctrl+s, until the plan has no unsaved change."""
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not pilot.app.document.dirty, "the save")
+
+
 def cell(grid, row: str, column: str) -> str:
     """A budget grid's cell as shown, without its padding."""
     return grid.get_cell(row, column).plain.strip()
@@ -361,6 +380,16 @@ def import_rows(screen) -> list[dict[str, str]]:
     table = screen.query_one("#import-rows")
     keys = [c.key for c in table.COLUMNS]
     return [dict(zip(keys, (str(c) for c in table.get_row_at(i)))) for i in range(table.row_count)]
+
+
+async def keys_listed(pilot: Pilot, screen: Screen, key: str) -> str:
+    """A screen whose footer has no room for its keys: its footer ends with '? More keys' (not '…'), and
+    `key` shows its help, whose text this gives (help_text)."""
+    from planner.tui.screens.help import HelpScreen
+
+    assert list(footer_keys(screen))[-1] == "?"
+    await pilot.press(key)
+    return help_text(await wait_screen(pilot, HelpScreen))
 
 
 def help_text(help_screen) -> str:

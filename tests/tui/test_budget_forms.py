@@ -11,7 +11,7 @@ from planner.tui.screens.budget import BudgetScreen, ShareForm
 from planner.tui.screens.budget_forms import LINE_FIELDS, LineForm, WorkPackageForm
 
 from .budget_plans import write_budget_plan
-from .helpers import focus, make_app, replace_text, static_text, wait_for, wait_screen
+from .helpers import focus, make_app, open_budget_form, replace_text, static_text, wait_for, wait_screen
 from .helpers import open_budget as open_grid
 
 
@@ -25,10 +25,8 @@ async def test_the_work_package_form_refuses_months_outside_the_project_or_backw
     first'), end 0 was taken, and the error said 'a whole number from 0 to 120' of a 24-month project."""
     app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
     async with app.run_test(size=size) as pilot:
-        await open_budget(pilot)
         plan = app.document.plan
-        await pilot.press("a")
-        form = await wait_screen(pilot, WorkPackageForm)
+        form = await open_budget_form(pilot, "a", WorkPackageForm)
         start, end = form.query_one("#wp-start"), form.query_one("#wp-end")
         for first, last, words in (
                 ("50", "10", "Start month: 50 is after the project's last month, 24 (months 1 to 24)"),
@@ -73,9 +71,7 @@ async def test_the_share_preview_runs_the_check_enter_runs(tmp_path: Path) -> No
     1,000,000,000': the preview says what enter will, in words (no key path)."""
     app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_budget(pilot)
-        await pilot.press("s")
-        form = await wait_screen(pilot, ShareForm)
+        form = await open_budget_form(pilot, "s", ShareForm)
         await replace_text(pilot, "2000000000")
         await wait_for(pilot, lambda: static_text(form, "#share-reading").startswith("✗ not taken as it is: "),
                        "the preview's refusal")
@@ -118,10 +114,8 @@ async def test_person_months_with_three_decimals_are_refused_not_read_as_one(tmp
     the same text, two amounts, in one form. Three decimals or more are now refused as typed."""
     app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
     async with app.run_test(size=size) as pilot:
-        await open_budget(pilot)
         plan = app.document.plan
-        await pilot.press("enter")
-        form = await wait_screen(pilot, LineForm)
+        form = await open_budget_form(pilot, "enter", LineForm)
         months = form.query_one("#person_months")
         for typed, why in (("1.000", "has 3 decimals"), ("1,250", "has 3 decimals"),
                            ("6.1250", "has more than 3 decimals")):
@@ -143,9 +137,7 @@ async def test_a_refused_line_says_why_in_view_at_60x18_and_only_once(tmp_path: 
     view. Back at 80x24 it showed twice, the preview's '✗ not taken as it is' under enter's '✗ not taken'."""
     app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
     async with app.run_test(size=(60, 18)) as pilot:
-        await open_budget(pilot)
-        await pilot.press("enter")
-        form = await wait_screen(pilot, LineForm)
+        form = await open_budget_form(pilot, "enter", LineForm)
         travel = form.query_one("#travel_eur")
         await focus(pilot, travel)
         await replace_text(pilot, "12x")
@@ -178,9 +170,7 @@ async def test_a_long_title_shows_its_start_once_the_cursor_leaves_it(tmp_path: 
 
     app, _ = make_app(write_budget_plan(tmp_path / "budget.toml"))
     async with app.run_test(size=size) as pilot:
-        await open_budget(pilot)
-        await pilot.press("e")
-        form = await wait_screen(pilot, WorkPackageForm)
+        form = await open_budget_form(pilot, "e", WorkPackageForm)
         title = form.query_one("#wp-title")
         await focus(pilot, title)
         await replace_text(pilot, "Project management and quality of the whole alliance")

@@ -25,6 +25,7 @@ from .helpers import (
     make_app,
     open_budget,
     replace_text,
+    saved_with_ctrl_s,
     screen_text,
     static_text,
     wait_for,
@@ -185,8 +186,7 @@ async def test_the_budget_says_the_plan_is_unsaved_where_it_covers_the_header(tm
         await travel_typed(pilot, "15000")
         await wait_for(pilot, lambda: str(dialog.border_title).endswith("costs in EUR · ● unsaved"), "the mark")
         assert "● unsaved" in screen_text(app)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "saved")
+        await saved_with_ctrl_s(pilot)
         await wait_for(pilot, lambda: "unsaved" not in str(dialog.border_title), "the mark gone")
 
 async def test_question_mark_lists_the_grid_s_own_keys(tmp_path: Path) -> None:

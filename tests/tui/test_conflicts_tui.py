@@ -14,7 +14,7 @@ from planner.tui.filing import open_document
 from planner.tui.screens.conflicts import ConflictScreen
 from planner.tui.screens.folder import FolderScreen
 
-from .helpers import SAMPLES, ready, screen_text, static_text, wait_for, wait_main, wait_screen
+from .helpers import SAMPLES, ready, saved_with_ctrl_s, screen_text, static_text, wait_for, wait_main, wait_screen
 
 SAMPLE = (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8")
 
@@ -74,8 +74,7 @@ async def test_take_one_side_per_conflict_then_save(tmp_path):
         assert app.document.plan.acronym == "CIRCLE-THEIRS"
         assert [p.country for p in app.document.plan.partners if p.short_name == "IPV"] == ["PT"]
         assert path.read_bytes() == before  # nothing written yet
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await saved_with_ctrl_s(pilot)
     saved = path.read_text(encoding="utf-8")
     assert "<<<<<<<" not in saved and "=======" not in saved
     assert load_plan(path).acronym == "CIRCLE-THEIRS"
@@ -93,8 +92,7 @@ async def test_a_conflicted_file_with_a_byte_order_mark_and_crlf_keeps_both_once
         await pilot.press("t", "o", "enter")
         await wait_main(pilot)
         await ready(pilot)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await saved_with_ctrl_s(pilot)
     saved = path.read_bytes()
     expected = SAMPLE.replace("CIRCLE-SME", "CIRCLE-THEIRS").replace("\n", "\r\n").encode("utf-8")
     assert saved == b"\xef\xbb\xbf" + expected, saved[:40]

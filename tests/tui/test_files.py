@@ -23,11 +23,13 @@ from .helpers import (
     ROOT,
     SAMPLES,
     fill_partner,
+    lot_switched,
     make_app,
     open_screen,
     post_keys,
     ready,
     replace_text,
+    saved_with_ctrl_s,
     screen_text,
     static_text,
     through_path_prompt,
@@ -48,10 +50,8 @@ async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft,
     app, notes = make_app(draft)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the edit")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await lot_switched(pilot)
+        await saved_with_ctrl_s(pilot)
         assert len(app.screen_stack) == 1  # the file was ours: no question asked
         assert load_plan(draft) == app.document.plan
         assert load_plan(draft).lot == 1
@@ -61,8 +61,7 @@ async def test_save_then_reload_and_ask_before_overwriting_a_changed_file(draft,
         # someone else writes the file; our next save asks first
         theirs = draft.read_text(encoding="utf-8").replace('acronym = "AGRI-DATA"', 'acronym = "THEIRS"')
         draft.write_text(theirs, encoding="utf-8")
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the second edit")
+        await lot_switched(pilot)
         await pilot.press("ctrl+s")
         dialog = await wait_screen(pilot, Choice)
         assert "was saved by someone else" in dialog.question
@@ -102,8 +101,7 @@ async def test_merge_takes_their_changes_and_mine_and_saves_over_theirs_without_
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         mine_before = app.document.plan
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "my edit")
+        await lot_switched(pilot)
         lot = app.document.plan.lot
         assert lot != mine_before.lot
         theirs = draft.read_text(encoding="utf-8").replace('acronym = "AGRI-DATA"', 'acronym = "THEIRS"').replace(
@@ -126,8 +124,7 @@ async def test_merge_takes_their_changes_and_mine_and_saves_over_theirs_without_
         await pilot.press("ctrl+y", "ctrl+y")
         await wait_for(pilot, lambda: app.document.plan == merged, "the merge again")
 
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await saved_with_ctrl_s(pilot)
         assert len(app.screen_stack) == 1  # theirs is the version we hold now: no question
         saved = draft.read_text(encoding="utf-8")
         assert load_plan(draft) == merged
@@ -211,8 +208,7 @@ async def test_save_as_for_a_read_only_sample(tmp_path, size):
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         assert app.title == "lot2-draft.toml [read-only]"
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await lot_switched(pilot)
         await pilot.press("ctrl+s")
         prompt = await wait_screen(pilot, PathPrompt)
         path_input = prompt.query_one("#path", Input)
@@ -294,8 +290,7 @@ async def test_open_a_broken_file_keeps_the_plan_then_open_a_good_one(draft, lot
         assert app.title == "draft.toml"
 
         # with unsaved changes, opening asks first; discard opens the other plan
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await lot_switched(pilot)
         await pilot.press("ctrl+o", "ctrl+l")
         await wait_screen(pilot, FolderScreen)
         await pilot.press("end")
@@ -318,8 +313,7 @@ async def test_quit_with_unsaved_changes(draft, size):
     app, _ = make_app(draft)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the edit")
+        await lot_switched(pilot)
         await pilot.press("ctrl+q")
         dialog = await wait_screen(pilot, Choice)
         assert "unsaved changes" in dialog.question
@@ -505,8 +499,7 @@ async def test_a_failed_save_says_why_and_keeps_the_changes(draft, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         before = draft.read_bytes()
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "an unsaved change")
+        await lot_switched(pilot)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: any(n.title == "Not saved" for n in notes), "the 'Not saved' notification")
         assert any("no permission to write in folder /srv/shared" in n.message for n in notes)
@@ -590,10 +583,8 @@ async def test_a_save_that_cannot_keep_the_files_form_says_so(tmp_path, size, mo
     app, notes = make_app(path)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "an edit")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await lot_switched(pilot)
+        await saved_with_ctrl_s(pilot)
         said = next(n for n in notes if n.message.startswith("Saved"))
         assert said.severity == "warning" and "could not be kept" in said.message, said
     assert "# ask Marta first" not in path.read_text(encoding="utf-8")  # the case: the form was not kept

@@ -24,6 +24,7 @@ from .helpers import (
     Note,
     focus,
     footer_keys,
+    lot_switched,
     make_app,
     post_keys,
     ready,
@@ -173,8 +174,7 @@ async def test_enter_opens_the_plan_and_asks_about_unsaved_changes_first(plans: 
     app = PlannerApp(open_document(mine))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "an unsaved edit")
+        await lot_switched(pilot)
         await pilot.press("ctrl+o")
         view = await view_of(pilot)
         assert view.folder == tmp_path  # the plan's own folder
@@ -660,16 +660,13 @@ async def test_question_mark_and_f1_show_the_folder_views_keys(tmp_path: Path) -
     """The footer ended '…' at 40 columns ('S', 'r' and ctrl+q out of sight), and ? and f1 did nothing."""
     from planner.tui.screens.help import HelpScreen
 
-    from .helpers import help_text
+    from .helpers import keys_listed
 
     write_plans(tmp_path, 3)
     app, _ = folder_app(tmp_path)
     async with app.run_test(size=(40, 12)) as pilot:
         view = await view_of(pilot)
-        assert list(footer_keys(view))[-1] == "?"  # '? More keys', not '…'
-        await pilot.press("question_mark")
-        shown = await wait_screen(pilot, HelpScreen)
-        text = help_text(shown)
+        text = await keys_listed(pilot, view, "question_mark")
         assert "sort the other way" in text and "read the folder again" in text and "On the main screen" in text
         await pilot.press("escape")
         await wait_screen(pilot, FolderScreen)

@@ -30,10 +30,12 @@ from .helpers import (
     ask_to_import,
     focus,
     import_rows,
+    lot_switched,
     make_app,
     open_share_form,
     ready,
     replace_text,
+    saved_with_ctrl_s,
     screen_text,
     shown_toasts,
     static_text,
@@ -221,8 +223,7 @@ async def test_budget_share_that_would_not_load_is_refused_in_the_form(lot1, tmp
         assert app.document.plan.partners[0].grant_eur == 5000
         await pilot.press("escape")
         await wait_main(pilot)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await saved_with_ctrl_s(pilot)
         assert load_plan(lot1) == app.document.plan
 
 
@@ -246,8 +247,7 @@ async def test_enter_when_quitting_with_unsaved_changes_keeps_them(lot1):
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         on_disk = lot1.read_bytes()
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the lot switch")
+        await lot_switched(pilot)
         edited = app.document.plan
         await pilot.press("ctrl+q")
         dialog = await wait_screen(pilot, Choice)
@@ -264,8 +264,7 @@ async def test_enter_when_the_file_changed_on_disk_keeps_the_other_version(lot1)
         await ready(pilot)
         theirs = lot1.read_text(encoding="utf-8").replace("CIRCLE-SME", "THEIRS")
         lot1.write_text(theirs, encoding="utf-8")
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the lot switch")
+        await lot_switched(pilot)
         await pilot.press("ctrl+s")
         dialog = await wait_screen(pilot, Choice)
         assert "was saved by someone else" in question(dialog) and "THEIRS" in question(dialog)

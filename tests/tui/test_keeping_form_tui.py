@@ -12,7 +12,17 @@ from planner.storage import load_plan
 from planner.tui.screens.budget import BudgetScreen
 from planner.tui.screens.budget_forms import LineForm
 
-from .helpers import SAMPLES, focus, make_app, ready, replace_text, wait_for, wait_screen
+from .helpers import (
+    SAMPLES,
+    focus,
+    lot_switched,
+    make_app,
+    ready,
+    replace_text,
+    saved_with_ctrl_s,
+    wait_for,
+    wait_screen,
+)
 
 HAND = ("# ask Marta before changing the budget\n"
         + (SAMPLES / "lot1-example.toml").read_text(encoding="utf-8")
@@ -37,10 +47,8 @@ async def test_a_lot_switch_saved_changes_only_its_lines(tmp_path, size, form):
     app, _notes = make_app(path)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "the lot switch")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await lot_switched(pilot)
+        await saved_with_ctrl_s(pilot)
         lot, months = app.document.plan.lot, app.document.plan.duration_months
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") == (form != "lf")
@@ -80,8 +88,7 @@ async def test_a_budget_line_written_with_dotted_keys_saved_after_the_line_form_
         await wait_screen(pilot, BudgetScreen)
         await wait_for(pilot, lambda: app.document.dirty, "the line's edit")
         assert app.document.plan.partners[0].budget["WP1"].other_eur == 7
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await saved_with_ctrl_s(pilot)
     after = path.read_text(encoding="utf-8")
     assert line_changes(DOTTED, after) == ["+budget.WP1.other_eur = 7"]
     assert after == DOTTED.replace("person_months = 1.0\n", "person_months = 1.0\nbudget.WP1.other_eur = 7\n")

@@ -11,7 +11,17 @@ from textual.widgets import Input
 from planner.tui.screens.dialogs import Choice
 from planner.tui.screens.help import HelpScreen
 
-from .helpers import SAMPLES, help_text, make_app, ready, screen_text, through_path_prompt, wait_for, wait_main
+from .helpers import (
+    SAMPLES,
+    help_text,
+    make_app,
+    ready,
+    saved_with_ctrl_s,
+    screen_text,
+    through_path_prompt,
+    wait_for,
+    wait_main,
+)
 
 MISSING = "/nonexistent/deep/folder/that/does/not/exist/plan-copy.toml"
 
@@ -56,8 +66,7 @@ async def test_m_lists_what_was_said_newest_first_and_says_when_nothing_was(tmp_
         await wait_main(pilot)
         await pilot.press("l")  # the next lot: a notice says what changed
         await wait_for(pilot, lambda: app.document.plan.lot == 1, "lot 1")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "saved")
+        await saved_with_ctrl_s(pilot)
         await pilot.press("m")
         shown = question(await wait_for_choice(pilot))
         saved, lot = shown.find("Saved"), shown.find("Lot 1")

@@ -32,7 +32,7 @@ from planner.tui.screens.dialogs import Choice, PathPrompt
 from planner.tui.screens.folder import FolderScreen
 from planner.tui.screens.partner_form import PartnerForm
 
-from .helpers import make_app, post_keys, ready, wait_for, wait_main, wait_screen
+from .helpers import lot_switched, make_app, post_keys, ready, saved_with_ctrl_s, wait_for, wait_main, wait_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 SINCE = datetime(2020, 11, 27, 14, 2, tzinfo=timezone.utc)  # long ago, whatever today is
@@ -76,8 +76,7 @@ async def test_recovery_file_from_open_to_edit_to_save_to_quit(draft: Path) -> N
         await wait_for(pilot, lambda: recovery.read_holder(rec(draft)).unsaved is not None,
                        "the unsaved plan in the recovery file")
         assert recovery.recovered_plan(recovery.read_holder(rec(draft))).lot != lot
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await saved_with_ctrl_s(pilot)
         await wait_for(pilot, lambda: recovery.read_holder(rec(draft)).unsaved is None, "the unsaved copy dropped")
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: not app.is_running, "the planner to quit")
@@ -97,8 +96,7 @@ async def test_any_exit_without_unsaved_changes_leaves_no_recovery_file(draft: P
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "an unsaved change")
+        await lot_switched(pilot)
         app.exit()
     assert recovery.read_holder(rec(draft)).unsaved is not None  # kept, to be offered back
 
@@ -373,8 +371,7 @@ async def test_save_then_recover_from_the_folder_view_opens_the_plan_and_closes_
     app, _ = make_app(lot1)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "an unsaved edit")
+        await lot_switched(pilot)
         await pilot.press("ctrl+o")
         view = await wait_screen(pilot, FolderScreen)
         await wait_for(pilot, lambda: any(e.name == draft.name for e in view.entries), "the listing")
@@ -475,8 +472,7 @@ async def test_changes_left_before_the_file_was_saved_again_are_offered_with_a_w
     app, _ = make_app(draft)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("l")
-        await wait_for(pilot, lambda: app.document.dirty, "an edit")
+        await lot_switched(pilot)
         app.keeper.write()
         held = recovery.read_holder(rec(draft))
         assert held is not None and held.base == hashlib.sha256(draft.read_bytes()).hexdigest()

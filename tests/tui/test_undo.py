@@ -16,6 +16,7 @@ from .helpers import (
     post_keys,
     ready,
     replace_text,
+    saved_with_ctrl_s,
     wait_for,
     wait_main,
     wait_screen,
@@ -48,8 +49,7 @@ async def test_undo_and_redo_a_hundred_edits_then_save(draft: Path) -> None:
         for _ in range(3):
             await pilot.press("ctrl+y")
         assert app.document.plan.lot == lots[3]
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save")
+        await saved_with_ctrl_s(pilot)
         assert load_plan(draft).lot == lots[3]
 
 
@@ -67,8 +67,7 @@ async def test_undo_inside_a_screen_redraws_it(draft: Path) -> None:
         await wait_for(pilot, lambda: app.document.plan.partners[0].grant_eur != 1, "the undo")
         shown = grid.get_cell("p0", "share").plain.strip()
         assert shown == f"{app.document.plan.partners[0].grant_eur:,}"
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not app.document.dirty, "the save from inside the screen")
+        await saved_with_ctrl_s(pilot)
 
 
 async def test_edits_undo_and_redo_say_what_changed(draft):
